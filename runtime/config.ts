@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+
+/** Process configuration, read once from the environment and frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A PostgreSQL URL; undefined means "start the embedded PostgreSQL". */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Master key text (hex or base64); undefined means "generate one into dataDir" (embedded only). */
+  readonly masterKey: string | undefined;
+  readonly sweepCron: string;
+  readonly sweepBatchSize: number;
+  readonly publicUrl: string;
+  readonly logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}`, name);
+  }
+  return value;
+}
+
+/** Reads and checks the configuration; a bad value is a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL', 'DATABASE_URL');
+  }
+  const sweepCron = env.PARLEY_SWEEP_CRON || '* * * * *';
+  if (sweepCron.trim().split(/\s+/).length !== 5) {
+    throw new ConfigError('PARLEY_SWEEP_CRON must be a five-field cron expression', 'PARLEY_SWEEP_CRON');
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`, 'LOG_LEVEL');
+  const host = env.HOST || '0.0.0.0';
+  return Object.freeze({
+    port,
+    host,
+    databaseUrl,
+    dataDir: path.resolve(env.PARLEY_DATA_DIR || '.parley'),
+    masterKey: env.PARLEY_MASTER_KEY || undefined,
+    sweepCron,
+    sweepBatchSize: integer(env, 'PARLEY_SWEEP_BATCH', 5000, 1, 1_000_000),
+    publicUrl: (env.PARLEY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    logLevel,
+  });
+}

@@ -1,0 +1,51 @@
+import { resolveDatabase, resolveMasterKey } from './bootstrap.js';
+import { systemClock } from './clock.js';
+import { loadConfig } from './config.js';
+import { ParleyError } from './errors.js';
+import { createLogger } from './logger.js';
+import { seedDemo } from './seed-demo.js';
+import { startServer } from './server.js';
+import { openStorage } from '../storage/storage.js';
+
+/** `npm start`: database (embedded by default), migrations, demo seed, HTTP server, jobs. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await resolveDatabase(config, logger);
+  let shuttingDown = false;
+  try {
+    const masterKey = await resolveMasterKey(config, database.embedded, logger);
+    const storage = await openStorage({ connectionString: database.connectionString, masterKey, clock: systemClock });
+    const server = await startServer({ config, storage, logger, clock: systemClock });
+    const seeded = await seedDemo(storage);
+    const publicUrl = config.port === 0 ? server.url : config.publicUrl;
+    const lines = [`Parley is running at ${publicUrl}`, `  health:  ${publicUrl}/health`];
+    if (seeded) {
+      lines.push(`  demo workspace: ${seeded.workspaceId}`, `  admin API key (shown once, keep it): ${seeded.apiKey}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+
+    const shutdown = async (signal: string) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.info({ signal }, 'shutting down');
+      await server.close();
+      await storage.close();
+      await database.stop();
+      logger.info('stopped');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  } catch (error) {
+    await database.stop().catch(() => {});
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ParleyError ? `${error.code}: ${error.message}${error.path ? ` (${error.path})` : ''}` : 'failed to start';
+  process.stderr.write(`parley: ${message}\n`);
+  if (!(error instanceof ParleyError)) process.stderr.write(`${String((error as Error)?.message ?? error)}\n`);
+  process.exit(1);
+});

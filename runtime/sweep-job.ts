@@ -1,0 +1,16 @@
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+import type { Storage } from '../storage/storage.js';
+import { sweepExpired } from '../storage/sweeper.js';
+
+/** Registers the sweeper worker and its cron; each occurrence runs on one process only. */
+export async function startSweeper(storage: Storage, options: { cron: string; batchSize: number; clock: Clock; logger: Logger }): Promise<void> {
+  await storage.jobs.work('sweep', async () => {
+    const report = await sweepExpired(storage.db, { now: options.clock.now(), batchSize: options.batchSize });
+    options.logger.info(
+      { runId: report.runId, rowsDeleted: report.rowsDeleted, tables: report.tables.filter((t) => t.rowsDeleted > 0) },
+      'sweep finished',
+    );
+  });
+  await storage.jobs.schedule('sweep', options.cron);
+}

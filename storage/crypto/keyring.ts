@@ -1,0 +1,87 @@
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { Db } from '../database.js';
+import { open, seal } from './aes-gcm.js';
+import { ParleyError } from '../../runtime/errors.js';
+
+interface WorkspaceKeys {
+  readonly encryption: Buffer;
+  readonly lookup: Buffer;
+}
+
+/**
+ * Per-workspace data keys, wrapped by the master key. A data key yields two subkeys (HKDF):
+ * one for AES-256-GCM encryption of personal values, one for keyed lookup hashes.
+ * Destroying a workspace's data key (crypto-shredding) makes its personal values unreadable.
+ */
+export class Keyring {
+  readonly #db: Db;
+  readonly #masterKey: Buffer;
+  readonly #cache = new Map<string, WorkspaceKeys>();
+
+  constructor(db: Db, masterKey: Buffer) {
+    this.#db = db;
+    this.#masterKey = masterKey;
+  }
+
+  /** Creates the data key of a new workspace (inside the caller's transaction when given). */
+  async createKey(workspaceId: string, db: Db = this.#db): Promise<void> {
+    const dataKey = randomBytes(32);
+    await db
+      .insertInto('workspace_data_keys')
+      .values({ workspace_id: workspaceId, wrapped_key: seal(this.#masterKey, dataKey, `dek:${workspaceId}`), destroyed_at: null })
+      .execute();
+  }
+
+  /** Crypto-shredding: the wrapped key is erased; nothing encrypted under it can be read again. */
+  async destroyKey(workspaceId: string): Promise<void> {
+    await this.#db
+      .updateTable('workspace_data_keys')
+      .set({ wrapped_key: null, destroyed_at: new Date() })
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    this.#cache.delete(workspaceId);
+  }
+
+  /** Encrypts a JSON-serializable value for one workspace. */
+  async encryptJson(workspaceId: string, value: unknown): Promise<Buffer> {
+    const keys = await this.#keys(workspaceId);
+    return seal(keys.encryption, Buffer.from(JSON.stringify(value), 'utf8'), workspaceId);
+  }
+
+  /** Decrypts what `encryptJson` produced; `data_key_destroyed` after crypto-shredding. */
+  async decryptJson<T = unknown>(workspaceId: string, sealed: Buffer): Promise<T> {
+    const keys = await this.#keys(workspaceId);
+    return JSON.parse(open(keys.encryption, sealed, workspaceId).toString('utf8')) as T;
+  }
+
+  /** Keyed hash of an already-normalized value, for equality lookups without the plaintext. */
+  async lookupHash(workspaceId: string, normalized: string): Promise<Buffer> {
+    const keys = await this.#keys(workspaceId);
+    return createHmac('sha256', keys.lookup).update(normalized, 'utf8').digest();
+  }
+
+  /** Forgets cached keys (after a key was destroyed by another process, for instance). */
+  forget(workspaceId?: string): void {
+    if (workspaceId === undefined) this.#cache.clear();
+    else this.#cache.delete(workspaceId);
+  }
+
+  async #keys(workspaceId: string): Promise<WorkspaceKeys> {
+    const cached = this.#cache.get(workspaceId);
+    if (cached) return cached;
+    const row = await this.#db
+      .selectFrom('workspace_data_keys')
+      .select(['wrapped_key'])
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    if (!row) throw new ParleyError('not_found', 'Workspace has no data key');
+    if (!row.wrapped_key) throw new ParleyError('data_key_destroyed', "The workspace's data key was destroyed; its personal data cannot be read");
+    const dataKey = open(this.#masterKey, row.wrapped_key, `dek:${workspaceId}`);
+    const keys: WorkspaceKeys = {
+      encryption: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'parley/encryption', 32)),
+      lookup: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'parley/lookup', 32)),
+    };
+    this.#cache.set(workspaceId, keys);
+    return keys;
+  }
+}

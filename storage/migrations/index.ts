@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+/**
+ * Every migration, in order. Forward-only: a migration is never edited once released;
+ * a change is a new entry.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-foundation': foundation,
+});

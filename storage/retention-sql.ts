@@ -1,0 +1,28 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { StoreTable } from './store-tables.js';
+
+/**
+ * The effective retention of a store row, in days, as SQL: the workspace's override for the
+ * row's module and table, else the workspace's override for the table, else the module's
+ * default that was stamped on the row when it was written.
+ *
+ * `retention` is the workspace's `retention` jsonb; `moduleId` and `defaultDays` are SQL
+ * expressions (a column of the row being updated, or a bound value for an insert).
+ */
+export function effectiveRetentionDays(
+  retention: RawBuilder<unknown>,
+  table: StoreTable,
+  moduleId: RawBuilder<unknown>,
+  defaultDays: RawBuilder<unknown>,
+): RawBuilder<number> {
+  return sql<number>`coalesce(
+    (${retention} -> 'modules' -> ${moduleId} ->> ${sql.lit(table)})::int,
+    (${retention} -> 'tables' ->> ${sql.lit(table)})::int,
+    ${defaultDays}
+  )`;
+}
+
+/** `created_at + days` as a timestamptz. */
+export function expiryFrom(createdAt: RawBuilder<unknown>, days: RawBuilder<number>): RawBuilder<Date> {
+  return sql<Date>`${createdAt} + make_interval(days => ${days})`;
+}

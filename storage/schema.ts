@@ -1,0 +1,85 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { StoreTable } from './store-tables.js';
+
+/** Workspace-level retention overrides: per table, and per module and table. */
+export interface RetentionOverrides {
+  tables?: Partial<Record<StoreTable, number>>;
+  modules?: Record<string, Partial<Record<StoreTable, number>>>;
+}
+
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  storage_enabled: boolean;
+  allowed_origins: ColumnType<string[], string, string>;
+  retention: ColumnType<RetentionOverrides, string, string>;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface WorkspaceDataKeyTable {
+  workspace_id: string;
+  wrapped_key: Buffer | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  destroyed_at: Date | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  key_hash: Buffer;
+  prefix: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** The shape shared by every store table (`store_participations`, `store_winners`, …). */
+export interface StoreRowTable {
+  id: string;
+  workspace_id: string;
+  flow_id: string | null;
+  session_id: string | null;
+  participant_ref: string | null;
+  subject_hash: Buffer | null;
+  module_id: string;
+  step_id: string | null;
+  default_retention_days: number;
+  created_at: Date;
+  expires_at: Date;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  personal: Buffer | null;
+}
+
+export interface SweepRunTable {
+  id: Generated<string>;
+  run_id: string;
+  table_name: string;
+  rows_deleted: number;
+  batches: number;
+  started_at: Date;
+  duration_ms: number;
+}
+
+export interface Database {
+  workspaces: WorkspaceTable;
+  workspace_data_keys: WorkspaceDataKeyTable;
+  api_keys: ApiKeyTable;
+  sweep_runs: SweepRunTable;
+  store_participations: StoreRowTable;
+  store_winners: StoreRowTable;
+  store_consents: StoreRowTable;
+  store_variables: StoreRowTable;
+  store_codes: StoreRowTable;
+  store_files: StoreRowTable;
+  store_instant_win_claims: StoreRowTable;
+  store_runtime_log: StoreRowTable;
+}
+
+export type WorkspaceRow = Selectable<WorkspaceTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type StoreRow = Selectable<StoreRowTable>;
+export type NewStoreRow = Insertable<StoreRowTable>;

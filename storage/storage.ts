@@ -1,0 +1,53 @@
+import type { Clock } from '../runtime/clock.js';
+import { Keyring } from './crypto/keyring.js';
+import { parseMasterKey } from './crypto/master-key.js';
+import { openDatabase, pingDatabase, type DatabaseHandle } from './database.js';
+import { JobQueue } from './job-queue.js';
+import { migrateToLatest } from './migrator.js';
+import type { StoreContext } from './store-context.js';
+
+/** Everything the runtime needs from storage, opened together and closed together. */
+export interface Storage extends StoreContext {
+  readonly database: DatabaseHandle;
+  readonly jobs: JobQueue;
+  /** True when both the database and the job queue answer. */
+  health(): Promise<{ database: boolean; jobs: boolean }>;
+  close(): Promise<void>;
+}
+
+export async function openStorage(options: {
+  connectionString: string;
+  masterKey: string;
+  clock: Clock;
+  poolSize?: number;
+  /** Whether this process runs pg-boss cron scheduling (every process may). */
+  schedule?: boolean;
+  migrate?: boolean;
+}): Promise<Storage> {
+  const masterKey = parseMasterKey(options.masterKey);
+  const database = openDatabase(options.connectionString, { max: options.poolSize ?? 10 });
+  try {
+    if (options.migrate ?? true) await migrateToLatest(database.db);
+    const jobs = new JobQueue({ connectionString: options.connectionString, schedule: options.schedule });
+    jobs.on('error', () => {});
+    await jobs.start();
+    return {
+      db: database.db,
+      keyring: new Keyring(database.db, masterKey),
+      clock: options.clock,
+      database,
+      jobs,
+      async health() {
+        const [db, queue] = await Promise.all([pingDatabase(database.pool), jobs.ping()]);
+        return { database: db, jobs: queue };
+      },
+      async close() {
+        await jobs.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

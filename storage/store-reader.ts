@@ -1,0 +1,135 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { StoreContext } from './store-context.js';
+import { STORE_TABLES, physicalTable, type StoreTable } from './store-tables.js';
+import type { StoreRow } from './schema.js';
+import { ParleyError } from '../runtime/errors.js';
+
+/** A store row as callers see it: personal values decrypted, no hashes. */
+export interface DecodedRow {
+  readonly id: string;
+  readonly table: StoreTable;
+  readonly flowId: string | null;
+  readonly sessionId: string | null;
+  readonly participantRef: string | null;
+  readonly moduleId: string;
+  readonly stepId: string | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly data: Record<string, unknown>;
+  readonly personal: Record<string, unknown> | null;
+}
+
+export interface ListOptions {
+  limit?: number;
+  /** Opaque cursor from a previous page's `next`. */
+  after?: string;
+  /** Only rows created at or after this instant. */
+  from?: Date;
+  /** Only rows created before this instant. */
+  to?: Date;
+  flowId?: string;
+  order?: 'asc' | 'desc';
+}
+
+export interface Page {
+  readonly rows: DecodedRow[];
+  readonly next: string | null;
+}
+
+/** `expires_at > now`: every read path filters with this, so expired rows never show, swept or not. */
+export function liveAt(now: Date): RawBuilder<boolean> {
+  return sql<boolean>`expires_at > ${now}`;
+}
+
+export async function decodeRow(ctx: StoreContext, table: StoreTable, row: StoreRow): Promise<DecodedRow> {
+  return {
+    id: row.id,
+    table,
+    flowId: row.flow_id,
+    sessionId: row.session_id,
+    participantRef: row.participant_ref,
+    moduleId: row.module_id,
+    stepId: row.step_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    data: row.data,
+    personal: row.personal ? await ctx.keyring.decryptJson<Record<string, unknown>>(row.workspace_id, row.personal) : null,
+  };
+}
+
+export function encodeCursor(row: { created_at: Date; id: string }): string {
+  return Buffer.from(`${row.created_at.toISOString()}|${row.id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new ParleyError('bad_request', 'Invalid page cursor', { path: '/after' });
+  }
+  return { createdAt, id };
+}
+
+/** One keyset page of a table's live rows for one workspace. */
+export async function listStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable, options: ListOptions = {}): Promise<Page> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
+  const desc = (options.order ?? 'desc') === 'desc';
+  const conditions = [sql`workspace_id = ${workspaceId}`, liveAt(ctx.clock.now())];
+  if (options.from) conditions.push(sql`created_at >= ${options.from}`);
+  if (options.to) conditions.push(sql`created_at < ${options.to}`);
+  if (options.flowId) conditions.push(sql`flow_id = ${options.flowId}`);
+  if (options.after) {
+    const cursor = decodeCursor(options.after);
+    conditions.push(desc ? sql`(created_at, id) < (${cursor.createdAt}, ${cursor.id})` : sql`(created_at, id) > (${cursor.createdAt}, ${cursor.id})`);
+  }
+  const direction = desc ? sql`desc` : sql`asc`;
+  const result = await sql<StoreRow>`
+    select * from ${sql.table(physicalTable(table))}
+    where ${sql.join(conditions, sql` and `)}
+    order by created_at ${direction}, id ${direction}
+    limit ${limit + 1}`.execute(ctx.db);
+  const raw = result.rows.slice(0, limit);
+  const rows = await Promise.all(raw.map((row) => decodeRow(ctx, table, row)));
+  const last = raw[raw.length - 1];
+  return { rows, next: result.rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** One live row by id, or undefined when it does not exist, belongs elsewhere or has expired. */
+export async function getStoreRow(ctx: StoreContext, workspaceId: string, table: StoreTable, id: string): Promise<DecodedRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const result = await sql<StoreRow>`
+    select * from ${sql.table(physicalTable(table))}
+    where id = ${id} and workspace_id = ${workspaceId} and ${liveAt(ctx.clock.now())}`.execute(ctx.db);
+  const row = result.rows[0];
+  return row ? decodeRow(ctx, table, row) : undefined;
+}
+
+/** Number of live rows per table for one workspace. */
+export async function countStoreRows(ctx: StoreContext, workspaceId: string): Promise<Record<StoreTable, number>> {
+  const now = ctx.clock.now();
+  const counts = await Promise.all(
+    STORE_TABLES.map(async (table) => {
+      const result = await sql<{ n: string }>`
+        select count(*) as n from ${sql.table(physicalTable(table))}
+        where workspace_id = ${workspaceId} and ${liveAt(now)}`.execute(ctx.db);
+      return [table, Number(result.rows[0]?.n ?? 0)] as const;
+    }),
+  );
+  return Object.fromEntries(counts) as Record<StoreTable, number>;
+}
+
+/** Every live row about one data subject (by keyed hash of the normalized email), across all tables. */
+export async function findSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<DecodedRow[]> {
+  const hash = await ctx.keyring.lookupHash(workspaceId, subject);
+  const now = ctx.clock.now();
+  const perTable = await Promise.all(
+    STORE_TABLES.map(async (table) => {
+      const result = await sql<StoreRow>`
+        select * from ${sql.table(physicalTable(table))}
+        where workspace_id = ${workspaceId} and subject_hash = ${hash} and ${liveAt(now)}
+        order by created_at, id`.execute(ctx.db);
+      return Promise.all(result.rows.map((row) => decodeRow(ctx, table, row)));
+    }),
+  );
+  return perTable.flat();
+}

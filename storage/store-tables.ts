@@ -1,0 +1,40 @@
+/**
+ * The catalogue of per-table stores that modules write into. Every table has the same shape
+ * (see `StoreRowTable` in schema.ts) and every row carries an `expires_at`.
+ */
+export const STORE_TABLES = [
+  'participations',
+  'winners',
+  'consents',
+  'variables',
+  'codes',
+  'files',
+  'instant_win_claims',
+  'runtime_log',
+] as const;
+
+export type StoreTable = (typeof STORE_TABLES)[number];
+
+/** Retention in days used when neither the module nor the workspace says otherwise. */
+export const TABLE_DEFAULT_RETENTION_DAYS: Readonly<Record<StoreTable, number>> = Object.freeze({
+  participations: 60,
+  winners: 60,
+  consents: 60,
+  variables: 60,
+  codes: 60,
+  files: 30,
+  instant_win_claims: 60,
+  runtime_log: 7,
+});
+
+/** Longest retention anyone may configure (ten years). */
+export const MAX_RETENTION_DAYS = 3650;
+
+export function isStoreTable(value: unknown): value is StoreTable {
+  return typeof value === 'string' && (STORE_TABLES as readonly string[]).includes(value);
+}
+
+/** The physical PostgreSQL table that holds a store. */
+export function physicalTable(table: StoreTable): `store_${StoreTable}` {
+  return `store_${table}`;
+}

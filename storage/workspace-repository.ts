@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { StoreContext } from './store-context.js';
+import { reapplyRetention } from './retention-policy.js';
+import type { WorkspaceRow } from './schema.js';
+import { validateWorkspaceSettings, type WorkspaceSettings } from './workspace-settings.js';
+import { ParleyError } from '../runtime/errors.js';
+
+export interface Workspace extends WorkspaceSettings {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+function toWorkspace(row: WorkspaceRow): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    timeZone: row.time_zone,
+    storageEnabled: row.storage_enabled,
+    allowedOrigins: row.allowed_origins,
+    retention: row.retention,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Creates a workspace with its data key, in one transaction. */
+export async function createWorkspace(ctx: StoreContext, input: unknown): Promise<Workspace> {
+  const settings = validateWorkspaceSettings(input);
+  if (!settings.name) throw new ParleyError('config_invalid', 'A workspace needs a name', { path: '/name' });
+  const id = randomUUID();
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('workspaces')
+      .values({
+        id,
+        name: settings.name!,
+        time_zone: settings.timeZone ?? 'UTC',
+        storage_enabled: settings.storageEnabled ?? true,
+        allowed_origins: JSON.stringify(settings.allowedOrigins ?? []),
+        retention: JSON.stringify(settings.retention ?? {}),
+        settings: '{}',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await ctx.keyring.createKey(id, trx);
+    return inserted;
+  });
+  return toWorkspace(row);
+}
+
+export async function getWorkspace(ctx: StoreContext, id: string): Promise<Workspace | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const row = await ctx.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toWorkspace(row) : undefined;
+}
+
+/**
+ * Applies a validated settings change. A retention change is re-applied to existing rows in
+ * the same call, so a shorter retention hides older rows at once.
+ */
+export async function updateWorkspace(ctx: StoreContext, id: string, input: unknown): Promise<Workspace> {
+  const change = validateWorkspaceSettings(input);
+  const row = await ctx.db
+    .updateTable('workspaces')
+    .set({
+      ...(change.name !== undefined && { name: change.name }),
+      ...(change.timeZone !== undefined && { time_zone: change.timeZone }),
+      ...(change.storageEnabled !== undefined && { storage_enabled: change.storageEnabled }),
+      ...(change.allowedOrigins !== undefined && { allowed_origins: JSON.stringify(change.allowedOrigins) }),
+      ...(change.retention !== undefined && { retention: JSON.stringify(change.retention) }),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new ParleyError('not_found', 'Workspace not found');
+  if (change.retention !== undefined) await reapplyRetention(ctx, id);
+  return toWorkspace(row);
+}
