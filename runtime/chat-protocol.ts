@@ -1,0 +1,60 @@
+/**
+ * The realtime chat protocol between the widget and the gateway (socket.io namespace `/chat`).
+ * Shared by both sides; the gateway validates every payload it receives.
+ *
+ * Handshake: `io(url + '/chat', { auth: { workspace, flow, resumeToken? } })`. The page's Origin
+ * must be one of the workspace's allowed origins. On connect the server emits `session`, then
+ * the current `turn`. The client answers with `reply` (acknowledged with a `ReplyAck`).
+ */
+
+/** Something the bot says. Text is always rendered as text, never as HTML. */
+export type BotMessage =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'link'; readonly label: string; readonly url: string };
+
+export interface ChoiceOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** What the bot waits for; `null` when the flow is done. */
+export type InputRequest =
+  | { readonly kind: 'choice'; readonly options: readonly ChoiceOption[] }
+  | { readonly kind: 'text'; readonly label: string; readonly required: boolean; readonly maxLength: number; readonly placeholder?: string }
+  | { readonly kind: 'email'; readonly label: string; readonly placeholder?: string }
+  | { readonly kind: 'consent'; readonly label: string; readonly termsUrl?: string; readonly termsLabel?: string; readonly required: boolean };
+
+/** `session` event: the ids a client keeps to resume after a reload or a lost connection. */
+export interface SessionInfo {
+  readonly sessionId: string;
+  readonly resumeToken: string;
+}
+
+/** `turn` event: the bot's messages since the last turn and what it waits for now. */
+export interface Turn {
+  /** Increments with every processed reply; a client ignores a turn older than one it has shown. */
+  readonly seq: number;
+  readonly stepId: string | null;
+  readonly messages: readonly BotMessage[];
+  readonly input: InputRequest | null;
+  readonly done: boolean;
+}
+
+/** `reply` event payload. `clientMessageId` makes a retried reply count once. */
+export interface Reply {
+  readonly clientMessageId: string;
+  /** Choice option id, text, email or consent boolean. */
+  readonly value: string | boolean;
+}
+
+export interface ProtocolError {
+  readonly code: string;
+  readonly message: string;
+  readonly path?: string;
+}
+
+/** Acknowledgement of a `reply`: the next turn, or an error after which the session goes on. */
+export type ReplyAck = { readonly ok: true; readonly turn: Turn } | { readonly ok: false; readonly error: ProtocolError };
+
+export const CHAT_NAMESPACE = '/chat';
+export const MAX_FRAME_BYTES = 16 * 1024;
