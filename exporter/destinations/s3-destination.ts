@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { DestinationError } from '../../runtime/errors.js';
+import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
+import { untilAborted } from './abort-race.js';
+import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
+import { DigestStream } from './digest-stream.js';
+import { errorCode, isTransientNetworkError } from './network-failure.js';
+import { checkFileName } from './temporary-name.js';
+import { trackSourceError, uploadFailure } from './upload-failure.js';
+
+/** An Amazon S3 bucket, or a bucket on an S3-compatible store reached through `endpoint`. */
+export interface S3Config {
+  readonly kind: 's3';
+  readonly bucket: string;
+  /** Key prefix ending with `/` (e.g. `exports/daily/`), or absent for the bucket root. */
+  readonly prefix?: string;
+  readonly region: string;
+  /** Base URL of an S3-compatible store, e.g. `https://minio.example.org:9000`. */
+  readonly endpoint?: string;
+  /** Address buckets as `endpoint/bucket/key` instead of `bucket.endpoint/key`. */
+  readonly forcePathStyle?: boolean;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** JSON Schema of S3Config (prefix: relative, ends with `/`; endpoint: http(s) URL without credentials). */
+export const s3ConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'bucket', 'region', 'accessKeyId', 'secretAccessKey'],
+  properties: {
+    kind: { const: 's3' },
+    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
+    prefix: { type: 'string', maxLength: 512, pattern: '^(?:[^/\\u0000-\\u001f\\u007f]+/)*$' },
+    region: { type: 'string', pattern: '^[a-z0-9-]{1,32}$' },
+    endpoint: { type: 'string', maxLength: 2048, pattern: '^https?://[^/@\\s]+(?:/[^@\\s]*)?$' },
+    forcePathStyle: { type: 'boolean' },
+    accessKeyId: { type: 'string', minLength: 1, maxLength: 256 },
+    secretAccessKey: { type: 'string', minLength: 1, maxLength: 256 },
+  },
+} as const;
+
+const validateConfig = compileSchema<S3Config>(s3ConfigSchema);
+
+/** Parts of a multipart upload; at most `QUEUE_SIZE` of them are held in memory at once. */
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 2;
+
+/** What the AWS SDK puts on the errors it throws (service errors and network errors alike). */
+interface AwsErrorShape {
+  readonly name?: string;
+  readonly $retryable?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** Maps an AWS SDK failure to a DestinationError; the message names the error, never a credential. */
+function toS3Error(action: string, error: unknown): DestinationError {
+  if (error instanceof DestinationError) return error;
+  const shape = (error ?? {}) as AwsErrorShape;
+  const status = shape.$metadata?.httpStatusCode;
+  const code = errorCode(error);
+  if (status === undefined && (isTransientNetworkError(error) || code !== undefined)) {
+    return new DestinationError(`${action} failed: the S3 endpoint could not be reached (${code})`, {
+      retryable: isTransientNetworkError(error),
+      cause: error,
+    });
+  }
+  const retryable =
+    shape.$retryable !== undefined || status === undefined || status === 408 || status === 429 || status >= 500;
+  const name = shape.name && /^[A-Za-z]+$/.test(shape.name) ? shape.name : 'Error';
+  const detail = status === undefined ? name : `${name}, HTTP ${status}`;
+  return new DestinationError(`${action} failed (${detail})`, { retryable, cause: error });
+}
+
+/**
+ * Delivers exports to an S3 bucket with a streamed multipart upload straight to the final key:
+ * S3 shows an object only once the upload completes, and a failed or aborted upload is aborted
+ * (its parts discarded), so nothing partial ever appears under the key.
+ *
+ * @example
+ * const destination = createS3Destination({ kind: 's3', bucket: 'partner-drop', prefix: 'leads/',
+ *   region: 'eu-west-3', accessKeyId, secretAccessKey });
+ * const receipt = await destination.upload(stream, { fileName: 'leads.csv', contentType: 'text/csv' });
+ */
+export function createS3Destination(config: S3Config): Destination {
+  validateOrThrow(validateConfig, config);
+  const prefix = config.prefix ?? '';
+  const client = new S3Client({
+    region: config.region,
+    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    forcePathStyle: config.forcePathStyle ?? false,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    maxAttempts: 3,
+  });
+  const location = (key: string): string => `s3://${config.bucket}/${key}`;
+
+  return {
+    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
+      const sourceError = trackSourceError(source);
+      const key = `${prefix}${meta.fileName}`;
+      const digest = new DigestStream();
+      try {
+        checkFileName(meta.fileName);
+        meta.signal?.throwIfAborted();
+        const feeding = pipeline(source, digest, meta.signal ? { signal: meta.signal } : {});
+        // An abort destroys the body stream: the Upload then fails and aborts the multipart upload itself.
+        feeding.catch(() => undefined);
+        const upload = new Upload({
+          client,
+          params: { Bucket: config.bucket, Key: key, Body: digest, ContentType: meta.contentType },
+          partSize: PART_SIZE,
+          queueSize: QUEUE_SIZE,
+          leavePartsOnError: false,
+        });
+        await upload.done();
+        await feeding;
+        return { location: location(key), bytes: digest.bytes, sha256: digest.digest() };
+      } catch (error) {
+        // Read before destroying anything, so only what the source itself emitted counts as its failure.
+        const upstream = sourceError();
+        digest.destroy();
+        source.destroy();
+        throw uploadFailure(error, {
+          sourceError: upstream,
+          signal: meta.signal,
+          toDestinationError: (cause) => toS3Error(`S3 upload to ${location(key)}`, cause),
+        });
+      }
+    },
+
+    async test(signal?: AbortSignal): Promise<void> {
+      const key = `${prefix}.parley-probe-${randomUUID()}`;
+      const options = signal ? { abortSignal: signal } : {};
+      const probe = (async () => {
+        try {
+          await client.send(
+            new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: 'parley destination test\n', ContentType: 'text/plain' }),
+            options,
+          );
+        } catch (error) {
+          throw toS3Error(`Writing a test object to ${location(key)}`, error);
+        }
+        try {
+          await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: key }), options);
+        } catch (error) {
+          throw toS3Error(`Deleting the test object ${location(key)}`, error);
+        }
+      })();
+      await untilAborted(probe, signal);
+    },
+  };
+}
