@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       if (shuttingDown) return;
       shuttingDown = true;
       logger.info({ signal }, 'shutting down');
+      // A terminal's Ctrl-C reaches the embedded PostgreSQL too; its goodbyes are not errors.
+      storage.jobs.removeAllListeners('error').on('error', () => {});
       await server.close();
       await storage.close();
       await database.stop();

@@ -5,6 +5,9 @@ import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { startSweeper } from './sweep-job.js';
+import { buildApiRouter } from './http/api/api-router.js';
+import { API_ROUTES } from './http/api/api-routes.js';
+import { openApiRoute } from './http/api/openapi-route.js';
 import type { Storage } from '../storage/storage.js';
 
 export interface RunningServer {
@@ -18,7 +21,8 @@ export async function startServer(options: { config: Config; storage: Storage; l
   const { config, storage, logger, clock } = options;
   storage.jobs.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'job queue error'));
   await startSweeper(storage, { cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger });
-  const app = createApp({ logger, health: () => storage.health() });
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger }, [openApiRoute(API_ROUTES)]);
+  const app = createApp({ logger, health: () => storage.health(), routers: [api] });
   const http = createServer(app);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Storage } from '@google-cloud/storage';
+import { ConfigError, DestinationError } from '../../runtime/errors.js';
+import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
+import { untilAborted } from './abort-race.js';
+import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
+import { DigestStream } from './digest-stream.js';
+import { errorCode, isTransientNetworkError } from './network-failure.js';
+import { checkFileName } from './temporary-name.js';
+import { trackSourceError, uploadFailure } from './upload-failure.js';
+
+/** A Google Cloud Storage bucket, written with a service-account key. */
+export interface GcsConfig {
+  readonly kind: 'gcs';
+  readonly bucket: string;
+  /** Object name prefix ending with `/` (e.g. `exports/daily/`), or absent for the bucket root. */
+  readonly prefix?: string;
+  /** The service-account key file's content (JSON text). */
+  readonly serviceAccountJson: string;
+  /** Base URL of the JSON API when it is not `https://storage.googleapis.com`. */
+  readonly apiEndpoint?: string;
+}
+
+/** JSON Schema of GcsConfig (prefix: relative, ends with `/`; apiEndpoint: http(s) URL without credentials). */
+export const gcsConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'bucket', 'serviceAccountJson'],
+  properties: {
+    kind: { const: 'gcs' },
+    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$' },
+    prefix: { type: 'string', maxLength: 512, pattern: '^(?:[^/\\u0000-\\u001f\\u007f]+/)*$' },
+    serviceAccountJson: { type: 'string', minLength: 2, maxLength: 16384 },
+    apiEndpoint: { type: 'string', maxLength: 2048, pattern: '^https?://[^/@\\s]+(?:/[^@\\s]*)?$' },
+  },
+} as const;
+
+const validateConfig = compileSchema<GcsConfig>(gcsConfigSchema);
+
+/** Where the service-account JSON sits in an export definition, for error paths. */
+const SERVICE_ACCOUNT_PATH = '/destination/serviceAccountJson';
+
+/**
+ * Resumable uploads go in chunks of this size (a multiple of 256 KiB), each buffered once. The
+ * object is finalized only by the request that states the total size, which is sent only after
+ * the source has ended, so a failing source can never finalize a truncated object.
+ */
+export const GCS_CHUNK_SIZE = 8 * 1024 * 1024;
+
+interface ServiceAccount {
+  readonly client_email: string;
+  readonly private_key: string;
+  readonly private_key_id?: string;
+  readonly project_id?: string;
+}
+
+/** Reads the key file's fields the client needs; refuses anything else without echoing it. */
+function parseServiceAccount(json: string): ServiceAccount {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new ConfigError('The service account key is not valid JSON', SERVICE_ACCOUNT_PATH);
+  }
+  const fields = (parsed ?? {}) as Record<string, unknown>;
+  if (fields.type !== 'service_account') {
+    throw new ConfigError('The service account key must be a key file of type "service_account"', SERVICE_ACCOUNT_PATH);
+  }
+  if (typeof fields.client_email !== 'string' || typeof fields.private_key !== 'string' || !fields.private_key.includes('PRIVATE KEY')) {
+    throw new ConfigError('The service account key must hold client_email and private_key', SERVICE_ACCOUNT_PATH);
+  }
+  return {
+    client_email: fields.client_email,
+    private_key: fields.private_key,
+    ...(typeof fields.private_key_id === 'string' ? { private_key_id: fields.private_key_id } : {}),
+    ...(typeof fields.project_id === 'string' ? { project_id: fields.project_id } : {}),
+  };
+}
+
+/** Maps a client failure to a DestinationError; the message gives a status or code, never a credential. */
+function toGcsError(action: string, error: unknown): DestinationError {
+  if (error instanceof DestinationError) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'number') {
+    const retryable = code === 408 || code === 429 || code >= 500;
+    return new DestinationError(`${action} failed (HTTP ${code})`, { retryable, cause: error });
+  }
+  const name = errorCode(error);
+  if (name === 'FILE_NO_UPLOAD' || name === 'CONTENT_DOWNLOAD_MISMATCH') {
+    return new DestinationError(`${action} failed: the stored object did not match the bytes sent`, { retryable: true, cause: error });
+  }
+  if (isTransientNetworkError(error)) {
+    return new DestinationError(`${action} failed: the GCS endpoint could not be reached (${name})`, { retryable: true, cause: error });
+  }
+  return new DestinationError(`${action} failed`, { retryable: false, cause: error });
+}
+
+/** A client that authenticates every request with the key, without a token exchange. */
+function storageClient(config: GcsConfig, account: ServiceAccount): Storage {
+  const storage = new Storage({
+    ...(account.project_id === undefined ? {} : { projectId: account.project_id }),
+    credentials: account,
+    ...(config.apiEndpoint === undefined ? {} : { apiEndpoint: config.apiEndpoint }),
+    // Without this the client sends no credentials at all to a custom endpoint.
+    useAuthWithCustomEndpoint: true,
+    // The export job retries a failed delivery itself; a second retry layer would hide failures for minutes.
+    retryOptions: { autoRetry: false },
+  });
+  // Sign each request with the key (a self-signed JWT, accepted by the JSON API) instead of
+  // exchanging it for a token at www.googleapis.com: every call then goes to the configured endpoint.
+  storage.authClient.useJWTAccessWithScope = true;
+  return storage;
+}
+
+/**
+ * Delivers exports to a GCS bucket with a chunked resumable upload straight to the final name:
+ * GCS shows an object only once the upload is finalized, and the client checks the CRC32C the
+ * server reports against the bytes it sent before the upload counts as done.
+ *
+ * @example
+ * const destination = createGcsDestination({ kind: 'gcs', bucket: 'partner-drop', prefix: 'leads/',
+ *   serviceAccountJson: keyFileText });
+ * const receipt = await destination.upload(stream, { fileName: 'leads.csv', contentType: 'text/csv' });
+ */
+export function createGcsDestination(config: GcsConfig, options: { readonly chunkSize?: number } = {}): Destination {
+  validateOrThrow(validateConfig, config);
+  const bucket = storageClient(config, parseServiceAccount(config.serviceAccountJson)).bucket(config.bucket);
+  const prefix = config.prefix ?? '';
+  const chunkSize = options.chunkSize ?? GCS_CHUNK_SIZE;
+  const location = (name: string): string => `gs://${config.bucket}/${name}`;
+
+  return {
+    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
+      const sourceError = trackSourceError(source);
+      const name = `${prefix}${meta.fileName}`;
+      const digest = new DigestStream();
+      try {
+        checkFileName(meta.fileName);
+        meta.signal?.throwIfAborted();
+        const sink = bucket.file(name).createWriteStream({
+          resumable: true,
+          chunkSize,
+          contentType: meta.contentType,
+          validation: 'crc32c',
+        });
+        await pipeline(source, digest, sink, meta.signal ? { signal: meta.signal } : {});
+        return { location: location(name), bytes: digest.bytes, sha256: digest.digest() };
+      } catch (error) {
+        const upstream = sourceError();
+        source.destroy();
+        throw uploadFailure(error, {
+          sourceError: upstream,
+          signal: meta.signal,
+          toDestinationError: (cause) => toGcsError(`GCS upload to ${location(name)}`, cause),
+        });
+      }
+    },
+
+    async test(signal?: AbortSignal): Promise<void> {
+      const probe = bucket.file(`${prefix}.parley-probe-${randomUUID()}`);
+      const steps = (async () => {
+        try {
+          await probe.save(Buffer.from('parley destination test\n'), { resumable: false, contentType: 'text/plain' });
+        } catch (error) {
+          throw toGcsError(`Writing a test object to ${location(probe.name)}`, error);
+        }
+        try {
+          await probe.delete();
+        } catch (error) {
+          throw toGcsError(`Deleting the test object ${location(probe.name)}`, error);
+        }
+      })();
+      await untilAborted(steps, signal);
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DestinationError } from '../../runtime/errors.js';
+import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
+import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
+import { DigestStream } from './digest-stream.js';
+import { errorCode } from './network-failure.js';
+import { checkFileName, temporaryName } from './temporary-name.js';
+import { trackSourceError, uploadFailure } from './upload-failure.js';
+
+/** A directory on this machine, relative to the root the operator allows exports in. */
+export interface LocalConfig {
+  readonly kind: 'local';
+  /** Relative to the factory's `root`; never absolute, never `..`. */
+  readonly directory: string;
+}
+
+/** JSON Schema of LocalConfig: a relative path without `..` segments, backslashes or control characters. */
+export const localConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'directory'],
+  properties: {
+    kind: { const: 'local' },
+    directory: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1024,
+      pattern: '^(?!/)(?!(?:.*/)?\\.\\.(?:/|$))[^\\u0000-\\u001f\\u007f\\\\]+$',
+    },
+  },
+} as const;
+
+const validateConfig = compileSchema<LocalConfig>(localConfigSchema);
+
+/** Files are readable by the owner and its group only: exports hold personal data. */
+const FILE_MODE = 0o640;
+const DIRECTORY_MODE = 0o750;
+
+function outsideRoot(): DestinationError {
+  return new DestinationError('The export directory is outside the allowed root', { retryable: false });
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * Resolves `directory` under `root` one segment at a time, creating what is missing, and
+ * refuses any step (a symlink included) that resolves outside the root.
+ */
+async function resolveDirectory(root: string, directory: string): Promise<string> {
+  await mkdir(root, { recursive: true, mode: DIRECTORY_MODE });
+  const realRoot = await realpath(root);
+  let current = realRoot;
+  for (const segment of directory.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') throw outsideRoot();
+    const next = path.join(current, segment);
+    const existing = await lstat(next).catch((error: unknown) => {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!existing) await mkdir(next, { mode: DIRECTORY_MODE }).catch((error: unknown) => {
+      if (errorCode(error) !== 'EEXIST') throw error;
+    });
+    current = await realpath(next);
+    if (!isInside(realRoot, current)) throw outsideRoot();
+  }
+  return current;
+}
+
+const RETRYABLE_FS_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'EIO']);
+
+function toLocalError(error: unknown): DestinationError {
+  if (error instanceof DestinationError) return error;
+  const code = errorCode(error);
+  const retryable = code !== undefined && RETRYABLE_FS_CODES.has(code);
+  const reason = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : (code ?? 'unknown error');
+  return new DestinationError(`Writing the export file failed (${reason})`, { retryable, cause: error });
+}
+
+/** Streams `source` through `digest` into a new file at `target` (exclusive create), flushed to disk. */
+async function writeFileFrom(source: Readable, digest: DigestStream, target: string, signal?: AbortSignal): Promise<void> {
+  let handle: FileHandle | undefined = await open(target, 'wx', FILE_MODE);
+  try {
+    await pipeline(source, digest, handle.createWriteStream({ autoClose: false }), signal ? { signal } : {});
+    await handle.sync();
+    const closing = handle;
+    handle = undefined;
+    await closing.close();
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Delivers exports into a directory under `root` on this machine: each file is written to a
+ * hidden temporary name in the target directory and renamed when whole.
+ *
+ * @example
+ * const destination = createLocalDestination({ kind: 'local', directory: 'partner-a/daily' }, { root: '/srv/exports' });
+ * const receipt = await destination.upload(stream, { fileName: 'leads.csv', contentType: 'text/csv' });
+ */
+export function createLocalDestination(config: LocalConfig, options: { readonly root: string }): Destination {
+  validateOrThrow(validateConfig, config);
+  const root = path.resolve(options.root);
+  const directory = config.directory;
+
+  return {
+    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
+      const sourceError = trackSourceError(source);
+      let temporary: string | undefined;
+      try {
+        checkFileName(meta.fileName);
+        meta.signal?.throwIfAborted();
+        const target = await resolveDirectory(root, directory);
+        temporary = path.join(target, temporaryName(meta.fileName));
+        const digest = new DigestStream();
+        await writeFileFrom(source, digest, temporary, meta.signal);
+        const finalPath = path.join(target, meta.fileName);
+        await rename(temporary, finalPath);
+        return { location: finalPath, bytes: digest.bytes, sha256: digest.digest() };
+      } catch (error) {
+        source.destroy();
+        if (temporary) await rm(temporary, { force: true }).catch(() => undefined);
+        throw uploadFailure(error, { sourceError: sourceError(), signal: meta.signal, toDestinationError: toLocalError });
+      }
+    },
+
+    async test(signal?: AbortSignal): Promise<void> {
+      let probe: string | undefined;
+      try {
+        signal?.throwIfAborted();
+        const target = await resolveDirectory(root, directory);
+        probe = path.join(target, `.parley-probe.${randomBytes(6).toString('hex')}`);
+        const handle = await open(probe, 'wx', FILE_MODE);
+        await handle.close();
+        await rm(probe);
+        probe = undefined;
+      } catch (error) {
+        if (probe) await rm(probe, { force: true }).catch(() => undefined);
+        throw uploadFailure(error, { sourceError: undefined, signal, toDestinationError: toLocalError });
+      }
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { ParleyError } from '../../runtime/errors.js';
+import type { Serializer } from './serializer.js';
+
+/** Default size (in UTF-16 units) the stream gathers before pushing one Buffer. */
+export const DEFAULT_BATCH_SIZE = 64 * 1024;
+
+/**
+ * The thin stream shell around a Serializer: rows (`string[]`, object mode) in, UTF-8 bytes
+ * out. Row texts are gathered into one string and pushed as one Buffer per batch, not one
+ * push per row; the begin text comes out even when there are no rows.
+ */
+export class SerializerStream extends Transform {
+  readonly #serializer: Serializer;
+  readonly #batchSize: number;
+  #pending = '';
+  #rows = 0;
+  #begun = false;
+
+  constructor(serializer: Serializer, batchSize = DEFAULT_BATCH_SIZE) {
+    super({ writableObjectMode: true, readableObjectMode: false });
+    this.#serializer = serializer;
+    this.#batchSize = batchSize;
+  }
+
+  /** Rows serialized so far (final once the stream has ended). */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  override _transform(cells: readonly string[], _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (!Array.isArray(cells) || cells.length !== this.#serializer.columnCount) {
+      callback(
+        new ParleyError('export_failed', 'A row does not have one cell per export column', {
+          details: { row: this.#rows, expected: this.#serializer.columnCount },
+        }),
+      );
+      return;
+    }
+    if (!this.#begun) this.#begin();
+    this.#pending += this.#serializer.row(cells, this.#rows);
+    this.#rows += 1;
+    if (this.#pending.length >= this.#batchSize) this.#pushPending();
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!this.#begun) this.#begin();
+    this.#pending += this.#serializer.end();
+    this.#pushPending();
+    callback();
+  }
+
+  #begin(): void {
+    this.#begun = true;
+    this.#pending = this.#serializer.begin();
+  }
+
+  #pushPending(): void {
+    if (this.#pending.length > 0) this.push(Buffer.from(this.#pending, 'utf8'));
+    this.#pending = '';
+  }
+}
+
+/**
+ * Wraps a serializer in a Transform for `stream/promises.pipeline`.
+ *
+ * @example await pipeline(rows, createSerializerStream(createSerializer(format, columns)), destination)
+ */
+export function createSerializerStream(serializer: Serializer, options: { batchSize?: number } = {}): SerializerStream {
+  return new SerializerStream(serializer, options.batchSize);
+}

@@ -1,0 +1,54 @@
+import type { Request, Response } from 'express';
+import type { ApiKeyPrincipal } from '../../../storage/api-key-repository.js';
+import type { ApiServices } from './api-services.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A JSON Schema object, as used in both ajv and the OpenAPI document. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ResponseSpec {
+  readonly description: string;
+  /** Body schema; omitted for empty (204) or non-JSON (file) responses. */
+  readonly schema?: JsonSchema;
+  /** Media type of a non-JSON body, e.g. `application/zip`. */
+  readonly mediaType?: string;
+}
+
+export interface ApiCall<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  readonly principal: ApiKeyPrincipal;
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly services: ApiServices;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+/** What a handler returns; `undefined` means it wrote the response itself (a stream). */
+export type ApiResult = { readonly status?: number; readonly body?: unknown } | undefined;
+
+/**
+ * One admin API operation. Its schemas are the single source for request validation (ajv) and
+ * for the OpenAPI document, so the document always says what the server does.
+ */
+export interface RouteDefinition<P = any, Q = any, B = any> {
+  readonly method: HttpMethod;
+  /** OpenAPI-style path under the API root, e.g. `/tables/{table}/rows`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: string;
+  /** Object schema of the path parameters. */
+  readonly params?: JsonSchema;
+  /** Object schema of the query string (values arrive as strings and are coerced by type). */
+  readonly query?: JsonSchema;
+  readonly body?: JsonSchema;
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+  handler(call: ApiCall<P, Q, B>): Promise<ApiResult>;
+}
+
+/** Identity helper so a route's types are inferred where it is declared. */
+export function defineRoute<P = any, Q = any, B = any>(route: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> {
+  return route;
+}

@@ -1,0 +1,77 @@
+import express, { Router, type Request } from 'express';
+import { ParleyError } from '../../errors.js';
+import { compileSchema, validateOrThrow, type Validator } from '../../validation/schema-validator.js';
+import type { ApiServices } from './api-services.js';
+import type { JsonSchema, RouteDefinition } from './api-route.js';
+import { authMiddleware } from './auth-middleware.js';
+import { assertJsonDepth, MAX_BODY_BYTES } from './json-limits.js';
+
+export const API_ROOT = '/api/v1';
+
+/** `/tables/{table}/rows` → `/tables/:table/rows`. */
+export function expressPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** Query strings carry text; turn values into the types the query schema declares. */
+function coerceQuery(schema: JsonSchema | undefined, query: Request['query']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const properties = (schema?.properties ?? {}) as Record<string, { type?: string }>;
+  for (const [key, raw] of Object.entries(query)) {
+    if (typeof raw !== 'string') throw new ParleyError('bad_request', 'Query parameters must appear once', { path: `/${key.slice(0, 64)}` });
+    const type = properties[key]?.type;
+    if ((type === 'integer' || type === 'number') && raw.trim() !== '' && !Number.isNaN(Number(raw))) out[key] = Number(raw);
+    else if (type === 'boolean' && (raw === 'true' || raw === 'false')) out[key] = raw === 'true';
+    else out[key] = raw;
+  }
+  return out;
+}
+
+interface CompiledRoute {
+  readonly route: RouteDefinition;
+  readonly params?: Validator;
+  readonly query?: Validator;
+  readonly body?: Validator;
+}
+
+/** Mounts every route under `/api/v1`: auth, body limits, ajv validation from the route's schemas. */
+export function buildApiRouter(routes: readonly RouteDefinition[], services: ApiServices, publicHandlers: Router[] = []): Router {
+  const router = Router();
+  for (const handler of publicHandlers) router.use(API_ROOT, handler);
+  const api = Router();
+  api.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true }));
+  api.use(authMiddleware(services.storage.db));
+  for (const route of routes) {
+    const compiled: CompiledRoute = {
+      route,
+      ...(route.params && { params: compileSchema(route.params) }),
+      ...(route.query && { query: compileSchema(route.query) }),
+      ...(route.body && { body: compileSchema(route.body) }),
+    };
+    api[route.method](expressPath(route.path), async (req, res, next) => {
+      try {
+        const call = prepareCall(compiled, req);
+        const result = await route.handler({ ...call, principal: req.principal!, services, req, res });
+        if (result === undefined) return;
+        if (result.body === undefined) res.status(result.status ?? 204).end();
+        else res.status(result.status ?? 200).json(result.body);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+  router.use(API_ROOT, api);
+  return router;
+}
+
+function prepareCall(compiled: CompiledRoute, req: Request) {
+  const params = compiled.params ? validateOrThrow(compiled.params, { ...req.params }, '/params') : {};
+  const query = compiled.query ? validateOrThrow(compiled.query, coerceQuery(compiled.route.query, req.query), '/query') : {};
+  let body: unknown;
+  if (compiled.body) {
+    if (req.body === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
+    assertJsonDepth(req.body);
+    body = validateOrThrow(compiled.body, req.body, '');
+  }
+  return { params, query, body } as { params: Record<string, string>; query: Record<string, unknown>; body: unknown };
+}

@@ -1,0 +1,25 @@
+import type { RequestHandler } from 'express';
+import { ParleyError } from '../../errors.js';
+import { authenticateApiKey, type ApiKeyPrincipal } from '../../../storage/api-key-repository.js';
+import type { Db } from '../../../storage/database.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: ApiKeyPrincipal;
+  }
+}
+
+/** `Authorization: Bearer <api key>`: unknown, revoked or missing keys get 401. */
+export function authMiddleware(db: Db): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = match ? await authenticateApiKey(db, match[1]!) : undefined;
+    if (!principal) {
+      next(new ParleyError('unauthorized', 'A valid API key is required (Authorization: Bearer <key>)'));
+      return;
+    }
+    req.principal = principal;
+    next();
+  };
+}

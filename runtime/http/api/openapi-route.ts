@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import { createRequire } from 'node:module';
+import type { RouteDefinition } from './api-route.js';
+import { buildOpenApiDocument } from './openapi-document.js';
+
+const require = createRequire(import.meta.url);
+const findVersion = (): string => {
+  for (const candidate of ['../../../package.json', '../../../../package.json']) {
+    try {
+      return (require(candidate) as { version: string }).version;
+    } catch {
+      // dist/ sits one level deeper than the sources
+    }
+  }
+  return '0.0.0';
+};
+
+/** `GET /api/v1/openapi.json`, public, built once. */
+export function openApiRoute(routes: readonly RouteDefinition[]): Router {
+  const document = buildOpenApiDocument(routes, { version: findVersion() });
+  const router = Router();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  return router;
+}

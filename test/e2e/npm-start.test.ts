@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let dataDir: string | undefined;
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for a condition, polling, up to a deadline (the issue's 30 s); not a timing assertion. */
+async function until<T>(probe: () => Promise<T | undefined>, deadlineMs: number): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('deadline passed');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('npm start without DATABASE_URL', () => {
+  it('starts the embedded PostgreSQL, reaches /health 200 within 30 s, and Ctrl-C stops PostgreSQL', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-start-'));
+    const env = { ...process.env, PARLEY_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
+    delete env.DATABASE_URL;
+    delete env.PARLEY_MASTER_KEY;
+    let output = '';
+    // A process group of its own, so the test can send Ctrl-C (SIGINT) the way a terminal does.
+    child = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    const url = await until(async () => /Parley is running at (\S+)/.exec(output)?.[1], 30_000);
+    const status = await until(async () => {
+      const response = await fetch(`${url}/health`);
+      return response.status === 200 ? response.status : undefined;
+    }, 30_000);
+    expect(status).toBe(200);
+    expect(output).toMatch(/admin API key \(shown once, keep it\): pk_\S+/);
+
+    const postgresPid = Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    expect(alive(postgresPid)).toBe(true);
+    process.kill(-child.pid!, 'SIGINT');
+    await once(child, 'exit');
+    await until(async () => (alive(postgresPid) ? undefined : true), 15_000);
+    expect(alive(postgresPid)).toBe(false);
+    expect(output).toContain('stopped');
+  });
+});

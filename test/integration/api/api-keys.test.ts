@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { api, startTestServer } from '../../support/test-server.js';
+import { tablesContaining } from '../../support/find-text.js';
+import type { RunningServer } from '../../../runtime/server.js';
+import { createWorkspace } from '../../../storage/workspace-repository.js';
+import { hashApiKey, issueApiKey, revokeApiKey } from '../../../storage/api-key-repository.js';
+import { writeStoreRow } from '../../../storage/store-writer.js';
+
+let storage: TestStorage;
+let server: RunningServer;
+beforeAll(async () => {
+  storage = await createTestStorage();
+  server = await startTestServer(storage);
+});
+afterAll(async () => {
+  await server.close();
+  await storage.destroy();
+});
+
+describe('API keys and workspace scoping', () => {
+  it('stores only SHA-256 hashes of keys', async () => {
+    const ws = await createWorkspace(storage, { name: 'Hashes' });
+    const issued = await issueApiKey(storage.db, ws.id);
+    expect(await tablesContaining(storage.db, issued.key)).toEqual([]);
+    const stored = await sql<{ key_hash: Buffer }>`select key_hash from api_keys where id = ${issued.id}`.execute(storage.db);
+    expect(stored.rows[0]!.key_hash.equals(hashApiKey(issued.key))).toBe(true);
+    expect((await api(server.url, issued.key, 'GET', '/api/v1/workspace')).status).toBe(200);
+  });
+
+  it('refuses a missing, unknown or revoked key with 401', async () => {
+    const ws = await createWorkspace(storage, { name: 'Revoked' });
+    const issued = await issueApiKey(storage.db, ws.id);
+    expect((await api(server.url, undefined, 'GET', '/api/v1/workspace')).status).toBe(401);
+    expect((await api(server.url, 'pk_unknown', 'GET', '/api/v1/workspace')).status).toBe(401);
+    expect(await revokeApiKey(storage.db, ws.id, issued.id)).toBe(true);
+    const refused = await api(server.url, issued.key, 'GET', '/api/v1/workspace');
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('unauthorized');
+  });
+
+  it("never lets workspace A's key read workspace B's rows", async () => {
+    const a = await createWorkspace(storage, { name: 'A' });
+    const b = await createWorkspace(storage, { name: 'B' });
+    const keyA = await issueApiKey(storage.db, a.id);
+    const keyB = await issueApiKey(storage.db, b.id);
+    await writeStoreRow(storage, b.id, { table: 'participations', moduleId: 'giveaway', defaultRetentionDays: 60, personal: { email: 'b@example.org' } });
+    const asA = await api(server.url, keyA.key, 'GET', '/api/v1/tables/participations/rows');
+    expect(asA.status).toBe(200);
+    expect(asA.body.rows).toEqual([]);
+    const asB = await api(server.url, keyB.key, 'GET', '/api/v1/tables/participations/rows');
+    expect(asB.body.rows).toHaveLength(1);
+    expect(asB.body.rows[0].personal).toEqual({ email: 'b@example.org' });
+    expect((await api(server.url, keyA.key, 'GET', '/api/v1/workspace')).body.id).toBe(a.id);
+  });
+
+  it('refuses bad settings with the field named and changes nothing', async () => {
+    const ws = await createWorkspace(storage, { name: 'Settings', timeZone: 'Europe/Paris' });
+    const key = await issueApiKey(storage.db, ws.id);
+    const cases: Array<[unknown, string]> = [
+      [{ retention: { tables: { giveaways: 3 } } }, '/retention/tables/giveaways'],
+      [{ retention: { tables: { winners: -1 } } }, '/retention/tables/winners'],
+      [{ timeZone: 'Mars/Olympus' }, '/timeZone'],
+      [{ allowedOrigins: ['javascript:alert(1)'] }, '/allowedOrigins/0'],
+      [{ colour: 'red' }, '/colour'],
+    ];
+    for (const [body, path] of cases) {
+      const response = await api(server.url, key.key, 'PATCH', '/api/v1/workspace', body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.error.path).toBe(path);
+      expect(JSON.stringify(response.body)).not.toContain('Olympus');
+    }
+    const after = await api(server.url, key.key, 'GET', '/api/v1/workspace');
+    expect(after.body).toMatchObject({ timeZone: 'Europe/Paris', retention: {} });
+  });
+
+  it('answers /health only when database and queue answer', async () => {
+    const response = await fetch(`${server.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/test-database.js';
+import { runCli } from '../../runtime/cli/run-cli.js';
+import { generateMasterKey } from '../../storage/crypto/master-key.js';
+import { openStorage, type Storage } from '../../storage/storage.js';
+import { systemClock } from '../../runtime/clock.js';
+import { authenticateApiKey } from '../../storage/api-key-repository.js';
+import { insertBulkRows } from '../support/bulk-rows.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const masterKey = generateMasterKey();
+let env: NodeJS.ProcessEnv;
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  env = { DATABASE_URL: database.url, PARLEY_MASTER_KEY: masterKey, LOG_LEVEL: 'silent' };
+});
+afterAll(async () => database.drop());
+
+describe('parley CLI', () => {
+  it('migrates, creates a workspace with a working key, revokes it, and sweeps', async () => {
+    expect((await cli('migrate')).out).toContain('0001-foundation');
+    expect((await cli('migrate')).out).toContain('up to date');
+
+    const created = await cli('workspace', 'create', '--name', 'Acme', '--time-zone', 'Europe/Paris');
+    expect(created.code).toBe(0);
+    const workspaceId = /workspace: (\S+)/.exec(created.out)![1]!;
+    const keyId = /api key id: (\S+)/.exec(created.out)![1]!;
+    const key = /api key: (pk_\S+)/.exec(created.out)![1]!;
+
+    const storage: Storage = await openStorage({ connectionString: database.url, masterKey, clock: systemClock, schedule: false });
+    try {
+      expect(await authenticateApiKey(storage.db, key)).toEqual({ keyId, workspaceId });
+      expect((await cli('key', 'revoke', '--workspace', workspaceId, '--key', keyId)).code).toBe(0);
+      expect(await authenticateApiKey(storage.db, key)).toBeUndefined();
+
+      await insertBulkRows(storage.db, { workspaceId, table: 'codes', count: 1234, createdAt: new Date(Date.now() - 86_400_000), expiresAt: new Date(Date.now() - 1000) });
+      const swept = await cli('sweep', '--batch-size', '500');
+      expect(swept.code).toBe(0);
+      expect(swept.out).toMatch(/codes\t1234 rows\t3 batches/);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('refuses bad input with a clear error and a non-zero exit', async () => {
+    const bad = await cli('workspace', 'create', '--name', 'X', '--time-zone', 'Nowhere/Land');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe('parley: config_invalid: Time zone must be an IANA zone name such as Europe/Paris (/timeZone)\n');
+    expect((await cli('frobnicate')).code).toBe(2);
+  });
+});

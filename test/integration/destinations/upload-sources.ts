@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+/** Random bytes standing in for an export file. */
+export function randomFile(size = 3 * 1024 * 1024): Buffer {
+  return randomBytes(size);
+}
+
+/** Hex SHA-256 of `data`. */
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A stream of `data` in 64 KiB chunks. */
+export function streamOf(data: Buffer): Readable {
+  return Readable.from(chunks(data), { objectMode: false });
+}
+
+/** A stream that delivers the first half of `data`, then fails as an upstream stage would. */
+export function failingHalfway(data: Buffer): Readable {
+  const half = data.subarray(0, Math.floor(data.length / 2));
+  return Readable.from(
+    (async function* () {
+      yield* chunks(half);
+      throw new Error('upstream stage failed');
+    })(),
+    { objectMode: false },
+  );
+}
+
+/** A stream of the first half of `data` that then aborts `controller` and waits, as a slow source would. */
+export function abortingHalfway(data: Buffer, controller: AbortController): Readable {
+  const half = data.subarray(0, Math.floor(data.length / 2));
+  return Readable.from(
+    (async function* () {
+      yield* chunks(half);
+      controller.abort();
+      yield* chunks(data.subarray(half.length));
+    })(),
+    { objectMode: false },
+  );
+}
+
+function* chunks(data: Buffer): Generator<Buffer> {
+  for (let offset = 0; offset < data.length; offset += 65_536) yield data.subarray(offset, offset + 65_536);
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from '../../runtime/config.js';
+import { createLogger } from '../../runtime/logger.js';
+import { startServer, type RunningServer } from '../../runtime/server.js';
+import type { TestStorage } from './test-database.js';
+
+/** The real HTTP server on a free port over a test storage. */
+export async function startTestServer(storage: TestStorage, env: Record<string, string> = {}): Promise<RunningServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...env });
+  return startServer({ config, storage, logger: createLogger('silent'), clock: storage.clock });
+}
+
+/** fetch() against the API with a bearer key; returns status and parsed JSON. */
+export async function api(base: string, key: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(key && { authorization: `Bearer ${key}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body: parsed };
+}
