@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -84,18 +85,10 @@ function toLocalError(error: unknown): DestinationError {
   return new DestinationError(`Writing the export file failed (${reason})`, { retryable, cause: error });
 }
 
-/** Streams `source` through `digest` into a new file at `target` (exclusive create), flushed to disk. */
+/** Streams `source` through `digest` into a new file at `target` (exclusive create), flushed to disk before close. */
 async function writeFileFrom(source: Readable, digest: DigestStream, target: string, signal?: AbortSignal): Promise<void> {
-  let handle: FileHandle | undefined = await open(target, 'wx', FILE_MODE);
-  try {
-    await pipeline(source, digest, handle.createWriteStream({ autoClose: false }), signal ? { signal } : {});
-    await handle.sync();
-    const closing = handle;
-    handle = undefined;
-    await closing.close();
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
+  const file = createWriteStream(target, { flags: 'wx', mode: FILE_MODE, flush: true });
+  await pipeline(source, digest, file, signal ? { signal } : {});
 }
 
 /**
