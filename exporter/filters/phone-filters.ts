@@ -1,0 +1,65 @@
+import {
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  type CountryCode,
+  type PhoneNumber,
+} from 'libphonenumber-js/max';
+import { defineFilter, rawValueToText } from './filter.js';
+
+/**
+ * Regions tried, in order, for a number written without its country code. Mainland France
+ * first; the overseas departments follow because their numbers (0692 … in Réunion) are written
+ * the same way in France but are not valid mainland numbers.
+ */
+const NATIONAL_REGIONS: readonly { region: CountryCode; callingCode: string }[] = (
+  ['FR', 'RE', 'GP', 'MQ', 'GF', 'YT'] as const
+).map((region) => ({ region, callingCode: getCountryCallingCode(region) }));
+
+/**
+ * Country calling codes whose numbers have a 10-digit French form, 0 then 9 digits: mainland
+ * France (+33) and the overseas departments (+262, +590, +594, +596), dialled that way from France.
+ */
+const TEN_DIGIT_CALLING_CODES: ReadonlySet<string> = new Set(['33', '262', '590', '594', '596']);
+
+/** The valid phone number in a value, read as French when it has no country code, or undefined. */
+function readPhoneNumber(text: string): PhoneNumber | undefined {
+  if (text.trim() === '') return undefined;
+  for (const { region, callingCode } of NATIONAL_REGIONS) {
+    const parsed = parsePhoneNumberFromString(text, { defaultCountry: region, extract: false });
+    if (parsed === undefined) return undefined;
+    if (parsed.isValid()) return parsed;
+    // The number carried its own country code, so another default region cannot help.
+    if (parsed.countryCallingCode !== callingCode) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Phone number in E.164 (`+33612345678`), for French numbers written nationally (`06 12 34 56 78`)
+ * and any valid international number (`+44 20 7946 0958` gives `+442079460958`). Invalid,
+ * incomplete or unreadable numbers give ''.
+ */
+export const phoneE164Filter = defineFilter({
+  id: 'phone_e164',
+  description: 'Phone number in international E.164 form (+33612345678).',
+  accepts: ['text'],
+  compile: () => (value) => readPhoneNumber(rawValueToText(value))?.number ?? '',
+});
+
+/**
+ * Phone number as 10 French digits (`0612345678`), from national or international input
+ * (`+33 6 12 34 56 78`). Numbers of the overseas departments keep their 10-digit form
+ * (`+262 692 12 34 56` gives `0692123456`). A valid number of another country has no 10-digit
+ * French form and gives '', as do invalid numbers.
+ */
+export const phoneFr10DigitsFilter = defineFilter({
+  id: 'phone_fr_10_digits',
+  description: 'French phone number as 10 digits (0612345678); other countries give empty.',
+  accepts: ['text'],
+  compile: () => (value) => {
+    const phone = readPhoneNumber(rawValueToText(value));
+    if (phone === undefined || !TEN_DIGIT_CALLING_CODES.has(phone.countryCallingCode)) return '';
+    const digits = `0${phone.nationalNumber}`;
+    return digits.length === 10 ? digits : '';
+  },
+});
