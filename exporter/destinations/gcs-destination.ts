@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Storage } from '@google-cloud/storage';
+import { IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { ConfigError, DestinationError } from '../../runtime/errors.js';
 import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
 import { untilAborted } from './abort-race.js';
@@ -79,22 +79,33 @@ function parseServiceAccount(json: string): ServiceAccount {
   };
 }
 
+/** The HTTP status behind a client failure: API errors carry it as `code`, request errors as `status`. */
+function httpStatus(error: unknown): number | undefined {
+  const shape = (error ?? {}) as { code?: unknown; status?: unknown; response?: { status?: unknown } };
+  for (const value of [shape.code, shape.status, shape.response?.status]) if (typeof value === 'number') return value;
+  return undefined;
+}
+
+/** Resumable uploads report exhausted retries as a plain Error: `Retry limit exceeded - status: 503 - …`. */
+const RETRIES_EXHAUSTED = /^Retry (?:total time )?limit exceeded(?: - status: (\d{3}))?/;
+
 /** Maps a client failure to a DestinationError; the message gives a status or code, never a credential. */
 function toGcsError(action: string, error: unknown): DestinationError {
   if (error instanceof DestinationError) return error;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'number') {
-    const retryable = code === 408 || code === 429 || code >= 500;
-    return new DestinationError(`${action} failed (HTTP ${code})`, { retryable, cause: error });
+  const exhausted = error instanceof Error ? RETRIES_EXHAUSTED.exec(error.message) : null;
+  const status = httpStatus(error) ?? (exhausted?.[1] === undefined ? undefined : Number(exhausted[1]));
+  if (status !== undefined) {
+    const retryable = exhausted !== null || status === 408 || status === 429 || status >= 500;
+    return new DestinationError(`${action} failed (HTTP ${status})`, { retryable, cause: error });
   }
-  const name = errorCode(error);
-  if (name === 'FILE_NO_UPLOAD' || name === 'CONTENT_DOWNLOAD_MISMATCH') {
+  const code = errorCode(error);
+  if (code === 'FILE_NO_UPLOAD' || code === 'CONTENT_DOWNLOAD_MISMATCH') {
     return new DestinationError(`${action} failed: the stored object did not match the bytes sent`, { retryable: true, cause: error });
   }
   if (isTransientNetworkError(error)) {
-    return new DestinationError(`${action} failed: the GCS endpoint could not be reached (${name})`, { retryable: true, cause: error });
+    return new DestinationError(`${action} failed: the GCS endpoint could not be reached (${code})`, { retryable: true, cause: error });
   }
-  return new DestinationError(`${action} failed`, { retryable: false, cause: error });
+  return new DestinationError(`${action} failed`, { retryable: exhausted !== null, cause: error });
 }
 
 /** A client that authenticates every request with the key, without a token exchange. */
@@ -105,13 +116,22 @@ function storageClient(config: GcsConfig, account: ServiceAccount): Storage {
     ...(config.apiEndpoint === undefined ? {} : { apiEndpoint: config.apiEndpoint }),
     // Without this the client sends no credentials at all to a custom endpoint.
     useAuthWithCustomEndpoint: true,
-    // The export job retries a failed delivery itself; a second retry layer would hide failures for minutes.
-    retryOptions: { autoRetry: false },
+    // Every call here may be repeated safely (a resumable session resumes at the offset the server
+    // confirms), so retry transient failures always, but briefly: the export job retries a failed run.
+    retryOptions: { autoRetry: true, maxRetries: 2, maxRetryDelay: 4, totalTimeout: 60, idempotencyStrategy: IdempotencyStrategy.RetryAlways },
   });
   // Sign each request with the key (a self-signed JWT, accepted by the JSON API) instead of
   // exchanging it for a token at www.googleapis.com: every call then goes to the configured endpoint.
   storage.authClient.useJWTAccessWithScope = true;
   return storage;
+}
+
+/**
+ * Cancels a resumable session (DELETE on its URI; GCS answers 499), best effort: the client
+ * keeps sending a chunk that was in flight when the stream was destroyed, and would resume it.
+ */
+async function cancelSession(storage: Storage, uri: string): Promise<void> {
+  await storage.authClient.request({ url: uri, method: 'DELETE', timeout: 10_000, validateStatus: () => true }).catch(() => undefined);
 }
 
 /**
@@ -126,7 +146,8 @@ function storageClient(config: GcsConfig, account: ServiceAccount): Storage {
  */
 export function createGcsDestination(config: GcsConfig, options: { readonly chunkSize?: number } = {}): Destination {
   validateOrThrow(validateConfig, config);
-  const bucket = storageClient(config, parseServiceAccount(config.serviceAccountJson)).bucket(config.bucket);
+  const storage = storageClient(config, parseServiceAccount(config.serviceAccountJson));
+  const bucket = storage.bucket(config.bucket);
   const prefix = config.prefix ?? '';
   const chunkSize = options.chunkSize ?? GCS_CHUNK_SIZE;
   const location = (name: string): string => `gs://${config.bucket}/${name}`;
@@ -136,20 +157,22 @@ export function createGcsDestination(config: GcsConfig, options: { readonly chun
       const sourceError = trackSourceError(source);
       const name = `${prefix}${meta.fileName}`;
       const digest = new DigestStream();
+      let uri: string | undefined;
       try {
         checkFileName(meta.fileName);
         meta.signal?.throwIfAborted();
-        const sink = bucket.file(name).createWriteStream({
-          resumable: true,
-          chunkSize,
-          contentType: meta.contentType,
-          validation: 'crc32c',
-        });
+        const file = bucket.file(name);
+        // Open the session first: `createWriteStream` alone sends it unauthenticated to a custom
+        // endpoint (@google-cloud/storage 7.22 drops `useAuthWithCustomEndpoint` on that path).
+        [uri] = await file.createResumableUpload({ metadata: { contentType: meta.contentType } });
+        meta.signal?.throwIfAborted();
+        const sink = file.createWriteStream({ uri, resumable: true, chunkSize, validation: 'crc32c' });
         await pipeline(source, digest, sink, meta.signal ? { signal: meta.signal } : {});
         return { location: location(name), bytes: digest.bytes, sha256: digest.digest() };
       } catch (error) {
         const upstream = sourceError();
         source.destroy();
+        if (uri !== undefined) await cancelSession(storage, uri);
         throw uploadFailure(error, {
           sourceError: upstream,
           signal: meta.signal,

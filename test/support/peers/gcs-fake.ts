@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A small in-memory fake of the Google Cloud Storage JSON API, enough for `@google-cloud/storage` 7:
- * multipart uploads, resumable sessions (chunked `Content-Range`), object GET (metadata or media)
- * and DELETE. Objects appear only when an upload is finalized; requests must carry a JWT signed
+ * multipart uploads, resumable sessions (chunked `Content-Range`, cancel by DELETE), object GET
+ * (metadata or media) and DELETE. Objects appear only when an upload is finalized; requests must carry a JWT signed
  * by a registered service-account key (self-signed, as `useJWTAccessWithScope` sends it).
  */
 export interface GcsFake {
@@ -20,6 +20,8 @@ export interface GcsFake {
   objectNames(): string[];
   /** Resumable sessions started but never finalized. */
   openSessions(): number;
+  /** Makes the next `times` resumable PUTs that carry bytes answer `status` (e.g. 503) without storing them. */
+  failNextChunks(status: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -146,6 +148,7 @@ export async function startGcsFake(options: { bucket?: string } = {}): Promise<G
   let apiEndpoint = '';
   let account = { client_email: '', private_key: '', private_key_id: '' };
   let publicKey: KeyObject | undefined;
+  let chunkFailure = { status: 0, times: 0 };
 
   const metadata = (name: string, stored: StoredObject): object => ({
     kind: 'storage#object',
@@ -179,6 +182,10 @@ export async function startGcsFake(options: { bucket?: string } = {}): Promise<G
   const handleUpload = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const uploadType = url.searchParams.get('uploadType');
     const uploadId = url.searchParams.get('upload_id');
+    if (request.method === 'DELETE' && uploadType === 'resumable' && uploadId) {
+      if (!sessions.delete(uploadId)) return apiError(response, 404, 'No such upload session', 'notFound');
+      return send(response, 499);
+    }
     if (request.method === 'PUT' && uploadType === 'resumable' && uploadId) {
       const session = sessions.get(uploadId);
       if (!session) return apiError(response, 404, 'No such upload session', 'notFound');
@@ -187,6 +194,10 @@ export async function startGcsFake(options: { bucket?: string } = {}): Promise<G
       const body = await readBody(request);
       if (body === undefined) return; // the client went away: the session keeps what it had
       const [, first, last, total] = range;
+      if (first !== undefined && chunkFailure.times > 0) {
+        chunkFailure = { ...chunkFailure, times: chunkFailure.times - 1 };
+        return apiError(response, chunkFailure.status, 'Injected failure', 'backendError');
+      }
       if (first !== undefined) {
         if (Number(first) !== session.size) return apiError(response, 400, 'Content-Range does not continue the upload', 'invalid');
         session.chunks.push(body);
@@ -279,6 +290,9 @@ export async function startGcsFake(options: { bucket?: string } = {}): Promise<G
     },
     objectNames: () => [...objects.keys()].sort(),
     openSessions: () => sessions.size,
+    failNextChunks: (status, times = 1) => {
+      chunkFailure = { status, times };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
