@@ -11,12 +11,13 @@ export const MAX_FIXED_WIDTH = 10_000;
 
 /**
  * The fixed-width layout of each column: width = maxSize ?? minSize, a whole number from 1 to
- * MAX_FIXED_WIDTH. Throws ValidationError at `columnsPath/<i>/maxSize` (or `/minSize`) otherwise.
+ * MAX_FIXED_WIDTH. Throws ValidationError at `columnsPath/<i>/maxSize` (`/minSize` when only
+ * that one is set and wrong) otherwise.
  */
 export function fixedWidths(columns: readonly ExportColumn[], columnsPath: string): readonly FitOptions[] {
   return Object.freeze(
     columns.map((column, i) => {
-      const key = column.maxSize !== undefined ? 'maxSize' : 'minSize';
+      const key = column.maxSize === undefined && column.minSize !== undefined ? 'minSize' : 'maxSize';
       const width = column[key];
       const path = `${columnsPath}/${i}/${key}`;
       if (width === undefined) {
