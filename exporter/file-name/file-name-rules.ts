@@ -6,11 +6,13 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const SEPARATOR = /[/\\]/;
 
 /**
- * Why a file name (or pattern) is unsafe, or undefined when it is fine: empty, too long, a
- * path separator, `..`, or a control character. The reason never quotes the name.
+ * Why a file name (or pattern) is unsafe, or undefined when it is fine: empty, starting with a
+ * dot (hidden file), too long, a path separator, `..`, or a control character. The reason never
+ * quotes the name.
  */
 export function unsafeFileNameReason(name: string): string | undefined {
-  if (name.length === 0 || /^\.*$/.test(name)) return 'must not be empty or only dots';
+  if (name.length === 0) return 'must not be empty';
+  if (name.startsWith('.')) return 'must not start with a dot';
   if ([...name].length > MAX_FILE_NAME_LENGTH) return `must be at most ${MAX_FILE_NAME_LENGTH} characters`;
   if (SEPARATOR.test(name)) return 'must not contain a path separator (/ or \\)';
   if (name.includes('..')) return 'must not contain ..';
