@@ -18,14 +18,14 @@ export interface SshdPeer {
   readonly dir: string;
   /** Everything sshd has logged so far (LogLevel DEBUG1). */
   log(): string;
+  /** Resolves with the log from offset `from` on, once that part matches `pattern`. */
+  waitForLog(pattern: RegExp, from: number): Promise<string>;
   stop(): Promise<void>;
 }
 
 export interface SshdOptions {
   /** Allow password authentication (default true). */
   readonly passwordAuthentication?: boolean;
-  /** Encrypt the client key with this passphrase (default: unencrypted). */
-  readonly clientKeyPassphrase?: string;
 }
 
 /** Starts `/usr/sbin/sshd -D` on a free port; stop it with `stop()`. */
@@ -38,7 +38,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdPeer> {
     const hostKey = path.join(tmp, 'host_ed25519');
     const clientKey = path.join(tmp, 'client_ed25519');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', options.clientKeyPassphrase ?? '', '-f', clientKey]);
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKey]);
     const fingerprint = (await run('ssh-keygen', ['-lf', `${hostKey}.pub`, '-E', 'sha256'])).split(' ')[1]!;
     const authorizedKeys = path.join(tmp, 'authorized_keys');
     await writeFile(authorizedKeys, await readFile(`${clientKey}.pub`), { mode: 0o644 });
@@ -88,6 +88,16 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdPeer> {
       password: user.password,
       dir,
       log: () => log,
+      waitForLog: (pattern, from) =>
+        new Promise((resolve) => {
+          const check = () => {
+            if (!pattern.test(log.slice(from))) return;
+            child.stderr.off('data', check);
+            resolve(log.slice(from));
+          };
+          child.stderr.on('data', check);
+          check();
+        }),
       async stop() {
         await stopProcess(child);
         await user.remove();

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import SftpClient from 'ssh2-sftp-client';
+import { DestinationError } from '../../runtime/errors.js';
+import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
+import { untilAborted } from './abort-race.js';
+import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
+import { DigestStream } from './digest-stream.js';
+import { HOST_KEY_SHA256_PATTERN, matchesFingerprint } from './host-key-fingerprint.js';
+import { remoteLocation } from './remote-location.js';
+import { sftpConnectFailure, sftpOperationFailure, type SftpConnectState } from './sftp-failure.js';
+import { checkFileName, temporaryName } from './temporary-name.js';
+import { trackSourceError, uploadFailure } from './upload-failure.js';
+
+/** A directory on a partner's SSH server; the server is identified by its pinned host key. */
+export interface SftpConfig {
+  readonly kind: 'sftp';
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  /** Exactly one of `password` and `privateKey`. */
+  readonly password?: string;
+  /** PEM or OpenSSH private key. */
+  readonly privateKey?: string;
+  /** Decrypts `privateKey` when it is encrypted. */
+  readonly passphrase?: string;
+  /** `SHA256:<base64 without padding>`, as `ssh-keygen -lf key.pub -E sha256` prints it. */
+  readonly hostKeySha256: string;
+  /** Absolute, or relative to the user's login directory; it must exist. */
+  readonly directory: string;
+}
+
+const NO_CONTROL = '^[^\\u0000-\\u001f\\u007f]+$';
+
+/** JSON Schema of SftpConfig: a pinned host key and exactly one of password / private key. */
+export const sftpConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'host', 'port', 'username', 'hostKeySha256', 'directory'],
+  properties: {
+    kind: { const: 'sftp' },
+    host: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9._:-]+$' },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    username: { type: 'string', minLength: 1, maxLength: 128, pattern: NO_CONTROL },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+    privateKey: { type: 'string', minLength: 1, maxLength: 16384, pattern: '-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----' },
+    passphrase: { type: 'string', minLength: 1, maxLength: 1024 },
+    hostKeySha256: { type: 'string', pattern: HOST_KEY_SHA256_PATTERN },
+    directory: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_CONTROL },
+  },
+  oneOf: [
+    { properties: { password: true }, required: ['password'] },
+    { properties: { privateKey: true }, required: ['privateKey'] },
+  ],
+  dependencies: { passphrase: ['privateKey'] },
+} as const;
+
+const validateConfig = compileSchema<SftpConfig>(sftpConfigSchema);
+
+const FILE_MODE = 0o640;
+const READY_TIMEOUT_MS = 20_000;
+/** Bytes buffered for the remote file; ssh2 sends buffered chunks as concurrent SFTP writes (writev). */
+const WRITE_WINDOW_BYTES = 1024 * 1024;
+
+/** One logged-in SFTP connection, with the target directory resolved by the server. */
+interface SftpSession {
+  readonly client: SftpClient;
+  /** Absolute path of the configured directory. */
+  readonly directory: string;
+  /** Whether the server offers `posix-rename@openssh.com` (a rename that replaces the target). */
+  readonly posixRename: boolean;
+}
+
+/** ssh2-sftp-client keeps the ssh2 connection as `client`; destroying it interrupts a pending handshake. */
+function dropConnection(client: SftpClient): void {
+  (client as unknown as { client: { destroy(): void } }).client.destroy();
+}
+
+function connectOptions(config: SftpConfig, state: SftpConnectState): SftpClient.ConnectOptions {
+  const credentials =
+    config.password !== undefined
+      ? { password: config.password }
+      : { privateKey: config.privateKey, ...(config.passphrase !== undefined ? { passphrase: config.passphrase } : {}) };
+  return {
+    host: config.host,
+    port: config.port,
+    username: config.username,
+    ...credentials,
+    // Runs during key exchange, before any credential is sent: a mismatch ends the connection there.
+    hostVerifier: (key: Buffer): boolean => {
+      const matches = matchesFingerprint(key, config.hostKeySha256);
+      if (!matches) state.hostKeyRejected = true;
+      return matches;
+    },
+    tryKeyboard: false,
+    readyTimeout: READY_TIMEOUT_MS,
+    keepaliveInterval: 15_000,
+    keepaliveCountMax: 3,
+  };
+}
+
+async function openSession(config: SftpConfig, signal: AbortSignal | undefined): Promise<SftpSession> {
+  const state: SftpConnectState = { hostKeyRejected: false, lastError: undefined };
+  // Own callbacks replace the library's defaults, which print every connection event to the console.
+  const client = new SftpClient('parley', { error: () => undefined, end: () => undefined, close: () => undefined });
+  client.on('error', (error: unknown) => {
+    state.lastError = error;
+  });
+  try {
+    const wrapper = await untilAborted(client.connect(connectOptions(config, state)), signal, () => dropConnection(client));
+    const directory = await untilAborted(client.realPath(config.directory), signal);
+    if (directory === '') throw new DestinationError('The SFTP directory does not exist', { retryable: false });
+    const extensions = (wrapper as unknown as { _extensions?: Record<string, string> })._extensions;
+    return { client, directory, posixRename: extensions?.['posix-rename@openssh.com'] === '1' };
+  } catch (error) {
+    dropConnection(client);
+    throw sftpConnectFailure(error, state);
+  }
+}
+
+async function closeSession(session: SftpSession): Promise<void> {
+  await session.client.end().catch(() => dropConnection(session.client));
+}
+
+/** Removes `path`, over `session` while it is alive, else over a fresh connection; never throws. */
+async function removeQuietly(config: SftpConfig, session: SftpSession, path: string): Promise<void> {
+  try {
+    await session.client.delete(path, true);
+  } catch {
+    const fresh = await openSession(config, undefined).catch(() => undefined);
+    if (!fresh) return;
+    await fresh.client.delete(path, true).catch(() => undefined);
+    await closeSession(fresh);
+  }
+}
+
+/** Streams `source` through `digest` into a new remote file, resolving once the server has closed it. */
+async function writeRemote(session: SftpSession, source: Readable, digest: DigestStream, path: string, signal?: AbortSignal): Promise<void> {
+  const remote = session.client.createWriteStream(path, { flags: 'wx', mode: FILE_MODE, highWaterMark: WRITE_WINDOW_BYTES });
+  const closed = once(remote, 'close');
+  closed.catch(() => undefined);
+  await pipeline(source, digest, remote, signal ? { signal } : {});
+  await closed;
+}
+
+/** Renames the whole temporary file to its final name, replacing an older file of that name. */
+async function moveIntoPlace(session: SftpSession, from: string, to: string): Promise<void> {
+  if (session.posixRename) {
+    await session.client.posixRename(from, to);
+    return;
+  }
+  // Plain SFTP rename refuses an existing target: remove the older file first.
+  await session.client.delete(to, true);
+  await session.client.rename(from, to);
+}
+
+/**
+ * Delivers exports over SFTP (ssh2-sftp-client): the server must present the pinned host key,
+ * which is checked before any credential is sent; files go to a hidden temporary name and are
+ * renamed (posix-rename when offered) when whole.
+ *
+ * @example
+ * const destination = createSftpDestination({ kind: 'sftp', host: 'sftp.partner.example', port: 22,
+ *   username: 'parley', privateKey, hostKeySha256: 'SHA256:…', directory: '/incoming' });
+ */
+export function createSftpDestination(config: SftpConfig): Destination {
+  validateOrThrow(validateConfig, config);
+
+  return {
+    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
+      const sourceError = trackSourceError(source);
+      let session: SftpSession | undefined;
+      let temporary: string | undefined;
+      try {
+        checkFileName(meta.fileName);
+        session = await openSession(config, meta.signal);
+        temporary = posix.join(session.directory, temporaryName(meta.fileName));
+        const digest = new DigestStream();
+        await writeRemote(session, source, digest, temporary, meta.signal);
+        await moveIntoPlace(session, temporary, posix.join(session.directory, meta.fileName));
+        temporary = undefined;
+        const location = remoteLocation('sftp', config.host, config.port, session.directory, meta.fileName);
+        return { location, bytes: digest.bytes, sha256: digest.digest() };
+      } catch (error) {
+        source.destroy();
+        if (session && temporary) await removeQuietly(config, session, temporary);
+        throw uploadFailure(error, { sourceError: sourceError(), signal: meta.signal, toDestinationError: sftpOperationFailure });
+      } finally {
+        if (session) await closeSession(session);
+      }
+    },
+
+    async test(signal?: AbortSignal): Promise<void> {
+      let session: SftpSession | undefined;
+      let probe: string | undefined;
+      try {
+        session = await openSession(config, signal);
+        probe = posix.join(session.directory, `.parley-probe.${randomBytes(6).toString('hex')}`);
+        await writeRemote(session, Readable.from([]), new DigestStream(), probe, signal);
+        await session.client.delete(probe);
+        probe = undefined;
+      } catch (error) {
+        if (session && probe) await removeQuietly(config, session, probe);
+        throw uploadFailure(error, { sourceError: undefined, signal, toDestinationError: sftpOperationFailure });
+      } finally {
+        if (session) await closeSession(session);
+      }
+    },
+  };
+}

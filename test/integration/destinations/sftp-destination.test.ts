@@ -1,0 +1,190 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DestinationError, ValidationError } from '../../../runtime/errors.js';
+import { compileSchema } from '../../../runtime/validation/schema-validator.js';
+import { hostKeyFingerprint } from '../../../exporter/destinations/host-key-fingerprint.js';
+import {
+  createSftpDestination,
+  sftpConfigSchema,
+  type SftpConfig,
+} from '../../../exporter/destinations/sftp-destination.js';
+import { freePort, run } from '../../support/peers/peer-process.js';
+import { startSshd, type SshdPeer } from '../../support/peers/sshd-peer.js';
+import { abortingHalfway, failingHalfway, randomFile, sha256, streamOf } from './upload-sources.js';
+
+let peer: SshdPeer;
+
+beforeAll(async () => {
+  peer = await startSshd();
+});
+
+afterAll(async () => {
+  await peer?.stop();
+});
+
+const meta = (fileName: string) => ({ fileName, contentType: 'text/csv' });
+
+function keyConfig(overrides: Partial<SftpConfig> = {}): SftpConfig {
+  return {
+    kind: 'sftp',
+    host: '127.0.0.1',
+    port: peer.port,
+    username: peer.username,
+    privateKey: peer.clientPrivateKey,
+    hostKeySha256: peer.hostKeySha256,
+    directory: 'upload',
+    ...overrides,
+  };
+}
+
+function passwordConfig(overrides: Partial<SftpConfig> = {}): SftpConfig {
+  const { privateKey: _privateKey, ...rest } = keyConfig(overrides);
+  return { ...rest, password: peer.password, ...overrides };
+}
+
+/** A well-formed pin that is not the server's: what a man in the middle would present against. */
+const WRONG_FINGERPRINT = hostKeyFingerprint(Buffer.from('not the server key'));
+
+async function failure(promise: Promise<unknown>): Promise<DestinationError> {
+  const error = await promise.then(
+    () => new Error('expected a failure'),
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(DestinationError);
+  return error as DestinationError;
+}
+
+/** Every name in the upload directory, hidden temporary files included. */
+const listing = () => readdir(peer.dir);
+
+async function clearUploads(): Promise<void> {
+  for (const name of await listing()) await rm(path.join(peer.dir, name));
+}
+
+describe('SFTP destination', () => {
+  it('delivers a file byte for byte with a private key, with a right receipt and no credentials in the location', async () => {
+    await clearUploads();
+    const data = randomFile();
+    const receipt = await createSftpDestination(keyConfig()).upload(streamOf(data), meta('leads.csv'));
+    expect(receipt).toEqual({
+      location: `sftp://127.0.0.1:${peer.port}${peer.dir}/leads.csv`,
+      bytes: data.length,
+      sha256: sha256(data),
+    });
+    expect((await readFile(path.join(peer.dir, 'leads.csv'))).equals(data)).toBe(true);
+    expect(await listing()).toEqual(['leads.csv']);
+  });
+
+  it('delivers with a password and an absolute directory, replacing an older file of the same name', async () => {
+    await clearUploads();
+    const destination = createSftpDestination(passwordConfig({ directory: peer.dir }));
+    await destination.upload(streamOf(Buffer.from('older export')), meta('daily.csv'));
+    const data = randomFile(1024 * 1024);
+    const receipt = await destination.upload(streamOf(data), meta('daily.csv'));
+    expect(receipt.sha256).toBe(sha256(data));
+    expect((await readFile(path.join(peer.dir, 'daily.csv'))).equals(data)).toBe(true);
+    expect(await listing()).toEqual(['daily.csv']);
+  });
+
+  it('leaves no final and no temporary file when the source fails halfway, and a retry delivers', async () => {
+    await clearUploads();
+    const data = randomFile();
+    const destination = createSftpDestination(keyConfig());
+    const error = await failure(destination.upload(failingHalfway(data), meta('broken.csv')));
+    expect(error.retryable).toBe(true);
+    expect(await listing()).toEqual([]);
+
+    const receipt = await destination.upload(streamOf(data), meta('broken.csv'));
+    expect(receipt).toMatchObject({ bytes: data.length, sha256: sha256(data) });
+    expect((await readFile(path.join(peer.dir, 'broken.csv'))).equals(data)).toBe(true);
+    expect(await listing()).toEqual(['broken.csv']);
+  });
+
+  it('leaves nothing behind when the upload is aborted halfway', async () => {
+    await clearUploads();
+    const controller = new AbortController();
+    const source = abortingHalfway(randomFile(), controller);
+    const error = await failure(
+      createSftpDestination(keyConfig()).upload(source, { ...meta('aborted.csv'), signal: controller.signal }),
+    );
+    expect(error.message).toBe('The transfer was aborted');
+    expect(await listing()).toEqual([]);
+  });
+
+  it('refuses a server whose host key does not match the pin before authenticating, even with a key it accepts', async () => {
+    // Control: a good connection does reach authentication, so the log marker below can be seen.
+    let from = peer.log().length;
+    await createSftpDestination(keyConfig()).test();
+    expect(await peer.waitForLog(/Disconnected from|Connection closed by/, from)).toMatch(/userauth-request/);
+
+    for (const config of [keyConfig({ hostKeySha256: WRONG_FINGERPRINT }), passwordConfig({ hostKeySha256: WRONG_FINGERPRINT })]) {
+      from = peer.log().length;
+      const error = await failure(createSftpDestination(config).upload(streamOf(Buffer.from('x')), meta('mitm.csv')));
+      expect(error.message).toBe('The SFTP server host key does not match the pinned fingerprint');
+      expect(error.retryable).toBe(false);
+      const log = await peer.waitForLog(/Disconnected from|Connection closed by/, from);
+      expect(log).toMatch(/KEX|kex/);
+      expect(log).not.toMatch(/userauth-request|Accepted|Failed|Postponed/);
+    }
+    expect(await listing()).not.toContain('mitm.csv');
+  });
+
+  it('accepts an encrypted private key with its passphrase and refuses a wrong passphrase', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-key-'));
+    try {
+      const keyFile = path.join(dir, 'id');
+      await writeFile(keyFile, peer.clientPrivateKey, { mode: 0o600 });
+      await run('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'correct horse', '-f', keyFile]);
+      const privateKey = await readFile(keyFile, 'utf8');
+      await createSftpDestination(keyConfig({ privateKey, passphrase: 'correct horse' })).test();
+      const error = await failure(createSftpDestination(keyConfig({ privateKey, passphrase: 'wrong' })).test());
+      expect(error.message).toBe('The SFTP private key cannot be read (wrong format or passphrase)');
+      expect(error.retryable).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('test() passes on a good config and leaves no probe behind', async () => {
+    await clearUploads();
+    await createSftpDestination(passwordConfig()).test();
+    expect(await listing()).toEqual([]);
+  });
+
+  it('test() fails with a clear, final error on a bad password, without echoing it', async () => {
+    const error = await failure(createSftpDestination(passwordConfig({ password: 'not-the-password' })).test());
+    expect(error.message).toBe('The SFTP server refused the credentials');
+    expect(error.retryable).toBe(false);
+    expect(JSON.stringify(error.toBody())).not.toContain('not-the-password');
+  });
+
+  it('test() fails with a retryable error when nothing listens on the port', async () => {
+    const error = await failure(createSftpDestination(keyConfig({ port: await freePort() })).test());
+    expect(error.message).toBe('Could not reach the SFTP server (ECONNREFUSED)');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('test() fails with a final error when the directory does not exist', async () => {
+    const error = await failure(createSftpDestination(keyConfig({ directory: 'missing' })).test());
+    expect(error.message).toBe('The SFTP directory does not exist');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('has a strict schema: exactly one of password and private key, a well-formed pin, no unknown fields', () => {
+    const validate = compileSchema<SftpConfig>(sftpConfigSchema);
+    const withKey = keyConfig();
+    expect(validate(withKey)).toBe(true);
+    expect(validate(passwordConfig())).toBe(true);
+    expect(validate({ ...withKey, password: 'both' })).toBe(false);
+    const { privateKey: _privateKey, ...neither } = withKey;
+    expect(validate(neither)).toBe(false);
+    expect(validate({ ...passwordConfig(), passphrase: 'without a key' })).toBe(false);
+    expect(validate({ ...withKey, hostKeySha256: 'MD5:aa:bb' })).toBe(false);
+    expect(validate({ ...withKey, hostKeySha256: `${peer.hostKeySha256}=` })).toBe(false);
+    expect(validate({ ...withKey, extra: true })).toBe(false);
+    expect(() => createSftpDestination(neither as SftpConfig)).toThrow(ValidationError);
+  });
+
+});
