@@ -110,6 +110,17 @@ describe('S3 destination (s3rver)', () => {
     expect(await peer.readObject('exports/daily/aborted.bin')).toBeUndefined();
   });
 
+  it('reports an upload to a missing bucket as the S3 error (not retryable), not as a source failure', async () => {
+    const upload = createS3Destination(config({ bucket: 'no-such-bucket' })).upload(chunked(randomBytes(9 * 1024 * 1024)), {
+      fileName: 'lost.bin',
+      contentType: 'application/octet-stream',
+    });
+    await expect(upload).rejects.toMatchObject({
+      retryable: false,
+      message: 'S3 upload to s3://no-such-bucket/exports/daily/lost.bin failed (NoSuchBucket, HTTP 404)',
+    });
+  });
+
   it('refuses a file name with a slash without writing anything', async () => {
     const upload = createS3Destination(config()).upload(chunked(Buffer.from('x')), { fileName: '../escape.csv', contentType: 'text/csv' });
     await expect(upload).rejects.toMatchObject({ code: 'destination_failed', retryable: false });
