@@ -1,7 +1,5 @@
+import { FALSE_WORDS } from './boolean-words.js';
 import { defineFilter, isBlankValue, rawValueToText } from './filter.js';
-
-/** Words read as false (compared trimmed and lower-cased); every other non-empty value is true. */
-const FALSE_WORDS: ReadonlySet<string> = new Set(['0', 'false', 'no', 'non', 'off', 'n', 'f']);
 
 /**
  * `true` or `false`. Read as false, in any case and trimmed: 0, false, no, non, off, n, f, and

@@ -1,0 +1,59 @@
+import type { FieldType, RawValue } from '../field-type.js';
+
+export const CONDITION_OPERATORS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'empty',
+  'not_empty',
+  'greater_than',
+  'less_than',
+  'before',
+  'after',
+  'in_list',
+] as const;
+
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+/** One test a row must pass to be exported; an export's conditions are all ANDed. */
+export interface Condition {
+  /** A field selected in the export. */
+  readonly field: string;
+  readonly operator: ConditionOperator;
+  /** Absent for empty/not_empty, a string array for in_list, one string or number otherwise. */
+  readonly value?: string | number | readonly string[];
+}
+
+/** A store row as the exporter reads it: field name → raw value. */
+export type ExportRow = Readonly<Record<string, RawValue>>;
+
+/** Decides whether a row is exported. */
+export type RowPredicate = (row: ExportRow) => boolean;
+
+/** What an operator needs: the shape of its value and the field types it applies to. */
+export interface OperatorRule {
+  readonly value: 'none' | 'single' | 'list';
+  readonly types: readonly FieldType[];
+}
+
+const ALL_TYPES: readonly FieldType[] = ['text', 'number', 'boolean', 'date', 'datetime'];
+const ORDERED_TYPES: readonly FieldType[] = ['number', 'date', 'datetime'];
+const DATE_TYPES: readonly FieldType[] = ['date', 'datetime'];
+
+/** The rule of every operator. */
+export const OPERATOR_RULES: Readonly<Record<ConditionOperator, OperatorRule>> = {
+  equals: { value: 'single', types: ALL_TYPES },
+  not_equals: { value: 'single', types: ALL_TYPES },
+  contains: { value: 'single', types: ['text'] },
+  empty: { value: 'none', types: ALL_TYPES },
+  not_empty: { value: 'none', types: ALL_TYPES },
+  greater_than: { value: 'single', types: ORDERED_TYPES },
+  less_than: { value: 'single', types: ORDERED_TYPES },
+  before: { value: 'single', types: DATE_TYPES },
+  after: { value: 'single', types: DATE_TYPES },
+  in_list: { value: 'list', types: ALL_TYPES },
+};
+
+export function isConditionOperator(operator: unknown): operator is ConditionOperator {
+  return typeof operator === 'string' && Object.hasOwn(OPERATOR_RULES, operator);
+}
