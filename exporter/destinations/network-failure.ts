@@ -26,3 +26,12 @@ export function isTransientNetworkError(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && TRANSIENT_CODES.has(code);
 }
+
+/** OpenSSL / Node verification codes: the peer's certificate is untrusted, expired or for another name. */
+const CERTIFICATE_CODE = /CERT|CRL|SIGNATURE|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH/;
+
+/** True when `error` is a TLS certificate verification failure (never worth retrying). */
+export function isCertificateError(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && CERTIFICATE_CODE.test(code);
+}

@@ -10,6 +10,7 @@ import { untilAborted } from './abort-race.js';
 import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
 import { DigestStream } from './digest-stream.js';
 import { HOST_KEY_SHA256_PATTERN, matchesFingerprint } from './host-key-fingerprint.js';
+import { hostSchema, portSchema, remoteNameSchema } from './remote-config-schema.js';
 import { remoteLocation } from './remote-location.js';
 import { sftpConnectFailure, sftpOperationFailure, type SftpConnectState } from './sftp-failure.js';
 import { checkFileName, temporaryName } from './temporary-name.js';
@@ -33,8 +34,6 @@ export interface SftpConfig {
   readonly directory: string;
 }
 
-const NO_CONTROL = '^[^\\u0000-\\u001f\\u007f]+$';
-
 /** JSON Schema of SftpConfig: a pinned host key and exactly one of password / private key. */
 export const sftpConfigSchema = {
   type: 'object',
@@ -42,14 +41,14 @@ export const sftpConfigSchema = {
   required: ['kind', 'host', 'port', 'username', 'hostKeySha256', 'directory'],
   properties: {
     kind: { const: 'sftp' },
-    host: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9._:-]+$' },
-    port: { type: 'integer', minimum: 1, maximum: 65535 },
-    username: { type: 'string', minLength: 1, maxLength: 128, pattern: NO_CONTROL },
+    host: hostSchema,
+    port: portSchema,
+    username: remoteNameSchema,
     password: { type: 'string', minLength: 1, maxLength: 1024 },
     privateKey: { type: 'string', minLength: 1, maxLength: 16384, pattern: '-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----' },
     passphrase: { type: 'string', minLength: 1, maxLength: 1024 },
     hostKeySha256: { type: 'string', pattern: HOST_KEY_SHA256_PATTERN },
-    directory: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_CONTROL },
+    directory: remoteNameSchema,
   },
   oneOf: [
     { properties: { password: true }, required: ['password'] },

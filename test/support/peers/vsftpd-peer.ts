@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createSystemUser, freePort, freePortRange, run, stopProcess, waitForPort } from './peer-process.js';
@@ -11,6 +11,8 @@ export interface VsftpdPeer {
   readonly password: string;
   /** The user's home directory: where relative paths land, readable locally. */
   readonly home: string;
+  /** An empty directory `upload` in the home that the user may write to (absolute path). */
+  readonly dir: string;
   /** PEM of the CA that signed the server certificate (TLS peers only). */
   readonly caCert: string | undefined;
   stop(): Promise<void>;
@@ -41,6 +43,9 @@ export async function startVsftpd(options: VsftpdOptions): Promise<VsftpdPeer> {
   const user = await createSystemUser('pftp');
   try {
     await chmod(user.home, 0o755);
+    const dir = path.join(user.home, 'upload');
+    await mkdir(dir);
+    await chown(dir, Number(await run('id', ['-u', user.name])), Number(await run('id', ['-g', user.name])));
     const certificates = options.tls ? await makeCertificates(tmp) : undefined;
     const port = await freePort();
     const passive = await freePortRange(6);
@@ -91,6 +96,7 @@ export async function startVsftpd(options: VsftpdOptions): Promise<VsftpdPeer> {
       user: user.name,
       password: user.password,
       home: user.home,
+      dir,
       caCert: certificates?.ca,
       async stop() {
         await stopProcess(child);

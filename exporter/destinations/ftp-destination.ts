@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Client, FTPError } from 'basic-ftp';
+import { DestinationError } from '../../runtime/errors.js';
+import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
+import { untilAborted } from './abort-race.js';
+import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
+import { DigestStream } from './digest-stream.js';
+import { ftpFailure, type FtpStage } from './ftp-failure.js';
+import { hostSchema, NO_CONTROL_CHARACTERS, portSchema, remoteNameSchema } from './remote-config-schema.js';
+import { remoteLocation } from './remote-location.js';
+import { checkFileName, temporaryName } from './temporary-name.js';
+import { trackSourceError, uploadFailure } from './upload-failure.js';
+
+/** A directory on a partner's FTP server; `ftps` is explicit TLS (AUTH TLS) with the certificate always verified. */
+export interface FtpConfig {
+  readonly kind: 'ftp' | 'ftps';
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** Absolute, or relative to the login directory; it must exist. */
+  readonly directory: string;
+  /** PEM of the CA to trust instead of the system's (FTPS only), e.g. for a partner's private CA. */
+  readonly caCert?: string;
+}
+
+/** JSON Schema of FtpConfig: no control characters anywhere a command is built, `caCert` only for FTPS. */
+export const ftpConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'host', 'port', 'user', 'password', 'directory'],
+  properties: {
+    kind: { enum: ['ftp', 'ftps'] },
+    host: hostSchema,
+    port: portSchema,
+    user: remoteNameSchema,
+    password: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARACTERS },
+    directory: remoteNameSchema,
+    caCert: { type: 'string', maxLength: 65536, pattern: '-----BEGIN CERTIFICATE-----' },
+  },
+  if: { properties: { kind: { const: 'ftp' } } },
+  then: { properties: { caCert: false } },
+} as const;
+
+const validateConfig = compileSchema<FtpConfig>(ftpConfigSchema);
+
+const TIMEOUT_MS = 30_000;
+const PROBE_CONTENT = Buffer.from('parley write test\n');
+
+/** A logged-in FTP connection whose working directory is the configured one. */
+interface FtpSession {
+  readonly client: Client;
+  /** Absolute path of the configured directory, as the server reports it. */
+  readonly directory: string;
+}
+
+/** Where a session is, so a failure can be explained by the step it happened at. */
+interface Progress {
+  stage: FtpStage;
+}
+
+/** Connects (passive mode, binary), upgrades to TLS for FTPS, logs in and enters the directory. */
+async function openSession(config: FtpConfig, signal: AbortSignal | undefined, progress: Progress): Promise<FtpSession> {
+  const client = new Client(TIMEOUT_MS);
+  const step = <T>(stage: FtpStage, run: () => Promise<T>): Promise<T> => {
+    progress.stage = stage;
+    return untilAborted(run(), signal, () => client.close());
+  };
+  try {
+    await step('connect', () => client.connect(config.host, config.port));
+    if (config.kind === 'ftps') {
+      // Verification stays on: `ca` only replaces which CA is trusted; `host` is checked against the certificate.
+      await step('tls', () => client.useTLS({ host: config.host, ...(config.caCert ? { ca: config.caCert } : {}) }));
+    }
+    await step('login', () => client.login(config.user, config.password));
+    await step('login', () => client.useDefaultSettings());
+    await step('directory', () => client.cd(config.directory));
+    const directory = await step('directory', () => client.pwd());
+    return { client, directory };
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+}
+
+/** Removes `name` from the directory, over `session` while it is open, else over a fresh one; never throws. */
+async function removeQuietly(config: FtpConfig, session: FtpSession, name: string): Promise<void> {
+  let fresh: FtpSession | undefined;
+  try {
+    if (session.client.closed) fresh = await openSession(config, undefined, { stage: 'connect' });
+    await (fresh ?? session).client.remove(name, true);
+  } catch {
+    // Best effort: the temporary name is hidden and unique, so a leftover never passes for an export.
+  } finally {
+    fresh?.client.close();
+  }
+}
+
+/** Fails when the server reports a size other than the bytes sent (skipped when it does not support SIZE). */
+async function checkStoredSize(client: Client, name: string, expected: number): Promise<void> {
+  const stored = await client.size(name).catch(() => undefined);
+  if (stored !== undefined && stored !== expected) {
+    throw new DestinationError('The FTP server stored an incomplete file', { retryable: true });
+  }
+}
+
+/** Renames the whole temporary file to its final name, replacing an older file of that name. */
+async function moveIntoPlace(client: Client, from: string, to: string): Promise<void> {
+  try {
+    await client.rename(from, to);
+  } catch (error) {
+    if (!(error instanceof FTPError) || error.code < 500) throw error;
+    // Some servers refuse to rename onto an existing file: remove the older one and try once more.
+    await client.remove(to, true);
+    await client.rename(from, to);
+  }
+}
+
+/**
+ * Delivers exports over FTP or explicit FTPS (basic-ftp, passive mode): each file is stored under
+ * a hidden temporary name, its size checked, then renamed to its final name.
+ *
+ * @example
+ * const destination = createFtpDestination({ kind: 'ftps', host: 'ftp.partner.example', port: 21,
+ *   user: 'parley', password, directory: '/incoming' });
+ */
+export function createFtpDestination(config: FtpConfig): Destination {
+  validateOrThrow(validateConfig, config);
+
+  return {
+    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
+      const sourceError = trackSourceError(source);
+      const progress: Progress = { stage: 'connect' };
+      let session: FtpSession | undefined;
+      let temporary: string | undefined;
+      try {
+        checkFileName(meta.fileName);
+        session = await openSession(config, meta.signal, progress);
+        const { client } = session;
+        temporary = temporaryName(meta.fileName);
+        const digest = new DigestStream();
+        source.once('error', (error: Error) => digest.destroy(error));
+        source.pipe(digest);
+        progress.stage = 'transfer';
+        await untilAborted(client.uploadFrom(digest, temporary), meta.signal, () => client.close());
+        await checkStoredSize(client, temporary, digest.bytes);
+        progress.stage = 'rename';
+        await moveIntoPlace(client, temporary, meta.fileName);
+        temporary = undefined;
+        const location = remoteLocation(config.kind, config.host, config.port, session.directory, meta.fileName);
+        return { location, bytes: digest.bytes, sha256: digest.digest() };
+      } catch (error) {
+        source.destroy();
+        if (session && temporary) await removeQuietly(config, session, temporary);
+        throw uploadFailure(error, {
+          sourceError: sourceError(),
+          signal: meta.signal,
+          toDestinationError: (cause) => ftpFailure(cause, progress.stage),
+        });
+      } finally {
+        session?.client.close();
+      }
+    },
+
+    async test(signal?: AbortSignal): Promise<void> {
+      const progress: Progress = { stage: 'connect' };
+      let session: FtpSession | undefined;
+      let probe: string | undefined;
+      try {
+        session = await openSession(config, signal, progress);
+        const { client } = session;
+        probe = `.parley-probe.${randomBytes(6).toString('hex')}`;
+        progress.stage = 'transfer';
+        await untilAborted(client.uploadFrom(Readable.from([PROBE_CONTENT]), probe), signal, () => client.close());
+        await client.remove(probe);
+        probe = undefined;
+      } catch (error) {
+        if (session && probe) await removeQuietly(config, session, probe);
+        throw uploadFailure(error, {
+          sourceError: undefined,
+          signal,
+          toDestinationError: (cause) => ftpFailure(cause, progress.stage),
+        });
+      } finally {
+        session?.client.close();
+      }
+    },
+  };
+}
