@@ -45,7 +45,13 @@ export const ftpConfigSchema = {
 
 const validateConfig = compileSchema<FtpConfig>(ftpConfigSchema);
 
-const TIMEOUT_MS = 30_000;
+/** Connection settings an operator (or a test) may tune; not part of a workspace's config. */
+export interface FtpOptions {
+  /** How long the server may stay silent, in ms (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 const PROBE_CONTENT = Buffer.from('parley write test\n');
 
 /** A logged-in FTP connection whose working directory is the configured one. */
@@ -61,8 +67,13 @@ interface Progress {
 }
 
 /** Connects (passive mode, binary), upgrades to TLS for FTPS, logs in and enters the directory. */
-async function openSession(config: FtpConfig, signal: AbortSignal | undefined, progress: Progress): Promise<FtpSession> {
-  const client = new Client(TIMEOUT_MS);
+async function openSession(
+  config: FtpConfig,
+  options: FtpOptions,
+  signal: AbortSignal | undefined,
+  progress: Progress,
+): Promise<FtpSession> {
+  const client = new Client(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const step = <T>(stage: FtpStage, run: () => Promise<T>): Promise<T> => {
     progress.stage = stage;
     return untilAborted(run(), signal, () => client.close());
@@ -85,10 +96,10 @@ async function openSession(config: FtpConfig, signal: AbortSignal | undefined, p
 }
 
 /** Removes `name` from the directory, over `session` while it is open, else over a fresh one; never throws. */
-async function removeQuietly(config: FtpConfig, session: FtpSession, name: string): Promise<void> {
+async function removeQuietly(config: FtpConfig, options: FtpOptions, session: FtpSession, name: string): Promise<void> {
   let fresh: FtpSession | undefined;
   try {
-    if (session.client.closed) fresh = await openSession(config, undefined, { stage: 'connect' });
+    if (session.client.closed) fresh = await openSession(config, options, undefined, { stage: 'connect' });
     await (fresh ?? session).client.remove(name, true);
   } catch {
     // Best effort: the temporary name is hidden and unique, so a leftover never passes for an export.
@@ -125,7 +136,7 @@ async function moveIntoPlace(client: Client, from: string, to: string): Promise<
  * const destination = createFtpDestination({ kind: 'ftps', host: 'ftp.partner.example', port: 21,
  *   user: 'parley', password, directory: '/incoming' });
  */
-export function createFtpDestination(config: FtpConfig): Destination {
+export function createFtpDestination(config: FtpConfig, options: FtpOptions = {}): Destination {
   validateOrThrow(validateConfig, config);
 
   return {
@@ -136,7 +147,7 @@ export function createFtpDestination(config: FtpConfig): Destination {
       let temporary: string | undefined;
       try {
         checkFileName(meta.fileName);
-        session = await openSession(config, meta.signal, progress);
+        session = await openSession(config, options, meta.signal, progress);
         const { client } = session;
         temporary = temporaryName(meta.fileName);
         const digest = new DigestStream();
@@ -152,7 +163,7 @@ export function createFtpDestination(config: FtpConfig): Destination {
         return { location, bytes: digest.bytes, sha256: digest.digest() };
       } catch (error) {
         source.destroy();
-        if (session && temporary) await removeQuietly(config, session, temporary);
+        if (session && temporary) await removeQuietly(config, options, session, temporary);
         throw uploadFailure(error, {
           sourceError: sourceError(),
           signal: meta.signal,
@@ -168,7 +179,7 @@ export function createFtpDestination(config: FtpConfig): Destination {
       let session: FtpSession | undefined;
       let probe: string | undefined;
       try {
-        session = await openSession(config, signal, progress);
+        session = await openSession(config, options, signal, progress);
         const { client } = session;
         probe = `.parley-probe.${randomBytes(6).toString('hex')}`;
         progress.stage = 'transfer';
@@ -176,7 +187,7 @@ export function createFtpDestination(config: FtpConfig): Destination {
         await client.remove(probe);
         probe = undefined;
       } catch (error) {
-        if (session && probe) await removeQuietly(config, session, probe);
+        if (session && probe) await removeQuietly(config, options, session, probe);
         throw uploadFailure(error, {
           sourceError: undefined,
           signal,

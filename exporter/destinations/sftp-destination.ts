@@ -60,7 +60,13 @@ export const sftpConfigSchema = {
 const validateConfig = compileSchema<SftpConfig>(sftpConfigSchema);
 
 const FILE_MODE = 0o640;
-const READY_TIMEOUT_MS = 20_000;
+/** Connection settings an operator (or a test) may tune; not part of a workspace's config. */
+export interface SftpOptions {
+  /** How long the connection and login may take, in ms (default 20 s). */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000;
 /** Bytes buffered for the remote file; ssh2 sends buffered chunks as concurrent SFTP writes (writev). */
 const WRITE_WINDOW_BYTES = 1024 * 1024;
 
@@ -78,7 +84,7 @@ function dropConnection(client: SftpClient): void {
   (client as unknown as { client: { destroy(): void } }).client.destroy();
 }
 
-function connectOptions(config: SftpConfig, state: SftpConnectState): SftpClient.ConnectOptions {
+function connectOptions(config: SftpConfig, options: SftpOptions, state: SftpConnectState): SftpClient.ConnectOptions {
   const credentials =
     config.password !== undefined
       ? { password: config.password }
@@ -95,13 +101,13 @@ function connectOptions(config: SftpConfig, state: SftpConnectState): SftpClient
       return matches;
     },
     tryKeyboard: false,
-    readyTimeout: READY_TIMEOUT_MS,
+    readyTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     keepaliveInterval: 15_000,
     keepaliveCountMax: 3,
   };
 }
 
-async function openSession(config: SftpConfig, signal: AbortSignal | undefined): Promise<SftpSession> {
+async function openSession(config: SftpConfig, options: SftpOptions, signal: AbortSignal | undefined): Promise<SftpSession> {
   const state: SftpConnectState = { hostKeyRejected: false, lastError: undefined };
   // Own callbacks replace the library's defaults, which print every connection event to the console.
   const client = new SftpClient('parley', { error: () => undefined, end: () => undefined, close: () => undefined });
@@ -109,7 +115,7 @@ async function openSession(config: SftpConfig, signal: AbortSignal | undefined):
     state.lastError = error;
   });
   try {
-    const wrapper = await untilAborted(client.connect(connectOptions(config, state)), signal, () => dropConnection(client));
+    const wrapper = await untilAborted(client.connect(connectOptions(config, options, state)), signal, () => dropConnection(client));
     const directory = await untilAborted(client.realPath(config.directory), signal);
     if (directory === '') throw new DestinationError('The SFTP directory does not exist', { retryable: false });
     const extensions = (wrapper as unknown as { _extensions?: Record<string, string> })._extensions;
@@ -125,11 +131,11 @@ async function closeSession(session: SftpSession): Promise<void> {
 }
 
 /** Removes `path`, over `session` while it is alive, else over a fresh connection; never throws. */
-async function removeQuietly(config: SftpConfig, session: SftpSession, path: string): Promise<void> {
+async function removeQuietly(config: SftpConfig, options: SftpOptions, session: SftpSession, path: string): Promise<void> {
   try {
     await session.client.delete(path, true);
   } catch {
-    const fresh = await openSession(config, undefined).catch(() => undefined);
+    const fresh = await openSession(config, options, undefined).catch(() => undefined);
     if (!fresh) return;
     await fresh.client.delete(path, true).catch(() => undefined);
     await closeSession(fresh);
@@ -165,7 +171,7 @@ async function moveIntoPlace(session: SftpSession, from: string, to: string): Pr
  * const destination = createSftpDestination({ kind: 'sftp', host: 'sftp.partner.example', port: 22,
  *   username: 'parley', privateKey, hostKeySha256: 'SHA256:…', directory: '/incoming' });
  */
-export function createSftpDestination(config: SftpConfig): Destination {
+export function createSftpDestination(config: SftpConfig, options: SftpOptions = {}): Destination {
   validateOrThrow(validateConfig, config);
 
   return {
@@ -175,7 +181,7 @@ export function createSftpDestination(config: SftpConfig): Destination {
       let temporary: string | undefined;
       try {
         checkFileName(meta.fileName);
-        session = await openSession(config, meta.signal);
+        session = await openSession(config, options, meta.signal);
         temporary = posix.join(session.directory, temporaryName(meta.fileName));
         const digest = new DigestStream();
         await writeRemote(session, source, digest, temporary, meta.signal);
@@ -185,7 +191,7 @@ export function createSftpDestination(config: SftpConfig): Destination {
         return { location, bytes: digest.bytes, sha256: digest.digest() };
       } catch (error) {
         source.destroy();
-        if (session && temporary) await removeQuietly(config, session, temporary);
+        if (session && temporary) await removeQuietly(config, options, session, temporary);
         throw uploadFailure(error, { sourceError: sourceError(), signal: meta.signal, toDestinationError: sftpOperationFailure });
       } finally {
         if (session) await closeSession(session);
@@ -196,13 +202,13 @@ export function createSftpDestination(config: SftpConfig): Destination {
       let session: SftpSession | undefined;
       let probe: string | undefined;
       try {
-        session = await openSession(config, signal);
+        session = await openSession(config, options, signal);
         probe = posix.join(session.directory, `.parley-probe.${randomBytes(6).toString('hex')}`);
         await writeRemote(session, Readable.from([]), new DigestStream(), probe, signal);
         await session.client.delete(probe);
         probe = undefined;
       } catch (error) {
-        if (session && probe) await removeQuietly(config, session, probe);
+        if (session && probe) await removeQuietly(config, options, session, probe);
         throw uploadFailure(error, { sourceError: undefined, signal, toDestinationError: sftpOperationFailure });
       } finally {
         if (session) await closeSession(session);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationError, ValidationError } from '../../../runtime/errors.js';
 import { compileSchema } from '../../../runtime/validation/schema-validator.js';
 import { createFtpDestination, ftpConfigSchema, type FtpConfig } from '../../../exporter/destinations/ftp-destination.js';
-import { freePort } from '../../support/peers/peer-process.js';
+import { freePort, startSilentServer } from '../../support/peers/peer-process.js';
 import { startVsftpd, type VsftpdPeer } from '../../support/peers/vsftpd-peer.js';
 import { abortingHalfway, failingHalfway, randomFile, sha256, streamOf } from './upload-sources.js';
 
@@ -120,6 +120,23 @@ describe('FTP destination', () => {
     const error = await failure(createFtpDestination(plainConfig({ port: await freePort() })).test());
     expect(error.message).toBe('Could not reach the FTP server (ECONNREFUSED)');
     expect(error.retryable).toBe(true);
+  });
+
+  it('fails with a retryable error when the server never answers, and stops at once when aborted', async () => {
+    const silent = await startSilentServer();
+    try {
+      const hanging = createFtpDestination(plainConfig({ port: silent.port }), { timeoutMs: 300 });
+      const error = await failure(hanging.test());
+      expect(error).toMatchObject({ message: 'The FTP server did not answer in time', retryable: true });
+
+      const controller = new AbortController();
+      silent.onConnection(() => controller.abort());
+      const patient = createFtpDestination(plainConfig({ port: silent.port }), { timeoutMs: 600_000 });
+      const aborted = await failure(patient.upload(streamOf(Buffer.from('x')), { ...meta('x.csv'), signal: controller.signal }));
+      expect(aborted.message).toBe('The transfer was aborted');
+    } finally {
+      await silent.stop();
+    }
   });
 
   it('test() fails with a final error when the directory does not exist', async () => {

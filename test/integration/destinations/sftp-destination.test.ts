@@ -10,7 +10,7 @@ import {
   sftpConfigSchema,
   type SftpConfig,
 } from '../../../exporter/destinations/sftp-destination.js';
-import { freePort, run } from '../../support/peers/peer-process.js';
+import { freePort, run, startSilentServer } from '../../support/peers/peer-process.js';
 import { startSshd, type SshdPeer } from '../../support/peers/sshd-peer.js';
 import { abortingHalfway, failingHalfway, randomFile, sha256, streamOf } from './upload-sources.js';
 
@@ -164,6 +164,23 @@ describe('SFTP destination', () => {
     const error = await failure(createSftpDestination(keyConfig({ port: await freePort() })).test());
     expect(error.message).toBe('Could not reach the SFTP server (ECONNREFUSED)');
     expect(error.retryable).toBe(true);
+  });
+
+  it('fails with a retryable error when the server never answers, and stops at once when aborted', async () => {
+    const silent = await startSilentServer();
+    try {
+      const hanging = createSftpDestination(keyConfig({ port: silent.port }), { timeoutMs: 300 });
+      const error = await failure(hanging.test());
+      expect(error).toMatchObject({ message: 'Timed out connecting to the SFTP server', retryable: true });
+
+      const controller = new AbortController();
+      silent.onConnection(() => controller.abort());
+      const patient = createSftpDestination(keyConfig({ port: silent.port }), { timeoutMs: 600_000 });
+      const aborted = await failure(patient.upload(streamOf(Buffer.from('x')), { ...meta('x.csv'), signal: controller.signal }));
+      expect(aborted.message).toBe('The transfer was aborted');
+    } finally {
+      await silent.stop();
+    }
   });
 
   it('test() fails with a final error when the directory does not exist', async () => {

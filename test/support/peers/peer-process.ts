@@ -1,7 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -107,6 +107,37 @@ export async function createSystemUser(prefix: string): Promise<SystemUser> {
     home,
     async remove() {
       await run('userdel', ['-r', '-f', name]).catch(() => undefined);
+    },
+  };
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never answers: a peer that hangs. */
+export interface SilentServer {
+  readonly port: number;
+  /** Called for every accepted connection. */
+  onConnection(listener: () => void): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a SilentServer on a free port. */
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    onConnection: (listener) => server.on('connection', listener),
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
     },
   };
 }
