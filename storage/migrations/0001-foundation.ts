@@ -55,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         data jsonb not null default '{}',
         personal bytea
       )`.execute(db);
-    await sql`create index ${sql.id(`${physicalTable(table)}_expires`)} on ${name} (expires_at)`.execute(db);
+    await sql`create index ${sql.id(`${physicalTable(table)}_expires`)} on ${name} (expires_at, id)`.execute(db);
     await sql`create index ${sql.id(`${physicalTable(table)}_page`)} on ${name} (workspace_id, created_at, id)`.execute(db);
     await sql`create index ${sql.id(`${physicalTable(table)}_subject`)} on ${name} (workspace_id, subject_hash) where subject_hash is not null`.execute(db);
     await sql`create index ${sql.id(`${physicalTable(table)}_flow`)} on ${name} (workspace_id, flow_id, created_at)`.execute(db);

@@ -43,7 +43,7 @@ async function until<T>(probe: () => Promise<T | undefined>, deadlineMs: number)
 describe('npm start without DATABASE_URL', () => {
   it('starts the embedded PostgreSQL, reaches /health 200 within 30 s, and Ctrl-C stops PostgreSQL', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-start-'));
-    const env = { ...process.env, PARLEY_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
     delete env.DATABASE_URL;
     delete env.PARLEY_MASTER_KEY;
     let output = '';
