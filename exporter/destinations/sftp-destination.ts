@@ -59,7 +59,6 @@ export const sftpConfigSchema = {
 
 const validateConfig = compileSchema<SftpConfig>(sftpConfigSchema);
 
-const FILE_MODE = 0o640;
 /** Connection settings an operator (or a test) may tune; not part of a workspace's config. */
 export interface SftpOptions {
   /** How long the connection and login may take, in ms (default 20 s). */
@@ -67,6 +66,8 @@ export interface SftpOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** Files are readable by the owner and its group only: exports hold personal data. */
+const FILE_MODE = 0o640;
 /** Bytes buffered for the remote file; ssh2 sends buffered chunks as concurrent SFTP writes (writev). */
 const WRITE_WINDOW_BYTES = 1024 * 1024;
 
