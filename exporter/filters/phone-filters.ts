@@ -1,38 +1,11 @@
-import {
-  getCountryCallingCode,
-  parsePhoneNumberFromString,
-  type CountryCode,
-  type PhoneNumber,
-} from 'libphonenumber-js/max';
 import { defineFilter, rawValueToText } from './filter.js';
-
-/**
- * Regions tried, in order, for a number written without its country code. Mainland France
- * first; the overseas departments follow because their numbers (0692 … in Réunion) are written
- * the same way in France but are not valid mainland numbers.
- */
-const NATIONAL_REGIONS: readonly { region: CountryCode; callingCode: string }[] = (
-  ['FR', 'RE', 'GP', 'MQ', 'GF', 'YT'] as const
-).map((region) => ({ region, callingCode: getCountryCallingCode(region) }));
+import { readPhoneNumber } from './phone-number-reader.js';
 
 /**
  * Country calling codes whose numbers have a 10-digit French form, 0 then 9 digits: mainland
  * France (+33) and the overseas departments (+262, +590, +594, +596), dialled that way from France.
  */
 const TEN_DIGIT_CALLING_CODES: ReadonlySet<string> = new Set(['33', '262', '590', '594', '596']);
-
-/** The valid phone number in a value, read as French when it has no country code, or undefined. */
-function readPhoneNumber(text: string): PhoneNumber | undefined {
-  if (text.trim() === '') return undefined;
-  for (const { region, callingCode } of NATIONAL_REGIONS) {
-    const parsed = parsePhoneNumberFromString(text, { defaultCountry: region, extract: false });
-    if (parsed === undefined) return undefined;
-    if (parsed.isValid()) return parsed;
-    // The number carried its own country code, so another default region cannot help.
-    if (parsed.countryCallingCode !== callingCode) return undefined;
-  }
-  return undefined;
-}
 
 /**
  * Phone number in E.164 (`+33612345678`), for French numbers written nationally (`06 12 34 56 78`)
@@ -43,7 +16,10 @@ export const phoneE164Filter = defineFilter({
   id: 'phone_e164',
   description: 'Phone number in international E.164 form (+33612345678).',
   accepts: ['text'],
-  compile: () => (value) => readPhoneNumber(rawValueToText(value))?.number ?? '',
+  compile: () => (value) => {
+    const phone = readPhoneNumber(rawValueToText(value));
+    return phone === undefined ? '' : `+${phone.callingCode}${phone.nationalNumber}`;
+  },
 });
 
 /**
@@ -58,7 +34,7 @@ export const phoneFr10DigitsFilter = defineFilter({
   accepts: ['text'],
   compile: () => (value) => {
     const phone = readPhoneNumber(rawValueToText(value));
-    if (phone === undefined || !TEN_DIGIT_CALLING_CODES.has(phone.countryCallingCode)) return '';
+    if (phone === undefined || !TEN_DIGIT_CALLING_CODES.has(phone.callingCode)) return '';
     const digits = `0${phone.nationalNumber}`;
     return digits.length === 10 ? digits : '';
   },
