@@ -1,0 +1,147 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Reply, ReplyAck, SessionInfo, Turn } from '../../runtime/chat-protocol.js';
+import { newClientMessageId } from './client-message-id.js';
+import { readDeviceInfo, type DeviceInfo } from './device-info.js';
+import { createReplyOutbox } from './reply-outbox.js';
+import type { ResumeStore } from './resume-store.js';
+
+/** Where the connection stands, as the visitor should be told. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'unavailable';
+
+/**
+ * The handshake `auth` the widget sends. `workspace`, `flow` and `resumeToken` are in
+ * chat-protocol.ts; `device` and `startedAt` are extra facts for the gateway's statistics.
+ */
+export interface HandshakeAuth {
+  readonly workspace: string;
+  readonly flow: string;
+  readonly resumeToken?: string;
+  readonly device: DeviceInfo;
+  /** ISO 8601 time the visitor started this conversation (kept across reloads). */
+  readonly startedAt: string;
+}
+
+/** What the connection reports to the widget. */
+export interface ConnectionEvents {
+  state(state: ConnectionState): void;
+  session(info: SessionInfo): void;
+  turn(turn: Turn): void;
+  /** The acknowledgement of a reply, delivered once per reply even if it was sent twice. */
+  ack(reply: Reply, ack: ReplyAck): void;
+}
+
+/** Where and as whom to connect. */
+export interface ConnectionTarget {
+  readonly origin: string;
+  readonly socketPath: string;
+  readonly workspace: string;
+  readonly flow: string;
+  readonly resume: ResumeStore;
+}
+
+/** One widget's link to the gateway. */
+export interface ChatConnection {
+  /** Sends a reply with a fresh `clientMessageId`; it is re-sent with that id until acknowledged. */
+  send(value: string | boolean): Reply;
+  /** Forgets the session and starts a new one. */
+  restart(): void;
+  close(): void;
+}
+
+const NAMESPACE = '/chat';
+const MAX_RETRY_DELAY_MS = 30_000;
+
+function isAck(value: unknown): value is ReplyAck {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+/** Opens the socket.io connection to `/chat` and keeps it alive, resuming the stored session. */
+export function openChatConnection(target: ConnectionTarget, events: ConnectionEvents): ChatConnection {
+  const outbox = createReplyOutbox();
+  let startedAt = target.resume.load()?.startedAt ?? new Date().toISOString();
+  let everConnected = false;
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const handshake = (): HandshakeAuth => {
+    const resumeToken = target.resume.load()?.resumeToken;
+    return { workspace: target.workspace, flow: target.flow, ...(resumeToken && { resumeToken }), device: readDeviceInfo(), startedAt };
+  };
+
+  const socket: Socket = io(`${target.origin}${NAMESPACE}`, {
+    path: target.socketPath,
+    auth: (cb) => cb({ ...handshake() }),
+    autoConnect: false,
+  });
+
+  /** Connects again after the server closed the socket or refused it; socket.io does not retry those itself. */
+  const retryLater = (): void => {
+    if (closed || retryTimer !== undefined) return;
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(failures, 7));
+    failures += 1;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (!closed && !socket.connected) socket.connect();
+    }, delay);
+  };
+
+  const emit = (reply: Reply): void => {
+    socket.emit('reply', reply, (ack: unknown) => {
+      if (!outbox.settle(reply.clientMessageId)) return;
+      const safe: ReplyAck = isAck(ack) ? ack : { ok: false, error: { code: 'internal', message: '' } };
+      events.ack(reply, safe);
+    });
+  };
+
+  socket.on('connect', () => {
+    everConnected = true;
+    events.state('connected');
+    for (const reply of outbox.pending()) emit(reply);
+  });
+  socket.on('session', (info: SessionInfo) => {
+    failures = 0;
+    target.resume.save({ resumeToken: info.resumeToken, sessionId: info.sessionId, startedAt });
+    events.session(info);
+  });
+  socket.on('turn', (turn: Turn) => events.turn(turn));
+  socket.on('disconnect', (reason) => {
+    if (closed || reason === 'io client disconnect') return;
+    events.state('reconnecting');
+    if (reason === 'io server disconnect') retryLater();
+  });
+  socket.on('connect_error', () => {
+    if (closed) return;
+    if (socket.active) {
+      events.state(everConnected ? 'reconnecting' : 'connecting');
+    } else {
+      events.state('unavailable');
+      retryLater();
+    }
+  });
+
+  events.state('connecting');
+  socket.connect();
+
+  return {
+    send(value) {
+      const reply: Reply = { clientMessageId: newClientMessageId(), value };
+      outbox.add(reply);
+      if (socket.connected) emit(reply);
+      return reply;
+    },
+    restart() {
+      outbox.clear();
+      target.resume.clear();
+      startedAt = new Date().toISOString();
+      socket.disconnect();
+      events.state('connecting');
+      socket.connect();
+    },
+    close() {
+      closed = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { InputRequest } from '../../runtime/chat-protocol.js';
+import { element } from '../shadow-mount.js';
+import { externalLink } from './message-view.js';
+import { fieldError } from './field-error.js';
+import type { InputContext, InputView } from './input-view.js';
+import { safeHttpUrl } from './safe-url.js';
+
+type ConsentRequest = Extract<InputRequest, { kind: 'consent' }>;
+
+/** A labelled checkbox, the terms link and a continue button; unchecked sends `false` unless required. */
+export function renderConsentInput(request: ConsentRequest, context: InputContext): InputView {
+  const boxId = `${context.id}-consent`;
+  const form = element('form', 'consent-form', { novalidate: '' });
+  const label = element('label', 'consent', { for: boxId });
+  const box = element('input', '', { id: boxId, type: 'checkbox' });
+  box.required = request.required;
+  const text = element('span', '');
+  text.textContent = request.label;
+  label.append(box, text);
+  form.append(label);
+  const terms = safeHttpUrl(request.termsUrl);
+  if (terms) {
+    const line = element('div', '');
+    line.append(externalLink(terms, request.termsLabel || context.strings.terms, 'terms'));
+    form.append(line);
+  }
+  const next = element('button', 'primary', { type: 'submit' });
+  next.textContent = context.strings.continue;
+  const error = fieldError(`${context.id}-consent-error`, box);
+  form.append(next, error.node);
+
+  box.addEventListener('change', () => error.show(''));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (request.required && !box.checked) {
+      error.show(context.strings.consentRequired);
+      box.focus();
+      return;
+    }
+    context.submit(box.checked, box.checked ? context.strings.consentGiven : context.strings.consentRefused);
+  });
+
+  return {
+    root: form,
+    focusTarget: box,
+    showError(message) {
+      error.show(message);
+      box.focus();
+    },
+    setBusy(busy) {
+      box.disabled = busy;
+      next.disabled = busy;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { InputRequest } from '../../runtime/chat-protocol.js';
+import { element } from '../shadow-mount.js';
+import { fieldError } from './field-error.js';
+import type { InputContext, InputView } from './input-view.js';
+
+type FieldRequest = Extract<InputRequest, { kind: 'text' | 'email' }>;
+
+/** The message for a value the server would refuse anyway, or `''` when it may be sent. */
+function localProblem(request: FieldRequest, input: HTMLInputElement, context: InputContext): string {
+  const value = input.value.trim();
+  const required = request.kind === 'email' || request.required;
+  if (required && value === '') return context.strings.fieldRequired;
+  if (request.kind === 'text' && value.length > request.maxLength) return context.strings.fieldTooLong(request.maxLength);
+  if (request.kind === 'email' && value !== '' && input.validity.typeMismatch) return context.strings.invalidEmail;
+  return '';
+}
+
+/** A labelled text or email field with a send button; checks required and length before sending. */
+export function renderFieldInput(request: FieldRequest, context: InputContext): InputView {
+  const fieldId = `${context.id}-field`;
+  const form = element('form', 'field-form', { novalidate: '' });
+  const label = element('label', 'field-label', { for: fieldId });
+  label.textContent = request.label;
+  const input = element('input', 'field', { id: fieldId, type: request.kind, enterkeyhint: 'send' });
+  if (request.kind === 'email') {
+    input.autocomplete = 'email';
+    input.required = true;
+  } else {
+    input.required = request.required;
+    if (request.maxLength > 0) input.maxLength = request.maxLength;
+  }
+  if (request.placeholder) input.placeholder = request.placeholder;
+  const send = element('button', 'primary', { type: 'submit' });
+  send.textContent = context.strings.send;
+  const row = element('div', 'field-row');
+  row.append(input, send);
+  const error = fieldError(`${context.id}-field-error`, input);
+  form.append(label, row, error.node);
+
+  input.addEventListener('input', () => error.show(''));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const problem = localProblem(request, input, context);
+    error.show(problem);
+    if (problem) {
+      input.focus();
+      return;
+    }
+    const value = input.value.trim();
+    context.submit(value, value);
+  });
+
+  return {
+    root: form,
+    focusTarget: input,
+    showError(message) {
+      error.show(message);
+      input.focus();
+    },
+    setBusy(busy) {
+      input.readOnly = busy;
+      send.disabled = busy;
+    },
+  };
+}
