@@ -64,7 +64,44 @@ export interface SweepRunTable {
   duration_ms: number;
 }
 
+export interface FlowTable {
+  id: string;
+  workspace_id: string;
+  slug: string;
+  hash_id: string;
+  name: string;
+  status: 'open' | 'closed';
+  opens_at: Date | null;
+  closes_at: Date | null;
+  definition: ColumnType<Record<string, unknown>, string, string>;
+  version: number;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+export interface ChatSessionTable {
+  id: string;
+  workspace_id: string;
+  flow_id: string;
+  resume_token_hash: Buffer;
+  participant_ref: string;
+  step_id: string | null;
+  status: 'active' | 'done';
+  seq: number;
+  variables: ColumnType<Record<string, string | number | boolean>, string, string>;
+  personal: Buffer | null;
+  device: ColumnType<Record<string, unknown>, string, string>;
+  last_turn: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  recent_replies: ColumnType<Array<{ id: string; seq: number }>, string, string>;
+  started_at: Date;
+  updated_at: Date;
+  expires_at: Date;
+}
+
 export interface Database {
+  flows: FlowTable;
+  chat_sessions: ChatSessionTable;
   workspaces: WorkspaceTable;
   workspace_data_keys: WorkspaceDataKeyTable;
   api_keys: ApiKeyTable;
@@ -82,4 +119,6 @@ export interface Database {
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type StoreRow = Selectable<StoreRowTable>;
+export type FlowRow = Selectable<FlowTable>;
+export type ChatSessionRow = Selectable<ChatSessionTable>;
 export type NewStoreRow = Insertable<StoreRowTable>;

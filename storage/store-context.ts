@@ -8,3 +8,9 @@ export interface StoreContext {
   readonly keyring: Keyring;
   readonly clock: Clock;
 }
+
+/** Runs `work` in one transaction; the context it gets writes and locks inside that transaction. */
+export async function inTransaction<T>(ctx: StoreContext, work: (trx: StoreContext) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return work(ctx);
+  return ctx.db.transaction().execute((db) => work({ ...ctx, db }));
+}

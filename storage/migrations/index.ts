@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as flowsAndSessions from './0002-flows-and-sessions.js';
 
 /**
  * Every migration, in order. Forward-only: a migration is never edited once released;
@@ -7,4 +8,5 @@ import * as foundation from './0001-foundation.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-foundation': foundation,
+  '0002-flows-and-sessions': flowsAndSessions,
 });

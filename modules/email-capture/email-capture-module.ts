@@ -1,0 +1,43 @@
+import { defineModule } from '../../runtime/module-contract.js';
+import { interpolate } from '../../runtime/engine/interpolate.js';
+import { normalizeEmail } from '../../runtime/email-address.js';
+
+export interface EmailCaptureConfig {
+  readonly question: string;
+  /** Variable that receives the normalized email (default `email`). */
+  readonly variable?: string;
+  readonly placeholder?: string;
+}
+
+/** Asks for an email, validates and normalizes it, keeps it in a variable (encrypted at rest). */
+export const emailCaptureModule = defineModule<EmailCaptureConfig>({
+  id: 'email-capture',
+  title: 'Email capture',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['question'],
+    properties: {
+      question: { type: 'string', minLength: 1, maxLength: 4000 },
+      variable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      placeholder: { type: 'string', maxLength: 200 },
+    },
+  },
+  tables: { variables: { retentionDays: 60 } },
+  fields: (config) => [{ key: config.variable ?? 'email', label: 'Email', type: 'text', source: { table: 'variables', key: config.variable ?? 'email', personal: true } }],
+  async handleStep(input, ctx) {
+    const variable = ctx.config.variable ?? 'email';
+    if (input.kind === 'enter') {
+      return {
+        type: 'await',
+        messages: [{ kind: 'text', text: interpolate(ctx.config.question, ctx.variables.all()) }],
+        input: { kind: 'email', label: 'Email', placeholder: ctx.config.placeholder ?? 'you@example.com' },
+      };
+    }
+    const email = normalizeEmail(input.value);
+    if (!email) return { type: 'invalid', error: { code: 'validation_failed', message: 'Please enter a valid email address', path: '/value' } };
+    ctx.variables.set(variable, email, { personal: true });
+    await ctx.store.write('variables', { data: { variable }, personal: { [variable]: email }, subject: email });
+    return { type: 'next', messages: [] };
+  },
+});

@@ -1,0 +1,39 @@
+import { defineModule } from '../../runtime/module-contract.js';
+import { interpolate } from '../../runtime/engine/interpolate.js';
+
+export interface LinkConfig {
+  readonly text?: string;
+  readonly label: string;
+  /** http(s) URL opened in a new tab. */
+  readonly url: string;
+  /** When set, the flow waits for this button before going on; otherwise it goes on at once. */
+  readonly continueLabel?: string;
+}
+
+/** An external link button. */
+export const linkModule = defineModule<LinkConfig>({
+  id: 'link',
+  title: 'Link',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['label', 'url'],
+    properties: {
+      text: { type: 'string', minLength: 1, maxLength: 4000 },
+      label: { type: 'string', minLength: 1, maxLength: 200 },
+      url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+      continueLabel: { type: 'string', minLength: 1, maxLength: 200 },
+    },
+  },
+  tables: {},
+  async handleStep(input, ctx) {
+    const { config } = ctx;
+    if (input.kind === 'reply') return { type: 'next', messages: [] };
+    const messages = [
+      ...(config.text ? [{ kind: 'text' as const, text: interpolate(config.text, ctx.variables.all()) }] : []),
+      { kind: 'link' as const, label: config.label, url: config.url },
+    ];
+    if (!config.continueLabel) return { type: 'next', messages };
+    return { type: 'await', messages, input: { kind: 'choice', options: [{ id: 'continue', label: config.continueLabel }] } };
+  },
+});

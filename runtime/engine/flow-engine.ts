@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { InputRequest, Reply, ReplyAck, SessionInfo, Turn, BotMessage } from '../chat-protocol.js';
+import type { Clock } from '../clock.js';
+import { ParleyError } from '../errors.js';
+import type { ModuleCapabilities, StepContext, StepInput, StepResult } from '../module-contract.js';
+import type { ModuleRegistry } from '../module-registry.js';
+import { stepById, type FlowDefinition } from './flow-definition.js';
+import { createModuleStore, type ModuleStoreScope } from './module-store.js';
+import { sessionVariables } from './session-variables.js';
+import { inTransaction, type StoreContext } from '../../storage/store-context.js';
+import { getFlow, getFlowById, newHashId, type FlowRecord } from '../../storage/flow-repository.js';
+import { findSessionByToken, insertSession, lockSession, updateSession, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
+import { getWorkspace, type Workspace } from '../../storage/workspace-repository.js';
+import { resolveRetentionDays } from '../../storage/retention-policy.js';
+import { writeStoreRow } from '../../storage/store-writer.js';
+
+/** Builds one named capability for a step (mail, instant-win claims, code pools, …). */
+export type CapabilityFactory = (scope: ModuleStoreScope & { readonly flow: FlowRecord }) => unknown;
+
+export interface StartRequest {
+  readonly workspaceId: string;
+  readonly flowSlug: string;
+  readonly resumeToken?: string;
+  readonly device: DeviceFacts;
+  readonly ip: string | null;
+}
+
+const MAX_STEPS_PER_TURN = 100;
+const RECENT_REPLIES = 20;
+const SESSION_MODULE = 'session';
+const MAX_EPHEMERAL_SESSIONS = 10_000;
+
+/**
+ * Runs flows: starts and resumes sessions and processes replies exactly once. Each turn is one
+ * transaction holding the session's row lock, so any process can continue any session and two
+ * deliveries of one reply never both apply.
+ */
+export class FlowEngine {
+  readonly #storage: StoreContext;
+  readonly #registry: ModuleRegistry;
+  readonly #clock: Clock;
+  readonly #capabilities: Readonly<Record<string, CapabilityFactory>>;
+  /** With storage off, personal variables live only here (this process), never in the database. */
+  readonly #ephemeral = new Map<string, { variables: Record<string, Scalar>; lastTurn: SessionState['lastTurn'] }>();
+
+  constructor(options: { storage: StoreContext; registry: ModuleRegistry; clock: Clock; capabilities?: Record<string, CapabilityFactory> }) {
+    this.#storage = options.storage;
+    this.#registry = options.registry;
+    this.#clock = options.clock;
+    this.#capabilities = Object.freeze({ ...options.capabilities });
+  }
+
+  /** The flow a handshake names, checked open; `flow_closed` outside its window or after closure. */
+  async openFlow(workspaceId: string, flowSlug: string): Promise<{ workspace: Workspace; flow: FlowRecord }> {
+    const [workspace, flow] = await Promise.all([getWorkspace(this.#storage, workspaceId), getFlow(this.#storage.db, workspaceId, flowSlug)]);
+    if (!workspace || !flow) throw new ParleyError('not_found', 'No such flow');
+    this.#assertOpen(flow);
+    return { workspace, flow };
+  }
+
+  /** Starts a session, or resumes the one a resume token names (same step, same last turn). */
+  async start(request: StartRequest): Promise<{ session: SessionInfo; turn: Turn }> {
+    const { workspace, flow } = await this.openFlow(request.workspaceId, request.flowSlug);
+    if (request.resumeToken) {
+      const existing = await findSessionByToken(this.#storage, request.resumeToken, workspace.id, flow.id);
+      if (existing?.lastTurn) {
+        const turn = (this.#ephemeral.get(existing.id)?.lastTurn ?? existing.lastTurn) as unknown as Turn;
+        return { session: { sessionId: existing.id, resumeToken: request.resumeToken }, turn };
+      }
+    }
+    const resumeToken = randomBytes(32).toString('base64url');
+    const now = this.#clock.now();
+    const state: SessionState = {
+      id: uuidv7(),
+      workspaceId: workspace.id,
+      flowId: flow.id,
+      participantRef: newHashId(),
+      stepId: null,
+      status: 'active',
+      seq: 0,
+      variables: {},
+      personalVariables: {},
+      device: request.device,
+      ip: workspace.storageEnabled ? request.ip : null,
+      lastTurn: null,
+      recentReplies: [],
+      startedAt: now,
+      updatedAt: now,
+      expiresAt: now,
+    };
+    const definition = flow.definition as unknown as FlowDefinition;
+    const turn = await inTransaction(this.#storage, async (trx) => {
+      const messages: BotMessage[] = [];
+      const first = stepById(definition, definition.start);
+      state.stepId = first.id;
+      const result = await this.#runStep(trx, workspace, flow, state, first.id, { kind: 'enter' });
+      const input = await this.#drive(trx, workspace, flow, state, result, messages);
+      const next = this.#finishTurn(workspace, state, messages, input);
+      await insertSession(trx, state, resumeToken, workspace.storageEnabled);
+      this.#keepEphemeral(workspace, state);
+      return next;
+    });
+    return { session: { sessionId: state.id, resumeToken }, turn };
+  }
+
+  /** Processes one reply exactly once; a repeated clientMessageId gets the same turn back. */
+  async reply(sessionId: string, reply: Reply): Promise<ReplyAck> {
+    return inTransaction(this.#storage, async (trx) => {
+      const state = await lockSession(trx, sessionId);
+      if (!state) throw new ParleyError('not_found', 'This chat session has expired; reload to start again');
+      const seen = state.recentReplies.find((r) => r.id === reply.clientMessageId);
+      if (seen && state.lastTurn) return { ok: true, turn: (this.#ephemeral.get(state.id)?.lastTurn ?? state.lastTurn) as unknown as Turn };
+      if (state.status === 'done' || !state.stepId) throw new ParleyError('conflict', 'This conversation has ended');
+      const [workspace, flow] = await Promise.all([getWorkspace(trx, state.workspaceId), getFlowById(trx.db, state.flowId)]);
+      if (!workspace || !flow) throw new ParleyError('not_found', 'No such flow');
+      this.#assertOpen(flow);
+      if (!workspace.storageEnabled) state.personalVariables = { ...this.#ephemeral.get(state.id)?.variables };
+      const result = await this.#runStep(trx, workspace, flow, state, state.stepId, { kind: 'reply', value: reply.value });
+      if (result.type === 'invalid') return { ok: false, error: result.error };
+      const messages: BotMessage[] = [];
+      const input = await this.#drive(trx, workspace, flow, state, result, messages);
+      const turn = this.#finishTurn(workspace, state, messages, input);
+      state.recentReplies = [...state.recentReplies, { id: reply.clientMessageId, seq: turn.seq }].slice(-RECENT_REPLIES);
+      await updateSession(trx, state, workspace.storageEnabled);
+      this.#keepEphemeral(workspace, state);
+      return { ok: true, turn };
+    });
+  }
+
+  /** Storage off: personal variables and the last turn's messages stay in this process only (bounded). */
+  #keepEphemeral(workspace: Workspace, state: SessionState): void {
+    if (workspace.storageEnabled) return;
+    this.#ephemeral.delete(state.id);
+    this.#ephemeral.set(state.id, { variables: state.personalVariables, lastTurn: state.lastTurn });
+    if (this.#ephemeral.size > MAX_EPHEMERAL_SESSIONS) this.#ephemeral.delete(this.#ephemeral.keys().next().value!);
+  }
+
+  #assertOpen(flow: FlowRecord): void {
+    const now = this.#clock.now();
+    if (flow.status !== 'open' || (flow.opensAt && now < flow.opensAt) || (flow.closesAt && now >= flow.closesAt)) {
+      throw new ParleyError('flow_closed', 'This operation is not open');
+    }
+  }
+
+  /** Applies step results until a step waits for input or the flow ends. */
+  async #drive(trx: StoreContext, workspace: Workspace, flow: FlowRecord, state: SessionState, first: StepResult, messages: BotMessage[]): Promise<InputRequest | null> {
+    const definition = flow.definition as unknown as FlowDefinition;
+    let result = first;
+    for (let steps = 0; steps < MAX_STEPS_PER_TURN; steps += 1) {
+      if (result.type === 'invalid') throw new ParleyError('internal', 'A step refused to start');
+      messages.push(...result.messages);
+      if (result.type === 'await') return result.input;
+      const current = stepById(definition, state.stepId!);
+      const nextId = result.type === 'next' ? (result.next ?? current.next) : undefined;
+      if (!nextId) {
+        state.status = 'done';
+        state.stepId = null;
+        return null;
+      }
+      state.stepId = stepById(definition, nextId).id;
+      result = await this.#runStep(trx, workspace, flow, state, nextId, { kind: 'enter' });
+    }
+    throw new ParleyError('internal', 'The flow ran too many steps in one turn');
+  }
+
+  async #runStep(trx: StoreContext, workspace: Workspace, flow: FlowRecord, state: SessionState, stepId: string, input: StepInput): Promise<StepResult> {
+    const step = stepById(flow.definition as unknown as FlowDefinition, stepId);
+    const registered = this.#registry.get(step.module);
+    if (!registered) throw new ParleyError('module_unknown', 'Flow uses a module this server does not have');
+    const scope: ModuleStoreScope & { flow: FlowRecord } = {
+      ctx: trx,
+      workspace: { id: workspace.id, timeZone: workspace.timeZone, storageEnabled: workspace.storageEnabled },
+      flowId: flow.id,
+      stepId,
+      session: state,
+      module: registered.definition,
+      flow,
+    };
+    const factories = this.#capabilities;
+    const capabilities: ModuleCapabilities = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? factories[name]?.(scope) : undefined) });
+    const ctx: StepContext<unknown> = {
+      config: step.config,
+      stepId,
+      workspace: { id: workspace.id, timeZone: workspace.timeZone },
+      flow: { id: flow.id, slug: flow.slug, hashId: flow.hashId, name: flow.name, opensAt: flow.opensAt, closesAt: flow.closesAt },
+      session: { id: state.id, participantRef: state.participantRef },
+      variables: sessionVariables(state),
+      store: createModuleStore(scope),
+      clock: this.#clock,
+      capabilities,
+      log: async (event, data) => {
+        await writeStoreRow(trx, workspace.id, {
+          table: 'runtime_log', moduleId: registered.definition.id, defaultRetentionDays: 7, flowId: flow.id, sessionId: state.id, stepId,
+          participantRef: state.participantRef, data: { event, ...data },
+        });
+      },
+    };
+    return registered.definition.handleStep(input, ctx);
+  }
+
+  #finishTurn(workspace: Workspace, state: SessionState, messages: BotMessage[], input: InputRequest | null): Turn {
+    const now = this.#clock.now();
+    state.seq += 1;
+    const turn: Turn = { seq: state.seq, stepId: state.stepId, messages, input, done: state.status === 'done' };
+    state.lastTurn = turn as unknown as Record<string, unknown>;
+    state.updatedAt = now;
+    const days = resolveRetentionDays(workspace.retention, 'variables', SESSION_MODULE);
+    state.expiresAt = new Date(now.getTime() + days * 86_400_000);
+    return turn;
+  }
+}

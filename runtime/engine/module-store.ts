@@ -1,0 +1,62 @@
+import type { Frequency, ModuleDefinition, ModuleStore, ModuleWrite, UniqueWriteResult } from '../module-contract.js';
+import { ParleyError } from '../errors.js';
+import { windowStart } from './frequency-window.js';
+import type { StoreContext } from '../../storage/store-context.js';
+import type { StoreTable } from '../../storage/store-tables.js';
+import { writeStoreRow, type StoreWrite, type WriteResult } from '../../storage/store-writer.js';
+import { countSubjectRows, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
+import type { SessionState } from '../../storage/session-repository.js';
+
+/** Tables whose rows are one participation: they carry the device facts and time spent. */
+const PARTICIPATION_TABLES: ReadonlySet<StoreTable> = new Set(['participations', 'winners', 'instant_win_claims']);
+
+export interface ModuleStoreScope {
+  readonly ctx: StoreContext;
+  readonly workspace: { readonly id: string; readonly timeZone: string; readonly storageEnabled: boolean };
+  readonly flowId: string;
+  readonly stepId: string;
+  readonly session: SessionState;
+  readonly module: ModuleDefinition;
+}
+
+/** A store that writes only the module's declared tables, stamped with flow, session and step. */
+export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
+  const { ctx, workspace, module, session } = scope;
+
+  const toWrite = (table: StoreTable, row: ModuleWrite): StoreWrite => {
+    const declaration = module.tables[table];
+    if (!declaration) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);
+    const participation = PARTICIPATION_TABLES.has(table);
+    const chrono = Math.max(0, Math.round((ctx.clock.now().getTime() - session.startedAt.getTime()) / 1000));
+    const personal = participation && session.ip ? { ...row.personal, ip: session.ip } : row.personal;
+    return {
+      table,
+      moduleId: module.id,
+      defaultRetentionDays: declaration.retentionDays,
+      flowId: scope.flowId,
+      sessionId: session.id,
+      stepId: scope.stepId,
+      participantRef: session.participantRef,
+      data: participation ? { ...row.data, device: session.device, chrono } : { ...row.data },
+      personal: personal ?? null,
+      subject: row.subject ?? null,
+    };
+  };
+
+  return {
+    storageEnabled: workspace.storageEnabled,
+    async write(table, row): Promise<WriteResult> {
+      return writeStoreRow(ctx, workspace.id, toWrite(table, row));
+    },
+    async writeAtMost(table, row, frequency: Frequency): Promise<UniqueWriteResult> {
+      const since = windowStart(frequency, ctx.clock.now(), workspace.timeZone);
+      const write = toWrite(table, row);
+      if (since === undefined) return writeStoreRow(ctx, workspace.id, write);
+      return writeStoreRowAtMost(ctx, workspace.id, { ...write, subject: row.subject, flowId: scope.flowId }, since);
+    },
+    async countForSubject(table, subject) {
+      if (!module.tables[table]) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);
+      return countSubjectRows(ctx, workspace.id, table, scope.flowId, subject);
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import type { BotMessage, InputRequest, ProtocolError } from './chat-protocol.js';
+import type { Clock } from './clock.js';
+import type { StoreTable } from '../storage/store-tables.js';
+import type { WriteResult } from '../storage/store-writer.js';
+import type { FieldType } from '../exporter/field-type.js';
+
+/** A table a module writes into, with the module's default retention for it. */
+export interface TableDeclaration {
+  readonly retentionDays: number;
+}
+
+/** A value a module collects, offered to custom exports (the "form" group of the field catalogue). */
+export interface CollectedField {
+  /** Export field key, e.g. `email` or `is_optin`. */
+  readonly key: string;
+  readonly label: string;
+  readonly type: FieldType;
+  /** Where the value lives: a session variable, or a data/personal key of a store row. */
+  readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean };
+}
+
+/** What a step is given: entering it, or the participant's reply while it waits. */
+export type StepInput = { readonly kind: 'enter' } | { readonly kind: 'reply'; readonly value: string | boolean };
+
+/** What a step decides. Returned as data; the engine applies it. */
+export type StepResult =
+  /** Wait for the participant; the reply comes back as `{ kind: 'reply' }`. */
+  | { readonly type: 'await'; readonly messages: readonly BotMessage[]; readonly input: InputRequest }
+  /** The reply was not acceptable: the step keeps waiting and the error is shown at the input. */
+  | { readonly type: 'invalid'; readonly error: ProtocolError }
+  /** Move on: to `next` when given (a branch), else to the step's own `next`, else the flow ends. */
+  | { readonly type: 'next'; readonly messages: readonly BotMessage[]; readonly next?: string }
+  /** End the flow here. */
+  | { readonly type: 'done'; readonly messages: readonly BotMessage[] };
+
+/** Session variables. Personal values (email, free text) are encrypted at rest. */
+export interface Variables {
+  get(name: string): string | number | boolean | undefined;
+  set(name: string, value: string | number | boolean, options?: { personal?: boolean }): void;
+  /** Plain copy of every variable, for interpolation. */
+  all(): Readonly<Record<string, string | number | boolean>>;
+}
+
+/** One row a module stores (the module's id, flow, session and expiry are stamped for it). */
+export interface ModuleWrite {
+  readonly data?: Record<string, unknown>;
+  readonly personal?: Record<string, unknown> | null;
+  /** The normalized email of the data subject, stored only as a keyed hash. */
+  readonly subject?: string | null;
+}
+
+/** How often one subject may have a row in a table of this flow. */
+export type Frequency = 'once' | 'daily' | 'weekly' | 'unlimited';
+
+export type UniqueWriteResult = WriteResult | { readonly stored: false; readonly reason: 'already_exists' };
+
+/** Writes only the module's declared tables; every row gets `expires_at` from the effective retention. */
+export interface ModuleStore {
+  readonly storageEnabled: boolean;
+  write(table: StoreTable, row: ModuleWrite): Promise<WriteResult>;
+  /**
+   * Writes unless the subject already has a live row in this table for this flow within the
+   * frequency window (calendar day/ISO week in the workspace's time zone). Atomic under concurrency.
+   */
+  writeAtMost(table: StoreTable, row: ModuleWrite & { readonly subject: string }, frequency: Frequency): Promise<UniqueWriteResult>;
+  /** Live rows of this subject in a table of this flow. */
+  countForSubject(table: StoreTable, subject: string): Promise<number>;
+}
+
+export interface FlowInfo {
+  readonly id: string;
+  readonly slug: string;
+  readonly hashId: string;
+  readonly name: string;
+  readonly opensAt: Date | null;
+  readonly closesAt: Date | null;
+}
+
+/** Narrow capabilities a step gets. Never a database client. */
+export interface StepContext<C> {
+  readonly config: C;
+  readonly stepId: string;
+  readonly workspace: { readonly id: string; readonly timeZone: string };
+  readonly flow: FlowInfo;
+  readonly session: { readonly id: string; readonly participantRef: string };
+  readonly variables: Variables;
+  readonly store: ModuleStore;
+  readonly clock: Clock;
+  /** Extra capabilities by name (mail, instant-win draws, code pools, …), provided by the runtime. */
+  readonly capabilities: ModuleCapabilities;
+  /** Records an event in the runtime log (no personal data), in the turn's transaction. */
+  log(event: string, data?: Record<string, string | number | boolean>): Promise<void>;
+}
+
+/**
+ * Capabilities beyond the store, declared here so modules can use them and the runtime can
+ * provide them. Each is a narrow interface implemented over storage.
+ */
+export interface ModuleCapabilities {
+  readonly [name: string]: unknown;
+}
+
+/** Checks a saved flow step beyond its JSON Schema (e.g. dates in order); throw ConfigError with a path. */
+export type ConfigCheck<C> = (config: C, path: string) => void;
+
+export interface ModuleDefinition<C = any> {
+  /** kebab-case, unique. */
+  readonly id: string;
+  readonly title: string;
+  /** JSON Schema of the step config (ajv strict, additionalProperties: false). */
+  readonly configSchema: Record<string, unknown>;
+  readonly checkConfig?: ConfigCheck<C>;
+  readonly tables: Readonly<Partial<Record<StoreTable, TableDeclaration>>>;
+  /** True when the module cannot work with storage switched off (refused when the flow is saved). */
+  readonly requiresStorage?: boolean;
+  /** Step ids this config may branch to (choices), so the flow can check they exist. */
+  readonly branches?: (config: C) => readonly string[];
+  readonly fields?: (config: C) => readonly CollectedField[];
+  handleStep(input: StepInput, ctx: StepContext<C>): Promise<StepResult>;
+}
+
+/** Identity helper: declares a module with its config type inferred. */
+export function defineModule<C>(definition: ModuleDefinition<C>): ModuleDefinition<C> {
+  return Object.freeze(definition);
+}

@@ -1,0 +1,106 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { FlowRow } from './schema.js';
+
+/** A saved flow (an "operation" or campaign). `definition` holds its validated steps. */
+export interface FlowRecord {
+  readonly id: string;
+  readonly workspaceId: string;
+  /** The id owners choose and use in the API and the embed tag, e.g. `hello-world`. */
+  readonly slug: string;
+  /** Short public id (contest platforms call it the operation hash id). */
+  readonly hashId: string;
+  readonly name: string;
+  readonly status: 'open' | 'closed';
+  readonly opensAt: Date | null;
+  readonly closesAt: Date | null;
+  readonly definition: Record<string, unknown>;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly closedAt: Date | null;
+}
+
+export interface FlowWrite {
+  readonly name: string;
+  readonly status: 'open' | 'closed';
+  readonly opensAt: Date | null;
+  readonly closesAt: Date | null;
+  readonly definition: Record<string, unknown>;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A random 10-character base62 id (~59 bits). */
+export function newHashId(): string {
+  return [...randomBytes(10)].map((b) => BASE62[b % 62]).join('');
+}
+
+function toFlow(row: FlowRow): FlowRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    slug: row.slug,
+    hashId: row.hash_id,
+    name: row.name,
+    status: row.status,
+    opensAt: row.opens_at,
+    closesAt: row.closes_at,
+    definition: row.definition,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    closedAt: row.closed_at,
+  };
+}
+
+/** Creates or replaces the flow `slug` of a workspace; the version increments on each save. */
+export async function saveFlow(db: Db, workspaceId: string, slug: string, flow: FlowWrite, now: Date): Promise<{ flow: FlowRecord; created: boolean }> {
+  const row = await sql<FlowRow & { inserted: boolean }>`
+    insert into flows (id, workspace_id, slug, hash_id, name, status, opens_at, closes_at, definition, created_at, updated_at, closed_at)
+    values (${randomUUID()}, ${workspaceId}, ${slug}, ${newHashId()}, ${flow.name}, ${flow.status}, ${flow.opensAt}, ${flow.closesAt},
+      ${JSON.stringify(flow.definition)}::jsonb, ${now}, ${now}, ${flow.status === 'closed' ? now : null})
+    on conflict (workspace_id, slug) do update set
+      name = excluded.name, status = excluded.status, opens_at = excluded.opens_at, closes_at = excluded.closes_at,
+      definition = excluded.definition, version = flows.version + 1, updated_at = excluded.updated_at,
+      closed_at = case when excluded.status = 'closed' then coalesce(flows.closed_at, excluded.updated_at) else null end
+    returning *, (xmax = 0) as inserted`.execute(db);
+  const saved = row.rows[0]!;
+  return { flow: toFlow(saved), created: saved.inserted };
+}
+
+export async function getFlow(db: Db, workspaceId: string, slug: string): Promise<FlowRecord | undefined> {
+  const row = await db.selectFrom('flows').selectAll().where('workspace_id', '=', workspaceId).where('slug', '=', slug).executeTakeFirst();
+  return row ? toFlow(row) : undefined;
+}
+
+export async function getFlowById(db: Db, id: string): Promise<FlowRecord | undefined> {
+  const row = await db.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toFlow(row) : undefined;
+}
+
+export async function listFlows(db: Db, workspaceId: string): Promise<FlowRecord[]> {
+  const rows = await db.selectFrom('flows').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toFlow);
+}
+
+export async function deleteFlow(db: Db, workspaceId: string, slug: string): Promise<boolean> {
+  const result = await db.deleteFrom('flows').where('workspace_id', '=', workspaceId).where('slug', '=', slug).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Closes an open flow; returns the flow, and whether this call closed it (false if already closed). */
+export async function closeFlow(db: Db, workspaceId: string, slug: string, now: Date): Promise<{ flow: FlowRecord; closedNow: boolean } | undefined> {
+  const updated = await db
+    .updateTable('flows')
+    .set({ status: 'closed', closed_at: now, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('slug', '=', slug)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+  if (updated) return { flow: toFlow(updated), closedNow: true };
+  const existing = await getFlow(db, workspaceId, slug);
+  return existing ? { flow: existing, closedNow: false } : undefined;
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { StoreContext } from './store-context.js';
+import type { ChatSessionRow } from './schema.js';
+
+export type Scalar = string | number | boolean;
+
+/** Non-personal facts about the visitor's device, kept with the session and copied to participations. */
+export interface DeviceFacts {
+  readonly mobile?: boolean;
+  readonly originUrl?: string;
+  readonly browser?: string;
+  readonly platform?: string;
+  readonly country?: string;
+  readonly screenWidth?: number;
+  readonly screenHeight?: number;
+  readonly language?: string;
+}
+
+/** A chat session's state as the engine sees it (personal values decrypted). */
+export interface SessionState {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly flowId: string;
+  readonly participantRef: string;
+  stepId: string | null;
+  status: 'active' | 'done';
+  seq: number;
+  variables: Record<string, Scalar>;
+  personalVariables: Record<string, Scalar>;
+  device: DeviceFacts;
+  /** Personal device fact (the IP address); encrypted with the personal variables. */
+  ip: string | null;
+  lastTurn: Record<string, unknown> | null;
+  recentReplies: Array<{ id: string; seq: number }>;
+  readonly startedAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
+export function hashResumeToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+interface PersonalBlob {
+  variables: Record<string, Scalar>;
+  ip: string | null;
+  /** The last turn with its bot messages, which may quote personal values. */
+  lastTurn?: Record<string, unknown> | null;
+}
+
+/** Bot messages may interpolate personal values: in clear, only the turn without them is kept. */
+function turnSkeleton(turn: Record<string, unknown> | null): string | null {
+  return turn ? JSON.stringify({ ...turn, messages: [] }) : null;
+}
+
+async function sealPersonal(ctx: StoreContext, state: SessionState, storePersonal: boolean): Promise<Buffer | null> {
+  if (!storePersonal) return null;
+  const blob: PersonalBlob = { variables: state.personalVariables, ip: state.ip, lastTurn: state.lastTurn };
+  return ctx.keyring.encryptJson(state.workspaceId, blob);
+}
+
+async function toState(ctx: StoreContext, row: ChatSessionRow): Promise<SessionState> {
+  const personal: PersonalBlob = row.personal ? await ctx.keyring.decryptJson<PersonalBlob>(row.workspace_id, row.personal) : { variables: {}, ip: null };
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    flowId: row.flow_id,
+    participantRef: row.participant_ref,
+    stepId: row.step_id,
+    status: row.status,
+    seq: row.seq,
+    variables: row.variables,
+    personalVariables: personal.variables,
+    device: row.device as DeviceFacts,
+    ip: personal.ip,
+    lastTurn: personal.lastTurn ?? row.last_turn,
+    recentReplies: row.recent_replies,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/**
+ * Inserts a new session. With `storePersonal` false (workspace storage off), personal values
+ * are not written at all.
+ */
+export async function insertSession(ctx: StoreContext, state: SessionState, resumeToken: string, storePersonal: boolean): Promise<void> {
+  await ctx.db
+    .insertInto('chat_sessions')
+    .values({
+      id: state.id,
+      workspace_id: state.workspaceId,
+      flow_id: state.flowId,
+      resume_token_hash: hashResumeToken(resumeToken),
+      participant_ref: state.participantRef,
+      step_id: state.stepId,
+      status: state.status,
+      seq: state.seq,
+      variables: JSON.stringify(state.variables),
+      personal: await sealPersonal(ctx, state, storePersonal),
+      device: JSON.stringify(state.device),
+      last_turn: turnSkeleton(state.lastTurn),
+      recent_replies: JSON.stringify(state.recentReplies),
+      started_at: state.startedAt,
+      updated_at: state.updatedAt,
+      expires_at: state.expiresAt,
+    })
+    .execute();
+}
+
+/** Saves the mutable part of a session. */
+export async function updateSession(ctx: StoreContext, state: SessionState, storePersonal: boolean): Promise<void> {
+  await ctx.db
+    .updateTable('chat_sessions')
+    .set({
+      step_id: state.stepId,
+      status: state.status,
+      seq: state.seq,
+      variables: JSON.stringify(state.variables),
+      personal: await sealPersonal(ctx, state, storePersonal),
+      last_turn: turnSkeleton(state.lastTurn),
+      recent_replies: JSON.stringify(state.recentReplies),
+      updated_at: state.updatedAt,
+      expires_at: state.expiresAt,
+    })
+    .where('id', '=', state.id)
+    .execute();
+}
+
+/** Loads a live session and locks it until the caller's transaction ends (one turn at a time). */
+export async function lockSession(ctx: StoreContext, id: string): Promise<SessionState | undefined> {
+  const row = await ctx.db
+    .selectFrom('chat_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('expires_at', '>', ctx.clock.now())
+    .forUpdate()
+    .executeTakeFirst();
+  return row ? toState(ctx, row) : undefined;
+}
+
+/** The live session a resume token belongs to, for one workspace and flow. */
+export async function findSessionByToken(ctx: StoreContext, token: string, workspaceId: string, flowId: string): Promise<SessionState | undefined> {
+  const row = await ctx.db
+    .selectFrom('chat_sessions')
+    .selectAll()
+    .where('resume_token_hash', '=', hashResumeToken(token))
+    .where('workspace_id', '=', workspaceId)
+    .where('flow_id', '=', flowId)
+    .where('expires_at', '>', ctx.clock.now())
+    .executeTakeFirst();
+  return row ? toState(ctx, row) : undefined;
+}

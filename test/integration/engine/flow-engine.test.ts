@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
+import { validateFlowDocument } from '../../../runtime/engine/flow-definition.js';
+import { listStoreRows } from '../../../storage/store-reader.js';
+import { ParleyError } from '../../../runtime/errors.js';
+
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await createTestStorage();
+});
+afterAll(async () => storage.destroy());
+
+const quiz = {
+  name: 'Quiz',
+  steps: [
+    { id: 'hello', module: 'message', config: { text: 'Hello World' }, next: 'pill' },
+    { id: 'pill', module: 'choice', config: { text: 'Pick one', options: [{ id: 'red', label: 'Red pill', next: 'name' }, { id: 'blue', label: 'Blue pill', next: 'email' }] } },
+    { id: 'name', module: 'text-question', config: { question: 'Your nickname?', variable: 'nick', maxLength: 10, pattern: '[a-z]+' }, next: 'bye' },
+    { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'bye' },
+    { id: 'bye', module: 'message', config: { text: 'Bye {{nick}}{{email}} <b>!</b>' } },
+  ],
+};
+
+describe('flow engine', () => {
+  it('walks a branching flow, validating replies, and stores what modules collect', async () => {
+    const { workspace, engine, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'quiz', quiz);
+    const v = visitor('quiz');
+    const first = await v.start();
+    expect(v.texts(first)).toEqual(['Hello World', 'Pick one']);
+    expect(first.input).toEqual({ kind: 'choice', options: [{ id: 'red', label: 'Red pill' }, { id: 'blue', label: 'Blue pill' }] });
+
+    const bad = await v.send('green');
+    expect(bad).toEqual({ ok: false, error: { code: 'validation_failed', message: 'Please pick one of the options', path: '/value' } });
+    await v.answer('red');
+    expect(v.turn?.input).toMatchObject({ kind: 'text', maxLength: 10 });
+    expect((await v.send('UPPER')).ok).toBe(false);
+    expect((await v.send('waytoolongname')).ok).toBe(false);
+    const done = await v.answer('neo');
+    expect(v.texts(done)).toEqual(['Bye neo <b>!</b>']);
+    expect(done.done).toBe(true);
+
+    const rows = await listStoreRows(storage, workspace.id, 'variables');
+    expect(rows.rows.map((r) => r.personal)).toEqual([{ nick: 'neo' }]);
+    expect((await engine.reply(v.sessionId, { clientMessageId: 'late', value: 'x' }).catch((e: ParleyError) => e.code))).toBe('conflict');
+  });
+
+  it('processes a reply once even when delivered twice, concurrently', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'quiz', quiz);
+    const v = visitor('quiz');
+    await v.start();
+    await v.answer('blue');
+    const [a, b] = await Promise.all([v.send('Ann@Example.org', 'same-id'), v.send('Ann@Example.org', 'same-id')]);
+    expect(a).toEqual(b);
+    expect(a.ok && a.turn.seq).toBe(3);
+    const rows = await listStoreRows(storage, workspace.id, 'variables');
+    expect(rows.rows.map((r) => r.personal)).toEqual([{ email: 'ann@example.org' }]);
+  });
+
+  it('resumes a session from its token at the same step', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'quiz', quiz);
+    const v = visitor('quiz');
+    await v.start();
+    await v.answer('red');
+    const resumed = visitor('quiz');
+    const turn = await resumed.start(v.resumeToken);
+    expect(resumed.sessionId).toBe(v.sessionId);
+    expect(turn).toEqual(v.turn);
+    expect(v.texts(await resumed.answer('trinity'))).toEqual(['Bye trinity <b>!</b>']);
+  });
+
+  it('refuses closed flows and flows outside their window', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'closed', { ...quiz, status: 'closed' });
+    await saveTestFlow(storage, workspace, 'later', { ...quiz, opensAt: new Date(storage.clock.now().getTime() + 3_600_000).toISOString() });
+    for (const slug of ['closed', 'later']) {
+      const error = await visitor(slug).start().catch((e: ParleyError) => e);
+      expect((error as ParleyError).code).toBe('flow_closed');
+    }
+    expect(((await visitor('missing').start().catch((e: ParleyError) => e)) as ParleyError).code).toBe('not_found');
+  });
+
+  it('refuses a flow naming an unknown module or a bad config with the JSON path of the first error', () => {
+    const refuse = (doc: unknown, storageEnabled = true) => {
+      try {
+        validateFlowDocument(doc, registry, { storageEnabled });
+      } catch (error) {
+        return { code: (error as ParleyError).code, path: (error as ParleyError).path };
+      }
+      return 'accepted';
+    };
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'teleport', config: {} }] })).toEqual({ code: 'module_unknown', path: '/steps/0/module' });
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: { text: 'hi', colour: 'red' } }] })).toEqual({ code: 'validation_failed', path: '/steps/0/config/colour' });
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: {} }] })).toEqual({ code: 'validation_failed', path: '/steps/0/config/text' });
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: { text: 'hi' }, next: 'nowhere' }] })).toEqual({ code: 'config_invalid', path: '/steps/0/next' });
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'choice', config: { options: [{ id: 'o', label: 'O', next: 'zz' }] } }] })).toEqual({ code: 'config_invalid', path: '/steps/0/config' });
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'text-question', config: { question: 'q', variable: 'v', pattern: '(' } }] })).toEqual({ code: 'config_invalid', path: '/steps/0/config/pattern' });
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: { text: 'a' } }, { id: 'a', module: 'message', config: { text: 'b' } }] })).toEqual({ code: 'config_invalid', path: '/steps/1/id' });
+  });
+
+  it('with storage off the flow still runs, personal values stay out of the database', async () => {
+    const { workspace, visitor } = await flowSetup(storage, { workspace: { storageEnabled: false } });
+    await saveTestFlow(storage, workspace, 'quiz', quiz);
+    const v = visitor('quiz');
+    await v.start();
+    await v.answer('blue');
+    const done = await v.answer('off@example.org');
+    expect(v.texts(done)).toEqual(['Bye off@example.org <b>!</b>']);
+    const { tablesContaining } = await import('../../support/find-text.js');
+    expect(await tablesContaining(storage.db, 'off@example.org')).toEqual([]);
+    expect(await tablesContaining(storage.db, '192.0.2.7')).toEqual([]);
+  });
+});

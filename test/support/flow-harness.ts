@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { Reply, ReplyAck, Turn } from '../../runtime/chat-protocol.js';
+import { FlowEngine, type CapabilityFactory } from '../../runtime/engine/flow-engine.js';
+import { validateFlowDocument } from '../../runtime/engine/flow-definition.js';
+import { ModuleRegistry } from '../../runtime/module-registry.js';
+import { MODULES } from '../../modules/index.js';
+import { saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
+import { createWorkspace, type Workspace } from '../../storage/workspace-repository.js';
+import type { TestStorage } from './test-database.js';
+
+export const registry = new ModuleRegistry(MODULES);
+
+/** Validates and saves a flow document the way the API does. */
+export async function saveTestFlow(storage: TestStorage, workspace: Workspace, slug: string, document: unknown): Promise<FlowRecord> {
+  const valid = validateFlowDocument(document, registry, { storageEnabled: workspace.storageEnabled });
+  const { flow } = await saveFlow(storage.db, workspace.id, slug, {
+    name: valid.name,
+    status: valid.status ?? 'open',
+    opensAt: valid.opensAt ? new Date(valid.opensAt) : null,
+    closesAt: valid.closesAt ? new Date(valid.closesAt) : null,
+    definition: { start: valid.start, steps: valid.steps },
+  }, storage.clock.now());
+  return flow;
+}
+
+/** One visitor walking one flow through the engine (no socket), for module and engine tests. */
+export class TestVisitor {
+  sessionId = '';
+  resumeToken = '';
+  turn: Turn | undefined;
+
+  constructor(readonly engine: FlowEngine, readonly workspaceId: string, readonly flowSlug: string) {}
+
+  async start(resumeToken?: string): Promise<Turn> {
+    const started = await this.engine.start({ workspaceId: this.workspaceId, flowSlug: this.flowSlug, resumeToken, device: { mobile: false, browser: 'Test' }, ip: '192.0.2.7' });
+    this.sessionId = started.session.sessionId;
+    this.resumeToken = started.session.resumeToken;
+    this.turn = started.turn;
+    return started.turn;
+  }
+
+  async send(value: string | boolean, clientMessageId: string = randomUUID()): Promise<ReplyAck> {
+    const reply: Reply = { clientMessageId, value };
+    const ack = await this.engine.reply(this.sessionId, reply);
+    if (ack.ok) this.turn = ack.turn;
+    return ack;
+  }
+
+  /** Sends and expects the turn to be accepted. */
+  async answer(value: string | boolean): Promise<Turn> {
+    const ack = await this.send(value);
+    if (!ack.ok) throw new Error(`reply refused: ${ack.error.code} ${ack.error.message}`);
+    return ack.turn;
+  }
+
+  texts(turn: Turn | undefined = this.turn): string[] {
+    return (turn?.messages ?? []).map((m) => (m.kind === 'text' ? m.text : `[${m.label}](${m.url})`));
+  }
+}
+
+export async function flowSetup(storage: TestStorage, options: { workspace?: Record<string, unknown>; capabilities?: Record<string, CapabilityFactory> } = {}) {
+  const workspace = await createWorkspace(storage, { name: 'Flows', timeZone: 'Europe/Paris', ...options.workspace });
+  const engine = new FlowEngine({ storage, registry, clock: storage.clock, capabilities: options.capabilities });
+  return { workspace, engine, visitor: (slug: string) => new TestVisitor(engine, workspace.id, slug) };
+}
