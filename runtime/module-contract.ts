@@ -100,6 +100,16 @@ export interface ModuleCapabilities {
   readonly [name: string]: unknown;
 }
 
+/** What a module's flow lifecycle hooks get: its step config and capabilities, in the save/close transaction. */
+export interface FlowLifecycleContext<C> {
+  readonly config: C;
+  readonly stepId: string;
+  readonly workspace: { readonly id: string; readonly timeZone: string };
+  readonly flow: FlowInfo;
+  readonly clock: Clock;
+  readonly capabilities: ModuleCapabilities;
+}
+
 /** Checks a saved flow step beyond its JSON Schema (e.g. dates in order); throw ConfigError with a path. */
 export type ConfigCheck<C> = (config: C, path: string) => void;
 
@@ -116,6 +126,10 @@ export interface ModuleDefinition<C = any> {
   /** Step ids this config may branch to (choices), so the flow can check they exist. */
   readonly branches?: (config: C) => readonly string[];
   readonly fields?: (config: C) => readonly CollectedField[];
+  /** Runs when the flow is saved with status open (draw instant-win moments, prepare pools, …). */
+  onFlowSaved?(ctx: FlowLifecycleContext<C>): Promise<void>;
+  /** Runs once when the flow is closed (reveal draws, …). */
+  onFlowClosed?(ctx: FlowLifecycleContext<C>): Promise<void>;
   handleStep(input: StepInput, ctx: StepContext<C>): Promise<StepResult>;
 }
 

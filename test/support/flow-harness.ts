@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Reply, ReplyAck, Turn } from '../../runtime/chat-protocol.js';
 import { FlowEngine, type CapabilityFactory } from '../../runtime/engine/flow-engine.js';
-import { validateFlowDocument } from '../../runtime/engine/flow-definition.js';
+import { closeFlowNow, saveFlowDocument } from '../../runtime/engine/flow-lifecycle.js';
+import { CAPABILITIES } from '../../runtime/capabilities.js';
 import { ModuleRegistry } from '../../runtime/module-registry.js';
 import { MODULES } from '../../modules/index.js';
-import { saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
+import type { FlowRecord } from '../../storage/flow-repository.js';
 import { createWorkspace, type Workspace } from '../../storage/workspace-repository.js';
 import type { TestStorage } from './test-database.js';
 
 export const registry = new ModuleRegistry(MODULES);
 
-/** Validates and saves a flow document the way the API does. */
-export async function saveTestFlow(storage: TestStorage, workspace: Workspace, slug: string, document: unknown): Promise<FlowRecord> {
-  const valid = validateFlowDocument(document, registry, { storageEnabled: workspace.storageEnabled });
-  const { flow } = await saveFlow(storage.db, workspace.id, slug, {
-    name: valid.name,
-    status: valid.status ?? 'open',
-    opensAt: valid.opensAt ? new Date(valid.opensAt) : null,
-    closesAt: valid.closesAt ? new Date(valid.closesAt) : null,
-    definition: { start: valid.start, steps: valid.steps },
-  }, storage.clock.now());
+/** Validates and saves a flow document the way the API does (module save hooks included). */
+export async function saveTestFlow(storage: TestStorage, workspace: Workspace, slug: string, document: unknown, capabilities: Record<string, CapabilityFactory> = CAPABILITIES): Promise<FlowRecord> {
+  const { flow } = await saveFlowDocument({ storage, registry, clock: storage.clock, capabilities }, workspace, slug, document);
   return flow;
+}
+
+/** Closes a flow the way the API does (module close hooks included). */
+export async function closeTestFlow(storage: TestStorage, workspace: Workspace, slug: string, capabilities: Record<string, CapabilityFactory> = CAPABILITIES) {
+  return closeFlowNow({ storage, registry, clock: storage.clock, capabilities }, workspace, slug);
 }
 
 /** One visitor walking one flow through the engine (no socket), for module and engine tests. */
@@ -60,6 +59,6 @@ export class TestVisitor {
 
 export async function flowSetup(storage: TestStorage, options: { workspace?: Record<string, unknown>; capabilities?: Record<string, CapabilityFactory> } = {}) {
   const workspace = await createWorkspace(storage, { name: 'Flows', timeZone: 'Europe/Paris', ...options.workspace });
-  const engine = new FlowEngine({ storage, registry, clock: storage.clock, capabilities: options.capabilities });
+  const engine = new FlowEngine({ storage, registry, clock: storage.clock, capabilities: options.capabilities ?? CAPABILITIES });
   return { workspace, engine, visitor: (slug: string) => new TestVisitor(engine, workspace.id, slug) };
 }

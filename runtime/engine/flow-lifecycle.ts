@@ -1,0 +1,73 @@
+import type { Clock } from '../clock.js';
+import type { FlowLifecycleContext, ModuleCapabilities } from '../module-contract.js';
+import type { ModuleRegistry } from '../module-registry.js';
+import { ParleyError } from '../errors.js';
+import type { CapabilityFactory } from './flow-engine.js';
+import { validateFlowDocument, type FlowDefinition } from './flow-definition.js';
+import { inTransaction, type StoreContext } from '../../storage/store-context.js';
+import { closeFlow, saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
+import type { Workspace } from '../../storage/workspace-repository.js';
+import type { SessionState } from '../../storage/session-repository.js';
+
+export interface FlowLifecycleDeps {
+  readonly storage: StoreContext;
+  readonly registry: ModuleRegistry;
+  readonly clock: Clock;
+  readonly capabilities: Readonly<Record<string, CapabilityFactory>>;
+}
+
+type Hook = 'onFlowSaved' | 'onFlowClosed';
+
+async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: Workspace, flow: FlowRecord, hook: Hook): Promise<void> {
+  const definition = flow.definition as unknown as FlowDefinition;
+  for (const step of definition.steps) {
+    const module = deps.registry.get(step.module)?.definition;
+    const run = module?.[hook];
+    if (!module || !run) continue;
+    const scope = {
+      ctx: trx,
+      workspace: { id: workspace.id, timeZone: workspace.timeZone, storageEnabled: workspace.storageEnabled },
+      flowId: flow.id,
+      stepId: step.id,
+      session: undefined as unknown as SessionState,
+      module,
+      flow,
+    };
+    const capabilities: ModuleCapabilities = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? deps.capabilities[name]?.(scope) : undefined) });
+    const ctx: FlowLifecycleContext<unknown> = {
+      config: step.config,
+      stepId: step.id,
+      workspace: { id: workspace.id, timeZone: workspace.timeZone },
+      flow: { id: flow.id, slug: flow.slug, hashId: flow.hashId, name: flow.name, opensAt: flow.opensAt, closesAt: flow.closesAt },
+      clock: deps.clock,
+      capabilities,
+    };
+    await run.call(module, ctx);
+  }
+}
+
+/** Validates and saves a flow document; modules' `onFlowSaved` hooks run in the same transaction. */
+export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Workspace, slug: string, document: unknown): Promise<{ flow: FlowRecord; created: boolean }> {
+  const valid = validateFlowDocument(document, deps.registry, { storageEnabled: workspace.storageEnabled });
+  return inTransaction(deps.storage, async (trx) => {
+    const saved = await saveFlow(trx.db, workspace.id, slug, {
+      name: valid.name,
+      status: valid.status ?? 'open',
+      opensAt: valid.opensAt ? new Date(valid.opensAt) : null,
+      closesAt: valid.closesAt ? new Date(valid.closesAt) : null,
+      definition: { start: valid.start, steps: valid.steps },
+    }, deps.clock.now());
+    if (saved.flow.status === 'open') await runHooks(deps, trx, workspace, saved.flow, 'onFlowSaved');
+    return saved;
+  });
+}
+
+/** Closes a flow once; modules' `onFlowClosed` hooks run when this call closed it. */
+export async function closeFlowNow(deps: FlowLifecycleDeps, workspace: Workspace, slug: string): Promise<{ flow: FlowRecord; closedNow: boolean }> {
+  return inTransaction(deps.storage, async (trx) => {
+    const closed = await closeFlow(trx.db, workspace.id, slug, deps.clock.now());
+    if (!closed) throw new ParleyError('not_found', 'No such flow');
+    if (closed.closedNow) await runHooks(deps, trx, workspace, closed.flow, 'onFlowClosed');
+    return closed;
+  });
+}
