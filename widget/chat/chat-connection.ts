@@ -112,12 +112,10 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
   });
   socket.on('connect_error', () => {
     if (closed) return;
-    if (socket.active) {
-      events.state(everConnected ? 'reconnecting' : 'connecting');
-    } else {
-      events.state('unavailable');
-      retryLater();
-    }
+    // After a first success the visitor only needs to know the widget is on it; before, whether it can work at all.
+    if (everConnected) events.state('reconnecting');
+    else events.state(socket.active ? 'connecting' : 'unavailable');
+    if (!socket.active) retryLater();
   });
 
   events.state('connecting');

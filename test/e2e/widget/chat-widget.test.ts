@@ -1,0 +1,192 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../support/chromium.js';
+import { startFakeGateway, type FakeGateway } from './fake-gateway.js';
+import { EMAIL_REFUSAL, HOSTILE_GREETING } from './scripted-flows.js';
+import { testPage } from './test-page.js';
+
+let gateway: FakeGateway;
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  gateway = await startFakeGateway();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+async function openPage(path: string, html: string, hash = ''): Promise<Page> {
+  context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(gateway.page(path, html) + hash);
+  return page;
+}
+
+/** Whether the element is the focused element of its shadow root. */
+function isFocused(page: Page, locator: ReturnType<Page['getByRole']>): Promise<boolean> {
+  return locator.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el);
+}
+
+async function logText(page: Page): Promise<string> {
+  return (await page.getByRole('log').textContent()) ?? '';
+}
+
+describe('chat widget against a scripted gateway', () => {
+  it('walks hello → choice → email → consent → done, by accessible names, sending the device in the handshake', async () => {
+    const page = await openPage('/walk', testPage(gateway.url, [{ flow: 'pills', title: 'Pills', open: true }]), '#section-2');
+    const dialog = page.getByRole('dialog', { name: 'Pills' });
+    await dialog.waitFor();
+    expect(await page.getByRole('button', { name: 'Close chat' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await page.getByRole('log').getAttribute('aria-live')).toBe('polite');
+
+    const red = page.getByRole('button', { name: 'Red pill' });
+    await red.waitFor();
+    expect(await isFocused(page, red)).toBe(true);
+    await red.click();
+
+    const email = page.getByRole('textbox', { name: 'Your email' });
+    await email.waitFor();
+    expect(await email.getAttribute('type')).toBe('email');
+    expect(await isFocused(page, email)).toBe(true);
+    expect(await logText(page)).toContain('You took the Red pill.');
+    await email.fill('ada@example.org');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const consent = page.getByRole('checkbox', { name: 'I agree to receive the newsletter' });
+    await consent.waitFor();
+    const terms = page.getByRole('link', { name: 'Read the terms' });
+    expect(await terms.getAttribute('href')).toBe('https://example.org/terms');
+    expect(await terms.getAttribute('target')).toBe('_blank');
+    expect(await terms.getAttribute('rel')).toBe('noopener noreferrer');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('Please tick the box to continue.').waitFor();
+    await consent.check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByText('All done, see you soon!').waitFor();
+    await page.getByRole('button', { name: 'Start again' }).waitFor();
+    const log = await logText(page);
+    expect(log).toContain('ada@example.org');
+    expect(log).toContain('I agree');
+
+    const handshake = gateway.handshakes.at(-1)!;
+    expect(handshake.auth).toMatchObject({ workspace: 'ws-test', flow: 'pills' });
+    expect(handshake.auth.resumeToken).toBeUndefined();
+    const device = handshake.auth.device as Record<string, unknown>;
+    expect(device).toEqual({
+      screenWidth: expect.any(Number),
+      screenHeight: expect.any(Number),
+      url: `${gateway.url}/walk`,
+      language: expect.stringMatching(/^[a-z]{2}/),
+      timezone: expect.stringMatching(/\S/),
+    });
+    expect(Number.isNaN(Date.parse(String(handshake.auth.startedAt)))).toBe(false);
+  });
+
+  it('shows bot markup literally: no element is created and no script runs', async () => {
+    const page = await openPage('/xss', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    await page.getByRole('button', { name: 'Red pill' }).waitFor();
+    expect(await logText(page)).toContain(HOSTILE_GREETING);
+    expect(await page.locator('parley-chat img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    const links = page.locator('parley-chat a');
+    expect(await links.count()).toBe(1);
+    expect(await links.first().getAttribute('href')).toBe('https://example.org/');
+    expect(await logText(page)).toContain('Not a real link');
+  });
+
+  it('shows the server validation message next to the email field, then continues after a correct answer', async () => {
+    const page = await openPage('/validation', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    await page.getByRole('button', { name: 'Blue pill' }).click();
+    const email = page.getByRole('textbox', { name: 'Your email' });
+
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Please fill in this field.').waitFor();
+    await email.fill('not-an-email');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Please enter a valid email address.').waitFor();
+
+    // The browser accepts this address; the server refuses it.
+    await email.fill('me@localhost');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const refusal = page.getByText(EMAIL_REFUSAL);
+    await refusal.waitFor();
+    const describedBy = await email.getAttribute('aria-describedby');
+    expect(await refusal.getAttribute('id')).toBe(describedBy);
+    expect(await refusal.getAttribute('aria-live')).toBe('polite');
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await logText(page)).not.toContain('me@localhost');
+
+    await email.fill('me@example.org');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('checkbox', { name: 'I agree to receive the newsletter' }).waitFor();
+    expect(await logText(page)).toContain('me@example.org');
+  });
+
+  it('resumes the same session at the same step after a page reload', async () => {
+    const page = await openPage('/reload', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    await page.getByRole('button', { name: 'Red pill' }).click();
+    await page.getByRole('textbox', { name: 'Your email' }).waitFor();
+    const first = gateway.handshakes.at(-1)!;
+
+    await page.reload();
+    await page.getByRole('textbox', { name: 'Your email' }).waitFor();
+    const second = gateway.handshakes.at(-1)!;
+    expect(second).not.toBe(first);
+    expect(second.resumed).toBe(true);
+    expect(second.sessionId).toBe(first.sessionId);
+    expect(second.auth.startedAt).toBe(first.auth.startedAt);
+    expect(await page.getByRole('button', { name: 'Red pill' }).count()).toBe(0);
+    expect(await logText(page)).toContain('You took the Red pill.');
+  });
+
+  it('re-sends an unacknowledged reply with the same clientMessageId after the socket drops; the gateway processes it once', async () => {
+    const page = await openPage('/drop', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    await page.getByRole('button', { name: 'Red pill' }).click();
+    await page.getByRole('textbox', { name: 'Your email' }).fill('grace@example.org');
+
+    const held = gateway.holdNextAck();
+    await page.getByRole('button', { name: 'Send' }).click();
+    const id = await held;
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+    gateway.refuseConnections(true);
+    gateway.dropAll();
+    await page.getByRole('status').getByText('Reconnecting…').waitFor();
+    gateway.refuseConnections(false);
+
+    await gateway.waitForDelivery(id, 2);
+    await page.getByRole('checkbox', { name: 'I agree to receive the newsletter' }).waitFor();
+    await page.getByRole('status').getByText('Reconnecting…').waitFor({ state: 'detached' });
+    expect(gateway.deliveries(id)).toEqual({ received: 2, processed: 1 });
+    const log = await logText(page);
+    expect(log.split('Thanks! One last thing.').length - 1).toBe(1);
+    expect(log.split('grace@example.org').length - 1).toBe(1);
+  });
+
+  it('enforces required and maxLength on a text field and shows a rate limit without losing the session', async () => {
+    const page = await openPage('/text', testPage(gateway.url, [{ flow: 'name', open: true }]));
+    const name = page.getByRole('textbox', { name: 'Your name' });
+    await name.waitFor();
+    expect(await name.getAttribute('maxlength')).toBe('12');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Please fill in this field.').waitFor();
+
+    gateway.failNextReply('rate_limited', 'Too many replies');
+    await name.pressSequentially('Ada Lovelace-Byron');
+    expect(await name.inputValue()).toBe('Ada Lovelace');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('You are going a bit fast. Please wait a moment and try again.').waitFor();
+    expect(await logText(page)).not.toContain('Ada Lovelace');
+
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Nice to meet you, Ada Lovelace.').waitFor();
+  });
+});
