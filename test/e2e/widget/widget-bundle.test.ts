@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import os from 'node:os';
+import { buildWidgetBundle, findWidgetRoot } from '../../../widget/widget-bundle.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+describe('widget bundle', () => {
+  it('finds the widget sources from the source folder and from the compiled dist/widget folder', () => {
+    expect(findWidgetRoot(path.join(root, 'widget'))).toBe(root);
+    expect(findWidgetRoot(path.join(root, 'dist', 'widget'))).toBe(root);
+    expect(findWidgetRoot(os.tmpdir())).toBeUndefined();
+  });
+
+  it('builds one minified IIFE with socket.io-client inside, once per process', async () => {
+    const js = await buildWidgetBundle();
+    expect(js.startsWith('"use strict";(()=>{')).toBe(true);
+    expect(js).not.toMatch(/\bimport\s*[{*("']|\brequire\(/);
+    expect(js).toContain('socket.io');
+    expect(js.split('\n').length).toBeLessThan(120);
+    expect(await buildWidgetBundle()).toBe(js);
+  });
+});
