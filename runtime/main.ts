@@ -17,9 +17,15 @@ async function main(): Promise<void> {
     const masterKey = await resolveMasterKey(config, database.embedded, logger);
     const storage = await openStorage({ connectionString: database.connectionString, masterKey, clock: systemClock });
     const server = await startServer({ config, storage, logger, clock: systemClock });
-    const seeded = await seedDemo(storage);
+    const seeded = await seedDemo(storage, server.flows);
     const publicUrl = config.port === 0 ? server.url : config.publicUrl;
-    const lines = [`Parley is running at ${publicUrl}`, `  health:  ${publicUrl}/health`];
+    const lines = [
+      `Parley is running at ${publicUrl}`,
+      `  health:  ${publicUrl}/health`,
+      `  demo:    ${publicUrl}/demo`,
+      `  console: ${publicUrl}/admin`,
+      `  API:     ${publicUrl}/api/v1/openapi.json`,
+    ];
     if (seeded) {
       lines.push(`  demo workspace: ${seeded.workspaceId}`, `  admin API key (shown once, keep it): ${seeded.apiKey}`);
     }

@@ -1,29 +1,45 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server as SocketServer } from 'socket.io';
+import { CAPABILITIES } from './capabilities.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { FlowEngine } from './engine/flow-engine.js';
+import type { FlowLifecycleDeps } from './engine/flow-lifecycle.js';
+import { attachChatGateway } from './gateway/chat-gateway.js';
 import { createApp } from './http/app.js';
-import type { Logger } from './logger.js';
-import { startSweeper } from './sweep-job.js';
 import { buildApiRouter } from './http/api/api-router.js';
 import { API_ROUTES } from './http/api/api-routes.js';
 import { openApiRoute } from './http/api/openapi-route.js';
+import { widgetRoutes } from './http/widget-routes.js';
+import type { Logger } from './logger.js';
+import { ModuleRegistry } from './module-registry.js';
+import { startSweeper } from './sweep-job.js';
+import { MODULES } from '../modules/index.js';
 import type { Storage } from '../storage/storage.js';
 
 export interface RunningServer {
   readonly http: Server;
+  readonly io: SocketServer;
   readonly url: string;
+  readonly engine: FlowEngine;
+  readonly flows: FlowLifecycleDeps;
   close(): Promise<void>;
 }
 
-/** Builds the HTTP app on an opened storage, starts background jobs and listens. */
+/** Builds the HTTP app, the chat gateway and background jobs on an opened storage, and listens. */
 export async function startServer(options: { config: Config; storage: Storage; logger: Logger; clock: Clock }): Promise<RunningServer> {
   const { config, storage, logger, clock } = options;
   storage.jobs.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'job queue error'));
   await startSweeper(storage, { cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger });
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger }, [openApiRoute(API_ROUTES)]);
-  const app = createApp({ logger, health: () => storage.health(), routers: [api] });
+
+  const registry = new ModuleRegistry(MODULES);
+  const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
+  const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES };
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows }, [openApiRoute(API_ROUTES)]);
+  const app = createApp({ logger, health: () => storage.health(), routers: [widgetRoutes(storage), api] });
   const http = createServer(app);
+  const io = attachChatGateway(http, { engine, storage, logger });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -31,11 +47,15 @@ export async function startServer(options: { config: Config; storage: Storage; l
   const { port } = http.address() as AddressInfo;
   return {
     http,
+    io,
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.close(() => resolve());
+    engine,
+    flows,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
         http.closeIdleConnections();
-      }),
+      });
+    },
   };
 }

@@ -79,3 +79,14 @@ export async function updateWorkspace(ctx: StoreContext, id: string, input: unkn
   if (change.retention !== undefined) await reapplyRetention(ctx, id);
   return toWorkspace(row);
 }
+
+/** Marks the workspace the first start seeded, so `/demo` can find it later. */
+export async function markDemoWorkspace(ctx: StoreContext, id: string): Promise<void> {
+  await sql`update workspaces set settings = settings || '{"demo": true}'::jsonb where id = ${id}`.execute(ctx.db);
+}
+
+/** The seeded demo workspace, if there is one. */
+export async function findDemoWorkspaceId(ctx: StoreContext): Promise<string | undefined> {
+  const row = await sql<{ id: string }>`select id from workspaces where settings @> '{"demo": true}'::jsonb order by created_at limit 1`.execute(ctx.db);
+  return row.rows[0]?.id;
+}

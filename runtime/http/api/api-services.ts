@@ -1,10 +1,13 @@
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { Storage } from '../../../storage/storage.js';
+import type { FlowLifecycleDeps } from '../../engine/flow-lifecycle.js';
 
 /** What admin API handlers may use. Grows as features land; handlers never see a pool. */
 export interface ApiServices {
   readonly storage: Storage;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Saving and closing flows (validation against the module registry, module hooks). */
+  readonly flows: FlowLifecycleDeps;
 }

@@ -1,0 +1,132 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { CHAT_NAMESPACE, MAX_FRAME_BYTES, type ProtocolError, type ReplyAck } from '../chat-protocol.js';
+import type { FlowEngine } from '../engine/flow-engine.js';
+import { ParleyError, toParleyError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { compileSchema, validateOrThrow } from '../validation/schema-validator.js';
+import { deviceFacts } from './device-facts.js';
+import { TokenBucket } from './rate-limiter.js';
+import type { StoreContext } from '../../storage/store-context.js';
+import { getWorkspace } from '../../storage/workspace-repository.js';
+
+const validateAuth = compileSchema<{ workspace: string; flow: string; resumeToken?: string }>({
+  type: 'object',
+  required: ['workspace', 'flow'],
+  properties: {
+    workspace: { type: 'string', format: 'uuid' },
+    flow: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+    resumeToken: { type: 'string', pattern: '^[A-Za-z0-9_-]{20,100}$' },
+    device: { type: 'object' },
+    startedAt: { type: 'string', maxLength: 40 },
+  },
+});
+
+const validateReply = compileSchema<{ clientMessageId: string; value: string | boolean }>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientMessageId', 'value'],
+  properties: {
+    clientMessageId: { type: 'string', minLength: 1, maxLength: 100 },
+    value: { type: ['string', 'boolean'], maxLength: 10_000 },
+  },
+});
+
+function protocolError(error: unknown): ProtocolError {
+  const e = toParleyError(error);
+  return { code: e.code, message: e.message, ...(e.path && { path: e.path }) };
+}
+
+/** Same-origin pages (the demo) are this server's own; any other page must be an allowed origin. */
+function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (!origin) return false;
+  try {
+    if (host && new URL(origin).host === host) return true;
+  } catch {
+    return false;
+  }
+  return allowed.includes(origin);
+}
+
+export interface ChatGatewayOptions {
+  readonly engine: FlowEngine;
+  readonly storage: StoreContext;
+  readonly logger: Logger;
+  /** Replies per second a socket may send, with a burst of twice that. */
+  readonly repliesPerSecond?: number;
+}
+
+/**
+ * The realtime gateway: socket.io namespace `/chat`. The handshake names workspace and flow
+ * (and a resume token); the page's Origin must be allowed by the workspace. Frames over 16 KB
+ * close only the offending socket; every reply is validated and rate limited, and errors come
+ * back as `{code, message, path}` while the session goes on.
+ */
+export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions): Server {
+  const io = new Server(http, {
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    cors: { origin: true, credentials: false },
+    serveClient: false,
+  });
+  const chat = io.of(CHAT_NAMESPACE);
+
+  chat.use(async (socket, next) => {
+    try {
+      const auth = validateOrThrow(validateAuth, socket.handshake.auth, '/auth');
+      const workspace = await getWorkspace(options.storage, auth.workspace);
+      if (!workspace) throw new ParleyError('not_found', 'No such flow');
+      if (!originAllowed(socket.handshake.headers.origin, socket.handshake.headers.host, workspace.allowedOrigins)) {
+        throw new ParleyError('forbidden', 'This page is not allowed to embed this flow');
+      }
+      socket.data.auth = auth;
+      next();
+    } catch (error) {
+      const refusal = new Error(protocolError(error).message) as Error & { data: ProtocolError };
+      refusal.data = protocolError(error);
+      next(refusal);
+    }
+  });
+
+  chat.on('connection', (socket: Socket) => {
+    void startSession(socket, options);
+  });
+  return io;
+}
+
+async function startSession(socket: Socket, options: ChatGatewayOptions): Promise<void> {
+  const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown };
+  let sessionId: string;
+  try {
+    const started = await options.engine.start({
+      workspaceId: auth.workspace,
+      flowSlug: auth.flow,
+      resumeToken: auth.resumeToken,
+      device: deviceFacts(socket.handshake.headers, auth.device),
+      ip: socket.handshake.address || null,
+    });
+    sessionId = started.session.sessionId;
+    socket.emit('session', started.session);
+    socket.emit('turn', started.turn);
+  } catch (error) {
+    const failure = protocolError(error);
+    if (failure.code === 'internal') options.logger.error({ err: { message: (error as Error)?.message } }, 'session start failed');
+    socket.emit('chat_error', failure);
+    socket.disconnect(true);
+    return;
+  }
+
+  const rate = options.repliesPerSecond ?? 5;
+  const bucket = new TokenBucket(rate * 2, rate);
+  socket.on('reply', async (payload: unknown, ack: unknown) => {
+    const respond = typeof ack === 'function' ? (ack as (a: ReplyAck) => void) : () => {};
+    try {
+      if (!bucket.take()) throw new ParleyError('rate_limited', 'Too many messages; wait a moment');
+      const reply = validateOrThrow(validateReply, payload, '');
+      respond(await options.engine.reply(sessionId, reply));
+    } catch (error) {
+      const failure = protocolError(error);
+      if (failure.code === 'internal') options.logger.error({ err: { message: (error as Error)?.message } }, 'reply failed');
+      respond({ ok: false, error: failure });
+    }
+  });
+}

@@ -1,0 +1,44 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ReplyAck, SessionInfo, Turn } from '../../runtime/chat-protocol.js';
+
+export interface ChatClient {
+  readonly socket: Socket;
+  readonly session: SessionInfo;
+  readonly firstTurn: Turn;
+  reply(value: string | boolean, clientMessageId?: string): Promise<ReplyAck>;
+  close(): void;
+}
+
+/** Connects a socket.io client the way the widget does; rejects with the server's refusal. */
+export async function connectChat(url: string, auth: Record<string, unknown>, options: { origin?: string } = {}): Promise<ChatClient> {
+  const socket = io(`${url}/chat`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { origin: options.origin ?? url },
+  });
+  return new Promise((resolve, reject) => {
+    let session: SessionInfo | undefined;
+    socket.once('connect_error', (error: Error & { data?: unknown }) => {
+      socket.close();
+      reject(Object.assign(new Error(error.message), { data: error.data }));
+    });
+    socket.once('chat_error', (error: unknown) => {
+      socket.close();
+      reject(Object.assign(new Error('chat_error'), { data: error }));
+    });
+    socket.once('session', (info: SessionInfo) => (session = info));
+    socket.once('turn', (turn: Turn) => {
+      let counter = 0;
+      resolve({
+        socket,
+        session: session!,
+        firstTurn: turn,
+        reply: (value, clientMessageId = `m-${Date.now()}-${(counter += 1)}`) =>
+          new Promise<ReplyAck>((done) => socket.emit('reply', { clientMessageId, value }, done)),
+        close: () => socket.close(),
+      });
+    });
+  });
+}
