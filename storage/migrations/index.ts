@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as flowsAndSessions from './0002-flows-and-sessions.js';
+import * as consentConfirmations from './0003-consent-confirmations.js';
 
 /**
  * Every migration, in order. Forward-only: a migration is never edited once released;
@@ -9,4 +10,5 @@ import * as flowsAndSessions from './0002-flows-and-sessions.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-foundation': foundation,
   '0002-flows-and-sessions': flowsAndSessions,
+  '0003-consent-confirmations': consentConfirmations,
 });
