@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import { ParleyError, ValidationError } from '../runtime/errors.js';
+
+/** Where a pool lives: one step of one flow of one workspace. */
+export interface CodePoolKey {
+  readonly workspaceId: string;
+  readonly flowId: string;
+  readonly stepId: string;
+}
+
+export interface AddCodesResult {
+  /** Codes inserted by this call. */
+  readonly added: number;
+  /** Codes skipped because the pool (or this very upload) already had them, case-insensitively. */
+  readonly duplicates: number;
+}
+
+export interface CodePoolStats {
+  readonly total: number;
+  /** Handed out (distribute) or used (single-use check). */
+  readonly assigned: number;
+  readonly available: number;
+}
+
+/** Outcome of checking an access code: `valid` carries the code as it was uploaded. */
+export type CodeCheck = { readonly status: 'valid'; readonly code: string } | { readonly status: 'used' | 'unknown' };
+
+export const MAX_CODE_LENGTH = 64;
+/** Most codes one upload may carry (the admin route streams bigger lists in several calls). */
+export const MAX_CODES_PER_UPLOAD = 100_000;
+const INSERT_CHUNK = 5_000;
+
+/** Printable characters (letters, marks, digits, punctuation, symbols, inner spaces). */
+const CODE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}](?:[\p{L}\p{M}\p{N}\p{P}\p{S} ]*[\p{L}\p{M}\p{N}\p{P}\p{S}])?$/u;
+
+/**
+ * The canonical form of a code (trimmed, NFC), or undefined when it is not 1 to 64 printable
+ * characters. Comparisons are case-insensitive (`lower()` on both sides, in the database).
+ *
+ * @example normalizeCode('  ab-12 ') // 'ab-12'
+ */
+export function normalizeCode(input: string): string | undefined {
+  const code = input.trim().normalize('NFC');
+  const length = [...code].length;
+  return length >= 1 && length <= MAX_CODE_LENGTH && CODE.test(code) ? code : undefined;
+}
+
+async function inTrx<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/**
+ * Adds codes to the pool of a flow step in one transaction, in the given order (the order
+ * they are handed out). Every code is validated first (1..64 printable characters, the path
+ * of the first bad one is reported, its value never echoed); codes already in the pool or
+ * repeated in the list, ignoring case, are counted as duplicates and skipped.
+ *
+ * @example await addCodes(db, ws.id, flow.id, 'reward', ['A1', 'B2'], clock.now()) // { added: 2, duplicates: 0 }
+ */
+export async function addCodes(db: Db, workspaceId: string, flowId: string, stepId: string, codes: readonly string[], now: Date): Promise<AddCodesResult> {
+  if (codes.length > MAX_CODES_PER_UPLOAD) throw new ParleyError('payload_too_large', `At most ${MAX_CODES_PER_UPLOAD} codes per upload`, { path: '/codes' });
+  const normalized = codes.map((raw, i) => {
+    const code = typeof raw === 'string' ? normalizeCode(raw) : undefined;
+    if (code === undefined) throw new ValidationError(`A code must be 1 to ${MAX_CODE_LENGTH} printable characters`, `/codes/${i}`);
+    return code;
+  });
+  return inTrx(db, async (trx) => {
+    const flow = await sql<{ id: string }>`select id from flows where id = ${flowId} and workspace_id = ${workspaceId} for share`.execute(trx);
+    if (!flow.rows[0]) throw new ParleyError('not_found', 'No such flow');
+    let added = 0;
+    for (let start = 0; start < normalized.length; start += INSERT_CHUNK) {
+      const chunk = normalized.slice(start, start + INSERT_CHUNK);
+      const inserted = await sql<{ id: string }>`
+        insert into code_pool_entries (workspace_id, flow_id, step_id, code, created_at)
+        select ${workspaceId}, ${flowId}, ${stepId}, u.code, ${now}
+        from unnest(${chunk}::text[]) with ordinality as u(code, n)
+        order by u.n
+        on conflict do nothing
+        returning id`.execute(trx);
+      added += inserted.rows.length;
+    }
+    return { added, duplicates: normalized.length - added };
+  });
+}
+
+/** How many codes a pool holds, and how many are handed out or used. */
+export async function codePoolStats(db: Db, pool: CodePoolKey): Promise<CodePoolStats> {
+  const result = await sql<{ total: string; assigned: string }>`
+    select count(*) as total, count(assigned_session_id) as assigned from code_pool_entries
+    where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and step_id = ${pool.stepId}`.execute(db);
+  const total = Number(result.rows[0]!.total);
+  const assigned = Number(result.rows[0]!.assigned);
+  return { total, assigned, available: total - assigned };
+}
+
+/**
+ * Hands a session a code from the pool: the one it already holds, else the first free one,
+ * taken with `for update skip locked` so concurrent sessions never wait on each other nor get
+ * the same code. When every free code looks taken, a blocking pass waits for the in-flight
+ * takers, so `null` means the pool really is exhausted (not merely busy). Run it in the
+ * turn's transaction: the code is the session's once that commits.
+ */
+export async function assignCode(db: Db, pool: CodePoolKey, sessionId: string, now: Date): Promise<string | null> {
+  const held = await sql<{ code: string }>`
+    select code from code_pool_entries
+    where flow_id = ${pool.flowId} and step_id = ${pool.stepId} and assigned_session_id = ${sessionId}
+    order by id limit 1`.execute(db);
+  if (held.rows[0]) return held.rows[0].code;
+  for (const wait of [false, true]) {
+    const taken = await sql<{ code: string }>`
+      update code_pool_entries set assigned_session_id = ${sessionId}, assigned_at = ${now}
+      where assigned_session_id is null and id = (
+        select id from code_pool_entries
+        where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and step_id = ${pool.stepId}
+          and assigned_session_id is null
+        order by id limit 1
+        for update ${wait ? sql`` : sql`skip locked`})
+      returning code`.execute(db);
+    if (taken.rows[0]) return taken.rows[0].code;
+  }
+  return null;
+}
+
+/**
+ * Checks an access code against the pool, ignoring case and surrounding spaces. With
+ * `singleUse` a valid code is claimed by this session in the same statement (a row lock), so
+ * two sessions can never both use it; the session that holds it may enter it again.
+ */
+export async function checkCode(db: Db, pool: CodePoolKey, input: string, options: { sessionId: string; singleUse: boolean; now: Date }): Promise<CodeCheck> {
+  const code = normalizeCode(input);
+  if (code === undefined) return { status: 'unknown' };
+  const match = sql`workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and step_id = ${pool.stepId} and lower(code) = lower(${code})`;
+  if (!options.singleUse) {
+    const found = await sql<{ code: string }>`select code from code_pool_entries where ${match}`.execute(db);
+    return found.rows[0] ? { status: 'valid', code: found.rows[0].code } : { status: 'unknown' };
+  }
+  const claimed = await sql<{ code: string }>`
+    update code_pool_entries set assigned_session_id = ${options.sessionId}, assigned_at = coalesce(assigned_at, ${options.now})
+    where ${match} and (assigned_session_id is null or assigned_session_id = ${options.sessionId})
+    returning code`.execute(db);
+  if (claimed.rows[0]) return { status: 'valid', code: claimed.rows[0].code };
+  const exists = await sql<{ n: string }>`select count(*) as n from code_pool_entries where ${match}`.execute(db);
+  return Number(exists.rows[0]!.n) > 0 ? { status: 'used' } : { status: 'unknown' };
+}
+
+/**
+ * Failed code checks (`data.result` other than `accepted`) a session made at a step: live
+ * rows of the `codes` store written by the codes module since the session started.
+ */
+export async function countFailedChecks(db: Db, pool: CodePoolKey, session: { id: string; startedAt: Date }, now: Date): Promise<number> {
+  const result = await sql<{ n: string }>`
+    select count(*) as n from store_codes
+    where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and created_at >= ${session.startedAt}
+      and session_id = ${session.id} and step_id = ${pool.stepId} and module_id = 'codes'
+      and data->>'mode' = 'check' and data->>'result' <> 'accepted' and expires_at > ${now}`.execute(db);
+  return Number(result.rows[0]!.n);
+}
