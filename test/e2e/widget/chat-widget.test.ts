@@ -88,6 +88,14 @@ describe('chat widget against a scripted gateway', () => {
       timezone: expect.stringMatching(/\S/),
     });
     expect(Number.isNaN(Date.parse(String(handshake.auth.startedAt)))).toBe(false);
+
+    await page.getByRole('button', { name: 'Start again' }).click();
+    await page.getByRole('button', { name: 'Red pill' }).waitFor();
+    expect(await logText(page)).not.toContain('ada@example.org');
+    const fresh = gateway.handshakes.at(-1)!;
+    expect(fresh.auth.resumeToken).toBeUndefined();
+    expect(fresh.resumed).toBe(false);
+    expect(fresh.sessionId).not.toBe(handshake.sessionId);
   });
 
   it('shows bot markup literally: no element is created and no script runs', async () => {

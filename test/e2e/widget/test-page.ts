@@ -7,6 +7,7 @@ export interface EmbeddedWidget {
   readonly title?: string;
   readonly open?: boolean;
   readonly workspace?: string;
+  readonly locale?: string;
 }
 
 /** A host page with the given widgets (one tag each), page CSS and body content. */
@@ -18,6 +19,7 @@ export function testPage(gatewayUrl: string, widgets: readonly EmbeddedWidget[],
       `data-flow="${escapeHtml(w.flow)}"`,
       ...(w.title ? [`data-title="${escapeHtml(w.title)}"`] : []),
       ...(w.open ? ['data-open="true"'] : []),
+      ...(w.locale ? [`data-locale="${escapeHtml(w.locale)}"`] : []),
     ];
     return `<script ${attributes.join(' ')}></script>`;
   });

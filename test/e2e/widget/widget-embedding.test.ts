@@ -121,6 +121,23 @@ describe('embedding the widget', () => {
     await email.waitFor();
   });
 
+  it('speaks the language of data-locale and connects only once the panel is opened', async () => {
+    const before = gateway.handshakes.length;
+    const page = await openPage('/french', testPage(gateway.url, [{ flow: 'name', locale: 'fr-CA' }]));
+    const launcher = page.getByRole('button', { name: 'Ouvrir la discussion' });
+    expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(gateway.handshakes.length).toBe(before);
+    await launcher.click();
+    await page.getByRole('dialog', { name: 'Discutons' }).getByRole('textbox', { name: 'Your name' }).waitFor();
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByText('Veuillez remplir ce champ.').waitFor();
+    expect(gateway.handshakes.length).toBe(before + 1);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Ouvrir la discussion' }).waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+  });
+
   it('serves a demo page that opens the panel at load and shows the snippet to copy', async () => {
     const widgetUrl = `${gateway.url}/widget.js`;
     const page = await openPage('/demo', renderDemoPage({ workspaceId: TEST_WORKSPACE, flowId: 'pills', widgetUrl }));
