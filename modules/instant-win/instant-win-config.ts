@@ -1,0 +1,90 @@
+import { ConfigError } from '../../runtime/errors.js';
+import type { InstantWinPlan } from '../../runtime/capabilities/instant-win-capability.js';
+
+/** One prize an instant-win step gives away. */
+export interface InstantWinPrizeConfig {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  /** Units to give away (1..100,000). */
+  readonly stock: number;
+}
+
+export interface InstantWinConfig {
+  readonly prizes: readonly InstantWinPrizeConfig[];
+  /** `moments` (default): winning instants drawn when the flow opens; `odds`: each participation wins with `odds`. */
+  readonly mode?: 'moments' | 'odds';
+  /** Chance of winning per participation, 0 < p ≤ 1; required in odds mode, refused in moments mode. */
+  readonly odds?: number;
+  /** Wins one participant (normalized email) may have in this flow (default 1). */
+  readonly maxWinsPerParticipant?: number;
+  /** Shown on a win; `{{prize}}` is the prize title, other `{{variables}}` work as usual. */
+  readonly winText?: string;
+  readonly loseText?: string;
+  /** Shown (and the flow ends) when no email was captured before this step. */
+  readonly noEmailText?: string;
+  /** Session variable holding the normalized email captured earlier (default `email`). */
+  readonly emailVariable?: string;
+}
+
+/** Most units one step may give away in total (moments are drawn in the save transaction). */
+export const MAX_TOTAL_STOCK = 1_000_000;
+
+export const DEFAULT_TEXTS = Object.freeze({
+  winText: 'Congratulations, you won {{prize}}!',
+  loseText: 'Sorry, not a winner this time.',
+  noEmailText: 'We need your email address before you can play.',
+});
+
+const ID = '^[a-z0-9][a-z0-9_-]{0,63}$';
+const TEXT = { type: 'string', minLength: 1, maxLength: 4000 } as const;
+
+export const instantWinConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['prizes'],
+  properties: {
+    prizes: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'title', 'stock'],
+        properties: {
+          id: { type: 'string', pattern: ID },
+          title: { type: 'string', minLength: 1, maxLength: 200 },
+          description: { type: 'string', maxLength: 2000 },
+          stock: { type: 'integer', minimum: 1, maximum: 100_000 },
+        },
+      },
+    },
+    mode: { type: 'string', enum: ['moments', 'odds'] },
+    odds: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    maxWinsPerParticipant: { type: 'integer', minimum: 1, maximum: 1000 },
+    winText: TEXT,
+    loseText: TEXT,
+    noEmailText: TEXT,
+    emailVariable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+  },
+} as const;
+
+/** Checks what the schema cannot: unique prize ids, odds only (and always) in odds mode, total stock. */
+export function checkInstantWinConfig(config: InstantWinConfig, path: string): void {
+  const seen = new Set<string>();
+  config.prizes.forEach((prize, i) => {
+    if (seen.has(prize.id)) throw new ConfigError('Prize id is used twice', `${path}/prizes/${i}/id`);
+    seen.add(prize.id);
+  });
+  const mode = config.mode ?? 'moments';
+  if (mode === 'odds' && config.odds === undefined) throw new ConfigError('Odds mode needs odds (0 < odds ≤ 1)', `${path}/odds`);
+  if (mode === 'moments' && config.odds !== undefined) throw new ConfigError('Odds only apply in odds mode', `${path}/odds`);
+  const total = config.prizes.reduce((sum, p) => sum + p.stock, 0);
+  if (total > MAX_TOTAL_STOCK) throw new ConfigError(`A step may give away at most ${MAX_TOTAL_STOCK} units in total`, `${path}/prizes`);
+}
+
+/** The draw plan of a config: its mode and each prize's stock (titles may change freely). */
+export function planOf(config: InstantWinConfig): InstantWinPlan {
+  return { mode: config.mode ?? 'moments', prizes: config.prizes.map((p) => ({ id: p.id, stock: p.stock })) };
+}

@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { StoreContext } from './store-context.js';
+import { ParleyError } from '../runtime/errors.js';
+
+/** One prize of a draw plan: how many units the step gives away. */
+export interface InstantWinPrizePlan {
+  readonly id: string;
+  readonly stock: number;
+}
+
+/** What a draw was made from; a saved flow must keep it once the draw exists. */
+export interface InstantWinPlan {
+  readonly mode: 'moments' | 'odds';
+  readonly prizes: readonly InstantWinPrizePlan[];
+}
+
+/** One winning moment: the prize it gives and its instant (ISO 8601, millisecond precision). */
+export interface InstantWinMoment {
+  readonly prizeId: string;
+  readonly moment: string;
+}
+
+/** The draw already recorded for a step. */
+export interface RecordedInstantWinDraw {
+  readonly plan: InstantWinPlan;
+  readonly revealedAt: Date | null;
+  /** The latest drawn moment (moments mode), null otherwise. */
+  readonly lastMoment: Date | null;
+}
+
+export interface NewInstantWinDraw {
+  readonly workspaceId: string;
+  readonly flowId: string;
+  readonly stepId: string;
+  readonly plan: InstantWinPlan;
+  /** SHA-256 hex of the canonical draw (moments mode), null in odds mode. */
+  readonly commitment: string | null;
+  /** Kept secret until the draw is revealed (moments mode), null in odds mode. */
+  readonly salt: string | null;
+  readonly moments: readonly InstantWinMoment[];
+  readonly now: Date;
+}
+
+/** The public proof of one step's moments draw: the commitment, and the draw once revealed. */
+export interface InstantWinProof {
+  readonly stepId: string;
+  readonly flowHashId: string;
+  readonly commitment: string;
+  readonly committedAt: Date;
+  readonly revealedAt: Date | null;
+  /** Null until the flow is closed; then everything needed to recompute the commitment. */
+  readonly revealed: null | { readonly flowHashId: string; readonly stepId: string; readonly salt: string; readonly moments: readonly InstantWinMoment[] };
+}
+
+const INSERT_BATCH = 10_000;
+
+/** The recorded draw of a step, row-locked for the caller's transaction, or undefined. */
+export async function findInstantWinDraw(db: Db, flowId: string, stepId: string): Promise<RecordedInstantWinDraw | undefined> {
+  const result = await sql<{ mode: InstantWinPlan['mode']; prizes: InstantWinPrizePlan[]; revealed_at: Date | null; last_moment: Date | null }>`
+    select d.mode, d.prizes, d.revealed_at,
+      (select max(m.moment) from instant_win_moments m where m.flow_id = d.flow_id and m.step_id = d.step_id) as last_moment
+    from instant_win_draws d
+    where d.flow_id = ${flowId} and d.step_id = ${stepId}
+    for update of d`.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return { plan: { mode: row.mode, prizes: row.prizes }, revealedAt: row.revealed_at, lastMoment: row.last_moment };
+}
+
+/** Records a new draw: its plan and commitment, then its moments (batched) or its stock. */
+export async function recordInstantWinDraw(db: Db, draw: NewInstantWinDraw): Promise<void> {
+  const { flowId, stepId, plan } = draw;
+  await sql`
+    insert into instant_win_draws (workspace_id, flow_id, step_id, mode, prizes, commitment, salt, committed_at)
+    values (${draw.workspaceId}, ${flowId}, ${stepId}, ${plan.mode}, ${JSON.stringify(plan.prizes)}::jsonb,
+      ${draw.commitment}, ${draw.salt}, ${draw.now})`.execute(db);
+  for (let start = 0; start < draw.moments.length; start += INSERT_BATCH) {
+    const batch = draw.moments.slice(start, start + INSERT_BATCH);
+    await sql`
+      insert into instant_win_moments (flow_id, step_id, prize_id, moment)
+      select ${flowId}, ${stepId}, t.prize_id, t.moment
+      from unnest(${batch.map((m) => m.prizeId)}::text[], ${batch.map((m) => m.moment)}::timestamptz[]) as t (prize_id, moment)`.execute(db);
+  }
+  if (plan.mode === 'odds') {
+    await sql`
+      insert into instant_win_stock (flow_id, step_id, prize_id, stock, remaining)
+      select ${flowId}, ${stepId}, t.prize_id, t.stock, t.stock
+      from unnest(${plan.prizes.map((p) => p.id)}::text[], ${plan.prizes.map((p) => p.stock)}::int[]) as t (prize_id, stock)`.execute(db);
+  }
+}
+
+/** Marks a step's moments draw revealed (once; later calls keep the first instant). */
+export async function revealInstantWinDraw(db: Db, flowId: string, stepId: string, now: Date): Promise<void> {
+  await sql`
+    update instant_win_draws set revealed_at = coalesce(revealed_at, ${now})
+    where flow_id = ${flowId} and step_id = ${stepId} and commitment is not null`.execute(db);
+}
+
+/**
+ * Claims the earliest unclaimed moment at or before `at` for a session, in one statement:
+ * rows another transaction is claiming are skipped, so no moment is ever given twice.
+ * Returns the prize id, or null when no moment is due.
+ */
+export async function claimInstantWinMoment(db: Db, claim: { flowId: string; stepId: string; sessionId: string; at: Date }): Promise<string | null> {
+  const result = await sql<{ prize_id: string }>`
+    update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
+    where id = (
+      select id from instant_win_moments
+      where flow_id = ${claim.flowId} and step_id = ${claim.stepId} and claimed_at is null and moment <= ${claim.at}
+      order by moment, id
+      limit 1
+      for update skip locked)
+    and claimed_at is null
+    returning prize_id`.execute(db);
+  return result.rows[0]?.prize_id ?? null;
+}
+
+/**
+ * Takes one unit of stock (odds mode): `choose` picks among the prizes that have some left,
+ * and the decrement never goes below zero. Returns the prize id, or null when all are gone.
+ */
+export async function takeInstantWinStock(
+  db: Db,
+  draw: { flowId: string; stepId: string },
+  choose: (available: ReadonlyArray<{ prizeId: string; remaining: number }>) => string,
+): Promise<string | null> {
+  for (;;) {
+    const available = await sql<{ prize_id: string; remaining: number }>`
+      select prize_id, remaining from instant_win_stock
+      where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and remaining > 0
+      order by prize_id collate "C"`.execute(db);
+    if (available.rows.length === 0) return null;
+    const prizeId = choose(available.rows.map((r) => ({ prizeId: r.prize_id, remaining: r.remaining })));
+    if (!available.rows.some((r) => r.prize_id === prizeId)) throw new ParleyError('internal', 'Instant-win stock chooser picked an unavailable prize');
+    const taken = await sql<{ prize_id: string }>`
+      update instant_win_stock set remaining = remaining - 1
+      where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and prize_id = ${prizeId} and remaining > 0
+      returning prize_id`.execute(db);
+    if (taken.rows[0]) return taken.rows[0].prize_id;
+  }
+}
+
+/**
+ * Serializes the participations of one subject in one flow (transaction-level advisory lock,
+ * held until the caller's transaction ends) and returns the live winners rows the module has
+ * for that subject in that flow. Must run inside a transaction.
+ */
+export async function holdInstantWinSubject(
+  ctx: StoreContext,
+  subject: { workspaceId: string; flowId: string; moduleId: string; normalized: string },
+): Promise<number> {
+  const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
+  const lockText = `instant-win:${subject.workspaceId}:${subject.flowId}:${hash.toString('hex')}`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.execute(ctx.db);
+  const found = await sql<{ n: string }>`
+    select count(*) as n from store_winners
+    where workspace_id = ${subject.workspaceId} and flow_id = ${subject.flowId} and subject_hash = ${hash}
+      and module_id = ${subject.moduleId} and expires_at > ${ctx.clock.now()}`.execute(ctx.db);
+  return Number(found.rows[0]!.n);
+}
+
+/**
+ * The proof of every moments draw of a flow, for the admin API: the commitment always, the
+ * salt and moments only once the flow is closed and the draw revealed. Undefined when the flow
+ * is not one of the workspace's.
+ */
+export async function getInstantWinProof(db: Db, workspaceId: string, flowId: string): Promise<InstantWinProof[] | undefined> {
+  const flow = await sql<{ hash_id: string; status: string }>`
+    select hash_id, status from flows where id = ${flowId} and workspace_id = ${workspaceId}`.execute(db);
+  const found = flow.rows[0];
+  if (!found) return undefined;
+  const draws = await sql<{ step_id: string; commitment: string; salt: string; committed_at: Date; revealed_at: Date | null }>`
+    select step_id, commitment, salt, committed_at, revealed_at from instant_win_draws
+    where flow_id = ${flowId} and workspace_id = ${workspaceId} and commitment is not null
+    order by step_id collate "C"`.execute(db);
+  const proofs: InstantWinProof[] = [];
+  for (const draw of draws.rows) {
+    const open = found.status === 'closed' && draw.revealed_at !== null;
+    const moments = open ? await listMoments(db, flowId, draw.step_id) : [];
+    proofs.push({
+      stepId: draw.step_id,
+      flowHashId: found.hash_id,
+      commitment: draw.commitment,
+      committedAt: draw.committed_at,
+      revealedAt: open ? draw.revealed_at : null,
+      revealed: open ? { flowHashId: found.hash_id, stepId: draw.step_id, salt: draw.salt, moments } : null,
+    });
+  }
+  return proofs;
+}
+
+/** A step's moments in canonical order (instant, then prize id by code point). */
+async function listMoments(db: Db, flowId: string, stepId: string): Promise<InstantWinMoment[]> {
+  const rows = await sql<{ prize_id: string; moment: Date }>`
+    select prize_id, moment from instant_win_moments
+    where flow_id = ${flowId} and step_id = ${stepId}
+    order by moment, prize_id collate "C"`.execute(db);
+  return rows.rows.map((r) => ({ prizeId: r.prize_id, moment: r.moment.toISOString() }));
+}
