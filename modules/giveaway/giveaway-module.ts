@@ -1,0 +1,104 @@
+import { defineModule, type Frequency, type StepResult } from '../../runtime/module-contract.js';
+import { interpolate } from '../../runtime/engine/interpolate.js';
+import { normalizeEmail } from '../../runtime/email-address.js';
+import { ConfigError } from '../../runtime/errors.js';
+
+export interface GiveawayConfig {
+  /** How often one email may enter: once ever, once per calendar day or ISO week (workspace time zone), or unlimited. */
+  readonly frequency?: Frequency;
+  /** Entries open at this instant (ISO date-time); before it `closedText` is shown. */
+  readonly startsAt?: string;
+  /** Entries close at this instant (exclusive). */
+  readonly endsAt?: string;
+  /** Session variable holding the participant's email (default `email`, set by email-capture). */
+  readonly emailVariable?: string;
+  readonly confirmText?: string;
+  /** Shown when this email already entered within the frequency window. */
+  readonly alreadyText?: string;
+  /** Shown outside the entry window. */
+  readonly closedText?: string;
+  /** Shown (and the flow ends) when no valid email is known: a flow design mistake. */
+  readonly noEmailText?: string;
+}
+
+export const GIVEAWAY_DEFAULTS = Object.freeze({
+  frequency: 'once' as Frequency,
+  emailVariable: 'email',
+  confirmText: "You're in the draw",
+  alreadyText: "You have already entered this draw; one entry per person is allowed",
+  closedText: 'This draw is not open for entries right now',
+  noEmailText: 'We need your email address to enter you in the draw',
+  storageOffText: 'Entries cannot be recorded right now',
+});
+
+const ALREADY_BY_FREQUENCY: Readonly<Record<Frequency, string>> = {
+  once: GIVEAWAY_DEFAULTS.alreadyText,
+  daily: 'You have already entered today; come back tomorrow',
+  weekly: 'You have already entered this week; come back next week',
+  unlimited: GIVEAWAY_DEFAULTS.alreadyText,
+};
+
+const TEXT = { type: 'string', minLength: 1, maxLength: 4000 } as const;
+
+/** Where `now` falls relative to the step's entry window. */
+export function entryWindowState(config: Pick<GiveawayConfig, 'startsAt' | 'endsAt'>, now: Date): 'before' | 'open' | 'after' {
+  if (config.startsAt && now < new Date(config.startsAt)) return 'before';
+  if (config.endsAt && now >= new Date(config.endsAt)) return 'after';
+  return 'open';
+}
+
+/**
+ * A raffle entry: the participant's email (from a session variable) enters the draw at most
+ * once per frequency window, atomically per email across sessions and processes. Winners are
+ * drawn later by the admin API (storage/giveaway-draw-repository.ts), one chance per person.
+ * Refusals (already entered, outside the window) move on to the next step with a clear
+ * message; a missing email ends the flow.
+ */
+export const giveawayModule = defineModule<GiveawayConfig>({
+  id: 'giveaway',
+  title: 'Giveaway (raffle entry)',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      frequency: { type: 'string', enum: ['once', 'daily', 'weekly', 'unlimited'] },
+      startsAt: { type: 'string', format: 'date-time' },
+      endsAt: { type: 'string', format: 'date-time' },
+      emailVariable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      confirmText: TEXT,
+      alreadyText: TEXT,
+      closedText: TEXT,
+      noEmailText: TEXT,
+    },
+  },
+  checkConfig(config, path) {
+    if (config.startsAt && config.endsAt && new Date(config.startsAt) >= new Date(config.endsAt)) {
+      throw new ConfigError('endsAt must be after startsAt', `${path}/endsAt`);
+    }
+  },
+  tables: { participations: { retentionDays: 60 }, winners: { retentionDays: 60 } },
+  requiresStorage: true,
+  fields: () => [
+    { key: 'giveaway_email', label: 'Giveaway entry email', type: 'text', source: { table: 'participations', key: 'email', personal: true } },
+    { key: 'giveaway_step', label: 'Giveaway', type: 'text', source: { table: 'participations', key: 'giveaway', personal: false } },
+    { key: 'giveaway_frequency', label: 'Giveaway entry frequency', type: 'text', source: { table: 'participations', key: 'frequency', personal: false } },
+  ],
+  async handleStep(_input, ctx): Promise<StepResult> {
+    const { config } = ctx;
+    const say = (text: string) => [{ kind: 'text' as const, text: interpolate(text, ctx.variables.all()) }];
+    if (entryWindowState(config, ctx.clock.now()) !== 'open') {
+      return { type: 'next', messages: say(config.closedText ?? GIVEAWAY_DEFAULTS.closedText) };
+    }
+    const email = normalizeEmail(ctx.variables.get(config.emailVariable ?? GIVEAWAY_DEFAULTS.emailVariable));
+    if (!email) return { type: 'done', messages: say(config.noEmailText ?? GIVEAWAY_DEFAULTS.noEmailText) };
+    const frequency = config.frequency ?? GIVEAWAY_DEFAULTS.frequency;
+    const written = await ctx.store.writeAtMost(
+      'participations',
+      { data: { giveaway: ctx.stepId, frequency }, personal: { email }, subject: email },
+      frequency,
+    );
+    if (written.stored) return { type: 'next', messages: say(config.confirmText ?? GIVEAWAY_DEFAULTS.confirmText) };
+    if (written.reason === 'already_exists') return { type: 'next', messages: say(config.alreadyText ?? ALREADY_BY_FREQUENCY[frequency]) };
+    return { type: 'next', messages: say(GIVEAWAY_DEFAULTS.storageOffText) };
+  },
+});
