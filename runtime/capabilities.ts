@@ -1,10 +1,14 @@
 import type { CapabilityFactory } from './engine/flow-engine.js';
 import { CODE_POOL_CAPABILITY, codePoolCapability } from './capabilities/code-pool-capability.js';
+import { CONSENT_CAPABILITY, consentCapability } from './capabilities/consent-capability.js';
+import { INSTANT_WIN_CAPABILITY, instantWinCapability } from './capabilities/instant-win-capability.js';
 
 /**
  * The capabilities the runtime offers modules beyond their store, by name: the hand-written
  * list (each a narrow interface over storage). Modules read them as `ctx.capabilities.<name>`.
  */
 export const CAPABILITIES: Readonly<Record<string, CapabilityFactory>> = Object.freeze({
+  [CONSENT_CAPABILITY]: consentCapability,
   [CODE_POOL_CAPABILITY]: codePoolCapability,
+  [INSTANT_WIN_CAPABILITY]: instantWinCapability,
 });

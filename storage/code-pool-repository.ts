@@ -23,6 +23,12 @@ export interface CodePoolStats {
   readonly available: number;
 }
 
+/** A code handed to a session; `firstTime` is false when the session already held it. */
+export interface CodeAssignment {
+  readonly code: string;
+  readonly firstTime: boolean;
+}
+
 /** Outcome of checking an access code: `valid` carries the code as it was uploaded. */
 export type CodeCheck = { readonly status: 'valid'; readonly code: string } | { readonly status: 'used' | 'unknown' };
 
@@ -101,12 +107,12 @@ export async function codePoolStats(db: Db, pool: CodePoolKey): Promise<CodePool
  * takers, so `null` means the pool really is exhausted (not merely busy). Run it in the
  * turn's transaction: the code is the session's once that commits.
  */
-export async function assignCode(db: Db, pool: CodePoolKey, sessionId: string, now: Date): Promise<string | null> {
+export async function assignCode(db: Db, pool: CodePoolKey, sessionId: string, now: Date): Promise<CodeAssignment | null> {
   const held = await sql<{ code: string }>`
     select code from code_pool_entries
     where flow_id = ${pool.flowId} and step_id = ${pool.stepId} and assigned_session_id = ${sessionId}
     order by id limit 1`.execute(db);
-  if (held.rows[0]) return held.rows[0].code;
+  if (held.rows[0]) return { code: held.rows[0].code, firstTime: false };
   for (const wait of [false, true]) {
     const taken = await sql<{ code: string }>`
       update code_pool_entries set assigned_session_id = ${sessionId}, assigned_at = ${now}
@@ -117,7 +123,7 @@ export async function assignCode(db: Db, pool: CodePoolKey, sessionId: string, n
         order by id limit 1
         for update ${wait ? sql`` : sql`skip locked`})
       returning code`.execute(db);
-    if (taken.rows[0]) return taken.rows[0].code;
+    if (taken.rows[0]) return { code: taken.rows[0].code, firstTime: true };
   }
   return null;
 }

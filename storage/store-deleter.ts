@@ -17,17 +17,26 @@ export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string,
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Erases everything stored about one data subject, in every table; returns counts per table. */
-export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<Record<StoreTable, number>> {
+/**
+ * Erases everything stored about one data subject, in every table, and the chat sessions those
+ * rows came from (their variables may hold the same personal data); returns counts per table.
+ */
+export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<Record<StoreTable | 'sessions', number>> {
   const hash = await ctx.keyring.lookupHash(workspaceId, subject);
-  const counts = {} as Record<StoreTable, number>;
+  const counts = {} as Record<StoreTable | 'sessions', number>;
   await ctx.db.transaction().execute(async (trx) => {
+    const sessions = new Set<string>();
     for (const table of STORE_TABLES) {
-      const result = await sql`
+      const result = await sql<{ session_id: string | null }>`
         delete from ${sql.table(physicalTable(table))}
-        where workspace_id = ${workspaceId} and subject_hash = ${hash}`.execute(trx);
-      counts[table] = Number(result.numAffectedRows ?? 0);
+        where workspace_id = ${workspaceId} and subject_hash = ${hash}
+        returning session_id`.execute(trx);
+      counts[table] = result.rows.length;
+      for (const row of result.rows) if (row.session_id) sessions.add(row.session_id);
     }
+    const gone = sessions.size === 0 ? { numAffectedRows: 0n } : await sql`
+      delete from chat_sessions where workspace_id = ${workspaceId} and id = any(${[...sessions]}::uuid[])`.execute(trx);
+    counts.sessions = Number(gone.numAffectedRows ?? 0);
   });
   return counts;
 }

@@ -1,13 +1,13 @@
 import type { CapabilityFactory } from '../engine/flow-engine.js';
-import { assignCode, checkCode, countFailedChecks, type CodeCheck, type CodePoolKey } from '../../storage/code-pool-repository.js';
+import { assignCode, checkCode, countFailedChecks, type CodeAssignment, type CodeCheck, type CodePoolKey } from '../../storage/code-pool-repository.js';
 
 /** The name modules read it under: `ctx.capabilities.codePool`. */
 export const CODE_POOL_CAPABILITY = 'codePool';
 
 /** The code pool of the current flow step, for the current session, in the turn's transaction. */
 export interface CodePool {
-  /** Hands this session a unique code (the same one if it already has one); null when the pool is exhausted. */
-  assign(): Promise<string | null>;
+  /** Hands this session a unique code (the same one again if it already has one); null when the pool is exhausted. */
+  assign(): Promise<CodeAssignment | null>;
   /** Checks an access code (case-insensitive, trimmed); `singleUse` claims it for this session atomically. */
   check(code: string, options: { readonly singleUse: boolean }): Promise<CodeCheck>;
   /** Failed checks this session made at this step (rows the codes module stored). */

@@ -1,7 +1,10 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as flowsAndSessions from './0002-flows-and-sessions.js';
+import * as auditAndDownloads from './0006-audit-and-downloads.js';
 import * as consentConfirmations from './0003-consent-confirmations.js';
+import * as instantWin from './0004-instant-win.js';
+import * as codesAndDraws from './0005-codes-and-draws.js';
 
 /**
  * Every migration, in order. Forward-only: a migration is never edited once released;
@@ -10,5 +13,8 @@ import * as consentConfirmations from './0003-consent-confirmations.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-foundation': foundation,
   '0002-flows-and-sessions': flowsAndSessions,
+  '0006-audit-and-downloads': auditAndDownloads,
   '0003-consent-confirmations': consentConfirmations,
+  '0004-instant-win': instantWin,
+  '0005-codes-and-draws': codesAndDraws,
 });

@@ -1,6 +1,26 @@
 import type { RouteDefinition } from './api-route.js';
+import { listAuditRoute } from './routes/audit-routes.js';
+import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
+import { eraseSubjectRoute, getSubjectRoute } from './routes/subject-routes.js';
+import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
 
 /** Every admin API operation, in the order the OpenAPI document lists them. */
-export const API_ROUTES: readonly RouteDefinition[] = [getWorkspaceRoute, patchWorkspaceRoute, listTablesRoute, listRowsRoute];
+export const API_ROUTES: readonly RouteDefinition[] = [
+  getWorkspaceRoute,
+  patchWorkspaceRoute,
+  listFlowsRoute,
+  getFlowRoute,
+  putFlowRoute,
+  deleteFlowRoute,
+  closeFlowRoute,
+  listTablesRoute,
+  listRowsRoute,
+  deleteRowRoute,
+  deleteAllRowsRoute,
+  createDownloadRoute,
+  getSubjectRoute,
+  eraseSubjectRoute,
+  listAuditRoute,
+];

@@ -1,0 +1,36 @@
+import { Transform, type Readable } from 'node:stream';
+import { createSerializer, createSerializerStream } from '../serializers/index.js';
+import type { DecodedRow } from '../../storage/store-reader.js';
+
+/** The columns of a table download: the row's envelope, then its data and personal values as JSON. */
+export const DOWNLOAD_COLUMNS = ['id', 'created_at', 'expires_at', 'flow_id', 'session_id', 'participant_ref', 'module', 'step', 'data', 'personal'] as const;
+
+function cells(row: DecodedRow): string[] {
+  return [
+    row.id,
+    row.createdAt.toISOString(),
+    row.expiresAt.toISOString(),
+    row.flowId ?? '',
+    row.sessionId ?? '',
+    row.participantRef ?? '',
+    row.moduleId,
+    row.stepId ?? '',
+    JSON.stringify(row.data),
+    row.personal ? JSON.stringify(row.personal) : '',
+  ];
+}
+
+/** Store rows (object stream) → CSV bytes, with the formula-injection guard on. */
+export function tableCsv(rows: Readable): Readable {
+  const serializer = createSerializer({ type: 'csv' }, DOWNLOAD_COLUMNS.map((name) => ({ name })));
+  const toCells = new Transform({
+    objectMode: true,
+    transform(row: DecodedRow, _encoding, callback) {
+      callback(null, cells(row));
+    },
+  });
+  rows.on('error', (error) => toCells.destroy(error));
+  const csv = createSerializerStream(serializer);
+  toCells.on('error', (error) => csv.destroy(error));
+  return rows.pipe(toCells).pipe(csv);
+}

@@ -1,0 +1,60 @@
+import type { CapabilityFactory } from '../engine/flow-engine.js';
+import type { FlowDefinition } from '../engine/flow-definition.js';
+import { ParleyError } from '../errors.js';
+import { queueConsentMail, type JobSender } from '../mail/consent-mail-job.js';
+import { createConfirmation } from '../../storage/consent-repository.js';
+import { getMailSettings } from '../../storage/mail-settings.js';
+import type { StoreContext } from '../../storage/store-context.js';
+
+/** Name under which modules find this capability: `ctx.capabilities.consent`. */
+export const CONSENT_CAPABILITY = 'consent';
+
+/** How long a double opt-in link stays valid. */
+export const CONFIRMATION_DAYS = 7;
+
+/** Double opt-in for one consent step, in the current transaction (the flow save, or the participant's turn). */
+export interface ConsentCapability {
+  /** Whether the workspace stores data at all (double opt-in cannot work without it). */
+  readonly storageEnabled: boolean;
+  /** JSON path of this step's config in the flow document, e.g. `/steps/2/config`. */
+  readonly configPath: string;
+  /** Whether the workspace has SMTP settings to send confirmation mails with. */
+  mailConfigured(): Promise<boolean>;
+  /**
+   * Creates the confirmation of a consent row just stored and queues its mail (ids only). The
+   * text keeps `{{link}}` where the link goes; it is sealed until sent, since it may be personal.
+   */
+  requestConfirmation(request: { readonly consentId: string; readonly subject: string; readonly text: string }): Promise<void>;
+}
+
+/**
+ * The job queue behind the store context. The runtime builds engines over the opened Storage,
+ * whose transactions keep its `jobs`; a bare StoreContext has none and cannot queue mail.
+ */
+function jobsOf(ctx: StoreContext): JobSender {
+  const jobs = (ctx as StoreContext & { readonly jobs?: Partial<JobSender> }).jobs;
+  if (typeof jobs?.send !== 'function') throw new ParleyError('unavailable', 'The job queue is not available');
+  return jobs as JobSender;
+}
+
+/** Builds the capability over storage/consent-repository and storage/mail-settings for one step scope. */
+export const consentCapability: CapabilityFactory = (scope): ConsentCapability => {
+  const { ctx, workspace } = scope;
+  const steps = (scope.flow.definition as unknown as FlowDefinition).steps ?? [];
+  const index = steps.findIndex((step) => step.id === scope.stepId);
+  return Object.freeze({
+    storageEnabled: workspace.storageEnabled,
+    configPath: index >= 0 ? `/steps/${index}/config` : '/steps',
+    mailConfigured: async () => (await getMailSettings(ctx, workspace.id)) !== undefined,
+    async requestConfirmation(request: { readonly consentId: string; readonly subject: string; readonly text: string }) {
+      const jobs = jobsOf(ctx);
+      const expiresAt = new Date(ctx.clock.now().getTime() + CONFIRMATION_DAYS * 86_400_000);
+      const id = await createConfirmation(ctx, workspace.id, {
+        consentId: request.consentId,
+        message: { subject: request.subject, text: request.text },
+        expiresAt,
+      });
+      await queueConsentMail(jobs, id);
+    },
+  });
+};

@@ -1,0 +1,108 @@
+import { defineRoute } from '../api-route.js';
+import { audit } from '../audit.js';
+import { flowDocumentBodySchema, flowIdParams, flowSchema } from '../schemas/flow-schemas.js';
+import { ParleyError } from '../../../errors.js';
+import { closeFlowNow, saveFlowDocument } from '../../../engine/flow-lifecycle.js';
+import type { FlowDefinition } from '../../../engine/flow-definition.js';
+import { deleteFlow, getFlow, listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
+import { getWorkspace } from '../../../../storage/workspace-repository.js';
+
+export function flowJson(flow: FlowRecord) {
+  const definition = flow.definition as unknown as FlowDefinition;
+  return {
+    id: flow.slug,
+    uuid: flow.id,
+    hashId: flow.hashId,
+    name: flow.name,
+    status: flow.status,
+    opensAt: flow.opensAt?.toISOString() ?? null,
+    closesAt: flow.closesAt?.toISOString() ?? null,
+    start: definition.start,
+    steps: definition.steps,
+    version: flow.version,
+    createdAt: flow.createdAt.toISOString(),
+    updatedAt: flow.updatedAt.toISOString(),
+    closedAt: flow.closedAt?.toISOString() ?? null,
+  };
+}
+
+async function requireFlow(call: { principal: { workspaceId: string }; services: { storage: { db: any } } }, slug: string): Promise<FlowRecord> {
+  const flow = await getFlow(call.services.storage.db, call.principal.workspaceId, slug);
+  if (!flow) throw new ParleyError('not_found', 'No such flow');
+  return flow;
+}
+
+export const listFlowsRoute = defineRoute({
+  method: 'get',
+  path: '/flows',
+  operationId: 'listFlows',
+  summary: 'Every flow of the workspace with its status',
+  tag: 'flows',
+  responses: { 200: { description: 'Flows', schema: { type: 'object', additionalProperties: false, required: ['flows'], properties: { flows: { type: 'array', items: flowSchema } } } } },
+  async handler({ principal, services }) {
+    return { body: { flows: (await listFlows(services.storage.db, principal.workspaceId)).map(flowJson) } };
+  },
+});
+
+export const getFlowRoute = defineRoute<{ flowId: string }>({
+  method: 'get',
+  path: '/flows/{flowId}',
+  operationId: 'getFlow',
+  summary: 'One flow',
+  tag: 'flows',
+  params: flowIdParams,
+  responses: { 200: { description: 'The flow', schema: flowSchema } },
+  async handler(call) {
+    return { body: flowJson(await requireFlow(call, call.params.flowId)) };
+  },
+});
+
+export const putFlowRoute = defineRoute<{ flowId: string }>({
+  method: 'put',
+  path: '/flows/{flowId}',
+  operationId: 'saveFlow',
+  summary: 'Create or replace a flow; every step is validated against its module (unknown module or bad config → 400 with the JSON path)',
+  tag: 'flows',
+  params: flowIdParams,
+  body: flowDocumentBodySchema,
+  responses: { 200: { description: 'Replaced', schema: flowSchema }, 201: { description: 'Created', schema: flowSchema } },
+  async handler(call) {
+    const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
+    if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+    const saved = await saveFlowDocument(call.services.flows, workspace, call.params.flowId, call.body);
+    await audit(call, saved.created ? 'flow.created' : 'flow.replaced', call.params.flowId);
+    return { status: saved.created ? 201 : 200, body: flowJson(saved.flow) };
+  },
+});
+
+export const deleteFlowRoute = defineRoute<{ flowId: string }>({
+  method: 'delete',
+  path: '/flows/{flowId}',
+  operationId: 'deleteFlow',
+  summary: 'Delete a flow and its sessions (stored rows keep their own expiry)',
+  tag: 'flows',
+  params: flowIdParams,
+  responses: { 204: { description: 'Deleted' } },
+  async handler(call) {
+    if (!(await deleteFlow(call.services.storage.db, call.principal.workspaceId, call.params.flowId))) throw new ParleyError('not_found', 'No such flow');
+    await audit(call, 'flow.deleted', call.params.flowId);
+    return { status: 204 };
+  },
+});
+
+export const closeFlowRoute = defineRoute<{ flowId: string }>({
+  method: 'post',
+  path: '/flows/{flowId}/close',
+  operationId: 'closeFlow',
+  summary: 'Close a flow: no new sessions or replies; closure triggers what reacts to it (draw reveals, exports at closure)',
+  tag: 'flows',
+  params: flowIdParams,
+  responses: { 200: { description: 'The closed flow', schema: flowSchema } },
+  async handler(call) {
+    const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
+    if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+    const closed = await closeFlowNow(call.services.flows, workspace, call.params.flowId);
+    if (closed.closedNow) await audit(call, 'flow.closed', call.params.flowId);
+    return { body: flowJson(closed.flow) };
+  },
+});

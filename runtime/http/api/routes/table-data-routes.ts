@@ -1,0 +1,69 @@
+import { defineRoute } from '../api-route.js';
+import { audit } from '../audit.js';
+import { dateTimeSchema, tableNameSchema, uuidSchema } from '../schemas/common-schemas.js';
+import { ParleyError } from '../../../errors.js';
+import { deleteAllStoreRows, deleteStoreRow } from '../../../../storage/store-deleter.js';
+import { issueDownload } from '../../../../storage/download-repository.js';
+import type { StoreTable } from '../../../../storage/store-tables.js';
+
+const tableParams = { type: 'object', additionalProperties: false, required: ['table'], properties: { table: tableNameSchema } };
+
+/** How long a download link stays valid. */
+export const DOWNLOAD_TTL_MS = 15 * 60_000;
+
+export const deleteRowRoute = defineRoute<{ table: StoreTable; rowId: string }>({
+  method: 'delete',
+  path: '/tables/{table}/rows/{rowId}',
+  operationId: 'deleteRow',
+  summary: 'Delete one row by hand; it disappears from every view, download and export',
+  tag: 'data',
+  params: { type: 'object', additionalProperties: false, required: ['table', 'rowId'], properties: { table: tableNameSchema, rowId: uuidSchema } },
+  responses: { 204: { description: 'Deleted' } },
+  async handler(call) {
+    const deleted = await deleteStoreRow(call.services.storage, call.principal.workspaceId, call.params.table, call.params.rowId);
+    if (!deleted) throw new ParleyError('not_found', 'No such row');
+    await audit(call, 'rows.deleted', call.params.table, { rows: 1 });
+    return { status: 204 };
+  },
+});
+
+export const deleteAllRowsRoute = defineRoute<{ table: StoreTable }, { confirm: boolean }>({
+  method: 'delete',
+  path: '/tables/{table}/rows',
+  operationId: 'deleteAllRows',
+  summary: 'Delete every row of a table; needs confirm=true',
+  tag: 'data',
+  params: tableParams,
+  query: { type: 'object', additionalProperties: false, required: ['confirm'], properties: { confirm: { type: 'boolean', const: true } } },
+  responses: { 200: { description: 'How many rows went', schema: { type: 'object', additionalProperties: false, required: ['deleted'], properties: { deleted: { type: 'integer' } } } } },
+  async handler(call) {
+    const deleted = await deleteAllStoreRows(call.services.storage, call.principal.workspaceId, call.params.table);
+    await audit(call, 'rows.deleted_all', call.params.table, { rows: deleted });
+    return { body: { deleted } };
+  },
+});
+
+export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, { acceptTerms: true }>({
+  method: 'post',
+  path: '/tables/{table}/downloads',
+  operationId: 'createDownload',
+  summary: 'A one-time link to the table as CSV in an AES-256 encrypted ZIP; the password is shown once',
+  tag: 'data',
+  params: tableParams,
+  body: { type: 'object', additionalProperties: false, required: ['acceptTerms'], properties: { acceptTerms: { type: 'boolean', const: true } } },
+  responses: {
+    201: {
+      description: 'The link and its password (shown once; never stored in clear)',
+      schema: {
+        type: 'object', additionalProperties: false, required: ['url', 'password', 'expiresAt'],
+        properties: { url: { type: 'string' }, password: { type: 'string' }, expiresAt: dateTimeSchema },
+      },
+    },
+  },
+  async handler(call) {
+    const issued = await issueDownload(call.services.storage, { workspaceId: call.principal.workspaceId, table: call.params.table, keyId: call.principal.keyId, ttlMs: DOWNLOAD_TTL_MS });
+    await audit(call, 'download.created', call.params.table);
+    const base = `${call.req.protocol}://${call.req.get('host')}`;
+    return { status: 201, body: { url: `${base}/downloads/${issued.token}`, password: issued.password, expiresAt: issued.expiresAt.toISOString() } };
+  },
+});
