@@ -1,0 +1,56 @@
+import { ConfigError } from '../../runtime/errors.js';
+
+/** A consent step: a checkbox the participant accepts or declines, optionally confirmed by email. */
+export interface ConsentConfig {
+  /** The checkbox text (what is agreed to). */
+  readonly label: string;
+  readonly termsUrl?: string;
+  readonly termsLabel?: string;
+  /** When true, declining is refused; by default declining is allowed and recorded as 0. */
+  readonly required?: boolean;
+  /** When true, an accepted consent is confirmed by a link sent by email (double opt-in). */
+  readonly doubleOptIn?: boolean;
+  /** Session variable holding the participant's email (default `email`). */
+  readonly emailVariable?: string;
+  readonly confirmSubject?: string;
+  /** Body of the confirmation email; must contain `{{link}}`. */
+  readonly confirmText?: string;
+  readonly acceptedText?: string;
+  readonly declinedText?: string;
+  /** Said after an accepted double opt-in, e.g. "Check your inbox to confirm". */
+  readonly pendingText?: string;
+}
+
+export const DEFAULT_CONFIRM_SUBJECT = 'Please confirm your subscription';
+export const DEFAULT_CONFIRM_TEXT =
+  'Hello,\n\nPlease confirm your subscription by opening this link:\n\n{{link}}\n\nThe link is valid for 7 days. If you did not ask for this, ignore this email.';
+export const DEFAULT_PENDING_TEXT = 'Check your inbox to confirm your subscription.';
+
+const LINK = /\{\{\s*link\s*\}\}/;
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
+
+export const consentConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['label'],
+  properties: {
+    label: text(2000),
+    termsUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+    termsLabel: text(200),
+    required: { type: 'boolean' },
+    doubleOptIn: { type: 'boolean' },
+    emailVariable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+    confirmSubject: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' },
+    confirmText: text(10_000),
+    acceptedText: text(4000),
+    declinedText: text(4000),
+    pendingText: text(4000),
+  },
+} as const;
+
+/** Beyond the schema: a confirmation text must say where the link goes. */
+export function checkConsentConfig(config: ConsentConfig, path: string): void {
+  if (config.confirmText !== undefined && !LINK.test(config.confirmText)) {
+    throw new ConfigError('confirmText must contain {{link}}', `${path}/confirmText`);
+  }
+}
