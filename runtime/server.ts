@@ -12,6 +12,7 @@ import { buildApiRouter } from './http/api/api-router.js';
 import { API_ROUTES } from './http/api/api-routes.js';
 import { openApiRoute } from './http/api/openapi-route.js';
 import { widgetRoutes } from './http/widget-routes.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { downloadRoute } from './http/download-route.js';
 import type { Logger } from './logger.js';
 import { ModuleRegistry } from './module-registry.js';
@@ -38,7 +39,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES };
   const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows }, [openApiRoute(API_ROUTES)]);
-  const app = createApp({ logger, health: () => storage.health(), routers: [widgetRoutes(storage), downloadRoute(storage, logger), api] });
+  const app = createApp({ logger, health: () => storage.health(), routers: [widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), api] });
   const http = createServer(app);
   const io = attachChatGateway(http, { engine, storage, logger });
   await new Promise<void>((resolve, reject) => {

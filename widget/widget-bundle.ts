@@ -20,14 +20,14 @@ export function findWidgetRoot(start: string): string | undefined {
   }
 }
 
-let cached: Promise<string> | undefined;
+const cache = new Map<string, Promise<string>>();
 
-async function bundle(): Promise<string> {
+async function bundle(entry: string): Promise<string> {
   const root = findWidgetRoot(path.dirname(fileURLToPath(import.meta.url)));
   if (!root) throw new ParleyError('internal', 'The widget sources were not found');
   try {
     const result = await build({
-      entryPoints: [path.join(root, ENTRY)],
+      entryPoints: [path.join(root, entry)],
       bundle: true,
       write: false,
       minify: true,
@@ -46,15 +46,30 @@ async function bundle(): Promise<string> {
 }
 
 /**
+ * One browser entry (a path relative to the repository root) as one minified IIFE script,
+ * built once per process; a failed build is retried on the next call.
+ *
+ * @example
+ * const js = await buildBundle(path.join('widget', 'admin-console.ts'));
+ */
+export function buildBundle(entry: string): Promise<string> {
+  let built = cache.get(entry);
+  if (!built) {
+    built = bundle(entry).catch((error: unknown) => {
+      cache.delete(entry);
+      throw error;
+    });
+    cache.set(entry, built);
+  }
+  return built;
+}
+
+/**
  * The widget as one minified browser script (socket.io-client included), built once per process.
  *
  * @example
  * app.get('/widget.js', async (_req, res) => res.type('js').send(await buildWidgetBundle()));
  */
 export function buildWidgetBundle(): Promise<string> {
-  cached ??= bundle().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+  return buildBundle(ENTRY);
 }

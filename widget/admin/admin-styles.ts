@@ -1,0 +1,106 @@
+/**
+ * The console's style sheet (served inside the page's `<style>`, allowed by the CSP's
+ * `style-src 'unsafe-inline'`). Mobile first: usable from 360 px wide, tables scroll inside
+ * their own container so the page never scrolls sideways.
+ */
+export const ADMIN_CSS = `
+:root { color-scheme: light; --accent: #4338ca; --accent-dark: #3730a3; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb;
+  --bg: #f8fafc; --card: #fff; --danger: #b91c1c; --danger-bg: #fef2f2; --ok: #047857; --focus: #2563eb; }
+*, *::before, *::after { box-sizing: border-box; }
+html, body { margin: 0; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: var(--bg); overflow-wrap: anywhere; }
+h1 { font-size: 1.25rem; margin: 0; }
+h2 { font-size: 1.125rem; margin: 0 0 .25rem; }
+p { margin: .25rem 0; }
+[hidden] { display: none !important; }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.muted { color: var(--muted); }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .875rem; }
+.nowrap { white-space: nowrap; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+
+.top { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 16px; padding: 12px 16px; background: var(--accent); color: #fff; }
+.top .button { background: transparent; color: #fff; border-color: rgba(255,255,255,.6); }
+.top .button:hover { background: var(--accent-dark); }
+.brand { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; min-width: 0; }
+.workspace-name { opacity: .9; }
+.content { max-width: 1200px; margin: 0 auto; padding: 12px 16px 48px; }
+.center { min-height: 100vh; display: grid; place-items: center; padding: 16px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 24px; box-shadow: 0 4px 16px rgba(17,24,39,.06); }
+.sign-in { width: 100%; max-width: 420px; display: grid; gap: 12px; }
+.announcer { min-height: 1.5em; color: var(--ok); font-weight: 600; }
+
+.button { display: inline-flex; align-items: center; justify-content: center; gap: 6px; min-height: 40px; padding: 6px 14px; border-radius: 8px;
+  border: 1px solid #cbd5e1; background: #fff; color: var(--ink); font: inherit; font-weight: 600; cursor: pointer; }
+.button:hover { background: #f1f5f9; }
+.button:disabled { opacity: .5; cursor: not-allowed; }
+.button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+.button.primary:hover:not(:disabled) { background: var(--accent-dark); }
+.button.danger { color: var(--danger); border-color: #fca5a5; }
+.button.danger:hover:not(:disabled) { background: var(--danger-bg); }
+.dialog .button.danger[type=submit] { background: var(--danger); border-color: var(--danger); color: #fff; }
+.icon-button { width: 40px; padding: 0; }
+.icon { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
+
+.tablist { display: flex; flex-wrap: wrap; gap: 4px; border-bottom: 1px solid var(--line); margin-bottom: 16px; }
+.tab { font: inherit; font-weight: 600; color: var(--muted); background: none; border: 0; border-bottom: 3px solid transparent; padding: 8px 12px; cursor: pointer; min-height: 40px; }
+.tab:hover { color: var(--ink); }
+.tab[aria-selected=true] { color: var(--accent); border-bottom-color: var(--accent); }
+.sub-tabs > .tablist { border-bottom: 0; gap: 6px; }
+.sub-tabs .tab { border: 1px solid var(--line); border-radius: 999px; padding: 4px 12px; background: #fff; font-weight: 500; min-height: 36px; }
+.sub-tabs .tab[aria-selected=true] { background: var(--accent); border-color: var(--accent); color: #fff; }
+.count { display: inline-block; min-width: 1.5em; padding: 0 6px; border-radius: 999px; background: #eef2ff; color: var(--accent); font-size: .8125rem; text-align: center; }
+.tab[aria-selected=true] .count { background: rgba(255,255,255,.25); color: #fff; }
+.tabpanel:focus-visible { outline-offset: 4px; }
+
+.view-head { display: flex; flex-wrap: wrap; align-items: flex-end; justify-content: space-between; gap: 8px 16px; margin-bottom: 12px; }
+.toolbar, .actions { display: flex; flex-wrap: wrap; gap: 8px; }
+.actions { justify-content: flex-end; margin-top: 12px; }
+.table-scroll { max-width: 100%; overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
+table.rows { border-collapse: collapse; width: 100%; min-width: 760px; }
+table.rows th, table.rows td { text-align: left; vertical-align: top; padding: 8px 12px; border-bottom: 1px solid var(--line); }
+table.rows thead th { background: #f1f5f9; font-size: .8125rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); white-space: nowrap; }
+table.rows tbody tr:last-child > * { border-bottom: 0; }
+table.rows td:last-child { width: 1%; }
+.values { display: grid; grid-template-columns: max-content minmax(8rem, 1fr); gap: 2px 10px; margin: 0; }
+.values dt { color: var(--muted); font-size: .8125rem; }
+.values dd { margin: 0; white-space: pre-wrap; }
+.empty { padding: 24px; text-align: center; color: var(--muted); margin: 0; }
+.pager { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 16px; margin-top: 12px; }
+.pager-buttons { display: flex; align-items: center; gap: 8px; }
+.page-number { min-width: 4.5em; text-align: center; color: var(--muted); }
+.inline-field { display: flex; align-items: center; gap: 8px; }
+.flow-name { display: block; font-weight: 600; }
+.badge { display: inline-block; padding: 2px 10px; border-radius: 999px; font-size: .8125rem; font-weight: 600; }
+.badge.open { background: #ecfdf5; color: var(--ok); }
+.badge.closed { background: #f3f4f6; color: var(--muted); }
+
+.field { display: grid; gap: 4px; margin: 10px 0; }
+.field > label, .check label { font-weight: 600; }
+.field.check { display: flex; align-items: flex-start; gap: 10px; }
+.check { display: flex; align-items: flex-start; gap: 10px; margin: 12px 0; }
+.check input { width: 20px; height: 20px; margin: 2px 0 0; flex: none; accent-color: var(--accent); }
+.input { font: inherit; width: 100%; min-height: 40px; padding: 8px 10px; border: 1px solid #cbd5e1; border-radius: 8px; background: #fff; color: var(--ink); }
+select.input { width: auto; }
+textarea.input { resize: vertical; }
+.input[aria-invalid=true] { border-color: var(--danger); box-shadow: 0 0 0 1px var(--danger); }
+.hint { color: var(--muted); font-size: .875rem; margin: 0; }
+.field-error, .error { color: var(--danger); font-weight: 600; margin: 0; }
+.error:empty { display: none; }
+.notice:empty { display: none; }
+.notice { background: #fffbeb; border: 1px solid #fde68a; border-radius: 8px; padding: 8px 12px; }
+.with-suffix { display: flex; align-items: center; gap: 8px; }
+.with-suffix .input { max-width: 9rem; }
+.suffix { color: var(--muted); }
+
+.settings { max-width: 720px; }
+fieldset { border: 1px solid var(--line); border-radius: 10px; background: var(--card); margin: 12px 0; padding: 8px 16px 12px; min-width: 0; }
+legend { font-weight: 700; padding: 0 6px; }
+.retention-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 0 16px; }
+
+.dialog { width: min(560px, calc(100vw - 24px)); max-height: calc(100vh - 24px); border: 0; border-radius: 14px; padding: 20px; box-shadow: 0 20px 50px rgba(17,24,39,.35); color: var(--ink); }
+.dialog::backdrop { background: rgba(15, 23, 42, .55); }
+.dialog h2 { margin-bottom: 8px; }
+.copy-row { display: flex; gap: 8px; }
+.download-link { font-weight: 700; color: var(--accent); }
+`;

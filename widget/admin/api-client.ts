@@ -1,0 +1,91 @@
+import type { DownloadLink, Flow, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+
+const API_ROOT = '/api/v1';
+
+/** An API refusal: status, the API's error code and message, and the JSON path it names. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The admin API, called with one key; every method resolves with parsed JSON or throws ApiError. */
+export interface AdminApi {
+  workspace(): Promise<Workspace>;
+  updateWorkspace(patch: WorkspacePatch): Promise<Workspace>;
+  tables(): Promise<readonly TableInfo[]>;
+  rows(table: string, page: { readonly limit: number; readonly after?: string }): Promise<RowPage>;
+  deleteRow(table: string, rowId: string): Promise<void>;
+  deleteAllRows(table: string): Promise<number>;
+  createDownload(table: string): Promise<DownloadLink>;
+  flows(): Promise<readonly Flow[]>;
+  closeFlow(flowId: string): Promise<Flow>;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown; path?: unknown } } | undefined;
+  const error = body?.error;
+  const message = typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`;
+  return new ApiError(response.status, typeof error?.code === 'string' ? error.code : 'http_error', message, typeof error?.path === 'string' ? error.path : undefined);
+}
+
+/**
+ * A same-origin client of `/api/v1` with `Authorization: Bearer <key>`. `onUnauthorized` runs
+ * when the server stops accepting the key (revoked while signed in).
+ *
+ * @example
+ * const api = createAdminApi(key, { onUnauthorized: signOut });
+ * const tables = await api.tables();
+ */
+export function createAdminApi(key: string, options: { readonly onUnauthorized?: () => void } = {}): AdminApi {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${API_ROOT}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+    }
+    if (!response.ok) {
+      const error = await toApiError(response);
+      if (response.status === 401) options.onUnauthorized?.();
+      throw error;
+    }
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+  const table = (name: string) => `/tables/${encodeURIComponent(name)}`;
+  return Object.freeze({
+    workspace: () => call<Workspace>('GET', '/workspace'),
+    updateWorkspace: (patch: WorkspacePatch) => call<Workspace>('PATCH', '/workspace', patch),
+    tables: async () => (await call<{ tables: TableInfo[] }>('GET', '/tables')).tables,
+    rows: (name: string, page: { limit: number; after?: string }) => {
+      const query = new URLSearchParams({ limit: String(page.limit), ...(page.after && { after: page.after }) });
+      return call<RowPage>('GET', `${table(name)}/rows?${query}`);
+    },
+    deleteRow: (name: string, rowId: string) => call<void>('DELETE', `${table(name)}/rows/${encodeURIComponent(rowId)}`),
+    deleteAllRows: async (name: string) => (await call<{ deleted: number }>('DELETE', `${table(name)}/rows?confirm=true`)).deleted,
+    createDownload: (name: string) => call<DownloadLink>('POST', `${table(name)}/downloads`, { acceptTerms: true }),
+    flows: async () => (await call<{ flows: Flow[] }>('GET', '/flows')).flows,
+    closeFlow: (flowId: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/close`),
+  });
+}
+
+/** Checks a key by reading its workspace: the workspace, or an ApiError (401 for a bad key). */
+export async function signInWith(key: string, options: { readonly onUnauthorized?: () => void } = {}): Promise<{ readonly api: AdminApi; readonly workspace: Workspace }> {
+  let accepted = false;
+  const api = createAdminApi(key, { onUnauthorized: () => accepted && options.onUnauthorized?.() });
+  const workspace = await api.workspace();
+  accepted = true;
+  return { api, workspace };
+}

@@ -1,0 +1,41 @@
+import type { AdminApi } from './api-client.js';
+import type { Workspace } from './api-types.js';
+import type { ConsoleContext } from './console-context.js';
+import { createDataView } from './data-view.js';
+import { el, replaceChildren } from './dom-builder.js';
+import { showFlowsView } from './flows-view.js';
+import { showSettingsView } from './settings-view.js';
+import { createAnnouncer } from './status-messages.js';
+import { createTabList } from './tab-list.js';
+
+/**
+ * The signed-in console: a header (workspace name, Sign out), a live region for results and
+ * three sections as tabs: Data (one tab per table), Flows and Settings.
+ */
+export function showConsole(root: HTMLElement, options: { readonly api: AdminApi; readonly workspace: Workspace; signOut(): void }): void {
+  let workspace = options.workspace;
+  const announcer = createAnnouncer();
+  const workspaceName = el('span', { className: 'workspace-name', text: workspace.name });
+  const ctx: ConsoleContext = {
+    api: options.api,
+    workspace: () => workspace,
+    setWorkspace(next: Workspace) {
+      workspace = next;
+      workspaceName.textContent = next.name;
+    },
+    announce: (message: string) => announcer.say(message),
+  };
+  const data = createDataView(ctx);
+  const sections = createTabList('Console sections', [
+    { key: 'data', label: ['Data'], show: (panel) => void data.show(panel) },
+    { key: 'flows', label: ['Flows'], show: (panel) => void showFlowsView(panel, ctx) },
+    { key: 'settings', label: ['Settings'], show: (panel) => void showSettingsView(panel, ctx) },
+  ], { className: 'tabs main-tabs' });
+
+  const header = el('header', { className: 'top' }, [
+    el('div', { className: 'brand' }, [el('h1', { text: 'Parley console' }), workspaceName]),
+    el('button', { className: 'button', attrs: { type: 'button' }, text: 'Sign out', on: { click: () => options.signOut() } }),
+  ]);
+  replaceChildren(root, [header, el('main', { className: 'content' }, [announcer.element, sections.element])]);
+  sections.select('data');
+}

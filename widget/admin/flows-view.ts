@@ -1,0 +1,68 @@
+import type { Flow } from './api-types.js';
+import { confirmAction } from './confirm-dialog.js';
+import type { ConsoleContext } from './console-context.js';
+import { el, replaceChildren } from './dom-builder.js';
+import { errorMessage } from './status-messages.js';
+import { formatWindow } from './time-format.js';
+
+function statusBadge(flow: Flow): HTMLSpanElement {
+  return el('span', { className: `badge ${flow.status}`, text: flow.status === 'open' ? 'Open' : 'Closed' });
+}
+
+/**
+ * The Flows section: every flow with its status, hash id and open window, and a Close button
+ * (behind a confirmation) on open flows.
+ */
+export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
+  const error = el('p', { className: 'error', attrs: { role: 'alert' } });
+  const region = el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Flows list', tabindex: 0 } }, [el('p', { className: 'muted', text: 'Loading flows…' })]);
+  replaceChildren(panel, [el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Flows' }), el('p', { className: 'muted', text: 'A closed flow takes no new sessions or replies.' })])]), error, region]);
+
+  let flows: readonly Flow[];
+  try {
+    flows = await ctx.api.flows();
+  } catch (failure) {
+    error.textContent = errorMessage(failure);
+    replaceChildren(region, []);
+    return;
+  }
+  if (flows.length === 0) {
+    replaceChildren(region, [el('p', { className: 'empty', text: 'No flows yet. Create them with the API (PUT /api/v1/flows/{id}).' })]);
+    return;
+  }
+  const timeZone = ctx.workspace().timeZone;
+  const rows = flows.map((flow) => el('tr', { attrs: { 'data-flow-id': flow.id } }, [
+    el('th', { attrs: { scope: 'row' } }, [el('span', { className: 'flow-name', text: flow.name }), el('span', { className: 'muted mono', text: flow.id })]),
+    el('td', {}, [statusBadge(flow)]),
+    el('td', { className: 'mono', text: flow.hashId }),
+    el('td', { text: formatWindow(flow.opensAt, flow.closesAt, timeZone) }),
+    el('td', {}, [
+      flow.status === 'open'
+        ? el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Close flow ${flow.name}` }, text: 'Close', on: { click: () => void close(flow) } })
+        : el('span', { className: 'muted', text: '—' }),
+    ]),
+  ]));
+  replaceChildren(region, [
+    el('table', { className: 'rows' }, [
+      el('caption', { className: 'sr-only', text: 'Flows' }),
+      el('thead', {}, [el('tr', {}, ['Flow', 'Status', 'Hash id', 'Window', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]),
+      el('tbody', {}, rows),
+    ]),
+  ]);
+
+  async function close(flow: Flow): Promise<void> {
+    const ok = await confirmAction({
+      title: `Close ${flow.name}?`,
+      message: 'The flow stops taking new sessions and replies at once, and what waits for its closure (draw reveals, exports at closure) runs. It cannot be reopened from here.',
+      confirmLabel: 'Close flow',
+    });
+    if (!ok) return;
+    try {
+      await ctx.api.closeFlow(flow.id);
+      ctx.announce(`${flow.name} is closed.`);
+      await showFlowsView(panel, ctx);
+    } catch (failure) {
+      error.textContent = errorMessage(failure);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { StoreRow } from './api-types.js';
+import { el, srOnly } from './dom-builder.js';
+import { icon } from './icons.js';
+import { formatInstant } from './time-format.js';
+import { describeValues } from './value-format.js';
+
+/** What the rows table needs besides the rows. */
+export interface RowsTableOptions {
+  readonly caption: string;
+  readonly timeZone: string;
+  onDelete(row: StoreRow): void;
+}
+
+function timeCell(iso: string, timeZone: string): HTMLTableCellElement {
+  return el('td', { className: 'nowrap' }, [el('time', { attrs: { datetime: iso }, text: formatInstant(iso, timeZone) })]);
+}
+
+function valuesCell(values: Readonly<Record<string, unknown>> | null, empty: string): HTMLTableCellElement {
+  const entries = describeValues(values);
+  if (entries.length === 0) return el('td', { className: 'muted', text: empty });
+  return el('td', {}, [el('dl', { className: 'values' }, entries.flatMap((entry) => [el('dt', { text: entry.key }), el('dd', { text: entry.text })]))]);
+}
+
+/**
+ * One page of rows as a table: created, expires, module/step, data, personal values, and a
+ * delete button per row. Every value goes in as text.
+ */
+export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOptions): HTMLTableElement {
+  const head = el('thead', {}, [
+    el('tr', {}, ['Created', 'Expires', 'Module / step', 'Data', 'Personal', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' } }, name === 'Actions' ? [srOnly(name)] : [name]))),
+  ]);
+  const body = el('tbody', {}, rows.map((row) => {
+    const created = formatInstant(row.createdAt, options.timeZone);
+    const remove = el('button', {
+      className: 'button icon-button danger',
+      attrs: { type: 'button', 'aria-label': `Delete row created ${created}`, title: 'Delete row' },
+      on: { click: () => options.onDelete(row) },
+    }, [icon('trash')]);
+    return el('tr', { attrs: { 'data-row-id': row.id } }, [
+      timeCell(row.createdAt, options.timeZone),
+      timeCell(row.expiresAt, options.timeZone),
+      el('td', {}, [el('span', { className: 'mono', text: row.moduleId }), row.stepId ? el('span', { className: 'muted', text: ` / ${row.stepId}` }) : null]),
+      valuesCell(row.data, '—'),
+      valuesCell(row.personal, 'None'),
+      el('td', {}, [remove]),
+    ]);
+  }));
+  return el('table', { className: 'rows' }, [el('caption', { className: 'sr-only', text: options.caption }), head, body]);
+}

@@ -1,0 +1,46 @@
+import type { TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import { nonBlankLines } from './error-paths.js';
+
+/** The settings form as typed. */
+export interface SettingsInput {
+  readonly name: string;
+  readonly timeZone: string;
+  readonly storageEnabled: boolean;
+  /** Allowed widget origins, one per line. */
+  readonly origins: string;
+  /** Days per table, as typed in the number inputs. */
+  readonly retention: Readonly<Record<string, string>>;
+}
+
+export type SettingsPatchResult =
+  | { readonly ok: true; readonly patch: WorkspacePatch }
+  | { readonly ok: false; readonly field: string; readonly message: string };
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The `PATCH /workspace` body for what changed in the form (an empty patch when nothing did).
+ * A retention change keeps the workspace's other overrides (per module, other tables); a
+ * retention field that is not a whole number is refused here, before any request.
+ *
+ * @example
+ * buildSettingsPatch({ ...input, retention: { participations: '10' } }, workspace, tables)
+ * // { ok: true, patch: { retention: { tables: { participations: 10 } } } }
+ */
+export function buildSettingsPatch(input: SettingsInput, workspace: Workspace, tables: readonly TableInfo[]): SettingsPatchResult {
+  const overrides: Record<string, number> = { ...(workspace.retention.tables ?? {}) };
+  for (const table of tables) {
+    const typed = (input.retention[table.name] ?? '').trim();
+    if (!/^\d+$/.test(typed)) return { ok: false, field: `retention.${table.name}`, message: 'Enter a whole number of days.' };
+    const days = Number(typed);
+    if (days !== table.retentionDays) overrides[table.name] = days;
+  }
+  const origins = nonBlankLines(input.origins).map((entry) => entry.value);
+  const patch: { -readonly [K in keyof WorkspacePatch]: WorkspacePatch[K] } = {};
+  if (input.name.trim() !== workspace.name) patch.name = input.name.trim();
+  if (input.timeZone.trim() !== workspace.timeZone) patch.timeZone = input.timeZone.trim();
+  if (input.storageEnabled !== workspace.storageEnabled) patch.storageEnabled = input.storageEnabled;
+  if (!same(origins, workspace.allowedOrigins)) patch.allowedOrigins = origins;
+  if (!same(overrides, workspace.retention.tables ?? {})) patch.retention = { ...workspace.retention, tables: overrides };
+  return { ok: true, patch };
+}
