@@ -14,6 +14,8 @@ import { openApiRoute } from './http/api/openapi-route.js';
 import { widgetRoutes } from './http/widget-routes.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { downloadRoute } from './http/download-route.js';
+import { consentConfirmRoute } from './http/consent-confirm-route.js';
+import { registerConsentMailWorker } from './mail/consent-mail-job.js';
 import type { Logger } from './logger.js';
 import { ModuleRegistry } from './module-registry.js';
 import { startSweeper } from './sweep-job.js';
@@ -35,11 +37,12 @@ export async function startServer(options: { config: Config; storage: Storage; l
   storage.jobs.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'job queue error'));
   await startSweeper(storage, { cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger });
 
+  await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger });
   const registry = new ModuleRegistry(MODULES);
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES };
   const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows }, [openApiRoute(API_ROUTES)]);
-  const app = createApp({ logger, health: () => storage.health(), routers: [widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), api] });
+  const app = createApp({ logger, health: () => storage.health(), routers: [widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), consentConfirmRoute({ storage, logger }), api] });
   const http = createServer(app);
   const io = attachChatGateway(http, { engine, storage, logger });
   await new Promise<void>((resolve, reject) => {

@@ -9,6 +9,8 @@ import type { StoreContext } from './store-context.js';
 /** Everything the runtime needs from storage, opened together and closed together. */
 export interface Storage extends StoreContext {
   readonly database: DatabaseHandle;
+  /** The pool, for streaming reads that need a dedicated connection (cursors). */
+  readonly pool: DatabaseHandle['pool'];
   readonly jobs: JobQueue;
   /** True when both the database and the job queue answer. */
   health(): Promise<{ database: boolean; jobs: boolean }>;
@@ -36,6 +38,7 @@ export async function openStorage(options: {
       keyring: new Keyring(database.db, masterKey),
       clock: options.clock,
       database,
+      pool: database.pool,
       jobs,
       async health() {
         const [db, queue] = await Promise.all([pingDatabase(database.pool), jobs.ping()]);

@@ -1,5 +1,7 @@
 import type { RouteDefinition } from './api-route.js';
 import { listAuditRoute } from './routes/audit-routes.js';
+import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
+import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
 import { eraseSubjectRoute, getSubjectRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
@@ -23,4 +25,12 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   getSubjectRoute,
   eraseSubjectRoute,
   listAuditRoute,
+  exportFieldsRoute,
+  listExportsRoute,
+  createExportRoute,
+  getExportRoute,
+  putExportRoute,
+  deleteExportRoute,
+  previewExportRoute,
+  putExternalRoute,
 ];

@@ -2,9 +2,15 @@ import { defineRoute } from '../api-route.js';
 import { workspacePatchSchema, workspaceSchema } from '../schemas/workspace-schemas.js';
 import { getWorkspace, updateWorkspace, type Workspace } from '../../../../storage/workspace-repository.js';
 import { ParleyError } from '../../../errors.js';
+import { deleteMailSettings, getMailSettings, saveMailSettings, validateMailSettings, type MailSettingsView } from '../../../../storage/mail-settings.js';
+import type { StoreContext } from '../../../../storage/store-context.js';
 
-export function workspaceJson(workspace: Workspace) {
-  return { ...workspace, createdAt: workspace.createdAt.toISOString(), updatedAt: workspace.updatedAt.toISOString() };
+export function workspaceJson(workspace: Workspace, mail: MailSettingsView | undefined) {
+  return { ...workspace, mail: mail ?? null, createdAt: workspace.createdAt.toISOString(), updatedAt: workspace.updatedAt.toISOString() };
+}
+
+async function withMail(storage: StoreContext, workspace: Workspace) {
+  return workspaceJson(workspace, await getMailSettings(storage, workspace.id));
 }
 
 export const getWorkspaceRoute = defineRoute({
@@ -17,7 +23,7 @@ export const getWorkspaceRoute = defineRoute({
   async handler({ principal, services }) {
     const workspace = await getWorkspace(services.storage, principal.workspaceId);
     if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
-    return { body: workspaceJson(workspace) };
+    return { body: await withMail(services.storage, workspace) };
   },
 });
 
@@ -30,6 +36,14 @@ export const patchWorkspaceRoute = defineRoute({
   body: workspacePatchSchema,
   responses: { 200: { description: 'The updated workspace', schema: workspaceSchema } },
   async handler({ principal, services, body }) {
-    return { body: workspaceJson(await updateWorkspace(services.storage, principal.workspaceId, body)) };
+    const { mail, ...settings } = body as { mail?: unknown } & Record<string, unknown>;
+    if (mail !== undefined && mail !== null) validateMailSettings(mail, '/mail');
+    const workspace = Object.keys(settings).length > 0
+      ? await updateWorkspace(services.storage, principal.workspaceId, settings)
+      : await getWorkspace(services.storage, principal.workspaceId);
+    if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+    if (mail === null) await deleteMailSettings(services.storage, workspace.id);
+    else if (mail !== undefined) await saveMailSettings(services.storage, workspace.id, mail);
+    return { body: await withMail(services.storage, workspace) };
   },
 });

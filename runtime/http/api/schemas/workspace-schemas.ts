@@ -21,7 +21,7 @@ export const retentionSchema: JsonSchema = {
 export const workspaceSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'timeZone', 'storageEnabled', 'allowedOrigins', 'retention', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'timeZone', 'storageEnabled', 'allowedOrigins', 'retention', 'mail', 'createdAt', 'updatedAt'],
   properties: {
     id: uuidSchema,
     name: { type: 'string' },
@@ -29,6 +29,10 @@ export const workspaceSchema: JsonSchema = {
     storageEnabled: { type: 'boolean' },
     allowedOrigins: { type: 'array', items: { type: 'string' } },
     retention: retentionSchema,
+    mail: {
+      type: ['object', 'null'],
+      description: 'SMTP settings for double opt-in mails; the password is write-only (hasPassword tells whether one is set)',
+    },
     createdAt: dateTimeSchema,
     updatedAt: dateTimeSchema,
   },
@@ -44,5 +48,6 @@ export const workspacePatchSchema: JsonSchema = {
     storageEnabled: { type: 'boolean' },
     allowedOrigins: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 300 } },
     retention: retentionSchema,
+    mail: { type: ['object', 'null'], description: 'SMTP settings: { host, port, security: tls|starttls|none, user?, password? (write-only; null removes it), from, fromName? }; null removes them' },
   },
 };

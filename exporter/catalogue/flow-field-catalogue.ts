@@ -1,0 +1,69 @@
+import type { CatalogueField } from './catalogue-field.js';
+import { scalar } from './catalogue-field.js';
+import { device, latestWin, readStored } from './record-readers.js';
+import type { FlowDefinition } from '../../runtime/engine/flow-definition.js';
+import type { ModuleRegistry } from '../../runtime/module-registry.js';
+
+type Field = CatalogueField;
+
+const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false): Field =>
+  Object.freeze({ key, group, label, type, personal, read });
+
+/** Fields every flow offers, whatever its modules. */
+const COMMON_FIELDS: readonly Field[] = [
+  field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false))),
+  field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef),
+  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined),
+  field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt),
+  field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true),
+  field('device.mobile', 'device', 'Mobile', 'boolean', (r) => scalar(device(r).mobile)),
+  field('device.origin_url', 'device', 'Origin URL', 'text', (r) => scalar(device(r).originUrl)),
+  field('device.ip', 'device', 'IP address', 'text', (r) => scalar(r.entry.personal?.ip), true),
+  field('device.browser', 'device', 'Browser', 'text', (r) => scalar(device(r).browser)),
+  field('device.platform', 'device', 'Platform', 'text', (r) => scalar(device(r).platform)),
+  field('device.country', 'device', 'Country', 'text', (r) => scalar(device(r).country)),
+  field('device.width', 'device', 'Screen width', 'number', (r) => scalar(device(r).screenWidth)),
+  field('device.height', 'device', 'Screen height', 'number', (r) => scalar(device(r).screenHeight)),
+  field('operation.chrono', 'operation', 'Seconds spent', 'number', (r) => scalar(r.entry.data.chrono)),
+  field('operation.hash_id', 'operation', 'Operation hash id', 'text', (_r, ctx) => ctx.flow?.hashId ?? null),
+  field('operation.name', 'operation', 'Operation name', 'text', (_r, ctx) => ctx.flow?.name ?? null),
+  field('operation.access_code', 'operation', 'Access code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'check' && c.data.code)?.data.code)),
+  field('gift.hash_id', 'gift', 'Gift id', 'text', (r) => scalar(latestWin(r)?.data.prizeId) ?? latestWin(r)?.id ?? null),
+  field('gift.title', 'gift', 'Gift title', 'text', (r) => scalar(latestWin(r)?.data.prizeTitle)),
+  field('gift.description', 'gift', 'Gift description', 'text', (r) => scalar(latestWin(r)?.data.prizeDescription)),
+  field('gift.code', 'gift', 'Gift code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'distribute')?.data.code)),
+];
+
+/** `external.<namespace>.<key>`: a value a partner system attached to the entry through the API. */
+export const EXTERNAL_KEY = /^external\.[a-z][a-z0-9_-]{0,31}\.[a-z][a-z0-9_-]{0,63}$/;
+
+export function externalField(key: string): Field {
+  const name = key.slice('external.'.length);
+  return field(key, 'external', name, 'text', (r) => {
+    const external = r.entry.data.external;
+    return typeof external === 'object' && external !== null ? scalar((external as Record<string, unknown>)[name]) : null;
+  });
+}
+
+/**
+ * What a flow offers to custom exports, grouped: the values its modules collect (form), the
+ * visitor's device, the operation, the gift, fields partners attached (external), and constants
+ * (custom, chosen per export).
+ */
+export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleRegistry): Field[] {
+  const fields = new Map<string, Field>();
+  for (const step of definition.steps) {
+    const module = registry.get(step.module)?.definition;
+    for (const collected of module?.fields?.(step.config) ?? []) {
+      const key = `form.${collected.key}`;
+      if (fields.has(key)) continue;
+      const { table, key: sourceKey, personal } = collected.source;
+      fields.set(key, field(key, 'form', collected.label, collected.type, (r) => {
+        const value = readStored(r, table, sourceKey, personal);
+        return collected.type === 'datetime' && typeof value === 'string' ? new Date(value) : scalar(value);
+      }, personal));
+    }
+  }
+  for (const common of COMMON_FIELDS) if (!fields.has(common.key)) fields.set(common.key, common);
+  return [...fields.values()];
+}

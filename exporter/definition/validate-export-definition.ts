@@ -1,0 +1,60 @@
+import type { CatalogueField } from '../catalogue/catalogue-field.js';
+import { EXTERNAL_KEY, externalField } from '../catalogue/flow-field-catalogue.js';
+import { DATA_KEY, tableValueField } from '../catalogue/table-field-catalogue.js';
+import { validateConditions } from '../conditions/index.js';
+import { validateFieldParameters } from '../field-parameters/index.js';
+import { validateFileNamePattern } from '../file-name/index.js';
+import { validateFilterChoice } from '../filters/index.js';
+import { validateFormatOptions } from '../serializers/index.js';
+import type { FieldType } from '../field-type.js';
+import { exportDefinitionSchema, type ExportDefinition, type ExportFieldSpec } from './export-definition.js';
+import { ValidationError } from '../../runtime/errors.js';
+import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
+import { isStoreTable } from '../../storage/store-tables.js';
+
+const validateEnvelope = compileSchema<ExportDefinition>(exportDefinitionSchema);
+
+/** The catalogue of the definition's source, as the caller resolves it (a flow must exist). */
+export type CatalogueLookup = (source: ExportDefinition['source'], path: string) => Promise<readonly CatalogueField[]>;
+
+/** The catalogue field a spec names (external and data/personal keys are open-ended). */
+export function resolveField(catalogue: readonly CatalogueField[], spec: ExportFieldSpec): CatalogueField | undefined {
+  if (spec.field === 'custom') return undefined;
+  return catalogue.find((f) => f.key === spec.field) ?? (EXTERNAL_KEY.test(spec.field) ? externalField(spec.field) : DATA_KEY.test(spec.field) ? tableValueField(spec.field) : undefined);
+}
+
+/**
+ * Validates a definition on save: envelope schema, source, every field known to the source's
+ * catalogue, filters that fit the field's type, field parameters, conditions only on selected
+ * fields, format options and file-name pattern. Throws ValidationError with the JSON path.
+ */
+export async function validateExportDefinition(input: unknown, catalogueFor: CatalogueLookup): Promise<ExportDefinition> {
+  const definition = validateOrThrow(validateEnvelope, input, '');
+  const { source } = definition;
+  const hasTable = 'table' in source && source.table !== undefined;
+  if (!hasTable && !('flow' in source && source.flow)) throw new ValidationError('Name a flow or a table', '/source');
+  if (hasTable && !isStoreTable(source.table)) throw new ValidationError('Unknown table', '/source/table');
+  if (hasTable && definition.scope !== undefined) throw new ValidationError('Scope applies to flow exports only', '/scope');
+  const catalogue = await catalogueFor(source, '/source');
+
+  const types: Record<string, FieldType> = {};
+  definition.fields.forEach((spec, i) => {
+    const path = `/fields/${i}`;
+    if (spec.field === 'custom') {
+      if (spec.value === undefined) throw new ValidationError('A custom column needs a value', `${path}/value`);
+      if (spec.filter !== undefined) throw new ValidationError('A custom column takes no filter', `${path}/filter`);
+    } else {
+      if (spec.value !== undefined) throw new ValidationError('Only custom columns take a value', `${path}/value`);
+      const field = resolveField(catalogue, spec);
+      if (!field) throw new ValidationError('This source has no such field', `${path}/field`);
+      if (spec.filter !== undefined) validateFilterChoice(spec.filter, field.type, `${path}/filter`);
+      types[spec.field] = field.type;
+    }
+    const { field: _field, value: _value, filter: _filter, ...params } = spec;
+    validateFieldParameters({ ...params, column: spec.column ?? spec.field }, path);
+  });
+  validateConditions(definition.conditions ?? [], types, '/conditions');
+  validateFormatOptions(definition.format, '/format');
+  validateFileNamePattern(definition.fileNamePattern, '/fileNamePattern');
+  return definition;
+}

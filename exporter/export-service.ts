@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+import type pg from 'pg';
+import type { CatalogueField, ReadContext } from './catalogue/catalogue-field.js';
+import { flowFieldCatalogue } from './catalogue/flow-field-catalogue.js';
+import { TABLE_FIELDS } from './catalogue/table-field-catalogue.js';
+import type { ExportDefinition } from './definition/export-definition.js';
+import type { CatalogueLookup } from './definition/validate-export-definition.js';
+import { compileExport, type CompiledExport } from './pipeline/record-mapper.js';
+import type { FlowDefinition } from '../runtime/engine/flow-definition.js';
+import type { ModuleRegistry } from '../runtime/module-registry.js';
+import { ValidationError } from '../runtime/errors.js';
+import { streamFlowRecords, streamTableRecords } from '../storage/export-source.js';
+import { getFlow, type FlowRecord } from '../storage/flow-repository.js';
+import type { StoreContext } from '../storage/store-context.js';
+
+export type ExportStorage = StoreContext & { readonly pool: pg.Pool };
+
+/** Resolves the field catalogue of a definition's source (a flow must exist in the workspace). */
+export function catalogueLookup(storage: StoreContext, registry: ModuleRegistry, workspaceId: string): CatalogueLookup {
+  return async (source, path) => {
+    if ('table' in source && source.table) return TABLE_FIELDS;
+    const flow = await getFlow(storage.db, workspaceId, (source as { flow: string }).flow);
+    if (!flow) throw new ValidationError('No such flow in this workspace', `${path}/flow`);
+    return flowFieldCatalogue(flow.definition as unknown as FlowDefinition, registry);
+  };
+}
+
+/** Everything one run of a definition needs to produce rows: its flow, records, and compiled mapping. */
+export interface PreparedExport {
+  readonly flow: FlowRecord | undefined;
+  readonly catalogue: readonly CatalogueField[];
+  readonly compiled: CompiledExport;
+  records(): Readable;
+}
+
+export async function prepareExport(storage: ExportStorage, registry: ModuleRegistry, workspace: { id: string; timeZone: string }, definition: ExportDefinition): Promise<PreparedExport> {
+  const source = definition.source;
+  const flowSlug = 'flow' in source ? source.flow : undefined;
+  const flow = flowSlug ? await getFlow(storage.db, workspace.id, flowSlug) : undefined;
+  if (flowSlug && !flow) throw new ValidationError('No such flow in this workspace', '/source/flow');
+  const catalogue = await catalogueLookup(storage, registry, workspace.id)(source, '/source');
+  const context: ReadContext & { timeZone: string; locale: 'fr' | 'en'; now: Date } = {
+    flow: flow ? { hashId: flow.hashId, name: flow.name } : null,
+    timeZone: workspace.timeZone,
+    locale: definition.locale ?? 'fr',
+    now: storage.clock.now(),
+  };
+  const compiled = compileExport(definition, catalogue, context);
+  const records = () =>
+    'table' in source && source.table
+      ? streamTableRecords(storage, { workspaceId: workspace.id, table: source.table, flowId: flow?.id })
+      : streamFlowRecords(storage, { workspaceId: workspace.id, flowId: flow!.id, scope: definition.scope ?? 'entries' });
+  return { flow, catalogue, compiled, records };
+}

@@ -1,0 +1,53 @@
+import type { JsonSchema } from '../api-route.js';
+import { dateTimeSchema, uuidSchema } from './common-schemas.js';
+import { exportDefinitionSchema } from '../../../../exporter/definition/export-definition.js';
+
+export const exportIdParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['exportId'],
+  properties: { exportId: uuidSchema },
+};
+
+export const exportDefinitionBodySchema = exportDefinitionSchema as unknown as JsonSchema;
+
+export const exportSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'version', 'definition', 'createdAt', 'updatedAt'],
+  properties: {
+    id: uuidSchema,
+    version: { type: 'integer' },
+    definition: { type: 'object' },
+    createdAt: dateTimeSchema,
+    updatedAt: dateTimeSchema,
+  },
+};
+
+export const catalogueSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['groups'],
+  properties: {
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['group', 'fields'],
+        properties: {
+          group: { type: 'string' },
+          fields: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['key', 'label', 'type', 'personal'],
+              properties: { key: { type: 'string' }, label: { type: 'string' }, type: { type: 'string' }, personal: { type: 'boolean' } },
+            },
+          },
+        },
+      },
+    },
+  },
+};

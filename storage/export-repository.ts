@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { StoreContext } from './store-context.js';
+
+/** A stored export definition; secrets (destination credentials) are kept apart, encrypted. */
+export interface ExportRecordRow {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly definition: Record<string, unknown>;
+  readonly hasSecrets: boolean;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+interface Raw {
+  id: string;
+  workspace_id: string;
+  name: string;
+  definition: Record<string, unknown>;
+  secrets: Buffer | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toRow = (r: Raw): ExportRecordRow => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  name: r.name,
+  definition: r.definition,
+  hasSecrets: r.secrets !== null,
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export async function createExport(ctx: StoreContext, workspaceId: string, definition: Record<string, unknown> & { name: string }, secrets: Record<string, unknown> | null): Promise<ExportRecordRow> {
+  const now = ctx.clock.now();
+  const sealed = secrets ? await ctx.keyring.encryptJson(workspaceId, secrets) : null;
+  const result = await sql<Raw>`
+    insert into exports (id, workspace_id, name, definition, secrets, created_at, updated_at)
+    values (${randomUUID()}, ${workspaceId}, ${definition.name}, ${JSON.stringify(definition)}::jsonb, ${sealed}, ${now}, ${now})
+    returning *`.execute(ctx.db);
+  return toRow(result.rows[0]!);
+}
+
+/** Replaces a definition; `secrets` undefined keeps the stored ones (they are write-only). */
+export async function replaceExport(ctx: StoreContext, workspaceId: string, id: string, definition: Record<string, unknown> & { name: string }, secrets: Record<string, unknown> | null | undefined): Promise<ExportRecordRow | undefined> {
+  const sealed = secrets ? await ctx.keyring.encryptJson(workspaceId, secrets) : null;
+  const result = await sql<Raw>`
+    update exports set name = ${definition.name}, definition = ${JSON.stringify(definition)}::jsonb,
+      secrets = ${secrets === undefined ? sql`secrets` : sql`${sealed}`}, version = version + 1, updated_at = ${ctx.clock.now()}
+    where id = ${id} and workspace_id = ${workspaceId}
+    returning *`.execute(ctx.db);
+  return result.rows[0] ? toRow(result.rows[0]) : undefined;
+}
+
+export async function getExport(ctx: StoreContext, workspaceId: string, id: string): Promise<ExportRecordRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const result = await sql<Raw>`select * from exports where id = ${id} and workspace_id = ${workspaceId}`.execute(ctx.db);
+  return result.rows[0] ? toRow(result.rows[0]) : undefined;
+}
+
+/** The decrypted secrets of an export (destination credentials), for a run. */
+export async function getExportSecrets(ctx: StoreContext, workspaceId: string, id: string): Promise<Record<string, unknown> | null> {
+  const result = await sql<{ secrets: Buffer | null }>`select secrets from exports where id = ${id} and workspace_id = ${workspaceId}`.execute(ctx.db);
+  const sealed = result.rows[0]?.secrets;
+  return sealed ? ctx.keyring.decryptJson<Record<string, unknown>>(workspaceId, sealed) : null;
+}
+
+export async function listExports(ctx: StoreContext, workspaceId: string): Promise<ExportRecordRow[]> {
+  const result = await sql<Raw>`select * from exports where workspace_id = ${workspaceId} order by created_at, id`.execute(ctx.db);
+  return result.rows.map(toRow);
+}
+
+export async function deleteExport(ctx: StoreContext, workspaceId: string, id: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const result = await sql`delete from exports where id = ${id} and workspace_id = ${workspaceId}`.execute(ctx.db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** Attaches partner values to a live entry (participation or instant-win claim), under `data.external`. */
+export async function setExternalFields(ctx: StoreContext, workspaceId: string, entryId: string, values: Record<string, string>): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(entryId)) return false;
+  const now = ctx.clock.now();
+  for (const table of ['store_participations', 'store_instant_win_claims']) {
+    const result = await sql`
+      update ${sql.table(table)} set data = jsonb_set(data, '{external}', coalesce(data->'external', '{}'::jsonb) || ${JSON.stringify(values)}::jsonb)
+      where id = ${entryId} and workspace_id = ${workspaceId} and expires_at > ${now}`.execute(ctx.db);
+    if (Number(result.numAffectedRows ?? 0) > 0) return true;
+  }
+  return false;
+}
