@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../runtime/clock.js';
-import type { Frequency, ModuleWrite, StepContext, UniqueWriteResult } from '../../runtime/module-contract.js';
+import type { Frequency, ModuleWrite, StepContext, StepResult, UniqueWriteResult } from '../../runtime/module-contract.js';
 import { ModuleRegistry } from '../../runtime/module-registry.js';
 import { entryWindowState, GIVEAWAY_DEFAULTS, giveawayModule, type GiveawayConfig } from './giveaway-module.js';
 
@@ -29,7 +29,7 @@ function context(config: GiveawayConfig, variables: Record<string, string>, answ
 }
 
 const stored: UniqueWriteResult = { stored: true, id: 'row', expiresAt: new Date() };
-const texts = (result: { messages?: readonly { kind: string; text?: string }[] }) => result.messages?.map((m) => m.text);
+const texts = (result: StepResult) => ('messages' in result ? result.messages.map((m) => (m.kind === 'text' ? m.text : m.label)) : []);
 
 describe('giveaway module', () => {
   it('enters the normalized email once per frequency window, with the step as the giveaway id', async () => {
@@ -50,7 +50,7 @@ describe('giveaway module', () => {
   });
 
   it('ends the flow without writing when the email variable is missing or not an address', async () => {
-    for (const variables of [{}, { email: 'not an email' }]) {
+    for (const variables of [{}, { email: 'not an email' }] as Record<string, string>[]) {
       const { ctx, calls } = context({}, variables, stored);
       expect(await giveawayModule.handleStep({ kind: 'enter' }, ctx)).toEqual({ type: 'done', messages: [{ kind: 'text', text: GIVEAWAY_DEFAULTS.noEmailText }] });
       expect(calls).toEqual([]);
