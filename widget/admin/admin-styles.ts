@@ -56,7 +56,7 @@ p { margin: .25rem 0; }
 .view-head { display: flex; flex-wrap: wrap; align-items: flex-end; justify-content: space-between; gap: 8px 16px; margin-bottom: 12px; }
 .toolbar, .actions { display: flex; flex-wrap: wrap; gap: 8px; }
 .actions { justify-content: flex-end; margin-top: 12px; }
-.table-scroll { max-width: 100%; overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
+.table-scroll { position: relative; max-width: 100%; overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
 table.rows { border-collapse: collapse; width: 100%; min-width: 760px; }
 table.rows th, table.rows td { text-align: left; vertical-align: top; padding: 8px 12px; border-bottom: 1px solid var(--line); }
 table.rows thead th { background: #f1f5f9; font-size: .8125rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); white-space: nowrap; }

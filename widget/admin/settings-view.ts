@@ -60,6 +60,9 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
     hint: 'One per line, such as https://www.example.org. The chat widget only opens on these sites.',
   }));
   const retentionHelp = el('p', { className: 'hint', attrs: { id: uniqueId('retention-help') }, text: 'How long each row is kept after it is written. A shorter retention applies at once to rows already stored.' });
+  const moduleOverrides = Object.entries(workspace.retention.modules ?? {}).flatMap(([moduleId, days]) =>
+    Object.entries(days).map(([table, n]) => `${moduleId}: ${tableLabel(table)} ${n} days`));
+  const moduleHelp = moduleOverrides.length === 0 ? undefined : el('p', { className: 'hint', text: `Set through the API and taking precedence over the values below for their module: ${moduleOverrides.join('; ')}.` });
   const retentionError = el('p', { className: 'field-error', attrs: { role: 'alert', hidden: true } });
   const formError = el('p', { className: 'error', attrs: { role: 'alert' } });
   const save = el('button', { className: 'button primary', attrs: { type: 'submit' }, text: 'Save settings' });
@@ -68,7 +71,7 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
     el('h2', { attrs: { id: 'settings-title' }, text: 'Settings' }),
     el('fieldset', {}, [el('legend', { text: 'Workspace' }), name, timeZone, zones]),
     el('fieldset', {}, [el('legend', { text: 'Storage' }), storage]),
-    el('fieldset', { attrs: { 'aria-describedby': retentionHelp.id } }, [el('legend', { text: 'Retention' }), retentionHelp, el('div', { className: 'retention-grid' }, retention), retentionError]),
+    el('fieldset', { attrs: { 'aria-describedby': retentionHelp.id } }, [el('legend', { text: 'Retention' }), retentionHelp, moduleHelp, el('div', { className: 'retention-grid' }, retention), retentionError]),
     el('fieldset', {}, [el('legend', { text: 'Widget' }), origins]),
     formError,
     el('div', { className: 'actions' }, [save]),

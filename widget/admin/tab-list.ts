@@ -43,6 +43,7 @@ export function createTabList(name: string, tabs: readonly TabSpec[], options: {
       entry.tab.setAttribute('aria-selected', String(on));
       entry.tab.tabIndex = on ? 0 : -1;
       entry.panel.hidden = !on;
+      if (!on) replaceChildren(entry.panel, []);
     }
     if (focus) target.tab.focus();
     target.spec.show(target.panel);
