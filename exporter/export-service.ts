@@ -9,7 +9,7 @@ import { compileExport, type CompiledExport } from './pipeline/record-mapper.js'
 import type { FlowDefinition } from '../runtime/engine/flow-definition.js';
 import type { ModuleRegistry } from '../runtime/module-registry.js';
 import { ValidationError } from '../runtime/errors.js';
-import { streamFlowRecords, streamTableRecords } from '../storage/export-source.js';
+import { streamFlowRecords, streamTableRecords, type FirstSeenWindow } from '../storage/export-source.js';
 import { getFlow, type FlowRecord } from '../storage/flow-repository.js';
 import type { StoreContext } from '../storage/store-context.js';
 
@@ -33,7 +33,17 @@ export interface PreparedExport {
   records(): Readable;
 }
 
-export async function prepareExport(storage: ExportStorage, registry: ModuleRegistry, workspace: { id: string; timeZone: string }, definition: ExportDefinition): Promise<PreparedExport> {
+/**
+ * Resolves the flow and catalogue and compiles the mapping. `selection` narrows a flow export to
+ * participants (daily modes): all of them, or those first seen in a window.
+ */
+export async function prepareExport(
+  storage: ExportStorage,
+  registry: ModuleRegistry,
+  workspace: { id: string; timeZone: string },
+  definition: ExportDefinition,
+  selection?: FirstSeenWindow | 'all',
+): Promise<PreparedExport> {
   const source = definition.source;
   const flowSlug = 'flow' in source ? source.flow : undefined;
   const flow = flowSlug ? await getFlow(storage.db, workspace.id, flowSlug) : undefined;
@@ -49,6 +59,11 @@ export async function prepareExport(storage: ExportStorage, registry: ModuleRegi
   const records = () =>
     'table' in source && source.table
       ? streamTableRecords(storage, { workspaceId: workspace.id, table: source.table, flowId: flow?.id })
-      : streamFlowRecords(storage, { workspaceId: workspace.id, flowId: flow!.id, scope: definition.scope ?? 'entries' });
+      : streamFlowRecords(storage, {
+          workspaceId: workspace.id,
+          flowId: flow!.id,
+          scope: selection === 'all' ? 'participants' : (definition.scope ?? 'entries'),
+          ...(selection && selection !== 'all' && { firstSeen: selection }),
+        });
   return { flow, catalogue, compiled, records };
 }

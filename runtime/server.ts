@@ -19,6 +19,7 @@ import { registerConsentMailWorker } from './mail/consent-mail-job.js';
 import type { Logger } from './logger.js';
 import { ModuleRegistry } from './module-registry.js';
 import { startSweeper } from './sweep-job.js';
+import { ExportJobs, exportRunnerDeps } from './export-jobs.js';
 import { MODULES } from '../modules/index.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -28,6 +29,7 @@ export interface RunningServer {
   readonly url: string;
   readonly engine: FlowEngine;
   readonly flows: FlowLifecycleDeps;
+  readonly exports: ExportJobs;
   close(): Promise<void>;
 }
 
@@ -40,8 +42,10 @@ export async function startServer(options: { config: Config; storage: Storage; l
   await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger });
   const registry = new ModuleRegistry(MODULES);
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
-  const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES };
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows }, [openApiRoute(API_ROUTES)]);
+  const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock }));
+  await exports.start();
+  const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose: (ws, slug) => exports.flowClosed(ws, slug) };
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports }, [openApiRoute(API_ROUTES)]);
   const app = createApp({ logger, health: () => storage.health(), routers: [widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), consentConfirmRoute({ storage, logger }), api] });
   const http = createServer(app);
   const io = attachChatGateway(http, { engine, storage, logger });
@@ -56,6 +60,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
     url: `http://127.0.0.1:${port}`,
     engine,
     flows,
+    exports,
     close: async () => {
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -13,7 +13,8 @@ export interface DatabaseHandle {
 
 /** Opens a pooled kysely connection to one PostgreSQL database. */
 export function openDatabase(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // A bounded wait for a connection: a saturated pool fails a request instead of hanging it.
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

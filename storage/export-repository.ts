@@ -93,3 +93,24 @@ export async function setExternalFields(ctx: StoreContext, workspaceId: string, 
   }
   return false;
 }
+
+/** An export with a trigger, with what scheduling needs (its workspace's time zone). */
+export interface TriggeredExport {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly timeZone: string;
+  readonly definition: Record<string, unknown>;
+  readonly version: number;
+  readonly createdAt: Date;
+}
+
+/** Exports whose trigger is one of `types` (optionally only those reading one flow). */
+export async function listTriggeredExports(ctx: StoreContext, types: readonly string[], flowSlug?: { workspaceId: string; slug: string }): Promise<TriggeredExport[]> {
+  const result = await sql<{ id: string; workspace_id: string; time_zone: string; definition: Record<string, unknown>; version: number; created_at: Date }>`
+    select e.id, e.workspace_id, w.time_zone, e.definition, e.version, e.created_at
+    from exports e join workspaces w on w.id = e.workspace_id
+    where e.definition->'trigger'->>'type' = any(${[...types]}::text[])
+      ${flowSlug ? sql`and e.workspace_id = ${flowSlug.workspaceId} and e.definition->'source'->>'flow' = ${flowSlug.slug}` : sql``}
+    order by e.created_at, e.id`.execute(ctx.db);
+  return result.rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, timeZone: r.time_zone, definition: r.definition, version: r.version, createdAt: r.created_at }));
+}

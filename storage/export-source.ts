@@ -23,18 +23,31 @@ export interface ExportRecord {
 
 type RawEntry = StoreRow & { source_table: StoreTable };
 
-function entriesSql(workspaceId: string, flowId: string, now: Date, scope: ExportScope): { text: string; values: unknown[] } {
+/** Only participants whose first entry falls in [from, to) (daily trigger modes). */
+export interface FirstSeenWindow {
+  readonly from: Date | null;
+  readonly to: Date;
+}
+
+function entriesSql(workspaceId: string, flowId: string, now: Date, scope: ExportScope, firstSeen?: FirstSeenWindow): { text: string; values: unknown[] } {
   const union = ENTRY_TABLES.map(
     (table) => `select *, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and expires_at > $3`,
   ).join(' union all ');
   const winnersOnly = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and w.expires_at > $3
       and (w.session_id = e.session_id or (w.subject_hash is not null and w.subject_hash = e.subject_hash)))`;
   const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;
+  const values: unknown[] = [workspaceId, flowId, now];
+  let window = '';
+  if (firstSeen) {
+    values.push(firstSeen.from ?? new Date(0), firstSeen.to);
+    window = 'where p.first_seen >= $4 and p.first_seen < $5';
+  }
   const text =
     scope === 'participants'
-      ? `select * from (select distinct on (${participantKey}) e.* from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p order by created_at, id`
+      ? `select * from (select distinct on (${participantKey}) e.*, min(e.created_at) over (partition by ${participantKey}) as first_seen
+          from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p ${window} order by created_at, id`
       : `select e.* from (${union}) e ${scope === 'winners' ? `where ${winnersOnly}` : ''} order by e.created_at, e.id`;
-  return { text, values: [workspaceId, flowId, now] };
+  return { text, values };
 }
 
 /** Rows of the given sessions and subjects in one related table, grouped by entry. */
@@ -68,11 +81,14 @@ async function relatedRows(ctx: StoreContext, workspaceId: string, flowId: strin
  * one per participant (the latest), or winners only — each with its related rows. Expired rows
  * are excluded at query time.
  */
-export function streamFlowRecords(ctx: StoreContext & { pool: pg.Pool }, input: { workspaceId: string; flowId: string; scope: ExportScope; batchSize?: number }): Readable {
+export function streamFlowRecords(
+  ctx: StoreContext & { pool: pg.Pool },
+  input: { workspaceId: string; flowId: string; scope: ExportScope; firstSeen?: FirstSeenWindow; batchSize?: number },
+): Readable {
   const now = ctx.clock.now();
   return cursorStream<RawEntry, ExportRecord>(
     ctx.pool,
-    entriesSql(input.workspaceId, input.flowId, now, input.scope),
+    entriesSql(input.workspaceId, input.flowId, now, input.firstSeen ? 'participants' : input.scope, input.firstSeen),
     async (entries) => {
       const related = await Promise.all(RELATED_TABLES.map(async (table) => [table, await relatedRows(ctx, input.workspaceId, input.flowId, table, entries, now)] as const));
       return Promise.all(

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { ParleyError } from '../runtime/errors.js';
 
 /** Every queue Parley uses. All are created at start-up: pg-boss drops sends to unknown queues. */
-export const QUEUES = ['sweep', 'consent-mail'] as const;
+export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface SendOptions {

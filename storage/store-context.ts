@@ -12,5 +12,5 @@ export interface StoreContext {
 /** Runs `work` in one transaction; the context it gets writes and locks inside that transaction. */
 export async function inTransaction<T>(ctx: StoreContext, work: (trx: StoreContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
-  return ctx.db.transaction().execute((db) => work({ ...ctx, db }));
+  return ctx.db.transaction().execute((db) => work({ ...ctx, db, keyring: ctx.keyring.forDb(db) }));
 }

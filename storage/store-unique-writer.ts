@@ -17,8 +17,8 @@ export async function writeStoreRowAtMost(
   since: Date | null,
 ): Promise<AtMostResult> {
   const run = async (db: StoreContext['db']): Promise<AtMostResult> => {
-    const scoped: StoreContext = { ...ctx, db };
-    const hash = await ctx.keyring.lookupHash(workspaceId, write.subject);
+    const scoped: StoreContext = { ...ctx, db, keyring: ctx.keyring.forDb(db) };
+    const hash = await scoped.keyring.lookupHash(workspaceId, write.subject);
     const lockText = `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`;
     await sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.execute(db);
     const found = await sql<{ n: string }>`

@@ -11,6 +11,11 @@ import { exportDefinitionSchema, type ExportDefinition, type ExportFieldSpec } f
 import { ValidationError } from '../../runtime/errors.js';
 import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
 import { isStoreTable } from '../../storage/store-tables.js';
+import { validateDestination } from '../destinations/create-destination.js';
+import { validateGpgPublicKey } from '../encryption/gpg-public-key.js';
+import { checkTrigger, triggerSchema, type Trigger } from '../triggers/trigger.js';
+
+const validateTrigger = compileSchema<Trigger>(triggerSchema);
 
 const validateEnvelope = compileSchema<ExportDefinition>(exportDefinitionSchema);
 
@@ -28,7 +33,7 @@ export function resolveField(catalogue: readonly CatalogueField[], spec: ExportF
  * catalogue, filters that fit the field's type, field parameters, conditions only on selected
  * fields, format options and file-name pattern. Throws ValidationError with the JSON path.
  */
-export async function validateExportDefinition(input: unknown, catalogueFor: CatalogueLookup): Promise<ExportDefinition> {
+export async function validateExportDefinition(input: unknown, catalogueFor: CatalogueLookup, options: { timeZone: string; now?: Date } = { timeZone: 'UTC' }): Promise<ExportDefinition> {
   const definition = validateOrThrow(validateEnvelope, input, '');
   const { source } = definition;
   const hasTable = 'table' in source && source.table !== undefined;
@@ -56,5 +61,18 @@ export async function validateExportDefinition(input: unknown, catalogueFor: Cat
   validateConditions(definition.conditions ?? [], types, '/conditions');
   validateFormatOptions(definition.format, '/format');
   validateFileNamePattern(definition.fileNamePattern, '/fileNamePattern');
+  if (definition.destination !== undefined) validateDestination(definition.destination, '/destination');
+  if (definition.encryption !== undefined) await validateGpgPublicKey(definition.encryption.publicKey, '/encryption/publicKey', { now: options.now });
+  if (definition.trigger !== undefined) {
+    const trigger = validateOrThrow(validateTrigger, definition.trigger, '/trigger');
+    checkTrigger(trigger, options.timeZone, '/trigger');
+    if (trigger.type === 'closure' && !('flow' in definition.source && definition.source.flow)) {
+      throw new ValidationError('An export at closure needs a flow source', '/trigger/type');
+    }
+    if (trigger.type === 'daily' && !('flow' in definition.source && definition.source.flow && !('table' in definition.source && definition.source.table))) {
+      throw new ValidationError('Daily modes select participants of a flow: use a flow source', '/trigger/mode');
+    }
+    if (definition.destination === undefined) throw new ValidationError('A triggered export needs a destination', '/destination');
+  }
   return definition;
 }

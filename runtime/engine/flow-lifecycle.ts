@@ -14,6 +14,8 @@ export interface FlowLifecycleDeps {
   readonly registry: ModuleRegistry;
   readonly clock: Clock;
   readonly capabilities: Readonly<Record<string, CapabilityFactory>>;
+  /** What reacts to a flow's closure (exports at closure), after the close has committed. */
+  readonly afterClose?: (workspaceId: string, slug: string) => Promise<void>;
 }
 
 type Hook = 'onFlowSaved' | 'onFlowClosed';
@@ -64,10 +66,12 @@ export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Works
 
 /** Closes a flow once; modules' `onFlowClosed` hooks run when this call closed it. */
 export async function closeFlowNow(deps: FlowLifecycleDeps, workspace: Workspace, slug: string): Promise<{ flow: FlowRecord; closedNow: boolean }> {
-  return inTransaction(deps.storage, async (trx) => {
-    const closed = await closeFlow(trx.db, workspace.id, slug, deps.clock.now());
-    if (!closed) throw new ParleyError('not_found', 'No such flow');
-    if (closed.closedNow) await runHooks(deps, trx, workspace, closed.flow, 'onFlowClosed');
-    return closed;
+  const closed = await inTransaction(deps.storage, async (trx) => {
+    const result = await closeFlow(trx.db, workspace.id, slug, deps.clock.now());
+    if (!result) throw new ParleyError('not_found', 'No such flow');
+    if (result.closedNow) await runHooks(deps, trx, workspace, result.flow, 'onFlowClosed');
+    return result;
   });
+  if (closed.closedNow) await deps.afterClose?.(workspace.id, slug);
+  return closed;
 }

@@ -16,11 +16,20 @@ interface WorkspaceKeys {
 export class Keyring {
   readonly #db: Db;
   readonly #masterKey: Buffer;
-  readonly #cache = new Map<string, WorkspaceKeys>();
+  readonly #cache: Map<string, WorkspaceKeys>;
 
-  constructor(db: Db, masterKey: Buffer) {
+  constructor(db: Db, masterKey: Buffer, cache: Map<string, WorkspaceKeys> = new Map()) {
     this.#db = db;
     this.#masterKey = masterKey;
+    this.#cache = cache;
+  }
+
+  /**
+   * The same keyring (shared cache) loading keys through `db`: inside a transaction, keys are
+   * read on the transaction's own connection, so a busy pool can never deadlock a turn.
+   */
+  forDb(db: Db): Keyring {
+    return db === this.#db ? this : new Keyring(db, this.#masterKey, this.#cache);
   }
 
   /** Creates the data key of a new workspace (inside the caller's transaction when given). */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-/** Custom export definitions, their runs, and the participants each export has delivered. */
+/** Custom export definitions and their runs. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table exports (
@@ -33,6 +33,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       destination text,
       error text,
       attempts integer not null default 0,
+      cutoff_at timestamptz,
+      lease_until timestamptz,
+      manifest_file text,
       queued_at timestamptz not null,
       started_at timestamptz,
       finished_at timestamptz,
@@ -41,12 +44,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index export_runs_export on export_runs (export_id, run_number desc)`.execute(db);
 
-  await sql`
-    create table export_deliveries (
-      export_id uuid not null references exports (id) on delete cascade,
-      participant_key text not null,
-      first_run integer not null,
-      first_seen_at timestamptz not null,
-      primary key (export_id, participant_key)
-    )`.execute(db);
 }

@@ -1,6 +1,7 @@
 import type { RouteDefinition } from './api-route.js';
 import { listAuditRoute } from './routes/audit-routes.js';
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
+import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
 import { eraseSubjectRoute, getSubjectRoute } from './routes/subject-routes.js';
@@ -32,5 +33,8 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   putExportRoute,
   deleteExportRoute,
   previewExportRoute,
+  listRunsRoute,
+  runExportRoute,
+  testDestinationRoute,
   putExternalRoute,
 ];

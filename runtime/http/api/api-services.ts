@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { Storage } from '../../../storage/storage.js';
 import type { FlowLifecycleDeps } from '../../engine/flow-lifecycle.js';
+import type { ExportJobs } from '../../export-jobs.js';
 
 /** What admin API handlers may use. Grows as features land; handlers never see a pool. */
 export interface ApiServices {
@@ -10,4 +11,6 @@ export interface ApiServices {
   readonly logger: Logger;
   /** Saving and closing flows (validation against the module registry, module hooks). */
   readonly flows: FlowLifecycleDeps;
+  /** Queues export runs (manual, immediate, scheduled). */
+  readonly exports: ExportJobs;
 }

@@ -17,6 +17,7 @@ let a: Workspace;
 let b: Workspace;
 let keyA: string;
 let bRowId: string;
+let bExportId: string;
 const B_FLOW = 'only-in-b';
 const B_EMAIL = 'bee@example.org';
 
@@ -40,6 +41,17 @@ const SAMPLES: Record<string, { query?: string; body?: unknown }> = {
   getSubject: { query: `?email=${B_EMAIL}` },
   eraseSubject: { query: `?email=${B_EMAIL}` },
   listAudit: {},
+  listExportFields: { query: `?flow=${B_FLOW}` },
+  listExports: {},
+  createExport: { body: { name: 'x', source: { flow: B_FLOW }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },
+  getExport: {},
+  replaceExport: { body: { name: 'x', source: { table: 'participations' }, fields: [{ field: 'row.id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },
+  deleteExport: {},
+  previewExport: { body: {} },
+  listExportRuns: {},
+  runExport: {},
+  testExportDestination: {},
+  setExternalFields: { body: { 'pop.status': 'stolen' } },
 };
 
 async function fingerprintB() {
@@ -47,6 +59,8 @@ async function fingerprintB() {
     workspace: await getWorkspace(storage, b.id),
     flow: await getFlow(storage.db, b.id, B_FLOW),
     counts: await countStoreRows(storage, b.id),
+    rows: (await storage.db.selectFrom('store_participations').select(['id', 'data']).where('workspace_id', '=', b.id).execute()).map((r) => JSON.stringify(r)),
+    exports: (await storage.db.selectFrom('exports' as never).selectAll().where('workspace_id' as never, '=', b.id as never).execute()).map((r) => JSON.stringify(r)),
   });
 }
 
@@ -61,6 +75,8 @@ beforeAll(async () => {
   const row = await writeStoreRow(storage, b.id, { table: 'participations', moduleId: 'giveaway', defaultRetentionDays: 60, personal: { email: B_EMAIL }, subject: B_EMAIL });
   if (!row.stored) throw new Error('not stored');
   bRowId = row.id;
+  const { createExport } = await import('../../../storage/export-repository.js');
+  bExportId = (await createExport(storage, b.id, { name: 'B export', source: { flow: B_FLOW }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}', destination: { kind: 'local', directory: 'b' } }, null)).id;
 });
 afterAll(async () => {
   await server.close();
@@ -80,14 +96,16 @@ describe("workspace isolation on every route of the OpenAPI document", () => {
       const path = op.path
         .replace('{flowId}', B_FLOW)
         .replace('{table}', 'participations')
-        .replace('{rowId}', bRowId);
+        .replace('{rowId}', bRowId)
+        .replace('{entryId}', bRowId)
+        .replace('{exportId}', bExportId);
       expect(path, `unknown path parameter in ${op.path}`).not.toMatch(/\{/);
       const response = await api(server.url, keyA, op.method, `${path}${sample!.query ?? ''}`, sample!.body);
       const text = JSON.stringify(response.body ?? '');
       expect(response.status, `${op.operationId} ${text}`).toBeLessThan(500);
       for (const secret of [b.id, bRowId, bFlowUuid, B_EMAIL]) expect(text, op.operationId).not.toContain(secret);
       if (op.path.includes('{flowId}') && op.method !== 'PUT') expect(response.status, op.operationId).toBe(404);
-      if (op.path.includes('{rowId}')) expect(response.status, op.operationId).toBe(404);
+      if (/\{(rowId|entryId|exportId)\}/.test(op.path)) expect(response.status, op.operationId).toBe(404);
       expect(await fingerprintB(), `${op.operationId} changed workspace B`).toBe(before);
     }
   });

@@ -8,7 +8,8 @@ import { catalogueLookup } from '../../../../exporter/export-service.js';
 import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
 import { redactedDestination, splitSecrets } from '../../../../exporter/definition/definition-secrets.js';
 import { validateExportDefinition } from '../../../../exporter/definition/validate-export-definition.js';
-import { createExport, deleteExport, getExport, listExports, replaceExport, type ExportRecordRow } from '../../../../storage/export-repository.js';
+import { createExport, deleteExport, getExport, getExportSecrets, listExports, replaceExport, type ExportRecordRow } from '../../../../storage/export-repository.js';
+import { getWorkspace } from '../../../../storage/workspace-repository.js';
 
 /** An export as the API shows it: credentials never come back. */
 export function exportJson(row: ExportRecordRow) {
@@ -18,12 +19,27 @@ export function exportJson(row: ExportRecordRow) {
   return { id: row.id, version: row.version, definition: shown, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
-/** Validates a definition and splits destination credentials out for encrypted storage. */
-export async function validatedForStorage(call: ApiCall<any, any, unknown>) {
-  const definition = await validateExportDefinition(call.body, catalogueLookup(call.services.storage, call.services.flows.registry, call.principal.workspaceId));
+/**
+ * Validates a definition and splits destination credentials out for encrypted storage.
+ * Credentials left out of a replacement keep their stored values (they are write-only).
+ */
+export async function validatedForStorage(call: ApiCall<any, any, unknown>, storedSecrets: Record<string, unknown> | null = null) {
+  const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
+  if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+  const body = call.body as { destination?: Record<string, unknown> };
+  const input = body.destination && storedSecrets ? { ...body, destination: { ...storedSecrets, ...body.destination } } : body;
+  const definition = await validateExportDefinition(input, catalogueLookup(call.services.storage, call.services.flows.registry, workspace.id), {
+    timeZone: workspace.timeZone,
+    now: call.services.clock.now(),
+  });
   const { visible, secrets } = splitSecrets(definition.destination);
   const stored = { ...definition, ...(visible && { destination: visible }), secretKeys: secrets ? Object.keys(secrets) : [] };
   return { definition, stored, secrets };
+}
+
+/** An export whose trigger is `immediate` runs as soon as it is saved. */
+async function runIfImmediate(call: ApiCall<any, any, any>, row: ExportRecordRow): Promise<void> {
+  if ((row.definition as { trigger?: { type?: string } }).trigger?.type === 'immediate') await call.services.exports.enqueue(row, 'immediate');
 }
 
 export async function requireExport(call: ApiCall<{ exportId: string }, any, any>): Promise<ExportRecordRow> {
@@ -56,6 +72,7 @@ export const createExportRoute = defineRoute<unknown, unknown, unknown>({
     const { stored, secrets } = await validatedForStorage(call);
     const row = await createExport(call.services.storage, call.principal.workspaceId, stored, secrets);
     await audit(call, 'export.created', row.id);
+    await runIfImmediate(call, row);
     return { status: 201, body: exportJson(row) };
   },
 });
@@ -84,11 +101,11 @@ export const putExportRoute = defineRoute<{ exportId: string }, unknown, unknown
   responses: { 200: { description: 'Replaced', schema: exportSchema } },
   async handler(call) {
     const existing = await requireExport(call);
-    const { stored, secrets } = await validatedForStorage(call);
-    const previousKeys = ((existing.definition as { secretKeys?: string[] }).secretKeys ?? []);
-    const keep = secrets === null && stored.destination !== undefined && previousKeys.length > 0;
-    const row = await replaceExport(call.services.storage, call.principal.workspaceId, existing.id, keep ? { ...stored, secretKeys: previousKeys } : stored, keep ? undefined : secrets);
+    const storedSecrets = await getExportSecrets(call.services.storage, call.principal.workspaceId, existing.id);
+    const { stored, secrets } = await validatedForStorage(call, storedSecrets);
+    const row = await replaceExport(call.services.storage, call.principal.workspaceId, existing.id, stored, secrets);
     await audit(call, 'export.replaced', existing.id);
+    await runIfImmediate(call, row!);
     return { body: exportJson(row!) };
   },
 });

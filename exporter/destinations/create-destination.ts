@@ -1,0 +1,44 @@
+import type { Destination } from './destination.js';
+import { createFtpDestination, ftpConfigSchema, type FtpConfig } from './ftp-destination.js';
+import { createGcsDestination, gcsConfigSchema, type GcsConfig } from './gcs-destination.js';
+import { createLocalDestination, localConfigSchema, type LocalConfig } from './local-destination.js';
+import { createS3Destination, s3ConfigSchema, type S3Config } from './s3-destination.js';
+import { createSftpDestination, sftpConfigSchema, type SftpConfig } from './sftp-destination.js';
+import { ValidationError } from '../../runtime/errors.js';
+import { compileSchema, validateOrThrow, type Validator } from '../../runtime/validation/schema-validator.js';
+
+export type DestinationConfig = LocalConfig | FtpConfig | SftpConfig | S3Config | GcsConfig;
+
+/** Where local deliveries live: under the data directory. */
+export interface DestinationOptions {
+  readonly localRoot: string;
+}
+
+interface Kind {
+  readonly validate: Validator;
+  create(config: never, options: DestinationOptions): Destination;
+}
+
+/** Every destination kind: its config schema and its factory, keyed by the config's `kind`. */
+const KINDS: Readonly<Record<string, Kind>> = {
+  local: { validate: compileSchema(localConfigSchema), create: (c: LocalConfig, o) => createLocalDestination(c, { root: o.localRoot }) },
+  ftp: { validate: compileSchema(ftpConfigSchema), create: (c: FtpConfig) => createFtpDestination(c) },
+  ftps: { validate: compileSchema(ftpConfigSchema), create: (c: FtpConfig) => createFtpDestination(c) },
+  sftp: { validate: compileSchema(sftpConfigSchema), create: (c: SftpConfig) => createSftpDestination(c) },
+  s3: { validate: compileSchema(s3ConfigSchema), create: (c: S3Config) => createS3Destination(c) },
+  gcs: { validate: compileSchema(gcsConfigSchema), create: (c: GcsConfig) => createGcsDestination(c) },
+};
+
+/** Checks a destination config (with its credentials) against its kind's schema. */
+export function validateDestination(config: unknown, path = '/destination'): DestinationConfig {
+  const kind = (config as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(KINDS, kind)) {
+    throw new ValidationError(`Destination kind must be one of ${Object.keys(KINDS).join(', ')}`, `${path}/kind`);
+  }
+  return validateOrThrow(KINDS[kind]!.validate, config, path) as DestinationConfig;
+}
+
+/** The destination a validated config describes. */
+export function createDestination(config: DestinationConfig, options: DestinationOptions): Destination {
+  return KINDS[config.kind]!.create(config as never, options);
+}

@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import type { Logger } from '../../runtime/logger.js';
+import { createDestination, validateDestination } from '../destinations/create-destination.js';
+import type { Destination } from '../destinations/destination.js';
+import { joinSecrets } from '../definition/definition-secrets.js';
+import type { ExportDefinition } from '../definition/export-definition.js';
+import { encryptWithGpg, GPG_FILE_SUFFIX } from '../encryption/gpg-encryption.js';
+import { prepareExport, type ExportStorage } from '../export-service.js';
+import { expandFileName } from '../file-name/index.js';
+import { renderExport } from '../pipeline/render-export.js';
+import { participantWindow } from './run-plan.js';
+import type { ModuleRegistry } from '../../runtime/module-registry.js';
+import { DestinationError, ParleyError, toParleyError } from '../../runtime/errors.js';
+import { getExport, getExportSecrets } from '../../storage/export-repository.js';
+import { claimRun, failRun, heartbeatRun, lastSuccessCutoff, succeedRun, type ExportRun } from '../../storage/export-run-repository.js';
+import { getWorkspace } from '../../storage/workspace-repository.js';
+
+export interface RunnerDeps {
+  readonly storage: ExportStorage;
+  readonly registry: ModuleRegistry;
+  readonly localRoot: string;
+  readonly logger: Logger;
+  /** A run's lease: another worker may take a run over once its lease has run out. */
+  readonly leaseMs?: number;
+  /** Attempts before a retryable failure ends the run failed. */
+  readonly maxAttempts?: number;
+  /** Builds destinations (tests may wrap them). */
+  readonly destinationFor?: (config: ReturnType<typeof validateDestination>) => Destination;
+}
+
+export type RunOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped';
+
+const LEASE_MS = 120_000;
+const HEARTBEAT_MS = 5_000;
+
+/** A safe one-line reason for the run history: the error's message when it is ours, else a generic one. */
+function reason(error: unknown): string {
+  const e = toParleyError(error);
+  return e.code === 'internal' ? 'Internal error while exporting' : `${e.code}: ${e.message}`;
+}
+
+/**
+ * Executes one queued run: renders the export as a stream (records → mapping → serializer →
+ * optional GPG) into its destination, which writes a temporary name and renames it when whole.
+ * The run is claimed with a lease so two workers never deliver it at once; progress is recorded
+ * as it streams. Returns 'retry' when a retryable failure should be tried again (the caller's
+ * queue backs off), 'failed' when it is final.
+ */
+export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | null = null): Promise<RunOutcome> {
+  const { storage } = deps;
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
+  const run = await claimRun(storage, runId, leaseMs);
+  if (!run) return 'skipped';
+  let progress = 0;
+  const heartbeat = setInterval(() => void heartbeatRun(storage, run.id, progress, leaseMs).catch(() => {}), HEARTBEAT_MS);
+  try {
+    const result = await deliver(deps, run, asOf ?? storage.clock.now(), (rows) => (progress = rows));
+    await succeedRun(storage, run.id, result);
+    return 'succeeded';
+  } catch (error) {
+    const retryable = error instanceof DestinationError && error.retryable;
+    const final = !retryable || run.attempts >= (deps.maxAttempts ?? 3);
+    await failRun(storage, run.id, reason(error), final);
+    deps.logger.warn({ runId: run.id, exportId: run.exportId, code: toParleyError(error).code, final }, 'export run failed');
+    return final ? 'failed' : 'retry';
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, onProgress: (rows: number) => void) {
+  const { storage } = deps;
+  const [stored, workspace] = await Promise.all([getExport(storage, run.workspaceId, run.exportId), getWorkspace(storage, run.workspaceId)]);
+  if (!stored || !workspace) throw new ParleyError('not_found', 'The export no longer exists');
+  const definition = stored.definition as unknown as ExportDefinition;
+  const destinationConfig = validateDestination(joinSecrets(definition.destination, await getExportSecrets(storage, run.workspaceId, run.exportId)));
+  const selection = participantWindow(definition, asOf, workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
+  const prepared = await prepareExport(storage, deps.registry, workspace, definition, selection);
+  const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records(), onProgress });
+  const baseName = expandFileName(definition.fileNamePattern, {
+    exportName: definition.name,
+    flowName: prepared.flow?.name ?? ('table' in definition.source ? definition.source.table : ''),
+    now: asOf,
+    timeZone: workspace.timeZone,
+    run: run.runNumber,
+    extension: rendered.serializer.extension,
+  });
+  const encrypted = definition.encryption !== undefined;
+  const body = encrypted ? await encryptWithGpg(rendered.output, definition.encryption!.publicKey) : rendered.output;
+  const fileName = encrypted ? `${baseName}${GPG_FILE_SUFFIX}` : baseName;
+  const destination = (deps.destinationFor ?? ((config) => createDestination(config, { localRoot: deps.localRoot })))(destinationConfig);
+  const receipt = await destination.upload(body, { fileName, contentType: encrypted ? 'application/pgp-encrypted' : rendered.serializer.contentType });
+  let manifestFile: string | null = null;
+  if (definition.manifest) {
+    manifestFile = `${fileName}.manifest.json`;
+    const manifest = JSON.stringify({ file: fileName, rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, definitionVersion: stored.version, run: run.runNumber, generatedAt: asOf.toISOString() }, null, 2);
+    await destination.upload(Readable.from([Buffer.from(`${manifest}\n`)]), { fileName: manifestFile, contentType: 'application/json' });
+  }
+  return { rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, fileName, destination: receipt.location, manifestFile, cutoffAt: asOf };
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+import type { ModuleRegistry } from './module-registry.js';
+import { executeRun, type RunnerDeps } from '../exporter/run/export-runner.js';
+import { dueOccurrence, type Trigger } from '../exporter/triggers/trigger.js';
+import { listTriggeredExports, type ExportRecordRow } from '../storage/export-repository.js';
+import { getRun, queueRun, type ExportRun } from '../storage/export-run-repository.js';
+import type { Storage } from '../storage/storage.js';
+
+interface RunJob {
+  readonly runId: string;
+  /** The occurrence instant a scheduled run is "as of" (ISO); absent: now. */
+  readonly asOf?: string;
+}
+
+const TIME_TRIGGERS = ['daily', 'weekly', 'scheduled'] as const;
+
+/**
+ * Export runs as pg-boss jobs: payloads hold ids only. A minute tick turns due trigger
+ * occurrences into runs, at most one per occurrence across every process (a unique key per
+ * export and occurrence); failed runs are retried with backoff, then end failed.
+ */
+export class ExportJobs {
+  constructor(private readonly storage: Storage, private readonly deps: RunnerDeps & { clock: Clock }) {}
+
+  /** Where local deliveries are kept. */
+  get localRoot(): string {
+    return this.deps.localRoot;
+  }
+
+  /** Starts the run worker and the minute tick. */
+  async start(options: { tickCron?: string } = {}): Promise<void> {
+    await this.storage.jobs.work<RunJob>('export-run', async (job) => {
+      await this.runNow(job.data.runId, job.data.asOf ? new Date(job.data.asOf) : null);
+    });
+    await this.storage.jobs.work('export-tick', async () => {
+      await this.tick(this.deps.clock.now());
+    });
+    await this.storage.jobs.schedule('export-tick', options.tickCron ?? '* * * * *');
+  }
+
+  /** Queues a run of an export and its job; undefined when that occurrence already has a run. */
+  async enqueue(row: Pick<ExportRecordRow, 'id' | 'workspaceId' | 'version'>, trigger: string, occurrence?: { key: string; at: Date }): Promise<ExportRun | undefined> {
+    const run = await queueRun(this.storage, { exportId: row.id, workspaceId: row.workspaceId, trigger, occurrenceKey: occurrence?.key, definitionVersion: row.version });
+    if (run) await this.storage.jobs.send('export-run', { runId: run.id, ...(occurrence && { asOf: occurrence.at.toISOString() }) } satisfies RunJob);
+    return run;
+  }
+
+  /** Runs one queued run in this process; a retryable failure is queued again with backoff. */
+  async runNow(runId: string, asOf: Date | null): Promise<void> {
+    const outcome = await executeRun(this.deps, runId, asOf);
+    if (outcome !== 'retry') return;
+    const run = await getRun(this.storage, runId);
+    const delayMs = 30_000 * 2 ** Math.max(0, (run?.attempts ?? 1) - 1);
+    await this.storage.jobs.send('export-run', { runId, ...(asOf && { asOf: asOf.toISOString() }) } satisfies RunJob, {
+      startAfter: new Date(Date.now() + delayMs),
+    });
+  }
+
+  /** Queues the runs of every time trigger due at `now` (each occurrence once). */
+  async tick(now: Date): Promise<ExportRun[]> {
+    const queued: ExportRun[] = [];
+    for (const row of await listTriggeredExports(this.storage, TIME_TRIGGERS)) {
+      const trigger = row.definition.trigger as Trigger;
+      const occurrence = dueOccurrence(trigger, now, row.timeZone, row.createdAt);
+      if (!occurrence) continue;
+      const run = await this.enqueue(row, trigger.type, occurrence);
+      if (run) queued.push(run);
+    }
+    return queued;
+  }
+
+  /** Queues the runs of exports triggered by a flow's closure. */
+  async flowClosed(workspaceId: string, slug: string): Promise<void> {
+    for (const row of await listTriggeredExports(this.storage, ['closure'], { workspaceId, slug })) {
+      await this.enqueue(row, 'closure', { key: `closure:${slug}`, at: this.deps.clock.now() });
+    }
+  }
+}
+
+export function exportRunnerDeps(storage: Storage, registry: ModuleRegistry, options: { dataDir: string; logger: Logger; clock: Clock }): RunnerDeps & { clock: Clock } {
+  return { storage, registry, localRoot: path.join(options.dataDir, 'exports'), logger: options.logger, clock: options.clock };
+}

@@ -1,0 +1,121 @@
+import { defineRoute } from '../api-route.js';
+import { audit } from '../audit.js';
+import { dateTimeSchema, uuidSchema } from '../schemas/common-schemas.js';
+import { exportIdParams } from '../schemas/export-schemas.js';
+import { requireExport } from './export-routes.js';
+import { ParleyError } from '../../../errors.js';
+import { createDestination, validateDestination } from '../../../../exporter/destinations/create-destination.js';
+import { joinSecrets } from '../../../../exporter/definition/definition-secrets.js';
+import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
+import { getExportSecrets } from '../../../../storage/export-repository.js';
+import { listRuns, type ExportRun } from '../../../../storage/export-run-repository.js';
+
+const nullable = (type: string) => ({ type: [type, 'null'] });
+
+export const runSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'run', 'status', 'trigger', 'rows', 'progressRows', 'bytes', 'sha256', 'fileName', 'destination', 'manifestFile', 'durationMs', 'error', 'attempts', 'queuedAt', 'startedAt', 'finishedAt'],
+  properties: {
+    id: uuidSchema,
+    run: { type: 'integer' },
+    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
+    trigger: { type: 'string' },
+    rows: nullable('integer'),
+    progressRows: { type: 'integer' },
+    bytes: nullable('integer'),
+    sha256: nullable('string'),
+    fileName: nullable('string'),
+    destination: nullable('string'),
+    manifestFile: nullable('string'),
+    durationMs: nullable('integer'),
+    error: nullable('string'),
+    attempts: { type: 'integer' },
+    queuedAt: dateTimeSchema,
+    startedAt: { type: ['string', 'null'], format: 'date-time' },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+};
+
+export function runJson(run: ExportRun) {
+  return {
+    id: run.id,
+    run: run.runNumber,
+    status: run.status,
+    trigger: run.trigger,
+    rows: run.rows,
+    progressRows: run.progressRows,
+    bytes: run.bytes,
+    sha256: run.sha256,
+    fileName: run.fileName,
+    destination: run.destination,
+    manifestFile: run.manifestFile,
+    durationMs: run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    error: run.error,
+    attempts: run.attempts,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export const listRunsRoute = defineRoute<{ exportId: string }, { limit?: number }>({
+  method: 'get',
+  path: '/exports/{exportId}/runs',
+  operationId: 'listExportRuns',
+  summary: 'Run history, newest first: status, trigger, rows, bytes, SHA-256, file, destination, duration, error, progress',
+  tag: 'exports',
+  params: exportIdParams,
+  query: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+  responses: { 200: { description: 'Runs', schema: { type: 'object', additionalProperties: false, required: ['runs'], properties: { runs: { type: 'array', items: runSchema } } } } },
+  async handler(call) {
+    const row = await requireExport(call);
+    return { body: { runs: (await listRuns(call.services.storage, call.principal.workspaceId, row.id, call.query.limit ?? 50)).map(runJson) } };
+  },
+});
+
+export const runExportRoute = defineRoute<{ exportId: string }>({
+  method: 'post',
+  path: '/exports/{exportId}/runs',
+  operationId: 'runExport',
+  summary: 'Run an export now (queued; follow it in the run history)',
+  tag: 'exports',
+  params: exportIdParams,
+  responses: { 202: { description: 'Queued', schema: runSchema } },
+  async handler(call) {
+    const row = await requireExport(call);
+    if (!(row.definition as { destination?: unknown }).destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
+    const run = await call.services.exports.enqueue(row, 'manual');
+    await audit(call, 'export.run', row.id);
+    return { status: 202, body: runJson(run!) };
+  },
+});
+
+export const testDestinationRoute = defineRoute<{ exportId: string }>({
+  method: 'post',
+  path: '/exports/{exportId}/destination-test',
+  operationId: 'testExportDestination',
+  summary: 'Check the destination answers and accepts writes, without exporting data',
+  tag: 'exports',
+  params: exportIdParams,
+  responses: {
+    200: {
+      description: 'The check result',
+      schema: { type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { type: 'boolean' }, error: { type: 'string' }, retryable: { type: 'boolean' } } },
+    },
+  },
+  async handler(call) {
+    const row = await requireExport(call);
+    const definition = row.definition as unknown as ExportDefinition;
+    if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
+    const config = validateDestination(joinSecrets(definition.destination, await getExportSecrets(call.services.storage, call.principal.workspaceId, row.id)));
+    const destination = createDestination(config, { localRoot: call.services.exports.localRoot });
+    try {
+      await destination.test(AbortSignal.timeout(30_000));
+      return { body: { ok: true } };
+    } catch (error) {
+      const e = error as { message?: string; retryable?: boolean };
+      return { body: { ok: false, error: e instanceof ParleyError ? e.message : 'The destination could not be reached', retryable: e.retryable ?? false } };
+    }
+  },
+});

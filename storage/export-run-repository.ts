@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { StoreContext } from './store-context.js';
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface ExportRun {
+  readonly id: string;
+  readonly exportId: string;
+  readonly workspaceId: string;
+  readonly runNumber: number;
+  readonly trigger: string;
+  readonly occurrenceKey: string | null;
+  readonly status: RunStatus;
+  readonly definitionVersion: number;
+  readonly rows: number | null;
+  readonly progressRows: number;
+  readonly bytes: number | null;
+  readonly sha256: string | null;
+  readonly fileName: string | null;
+  readonly destination: string | null;
+  readonly manifestFile: string | null;
+  readonly error: string | null;
+  readonly attempts: number;
+  readonly cutoffAt: Date | null;
+  readonly queuedAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+}
+
+interface Raw {
+  id: string; export_id: string; workspace_id: string; run_number: number; trigger: string; occurrence_key: string | null;
+  status: RunStatus; definition_version: number; rows: number | null; progress_rows: number; bytes: string | null; sha256: string | null;
+  file_name: string | null; destination: string | null; manifest_file: string | null; error: string | null; attempts: number;
+  cutoff_at: Date | null; queued_at: Date; started_at: Date | null; finished_at: Date | null;
+}
+
+const toRun = (r: Raw): ExportRun => ({
+  id: r.id, exportId: r.export_id, workspaceId: r.workspace_id, runNumber: r.run_number, trigger: r.trigger, occurrenceKey: r.occurrence_key,
+  status: r.status, definitionVersion: r.definition_version, rows: r.rows, progressRows: r.progress_rows, bytes: r.bytes === null ? null : Number(r.bytes),
+  sha256: r.sha256, fileName: r.file_name, destination: r.destination, manifestFile: r.manifest_file, error: r.error, attempts: r.attempts,
+  cutoffAt: r.cutoff_at, queuedAt: r.queued_at, startedAt: r.started_at, finishedAt: r.finished_at,
+});
+
+/**
+ * Queues a run. With an occurrence key (a scheduled occurrence), a second call for the same
+ * occurrence — from this process or another — creates nothing and returns undefined.
+ */
+export async function queueRun(ctx: StoreContext, input: { exportId: string; workspaceId: string; trigger: string; occurrenceKey?: string; definitionVersion: number }): Promise<ExportRun | undefined> {
+  const run = async (db: StoreContext['db']) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`export-runs:${input.exportId}`}, 0))`.execute(db);
+    const result = await sql<Raw>`
+      insert into export_runs (id, export_id, workspace_id, run_number, trigger, occurrence_key, status, definition_version, queued_at)
+      select ${randomUUID()}, ${input.exportId}, ${input.workspaceId}, coalesce(max(run_number), 0) + 1, ${input.trigger},
+        ${input.occurrenceKey ?? null}, 'queued', ${input.definitionVersion}, ${ctx.clock.now()}
+      from export_runs where export_id = ${input.exportId}
+      on conflict (export_id, occurrence_key) do nothing
+      returning *`.execute(db);
+    return result.rows[0] ? toRun(result.rows[0]) : undefined;
+  };
+  return ctx.db.isTransaction ? run(ctx.db) : ctx.db.transaction().execute(run);
+}
+
+/**
+ * Takes a run for this worker: a queued run, or a running one whose lease ran out (its worker
+ * died). A second worker holding the same job while the lease is alive gets nothing, so a
+ * run is never delivered twice at once.
+ */
+export async function claimRun(ctx: StoreContext, runId: string, leaseMs: number): Promise<ExportRun | undefined> {
+  const now = ctx.clock.now();
+  const result = await sql<Raw>`
+    update export_runs set status = 'running', attempts = attempts + 1, started_at = ${now}, lease_until = ${new Date(now.getTime() + leaseMs)},
+      progress_rows = 0, error = null
+    where id = ${runId} and (status = 'queued' or (status = 'running' and lease_until < ${now}))
+    returning *`.execute(ctx.db);
+  return result.rows[0] ? toRun(result.rows[0]) : undefined;
+}
+
+/** Extends the lease and records progress while a run streams. */
+export async function heartbeatRun(ctx: StoreContext, runId: string, progressRows: number, leaseMs: number): Promise<void> {
+  await sql`
+    update export_runs set progress_rows = ${progressRows}, lease_until = ${new Date(ctx.clock.now().getTime() + leaseMs)}
+    where id = ${runId} and status = 'running'`.execute(ctx.db);
+}
+
+export async function succeedRun(ctx: StoreContext, runId: string, result: { rows: number; bytes: number; sha256: string; fileName: string; destination: string; manifestFile: string | null; cutoffAt: Date }): Promise<void> {
+  await sql`
+    update export_runs set status = 'succeeded', rows = ${result.rows}, progress_rows = ${result.rows}, bytes = ${result.bytes}, sha256 = ${result.sha256},
+      file_name = ${result.fileName}, destination = ${result.destination}, manifest_file = ${result.manifestFile}, cutoff_at = ${result.cutoffAt},
+      finished_at = ${ctx.clock.now()}, lease_until = null, error = null
+    where id = ${runId}`.execute(ctx.db);
+}
+
+/** Records a failure: `final` ends the run failed; otherwise it goes back to queued for a retry. */
+export async function failRun(ctx: StoreContext, runId: string, error: string, final: boolean): Promise<void> {
+  await sql`
+    update export_runs set status = ${final ? 'failed' : 'queued'}, error = ${error.slice(0, 500)}, lease_until = null,
+      finished_at = ${final ? ctx.clock.now() : null}
+    where id = ${runId}`.execute(ctx.db);
+}
+
+export async function getRun(ctx: StoreContext, runId: string): Promise<ExportRun | undefined> {
+  const result = await sql<Raw>`select * from export_runs where id = ${runId}`.execute(ctx.db);
+  return result.rows[0] ? toRun(result.rows[0]) : undefined;
+}
+
+export async function listRuns(ctx: StoreContext, workspaceId: string, exportId: string, limit: number): Promise<ExportRun[]> {
+  const result = await sql<Raw>`
+    select * from export_runs where export_id = ${exportId} and workspace_id = ${workspaceId}
+    order by run_number desc limit ${limit}`.execute(ctx.db);
+  return result.rows.map(toRun);
+}
+
+/** The cutoff (as-of time) of the export's last successful run, for "new since last run". */
+export async function lastSuccessCutoff(ctx: StoreContext, exportId: string): Promise<Date | null> {
+  const result = await sql<{ cutoff_at: Date | null }>`
+    select cutoff_at from export_runs where export_id = ${exportId} and status = 'succeeded'
+    order by run_number desc limit 1`.execute(ctx.db);
+  return result.rows[0]?.cutoff_at ?? null;
+}
