@@ -4,9 +4,10 @@ import { consentModule } from './consent/consent-module.js';
 import { codesModule } from './codes/codes-module.js';
 import { emailCaptureModule } from './email-capture/email-capture-module.js';
 import { giveawayModule } from './giveaway/giveaway-module.js';
+import { instantWinModule } from './instant-win/instant-win-module.js';
 import { linkModule } from './link/link-module.js';
 import { messageModule } from './message/message-module.js';
 import { textQuestionModule } from './text-question/text-question-module.js';
 
 /** Every module this runtime offers: the hand-written list the registry is built from. */
-export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, linkModule, textQuestionModule, emailCaptureModule, consentModule, giveawayModule, codesModule];
+export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, linkModule, textQuestionModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, codesModule];
