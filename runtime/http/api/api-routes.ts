@@ -1,5 +1,7 @@
 import type { RouteDefinition } from './api-route.js';
 import { listAuditRoute } from './routes/audit-routes.js';
+import { addCodesRoute, codeStatsRoute } from './routes/code-routes.js';
+import { createDrawRoute, instantWinProofRoute, listDrawsRoute } from './routes/draw-routes.js';
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
@@ -18,6 +20,11 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   putFlowRoute,
   deleteFlowRoute,
   closeFlowRoute,
+  createDrawRoute,
+  listDrawsRoute,
+  instantWinProofRoute,
+  addCodesRoute,
+  codeStatsRoute,
   listTablesRoute,
   listRowsRoute,
   deleteRowRoute,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import { OpenApiContract } from '../../support/openapi-contract.js';
@@ -33,6 +34,11 @@ const SAMPLES: Record<string, { query?: string; body?: unknown }> = {
   saveFlow: { body: { name: 'A flow', steps: [{ id: 's', module: 'message', config: { text: 'x' } }] } },
   deleteFlow: {},
   closeFlow: {},
+  createDraw: { body: { count: 1 } },
+  listDraws: {},
+  getInstantWinProof: {},
+  addCodes: { body: { codes: ['A-CODE'] } },
+  getCodeStats: {},
   listTables: {},
   listRows: {},
   deleteRow: {},
@@ -61,6 +67,8 @@ async function fingerprintB() {
     counts: await countStoreRows(storage, b.id),
     rows: (await storage.db.selectFrom('store_participations').select(['id', 'data']).where('workspace_id', '=', b.id).execute()).map((r) => JSON.stringify(r)),
     exports: (await storage.db.selectFrom('exports' as never).selectAll().where('workspace_id' as never, '=', b.id as never).execute()).map((r) => JSON.stringify(r)),
+    draws: (await sql<{ n: string }>`select count(*) as n from giveaway_draws where workspace_id = ${b.id}`.execute(storage.db)).rows[0]!.n,
+    codes: (await sql<{ n: string }>`select count(*) as n from code_pool_entries where workspace_id = ${b.id}`.execute(storage.db)).rows[0]!.n,
   });
 }
 
@@ -95,6 +103,7 @@ describe("workspace isolation on every route of the OpenAPI document", () => {
       expect(sample, `no isolation sample for ${op.operationId}`).toBeDefined();
       const path = op.path
         .replace('{flowId}', B_FLOW)
+        .replace('{stepId}', 's')
         .replace('{table}', 'participations')
         .replace('{rowId}', bRowId)
         .replace('{entryId}', bRowId)

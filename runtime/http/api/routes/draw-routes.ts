@@ -1,0 +1,123 @@
+import { defineRoute, type ApiCall } from '../api-route.js';
+import { audit } from '../audit.js';
+import { flowIdParams } from '../schemas/flow-schemas.js';
+import { drawBodySchema, drawRecordSchema, drawResultSchema, errorRef, instantWinProofSchema } from '../schemas/draw-schemas.js';
+import { ParleyError, ValidationError } from '../../../errors.js';
+import type { FlowDefinition, FlowStep } from '../../../engine/flow-definition.js';
+import { getFlow, type FlowRecord } from '../../../../storage/flow-repository.js';
+import { drawGiveawayWinners, listGiveawayDraws } from '../../../../storage/giveaway-draw-repository.js';
+import { getInstantWinProof } from '../../../../storage/instant-win-repository.js';
+
+/** The workspace's flow `slug`, or `not_found` (another workspace's flow is not found either). */
+export async function requireWorkspaceFlow(call: ApiCall<any, any, any>, slug: string): Promise<FlowRecord> {
+  const flow = await getFlow(call.services.storage.db, call.principal.workspaceId, slug);
+  if (!flow) throw new ParleyError('not_found', 'No such flow');
+  return flow;
+}
+
+/** The steps of a saved flow that run `moduleId`, in flow order. */
+export function stepsRunning(flow: FlowRecord, moduleId: string): FlowStep[] {
+  return (flow.definition as unknown as FlowDefinition).steps.filter((step) => step.module === moduleId);
+}
+
+export const createDrawRoute = defineRoute<{ flowId: string }, Record<string, never>, { count: number; stepId?: string }>({
+  method: 'post',
+  path: '/flows/{flowId}/draws',
+  operationId: 'createDraw',
+  summary:
+    'Draw giveaway winners uniformly with a cryptographic RNG, one chance per participant, earlier winners excluded; ' +
+    'writes one winners row each and records the draw (409 when the flow has no giveaway step)',
+  tag: 'draws',
+  params: flowIdParams,
+  body: drawBodySchema,
+  responses: {
+    201: { description: 'The draw: its id, the eligible pool size and the winners (no personal data)', schema: drawResultSchema },
+    409: { description: 'The flow has no giveaway step, or storage is switched off', schema: errorRef },
+  },
+  async handler(call) {
+    const flow = await requireWorkspaceFlow(call, call.params.flowId);
+    const giveaways = stepsRunning(flow, 'giveaway');
+    if (giveaways.length === 0) throw new ParleyError('conflict', 'This flow has no giveaway step to draw winners from');
+    const { count, stepId } = call.body;
+    if (stepId !== undefined && !giveaways.some((step) => step.id === stepId)) {
+      throw new ValidationError('This flow has no giveaway step with this id', '/stepId');
+    }
+    const result = await drawGiveawayWinners(call.services.storage, {
+      workspaceId: call.principal.workspaceId,
+      flowId: flow.id,
+      ...(stepId !== undefined && { stepId }),
+      count,
+      now: call.services.clock.now(),
+      drawnBy: call.principal.keyId,
+    });
+    await audit(call, 'draw.created', flow.slug, { winners: result.winners.length, participants: result.participants });
+    return {
+      status: 201,
+      body: {
+        drawId: result.drawId,
+        participants: result.participants,
+        winners: result.winners.map((w) => ({ rowId: w.rowId, participantRef: w.participantRef })),
+      },
+    };
+  },
+});
+
+export const listDrawsRoute = defineRoute<{ flowId: string }>({
+  method: 'get',
+  path: '/flows/{flowId}/draws',
+  operationId: 'listDraws',
+  summary: 'The recorded giveaway draws of a flow, newest first: counts, algorithm, pool digest and key id (no personal data)',
+  tag: 'draws',
+  params: flowIdParams,
+  responses: {
+    200: { description: 'Draws', schema: { type: 'object', additionalProperties: false, required: ['draws'], properties: { draws: { type: 'array', items: drawRecordSchema } } } },
+  },
+  async handler(call) {
+    const flow = await requireWorkspaceFlow(call, call.params.flowId);
+    const draws = await listGiveawayDraws(call.services.storage.db, call.principal.workspaceId, flow.id);
+    return {
+      body: {
+        draws: draws.map((d) => ({
+          id: d.id,
+          stepId: d.stepId,
+          drawnAt: d.drawnAt.toISOString(),
+          drawnByKeyId: d.drawnByKeyId,
+          requested: d.requested,
+          drawn: d.drawn,
+          participants: d.participantsCount,
+          algorithm: d.algorithm,
+          poolDigest: d.poolDigest,
+        })),
+      },
+    };
+  },
+});
+
+export const instantWinProofRoute = defineRoute<{ flowId: string }>({
+  method: 'get',
+  path: '/flows/{flowId}/instant-win/proof',
+  operationId: 'getInstantWinProof',
+  summary:
+    'The SHA-256 commitment of every instant-win step drawn in moments mode; once the flow is closed, the revealed ' +
+    'moments and salt, from which anyone can recompute the commitment (before closure `revealed` is null)',
+  tag: 'draws',
+  params: flowIdParams,
+  responses: { 200: { description: 'Commitments, and the revealed draws after closure', schema: instantWinProofSchema } },
+  async handler(call) {
+    const flow = await requireWorkspaceFlow(call, call.params.flowId);
+    const proofs = await getInstantWinProof(call.services.storage.db, call.principal.workspaceId, flow.id);
+    if (!proofs) throw new ParleyError('not_found', 'No such flow');
+    return {
+      body: {
+        flowHashId: flow.hashId,
+        steps: proofs.map((p) => ({
+          stepId: p.stepId,
+          commitment: p.commitment,
+          committedAt: p.committedAt.toISOString(),
+          revealedAt: p.revealedAt?.toISOString() ?? null,
+          revealed: p.revealed && { flowHashId: p.revealed.flowHashId, stepId: p.revealed.stepId, salt: p.revealed.salt, moments: p.revealed.moments },
+        })),
+      },
+    };
+  },
+});
