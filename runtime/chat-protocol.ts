@@ -2,10 +2,34 @@
  * The realtime chat protocol between the widget and the gateway (socket.io namespace `/chat`).
  * Shared by both sides; the gateway validates every payload it receives.
  *
- * Handshake: `io(url + '/chat', { auth: { workspace, flow, resumeToken? } })`. The page's Origin
- * must be one of the workspace's allowed origins. On connect the server emits `session`, then
- * the current `turn`. The client answers with `reply` (acknowledged with a `ReplyAck`).
+ * Handshake: `io(url + '/chat', { auth: HandshakeAuth })`. The page's Origin must be one of the
+ * workspace's allowed origins (or the server's own origin). On connect the server emits
+ * `session`, then the current `turn`. The client answers with `reply` (acknowledged with a
+ * `ReplyAck`). A session that cannot start (unknown or closed flow) gets `chat_error` with a
+ * `ProtocolError`, then the server disconnects; a refused handshake arrives as a connect error
+ * whose `data` is a `ProtocolError`.
  */
+
+/** What the visitor's browser reports about its device (non-personal, coarse). */
+export interface DeviceReport {
+  readonly screenWidth: number;
+  readonly screenHeight: number;
+  /** The embedding page without its fragment (the server keeps origin and path only). */
+  readonly url: string;
+  readonly language: string;
+  /** IANA time zone, or '' when unknown. */
+  readonly timezone: string;
+}
+
+/** The handshake's `auth` object. */
+export interface HandshakeAuth {
+  readonly workspace: string;
+  readonly flow: string;
+  readonly resumeToken?: string;
+  readonly device?: DeviceReport;
+  /** ISO time the visitor started the conversation (kept across reloads). */
+  readonly startedAt?: string;
+}
 
 /** Something the bot says. Text is always rendered as text, never as HTML. */
 export type BotMessage =

@@ -37,9 +37,13 @@ function protocolError(error: unknown): ProtocolError {
   return { code: e.code, message: e.message, ...(e.path && { path: e.path }) };
 }
 
-/** Same-origin pages (the demo) are this server's own; any other page must be an allowed origin. */
-function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
-  if (!origin) return false;
+/**
+ * Same-origin pages (the demo) are this server's own; any other page must be an allowed origin.
+ * Browsers omit Origin on same-origin GETs (socket.io's polling handshake) but then say so in
+ * the Fetch Metadata header; cross-origin requests always carry Origin.
+ */
+function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[], fetchSite: unknown): boolean {
+  if (!origin) return fetchSite === 'same-origin';
   try {
     if (host && new URL(origin).host === host) return true;
   } catch {
@@ -75,7 +79,8 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
       const auth = validateOrThrow(validateAuth, socket.handshake.auth, '/auth');
       const workspace = await getWorkspace(options.storage, auth.workspace);
       if (!workspace) throw new ParleyError('not_found', 'No such flow');
-      if (!originAllowed(socket.handshake.headers.origin, socket.handshake.headers.host, workspace.allowedOrigins)) {
+      const { origin, host } = socket.handshake.headers;
+      if (!originAllowed(origin, host, workspace.allowedOrigins, socket.handshake.headers['sec-fetch-site'])) {
         throw new ParleyError('forbidden', 'This page is not allowed to embed this flow');
       }
       socket.data.auth = auth;

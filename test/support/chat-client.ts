@@ -10,13 +10,13 @@ export interface ChatClient {
 }
 
 /** Connects a socket.io client the way the widget does; rejects with the server's refusal. */
-export async function connectChat(url: string, auth: Record<string, unknown>, options: { origin?: string } = {}): Promise<ChatClient> {
+export async function connectChat(url: string, auth: Record<string, unknown>, options: { origin?: string | null } = {}): Promise<ChatClient> {
   const socket = io(`${url}/chat`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    extraHeaders: { origin: options.origin ?? url },
+    extraHeaders: options.origin === null ? {} : { origin: options.origin ?? url },
   });
   return new Promise((resolve, reject) => {
     let session: SessionInfo | undefined;

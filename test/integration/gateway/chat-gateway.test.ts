@@ -44,6 +44,11 @@ describe('chat gateway', () => {
     expect(refusal).toEqual({ code: 'forbidden', message: 'This page is not allowed to embed this flow' });
   });
 
+  it('refuses a handshake without Origin unless the browser says it is same-origin', async () => {
+    const refusal = await connectChat(server.url, { workspace: workspace.id, flow: 'gateway' }, { origin: null }).catch((e: { data: unknown }) => e.data);
+    expect(refusal).toMatchObject({ code: 'forbidden' });
+  });
+
   it('refuses bad handshakes with a code and a path', async () => {
     const refusal = await connectChat(server.url, { workspace: 'not-a-uuid', flow: 'gateway' }).catch((e: { data: unknown }) => e.data);
     expect(refusal).toMatchObject({ code: 'validation_failed', path: '/auth/workspace' });
