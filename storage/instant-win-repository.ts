@@ -53,16 +53,14 @@ export interface InstantWinProof {
   readonly revealed: null | { readonly flowHashId: string; readonly stepId: string; readonly salt: string; readonly moments: readonly InstantWinMoment[] };
 }
 
-const INSERT_BATCH = 10_000;
+const INSERT_BATCH = 50_000;
 
 /** The recorded draw of a step, row-locked for the caller's transaction, or undefined. */
 export async function findInstantWinDraw(db: Db, flowId: string, stepId: string): Promise<RecordedInstantWinDraw | undefined> {
   const result = await sql<{ mode: InstantWinPlan['mode']; prizes: InstantWinPrizePlan[]; revealed_at: Date | null; last_moment: Date | null }>`
-    select d.mode, d.prizes, d.revealed_at,
-      (select max(m.moment) from instant_win_moments m where m.flow_id = d.flow_id and m.step_id = d.step_id) as last_moment
-    from instant_win_draws d
-    where d.flow_id = ${flowId} and d.step_id = ${stepId}
-    for update of d`.execute(db);
+    select mode, prizes, revealed_at, last_moment from instant_win_draws
+    where flow_id = ${flowId} and step_id = ${stepId}
+    for update`.execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
   return { plan: { mode: row.mode, prizes: row.prizes }, revealedAt: row.revealed_at, lastMoment: row.last_moment };
@@ -72,9 +70,9 @@ export async function findInstantWinDraw(db: Db, flowId: string, stepId: string)
 export async function recordInstantWinDraw(db: Db, draw: NewInstantWinDraw): Promise<void> {
   const { flowId, stepId, plan } = draw;
   await sql`
-    insert into instant_win_draws (workspace_id, flow_id, step_id, mode, prizes, commitment, salt, committed_at)
+    insert into instant_win_draws (workspace_id, flow_id, step_id, mode, prizes, commitment, salt, last_moment, committed_at)
     values (${draw.workspaceId}, ${flowId}, ${stepId}, ${plan.mode}, ${JSON.stringify(plan.prizes)}::jsonb,
-      ${draw.commitment}, ${draw.salt}, ${draw.now})`.execute(db);
+      ${draw.commitment}, ${draw.salt}, ${lastMoment(draw.moments)}, ${draw.now})`.execute(db);
   for (let start = 0; start < draw.moments.length; start += INSERT_BATCH) {
     const batch = draw.moments.slice(start, start + INSERT_BATCH);
     await sql`
@@ -90,6 +88,15 @@ export async function recordInstantWinDraw(db: Db, draw: NewInstantWinDraw): Pro
   }
 }
 
+function lastMoment(moments: readonly InstantWinMoment[]): Date | null {
+  let last: number | null = null;
+  for (const m of moments) {
+    const at = Date.parse(m.moment);
+    if (last === null || at > last) last = at;
+  }
+  return last === null ? null : new Date(last);
+}
+
 /** Marks a step's moments draw revealed (once; later calls keep the first instant). */
 export async function revealInstantWinDraw(db: Db, flowId: string, stepId: string, now: Date): Promise<void> {
   await sql`
@@ -100,18 +107,19 @@ export async function revealInstantWinDraw(db: Db, flowId: string, stepId: strin
 /**
  * Claims the earliest unclaimed moment at or before `at` for a session, in one statement:
  * rows another transaction is claiming are skipped, so no moment is ever given twice.
- * Returns the prize id, or null when no moment is due.
+ * Returns the prize id, or null when no moment is due. The inner select re-checks
+ * `claimed_at is null` on the row it locks; the outer update then finds it by primary key
+ * (repeating the predicate there would let the planner walk the partial index instead).
  */
 export async function claimInstantWinMoment(db: Db, claim: { flowId: string; stepId: string; sessionId: string; at: Date }): Promise<string | null> {
   const result = await sql<{ prize_id: string }>`
     update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
-    where id = (
+    where flow_id = ${claim.flowId} and step_id = ${claim.stepId} and id = (
       select id from instant_win_moments
       where flow_id = ${claim.flowId} and step_id = ${claim.stepId} and claimed_at is null and moment <= ${claim.at}
       order by moment, id
       limit 1
       for update skip locked)
-    and claimed_at is null
     returning prize_id`.execute(db);
   return result.rows[0]?.prize_id ?? null;
 }

@@ -6,7 +6,7 @@ import type { ParleyError } from '../../runtime/errors.js';
 import { emailCaptureModule } from '../email-capture/email-capture-module.js';
 import { instantWinModule } from './instant-win-module.js';
 import { planOf, type InstantWinConfig } from './instant-win-config.js';
-import { drawConflict, drawMoments, pickWeighted, rollOdds, samePlan, sortMoments } from './instant-win-draw.js';
+import { drawConflict, drawMoments, isoFormatter, pickWeighted, rollOdds, samePlan, sortMoments } from './instant-win-draw.js';
 import { canonicalJson, commitmentOf, newSalt, verifyCommitment, type RevealedDraw } from './instant-win-commitment.js';
 
 const registry = new ModuleRegistry([emailCaptureModule, instantWinModule]);
@@ -84,6 +84,13 @@ describe('instant-win draws', () => {
     for (const at of instants) quarters[Math.floor(((at - window.opensAt.getTime()) / span) * 4)]! += 1;
     // Each quarter expects 1000 (σ ≈ 27); 800 is more than 7σ away.
     for (const count of quarters) expect(count).toBeGreaterThan(800);
+  });
+
+  it('formats instants exactly like Date#toISOString', () => {
+    const iso = isoFormatter();
+    const samples = [0, 1, 999, 86_399_999, 86_400_000, -1, -86_400_001, Date.parse('2024-02-29T23:59:59.999Z'), Date.parse('1969-12-31T00:00:00.010Z')];
+    for (let i = 0; i < 2000; i += 1) samples.push(Math.floor((Math.random() - 0.3) * 4e12));
+    expect(samples.map(iso)).toEqual(samples.map((ms) => new Date(ms).toISOString()));
   });
 
   it('refuses an empty window', () => {

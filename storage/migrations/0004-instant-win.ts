@@ -16,6 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       prizes jsonb not null,
       commitment text check (commitment ~ '^[0-9a-f]{64}$'),
       salt text,
+      last_moment timestamptz,
       committed_at timestamptz not null,
       revealed_at timestamptz,
       primary key (flow_id, step_id),
@@ -25,18 +26,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`
     create table instant_win_moments (
-      id bigint generated always as identity primary key,
+      id bigint generated always as identity,
       flow_id uuid not null,
       step_id text not null,
       prize_id text not null,
       moment timestamptz not null,
       claimed_by_session uuid,
       claimed_at timestamptz,
+      primary key (flow_id, step_id, id),
       foreign key (flow_id, step_id) references instant_win_draws (flow_id, step_id) on delete cascade,
       check ((claimed_at is null) = (claimed_by_session is null))
     )`.execute(db);
+  // The claim walks this partial index from its earliest entry: claimed moments leave it.
   await sql`create index instant_win_moments_unclaimed on instant_win_moments (flow_id, step_id, moment, id) where claimed_at is null`.execute(db);
-  await sql`create index instant_win_moments_draw on instant_win_moments (flow_id, step_id)`.execute(db);
 
   await sql`
     create table instant_win_stock (
