@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { ModuleRegistry } from './module-registry.js';
-import { executeRun, type RunnerDeps } from '../exporter/run/export-runner.js';
+import { executeRun, type RunnerDeps, type RunOutcome } from '../exporter/run/export-runner.js';
 import { dueOccurrence, type Trigger } from '../exporter/triggers/trigger.js';
 import { listTriggeredExports, type ExportRecordRow } from '../storage/export-repository.js';
 import { getRun, queueRun, type ExportRun } from '../storage/export-run-repository.js';
@@ -22,6 +22,9 @@ const TIME_TRIGGERS = ['daily', 'weekly', 'scheduled'] as const;
  * export and occurrence); failed runs are retried with backoff, then end failed.
  */
 export class ExportJobs {
+  /** Told each run's outcome (metrics). */
+  onOutcome: ((outcome: RunOutcome) => void) | undefined;
+
   constructor(private readonly storage: Storage, private readonly deps: RunnerDeps & { clock: Clock }) {}
 
   /** Where local deliveries are kept. */
@@ -50,6 +53,7 @@ export class ExportJobs {
   /** Runs one queued run in this process; a retryable failure is queued again with backoff. */
   async runNow(runId: string, asOf: Date | null): Promise<void> {
     const outcome = await executeRun(this.deps, runId, asOf);
+    this.onOutcome?.(outcome);
     if (outcome !== 'retry') return;
     const run = await getRun(this.storage, runId);
     const delayMs = 30_000 * 2 ** Math.max(0, (run?.attempts ?? 1) - 1);

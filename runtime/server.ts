@@ -19,6 +19,11 @@ import { registerConsentMailWorker } from './mail/consent-mail-job.js';
 import type { Logger } from './logger.js';
 import { ModuleRegistry } from './module-registry.js';
 import { startSweeper } from './sweep-job.js';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import { Metrics } from './metrics/metrics.js';
+import { metricsRoute, requestTimer } from './metrics/metrics-routes.js';
+import { storeEvents } from '../storage/store-events.js';
+import { QUEUES } from '../storage/job-queue.js';
 import { ExportJobs, exportRunnerDeps } from './export-jobs.js';
 import { MODULES } from '../modules/index.js';
 import type { Storage } from '../storage/storage.js';
@@ -30,25 +35,37 @@ export interface RunningServer {
   readonly engine: FlowEngine;
   readonly flows: FlowLifecycleDeps;
   readonly exports: ExportJobs;
-  close(): Promise<void>;
+  readonly metrics: Metrics;
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Builds the HTTP app, the chat gateway and background jobs on an opened storage, and listens. */
 export async function startServer(options: { config: Config; storage: Storage; logger: Logger; clock: Clock }): Promise<RunningServer> {
   const { config, storage, logger, clock } = options;
   storage.jobs.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'job queue error'));
-  await startSweeper(storage, { cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger });
+  const metrics = new Metrics();
+  storeEvents.on('write', (table, stored) => metrics.storeWrites.inc({ table, stored: String(stored) }));
+  await startSweeper(storage, { cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger, onSwept: (table, rows) => metrics.rowsSwept.inc({ table }, rows) });
 
   await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger });
   const registry = new ModuleRegistry(MODULES);
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
   const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock }));
+  exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start();
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose: (ws, slug) => exports.flowClosed(ws, slug) };
   const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports }, [openApiRoute(API_ROUTES)]);
-  const app = createApp({ logger, health: () => storage.health(), routers: [widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), consentConfirmRoute({ storage, logger }), api] });
+  const refreshQueues = async () => {
+    for (const queue of QUEUES) metrics.queueDepth.set({ queue }, await storage.jobs.size(queue));
+  };
+  const app = createApp({
+    logger,
+    health: () => storage.health(),
+    before: [requestTimer(metrics)],
+    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), consentConfirmRoute({ storage, logger }), api],
+  });
   const http = createServer(app);
-  const io = attachChatGateway(http, { engine, storage, logger });
+  const io = attachChatGateway(http, { engine, storage, logger, metrics, adapter: createAdapter(storage.pool, { errorHandler: () => {} }) });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -61,11 +78,16 @@ export async function startServer(options: { config: Config; storage: Storage; l
     engine,
     flows,
     exports,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        io.close(() => resolve());
-        http.closeIdleConnections();
-      });
+    metrics,
+    /** Stops accepting, lets in-flight requests and turns finish (bounded), then closes sockets. */
+    close: async (graceMs = 10_000) => {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      io.disconnectSockets(true);
+      const timer = setTimeout(() => http.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
 }

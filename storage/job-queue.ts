@@ -76,6 +76,11 @@ export class JobQueue extends EventEmitter {
     await this.#boss.schedule(queue, cron, data, options);
   }
 
+  /** Jobs waiting in a queue (created or retrying). */
+  async size(queue: QueueName): Promise<number> {
+    return this.#boss.getQueueSize(queue);
+  }
+
   /** True when pg-boss answers from the database. */
   async ping(): Promise<boolean> {
     if (!this.#started) return false;

@@ -4,6 +4,7 @@ import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { StoreContext } from './store-context.js';
 import { MAX_RETENTION_DAYS, physicalTable, type StoreTable } from './store-tables.js';
 import { ParleyError } from '../runtime/errors.js';
+import { storeEvents } from './store-events.js';
 
 /** One row a module wants stored. Personal values go in `personal` and are encrypted at rest. */
 export interface StoreWrite {
@@ -57,6 +58,7 @@ export async function writeStoreRow(ctx: StoreContext, workspaceId: string, writ
     where w.id = ${workspaceId} and w.storage_enabled
     returning id, expires_at`.execute(ctx.db);
   const row = result.rows[0];
+  storeEvents.emit('write', write.table, row !== undefined);
   if (!row) return { stored: false, reason: 'storage_disabled' };
   return { stored: true, id: row.id, expiresAt: row.expires_at };
 }

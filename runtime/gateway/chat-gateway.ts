@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
+import type { Metrics } from '../metrics/metrics.js';
 import { CHAT_NAMESPACE, MAX_FRAME_BYTES, type ProtocolError, type ReplyAck } from '../chat-protocol.js';
 import type { FlowEngine } from '../engine/flow-engine.js';
 import { ParleyError, toParleyError } from '../errors.js';
@@ -56,6 +57,9 @@ export interface ChatGatewayOptions {
   readonly engine: FlowEngine;
   readonly storage: StoreContext;
   readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Broadcast adapter across processes (socket.io's PostgreSQL adapter). */
+  readonly adapter?: ServerOptions['adapter'];
   /** Replies per second a socket may send, with a burst of twice that. */
   readonly repliesPerSecond?: number;
 }
@@ -71,6 +75,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
     maxHttpBufferSize: MAX_FRAME_BYTES,
     cors: { origin: true, credentials: false },
     serveClient: false,
+    ...(options.adapter && { adapter: options.adapter }),
   });
   const chat = io.of(CHAT_NAMESPACE);
 
@@ -93,6 +98,8 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
   });
 
   chat.on('connection', (socket: Socket) => {
+    options.metrics?.activeSockets.inc();
+    socket.once('disconnect', () => options.metrics?.activeSockets.dec());
     void startSession(socket, options);
   });
   return io;
@@ -127,9 +134,14 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
     try {
       if (!bucket.take()) throw new ParleyError('rate_limited', 'Too many messages; wait a moment');
       const reply = validateOrThrow(validateReply, payload, '');
-      respond(await options.engine.reply(sessionId, reply));
+      const end = options.metrics?.turnSeconds.startTimer();
+      const ack = await options.engine.reply(sessionId, reply);
+      end?.();
+      options.metrics?.chatTurns.inc({ outcome: ack.ok ? 'ok' : 'invalid' });
+      respond(ack);
     } catch (error) {
       const failure = protocolError(error);
+      options.metrics?.chatTurns.inc({ outcome: 'error' });
       if (failure.code === 'internal') options.logger.error({ err: { message: (error as Error)?.message } }, 'reply failed');
       respond({ ok: false, error: failure });
     }

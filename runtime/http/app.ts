@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import { errorMiddleware, notFoundMiddleware } from './error-middleware.js';
 import { healthRoute } from './health-route.js';
 import type { Logger } from '../logger.js';
@@ -8,6 +8,8 @@ export interface AppParts {
   health: () => Promise<Record<string, boolean>>;
   /** Routers mounted in order before the 404 and error handlers. */
   routers?: Router[];
+  /** Middleware that sees every request first (metrics). */
+  before?: RequestHandler[];
 }
 
 /** The express application: security headers, health, the given routers, JSON errors. */
@@ -15,6 +17,7 @@ export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  for (const handler of parts.before ?? []) app.use(handler);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');

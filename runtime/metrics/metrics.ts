@@ -1,0 +1,32 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The process's Prometheus metrics. Labels never carry personal data: only route patterns,
+ * table names, statuses and queue names.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly chatTurns = new Counter({ name: 'parley_chat_turns_total', help: 'Chat turns processed', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly activeSockets = new Gauge({ name: 'parley_active_sockets', help: 'Open chat sockets on this process', registers: [this.registry] });
+  readonly storeWrites = new Counter({ name: 'parley_store_writes_total', help: 'Rows written to stores', labelNames: ['table', 'stored'] as const, registers: [this.registry] });
+  readonly rowsSwept = new Counter({ name: 'parley_rows_swept_total', help: 'Expired rows deleted by the sweeper', labelNames: ['table'] as const, registers: [this.registry] });
+  readonly exportRuns = new Counter({ name: 'parley_export_runs_total', help: 'Export runs finished, by outcome', labelNames: ['status'] as const, registers: [this.registry] });
+  readonly queueDepth = new Gauge({ name: 'parley_queue_depth', help: 'Jobs waiting per queue', labelNames: ['queue'] as const, registers: [this.registry] });
+  readonly requestSeconds = new Histogram({
+    name: 'parley_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly turnSeconds = new Histogram({
+    name: 'parley_chat_turn_duration_seconds',
+    help: 'Chat reply processing latency',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+  }
+}

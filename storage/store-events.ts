@@ -1,0 +1,9 @@
+import { EventEmitter } from 'node:events';
+import type { StoreTable } from './store-tables.js';
+
+/** Counts of what storage did, for metrics: table names and outcomes only, never row contents. */
+export interface StoreEvents {
+  write: [table: StoreTable, stored: boolean];
+}
+
+export const storeEvents = new EventEmitter<StoreEvents>();
