@@ -9,6 +9,7 @@ import { prepareExport, type ExportStorage } from '../export-service.js';
 import { expandFileName } from '../file-name/index.js';
 import { renderExport } from '../pipeline/render-export.js';
 import { participantWindow } from './run-plan.js';
+import { watchedUpload } from './watched-upload.js';
 import type { ModuleRegistry } from '../../runtime/module-registry.js';
 import { DestinationError, ParleyError, toParleyError } from '../../runtime/errors.js';
 import { getExport, getExportSecrets } from '../../storage/export-repository.js';
@@ -26,12 +27,16 @@ export interface RunnerDeps {
   readonly maxAttempts?: number;
   /** Builds destinations (tests may wrap them). */
   readonly destinationFor?: (config: ReturnType<typeof validateDestination>) => Destination;
+  /** An upload that moves no byte for this long is aborted as a retryable failure. */
+  readonly stallMs?: number;
 }
 
 export type RunOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped';
 
 const LEASE_MS = 120_000;
 const HEARTBEAT_MS = 5_000;
+/** Long enough for a destination to finish its last buffered parts after the source has ended. */
+const STALL_MS = 300_000;
 
 /** A safe one-line reason for the run history: the error's message when it is ours, else a generic one. */
 function reason(error: unknown): string {
@@ -89,12 +94,13 @@ async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, onProgress:
   const body = encrypted ? await encryptWithGpg(rendered.output, definition.encryption!.publicKey) : rendered.output;
   const fileName = encrypted ? `${baseName}${GPG_FILE_SUFFIX}` : baseName;
   const destination = (deps.destinationFor ?? ((config) => createDestination(config, { localRoot: deps.localRoot })))(destinationConfig);
-  const receipt = await destination.upload(body, { fileName, contentType: encrypted ? 'application/pgp-encrypted' : rendered.serializer.contentType });
+  const stallMs = deps.stallMs ?? STALL_MS;
+  const receipt = await watchedUpload(destination, body, { fileName, contentType: encrypted ? 'application/pgp-encrypted' : rendered.serializer.contentType }, stallMs);
   let manifestFile: string | null = null;
   if (definition.manifest) {
     manifestFile = `${fileName}.manifest.json`;
     const manifest = JSON.stringify({ file: fileName, rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, definitionVersion: stored.version, run: run.runNumber, generatedAt: asOf.toISOString() }, null, 2);
-    await destination.upload(Readable.from([Buffer.from(`${manifest}\n`)]), { fileName: manifestFile, contentType: 'application/json' });
+    await watchedUpload(destination, Readable.from([Buffer.from(`${manifest}\n`)]), { fileName: manifestFile, contentType: 'application/json' }, stallMs);
   }
   return { rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, fileName, destination: receipt.location, manifestFile, cutoffAt: asOf };
 }

@@ -1,0 +1,60 @@
+import { Transform, type Readable } from 'node:stream';
+import type { Destination, UploadMeta, UploadReceipt } from '../destinations/destination.js';
+import { DestinationError, ParleyError } from '../../runtime/errors.js';
+
+/** The error a run reports when its data failed upstream (render, GPG): ours as is, anything else as retryable. */
+function sourceFailure(error: unknown): ParleyError {
+  if (error instanceof ParleyError) return error;
+  return new DestinationError('The data to upload failed before it was complete', { retryable: true, cause: error });
+}
+
+/**
+ * Uploads `source` to `destination` under watch, so a run can never hang: the transfer is
+ * aborted (through `meta.signal`) as soon as the source fails, or when no byte has moved for
+ * `stallMs` (a connection that died without telling the client). The destination then has
+ * `stallMs` more to clean up and settle; one that does not is abandoned. It rejects with the
+ * cause — the source's error, or a retryable stall — rather than a bare "aborted".
+ *
+ * @example
+ * const receipt = await watchedUpload(destination, body, { fileName: 'leads.csv', contentType: 'text/csv' }, 300_000);
+ */
+export async function watchedUpload(destination: Destination, source: Readable, meta: Omit<UploadMeta, 'signal'>, stallMs: number): Promise<UploadReceipt> {
+  const controller = new AbortController();
+  let upstream: { error: unknown } | undefined;
+  let stalled: DestinationError | undefined;
+  const timer = setTimeout(() => {
+    stalled = new DestinationError(`The transfer stalled: nothing moved for ${Math.ceil(stallMs / 1000)} s`, { retryable: true });
+    controller.abort(stalled);
+  }, stallMs);
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      timer.refresh();
+      callback(null, chunk);
+    },
+  });
+  source.once('error', (error: unknown) => {
+    upstream ??= { error };
+    tap.destroy(error instanceof Error ? error : new Error('source failed'));
+    controller.abort(error);
+  });
+  // A destination that gives up destroys what it reads: stop the stages upstream too.
+  tap.once('close', () => {
+    if (!source.destroyed) source.destroy();
+  });
+  source.pipe(tap);
+  let grace: NodeJS.Timeout | undefined;
+  const abandoned = new Promise<never>((_resolve, reject) => {
+    controller.signal.addEventListener('abort', () => (grace = setTimeout(() => reject(controller.signal.reason), stallMs)), { once: true });
+  });
+  const upload = destination.upload(tap, { ...meta, signal: controller.signal });
+  try {
+    return await Promise.race([upload, abandoned]);
+  } catch (error) {
+    if (upstream) throw sourceFailure(upstream.error);
+    throw stalled ?? error;
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(grace);
+    upload.catch(() => undefined);
+  }
+}
