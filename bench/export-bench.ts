@@ -1,10 +1,9 @@
 /**
- * 1,000,000 participations → CSV with 5 filters to a local file (in a fresh process, so its peak
- * RSS is its own), against PostgreSQL's `COPY (…) TO STDOUT (FORMAT csv)` of the same rows in
+ * 1,000,000 participations → CSV with 5 filters to a local file (`parley export render`, in a
+ * fresh process, so its peak RSS is its own), against PostgreSQL's `COPY (…) TO STDOUT (FORMAT csv)` of the same rows in
  * the same run: prints rows/s for both, the ratio, and peak RSS. Target: ratio ≥ 0.5.
  * Env: BENCH_ROWS (default 1,000,000).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { benchDatabase, printTable } from './support/bench-database.js';
-import { BENCH_FLOW, insertParticipations } from '../test/support/participation-fixture.js';
+import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../test/support/participation-fixture.js';
+import { buildDist, runParley } from '../test/support/cli-process.js';
+import { createExport } from '../storage/export-repository.js';
 import { systemClock } from '../runtime/clock.js';
 import { CAPABILITIES } from '../runtime/capabilities.js';
 import { saveFlowDocument } from '../runtime/engine/flow-lifecycle.js';
@@ -33,11 +34,11 @@ try {
   const { flow } = await saveFlowDocument({ storage, registry: new ModuleRegistry(MODULES), clock: systemClock, capabilities: CAPABILITIES }, workspace, 'bench', BENCH_FLOW);
   await insertParticipations(storage.db, { workspaceId: workspace.id, flowId: flow.id, count: ROWS, start: new Date(Date.now() - 20 * 86_400_000) });
 
-  const exported = await new Promise<{ rows: number; seconds: number; maxRssMb: number }>((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/support/export-to-file.ts', database.url, masterKey, workspace.id, path.join(dir, 'export.csv')], {
-      cwd: path.resolve(import.meta.dirname, '..'),
-    }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!))));
-  });
+  await buildDist();
+  const row = await createExport(storage, workspace.id, { ...FIVE_FILTER_EXPORT }, null);
+  const result = await runParley(['export', 'render', '--workspace', workspace.id, '--export', row.id, '--out', path.join(dir, 'export.csv'), '--stats'], { databaseUrl: database.url, masterKey });
+  if (result.code !== 0) throw new Error(result.stderr);
+  const exported = JSON.parse(result.stdout.trim().split('\n').pop()!) as { rows: number; seconds: number; maxRssMb: number };
 
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();

@@ -63,6 +63,7 @@ export async function prepareExport(
           workspaceId: workspace.id,
           flowId: flow!.id,
           scope: selection === 'all' ? 'participants' : (definition.scope ?? 'entries'),
+          related: compiled.related,
           ...(selection && selection !== 'all' && { firstSeen: selection }),
         });
   return { flow, catalogue, compiled, records };

@@ -25,10 +25,14 @@ export function cursorStream<Raw, Out>(
   async function* batches(): AsyncGenerator<Out> {
     client = await pool.connect();
     try {
-      cursor = client.query(new Cursor<Raw>(query.text, query.values));
+      const open = client.query(new Cursor<Raw>(query.text, query.values));
+      cursor = open;
+      // The next batch is fetched while this one is transformed and consumed.
+      let next = open.read(batchSize);
       for (;;) {
-        const rows = await cursor.read(batchSize);
+        const rows = await next;
         if (rows.length === 0) break;
+        next = open.read(batchSize);
         for (const out of await transform(rows)) yield out;
       }
       await release();

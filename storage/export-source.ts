@@ -12,7 +12,7 @@ export type ExportScope = 'entries' | 'participants' | 'winners';
 
 /** Tables whose rows are a flow's entries (one participation each). */
 const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
-/** Tables read beside each entry, by session or data subject, to fill in its fields. */
+/** Tables that may be read beside each entry, by session or data subject, to fill in its fields. */
 const RELATED_TABLES: readonly StoreTable[] = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'];
 
 /** One entry with the rows of the same session (or data subject) in the other tables. */
@@ -83,14 +83,15 @@ async function relatedRows(ctx: StoreContext, workspaceId: string, flowId: strin
  */
 export function streamFlowRecords(
   ctx: StoreContext & { pool: pg.Pool },
-  input: { workspaceId: string; flowId: string; scope: ExportScope; firstSeen?: FirstSeenWindow; batchSize?: number },
+  input: { workspaceId: string; flowId: string; scope: ExportScope; firstSeen?: FirstSeenWindow; related?: readonly StoreTable[]; batchSize?: number },
 ): Readable {
   const now = ctx.clock.now();
   return cursorStream<RawEntry, ExportRecord>(
     ctx.pool,
     entriesSql(input.workspaceId, input.flowId, now, input.firstSeen ? 'participants' : input.scope, input.firstSeen),
     async (entries) => {
-      const related = await Promise.all(RELATED_TABLES.map(async (table) => [table, await relatedRows(ctx, input.workspaceId, input.flowId, table, entries, now)] as const));
+      const tables = input.related ? RELATED_TABLES.filter((t) => input.related!.includes(t)) : RELATED_TABLES;
+      const related = await Promise.all(tables.map(async (table) => [table, await relatedRows(ctx, input.workspaceId, input.flowId, table, entries, now)] as const));
       return Promise.all(
         entries.map(async (raw) => ({
           entry: await decodeRow(ctx, raw.source_table, raw),

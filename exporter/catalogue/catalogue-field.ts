@@ -1,5 +1,6 @@
 import type { FieldType, RawValue } from '../field-type.js';
 import type { ExportRecord } from '../../storage/export-source.js';
+import type { StoreTable } from '../../storage/store-tables.js';
 
 export const FIELD_GROUPS = ['form', 'device', 'operation', 'gift', 'external', 'custom'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
@@ -16,6 +17,8 @@ export interface CatalogueField {
   readonly label: string;
   readonly type: FieldType;
   readonly personal: boolean;
+  /** Related tables this field reads beside the entry (the source loads only those). */
+  readonly needs: readonly StoreTable[];
   read(record: ExportRecord, ctx: ReadContext): RawValue;
 }
 

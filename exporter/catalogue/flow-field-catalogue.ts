@@ -3,17 +3,18 @@ import { scalar } from './catalogue-field.js';
 import { device, latestWin, readStored } from './record-readers.js';
 import type { FlowDefinition } from '../../runtime/engine/flow-definition.js';
 import type { ModuleRegistry } from '../../runtime/module-registry.js';
+import type { StoreTable } from '../../storage/store-tables.js';
 
 type Field = CatalogueField;
 
-const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false): Field =>
-  Object.freeze({ key, group, label, type, personal, read });
+const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false, needs: readonly StoreTable[] = []): Field =>
+  Object.freeze({ key, group, label, type, personal, read, needs });
 
 /** Fields every flow offers, whatever its modules. */
 const COMMON_FIELDS: readonly Field[] = [
-  field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false))),
+  field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
   field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef),
-  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined),
+  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables']),
   field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt),
   field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true),
   field('device.mobile', 'device', 'Mobile', 'boolean', (r) => scalar(device(r).mobile)),
@@ -27,11 +28,11 @@ const COMMON_FIELDS: readonly Field[] = [
   field('operation.chrono', 'operation', 'Seconds spent', 'number', (r) => scalar(r.entry.data.chrono)),
   field('operation.hash_id', 'operation', 'Operation hash id', 'text', (_r, ctx) => ctx.flow?.hashId ?? null),
   field('operation.name', 'operation', 'Operation name', 'text', (_r, ctx) => ctx.flow?.name ?? null),
-  field('operation.access_code', 'operation', 'Access code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'check' && c.data.code)?.data.code)),
-  field('gift.hash_id', 'gift', 'Gift id', 'text', (r) => scalar(latestWin(r)?.data.prizeId) ?? latestWin(r)?.id ?? null),
-  field('gift.title', 'gift', 'Gift title', 'text', (r) => scalar(latestWin(r)?.data.prizeTitle)),
-  field('gift.description', 'gift', 'Gift description', 'text', (r) => scalar(latestWin(r)?.data.prizeDescription)),
-  field('gift.code', 'gift', 'Gift code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'distribute')?.data.code)),
+  field('operation.access_code', 'operation', 'Access code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'check' && c.data.code)?.data.code), false, ['codes']),
+  field('gift.hash_id', 'gift', 'Gift id', 'text', (r) => scalar(latestWin(r)?.data.prizeId) ?? latestWin(r)?.id ?? null, false, ['winners']),
+  field('gift.title', 'gift', 'Gift title', 'text', (r) => scalar(latestWin(r)?.data.prizeTitle), false, ['winners']),
+  field('gift.description', 'gift', 'Gift description', 'text', (r) => scalar(latestWin(r)?.data.prizeDescription), false, ['winners']),
+  field('gift.code', 'gift', 'Gift code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'distribute')?.data.code), false, ['codes']),
 ];
 
 /** `external.<namespace>.<key>`: a value a partner system attached to the entry through the API. */
@@ -61,7 +62,7 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
       fields.set(key, field(key, 'form', collected.label, collected.type, (r) => {
         const value = readStored(r, table, sourceKey, personal);
         return collected.type === 'datetime' && typeof value === 'string' ? new Date(value) : scalar(value);
-      }, personal));
+      }, personal, [table]));
     }
   }
   for (const common of COMMON_FIELDS) if (!fields.has(common.key)) fields.set(common.key, common);

@@ -7,12 +7,15 @@ import type { ExportDefinition } from '../definition/export-definition.js';
 import { resolveField } from '../definition/validate-export-definition.js';
 import type { ExportColumn } from '../serializers/index.js';
 import type { ExportRecord } from '../../storage/export-source.js';
+import type { StoreTable } from '../../storage/store-tables.js';
 
 /** Turns one record into the row's cells, or null when a condition rejects it. */
 export type RecordMapper = (record: ExportRecord) => string[] | null;
 
 export interface CompiledExport {
   readonly columns: readonly ExportColumn[];
+  /** The related tables the selected fields read (the source loads only these). */
+  readonly related: readonly StoreTable[];
   readonly map: RecordMapper;
 }
 
@@ -24,8 +27,10 @@ export function compileExport(definition: ExportDefinition, catalogue: readonly 
   const readers: Array<(record: ExportRecord) => RawValue> = [];
   const formatters: Array<(value: RawValue) => string> = [];
   const types: Record<string, FieldType> = {};
+  const related = new Set<StoreTable>();
   for (const spec of definition.fields) {
     const field = resolveField(catalogue, spec);
+    for (const table of field?.needs ?? []) related.add(table);
     if (field) {
       readers.push((record) => field.read(record, context));
       types[spec.field] = field.type;
@@ -50,6 +55,7 @@ export function compileExport(definition: ExportDefinition, catalogue: readonly 
   const count = readers.length;
   return {
     columns,
+    related: [...related],
     map(record) {
       const values: RawValue[] = new Array(count);
       for (let i = 0; i < count; i += 1) values[i] = readers[i]!(record);

@@ -10,6 +10,7 @@ import { openDatabase } from '../../storage/database.js';
 import { sweepExpired } from '../../storage/sweeper.js';
 import { createWorkspace } from '../../storage/workspace-repository.js';
 import { issueApiKey, revokeApiKey } from '../../storage/api-key-repository.js';
+import { runExportCommand } from './export-commands.js';
 
 interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -26,6 +27,9 @@ Commands:
   key create --workspace ID [--name NAME]   issue another API key for a workspace
   key revoke --workspace ID --key KEY_ID    revoke an API key
   sweep [--batch-size N]                    delete expired rows now (once)
+  export run --workspace ID --export ID     run an export now through its destination
+  export render --workspace ID --export ID --out FILE [--stats]
+                                            write an export to a local file (no delivery)
 
 Environment: DATABASE_URL (else the embedded PostgreSQL under PARLEY_DATA_DIR), PARLEY_MASTER_KEY.
 `;
@@ -54,12 +58,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const masterKey = await resolveMasterKey(config, database.embedded, logger);
     const storage = await openStorage({ connectionString: database.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 });
     try {
+      if (command === 'export') return await runExportCommand(storage, sub, rest, io, config);
       return await runStorageCommand(storage, command, sub, rest, io, config.sweepBatchSize);
     } finally {
       await storage.close();
     }
   } catch (error) {
-    const e = error instanceof ParleyError ? error : new ParleyError('internal', 'Command failed', { cause: error });
+    const badArgs = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+    const e = error instanceof ParleyError ? error : badArgs ? new ParleyError('bad_request', 'Unknown or malformed option; see parley --help') : new ParleyError('internal', 'Command failed', { cause: error });
     io.stderr.write(`parley: ${e.code}: ${e.message}${e.path ? ` (${e.path})` : ''}\n`);
     return 1;
   } finally {
