@@ -5,7 +5,7 @@ import { ParleyError } from '../errors.js';
 import type { CapabilityFactory } from './flow-engine.js';
 import { validateFlowDocument, type FlowDefinition } from './flow-definition.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
-import { closeFlow, saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
+import { closeFlow, getFlow, saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
 import type { Workspace } from '../../storage/workspace-repository.js';
 import type { SessionState } from '../../storage/session-repository.js';
 
@@ -48,10 +48,15 @@ async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: W
   }
 }
 
-/** Validates and saves a flow document; modules' `onFlowSaved` hooks run in the same transaction. */
+/**
+ * Validates and saves a flow document; modules' `onFlowSaved` hooks run in the same transaction.
+ * A save that turns an open flow closed is a closure: close hooks and closure reactions run.
+ */
 export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Workspace, slug: string, document: unknown): Promise<{ flow: FlowRecord; created: boolean }> {
   const valid = validateFlowDocument(document, deps.registry, { storageEnabled: workspace.storageEnabled });
-  return inTransaction(deps.storage, async (trx) => {
+  let closedNow = false;
+  const result = await inTransaction(deps.storage, async (trx) => {
+    const before = await getFlow(trx.db, workspace.id, slug);
     const saved = await saveFlow(trx.db, workspace.id, slug, {
       name: valid.name,
       status: valid.status ?? 'open',
@@ -60,8 +65,14 @@ export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Works
       definition: { start: valid.start, steps: valid.steps },
     }, deps.clock.now());
     if (saved.flow.status === 'open') await runHooks(deps, trx, workspace, saved.flow, 'onFlowSaved');
+    else if (before?.status === 'open') {
+      closedNow = true;
+      await runHooks(deps, trx, workspace, before, 'onFlowClosed');
+    }
     return saved;
   });
+  if (closedNow) await deps.afterClose?.(workspace.id, slug);
+  return result;
 }
 
 /** Closes a flow once; modules' `onFlowClosed` hooks run when this call closed it. */

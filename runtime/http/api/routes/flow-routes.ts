@@ -4,7 +4,8 @@ import { flowDocumentBodySchema, flowIdParams, flowSchema } from '../schemas/flo
 import { ParleyError } from '../../../errors.js';
 import { closeFlowNow, saveFlowDocument } from '../../../engine/flow-lifecycle.js';
 import type { FlowDefinition } from '../../../engine/flow-definition.js';
-import { deleteFlow, getFlow, listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
+import { deleteFlow, listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
+import { requireWorkspaceFlow } from './draw-routes.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
 
 export function flowJson(flow: FlowRecord) {
@@ -26,11 +27,6 @@ export function flowJson(flow: FlowRecord) {
   };
 }
 
-async function requireFlow(call: { principal: { workspaceId: string }; services: { storage: { db: any } } }, slug: string): Promise<FlowRecord> {
-  const flow = await getFlow(call.services.storage.db, call.principal.workspaceId, slug);
-  if (!flow) throw new ParleyError('not_found', 'No such flow');
-  return flow;
-}
 
 export const listFlowsRoute = defineRoute({
   method: 'get',
@@ -53,7 +49,7 @@ export const getFlowRoute = defineRoute<{ flowId: string }>({
   params: flowIdParams,
   responses: { 200: { description: 'The flow', schema: flowSchema } },
   async handler(call) {
-    return { body: flowJson(await requireFlow(call, call.params.flowId)) };
+    return { body: flowJson(await requireWorkspaceFlow(call, call.params.flowId)) };
   },
 });
 
