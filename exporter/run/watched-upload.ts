@@ -23,7 +23,8 @@ export async function watchedUpload(destination: Destination, source: Readable, 
   let upstream: { error: unknown } | undefined;
   let stalled: DestinationError | undefined;
   const timer = setTimeout(() => {
-    stalled = new DestinationError(`The transfer stalled: nothing moved for ${Math.ceil(stallMs / 1000)} s`, { retryable: true });
+    const span = stallMs < 1000 ? `${stallMs} ms` : `${Math.round(stallMs / 1000)} s`;
+    stalled = new DestinationError(`The transfer stalled: nothing moved for ${span}`, { retryable: true });
     controller.abort(stalled);
   }, stallMs);
   const tap = new Transform({
@@ -43,16 +44,24 @@ export async function watchedUpload(destination: Destination, source: Readable, 
   });
   source.pipe(tap);
   let grace: NodeJS.Timeout | undefined;
+  let settled = false;
   const abandoned = new Promise<never>((_resolve, reject) => {
-    controller.signal.addEventListener('abort', () => (grace = setTimeout(() => reject(controller.signal.reason), stallMs)), { once: true });
+    const giveUp = () => {
+      if (!settled) grace = setTimeout(() => reject(controller.signal.reason), stallMs);
+    };
+    controller.signal.addEventListener('abort', giveUp, { once: true });
   });
+  abandoned.catch(() => undefined);
   const upload = destination.upload(tap, { ...meta, signal: controller.signal });
   try {
     return await Promise.race([upload, abandoned]);
   } catch (error) {
+    // An abandoned destination may never read on: release the stages upstream (a database cursor).
+    tap.destroy();
     if (upstream) throw sourceFailure(upstream.error);
     throw stalled ?? error;
   } finally {
+    settled = true;
     clearTimeout(timer);
     clearTimeout(grace);
     upload.catch(() => undefined);
