@@ -67,8 +67,8 @@ export function sha256Hex(data: Buffer): string {
 const FINAL = new Set(['succeeded', 'failed']);
 
 /** Starts the fixture with the manual clock at `start`. */
-export async function startDeliveryFixture(options: { start: Date; storage?: TestStorage }): Promise<DeliveryFixture> {
-  const storage = options.storage ?? (await createTestStorage({ start: options.start }));
+export async function startDeliveryFixture(options: { start: Date }): Promise<DeliveryFixture> {
+  const storage = await createTestStorage({ start: options.start });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-delivery-'));
   const server = await startTestServer(storage, { PARLEY_DATA_DIR: dataDir });
   const setup = await flowSetup(storage);
