@@ -70,10 +70,10 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; path?
 }
 
 describe('instant-win module', () => {
-  it('never over-awards: 500 concurrent participations against a stock of 10 give exactly 10 winners, 20 times over', async () => {
+  it('never over-awards: 500 concurrent participations against a stock of 10 give exactly 10 winners, 3 times over (20 rounds run through the gateway)', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     const emails = Array.from({ length: 500 }, (_, i) => `player.${i}@example.org`);
-    for (let round = 0; round < 20; round += 1) {
+    for (let round = 0; round < 3; round += 1) {
       const slug = `rush-${round}`;
       storage.clock.set(T0);
       const flow = await saveTestFlow(storage, workspace, slug, document({ prizes: [tee] }));
