@@ -35,6 +35,11 @@ export type RunOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped';
 
 const LEASE_MS = 120_000;
 const HEARTBEAT_MS = 5_000;
+
+/** How often a lease is renewed: every 5 s, and at least three times per lease so a short one never lapses mid-run. */
+function heartbeatInterval(leaseMs: number): number {
+  return Math.max(50, Math.min(HEARTBEAT_MS, Math.floor(leaseMs / 3)));
+}
 /** Long enough for a destination to finish its last buffered parts after the source has ended. */
 const STALL_MS = 300_000;
 
@@ -57,7 +62,7 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
   const run = await claimRun(storage, runId, leaseMs);
   if (!run) return 'skipped';
   let progress = 0;
-  const heartbeat = setInterval(() => void heartbeatRun(storage, run.id, progress, leaseMs).catch(() => {}), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => void heartbeatRun(storage, run.id, progress, leaseMs).catch(() => {}), heartbeatInterval(leaseMs));
   try {
     const result = await deliver(deps, run, asOf ?? storage.clock.now(), (rows) => (progress = rows));
     await succeedRun(storage, run.id, result);

@@ -1,0 +1,135 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDestination } from '../../../exporter/destinations/create-destination.js';
+import { executeRun, type RunnerDeps, type RunOutcome } from '../../../exporter/run/export-runner.js';
+import { systemClock } from '../../../runtime/clock.js';
+import { ExportJobs } from '../../../runtime/export-jobs.js';
+import { createLogger } from '../../../runtime/logger.js';
+import { createExport } from '../../../storage/export-repository.js';
+import { getRun, queueRun } from '../../../storage/export-run-repository.js';
+import type { Storage } from '../../../storage/storage.js';
+import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
+import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../../support/participation-fixture.js';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { waitUntil } from '../../support/wait-until.js';
+
+let storage: TestStorage;
+/** The same storage on the real clock: leases are compared with real time here. */
+let realTime: Storage;
+let workspaceId: string;
+let localRoot: string;
+
+beforeAll(async () => {
+  storage = await createTestStorage();
+  realTime = Object.assign(Object.create(null), storage, { clock: systemClock }) as Storage;
+  localRoot = await mkdtemp(path.join(os.tmpdir(), 'parley-redelivered-'));
+  const { workspace } = await flowSetup(storage);
+  workspaceId = workspace.id;
+  const flow = await saveTestFlow(storage, workspace, 'bench', BENCH_FLOW);
+  await insertParticipations(storage.db, { workspaceId, flowId: flow.id, count: 2_000, start: new Date(Date.now() - 10 * 86_400_000) });
+});
+afterAll(async () => {
+  await storage?.destroy();
+  if (localRoot) await rm(localRoot, { recursive: true, force: true });
+});
+
+/** A promise with its resolve function, for a gate the test opens on an event. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/**
+ * A local destination that counts uploads and holds the first one until `held` opens: a slow
+ * partner server. Later uploads (a double delivery) go straight through, so a test fails rather than hangs.
+ */
+function slowDestination(held: Promise<void>): { destinationFor: RunnerDeps['destinationFor']; uploads(): number } {
+  let uploads = 0;
+  return {
+    uploads: () => uploads,
+    destinationFor: (config) => {
+      const real = createDestination(config, { localRoot });
+      return {
+        test: (signal) => real.test(signal),
+        upload: async (source, meta) => {
+          uploads += 1;
+          if (uploads === 1) await held;
+          return real.upload(source, meta);
+        },
+      };
+    },
+  };
+}
+
+/** A queued manual run of a fresh export into `<localRoot>/<directory>`. */
+async function queuedRun(name: string, directory: string): Promise<string> {
+  const row = await createExport(storage, workspaceId, { ...FIVE_FILTER_EXPORT, name, destination: { kind: 'local', directory } }, null);
+  const run = await queueRun(storage, { exportId: row.id, workspaceId, trigger: 'manual', definitionVersion: row.version });
+  return run!.id;
+}
+
+function deps(destinationFor: RunnerDeps['destinationFor'], leaseMs?: number): RunnerDeps & { clock: typeof systemClock } {
+  return { storage: realTime, registry, localRoot, logger: createLogger('silent'), destinationFor, clock: systemClock, ...(leaseMs !== undefined && { leaseMs }) };
+}
+
+const files = async (directory: string) => (await readdir(path.join(localRoot, directory))).sort();
+
+describe('a run handled twice', () => {
+  it('two workers executing one run at once: one delivers, the other is skipped', async () => {
+    const runId = await queuedRun('Twice', 'twice');
+    const held = gate();
+    const slow = slowDestination(held.opened);
+    const runs = [executeRun(deps(slow.destinationFor), runId), executeRun(deps(slow.destinationFor), runId)];
+    const first = await Promise.race(runs);
+    expect(first).toBe('skipped');
+    held.open();
+    expect((await Promise.all(runs)).sort()).toEqual(['skipped', 'succeeded']);
+    expect(slow.uploads()).toBe(1);
+    expect(await files('twice')).toEqual(['Twice-1.csv']);
+    expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 1, rows: 2_000 });
+  });
+
+  it('a lease shorter than the heartbeat default is renewed in time: a worker arriving after the first lease would have ended is skipped', async () => {
+    const runId = await queuedRun('Short lease', 'short');
+    const held = gate();
+    const slow = slowDestination(held.opened);
+    const first = executeRun(deps(slow.destinationFor, 1_500), runId);
+    const claimed = await waitUntil(async () => (slow.uploads() === 1 ? await getRun(storage, runId) : undefined), { what: 'the first worker to start uploading' });
+    // Past the lease the first claim took: only renewals keep the run.
+    const firstLeaseEnd = claimed.startedAt!.getTime() + 1_500;
+    await waitUntil(() => Date.now() > firstLeaseEnd + 1_000, { what: 'the first lease to run out', timeoutMs: 10_000 });
+    expect(await executeRun(deps(slow.destinationFor, 1_500), runId)).toBe('skipped');
+    held.open();
+    expect(await first).toBe('succeeded');
+    expect(slow.uploads()).toBe(1);
+    expect(await files('short')).toEqual(['Short lease-1.csv']);
+    expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('pg-boss re-delivers a job whose handler outlived its expiry: the second delivery is skipped, one file is written', async () => {
+    const runId = await queuedRun('Expired job', 'expired');
+    const held = gate();
+    const slow = slowDestination(held.opened);
+    const jobs = new ExportJobs(realTime, deps(slow.destinationFor));
+    const outcomes: RunOutcome[] = [];
+    jobs.onOutcome = (outcome) => {
+      outcomes.push(outcome);
+      if (outcome === 'skipped') held.open();
+    };
+    await jobs.start();
+    // pg-boss gives a handler `expireInSeconds`, then fails the job and hands it out again.
+    await storage.jobs.send('export-run', { runId }, { expireInSeconds: 1 });
+    await waitUntil(() => outcomes.length === 2, { what: 'both deliveries of the job', timeoutMs: 30_000, describe: () => JSON.stringify(outcomes) });
+    expect(outcomes).toEqual(['skipped', 'succeeded']);
+    expect(slow.uploads()).toBe(1);
+    expect(await files('expired')).toEqual(['Expired job-1.csv']);
+    expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    const job = await sql<{ state: string; retry_count: number }>`
+      select state, retry_count from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db);
+    expect(job.rows).toEqual([{ state: 'completed', retry_count: 1 }]);
+  });
+});
