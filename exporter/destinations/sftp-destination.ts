@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
 import { DestinationError } from '../../runtime/errors.js';
@@ -151,7 +151,7 @@ async function writeRemote(session: SftpSession, source: Readable, digest: Diges
   // ssh2 never fails pending writes when the connection drops: fail the transfer ourselves, so
   // the upload ends (retryable) and its temporary file is removed over a fresh connection.
   const connection = (session.client as unknown as { client: NodeJS.EventEmitter }).client;
-  const onDrop = () => remote.destroy(Object.assign(new Error('SFTP connection closed during the transfer'), { code: 'ECONNRESET' }));
+  const onDrop = () => (remote as unknown as Writable).destroy(Object.assign(new Error('SFTP connection closed during the transfer'), { code: 'ECONNRESET' }));
   connection.once('close', onDrop);
   try {
     await pipeline(source, digest, remote, signal ? { signal } : {});
