@@ -85,6 +85,17 @@ describe('admin API', () => {
     expect((await call('getWorkspace', 'GET', '/api/v1/workspace', undefined, 200)).body).toEqual(before);
   });
 
+  it('keeps mail settings with a write-only password', async () => {
+    const mail = { host: 'smtp.example.org', port: 587, security: 'starttls', user: 'parley', password: 'smtp-secret-42', from: 'news@example.org' };
+    const saved = await call('updateWorkspace', 'PATCH', '/api/v1/workspace', { mail }, 200);
+    expect(saved.body.mail).toEqual({ host: 'smtp.example.org', port: 587, security: 'starttls', user: 'parley', hasPassword: true, from: 'news@example.org' });
+    expect(JSON.stringify((await call('getWorkspace', 'GET', '/api/v1/workspace', undefined, 200)).body)).not.toContain('smtp-secret-42');
+    expect(await tablesContaining(storage.db, 'smtp-secret-42')).toEqual([]);
+    const bad = await call('updateWorkspace', 'PATCH', '/api/v1/workspace', { mail: { ...mail, port: 'x' } }, 400);
+    expect(bad.body.error.path).toBe('/mail/port');
+    expect((await call('updateWorkspace', 'PATCH', '/api/v1/workspace', { mail: null }, 200)).body.mail).toBeNull();
+  });
+
   it('lists tables with counts and retention, pages rows, deletes one and all', async () => {
     const ws = await createWorkspace(storage, { name: 'Rows' });
     const own = (await issueApiKey(storage.db, ws.id)).key;
