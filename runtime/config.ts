@@ -12,6 +12,8 @@ export interface Config {
   readonly masterKey: string | undefined;
   readonly sweepCron: string;
   readonly sweepBatchSize: number;
+  /** How long an export run's claim lasts without renewal: a run whose worker died is taken over after it. */
+  readonly exportLeaseMs: number;
   readonly publicUrl: string;
   readonly logLevel: string;
 }
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: env.PARLEY_MASTER_KEY || undefined,
     sweepCron,
     sweepBatchSize: integer(env, 'PARLEY_SWEEP_BATCH', 5000, 1, 1_000_000),
+    exportLeaseMs: integer(env, 'PARLEY_EXPORT_LEASE_MS', 120_000, 1_000, 86_400_000),
     publicUrl: (env.PARLEY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel,
   });

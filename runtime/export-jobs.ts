@@ -5,7 +5,7 @@ import type { ModuleRegistry } from './module-registry.js';
 import { executeRun, type RunnerDeps, type RunOutcome } from '../exporter/run/export-runner.js';
 import { dueOccurrence, type Trigger } from '../exporter/triggers/trigger.js';
 import { listTriggeredExports, type ExportRecordRow } from '../storage/export-repository.js';
-import { getRun, queueRun, type ExportRun } from '../storage/export-run-repository.js';
+import { getRun, listAbandonedRuns, queueRun, type ExportRun } from '../storage/export-run-repository.js';
 import type { Storage } from '../storage/storage.js';
 
 interface RunJob {
@@ -32,20 +32,34 @@ export class ExportJobs {
     return this.deps.localRoot;
   }
 
-  /** Starts the run worker and the minute tick. */
+  /** Starts the run worker and the minute tick, and queues again the runs a dead worker left behind. */
   async start(options: { tickCron?: string } = {}): Promise<void> {
     await this.storage.jobs.work<RunJob>('export-run', async (job) => {
       await this.runNow(job.data.runId, job.data.asOf ? new Date(job.data.asOf) : null);
     });
     await this.storage.jobs.work('export-tick', async () => {
-      await this.tick(this.deps.clock.now());
+      const now = this.deps.clock.now();
+      await this.tick(now);
+      await this.rescue(now);
     });
     await this.storage.jobs.schedule('export-tick', options.tickCron ?? '* * * * *');
+    await this.rescue(this.deps.clock.now());
+  }
+
+  /**
+   * Queues a job for each run whose worker died mid-run (its lease ran out unrenewed): the dead
+   * worker's own job stays taken until pg-boss expires it, far later. The lease keeps the
+   * takeover exclusive, so an extra job for one run is skipped. Returns the runs queued.
+   */
+  async rescue(now: Date): Promise<string[]> {
+    const runIds = await listAbandonedRuns(this.storage, now);
+    for (const runId of runIds) await this.storage.jobs.send('export-run', { runId } satisfies RunJob);
+    return runIds;
   }
 
   /** Queues a run of an export and its job; undefined when that occurrence already has a run. */
   async enqueue(row: Pick<ExportRecordRow, 'id' | 'workspaceId' | 'version'>, trigger: string, occurrence?: { key: string; at: Date }): Promise<ExportRun | undefined> {
-    const run = await queueRun(this.storage, { exportId: row.id, workspaceId: row.workspaceId, trigger, occurrenceKey: occurrence?.key, definitionVersion: row.version });
+    const run = await queueRun(this.storage, { exportId: row.id, workspaceId: row.workspaceId, trigger, occurrenceKey: occurrence?.key, definitionVersion: row.version, asOf: occurrence?.at });
     if (run) await this.storage.jobs.send('export-run', { runId: run.id, ...(occurrence && { asOf: occurrence.at.toISOString() }) } satisfies RunJob);
     return run;
   }
@@ -83,6 +97,6 @@ export class ExportJobs {
   }
 }
 
-export function exportRunnerDeps(storage: Storage, registry: ModuleRegistry, options: { dataDir: string; logger: Logger; clock: Clock }): RunnerDeps & { clock: Clock } {
-  return { storage, registry, localRoot: path.join(options.dataDir, 'exports'), logger: options.logger, clock: options.clock };
+export function exportRunnerDeps(storage: Storage, registry: ModuleRegistry, options: { dataDir: string; logger: Logger; clock: Clock; leaseMs?: number }): RunnerDeps & { clock: Clock } {
+  return { storage, registry, localRoot: path.join(options.dataDir, 'exports'), logger: options.logger, clock: options.clock, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) };
 }

@@ -50,7 +50,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
   await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger });
   const registry = new ModuleRegistry(MODULES);
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
-  const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock }));
+  const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs }));
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start();
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose: (ws, slug) => exports.flowClosed(ws, slug) };

@@ -44,15 +44,17 @@ const toRun = (r: Raw): ExportRun => ({
 
 /**
  * Queues a run. With an occurrence key (a scheduled occurrence), a second call for the same
- * occurrence — from this process or another — creates nothing and returns undefined.
+ * occurrence — from this process or another — creates nothing and returns undefined. `asOf`
+ * (the occurrence's instant) is kept as the run's cutoff from the start, so whichever worker
+ * ends up executing the run — a retry, or a takeover after its worker died — renders the same window.
  */
-export async function queueRun(ctx: StoreContext, input: { exportId: string; workspaceId: string; trigger: string; occurrenceKey?: string; definitionVersion: number }): Promise<ExportRun | undefined> {
+export async function queueRun(ctx: StoreContext, input: { exportId: string; workspaceId: string; trigger: string; occurrenceKey?: string; definitionVersion: number; asOf?: Date }): Promise<ExportRun | undefined> {
   const run = async (db: StoreContext['db']) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`export-runs:${input.exportId}`}, 0))`.execute(db);
     const result = await sql<Raw>`
-      insert into export_runs (id, export_id, workspace_id, run_number, trigger, occurrence_key, status, definition_version, queued_at)
+      insert into export_runs (id, export_id, workspace_id, run_number, trigger, occurrence_key, status, definition_version, queued_at, cutoff_at)
       select ${randomUUID()}, ${input.exportId}, ${input.workspaceId}, coalesce(max(run_number), 0) + 1, ${input.trigger},
-        ${input.occurrenceKey ?? null}, 'queued', ${input.definitionVersion}, ${ctx.clock.now()}
+        ${input.occurrenceKey ?? null}, 'queued', ${input.definitionVersion}, ${ctx.clock.now()}, ${input.asOf ?? null}
       from export_runs where export_id = ${input.exportId}
       on conflict (export_id, occurrence_key) do nothing
       returning *`.execute(db);
@@ -74,6 +76,16 @@ export async function claimRun(ctx: StoreContext, runId: string, leaseMs: number
     where id = ${runId} and (status = 'queued' or (status = 'running' and lease_until < ${now}))
     returning *`.execute(ctx.db);
   return result.rows[0] ? toRun(result.rows[0]) : undefined;
+}
+
+/**
+ * Runs whose worker died mid-run: still `running`, with a lease nobody renewed before `now`.
+ * Their jobs were taken by the dead worker, so they need queuing again; claiming stays exclusive.
+ */
+export async function listAbandonedRuns(ctx: StoreContext, now: Date, limit = 100): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    select id from export_runs where status = 'running' and lease_until < ${now} order by lease_until limit ${limit}`.execute(ctx.db);
+  return result.rows.map((r) => r.id);
 }
 
 /** Extends the lease and records progress while a run streams. */

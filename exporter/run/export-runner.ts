@@ -64,7 +64,8 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
   let progress = 0;
   const heartbeat = setInterval(() => void heartbeatRun(storage, run.id, progress, leaseMs).catch(() => {}), heartbeatInterval(leaseMs));
   try {
-    const result = await deliver(deps, run, asOf ?? storage.clock.now(), (rows) => (progress = rows));
+    // A run queued for an occurrence carries its instant: a takeover job that lacks it renders the same window.
+    const result = await deliver(deps, run, asOf ?? run.cutoffAt ?? storage.clock.now(), (rows) => (progress = rows));
     await succeedRun(storage, run.id, result);
     return 'succeeded';
   } catch (error) {

@@ -9,7 +9,7 @@ import { systemClock } from '../../../runtime/clock.js';
 import { ExportJobs } from '../../../runtime/export-jobs.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { createExport } from '../../../storage/export-repository.js';
-import { getRun, queueRun } from '../../../storage/export-run-repository.js';
+import { claimRun, getRun, queueRun } from '../../../storage/export-run-repository.js';
 import type { Storage } from '../../../storage/storage.js';
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
 import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../../support/participation-fixture.js';
@@ -65,15 +65,22 @@ function slowDestination(held: Promise<void>): { destinationFor: RunnerDeps['des
   };
 }
 
-/** A queued manual run of a fresh export into `<localRoot>/<directory>`. */
-async function queuedRun(name: string, directory: string): Promise<string> {
-  const row = await createExport(storage, workspaceId, { ...FIVE_FILTER_EXPORT, name, destination: { kind: 'local', directory } }, null);
-  const run = await queueRun(storage, { exportId: row.id, workspaceId, trigger: 'manual', definitionVersion: row.version });
+/** A queued run of a fresh export into `<localRoot>/<directory>` (manual, or for a scheduled occurrence). */
+async function queuedRun(name: string, directory: string, occurrence?: { key: string; at: Date; pattern: string }): Promise<string> {
+  const definition = { ...FIVE_FILTER_EXPORT, name, destination: { kind: 'local', directory }, ...(occurrence && { fileNamePattern: occurrence.pattern }) };
+  const row = await createExport(storage, workspaceId, definition, null);
+  const trigger = occurrence ? 'scheduled' : 'manual';
+  const run = await queueRun(storage, { exportId: row.id, workspaceId, trigger, definitionVersion: row.version, ...(occurrence && { occurrenceKey: occurrence.key, asOf: occurrence.at }) });
   return run!.id;
 }
 
-function deps(destinationFor: RunnerDeps['destinationFor'], leaseMs?: number): RunnerDeps & { clock: typeof systemClock } {
-  return { storage: realTime, registry, localRoot, logger: createLogger('silent'), destinationFor, clock: systemClock, ...(leaseMs !== undefined && { leaseMs }) };
+function deps(destinationFor?: RunnerDeps['destinationFor'], leaseMs?: number): RunnerDeps & { clock: typeof systemClock } {
+  return { storage: realTime, registry, localRoot, logger: createLogger('silent'), clock: systemClock, ...(destinationFor && { destinationFor }), ...(leaseMs !== undefined && { leaseMs }) };
+}
+
+async function leaseExpired(runId: string): Promise<boolean> {
+  const result = await sql<{ expired: boolean }>`select lease_until < now() as expired from export_runs where id = ${runId}`.execute(storage.db);
+  return result.rows[0]?.expired === true;
 }
 
 const files = async (directory: string) => (await readdir(path.join(localRoot, directory))).sort();
@@ -131,5 +138,23 @@ describe('a run handled twice', () => {
     const job = await sql<{ state: string; retry_count: number }>`
       select state, retry_count from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db);
     expect(job.rows).toEqual([{ state: 'completed', retry_count: 1 }]);
+  });
+
+  it('a run whose worker died is queued again once its lease has run out (not before), and keeps its occurrence instant', async () => {
+    // 09:30 in Paris on 15 January 2026: the scheduled occurrence the run stands for.
+    const at = new Date('2026-01-15T08:30:00Z');
+    const runId = await queuedRun('Rescued', 'rescued', { key: 'scheduled:2026-01-15T09:30', at, pattern: '{export}-{date}-{time}' });
+    const jobs = new ExportJobs(realTime, deps());
+    await jobs.start();
+    // A worker claims the run and dies at once: no heartbeat, no job left to anyone else.
+    expect(await claimRun(realTime, runId, 1_000)).toMatchObject({ status: 'running', attempts: 1 });
+    expect(await jobs.rescue(new Date())).toEqual([]);
+    await waitUntil(() => leaseExpired(runId), { what: 'the dead worker\'s lease to run out', timeoutMs: 10_000 });
+    expect(await jobs.rescue(new Date())).toEqual([runId]);
+    // Any export-run worker of this queue may take the job (the earlier tests' ones too).
+    await waitUntil(async () => (await getRun(storage, runId))?.status !== 'running' || undefined, { what: 'the rescued run', timeoutMs: 30_000 });
+    expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 2, fileName: 'Rescued-20260115-093000.csv', cutoffAt: at });
+    expect(await files('rescued')).toEqual(['Rescued-20260115-093000.csv']);
+    expect(await jobs.rescue(new Date())).toEqual([]);
   });
 });
