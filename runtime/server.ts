@@ -22,6 +22,7 @@ import { startSweeper } from './sweep-job.js';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoute, requestTimer } from './metrics/metrics-routes.js';
+import { longLivedClientPool } from '../storage/database.js';
 import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
 import { ExportJobs, exportRunnerDeps } from './export-jobs.js';
@@ -65,7 +66,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
     routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), consentConfirmRoute({ storage, logger }), api],
   });
   const http = createServer(app);
-  const io = attachChatGateway(http, { engine, storage, logger, metrics, adapter: createAdapter(storage.pool, { errorHandler: () => {} }) });
+  const io = attachChatGateway(http, { engine, storage, logger, metrics, adapter: createAdapter(longLivedClientPool(storage.pool), { errorHandler: () => {} }) });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());

@@ -17,6 +17,10 @@ export function openDatabase(connectionString: string, options: { max?: number }
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
+  // Nor may a checked-out one: the pool listens only to idle clients, and a client held between
+  // queries (a transaction awaiting the app, a cursor, a LISTEN connection) would emit an
+  // unhandled 'error'. Its next query fails instead, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
@@ -29,6 +33,27 @@ export function openDatabase(connectionString: string, options: { max?: number }
       await db.destroy();
     },
   };
+}
+
+/**
+ * A view of `pool` for a holder that keeps one client checked out for good and drops it when its
+ * connection ends, without releasing it — socket.io's PostgreSQL adapter with its LISTEN client.
+ * Such a client is released (so removed) when its connection ends: a database restart no longer
+ * leaks one pool slot each time. `query` and everything else go to the pool itself.
+ */
+export function longLivedClientPool(pool: pg.Pool): pg.Pool {
+  const connect = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    client.once('end', () => {
+      try {
+        client.release(new Error('connection ended'));
+      } catch {
+        // Its holder released it first.
+      }
+    });
+    return client;
+  };
+  return Object.assign(Object.create(pool) as pg.Pool, { connect, query: pool.query.bind(pool) });
 }
 
 /** True when the database answers a trivial query. */

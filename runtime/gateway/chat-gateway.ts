@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { compileSchema, validateOrThrow } from '../validation/schema-validator.js';
 import { deviceFacts } from './device-facts.js';
 import { TokenBucket } from './rate-limiter.js';
+import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { getWorkspace } from '../../storage/workspace-repository.js';
 
@@ -34,7 +35,7 @@ const validateReply = compileSchema<{ clientMessageId: string; value: string | b
 });
 
 function protocolError(error: unknown): ProtocolError {
-  const e = toParleyError(error);
+  const e = databaseUnavailable(error) ?? toParleyError(error);
   return { code: e.code, message: e.message, ...(e.path && { path: e.path }) };
 }
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ParleyError, toParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { databaseUnavailable } from '../../storage/database-errors.js';
 
 /** Errors thrown by express's own parsers, mapped to Parley codes. */
 function fromExpress(error: { type?: string; status?: number }): ParleyError | undefined {
@@ -15,7 +16,7 @@ function fromExpress(error: { type?: string; status?: number }): ParleyError | u
 /** The last middleware: every error becomes `{"error":{code,message,path}}`, never a stack trace. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
-    const parleyError = fromExpress(error) ?? toParleyError(error);
+    const parleyError = fromExpress(error) ?? databaseUnavailable(error) ?? toParleyError(error);
     if (parleyError.code === 'internal') logger.error({ err: error }, 'unhandled error');
     res.status(parleyError.status).json({ error: parleyError.toBody() });
   };
