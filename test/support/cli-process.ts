@@ -11,9 +11,9 @@ export function buildDist(): Promise<void> {
 }
 
 /** Runs the compiled `parley` CLI (bin/parley.js) in a child process, as an operator would. */
-export function runParley(args: string[], env: { databaseUrl: string; masterKey: string; dataDir?: string }): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runParley(args: string[], env: { databaseUrl: string; masterKey: string; dataDir?: string; nodeOptions?: string[] }): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/parley.js', ...args], {
+    execFile(process.execPath, [...(env.nodeOptions ?? []), 'bin/parley.js', ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: env.databaseUrl, PARLEY_MASTER_KEY: env.masterKey, LOG_LEVEL: 'silent', ...(env.dataDir && { PARLEY_DATA_DIR: env.dataDir }) },
       maxBuffer: 4 * 1024 * 1024,
