@@ -35,13 +35,13 @@ export type RunOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped';
 
 const LEASE_MS = 120_000;
 const HEARTBEAT_MS = 5_000;
+/** Long enough for a destination to finish its last buffered parts after the source has ended. */
+const STALL_MS = 300_000;
 
 /** How often a lease is renewed: every 5 s, and at least three times per lease so a short one never lapses mid-run. */
 function heartbeatInterval(leaseMs: number): number {
   return Math.max(50, Math.min(HEARTBEAT_MS, Math.floor(leaseMs / 3)));
 }
-/** Long enough for a destination to finish its last buffered parts after the source has ended. */
-const STALL_MS = 300_000;
 
 /** A safe one-line reason for the run history: the error's message when it is ours, else a generic one. */
 function reason(error: unknown): string {
