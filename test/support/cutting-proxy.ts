@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { connect, createServer, type Socket } from 'node:net';
+import { startRelay } from './tcp-relay.js';
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real peer that can drop a connection halfway, the way
@@ -17,18 +16,9 @@ export interface CuttingProxy {
 
 /** Starts a proxy to 127.0.0.1:`targetPort` on a free port. */
 export async function startCuttingProxy(targetPort: number): Promise<CuttingProxy> {
-  const sockets = new Set<Socket>();
   let armed: number | undefined;
   let cuts = 0;
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  };
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    track(client);
-    track(upstream);
+  const relay = await startRelay(targetPort, (client, upstream) => {
     let sent = 0;
     client.on('data', (chunk: Buffer) => {
       sent += chunk.length;
@@ -42,29 +32,13 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on('drain', () => client.resume());
-    upstream.on('data', (chunk: Buffer) => {
-      if (!client.write(chunk)) upstream.pause();
-    });
-    client.on('drain', () => upstream.resume());
-    client.on('end', () => upstream.end());
-    upstream.on('end', () => client.end());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
   return {
-    port: address.port,
+    port: relay.port,
     cutOnceAfter(bytes) {
       armed = bytes;
     },
     cuts: () => cuts,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-      await once(server, 'close');
-    },
+    stop: () => relay.stop(),
   };
 }

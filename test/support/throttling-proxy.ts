@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { connect, createServer, type Socket } from 'node:net';
+import { startRelay } from './tcp-relay.js';
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real peer that lets the client send at most
@@ -15,60 +14,36 @@ export interface ThrottlingProxy {
 
 /** Starts a proxy to 127.0.0.1:`targetPort` on a free port. */
 export async function startThrottlingProxy(targetPort: number, bytesPerSecond: number): Promise<ThrottlingProxy> {
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let forwarded = 0;
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  };
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    track(client);
-    track(upstream);
-    const began = Date.now();
-    let sent = 0;
-    client.on('data', (chunk: Buffer) => {
-      sent += chunk.length;
-      forwarded += chunk.length;
-      const full = !upstream.write(chunk);
-      // Where this connection may be by now at the allowed rate; pause until then.
-      const ahead = began + (sent / bytesPerSecond) * 1000 - Date.now();
-      if (ahead > 0 || full) client.pause();
-      if (ahead > 0) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (upstream.writableNeedDrain) return;
-          client.resume();
-        }, ahead);
-        timers.add(timer);
-      }
-    });
-    upstream.on('drain', () => {
-      if (began + (sent / bytesPerSecond) * 1000 <= Date.now()) client.resume();
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (!client.write(chunk)) upstream.pause();
-    });
-    client.on('drain', () => upstream.resume());
-    client.on('end', () => upstream.end());
-    upstream.on('end', () => client.end());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    port: address.port,
-    forwarded: () => forwarded,
-    async stop() {
-      for (const timer of timers) clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      server.close();
-      await once(server, 'close');
+  const relay = await startRelay(
+    targetPort,
+    (client, upstream) => {
+      const began = Date.now();
+      let sent = 0;
+      client.on('data', (chunk: Buffer) => {
+        sent += chunk.length;
+        forwarded += chunk.length;
+        const full = !upstream.write(chunk);
+        // Where this connection may be by now at the allowed rate; pause until then.
+        const ahead = began + (sent / bytesPerSecond) * 1000 - Date.now();
+        if (ahead > 0 || full) client.pause();
+        if (ahead > 0) {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            if (upstream.writableNeedDrain) return;
+            client.resume();
+          }, ahead);
+          timers.add(timer);
+        }
+      });
+      upstream.on('drain', () => {
+        if (began + (sent / bytesPerSecond) * 1000 <= Date.now()) client.resume();
+      });
     },
-  };
+    () => {
+      for (const timer of timers) clearTimeout(timer);
+    },
+  );
+  return { port: relay.port, forwarded: () => forwarded, stop: () => relay.stop() };
 }
