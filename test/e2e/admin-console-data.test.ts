@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../support/test-server.js';
+import { saveTestFlow } from '../support/flow-harness.js';
+import { formatWindow } from '../../widget/admin/time-format.js';
+import { DAY, NOW, ZONE, fetchCsv, forgetOpen, key, server, signedIn, storage, useConsoleFixture, workspace } from './admin/console-fixture.js';
+
+useConsoleFixture();
+
+describe('admin console: data and settings', () => {
+  it('copies the password with the copy command when the Clipboard API refuses', async () => {
+    const console = await signedIn();
+    await console.openTable('Codes');
+    await console.page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Denied', 'NotAllowedError'));
+    });
+    const shown = await console.createDownload('Codes');
+    const dialog = console.dialog('Download Codes');
+    await dialog.getByRole('button', { name: 'Copy password' }).click();
+    await dialog.getByText('Password copied.').waitFor();
+    expect(await console.page.evaluate(() => navigator.clipboard.readText())).toBe(shown.password);
+    await console.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('deletes one row behind a confirmation dialog: gone from the view, the API and a new download', async () => {
+    const console = await signedIn();
+    const region = await console.openTable('Giveaway participations');
+    const bob = region.locator('tr').filter({ hasText: 'bob@example.org' });
+    const bobId = (await bob.getAttribute('data-row-id'))!;
+    const created = (await bob.locator('time').first().textContent())!;
+
+    await bob.getByRole('button', { name: `Delete row created ${created}` }).click();
+    const confirm = console.dialog('Delete this row?');
+    await confirm.waitFor();
+    expect(await confirm.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement)).toBe(true);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await bob.count()).toBe(1);
+
+    await bob.getByRole('button', { name: `Delete row created ${created}` }).click();
+    await confirm.getByRole('button', { name: 'Delete row' }).click();
+    await console.page.getByText('Row deleted.').waitFor();
+    await region.locator(`tr[data-row-id="${bobId}"]`).waitFor({ state: 'detached' });
+    expect(await region.getByText('bob@example.org').count()).toBe(0);
+    await expect.poll(() => console.tabCount('Giveaway participations')).toBe(4);
+
+    const listed = await api(server.url, key, 'GET', '/api/v1/tables/participations/rows');
+    expect(listed.body.rows.map((r: { id: string }) => r.id)).not.toContain(bobId);
+    expect(listed.body.rows).toHaveLength(4);
+
+    const shown = await console.createDownload('Giveaway participations');
+    await console.closeDialog('Download Giveaway participations');
+    const emails = (await fetchCsv(shown.url, shown.password)).rows.map((r) => JSON.parse(r.personal!).email);
+    expect(emails.sort()).toEqual(['ada@example.org', 'cy@example.org', 'old.one@example.org', 'old.two@example.org']);
+  });
+
+  it('deletes every row of a table only after its name is typed', async () => {
+    const console = await signedIn();
+    await console.openTable('Consents');
+    expect(await console.bodyRows('Consents').count()).toBe(3);
+    await console.page.getByRole('button', { name: 'Delete all' }).click();
+    const confirm = console.dialog('Delete every row of Consents?');
+    const go = confirm.getByRole('button', { name: 'Delete all rows' });
+    const typed = confirm.getByRole('textbox', { name: 'Type consents to confirm' });
+    expect(await go.isDisabled()).toBe(true);
+    await typed.fill('Consents');
+    expect(await go.isDisabled()).toBe(true);
+    await typed.press('Enter');
+    expect(await confirm.isVisible()).toBe(true);
+    await typed.fill('consents');
+    await go.click();
+    await console.page.getByText('3 rows deleted from Consents.').waitFor();
+    await console.rows('Consents').getByText('No rows in Consents.').waitFor();
+    await expect.poll(() => console.tabCount('Consents')).toBe(0);
+    expect((await api(server.url, key, 'GET', '/api/v1/tables/consents/rows')).body.rows).toEqual([]);
+    expect(await console.page.getByRole('button', { name: 'Delete all' }).isDisabled()).toBe(true);
+  });
+
+  it('saves settings, shows API errors next to the field their path names, and a shorter retention hides older rows at once', async () => {
+    const console = await signedIn();
+    await console.section('Settings').click();
+    const form = console.page.getByRole('form', { name: 'Settings' });
+    const winners = form.getByRole('spinbutton', { name: 'Winners' });
+    await winners.waitFor();
+    expect(await winners.inputValue()).toBe('60');
+
+    // A retention the API refuses: its message appears next to the Winners field.
+    await winners.fill('0');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => winners.getAttribute('aria-invalid')).toBe('true');
+    const winnersError = await winners.evaluate((input) => input.closest('.field')!.querySelector('.field-error')!.textContent);
+    expect(winnersError).toBe('Must be >= 1');
+    expect(await winners.evaluate((input) => input === document.activeElement)).toBe(true);
+    await winners.fill('60');
+
+    // A bad time zone, then a bad origin on line 2 (blank lines do not count as entries).
+    const zone = form.getByRole('combobox', { name: 'Time zone' });
+    await zone.fill('Mars/Olympus');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => zone.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByText('Time zone must be an IANA zone name such as Europe/Paris').isVisible()).toBe(true);
+    await zone.fill(ZONE);
+    const origins = form.getByRole('textbox', { name: 'Allowed widget origins' });
+    await origins.fill('https://shop.example.org\n\nnot an origin');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByText('Line 3: Origin must look like https://example.org').waitFor();
+    expect(await zone.getAttribute('aria-invalid')).toBeNull();
+    expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.allowedOrigins).toEqual([]);
+
+    await origins.fill('https://shop.example.org\nhttps://www.example.org\n');
+    await form.getByRole('spinbutton', { name: 'Giveaway participations' }).fill('10');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await console.page.getByText('Settings saved.').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/workspace')).body;
+    expect(saved.allowedOrigins).toEqual(['https://shop.example.org', 'https://www.example.org']);
+    expect(saved.retention).toEqual({ tables: { participations: 10 }, modules: { 'instant-win': { instant_win_claims: 20 } } });
+    await form.getByText(/instant-win: Instant win claims 20 days/).waitFor();
+    expect(await form.getByRole('spinbutton', { name: 'Giveaway participations' }).inputValue()).toBe('10');
+
+    await console.section('Data').click();
+    const region = await console.openTable('Giveaway participations');
+    await expect.poll(() => console.tabCount('Giveaway participations')).toBe(2);
+    expect(await console.bodyRows('Giveaway participations').locator('td:nth-child(5) dd').allTextContents()).toEqual(['cy@example.org', 'ada@example.org']);
+    expect(await region.getByText(/^old\./).count()).toBe(0);
+    const expiry = await region.locator('tr').filter({ hasText: 'ada@example.org' }).locator('time').nth(1).getAttribute('datetime');
+    expect(new Date(expiry!).getTime()).toBe(NOW.getTime() - 30 * 60_000 + 10 * DAY);
+  });
+
+  it('lists flows with status, hash id and window, and closes one after confirmation', async () => {
+    const opensAt = new Date(NOW.getTime() - DAY).toISOString();
+    const closesAt = new Date(NOW.getTime() + 30 * DAY).toISOString();
+    const spring = await saveTestFlow(storage, workspace, 'spring-giveaway', {
+      name: 'Spring giveaway', opensAt, closesAt, steps: [{ id: 'hello', module: 'message', config: { text: 'Hi' } }],
+    });
+    await saveTestFlow(storage, workspace, 'welcome', { name: 'Welcome', steps: [{ id: 'hello', module: 'message', config: { text: 'Hi' } }] });
+
+    const console = await signedIn();
+    await console.section('Flows').click();
+    const table = console.page.getByRole('region', { name: 'Flows list' });
+    const row = table.locator('tr[data-flow-id="spring-giveaway"]');
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual(['Open', spring.hashId, formatWindow(opensAt, closesAt, ZONE), 'Close']);
+    expect(await table.locator('tr[data-flow-id="welcome"] td').nth(2).textContent()).toBe('Always open');
+
+    await row.getByRole('button', { name: 'Close flow Spring giveaway' }).click();
+    await console.dialog('Close Spring giveaway?').getByRole('button', { name: 'Close flow' }).click();
+    await console.page.getByText('Spring giveaway is closed.').waitFor();
+    await expect.poll(() => table.locator('tr[data-flow-id="spring-giveaway"] .badge').textContent()).toBe('Closed');
+    expect(await table.getByRole('button', { name: 'Close flow Spring giveaway' }).count()).toBe(0);
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/spring-giveaway')).body.status).toBe('closed');
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/welcome')).body.status).toBe('open');
+  });
+
+  it('fits a 360 px screen: the page never scrolls sideways, tables scroll inside their container', async () => {
+    const desktop = await signedIn();
+    await desktop.openTable('Giveaway participations');
+    await desktop.page.screenshot({ path: '/tmp/parley-admin-desktop.png', fullPage: true });
+    await desktop.close();
+    forgetOpen();
+
+    const console = await signedIn({ width: 360, height: 740 });
+    const pageWidth = () => console.page.evaluate(() => document.documentElement.scrollWidth);
+    const region = await console.openTable('Giveaway participations');
+    expect(await pageWidth()).toBeLessThanOrEqual(360);
+    expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await console.page.screenshot({ path: '/tmp/parley-admin-360.png', fullPage: true });
+
+    await console.createDownload('Giveaway participations');
+    expect(await pageWidth()).toBeLessThanOrEqual(360);
+    await console.page.screenshot({ path: '/tmp/parley-admin-360-download.png' });
+    await console.closeDialog('Download Giveaway participations');
+
+    for (const section of ['Flows', 'Settings'] as const) {
+      await console.section(section).click();
+      await console.page.getByRole('heading', { name: section }).waitFor();
+      expect(await pageWidth()).toBeLessThanOrEqual(360);
+    }
+    await console.page.screenshot({ path: '/tmp/parley-admin-360-settings.png', fullPage: true });
+  });
+});
