@@ -10,11 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { benchDatabase, printTable } from './support/bench-database.js';
-import { ManualClock } from '../runtime/clock.js';
+import { ManualClock } from '../core/clock.js';
 import { CAPABILITIES } from '../runtime/capabilities.js';
 import { FlowEngine } from '../runtime/engine/flow-engine.js';
 import { saveFlowDocument } from '../runtime/engine/flow-lifecycle.js';
-import { ModuleRegistry } from '../runtime/module-registry.js';
+import { ModuleRegistry } from '../core/module-registry.js';
 import { MODULES } from '../modules/index.js';
 import { openStorage } from '../storage/storage.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';

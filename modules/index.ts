@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from '../runtime/module-contract.js';
+import type { ModuleDefinition } from '../core/module-contract.js';
 import { choiceModule } from './choice/choice-module.js';
 import { consentModule } from './consent/consent-module.js';
 import { codesModule } from './codes/codes-module.js';

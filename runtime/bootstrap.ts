@@ -1,7 +1,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { Logger } from './logger.js';
 import { startEmbeddedPostgres } from '../storage/embedded-postgres.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** Process configuration, read once from the environment and frozen. */
 export interface Config {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from './logger.js';
-import type { ModuleRegistry } from './module-registry.js';
+import type { ModuleRegistry } from '../core/module-registry.js';
 import { executeRun, type RunnerDeps, type RunOutcome } from '../exporter/run/export-runner.js';
 import { dueOccurrence, type Trigger } from '../exporter/triggers/trigger.js';
 import { listTriggeredExports, type ExportRecordRow } from '../storage/export-repository.js';

@@ -1,7 +1,7 @@
 import { resolveDatabase, resolveMasterKey } from './bootstrap.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../core/clock.js';
 import { loadConfig } from './config.js';
-import { ParleyError } from './errors.js';
+import { ParleyError } from '../core/errors.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed-demo.js';
 import { startServer } from './server.js';

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from './logger.js';
 import type { Storage } from '../storage/storage.js';
 import { sweepExpired } from '../storage/sweeper.js';

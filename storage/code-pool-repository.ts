@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
-import { ParleyError, ValidationError } from '../runtime/errors.js';
+import { ParleyError, ValidationError } from '../core/errors.js';
 
 /** Where a pool lives: one step of one flow of one workspace. */
 export interface CodePoolKey {

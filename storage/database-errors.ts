@@ -1,4 +1,4 @@
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 /** SQLSTATEs of a server that is going away or not there yet: class 08 (connection) and 57P01–57P03 (shutdown, starting up). */
 const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;

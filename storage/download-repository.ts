@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
-import type { StoreTable } from './store-tables.js';
+import type { StoreTable } from '../core/store-tables.js';
 
 export interface IssuedDownload {
   readonly id: string;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { cursorStream } from './cursor-stream.js';
 import type { StoreContext } from './store-context.js';
 import { decodeRow, type DecodedRow } from './store-reader.js';
-import { physicalTable, type StoreTable } from './store-tables.js';
+import { physicalTable, type StoreTable } from '../core/store-tables.js';
 import type { StoreRow } from './schema.js';
 import type { Readable } from 'node:stream';
 

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from './database.js';
 import { inTransaction, type StoreContext } from './store-context.js';
-import { TABLE_DEFAULT_RETENTION_DAYS } from './store-tables.js';
+import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
 import { writeStoreRow } from './store-writer.js';
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 /** What a winner draw is asked for. */
 export interface DrawRequest {

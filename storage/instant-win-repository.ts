@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 /** One prize of a draw plan: how many units the step gives away. */
 export interface InstantWinPrizePlan {

@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import { EventEmitter } from 'node:events';
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 /** Every queue Parley uses. All are created at start-up: pg-boss drops sends to unknown queues. */
 export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick'] as const;

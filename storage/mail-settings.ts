@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { inTransaction, type StoreContext } from './store-context.js';
-import { ConfigError, ParleyError } from '../runtime/errors.js';
-import { normalizeEmail } from '../runtime/email-address.js';
+import { ConfigError, ParleyError } from '../core/errors.js';
+import { normalizeEmail } from '../core/email-address.js';
 
 /** How the SMTP connection is protected: implicit TLS (465), required STARTTLS (587), or none (local relays). */
 export type MailSecurity = 'tls' | 'starttls' | 'none';

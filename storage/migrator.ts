@@ -1,6 +1,6 @@
 import { Migrator, type Kysely } from 'kysely';
 import { MIGRATIONS } from './migrations/index.js';
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 /** Applies every pending migration. Safe to call from several processes at once (kysely locks). */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { RetentionOverrides } from './schema.js';
-import { MAX_RETENTION_DAYS, STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, isStoreTable, physicalTable, type StoreTable } from './store-tables.js';
-import { ConfigError } from '../runtime/errors.js';
+import { MAX_RETENTION_DAYS, STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, isStoreTable, physicalTable, type StoreTable } from '../core/store-tables.js';
+import { ConfigError } from '../core/errors.js';
 
 /**
  * Checks workspace retention overrides: known tables only, whole days from 1 to 3650.

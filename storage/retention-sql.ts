@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { StoreTable } from './store-tables.js';
+import type { StoreTable } from '../core/store-tables.js';
 
 /**
  * The effective retention of a store row, in days, as SQL: the workspace's override for the

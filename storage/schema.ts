@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { StoreTable } from './store-tables.js';
+import type { StoreTable } from '../core/store-tables.js';
 
 /** Workspace-level retention overrides: per table, and per module and table. */
 export interface RetentionOverrides {

@@ -1,4 +1,4 @@
-import type { Clock } from '../runtime/clock.js';
+import type { Clock } from '../core/clock.js';
 import { Keyring } from './crypto/keyring.js';
 import { parseMasterKey } from './crypto/master-key.js';
 import { openDatabase, pingDatabase, type DatabaseHandle } from './database.js';

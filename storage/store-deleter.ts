@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
-import { STORE_TABLES, physicalTable, type StoreTable } from './store-tables.js';
+import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
 
 /** Deletes one row by hand. Returns false when no live row of this workspace has that id. */
 export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, table: StoreTable, id: string): Promise<boolean> {

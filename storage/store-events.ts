@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { StoreTable } from './store-tables.js';
+import type { StoreTable } from '../core/store-tables.js';
 
 /** Counts of what storage did, for metrics: table names and outcomes only, never row contents. */
 export interface StoreEvents {

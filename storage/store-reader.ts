@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { StoreContext } from './store-context.js';
-import { STORE_TABLES, physicalTable, type StoreTable } from './store-tables.js';
+import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
 import type { StoreRow } from './schema.js';
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 /** A store row as callers see it: personal values decrypted, no hashes. */
 export interface DecodedRow {

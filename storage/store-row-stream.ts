@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { listStoreRows, type DecodedRow, type ListOptions } from './store-reader.js';
 import type { StoreContext } from './store-context.js';
-import type { StoreTable } from './store-tables.js';
+import type { StoreTable } from '../core/store-tables.js';
 
 /**
  * A table's live rows for one workspace, oldest first, as an object stream read in keyset

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
-import { physicalTable } from './store-tables.js';
+import { physicalTable } from '../core/store-tables.js';
 import { writeStoreRow, type StoreWrite, type WriteResult } from './store-writer.js';
 
 export type AtMostResult = WriteResult | { readonly stored: false; readonly reason: 'already_exists' };

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { StoreContext } from './store-context.js';
-import { MAX_RETENTION_DAYS, physicalTable, type StoreTable } from './store-tables.js';
-import { ParleyError } from '../runtime/errors.js';
+import { MAX_RETENTION_DAYS, physicalTable, type StoreTable } from '../core/store-tables.js';
+import { ParleyError } from '../core/errors.js';
 import { storeEvents } from './store-events.js';
 
 /** One row a module wants stored. Personal values go in `personal` and are encrypted at rest. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
-import { STORE_TABLES, physicalTable, type StoreTable } from './store-tables.js';
+import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
 
 export interface SweepOptions {
   /** Rows with `expires_at <= now` are deleted. */

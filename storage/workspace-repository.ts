@@ -4,7 +4,7 @@ import type { StoreContext } from './store-context.js';
 import { reapplyRetention } from './retention-policy.js';
 import type { WorkspaceRow } from './schema.js';
 import { validateWorkspaceSettings, type WorkspaceSettings } from './workspace-settings.js';
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 export interface Workspace extends WorkspaceSettings {
   readonly id: string;

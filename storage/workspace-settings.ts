@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { validateRetention } from './retention-policy.js';
 import type { RetentionOverrides } from './schema.js';
-import { ConfigError } from '../runtime/errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** The settings of a workspace that an owner may change. */
 export interface WorkspaceSettings {

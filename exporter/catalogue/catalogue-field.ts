@@ -1,6 +1,6 @@
-import type { FieldType, RawValue } from '../field-type.js';
+import type { FieldType, RawValue } from '../../core/field-type.js';
 import type { ExportRecord } from '../../storage/export-source.js';
-import type { StoreTable } from '../../storage/store-tables.js';
+import type { StoreTable } from '../../core/store-tables.js';
 
 export const FIELD_GROUPS = ['form', 'device', 'operation', 'gift', 'external', 'custom'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];

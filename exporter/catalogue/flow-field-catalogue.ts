@@ -1,9 +1,9 @@
 import type { CatalogueField } from './catalogue-field.js';
 import { scalar } from './catalogue-field.js';
 import { device, latestWin, readStored } from './record-readers.js';
-import type { FlowDefinition } from '../../runtime/engine/flow-definition.js';
-import type { ModuleRegistry } from '../../runtime/module-registry.js';
-import type { StoreTable } from '../../storage/store-tables.js';
+import type { FlowDefinition } from '../../core/flow-definition.js';
+import type { ModuleRegistry } from '../../core/module-registry.js';
+import type { StoreTable } from '../../core/store-tables.js';
 
 type Field = CatalogueField;
 

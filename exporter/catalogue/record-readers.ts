@@ -1,6 +1,6 @@
 import type { DecodedRow } from '../../storage/store-reader.js';
 import type { ExportRecord } from '../../storage/export-source.js';
-import type { StoreTable } from '../../storage/store-tables.js';
+import type { StoreTable } from '../../core/store-tables.js';
 
 /**
  * The value of `key` in the entry itself when it comes from `table`, else in the latest related

@@ -1,4 +1,4 @@
-import type { FieldType, RawValue } from '../field-type.js';
+import type { FieldType, RawValue } from '../../core/field-type.js';
 import { readBooleanWord } from '../filters/boolean-words.js';
 import { civilDayNumber, createDateReader } from '../filters/date-reader.js';
 import { rawValueToText } from '../filters/filter.js';

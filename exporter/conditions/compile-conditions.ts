@@ -1,5 +1,5 @@
-import { ValidationError } from '../../runtime/errors.js';
-import type { FieldType } from '../field-type.js';
+import { ValidationError } from '../../core/errors.js';
+import type { FieldType } from '../../core/field-type.js';
 import { isBlankValue, rawValueToText } from '../filters/filter.js';
 import { isKnownTimeZone } from '../filters/zone-offset-cache.js';
 import { createComparableReader, type Comparable, type ComparableReader } from './comparable-value.js';

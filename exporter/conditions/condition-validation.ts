@@ -1,5 +1,5 @@
-import { ValidationError } from '../../runtime/errors.js';
-import type { FieldType } from '../field-type.js';
+import { ValidationError } from '../../core/errors.js';
+import type { FieldType } from '../../core/field-type.js';
 import { createComparableReader } from './comparable-value.js';
 import { OPERATOR_RULES, isConditionOperator, type Condition } from './condition.js';
 

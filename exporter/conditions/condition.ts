@@ -1,4 +1,4 @@
-import type { FieldType, RawValue } from '../field-type.js';
+import type { FieldType, RawValue } from '../../core/field-type.js';
 
 export const CONDITION_OPERATORS = [
   'equals',

@@ -2,7 +2,7 @@ import type { Condition } from '../conditions/index.js';
 import type { FilterId } from '../filters/index.js';
 import type { FormatOptions } from '../serializers/index.js';
 import type { ExportScope } from '../../storage/export-source.js';
-import type { StoreTable } from '../../storage/store-tables.js';
+import type { StoreTable } from '../../core/store-tables.js';
 
 /** One column of an export: a catalogue field (or a constant), its filter and parameters. */
 export interface ExportFieldSpec {

@@ -1,4 +1,4 @@
-import { DestinationError } from '../../runtime/errors.js';
+import { DestinationError } from '../../core/errors.js';
 
 /** The error an upload or test ends with when its caller aborts it. */
 export function abortedError(signal: AbortSignal): DestinationError {

@@ -4,8 +4,8 @@ import { createGcsDestination, gcsConfigSchema, type GcsConfig } from './gcs-des
 import { createLocalDestination, localConfigSchema, type LocalConfig } from './local-destination.js';
 import { createS3Destination, s3ConfigSchema, type S3Config } from './s3-destination.js';
 import { createSftpDestination, sftpConfigSchema, type SftpConfig } from './sftp-destination.js';
-import { ValidationError } from '../../runtime/errors.js';
-import { compileSchema, validateOrThrow, type Validator } from '../../runtime/validation/schema-validator.js';
+import { ValidationError } from '../../core/errors.js';
+import { compileSchema, validateOrThrow, type Validator } from '../../core/schema-validator.js';
 
 export type DestinationConfig = LocalConfig | FtpConfig | SftpConfig | S3Config | GcsConfig;
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Client, FTPError } from 'basic-ftp';
-import { DestinationError } from '../../runtime/errors.js';
-import { compileSchema, validateOrThrow } from '../../runtime/validation/schema-validator.js';
+import { DestinationError } from '../../core/errors.js';
+import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { untilAborted } from './abort-race.js';
 import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
 import { DigestStream } from './digest-stream.js';

@@ -1,4 +1,4 @@
-import { DestinationError } from '../../runtime/errors.js';
+import { DestinationError } from '../../core/errors.js';
 import { errorCode, isCertificateError, isTransientNetworkError } from './network-failure.js';
 
 /** The step an FTP session was at when it failed; the same reply code means different things per step. */

@@ -1,4 +1,4 @@
-import { DestinationError } from '../../runtime/errors.js';
+import { DestinationError } from '../../core/errors.js';
 import { errorCode, isTransientNetworkError } from './network-failure.js';
 
 /** What the connection saw before it failed, to explain the failure without server output. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DestinationError } from '../../runtime/errors.js';
+import { DestinationError } from '../../core/errors.js';
 
 const MAX_NAME_BYTES = 255;
 const FORBIDDEN = /[\u0000-\u001f\u007f/\\]/;

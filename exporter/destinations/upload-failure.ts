@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { DestinationError, ParleyError } from '../../runtime/errors.js';
+import { DestinationError, ParleyError } from '../../core/errors.js';
 import { abortedError } from './abort-race.js';
 
 /** Remembers the first error `source` emits, so a failed upload can tell an upstream failure from its own. */

@@ -1,5 +1,5 @@
 import { readKeys, type Key, type PublicKey, type Subkey } from 'openpgp';
-import { ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../core/errors.js';
 
 /** What an accepted GPG public key is, for people choosing or checking it. */
 export interface GpgKeyInfo {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { FieldParameters } from './field-parameters.js';
 
 /** Largest maxSize or minSize accepted, in code points: bounds the memory one cell can take. */

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { ConfigError, ValidationError } from '../../runtime/errors.js';
+import { ConfigError, ValidationError } from '../../core/errors.js';
 import { renderDateFormat } from './date-format.js';
 import { parseFileNamePattern, type PatternPart } from './file-name-pattern.js';
 import { sanitizeFileNameValue, unsafeFileNameReason } from './file-name-rules.js';

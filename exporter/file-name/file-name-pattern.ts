@@ -1,4 +1,4 @@
-import { ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import { parseDateFormat, type DatePart } from './date-format.js';
 import { unsafeFileNameReason } from './file-name-rules.js';
 

@@ -1,4 +1,4 @@
-import type { RawValue } from '../field-type.js';
+import type { RawValue } from '../../core/field-type.js';
 import { DAY_MS, civilFromMillis, civilToMillis, daysInMonth, daysFromCivil, type CivilDateTime } from './civil-date.js';
 import { createOffsetLookup, type OffsetLookup } from './zone-offset-cache.js';
 

@@ -1,4 +1,4 @@
-import type { FieldType, RawValue } from '../field-type.js';
+import type { FieldType, RawValue } from '../../core/field-type.js';
 
 /** What a filter may depend on besides the value: fixed once per export run. */
 export interface FilterContext {

@@ -1,5 +1,5 @@
-import { ValidationError } from '../../runtime/errors.js';
-import type { FieldType } from '../field-type.js';
+import { ValidationError } from '../../core/errors.js';
+import type { FieldType } from '../../core/field-type.js';
 import { ageFilter } from './age-filter.js';
 import { presenceFlagFilter, trueFalseFilter } from './boolean-filters.js';
 import { capitalizeFirstFilter, collapseSpacesFilter, lowerCaseFilter, upperCaseFilter } from './case-filters.js';

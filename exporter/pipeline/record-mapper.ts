@@ -2,12 +2,12 @@ import type { CatalogueField, ReadContext } from '../catalogue/catalogue-field.j
 import { compileConditions, type RowPredicate } from '../conditions/index.js';
 import { compileFieldParameters } from '../field-parameters/index.js';
 import { compileFilter, rawValueToText, type FilterContext } from '../filters/index.js';
-import type { FieldType, RawValue } from '../field-type.js';
+import type { FieldType, RawValue } from '../../core/field-type.js';
 import type { ExportDefinition } from '../definition/export-definition.js';
 import { resolveField } from '../definition/validate-export-definition.js';
 import type { ExportColumn } from '../serializers/index.js';
 import type { ExportRecord } from '../../storage/export-source.js';
-import type { StoreTable } from '../../storage/store-tables.js';
+import type { StoreTable } from '../../core/store-tables.js';
 
 /** Turns one record into the row's cells, or null when a condition rejects it. */
 export type RecordMapper = (record: ExportRecord) => string[] | null;

@@ -1,6 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import type { Destination, UploadMeta, UploadReceipt } from '../destinations/destination.js';
-import { DestinationError, ParleyError } from '../../runtime/errors.js';
+import { DestinationError, ParleyError } from '../../core/errors.js';
 
 /** The error a run reports when its data failed upstream (render, GPG): ours as is, anything else as retryable. */
 function sourceFailure(error: unknown): ParleyError {

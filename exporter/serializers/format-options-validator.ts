@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { FormatOptions } from './format-options.js';
 import { formatOptionsSchema } from './format-options-schema.js';
 

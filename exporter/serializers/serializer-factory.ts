@@ -1,4 +1,4 @@
-import { ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import { createCsvSerializer } from './csv-serializer.js';
 import type { ExportColumn } from './export-column.js';
 import type { FormatOptions, FormatType } from './format-options.js';

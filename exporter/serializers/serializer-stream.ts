@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { ParleyError } from '../../runtime/errors.js';
+import { ParleyError } from '../../core/errors.js';
 import type { Serializer } from './serializer.js';
 
 /** Default size (in UTF-16 units) the stream gathers before pushing one Buffer. */

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { ExportColumn } from './export-column.js';
 import { normalizeTxtOptions, type Normalized, type TxtFormatOptions } from './format-options.js';
 import type { Serializer } from './serializer.js';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../core/errors.js';
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,5 +1,5 @@
-import { defineModule } from '../../runtime/module-contract.js';
-import { interpolate } from '../../runtime/engine/interpolate.js';
+import { defineModule } from '../../core/module-contract.js';
+import { interpolate } from '../../core/interpolate.js';
 
 export interface ChoiceOptionConfig {
   readonly id: string;

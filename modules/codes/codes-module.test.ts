@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModuleWrite, StepContext, StepResult } from '../../runtime/module-contract.js';
+import type { ModuleWrite, StepContext, StepResult } from '../../core/module-contract.js';
 import type { CodePool } from '../../runtime/capabilities/code-pool-capability.js';
-import { ModuleRegistry } from '../../runtime/module-registry.js';
+import { ModuleRegistry } from '../../core/module-registry.js';
 import { normalizeCode } from '../../storage/code-pool-repository.js';
 import { CODES_DEFAULTS, codesModule, type CodesConfig } from './codes-module.js';
 

@@ -1,8 +1,8 @@
-import { defineModule, type StepContext, type StepInput, type StepResult } from '../../runtime/module-contract.js';
-import type { BotMessage } from '../../runtime/chat-protocol.js';
-import { interpolate } from '../../runtime/engine/interpolate.js';
-import { normalizeEmail } from '../../runtime/email-address.js';
-import { ConfigError } from '../../runtime/errors.js';
+import { defineModule, type StepContext, type StepInput, type StepResult } from '../../core/module-contract.js';
+import type { BotMessage } from '../../core/chat-protocol.js';
+import { interpolate } from '../../core/interpolate.js';
+import { normalizeEmail } from '../../core/email-address.js';
+import { ConfigError } from '../../core/errors.js';
 import type { CodePool } from '../../runtime/capabilities/code-pool-capability.js';
 
 export interface CodesConfig {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../runtime/errors.js';
+import { ConfigError } from '../../core/errors.js';
 
 /** A consent step: a checkbox the participant accepts or declines, optionally confirmed by email. */
 export interface ConsentConfig {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../runtime/clock.js';
-import type { ParleyError } from '../../runtime/errors.js';
-import type { FlowLifecycleContext, ModuleWrite, StepContext } from '../../runtime/module-contract.js';
+import { ManualClock } from '../../core/clock.js';
+import type { ParleyError } from '../../core/errors.js';
+import type { FlowLifecycleContext, ModuleWrite, StepContext } from '../../core/module-contract.js';
 import type { ConsentCapability } from '../../runtime/capabilities/consent-capability.js';
 import { consentModule } from './consent-module.js';
 import { checkConsentConfig, DEFAULT_PENDING_TEXT, type ConsentConfig } from './consent-config.js';

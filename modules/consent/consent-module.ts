@@ -1,8 +1,8 @@
-import { defineModule, type StepContext, type StepResult } from '../../runtime/module-contract.js';
-import type { BotMessage } from '../../runtime/chat-protocol.js';
-import { ConfigError, ParleyError } from '../../runtime/errors.js';
-import { interpolate } from '../../runtime/engine/interpolate.js';
-import { normalizeEmail } from '../../runtime/email-address.js';
+import { defineModule, type StepContext, type StepResult } from '../../core/module-contract.js';
+import type { BotMessage } from '../../core/chat-protocol.js';
+import { ConfigError, ParleyError } from '../../core/errors.js';
+import { interpolate } from '../../core/interpolate.js';
+import { normalizeEmail } from '../../core/email-address.js';
 import type { ConsentCapability } from '../../runtime/capabilities/consent-capability.js';
 import {
   checkConsentConfig,

@@ -1,6 +1,6 @@
-import { defineModule } from '../../runtime/module-contract.js';
-import { interpolate } from '../../runtime/engine/interpolate.js';
-import { normalizeEmail } from '../../runtime/email-address.js';
+import { defineModule } from '../../core/module-contract.js';
+import { interpolate } from '../../core/interpolate.js';
+import { normalizeEmail } from '../../core/email-address.js';
 
 export interface EmailCaptureConfig {
   readonly question: string;

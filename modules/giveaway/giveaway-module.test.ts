@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../runtime/clock.js';
-import type { Frequency, ModuleWrite, StepContext, StepResult, UniqueWriteResult } from '../../runtime/module-contract.js';
-import { ModuleRegistry } from '../../runtime/module-registry.js';
+import { ManualClock } from '../../core/clock.js';
+import type { Frequency, ModuleWrite, StepContext, StepResult, UniqueWriteResult } from '../../core/module-contract.js';
+import { ModuleRegistry } from '../../core/module-registry.js';
 import { entryWindowState, GIVEAWAY_DEFAULTS, giveawayModule, type GiveawayConfig } from './giveaway-module.js';
 
 interface Call {

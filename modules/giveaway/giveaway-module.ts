@@ -1,7 +1,7 @@
-import { defineModule, type Frequency, type StepResult } from '../../runtime/module-contract.js';
-import { interpolate } from '../../runtime/engine/interpolate.js';
-import { normalizeEmail } from '../../runtime/email-address.js';
-import { ConfigError } from '../../runtime/errors.js';
+import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
+import { interpolate } from '../../core/interpolate.js';
+import { normalizeEmail } from '../../core/email-address.js';
+import { ConfigError } from '../../core/errors.js';
 
 export interface GiveawayConfig {
   /** How often one email may enter: once ever, once per calendar day or ISO week (workspace time zone), or unlimited. */

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../runtime/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import type { InstantWinPlan } from '../../runtime/capabilities/instant-win-capability.js';
 
 /** One prize an instant-win step gives away. */

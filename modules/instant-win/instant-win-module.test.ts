@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ModuleRegistry } from '../../runtime/module-registry.js';
-import { validateFlowDocument } from '../../runtime/engine/flow-definition.js';
-import type { ParleyError } from '../../runtime/errors.js';
+import { ModuleRegistry } from '../../core/module-registry.js';
+import { validateFlowDocument } from '../../core/flow-definition.js';
+import type { ParleyError } from '../../core/errors.js';
 import { emailCaptureModule } from '../email-capture/email-capture-module.js';
 import { instantWinModule } from './instant-win-module.js';
 import { planOf, type InstantWinConfig } from './instant-win-config.js';

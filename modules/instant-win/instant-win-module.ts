@@ -1,8 +1,8 @@
-import { ConfigError, ParleyError } from '../../runtime/errors.js';
-import type { BotMessage } from '../../runtime/chat-protocol.js';
-import { defineModule, type FlowLifecycleContext, type ModuleCapabilities, type StepContext } from '../../runtime/module-contract.js';
-import { interpolate } from '../../runtime/engine/interpolate.js';
-import { normalizeEmail } from '../../runtime/email-address.js';
+import { ConfigError, ParleyError } from '../../core/errors.js';
+import type { BotMessage } from '../../core/chat-protocol.js';
+import { defineModule, type FlowLifecycleContext, type ModuleCapabilities, type StepContext } from '../../core/module-contract.js';
+import { interpolate } from '../../core/interpolate.js';
+import { normalizeEmail } from '../../core/email-address.js';
 import { INSTANT_WIN_CAPABILITY, type InstantWinCapability } from '../../runtime/capabilities/instant-win-capability.js';
 import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig } from './instant-win-config.js';
 import { drawConflict, drawMoments, pickWeighted, rollOdds, type DrawConflict, type DrawWindow } from './instant-win-draw.js';

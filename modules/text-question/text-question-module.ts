@@ -1,6 +1,6 @@
-import { defineModule } from '../../runtime/module-contract.js';
-import { interpolate } from '../../runtime/engine/interpolate.js';
-import { ConfigError } from '../../runtime/errors.js';
+import { defineModule } from '../../core/module-contract.js';
+import { interpolate } from '../../core/interpolate.js';
+import { ConfigError } from '../../core/errors.js';
 
 export interface TextQuestionConfig {
   readonly question: string;

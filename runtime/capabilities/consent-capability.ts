@@ -1,6 +1,6 @@
 import type { CapabilityFactory } from '../engine/flow-engine.js';
-import type { FlowDefinition } from '../engine/flow-definition.js';
-import { ParleyError } from '../errors.js';
+import type { FlowDefinition } from '../../core/flow-definition.js';
+import { ParleyError } from '../../core/errors.js';
 import { queueConsentMail, type JobSender } from '../mail/consent-mail-job.js';
 import { createConfirmation } from '../../storage/consent-repository.js';
 import { getMailSettings } from '../../storage/mail-settings.js';

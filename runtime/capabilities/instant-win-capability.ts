@@ -1,5 +1,5 @@
 import type { CapabilityFactory } from '../engine/flow-engine.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError } from '../../core/errors.js';
 import {
   claimInstantWinMoment,
   findInstantWinDraw,

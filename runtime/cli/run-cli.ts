@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { resolveDatabase, resolveMasterKey } from '../bootstrap.js';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../../core/clock.js';
 import { loadConfig } from '../config.js';
-import { ParleyError } from '../errors.js';
+import { ParleyError } from '../../core/errors.js';
 import { createLogger } from '../logger.js';
 import { openStorage, type Storage } from '../../storage/storage.js';
 import { migrateToLatest } from '../../storage/migrator.js';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { InputRequest, Reply, ReplyAck, SessionInfo, Turn, BotMessage } from '../chat-protocol.js';
-import type { Clock } from '../clock.js';
-import { ParleyError } from '../errors.js';
-import type { ModuleCapabilities, StepContext, StepInput, StepResult } from '../module-contract.js';
-import type { ModuleRegistry } from '../module-registry.js';
-import { stepById, type FlowDefinition } from './flow-definition.js';
+import type { InputRequest, Reply, ReplyAck, SessionInfo, Turn, BotMessage } from '../../core/chat-protocol.js';
+import type { Clock } from '../../core/clock.js';
+import { ParleyError } from '../../core/errors.js';
+import type { ModuleCapabilities, StepContext, StepInput, StepResult } from '../../core/module-contract.js';
+import type { ModuleRegistry } from '../../core/module-registry.js';
+import { stepById, type FlowDefinition } from '../../core/flow-definition.js';
 import { createModuleStore, type ModuleStoreScope } from './module-store.js';
 import { sessionVariables } from './session-variables.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';

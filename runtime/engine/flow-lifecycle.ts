@@ -1,9 +1,9 @@
-import type { Clock } from '../clock.js';
-import type { FlowLifecycleContext, ModuleCapabilities } from '../module-contract.js';
-import type { ModuleRegistry } from '../module-registry.js';
-import { ParleyError } from '../errors.js';
+import type { Clock } from '../../core/clock.js';
+import type { FlowLifecycleContext, ModuleCapabilities } from '../../core/module-contract.js';
+import type { ModuleRegistry } from '../../core/module-registry.js';
+import { ParleyError } from '../../core/errors.js';
 import type { CapabilityFactory } from './flow-engine.js';
-import { validateFlowDocument, type FlowDefinition } from './flow-definition.js';
+import { validateFlowDocument, type FlowDefinition } from '../../core/flow-definition.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
 import { closeFlow, getFlow, saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
 import type { Workspace } from '../../storage/workspace-repository.js';

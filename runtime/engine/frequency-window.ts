@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Frequency } from '../module-contract.js';
+import type { Frequency } from '../../core/module-contract.js';
 
 /**
  * The start of the current participation window: calendar day or ISO week (Monday) in the

@@ -1,8 +1,8 @@
-import type { Frequency, ModuleDefinition, ModuleStore, ModuleWrite, UniqueWriteResult } from '../module-contract.js';
-import { ParleyError } from '../errors.js';
+import type { Frequency, ModuleDefinition, ModuleStore, ModuleWrite, UniqueWriteResult } from '../../core/module-contract.js';
+import { ParleyError } from '../../core/errors.js';
 import { windowStart } from './frequency-window.js';
 import type { StoreContext } from '../../storage/store-context.js';
-import type { StoreTable } from '../../storage/store-tables.js';
+import type { StoreTable } from '../../core/store-tables.js';
 import { writeStoreRow, type StoreWrite, type WriteResult } from '../../storage/store-writer.js';
 import { countSubjectRows, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
 import type { SessionState } from '../../storage/session-repository.js';

@@ -1,4 +1,4 @@
-import type { Variables } from '../module-contract.js';
+import type { Variables } from '../../core/module-contract.js';
 import type { Scalar, SessionState } from '../../storage/session-repository.js';
 
 /** Session variables over a session's state: personal ones kept apart (encrypted at rest). */

@@ -1,11 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
-import { CHAT_NAMESPACE, MAX_FRAME_BYTES, type ProtocolError, type ReplyAck } from '../chat-protocol.js';
+import { CHAT_NAMESPACE, MAX_FRAME_BYTES, type ProtocolError, type ReplyAck } from '../../core/chat-protocol.js';
 import type { FlowEngine } from '../engine/flow-engine.js';
-import { ParleyError, toParleyError } from '../errors.js';
+import { ParleyError, toParleyError } from '../../core/errors.js';
 import type { Logger } from '../logger.js';
-import { compileSchema, validateOrThrow } from '../validation/schema-validator.js';
+import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { deviceFacts } from './device-facts.js';
 import { TokenBucket } from './rate-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';

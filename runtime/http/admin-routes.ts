@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { ADMIN_CSP, renderAdminPage } from '../../widget/admin-page.js';
-import { buildBundle } from '../../widget/widget-bundle.js';
+import { buildBundle } from './widget-bundle.js';
 
 /** The admin console's browser entry, relative to the repository root. */
 export const ADMIN_ENTRY = path.join('widget', 'admin-console.ts');

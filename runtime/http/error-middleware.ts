@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ParleyError, toParleyError } from '../errors.js';
+import { ParleyError, toParleyError } from '../../core/errors.js';
 import type { Logger } from '../logger.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
 

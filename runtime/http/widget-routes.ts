@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { buildWidgetBundle } from '../../widget/widget-bundle.js';
+import { buildWidgetBundle } from './widget-bundle.js';
 import { renderDemoPage } from '../../widget/demo-page.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { findDemoWorkspaceId } from '../../storage/workspace-repository.js';

@@ -1,4 +1,4 @@
-import { DestinationError } from '../errors.js';
+import { DestinationError } from '../../core/errors.js';
 import type { Logger } from '../logger.js';
 import { confirmationLink, confirmationMail } from './confirmation-mail.js';
 import { mailFailure, smtpMailer, type Mailer } from './smtp-mailer.js';

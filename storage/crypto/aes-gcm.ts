@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { ParleyError } from '../../runtime/errors.js';
+import { ParleyError } from '../../core/errors.js';
 
 const VERSION = 1;
 const IV_BYTES = 12;

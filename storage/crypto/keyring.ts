@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Db } from '../database.js';
 import { open, seal } from './aes-gcm.js';
-import { ParleyError } from '../../runtime/errors.js';
+import { ParleyError } from '../../core/errors.js';
 
 interface WorkspaceKeys {
   readonly encryption: Buffer;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '../../runtime/errors.js';
+import { ConfigError } from '../../core/errors.js';
 
 /** Parses a 32-byte master key given as 64 hex digits or base64. */
 export function parseMasterKey(text: string, path = 'PARLEY_MASTER_KEY'): Buffer {

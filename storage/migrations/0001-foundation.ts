@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { STORE_TABLES, physicalTable } from '../store-tables.js';
+import { STORE_TABLES, physicalTable } from '../../core/store-tables.js';
 
 /** Workspaces, API keys, data keys, the per-table stores and the sweep log. */
 export async function up(db: Kysely<unknown>): Promise<void> {

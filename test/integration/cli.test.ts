@@ -3,7 +3,7 @@ import { createTestDatabase } from '../support/test-database.js';
 import { runCli } from '../../runtime/cli/run-cli.js';
 import { generateMasterKey } from '../../storage/crypto/master-key.js';
 import { openStorage, type Storage } from '../../storage/storage.js';
-import { systemClock } from '../../runtime/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { authenticateApiKey } from '../../storage/api-key-repository.js';
 import { insertBulkRows } from '../support/bulk-rows.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
-import { physicalTable, type StoreTable } from '../../storage/store-tables.js';
+import { physicalTable, type StoreTable } from '../../core/store-tables.js';
 
 /** Inserts `count` non-personal rows in one statement (fixtures for sweeps and exports). */
 export async function insertBulkRows(db: Db, options: { workspaceId: string; table: StoreTable; count: number; createdAt: Date; expiresAt: Date; moduleId?: string }): Promise<void> {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ReplyAck, SessionInfo, Turn } from '../../runtime/chat-protocol.js';
+import type { ReplyAck, SessionInfo, Turn } from '../../core/chat-protocol.js';
 
 export interface ChatClient {
   readonly socket: Socket;

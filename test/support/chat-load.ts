@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReplyAck, Turn } from '../../runtime/chat-protocol.js';
+import type { ReplyAck, Turn } from '../../core/chat-protocol.js';
 import { connectChat, type ChatClient } from './chat-client.js';
 
 /** A reply the server acknowledged `ok`, and how many error acks the same message got before. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Reply, ReplyAck, Turn } from '../../runtime/chat-protocol.js';
+import type { Reply, ReplyAck, Turn } from '../../core/chat-protocol.js';
 import { FlowEngine, type CapabilityFactory } from '../../runtime/engine/flow-engine.js';
 import { closeFlowNow, saveFlowDocument } from '../../runtime/engine/flow-lifecycle.js';
 import { CAPABILITIES } from '../../runtime/capabilities.js';
-import { ModuleRegistry } from '../../runtime/module-registry.js';
+import { ModuleRegistry } from '../../core/module-registry.js';
 import { MODULES } from '../../modules/index.js';
 import type { FlowRecord } from '../../storage/flow-repository.js';
 import { createWorkspace, type Workspace } from '../../storage/workspace-repository.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { ManualClock } from '../../runtime/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { openStorage, type Storage } from '../../storage/storage.js';
 import { generateMasterKey } from '../../storage/crypto/master-key.js';
 

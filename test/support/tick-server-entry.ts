@@ -4,7 +4,7 @@
  * manual clock, and answers IPC messages: `{ type: 'tick', id, at }` sets the clock and runs the
  * export minute tick (replying with the queued run ids), `{ type: 'stop' }` shuts down.
  */
-import { ManualClock } from '../../runtime/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { loadConfig } from '../../runtime/config.js';
 import { createLogger } from '../../runtime/logger.js';
 import { startServer } from '../../runtime/server.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config.js';
-import { ConfigError } from '../../runtime/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { parseMasterKey } from '../../storage/crypto/master-key.js';
 
 function pathOf(run: () => unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Reply, ReplyAck, SessionInfo, Turn } from '../../runtime/chat-protocol.js';
+import type { Reply, ReplyAck, SessionInfo, Turn } from '../../core/chat-protocol.js';
 import { newClientMessageId } from './client-message-id.js';
 import { readDeviceInfo, type DeviceInfo } from './device-info.js';
 import { createReplyOutbox } from './reply-outbox.js';

@@ -1,4 +1,4 @@
-import type { InputRequest } from '../../runtime/chat-protocol.js';
+import type { InputRequest } from '../../core/chat-protocol.js';
 import { element } from '../shadow-mount.js';
 import { fieldError } from './field-error.js';
 import type { InputContext, InputView } from './input-view.js';

@@ -1,4 +1,4 @@
-import type { Reply, ReplyAck, Turn } from '../../runtime/chat-protocol.js';
+import type { Reply, ReplyAck, Turn } from '../../core/chat-protocol.js';
 import type { WidgetElements } from '../shadow-mount.js';
 import { element } from '../shadow-mount.js';
 import type { WidgetStrings } from '../widget-strings.js';

@@ -1,4 +1,4 @@
-import type { InputRequest } from '../../runtime/chat-protocol.js';
+import type { InputRequest } from '../../core/chat-protocol.js';
 import type { WidgetStrings } from '../widget-strings.js';
 import { renderChoiceInput } from './choice-input-view.js';
 import { renderConsentInput } from './consent-input-view.js';

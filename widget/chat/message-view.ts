@@ -1,4 +1,4 @@
-import type { BotMessage } from '../../runtime/chat-protocol.js';
+import type { BotMessage } from '../../core/chat-protocol.js';
 import { element } from '../shadow-mount.js';
 import { safeHttpUrl } from './safe-url.js';
 

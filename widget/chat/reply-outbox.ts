@@ -1,4 +1,4 @@
-import type { Reply } from '../../runtime/chat-protocol.js';
+import type { Reply } from '../../core/chat-protocol.js';
 
 /** Replies sent but not yet acknowledged, oldest first; re-sent as they are after a reconnect. */
 export interface ReplyOutbox {

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../runtime/chat-protocol.js';
+import type { SessionInfo } from '../../core/chat-protocol.js';
 import { mountShadow } from '../shadow-mount.js';
 import type { WidgetOptions } from '../widget-options.js';
 import { placeWidget, type WidgetHandle, type WidgetRegistry } from '../widget-registry.js';

@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
-import { ParleyError } from '../../errors.js';
-import { compileSchema, validateOrThrow, type Validator } from '../../validation/schema-validator.js';
+import { ParleyError } from '../../../core/errors.js';
+import { compileSchema, validateOrThrow, type Validator } from '../../../core/schema-validator.js';
 import type { ApiServices } from './api-services.js';
 import type { JsonSchema, RouteDefinition } from './api-route.js';
 import { authMiddleware } from './auth-middleware.js';

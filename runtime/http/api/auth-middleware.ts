@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ParleyError } from '../../errors.js';
+import { ParleyError } from '../../../core/errors.js';
 import { authenticateApiKey, type ApiKeyPrincipal } from '../../../storage/api-key-repository.js';
 import type { Db } from '../../../storage/database.js';
 

@@ -1,4 +1,4 @@
-import { ParleyError } from '../../errors.js';
+import { ParleyError } from '../../../core/errors.js';
 
 /** Largest admin API request body. */
 export const MAX_BODY_BYTES = 1024 * 1024;

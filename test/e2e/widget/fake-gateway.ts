@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import type { Reply, ReplyAck, SessionInfo, Turn } from '../../../runtime/chat-protocol.js';
-import { buildWidgetBundle } from '../../../widget/widget-bundle.js';
+import type { Reply, ReplyAck, SessionInfo, Turn } from '../../../core/chat-protocol.js';
+import { buildWidgetBundle } from '../../../runtime/http/widget-bundle.js';
 import { SCRIPTED_FLOWS, type ScriptedStep } from './scripted-flows.js';
 
 export const TEST_WORKSPACE = 'ws-test';

@@ -1,4 +1,4 @@
-import type { BotMessage, InputRequest, ProtocolError } from '../../../runtime/chat-protocol.js';
+import type { BotMessage, InputRequest, ProtocolError } from '../../../core/chat-protocol.js';
 
 /** What a scripted step says about an answer: accepted (stored under the step id) or refused. */
 export type StepVerdict = { readonly ok: true } | { readonly ok: false; readonly error: ProtocolError };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import os from 'node:os';
-import { buildWidgetBundle, findWidgetRoot } from '../../../widget/widget-bundle.js';
+import { buildWidgetBundle, findWidgetRoot } from '../../../runtime/http/widget-bundle.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 

@@ -1,8 +1,8 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DestinationError, ValidationError } from '../../../runtime/errors.js';
-import { compileSchema } from '../../../runtime/validation/schema-validator.js';
+import { DestinationError, ValidationError } from '../../../core/errors.js';
+import { compileSchema } from '../../../core/schema-validator.js';
 import { createFtpDestination, ftpConfigSchema, type FtpConfig } from '../../../exporter/destinations/ftp-destination.js';
 import { freePort, startSilentServer } from '../../support/peers/peer-process.js';
 import { startVsftpd, type VsftpdPeer } from '../../support/peers/vsftpd-peer.js';

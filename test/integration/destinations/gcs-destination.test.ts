@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, DestinationError, ParleyError, ValidationError } from '../../../runtime/errors.js';
+import { ConfigError, DestinationError, ParleyError, ValidationError } from '../../../core/errors.js';
 import { createGcsDestination, type GcsConfig } from '../../../exporter/destinations/gcs-destination.js';
 import { crc32cBase64, makeServiceAccountJson, startGcsFake, type GcsFake } from '../../support/peers/gcs-fake.js';
 

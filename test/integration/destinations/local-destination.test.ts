@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DestinationError, ValidationError } from '../../../runtime/errors.js';
-import { compileSchema } from '../../../runtime/validation/schema-validator.js';
+import { DestinationError, ValidationError } from '../../../core/errors.js';
+import { compileSchema } from '../../../core/schema-validator.js';
 import { createLocalDestination, localConfigSchema, type LocalConfig } from '../../../exporter/destinations/local-destination.js';
 import { abortingHalfway, failingHalfway, randomFile, sha256, streamOf } from './upload-sources.js';
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DestinationError, ParleyError, ValidationError } from '../../../runtime/errors.js';
+import { DestinationError, ParleyError, ValidationError } from '../../../core/errors.js';
 import { createS3Destination, type S3Config } from '../../../exporter/destinations/s3-destination.js';
 import { startS3rver, type S3rverPeer } from '../../support/peers/s3rver-peer.js';
 

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DestinationError, ValidationError } from '../../../runtime/errors.js';
-import { compileSchema } from '../../../runtime/validation/schema-validator.js';
+import { DestinationError, ValidationError } from '../../../core/errors.js';
+import { compileSchema } from '../../../core/schema-validator.js';
 import { hostKeyFingerprint } from '../../../exporter/destinations/host-key-fingerprint.js';
 import {
   createSftpDestination,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../runtime/errors.js';
+import { ValidationError } from '../../../core/errors.js';
 import { encryptWithGpg } from '../../../exporter/encryption/gpg-encryption.js';
 import { validateGpgPublicKey, type GpgKeyProblem } from '../../../exporter/encryption/gpg-public-key.js';
 import { createGpgHome, type GpgHome } from '../../support/peers/gpg-cli.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
-import { validateFlowDocument } from '../../../runtime/engine/flow-definition.js';
+import { validateFlowDocument } from '../../../core/flow-definition.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
-import { ParleyError } from '../../../runtime/errors.js';
+import { ParleyError } from '../../../core/errors.js';
 
 let storage: TestStorage;
 beforeAll(async () => {

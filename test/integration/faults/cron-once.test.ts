@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_TABLES } from '../../../storage/store-tables.js';
+import { STORE_TABLES } from '../../../core/store-tables.js';
 import { startServerProcess, type ServerProcess } from '../../support/server-process.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { waitUntil } from '../../support/wait-until.js';

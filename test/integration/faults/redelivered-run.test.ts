@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDestination } from '../../../exporter/destinations/create-destination.js';
 import { executeRun, type RunnerDeps, type RunOutcome } from '../../../exporter/run/export-runner.js';
-import { systemClock } from '../../../runtime/clock.js';
+import { systemClock } from '../../../core/clock.js';
 import { ExportJobs } from '../../../runtime/export-jobs.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { createExport } from '../../../storage/export-repository.js';

@@ -5,7 +5,7 @@ import { buildDist, runParley } from '../../support/cli-process.js';
 import { spawnParley } from '../../support/parley-child.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { STORE_TABLES } from '../../../storage/store-tables.js';
+import { STORE_TABLES } from '../../../core/store-tables.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
 
 const EXPIRED = 300_000;

@@ -3,7 +3,7 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
 import { addCodes, codePoolStats } from '../../../storage/code-pool-repository.js';
-import type { ParleyError } from '../../../runtime/errors.js';
+import type { ParleyError } from '../../../core/errors.js';
 import { CODES_DEFAULTS, type CodesConfig } from '../../../modules/codes/codes-module.js';
 
 let storage: TestStorage;

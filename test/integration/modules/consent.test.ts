@@ -10,7 +10,7 @@ import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { tablesContaining } from '../../support/find-text.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../../support/peers/smtp-peer.js';
 import { createLogger } from '../../../runtime/logger.js';
-import type { ParleyError } from '../../../runtime/errors.js';
+import type { ParleyError } from '../../../core/errors.js';
 import { consentConfirmRoute } from '../../../runtime/http/consent-confirm-route.js';
 import { registerConsentMailWorker, sendConsentMail } from '../../../runtime/mail/consent-mail-job.js';
 import { createConfirmation } from '../../../storage/consent-repository.js';

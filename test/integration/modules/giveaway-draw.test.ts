@@ -4,7 +4,7 @@ import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { DRAW_ALGORITHM, drawGiveawayWinners, listGiveawayDraws, type DrawRequest } from '../../../storage/giveaway-draw-repository.js';
-import type { ParleyError } from '../../../runtime/errors.js';
+import type { ParleyError } from '../../../core/errors.js';
 
 let storage: TestStorage;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
-import type { ParleyError } from '../../../runtime/errors.js';
+import type { ParleyError } from '../../../core/errors.js';
 import { GIVEAWAY_DEFAULTS, type GiveawayConfig } from '../../../modules/giveaway/giveaway-module.js';
 
 let storage: TestStorage;

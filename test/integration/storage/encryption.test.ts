@@ -5,7 +5,7 @@ import { tablesContaining } from '../../support/find-text.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
 import { writeStoreRow } from '../../../storage/store-writer.js';
 import { findSubjectRows, getStoreRow, listStoreRows } from '../../../storage/store-reader.js';
-import { ParleyError } from '../../../runtime/errors.js';
+import { ParleyError } from '../../../core/errors.js';
 
 let storage: TestStorage;
 beforeAll(async () => {

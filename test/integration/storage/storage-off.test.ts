@@ -3,7 +3,7 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { tablesContaining } from '../../support/find-text.js';
 import { createWorkspace, updateWorkspace } from '../../../storage/workspace-repository.js';
 import { writeStoreRow } from '../../../storage/store-writer.js';
-import { STORE_TABLES } from '../../../storage/store-tables.js';
+import { STORE_TABLES } from '../../../core/store-tables.js';
 import { countStoreRows } from '../../../storage/store-reader.js';
 
 let storage: TestStorage;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateWorkspaceSettings } from '../../../storage/workspace-settings.js';
 import { resolveRetentionDays, validateRetention } from '../../../storage/retention-policy.js';
-import { ConfigError } from '../../../runtime/errors.js';
+import { ConfigError } from '../../../core/errors.js';
 
 function refusal(input: unknown): { path: string | undefined; message: string } {
   try {

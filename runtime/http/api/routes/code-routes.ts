@@ -2,8 +2,8 @@ import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
 import { addCodesBodySchema, addCodesResultSchema, codePoolStatsSchema, flowStepParams } from '../schemas/code-schemas.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
-import { ParleyError, ValidationError } from '../../../errors.js';
-import type { FlowDefinition } from '../../../engine/flow-definition.js';
+import { ParleyError, ValidationError } from '../../../../core/errors.js';
+import type { FlowDefinition } from '../../../../core/flow-definition.js';
 import type { FlowRecord } from '../../../../storage/flow-repository.js';
 import { addCodes, codePoolStats } from '../../../../storage/code-pool-repository.js';
 

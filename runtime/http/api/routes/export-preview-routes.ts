@@ -1,7 +1,7 @@
 import { defineRoute } from '../api-route.js';
 import { exportIdParams } from '../schemas/export-schemas.js';
 import { requireExport } from './export-routes.js';
-import { ParleyError } from '../../../errors.js';
+import { ParleyError } from '../../../../core/errors.js';
 import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
 import { prepareExport } from '../../../../exporter/export-service.js';
 import { previewRows } from '../../../../exporter/pipeline/render-export.js';

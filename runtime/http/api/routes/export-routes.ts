@@ -1,8 +1,8 @@
 import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
 import { catalogueSchema, exportDefinitionBodySchema, exportIdParams, exportSchema } from '../schemas/export-schemas.js';
-import { ParleyError, ValidationError } from '../../../errors.js';
-import { isStoreTable } from '../../../../storage/store-tables.js';
+import { ParleyError, ValidationError } from '../../../../core/errors.js';
+import { isStoreTable } from '../../../../core/store-tables.js';
 import { FIELD_GROUPS } from '../../../../exporter/catalogue/catalogue-field.js';
 import { catalogueLookup } from '../../../../exporter/export-service.js';
 import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';

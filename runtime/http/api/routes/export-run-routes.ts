@@ -3,7 +3,7 @@ import { audit } from '../audit.js';
 import { dateTimeSchema, uuidSchema } from '../schemas/common-schemas.js';
 import { exportIdParams } from '../schemas/export-schemas.js';
 import { requireExport } from './export-routes.js';
-import { ParleyError } from '../../../errors.js';
+import { ParleyError } from '../../../../core/errors.js';
 import { createDestination, validateDestination } from '../../../../exporter/destinations/create-destination.js';
 import { joinSecrets } from '../../../../exporter/definition/definition-secrets.js';
 import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';

@@ -1,9 +1,9 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
 import { flowDocumentBodySchema, flowIdParams, flowSchema } from '../schemas/flow-schemas.js';
-import { ParleyError } from '../../../errors.js';
+import { ParleyError } from '../../../../core/errors.js';
 import { closeFlowNow, saveFlowDocument } from '../../../engine/flow-lifecycle.js';
-import type { FlowDefinition } from '../../../engine/flow-definition.js';
+import type { FlowDefinition } from '../../../../core/flow-definition.js';
 import { deleteFlow, listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';

@@ -3,8 +3,8 @@ import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
 import { storeRowSchema } from '../schemas/common-schemas.js';
 import { rowJson } from './table-routes.js';
-import { ValidationError } from '../../../errors.js';
-import { normalizeEmail } from '../../../email-address.js';
+import { ValidationError } from '../../../../core/errors.js';
+import { normalizeEmail } from '../../../../core/email-address.js';
 import { findSubjectRows } from '../../../../storage/store-reader.js';
 import { eraseSubjectRows } from '../../../../storage/store-deleter.js';
 

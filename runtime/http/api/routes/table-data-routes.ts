@@ -1,10 +1,10 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
 import { dateTimeSchema, tableNameSchema, uuidSchema } from '../schemas/common-schemas.js';
-import { ParleyError } from '../../../errors.js';
+import { ParleyError } from '../../../../core/errors.js';
 import { deleteAllStoreRows, deleteStoreRow } from '../../../../storage/store-deleter.js';
 import { issueDownload } from '../../../../storage/download-repository.js';
-import type { StoreTable } from '../../../../storage/store-tables.js';
+import type { StoreTable } from '../../../../core/store-tables.js';
 
 const tableParams = { type: 'object', additionalProperties: false, required: ['table'], properties: { table: tableNameSchema } };
 

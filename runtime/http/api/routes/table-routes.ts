@@ -1,7 +1,7 @@
 import { defineRoute } from '../api-route.js';
 import { dateTimeSchema, storeRowSchema, tableNameSchema } from '../schemas/common-schemas.js';
 import { countStoreRows, listStoreRows, type DecodedRow } from '../../../../storage/store-reader.js';
-import { STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, type StoreTable } from '../../../../storage/store-tables.js';
+import { STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, type StoreTable } from '../../../../core/store-tables.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
 
 export function rowJson(row: DecodedRow) {

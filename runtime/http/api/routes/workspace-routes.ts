@@ -1,7 +1,7 @@
 import { defineRoute } from '../api-route.js';
 import { workspacePatchSchema, workspaceSchema } from '../schemas/workspace-schemas.js';
 import { getWorkspace, updateWorkspace, type Workspace } from '../../../../storage/workspace-repository.js';
-import { ParleyError } from '../../../errors.js';
+import { ParleyError } from '../../../../core/errors.js';
 import { deleteMailSettings, getMailSettings, saveMailSettings, validateMailSettings, type MailSettingsView } from '../../../../storage/mail-settings.js';
 import type { StoreContext } from '../../../../storage/store-context.js';
 

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../api-route.js';
-import { STORE_TABLES } from '../../../../storage/store-tables.js';
+import { STORE_TABLES } from '../../../../core/store-tables.js';
 
 export const errorResponseSchema: JsonSchema = {
   type: 'object',

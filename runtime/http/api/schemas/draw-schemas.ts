@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../api-route.js';
 import { dateTimeSchema, uuidSchema } from './common-schemas.js';
-import { flowDocumentSchema } from '../../../engine/flow-definition.js';
+import { flowDocumentSchema } from '../../../../core/flow-definition.js';
 import { MAX_WINNERS_PER_DRAW } from '../../../../storage/giveaway-draw-repository.js';
 
 /** A step id, as flow documents define it. */

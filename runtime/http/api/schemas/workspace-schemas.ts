@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../api-route.js';
 import { dateTimeSchema, uuidSchema } from './common-schemas.js';
-import { MAX_RETENTION_DAYS, STORE_TABLES } from '../../../../storage/store-tables.js';
+import { MAX_RETENTION_DAYS, STORE_TABLES } from '../../../../core/store-tables.js';
 
 const days: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS };
 const tableDays: JsonSchema = {

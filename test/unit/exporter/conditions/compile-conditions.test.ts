@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldType } from '../../../../exporter/field-type.js';
+import type { FieldType } from '../../../../core/field-type.js';
 import { compileConditions, type Condition, type ExportRow } from '../../../../exporter/conditions/index.js';
-import { ValidationError } from '../../../../runtime/errors.js';
+import { ValidationError } from '../../../../core/errors.js';
 
 const FIELD_TYPES: Record<string, FieldType> = {
   email: 'text',

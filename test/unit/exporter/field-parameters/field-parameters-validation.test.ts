@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../runtime/errors.js';
+import { ValidationError } from '../../../../core/errors.js';
 import { FIELD_SIZE_LIMIT, validateFieldParameters } from '../../../../exporter/field-parameters/index.js';
 
 function pathOfError(params: unknown, jsonPath = '/fields/3'): string | undefined {

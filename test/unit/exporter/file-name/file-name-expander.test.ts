@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ValidationError } from '../../../../runtime/errors.js';
+import { ConfigError, ValidationError } from '../../../../core/errors.js';
 import { expandFileName, type FileNameValues } from '../../../../exporter/file-name/file-name-expander.js';
 import { sanitizeFileNameValue } from '../../../../exporter/file-name/file-name-rules.js';
 

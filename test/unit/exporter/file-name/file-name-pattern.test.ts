@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../runtime/errors.js';
+import { ValidationError } from '../../../../core/errors.js';
 import { parseFileNamePattern, validateFileNamePattern } from '../../../../exporter/file-name/file-name-pattern.js';
 
 /** The error `validateFileNamePattern` throws for a pattern (fails the test when it does not throw). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../runtime/errors.js';
-import { FIELD_TYPES, type RawValue } from '../../../../exporter/field-type.js';
+import { ValidationError } from '../../../../core/errors.js';
+import { FIELD_TYPES, type RawValue } from '../../../../core/field-type.js';
 import {
   FILTERS,
   FILTER_IDS,

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../runtime/errors.js';
+import { ValidationError } from '../../../../core/errors.js';
 import { formatOptionsSchema } from '../../../../exporter/serializers/format-options-schema.js';
 import { validateFormatOptions } from '../../../../exporter/serializers/format-options-validator.js';
 import { createSerializer } from '../../../../exporter/serializers/serializer-factory.js';

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { ParleyError } from '../../../../runtime/errors.js';
+import { ParleyError } from '../../../../core/errors.js';
 import type { FormatOptions } from '../../../../exporter/serializers/format-options.js';
 import { createSerializer } from '../../../../exporter/serializers/serializer-factory.js';
 import { createSerializerStream } from '../../../../exporter/serializers/serializer-stream.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../runtime/errors.js';
+import { ValidationError } from '../../../../core/errors.js';
 import type { ExportColumn } from '../../../../exporter/serializers/export-column.js';
 import { createSerializer } from '../../../../exporter/serializers/serializer-factory.js';
 import { fitToWidth } from '../../../../exporter/serializers/text-width.js';

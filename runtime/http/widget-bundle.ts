@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ParleyError } from '../runtime/errors.js';
+import { ParleyError } from '../../core/errors.js';
 
 const ENTRY = path.join('widget', 'chat-widget.ts');
 

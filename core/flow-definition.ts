@@ -1,6 +1,6 @@
-import type { ModuleRegistry } from '../module-registry.js';
-import { ConfigError, ParleyError } from '../errors.js';
-import { compileSchema, validateOrThrow } from '../validation/schema-validator.js';
+import type { ModuleRegistry } from './module-registry.js';
+import { ConfigError, ParleyError } from './errors.js';
+import { compileSchema, validateOrThrow } from './schema-validator.js';
 
 export interface FlowStep {
   readonly id: string;

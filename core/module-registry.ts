@@ -1,7 +1,7 @@
 import type { ModuleDefinition } from './module-contract.js';
 import { ConfigError } from './errors.js';
-import { compileSchema, type Validator } from './validation/schema-validator.js';
-import { isStoreTable, MAX_RETENTION_DAYS } from '../storage/store-tables.js';
+import { compileSchema, type Validator } from './schema-validator.js';
+import { isStoreTable, MAX_RETENTION_DAYS } from './store-tables.js';
 
 export interface RegisteredModule {
   readonly definition: ModuleDefinition;

@@ -1,8 +1,8 @@
 import type { BotMessage, InputRequest, ProtocolError } from './chat-protocol.js';
 import type { Clock } from './clock.js';
-import type { StoreTable } from '../storage/store-tables.js';
+import type { StoreTable } from './store-tables.js';
 import type { WriteResult } from '../storage/store-writer.js';
-import type { FieldType } from '../exporter/field-type.js';
+import type { FieldType } from './field-type.js';
 
 /** A table a module writes into, with the module's default retention for it. */
 export interface TableDeclaration {
