@@ -1,7 +1,6 @@
 import type { BotMessage, InputRequest, ProtocolError } from './chat-protocol.js';
 import type { Clock } from './clock.js';
 import type { StoreTable } from './store-tables.js';
-import type { WriteResult } from '../storage/store-writer.js';
 import type { FieldType } from './field-type.js';
 
 /** A table a module writes into, with the module's default retention for it. */
@@ -48,6 +47,11 @@ export interface ModuleWrite {
   /** The normalized email of the data subject, stored only as a keyed hash. */
   readonly subject?: string | null;
 }
+
+/** What a store write did: the row's id and expiry, or nothing because the workspace stores no data. */
+export type WriteResult =
+  | { readonly stored: true; readonly id: string; readonly expiresAt: Date }
+  | { readonly stored: false; readonly reason: 'storage_disabled' };
 
 /** How often one subject may have a row in a table of this flow. */
 export type Frequency = 'once' | 'daily' | 'weekly' | 'unlimited';

@@ -1,7 +1,10 @@
 import type { CapabilityFactory } from './engine/flow-engine.js';
-import { CODE_POOL_CAPABILITY, codePoolCapability } from './capabilities/code-pool-capability.js';
-import { CONSENT_CAPABILITY, consentCapability } from './capabilities/consent-capability.js';
-import { INSTANT_WIN_CAPABILITY, instantWinCapability } from './capabilities/instant-win-capability.js';
+import { CODE_POOL_CAPABILITY } from '../core/capabilities/code-pool-capability.js';
+import { codePoolCapability } from './capabilities/code-pool-capability.js';
+import { CONSENT_CAPABILITY } from '../core/capabilities/consent-capability.js';
+import { consentCapability } from './capabilities/consent-capability.js';
+import { INSTANT_WIN_CAPABILITY } from '../core/capabilities/instant-win-capability.js';
+import { instantWinCapability } from './capabilities/instant-win-capability.js';
 
 /**
  * The capabilities the runtime offers modules beyond their store, by name: the hand-written

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { ParleyError, ValidationError } from '../core/errors.js';
+import type { CodeAssignment, CodeCheck } from '../core/capabilities/code-pool-capability.js';
 
 /** Where a pool lives: one step of one flow of one workspace. */
 export interface CodePoolKey {
@@ -24,13 +25,7 @@ export interface CodePoolStats {
 }
 
 /** A code handed to a session; `firstTime` is false when the session already held it. */
-export interface CodeAssignment {
-  readonly code: string;
-  readonly firstTime: boolean;
-}
-
-/** Outcome of checking an access code: `valid` carries the code as it was uploaded. */
-export type CodeCheck = { readonly status: 'valid'; readonly code: string } | { readonly status: 'used' | 'unknown' };
+export type { CodeAssignment, CodeCheck };
 
 export const MAX_CODE_LENGTH = 64;
 /** Most codes one upload may carry (the admin route streams bigger lists in several calls). */

@@ -2,32 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
+import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../core/capabilities/instant-win-capability.js';
 
-/** One prize of a draw plan: how many units the step gives away. */
-export interface InstantWinPrizePlan {
-  readonly id: string;
-  readonly stock: number;
-}
-
-/** What a draw was made from; a saved flow must keep it once the draw exists. */
-export interface InstantWinPlan {
-  readonly mode: 'moments' | 'odds';
-  readonly prizes: readonly InstantWinPrizePlan[];
-}
-
-/** One winning moment: the prize it gives and its instant (ISO 8601, millisecond precision). */
-export interface InstantWinMoment {
-  readonly prizeId: string;
-  readonly moment: string;
-}
-
-/** The draw already recorded for a step. */
-export interface RecordedInstantWinDraw {
-  readonly plan: InstantWinPlan;
-  readonly revealedAt: Date | null;
-  /** The latest drawn moment (moments mode), null otherwise. */
-  readonly lastMoment: Date | null;
-}
+export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
 export interface NewInstantWinDraw {
   readonly workspaceId: string;

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { StoreContext } from './store-context.js';
 import { MAX_RETENTION_DAYS, physicalTable, type StoreTable } from '../core/store-tables.js';
+import type { WriteResult } from '../core/module-contract.js';
 import { ParleyError } from '../core/errors.js';
 import { storeEvents } from './store-events.js';
 
@@ -25,9 +26,7 @@ export interface StoreWrite {
   subject?: string | null;
 }
 
-export type WriteResult =
-  | { readonly stored: true; readonly id: string; readonly expiresAt: Date }
-  | { readonly stored: false; readonly reason: 'storage_disabled' };
+export type { WriteResult };
 
 /**
  * Writes one row into a store table, stamping `expires_at` from the workspace's effective

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModuleWrite, StepContext, StepResult } from '../../core/module-contract.js';
-import type { CodePool } from '../../runtime/capabilities/code-pool-capability.js';
+import type { CodePool } from '../../core/capabilities/code-pool-capability.js';
 import { ModuleRegistry } from '../../core/module-registry.js';
 import { normalizeCode } from '../../storage/code-pool-repository.js';
 import { CODES_DEFAULTS, codesModule, type CodesConfig } from './codes-module.js';

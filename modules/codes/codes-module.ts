@@ -3,7 +3,7 @@ import type { BotMessage } from '../../core/chat-protocol.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import { ConfigError } from '../../core/errors.js';
-import type { CodePool } from '../../runtime/capabilities/code-pool-capability.js';
+import type { CodePool } from '../../core/capabilities/code-pool-capability.js';
 
 export interface CodesConfig {
   /** `check`: ask for an access code from the uploaded list; `distribute`: hand out a unique code from the pool. */

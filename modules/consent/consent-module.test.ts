@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
 import type { ParleyError } from '../../core/errors.js';
 import type { FlowLifecycleContext, ModuleWrite, StepContext } from '../../core/module-contract.js';
-import type { ConsentCapability } from '../../runtime/capabilities/consent-capability.js';
+import type { ConsentCapability } from '../../core/capabilities/consent-capability.js';
 import { consentModule } from './consent-module.js';
 import { checkConsentConfig, DEFAULT_PENDING_TEXT, type ConsentConfig } from './consent-config.js';
 import { consentTextHash, parseConsentReply } from './consent-reply.js';

@@ -3,7 +3,7 @@ import type { BotMessage } from '../../core/chat-protocol.js';
 import { ConfigError, ParleyError } from '../../core/errors.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
-import type { ConsentCapability } from '../../runtime/capabilities/consent-capability.js';
+import type { ConsentCapability } from '../../core/capabilities/consent-capability.js';
 import {
   checkConsentConfig,
   consentConfigSchema,

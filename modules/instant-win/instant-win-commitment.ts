@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { InstantWinMoment } from '../../runtime/capabilities/instant-win-capability.js';
+import type { InstantWinMoment } from '../../core/capabilities/instant-win-capability.js';
 import { sortMoments } from './instant-win-draw.js';
 
 /** Everything a moments draw commits to; published (revealed) once the flow has closed. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
-import type { InstantWinPlan } from '../../runtime/capabilities/instant-win-capability.js';
+import type { InstantWinPlan } from '../../core/capabilities/instant-win-capability.js';
 
 /** One prize an instant-win step gives away. */
 export interface InstantWinPrizeConfig {

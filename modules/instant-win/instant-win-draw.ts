@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { InstantWinMoment, InstantWinPlan, RecordedInstantWinDraw } from '../../runtime/capabilities/instant-win-capability.js';
+import type { InstantWinMoment, InstantWinPlan, RecordedInstantWinDraw } from '../../core/capabilities/instant-win-capability.js';
 
 /** A uniform random integer in [0, max) for 1 ≤ max ≤ 2^48; crypto-strong by default. */
 export type RandomBelow = (max: number) => number;

@@ -3,7 +3,7 @@ import type { BotMessage } from '../../core/chat-protocol.js';
 import { defineModule, type FlowLifecycleContext, type ModuleCapabilities, type StepContext } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
-import { INSTANT_WIN_CAPABILITY, type InstantWinCapability } from '../../runtime/capabilities/instant-win-capability.js';
+import { INSTANT_WIN_CAPABILITY, type InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
 import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig } from './instant-win-config.js';
 import { drawConflict, drawMoments, pickWeighted, rollOdds, type DrawConflict, type DrawWindow } from './instant-win-draw.js';
 import { commitmentOf, newSalt } from './instant-win-commitment.js';

@@ -1,18 +1,6 @@
 import type { CapabilityFactory } from '../engine/flow-engine.js';
-import { assignCode, checkCode, countFailedChecks, type CodeAssignment, type CodeCheck, type CodePoolKey } from '../../storage/code-pool-repository.js';
-
-/** The name modules read it under: `ctx.capabilities.codePool`. */
-export const CODE_POOL_CAPABILITY = 'codePool';
-
-/** The code pool of the current flow step, for the current session, in the turn's transaction. */
-export interface CodePool {
-  /** Hands this session a unique code (the same one again if it already has one); null when the pool is exhausted. */
-  assign(): Promise<CodeAssignment | null>;
-  /** Checks an access code (case-insensitive, trimmed); `singleUse` claims it for this session atomically. */
-  check(code: string, options: { readonly singleUse: boolean }): Promise<CodeCheck>;
-  /** Failed checks this session made at this step (rows the codes module stored). */
-  failedChecks(): Promise<number>;
-}
+import type { CodePool } from '../../core/capabilities/code-pool-capability.js';
+import { assignCode, checkCode, countFailedChecks, type CodePoolKey } from '../../storage/code-pool-repository.js';
 
 /** Builds the code pool capability over storage/code-pool-repository for one step scope. */
 export const codePoolCapability: CapabilityFactory = (scope): CodePool => {

@@ -1,5 +1,6 @@
 import type { CapabilityFactory } from '../engine/flow-engine.js';
 import { ParleyError } from '../../core/errors.js';
+import type { InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
 import {
   claimInstantWinMoment,
   findInstantWinDraw,
@@ -7,37 +8,8 @@ import {
   recordInstantWinDraw,
   revealInstantWinDraw,
   takeInstantWinStock,
-  type InstantWinMoment,
-  type InstantWinPlan,
-  type RecordedInstantWinDraw,
 } from '../../storage/instant-win-repository.js';
 
-export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../../storage/instant-win-repository.js';
-
-/** Name under which modules find this capability: `ctx.capabilities.instantWin`. */
-export const INSTANT_WIN_CAPABILITY = 'instantWin';
-
-/** Picks one prize among those with stock left. */
-export type StockChooser = (available: ReadonlyArray<{ readonly prizeId: string; readonly remaining: number }>) => string;
-
-/**
- * Instant-win draws of one step, inside the current transaction (the flow save/close, or the
- * participant's turn). Lifecycle hooks use the draw methods; steps use the participation ones.
- */
-export interface InstantWinCapability {
-  /** The draw already recorded for this step, row-locked until the transaction ends. */
-  currentDraw(): Promise<RecordedInstantWinDraw | undefined>;
-  /** Records this step's draw: plan and commitment, with its moments (moments mode) or stock (odds mode). */
-  recordDraw(draw: { readonly plan: InstantWinPlan; readonly commitment: string | null; readonly salt: string | null; readonly moments: readonly InstantWinMoment[] }): Promise<void>;
-  /** Marks this step's moments draw revealed (the flow has closed). */
-  revealDraw(): Promise<void>;
-  /** Serializes this subject's participations in the flow until the turn ends; returns the step module's wins so far. */
-  holdSubject(normalizedEmail: string): Promise<number>;
-  /** Claims the earliest unclaimed moment due now for this session: the prize id, or null. */
-  claimMoment(): Promise<string | null>;
-  /** Takes one unit of stock (odds mode): the prize id, or null when none is left. */
-  takeStock(choose: StockChooser): Promise<string | null>;
-}
 
 /** Builds the capability over the instant-win repository, bound to the scope's transaction. */
 export const instantWinCapability: CapabilityFactory = (scope): InstantWinCapability => {

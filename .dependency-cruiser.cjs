@@ -1,0 +1,73 @@
+/**
+ * Import directions of ../shared/DESIGN.md, checked by `npm test` (test/unit/import-directions.test.ts):
+ *   core ← storage ← exporter ← runtime,  core ← modules ← runtime,  core ← widget ← runtime.
+ * Only storage/ touches the database libraries; only runtime/ imports the module list.
+ */
+const LAYERS = '^(core|storage|modules|exporter|widget|runtime)/';
+/** Tests may reach into any layer to set up what they check. */
+const TESTS = '\\.test\\.ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-nothing-of-ours',
+      comment: 'core/ is the kernel: errors, clock, contracts. It imports no other folder of ours.',
+      severity: 'error',
+      from: { path: '^core/', pathNot: TESTS },
+      to: { path: LAYERS, pathNot: '^core/' },
+    },
+    {
+      name: 'storage-imports-core-only',
+      severity: 'error',
+      from: { path: '^storage/', pathNot: TESTS },
+      to: { path: LAYERS, pathNot: '^(core|storage)/' },
+    },
+    {
+      name: 'modules-import-core-only',
+      comment: 'A module gets narrow capabilities through its context, never storage or runtime code.',
+      severity: 'error',
+      from: { path: '^modules/', pathNot: TESTS },
+      to: { path: LAYERS, pathNot: '^(core|modules)/' },
+    },
+    {
+      name: 'exporter-imports-core-and-storage',
+      severity: 'error',
+      from: { path: '^exporter/', pathNot: TESTS },
+      to: { path: LAYERS, pathNot: '^(core|storage|exporter)/' },
+    },
+    {
+      name: 'widget-imports-the-chat-protocol-only',
+      comment: 'widget/ is browser code: of ours it may only use the chat protocol types.',
+      severity: 'error',
+      from: { path: '^widget/', pathNot: TESTS },
+      to: { path: LAYERS, pathNot: '^(widget/|core/chat-protocol\\.ts$)' },
+    },
+    {
+      name: 'module-list-only-in-runtime',
+      comment: 'runtime/ builds the one registry from modules/index.ts.',
+      severity: 'error',
+      from: { path: LAYERS, pathNot: '^runtime/' },
+      to: { path: '^modules/index\\.ts$' },
+    },
+    {
+      name: 'database-libraries-only-in-storage',
+      severity: 'error',
+      from: { path: LAYERS, pathNot: '^storage/' },
+      to: { dependencyTypesNot: ['type-only'], path: 'node_modules/(pg|pg-cursor|pg-boss|kysely|pg-copy-streams)/' },
+    },
+    {
+      name: 'no-circular-between-files',
+      severity: 'error',
+      from: { path: LAYERS },
+      to: { circular: true, dependencyTypesNot: ['type-only'], viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+  },
+};
