@@ -44,6 +44,13 @@ module.exports = {
       to: { path: LAYERS, pathNot: '^(widget/|core/chat-protocol\\.ts$)' },
     },
     {
+      name: 'migrations-are-frozen',
+      comment: 'A migration is frozen data: it imports kysely only, never live lists or code of ours.',
+      severity: 'error',
+      from: { path: '^storage/migrations/', pathNot: '^storage/migrations/index\\.ts$' },
+      to: { path: LAYERS, pathNot: '^storage/migrations/' },
+    },
+    {
       name: 'module-list-only-in-runtime',
       comment: 'runtime/ builds the one registry from modules/index.ts.',
       severity: 'error',

@@ -1,5 +1,19 @@
 import { sql, type Kysely } from 'kysely';
-import { STORE_TABLES, physicalTable } from '../../core/store-tables.js';
+
+/**
+ * The store tables this migration creates, written out: a migration is frozen data and never
+ * follows the live catalogue (core/store-tables.ts), which later migrations extend.
+ */
+const STORE_TABLES = [
+  'store_participations',
+  'store_winners',
+  'store_consents',
+  'store_variables',
+  'store_codes',
+  'store_files',
+  'store_instant_win_claims',
+  'store_runtime_log',
+] as const;
 
 /** Workspaces, API keys, data keys, the per-table stores and the sweep log. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -38,7 +52,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index api_keys_workspace on api_keys (workspace_id)`.execute(db);
 
   for (const table of STORE_TABLES) {
-    const name = sql.table(physicalTable(table));
+    const name = sql.table(table);
     await sql`
       create table ${name} (
         id uuid primary key,
@@ -55,10 +69,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         data jsonb not null default '{}',
         personal bytea
       )`.execute(db);
-    await sql`create index ${sql.id(`${physicalTable(table)}_expires`)} on ${name} (expires_at, id)`.execute(db);
-    await sql`create index ${sql.id(`${physicalTable(table)}_page`)} on ${name} (workspace_id, created_at, id)`.execute(db);
-    await sql`create index ${sql.id(`${physicalTable(table)}_subject`)} on ${name} (workspace_id, subject_hash) where subject_hash is not null`.execute(db);
-    await sql`create index ${sql.id(`${physicalTable(table)}_flow`)} on ${name} (workspace_id, flow_id, created_at)`.execute(db);
+    await sql`create index ${sql.id(`${table}_expires`)} on ${name} (expires_at, id)`.execute(db);
+    await sql`create index ${sql.id(`${table}_page`)} on ${name} (workspace_id, created_at, id)`.execute(db);
+    await sql`create index ${sql.id(`${table}_subject`)} on ${name} (workspace_id, subject_hash) where subject_hash is not null`.execute(db);
+    await sql`create index ${sql.id(`${table}_flow`)} on ${name} (workspace_id, flow_id, created_at)`.execute(db);
   }
 
   await sql`

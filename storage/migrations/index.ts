@@ -1,24 +1,24 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as flowsAndSessions from './0002-flows-and-sessions.js';
-import * as auditAndDownloads from './0006-audit-and-downloads.js';
-import * as exportsMigration from './0007-exports.js';
-import * as socketIoAdapter from './0008-socket-io-adapter.js';
 import * as consentConfirmations from './0003-consent-confirmations.js';
 import * as instantWin from './0004-instant-win.js';
 import * as codesAndDraws from './0005-codes-and-draws.js';
+import * as auditAndDownloads from './0006-audit-and-downloads.js';
+import * as exportsMigration from './0007-exports.js';
+import * as socketIoAdapter from './0008-socket-io-adapter.js';
 
 /**
- * Every migration, in order. Forward-only: a migration is never edited once released;
- * a change is a new entry.
+ * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
+ * once released and imports nothing but kysely (no live lists); a change is a new entry.
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-foundation': foundation,
   '0002-flows-and-sessions': flowsAndSessions,
-  '0006-audit-and-downloads': auditAndDownloads,
-  '0007-exports': exportsMigration,
-  '0008-socket-io-adapter': socketIoAdapter,
   '0003-consent-confirmations': consentConfirmations,
   '0004-instant-win': instantWin,
   '0005-codes-and-draws': codesAndDraws,
+  '0006-audit-and-downloads': auditAndDownloads,
+  '0007-exports': exportsMigration,
+  '0008-socket-io-adapter': socketIoAdapter,
 });
