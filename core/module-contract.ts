@@ -6,6 +6,8 @@ import type { FieldType } from './field-type.js';
 /** A table a module writes into, with the module's default retention for it. */
 export interface TableDeclaration {
   readonly retentionDays: number;
+  /** What the module keeps there, in an owner's words ("Email addresses"): the console says it beside the step. */
+  readonly holds: string;
 }
 
 /** A value a module collects, offered to custom exports (the "form" group of the field catalogue). */
@@ -121,7 +123,9 @@ export interface ModuleDefinition<C = any> {
   /** kebab-case, unique. */
   readonly id: string;
   readonly title: string;
-  /** JSON Schema of the step config (ajv strict, additionalProperties: false). */
+  /** One sentence for owners: what the step does. */
+  readonly description: string;
+  /** JSON Schema of the step config (every property with a title, a description and its default, for generated forms) (ajv strict, additionalProperties: false). */
   readonly configSchema: Record<string, unknown>;
   readonly checkConfig?: ConfigCheck<C>;
   readonly tables: Readonly<Partial<Record<StoreTable, TableDeclaration>>>;

@@ -55,7 +55,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start();
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose: (ws, slug) => exports.flowClosed(ws, slug) };
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports }, [openApiRoute(API_ROUTES)]);
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports }, [openApiRoute(API_ROUTES, registry.list())]);
   const refreshQueues = async () => {
     for (const queue of QUEUES) metrics.queueDepth.set({ queue }, await storage.jobs.size(queue));
   };

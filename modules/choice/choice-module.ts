@@ -19,14 +19,16 @@ export interface ChoiceConfig {
 export const choiceModule = defineModule<ChoiceConfig>({
   id: 'choice',
   title: 'Choice',
+  description: 'Offers buttons; the chosen option can go to another step and is kept in a variable.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['options'],
     properties: {
-      text: { type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      text: { title: 'Question', description: 'Shown above the buttons; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
+      variable: { title: 'Variable', description: 'Session variable that receives the chosen option id.', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
       options: {
+        title: 'Options', description: 'The buttons, in order (1 to 20).',
         type: 'array',
         minItems: 1,
         maxItems: 20,
@@ -35,9 +37,9 @@ export const choiceModule = defineModule<ChoiceConfig>({
           additionalProperties: false,
           required: ['id', 'label'],
           properties: {
-            id: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-            label: { type: 'string', minLength: 1, maxLength: 200 },
-            next: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+            id: { title: 'Option id', description: 'Stored in the variable when chosen; lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+            label: { title: 'Button label', description: 'What the button says.', type: 'string', minLength: 1, maxLength: 200 },
+            next: { title: 'Go to step', description: 'The step this option leads to; without it the step’s own next step follows.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
           },
         },
       },

@@ -68,10 +68,11 @@ async function record(accepted: boolean, ctx: StepContext<ConsentConfig>): Promi
 export const consentModule = defineModule<ConsentConfig>({
   id: 'consent',
   title: 'Consent',
+  description: 'Asks for consent with a checkbox, optionally confirmed by email (double opt-in), and records the answer.',
   configSchema: consentConfigSchema,
   checkConfig: checkConsentConfig,
   // Proof of consent is kept for three years by default (workspaces may shorten it).
-  tables: { consents: { retentionDays: 1095 } },
+  tables: { consents: { retentionDays: 1095, holds: 'Consent answers and confirmations' } },
   fields: (config) => [
     { key: 'is_optin', label: 'Opt-in (0 declined, 1 accepted, 2 confirmed)', type: 'number', source: { table: 'consents', key: 'is_optin', personal: false } },
     ...(config.doubleOptIn

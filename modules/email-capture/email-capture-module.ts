@@ -13,17 +13,18 @@ export interface EmailCaptureConfig {
 export const emailCaptureModule = defineModule<EmailCaptureConfig>({
   id: 'email-capture',
   title: 'Email capture',
+  description: 'Asks for an email address, checks and normalizes it, and keeps it in a variable.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['question'],
     properties: {
-      question: { type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
-      placeholder: { type: 'string', maxLength: 200 },
+      question: { title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
+      variable: { title: 'Variable', description: 'Session variable that receives the normalized email (personal: encrypted at rest, stored in Variables).', default: 'email', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      placeholder: { title: 'Placeholder', description: 'Hint shown in the empty input.', type: 'string', maxLength: 200 },
     },
   },
-  tables: { variables: { retentionDays: 60 } },
+  tables: { variables: { retentionDays: 60, holds: 'Email addresses' } },
   fields: (config) => [{ key: config.variable ?? 'email', label: 'Email', type: 'text', source: { table: 'variables', key: config.variable ?? 'email', personal: true } }],
   async handleStep(input, ctx) {
     const variable = ctx.config.variable ?? 'email';

@@ -57,18 +57,19 @@ export function entryWindowState(config: Pick<GiveawayConfig, 'startsAt' | 'ends
 export const giveawayModule = defineModule<GiveawayConfig>({
   id: 'giveaway',
   title: 'Giveaway (raffle entry)',
+  description: "Enters the participant's email in a raffle, at most once per chosen period; winners are drawn later.",
   configSchema: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      frequency: { type: 'string', enum: ['once', 'daily', 'weekly', 'unlimited'] },
-      startsAt: { type: 'string', format: 'date-time' },
-      endsAt: { type: 'string', format: 'date-time' },
-      emailVariable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
-      confirmText: TEXT,
-      alreadyText: TEXT,
-      closedText: TEXT,
-      noEmailText: TEXT,
+      frequency: { title: 'Entries per person', description: 'once ever, once per calendar day or ISO week (workspace time zone), or unlimited.', default: GIVEAWAY_DEFAULTS.frequency, type: 'string', enum: ['once', 'daily', 'weekly', 'unlimited'] },
+      startsAt: { title: 'Entries open', description: 'Before this instant the closed text is shown.', type: 'string', format: 'date-time' },
+      endsAt: { title: 'Entries close', description: 'From this instant on the closed text is shown.', type: 'string', format: 'date-time' },
+      emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email (set by an email capture step).', default: GIVEAWAY_DEFAULTS.emailVariable, type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      confirmText: { ...TEXT, title: 'When entered', description: 'Said when the entry is recorded.', default: GIVEAWAY_DEFAULTS.confirmText },
+      alreadyText: { ...TEXT, title: 'When already entered', description: 'Said when this email already entered within the frequency.', default: GIVEAWAY_DEFAULTS.alreadyText },
+      closedText: { ...TEXT, title: 'When closed', description: 'Said outside the entry window.', default: GIVEAWAY_DEFAULTS.closedText },
+      noEmailText: { ...TEXT, title: 'When no email', description: 'Said (and the flow ends) when no email was captured before this step.', default: GIVEAWAY_DEFAULTS.noEmailText },
     },
   },
   checkConfig(config, path) {
@@ -76,7 +77,7 @@ export const giveawayModule = defineModule<GiveawayConfig>({
       throw new ConfigError('endsAt must be after startsAt', `${path}/endsAt`);
     }
   },
-  tables: { participations: { retentionDays: 60 }, winners: { retentionDays: 60 } },
+  tables: { participations: { retentionDays: 60, holds: 'Raffle entries' }, winners: { retentionDays: 60, holds: 'Drawn winners' } },
   requiresStorage: true,
   fields: () => [
     { key: 'giveaway_email', label: 'Giveaway entry email', type: 'text', source: { table: 'participations', key: 'email', personal: true } },

@@ -53,9 +53,10 @@ function text(template: string, ctx: StepContext<InstantWinConfig>, extra: Recor
 export const instantWinModule = defineModule<InstantWinConfig>({
   id: 'instant-win',
   title: 'Instant win',
+  description: 'Tells the participant at once whether they won a prize, from winning moments drawn in advance or fixed odds.',
   configSchema: instantWinConfigSchema,
   checkConfig: checkInstantWinConfig,
-  tables: { instant_win_claims: { retentionDays: 60 }, winners: { retentionDays: 60 } },
+  tables: { instant_win_claims: { retentionDays: 60, holds: 'Plays and their outcome' }, winners: { retentionDays: 60, holds: 'Instant winners and their prize' } },
   requiresStorage: true,
   fields: () => [
     { key: 'instant_win_won', label: 'Instant win: won', type: 'boolean', source: { table: 'instant_win_claims', key: 'won', personal: false } },

@@ -14,15 +14,16 @@ export interface LinkConfig {
 export const linkModule = defineModule<LinkConfig>({
   id: 'link',
   title: 'Link',
+  description: 'Shows a link button that opens a page in a new tab, and can wait for the participant to continue.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['label', 'url'],
     properties: {
-      text: { type: 'string', minLength: 1, maxLength: 4000 },
-      label: { type: 'string', minLength: 1, maxLength: 200 },
-      url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
-      continueLabel: { type: 'string', minLength: 1, maxLength: 200 },
+      text: { title: 'Text', description: 'Shown above the link; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
+      label: { title: 'Link label', description: 'What the link button says.', type: 'string', minLength: 1, maxLength: 200 },
+      url: { title: 'Address', description: 'An http(s) address, opened in a new tab.', type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+      continueLabel: { title: 'Continue button', description: 'When set, the flow waits for this button before going on; otherwise it goes on at once.', type: 'string', minLength: 1, maxLength: 200 },
     },
   },
   tables: {},

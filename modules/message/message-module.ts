@@ -10,11 +10,12 @@ export interface MessageConfig {
 export const messageModule = defineModule<MessageConfig>({
   id: 'message',
   title: 'Message',
+  description: 'Says something and goes on to the next step.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['text'],
-    properties: { text: { type: 'string', minLength: 1, maxLength: 4000 } },
+    properties: { text: { title: 'Text', description: 'What the bot says; {{variable}} placeholders are replaced, and it is always shown as plain text.', type: 'string', minLength: 1, maxLength: 4000 } },
   },
   tables: {},
   async handleStep(_input, ctx) {

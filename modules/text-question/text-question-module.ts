@@ -21,18 +21,19 @@ const DEFAULT_MAX = 500;
 export const textQuestionModule = defineModule<TextQuestionConfig>({
   id: 'text-question',
   title: 'Text question',
+  description: 'Asks a free-text question and keeps the answer in a variable.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['question', 'variable'],
     properties: {
-      question: { type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
-      required: { type: 'boolean' },
-      maxLength: { type: 'integer', minimum: 1, maximum: 10000 },
-      pattern: { type: 'string', minLength: 1, maxLength: 500 },
-      patternMessage: { type: 'string', minLength: 1, maxLength: 200 },
-      placeholder: { type: 'string', maxLength: 200 },
+      question: { title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
+      variable: { title: 'Variable', description: 'Session variable that receives the answer (personal: encrypted at rest, stored in Variables).', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      required: { title: 'Answer required', description: 'When off, the participant may skip the question.', default: true, type: 'boolean' },
+      maxLength: { title: 'Longest answer', description: 'Characters at most.', default: 500, type: 'integer', minimum: 1, maximum: 10000 },
+      pattern: { title: 'Pattern', description: 'A regular expression the whole answer must match.', type: 'string', minLength: 1, maxLength: 500 },
+      patternMessage: { title: 'Pattern message', description: 'Shown when the answer does not match the pattern.', type: 'string', minLength: 1, maxLength: 200 },
+      placeholder: { title: 'Placeholder', description: 'Hint shown in the empty input.', type: 'string', maxLength: 200 },
     },
   },
   checkConfig(config, path) {
@@ -43,7 +44,7 @@ export const textQuestionModule = defineModule<TextQuestionConfig>({
       throw new ConfigError('Pattern is not a valid regular expression', `${path}/pattern`);
     }
   },
-  tables: { variables: { retentionDays: 60 } },
+  tables: { variables: { retentionDays: 60, holds: 'Answers' } },
   fields: (config) => [{ key: config.variable, label: config.question.slice(0, 80), type: 'text', source: { table: 'variables', key: config.variable, personal: true } }],
   async handleStep(input, ctx) {
     const { config } = ctx;

@@ -5,6 +5,7 @@ import { createDrawRoute, instantWinProofRoute, listDrawsRoute } from './routes/
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
+import { listModulesRoute } from './routes/module-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
 import { eraseSubjectRoute, getSubjectRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
@@ -15,6 +16,7 @@ import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-route
 export const API_ROUTES: readonly RouteDefinition[] = [
   getWorkspaceRoute,
   patchWorkspaceRoute,
+  listModulesRoute,
   listFlowsRoute,
   getFlowRoute,
   putFlowRoute,

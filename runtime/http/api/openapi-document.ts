@@ -21,11 +21,27 @@ function parameters(route: RouteDefinition): unknown[] {
   return out;
 }
 
+/** What the document says beyond the routes: named schemas, and route schemas it shows as references to them. */
+export interface DocumentExtras {
+  readonly components?: Readonly<Record<string, JsonSchema>>;
+  /** A schema object used by routes (compared by identity) → what the document shows instead, e.g. a `$ref`. */
+  readonly substitutions?: ReadonlyMap<object, JsonSchema>;
+}
+
+/** A copy of `value` with every object found in `substitutions` replaced; the route schemas ajv compiled stay as they are. */
+function substitute(value: unknown, substitutions: ReadonlyMap<object, JsonSchema>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const replacement = substitutions.get(value);
+  if (replacement) return replacement;
+  if (Array.isArray(value)) return value.map((item) => substitute(item, substitutions));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, substitutions)]));
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the same route definitions the server validates
  * requests with, so it cannot drift from what the server does.
  */
-export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: { version: string; serverUrl?: string }): Record<string, unknown> {
+export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: { version: string; serverUrl?: string }, extras: DocumentExtras = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const responses: Record<string, unknown> = {};
@@ -55,8 +71,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key' } },
-      schemas: { Error: errorResponseSchema },
+      schemas: { Error: errorResponseSchema, ...extras.components },
     },
-    paths,
+    paths: extras.substitutions ? substitute(paths, extras.substitutions) : paths,
   };
 }

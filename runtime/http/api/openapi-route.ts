@@ -2,6 +2,9 @@ import { Router } from 'express';
 import { createRequire } from 'node:module';
 import type { RouteDefinition } from './api-route.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import { flowStepComponents } from './schemas/module-schemas.js';
+import { flowDocumentSchema } from '../../../core/flow-definition.js';
+import type { ModuleDefinition } from '../../../core/module-contract.js';
 
 const require = createRequire(import.meta.url);
 const findVersion = (): string => {
@@ -15,9 +18,12 @@ const findVersion = (): string => {
   return '0.0.0';
 };
 
-/** `GET /api/v1/openapi.json`, public, built once. */
-export function openApiRoute(routes: readonly RouteDefinition[]): Router {
-  const document = buildOpenApiDocument(routes, { version: findVersion() });
+/** `GET /api/v1/openapi.json`, public, built once; flow steps are described per module (`FlowStep`). */
+export function openApiRoute(routes: readonly RouteDefinition[], modules: readonly ModuleDefinition[]): Router {
+  const document = buildOpenApiDocument(routes, { version: findVersion() }, {
+    components: flowStepComponents(modules),
+    substitutions: new Map([[flowDocumentSchema.properties.steps.items, { $ref: '#/components/schemas/FlowStep' }]]),
+  });
   const router = Router();
   router.get('/openapi.json', (_req, res) => {
     res.json(document);

@@ -29,6 +29,7 @@ const B_EMAIL = 'bee@example.org';
 const SAMPLES: Record<string, { query?: string; body?: unknown }> = {
   getWorkspace: {},
   updateWorkspace: { body: { name: 'A renamed' } },
+  listModules: {},
   listFlows: {},
   getFlow: {},
   saveFlow: { body: { name: 'A flow', steps: [{ id: 's', module: 'message', config: { text: 'x' } }] } },
