@@ -10,6 +10,8 @@ function fromExpress(error: { type?: string; status?: number }): ParleyError | u
   if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
     return new ParleyError('bad_request', 'Unsupported request encoding');
   }
+  // The router's own refusals, e.g. a path parameter that is not valid percent-encoded UTF-8.
+  if (error.status === 400) return new ParleyError('bad_request', 'Malformed request');
   return undefined;
 }
 

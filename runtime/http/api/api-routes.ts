@@ -6,7 +6,7 @@ import { previewExportRoute, putExternalRoute } from './routes/export-preview-ro
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
-import { eraseSubjectRoute, getSubjectRoute } from './routes/subject-routes.js';
+import { eraseSubjectRoute, lookupSubjectRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
@@ -30,7 +30,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   deleteRowRoute,
   deleteAllRowsRoute,
   createDownloadRoute,
-  getSubjectRoute,
+  lookupSubjectRoute,
   eraseSubjectRoute,
   listAuditRoute,
   exportFieldsRoute,
