@@ -5,6 +5,7 @@ import { databaseUnavailable } from '../../storage/database-errors.js';
 
 /** Errors thrown by express's own parsers, mapped to Parley codes. */
 function fromExpress(error: { type?: string; status?: number }): ParleyError | undefined {
+  if (error instanceof ParleyError) return undefined;
   if (error.type === 'entity.too.large') return new ParleyError('payload_too_large', 'Request body is too large');
   if (error.type === 'entity.parse.failed') return new ParleyError('bad_request', 'Request body is not valid JSON');
   if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {

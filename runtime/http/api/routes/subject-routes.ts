@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
-import { storeRowSchema } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, storeRowSchema } from '../schemas/common-schemas.js';
 import { rowJson } from './table-routes.js';
 import { ValidationError } from '../../../errors.js';
 import { normalizeEmail } from '../../../email-address.js';
@@ -32,7 +32,7 @@ export const lookupSubjectRoute = defineRoute<unknown, unknown, { email: string 
   summary: 'Everything stored about one email, across all tables (data-subject access request)',
   tag: 'subjects',
   body: emailBody,
-  responses: { 200: { description: 'Rows about the subject', schema: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'array', items: storeRowSchema } } } } },
+  responses: { 200: { description: 'Rows about the subject', schema: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'array', items: storeRowSchema } } } }, 410: dataKeyDestroyedResponse },
   async handler(call) {
     const subject = subjectOf(call);
     const rows = await findSubjectRows(call.services.storage, call.principal.workspaceId, subject);
@@ -53,6 +53,7 @@ export const eraseSubjectRoute = defineRoute<unknown, unknown, { email: string }
       description: 'Rows erased per table',
       schema: { type: 'object', additionalProperties: false, required: ['erased'], properties: { erased: { type: 'object', additionalProperties: { type: 'integer' } } } },
     },
+    410: dataKeyDestroyedResponse,
   },
   async handler(call) {
     const subject = subjectOf(call);
