@@ -35,7 +35,10 @@ interface CompiledRoute {
   readonly body?: Validator;
 }
 
-/** Mounts every route under `/api/v1`: auth, body limits, ajv validation from the route's schemas. */
+/**
+ * Mounts every route under `/api/v1`: JSON bodies only (415), body limits, auth (401), ajv
+ * validation from the route's schemas, and 405 with `Allow` for a known path's other methods.
+ */
 export function buildApiRouter(routes: readonly RouteDefinition[], services: ApiServices, publicHandlers: Router[] = []): Router {
   const router = Router();
   for (const handler of publicHandlers) router.use(API_ROOT, handler);
