@@ -6,6 +6,7 @@ import type { FlowEngine } from '../engine/flow-engine.js';
 import { ParleyError, toParleyError } from '../../core/errors.js';
 import type { Logger } from '../logger.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
+import { assertJsonInput } from '../http/api/json-limits.js';
 import { deviceFacts } from './device-facts.js';
 import { TokenBucket } from './rate-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
@@ -134,6 +135,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
     const respond = typeof ack === 'function' ? (ack as (a: ReplyAck) => void) : () => {};
     try {
       if (!bucket.take()) throw new ParleyError('rate_limited', 'Too many messages; wait a moment');
+      assertJsonInput(payload); // the admin API's check: no U+0000 or lone surrogate reaches storage
       const reply = validateOrThrow(validateReply, payload, '');
       const end = options.metrics?.turnSeconds.startTimer();
       const ack = await options.engine.reply(sessionId, reply);

@@ -7,7 +7,7 @@ import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/ex
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
 import { listModulesRoute } from './routes/module-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
-import { eraseSubjectRoute, getSubjectRoute } from './routes/subject-routes.js';
+import { eraseSubjectRoute, lookupSubjectRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
@@ -32,7 +32,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   deleteRowRoute,
   deleteAllRowsRoute,
   createDownloadRoute,
-  getSubjectRoute,
+  lookupSubjectRoute,
   eraseSubjectRoute,
   listAuditRoute,
   exportFieldsRoute,

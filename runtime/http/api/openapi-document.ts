@@ -2,11 +2,19 @@ import type { JsonSchema, RouteDefinition } from './api-route.js';
 import { API_ROOT } from './api-router.js';
 import { errorResponseSchema } from './schemas/common-schemas.js';
 
+/**
+ * What every operation may answer, whatever its handler does: the edge (auth, body parsing,
+ * validation of params, query and body, including text PostgreSQL cannot store) and the
+ * database. Statuses only some handlers give (409, 410, …) are declared on their routes.
+ */
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'Invalid request (code, message and JSON path of the first error)',
-  401: 'Missing, unknown or revoked API key',
+  401: 'Missing, unknown or revoked API key (with a `WWW-Authenticate: Bearer` challenge)',
   404: 'Not found in this workspace',
   413: 'Request body too large',
+  415: 'A request body that is not JSON',
+  500: 'Unexpected server error (never a stack trace)',
+  503: 'The database is briefly unavailable; try again in a moment',
 };
 
 function parameters(route: RouteDefinition): unknown[] {
@@ -66,8 +74,14 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Parley admin API', version: info.version, description: 'Workspace owners manage flows, retention, stored data and exports.' },
-    ...(info.serverUrl && { servers: [{ url: info.serverUrl }] }),
+    info: {
+      title: 'Parley admin API',
+      version: info.version,
+      description: 'Workspace owners manage flows, retention, stored data and exports.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    // Paths carry `/api/v1`, so the server is the origin the document is served from.
+    servers: [{ url: info.serverUrl ?? '/', description: 'This Parley server' }],
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key' } },

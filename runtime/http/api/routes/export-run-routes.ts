@@ -1,6 +1,6 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
-import { dateTimeSchema, uuidSchema } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, dateTimeSchema, errorResponse, uuidSchema } from '../schemas/common-schemas.js';
 import { exportIdParams } from '../schemas/export-schemas.js';
 import { requireExport } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
@@ -9,6 +9,8 @@ import { joinSecrets } from '../../../../exporter/definition/definition-secrets.
 import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
 import { getExportSecrets } from '../../../../storage/export-repository.js';
 import { listRuns, type ExportRun } from '../../../../storage/export-run-repository.js';
+
+const NO_DESTINATION = errorResponse('The export has no destination (path `/destination`)');
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 
@@ -81,7 +83,7 @@ export const runExportRoute = defineRoute<{ exportId: string }>({
   summary: 'Run an export now (queued; follow it in the run history)',
   tag: 'exports',
   params: exportIdParams,
-  responses: { 202: { description: 'Queued', schema: runSchema } },
+  responses: { 202: { description: 'Queued', schema: runSchema }, 409: NO_DESTINATION },
   async handler(call) {
     const row = await requireExport(call);
     if (!(row.definition as { destination?: unknown }).destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
@@ -103,6 +105,8 @@ export const testDestinationRoute = defineRoute<{ exportId: string }>({
       description: 'The check result',
       schema: { type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { type: 'boolean' }, error: { type: 'string' }, retryable: { type: 'boolean' } } },
     },
+    409: NO_DESTINATION,
+    410: dataKeyDestroyedResponse,
   },
   async handler(call) {
     const row = await requireExport(call);
