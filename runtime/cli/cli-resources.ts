@@ -1,0 +1,52 @@
+import { EMBEDDED_DATABASE, resolveDatabase, resolveMasterKey, type ResolvedDatabase } from '../bootstrap.js';
+import { systemClock } from '../clock.js';
+import type { Config } from '../config.js';
+import { readLiveServerRecord, type EmbeddedServerRecord } from '../embedded-server-record.js';
+import { ConfigError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { embeddedDatabaseUrl } from '../../storage/embedded-postgres.js';
+import { openStorage, type Storage } from '../../storage/storage.js';
+
+interface CliDatabase extends ResolvedDatabase {
+  /** The running server whose embedded PostgreSQL this is, when the CLI did not start its own. */
+  readonly server: EmbeddedServerRecord | undefined;
+}
+
+/**
+ * The database a `parley` command works on: `DATABASE_URL` when set; else the embedded
+ * PostgreSQL of the Parley server running on the same data directory (found through its
+ * `server.json`); else an embedded PostgreSQL started for this command and stopped after it.
+ */
+async function resolveCliDatabase(config: Config, logger: Logger): Promise<CliDatabase> {
+  if (!config.databaseUrl) {
+    const server = await readLiveServerRecord(config.dataDir);
+    if (server) {
+      logger.info({ pid: server.pid, port: server.port }, 'using the running server\'s embedded PostgreSQL');
+      return { connectionString: embeddedDatabaseUrl(server.port, EMBEDDED_DATABASE), embedded: true, server, stop: async () => {} };
+    }
+  }
+  return { ...(await resolveDatabase(config, logger)), server: undefined };
+}
+
+/** The CLI's database and storage, opened when a command first asks and closed once at the end. */
+export function openCliResources(config: Config, logger: Logger) {
+  let database: Promise<CliDatabase> | undefined;
+  let storage: Promise<Storage> | undefined;
+  const databaseNow = () => (database ??= resolveCliDatabase(config, logger));
+  return {
+    databaseUrl: async () => (await databaseNow()).connectionString,
+    storage: () =>
+      (storage ??= (async () => {
+        const db = await databaseNow();
+        if (db.server?.masterKey === 'environment' && !config.masterKey) {
+          throw new ConfigError(`the running server (pid ${db.server.pid}) takes its master key from its environment; set the same here`, 'PARLEY_MASTER_KEY');
+        }
+        const masterKey = await resolveMasterKey(config, db.embedded, logger);
+        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 });
+      })()),
+    async close(): Promise<void> {
+      await storage?.then((s) => s.close(), () => {});
+      await database?.then((d) => d.stop(), () => {});
+    },
+  };
+}
