@@ -89,7 +89,7 @@ function parseOptions(command: string, options: Record<string, CliOption>, args:
     throw new UsageError(`${command}: ${parseArgsReason(error)}`);
   }
   for (const [flag, option] of Object.entries(options)) {
-    if (option.required && (values[flag] === undefined || values[flag] === '')) throw new UsageError(`${command}: --${flag} is required`, `--${flag}`);
+    if (option.required && (values[flag] === undefined || values[flag] === '')) throw new UsageError(`required by parley ${command}`, `--${flag}`);
     if (option.type === 'boolean') values[flag] = values[flag] === true;
   }
   return values;
@@ -109,6 +109,6 @@ function parseArgsReason(error: unknown): string {
 
 /** The value of an id option (a UUID), or a UsageError naming the option. */
 export function requireId(value: string, flag: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new UsageError(`${flag} must be an id (a UUID)`, flag);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new UsageError('must be an id (a UUID)', flag);
   return value;
 }

@@ -3,17 +3,15 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { defineCommand, requireId } from './cli-command.js';
 import { ParleyError } from '../errors.js';
-import { createLogger } from '../logger.js';
-import { ModuleRegistry } from '../module-registry.js';
-import { MODULES } from '../../modules/index.js';
 import type { ExportDefinition } from '../../exporter/definition/export-definition.js';
-import { prepareExport } from '../../exporter/export-service.js';
-import { renderExport } from '../../exporter/pipeline/render-export.js';
-import { executeRun } from '../../exporter/run/export-runner.js';
-import { getExport } from '../../storage/export-repository.js';
-import { getRun, queueRun } from '../../storage/export-run-repository.js';
 import type { Storage } from '../../storage/storage.js';
-import { getWorkspace } from '../../storage/workspace-repository.js';
+
+// What the commands run is imported inside run(), so that `parley --help` loads none of it
+// (the exporter, its destinations' SDKs and the modules' schemas take seconds to load).
+const registry = async () => {
+  const [{ ModuleRegistry }, { MODULES }] = await Promise.all([import('../module-registry.js'), import('../../modules/index.js')]);
+  return new ModuleRegistry(MODULES);
+};
 
 const ids = {
   workspace: { type: 'string', value: 'ID', help: 'the workspace', required: true },
@@ -22,6 +20,7 @@ const ids = {
 
 async function findExport(storage: Storage, options: { workspace: string; export: string }) {
   const [workspaceId, exportId] = [requireId(options.workspace, '--workspace'), requireId(options.export, '--export')];
+  const [{ getExport }, { getWorkspace }] = await Promise.all([import('../../storage/export-repository.js'), import('../../storage/workspace-repository.js')]);
   const row = await getExport(storage, workspaceId, exportId);
   const workspace = await getWorkspace(storage, workspaceId);
   if (!row || !workspace) throw new ParleyError('not_found', 'no such export in this workspace', { path: '--export' });
@@ -37,10 +36,14 @@ export const exportRunCommand = defineCommand({
   async run(options, context) {
     const storage = await context.storage();
     const { row, workspace } = await findExport(storage, options);
+    const [{ getRun, queueRun }, { executeRun }, { createLogger }] = await Promise.all([
+      import('../../storage/export-run-repository.js'),
+      import('../../exporter/run/export-runner.js'),
+      import('../logger.js'),
+    ]);
     const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version });
     const logger = createLogger('silent');
-    const registry = new ModuleRegistry(MODULES);
-    const outcome = await executeRun({ storage, registry, localRoot: path.join(context.config.dataDir, 'exports'), logger }, run!.id);
+    const outcome = await executeRun({ storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger }, run!.id);
     const done = (await getRun(storage, run!.id))!;
     context.stdout.write(`run ${done.runNumber}: ${outcome}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
     return outcome === 'succeeded' ? 0 : 1;
@@ -60,7 +63,8 @@ export const exportRenderCommand = defineCommand({
     const storage = await context.storage();
     const { row, workspace } = await findExport(storage, options);
     const definition = row.definition as unknown as ExportDefinition;
-    const prepared = await prepareExport(storage, new ModuleRegistry(MODULES), workspace, definition);
+    const [{ prepareExport }, { renderExport }] = await Promise.all([import('../../exporter/export-service.js'), import('../../exporter/pipeline/render-export.js')]);
+    const prepared = await prepareExport(storage, await registry(), workspace, definition);
     const began = performance.now();
     const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
     await pipeline(rendered.output, createWriteStream(options.out));

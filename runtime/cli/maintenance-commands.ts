@@ -1,13 +1,13 @@
 import { defineCommand, UsageError } from './cli-command.js';
-import { openDatabase } from '../../storage/database.js';
-import { migrateToLatest } from '../../storage/migrator.js';
-import { sweepExpired } from '../../storage/sweeper.js';
+
+// What the commands run is imported inside run(), so that `parley --help` loads none of it.
 
 export const migrateCommand = defineCommand({
   name: 'migrate',
   summary: 'Apply pending database migrations',
   options: {},
   async run(_options, context) {
+    const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import('../../storage/database.js'), import('../../storage/migrator.js')]);
     const handle = openDatabase(await context.databaseUrl(), { max: 1 });
     try {
       const applied = await migrateToLatest(handle.db);
@@ -29,8 +29,9 @@ export const sweepCommand = defineCommand({
   async run(options, context) {
     const text = options['batch-size'];
     const size = text === undefined ? context.config.sweepBatchSize : Number(text);
-    if (!/^\d+$/.test(text ?? '1') || !Number.isSafeInteger(size) || size < 1) throw new UsageError('--batch-size must be a positive whole number', '--batch-size');
+    if (!/^\d+$/.test(text ?? '1') || !Number.isSafeInteger(size) || size < 1) throw new UsageError('must be a positive whole number', '--batch-size');
     const storage = await context.storage();
+    const { sweepExpired } = await import('../../storage/sweeper.js');
     const report = await sweepExpired(storage.db, { now: storage.clock.now(), batchSize: size });
     for (const t of report.tables) context.stdout.write(`${t.table}\t${t.rowsDeleted} rows\t${t.batches} batches\t${t.durationMs} ms\n`);
     context.stdout.write(`total\t${report.rowsDeleted} rows\n`);

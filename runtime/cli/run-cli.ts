@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, type CliCommand } from './cli-command.js';
-import { openCliResources } from './cli-resources.js';
 import { COMMANDS } from './commands.js';
 import { loadConfig } from '../config.js';
 import { describeFailure } from '../failure-message.js';
-import { createLogger } from '../logger.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -49,8 +47,9 @@ async function dispatch(argv: readonly string[], io: CliIo, commands: readonly C
     return 0;
   }
   const config = loadConfig(io.env);
-  const logger = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'warn');
-  const resources = openCliResources(config, logger);
+  // Loaded only now: help and usage errors need none of the database code.
+  const [{ openCliResources }, { createLogger }] = await Promise.all([import('./cli-resources.js'), import('../logger.js')]);
+  const resources = openCliResources(config, createLogger(io.env.LOG_LEVEL ? config.logLevel : 'warn'));
   try {
     return await command.run(rest, { config, stdout: io.stdout, databaseUrl: resources.databaseUrl, storage: resources.storage });
   } finally {

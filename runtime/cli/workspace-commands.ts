@@ -1,7 +1,8 @@
 import { defineCommand, requireId } from './cli-command.js';
 import { ParleyError } from '../errors.js';
-import { issueApiKey, revokeApiKey } from '../../storage/api-key-repository.js';
-import { createWorkspace } from '../../storage/workspace-repository.js';
+
+// What the commands run is imported inside run(), so that `parley --help` loads none of it.
+const apiKeys = () => import('../../storage/api-key-repository.js');
 
 export const workspaceCreateCommand = defineCommand({
   name: 'workspace create',
@@ -13,6 +14,7 @@ export const workspaceCreateCommand = defineCommand({
   },
   async run(options, context) {
     const storage = await context.storage();
+    const [{ createWorkspace }, { issueApiKey }] = await Promise.all([import('../../storage/workspace-repository.js'), apiKeys()]);
     const zone = options['time-zone'];
     const workspace = await createWorkspace(storage, { name: options.name, ...(zone && { timeZone: zone }) });
     const key = await issueApiKey(storage.db, workspace.id, 'cli');
@@ -30,6 +32,7 @@ export const keyCreateCommand = defineCommand({
   },
   async run(options, context) {
     const workspaceId = requireId(options.workspace, '--workspace');
+    const { issueApiKey } = await apiKeys();
     const key = await issueApiKey((await context.storage()).db, workspaceId, options.name ?? 'cli');
     context.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\n`);
     return 0;
@@ -45,6 +48,7 @@ export const keyRevokeCommand = defineCommand({
   },
   async run(options, context) {
     const [workspaceId, keyId] = [requireId(options.workspace, '--workspace'), requireId(options.key, '--key')];
+    const { revokeApiKey } = await apiKeys();
     const revoked = await revokeApiKey((await context.storage()).db, workspaceId, keyId);
     if (!revoked) throw new ParleyError('not_found', 'no such live key in this workspace', { path: '--key' });
     context.stdout.write('revoked\n');
