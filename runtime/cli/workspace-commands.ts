@@ -16,7 +16,11 @@ export const workspaceCreateCommand = defineCommand({
     const storage = await context.storage();
     const [{ createWorkspace }, { issueApiKey }] = await Promise.all([import('../../storage/workspace-repository.js'), apiKeys()]);
     const zone = options['time-zone'];
-    const workspace = await createWorkspace(storage, { name: options.name, ...(zone && { timeZone: zone }) });
+    const workspace = await createWorkspace(storage, { name: options.name, ...(zone && { timeZone: zone }) }).catch((error: unknown) => {
+      // The repository points at the JSON field; the operator typed an option.
+      const option = error instanceof ParleyError ? { '/name': '--name', '/timeZone': '--time-zone' }[error.path ?? ''] : undefined;
+      throw option && error instanceof ParleyError ? new ParleyError(error.code, error.message, { path: option }) : error;
+    });
     const key = await issueApiKey(storage.db, workspace.id, 'cli');
     context.stdout.write(`workspace: ${workspace.id}\napi key id: ${key.id}\napi key: ${key.key}\n(the key is shown once; only its hash is stored)\n`);
     return 0;
