@@ -2,7 +2,7 @@ import { EMBEDDED_DATABASE, resolveDatabase, resolveMasterKey, type ResolvedData
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { readLiveServerRecord, type EmbeddedServerRecord } from '../embedded-server-record.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { embeddedDatabaseUrl } from '../../storage/embedded-postgres.js';
 import { openStorage, type Storage } from '../../storage/storage.js';
@@ -42,7 +42,11 @@ export function openCliResources(config: Config, logger: Logger) {
           throw new ConfigError(`the running server (pid ${db.server.pid}) takes its master key from its environment; set the same here`, 'PARLEY_MASTER_KEY');
         }
         const masterKey = await resolveMasterKey(config, db.embedded, logger);
-        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 });
+        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 }).catch((error: unknown) => {
+          if (!db.server) throw error;
+          const reason = error instanceof Error && error.message ? `: ${error.message.split('\n')[0]}` : '';
+          throw new ParleyError('unavailable', `cannot reach the database of the running server (pid ${db.server.pid}, PostgreSQL port ${db.server.port})${reason}`, { cause: error });
+        });
       })()),
     async close(): Promise<void> {
       await storage?.then((s) => s.close(), () => {});

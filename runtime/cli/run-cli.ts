@@ -40,6 +40,11 @@ async function dispatch(argv: readonly string[], io: CliIo, commands: readonly C
   }
   const helpFor = first === 'help';
   const words = helpFor ? argv.slice(1) : argv;
+  const group = commands.filter((c) => c.name.startsWith(`${words[0]} `));
+  if (group.length > 0 && (helpFor ? words.length === 1 : ['--help', '-h'].includes(words[1] ?? ''))) {
+    io.stdout.write(overview(group));
+    return 0;
+  }
   const command = findCommand(words, commands);
   const rest = words.slice(command.name.split(' ').length);
   if (helpFor || rest.includes('--help') || rest.includes('-h')) {

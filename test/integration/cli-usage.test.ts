@@ -37,6 +37,11 @@ describe('parley --help, --version and <command> --help', () => {
       expect(own.stdout).toContain(`Usage: parley ${command.name}`);
       expect(own.stdout).toContain('Options:');
     }
+    const keys = await parley(['key', '--help']);
+    expect(keys.code).toBe(0);
+    expect(keys.stdout).toMatch(/^ {2}key create +Issue another API key/m);
+    expect(keys.stdout).toMatch(/^ {2}key revoke +Revoke an API key/m);
+    expect(keys.stdout).not.toContain('sweep');
     const workspace = await parley(['help', 'workspace', 'create']);
     expect(workspace.stdout).toMatch(/--name NAME\s+the workspace's name/);
     expect(workspace.stdout).toMatch(/--time-zone ZONE\s+IANA time zone/);
