@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { isAlive, readLiveServerRecord, removeServerRecord, writeServerRecord } from './embedded-server-record.js';
 import { ConfigError, ParleyError } from './errors.js';
+import { reasonOf } from './failure-message.js';
 import type { Logger } from './logger.js';
 import { postmasterPid, startEmbeddedPostgres } from '../storage/embedded-postgres.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';
@@ -31,8 +32,8 @@ export async function resolveDatabase(config: Config, logger: Logger, options: {
     persistent: true,
     port: Number(process.env.PARLEY_EMBEDDED_PG_PORT) || undefined,
   }).catch((error: unknown) => {
-    const reason = error instanceof Error && error.message ? `: ${error.message.split('\n')[0]}` : '';
-    throw new ParleyError('unavailable', `could not start the embedded PostgreSQL in ${pgDir}${reason}`, { path: 'PARLEY_DATA_DIR', cause: error });
+    const reason = reasonOf(error);
+    throw new ParleyError('unavailable', `could not start the embedded PostgreSQL in ${pgDir}${reason && `: ${reason}`}`, { path: 'PARLEY_DATA_DIR', cause: error });
   });
   logger.info({ port: server.port, dataDir: config.dataDir }, 'embedded PostgreSQL started');
   try {

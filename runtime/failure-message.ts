@@ -14,7 +14,19 @@ export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process
 }
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error ?? 'unknown error');
-  const line = text.split('\n')[0]!.trim().slice(0, 300);
-  return line ? `unexpected error: ${line}` : 'unexpected error (set PARLEY_DEBUG=1 for details)';
+  const reason = reasonOf(error);
+  return reason ? `unexpected error: ${reason}` : 'unexpected error (set PARLEY_DEBUG=1 for details)';
+}
+
+/**
+ * The first line of an error's message and of its causes', joined: `Database migration failed:
+ * connect ECONNREFUSED 127.0.0.1:5432`. Empty when none has a message.
+ */
+export function reasonOf(error: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && lines.length < 4; e = e instanceof Error ? e.cause : undefined) {
+    const line = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+    if (line && !lines.includes(line)) lines.push(line);
+  }
+  return lines.join(': ').slice(0, 300);
 }

@@ -3,6 +3,7 @@ import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { readLiveServerRecord, type EmbeddedServerRecord } from '../embedded-server-record.js';
 import { ConfigError, ParleyError } from '../errors.js';
+import { reasonOf } from '../failure-message.js';
 import type { Logger } from '../logger.js';
 import { embeddedDatabaseUrl } from '../../storage/embedded-postgres.js';
 import { openStorage, type Storage } from '../../storage/storage.js';
@@ -44,8 +45,8 @@ export function openCliResources(config: Config, logger: Logger) {
         const masterKey = await resolveMasterKey(config, db.embedded, logger);
         return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 }).catch((error: unknown) => {
           if (!db.server) throw error;
-          const reason = error instanceof Error && error.message ? `: ${error.message.split('\n')[0]}` : '';
-          throw new ParleyError('unavailable', `cannot reach the database of the running server (pid ${db.server.pid}, PostgreSQL port ${db.server.port})${reason}`, { cause: error });
+          const reason = reasonOf(error);
+          throw new ParleyError('unavailable', `cannot reach the database of the running server (pid ${db.server.pid}, PostgreSQL port ${db.server.port})${reason && `: ${reason}`}`, { cause: error });
         });
       })()),
     async close(): Promise<void> {

@@ -10,7 +10,7 @@ import { buildDist, embeddedEnv, runParleyWith } from '../support/cli-process.js
 import { insertBulkRows } from '../support/bulk-rows.js';
 import { waitUntil } from '../support/wait-until.js';
 import { openDatabase } from '../../storage/database.js';
-import { embeddedDatabaseUrl, startEmbeddedPostgres } from '../../storage/embedded-postgres.js';
+import { embeddedDatabaseUrl, freePort, startEmbeddedPostgres } from '../../storage/embedded-postgres.js';
 
 // Bug: with `npm start` running on the embedded default, `parley sweep` in the same folder started
 // a second PostgreSQL on the locked data directory and exited 1 without a word.
@@ -114,6 +114,19 @@ describe('parley commands next to a running server on the embedded PostgreSQL', 
     await writeFile(path.join(dataDir, 'server.json'), JSON.stringify({ pid: dead.pid, port: 1, postgresPid: dead.pid, masterKey: 'file' }), { mode: 0o600 });
     const stale = await parley(['workspace', 'create', '--name', 'After crash']);
     expect(stale, stale.stderr).toMatchObject({ code: 0, stderr: '' });
+
+    // A live server whose database does not answer, or that takes its master key from its
+    // environment while this shell has none: the command says so instead of guessing.
+    const port = await freePort();
+    const record = { pid: process.pid, port, postgresPid: process.pid, masterKey: 'file' };
+    await writeFile(path.join(dataDir, 'server.json'), JSON.stringify(record), { mode: 0o600 });
+    const unreachable = await parley(['sweep']);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(new RegExp(`^parley: cannot reach the database of the running server \\(pid ${process.pid}, PostgreSQL port ${port}\\): .*ECONNREFUSED 127\\.0\\.0\\.1:${port}\n$`));
+    await writeFile(path.join(dataDir, 'server.json'), JSON.stringify({ ...record, masterKey: 'environment' }), { mode: 0o600 });
+    const keyless = await parley(['workspace', 'create', '--name', 'No key']);
+    expect(keyless).toMatchObject({ code: 1, stdout: '' });
+    expect(keyless.stderr).toBe(`parley: PARLEY_MASTER_KEY: the running server (pid ${process.pid}) takes its master key from its environment; set the same here\n`);
 
     // Another parley command holds the embedded PostgreSQL (it started it; no server.json).
     await rm(path.join(dataDir, 'server.json'), { force: true });
