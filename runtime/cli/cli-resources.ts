@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { EMBEDDED_DATABASE, resolveDatabase, resolveMasterKey, type ResolvedDatabase } from '../bootstrap.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -5,6 +7,7 @@ import { readLiveServerRecord, type EmbeddedServerRecord } from '../embedded-ser
 import { ConfigError, ParleyError } from '../errors.js';
 import { reasonOf } from '../failure-message.js';
 import type { Logger } from '../logger.js';
+import { parseMasterKey } from '../../storage/crypto/master-key.js';
 import { embeddedDatabaseUrl } from '../../storage/embedded-postgres.js';
 import { openStorage, type Storage } from '../../storage/storage.js';
 
@@ -39,9 +42,7 @@ export function openCliResources(config: Config, logger: Logger) {
     storage: () =>
       (storage ??= (async () => {
         const db = await databaseNow();
-        if (db.server?.masterKey === 'environment' && !config.masterKey) {
-          throw new ConfigError(`the running server (pid ${db.server.pid}) takes its master key from its environment; set the same here`, 'PARLEY_MASTER_KEY');
-        }
+        if (db.server) await requireServersMasterKey(config, db.server);
         const masterKey = await resolveMasterKey(config, db.embedded, logger);
         return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 }).catch((error: unknown) => {
           if (!db.server) throw error;
@@ -54,4 +55,17 @@ export function openCliResources(config: Config, logger: Logger) {
       await database?.then((d) => d.stop(), () => {});
     },
   };
+}
+
+/** Data written through the server's database must be wrapped with the server's master key. */
+async function requireServersMasterKey(config: Config, server: EmbeddedServerRecord): Promise<void> {
+  if (server.masterKey === 'environment' && !config.masterKey) {
+    throw new ConfigError(`the running server (pid ${server.pid}) takes its master key from its environment; set the same here`, 'PARLEY_MASTER_KEY');
+  }
+  if (server.masterKey === 'file' && config.masterKey) {
+    const file = await readFile(path.join(config.dataDir, 'master.key'), 'utf8').catch(() => undefined);
+    if (file !== undefined && !parseMasterKey(file).equals(parseMasterKey(config.masterKey))) {
+      throw new ConfigError(`differs from the key of the running server (pid ${server.pid}) in ${config.dataDir}/master.key; unset it here`, 'PARLEY_MASTER_KEY');
+    }
+  }
 }

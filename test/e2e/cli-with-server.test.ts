@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, embeddedEnv, runParleyWith } from '../support/cli-process.js';
 import { insertBulkRows } from '../support/bulk-rows.js';
 import { waitUntil } from '../support/wait-until.js';
+import { generateMasterKey } from '../../storage/crypto/master-key.js';
 import { openDatabase } from '../../storage/database.js';
 import { embeddedDatabaseUrl, freePort, startEmbeddedPostgres } from '../../storage/embedded-postgres.js';
 
@@ -107,7 +108,7 @@ describe('parley commands next to a running server on the embedded PostgreSQL', 
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   });
 
-  it('ignore a stale record and refuse, with a reason, a PostgreSQL that another command holds', async () => {
+  it('ignore a stale record; refuse with a reason an unreachable or differently keyed server and a PostgreSQL that another command holds', async () => {
     // A record left by a server that died without cleaning up: its pid is gone.
     const dead = spawn(process.execPath, ['-e', '']);
     await once(dead, 'exit');
@@ -127,6 +128,11 @@ describe('parley commands next to a running server on the embedded PostgreSQL', 
     const keyless = await parley(['workspace', 'create', '--name', 'No key']);
     expect(keyless).toMatchObject({ code: 1, stdout: '' });
     expect(keyless.stderr).toBe(`parley: PARLEY_MASTER_KEY: the running server (pid ${process.pid}) takes its master key from its environment; set the same here\n`);
+
+    await writeFile(path.join(dataDir, 'server.json'), JSON.stringify(record), { mode: 0o600 });
+    const otherKey = await runParleyWith(['workspace', 'create', '--name', 'Other key'], embeddedEnv(dataDir, { PARLEY_MASTER_KEY: generateMasterKey() }));
+    expect(otherKey).toMatchObject({ code: 1, stdout: '' });
+    expect(otherKey.stderr).toBe(`parley: PARLEY_MASTER_KEY: differs from the key of the running server (pid ${process.pid}) in ${dataDir}/master.key; unset it here\n`);
 
     // Another parley command holds the embedded PostgreSQL (it started it; no server.json).
     await rm(path.join(dataDir, 'server.json'), { force: true });
