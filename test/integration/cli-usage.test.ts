@@ -24,7 +24,7 @@ afterAll(async () => {
 const parley = (args: string[], extra: Record<string, string> = {}) => runParleyWith(args, embeddedEnv(dataDir, extra));
 
 describe('parley --help, --version and <command> --help', () => {
-  it('answer at once without starting anything', async () => {
+  it('answer without starting anything', async () => {
     const help = await parley(['--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
     for (const command of COMMANDS) expect(help.stdout).toContain(`  ${command.name} `);
