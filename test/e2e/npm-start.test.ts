@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,12 +61,18 @@ describe('npm start without DATABASE_URL', () => {
     expect(status).toBe(200);
     expect(output).toMatch(/admin API key \(shown once, keep it\): pk_\S+/);
 
-    const postgresPid = Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const postmaster = (await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n');
+    const postgresPid = Number(postmaster[0]);
     expect(alive(postgresPid)).toBe(true);
+    // How parley commands reach this server's database: recorded in the data dir while it runs.
+    const record = JSON.parse(await readFile(path.join(dataDir, 'server.json'), 'utf8')) as { pid: number; port: number; postgresPid: number };
+    expect(record).toMatchObject({ port: Number(postmaster[3]), postgresPid });
+    expect(alive(record.pid)).toBe(true);
     process.kill(-child.pid!, 'SIGINT');
     await once(child, 'exit');
     await until(async () => (alive(postgresPid) ? undefined : true), 15_000);
     expect(alive(postgresPid)).toBe(false);
     expect(output).toContain('stopped');
+    expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
   });
 });
