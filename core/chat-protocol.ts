@@ -29,6 +29,13 @@ export interface HandshakeAuth {
   readonly device?: DeviceReport;
   /** ISO time the visitor started the conversation (kept across reloads). */
   readonly startedAt?: string;
+  /**
+   * Host-page variables (see host-variables.ts): at most 20 strings of at most 500 characters.
+   * They become session variables before the first turn of a new session; a resumed session
+   * ignores them. A set that breaks the rules refuses the handshake (`validation_failed`, path
+   * `/auth/variables/<name>`).
+   */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 /** Something the bot says. Text is always rendered as text, never as HTML. */
@@ -59,6 +66,8 @@ export interface Turn {
   /** Increments with every processed reply; a client ignores a turn older than one it has shown. */
   readonly seq: number;
   readonly stepId: string | null;
+  /** The module of the step waiting for input (`null` when done); the widget reports it in `parley:answer`. */
+  readonly module?: string | null;
   readonly messages: readonly BotMessage[];
   readonly input: InputRequest | null;
   readonly done: boolean;
