@@ -1,4 +1,4 @@
-import { hostVariableProblem, MAX_HOST_VARIABLES, type HostVariableProblem } from '../core/host-variables.js';
+import { hostVariableProblem, MAX_HOST_VARIABLES, type HostVariableProblem } from '../core/chat-protocol.js';
 
 /** The variables a new session starts with, and what was left out (names only, never values). */
 export interface CollectedVariables {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../core/errors.js';
-import { hostVariablesProblems } from '../../core/host-variables.js';
+import { hostVariablesProblems } from '../../core/chat-protocol.js';
 import type { Scalar, SessionState } from '../../storage/session-repository.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { writeStoreRow } from '../../storage/store-writer.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanColor, parseWidgetOptions, type WidgetInput } from '../../../widget/widget-options.js';
 import { collectVariables } from '../../../widget/variables-input.js';
-import { hostVariablesProblems } from '../../../core/host-variables.js';
+import { hostVariablesProblems } from '../../../core/chat-protocol.js';
 import { initialVariables } from '../../../runtime/engine/initial-variables.js';
 import { ValidationError } from '../../../core/errors.js';
 
