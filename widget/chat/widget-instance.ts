@@ -51,6 +51,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
   let waiting: { stepId: string | null; module: string | null } = { stepId: null, module: null };
   let lastSeq = -1;
   let setByApi: Record<string, unknown> = {};
+  let lastState: ConnectionState | undefined;
 
   const events = createHostEvents(window, () => ({ widget: placement.id, workspace, flow, sessionId: sessionId ?? null }), { dataLayer: options.dataLayer });
   const variables = () => collectVariables({ declared: options.variables, urlVariables: options.urlVariables, search: window.location.search, set: setByApi });
@@ -98,7 +99,8 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
       {
         state(state: ConnectionState) {
           view.showState(state);
-          if (state === 'unavailable') events.emit('error', { code: 'unavailable' });
+          if (state === 'unavailable' && lastState !== 'unavailable') events.emit('error', { code: 'unavailable' });
+          lastState = state;
         },
         session(info: SessionInfo) {
           if (sessionId !== undefined && info.sessionId !== sessionId) {

@@ -64,9 +64,9 @@ afterAll(async () => {
   await storage?.destroy();
 });
 
-async function open(path: string, body: string, query = ''): Promise<{ page: Page; context: BrowserContext }> {
+async function open(path: string, body: string, query = '', colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; context: BrowserContext }> {
   pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Spring sale</h1>${body}</body></html>`);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
   await context.addInitScript(RECORDER);
   const page = await context.newPage();
   await page.goto(`${siteOrigin}${path}${query}`);
@@ -145,7 +145,7 @@ describe('the widget on a marketing page of another origin', () => {
 
   it('drives widgets from a single-page app: init, setVariables, toggle, reset, and an inline chat beside a bubble', async () => {
     const body = `<div id="chat" style="width: 400px"></div><script src="${server.url}/widget.js"></script>`;
-    const { page, context } = await open('/app', body);
+    const { page, context } = await open('/app', body, '', 'dark');
     await page.waitForFunction(() => typeof window.Parley?.init === 'function');
     await page.evaluate((ws) => {
       const bubble = window.Parley!.init!({ workspace: ws, flow: 'plans', title: 'Plans', locale: 'de', variables: { plan: 'pro' } });
@@ -160,6 +160,9 @@ describe('the widget on a marketing page of another origin', () => {
     await inline.getByRole('button', { name: 'A pen' }).waitFor();
     expect(await page.locator('#chat > parley-chat').count()).toBe(1);
     expect(await inline.evaluate((el) => getComputedStyle(el).position)).toBe('relative');
+    // theme "auto" follows the visitor's dark preference; the bubble without a theme stays light.
+    expect(await inline.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(17, 24, 39)');
+    expect(await bubble.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 255, 255)');
 
     const first = (await recorded(page)).find((e) => e.type === 'parley:end' && e.detail.flow === 'plans')!.detail.sessionId;
     await page.evaluate(() => {
