@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { assertJsonInput } from '../http/api/json-limits.js';
 import { deviceFacts } from './device-facts.js';
+import { initialVariables, type InitialVariables } from '../engine/initial-variables.js';
 import { TokenBucket } from './rate-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
@@ -84,13 +85,14 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
   chat.use(async (socket, next) => {
     try {
       const auth = validateOrThrow(validateAuth, socket.handshake.auth, '/auth');
+      const variables = initialVariables((socket.handshake.auth as { variables?: unknown }).variables, '/auth/variables');
       const workspace = await getWorkspace(options.storage, auth.workspace);
       if (!workspace) throw new ParleyError('not_found', 'No such flow');
       const { origin, host } = socket.handshake.headers;
       if (!originAllowed(origin, host, workspace.allowedOrigins, socket.handshake.headers['sec-fetch-site'])) {
         throw new ParleyError('forbidden', 'This page is not allowed to embed this flow');
       }
-      socket.data.auth = auth;
+      socket.data.auth = { ...auth, variables };
       next();
     } catch (error) {
       const refusal = new Error(protocolError(error).message) as Error & { data: ProtocolError };
@@ -108,7 +110,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
 }
 
 async function startSession(socket: Socket, options: ChatGatewayOptions): Promise<void> {
-  const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown };
+  const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown; variables: InitialVariables };
   let sessionId: string;
   try {
     const started = await options.engine.start({
@@ -117,6 +119,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       resumeToken: auth.resumeToken,
       device: deviceFacts(socket.handshake.headers, auth.device),
       ip: socket.handshake.address || null,
+      variables: auth.variables,
     });
     sessionId = started.session.sessionId;
     socket.emit('session', started.session);
