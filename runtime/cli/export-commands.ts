@@ -12,7 +12,8 @@ import { prepareExport } from '../../exporter/export-service.js';
 import { renderExport } from '../../exporter/pipeline/render-export.js';
 import { executeRun } from '../../exporter/run/export-runner.js';
 import { getExport } from '../../storage/export-repository.js';
-import { getRun, queueRun } from '../../storage/export-run-repository.js';
+import { getRun, lastSuccessCutoff, queueRun } from '../../storage/export-run-repository.js';
+import { manualSelection } from '../../exporter/run/manual-window.js';
 import type { Storage } from '../../storage/storage.js';
 import { getWorkspace } from '../../storage/workspace-repository.js';
 
@@ -39,11 +40,14 @@ export async function runExportCommand(storage: Storage, sub: string | undefined
   if (!row || !workspace) throw new ParleyError('not_found', 'No such export in this workspace', { path: '--export' });
   const registry = new ModuleRegistry(MODULES);
   if (sub === 'run') {
-    const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version });
+    // The same window as a manual run through the API: the one the trigger would use next.
+    const selection = manualSelection(row.definition as unknown as ExportDefinition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id));
+    const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version, ...(selection && { selection }) });
     const logger = createLogger('silent');
     const outcome = await executeRun({ storage, registry, localRoot: path.join(config.dataDir, 'exports'), logger }, run!.id);
     const done = (await getRun(storage, run!.id))!;
-    io.stdout.write(`run ${done.runNumber}: ${outcome}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
+    const window = done.selection === null ? 'every entry' : done.selection === 'all' ? 'every participant' : `${done.selection.from?.toISOString() ?? 'start'} to ${done.selection.to.toISOString()}`;
+    io.stdout.write(`run ${done.runNumber}: ${outcome}\nwindow: ${window}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
     return outcome === 'succeeded' ? 0 : 1;
   }
   if (sub === 'render') {

@@ -69,9 +69,10 @@ function prepareCall(compiled: CompiledRoute, req: Request) {
   const query = compiled.query ? validateOrThrow(compiled.query, coerceQuery(compiled.route.query, req.query), '/query') : {};
   let body: unknown;
   if (compiled.body) {
-    if (req.body === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
-    assertJsonDepth(req.body);
-    body = validateOrThrow(compiled.body, req.body, '');
+    const sent: unknown = req.body === undefined && compiled.route.bodyOptional ? {} : req.body;
+    if (sent === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
+    assertJsonDepth(sent);
+    body = validateOrThrow(compiled.body, sent, '');
   }
   return { params, query, body } as { params: Record<string, string>; query: Record<string, unknown>; body: unknown };
 }
