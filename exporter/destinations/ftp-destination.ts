@@ -174,6 +174,7 @@ export function createFtpDestination(config: FtpConfig, options: FtpOptions = {}
         await untilAborted(client.uploadFrom(digest, temporary), meta.signal, () => client.close());
         await checkStoredSize(client, temporary, digest.bytes);
         progress.stage = 'rename';
+        await meta.beforeCommit?.();
         await moveIntoPlace(client, temporary, meta.fileName);
         temporary = undefined;
         await removeStaleParts(partDirectory(client));

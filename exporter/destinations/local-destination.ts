@@ -130,6 +130,7 @@ export function createLocalDestination(config: LocalConfig, options: { readonly 
         const digest = new DigestStream();
         await writeFileFrom(source, digest, temporary, meta.signal);
         const finalPath = path.join(target, meta.fileName);
+        await meta.beforeCommit?.();
         await rename(temporary, finalPath);
         await removeStaleParts(partDirectory(target));
         return { location: finalPath, bytes: digest.bytes, sha256: digest.digest() };

@@ -210,6 +210,7 @@ export function createSftpDestination(config: SftpConfig, options: SftpOptions =
         temporary = posix.join(session.directory, temporaryName(meta.fileName));
         const digest = new DigestStream();
         await writeRemote(session, source, digest, temporary, meta.signal);
+        await meta.beforeCommit?.();
         await moveIntoPlace(session, temporary, posix.join(session.directory, meta.fileName));
         temporary = undefined;
         await removeStaleParts(partDirectory(session));

@@ -73,7 +73,10 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
     if (lease.lost || error instanceof LeaseLostError) return leaseLost();
     const retryable = error instanceof DestinationError && error.retryable;
     const final = !retryable || run.attempts >= (deps.maxAttempts ?? 3);
-    if (!(await failRun(storage, lease.claim, reason(error), final))) return leaseLost();
+    // A failure that cannot be recorded (the database is out of reach) is left to the lease: once
+    // it runs out, the run is queued again.
+    const recorded = await failRun(storage, lease.claim, reason(error), final).catch(() => false);
+    if (!recorded) return leaseLost();
     deps.logger.warn({ runId: run.id, exportId: run.exportId, code: toParleyError(error).code, final }, 'export run failed');
     return final ? 'failed' : 'retry';
   } finally {
@@ -113,15 +116,17 @@ async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, lease: RunL
   const fileName = encrypted ? `${baseName}${GPG_FILE_SUFFIX}` : baseName;
   const destination = (deps.destinationFor ?? ((config) => createDestination(config, { localRoot: deps.localRoot })))(destinationConfig);
   const stallMs = deps.stallMs ?? STALL_MS;
-  // Nothing is committed (renamed, completed) unless the lease is confirmed as the data ends.
+  // Nothing is committed unless the lease is confirmed: before a rename, and as the data ends
+  // (S3 and GCS complete an upload as their input ends).
+  const commit = { beforeCommit: () => lease.confirm() };
   const gated = pipeline(body, lease.commitGate(), () => undefined);
-  const receipt = await watchedUpload(destination, gated, { fileName, contentType: encrypted ? 'application/pgp-encrypted' : rendered.serializer.contentType }, stallMs, lease.signal);
+  const receipt = await watchedUpload(destination, gated, { fileName, contentType: encrypted ? 'application/pgp-encrypted' : rendered.serializer.contentType, ...commit }, stallMs, lease.signal);
   let manifestFile: string | null = null;
   if (definition.manifest) {
     manifestFile = `${fileName}.manifest.json`;
     const manifest = JSON.stringify({ file: fileName, rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, definitionVersion: stored.version, run: run.runNumber, generatedAt: asOf.toISOString() }, null, 2);
     const manifestBody = pipeline(Readable.from([Buffer.from(`${manifest}\n`)]), lease.commitGate(), () => undefined);
-    await watchedUpload(destination, manifestBody, { fileName: manifestFile, contentType: 'application/json' }, stallMs, lease.signal);
+    await watchedUpload(destination, manifestBody, { fileName: manifestFile, contentType: 'application/json', ...commit }, stallMs, lease.signal);
   }
   return { rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, fileName, destination: receipt.location, manifestFile, cutoffAt, selection };
 }
