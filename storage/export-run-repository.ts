@@ -116,13 +116,13 @@ const heldBy = (claim: RunClaim) => sql`id = ${claim.runId} and status = 'runnin
 
 /**
  * Extends the lease and records progress while a run streams. False when the lease is no longer
- * this claim's: another worker took the run over, or it ran out before this renewal arrived.
+ * this claim's: another worker took the run over. (A worker that could not renew in time knows it
+ * by its own count and stops, whether or not anyone has taken over yet.)
  */
 export async function heartbeatRun(ctx: StoreContext, claim: RunClaim, progressRows: number, leaseMs: number): Promise<boolean> {
-  const now = ctx.clock.now();
   const result = await sql`
-    update export_runs set progress_rows = ${progressRows}, lease_until = ${new Date(now.getTime() + leaseMs)}
-    where ${heldBy(claim)} and lease_until > ${now}`.execute(ctx.db);
+    update export_runs set progress_rows = ${progressRows}, lease_until = ${new Date(ctx.clock.now().getTime() + leaseMs)}
+    where ${heldBy(claim)}`.execute(ctx.db);
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 

@@ -19,9 +19,9 @@ export function heartbeatInterval(leaseMs: number): number {
 
 /**
  * The lease of one claimed run, held while it streams. It is renewed on a heartbeat, and is
- * lost — `signal` aborts with a LeaseLostError — as soon as a renewal finds another claim (or
- * an expired lease) in the database, or when the database could not be reached for longer than
- * the lease (counted from the last renewal sent that succeeded). `confirm()` renews it once more
+ * lost — `signal` aborts with a LeaseLostError — as soon as a renewal finds another claim in
+ * the database, or when the database could not be reached for longer than the lease (counted
+ * on this process's own monotonic clock from the last renewal sent that succeeded). `confirm()` renews it once more
  * right before a commit (a rename, a completed upload): whatever is committed is committed
  * inside a lease this worker holds.
  */
