@@ -8,7 +8,10 @@ import type { Storage } from '../storage/storage.js';
  * process may schedule the cron and work the queue; each job resolves the occurrence it serves
  * (named in its payload, else the latest one at or before its creation) and claims it in the
  * database first, so a duplicate fire, a second worker or a late job of an occurrence already
- * served is a no-op. The cron is (re)declared last, once the worker is ready.
+ * served is a no-op. The claim comes first: an occurrence whose handler fails is not run again
+ * (a retry of its job is a no-op too); the next occurrence picks up the work, which suits
+ * idempotent catch-up jobs like the sweep and the export tick. The cron is (re)declared last,
+ * once the worker is ready.
  *
  * @example
  * await workEachOccurrence(storage, 'sweep', '*\/5 * * * *', logger, (occurrence) => sweep(occurrence));

@@ -12,6 +12,7 @@ import type { Storage } from '../../../storage/storage.js';
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
 import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../../support/participation-fixture.js';
 import { startSshd, type SshdPeer } from '../../support/peers/sshd-peer.js';
+import { startVsftpd, type VsftpdPeer } from '../../support/peers/vsftpd-peer.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 
 let storage: TestStorage;
@@ -19,9 +20,10 @@ let realTime: Storage;
 let workspaceId: string;
 let localRoot: string;
 let sshd: SshdPeer;
+let ftp: VsftpdPeer;
 
 beforeAll(async () => {
-  [storage, sshd] = await Promise.all([createTestStorage(), startSshd({ passwordAuthentication: false })]);
+  [storage, sshd, ftp] = await Promise.all([createTestStorage(), startSshd({ passwordAuthentication: false }), startVsftpd({ tls: false })]);
   realTime = Object.assign(Object.create(null), storage, { clock: systemClock }) as Storage;
   localRoot = await mkdtemp(path.join(os.tmpdir(), 'parley-stale-parts-'));
   const { workspace } = await flowSetup(storage);
@@ -30,7 +32,7 @@ beforeAll(async () => {
   await insertParticipations(storage.db, { workspaceId, flowId: flow.id, count: 50, start: new Date(Date.now() - 86_400_000) });
 });
 afterAll(async () => {
-  await Promise.all([storage?.destroy(), sshd?.stop()]);
+  await Promise.all([storage?.destroy(), sshd?.stop(), ftp?.stop()]);
   if (localRoot) await rm(localRoot, { recursive: true, force: true });
 });
 
@@ -77,5 +79,12 @@ describe('hidden .part files of killed uploads', () => {
     });
     expect(run.destination).toContain('sftp://');
     expect((await readdir(sshd.dir)).sort()).toEqual([debris.live, debris.partners, run.fileName!].sort());
+  });
+
+  it('FTP: the next successful run to the directory removes the stale part, and only it', async () => {
+    const debris = await leaveDebris(ftp.dir);
+    const run = await deliverOnce('Ftp feed', { kind: 'ftp', host: '127.0.0.1', port: ftp.port, user: ftp.user, password: ftp.password, directory: 'upload' });
+    expect(run.destination).toContain('ftp://');
+    expect((await readdir(ftp.dir)).sort()).toEqual([debris.live, debris.partners, run.fileName!].sort());
   });
 });
