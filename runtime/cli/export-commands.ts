@@ -36,16 +36,20 @@ export const exportRunCommand = defineCommand({
   async run(options, context) {
     const storage = await context.storage();
     const { row, workspace } = await findExport(storage, options);
-    const [{ getRun, queueRun }, { executeRun }, { createLogger }] = await Promise.all([
+    const [{ getRun, lastSuccessCutoff, queueRun }, { executeRun }, { manualSelection }, { createLogger }] = await Promise.all([
       import('../../storage/export-run-repository.js'),
       import('../../exporter/run/export-runner.js'),
+      import('../../exporter/run/manual-window.js'),
       import('../logger.js'),
     ]);
-    const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version });
+    // The same window as a manual run through the API: the one the trigger would use next.
+    const selection = manualSelection(row.definition as unknown as ExportDefinition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id));
+    const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version, ...(selection && { selection }) });
     const logger = createLogger('silent');
     const outcome = await executeRun({ storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger }, run!.id);
     const done = (await getRun(storage, run!.id))!;
-    context.stdout.write(`run ${done.runNumber}: ${outcome}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
+    const window = done.selection === null ? 'every entry' : done.selection === 'all' ? 'every participant' : `${done.selection.from?.toISOString() ?? 'start'} to ${done.selection.to.toISOString()}`;
+    context.stdout.write(`run ${done.runNumber}: ${outcome}\nwindow: ${window}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
     return outcome === 'succeeded' ? 0 : 1;
   },
 });

@@ -44,6 +44,8 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   /** Object schema of the query string (values arrive as strings and are coerced by type). */
   readonly query?: JsonSchema;
   readonly body?: JsonSchema;
+  /** The body may be left out; it is then validated as `{}`. */
+  readonly bodyOptional?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   handler(call: ApiCall<P, Q, B>): Promise<ApiResult>;
 }

@@ -94,8 +94,9 @@ function prepareCall(compiled: CompiledRoute, req: Request) {
   const query = compiled.query ? validateOrThrow(compiled.query, coerceQuery(compiled.route.query, req.query), '/query') : {};
   let body: unknown;
   if (compiled.body) {
-    if (req.body === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
-    body = validateOrThrow(compiled.body, req.body, '');
+    const sent: unknown = req.body === undefined && compiled.route.bodyOptional ? {} : req.body;
+    if (sent === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
+    body = validateOrThrow(compiled.body, sent, '');
   }
   return { params, query, body } as { params: Record<string, string>; query: Record<string, unknown>; body: unknown };
 }

@@ -68,7 +68,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
       summary: route.summary,
       tags: [route.tag],
       parameters: parameters(route),
-      ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }),
+      ...(route.body && { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: route.body } } } }),
       responses,
     };
   }
