@@ -1,5 +1,5 @@
 import { pipeline, Readable } from 'node:stream';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../core/logger.js';
 import { createDestination, validateDestination } from '../destinations/create-destination.js';
 import type { Destination } from '../destinations/destination.js';
 import { joinSecrets } from '../definition/definition-secrets.js';
