@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { compileSchema, validateOrThrow } from '../validation/schema-validator.js';
 import { deviceFacts } from './device-facts.js';
 import { TokenBucket } from './rate-limiter.js';
+import { handshakeLimitMiddleware, type HandshakeLimitOptions } from './handshake-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { getWorkspace } from '../../storage/workspace-repository.js';
@@ -63,6 +64,8 @@ export interface ChatGatewayOptions {
   readonly adapter?: ServerOptions['adapter'];
   /** Replies per second a socket may send, with a burst of twice that. */
   readonly repliesPerSecond?: number;
+  /** Per-address handshake budget, checked before anything touches the database. */
+  readonly handshakeLimit?: HandshakeLimitOptions;
 }
 
 /**
@@ -79,6 +82,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
     ...(options.adapter && { adapter: options.adapter }),
   });
   const chat = io.of(CHAT_NAMESPACE);
+  if (options.handshakeLimit) chat.use(handshakeLimitMiddleware(options.handshakeLimit));
 
   chat.use(async (socket, next) => {
     try {
