@@ -36,6 +36,9 @@ const SAMPLES: Record<string, { query?: string; body?: unknown }> = {
   closeFlow: {},
   createDraw: { body: { count: 1 } },
   listDraws: {},
+  listDrawCommitments: {},
+  commitDrawSeed: { body: {} },
+  replayDraw: {},
   getInstantWinProof: {},
   addCodes: { body: { codes: ['A-CODE'] } },
   getCodeStats: {},
@@ -107,6 +110,7 @@ describe("workspace isolation on every route of the OpenAPI document", () => {
         .replace('{table}', 'participations')
         .replace('{rowId}', bRowId)
         .replace('{entryId}', bRowId)
+        .replace('{drawId}', bRowId)
         .replace('{exportId}', bExportId);
       expect(path, `unknown path parameter in ${op.path}`).not.toMatch(/\{/);
       const response = await api(server.url, keyA, op.method, `${path}${sample!.query ?? ''}`, sample!.body);
