@@ -2,6 +2,7 @@ import type { CapabilityFactory } from './engine/flow-engine.js';
 import { CODE_POOL_CAPABILITY, codePoolCapability } from './capabilities/code-pool-capability.js';
 import { CONSENT_CAPABILITY, consentCapability } from './capabilities/consent-capability.js';
 import { INSTANT_WIN_CAPABILITY, instantWinCapability } from './capabilities/instant-win-capability.js';
+import { DRAW_SEED_CAPABILITY, drawSeedCapability } from './capabilities/draw-seed-capability.js';
 
 /**
  * The capabilities the runtime offers modules beyond their store, by name: the hand-written
@@ -11,4 +12,5 @@ export const CAPABILITIES: Readonly<Record<string, CapabilityFactory>> = Object.
   [CONSENT_CAPABILITY]: consentCapability,
   [CODE_POOL_CAPABILITY]: codePoolCapability,
   [INSTANT_WIN_CAPABILITY]: instantWinCapability,
+  [DRAW_SEED_CAPABILITY]: drawSeedCapability,
 });

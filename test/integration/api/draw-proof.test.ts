@@ -174,6 +174,24 @@ describe('verifiable draws', () => {
     expect(JSON.stringify(replay.body)).not.toContain('@example.org');
   });
 
+  it('commits the seeds of the next draws when the flow closes; the draws after it use them', async () => {
+    const { call } = await raffle();
+    expect((await call('listDrawCommitments', 'GET', '/flows/raffle/draws/commitments')).body.commitments).toEqual([]);
+    const closedAt = storage.clock.now().toISOString();
+    expect((await call('closeFlow', 'POST', '/flows/raffle/close')).status).toBe(200);
+    const published = (await call('listDrawCommitments', 'GET', '/flows/raffle/draws/commitments')).body.commitments;
+    expect(published).toEqual([
+      { stepId: null, commitment: expect.stringMatching(/^[0-9a-f]{64}$/), committedAt: closedAt },
+      { stepId: 'entry', commitment: expect.stringMatching(/^[0-9a-f]{64}$/), committedAt: closedAt },
+    ]);
+    storage.clock.advance(86_400_000);
+    const flowWide = await call('createDraw', 'POST', '/flows/raffle/draws', { count: 2 });
+    expect(flowWide.body.seed).toMatchObject({ commitment: published[0].commitment, committedAt: closedAt });
+    const step = await call('createDraw', 'POST', '/flows/raffle/draws', { count: 2, stepId: 'entry' });
+    expect(step.body.seed).toMatchObject({ commitment: published[1].commitment, committedAt: closedAt });
+    for (const draw of [flowWide, step]) expect((await call('replayDraw', 'GET', `/flows/raffle/draws/${draw.body.drawId}/replay`)).body.matches).toBe(true);
+  });
+
   it('replays every draw of a flow as matching, also after later draws and entries', async () => {
     const { call, visitor } = await raffle();
     const first = await call('createDraw', 'POST', '/flows/raffle/draws', { count: 2, stepId: 'entry' });
