@@ -11,6 +11,7 @@ import { sweepExpired } from '../../storage/sweeper.js';
 import { createWorkspace } from '../../storage/workspace-repository.js';
 import { issueApiKey, revokeApiKey } from '../../storage/api-key-repository.js';
 import { runExportCommand } from './export-commands.js';
+import { runDrawCommand } from './draw-commands.js';
 
 interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -30,6 +31,8 @@ Commands:
   export run --workspace ID --export ID     run an export now through its destination
   export render --workspace ID --export ID --out FILE [--stats]
                                             write an export to a local file (no delivery)
+  draw verify --workspace ID --flow SLUG --draw ID
+                                            replay a giveaway draw; exit 0 when it matches, 3 when it does not
 
 Environment: DATABASE_URL (else the embedded PostgreSQL under PARLEY_DATA_DIR), PARLEY_MASTER_KEY.
 `;
@@ -59,6 +62,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const storage = await openStorage({ connectionString: database.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 });
     try {
       if (command === 'export') return await runExportCommand(storage, sub, rest, io, config);
+      if (command === 'draw') return await runDrawCommand(storage, sub, rest, io);
       return await runStorageCommand(storage, command, sub, rest, io, config.sweepBatchSize);
     } finally {
       await storage.close();
