@@ -143,7 +143,11 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
         pool_digest, seed, seed_commitment, seed_committed_at, winner_positions, idempotency_key, request_fingerprint)
       values (${drawId}, ${workspaceId}, ${flowId}, ${stepId}, ${now}, ${request.drawnBy}, ${request.count}, ${winners.length},
         ${pool.length}, ${DRAW_ALGORITHM}, ${digest}, ${seed.seed}, ${seed.commitment}, ${seed.committedAt}, ${positions},
-        ${request.idempotencyKey ?? null}, ${fingerprintOf(request)})`.execute(trx.db);
+        ${request.idempotencyKey ?? null}, ${fingerprintOf(request)})`.execute(trx.db).catch((error: unknown) => {
+      // The same key sent for another giveaway of the workspace at the same moment: that one won.
+      if ((error as { code?: unknown }).code !== '23505') throw error;
+      throw new ParleyError('conflict', 'Another draw request with this Idempotency-Key is running; try again once it has finished', { details: { reason: 'idempotency_key_in_use' } });
+    });
     await commitDrawSeed(trx.db, { workspaceId, flowId, stepId, now });
     return { drawId, winners, participants: pool.length, poolDigest: digest, seed: revealed(seed), replayed: false };
   });

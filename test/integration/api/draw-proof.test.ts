@@ -8,6 +8,7 @@ import { OpenApiContract } from '../../support/openapi-contract.js';
 import { flowSetup } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
+import { waitUntil } from '../../support/wait-until.js';
 
 let storage: TestStorage;
 let server: RunningServer;
@@ -139,6 +140,38 @@ describe('concurrent and repeated draw requests', () => {
     expect((await call('createDraw', 'POST', '/flows/raffle/draws', { count: 3 })).body.participants).toBe(4);
     const log = await call('listAudit', 'GET', '/audit');
     expect(log.body.entries.filter((e: { action: string }) => e.action === 'draw.created')).toHaveLength(2);
+  });
+
+  it('one Idempotency-Key sent for two giveaways at the same moment: one draw, the other request 409', async () => {
+    const { call } = await raffle();
+    const document = {
+      name: 'Double',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'first' },
+        { id: 'first', module: 'giveaway', config: {}, next: 'second' },
+        { id: 'second', module: 'giveaway', config: {} },
+      ],
+    };
+    expect((await call('saveFlow', 'PUT', '/flows/double', document)).status).toBe(201);
+    const blocker = new pg.Client({ connectionString: storage.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table giveaway_draws in share mode');
+      const key = { 'Idempotency-Key': 'both-steps' };
+      const requests = ['first', 'second'].map((stepId) => call('createDraw', 'POST', '/flows/double/draws', { count: 1, stepId }, key));
+      // Different steps do not exclude each other: both draws get as far as recording themselves.
+      await waitUntil(async () => {
+        const waiting = await blocker.query(`select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'giveaway_draws' and not l.granted`);
+        return waiting.rows[0].n === 2 || undefined;
+      }, { what: 'both draws to wait on giveaway_draws' });
+      await blocker.query('commit');
+      const statuses = (await Promise.all(requests)).map((r) => (r.status === 409 ? r.body.error.details.reason : r.status));
+      expect(statuses.sort()).toEqual([201, 'idempotency_key_in_use']);
+    } finally {
+      await blocker.end();
+    }
+    expect((await call('listDraws', 'GET', '/flows/double/draws')).body.draws).toHaveLength(1);
   });
 });
 
