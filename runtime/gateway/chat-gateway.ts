@@ -119,7 +119,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       flowSlug: auth.flow,
       resumeToken: auth.resumeToken,
       device: deviceFacts(socket.handshake.headers, auth.device),
-      ip: socket.handshake.address || null,
+      ip: (socket.data.clientAddress as string | null | undefined) ?? (socket.handshake.address || null),
     });
     sessionId = started.session.sessionId;
     socket.emit('session', started.session);

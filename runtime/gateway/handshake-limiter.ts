@@ -57,13 +57,17 @@ export class HandshakeLimiter {
 /**
  * A socket.io middleware that refuses a handshake beyond its address's budget before anything
  * else runs (no database access, no session): the client gets a connect error whose `data` is
- * `HANDSHAKE_LIMIT_ERROR`. Register it first with `namespace.use(...)`.
+ * `HANDSHAKE_LIMIT_ERROR`. An admitted socket carries the address in `socket.data.clientAddress`.
+ * Register it first with `namespace.use(...)`.
  */
 export function handshakeLimitMiddleware(options: HandshakeLimitOptions): (socket: Socket, next: (error?: Error) => void) => void {
   const limiter = new HandshakeLimiter(options);
   return (socket, next) => {
     const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], options.trustedProxyHops);
-    if (limiter.take(address === null ? 'unknown' : addressKey(address))) return next();
+    if (limiter.take(address === null ? 'unknown' : addressKey(address))) {
+      socket.data.clientAddress = address;
+      return next();
+    }
     next(Object.assign(new Error(HANDSHAKE_LIMIT_ERROR.message), { data: HANDSHAKE_LIMIT_ERROR }));
   };
 }

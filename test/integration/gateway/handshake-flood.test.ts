@@ -7,6 +7,7 @@ import { saveTestFlow } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { HANDSHAKE_LIMIT_ERROR } from '../../../runtime/gateway/handshake-limiter.js';
+import { lockSession } from '../../../storage/session-repository.js';
 
 // The storage clock stands still unless a test advances it, so no budget refills during a flood.
 const LIMIT = 8;
@@ -109,6 +110,8 @@ describe('handshake flood from one address', () => {
     expect(refused).toEqual(Array(3).fill(HANDSHAKE_LIMIT_ERROR));
     const other = await connectChat(proxied.url, auth(), { headers: { 'x-forwarded-for': '203.0.113.67' } });
     expect(other.firstTurn.messages).toEqual([{ kind: 'text', text: 'Hello' }, { kind: 'text', text: 'Email?' }]);
+    // The session records the visitor's address, not the proxy's.
+    expect((await lockSession(storage, other.session.sessionId))?.ip).toBe('203.0.113.67');
     // IPv6 clients are counted by /64: two addresses of one network share a budget.
     const v6 = await flood(proxied.url, 3, { headers: { 'x-forwarded-for': '2001:db8:5:6::1' } });
     expect(v6.clients).toHaveLength(2);
