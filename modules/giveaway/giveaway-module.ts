@@ -2,7 +2,7 @@ import { defineModule, type Frequency, type StepResult } from '../../runtime/mod
 import { interpolate } from '../../runtime/engine/interpolate.js';
 import { normalizeEmail } from '../../runtime/email-address.js';
 import { ConfigError, ParleyError } from '../../runtime/errors.js';
-import { DRAW_SEED_CAPABILITY, type DrawSeedCapability } from '../../runtime/capabilities/draw-seed-capability.js';
+import { DRAW_SEED_CAPABILITY, type DrawSeedCapability } from '../../core/capabilities/draw-seed-capability.js';
 
 export interface GiveawayConfig {
   /** How often one email may enter: once ever, once per calendar day or ISO week (workspace time zone), or unlimited. */
