@@ -17,6 +17,10 @@ export interface Config {
   readonly exportLeaseMs: number;
   readonly publicUrl: string;
   readonly logLevel: string;
+  /** Chat handshakes one client address (IPv6: its /64) may start per minute; beyond it they are refused before any database access. */
+  readonly handshakesPerIpPerMinute: number;
+  /** Reverse proxies in front of the server whose X-Forwarded-For entry names the client (0: use the socket's address). */
+  readonly trustProxyHops: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -59,5 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportLeaseMs: integer(env, 'PARLEY_EXPORT_LEASE_MS', 120_000, 1_000, 86_400_000),
     publicUrl: (env.PARLEY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel,
+    handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
+    trustProxyHops: integer(env, 'PARLEY_TRUST_PROXY_HOPS', 0, 0, 10),
   });
 }

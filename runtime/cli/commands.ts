@@ -1,4 +1,5 @@
 import type { CliCommand } from './cli-command.js';
+import { drawVerifyCommand } from './draw-commands.js';
 import { exportRenderCommand, exportRunCommand } from './export-commands.js';
 import { migrateCommand, sweepCommand } from './maintenance-commands.js';
 import { keyCreateCommand, keyRevokeCommand, workspaceCreateCommand } from './workspace-commands.js';
@@ -17,4 +18,5 @@ export const COMMANDS: readonly CliCommand[] = [
   sweepCommand,
   exportRunCommand,
   exportRenderCommand,
+  drawVerifyCommand,
 ];

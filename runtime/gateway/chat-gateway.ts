@@ -10,6 +10,7 @@ import { assertJsonInput } from '../http/api/json-limits.js';
 import { deviceFacts } from './device-facts.js';
 import { initialVariables, type InitialVariables } from '../engine/initial-variables.js';
 import { TokenBucket } from './rate-limiter.js';
+import { handshakeLimitMiddleware, type HandshakeLimitOptions } from './handshake-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { getWorkspace } from '../../storage/workspace-repository.js';
@@ -65,6 +66,8 @@ export interface ChatGatewayOptions {
   readonly adapter?: ServerOptions['adapter'];
   /** Replies per second a socket may send, with a burst of twice that. */
   readonly repliesPerSecond?: number;
+  /** Per-address handshake budget, checked before anything touches the database. */
+  readonly handshakeLimit?: HandshakeLimitOptions;
 }
 
 /**
@@ -81,6 +84,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
     ...(options.adapter && { adapter: options.adapter }),
   });
   const chat = io.of(CHAT_NAMESPACE);
+  if (options.handshakeLimit) chat.use(handshakeLimitMiddleware(options.handshakeLimit));
 
   chat.use(async (socket, next) => {
     try {
@@ -118,7 +122,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       flowSlug: auth.flow,
       resumeToken: auth.resumeToken,
       device: deviceFacts(socket.handshake.headers, auth.device),
-      ip: socket.handshake.address || null,
+      ip: (socket.data.clientAddress as string | null | undefined) ?? (socket.handshake.address || null),
       variables: auth.variables,
     });
     sessionId = started.session.sessionId;

@@ -31,6 +31,9 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     closeFlow: {},
     createDraw: { body: { count: 1 } },
     listDraws: {},
+    listDrawCommitments: {},
+    commitDrawSeed: { body: {} },
+    replayDraw: {},
     getInstantWinProof: {},
     addCodes: { body: { codes: ['A-CODE'] } },
     getCodeStats: {},
@@ -66,6 +69,7 @@ export function sampleRequest(op: Operation, target: SampleTarget): SampleReques
     .replace('{table}', 'participations')
     .replace('{rowId}', target.rowId)
     .replace('{entryId}', target.rowId)
+    .replace('{drawId}', target.rowId)
     .replace('{exportId}', target.exportId);
   if (path.includes('{')) throw new Error(`unknown path parameter in ${op.path}`);
   return { path, ...sample };

@@ -17,7 +17,7 @@ function pathOf(run: () => unknown): string | undefined {
 describe('process configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info' });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -28,6 +28,8 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_SWEEP_BATCH: '-5' }))).toBe('PARLEY_SWEEP_BATCH');
     expect(pathOf(() => loadConfig({ PARLEY_SWEEP_CRON: 'every minute' }))).toBe('PARLEY_SWEEP_CRON');
     expect(pathOf(() => loadConfig({ LOG_LEVEL: 'loud' }))).toBe('LOG_LEVEL');
+    expect(pathOf(() => loadConfig({ PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '0' }))).toBe('PARLEY_HANDSHAKES_PER_IP_PER_MINUTE');
+    expect(pathOf(() => loadConfig({ PARLEY_TRUST_PROXY_HOPS: 'yes' }))).toBe('PARLEY_TRUST_PROXY_HOPS');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 

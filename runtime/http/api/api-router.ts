@@ -28,10 +28,21 @@ function coerceQuery(schema: JsonSchema | undefined, query: Request['query']): R
   return out;
 }
 
+/** The headers a route declares, under their declared names (HTTP header names are case-insensitive). */
+function declaredHeaders(schema: JsonSchema | undefined, req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys((schema?.properties ?? {}) as Record<string, unknown>)) {
+    const value = req.headers[name.toLowerCase()];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
 interface CompiledRoute {
   readonly route: RouteDefinition;
   readonly params?: Validator;
   readonly query?: Validator;
+  readonly headers?: Validator;
   readonly body?: Validator;
 }
 
@@ -51,6 +62,7 @@ export function buildApiRouter(routes: readonly RouteDefinition[], services: Api
       route,
       ...(route.params && { params: compileSchema(route.params) }),
       ...(route.query && { query: compileSchema(route.query) }),
+      ...(route.headers && { headers: compileSchema(route.headers) }),
       ...(route.body && { body: compileSchema(route.body) }),
     };
     api[route.method](expressPath(route.path), async (req, res, next) => {
@@ -92,11 +104,12 @@ function prepareCall(compiled: CompiledRoute, req: Request) {
   if (req.body !== undefined) assertJsonInput(req.body, '');
   const params = compiled.params ? validateOrThrow(compiled.params, { ...req.params }, '/params') : {};
   const query = compiled.query ? validateOrThrow(compiled.query, coerceQuery(compiled.route.query, req.query), '/query') : {};
+  const headers = compiled.headers ? validateOrThrow(compiled.headers, declaredHeaders(compiled.route.headers, req), '/headers') : {};
   let body: unknown;
   if (compiled.body) {
     const sent: unknown = req.body === undefined && compiled.route.bodyOptional ? {} : req.body;
     if (sent === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
     body = validateOrThrow(compiled.body, sent, '');
   }
-  return { params, query, body } as { params: Record<string, string>; query: Record<string, unknown>; body: unknown };
+  return { params, query, headers, body } as { params: Record<string, string>; query: Record<string, unknown>; headers: Record<string, string>; body: unknown };
 }

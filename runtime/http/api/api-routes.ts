@@ -2,6 +2,7 @@ import type { RouteDefinition } from './api-route.js';
 import { listAuditRoute } from './routes/audit-routes.js';
 import { addCodesRoute, codeStatsRoute } from './routes/code-routes.js';
 import { createDrawRoute, instantWinProofRoute, listDrawsRoute } from './routes/draw-routes.js';
+import { commitDrawSeedRoute, listDrawCommitmentsRoute, replayDrawRoute } from './routes/draw-proof-routes.js';
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
@@ -24,6 +25,9 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   closeFlowRoute,
   createDrawRoute,
   listDrawsRoute,
+  listDrawCommitmentsRoute,
+  commitDrawSeedRoute,
+  replayDrawRoute,
   instantWinProofRoute,
   addCodesRoute,
   codeStatsRoute,

@@ -19,7 +19,7 @@ const ERROR_RESPONSES: Record<number, string> = {
 
 function parameters(route: RouteDefinition): unknown[] {
   const out: unknown[] = [];
-  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, schema] of [['path', route.params], ['query', route.query], ['header', route.headers]] as const) {
     const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((schema?.required ?? []) as string[]);
     for (const [name, property] of Object.entries(properties)) {
