@@ -58,10 +58,13 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Starting a server and several CLI processes takes minutes on a loaded 2-core machine (not a speed claim). */
+const LOADED_MACHINE_TIMEOUT_MS = 600_000;
+
 describe('parley commands next to a running server on the embedded PostgreSQL', () => {
   it("use the server's database, and start their own once it has stopped", async () => {
     server = startServer();
-    const url = await waitUntil(() => /Parley is running at (\S+)/.exec(output)?.[1], { what: 'the server to start', timeoutMs: 90_000, describe: () => output });
+    const url = await waitUntil(() => /Parley is running at (\S+)/.exec(output)?.[1], { what: 'the server to start', timeoutMs: 240_000, describe: () => output });
     const record = JSON.parse(await readFile(path.join(dataDir, 'server.json'), 'utf8')) as { pid: number; port: number; postgresPid: number };
     expect(record.pid).toBe(server.pid);
     expect((await stat(path.join(dataDir, 'server.json'))).mode & 0o777).toBe(0o600);
@@ -100,13 +103,13 @@ describe('parley commands next to a running server on the embedded PostgreSQL', 
     // Clean stop: the record goes with the server, and the CLI starts (and stops) its own PostgreSQL.
     process.kill(-server.pid!, 'SIGINT');
     await once(server, 'exit');
-    await waitUntil(() => !alive(record.postgresPid), { what: 'PostgreSQL to stop', timeoutMs: 30_000 });
+    await waitUntil(() => !alive(record.postgresPid), { what: 'PostgreSQL to stop', timeoutMs: 120_000 });
     expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
     const alone = await parley(['sweep']);
     expect(alone, alone.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(alone.stdout).toMatch(/^codes\t0 rows\t/m);
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
-  });
+  }, LOADED_MACHINE_TIMEOUT_MS);
 
   it('ignore a stale record; refuse with a reason an unreachable or differently keyed server and a PostgreSQL that another command holds', async () => {
     // A record left by a server that died without cleaning up: its pid is gone.
@@ -145,5 +148,5 @@ describe('parley commands next to a running server on the embedded PostgreSQL', 
     } finally {
       await held.stop();
     }
-  });
+  }, LOADED_MACHINE_TIMEOUT_MS);
 });
