@@ -29,6 +29,13 @@ export interface HandshakeAuth {
   readonly device?: DeviceReport;
   /** ISO time the visitor started the conversation (kept across reloads). */
   readonly startedAt?: string;
+  /**
+   * Host-page variables (rules at the end of this file): at most 20 strings of at most 500 characters.
+   * They become session variables before the first turn of a new session; a resumed session
+   * ignores them. A set that breaks the rules refuses the handshake (`validation_failed`, path
+   * `/auth/variables/<name>`).
+   */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 /** Something the bot says. Text is always rendered as text, never as HTML. */
@@ -59,6 +66,8 @@ export interface Turn {
   /** Increments with every processed reply; a client ignores a turn older than one it has shown. */
   readonly seq: number;
   readonly stepId: string | null;
+  /** The module of the step waiting for input (`null` when done); the widget reports it in `parley:answer`. */
+  readonly module?: string | null;
   readonly messages: readonly BotMessage[];
   readonly input: InputRequest | null;
   readonly done: boolean;
@@ -82,3 +91,45 @@ export type ReplyAck = { readonly ok: true; readonly turn: Turn } | { readonly o
 
 export const CHAT_NAMESPACE = '/chat';
 export const MAX_FRAME_BYTES = 16 * 1024;
+
+// Host-page variables (`HandshakeAuth.variables`): the widget drops what breaks these rules before
+// sending; the gateway refuses a handshake that still breaks them.
+
+/** A variable name the flow can use as `{{name}}`. */
+export const HOST_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const MAX_HOST_VARIABLES = 20;
+export const MAX_HOST_VARIABLE_LENGTH = 500;
+
+/** One rule a set of host variables breaks, with the JSON path (relative to the set) of the culprit. */
+export interface HostVariableProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** True when `text` holds U+0000 or a surrogate half without its pair. */
+function hasForbiddenCharacters(text: string): boolean {
+  return /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/** The first problem of one name/value pair, or undefined when it may be sent. Never quotes the value. */
+export function hostVariableProblem(name: string, value: unknown): HostVariableProblem | undefined {
+  const path = `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (!HOST_VARIABLE_NAME.test(name)) return { path, message: 'A variable name has letters, digits and underscores (at most 64), and does not start with a digit' };
+  if (typeof value !== 'string') return { path, message: 'A variable value must be a string' };
+  if (value.length > MAX_HOST_VARIABLE_LENGTH) return { path, message: `A variable value has at most ${MAX_HOST_VARIABLE_LENGTH} characters` };
+  if (hasForbiddenCharacters(value)) return { path, message: 'A variable value may not contain NUL or unpaired surrogate characters' };
+  return undefined;
+}
+
+/** Every problem of a whole set: not an object, too many entries, or bad pairs. */
+export function hostVariablesProblems(value: unknown): HostVariableProblem[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [{ path: '', message: 'Variables must be an object of strings' }];
+  const entries = Object.entries(value);
+  const problems: HostVariableProblem[] = [];
+  if (entries.length > MAX_HOST_VARIABLES) problems.push({ path: '', message: `At most ${MAX_HOST_VARIABLES} variables` });
+  for (const [name, item] of entries) {
+    const problem = hostVariableProblem(name, item);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}

@@ -3,8 +3,8 @@
  * Records carry ids, counts and codes, never personal data.
  */
 export interface Logger {
-  debug(record: object, message?: string): void;
-  info(record: object, message?: string): void;
-  warn(record: object, message?: string): void;
-  error(record: object, message?: string): void;
+  debug(record: object | string, message?: string): void;
+  info(record: object | string, message?: string): void;
+  warn(record: object | string, message?: string): void;
+  error(record: object | string, message?: string): void;
 }

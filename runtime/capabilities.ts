@@ -5,6 +5,7 @@ import { CONSENT_CAPABILITY } from '../core/capabilities/consent-capability.js';
 import { consentCapability } from './capabilities/consent-capability.js';
 import { INSTANT_WIN_CAPABILITY } from '../core/capabilities/instant-win-capability.js';
 import { instantWinCapability } from './capabilities/instant-win-capability.js';
+import { DRAW_SEED_CAPABILITY, drawSeedCapability } from './capabilities/draw-seed-capability.js';
 
 /**
  * The capabilities the runtime offers modules beyond their store, by name: the hand-written
@@ -14,4 +15,5 @@ export const CAPABILITIES: Readonly<Record<string, CapabilityFactory>> = Object.
   [CONSENT_CAPABILITY]: consentCapability,
   [CODE_POOL_CAPABILITY]: codePoolCapability,
   [INSTANT_WIN_CAPABILITY]: instantWinCapability,
+  [DRAW_SEED_CAPABILITY]: drawSeedCapability,
 });

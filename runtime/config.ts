@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isCronExpression } from './cron-expression.js';
 import { ConfigError } from '../core/errors.js';
 
 /** Process configuration, read once from the environment and frozen. */
@@ -16,6 +17,10 @@ export interface Config {
   readonly exportLeaseMs: number;
   readonly publicUrl: string;
   readonly logLevel: string;
+  /** Chat handshakes one client address (IPv6: its /64) may start per minute; beyond it they are refused before any database access. */
+  readonly handshakesPerIpPerMinute: number;
+  /** Reverse proxies in front of the server whose X-Forwarded-For entry names the client (0: use the socket's address). */
+  readonly trustProxyHops: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -25,24 +30,27 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}`, name);
+    throw new ConfigError(`must be a whole number from ${min} to ${max}`, name);
   }
   return value;
 }
 
-/** Reads and checks the configuration; a bad value is a ConfigError naming the variable. */
+/**
+ * Reads and checks the configuration, for the server and the CLI alike; a bad value is a
+ * ConfigError whose path names the variable (printed as `PARLEY_SWEEP_CRON: not a valid …`).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL must be a postgres:// URL', 'DATABASE_URL');
+    throw new ConfigError('must be a postgres:// URL', 'DATABASE_URL');
   }
   const sweepCron = env.PARLEY_SWEEP_CRON || '* * * * *';
-  if (sweepCron.trim().split(/\s+/).length !== 5) {
-    throw new ConfigError('PARLEY_SWEEP_CRON must be a five-field cron expression', 'PARLEY_SWEEP_CRON');
+  if (!isCronExpression(sweepCron)) {
+    throw new ConfigError('not a valid cron expression (five fields: minute hour day month weekday, e.g. "*/5 * * * *")', 'PARLEY_SWEEP_CRON');
   }
   const logLevel = env.LOG_LEVEL || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`, 'LOG_LEVEL');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`not a log level; use one of ${LOG_LEVELS.join(', ')}`, 'LOG_LEVEL');
   const host = env.HOST || '0.0.0.0';
   return Object.freeze({
     port,
@@ -55,5 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportLeaseMs: integer(env, 'PARLEY_EXPORT_LEASE_MS', 120_000, 1_000, 86_400_000),
     publicUrl: (env.PARLEY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel,
+    handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
+    trustProxyHops: integer(env, 'PARLEY_TRUST_PROXY_HOPS', 0, 0, 10),
   });
 }

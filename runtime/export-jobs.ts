@@ -5,7 +5,8 @@ import type { ModuleRegistry } from '../core/module-registry.js';
 import { executeRun, type RunnerDeps, type RunOutcome } from '../exporter/run/export-runner.js';
 import { dueOccurrence, type Trigger } from '../exporter/triggers/trigger.js';
 import { listTriggeredExports, type ExportRecordRow } from '../storage/export-repository.js';
-import { getRun, listAbandonedRuns, queueRun, type ExportRun } from '../storage/export-run-repository.js';
+import { getRun, listAbandonedRuns, listOrphanedQueuedRuns, queueRun, type ExportRun, type RunSelection } from '../storage/export-run-repository.js';
+import { workEachOccurrence } from './occurrence-worker.js';
 import type { Storage } from '../storage/storage.js';
 
 interface RunJob {
@@ -15,6 +16,8 @@ interface RunJob {
 }
 
 const TIME_TRIGGERS = ['daily', 'weekly', 'scheduled'] as const;
+/** A queued run without a job this long after it was queued lost its job (its process died before sending it). */
+const ORPHAN_GRACE_MS = 60_000;
 
 /**
  * Export runs as pg-boss jobs: payloads hold ids only. A minute tick turns due trigger
@@ -32,34 +35,44 @@ export class ExportJobs {
     return this.deps.localRoot;
   }
 
-  /** Starts the run worker and the minute tick, and queues again the runs a dead worker left behind. */
+  /**
+   * Starts the run worker and the minute tick, and queues again the runs a dead worker left
+   * behind. Each tick occurrence is served once (a duplicate or late fire is a no-op) and looks
+   * for due triggers as of its own instant.
+   */
   async start(options: { tickCron?: string } = {}): Promise<void> {
     await this.storage.jobs.work<RunJob>('export-run', async (job) => {
       await this.runNow(job.data.runId, job.data.asOf ? new Date(job.data.asOf) : null);
     });
-    await this.storage.jobs.work('export-tick', async () => {
-      const now = this.deps.clock.now();
-      await this.tick(now);
-      await this.rescue(now);
+    await workEachOccurrence(this.storage, 'export-tick', options.tickCron ?? '* * * * *', this.deps.logger, async (occurrence) => {
+      await this.tick(occurrence);
+      await this.rescue(this.deps.clock.now());
     });
-    await this.storage.jobs.schedule('export-tick', options.tickCron ?? '* * * * *');
     await this.rescue(this.deps.clock.now());
   }
 
   /**
-   * Queues a job for each run whose worker died mid-run (its lease ran out unrenewed): the dead
-   * worker's own job stays taken until pg-boss expires it, far later. The lease keeps the
-   * takeover exclusive, so an extra job for one run is skipped. Returns the runs queued.
+   * Queues a job for each run left without a live one: a run whose worker died mid-run (its
+   * lease ran out unrenewed; the dead worker's own job stays taken until pg-boss expires it,
+   * far later), and a run left `queued` by a process that died before sending its job. Claiming
+   * stays exclusive, so an extra job for one run is skipped. Returns the runs queued.
    */
   async rescue(now: Date): Promise<string[]> {
-    const runIds = await listAbandonedRuns(this.storage, now);
+    const abandoned = await listAbandonedRuns(this.storage, now);
+    const orphaned = await listOrphanedQueuedRuns(this.storage, this.storage.jobs.schema, new Date(now.getTime() - ORPHAN_GRACE_MS));
+    const runIds = [...abandoned, ...orphaned];
+    // A job without `asOf` is enough: a run queued for an occurrence keeps its instant as its cutoff.
     for (const runId of runIds) await this.storage.jobs.send('export-run', { runId } satisfies RunJob);
+    if (orphaned.length > 0) this.deps.logger.warn({ runIds: orphaned }, 'queued export runs without a job sent again');
     return runIds;
   }
 
-  /** Queues a run of an export and its job; undefined when that occurrence already has a run. */
-  async enqueue(row: Pick<ExportRecordRow, 'id' | 'workspaceId' | 'version'>, trigger: string, occurrence?: { key: string; at: Date }): Promise<ExportRun | undefined> {
-    const run = await queueRun(this.storage, { exportId: row.id, workspaceId: row.workspaceId, trigger, occurrenceKey: occurrence?.key, definitionVersion: row.version, asOf: occurrence?.at });
+  /**
+   * Queues a run of an export and its job; undefined when that occurrence already has a run.
+   * `selection` fixes the participants it exports (a manual run's window).
+   */
+  async enqueue(row: Pick<ExportRecordRow, 'id' | 'workspaceId' | 'version'>, trigger: string, occurrence?: { key: string; at: Date }, selection?: RunSelection): Promise<ExportRun | undefined> {
+    const run = await queueRun(this.storage, { exportId: row.id, workspaceId: row.workspaceId, trigger, occurrenceKey: occurrence?.key, definitionVersion: row.version, asOf: occurrence?.at, ...(selection && { selection }) });
     if (run) await this.storage.jobs.send('export-run', { runId: run.id, ...(occurrence && { asOf: occurrence.at.toISOString() }) } satisfies RunJob);
     return run;
   }

@@ -1,7 +1,7 @@
 import { resolveDatabase, resolveMasterKey } from './bootstrap.js';
 import { systemClock } from '../core/clock.js';
 import { loadConfig } from './config.js';
-import { ParleyError } from '../core/errors.js';
+import { describeFailure } from './failure-message.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed-demo.js';
 import { startServer } from './server.js';
@@ -11,7 +11,7 @@ import { openStorage } from '../storage/storage.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const database = await resolveDatabase(config, logger);
+  const database = await resolveDatabase(config, logger, { share: true });
   let shuttingDown = false;
   try {
     const masterKey = await resolveMasterKey(config, database.embedded, logger);
@@ -52,8 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ParleyError ? `${error.code}: ${error.message}${error.path ? ` (${error.path})` : ''}` : 'failed to start';
-  process.stderr.write(`parley: ${message}\n`);
-  if (!(error instanceof ParleyError)) process.stderr.write(`${String((error as Error)?.message ?? error)}\n`);
+  process.stderr.write(`parley: ${describeFailure(error)}\n`);
   process.exit(1);
 });

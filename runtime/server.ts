@@ -66,7 +66,11 @@ export async function startServer(options: { config: Config; storage: Storage; l
     routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), consentConfirmRoute({ storage, logger }), api],
   });
   const http = createServer(app);
-  const io = attachChatGateway(http, { engine, storage, logger, metrics, adapter: createAdapter(longLivedClientPool(storage.pool), { errorHandler: () => {} }) });
+  const io = attachChatGateway(http, {
+    engine, storage, logger, metrics,
+    adapter: createAdapter(longLivedClientPool(storage.pool), { errorHandler: () => {} }),
+    handshakeLimit: { perMinute: config.handshakesPerIpPerMinute, trustedProxyHops: config.trustProxyHops, clock },
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());

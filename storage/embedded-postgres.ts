@@ -1,4 +1,4 @@
-import { mkdir, access, chmod } from 'node:fs/promises';
+import { mkdir, access, chmod, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -33,6 +33,14 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return EmbeddedPostgres;
 }
 
+const USER = 'parley';
+const PASSWORD = 'parley';
+
+/** Connection string of database `name` on an embedded PostgreSQL (started here) listening on `port`. */
+export function embeddedDatabaseUrl(port: number, name: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`;
+}
+
 /** Asks the kernel for a free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,8 +68,6 @@ export async function startEmbeddedPostgres(options: {
   onLog?: (message: unknown) => void;
 }): Promise<EmbeddedServer> {
   const port = options.port ?? (await freePort());
-  const user = 'parley';
-  const password = 'parley';
   const asRoot = process.getuid?.() === 0;
   await mkdir(path.dirname(options.dataDir), { recursive: true });
   // As root, PostgreSQL runs as a separate `postgres` user that must be able to reach the data dir.
@@ -70,8 +76,8 @@ export async function startEmbeddedPostgres(options: {
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
-    user,
-    password,
+    user: USER,
+    password: PASSWORD,
     persistent: options.persistent,
     createPostgresUser: asRoot,
     onLog: options.onLog ?? (() => {}),
@@ -83,13 +89,13 @@ export async function startEmbeddedPostgres(options: {
   );
   if (!initialised) await server.initialise();
   await server.start();
-  const base = `postgres://${user}:${password}@127.0.0.1:${port}`;
+  const adminUrl = embeddedDatabaseUrl(port, 'postgres');
   return {
-    adminUrl: `${base}/postgres`,
+    adminUrl,
     port,
     async database(name: string) {
-      await ensureDatabase(`${base}/postgres`, name);
-      return `${base}/${name}`;
+      await ensureDatabase(adminUrl, name);
+      return embeddedDatabaseUrl(port, name);
     },
     stop: () => server.stop(),
   };
@@ -106,4 +112,14 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The pid PostgreSQL wrote into `dataDir/postmaster.pid` (its lock on the data directory), or
+ * undefined when there is no lock file. The file may be stale after a crash: check the pid.
+ */
+export async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(text?.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from './database.js';
@@ -6,6 +6,11 @@ import { inTransaction, type StoreContext } from './store-context.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
 import { writeStoreRow } from './store-writer.js';
 import { ParleyError } from '../core/errors.js';
+import { DRAW_SOURCE, eligiblePool, GIVEAWAY_MODULE } from './giveaway-draw-pool.js';
+import { newDrawSeed, poolDigest, SEEDED_DRAW_ALGORITHM, seededRandomInt, seedCommitment } from './giveaway-draw-seed.js';
+import { commitDrawSeed, takeDrawSeed, type TakenSeed } from './giveaway-draw-seed-repository.js';
+
+export { getGiveawayDraw, listGiveawayDraws, type GiveawayDrawRecord } from './giveaway-draw-records.js';
 
 /** What a winner draw is asked for. */
 export interface DrawRequest {
@@ -18,6 +23,17 @@ export interface DrawRequest {
   readonly now: Date;
   /** The API key that ran the draw. */
   readonly drawnBy: string;
+  /** The client's key for this request: a repeat gets the same draw back instead of a new one. */
+  readonly idempotencyKey?: string;
+}
+
+/** The seed a draw used, revealed once the draw is made, with the commitment published before. */
+export interface RevealedSeed {
+  /** Hex. */
+  readonly seed: string;
+  /** SHA-256 (hex) of the seed. */
+  readonly commitment: string;
+  readonly committedAt: Date;
 }
 
 export interface DrawnWinner {
@@ -31,30 +47,18 @@ export interface DrawResult {
   readonly winners: readonly DrawnWinner[];
   /** Eligible participants the winners were drawn from (previous winners excluded). */
   readonly participants: number;
-}
-
-/** A recorded draw: counts and who ran it, never personal data. */
-export interface GiveawayDrawRecord {
-  readonly id: string;
-  readonly flowId: string;
-  readonly stepId: string | null;
-  readonly drawnAt: Date;
-  readonly drawnByKeyId: string | null;
-  readonly requested: number;
-  readonly drawn: number;
-  readonly participantsCount: number;
-  readonly algorithm: string;
-  /** SHA-256 of the sorted subject hashes of the eligible pool, so a draw's pool can be audited. */
   readonly poolDigest: string;
+  /** Null only for draws recorded before seeds were. */
+  readonly seed: RevealedSeed | null;
+  /** True when an earlier request with the same idempotency key made this draw. */
+  readonly replayed: boolean;
 }
 
-/** Source of uniform integers in [0, max): `node:crypto` randomInt in production. */
+/** Source of uniform integers in [0, max): the seeded stream of giveaway-draw-seed.ts in draws. */
 export type RandomInt = (max: number) => number;
 
-export const DRAW_ALGORITHM = 'fisher-yates/node:crypto.randomInt/one-chance-per-participant';
+export const DRAW_ALGORITHM = SEEDED_DRAW_ALGORITHM;
 export const MAX_WINNERS_PER_DRAW = 10_000;
-const GIVEAWAY_MODULE = 'giveaway';
-const DRAW_SOURCE = 'giveaway-draw';
 
 /**
  * Picks `count` distinct indexes of `0..size-1` uniformly at random: a partial Fisher–Yates
@@ -76,24 +80,22 @@ export function sampleIndexes(size: number, count: number, random: RandomInt = r
   return chosen;
 }
 
-interface Candidate {
-  readonly id: string;
-  readonly subject_hash: Buffer;
-  readonly participant_ref: string | null;
-  readonly session_id: string | null;
-}
-
 /**
  * Draws giveaway winners among a flow's live participations: one chance per participant
  * (distinct subject hash, however many entries they made), participants already drawn by an
- * earlier draw of the same giveaway excluded, chosen uniformly with a cryptographic RNG.
- * Writes one `winners` row per winner (the email re-encrypted, `data.source = 'giveaway-draw'`)
- * and records the draw in `giveaway_draws`, all in one transaction; draws of one flow are
- * serialized with an advisory lock so two concurrent draws never pick the same person.
+ * earlier draw of the same giveaway excluded, chosen from a seed committed before the draw (see
+ * giveaway-draw-seed.ts) so the draw can be replayed. Writes one `winners` row per winner (the
+ * email re-encrypted, `data.source = 'giveaway-draw'`), records the draw in `giveaway_draws` and
+ * commits the seed of the next draw, all in one transaction.
+ *
+ * A draw of the same giveaway already running is refused (`conflict`), never queued: a step draw
+ * excludes draws of that step and flow-wide ones, a flow-wide draw excludes every draw of the
+ * flow. With an idempotency key, a request repeated after its draw committed gets that draw back
+ * (`replayed: true`); the same key with a different request is refused.
  *
  * @example await drawGiveawayWinners(storage, { workspaceId, flowId, stepId: 'draw', count: 3, now, drawnBy: key.id })
  */
-export async function drawGiveawayWinners(ctx: StoreContext, request: DrawRequest, random: RandomInt = randomInt): Promise<DrawResult> {
+export async function drawGiveawayWinners(ctx: StoreContext, request: DrawRequest): Promise<DrawResult> {
   if (!Number.isInteger(request.count) || request.count < 1 || request.count > MAX_WINNERS_PER_DRAW) {
     throw new ParleyError('validation_failed', `count must be a whole number from 1 to ${MAX_WINNERS_PER_DRAW}`, { path: '/count' });
   }
@@ -104,14 +106,21 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
       select w.storage_enabled from flows f join workspaces w on w.id = f.workspace_id
       where f.id = ${flowId} and f.workspace_id = ${workspaceId}`.execute(trx.db);
     if (!flow.rows[0]) throw new ParleyError('not_found', 'No such flow');
+    const earlier = await drawForKey(trx.db, request);
+    if (earlier) return earlier;
     if (!flow.rows[0].storage_enabled) throw new ParleyError('storage_disabled', 'Storage is switched off for this workspace');
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`giveaway-draw:${workspaceId}:${flowId}`}, 0))`.execute(trx.db);
+    await holdDrawLock(trx.db, request);
+    const committedMeanwhile = await drawForKey(trx.db, request);
+    if (committedMeanwhile) return committedMeanwhile;
 
-    const candidates = await eligibleParticipants(trx.db, request, stepId);
+    const seed = (await takeDrawSeed(trx.db, flowId, stepId)) ?? freshSeed(stepId, now);
+    const pool = await eligiblePool(trx.db, { workspaceId, flowId, stepId, now });
+    const digest = poolDigest(pool.map((entry) => entry.subject_hash));
+    const positions = sampleIndexes(pool.length, request.count, seededRandomInt(seed.seed, digest));
     const drawId = uuidv7();
     const winners: DrawnWinner[] = [];
-    for (const index of sampleIndexes(candidates.length, request.count, random)) {
-      const winner = candidates[index]!;
+    for (const position of positions) {
+      const winner = pool[position]!;
       const email = await participantEmail(trx, workspaceId, winner.id);
       const written = await writeStoreRow(trx, workspaceId, {
         table: 'winners',
@@ -129,36 +138,73 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
       winners.push({ rowId: written.id, participantRef: winner.participant_ref });
     }
 
-    const digest = createHash('sha256');
-    for (const candidate of candidates) digest.update(candidate.subject_hash);
     await sql`
-      insert into giveaway_draws (id, workspace_id, flow_id, step_id, drawn_at, drawn_by_key_id, requested, drawn, participants_count, algorithm, pool_digest)
+      insert into giveaway_draws (id, workspace_id, flow_id, step_id, drawn_at, drawn_by_key_id, requested, drawn, participants_count, algorithm,
+        pool_digest, seed, seed_commitment, seed_committed_at, winner_positions, idempotency_key, request_fingerprint)
       values (${drawId}, ${workspaceId}, ${flowId}, ${stepId}, ${now}, ${request.drawnBy}, ${request.count}, ${winners.length},
-        ${candidates.length}, ${DRAW_ALGORITHM}, ${digest.digest('hex')})`.execute(trx.db);
-    return { drawId, winners, participants: candidates.length };
+        ${pool.length}, ${DRAW_ALGORITHM}, ${digest}, ${seed.seed}, ${seed.commitment}, ${seed.committedAt}, ${positions},
+        ${request.idempotencyKey ?? null}, ${fingerprintOf(request)})`.execute(trx.db).catch((error: unknown) => {
+      // The same key sent for another giveaway of the workspace at the same moment: that one won.
+      if ((error as { code?: unknown }).code !== '23505') throw error;
+      throw new ParleyError('conflict', 'Another draw request with this Idempotency-Key is running; try again once it has finished', { details: { reason: 'idempotency_key_in_use' } });
+    });
+    await commitDrawSeed(trx.db, { workspaceId, flowId, stepId, now });
+    return { drawId, winners, participants: pool.length, poolDigest: digest, seed: revealed(seed), replayed: false };
   });
 }
 
-/**
- * One row per eligible participant (their first live entry), sorted by subject hash. A step
- * draw excludes winners of that step and of flow-wide draws; a flow-wide draw excludes every
- * earlier draw winner of the flow.
- */
-async function eligibleParticipants(db: Db, request: DrawRequest, stepId: string | null): Promise<Candidate[]> {
-  const { workspaceId, flowId, now } = request;
-  const result = await sql<Candidate>`
-    select distinct on (p.subject_hash) p.id, p.subject_hash, p.participant_ref, p.session_id
-    from store_participations p
-    where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${GIVEAWAY_MODULE}
-      and p.subject_hash is not null and p.expires_at > ${now}
-      ${stepId === null ? sql`` : sql`and p.step_id = ${stepId}`}
-      and not exists (
-        select 1 from store_winners w
-        where w.workspace_id = ${workspaceId} and w.flow_id = ${flowId} and w.module_id = ${GIVEAWAY_MODULE}
-          and w.subject_hash = p.subject_hash and w.data->>'source' = ${DRAW_SOURCE} and w.expires_at > ${now}
-          ${stepId === null ? sql`` : sql`and (w.step_id is null or w.step_id = ${stepId})`})
-    order by p.subject_hash, p.created_at, p.id`.execute(db);
-  return result.rows;
+/** A seed made at draw time, when none was committed before: its commitment is dated the draw. */
+function freshSeed(stepId: string | null, now: Date): TakenSeed {
+  const seed = newDrawSeed();
+  return { stepId, seed, commitment: seedCommitment(seed), committedAt: now };
+}
+
+function revealed(seed: { seed: Buffer; commitment: string; committedAt: Date }): RevealedSeed {
+  return { seed: seed.seed.toString('hex'), commitment: seed.commitment, committedAt: seed.committedAt };
+}
+
+/** What an idempotency key promises to repeat: the same flow, scope and count. */
+function fingerprintOf(request: DrawRequest): string {
+  return JSON.stringify([request.flowId, request.stepId ?? null, request.count]);
+}
+
+/** Refuses the draw when another draw of the same giveaway holds its lock (until that transaction ends). */
+async function holdDrawLock(db: Db, request: DrawRequest): Promise<void> {
+  const flowKey = `giveaway-draw:${request.workspaceId}:${request.flowId}`;
+  const held = request.stepId === undefined
+    ? await sql<{ held: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${flowKey}, 0)) as held`.execute(db)
+    : await sql<{ held: boolean }>`
+        select pg_try_advisory_xact_lock_shared(hashtextextended(${flowKey}, 0))
+          and pg_try_advisory_xact_lock(hashtextextended(${`${flowKey}:${request.stepId}`}, 0)) as held`.execute(db);
+  if (!held.rows[0]?.held) {
+    throw new ParleyError('conflict', 'A draw of this giveaway is already running; try again once it has finished', { details: { reason: 'draw_in_progress' } });
+  }
+}
+
+/** The committed draw this request's idempotency key already made, or undefined. */
+async function drawForKey(db: Db, request: DrawRequest): Promise<DrawResult | undefined> {
+  if (request.idempotencyKey === undefined) return undefined;
+  const found = await sql<{ id: string; participants_count: number; pool_digest: string; seed: Buffer | null; seed_commitment: string | null; seed_committed_at: Date | null; request_fingerprint: string }>`
+    select id, participants_count, pool_digest, seed, seed_commitment, seed_committed_at, request_fingerprint
+    from giveaway_draws where workspace_id = ${request.workspaceId} and idempotency_key = ${request.idempotencyKey}`.execute(db);
+  const draw = found.rows[0];
+  if (!draw) return undefined;
+  if (draw.request_fingerprint !== fingerprintOf(request)) {
+    throw new ParleyError('validation_failed', 'This Idempotency-Key was already used for a different draw request', { path: '/headers/Idempotency-Key' });
+  }
+  const winners = await sql<{ id: string; participant_ref: string | null }>`
+    select id, participant_ref from store_winners
+    where workspace_id = ${request.workspaceId} and flow_id = ${request.flowId} and module_id = ${GIVEAWAY_MODULE}
+      and data->>'source' = ${DRAW_SOURCE} and data->>'drawId' = ${draw.id}
+    order by (data->>'rank')::integer`.execute(db);
+  return {
+    drawId: draw.id,
+    winners: winners.rows.map((w) => ({ rowId: w.id, participantRef: w.participant_ref })),
+    participants: draw.participants_count,
+    poolDigest: draw.pool_digest,
+    seed: draw.seed && revealed({ seed: draw.seed, commitment: draw.seed_commitment!, committedAt: draw.seed_committed_at! }),
+    replayed: true,
+  };
 }
 
 /** The email a participation row holds (decrypted), or null when it has none. */
@@ -168,26 +214,4 @@ async function participantEmail(ctx: StoreContext, workspaceId: string, rowId: s
   if (!sealed) return null;
   const personal = await ctx.keyring.decryptJson<Record<string, unknown>>(workspaceId, sealed);
   return typeof personal.email === 'string' ? personal.email : null;
-}
-
-/** The draws of a flow, newest first. */
-export async function listGiveawayDraws(db: Db, workspaceId: string, flowId: string): Promise<GiveawayDrawRecord[]> {
-  const result = await sql<{
-    id: string; flow_id: string; step_id: string | null; drawn_at: Date; drawn_by_key_id: string | null;
-    requested: number; drawn: number; participants_count: number; algorithm: string; pool_digest: string;
-  }>`
-    select * from giveaway_draws where workspace_id = ${workspaceId} and flow_id = ${flowId}
-    order by drawn_at desc, id desc`.execute(db);
-  return result.rows.map((r) => ({
-    id: r.id,
-    flowId: r.flow_id,
-    stepId: r.step_id,
-    drawnAt: r.drawn_at,
-    drawnByKeyId: r.drawn_by_key_id,
-    requested: r.requested,
-    drawn: r.drawn,
-    participantsCount: r.participants_count,
-    algorithm: r.algorithm,
-    poolDigest: r.pool_digest,
-  }));
 }

@@ -18,6 +18,8 @@ export interface SendOptions {
 export interface QueuedJob<T> {
   readonly id: string;
   readonly data: T;
+  /** When pg-boss created the job (for a cron job: when its occurrence fired). */
+  readonly createdOn: Date;
 }
 
 /**
@@ -26,13 +28,15 @@ export interface QueuedJob<T> {
  */
 export class JobQueue extends EventEmitter {
   readonly #boss: PgBoss;
+  readonly #schema: string;
   #started = false;
 
   constructor(options: { connectionString: string; schema?: string; max?: number; schedule?: boolean }) {
     super();
+    this.#schema = options.schema ?? 'pgboss';
     this.#boss = new PgBoss({
       connectionString: options.connectionString,
-      schema: options.schema ?? 'pgboss',
+      schema: this.#schema,
       max: options.max ?? 4,
       schedule: options.schedule ?? true,
       application_name: 'parley-jobs',
@@ -55,10 +59,13 @@ export class JobQueue extends EventEmitter {
     await this.#boss.stop({ graceful: options.graceful ?? true, timeout: options.timeoutMs ?? 10_000, wait: true });
   }
 
-  /** Queues a job; a job pg-boss did not accept (null id) is an error, except a singleton duplicate. */
+  /**
+   * Queues a job. A job pg-boss did not accept (null id) is an error — pg-boss answers null for
+   * a queue that was never created — except a singleton duplicate, which returns null.
+   */
   async send<T extends object>(queue: QueueName, data: T, options: SendOptions = {}): Promise<string | null> {
     const id = await this.#boss.send(queue, data, options);
-    if (id === null && options.singletonKey === undefined) {
+    if (id === null && (options.singletonKey === undefined || !(await this.#boss.getQueue(queue)))) {
       throw new ParleyError('queue_failed', `Queue ${queue} did not accept the job`);
     }
     return id;
@@ -66,14 +73,19 @@ export class JobQueue extends EventEmitter {
 
   /** Runs `handler` for each job of a queue; pg-boss hands jobs over in arrays. */
   async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<void>, options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
-    await this.#boss.work<T>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-      for (const job of jobs) await handler({ id: job.id, data: job.data });
+    await this.#boss.work<T>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, includeMetadata: true }, async (jobs) => {
+      for (const job of jobs) await handler({ id: job.id, data: job.data, createdOn: job.createdOn });
     });
   }
 
   /** (Re)declares a cron schedule; idempotent, so every process may call it at boot. */
   async schedule(queue: QueueName, cron: string, data: object = {}, options: { tz?: string } = {}): Promise<void> {
     await this.#boss.schedule(queue, cron, data, options);
+  }
+
+  /** The schema pg-boss keeps its tables in. */
+  get schema(): string {
+    return this.#schema;
   }
 
   /** Jobs waiting in a queue (created or retrying). */

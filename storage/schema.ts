@@ -62,6 +62,7 @@ export interface SweepRunTable {
   batches: number;
   started_at: Date;
   duration_ms: number;
+  occurrence_at: Date | null;
 }
 
 export interface FlowTable {

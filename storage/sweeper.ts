@@ -11,6 +11,8 @@ export interface SweepOptions {
   tables?: readonly StoreTable[];
   /** Stops between batches when aborted (graceful shutdown). */
   signal?: AbortSignal;
+  /** The cron occurrence this sweep serves, recorded with its runs (one sweep per occurrence); absent for a manual sweep. */
+  occurrence?: Date;
 }
 
 export interface TableSweep {
@@ -23,6 +25,7 @@ export interface TableSweep {
 export interface SweepReport {
   readonly runId: string;
   readonly startedAt: Date;
+  readonly occurrence: Date | null;
   readonly tables: readonly TableSweep[];
   readonly rowsDeleted: number;
 }
@@ -75,7 +78,8 @@ export function sweepBatchSql(table: StoreTable, now: Date, batchSize: number, a
 
 /**
  * Deletes expired rows table by table in bounded batches, then records one `sweep_runs` row per
- * table (counts and durations only, never row contents).
+ * table (counts and durations only, never row contents), under the occurrence it serves: an
+ * occurrence has one recorded run at most.
  */
 export async function sweepExpired(db: Db, options: SweepOptions): Promise<SweepReport> {
   const batchSize = options.batchSize ?? DEFAULT_SWEEP_BATCH;
@@ -100,7 +104,8 @@ export async function sweepExpired(db: Db, options: SweepOptions): Promise<Sweep
   }
   await db
     .insertInto('sweep_runs')
-    .values(tables.map((t) => ({ run_id: runId, table_name: t.table, rows_deleted: t.rowsDeleted, batches: t.batches, started_at: startedAt, duration_ms: t.durationMs })))
+    .values(tables.map((t) => ({ run_id: runId, table_name: t.table, rows_deleted: t.rowsDeleted, batches: t.batches, started_at: startedAt, duration_ms: t.durationMs, occurrence_at: options.occurrence ?? null })))
+    .onConflict((oc) => oc.columns(['occurrence_at', 'table_name']).where('occurrence_at', 'is not', null).doNothing())
     .execute();
-  return { runId, startedAt, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0) };
+  return { runId, startedAt, occurrence: options.occurrence ?? null, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0) };
 }

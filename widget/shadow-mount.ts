@@ -1,4 +1,5 @@
 import { WIDGET_CSS } from './widget-styles.js';
+import type { WidgetPosition, WidgetTheme } from './widget-options.js';
 import type { WidgetStrings } from './widget-strings.js';
 
 /** The elements of one mounted widget, all inside its own open shadow root. */
@@ -24,6 +25,14 @@ export interface MountRequest {
   readonly strings: WidgetStrings;
   /** The embedding script; the host goes right after it when it sits in the body. */
   readonly script: HTMLScriptElement | null;
+  readonly position: WidgetPosition;
+  readonly theme: WidgetTheme;
+  /** A checked CSS colour for `--parley-accent`, or undefined for the default. */
+  readonly color: string | undefined;
+  /** A checked http(s) image URL for the header. */
+  readonly avatar: string | undefined;
+  /** Inline mode: the element the chat is mounted into (no launcher, always shown). */
+  readonly container: HTMLElement | undefined;
 }
 
 const CHAT_ICON = 'M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z';
@@ -53,8 +62,10 @@ function icon(path: string): SVGSVGElement {
   return svg;
 }
 
-function placeHost(host: HTMLElement, script: HTMLScriptElement | null): void {
-  if (script?.parentNode && document.body?.contains(script)) {
+function placeHost(host: HTMLElement, script: HTMLScriptElement | null, container: HTMLElement | undefined): void {
+  if (container) {
+    container.append(host);
+  } else if (script?.parentNode && document.body?.contains(script)) {
     script.after(host);
   } else if (document.body) {
     document.body.append(host);
@@ -74,15 +85,21 @@ export function mountShadow(request: MountRequest): WidgetElements {
 
   const style = document.createElement('style');
   style.textContent = WIDGET_CSS;
-  const root = element('div', 'root');
+  const root = element('div', 'root', {
+    'data-position': request.position,
+    'data-theme': request.theme,
+    'data-mode': request.container ? 'inline' : 'bubble',
+  });
   root.style.setProperty('--slot', String(request.slot));
+  if (request.color) root.style.setProperty('--parley-accent', request.color);
 
   const panel = element('section', 'panel', { id: `${id}-panel`, role: 'dialog', 'aria-labelledby': `${id}-title` });
-  panel.hidden = true;
+  panel.hidden = request.container === undefined;
   const header = element('div', 'header');
+  if (request.avatar) header.append(element('img', 'avatar', { src: request.avatar, alt: '', referrerpolicy: 'no-referrer' }));
   const title = element('h2', 'title', { id: `${id}-title` });
   title.textContent = request.title;
-  const hideButton = element('button', 'icon-button', { type: 'button', 'aria-label': strings.hideChat });
+  const hideButton = element('button', 'icon-button hide', { type: 'button', 'aria-label': strings.hideChat });
   hideButton.append(icon(CLOSE_ICON));
   header.append(title, hideButton);
   const status = element('p', 'status', { role: 'status' });
@@ -101,6 +118,6 @@ export function mountShadow(request: MountRequest): WidgetElements {
 
   root.append(panel, launcher);
   shadow.append(style, root);
-  placeHost(host, request.script);
+  placeHost(host, request.script, request.container);
   return { host, shadow, launcher, panel, hideButton, status, log, notice, composer };
 }

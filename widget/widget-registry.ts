@@ -1,4 +1,6 @@
-/** What a page script can do with one mounted widget (`window.Parley.widgets[i]`). */
+import type { WidgetInput } from './widget-options.js';
+
+/** What a page script can do with one mounted widget (`window.Parley.widgets[i]`, or what `init` returns). */
 export interface WidgetHandle {
   /** Unique on the page, e.g. `parley-1`; prefixes every element id of this widget. */
   readonly id: string;
@@ -6,9 +8,27 @@ export interface WidgetHandle {
   readonly flow: string;
   open(): void;
   close(): void;
+  toggle(): void;
+  isOpen(): boolean;
+  /** Forgets the current conversation and starts a new session (with the current variables). */
+  reset(): void;
+  /**
+   * Adds variables for the next new session (`null` removes one): they apply before its first
+   * turn; a session already started keeps its variables until `reset()`.
+   */
+  setVariables(variables: Readonly<Record<string, string | number | boolean | null>>): void;
   /** Disconnects and removes the widget from the page. */
   destroy(): void;
 }
+
+/**
+ * `Parley.init` options: the attribute names without `data-` (camelCase), plus `server`, the
+ * Parley server's base URL (default: where this `widget.js` came from).
+ *
+ * @example
+ * window.Parley.init({ workspace: 'ws', flow: 'welcome', mode: 'inline', container: '#chat', variables: { plan: 'pro' } });
+ */
+export type InitOptions = Omit<WidgetInput, 'src'> & { readonly server?: string };
 
 /** The one global the widget defines: every widget mounted on the page. */
 export interface WidgetRegistry {
@@ -17,6 +37,8 @@ export interface WidgetRegistry {
   /** Scripts already turned into widgets, so a tag is never mounted twice. */
   readonly mountedScripts: WeakSet<HTMLScriptElement>;
   instanceCount: number;
+  /** Mounts a widget from a script (single-page apps); throws a TypeError on unusable options. */
+  init?: (options: InitOptions) => WidgetHandle;
 }
 
 declare global {

@@ -74,7 +74,85 @@ const FR: WidgetStrings = {
   startAgain: 'Recommencer',
 };
 
-const CATALOG: Readonly<Record<string, WidgetStrings>> = { en: EN, fr: FR };
+const DE: WidgetStrings = {
+  defaultTitle: 'Schreiben Sie uns',
+  openChat: 'Chat öffnen',
+  closeChat: 'Chat schließen',
+  hideChat: 'Chat ausblenden',
+  conversation: 'Unterhaltung',
+  send: 'Senden',
+  continue: 'Weiter',
+  terms: 'Bedingungen',
+  connecting: 'Verbinden…',
+  reconnecting: 'Verbindung wird wiederhergestellt…',
+  unavailable: 'Der Chat ist gerade nicht verfügbar. Neuer Versuch…',
+  fieldRequired: 'Bitte füllen Sie dieses Feld aus.',
+  fieldTooLong: (max) => `Bitte verwenden Sie höchstens ${max} Zeichen.`,
+  invalidEmail: 'Bitte geben Sie eine gültige E-Mail-Adresse ein.',
+  consentRequired: 'Bitte setzen Sie das Häkchen, um fortzufahren.',
+  rateLimited: 'Das ging etwas schnell. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
+  payloadTooLarge: 'Diese Antwort ist zu lang. Bitte kürzen Sie sie.',
+  somethingWentWrong: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
+  consentGiven: 'Ich stimme zu',
+  consentRefused: 'Ich stimme nicht zu',
+  done: 'Die Unterhaltung ist beendet.',
+  startAgain: 'Neu beginnen',
+};
+
+const ES: WidgetStrings = {
+  defaultTitle: 'Hable con nosotros',
+  openChat: 'Abrir el chat',
+  closeChat: 'Cerrar el chat',
+  hideChat: 'Ocultar el chat',
+  conversation: 'Conversación',
+  send: 'Enviar',
+  continue: 'Continuar',
+  terms: 'Condiciones',
+  connecting: 'Conectando…',
+  reconnecting: 'Reconectando…',
+  unavailable: 'El chat no está disponible en este momento. Reintentando…',
+  fieldRequired: 'Rellene este campo.',
+  fieldTooLong: (max) => `Use como máximo ${max} caracteres.`,
+  invalidEmail: 'Introduzca una dirección de correo electrónico válida.',
+  consentRequired: 'Marque la casilla para continuar.',
+  rateLimited: 'Va un poco rápido. Espere un momento y vuelva a intentarlo.',
+  payloadTooLarge: 'Esa respuesta es demasiado larga. Acórtela, por favor.',
+  somethingWentWrong: 'Algo ha fallado. Vuelva a intentarlo.',
+  consentGiven: 'Acepto',
+  consentRefused: 'No acepto',
+  done: 'La conversación ha terminado.',
+  startAgain: 'Empezar de nuevo',
+};
+
+const IT: WidgetStrings = {
+  defaultTitle: 'Scrivici',
+  openChat: 'Apri la chat',
+  closeChat: 'Chiudi la chat',
+  hideChat: 'Nascondi la chat',
+  conversation: 'Conversazione',
+  send: 'Invia',
+  continue: 'Continua',
+  terms: 'Condizioni',
+  connecting: 'Connessione…',
+  reconnecting: 'Riconnessione…',
+  unavailable: 'La chat non è disponibile al momento. Nuovo tentativo…',
+  fieldRequired: 'Compila questo campo.',
+  fieldTooLong: (max) => `Usa al massimo ${max} caratteri.`,
+  invalidEmail: 'Inserisci un indirizzo email valido.',
+  consentRequired: 'Spunta la casella per continuare.',
+  rateLimited: 'Stai andando un po’ veloce. Attendi un momento e riprova.',
+  payloadTooLarge: 'Questa risposta è troppo lunga. Accorciala, per favore.',
+  somethingWentWrong: 'Qualcosa è andato storto. Riprova.',
+  consentGiven: 'Accetto',
+  consentRefused: 'Non accetto',
+  done: 'La conversazione è terminata.',
+  startAgain: 'Ricomincia',
+};
+
+const CATALOG: Readonly<Record<string, WidgetStrings>> = { en: EN, fr: FR, de: DE, es: ES, it: IT };
+
+/** The languages the widget speaks (`data-locale`, else the browser's language; English otherwise). */
+export const WIDGET_LANGUAGES = Object.keys(CATALOG);
 
 /** The strings for a BCP 47 tag such as `fr-CA`, falling back to English. */
 export function stringsFor(locale: string | undefined): WidgetStrings {

@@ -2,7 +2,7 @@ import type { FieldType, RawValue } from '../../core/field-type.js';
 import type { ExportRecord } from '../../storage/export-source.js';
 import type { StoreTable } from '../../core/store-tables.js';
 
-export const FIELD_GROUPS = ['form', 'device', 'operation', 'gift', 'external', 'custom'] as const;
+export const FIELD_GROUPS = ['form', 'device', 'operation', 'gift', 'external', 'variable', 'custom'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
 
 /** What a field reader may know besides the record: the flow being exported. */

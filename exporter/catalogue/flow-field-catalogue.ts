@@ -1,6 +1,7 @@
 import type { CatalogueField } from './catalogue-field.js';
 import { scalar } from './catalogue-field.js';
 import { device, latestWin, readStored } from './record-readers.js';
+import { KNOWN_VARIABLE_FIELDS } from './host-variable-fields.js';
 import type { FlowDefinition } from '../../core/flow-definition.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import type { StoreTable } from '../../core/store-tables.js';
@@ -48,7 +49,8 @@ export function externalField(key: string): Field {
 
 /**
  * What a flow offers to custom exports, grouped: the values its modules collect (form), the
- * visitor's device, the operation, the gift, fields partners attached (external), and constants
+ * visitor's device, the operation, the gift, fields partners attached (external), values the host
+ * page passed in (variable), and constants
  * (custom, chosen per export).
  */
 export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleRegistry): Field[] {
@@ -65,6 +67,6 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
       }, personal, [table]));
     }
   }
-  for (const common of COMMON_FIELDS) if (!fields.has(common.key)) fields.set(common.key, common);
+  for (const common of [...COMMON_FIELDS, ...KNOWN_VARIABLE_FIELDS]) if (!fields.has(common.key)) fields.set(common.key, common);
   return [...fields.values()];
 }

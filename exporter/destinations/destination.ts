@@ -6,6 +6,12 @@ export interface UploadMeta {
   readonly fileName: string;
   readonly contentType: string;
   readonly signal?: AbortSignal;
+  /**
+   * Called right before the whole file is moved to its final name (the rename); throwing stops
+   * it, and the temporary file is removed. Destinations that complete an upload in place
+   * (S3, GCS) commit as their input ends: the caller checks before ending it.
+   */
+  readonly beforeCommit?: () => Promise<void>;
 }
 
 /** What a destination reports once the file is whole under its final name. */

@@ -9,7 +9,8 @@ import { DigestStream } from './digest-stream.js';
 import { ftpFailure, type FtpStage } from './ftp-failure.js';
 import { hostSchema, NO_CONTROL_CHARACTERS, portSchema, remoteNameSchema } from './remote-config-schema.js';
 import { remoteLocation } from './remote-location.js';
-import { checkFileName, temporaryName } from './temporary-name.js';
+import { removeStaleParts, type PartDirectory } from './stale-parts.js';
+import { checkFileName, isTemporaryName, temporaryName } from './temporary-name.js';
 import { trackSourceError, uploadFailure } from './upload-failure.js';
 
 /** A directory on a partner's FTP server; `ftps` is explicit TLS (AUTH TLS) with the certificate always verified. */
@@ -128,9 +129,25 @@ async function moveIntoPlace(client: Client, from: string, to: string): Promise<
   }
 }
 
+/** The session's (working) directory as `removeStaleParts` sees it; times come from MLSD, else MDTM. */
+function partDirectory(client: Client): PartDirectory {
+  return {
+    async list() {
+      const files = (await client.list()).filter((entry) => entry.isFile && isTemporaryName(entry.name));
+      const entries = [];
+      for (const entry of files) entries.push({ name: entry.name, modifiedAt: entry.modifiedAt ?? (await client.lastMod(entry.name).catch(() => undefined)) });
+      return entries;
+    },
+    remove: async (name) => {
+      await client.remove(name);
+    },
+  };
+}
+
 /**
  * Delivers exports over FTP or explicit FTPS (basic-ftp, passive mode): each file is stored under
- * a hidden temporary name, its size checked, then renamed to its final name.
+ * a hidden temporary name, its size checked, then renamed to its final name; a delivery then
+ * removes the stale temporary files killed uploads left there.
  *
  * @example
  * const destination = createFtpDestination({ kind: 'ftps', host: 'ftp.partner.example', port: 21,
@@ -157,8 +174,10 @@ export function createFtpDestination(config: FtpConfig, options: FtpOptions = {}
         await untilAborted(client.uploadFrom(digest, temporary), meta.signal, () => client.close());
         await checkStoredSize(client, temporary, digest.bytes);
         progress.stage = 'rename';
+        await meta.beforeCommit?.();
         await moveIntoPlace(client, temporary, meta.fileName);
         temporary = undefined;
+        await removeStaleParts(partDirectory(client));
         const location = remoteLocation(config.kind, config.host, config.port, session.directory, meta.fileName);
         return { location, bytes: digest.bytes, sha256: digest.digest() };
       } catch (error) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,7 @@ import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
 import { DigestStream } from './digest-stream.js';
 import { errorCode } from './network-failure.js';
+import { removeStaleParts, type PartDirectory } from './stale-parts.js';
 import { checkFileName, temporaryName } from './temporary-name.js';
 import { trackSourceError, uploadFailure } from './upload-failure.js';
 
@@ -91,9 +92,22 @@ async function writeFileFrom(source: Readable, digest: DigestStream, target: str
   await pipeline(source, digest, file, signal ? { signal } : {});
 }
 
+/** A local directory as `removeStaleParts` sees it. */
+function partDirectory(directory: string): PartDirectory {
+  return {
+    async list() {
+      const entries = await readdir(directory, { withFileTypes: true });
+      const files = entries.filter((entry) => entry.isFile());
+      return Promise.all(files.map(async (entry) => ({ name: entry.name, modifiedAt: (await lstat(path.join(directory, entry.name))).mtime })));
+    },
+    remove: (name) => rm(path.join(directory, name)),
+  };
+}
+
 /**
  * Delivers exports into a directory under `root` on this machine: each file is written to a
- * hidden temporary name in the target directory and renamed when whole.
+ * hidden temporary name in the target directory and renamed when whole; a delivery then removes
+ * the stale temporary files killed uploads left there.
  *
  * @example
  * const destination = createLocalDestination({ kind: 'local', directory: 'partner-a/daily' }, { root: '/srv/exports' });
@@ -116,7 +130,9 @@ export function createLocalDestination(config: LocalConfig, options: { readonly 
         const digest = new DigestStream();
         await writeFileFrom(source, digest, temporary, meta.signal);
         const finalPath = path.join(target, meta.fileName);
+        await meta.beforeCommit?.();
         await rename(temporary, finalPath);
+        await removeStaleParts(partDirectory(target));
         return { location: finalPath, bytes: digest.bytes, sha256: digest.digest() };
       } catch (error) {
         source.destroy();

@@ -13,6 +13,7 @@ import { HOST_KEY_SHA256_PATTERN, matchesFingerprint } from './host-key-fingerpr
 import { hostSchema, portSchema, remoteNameSchema } from './remote-config-schema.js';
 import { remoteLocation } from './remote-location.js';
 import { sftpConnectFailure, sftpOperationFailure, type SftpConnectState } from './sftp-failure.js';
+import { removeStaleParts, type PartDirectory } from './stale-parts.js';
 import { checkFileName, temporaryName } from './temporary-name.js';
 import { trackSourceError, uploadFailure } from './upload-failure.js';
 
@@ -172,10 +173,24 @@ async function moveIntoPlace(session: SftpSession, from: string, to: string): Pr
   await session.client.rename(from, to);
 }
 
+/** The session's directory as `removeStaleParts` sees it (modification times as the server reports them). */
+function partDirectory(session: SftpSession): PartDirectory {
+  return {
+    async list() {
+      const entries = await session.client.list(session.directory);
+      return entries.filter((entry) => entry.type === '-').map((entry) => ({ name: entry.name, modifiedAt: new Date(entry.modifyTime) }));
+    },
+    remove: async (name) => {
+      await session.client.delete(posix.join(session.directory, name));
+    },
+  };
+}
+
 /**
  * Delivers exports over SFTP (ssh2-sftp-client): the server must present the pinned host key,
  * which is checked before any credential is sent; files go to a hidden temporary name and are
- * renamed (posix-rename when offered) when whole.
+ * renamed (posix-rename when offered) when whole; a delivery then removes the stale temporary
+ * files killed uploads left there.
  *
  * @example
  * const destination = createSftpDestination({ kind: 'sftp', host: 'sftp.partner.example', port: 22,
@@ -195,8 +210,10 @@ export function createSftpDestination(config: SftpConfig, options: SftpOptions =
         temporary = posix.join(session.directory, temporaryName(meta.fileName));
         const digest = new DigestStream();
         await writeRemote(session, source, digest, temporary, meta.signal);
+        await meta.beforeCommit?.();
         await moveIntoPlace(session, temporary, posix.join(session.directory, meta.fileName));
         temporary = undefined;
+        await removeStaleParts(partDirectory(session));
         const location = remoteLocation('sftp', config.host, config.port, session.directory, meta.fileName);
         return { location, bytes: digest.bytes, sha256: digest.digest() };
       } catch (error) {

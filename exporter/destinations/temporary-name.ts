@@ -20,6 +20,13 @@ export function checkFileName(fileName: string): void {
   }
 }
 
+const TEMPORARY_NAME = /^\..+\.[0-9a-f]{12}\.part$/s;
+
+/** Whether `name` has the shape `temporaryName` gives (a hidden upload in progress or left behind). */
+export function isTemporaryName(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
+
 /**
  * A hidden, unique name next to `fileName` to stream into before the final rename, e.g.
  * `temporaryName('out.csv')` → `.out.csv.3f9c2a1b7e4d.part`. Stays within 255 bytes.

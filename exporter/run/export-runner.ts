@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { Logger } from '../../core/logger.js';
 import { createDestination, validateDestination } from '../destinations/create-destination.js';
 import type { Destination } from '../destinations/destination.js';
@@ -8,12 +8,13 @@ import { encryptWithGpg, GPG_FILE_SUFFIX } from '../encryption/gpg-encryption.js
 import { prepareExport, type ExportStorage } from '../export-service.js';
 import { expandFileName } from '../file-name/index.js';
 import { renderExport } from '../pipeline/render-export.js';
+import { LeaseLostError, RunLease } from './run-lease.js';
 import { participantWindow } from './run-plan.js';
 import { watchedUpload } from './watched-upload.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { DestinationError, ParleyError, toParleyError } from '../../core/errors.js';
 import { getExport, getExportSecrets } from '../../storage/export-repository.js';
-import { claimRun, failRun, heartbeatRun, lastSuccessCutoff, succeedRun, type ExportRun } from '../../storage/export-run-repository.js';
+import { claimRun, failRun, lastSuccessCutoff, succeedRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
 import { getWorkspace } from '../../storage/workspace-repository.js';
 
 export interface RunnerDeps {
@@ -31,17 +32,12 @@ export interface RunnerDeps {
   readonly stallMs?: number;
 }
 
-export type RunOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped';
+/** `lease_lost`: this worker lost the run's lease mid-run and left the run to whoever holds it now. */
+export type RunOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped' | 'lease_lost';
 
 const LEASE_MS = 120_000;
-const HEARTBEAT_MS = 5_000;
 /** Long enough for a destination to finish its last buffered parts after the source has ended. */
 const STALL_MS = 300_000;
-
-/** How often a lease is renewed: every 5 s, and at least three times per lease so a short one never lapses mid-run. */
-function heartbeatInterval(leaseMs: number): number {
-  return Math.max(50, Math.min(HEARTBEAT_MS, Math.floor(leaseMs / 3)));
-}
 
 /** A safe one-line reason for the run history: the error's message when it is ours, else a generic one. */
 function reason(error: unknown): string {
@@ -53,8 +49,10 @@ function reason(error: unknown): string {
  * Executes one queued run: renders the export as a stream (records → mapping → serializer →
  * optional GPG) into its destination, which writes a temporary name and renames it when whole.
  * The run is claimed with a lease so two workers never deliver it at once; progress is recorded
- * as it streams. Returns 'retry' when a retryable failure should be tried again (the caller's
- * queue backs off), 'failed' when it is final.
+ * as it streams. A worker that loses the lease (cut off from the database longer than the
+ * lease, or taken over) aborts its upload, commits nothing — no rename, no completed upload —
+ * and writes nothing to the run ('lease_lost'). Returns 'retry' when a retryable failure should
+ * be tried again (the caller's queue backs off), 'failed' when it is final.
  */
 export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | null = null): Promise<RunOutcome> {
   const { storage } = deps;
@@ -62,31 +60,48 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
   const run = await claimRun(storage, runId, leaseMs);
   if (!run) return 'skipped';
   let progress = 0;
-  const heartbeat = setInterval(() => void heartbeatRun(storage, run.id, progress, leaseMs).catch(() => {}), heartbeatInterval(leaseMs));
+  const lease = new RunLease(storage, { runId: run.id, leaseToken: run.leaseToken! }, leaseMs, () => progress);
+  const leaseLost = () => {
+    deps.logger.warn({ runId: run.id, exportId: run.exportId }, 'export run lease lost: left to its current holder');
+    return 'lease_lost' as const;
+  };
   try {
     // A run queued for an occurrence carries its instant: a takeover job that lacks it renders the same window.
-    const result = await deliver(deps, run, asOf ?? run.cutoffAt ?? storage.clock.now(), (rows) => (progress = rows));
-    await succeedRun(storage, run.id, result);
-    return 'succeeded';
+    const result = await deliver(deps, run, asOf ?? run.cutoffAt ?? storage.clock.now(), lease, (rows) => (progress = rows));
+    return (await succeedRun(storage, lease.claim, result)) ? 'succeeded' : leaseLost();
   } catch (error) {
+    if (lease.lost || error instanceof LeaseLostError) return leaseLost();
     const retryable = error instanceof DestinationError && error.retryable;
     const final = !retryable || run.attempts >= (deps.maxAttempts ?? 3);
-    await failRun(storage, run.id, reason(error), final);
+    // A failure that cannot be recorded (the database is out of reach) is left to the lease: once
+    // it runs out, the run is queued again.
+    const recorded = await failRun(storage, lease.claim, reason(error), final).catch(() => false);
+    if (!recorded) return leaseLost();
     deps.logger.warn({ runId: run.id, exportId: run.exportId, code: toParleyError(error).code, final }, 'export run failed');
     return final ? 'failed' : 'retry';
   } finally {
-    clearInterval(heartbeat);
+    lease.stop();
   }
 }
 
-async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, onProgress: (rows: number) => void) {
+/**
+ * What a run selects and the cutoff it records: the selection chosen when it was queued (a
+ * manual run; its cutoff is the window's end, or now if earlier), else the trigger's own.
+ */
+function runSelection(run: ExportRun, definition: ExportDefinition, asOf: Date, timeZone: string, lastCutoff: Date | null): { selection: RunSelection | null; cutoffAt: Date } {
+  if (run.selection === null) return { selection: participantWindow(definition, asOf, timeZone, lastCutoff) ?? null, cutoffAt: asOf };
+  if (run.selection === 'all') return { selection: 'all', cutoffAt: asOf };
+  return { selection: run.selection, cutoffAt: new Date(Math.min(run.selection.to.getTime(), asOf.getTime())) };
+}
+
+async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, lease: RunLease, onProgress: (rows: number) => void) {
   const { storage } = deps;
   const [stored, workspace] = await Promise.all([getExport(storage, run.workspaceId, run.exportId), getWorkspace(storage, run.workspaceId)]);
   if (!stored || !workspace) throw new ParleyError('not_found', 'The export no longer exists');
   const definition = stored.definition as unknown as ExportDefinition;
   const destinationConfig = validateDestination(joinSecrets(definition.destination, await getExportSecrets(storage, run.workspaceId, run.exportId)));
-  const selection = participantWindow(definition, asOf, workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
-  const prepared = await prepareExport(storage, deps.registry, workspace, definition, selection);
+  const { selection, cutoffAt } = runSelection(run, definition, asOf, workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
+  const prepared = await prepareExport(storage, deps.registry, workspace, definition, selection ?? undefined);
   const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records(), onProgress });
   const baseName = expandFileName(definition.fileNamePattern, {
     exportName: definition.name,
@@ -101,12 +116,17 @@ async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, onProgress:
   const fileName = encrypted ? `${baseName}${GPG_FILE_SUFFIX}` : baseName;
   const destination = (deps.destinationFor ?? ((config) => createDestination(config, { localRoot: deps.localRoot })))(destinationConfig);
   const stallMs = deps.stallMs ?? STALL_MS;
-  const receipt = await watchedUpload(destination, body, { fileName, contentType: encrypted ? 'application/pgp-encrypted' : rendered.serializer.contentType }, stallMs);
+  // Nothing is committed unless the lease is confirmed: before a rename, and as the data ends
+  // (S3 and GCS complete an upload as their input ends).
+  const commit = { beforeCommit: () => lease.confirm() };
+  const gated = pipeline(body, lease.commitGate(), () => undefined);
+  const receipt = await watchedUpload(destination, gated, { fileName, contentType: encrypted ? 'application/pgp-encrypted' : rendered.serializer.contentType, ...commit }, stallMs, lease.signal);
   let manifestFile: string | null = null;
   if (definition.manifest) {
     manifestFile = `${fileName}.manifest.json`;
     const manifest = JSON.stringify({ file: fileName, rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, definitionVersion: stored.version, run: run.runNumber, generatedAt: asOf.toISOString() }, null, 2);
-    await watchedUpload(destination, Readable.from([Buffer.from(`${manifest}\n`)]), { fileName: manifestFile, contentType: 'application/json' }, stallMs);
+    const manifestBody = pipeline(Readable.from([Buffer.from(`${manifest}\n`)]), lease.commitGate(), () => undefined);
+    await watchedUpload(destination, manifestBody, { fileName: manifestFile, contentType: 'application/json', ...commit }, stallMs, lease.signal);
   }
-  return { rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, fileName, destination: receipt.location, manifestFile, cutoffAt: asOf };
+  return { rows: rendered.rows(), bytes: receipt.bytes, sha256: receipt.sha256, fileName, destination: receipt.location, manifestFile, cutoffAt, selection };
 }

@@ -12,14 +12,18 @@ function sourceFailure(error: unknown): ParleyError {
  * Uploads `source` to `destination` under watch, so a run can never hang: the transfer is
  * aborted (through `meta.signal`) as soon as the source fails, or when no byte has moved for
  * `stallMs` (a connection that died without telling the client). The destination then has
- * `stallMs` more to clean up and settle; one that does not is abandoned. It rejects with the
- * cause — the source's error, or a retryable stall — rather than a bare "aborted".
+ * `stallMs` more to clean up and settle; one that does not is abandoned. `abort` (the run's
+ * lease) aborts it the same way. It rejects with the cause — the source's error, a retryable
+ * stall or `abort`'s reason — rather than a bare "aborted".
  *
  * @example
  * const receipt = await watchedUpload(destination, body, { fileName: 'leads.csv', contentType: 'text/csv' }, 300_000);
  */
-export async function watchedUpload(destination: Destination, source: Readable, meta: Omit<UploadMeta, 'signal'>, stallMs: number): Promise<UploadReceipt> {
+export async function watchedUpload(destination: Destination, source: Readable, meta: Omit<UploadMeta, 'signal'>, stallMs: number, abort?: AbortSignal): Promise<UploadReceipt> {
   const controller = new AbortController();
+  const onAbort = () => controller.abort(abort?.reason);
+  if (abort?.aborted) onAbort();
+  else abort?.addEventListener('abort', onAbort, { once: true });
   let upstream: { error: unknown } | undefined;
   let stalled: DestinationError | undefined;
   const timer = setTimeout(() => {
@@ -58,9 +62,11 @@ export async function watchedUpload(destination: Destination, source: Readable, 
   } catch (error) {
     // An abandoned destination may never read on: release the stages upstream (a database cursor).
     tap.destroy();
+    if (abort?.aborted) throw abort.reason;
     if (upstream) throw sourceFailure(upstream.error);
     throw stalled ?? error;
   } finally {
+    abort?.removeEventListener('abort', onAbort);
     settled = true;
     clearTimeout(timer);
     clearTimeout(grace);

@@ -1,20 +1,9 @@
 import type { ExportColumn } from './export-column.js';
+import { guardFormula } from './formula-guard.js';
 import { normalizeCsvOptions, type CsvFormatOptions, type Normalized } from './format-options.js';
 import type { Serializer } from './serializer.js';
 
-/**
- * First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"):
- * `=`, `+`, `-`, `@`, tab, CR, and the full-width `＝ ＋ － ＠` that some apps normalize.
- */
-export const FORMULA_FIRST_CHARS: readonly string[] = Object.freeze(
-  ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'],
-);
-const FORMULA_FIRST_CODES = new Set(FORMULA_FIRST_CHARS.map((c) => c.charCodeAt(0)));
-
-/** Prefixes `'` to a cell a spreadsheet would run as a formula. */
-export function guardFormula(cell: string): string {
-  return FORMULA_FIRST_CODES.has(cell.charCodeAt(0)) ? `'${cell}` : cell;
-}
+export { FORMULA_FIRST_CHARS, guardFormula } from './formula-guard.js';
 
 /** Builds the pure function that renders one CSV cell (guard, then RFC 4180 quoting). */
 export function csvCellFormatter(options: Normalized<CsvFormatOptions>): (cell: string) => string {

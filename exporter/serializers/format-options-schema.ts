@@ -15,6 +15,11 @@ function whenType(value: string, then: object): object {
   };
 }
 
+const formulaGuard = {
+  type: 'boolean',
+  description: "Prefix cells starting with = + - @ tab or CR with ' so spreadsheets do not run them (default true).",
+} as const;
+
 const csvSchema = {
   type: 'object',
   properties: {
@@ -24,11 +29,7 @@ const csvSchema = {
     header: { type: 'boolean', description: 'Header line with the column names (default true).' },
     lineEnding,
     bom: { type: 'boolean', description: 'Start with a UTF-8 byte order mark (default false).' },
-    formulaGuard: {
-      type: 'boolean',
-      description:
-        "Prefix cells starting with = + - @ tab or CR with ' so spreadsheets do not run them (default true).",
-    },
+    formulaGuard,
   },
   additionalProperties: false,
 } as const;
@@ -61,6 +62,7 @@ const txtSchema = {
     delimiter,
     header: { type: 'boolean', description: 'Header line (default false for fixed, true for delimited).' },
     lineEnding,
+    formulaGuard,
   },
   additionalProperties: false,
   allOf: [

@@ -55,6 +55,13 @@ export interface TxtFormatOptions {
   readonly header?: boolean;
   /** Default `\n`. */
   readonly lineEnding?: LineEnding;
+  /**
+   * Default true, as for CSV: a cell starting with `=`, `+`, `-`, `@`, tab or carriage return
+   * (or their full-width forms) gets a leading `'`, because spreadsheets open text files too.
+   * In `fixed`, the `'` counts towards the column width. Set false only when no spreadsheet
+   * will open the file (e.g. a partner system that needs `-5` as is).
+   */
+  readonly formulaGuard?: boolean;
 }
 
 /** How an export file is written, chosen by `type`. */
@@ -99,5 +106,6 @@ export function normalizeTxtOptions(options: TxtFormatOptions): Normalized<TxtFo
     delimiter: options.delimiter ?? '|',
     header: options.header ?? options.layout === 'delimited',
     lineEnding: options.lineEnding ?? '\n',
+    formulaGuard: options.formulaGuard ?? true,
   });
 }

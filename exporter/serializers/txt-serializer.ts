@@ -1,5 +1,6 @@
 import { ValidationError } from '../../core/errors.js';
 import type { ExportColumn } from './export-column.js';
+import { guardFormula } from './formula-guard.js';
 import { normalizeTxtOptions, type Normalized, type TxtFormatOptions } from './format-options.js';
 import type { Serializer } from './serializer.js';
 import { fitToWidth, type FitOptions } from './text-width.js';
@@ -50,8 +51,9 @@ function textSerializer(
 }
 
 /**
- * Plain text, fixed width or delimited (see TxtFormatOptions). Line breaks inside a value
- * become spaces in both layouts, as does the delimiter in the delimited one.
+ * Plain text, fixed width or delimited (see TxtFormatOptions). Cells a spreadsheet would run
+ * as formulas get a leading `'` first (unless `formulaGuard: false`); then line breaks inside a
+ * value become spaces in both layouts, as does the delimiter in the delimited one.
  */
 export function createTxtSerializer(
   format: TxtFormatOptions,
@@ -60,19 +62,20 @@ export function createTxtSerializer(
 ): Serializer {
   const options = normalizeTxtOptions(format);
   const count = columns.length;
+  const guard = options.formulaGuard ? guardFormula : (cell: string) => cell;
   if (options.layout === 'fixed') {
     const fits = fixedWidths(columns, columnsPath);
     return textSerializer(options, columns, (cells) => {
       let text = '';
-      for (let i = 0; i < count; i += 1) text += fitToWidth(cells[i].replace(LINE_BREAK, ' '), fits[i]);
+      for (let i = 0; i < count; i += 1) text += fitToWidth(guard(cells[i]).replace(LINE_BREAK, ' '), fits[i]);
       return text;
     });
   }
   const { delimiter } = options;
   const unsafe = new RegExp(`[\\r\\n${delimiter === '\t' ? '\\t' : `\\${delimiter}`}]`, 'g');
   return textSerializer(options, columns, (cells) => {
-    let text = cells[0].replace(unsafe, ' ');
-    for (let i = 1; i < count; i += 1) text += delimiter + cells[i].replace(unsafe, ' ');
+    let text = guard(cells[0]).replace(unsafe, ' ');
+    for (let i = 1; i < count; i += 1) text += delimiter + guard(cells[i]).replace(unsafe, ' ');
     return text;
   });
 }

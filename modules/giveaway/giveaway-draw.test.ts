@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleIndexes } from '../../storage/giveaway-draw-repository.js';
+import { newDrawSeed, poolDigest, seedCommitment, seededRandomInt } from '../../storage/giveaway-draw-seed.js';
 
 /** How often each key comes out of `runs` calls of `draw`. */
 function tally(runs: number, draw: () => string): Map<string, number> {
@@ -52,5 +53,35 @@ describe('winner sampling (partial Fisher–Yates over node:crypto randomInt)', 
       return 0;
     });
     expect(asked).toEqual([6, 5, 4, 3]);
+  });
+});
+
+describe('seeded winner selection (committed seed + pool digest)', () => {
+  const digest = poolDigest([Buffer.alloc(32, 1), Buffer.alloc(32, 2)]);
+
+  it('is a function of seed and pool digest: the same pair gives the same winners, another seed or pool others', () => {
+    const seed = newDrawSeed();
+    const picks = sampleIndexes(1000, 10, seededRandomInt(seed, digest));
+    expect(sampleIndexes(1000, 10, seededRandomInt(Buffer.from(seed), digest))).toEqual(picks);
+    expect(sampleIndexes(1000, 10, seededRandomInt(newDrawSeed(), digest))).not.toEqual(picks);
+    expect(sampleIndexes(1000, 10, seededRandomInt(seed, poolDigest([Buffer.alloc(32, 3)])))).not.toEqual(picks);
+    expect(seedCommitment(seed)).toMatch(/^[0-9a-f]{64}$/);
+    expect(seedCommitment(seed)).toBe(seedCommitment(Buffer.from(seed)));
+  });
+
+  it('stays uniform over fresh seeds: 3000 draws of 1 among 3, each within ±15% of 1000', () => {
+    const counts = tally(3000, () => String(sampleIndexes(3, 1, seededRandomInt(newDrawSeed(), digest))[0]));
+    expect([...counts.keys()].sort()).toEqual(['0', '1', '2']);
+    for (const n of counts.values()) expect(Math.abs(n - 1000)).toBeLessThanOrEqual(150);
+  });
+
+  it('answers in range for any size, and refuses a size it cannot serve uniformly', () => {
+    const random = seededRandomInt(newDrawSeed(), digest);
+    for (const max of [1, 2, 7, 1000, 2 ** 47 + 1]) {
+      const value = random(max);
+      expect(Number.isInteger(value) && value >= 0 && value < max).toBe(true);
+    }
+    expect(() => random(0)).toThrow(RangeError);
+    expect(() => random(2 ** 49)).toThrow(RangeError);
   });
 });

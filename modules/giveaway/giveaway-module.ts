@@ -1,7 +1,8 @@
 import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, ParleyError } from '../../core/errors.js';
+import { DRAW_SEED_CAPABILITY, type DrawSeedCapability } from '../../core/capabilities/draw-seed-capability.js';
 
 export interface GiveawayConfig {
   /** How often one email may enter: once ever, once per calendar day or ISO week (workspace time zone), or unlimited. */
@@ -50,7 +51,8 @@ export function entryWindowState(config: Pick<GiveawayConfig, 'startsAt' | 'ends
 /**
  * A raffle entry: the participant's email (from a session variable) enters the draw at most
  * once per frequency window, atomically per email across sessions and processes. Winners are
- * drawn later by the admin API (storage/giveaway-draw-repository.ts), one chance per person.
+ * drawn later by the admin API (storage/giveaway-draw-repository.ts), one chance per person;
+ * when the flow closes, the seeds of the next draws are committed and their hashes published.
  * Refusals (already entered, outside the window) move on to the next step with a clear
  * message; a missing email ends the flow.
  */
@@ -84,6 +86,13 @@ export const giveawayModule = defineModule<GiveawayConfig>({
     { key: 'giveaway_step', label: 'Giveaway', type: 'text', source: { table: 'participations', key: 'giveaway', personal: false } },
     { key: 'giveaway_frequency', label: 'Giveaway entry frequency', type: 'text', source: { table: 'participations', key: 'frequency', personal: false } },
   ],
+  async onFlowClosed(ctx) {
+    // Entries are over: fix the randomness of the coming draws before anyone can draw.
+    const seeds = ctx.capabilities[DRAW_SEED_CAPABILITY] as DrawSeedCapability | undefined;
+    if (!seeds) throw new ParleyError('internal', 'The draw seed capability is not provided');
+    await seeds.commit('step');
+    await seeds.commit('flow');
+  },
   async handleStep(_input, ctx): Promise<StepResult> {
     const { config } = ctx;
     const say = (text: string) => [{ kind: 'text' as const, text: interpolate(text, ctx.variables.all()) }];

@@ -1,62 +1,80 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { pipeline } from 'node:stream/promises';
-import type { Config } from '../config.js';
+import { defineCommand, requireId } from './cli-command.js';
 import { ParleyError } from '../../core/errors.js';
-import { createLogger } from '../logger.js';
-import { ModuleRegistry } from '../../core/module-registry.js';
-import { MODULES } from '../../modules/index.js';
 import type { ExportDefinition } from '../../exporter/definition/export-definition.js';
-import { prepareExport } from '../../exporter/export-service.js';
-import { renderExport } from '../../exporter/pipeline/render-export.js';
-import { executeRun } from '../../exporter/run/export-runner.js';
-import { getExport } from '../../storage/export-repository.js';
-import { getRun, queueRun } from '../../storage/export-run-repository.js';
 import type { Storage } from '../../storage/storage.js';
-import { getWorkspace } from '../../storage/workspace-repository.js';
 
-interface Io {
-  stdout: { write(text: string): unknown };
+// What the commands run is imported inside run(), so that `parley --help` loads none of it
+// (the exporter, its destinations' SDKs and the modules' schemas take seconds to load).
+const registry = async () => {
+  const [{ ModuleRegistry }, { MODULES }] = await Promise.all([import('../../core/module-registry.js'), import('../../modules/index.js')]);
+  return new ModuleRegistry(MODULES);
+};
+
+const ids = {
+  workspace: { type: 'string', value: 'ID', help: 'the workspace', required: true },
+  export: { type: 'string', value: 'ID', help: 'the export (its id in the console or the API)', required: true },
+} as const;
+
+async function findExport(storage: Storage, options: { workspace: string; export: string }) {
+  const [workspaceId, exportId] = [requireId(options.workspace, '--workspace'), requireId(options.export, '--export')];
+  const [{ getExport }, { getWorkspace }] = await Promise.all([import('../../storage/export-repository.js'), import('../../storage/workspace-repository.js')]);
+  const row = await getExport(storage, workspaceId, exportId);
+  const workspace = await getWorkspace(storage, workspaceId);
+  if (!row || !workspace) throw new ParleyError('not_found', 'no such export in this workspace', { path: '--export' });
+  return { row, workspace };
 }
 
-function ids(rest: string[]) {
-  const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' }, export: { type: 'string' }, out: { type: 'string' }, stats: { type: 'boolean' } } });
-  for (const [flag, value] of [['--workspace', values.workspace], ['--export', values.export]] as const) {
-    if (!value || !/^[0-9a-f-]{36}$/i.test(value)) throw new ParleyError('bad_request', `${flag} must be an id`, { path: flag });
-  }
-  return values as { workspace: string; export: string; out?: string; stats?: boolean };
-}
-
-/**
- * `parley export run` runs an export now, in this process, through its destination (recorded in
- * the run history); `parley export render` writes it to a local file without delivering it.
- */
-export async function runExportCommand(storage: Storage, sub: string | undefined, rest: string[], io: Io, config: Config): Promise<number> {
-  const args = ids(rest);
-  const row = await getExport(storage, args.workspace, args.export);
-  const workspace = await getWorkspace(storage, args.workspace);
-  if (!row || !workspace) throw new ParleyError('not_found', 'No such export in this workspace', { path: '--export' });
-  const registry = new ModuleRegistry(MODULES);
-  if (sub === 'run') {
-    const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version });
+/** `parley export run`: runs an export now, in this process, through its destination (recorded in the run history). */
+export const exportRunCommand = defineCommand({
+  name: 'export run',
+  summary: 'Run an export now through its destination',
+  details: 'The run is recorded in the export\'s run history; the exit code is 1 when it failed.',
+  options: ids,
+  async run(options, context) {
+    const storage = await context.storage();
+    const { row, workspace } = await findExport(storage, options);
+    const [{ getRun, lastSuccessCutoff, queueRun }, { executeRun }, { manualSelection }, { createLogger }] = await Promise.all([
+      import('../../storage/export-run-repository.js'),
+      import('../../exporter/run/export-runner.js'),
+      import('../../exporter/run/manual-window.js'),
+      import('../logger.js'),
+    ]);
+    // The same window as a manual run through the API: the one the trigger would use next.
+    const selection = manualSelection(row.definition as unknown as ExportDefinition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id));
+    const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version, ...(selection && { selection }) });
     const logger = createLogger('silent');
-    const outcome = await executeRun({ storage, registry, localRoot: path.join(config.dataDir, 'exports'), logger }, run!.id);
+    const outcome = await executeRun({ storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger }, run!.id);
     const done = (await getRun(storage, run!.id))!;
-    io.stdout.write(`run ${done.runNumber}: ${outcome}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
+    const window = done.selection === null ? 'every entry' : done.selection === 'all' ? 'every participant' : `${done.selection.from?.toISOString() ?? 'start'} to ${done.selection.to.toISOString()}`;
+    context.stdout.write(`run ${done.runNumber}: ${outcome}\nwindow: ${window}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
     return outcome === 'succeeded' ? 0 : 1;
-  }
-  if (sub === 'render') {
-    if (!args.out) throw new ParleyError('bad_request', '--out names the file to write', { path: '--out' });
+  },
+});
+
+/** `parley export render`: writes an export to a local file without delivering it. */
+export const exportRenderCommand = defineCommand({
+  name: 'export render',
+  summary: 'Write an export to a local file (no delivery, no run recorded)',
+  options: {
+    ...ids,
+    out: { type: 'string', value: 'FILE', help: 'the file to write', required: true },
+    stats: { type: 'boolean', help: 'also print rows, seconds and peak memory as JSON' },
+  },
+  async run(options, context) {
+    const storage = await context.storage();
+    const { row, workspace } = await findExport(storage, options);
     const definition = row.definition as unknown as ExportDefinition;
-    const prepared = await prepareExport(storage, registry, workspace, definition);
+    const [{ prepareExport }, { renderExport }] = await Promise.all([import('../../exporter/export-service.js'), import('../../exporter/pipeline/render-export.js')]);
+    const prepared = await prepareExport(storage, await registry(), workspace, definition);
     const began = performance.now();
     const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
-    await pipeline(rendered.output, createWriteStream(args.out));
+    await pipeline(rendered.output, createWriteStream(options.out));
     const seconds = (performance.now() - began) / 1000;
-    io.stdout.write(`rows: ${rendered.rows()}\nseconds: ${seconds.toFixed(3)}\n`);
-    if (args.stats) io.stdout.write(`${JSON.stringify({ rows: rendered.rows(), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    context.stdout.write(`rows: ${rendered.rows()}\nseconds: ${seconds.toFixed(3)}\n`);
+    if (options.stats) context.stdout.write(`${JSON.stringify({ rows: rendered.rows(), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
     return 0;
-  }
-  throw new ParleyError('bad_request', 'Use parley export run|render');
-}
+  },
+});

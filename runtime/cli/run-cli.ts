@@ -1,113 +1,113 @@
-import { parseArgs } from 'node:util';
-import { resolveDatabase, resolveMasterKey } from '../bootstrap.js';
-import { systemClock } from '../../core/clock.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError, type CliCommand } from './cli-command.js';
+import { COMMANDS } from './commands.js';
 import { loadConfig } from '../config.js';
-import { ParleyError } from '../../core/errors.js';
-import { createLogger } from '../logger.js';
-import { openStorage, type Storage } from '../../storage/storage.js';
-import { migrateToLatest } from '../../storage/migrator.js';
-import { openDatabase } from '../../storage/database.js';
-import { sweepExpired } from '../../storage/sweeper.js';
-import { createWorkspace } from '../../storage/workspace-repository.js';
-import { issueApiKey, revokeApiKey } from '../../storage/api-key-repository.js';
-import { runExportCommand } from './export-commands.js';
+import { describeFailure } from '../failure-message.js';
 
-interface CliIo {
+export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
 }
 
-const USAGE = `Usage: parley <command>
+/**
+ * The operator CLI. Returns the process exit code: 0 on success, 1 when a command fails, 2 for a
+ * usage error. Every failure is one `parley: <reason>` line on stderr, never a stack trace
+ * (unless `PARLEY_DEBUG` is set). `--help`, `--version` and `<command> --help` start nothing.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
+  try {
+    return await dispatch(argv, io, commands);
+  } catch (error) {
+    io.stderr.write(`parley: ${describeFailure(error, io.env)}\n`);
+    if (error instanceof UsageError) io.stderr.write(`(see parley --help)\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
 
-Commands:
-  migrate                                   apply pending database migrations
-  workspace create --name NAME [--time-zone ZONE]
-                                            create a workspace; prints its id and an API key (shown once)
-  key create --workspace ID [--name NAME]   issue another API key for a workspace
-  key revoke --workspace ID --key KEY_ID    revoke an API key
-  sweep [--batch-size N]                    delete expired rows now (once)
-  export run --workspace ID --export ID     run an export now through its destination
-  export render --workspace ID --export ID --out FILE [--stats]
-                                            write an export to a local file (no delivery)
-
-Environment: DATABASE_URL (else the embedded PostgreSQL under PARLEY_DATA_DIR), PARLEY_MASTER_KEY.
-`;
-
-/** The operator CLI. Returns the process exit code; never prints a stack trace. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, sub, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help') {
-    io.stdout.write(USAGE);
-    return command ? 0 : 2;
+async function dispatch(argv: readonly string[], io: CliIo, commands: readonly CliCommand[]): Promise<number> {
+  const [first, second] = argv;
+  if (first === undefined) throw new UsageError('no command given');
+  if (first === '--help' || first === '-h' || (first === 'help' && second === undefined)) {
+    io.stdout.write(overview(commands));
+    return 0;
+  }
+  if (first === '--version' || first === '-v' || first === 'version') {
+    io.stdout.write(`parley ${packageVersion()}\n`);
+    return 0;
+  }
+  const helpFor = first === 'help';
+  const words = helpFor ? argv.slice(1) : argv;
+  const group = commands.filter((c) => c.name.startsWith(`${words[0]} `));
+  if (group.length > 0 && (helpFor ? words.length === 1 : ['--help', '-h'].includes(words[1] ?? ''))) {
+    io.stdout.write(overview(group));
+    return 0;
+  }
+  const command = findCommand(words, commands);
+  const rest = words.slice(command.name.split(' ').length);
+  if (helpFor || rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.help);
+    return 0;
   }
   const config = loadConfig(io.env);
-  const logger = createLogger(io.env.LOG_LEVEL ?? 'warn');
-  const database = await resolveDatabase(config, logger);
+  // Loaded only now: help and usage errors need none of the database code.
+  const [{ openCliResources }, { createLogger }] = await Promise.all([import('./cli-resources.js'), import('../logger.js')]);
+  const resources = openCliResources(config, createLogger(io.env.LOG_LEVEL ? config.logLevel : 'warn'));
   try {
-    if (command === 'migrate') {
-      const handle = openDatabase(database.connectionString, { max: 1 });
-      try {
-        const applied = await migrateToLatest(handle.db);
-        io.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
-      } finally {
-        await handle.close();
-      }
-      return 0;
-    }
-    const masterKey = await resolveMasterKey(config, database.embedded, logger);
-    const storage = await openStorage({ connectionString: database.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 });
-    try {
-      if (command === 'export') return await runExportCommand(storage, sub, rest, io, config);
-      return await runStorageCommand(storage, command, sub, rest, io, config.sweepBatchSize);
-    } finally {
-      await storage.close();
-    }
-  } catch (error) {
-    const badArgs = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
-    const e = error instanceof ParleyError ? error : badArgs ? new ParleyError('bad_request', 'Unknown or malformed option; see parley --help') : new ParleyError('internal', 'Command failed', { cause: error });
-    io.stderr.write(`parley: ${e.code}: ${e.message}${e.path ? ` (${e.path})` : ''}\n`);
-    return 1;
+    return await command.run(rest, { config, stdout: io.stdout, databaseUrl: resources.databaseUrl, storage: resources.storage });
   } finally {
-    await database.stop();
+    await resources.close();
   }
 }
 
-async function runStorageCommand(storage: Storage, command: string, sub: string | undefined, rest: string[], io: CliIo, batchSize: number): Promise<number> {
-  if (command === 'workspace' && sub === 'create') {
-    const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, 'time-zone': { type: 'string' } } });
-    const workspace = await createWorkspace(storage, { name: values.name ?? '', ...(values['time-zone'] && { timeZone: values['time-zone'] }) });
-    const key = await issueApiKey(storage.db, workspace.id, 'cli');
-    io.stdout.write(`workspace: ${workspace.id}\napi key id: ${key.id}\napi key: ${key.key}\n(the key is shown once; only its hash is stored)\n`);
-    return 0;
+/** The command whose words begin `argv` (the longest such name). */
+function findCommand(argv: readonly string[], commands: readonly CliCommand[]): CliCommand {
+  const matches = commands.filter((c) => c.name.split(' ').every((word, i) => argv[i] === word));
+  const found = matches.sort((a, b) => b.name.length - a.name.length)[0];
+  if (found) return found;
+  const first = argv[0] ?? '';
+  if (first.startsWith('-')) throw new UsageError(`unknown option ${shown(first)}`.trimEnd());
+  const group = commands.filter((c) => c.name.startsWith(`${first} `));
+  if (group.length > 0) {
+    const subs = group.map((c) => c.name.slice(first.length + 1)).join(', ');
+    throw new UsageError(argv[1] === undefined ? `${first} needs a subcommand: ${subs}` : `unknown ${first} subcommand ${shown(argv[1])}; use one of: ${subs}`);
   }
-  if (command === 'key' && sub === 'create') {
-    const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' }, name: { type: 'string' } } });
-    const key = await issueApiKey(storage.db, requireUuid(values.workspace, '--workspace'), values.name ?? 'cli');
-    io.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\n`);
-    return 0;
-  }
-  if (command === 'key' && sub === 'revoke') {
-    const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' }, key: { type: 'string' } } });
-    const revoked = await revokeApiKey(storage.db, requireUuid(values.workspace, '--workspace'), requireUuid(values.key, '--key'));
-    if (!revoked) throw new ParleyError('not_found', 'No such live key in this workspace', { path: '--key' });
-    io.stdout.write('revoked\n');
-    return 0;
-  }
-  if (command === 'sweep') {
-    const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { 'batch-size': { type: 'string' } } });
-    const size = values['batch-size'] === undefined ? batchSize : Number(values['batch-size']);
-    if (!Number.isInteger(size) || size < 1) throw new ParleyError('bad_request', 'Batch size must be a positive whole number', { path: '--batch-size' });
-    const report = await sweepExpired(storage.db, { now: storage.clock.now(), batchSize: size });
-    for (const t of report.tables) io.stdout.write(`${t.table}\t${t.rowsDeleted} rows\t${t.batches} batches\t${t.durationMs} ms\n`);
-    io.stdout.write(`total\t${report.rowsDeleted} rows\n`);
-    return 0;
-  }
-  io.stderr.write(USAGE);
-  return 2;
+  throw new UsageError(`unknown command ${shown(first)}`.trimEnd());
 }
 
-function requireUuid(value: string | undefined, flag: string): string {
-  if (!value || !/^[0-9a-f-]{36}$/i.test(value)) throw new ParleyError('bad_request', `${flag} must be an id`, { path: flag });
-  return value;
+/** A word typed by the operator, quoted when it looks like a word (anything else is not echoed). */
+function shown(word: string): string {
+  return /^-{0,2}[\w.:-]{1,40}$/.test(word) ? `"${word}"` : '';
+}
+
+function overview(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    'Usage: parley <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Run "parley <command> --help" for its options; "parley --version" prints the version.',
+    '',
+    'Database: DATABASE_URL when set (then PARLEY_MASTER_KEY is required). Otherwise the embedded',
+    'PostgreSQL under PARLEY_DATA_DIR (default ./.parley): the running server\'s when `npm start` is',
+    'up in that directory, else one started for the command. PARLEY_DEBUG=1 prints stack traces.',
+    '',
+  ].join('\n');
+}
+
+/** The `version` of Parley's package.json, found by walking up from this file (source or dist/). */
+function packageVersion(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)), i = 0; i < 5; dir = path.dirname(dir), i++) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'parley' && manifest.version) return manifest.version;
+    } catch {
+      // not here; look one level up
+    }
+  }
+  return 'unknown';
 }

@@ -8,6 +8,7 @@ import type { ModuleRegistry } from '../../core/module-registry.js';
 import { stepById, type FlowDefinition } from '../../core/flow-definition.js';
 import { createModuleStore, type ModuleStoreScope } from './module-store.js';
 import { sessionVariables } from './session-variables.js';
+import { recordInitialVariables, startingVariables, type InitialVariables } from './initial-variables.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
 import { getFlow, getFlowById, newHashId, type FlowRecord } from '../../storage/flow-repository.js';
 import { findSessionByToken, insertSession, lockSession, updateSession, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
@@ -24,6 +25,8 @@ export interface StartRequest {
   readonly resumeToken?: string;
   readonly device: DeviceFacts;
   readonly ip: string | null;
+  /** Host-page variables (validated), set before the first turn of a new session only. */
+  readonly variables?: InitialVariables;
 }
 
 const MAX_STEPS_PER_TURN = 100;
@@ -79,7 +82,7 @@ export class FlowEngine {
       stepId: null,
       status: 'active',
       seq: 0,
-      variables: {},
+      variables: startingVariables(request.variables),
       personalVariables: {},
       device: request.device,
       ip: workspace.storageEnabled ? request.ip : null,
@@ -96,8 +99,9 @@ export class FlowEngine {
       state.stepId = first.id;
       const result = await this.#runStep(trx, workspace, flow, state, first.id, { kind: 'enter' });
       const input = await this.#drive(trx, workspace, flow, state, result, messages);
-      const next = this.#finishTurn(workspace, state, messages, input);
+      const next = this.#finishTurn(workspace, state, messages, input, definition);
       await insertSession(trx, state, resumeToken, workspace.storageEnabled);
+      await recordInitialVariables(trx, state, request.variables);
       this.#keepEphemeral(workspace, state);
       return next;
     });
@@ -120,7 +124,7 @@ export class FlowEngine {
       if (result.type === 'invalid') return { ok: false, error: result.error };
       const messages: BotMessage[] = [];
       const input = await this.#drive(trx, workspace, flow, state, result, messages);
-      const turn = this.#finishTurn(workspace, state, messages, input);
+      const turn = this.#finishTurn(workspace, state, messages, input, flow.definition as unknown as FlowDefinition);
       state.recentReplies = [...state.recentReplies, { id: reply.clientMessageId, seq: turn.seq }].slice(-RECENT_REPLIES);
       await updateSession(trx, state, workspace.storageEnabled);
       this.#keepEphemeral(workspace, state);
@@ -199,10 +203,11 @@ export class FlowEngine {
     return registered.definition.handleStep(input, ctx);
   }
 
-  #finishTurn(workspace: Workspace, state: SessionState, messages: BotMessage[], input: InputRequest | null): Turn {
+  #finishTurn(workspace: Workspace, state: SessionState, messages: BotMessage[], input: InputRequest | null, definition: FlowDefinition): Turn {
     const now = this.#clock.now();
     state.seq += 1;
-    const turn: Turn = { seq: state.seq, stepId: state.stepId, messages, input, done: state.status === 'done' };
+    const module = state.stepId ? stepById(definition, state.stepId).module : null;
+    const turn: Turn = { seq: state.seq, stepId: state.stepId, module, messages, input, done: state.status === 'done' };
     state.lastTurn = turn as unknown as Record<string, unknown>;
     state.updatedAt = now;
     const days = resolveRetentionDays(workspace.retention, 'variables', SESSION_MODULE);

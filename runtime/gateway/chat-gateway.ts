@@ -6,8 +6,11 @@ import type { FlowEngine } from '../engine/flow-engine.js';
 import { ParleyError, toParleyError } from '../../core/errors.js';
 import type { Logger } from '../logger.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
+import { assertJsonInput } from '../http/api/json-limits.js';
 import { deviceFacts } from './device-facts.js';
+import { initialVariables, type InitialVariables } from '../engine/initial-variables.js';
 import { TokenBucket } from './rate-limiter.js';
+import { handshakeLimitMiddleware, type HandshakeLimitOptions } from './handshake-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { getWorkspace } from '../../storage/workspace-repository.js';
@@ -63,6 +66,8 @@ export interface ChatGatewayOptions {
   readonly adapter?: ServerOptions['adapter'];
   /** Replies per second a socket may send, with a burst of twice that. */
   readonly repliesPerSecond?: number;
+  /** Per-address handshake budget, checked before anything touches the database. */
+  readonly handshakeLimit?: HandshakeLimitOptions;
 }
 
 /**
@@ -79,17 +84,19 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
     ...(options.adapter && { adapter: options.adapter }),
   });
   const chat = io.of(CHAT_NAMESPACE);
+  if (options.handshakeLimit) chat.use(handshakeLimitMiddleware(options.handshakeLimit));
 
   chat.use(async (socket, next) => {
     try {
       const auth = validateOrThrow(validateAuth, socket.handshake.auth, '/auth');
+      const variables = initialVariables((socket.handshake.auth as { variables?: unknown }).variables, '/auth/variables');
       const workspace = await getWorkspace(options.storage, auth.workspace);
       if (!workspace) throw new ParleyError('not_found', 'No such flow');
       const { origin, host } = socket.handshake.headers;
       if (!originAllowed(origin, host, workspace.allowedOrigins, socket.handshake.headers['sec-fetch-site'])) {
         throw new ParleyError('forbidden', 'This page is not allowed to embed this flow');
       }
-      socket.data.auth = auth;
+      socket.data.auth = { ...auth, variables };
       next();
     } catch (error) {
       const refusal = new Error(protocolError(error).message) as Error & { data: ProtocolError };
@@ -107,7 +114,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
 }
 
 async function startSession(socket: Socket, options: ChatGatewayOptions): Promise<void> {
-  const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown };
+  const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown; variables: InitialVariables };
   let sessionId: string;
   try {
     const started = await options.engine.start({
@@ -115,7 +122,8 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       flowSlug: auth.flow,
       resumeToken: auth.resumeToken,
       device: deviceFacts(socket.handshake.headers, auth.device),
-      ip: socket.handshake.address || null,
+      ip: (socket.data.clientAddress as string | null | undefined) ?? (socket.handshake.address || null),
+      variables: auth.variables,
     });
     sessionId = started.session.sessionId;
     socket.emit('session', started.session);
@@ -134,6 +142,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
     const respond = typeof ack === 'function' ? (ack as (a: ReplyAck) => void) : () => {};
     try {
       if (!bucket.take()) throw new ParleyError('rate_limited', 'Too many messages; wait a moment');
+      assertJsonInput(payload); // the admin API's check: no U+0000 or lone surrogate reaches storage
       const reply = validateOrThrow(validateReply, payload, '');
       const end = options.metrics?.turnSeconds.startTimer();
       const ack = await options.engine.reply(sessionId, reply);

@@ -7,6 +7,8 @@ import * as codesAndDraws from './0005-codes-and-draws.js';
 import * as auditAndDownloads from './0006-audit-and-downloads.js';
 import * as exportsMigration from './0007-exports.js';
 import * as socketIoAdapter from './0008-socket-io-adapter.js';
+import * as cronOccurrencesAndLeases from './0009-cron-occurrences-and-leases.js';
+import * as drawSeeds from './0010-draw-seeds.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -21,4 +23,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-audit-and-downloads': auditAndDownloads,
   '0007-exports': exportsMigration,
   '0008-socket-io-adapter': socketIoAdapter,
+  '0009-cron-occurrences-and-leases': cronOccurrencesAndLeases,
+  '0010-draw-seeds': drawSeeds,
 });

@@ -53,7 +53,8 @@ describe('parley CLI', () => {
   it('refuses bad input with a clear error and a non-zero exit', async () => {
     const bad = await cli('workspace', 'create', '--name', 'X', '--time-zone', 'Nowhere/Land');
     expect(bad.code).toBe(1);
-    expect(bad.err).toBe('parley: config_invalid: Time zone must be an IANA zone name such as Europe/Paris (/timeZone)\n');
-    expect((await cli('frobnicate')).code).toBe(2);
+    expect(bad.err).toBe('parley: --time-zone: Time zone must be an IANA zone name such as Europe/Paris\n');
+    expect(await cli('frobnicate')).toEqual({ code: 2, out: '', err: 'parley: unknown command "frobnicate"\n(see parley --help)\n' });
+    expect((await cli('key', 'revoke', '--workspace', '00000000-0000-4000-8000-000000000000', '--key', '00000000-0000-4000-8000-000000000001')).err).toBe('parley: --key: no such live key in this workspace\n');
   });
 });

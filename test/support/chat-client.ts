@@ -10,13 +10,19 @@ export interface ChatClient {
 }
 
 /** Connects a socket.io client the way the widget does; rejects with the server's refusal. */
-export async function connectChat(url: string, auth: Record<string, unknown>, options: { origin?: string | null } = {}): Promise<ChatClient> {
+export async function connectChat(
+  url: string,
+  auth: Record<string, unknown>,
+  options: { origin?: string | null; localAddress?: string; headers?: Record<string, string> } = {},
+): Promise<ChatClient> {
   const socket = io(`${url}/chat`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    extraHeaders: options.origin === null ? {} : { origin: options.origin ?? url },
+    extraHeaders: { ...(options.origin !== null && { origin: options.origin ?? url }), ...options.headers },
+    // The address the socket connects from (any 127.x.y.z works on Linux loopback): another client.
+    ...(options.localAddress && { localAddress: options.localAddress }),
   });
   return new Promise((resolve, reject) => {
     let session: SessionInfo | undefined;

@@ -12,11 +12,22 @@ export function buildDist(): Promise<void> {
 
 /** Runs the compiled `parley` CLI (bin/parley.js) in a child process, as an operator would. */
 export function runParley(args: string[], env: { databaseUrl: string; masterKey: string; dataDir?: string; nodeOptions?: string[] }): Promise<{ code: number; stdout: string; stderr: string }> {
+  const vars = { DATABASE_URL: env.databaseUrl, PARLEY_MASTER_KEY: env.masterKey, LOG_LEVEL: 'silent', ...(env.dataDir && { PARLEY_DATA_DIR: env.dataDir }) };
+  return runParleyWith(args, { ...process.env, ...vars }, env.nodeOptions);
+}
+
+/** Runs the compiled `parley` CLI with exactly this environment (e.g. without DATABASE_URL). */
+export function runParleyWith(args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...(env.nodeOptions ?? []), 'bin/parley.js', ...args], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: env.databaseUrl, PARLEY_MASTER_KEY: env.masterKey, LOG_LEVEL: 'silent', ...(env.dataDir && { PARLEY_DATA_DIR: env.dataDir }) },
-      maxBuffer: 4 * 1024 * 1024,
-    }, (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [...nodeOptions, 'bin/parley.js', ...args], { cwd: root, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
+}
+
+/** The environment of an operator's shell with the embedded default: no DATABASE_URL, no master key. */
+export function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_DATA_DIR: dataDir, ...extra };
+  for (const name of ['DATABASE_URL', 'PARLEY_MASTER_KEY', 'LOG_LEVEL', 'PARLEY_SWEEP_CRON', 'PARLEY_DEBUG']) if (!(name in extra)) delete env[name];
+  return env;
 }

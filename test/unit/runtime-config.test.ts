@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config.js';
+import { isCronExpression } from '../../runtime/cron-expression.js';
 import { ConfigError } from '../../core/errors.js';
 import { parseMasterKey } from '../../storage/crypto/master-key.js';
 
@@ -16,7 +17,7 @@ function pathOf(run: () => unknown): string | undefined {
 describe('process configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info' });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -27,7 +28,19 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_SWEEP_BATCH: '-5' }))).toBe('PARLEY_SWEEP_BATCH');
     expect(pathOf(() => loadConfig({ PARLEY_SWEEP_CRON: 'every minute' }))).toBe('PARLEY_SWEEP_CRON');
     expect(pathOf(() => loadConfig({ LOG_LEVEL: 'loud' }))).toBe('LOG_LEVEL');
+    expect(pathOf(() => loadConfig({ PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '0' }))).toBe('PARLEY_HANDSHAKES_PER_IP_PER_MINUTE');
+    expect(pathOf(() => loadConfig({ PARLEY_TRUST_PROXY_HOPS: 'yes' }))).toBe('PARLEY_TRUST_PROXY_HOPS');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
+  });
+
+  it('names PARLEY_SWEEP_CRON when it is not a cron expression, not only when it has the wrong number of fields', () => {
+    for (const bad of ['a b c d e', '61 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', '*/0 * * * *', '5-1 * * * *', '1-2-3 * * * *', '* * * foo *', '1,,2 * * * *', '@hourly']) {
+      expect(pathOf(() => loadConfig({ PARLEY_SWEEP_CRON: bad })), bad).toBe('PARLEY_SWEEP_CRON');
+    }
+    for (const good of ['* * * * *', '*/5 * * * *', '0 9 * * mon-fri', '0 0 1 jan,jul *', '15,45 8-18/2 * * 1-5', '0 3 * * 7', ' 30 2 * * SUN ']) {
+      expect(isCronExpression(good), good).toBe(true);
+      expect(loadConfig({ PARLEY_SWEEP_CRON: good }).sweepCron).toBe(good);
+    }
   });
 
   it('accepts a master key as hex or base64', () => {

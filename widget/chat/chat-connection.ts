@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Reply, ReplyAck, SessionInfo, Turn } from '../../core/chat-protocol.js';
+import type { ProtocolError, Reply, ReplyAck, SessionInfo, Turn } from '../../core/chat-protocol.js';
 import { newClientMessageId } from './client-message-id.js';
 import { readDeviceInfo, type DeviceInfo } from './device-info.js';
 import { createReplyOutbox } from './reply-outbox.js';
@@ -19,6 +19,8 @@ export interface HandshakeAuth {
   readonly device: DeviceInfo;
   /** ISO 8601 time the visitor started this conversation (kept across reloads). */
   readonly startedAt: string;
+  /** Host-page variables for a new session (the server ignores them when resuming). */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 /** What the connection reports to the widget. */
@@ -28,6 +30,8 @@ export interface ConnectionEvents {
   turn(turn: Turn): void;
   /** The acknowledgement of a reply, delivered once per reply even if it was sent twice. */
   ack(reply: Reply, ack: ReplyAck): void;
+  /** The server refused the handshake or could not start the session. */
+  refused(error: ProtocolError): void;
 }
 
 /** Where and as whom to connect. */
@@ -37,6 +41,8 @@ export interface ConnectionTarget {
   readonly workspace: string;
   readonly flow: string;
   readonly resume: ResumeStore;
+  /** Read at every handshake, so variables set late still reach a new session. */
+  readonly variables: () => Readonly<Record<string, string>>;
 }
 
 /** One widget's link to the gateway. */
@@ -55,6 +61,17 @@ function isAck(value: unknown): value is ReplyAck {
   return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
 }
 
+/** The code and path of a server refusal; anything else is `unavailable`. */
+function protocolError(value: unknown): ProtocolError {
+  if (typeof value !== 'object' || value === null) return { code: 'unavailable', message: '' };
+  const { code, message, path } = value as Record<string, unknown>;
+  return {
+    code: typeof code === 'string' ? code : 'unavailable',
+    message: typeof message === 'string' ? message : '',
+    ...(typeof path === 'string' && { path }),
+  };
+}
+
 /** Opens the socket.io connection to `/chat` and keeps it alive, resuming the stored session. */
 export function openChatConnection(target: ConnectionTarget, events: ConnectionEvents): ChatConnection {
   const outbox = createReplyOutbox();
@@ -66,7 +83,15 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
 
   const handshake = (): HandshakeAuth => {
     const resumeToken = target.resume.load()?.resumeToken;
-    return { workspace: target.workspace, flow: target.flow, ...(resumeToken && { resumeToken }), device: readDeviceInfo(), startedAt };
+    const variables = target.variables();
+    return {
+      workspace: target.workspace,
+      flow: target.flow,
+      ...(resumeToken && { resumeToken }),
+      device: readDeviceInfo(),
+      startedAt,
+      ...(Object.keys(variables).length > 0 && { variables }),
+    };
   };
 
   const socket: Socket = io(`${target.origin}${NAMESPACE}`, {
@@ -105,13 +130,15 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
     events.session(info);
   });
   socket.on('turn', (turn: Turn) => events.turn(turn));
+  socket.on('chat_error', (error: unknown) => events.refused(protocolError(error)));
   socket.on('disconnect', (reason) => {
     if (closed || reason === 'io client disconnect') return;
     events.state('reconnecting');
     if (reason === 'io server disconnect') retryLater();
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error: Error & { data?: unknown }) => {
     if (closed) return;
+    if (error.data !== undefined) events.refused(protocolError(error.data));
     // After a first success the visitor only needs to know the widget is on it; before, whether it can work at all.
     if (everConnected) events.state('reconnecting');
     else events.state(socket.active ? 'connecting' : 'unavailable');

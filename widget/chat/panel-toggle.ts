@@ -8,8 +8,8 @@ export interface PanelToggle {
   isOpen(): boolean;
 }
 
-/** Wires the launcher, the hide button and Escape; `onOpen` runs after every opening. */
-export function bindPanelToggle(elements: WidgetElements, strings: WidgetStrings, onOpen: () => void): PanelToggle {
+/** Wires the launcher, the hide button and Escape; `onOpen`/`onClose` run after every opening/closing. */
+export function bindPanelToggle(elements: WidgetElements, strings: WidgetStrings, onOpen: () => void, onClose: () => void = () => undefined): PanelToggle {
   const { launcher, panel, hideButton, shadow } = elements;
   const isOpen = (): boolean => !panel.hidden;
 
@@ -27,6 +27,7 @@ export function bindPanelToggle(elements: WidgetElements, strings: WidgetStrings
     launcher.setAttribute('aria-label', strings.openChat);
     launcher.setAttribute('aria-expanded', 'false');
     if (focusWasInside) launcher.focus({ preventScroll: true });
+    onClose();
   };
 
   launcher.addEventListener('click', () => (isOpen() ? close() : open()));

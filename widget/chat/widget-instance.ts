@@ -1,21 +1,35 @@
-import type { SessionInfo } from '../../core/chat-protocol.js';
+import type { Reply, ReplyAck, SessionInfo, Turn } from '../../core/chat-protocol.js';
+import { createHostEvents } from '../host-events.js';
 import { mountShadow } from '../shadow-mount.js';
+import { collectVariables } from '../variables-input.js';
 import type { WidgetOptions } from '../widget-options.js';
 import { placeWidget, type WidgetHandle, type WidgetRegistry } from '../widget-registry.js';
 import { stringsFor } from '../widget-strings.js';
-import { openChatConnection, type ChatConnection } from './chat-connection.js';
+import { openChatConnection, type ChatConnection, type ConnectionState } from './chat-connection.js';
 import { createConversationView } from './conversation-view.js';
 import { bindPanelToggle } from './panel-toggle.js';
 import { localResumeStore, resumeKey } from './resume-store.js';
 
+function resolveContainer(container: WidgetOptions['container']): HTMLElement | undefined {
+  if (container === undefined || typeof container !== 'string') return container;
+  try {
+    return document.querySelector<HTMLElement>(container) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Mounts one widget for an embedding script and registers it. The socket opens the first time
- * the panel opens, so pages where nobody chats create no sessions.
+ * Mounts one widget for an embedding script (or `Parley.init`) and registers it. In bubble mode
+ * the socket opens the first time the panel opens, so pages where nobody chats create no
+ * sessions; in inline mode the chat is on show, so it connects at once. Every step is told to the
+ * host page as `parley:*` events.
  */
 export function startChatWidget(script: HTMLScriptElement | null, options: WidgetOptions, registry: WidgetRegistry): WidgetHandle {
   const { workspace, flow } = options;
   const placement = placeWidget(registry, workspace, flow);
   const strings = stringsFor(options.locale ?? navigator.language);
+  const container = options.mode === 'inline' ? resolveContainer(options.container) : undefined;
   const elements = mountShadow({
     id: placement.id,
     slot: placement.slot,
@@ -24,10 +38,30 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     flow,
     strings,
     script,
+    position: options.position,
+    theme: options.theme,
+    color: options.color,
+    avatar: options.avatar,
+    container,
   });
   const resume = localResumeStore(resumeKey(workspace, flow, placement.occurrence));
   let connection: ChatConnection | undefined;
   let sessionId = resume.load()?.sessionId;
+  /** The step the visitor is answering now, from the last turn shown. */
+  let waiting: { stepId: string | null; module: string | null } = { stepId: null, module: null };
+  let lastSeq = -1;
+  let setByApi: Record<string, unknown> = {};
+  let lastState: ConnectionState | undefined;
+
+  const events = createHostEvents(window, () => ({ widget: placement.id, workspace, flow, sessionId: sessionId ?? null }), { dataLayer: options.dataLayer });
+  const variables = () => collectVariables({ declared: options.variables, urlVariables: options.urlVariables, search: window.location.search, set: setByApi });
+  const reportDropped = (dropped: ReturnType<typeof collectVariables>['dropped']): void => {
+    for (const problem of dropped) events.emit('error', { code: 'variables_dropped', path: `/variables${problem.path}` });
+  };
+  const warn = (problem: string): void => {
+    console.warn(`Parley widget: ${problem}.`);
+    events.emit('error', { code: 'options_invalid' });
+  };
 
   const view = createConversationView(placement.id, elements, strings, {
     send: (value) => connection!.send(value),
@@ -35,24 +69,62 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     isOpen: () => panel.isOpen(),
   });
 
+  /** Tells the page about a turn once (a resumed or re-sent turn is not new). */
+  const announce = (turn: Turn): void => {
+    if (turn.seq <= lastSeq) return;
+    lastSeq = turn.seq;
+    waiting = { stepId: turn.stepId, module: turn.module ?? null };
+    events.emit('turn', { stepId: turn.stepId, module: turn.module ?? null, seq: turn.seq });
+    if (turn.done) events.emit('end');
+  };
+  const showTurn = (turn: Turn): void => {
+    view.showTurn(turn);
+    announce(turn);
+  };
+
+  const showAck = (reply: Reply, ack: ReplyAck): void => {
+    if (ack.ok) {
+      if (ack.turn.seq > lastSeq) events.emit('answer', { stepId: waiting.stepId, module: waiting.module });
+      view.showAck(reply, ack);
+      announce(ack.turn);
+      return;
+    }
+    view.showAck(reply, ack);
+    events.emit('error', { code: ack.error.code, ...(ack.error.path !== undefined && { path: ack.error.path }) });
+  };
+
   const connect = (): ChatConnection =>
     openChatConnection(
-      { origin: options.origin, socketPath: options.socketPath, workspace, flow, resume },
+      { origin: options.origin, socketPath: options.socketPath, workspace, flow, resume, variables: () => variables().variables },
       {
-        state: view.showState,
+        state(state: ConnectionState) {
+          view.showState(state);
+          if (state === 'unavailable' && lastState !== 'unavailable') events.emit('error', { code: 'unavailable' });
+          lastState = state;
+        },
         session(info: SessionInfo) {
-          if (sessionId !== undefined && info.sessionId !== sessionId) view.reset();
+          if (sessionId !== undefined && info.sessionId !== sessionId) {
+            view.reset();
+            lastSeq = -1;
+          }
           sessionId = info.sessionId;
         },
-        turn: view.showTurn,
-        ack: view.showAck,
+        turn: showTurn,
+        ack: showAck,
+        refused: (error) => events.emit('error', { code: error.code, ...(error.path !== undefined && { path: error.path }) }),
       },
     );
 
-  const panel = bindPanelToggle(elements, strings, () => {
-    connection ??= connect();
-    view.focus();
-  });
+  const panel = bindPanelToggle(
+    elements,
+    strings,
+    () => {
+      connection ??= connect();
+      view.focus();
+      events.emit('open');
+    },
+    () => events.emit('close'),
+  );
 
   const handle: WidgetHandle = {
     id: placement.id,
@@ -60,6 +132,20 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     flow,
     open: panel.open,
     close: panel.close,
+    toggle: () => (panel.isOpen() ? panel.close() : panel.open()),
+    isOpen: panel.isOpen,
+    reset() {
+      if (connection) connection.restart();
+      else resume.clear();
+      sessionId = undefined;
+      lastSeq = -1;
+      view.reset();
+    },
+    setVariables(values) {
+      if (typeof values !== 'object' || values === null) return;
+      reportDropped(collectVariables({ declared: {}, urlVariables: [], search: '', set: values }).dropped);
+      setByApi = { ...setByApi, ...values };
+    },
     destroy() {
       connection?.close();
       elements.host.remove();
@@ -68,6 +154,15 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     },
   };
   registry.widgets.push(handle);
-  if (options.openAtLoad) panel.open();
+  for (const problem of options.problems) warn(problem);
+  if (options.mode === 'inline' && !container) warn('the data-container element of an inline widget was not found; showing a bubble');
+  reportDropped(variables().dropped);
+  events.emit('ready');
+  if (container) {
+    connection = connect();
+    events.emit('open');
+  } else if (options.openAtLoad) {
+    panel.open();
+  }
   return handle;
 }

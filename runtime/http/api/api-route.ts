@@ -18,6 +18,8 @@ export interface ResponseSpec {
 export interface ApiCall<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
   readonly principal: ApiKeyPrincipal;
   readonly params: P;
+  /** The declared headers that were sent, by their declared names. */
+  readonly headers: Record<string, string>;
   readonly query: Q;
   readonly body: B;
   readonly services: ApiServices;
@@ -43,7 +45,11 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   readonly params?: JsonSchema;
   /** Object schema of the query string (values arrive as strings and are coerced by type). */
   readonly query?: JsonSchema;
+  /** Object schema of the request headers the route reads, by their canonical names (e.g. `Idempotency-Key`). */
+  readonly headers?: JsonSchema;
   readonly body?: JsonSchema;
+  /** The body may be left out; it is then validated as `{}`. */
+  readonly bodyOptional?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   handler(call: ApiCall<P, Q, B>): Promise<ApiResult>;
 }

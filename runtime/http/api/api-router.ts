@@ -4,7 +4,8 @@ import { compileSchema, validateOrThrow, type Validator } from '../../../core/sc
 import type { ApiServices } from './api-services.js';
 import type { JsonSchema, RouteDefinition } from './api-route.js';
 import { authMiddleware } from './auth-middleware.js';
-import { assertJsonDepth, MAX_BODY_BYTES } from './json-limits.js';
+import { assertJsonInput, MAX_BODY_BYTES } from './json-limits.js';
+import { methodNotAllowed, requireJsonBody } from './http-conventions.js';
 
 export const API_ROOT = '/api/v1';
 
@@ -27,18 +28,33 @@ function coerceQuery(schema: JsonSchema | undefined, query: Request['query']): R
   return out;
 }
 
+/** The headers a route declares, under their declared names (HTTP header names are case-insensitive). */
+function declaredHeaders(schema: JsonSchema | undefined, req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys((schema?.properties ?? {}) as Record<string, unknown>)) {
+    const value = req.headers[name.toLowerCase()];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
 interface CompiledRoute {
   readonly route: RouteDefinition;
   readonly params?: Validator;
   readonly query?: Validator;
+  readonly headers?: Validator;
   readonly body?: Validator;
 }
 
-/** Mounts every route under `/api/v1`: auth, body limits, ajv validation from the route's schemas. */
+/**
+ * Mounts every route under `/api/v1`: JSON bodies only (415), body limits, auth (401), ajv
+ * validation from the route's schemas, and 405 with `Allow` for a known path's other methods.
+ */
 export function buildApiRouter(routes: readonly RouteDefinition[], services: ApiServices, publicHandlers: Router[] = []): Router {
   const router = Router();
   for (const handler of publicHandlers) router.use(API_ROOT, handler);
   const api = Router();
+  api.use(requireJsonBody);
   api.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true }));
   api.use(authMiddleware(services.storage.db));
   for (const route of routes) {
@@ -46,6 +62,7 @@ export function buildApiRouter(routes: readonly RouteDefinition[], services: Api
       route,
       ...(route.params && { params: compileSchema(route.params) }),
       ...(route.query && { query: compileSchema(route.query) }),
+      ...(route.headers && { headers: compileSchema(route.headers) }),
       ...(route.body && { body: compileSchema(route.body) }),
     };
     api[route.method](expressPath(route.path), async (req, res, next) => {
@@ -60,18 +77,39 @@ export function buildApiRouter(routes: readonly RouteDefinition[], services: Api
       }
     });
   }
+  for (const [path, methods] of methodsByPath(routes)) api.all(expressPath(path), methodNotAllowed(methods));
   router.use(API_ROOT, api);
   return router;
 }
 
+/** The methods each path answers, for the 405 `Allow` header. */
+function methodsByPath(routes: readonly RouteDefinition[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const route of routes) {
+    const methods = out.get(route.path) ?? [];
+    methods.push(route.method.toUpperCase());
+    out.set(route.path, methods);
+  }
+  return out;
+}
+
+/**
+ * Validates a request against its route's schemas. Every string and key of the path
+ * parameters, query and body is checked first, whatever the route: text PostgreSQL cannot store
+ * is refused here with its JSON path, so no handler ever sees it.
+ */
 function prepareCall(compiled: CompiledRoute, req: Request) {
+  assertJsonInput({ ...req.params }, '/params');
+  assertJsonInput(req.query, '/query');
+  if (req.body !== undefined) assertJsonInput(req.body, '');
   const params = compiled.params ? validateOrThrow(compiled.params, { ...req.params }, '/params') : {};
   const query = compiled.query ? validateOrThrow(compiled.query, coerceQuery(compiled.route.query, req.query), '/query') : {};
+  const headers = compiled.headers ? validateOrThrow(compiled.headers, declaredHeaders(compiled.route.headers, req), '/headers') : {};
   let body: unknown;
   if (compiled.body) {
-    if (req.body === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
-    assertJsonDepth(req.body);
-    body = validateOrThrow(compiled.body, req.body, '');
+    const sent: unknown = req.body === undefined && compiled.route.bodyOptional ? {} : req.body;
+    if (sent === undefined) throw new ParleyError('bad_request', 'A JSON request body is required', { path: '/' });
+    body = validateOrThrow(compiled.body, sent, '');
   }
-  return { params, query, body } as { params: Record<string, string>; query: Record<string, unknown>; body: unknown };
+  return { params, query, headers, body } as { params: Record<string, string>; query: Record<string, unknown>; headers: Record<string, string>; body: unknown };
 }

@@ -2,12 +2,13 @@ import type { RouteDefinition } from './api-route.js';
 import { listAuditRoute } from './routes/audit-routes.js';
 import { addCodesRoute, codeStatsRoute } from './routes/code-routes.js';
 import { createDrawRoute, instantWinProofRoute, listDrawsRoute } from './routes/draw-routes.js';
+import { commitDrawSeedRoute, listDrawCommitmentsRoute, replayDrawRoute } from './routes/draw-proof-routes.js';
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
 import { listModulesRoute } from './routes/module-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
-import { eraseSubjectRoute, getSubjectRoute } from './routes/subject-routes.js';
+import { eraseSubjectRoute, lookupSubjectRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
@@ -24,6 +25,9 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   closeFlowRoute,
   createDrawRoute,
   listDrawsRoute,
+  listDrawCommitmentsRoute,
+  commitDrawSeedRoute,
+  replayDrawRoute,
   instantWinProofRoute,
   addCodesRoute,
   codeStatsRoute,
@@ -32,7 +36,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   deleteRowRoute,
   deleteAllRowsRoute,
   createDownloadRoute,
-  getSubjectRoute,
+  lookupSubjectRoute,
   eraseSubjectRoute,
   listAuditRoute,
   exportFieldsRoute,

@@ -9,13 +9,17 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** `Authorization: Bearer <api key>`: unknown, revoked or missing keys get 401. */
+/**
+ * `Authorization: Bearer <api key>`: unknown, revoked or missing keys get 401 with the
+ * `WWW-Authenticate: Bearer` challenge of RFC 6750 (`error="invalid_token"` when a key was sent).
+ */
 export function authMiddleware(db: Db): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const principal = match ? await authenticateApiKey(db, match[1]!) : undefined;
     if (!principal) {
+      res.setHeader('WWW-Authenticate', match ? 'Bearer realm="parley", error="invalid_token"' : 'Bearer realm="parley"');
       next(new ParleyError('unauthorized', 'A valid API key is required (Authorization: Bearer <key>)'));
       return;
     }

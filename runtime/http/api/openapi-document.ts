@@ -2,16 +2,24 @@ import type { JsonSchema, RouteDefinition } from './api-route.js';
 import { API_ROOT } from './api-router.js';
 import { errorResponseSchema } from './schemas/common-schemas.js';
 
+/**
+ * What every operation may answer, whatever its handler does: the edge (auth, body parsing,
+ * validation of params, query and body, including text PostgreSQL cannot store) and the
+ * database. Statuses only some handlers give (409, 410, …) are declared on their routes.
+ */
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'Invalid request (code, message and JSON path of the first error)',
-  401: 'Missing, unknown or revoked API key',
+  401: 'Missing, unknown or revoked API key (with a `WWW-Authenticate: Bearer` challenge)',
   404: 'Not found in this workspace',
   413: 'Request body too large',
+  415: 'A request body that is not JSON',
+  500: 'Unexpected server error (never a stack trace)',
+  503: 'The database is briefly unavailable; try again in a moment',
 };
 
 function parameters(route: RouteDefinition): unknown[] {
   const out: unknown[] = [];
-  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, schema] of [['path', route.params], ['query', route.query], ['header', route.headers]] as const) {
     const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((schema?.required ?? []) as string[]);
     for (const [name, property] of Object.entries(properties)) {
@@ -60,14 +68,20 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
       summary: route.summary,
       tags: [route.tag],
       parameters: parameters(route),
-      ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }),
+      ...(route.body && { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: route.body } } } }),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Parley admin API', version: info.version, description: 'Workspace owners manage flows, retention, stored data and exports.' },
-    ...(info.serverUrl && { servers: [{ url: info.serverUrl }] }),
+    info: {
+      title: 'Parley admin API',
+      version: info.version,
+      description: 'Workspace owners manage flows, retention, stored data and exports.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    // Paths carry `/api/v1`, so the server is the origin the document is served from.
+    servers: [{ url: info.serverUrl ?? '/', description: 'This Parley server' }],
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key' } },

@@ -40,7 +40,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'parley-pg-restart-'));
   postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: true });
   url = await postgres.database('parley');
-  server = await startServerProcess({ databaseUrl: url, masterKey: generateMasterKey(), extra: { PARLEY_DATA_DIR: path.join(dir, 'parley') } });
+  server = await startServerProcess({ databaseUrl: url, masterKey: generateMasterKey(), extra: { PARLEY_DATA_DIR: path.join(dir, 'parley'), PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '100000' } });
 }, 120_000);
 afterAll(async () => {
   probe?.close();

@@ -1,11 +1,11 @@
 import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
 import { flowIdParams } from '../schemas/flow-schemas.js';
-import { drawBodySchema, drawRecordSchema, drawResultSchema, errorRef, instantWinProofSchema } from '../schemas/draw-schemas.js';
+import { drawBodySchema, drawRecordSchema, drawResultSchema, errorRef, idempotencyHeadersSchema, instantWinProofSchema } from '../schemas/draw-schemas.js';
 import { ParleyError, ValidationError } from '../../../../core/errors.js';
 import type { FlowDefinition, FlowStep } from '../../../../core/flow-definition.js';
 import { getFlow, type FlowRecord } from '../../../../storage/flow-repository.js';
-import { drawGiveawayWinners, listGiveawayDraws } from '../../../../storage/giveaway-draw-repository.js';
+import { drawGiveawayWinners, listGiveawayDraws, type GiveawayDrawRecord } from '../../../../storage/giveaway-draw-repository.js';
 import { getInstantWinProof } from '../../../../storage/instant-win-repository.js';
 
 /** The workspace's flow `slug`, or `not_found` (another workspace's flow is not found either). */
@@ -20,28 +20,58 @@ export function stepsRunning(flow: FlowRecord, moduleId: string): FlowStep[] {
   return (flow.definition as unknown as FlowDefinition).steps.filter((step) => step.module === moduleId);
 }
 
+/** The giveaway steps of a flow, or `conflict` when it has none; checks `stepId` names one of them. */
+export function requireGiveawayStep(flow: FlowRecord, stepId: string | undefined): void {
+  const giveaways = stepsRunning(flow, 'giveaway');
+  if (giveaways.length === 0) throw new ParleyError('conflict', 'This flow has no giveaway step to draw winners from');
+  if (stepId !== undefined && !giveaways.some((step) => step.id === stepId)) {
+    throw new ValidationError('This flow has no giveaway step with this id', '/stepId');
+  }
+}
+
+/** A recorded draw as the API shows it. */
+export function drawRecordBody(d: GiveawayDrawRecord) {
+  return {
+    id: d.id,
+    stepId: d.stepId,
+    drawnAt: d.drawnAt.toISOString(),
+    drawnByKeyId: d.drawnByKeyId,
+    requested: d.requested,
+    drawn: d.drawn,
+    participants: d.participantsCount,
+    algorithm: d.algorithm,
+    poolDigest: d.poolDigest,
+    seed: d.seed && { seed: d.seed.toString('hex'), commitment: d.seedCommitment!, committedAt: d.seedCommittedAt!.toISOString() },
+    winnerPositions: d.winnerPositions,
+  };
+}
+
 export const createDrawRoute = defineRoute<{ flowId: string }, Record<string, never>, { count: number; stepId?: string }>({
   method: 'post',
   path: '/flows/{flowId}/draws',
   operationId: 'createDraw',
   summary:
-    'Draw giveaway winners uniformly with a cryptographic RNG, one chance per participant, earlier winners excluded; ' +
-    'writes one winners row each and records the draw (409 when the flow has no giveaway step)',
+    'Draw giveaway winners uniformly, one chance per participant, earlier winners excluded, from a secret seed committed ' +
+    'before the draw (its SHA-256 is published by listDrawCommitments) and the pool digest, so the draw can be replayed; ' +
+    'writes one winners row each, records the draw and commits the seed of the next one. With an Idempotency-Key, a ' +
+    'repeated request returns the draw it made (200); a draw of the same giveaway already running is refused (409)',
   tag: 'draws',
   params: flowIdParams,
+  headers: idempotencyHeadersSchema,
   body: drawBodySchema,
   responses: {
-    201: { description: 'The draw: its id, the eligible pool size and the winners (no personal data)', schema: drawResultSchema },
-    409: { description: 'The flow has no giveaway step, or storage is switched off', schema: errorRef },
+    200: { description: 'The draw an earlier request with the same Idempotency-Key made (nothing drawn again)', schema: drawResultSchema },
+    201: { description: 'The draw: its id, the eligible pool size and digest, the revealed seed and the winners (no personal data)', schema: drawResultSchema },
+    409: {
+      description: 'A draw of the same giveaway step (or a flow-wide draw) is running right now; or the flow has no giveaway step, or storage is switched off',
+      schema: errorRef,
+    },
   },
   async handler(call) {
     const flow = await requireWorkspaceFlow(call, call.params.flowId);
-    const giveaways = stepsRunning(flow, 'giveaway');
-    if (giveaways.length === 0) throw new ParleyError('conflict', 'This flow has no giveaway step to draw winners from');
     const { count, stepId } = call.body;
-    if (stepId !== undefined && !giveaways.some((step) => step.id === stepId)) {
-      throw new ValidationError('This flow has no giveaway step with this id', '/stepId');
-    }
+    requireGiveawayStep(flow, stepId);
+    const idempotencyKey = call.headers['Idempotency-Key'];
     const result = await drawGiveawayWinners(call.services.storage, {
       workspaceId: call.principal.workspaceId,
       flowId: flow.id,
@@ -49,14 +79,17 @@ export const createDrawRoute = defineRoute<{ flowId: string }, Record<string, ne
       count,
       now: call.services.clock.now(),
       drawnBy: call.principal.keyId,
+      ...(idempotencyKey !== undefined && { idempotencyKey }),
     });
-    await audit(call, 'draw.created', flow.slug, { winners: result.winners.length, participants: result.participants });
+    if (!result.replayed) await audit(call, 'draw.created', flow.slug, { winners: result.winners.length, participants: result.participants });
     return {
-      status: 201,
+      status: result.replayed ? 200 : 201,
       body: {
         drawId: result.drawId,
         participants: result.participants,
         winners: result.winners.map((w) => ({ rowId: w.rowId, participantRef: w.participantRef })),
+        poolDigest: result.poolDigest,
+        seed: result.seed && { ...result.seed, committedAt: result.seed.committedAt.toISOString() },
       },
     };
   },
@@ -66,7 +99,7 @@ export const listDrawsRoute = defineRoute<{ flowId: string }>({
   method: 'get',
   path: '/flows/{flowId}/draws',
   operationId: 'listDraws',
-  summary: 'The recorded giveaway draws of a flow, newest first: counts, algorithm, pool digest and key id (no personal data)',
+  summary: 'The recorded giveaway draws of a flow, newest first: counts, algorithm, pool digest, revealed seed and commitment, key id (no personal data)',
   tag: 'draws',
   params: flowIdParams,
   responses: {
@@ -75,21 +108,7 @@ export const listDrawsRoute = defineRoute<{ flowId: string }>({
   async handler(call) {
     const flow = await requireWorkspaceFlow(call, call.params.flowId);
     const draws = await listGiveawayDraws(call.services.storage.db, call.principal.workspaceId, flow.id);
-    return {
-      body: {
-        draws: draws.map((d) => ({
-          id: d.id,
-          stepId: d.stepId,
-          drawnAt: d.drawnAt.toISOString(),
-          drawnByKeyId: d.drawnByKeyId,
-          requested: d.requested,
-          drawn: d.drawn,
-          participants: d.participantsCount,
-          algorithm: d.algorithm,
-          poolDigest: d.poolDigest,
-        })),
-      },
-    };
+    return { body: { draws: draws.map(drawRecordBody) } };
   },
 });
 

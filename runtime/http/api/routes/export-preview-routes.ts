@@ -1,4 +1,5 @@
 import { defineRoute } from '../api-route.js';
+import { dataKeyDestroyedResponse } from '../schemas/common-schemas.js';
 import { exportIdParams } from '../schemas/export-schemas.js';
 import { requireExport } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
@@ -29,6 +30,7 @@ export const previewExportRoute = defineRoute<{ exportId: string }, unknown, { l
         },
       },
     },
+    410: dataKeyDestroyedResponse,
   },
   async handler(call) {
     const row = await requireExport(call);

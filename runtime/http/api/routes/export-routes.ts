@@ -129,7 +129,7 @@ export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: s
   method: 'get',
   path: '/exports/fields',
   operationId: 'listExportFields',
-  summary: 'The fields a flow (or a table) offers to custom exports, grouped: form, device, operation, gift, external, custom',
+  summary: 'The fields a flow (or a table) offers to custom exports, grouped: form, device, operation, gift, external, variable (host page), custom',
   tag: 'exports',
   query: {
     type: 'object',

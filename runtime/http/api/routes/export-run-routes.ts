@@ -1,26 +1,31 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
-import { dateTimeSchema, uuidSchema } from '../schemas/common-schemas.js';
-import { exportIdParams } from '../schemas/export-schemas.js';
+import { dataKeyDestroyedResponse, dateTimeSchema, errorResponse, uuidSchema } from '../schemas/common-schemas.js';
+import { exportIdParams, runExportBodySchema, runWindowSchema } from '../schemas/export-schemas.js';
 import { requireExport } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { createDestination, validateDestination } from '../../../../exporter/destinations/create-destination.js';
 import { joinSecrets } from '../../../../exporter/definition/definition-secrets.js';
 import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
+import { manualSelection } from '../../../../exporter/run/manual-window.js';
 import { getExportSecrets } from '../../../../storage/export-repository.js';
-import { listRuns, type ExportRun } from '../../../../storage/export-run-repository.js';
+import { lastSuccessCutoff, listRuns, type ExportRun, type RunSelection } from '../../../../storage/export-run-repository.js';
+import { getWorkspace } from '../../../../storage/workspace-repository.js';
+
+const NO_DESTINATION = errorResponse('The export has no destination (path `/destination`)');
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 
 export const runSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'run', 'status', 'trigger', 'rows', 'progressRows', 'bytes', 'sha256', 'fileName', 'destination', 'manifestFile', 'durationMs', 'error', 'attempts', 'queuedAt', 'startedAt', 'finishedAt'],
+  required: ['id', 'run', 'status', 'trigger', 'window', 'rows', 'progressRows', 'bytes', 'sha256', 'fileName', 'destination', 'manifestFile', 'durationMs', 'error', 'attempts', 'queuedAt', 'startedAt', 'finishedAt'],
   properties: {
     id: uuidSchema,
     run: { type: 'integer' },
     status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
     trigger: { type: 'string' },
+    window: runWindowSchema,
     rows: nullable('integer'),
     progressRows: { type: 'integer' },
     bytes: nullable('integer'),
@@ -37,12 +42,19 @@ export const runSchema = {
   },
 };
 
+/** A run's participant window for the API: `[from, to)`, or null (every participant or entry). */
+function windowJson(selection: RunSelection | null) {
+  if (selection === null || selection === 'all') return null;
+  return { from: selection.from?.toISOString() ?? null, to: selection.to.toISOString() };
+}
+
 export function runJson(run: ExportRun) {
   return {
     id: run.id,
     run: run.runNumber,
     status: run.status,
     trigger: run.trigger,
+    window: windowJson(run.selection),
     rows: run.rows,
     progressRows: run.progressRows,
     bytes: run.bytes,
@@ -74,18 +86,29 @@ export const listRunsRoute = defineRoute<{ exportId: string }, { limit?: number 
   },
 });
 
-export const runExportRoute = defineRoute<{ exportId: string }>({
+export const runExportRoute = defineRoute<{ exportId: string }, unknown, { window?: { from?: string | null; to: string } }>({
   method: 'post',
   path: '/exports/{exportId}/runs',
   operationId: 'runExport',
-  summary: 'Run an export now (queued; follow it in the run history)',
+  summary:
+    'Run an export now (queued; follow it in the run history). `window` picks the participants (first seen in [from, to)); ' +
+    'without it a daily export exports the window its trigger would use next. The response states the window.',
   tag: 'exports',
   params: exportIdParams,
-  responses: { 202: { description: 'Queued', schema: runSchema } },
+  body: runExportBodySchema,
+  bodyOptional: true,
+  responses: { 202: { description: 'Queued, with the window it exports', schema: runSchema }, 409: NO_DESTINATION },
   async handler(call) {
     const row = await requireExport(call);
-    if (!(row.definition as { destination?: unknown }).destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
-    const run = await call.services.exports.enqueue(row, 'manual');
+    const definition = row.definition as unknown as ExportDefinition;
+    if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
+    const { storage } = call.services;
+    const workspace = await getWorkspace(storage, call.principal.workspaceId);
+    if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+    const asked = call.body.window;
+    const requested = asked && { from: asked.from ? new Date(asked.from) : null, to: new Date(asked.to) };
+    const selection = manualSelection(definition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id), requested);
+    const run = await call.services.exports.enqueue(row, 'manual', undefined, selection ?? undefined);
     await audit(call, 'export.run', row.id);
     return { status: 202, body: runJson(run!) };
   },
@@ -103,6 +126,8 @@ export const testDestinationRoute = defineRoute<{ exportId: string }>({
       description: 'The check result',
       schema: { type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { type: 'boolean' }, error: { type: 'string' }, retryable: { type: 'boolean' } } },
     },
+    409: NO_DESTINATION,
+    410: dataKeyDestroyedResponse,
   },
   async handler(call) {
     const row = await requireExport(call);

@@ -1,5 +1,6 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
+import { errorResponse } from '../schemas/common-schemas.js';
 import { flowDocumentBodySchema, flowIdParams, flowSchema } from '../schemas/flow-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { closeFlowNow, saveFlowDocument } from '../../../engine/flow-lifecycle.js';
@@ -61,7 +62,11 @@ export const putFlowRoute = defineRoute<{ flowId: string }>({
   tag: 'flows',
   params: flowIdParams,
   body: flowDocumentBodySchema,
-  responses: { 200: { description: 'Replaced', schema: flowSchema }, 201: { description: 'Created', schema: flowSchema } },
+  responses: {
+    200: { description: 'Replaced', schema: flowSchema },
+    201: { description: 'Created', schema: flowSchema },
+    409: errorResponse('A step needs storage, which is switched off for the workspace (`storage_disabled`, with the step path)'),
+  },
   async handler(call) {
     const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
     if (!workspace) throw new ParleyError('not_found', 'Workspace not found');

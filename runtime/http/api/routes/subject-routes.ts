@@ -1,35 +1,38 @@
 import { createHash } from 'node:crypto';
 import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
-import { storeRowSchema } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, storeRowSchema } from '../schemas/common-schemas.js';
 import { rowJson } from './table-routes.js';
 import { ValidationError } from '../../../../core/errors.js';
 import { normalizeEmail } from '../../../../core/email-address.js';
 import { findSubjectRows } from '../../../../storage/store-reader.js';
 import { eraseSubjectRows } from '../../../../storage/store-deleter.js';
 
-const emailQuery = { type: 'object', additionalProperties: false, required: ['email'], properties: { email: { type: 'string', minLength: 3, maxLength: 254 } } };
+/** The subject travels in the body, never in the URL (URLs end up in logs, proxies and browser history). */
+const emailBody = { type: 'object', additionalProperties: false, required: ['email'], properties: { email: { type: 'string', minLength: 3, maxLength: 254 } } };
 
-function subjectOf(call: ApiCall<unknown, { email: string }>): string {
-  const email = normalizeEmail(call.query.email);
-  if (!email) throw new ValidationError('Must be an email address', '/query/email');
+type SubjectCall = ApiCall<unknown, unknown, { email: string }>;
+
+function subjectOf(call: SubjectCall): string {
+  const email = normalizeEmail(call.body.email);
+  if (!email) throw new ValidationError('Must be an email address', '/email');
   return email;
 }
 
 /** A short, unsalted fingerprint for the audit trail is still personal data: the audit gets a keyed-hash prefix instead. */
-async function auditTarget(call: ApiCall<unknown, { email: string }>, subject: string): Promise<string> {
+async function auditTarget(call: SubjectCall, subject: string): Promise<string> {
   const hash = await call.services.storage.keyring.lookupHash(call.principal.workspaceId, subject);
   return `subject:${createHash('sha256').update(hash).digest('hex').slice(0, 16)}`;
 }
 
-export const getSubjectRoute = defineRoute<unknown, { email: string }>({
-  method: 'get',
-  path: '/subjects',
-  operationId: 'getSubject',
+export const lookupSubjectRoute = defineRoute<unknown, unknown, { email: string }>({
+  method: 'post',
+  path: '/subjects/lookup',
+  operationId: 'lookupSubject',
   summary: 'Everything stored about one email, across all tables (data-subject access request)',
   tag: 'subjects',
-  query: emailQuery,
-  responses: { 200: { description: 'Rows about the subject', schema: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'array', items: storeRowSchema } } } } },
+  body: emailBody,
+  responses: { 200: { description: 'Rows about the subject', schema: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'array', items: storeRowSchema } } } }, 410: dataKeyDestroyedResponse },
   async handler(call) {
     const subject = subjectOf(call);
     const rows = await findSubjectRows(call.services.storage, call.principal.workspaceId, subject);
@@ -38,18 +41,19 @@ export const getSubjectRoute = defineRoute<unknown, { email: string }>({
   },
 });
 
-export const eraseSubjectRoute = defineRoute<unknown, { email: string }>({
-  method: 'delete',
-  path: '/subjects',
+export const eraseSubjectRoute = defineRoute<unknown, unknown, { email: string }>({
+  method: 'post',
+  path: '/subjects/erasure',
   operationId: 'eraseSubject',
   summary: 'Erase everything stored about one email, in every table (right to erasure)',
   tag: 'subjects',
-  query: emailQuery,
+  body: emailBody,
   responses: {
     200: {
       description: 'Rows erased per table',
       schema: { type: 'object', additionalProperties: false, required: ['erased'], properties: { erased: { type: 'object', additionalProperties: { type: 'integer' } } } },
     },
+    410: dataKeyDestroyedResponse,
   },
   async handler(call) {
     const subject = subjectOf(call);

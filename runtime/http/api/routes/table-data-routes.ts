@@ -1,6 +1,6 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
-import { dateTimeSchema, tableNameSchema, uuidSchema } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, dateTimeSchema, tableNameSchema, uuidSchema } from '../schemas/common-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { deleteAllStoreRows, deleteStoreRow } from '../../../../storage/store-deleter.js';
 import { issueDownload } from '../../../../storage/download-repository.js';
@@ -59,6 +59,7 @@ export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, {
         properties: { url: { type: 'string' }, password: { type: 'string' }, expiresAt: dateTimeSchema },
       },
     },
+    410: dataKeyDestroyedResponse,
   },
   async handler(call) {
     const issued = await issueDownload(call.services.storage, { workspaceId: call.principal.workspaceId, table: call.params.table, keyId: call.principal.keyId, ttlMs: DOWNLOAD_TTL_MS });

@@ -1,5 +1,5 @@
 import { defineRoute } from '../api-route.js';
-import { dateTimeSchema, storeRowSchema, tableNameSchema } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, dateTimeSchema, storeRowSchema, tableNameSchema } from '../schemas/common-schemas.js';
 import { countStoreRows, listStoreRows, type DecodedRow } from '../../../../storage/store-reader.js';
 import { STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, type StoreTable } from '../../../../core/store-tables.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
@@ -68,6 +68,7 @@ export const listRowsRoute = defineRoute<{ table: StoreTable }, { limit?: number
         properties: { rows: { type: 'array', items: storeRowSchema }, next: { type: ['string', 'null'] } },
       },
     },
+    410: dataKeyDestroyedResponse,
   },
   async handler({ principal, services, params, query }) {
     const page = await listStoreRows(services.storage, principal.workspaceId, params.table, {

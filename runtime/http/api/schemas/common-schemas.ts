@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../api-route.js';
+import type { JsonSchema, ResponseSpec } from '../api-route.js';
 import { STORE_TABLES } from '../../../../core/store-tables.js';
 
 export const errorResponseSchema: JsonSchema = {
@@ -42,3 +42,11 @@ export const storeRowSchema: JsonSchema = {
     personal: { type: ['object', 'null'] },
   },
 };
+
+/** A status only some handlers give (409, 410, …), answered with the shared `Error` body. */
+export function errorResponse(description: string): ResponseSpec {
+  return { description, schema: { $ref: '#/components/schemas/Error' } };
+}
+
+/** 410 from any route that reads or writes personal values after crypto-shredding. */
+export const dataKeyDestroyedResponse = errorResponse("The workspace's data key was destroyed (crypto-shredding): its personal data cannot be read");

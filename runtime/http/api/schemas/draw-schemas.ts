@@ -19,10 +19,30 @@ export const drawBodySchema: JsonSchema = {
   },
 };
 
+const hexDigestSchema: JsonSchema = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+
+/** A draw's seed, revealed once used, with the commitment published before the draw. */
+const revealedSeedSchema: JsonSchema = {
+  oneOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['seed', 'commitment', 'committedAt'],
+      properties: {
+        seed: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'The secret seed (hex), revealed now that the draw is made' },
+        commitment: { ...hexDigestSchema, description: 'SHA-256 (hex) of the seed, published since committedAt' },
+        committedAt: dateTimeSchema,
+      },
+    },
+  ],
+  description: 'Null only for draws recorded before seeds were',
+};
+
 export const drawResultSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['drawId', 'participants', 'winners'],
+  required: ['drawId', 'participants', 'winners', 'poolDigest', 'seed'],
   properties: {
     drawId: uuidSchema,
     participants: { type: 'integer', minimum: 0, description: 'Eligible participants the winners were drawn from' },
@@ -35,13 +55,15 @@ export const drawResultSchema: JsonSchema = {
         properties: { rowId: uuidSchema, participantRef: { type: ['string', 'null'] } },
       },
     },
+    poolDigest: { ...hexDigestSchema, description: 'SHA-256 of the sorted subject hashes of the eligible pool' },
+    seed: revealedSeedSchema,
   },
 };
 
 export const drawRecordSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'stepId', 'drawnAt', 'drawnByKeyId', 'requested', 'drawn', 'participants', 'algorithm', 'poolDigest'],
+  required: ['id', 'stepId', 'drawnAt', 'drawnByKeyId', 'requested', 'drawn', 'participants', 'algorithm', 'poolDigest', 'seed', 'winnerPositions'],
   properties: {
     id: uuidSchema,
     stepId: { type: ['string', 'null'] },
@@ -51,7 +73,65 @@ export const drawRecordSchema: JsonSchema = {
     drawn: { type: 'integer' },
     participants: { type: 'integer' },
     algorithm: { type: 'string' },
-    poolDigest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    poolDigest: hexDigestSchema,
+    seed: revealedSeedSchema,
+    winnerPositions: { type: ['array', 'null'], items: { type: 'integer', minimum: 0 }, description: 'Positions in the sorted pool the winners were picked at, in rank order' },
+  },
+};
+
+/** The Idempotency-Key header of a draw request. */
+export const idempotencyHeadersSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    'Idempotency-Key': {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'Any unique visible-ASCII text chosen by the client: the same key again returns the draw it made (200) instead of drawing again',
+    },
+  },
+};
+
+export const drawCommitmentSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['stepId', 'commitment', 'committedAt'],
+  properties: {
+    stepId: { type: ['string', 'null'], description: 'The giveaway step whose next draw will use the seed; null: the next flow-wide draw' },
+    commitment: { ...hexDigestSchema, description: 'SHA-256 (hex) of the secret seed the next draw will use' },
+    committedAt: dateTimeSchema,
+  },
+};
+
+export const commitmentBodySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { stepId: { ...stepIdSchema, description: 'One giveaway step; without it the next flow-wide draw' } },
+};
+
+const replayCheckSchema: JsonSchema = { type: 'string', enum: ['ok', 'failed', 'unavailable'] };
+
+export const drawReplaySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['drawId', 'matches', 'checks', 'recomputedPositions', 'draw'],
+  properties: {
+    drawId: uuidSchema,
+    matches: { type: 'boolean', description: 'True only when every check is ok' },
+    checks: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['commitment', 'selection', 'pool', 'winners'],
+      properties: {
+        commitment: { ...replayCheckSchema, description: 'The revealed seed hashes to the commitment, committed no later than the draw' },
+        selection: { ...replayCheckSchema, description: 'Seed, pool digest and pool size recompute exactly the recorded winner positions' },
+        pool: { ...replayCheckSchema, description: 'The pool rebuilt from stored rows as of the draw has the recorded digest (unavailable once its rows expired or were erased)' },
+        winners: { ...replayCheckSchema, description: "The draw's winners rows are the pool's participants at the recomputed positions" },
+      },
+    },
+    recomputedPositions: { type: ['array', 'null'], items: { type: 'integer', minimum: 0 } },
+    draw: drawRecordSchema,
   },
 };
 

@@ -51,3 +51,30 @@ export const catalogueSchema: JsonSchema = {
     },
   },
 };
+
+/** A run's participant window: those first seen in [from, to) (`from` null: since the start); null for every participant or entry. */
+export const runWindowSchema: JsonSchema = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['from', 'to'],
+      properties: { from: { type: ['string', 'null'], format: 'date-time' }, to: dateTimeSchema },
+    },
+  ],
+};
+
+/** POST /exports/{id}/runs: an optional window to export instead of the trigger's next one. */
+export const runExportBodySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    window: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['to'],
+      properties: { from: { type: ['string', 'null'], format: 'date-time' }, to: dateTimeSchema },
+    },
+  },
+};

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../core/errors.js';
 import type { ExportColumn } from '../../../../exporter/serializers/export-column.js';
 import { createSerializer } from '../../../../exporter/serializers/serializer-factory.js';
+import { guardFormula } from '../../../../exporter/serializers/formula-guard.js';
 import { fitToWidth } from '../../../../exporter/serializers/text-width.js';
 import { expectGolden, renderAll } from './golden-file.js';
 import { TRICKY_COLUMNS, TRICKY_ROWS } from './tricky-rows.js';
@@ -37,9 +38,9 @@ describe('TXT serializer, fixed width', () => {
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(TRICKY_ROWS.length);
     for (const line of lines) expect(Array.from(line)).toHaveLength(39);
-    expect(cut(lines[0], WIDTHS)).toEqual(['001', 'Zoë Ångstr', 'plain   ', '      ', '=SUM(A1:A2) ']);
-    expect(cut(lines[2], WIDTHS)).toEqual(['003', 'Line break', 'CR  LF  ', 'Zürich', '-5          ']);
-    expect(cut(lines[3], WIDTHS)).toEqual(['004', '🎉 Party 👩‍', "it's    ", '    東京', '@handle     ']);
+    expect(cut(lines[0], WIDTHS)).toEqual(['001', 'Zoë Ångstr', 'plain   ', '      ', "'=SUM(A1:A2)"]);
+    expect(cut(lines[2], WIDTHS)).toEqual(['003', 'Line break', 'CR  LF  ', 'Zürich', "'-5         "]);
+    expect(cut(lines[3], WIDTHS)).toEqual(['004', '🎉 Party 👩‍', "it's    ", '    東京', "'@handle    "]);
   });
 
   it('writes a padded header when asked, with the chosen line ending', () => {
@@ -82,8 +83,30 @@ describe('TXT serializer, delimited', () => {
     const lines = renderAll(serializer, TRICKY_ROWS).split('\n').slice(0, -1);
     expect(lines).toHaveLength(TRICKY_ROWS.length);
     lines.forEach((line, i) => {
-      const expected = TRICKY_ROWS[i].map((v) => v.replaceAll(delimiter, ' ').replace(/[\r\n]/g, ' '));
+      const expected = TRICKY_ROWS[i].map((v) => guardFormula(v).replaceAll(delimiter, ' ').replace(/[\r\n]/g, ' '));
       expect(line.split(delimiter)).toEqual(expected);
     });
+  });
+});
+
+describe('TXT serializer, formula guard (regression: TXT exports sent =1+1, +, -, @, TAB/CR-led cells raw)', () => {
+  const HOSTILE = ['=1+1', '+33 6', '-5', '@SUM(A1)', '\tcmd', '\rcmd', '\uFF1D1+1', 'plain', 'a=b'];
+  const columns: ExportColumn[] = HOSTILE.map((_, i) => ({ name: `c${i}`, maxSize: 10 }));
+
+  it('prefixes a quote to every formula-led cell in the delimited layout, by default', () => {
+    const text = renderAll(createSerializer({ type: 'txt', layout: 'delimited', header: false }, columns), [HOSTILE]);
+    expect(text.slice(0, -1).split('|')).toEqual(["'=1+1", "'+33 6", "'-5", "'@SUM(A1)", "'\tcmd", "' cmd", "'\uFF1D1+1", 'plain', 'a=b']);
+  });
+
+  it('prefixes a quote to every formula-led cell in the fixed layout, by default, within the width', () => {
+    const text = renderAll(createSerializer({ type: 'txt', layout: 'fixed' }, columns), [HOSTILE]);
+    expect(cut(text.slice(0, -1), columns.map(() => 10)).map((c) => c.trimEnd())).toEqual(["'=1+1", "'+33 6", "'-5", "'@SUM(A1)", "'\tcmd", "' cmd", "'\uFF1D1+1", 'plain', 'a=b']);
+  });
+
+  it.each(['fixed', 'delimited'] as const)('writes cells as they are in the %s layout when formulaGuard is false', (layout) => {
+    const serializer = createSerializer({ type: 'txt', layout, header: false, delimiter: layout === 'delimited' ? ';' : undefined, formulaGuard: false }, columns);
+    const text = renderAll(serializer, [HOSTILE]).slice(0, -1);
+    const cells = layout === 'fixed' ? cut(text, columns.map(() => 10)).map((c) => c.trimEnd()) : text.split(';');
+    expect(cells).toEqual(['=1+1', '+33 6', '-5', '@SUM(A1)', '\tcmd', ' cmd', '\uFF1D1+1', 'plain', 'a=b']);
   });
 });

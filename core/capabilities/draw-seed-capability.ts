@@ -1,0 +1,13 @@
+/** The draw-seed capability modules use: its interface (runtime/capabilities builds it over storage). */
+
+/** Name under which modules find this capability: `ctx.capabilities.drawSeeds`. */
+export const DRAW_SEED_CAPABILITY = 'drawSeeds';
+
+/**
+ * Commits the secret seeds of a step's next winner draws, inside the current transaction (the
+ * flow's save or close), so their SHA-256 is published before anyone draws.
+ */
+export interface DrawSeedCapability {
+  /** Commits a seed for the next draw of this step (`step`) or the next flow-wide draw (`flow`), unless one is in force. */
+  commit(scope: 'step' | 'flow'): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon';
+import type { ExportDefinition } from '../definition/export-definition.js';
+import { previousDay, type Trigger } from '../triggers/trigger.js';
+import { ValidationError } from '../../core/errors.js';
+import type { RunSelection } from '../../storage/export-run-repository.js';
+
+/** A window a caller asks a manual run to export: participants first seen in `[from, to)` (`from` absent: from the start). */
+export interface RequestedWindow {
+  readonly from?: Date | null;
+  readonly to: Date;
+}
+
+/** The next occurrence of a daily trigger strictly after `now`, in the workspace's zone. */
+function nextDailyOccurrence(time: string, now: Date, timeZone: string): Date {
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  const local = DateTime.fromJSDate(now, { zone: timeZone });
+  let next = local.startOf('day').set({ hour, minute });
+  if (next <= local) next = local.startOf('day').plus({ days: 1 }).set({ hour, minute });
+  return next.toJSDate();
+}
+
+/**
+ * What a manual run exports, stated in its response and kept with the run. A caller's window is
+ * taken as asked (participants first seen in it). Otherwise a daily export exports the window
+ * its trigger would use next: `previous_day` the day before the next occurrence (so, after
+ * today's run time, today so far), `new_since_last_run` everyone first seen since the last
+ * successful run, `all` every participant. Any other export has no window (null): every entry.
+ *
+ * @example
+ * // daily 06:00 previous_day, now 2026-11-29 12:00 Paris → { from: 2026-11-29 00:00, to: 2026-11-30 00:00 } (Paris)
+ */
+export function manualSelection(definition: ExportDefinition, now: Date, timeZone: string, lastCutoff: Date | null, requested?: RequestedWindow): RunSelection | null {
+  if (requested) {
+    if (requested.from && requested.from >= requested.to) throw new ValidationError('The window must end after it starts', '/window/to');
+    return { from: requested.from ?? null, to: requested.to };
+  }
+  const trigger = definition.trigger as Trigger | undefined;
+  if (trigger?.type !== 'daily') return null;
+  if (trigger.mode === 'all') return 'all';
+  if (trigger.mode === 'previous_day') return previousDay(nextDailyOccurrence(trigger.time, now, timeZone), timeZone);
+  return { from: lastCutoff, to: now };
+}

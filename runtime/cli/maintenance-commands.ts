@@ -1,0 +1,40 @@
+import { defineCommand, UsageError } from './cli-command.js';
+
+// What the commands run is imported inside run(), so that `parley --help` loads none of it.
+
+export const migrateCommand = defineCommand({
+  name: 'migrate',
+  summary: 'Apply pending database migrations',
+  options: {},
+  async run(_options, context) {
+    const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import('../../storage/database.js'), import('../../storage/migrator.js')]);
+    const handle = openDatabase(await context.databaseUrl(), { max: 1 });
+    try {
+      const applied = await migrateToLatest(handle.db);
+      context.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    } finally {
+      await handle.close();
+    }
+    return 0;
+  },
+});
+
+export const sweepCommand = defineCommand({
+  name: 'sweep',
+  summary: 'Delete expired rows now (once), table by table',
+  details: 'The server also sweeps on its own schedule (PARLEY_SWEEP_CRON).',
+  options: {
+    'batch-size': { type: 'string', value: 'N', help: 'rows deleted per batch (default: PARLEY_SWEEP_BATCH, 5000)' },
+  },
+  async run(options, context) {
+    const text = options['batch-size'];
+    const size = text === undefined ? context.config.sweepBatchSize : Number(text);
+    if (!/^\d+$/.test(text ?? '1') || !Number.isSafeInteger(size) || size < 1) throw new UsageError('must be a positive whole number', '--batch-size');
+    const storage = await context.storage();
+    const { sweepExpired } = await import('../../storage/sweeper.js');
+    const report = await sweepExpired(storage.db, { now: storage.clock.now(), batchSize: size });
+    for (const t of report.tables) context.stdout.write(`${t.table}\t${t.rowsDeleted} rows\t${t.batches} batches\t${t.durationMs} ms\n`);
+    context.stdout.write(`total\t${report.rowsDeleted} rows\n`);
+    return 0;
+  },
+});

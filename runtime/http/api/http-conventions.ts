@@ -1,0 +1,34 @@
+import type { RequestHandler } from 'express';
+import { ParleyError } from '../../../core/errors.js';
+
+/** True when the request carries body bytes (a positive Content-Length or a chunked body). */
+function carriesBody(headers: Record<string, string | string[] | undefined>): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = Number(headers['content-length'] ?? 0);
+  return Number.isFinite(length) && length > 0;
+}
+
+/** 415 for a request body that is not declared JSON (`application/json` or `application/*+json`). */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (carriesBody(req.headers) && !req.is(['application/json', 'application/*+json'])) {
+    next(new ParleyError('unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json)'));
+    return;
+  }
+  next();
+};
+
+/**
+ * The last handler of a known path: any method no route answers gets 405 with `Allow`
+ * listing the ones it does (HEAD comes with GET; OPTIONS is left to express).
+ */
+export function methodNotAllowed(methods: readonly string[]): RequestHandler {
+  const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].join(', ');
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS') {
+      next();
+      return;
+    }
+    res.setHeader('Allow', allow);
+    next(new ParleyError('method_not_allowed', 'This path does not answer this method'));
+  };
+}

@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+/** One eligible participant: their first live entry. */
+export interface PoolEntry {
+  readonly id: string;
+  readonly subject_hash: Buffer;
+  readonly participant_ref: string | null;
+  readonly session_id: string | null;
+}
+
+export interface PoolScope {
+  readonly workspaceId: string;
+  readonly flowId: string;
+  /** One giveaway step; null: every giveaway step of the flow. */
+  readonly stepId: string | null;
+  readonly now: Date;
+}
+
+export const GIVEAWAY_MODULE = 'giveaway';
+export const DRAW_SOURCE = 'giveaway-draw';
+
+/**
+ * The eligible pool of a draw, one row per participant (distinct subject hash), sorted by subject
+ * hash bytewise. A step draw excludes winners of that step and of flow-wide draws; a flow-wide
+ * draw excludes every earlier draw winner of the flow.
+ *
+ * Without `asOfDraw`: the pool now (for a new draw). With it: the pool as that recorded draw saw
+ * it, rebuilt from the stored rows (entries made until its time, winners of the draws before it),
+ * as long as those rows are still kept.
+ */
+export async function eligiblePool(db: Db, scope: PoolScope, asOfDraw?: string): Promise<PoolEntry[]> {
+  const { workspaceId, flowId, stepId, now } = scope;
+  const result = await sql<PoolEntry>`
+    select distinct on (p.subject_hash) p.id, p.subject_hash, p.participant_ref, p.session_id
+    from store_participations p
+    where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${GIVEAWAY_MODULE}
+      and p.subject_hash is not null and p.expires_at > ${now}
+      ${stepId === null ? sql`` : sql`and p.step_id = ${stepId}`}
+      ${asOfDraw === undefined ? sql`` : sql`and p.created_at <= ${now}`}
+      and not exists (
+        select 1 from store_winners w
+        where w.workspace_id = ${workspaceId} and w.flow_id = ${flowId} and w.module_id = ${GIVEAWAY_MODULE}
+          and w.subject_hash = p.subject_hash and w.data->>'source' = ${DRAW_SOURCE} and w.expires_at > ${now}
+          ${stepId === null ? sql`` : sql`and (w.step_id is null or w.step_id = ${stepId})`}
+          ${asOfDraw === undefined ? sql`` : sql`and exists (
+            select 1 from giveaway_draws d
+            where d.flow_id = ${flowId} and d.id::text = w.data->>'drawId' and (d.drawn_at, d.id) < (${now}, ${asOfDraw}::uuid))`})
+    order by p.subject_hash, p.created_at, p.id`.execute(db);
+  return result.rows;
+}

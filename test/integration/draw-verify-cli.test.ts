@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestStorage, type TestStorage } from '../support/test-database.js';
+import { flowSetup, saveTestFlow } from '../support/flow-harness.js';
+import { runCli } from '../../runtime/cli/run-cli.js';
+import { issueApiKey } from '../../storage/api-key-repository.js';
+import { drawGiveawayWinners } from '../../storage/giveaway-draw-repository.js';
+
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await createTestStorage({ start: new Date('2025-02-03T10:00:00Z') });
+});
+afterAll(async () => storage.destroy());
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const env = { DATABASE_URL: storage.url, PARLEY_MASTER_KEY: storage.masterKey, LOG_LEVEL: 'silent' };
+  const code = await runCli(argv, { env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  return { code, out, err };
+}
+
+describe('parley draw verify', () => {
+  it('says a real draw matches (exit 0) and a tampered one does not (exit 3)', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    const flow = await saveTestFlow(storage, workspace, 'raffle', {
+      name: 'Raffle',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'entry' },
+        { id: 'entry', module: 'giveaway', config: {} },
+      ],
+    });
+    for (const email of ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org']) {
+      storage.clock.advance(1000);
+      const v = visitor('raffle');
+      await v.start();
+      await v.answer(email);
+    }
+    const key = await issueApiKey(storage.db, workspace.id, 'cli');
+    const draw = await drawGiveawayWinners(storage, { workspaceId: workspace.id, flowId: flow.id, count: 2, now: storage.clock.now(), drawnBy: key.id });
+    const args = ['draw', 'verify', '--workspace', workspace.id, '--flow', 'raffle', '--draw', draw.drawId];
+
+    const ok = await cli(...args);
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('commitment\tok\nselection\tok\npool\tok\nwinners\tok\n');
+    expect(ok.out).toContain(`seed\t${draw.seed!.seed}`);
+    expect(ok.out).toMatch(/the draw matches\n$/);
+    expect(ok.out).not.toContain('@example.org');
+
+    await sql`update giveaway_draws set participants_count = participants_count + 1 where id = ${draw.drawId}`.execute(storage.db);
+    const tampered = await cli(...args);
+    expect(tampered.code).toBe(3);
+    expect(tampered.out).toContain('selection\tfailed');
+    expect(tampered.out).toMatch(/the draw does NOT match\n$/);
+
+    const unknown = await cli('draw', 'verify', '--workspace', workspace.id, '--flow', 'raffle', '--draw', '00000000-0000-4000-8000-000000000000');
+    expect(unknown).toMatchObject({ code: 1, err: 'parley: not_found: No such draw in this flow (--draw)\n' });
+    expect((await cli('draw', 'verify', '--workspace', workspace.id, '--flow', 'nope', '--draw', draw.drawId)).err).toContain('not_found');
+  });
+});

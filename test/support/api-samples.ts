@@ -1,0 +1,76 @@
+import type { Operation } from './openapi-contract.js';
+
+/** The resources a sample request is aimed at. */
+export interface SampleTarget {
+  readonly flowId: string;
+  readonly stepId: string;
+  readonly rowId: string;
+  readonly exportId: string;
+  readonly email: string;
+}
+
+export interface SampleRequest {
+  readonly path: string;
+  readonly query?: string;
+  readonly body?: unknown;
+}
+
+/**
+ * A valid request for every operation of the OpenAPI document. A route added without a sample
+ * here makes `sampleRequest` throw, so tests that walk the document cannot miss it.
+ */
+function samples(t: SampleTarget): Record<string, { query?: string; body?: unknown }> {
+  return {
+    getWorkspace: {},
+    updateWorkspace: { body: { name: 'Renamed' } },
+    listModules: {},
+    listFlows: {},
+    getFlow: {},
+    saveFlow: { body: { name: 'A flow', steps: [{ id: 's', module: 'message', config: { text: 'x' } }] } },
+    deleteFlow: {},
+    closeFlow: {},
+    createDraw: { body: { count: 1 } },
+    listDraws: {},
+    listDrawCommitments: {},
+    commitDrawSeed: { body: {} },
+    replayDraw: {},
+    getInstantWinProof: {},
+    addCodes: { body: { codes: ['A-CODE'] } },
+    getCodeStats: {},
+    listTables: {},
+    listRows: {},
+    deleteRow: {},
+    deleteAllRows: { query: '?confirm=true' },
+    createDownload: { body: { acceptTerms: true } },
+    lookupSubject: { body: { email: t.email } },
+    eraseSubject: { body: { email: t.email } },
+    listAudit: {},
+    listExportFields: { query: `?flow=${t.flowId}` },
+    listExports: {},
+    createExport: { body: { name: 'x', source: { flow: t.flowId }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },
+    getExport: {},
+    replaceExport: { body: { name: 'x', source: { table: 'participations' }, fields: [{ field: 'row.id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },
+    deleteExport: {},
+    previewExport: { body: {} },
+    listExportRuns: {},
+    runExport: {},
+    testExportDestination: {},
+    setExternalFields: { body: { 'pop.status': 'stolen' } },
+  };
+}
+
+/** The request a test sends for `op`, with its path parameters filled from `target`. */
+export function sampleRequest(op: Operation, target: SampleTarget): SampleRequest {
+  const sample = samples(target)[op.operationId];
+  if (!sample) throw new Error(`no sample request for ${op.operationId}`);
+  const path = op.path
+    .replace('{flowId}', target.flowId)
+    .replace('{stepId}', target.stepId)
+    .replace('{table}', 'participations')
+    .replace('{rowId}', target.rowId)
+    .replace('{entryId}', target.rowId)
+    .replace('{drawId}', target.rowId)
+    .replace('{exportId}', target.exportId);
+  if (path.includes('{')) throw new Error(`unknown path parameter in ${op.path}`);
+  return { path, ...sample };
+}
