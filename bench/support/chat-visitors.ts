@@ -117,3 +117,28 @@ export async function openLoop(target: VisitorTarget, turnsPerSecond: number, se
   await Promise.all(running);
   return { offered: turnsPerSecond, turnsPerSecond: turns / ((performance.now() - began) / 1000), latencies, failures };
 }
+
+/**
+ * Round trips over sockets that stay connected (no handshake per conversation): the strictest
+ * ceiling, each socket sending its next reply as soon as the last is acknowledged.
+ */
+export async function persistentLoop(target: VisitorTarget, sockets: number, seconds: number): Promise<{ turnsPerSecond: number; latencies: number[] }> {
+  const connected = await Promise.all(Array.from({ length: sockets }, () => connect(target)));
+  const latencies: number[] = [];
+  let turns = 0;
+  const began = performance.now();
+  const deadline = began + seconds * 1000;
+  await Promise.all(
+    connected.map(async (socket) => {
+      while (performance.now() < deadline) {
+        const sent = performance.now();
+        const ack = await reply(socket, 'blue');
+        latencies.push(performance.now() - sent);
+        if (ack.ok) turns += 1;
+      }
+    }),
+  );
+  const turnsPerSecond = turns / ((performance.now() - began) / 1000);
+  connected.forEach((socket) => socket.close());
+  return { turnsPerSecond, latencies };
+}
