@@ -56,3 +56,5 @@ export const instantWinCapability: CapabilityFactory = (scope): InstantWinCapabi
   };
   return Object.freeze(capability);
 };
+/** `holdSubject` counts the module's winners rows. */
+Object.assign(instantWinCapability, { reads: ['winners'] });
