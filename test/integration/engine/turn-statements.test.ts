@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
+import { countStatements } from '../../support/statement-counter.js';
+import { listStoreRows } from '../../../storage/store-reader.js';
+
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await createTestStorage({ start: new Date('2026-09-01T12:00:00Z') });
+});
+afterAll(async () => storage.destroy());
+
+/** Statements each call sends on the engine's pool. */
+async function statementsOf<T>(counter: { count: number; reset(): void }, work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  counter.reset();
+  const result = await work();
+  return { result, statements: counter.count };
+}
+
+describe('round trips of a chat turn', () => {
+  it('a reply is BEGIN, lock-and-load, one write of session and store rows, COMMIT; a start reads workspace and flow once', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'signup', {
+      name: 'Signup',
+      steps: [
+        { id: 'hello', module: 'message', config: { text: 'Hello' }, next: 'pick' },
+        { id: 'pick', module: 'choice', config: { text: 'Pick', options: [{ id: 'a', label: 'A' }] }, next: 'email' },
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'name' },
+        { id: 'name', module: 'text-question', config: { question: 'Name?', variable: 'name' }, next: 'bye' },
+        { id: 'bye', module: 'message', config: { text: 'Bye {{name}}' } },
+      ],
+    });
+    const counter = countStatements(storage.pool);
+    // A first visitor fills this process's caches (the flow definition, the workspace key).
+    const first = visitor('signup');
+    await first.start();
+    await first.answer('a');
+    await first.answer('first@example.org');
+    await first.answer('First');
+
+    const v = visitor('signup');
+    const start = await statementsOf(counter, () => v.start());
+    // Workspace and flow in one read, then BEGIN, the session insert, COMMIT.
+    expect(start.statements).toBe(4);
+    const choice = await statementsOf(counter, () => v.answer('a'));
+    expect(choice.statements).toBe(4);
+    // The email's variables row goes with the session update, not on its own round trip.
+    const email = await statementsOf(counter, () => v.answer('second@example.org'));
+    expect(email.statements).toBe(4);
+    const name = await statementsOf(counter, () => v.answer('Second'));
+    expect(name.statements).toBe(4);
+    expect(v.texts(name.result)).toEqual(['Bye Second']);
+
+    const rows = await listStoreRows(storage, workspace.id, 'variables', { order: 'asc' });
+    const mine = rows.rows.filter((r) => r.sessionId === v.sessionId).map((r) => r.data.variable);
+    expect(mine.sort()).toEqual(['email', 'name']);
+    expect(rows.rows).toHaveLength(4);
+  });
+});
