@@ -10,12 +10,14 @@ import { FlowDefinitionCache } from './flow-definition-cache.js';
 import { createModuleStore, type ModuleStoreScope } from './module-store.js';
 import { sessionVariables } from './session-variables.js';
 import { flushingFirst, TurnWrites } from './turn-writes.js';
+import { databaseFreeContext } from './database-free-context.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
 import { newHashId, type FlowRecord } from '../../storage/flow-repository.js';
 import { findSessionByToken, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
 import { insertTurn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnWorkspace } from '../../storage/turn-repository.js';
 import { resolveRetentionDays } from '../../storage/retention-policy.js';
 import type { StoreTable } from '../../storage/store-tables.js';
+import type { PreparedStoreRow } from '../../storage/store-writer.js';
 
 /**
  * Builds one named capability for a step (mail, instant-win claims, code pools, …). `reads`
@@ -84,6 +86,28 @@ export class FlowEngine {
     }
     const flow = await this.#definitions.flow(this.#storage.db, entry.flow);
     const resumeToken = randomBytes(32).toString('base64url');
+    // Most first turns need no statement but the session insert: run the steps without a
+    // database, and only if one of them needs it, run them again in a transaction.
+    const probe = databaseFreeContext(this.#storage);
+    let first = await this.#firstTurn(probe.ctx, workspace, flow, request).catch((error: unknown) => {
+      if (probe.used()) return undefined;
+      throw error;
+    });
+    if (first && !probe.used()) {
+      await insertTurn(this.#storage, first.state, resumeToken, first.rows, workspace.storageEnabled);
+    } else {
+      first = await inTransaction(this.#storage, async (trx) => {
+        const again = await this.#firstTurn(trx, workspace, flow, request);
+        await insertTurn(trx, again.state, resumeToken, again.rows, workspace.storageEnabled);
+        return again;
+      });
+    }
+    this.#keepEphemeral(workspace, first.state);
+    return { session: { sessionId: first.state.id, resumeToken }, turn: first.turn };
+  }
+
+  /** Runs a new session's first steps; the session and its rows are for the caller to write. */
+  async #firstTurn(ctx: StoreContext, workspace: TurnWorkspace, flow: FlowRecord, request: StartRequest): Promise<{ state: SessionState; turn: Turn; rows: PreparedStoreRow[] }> {
     const now = this.#clock.now();
     const state: SessionState = {
       id: uuidv7(),
@@ -104,19 +128,13 @@ export class FlowEngine {
       expiresAt: now,
     };
     const definition = flow.definition as unknown as FlowDefinition;
-    const turn = await inTransaction(this.#storage, async (trx) => {
-      const writes = new TurnWrites(trx, workspace);
-      const messages: BotMessage[] = [];
-      const first = stepById(definition, definition.start);
-      state.stepId = first.id;
-      const result = await this.#runStep(trx, writes, workspace, flow, state, first.id, { kind: 'enter' });
-      const input = await this.#drive(trx, writes, workspace, flow, state, result, messages);
-      const next = this.#finishTurn(workspace, state, messages, input);
-      await insertTurn(trx, state, resumeToken, writes.take(), workspace.storageEnabled);
-      this.#keepEphemeral(workspace, state);
-      return next;
-    });
-    return { session: { sessionId: state.id, resumeToken }, turn };
+    const writes = new TurnWrites(ctx, workspace);
+    const messages: BotMessage[] = [];
+    state.stepId = stepById(definition, definition.start).id;
+    const result = await this.#runStep(ctx, writes, workspace, flow, state, state.stepId, { kind: 'enter' });
+    const input = await this.#drive(ctx, writes, workspace, flow, state, result, messages);
+    const turn = this.#finishTurn(workspace, state, messages, input);
+    return { state, turn, rows: writes.take() };
   }
 
   /** Processes one reply exactly once; a repeated clientMessageId gets the same turn back. */

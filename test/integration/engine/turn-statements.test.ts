@@ -18,7 +18,7 @@ async function statementsOf<T>(counter: { count: number; reset(): void }, work: 
 }
 
 describe('round trips of a chat turn', () => {
-  it('a reply is BEGIN, lock-and-load, one write of session and store rows, COMMIT; a start reads workspace and flow once', async () => {
+  it('a reply is BEGIN, lock-and-load, one write of session and store rows, COMMIT; a start reads workspace and flow once and writes the session once', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     await saveTestFlow(storage, workspace, 'signup', {
       name: 'Signup',
@@ -40,8 +40,8 @@ describe('round trips of a chat turn', () => {
 
     const v = visitor('signup');
     const start = await statementsOf(counter, () => v.start());
-    // Workspace and flow in one read, then BEGIN, the session insert, COMMIT.
-    expect(start.statements).toBe(4);
+    // Workspace and flow in one read, then the session insert (no transaction: no step needed one).
+    expect(start.statements).toBe(2);
     const choice = await statementsOf(counter, () => v.answer('a'));
     expect(choice.statements).toBe(4);
     // The email's variables row goes with the session update, not on its own round trip.
