@@ -2,6 +2,7 @@ import type { CapabilityFactory } from '../engine/flow-engine.js';
 import { ParleyError } from '../errors.js';
 import {
   claimInstantWinMoment,
+  claimInstantWinMomentWithin,
   findInstantWinDraw,
   holdInstantWinSubject,
   recordInstantWinDraw,
@@ -35,6 +36,11 @@ export interface InstantWinCapability {
   holdSubject(normalizedEmail: string): Promise<number>;
   /** Claims the earliest unclaimed moment due now for this session: the prize id, or null. */
   claimMoment(): Promise<string | null>;
+  /**
+   * `holdSubject` and `claimMoment` in two statements instead of three: serializes the subject,
+   * then claims only while it has fewer than `maxWins` wins.
+   */
+  claimMomentWithin(normalizedEmail: string, maxWins: number): Promise<{ readonly prizeId: string | null; readonly limitReached: boolean }>;
   /** Takes one unit of stock (odds mode): the prize id, or null when none is left. */
   takeStock(choose: StockChooser): Promise<string | null>;
 }
@@ -52,6 +58,11 @@ export const instantWinCapability: CapabilityFactory = (scope): InstantWinCapabi
     revealDraw: () => revealInstantWinDraw(ctx.db, flowId, stepId, ctx.clock.now()),
     holdSubject: (normalized) => holdInstantWinSubject(ctx, { workspaceId: scope.workspace.id, flowId, moduleId: scope.module.id, normalized }),
     claimMoment: () => claimInstantWinMoment(ctx.db, { flowId, stepId, sessionId: sessionId(), at: ctx.clock.now() }),
+    async claimMomentWithin(normalized, maxWins) {
+      const subject = { workspaceId: scope.workspace.id, flowId, moduleId: scope.module.id, normalized };
+      const { wins, prizeId } = await claimInstantWinMomentWithin(ctx, subject, { stepId, sessionId: sessionId(), at: ctx.clock.now(), maxWins });
+      return { prizeId, limitReached: wins >= maxWins };
+    },
     takeStock: (choose) => takeInstantWinStock(ctx.db, { flowId, stepId }, choose),
   };
   return Object.freeze(capability);
