@@ -56,4 +56,33 @@ describe('round trips of a chat turn', () => {
     expect(mine.sort()).toEqual(['email', 'name']);
     expect(rows.rows).toHaveLength(4);
   });
+
+  it('an instant-win claim turn adds two statements: the subject lock, then the win count and the claim together', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    storage.clock.set('2026-09-01T12:00:00Z');
+    await saveTestFlow(storage, workspace, 'play', {
+      name: 'Play',
+      opensAt: '2026-09-01T11:00:00Z',
+      closesAt: '2026-09-01T13:00:00Z',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'win' },
+        { id: 'win', module: 'instant-win', config: { prizes: [{ id: 'mug', title: 'Mug', stock: 5 }], winText: 'WIN', loseText: 'LOSE' } },
+      ],
+    });
+    storage.clock.set(new Date('2026-09-01T13:00:00Z').getTime() - 1);
+    const counter = countStatements(storage.pool);
+    const first = visitor('play');
+    await first.start();
+    await first.answer('one@example.org');
+
+    const v = visitor('play');
+    await v.start();
+    const claim = await statementsOf(counter, () => v.answer('two@example.org'));
+    // BEGIN, lock-and-load, subject lock, count + claim, session + variables + claims + winners rows, COMMIT.
+    expect(claim.statements).toBe(6);
+    expect(v.texts(claim.result)).toEqual(['WIN']);
+    const again = visitor('play');
+    await again.start();
+    expect(v.texts(await again.answer('two@example.org'))).toEqual(['LOSE']);
+  });
 });
