@@ -12,8 +12,17 @@ export function cursorStream<Raw, Out>(
   pool: pg.Pool,
   query: { text: string; values: unknown[] },
   transform: (rows: Raw[]) => Promise<Out[]>,
-  batchSize = 1000,
+  options: {
+    batchSize?: number | undefined;
+    /** pg type parsers for the cursor's rows. */
+    types?: { getTypeParser(oid: number, format?: string): unknown } | undefined;
+    /** Awaited once before the stream takes its connection. */
+    before?: (() => Promise<void>) | undefined;
+    /** Called once when the stream ends or is destroyed (with the error, if any). */
+    onClose?: ((error?: Error) => Promise<void>) | undefined;
+  } = {},
 ): Readable {
+  const batchSize = options.batchSize ?? 1000;
   let client: pg.PoolClient | undefined;
   let cursor: Cursor<Raw> | undefined;
   let pending: Promise<Out[] | null> | undefined;
@@ -23,9 +32,11 @@ export function cursorStream<Raw, Out>(
     released = true;
     const c = client;
     client = undefined;
-    if (!c) return;
-    await cursor?.close().catch(() => {});
-    c.release(error);
+    if (c) {
+      await cursor?.close().catch(() => {});
+      c.release(error);
+    }
+    await options.onClose?.(error).catch(() => {});
   };
   const fetchBatch = async (): Promise<Out[] | null> => {
     const rows = await cursor!.read(batchSize);
@@ -41,13 +52,14 @@ export function cursorStream<Raw, Out>(
     async read() {
       try {
         if (!client && !released) {
+          await options.before?.();
           const connected = await pool.connect();
           if (released) {
             connected.release();
             return;
           }
           client = connected;
-          cursor = client.query(new Cursor<Raw>(query.text, query.values));
+          cursor = client.query(new Cursor<Raw>(query.text, query.values, options.types ? { types: options.types } as Cursor.CursorQueryConfig : undefined));
           prefetch();
         }
         for (;;) {

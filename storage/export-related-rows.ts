@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { relatedRowsSql } from './export-source-sql.js';
+import { EXPORT_TYPES } from './timestamp-parser.js';
 import { ExportRow, type ExportRawRow, type PersonalOpener } from './export-row.js';
 import type { StoreTable } from './store-tables.js';
 
-type RelatedRaw = ExportRawRow & { source_table: StoreTable };
+type RelatedRaw = Omit<ExportRawRow, 'subject_hash'> & { subject_key: string | null; source_table: StoreTable };
 
 /** A related row and its rank in the statement's order (oldest first). */
 interface Ranked {
@@ -46,12 +48,57 @@ function merge(a: readonly Ranked[] | undefined, b: readonly Ranked[] | undefine
 
 /** What a batch of entries needs from the related tables. */
 export interface RelatedQuery {
-  readonly pool: pg.Pool;
   readonly workspaceId: string;
   readonly flowId: string;
   readonly now: Date;
   readonly tables: readonly StoreTable[];
   readonly open: () => Promise<PersonalOpener>;
+}
+
+/**
+ * The connection an export reads related rows on, held for the whole export. The statement is
+ * prepared once and planned generically (its plan does not depend on the batch), and parallel
+ * workers are off: starting them costs more than a batch's few thousand index lookups.
+ */
+export class RelatedConnection {
+  #client: Promise<pg.PoolClient> | undefined;
+  #released = false;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<R extends pg.QueryResultRow>(statement: { text: string; values: unknown[] }): Promise<pg.QueryResult<R>> {
+    if (this.#released) throw new Error('The export has ended');
+    this.#client ??= this.pool.connect().then(async (client) => {
+      try {
+        await client.query('set max_parallel_workers_per_gather = 0; set plan_cache_mode = force_generic_plan');
+        return client;
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+    });
+    const client = await this.#client;
+    const name = `parley_export_related_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`;
+    return client.query<R>({ name, text: statement.text, values: statement.values, types: EXPORT_TYPES });
+  }
+
+  /** Gives the connection back to the pool with its settings reset (or destroys it after an error). */
+  async release(error?: Error): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    const client = await this.#client?.catch(() => undefined);
+    if (!client) return;
+    if (error) {
+      client.release(error);
+      return;
+    }
+    try {
+      await client.query('reset max_parallel_workers_per_gather; reset plan_cache_mode');
+      client.release();
+    } catch (cause) {
+      client.release(cause as Error);
+    }
+  }
 }
 
 /** Entry fields that tie related rows to it. */
@@ -64,7 +111,7 @@ export interface RelatedKey {
  * Reads the related rows of a batch of entries in one index-served statement and returns, per
  * entry (same order), each table's rows of its session or data subject, oldest first.
  */
-export async function readRelatedRows(query: RelatedQuery, entries: readonly RelatedKey[]): Promise<Array<Partial<Record<StoreTable, readonly ExportRow[]>>>> {
+export async function readRelatedRows(query: RelatedQuery, connection: RelatedConnection, entries: readonly RelatedKey[]): Promise<Array<Partial<Record<StoreTable, readonly ExportRow[]>>>> {
   if (query.tables.length === 0) return entries.map(() => ({}));
   const sessions = new Set<string>();
   const subjects = new Map<string, Buffer>();
@@ -73,7 +120,7 @@ export async function readRelatedRows(query: RelatedQuery, entries: readonly Rel
     if (entry.subject_hash) subjects.set(entry.subject_hash.toString('base64'), entry.subject_hash);
   }
   const statement = relatedRowsSql(query.workspaceId, query.flowId, query.now, query.tables, [...sessions], [...subjects.values()]);
-  const result = await query.pool.query<RelatedRaw>(statement.text, statement.values);
+  const result = await connection.query<RelatedRaw>(statement);
   const open = result.rows.some((raw) => raw.personal !== null) ? await query.open() : undefined;
   const bySession = new Map<StoreTable, Map<string, Ranked[]>>();
   const bySubject = new Map<StoreTable, Map<string, Ranked[]>>();
@@ -84,7 +131,7 @@ export async function readRelatedRows(query: RelatedQuery, entries: readonly Rel
   result.rows.forEach((raw, rank) => {
     const ranked = { rank, row: new ExportRow(raw.source_table, raw, open) };
     if (raw.session_id) push(bySession.get(raw.source_table)!, raw.session_id, ranked);
-    if (raw.subject_hash) push(bySubject.get(raw.source_table)!, raw.subject_hash.toString('base64'), ranked);
+    if (raw.subject_key) push(bySubject.get(raw.source_table)!, raw.subject_key, ranked);
   });
   return entries.map((entry) => {
     const related: Partial<Record<StoreTable, readonly ExportRow[]>> = {};

@@ -37,7 +37,7 @@ export class ExportRow implements DecodedRow {
   #personal: Record<string, unknown> | null | undefined;
   readonly #open: PersonalOpener | undefined;
 
-  constructor(readonly table: StoreTable, raw: ExportRawRow, open: PersonalOpener | undefined) {
+  constructor(readonly table: StoreTable, raw: Omit<ExportRawRow, 'subject_hash'>, open: PersonalOpener | undefined) {
     this.id = raw.id;
     this.flowId = raw.flow_id;
     this.sessionId = raw.session_id;

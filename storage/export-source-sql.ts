@@ -14,6 +14,8 @@ export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_w
 
 /** The columns an export reads from a store row (see `ExportRawRow`). */
 const COLUMNS = 'id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, created_at, expires_at, data, personal';
+/** The same for related rows, with the subject hash as base64 text (a map key; never sent back). */
+const RELATED_COLUMNS = "id, flow_id, session_id, participant_ref, encode(subject_hash, 'base64') as subject_key, module_id, step_id, created_at, expires_at, data, personal";
 
 /** Only participants whose first entry falls in [from, to) (daily trigger modes). */
 export interface FirstSeenWindow {
@@ -51,11 +53,13 @@ export function entriesSql(workspaceId: string, flowId: string, now: Date, scope
  */
 export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, tables: readonly StoreTable[], sessions: readonly string[], subjects: readonly Buffer[]): SqlStatement {
   const live = 'workspace_id = $1 and flow_id = $2 and expires_at > $3';
+  // Rows of the batch's sessions come from the first branch only (`not in` a subquery is hashed).
   const branches = tables.flatMap((table) => {
-    const from = `select ${COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where ${live}`;
+    const from = `select ${RELATED_COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where ${live}`;
     return [
       `${from} and session_id = any($4::uuid[])`,
-      `${from} and subject_hash = any($5::bytea[]) and subject_hash is not null and (session_id is null or session_id <> all($4::uuid[]))`,
+      `${from} and subject_hash = any($5::bytea[]) and subject_hash is not null
+        and (session_id is null or session_id not in (select unnest($4::uuid[])))`,
     ];
   });
   return { text: `select * from (${branches.join(' union all ')}) r order by created_at, id`, values: [workspaceId, flowId, now, sessions, subjects] };

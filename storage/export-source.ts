@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import type { Readable } from 'node:stream';
 import { cursorStream } from './cursor-stream.js';
-import { readRelatedRows } from './export-related-rows.js';
+import { readRelatedRows, RelatedConnection } from './export-related-rows.js';
 import { ExportRow, type ExportRawRow, type PersonalOpener } from './export-row.js';
 import { entriesSql, tableRowsSql, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { DecodedRow } from './store-reader.js';
 import type { StoreTable } from './store-tables.js';
+import { EXPORT_TYPES } from './timestamp-parser.js';
 
 export type { ExportScope, FirstSeenWindow } from './export-source-sql.js';
 
@@ -21,10 +22,15 @@ export interface ExportRecord {
 
 type RawEntry = ExportRawRow & { source_table: StoreTable };
 
-/** The workspace's decryptor, loaded on first need and shared by every batch of one export. */
-function openerOf(ctx: StoreContext, workspaceId: string): () => Promise<PersonalOpener> {
+/**
+ * The workspace's decryptor, shared by every batch of one export. Its key is loaded before the
+ * export takes its connections (a pool of two would otherwise have none left for it); a failure
+ * (a destroyed key) surfaces only when a personal value is actually read.
+ */
+function openerOf(ctx: StoreContext, workspaceId: string): { preload(): Promise<void>; get(): Promise<PersonalOpener> } {
   let opener: Promise<PersonalOpener> | undefined;
-  return () => (opener ??= ctx.keyring.jsonOpener<Record<string, unknown>>(workspaceId));
+  const get = () => (opener ??= ctx.keyring.jsonOpener<Record<string, unknown>>(workspaceId));
+  return { preload: () => get().then(() => {}, () => {}), get };
 }
 
 async function toRows<R extends ExportRawRow>(raws: readonly R[], tableOf: (raw: R) => StoreTable, open: () => Promise<PersonalOpener>): Promise<ExportRow[]> {
@@ -43,28 +49,31 @@ export function streamFlowRecords(
   input: { workspaceId: string; flowId: string; scope: ExportScope; firstSeen?: FirstSeenWindow; related?: readonly StoreTable[]; batchSize?: number },
 ): Readable {
   const now = ctx.clock.now();
-  const open = openerOf(ctx, input.workspaceId);
+  const opener = openerOf(ctx, input.workspaceId);
+  const open = opener.get;
   const tables = input.related ? RELATED_TABLES.filter((t) => input.related!.includes(t)) : RELATED_TABLES;
-  const related = { pool: ctx.pool, workspaceId: input.workspaceId, flowId: input.flowId, now, tables, open };
+  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, open };
+  const connection = new RelatedConnection(ctx.pool);
   return cursorStream<RawEntry, ExportRecord>(
     ctx.pool,
     entriesSql(input.workspaceId, input.flowId, now, input.firstSeen ? 'participants' : input.scope, input.firstSeen),
     async (raws) => {
-      const [entries, relatedRows] = await Promise.all([toRows(raws, (raw) => raw.source_table, open), readRelatedRows(related, raws)]);
+      const [entries, relatedRows] = await Promise.all([toRows(raws, (raw) => raw.source_table, open), readRelatedRows(related, connection, raws)]);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));
     },
-    input.batchSize,
+    { batchSize: input.batchSize, types: EXPORT_TYPES, before: opener.preload, onClose: (error) => connection.release(error) },
   );
 }
 
 /** Streams the live rows of one store table, oldest first, each as a record without relations. */
 export function streamTableRecords(ctx: StoreContext & { pool: pg.Pool }, input: { workspaceId: string; table: StoreTable; flowId?: string; batchSize?: number }): Readable {
-  const open = openerOf(ctx, input.workspaceId);
+  const opener = openerOf(ctx, input.workspaceId);
+  const open = opener.get;
   const none = Object.freeze({});
   return cursorStream<ExportRawRow, ExportRecord>(
     ctx.pool,
     tableRowsSql(input.workspaceId, input.table, ctx.clock.now(), input.flowId),
     async (raws) => (await toRows(raws, () => input.table, open)).map((entry) => ({ entry, related: none })),
-    input.batchSize,
+    { batchSize: input.batchSize, types: EXPORT_TYPES, before: opener.preload },
   );
 }

@@ -10,7 +10,6 @@ import { MODULES } from '../../modules/index.js';
 import type { ExportDefinition } from '../../exporter/definition/export-definition.js';
 import { prepareExport } from '../../exporter/export-service.js';
 import { renderExport } from '../../exporter/pipeline/render-export.js';
-import { executeRun } from '../../exporter/run/export-runner.js';
 import { getExport } from '../../storage/export-repository.js';
 import { getRun, queueRun } from '../../storage/export-run-repository.js';
 import type { Storage } from '../../storage/storage.js';
@@ -28,6 +27,11 @@ function ids(rest: string[]) {
   return values as { workspace: string; export: string; out?: string; stats?: boolean };
 }
 
+/** `--stats`: rows, seconds since `began` and the process's peak RSS, as one JSON line. */
+function stats(rows: number, began: number): string {
+  return JSON.stringify({ rows, seconds: (performance.now() - began) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+}
+
 /**
  * `parley export run` runs an export now, in this process, through its destination (recorded in
  * the run history); `parley export render` writes it to a local file without delivering it.
@@ -41,9 +45,13 @@ export async function runExportCommand(storage: Storage, sub: string | undefined
   if (sub === 'run') {
     const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version });
     const logger = createLogger('silent');
+    // Loaded here: the runner brings every destination's client and openpgp, which `render` never needs.
+    const { executeRun } = await import('../../exporter/run/export-runner.js');
+    const began = performance.now();
     const outcome = await executeRun({ storage, registry, localRoot: path.join(config.dataDir, 'exports'), logger }, run!.id);
     const done = (await getRun(storage, run!.id))!;
     io.stdout.write(`run ${done.runNumber}: ${outcome}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
+    if (args.stats) io.stdout.write(`${stats(done.rows ?? 0, began)}\n`);
     return outcome === 'succeeded' ? 0 : 1;
   }
   if (sub === 'render') {
@@ -55,7 +63,7 @@ export async function runExportCommand(storage: Storage, sub: string | undefined
     await pipeline(rendered.output, createWriteStream(args.out));
     const seconds = (performance.now() - began) / 1000;
     io.stdout.write(`rows: ${rendered.rows()}\nseconds: ${seconds.toFixed(3)}\n`);
-    if (args.stats) io.stdout.write(`${JSON.stringify({ rows: rendered.rows(), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    if (args.stats) io.stdout.write(`${stats(rendered.rows(), began)}\n`);
     return 0;
   }
   throw new ParleyError('bad_request', 'Use parley export run|render');

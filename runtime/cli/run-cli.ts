@@ -27,7 +27,8 @@ Commands:
   key create --workspace ID [--name NAME]   issue another API key for a workspace
   key revoke --workspace ID --key KEY_ID    revoke an API key
   sweep [--batch-size N]                    delete expired rows now (once)
-  export run --workspace ID --export ID     run an export now through its destination
+  export run --workspace ID --export ID [--stats]
+                                            run an export now through its destination
   export render --workspace ID --export ID --out FILE [--stats]
                                             write an export to a local file (no delivery)
 
