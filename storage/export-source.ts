@@ -24,13 +24,17 @@ type RawEntry = ExportRawRow & { source_table: StoreTable };
 
 /**
  * The workspace's decryptor, shared by every batch of one export. Its key is loaded before the
- * export takes its connections (a pool of two would otherwise have none left for it); a failure
- * (a destroyed key) surfaces only when a personal value is actually read.
+ * export takes its connections (a pool of two would otherwise have none left for it). When the
+ * key cannot be loaded (crypto-shredded), the decryptor throws that error, so the export fails
+ * only if a selected field reads a personal value.
  */
 function openerOf(ctx: StoreContext, workspaceId: string): { preload(): Promise<void>; get(): Promise<PersonalOpener> } {
   let opener: Promise<PersonalOpener> | undefined;
-  const get = () => (opener ??= ctx.keyring.jsonOpener<Record<string, unknown>>(workspaceId));
-  return { preload: () => get().then(() => {}, () => {}), get };
+  const get = () =>
+    (opener ??= ctx.keyring.jsonOpener<Record<string, unknown>>(workspaceId).catch((error: unknown): PersonalOpener => () => {
+      throw error;
+    }));
+  return { preload: () => get().then(() => {}), get };
 }
 
 async function toRows<R extends ExportRawRow>(raws: readonly R[], tableOf: (raw: R) => StoreTable, open: () => Promise<PersonalOpener>): Promise<ExportRow[]> {

@@ -31,8 +31,8 @@ afterAll(async () => {
   await storage.destroy();
 });
 
-async function exportCsv(definition: ExportDefinition): Promise<string[][]> {
-  const prepared = await prepareExport(storage, registry, workspace, definition);
+async function exportCsv(definition: ExportDefinition, from: Workspace = workspace): Promise<string[][]> {
+  const prepared = await prepareExport(storage, registry, from, definition);
   const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
   return parse((await buffer(rendered.output)).toString('utf8')) as string[][];
 }
@@ -61,5 +61,15 @@ describe('exports reading related tables', () => {
     }
     expect(expected.length).toBeGreaterThan(50);
     expect(rows.slice(1)).toEqual(expected);
+  });
+
+  it('after crypto-shredding, exports non-personal fields and refuses personal ones (data_key_destroyed)', async () => {
+    const { workspace: shredded } = await flowSetup(storage);
+    const flow = await saveTestFlow(storage, shredded, 'related', RELATED_FLOW);
+    await insertRelatedEntries(storage.db, storage.keyring, { workspaceId: shredded.id, flowId: flow.id, count: 3, start: new Date('2026-06-30T08:00:00Z') });
+    await storage.keyring.destroyKey(shredded.id);
+    const plain = { ...RELATED_FIELDS_EXPORT, fields: RELATED_FIELDS_EXPORT.fields.filter((f) => f.field !== 'form.email' && f.field !== 'form.colour') };
+    expect((await exportCsv(plain as unknown as ExportDefinition, shredded)).slice(1)).toEqual([1, 2, 3].map((g) => expectedRelatedCells(g, { first: 1, last: 3 }, '30062026').filter((_c, i) => i !== 2 && i !== 3)));
+    await expect(exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition, shredded)).rejects.toMatchObject({ code: 'data_key_destroyed' });
   });
 });
