@@ -1,115 +1,78 @@
 /**
- * N concurrent socket.io-client sessions walk the demo flow's Blue path (Hello → Blue pill →
- * email → instant win) against a real server process; prints turns/s and p50/p99 reply latency,
- * and in the same run the bare socket.io echo rate and the bare single-row insert+commit rate,
- * with the ratios. Target: ≥ 3,500 turns/s with p99 < 100 ms at 1,000 sockets on 2 cores.
- * Env: BENCH_SOCKETS (default 1000), BENCH_SECONDS (default 15).
+ * Chat turns against their physical ceiling, in one run. Visitors connect over websockets,
+ * receive the start turn, answer the demo flow's choice (Blue pill) and an email (whose turn
+ * claims an instant win), then disconnect and start again; every delivered turn counts.
+ *
+ * 1. Ceiling: the same visitors against a bare socket.io server doing one INSERT + COMMIT per
+ *    round trip (bench/support/ceiling-server.ts), same socket count, same pool size; and the
+ *    stricter ceiling of the same server over sockets that stay connected (no handshakes).
+ * 2. Closed loop: Parley (runtime/main.ts in its own process), turns/s and the ratio.
+ * 3. Open loop: Parley offered half the ceiling's rate, p50/p99 per turn.
+ * 4. Statements per turn: sequential conversations, statements counted in the server process.
+ *
+ * Env: BENCH_SOCKETS (default 300), BENCH_SECONDS (default 10), BENCH_STATEMENT_CONVERSATIONS (default 50).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
-import { io, type Socket } from 'socket.io-client';
-import pg from 'pg';
 import { benchDatabase, printTable } from './support/bench-database.js';
 import { percentile } from './support/latency.js';
-import { startServerProcess } from '../test/support/server-process.js';
+import { startBenchChild } from './support/child-process.js';
+import { closedLoop, converse, openLoop, persistentLoop, type VisitorTarget } from './support/chat-visitors.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';
 
-const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 300);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const COUNTED = Number(process.env.BENCH_STATEMENT_CONVERSATIONS ?? 50);
 
-function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: Socket; turn: unknown }> {
-  const socket = io(`${url}/chat`, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: url } });
-  return new Promise((resolve, reject) => {
-    socket.once('connect_error', reject);
-    socket.once('chat_error', reject);
-    socket.once('turn', (turn: unknown) => resolve({ socket, turn }));
-  });
-}
-
-function emit(socket: Socket, event: string, payload: unknown): Promise<unknown> {
-  return new Promise((resolve) => socket.emit(event, payload, resolve));
-}
-
-async function chatTurns(url: string, workspaceId: string): Promise<{ turns: number; latencies: number[]; seconds: number }> {
-  const latencies: number[] = [];
-  let turns = 0;
-  let counter = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  const began = Date.now();
-  async function visitor(): Promise<void> {
-    while (Date.now() < deadline) {
-      const { socket } = await connect(url, { workspace: workspaceId, flow: 'hello-world' });
-      for (const value of ['blue', `bench-${process.pid}-${(counter += 1)}@example.org`]) {
-        const sent = performance.now();
-        const ack = (await emit(socket, 'reply', { clientMessageId: `m${counter}-${value.length}`, value })) as { ok: boolean };
-        latencies.push(performance.now() - sent);
-        if (ack.ok) turns += 1;
-      }
-      socket.close();
-    }
-  }
-  await Promise.all(Array.from({ length: SOCKETS }, () => visitor().catch(() => {})));
-  return { turns, latencies, seconds: (Date.now() - began) / 1000 };
-}
-
-async function echoRate(): Promise<number> {
-  const http = createServer();
-  const server = new Server(http);
-  server.on('connection', (socket) => socket.on('echo', (payload: unknown, ack: (p: unknown) => void) => ack(payload)));
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const sockets = await Promise.all(Array.from({ length: Math.min(SOCKETS, 200) }, () => new Promise<Socket>((resolve) => {
-    const s = io(url, { transports: ['websocket'], forceNew: true });
-    s.once('connect', () => resolve(s));
-  })));
-  let echoes = 0;
-  const deadline = Date.now() + 5000;
-  await Promise.all(sockets.map(async (s) => {
-    while (Date.now() < deadline) {
-      await emit(s, 'echo', { n: echoes });
-      echoes += 1;
-    }
-  }));
-  sockets.forEach((s) => s.close());
-  server.close();
-  return echoes / 5;
-}
-
-async function insertRate(url: string): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  await pool.query('create table if not exists bench_insert (id bigserial primary key, payload jsonb)');
-  let inserts = 0;
-  const deadline = Date.now() + 5000;
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    while (Date.now() < deadline) {
-      await pool.query('insert into bench_insert (payload) values ($1)', [{ n: inserts }]);
-      inserts += 1;
-    }
-  }));
-  await pool.end();
-  return inserts / 5;
-}
+const ms = (values: number[], p: number) => `${percentile(values, p).toFixed(1)} ms`;
 
 const database = await benchDatabase();
-const server = await startServerProcess({ databaseUrl: database.url, masterKey: generateMasterKey(), extra: { LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' } });
+const ceilingServer = await startBenchChild('bench/support/ceiling-server.ts', { DATABASE_URL: database.url }, /ceiling listening at (\S+)/);
+let ceiling: Awaited<ReturnType<typeof closedLoop>>;
+let connected: Awaited<ReturnType<typeof persistentLoop>>;
+try {
+  ceiling = await closedLoop({ url: ceilingServer.url, auth: {} }, SOCKETS, SECONDS);
+  connected = await persistentLoop({ url: ceilingServer.url, auth: {} }, SOCKETS, SECONDS);
+} finally {
+  await ceilingServer.stop();
+}
+
+const server = await startBenchChild(
+  'runtime/main.ts',
+  { DATABASE_URL: database.url, PARLEY_MASTER_KEY: generateMasterKey(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' },
+  /Parley is running at (\S+)/,
+);
 try {
   const workspaceId = /demo workspace: (\S+)/.exec(server.output())![1]!;
-  const chat = await chatTurns(server.url, workspaceId);
-  const turnsPerSecond = chat.turns / chat.seconds;
-  const echo = await echoRate();
-  const inserts = await insertRate(database.url);
-  printTable(`chat turns (${SOCKETS} sockets, ${SECONDS} s, demo flow Blue path)`, [
-    ['turns/s', turnsPerSecond.toFixed(0)],
-    ['p50 / p99 reply latency', `${percentile(chat.latencies, 50).toFixed(1)} ms / ${percentile(chat.latencies, 99).toFixed(1)} ms`],
-    ['bare socket.io echo/s', echo.toFixed(0)],
-    ['bare insert+commit/s', inserts.toFixed(0)],
-    ['turns / echo', (turnsPerSecond / echo).toFixed(3)],
-    ['turns / insert', (turnsPerSecond / inserts).toFixed(3)],
-    ['target', '≥ 3,500 turns/s, p99 < 100 ms'],
+  const parley: VisitorTarget = { url: server.url, auth: { workspace: workspaceId, flow: 'hello-world' } };
+
+  // Statements per turn first, on a quiet server (caches warmed by one conversation).
+  await converse(parley);
+  const before = await server.queries();
+  let countedTurns = 0;
+  for (let i = 0; i < COUNTED; i += 1) countedTurns += (await converse(parley)).turns;
+  const statements = (await server.queries()) - before;
+  const perTurn = statements / countedTurns;
+
+  const closed = await closedLoop(parley, SOCKETS, SECONDS);
+  const offered = ceiling.turnsPerSecond / 2;
+  const open = await openLoop(parley, offered, SECONDS);
+
+  const ratio = closed.turnsPerSecond / ceiling.turnsPerSecond;
+  const strictRatio = closed.turnsPerSecond / connected.turnsPerSecond;
+  printTable(`chat turns: ${SOCKETS} sockets, ${SECONDS} s per run, demo flow (start, Blue pill, email + instant win)`, [
+    ['ceiling: bare socket.io + INSERT/COMMIT per round trip', `${ceiling.turnsPerSecond.toFixed(0)} turns/s (p50 ${ms(ceiling.latencies, 50)}, p99 ${ms(ceiling.latencies, 99)})`],
+    ['strict ceiling: same server, sockets stay connected', `${connected.turnsPerSecond.toFixed(0)} round trips/s (p50 ${ms(connected.latencies, 50)}, p99 ${ms(connected.latencies, 99)})`],
+    ['closed loop: Parley', `${closed.turnsPerSecond.toFixed(0)} turns/s (p50 ${ms(closed.latencies, 50)}, p99 ${ms(closed.latencies, 99)})`],
+    ['closed loop ratio Parley / ceiling', `${ratio.toFixed(3)} (target ≥ 0.5)`],
+    ['closed loop ratio Parley / strict ceiling', strictRatio.toFixed(3)],
+    [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${ms(open.latencies, 50)}, p99 ${ms(open.latencies, 99)} (target p99 < 50 ms)`],
+    ['failed conversations (ceiling / closed / open)', `${ceiling.failures} / ${closed.failures} / ${open.failures}`],
+    [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${statements} for ${countedTurns} turns, handshakes included)`],
   ]);
-  process.stdout.write(`RESULT chat_turns_per_s=${turnsPerSecond.toFixed(0)} chat_p99_ms=${percentile(chat.latencies, 99).toFixed(1)}\n`);
+  process.stdout.write(`RESULT ceiling_turns_per_s=${ceiling.turnsPerSecond.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
+  process.stdout.write(`RESULT chat_turns_per_s=${closed.turnsPerSecond.toFixed(0)} ratio=${ratio.toFixed(3)} strict_ratio=${strictRatio.toFixed(3)}\n`);
+  process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${percentile(open.latencies, 50).toFixed(1)} open_p99_ms=${percentile(open.latencies, 99).toFixed(1)}\n`);
+  process.stdout.write(`RESULT statements_per_turn=${perTurn.toFixed(2)}\n`);
 } finally {
-  await server.kill();
+  await server.stop();
   await database.close();
 }

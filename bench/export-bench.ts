@@ -1,19 +1,28 @@
 /**
- * 1,000,000 participations → CSV with 5 filters to a local file (`parley export render`, in a
- * fresh process, so its peak RSS is its own), against PostgreSQL's `COPY (…) TO STDOUT (FORMAT csv)` of the same rows in
- * the same run: prints rows/s for both, the ratio, and peak RSS. Target: ratio ≥ 0.5.
- * Env: BENCH_ROWS (default 1,000,000).
+ * Custom exports against PostgreSQL's `COPY (…) TO STDOUT (FORMAT csv)` of the same rows, in the
+ * same run. A flow with email capture, a text question, a consent and a giveaway; every entry has
+ * related rows (email and answer in variables, consent, code, every tenth a win; every fifth entry
+ * is a returning participant). Each export runs in a fresh `parley` process, so its peak RSS is
+ * its own, start included. Measured at BENCH_CHECKPOINT entries and again at BENCH_ROWS, to show
+ * the growth is linear:
+ * - the related-fields export (8 fields, 5 filters: entry id and date, email, text answer,
+ *   consent, gift, code, country) vs COPY of the flow's participations (the issue's ratio, the
+ *   `export_vs_copy_ratio` RESULT) and vs COPY of the same rows joined in SQL;
+ * - the 5-filter export of participation fields only vs the same COPY;
+ * - at BENCH_ROWS, the related export delivered to a local destination with and without GPG;
+ * - the peak RSS of an export with no rows.
+ * Targets: ratio ≥ 0.5, rows/s flat between the two sizes, RSS < 200 MB, GPG adds ≤ 30 %.
+ * Env: BENCH_ROWS (default 1,000,000), BENCH_CHECKPOINT (default 100,000).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { generateKey } from 'openpgp';
 import { benchDatabase, printTable } from './support/bench-database.js';
-import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../test/support/participation-fixture.js';
-import { buildDist, runParley } from '../test/support/cli-process.js';
+import { copyEntriesSql, copyJoinedSql, copyRate, exportFigures, type ExportFigures } from './support/export-measures.js';
+import { FIVE_FILTER_EXPORT } from '../test/support/participation-fixture.js';
+import { insertRelatedEntries, RELATED_FIELDS_EXPORT, RELATED_FLOW } from '../test/support/related-entries-fixture.js';
+import { buildDist } from '../test/support/cli-process.js';
 import { createExport } from '../storage/export-repository.js';
 import { systemClock } from '../core/clock.js';
 import { CAPABILITIES } from '../runtime/capabilities.js';
@@ -25,42 +34,71 @@ import { openStorage } from '../storage/storage.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const CHECKPOINT = Math.min(ROWS, Number(process.env.BENCH_CHECKPOINT ?? 100_000));
 const database = await benchDatabase();
 const masterKey = generateMasterKey();
 const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-export-bench-'));
 const storage = await openStorage({ connectionString: database.url, masterKey, clock: systemClock, schedule: false });
+const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 0 });
 try {
   const workspace = await createWorkspace(storage, { name: 'Bench', timeZone: 'Europe/Paris' });
-  const { flow } = await saveFlowDocument({ storage, registry: new ModuleRegistry(MODULES), clock: systemClock, capabilities: CAPABILITIES }, workspace, 'bench', BENCH_FLOW);
-  await insertParticipations(storage.db, { workspaceId: workspace.id, flowId: flow.id, count: ROWS, start: new Date(Date.now() - 20 * 86_400_000) });
-
+  const deps = { storage, registry: new ModuleRegistry(MODULES), clock: systemClock, capabilities: CAPABILITIES };
+  const { flow } = await saveFlowDocument(deps, workspace, 'related', RELATED_FLOW);
+  await saveFlowDocument(deps, workspace, 'empty', RELATED_FLOW);
+  const { publicKey } = await generateKey({ userIDs: [{ email: 'bench@example.org' }], format: 'armored' });
+  const local = { kind: 'local', directory: 'bench' };
+  const exports = {
+    related: await createExport(storage, workspace.id, { ...RELATED_FIELDS_EXPORT }, null),
+    plain: await createExport(storage, workspace.id, { ...FIVE_FILTER_EXPORT, name: 'Participation fields', source: { flow: 'related' } }, null),
+    empty: await createExport(storage, workspace.id, { ...RELATED_FIELDS_EXPORT, name: 'No rows', source: { flow: 'empty' } }, null),
+    delivered: await createExport(storage, workspace.id, { ...RELATED_FIELDS_EXPORT, name: 'Delivered', destination: local }, null),
+    sealed: await createExport(storage, workspace.id, { ...RELATED_FIELDS_EXPORT, name: 'Delivered with GPG', destination: local, encryption: { publicKey } }, null),
+  };
   await buildDist();
-  const row = await createExport(storage, workspace.id, { ...FIVE_FILTER_EXPORT }, null);
-  const result = await runParley(['export', 'render', '--workspace', workspace.id, '--export', row.id, '--out', path.join(dir, 'export.csv'), '--stats'], { databaseUrl: database.url, masterKey });
-  if (result.code !== 0) throw new Error(result.stderr);
-  const exported = JSON.parse(result.stdout.trim().split('\n').pop()!) as { rows: number; seconds: number; maxRssMb: number };
+  const measure = (command: 'render' | 'run', exportId: string): Promise<ExportFigures> =>
+    exportFigures(command, { workspaceId: workspace.id, exportId, dir, databaseUrl: database.url, masterKey });
 
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  const began = performance.now();
-  let copied = 0;
-  await pipeline(
-    client.query(copyTo(`copy (select participant_ref, created_at, data->'device'->>'country', data->'device'->>'browser', data->'device'->>'mobile', data->>'chrono', data->'device'->>'originUrl'
-      from store_participations where workspace_id = '${workspace.id}' and expires_at > now() order by created_at, id) to stdout (format csv)`)),
-    new Writable({ write(chunk: Buffer, _e, done) { for (const byte of chunk) if (byte === 10) copied += 1; done(); } }),
-  );
-  const copySeconds = (performance.now() - began) / 1000;
-  await client.end();
-
-  const exportRate = exported.rows / exported.seconds;
-  const copyRate = copied / copySeconds;
-  printTable(`export vs COPY (${ROWS.toLocaleString('en')} rows, CSV, 5 filters)`, [
-    ['export rows/s', `${exportRate.toFixed(0)} (${exported.rows} rows in ${exported.seconds.toFixed(1)} s)`],
-    ['COPY rows/s', `${copyRate.toFixed(0)} (${copied} rows in ${copySeconds.toFixed(1)} s)`],
-    ['ratio export / COPY', `${(exportRate / copyRate).toFixed(2)} (target ≥ 0.5)`],
-    ['export peak RSS', `${exported.maxRssMb.toFixed(0)} MB`],
+  const start = new Date(Date.now() - 20 * 86_400_000);
+  const rounds: Array<{ entries: number; related: ExportFigures; plain: ExportFigures; copy: number; joined: number }> = [];
+  let inserted = 0;
+  for (const size of [...new Set([CHECKPOINT, ROWS])]) {
+    const began = performance.now();
+    await insertRelatedEntries(storage.db, storage.keyring, { workspaceId: workspace.id, flowId: flow.id, first: inserted + 1, count: size - inserted, start });
+    process.stdout.write(`inserted ${fmt(size - inserted)} entries with their related rows in ${((performance.now() - began) / 1000).toFixed(0)} s\n`);
+    inserted = size;
+    const related = await measure('render', exports.related.id);
+    const plain = await measure('render', exports.plain.id);
+    const copy = await copyRate(database.url, copyEntriesSql(workspace.id, flow.id));
+    const joined = await copyRate(database.url, copyJoinedSql(workspace.id, flow.id));
+    if (related.rows !== size || plain.rows !== size || copy.rows !== size || joined.rows !== size) throw new Error(`row counts differ: ${related.rows} ${plain.rows} ${copy.rows} ${joined.rows}`);
+    rounds.push({ entries: size, related, plain, copy: copy.rate, joined: joined.rate });
+    printTable(`exports vs COPY at ${fmt(size)} entries (CSV, 5 filters; rows/s)`, [
+      ['related-fields export', `${fmt(related.rate)} (${related.seconds.toFixed(1)} s, peak RSS ${related.maxRssMb.toFixed(0)} MB)`],
+      ['participation-fields export', `${fmt(plain.rate)} (${plain.seconds.toFixed(1)} s, peak RSS ${plain.maxRssMb.toFixed(0)} MB)`],
+      ['COPY of the participations', `${fmt(copy.rate)} (${copy.seconds.toFixed(1)} s)`],
+      ['COPY of the same rows joined', `${fmt(joined.rate)} (${joined.seconds.toFixed(1)} s)`],
+      ['related export / COPY participations', (related.rate / copy.rate).toFixed(3)],
+      ['related export / COPY joined', (related.rate / joined.rate).toFixed(3)],
+      ['participation export / COPY', (plain.rate / copy.rate).toFixed(3)],
+    ]);
+  }
+  const delivered = await measure('run', exports.delivered.id);
+  const sealed = await measure('run', exports.sealed.id);
+  const empty = await measure('render', exports.empty.id);
+  const first = rounds[0]!;
+  const last = rounds[rounds.length - 1]!;
+  const gpgOverhead = (sealed.seconds / delivered.seconds - 1) * 100;
+  printTable(`growth, GPG and memory`, [
+    [`related export rows/s at ${fmt(first.entries)} → ${fmt(last.entries)}`, `${fmt(first.related.rate)} → ${fmt(last.related.rate)} (×${(last.related.rate / first.related.rate).toFixed(2)}; 1.00 is linear)`],
+    [`delivered locally, without → with GPG`, `${delivered.seconds.toFixed(1)} s → ${sealed.seconds.toFixed(1)} s (GPG adds ${gpgOverhead.toFixed(0)} %, target ≤ 30 %)`],
+    ['peak RSS: related export, with GPG, no rows', `${last.related.maxRssMb.toFixed(0)} MB, ${sealed.maxRssMb.toFixed(0)} MB, ${empty.maxRssMb.toFixed(0)} MB (target < 200 MB)`],
   ]);
-  process.stdout.write(`RESULT export_vs_copy_ratio=${(exportRate / copyRate).toFixed(3)} export_peak_rss_mb=${exported.maxRssMb.toFixed(0)}\n`);
+  const peak = Math.max(last.related.maxRssMb, last.plain.maxRssMb, sealed.maxRssMb);
+  process.stdout.write(
+    `RESULT export_vs_copy_ratio=${(last.related.rate / last.copy).toFixed(3)} export_vs_copy_joined_ratio=${(last.related.rate / last.joined).toFixed(3)} ` +
+      `participation_export_vs_copy_ratio=${(last.plain.rate / last.copy).toFixed(3)} growth_rate_ratio=${(last.related.rate / first.related.rate).toFixed(2)} ` +
+      `gpg_overhead_pct=${gpgOverhead.toFixed(0)} export_peak_rss_mb=${peak.toFixed(0)} empty_export_rss_mb=${empty.maxRssMb.toFixed(0)}\n`,
+  );
 } finally {
   await storage.close();
   await database.close();

@@ -20,6 +20,7 @@ import { openStorage } from '../storage/storage.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
 import { claimInstantWinMoment } from '../storage/instant-win-repository.js';
+import { countStatements } from '../test/support/statement-counter.js';
 
 const STOCK = Number(process.env.BENCH_STOCK ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -73,6 +74,7 @@ try {
   clock.set(closesAt.getTime() - 1);
 
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
+  const counter = countStatements(storage.pool);
   let won = 0;
   const claims = await rate(async (worker, n) => {
     const started = await engine.start({ workspaceId: workspace.id, flowSlug: 'bench', device: { mobile: false, browser: 'Bench' }, ip: null });
@@ -81,6 +83,7 @@ try {
     if (ack.turn.messages.some((m) => m.kind === 'text' && m.text.startsWith('Congratulations'))) won += 1;
   });
 
+  const statementsPerClaim = counter.count / claims.done;
   const flowId = (await sql<{ id: string }>`select id from flows where slug = 'bench'`.execute(storage.db)).rows[0]!.id;
   const sessionId = randomUUID();
   const statements = await rate(async () => {
@@ -99,13 +102,14 @@ try {
     ['participations (start + claim turn)', `${claims.done} in ${SECONDS} s, ${won} won`],
     ['moments claimed (participations + bare statements)', claimed.rows[0]!.n],
     ['instant-win claims/s', claims.perSecond.toFixed(0)],
-    ['engine turns/s (2 transactions per claim)', (claims.perSecond * 2).toFixed(0)],
+    ['engine turns/s (start + reply per claim)', (claims.perSecond * 2).toFixed(0)],
+    ['SQL statements per participation (start + claim turn)', statementsPerClaim.toFixed(2)],
     ['claim statement alone (autocommit)/s', statements.perSecond.toFixed(0)],
     ['bare INSERT + COMMIT/s', inserts.perSecond.toFixed(0)],
     ['ratio claims / bare inserts', ratio.toFixed(3)],
   ]);
   process.stdout.write(
-    `RESULT instant_win_claims_per_s=${claims.perSecond.toFixed(1)} bare_insert_commit_per_s=${inserts.perSecond.toFixed(1)} ratio=${ratio.toFixed(3)} claim_statement_per_s=${statements.perSecond.toFixed(1)}\n`,
+    `RESULT instant_win_claims_per_s=${claims.perSecond.toFixed(1)} bare_insert_commit_per_s=${inserts.perSecond.toFixed(1)} ratio=${ratio.toFixed(3)} claim_statement_per_s=${statements.perSecond.toFixed(1)} statements_per_participation=${statementsPerClaim.toFixed(2)}\n`,
   );
 } finally {
   await storage.close();

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 const BENCHES: Array<{ script: string; what: string }> = [
-  { script: 'chat-bench.ts', what: 'chat turns/s and p99 (vs bare socket.io echo and insert+commit)' },
+  { script: 'chat-bench.ts', what: 'chat turns/s closed and open loop, statements per turn (vs bare socket.io + INSERT/COMMIT per round trip)' },
   { script: 'export-bench.ts', what: 'export rows/s vs COPY … TO STDOUT' },
   { script: 'sweep-bench.ts', what: 'sweep vs bare DELETE' },
   { script: 'instant-win-bench.ts', what: 'instant-win claims/s (vs bare insert+commit)' },

@@ -126,23 +126,70 @@ export async function takeInstantWinStock(
   }
 }
 
+export interface InstantWinSubject {
+  readonly workspaceId: string;
+  readonly flowId: string;
+  readonly moduleId: string;
+  readonly normalized: string;
+}
+
 /**
  * Serializes the participations of one subject in one flow (transaction-level advisory lock,
- * held until the caller's transaction ends) and returns the live winners rows the module has
- * for that subject in that flow. Must run inside a transaction.
+ * held until the caller's transaction ends); returns the subject's lookup hash. Must run
+ * inside a transaction, in a statement of its own: what the next statements read then
+ * includes every participation of that subject that committed before.
  */
-export async function holdInstantWinSubject(
-  ctx: StoreContext,
-  subject: { workspaceId: string; flowId: string; moduleId: string; normalized: string },
-): Promise<number> {
+async function lockInstantWinSubject(ctx: StoreContext, subject: InstantWinSubject): Promise<Buffer> {
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
   const lockText = `instant-win:${subject.workspaceId}:${subject.flowId}:${hash.toString('hex')}`;
   await sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.execute(ctx.db);
-  const found = await sql<{ n: string }>`
-    select count(*) as n from store_winners
-    where workspace_id = ${subject.workspaceId} and flow_id = ${subject.flowId} and subject_hash = ${hash}
-      and module_id = ${subject.moduleId} and expires_at > ${ctx.clock.now()}`.execute(ctx.db);
-  return Number(found.rows[0]!.n);
+  return hash;
+}
+
+/** Live winners rows of the module for one subject in one flow, as SQL (`hash`: the subject's lookup hash). */
+const subjectWins = (subject: InstantWinSubject, hash: Buffer, now: Date) => sql<number>`(
+  select count(*)::int from store_winners
+  where workspace_id = ${subject.workspaceId} and flow_id = ${subject.flowId} and subject_hash = ${hash}
+    and module_id = ${subject.moduleId} and expires_at > ${now})`;
+
+/**
+ * Serializes the participations of one subject in one flow until the caller's transaction
+ * ends and returns the live winners rows the module has for that subject in that flow.
+ */
+export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantWinSubject): Promise<number> {
+  const hash = await lockInstantWinSubject(ctx, subject);
+  const found = await sql<{ n: number }>`select ${subjectWins(subject, hash, ctx.clock.now())} as n`.execute(ctx.db);
+  return found.rows[0]!.n;
+}
+
+/**
+ * A subject's participation in a moments draw: the subject is serialized (as
+ * `holdInstantWinSubject`), then one statement counts its wins and, below `maxWins`, claims the
+ * earliest unclaimed moment due at `at` (as `claimInstantWinMoment`). Returns the wins before
+ * this participation and the prize id claimed, or null.
+ */
+export async function claimInstantWinMomentWithin(
+  ctx: StoreContext,
+  subject: InstantWinSubject,
+  claim: { stepId: string; sessionId: string; at: Date; maxWins: number },
+): Promise<{ wins: number; prizeId: string | null }> {
+  const hash = await lockInstantWinSubject(ctx, subject);
+  const { flowId } = subject;
+  const result = await sql<{ wins: number; prize_id: string | null }>`
+    with wins as (select ${subjectWins(subject, hash, ctx.clock.now())} as n),
+    claimed as (
+      update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
+      where flow_id = ${flowId} and step_id = ${claim.stepId} and id = (
+        select id from instant_win_moments
+        where flow_id = ${flowId} and step_id = ${claim.stepId} and claimed_at is null and moment <= ${claim.at}
+          and (select n from wins) < ${claim.maxWins}
+        order by moment, id
+        limit 1
+        for update skip locked)
+      returning prize_id)
+    select (select n from wins) as wins, (select prize_id from claimed) as prize_id`.execute(ctx.db);
+  const row = result.rows[0]!;
+  return { wins: row.wins, prizeId: row.prize_id };
 }
 
 /**

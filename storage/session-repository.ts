@@ -49,17 +49,18 @@ interface PersonalBlob {
 }
 
 /** Bot messages may interpolate personal values: in clear, only the turn without them is kept. */
-function turnSkeleton(turn: Record<string, unknown> | null): string | null {
+export function turnSkeleton(turn: Record<string, unknown> | null): string | null {
   return turn ? JSON.stringify({ ...turn, messages: [] }) : null;
 }
 
-async function sealPersonal(ctx: StoreContext, state: SessionState, storePersonal: boolean): Promise<Buffer | null> {
+export async function sealPersonal(ctx: StoreContext, state: SessionState, storePersonal: boolean): Promise<Buffer | null> {
   if (!storePersonal) return null;
   const blob: PersonalBlob = { variables: state.personalVariables, ip: state.ip, lastTurn: state.lastTurn };
   return ctx.keyring.encryptJson(state.workspaceId, blob);
 }
 
-async function toState(ctx: StoreContext, row: ChatSessionRow): Promise<SessionState> {
+/** A session row as the engine sees it, personal values decrypted. */
+export async function toState(ctx: StoreContext, row: ChatSessionRow): Promise<SessionState> {
   const personal: PersonalBlob = row.personal ? await ctx.keyring.decryptJson<PersonalBlob>(row.workspace_id, row.personal) : { variables: {}, ip: null };
   return {
     id: row.id,

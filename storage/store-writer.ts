@@ -28,36 +28,69 @@ export interface StoreWrite {
 
 export type { WriteResult };
 
-/**
- * Writes one row into a store table, stamping `expires_at` from the workspace's effective
- * retention in the same statement. When the workspace has storage switched off nothing is
- * written and the result says so.
- */
-export async function writeStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite): Promise<WriteResult> {
+/** A store row ready to insert: its id, personal values sealed and subject hashed. */
+export interface PreparedStoreRow {
+  readonly id: string;
+  readonly table: StoreTable;
+  readonly moduleId: string;
+  readonly defaultRetentionDays: number;
+  readonly flowId: string | null;
+  readonly sessionId: string | null;
+  readonly stepId: string | null;
+  readonly participantRef: string | null;
+  readonly subjectHash: Buffer | null;
+  readonly createdAt: Date;
+  readonly data: Record<string, unknown>;
+  readonly personal: Buffer | null;
+}
+
+/** Checks the default retention, seals personal values and hashes the subject of one row. */
+export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite): Promise<PreparedStoreRow> {
   const days = write.defaultRetentionDays;
   if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
     throw new ParleyError('config_invalid', 'Default retention must be a whole number of days', { path: `/tables/${write.table}/retentionDays` });
   }
   const personal =
     write.personal && Object.keys(write.personal).length > 0 ? await ctx.keyring.encryptJson(workspaceId, write.personal) : null;
-  const subjectHash = write.subject ? await ctx.keyring.lookupHash(workspaceId, write.subject) : null;
-  const createdAt = ctx.clock.now();
+  return {
+    id: uuidv7(),
+    table: write.table,
+    moduleId: write.moduleId,
+    defaultRetentionDays: days,
+    flowId: write.flowId ?? null,
+    sessionId: write.sessionId ?? null,
+    stepId: write.stepId ?? null,
+    participantRef: write.participantRef ?? null,
+    subjectHash: write.subject ? await ctx.keyring.lookupHash(workspaceId, write.subject) : null,
+    createdAt: ctx.clock.now(),
+    data: write.data ?? {},
+    personal,
+  };
+}
+
+/**
+ * Writes one row into a store table, stamping `expires_at` from the workspace's effective
+ * retention in the same statement. When the workspace has storage switched off nothing is
+ * written and the result says so.
+ */
+export async function writeStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite): Promise<WriteResult> {
+  const row = await prepareStoreRow(ctx, workspaceId, write);
   const expiry = expiryFrom(
-    sql`${createdAt}::timestamptz`,
-    effectiveRetentionDays(sql`w.retention`, write.table, sql`${write.moduleId}::text`, sql`${days}::int`),
+    sql`${row.createdAt}::timestamptz`,
+    effectiveRetentionDays(sql`w.retention`, row.table, sql`${row.moduleId}::text`, sql`${row.defaultRetentionDays}::int`),
   );
   const result = await sql<{ id: string; expires_at: Date }>`
-    insert into ${sql.table(physicalTable(write.table))}
+    insert into ${sql.table(physicalTable(row.table))}
       (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id,
        default_retention_days, created_at, expires_at, data, personal)
-    select ${uuidv7()}, w.id, ${write.flowId ?? null}, ${write.sessionId ?? null}, ${write.participantRef ?? null},
-      ${subjectHash}, ${write.moduleId}, ${write.stepId ?? null}, ${days}, ${createdAt}, ${expiry},
-      ${JSON.stringify(write.data ?? {})}::jsonb, ${personal}
+    select ${row.id}, w.id, ${row.flowId}, ${row.sessionId}, ${row.participantRef},
+      ${row.subjectHash}, ${row.moduleId}, ${row.stepId}, ${row.defaultRetentionDays}, ${row.createdAt}, ${expiry},
+      ${JSON.stringify(row.data)}::jsonb, ${row.personal}
     from workspaces w
     where w.id = ${workspaceId} and w.storage_enabled
     returning id, expires_at`.execute(ctx.db);
-  const row = result.rows[0];
-  storeEvents.emit('write', write.table, row !== undefined);
-  if (!row) return { stored: false, reason: 'storage_disabled' };
-  return { stored: true, id: row.id, expiresAt: row.expires_at };
+  const stored = result.rows[0];
+  storeEvents.emit('write', write.table, stored !== undefined);
+  if (!stored) return { stored: false, reason: 'storage_disabled' };
+  return { stored: true, id: stored.id, expiresAt: stored.expires_at };
 }

@@ -47,6 +47,11 @@ export interface InstantWinCapability {
   holdSubject(normalizedEmail: string): Promise<number>;
   /** Claims the earliest unclaimed moment due now for this session: the prize id, or null. */
   claimMoment(): Promise<string | null>;
+  /**
+   * `holdSubject` and `claimMoment` in two statements instead of three: serializes the subject,
+   * then claims only while it has fewer than `maxWins` wins.
+   */
+  claimMomentWithin(normalizedEmail: string, maxWins: number): Promise<{ readonly prizeId: string | null; readonly limitReached: boolean }>;
   /** Takes one unit of stock (odds mode): the prize id, or null when none is left. */
   takeStock(choose: StockChooser): Promise<string | null>;
 }

@@ -1,7 +1,5 @@
 import type { CatalogueField } from '../catalogue/catalogue-field.js';
-import { EXTERNAL_KEY, externalField } from '../catalogue/flow-field-catalogue.js';
-import { VARIABLE_KEY, hostVariableField } from '../catalogue/host-variable-fields.js';
-import { DATA_KEY, tableValueField } from '../catalogue/table-field-catalogue.js';
+import { resolveField } from '../catalogue/resolve-field.js';
 import { validateConditions } from '../conditions/index.js';
 import { validateFieldParameters } from '../field-parameters/index.js';
 import { validateFileNamePattern } from '../file-name/index.js';
@@ -23,12 +21,7 @@ const validateEnvelope = compileSchema<ExportDefinition>(exportDefinitionSchema)
 /** The catalogue of the definition's source, as the caller resolves it (a flow must exist). */
 export type CatalogueLookup = (source: ExportDefinition['source'], path: string) => Promise<readonly CatalogueField[]>;
 
-/** The catalogue field a spec names (external, variable and data/personal keys are open-ended). */
-export function resolveField(catalogue: readonly CatalogueField[], spec: ExportFieldSpec): CatalogueField | undefined {
-  if (spec.field === 'custom') return undefined;
-  const open = EXTERNAL_KEY.test(spec.field) ? externalField(spec.field) : VARIABLE_KEY.test(spec.field) ? hostVariableField(spec.field) : undefined;
-  return catalogue.find((f) => f.key === spec.field) ?? open ?? (DATA_KEY.test(spec.field) ? tableValueField(spec.field) : undefined);
-}
+export { resolveField } from '../catalogue/resolve-field.js';
 
 /**
  * Validates a definition on save: envelope schema, source, every field known to the source's

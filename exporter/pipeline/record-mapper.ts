@@ -4,7 +4,7 @@ import { compileFieldParameters } from '../field-parameters/index.js';
 import { compileFilter, rawValueToText, type FilterContext } from '../filters/index.js';
 import type { FieldType, RawValue } from '../../core/field-type.js';
 import type { ExportDefinition } from '../definition/export-definition.js';
-import { resolveField } from '../definition/validate-export-definition.js';
+import { resolveField } from '../catalogue/resolve-field.js';
 import type { ExportColumn } from '../serializers/index.js';
 import type { ExportRecord } from '../../storage/export-source.js';
 import type { StoreTable } from '../../core/store-tables.js';

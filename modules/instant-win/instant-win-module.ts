@@ -32,9 +32,10 @@ function windowOf(flow: FlowLifecycleContext<unknown>['flow']): DrawWindow {
 /** The draw for this participation: a prize id, or null (limit reached, no moment due, lost the roll, no stock). */
 async function drawFor(ctx: StepContext<InstantWinConfig>, email: string): Promise<{ prizeId: string | null; limitReached: boolean }> {
   const capability = draws(ctx.capabilities);
+  const maxWins = ctx.config.maxWinsPerParticipant ?? 1;
+  if ((ctx.config.mode ?? 'moments') === 'moments') return capability.claimMomentWithin(email, maxWins);
   const wins = await capability.holdSubject(email);
-  if (wins >= (ctx.config.maxWinsPerParticipant ?? 1)) return { prizeId: null, limitReached: true };
-  if ((ctx.config.mode ?? 'moments') === 'moments') return { prizeId: await capability.claimMoment(), limitReached: false };
+  if (wins >= maxWins) return { prizeId: null, limitReached: true };
   const prizeId = rollOdds(ctx.config.odds!) ? await capability.takeStock((available) => pickWeighted(available)) : null;
   return { prizeId, limitReached: false };
 }

@@ -12,3 +12,5 @@ export const codePoolCapability: CapabilityFactory = (scope): CodePool => {
     failedChecks: () => countFailedChecks(ctx.db, pool, scope.session, ctx.clock.now()),
   };
 };
+/** `failedChecks` counts the codes module's rows. */
+Object.assign(codePoolCapability, { reads: ['codes'] });

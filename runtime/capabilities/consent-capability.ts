@@ -38,3 +38,5 @@ export const consentCapability: CapabilityFactory = (scope): ConsentCapability =
     },
   });
 };
+/** `requestConfirmation` reads the consent row the step just stored. */
+Object.assign(consentCapability, { reads: ['consents'] });

@@ -18,6 +18,11 @@ const ids = {
   export: { type: 'string', value: 'ID', help: 'the export (its id in the console or the API)', required: true },
 } as const;
 
+/** `--stats`: rows, seconds since `began` and the process's peak RSS, as one JSON line. */
+function stats(rows: number, began: number): string {
+  return JSON.stringify({ rows, seconds: (performance.now() - began) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+}
+
 async function findExport(storage: Storage, options: { workspace: string; export: string }) {
   const [workspaceId, exportId] = [requireId(options.workspace, '--workspace'), requireId(options.export, '--export')];
   const [{ getExport }, { getWorkspace }] = await Promise.all([import('../../storage/export-repository.js'), import('../../storage/workspace-repository.js')]);
@@ -32,7 +37,7 @@ export const exportRunCommand = defineCommand({
   name: 'export run',
   summary: 'Run an export now through its destination',
   details: 'The run is recorded in the export\'s run history; the exit code is 1 when it failed.',
-  options: ids,
+  options: { ...ids, stats: { type: 'boolean', help: 'also print rows, seconds and peak memory as JSON' } },
   async run(options, context) {
     const storage = await context.storage();
     const { row, workspace } = await findExport(storage, options);
@@ -46,10 +51,12 @@ export const exportRunCommand = defineCommand({
     const selection = manualSelection(row.definition as unknown as ExportDefinition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id));
     const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version, ...(selection && { selection }) });
     const logger = createLogger('silent');
+    const began = performance.now();
     const outcome = await executeRun({ storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger }, run!.id);
     const done = (await getRun(storage, run!.id))!;
     const window = done.selection === null ? 'every entry' : done.selection === 'all' ? 'every participant' : `${done.selection.from?.toISOString() ?? 'start'} to ${done.selection.to.toISOString()}`;
     context.stdout.write(`run ${done.runNumber}: ${outcome}\nwindow: ${window}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
+    if (options.stats) context.stdout.write(`${stats(done.rows ?? 0, began)}\n`);
     return outcome === 'succeeded' ? 0 : 1;
   },
 });
@@ -74,7 +81,7 @@ export const exportRenderCommand = defineCommand({
     await pipeline(rendered.output, createWriteStream(options.out));
     const seconds = (performance.now() - began) / 1000;
     context.stdout.write(`rows: ${rendered.rows()}\nseconds: ${seconds.toFixed(3)}\n`);
-    if (options.stats) context.stdout.write(`${JSON.stringify({ rows: rendered.rows(), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    if (options.stats) context.stdout.write(`${stats(rendered.rows(), began)}\n`);
     return 0;
   },
 });

@@ -6,18 +6,28 @@ import { ParleyError } from '../../core/errors.js';
 import type { ModuleCapabilities, StepContext, StepInput, StepResult } from '../../core/module-contract.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { stepById, type FlowDefinition } from '../../core/flow-definition.js';
+import { FlowDefinitionCache } from './flow-definition-cache.js';
 import { createModuleStore, type ModuleStoreScope } from './module-store.js';
 import { sessionVariables } from './session-variables.js';
-import { recordInitialVariables, startingVariables, type InitialVariables } from './initial-variables.js';
+import { flushingFirst, TurnWrites } from './turn-writes.js';
+import { databaseFreeContext } from './database-free-context.js';
+import { queueInitialVariables, startingVariables, type InitialVariables } from './initial-variables.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
-import { getFlow, getFlowById, newHashId, type FlowRecord } from '../../storage/flow-repository.js';
-import { findSessionByToken, insertSession, lockSession, updateSession, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
-import { getWorkspace, type Workspace } from '../../storage/workspace-repository.js';
+import { newHashId, type FlowRecord } from '../../storage/flow-repository.js';
+import { findSessionByToken, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
+import { insertTurn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnWorkspace } from '../../storage/turn-repository.js';
 import { resolveRetentionDays } from '../../storage/retention-policy.js';
-import { writeStoreRow } from '../../storage/store-writer.js';
+import type { StoreTable } from '../../core/store-tables.js';
+import type { PreparedStoreRow } from '../../storage/store-writer.js';
 
-/** Builds one named capability for a step (mail, instant-win claims, code pools, …). */
-export type CapabilityFactory = (scope: ModuleStoreScope & { readonly flow: FlowRecord }) => unknown;
+/**
+ * Builds one named capability for a step (mail, instant-win claims, code pools, …). `reads`
+ * names the store tables its methods read: a turn's rows of those tables are written first.
+ */
+export type CapabilityFactory = ((scope: ModuleStoreScope & { readonly flow: FlowRecord }) => unknown) & { readonly reads?: readonly StoreTable[] };
+
+/** What the handshake read: the workspace (with its allowed origins) and the flow it names. */
+export type ChatEntry = NonNullable<Awaited<ReturnType<typeof loadChatEntry>>>;
 
 export interface StartRequest {
   readonly workspaceId: string;
@@ -25,6 +35,8 @@ export interface StartRequest {
   readonly resumeToken?: string;
   readonly device: DeviceFacts;
   readonly ip: string | null;
+  /** The handshake's read of workspace and flow, so starting does not read them again. */
+  readonly entry?: ChatEntry;
   /** Host-page variables (validated), set before the first turn of a new session only. */
   readonly variables?: InitialVariables;
 }
@@ -36,14 +48,17 @@ const MAX_EPHEMERAL_SESSIONS = 10_000;
 
 /**
  * Runs flows: starts and resumes sessions and processes replies exactly once. Each turn is one
- * transaction holding the session's row lock, so any process can continue any session and two
- * deliveries of one reply never both apply.
+ * short transaction holding the session's row lock, so any process can continue any session and
+ * two deliveries of one reply never both apply: one statement locks the session and reads its
+ * workspace's guarding settings and flow version, the steps run (definitions cached by version),
+ * and one statement writes the session with the turn's store rows.
  */
 export class FlowEngine {
   readonly #storage: StoreContext;
   readonly #registry: ModuleRegistry;
   readonly #clock: Clock;
   readonly #capabilities: Readonly<Record<string, CapabilityFactory>>;
+  readonly #definitions = new FlowDefinitionCache();
   /** With storage off, personal variables live only here (this process), never in the database. */
   readonly #ephemeral = new Map<string, { variables: Record<string, Scalar>; lastTurn: SessionState['lastTurn'] }>();
 
@@ -54,25 +69,48 @@ export class FlowEngine {
     this.#capabilities = Object.freeze({ ...options.capabilities });
   }
 
-  /** The flow a handshake names, checked open; `flow_closed` outside its window or after closure. */
-  async openFlow(workspaceId: string, flowSlug: string): Promise<{ workspace: Workspace; flow: FlowRecord }> {
-    const [workspace, flow] = await Promise.all([getWorkspace(this.#storage, workspaceId), getFlow(this.#storage.db, workspaceId, flowSlug)]);
-    if (!workspace || !flow) throw new ParleyError('not_found', 'No such flow');
-    this.#assertOpen(flow);
-    return { workspace, flow };
+  /** What a handshake reads: the workspace and the flow it names (one statement). */
+  async loadEntry(workspaceId: string, flowSlug: string): Promise<ChatEntry | undefined> {
+    return loadChatEntry(this.#storage, workspaceId, flowSlug);
   }
 
   /** Starts a session, or resumes the one a resume token names (same step, same last turn). */
   async start(request: StartRequest): Promise<{ session: SessionInfo; turn: Turn }> {
-    const { workspace, flow } = await this.openFlow(request.workspaceId, request.flowSlug);
+    const entry = request.entry ?? (await this.loadEntry(request.workspaceId, request.flowSlug));
+    if (!entry?.flow) throw new ParleyError('not_found', 'No such flow');
+    const { workspace } = entry;
+    this.#assertOpen(entry.flow);
     if (request.resumeToken) {
-      const existing = await findSessionByToken(this.#storage, request.resumeToken, workspace.id, flow.id);
+      const existing = await findSessionByToken(this.#storage, request.resumeToken, workspace.id, entry.flow.id);
       if (existing?.lastTurn) {
         const turn = (this.#ephemeral.get(existing.id)?.lastTurn ?? existing.lastTurn) as unknown as Turn;
         return { session: { sessionId: existing.id, resumeToken: request.resumeToken }, turn };
       }
     }
+    const flow = await this.#definitions.flow(this.#storage.db, entry.flow);
     const resumeToken = randomBytes(32).toString('base64url');
+    // Most first turns need no statement but the session insert: run the steps without a
+    // database, and only if one of them needs it, run them again in a transaction.
+    const probe = databaseFreeContext(this.#storage);
+    let first = await this.#firstTurn(probe.ctx, workspace, flow, request).catch((error: unknown) => {
+      if (probe.used()) return undefined;
+      throw error;
+    });
+    if (first && !probe.used()) {
+      await insertTurn(this.#storage, first.state, resumeToken, first.rows, workspace.storageEnabled);
+    } else {
+      first = await inTransaction(this.#storage, async (trx) => {
+        const again = await this.#firstTurn(trx, workspace, flow, request);
+        await insertTurn(trx, again.state, resumeToken, again.rows, workspace.storageEnabled);
+        return again;
+      });
+    }
+    this.#keepEphemeral(workspace, first.state);
+    return { session: { sessionId: first.state.id, resumeToken }, turn: first.turn };
+  }
+
+  /** Runs a new session's first steps; the session and its rows are for the caller to write. */
+  async #firstTurn(ctx: StoreContext, workspace: TurnWorkspace, flow: FlowRecord, request: StartRequest): Promise<{ state: SessionState; turn: Turn; rows: PreparedStoreRow[] }> {
     const now = this.#clock.now();
     const state: SessionState = {
       id: uuidv7(),
@@ -93,54 +131,53 @@ export class FlowEngine {
       expiresAt: now,
     };
     const definition = flow.definition as unknown as FlowDefinition;
-    const turn = await inTransaction(this.#storage, async (trx) => {
-      const messages: BotMessage[] = [];
-      const first = stepById(definition, definition.start);
-      state.stepId = first.id;
-      const result = await this.#runStep(trx, workspace, flow, state, first.id, { kind: 'enter' });
-      const input = await this.#drive(trx, workspace, flow, state, result, messages);
-      const next = this.#finishTurn(workspace, state, messages, input, definition);
-      await insertSession(trx, state, resumeToken, workspace.storageEnabled);
-      await recordInitialVariables(trx, state, request.variables);
-      this.#keepEphemeral(workspace, state);
-      return next;
-    });
-    return { session: { sessionId: state.id, resumeToken }, turn };
+    const writes = new TurnWrites(ctx, workspace);
+    await queueInitialVariables(writes, state, request.variables);
+    const messages: BotMessage[] = [];
+    state.stepId = stepById(definition, definition.start).id;
+    const result = await this.#runStep(ctx, writes, workspace, flow, state, state.stepId, { kind: 'enter' });
+    const input = await this.#drive(ctx, writes, workspace, flow, state, result, messages);
+    const turn = this.#finishTurn(workspace, state, messages, input, definition);
+    return { state, turn, rows: writes.take() };
   }
 
   /** Processes one reply exactly once; a repeated clientMessageId gets the same turn back. */
   async reply(sessionId: string, reply: Reply): Promise<ReplyAck> {
     return inTransaction(this.#storage, async (trx) => {
-      const state = await lockSession(trx, sessionId);
-      if (!state) throw new ParleyError('not_found', 'This chat session has expired; reload to start again');
+      const locked = await lockTurn(trx, sessionId);
+      if (!locked) throw new ParleyError('not_found', 'This chat session has expired; reload to start again');
+      const { state, workspace } = locked;
       const seen = state.recentReplies.find((r) => r.id === reply.clientMessageId);
       if (seen && state.lastTurn) return { ok: true, turn: (this.#ephemeral.get(state.id)?.lastTurn ?? state.lastTurn) as unknown as Turn };
       if (state.status === 'done' || !state.stepId) throw new ParleyError('conflict', 'This conversation has ended');
-      const [workspace, flow] = await Promise.all([getWorkspace(trx, state.workspaceId), getFlowById(trx.db, state.flowId)]);
-      if (!workspace || !flow) throw new ParleyError('not_found', 'No such flow');
-      this.#assertOpen(flow);
+      this.#assertOpen(locked.flow);
+      const flow = await this.#definitions.flow(trx.db, locked.flow);
       if (!workspace.storageEnabled) state.personalVariables = { ...this.#ephemeral.get(state.id)?.variables };
-      const result = await this.#runStep(trx, workspace, flow, state, state.stepId, { kind: 'reply', value: reply.value });
-      if (result.type === 'invalid') return { ok: false, error: result.error };
+      const writes = new TurnWrites(trx, workspace);
+      const result = await this.#runStep(trx, writes, workspace, flow, state, state.stepId, { kind: 'reply', value: reply.value });
+      if (result.type === 'invalid') {
+        await writes.flush();
+        return { ok: false, error: result.error };
+      }
       const messages: BotMessage[] = [];
-      const input = await this.#drive(trx, workspace, flow, state, result, messages);
+      const input = await this.#drive(trx, writes, workspace, flow, state, result, messages);
       const turn = this.#finishTurn(workspace, state, messages, input, flow.definition as unknown as FlowDefinition);
       state.recentReplies = [...state.recentReplies, { id: reply.clientMessageId, seq: turn.seq }].slice(-RECENT_REPLIES);
-      await updateSession(trx, state, workspace.storageEnabled);
+      await updateTurn(trx, state, writes.take(), workspace.storageEnabled);
       this.#keepEphemeral(workspace, state);
       return { ok: true, turn };
     });
   }
 
   /** Storage off: personal variables and the last turn's messages stay in this process only (bounded). */
-  #keepEphemeral(workspace: Workspace, state: SessionState): void {
+  #keepEphemeral(workspace: TurnWorkspace, state: SessionState): void {
     if (workspace.storageEnabled) return;
     this.#ephemeral.delete(state.id);
     this.#ephemeral.set(state.id, { variables: state.personalVariables, lastTurn: state.lastTurn });
     if (this.#ephemeral.size > MAX_EPHEMERAL_SESSIONS) this.#ephemeral.delete(this.#ephemeral.keys().next().value!);
   }
 
-  #assertOpen(flow: FlowRecord): void {
+  #assertOpen(flow: FlowHeader): void {
     const now = this.#clock.now();
     if (flow.status !== 'open' || (flow.opensAt && now < flow.opensAt) || (flow.closesAt && now >= flow.closesAt)) {
       throw new ParleyError('flow_closed', 'This operation is not open');
@@ -148,7 +185,7 @@ export class FlowEngine {
   }
 
   /** Applies step results until a step waits for input or the flow ends. */
-  async #drive(trx: StoreContext, workspace: Workspace, flow: FlowRecord, state: SessionState, first: StepResult, messages: BotMessage[]): Promise<InputRequest | null> {
+  async #drive(trx: StoreContext, writes: TurnWrites, workspace: TurnWorkspace, flow: FlowRecord, state: SessionState, first: StepResult, messages: BotMessage[]): Promise<InputRequest | null> {
     const definition = flow.definition as unknown as FlowDefinition;
     let result = first;
     for (let steps = 0; steps < MAX_STEPS_PER_TURN; steps += 1) {
@@ -163,12 +200,12 @@ export class FlowEngine {
         return null;
       }
       state.stepId = stepById(definition, nextId).id;
-      result = await this.#runStep(trx, workspace, flow, state, nextId, { kind: 'enter' });
+      result = await this.#runStep(trx, writes, workspace, flow, state, nextId, { kind: 'enter' });
     }
     throw new ParleyError('internal', 'The flow ran too many steps in one turn');
   }
 
-  async #runStep(trx: StoreContext, workspace: Workspace, flow: FlowRecord, state: SessionState, stepId: string, input: StepInput): Promise<StepResult> {
+  async #runStep(trx: StoreContext, writes: TurnWrites, workspace: TurnWorkspace, flow: FlowRecord, state: SessionState, stepId: string, input: StepInput): Promise<StepResult> {
     const step = stepById(flow.definition as unknown as FlowDefinition, stepId);
     const registered = this.#registry.get(step.module);
     if (!registered) throw new ParleyError('module_unknown', 'Flow uses a module this server does not have');
@@ -180,9 +217,14 @@ export class FlowEngine {
       session: state,
       module: registered.definition,
       flow,
+      writes,
     };
     const factories = this.#capabilities;
-    const capabilities: ModuleCapabilities = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? factories[name]?.(scope) : undefined) });
+    const capability = (name: string): unknown => {
+      const factory = factories[name];
+      return factory && flushingFirst(factory(scope), writes, factory.reads ?? []);
+    };
+    const capabilities: ModuleCapabilities = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? capability(name) : undefined) });
     const ctx: StepContext<unknown> = {
       config: step.config,
       stepId,
@@ -194,7 +236,7 @@ export class FlowEngine {
       clock: this.#clock,
       capabilities,
       log: async (event, data) => {
-        await writeStoreRow(trx, workspace.id, {
+        await writes.add({
           table: 'runtime_log', moduleId: registered.definition.id, defaultRetentionDays: 7, flowId: flow.id, sessionId: state.id, stepId,
           participantRef: state.participantRef, data: { event, ...data },
         });
@@ -203,7 +245,7 @@ export class FlowEngine {
     return registered.definition.handleStep(input, ctx);
   }
 
-  #finishTurn(workspace: Workspace, state: SessionState, messages: BotMessage[], input: InputRequest | null, definition: FlowDefinition): Turn {
+  #finishTurn(workspace: TurnWorkspace, state: SessionState, messages: BotMessage[], input: InputRequest | null, definition: FlowDefinition): Turn {
     const now = this.#clock.now();
     state.seq += 1;
     const module = state.stepId ? stepById(definition, state.stepId).module : null;

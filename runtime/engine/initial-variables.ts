@@ -1,8 +1,7 @@
 import { ValidationError } from '../../core/errors.js';
 import { hostVariablesProblems } from '../../core/chat-protocol.js';
 import type { Scalar, SessionState } from '../../storage/session-repository.js';
-import type { StoreContext } from '../../storage/store-context.js';
-import { writeStoreRow } from '../../storage/store-writer.js';
+import type { StoreWrite } from '../../storage/store-writer.js';
 
 /** Host-page variables as the engine receives them, already validated. */
 export type InitialVariables = Readonly<Record<string, string>>;
@@ -31,14 +30,20 @@ export function startingVariables(variables: InitialVariables | undefined): Reco
   return { ...variables };
 }
 
+/** Where a new session's first rows go: the turn's held writes (written with the session). */
+export interface RowSink {
+  add(write: StoreWrite): Promise<unknown>;
+}
+
 /**
- * Stores the host-page values of a new session as one `variables` row (data, not personal), so
- * custom exports read them as `variable.<name>` (kept under `data.host`, apart from what modules write). Nothing is written when there are none or the
- * workspace has storage off.
+ * Holds the host-page values of a new session as one `variables` row (data, not personal), written
+ * with the session, so custom exports read them as `variable.<name>` (kept under `data.host`,
+ * apart from what modules write). Nothing is written when there are none or the workspace has
+ * storage off (the turn's writes refuse it).
  */
-export async function recordInitialVariables(ctx: StoreContext, state: SessionState, variables: InitialVariables | undefined): Promise<void> {
+export async function queueInitialVariables(writes: RowSink, state: SessionState, variables: InitialVariables | undefined): Promise<void> {
   if (!variables || Object.keys(variables).length === 0) return;
-  await writeStoreRow(ctx, state.workspaceId, {
+  await writes.add({
     table: 'variables',
     moduleId: SESSION_MODULE,
     defaultRetentionDays: DEFAULT_RETENTION_DAYS,

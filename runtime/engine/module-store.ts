@@ -6,6 +6,7 @@ import type { StoreTable } from '../../core/store-tables.js';
 import { writeStoreRow, type StoreWrite, type WriteResult } from '../../storage/store-writer.js';
 import { countSubjectRows, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
 import type { SessionState } from '../../storage/session-repository.js';
+import type { TurnWrites } from './turn-writes.js';
 
 /** Tables whose rows are one participation: they carry the device facts and time spent. */
 const PARTICIPATION_TABLES: ReadonlySet<StoreTable> = new Set(['participations', 'winners', 'instant_win_claims']);
@@ -17,11 +18,13 @@ export interface ModuleStoreScope {
   readonly stepId: string;
   readonly session: SessionState;
   readonly module: ModuleDefinition;
+  /** In a chat turn: rows are held and written with the session at the end of the turn. */
+  readonly writes?: TurnWrites;
 }
 
 /** A store that writes only the module's declared tables, stamped with flow, session and step. */
 export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
-  const { ctx, workspace, module, session } = scope;
+  const { ctx, workspace, module, session, writes } = scope;
 
   const toWrite = (table: StoreTable, row: ModuleWrite): StoreWrite => {
     const declaration = module.tables[table];
@@ -46,16 +49,19 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
   return {
     storageEnabled: workspace.storageEnabled,
     async write(table, row): Promise<WriteResult> {
-      return writeStoreRow(ctx, workspace.id, toWrite(table, row));
+      const write = toWrite(table, row);
+      return writes ? writes.add(write) : writeStoreRow(ctx, workspace.id, write);
     },
     async writeAtMost(table, row, frequency: Frequency): Promise<UniqueWriteResult> {
       const since = windowStart(frequency, ctx.clock.now(), workspace.timeZone);
       const write = toWrite(table, row);
-      if (since === undefined) return writeStoreRow(ctx, workspace.id, write);
+      if (since === undefined) return writes ? writes.add(write) : writeStoreRow(ctx, workspace.id, write);
+      await writes?.flush([table]);
       return writeStoreRowAtMost(ctx, workspace.id, { ...write, subject: row.subject, flowId: scope.flowId }, since);
     },
     async countForSubject(table, subject) {
       if (!module.tables[table]) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);
+      await writes?.flush([table]);
       return countSubjectRows(ctx, workspace.id, table, scope.flowId, subject);
     },
   };

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
 import { CHAT_NAMESPACE, MAX_FRAME_BYTES, type ProtocolError, type ReplyAck } from '../../core/chat-protocol.js';
-import type { FlowEngine } from '../engine/flow-engine.js';
+import type { ChatEntry, FlowEngine } from '../engine/flow-engine.js';
 import { ParleyError, toParleyError } from '../../core/errors.js';
 import type { Logger } from '../logger.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
@@ -13,7 +13,6 @@ import { TokenBucket } from './rate-limiter.js';
 import { handshakeLimitMiddleware, type HandshakeLimitOptions } from './handshake-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
-import { getWorkspace } from '../../storage/workspace-repository.js';
 
 const validateAuth = compileSchema<{ workspace: string; flow: string; resumeToken?: string }>({
   type: 'object',
@@ -90,13 +89,15 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
     try {
       const auth = validateOrThrow(validateAuth, socket.handshake.auth, '/auth');
       const variables = initialVariables((socket.handshake.auth as { variables?: unknown }).variables, '/auth/variables');
-      const workspace = await getWorkspace(options.storage, auth.workspace);
+      const entry = await options.engine.loadEntry(auth.workspace, auth.flow);
+      const workspace = entry?.workspace;
       if (!workspace) throw new ParleyError('not_found', 'No such flow');
       const { origin, host } = socket.handshake.headers;
       if (!originAllowed(origin, host, workspace.allowedOrigins, socket.handshake.headers['sec-fetch-site'])) {
         throw new ParleyError('forbidden', 'This page is not allowed to embed this flow');
       }
       socket.data.auth = { ...auth, variables };
+      socket.data.entry = entry;
       next();
     } catch (error) {
       const refusal = new Error(protocolError(error).message) as Error & { data: ProtocolError };
@@ -124,6 +125,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       device: deviceFacts(socket.handshake.headers, auth.device),
       ip: (socket.data.clientAddress as string | null | undefined) ?? (socket.handshake.address || null),
       variables: auth.variables,
+      entry: socket.data.entry as ChatEntry,
     });
     sessionId = started.session.sessionId;
     socket.emit('session', started.session);

@@ -55,7 +55,7 @@ describe('parley draw verify', () => {
     expect(tampered.out).toMatch(/the draw does NOT match\n$/);
 
     const unknown = await cli('draw', 'verify', '--workspace', workspace.id, '--flow', 'raffle', '--draw', '00000000-0000-4000-8000-000000000000');
-    expect(unknown).toMatchObject({ code: 1, err: 'parley: not_found: No such draw in this flow (--draw)\n' });
+    expect(unknown).toMatchObject({ code: 1, err: 'parley: --draw: no such draw in this flow\n' });
     expect((await cli('draw', 'verify', '--workspace', workspace.id, '--flow', 'nope', '--draw', draw.drawId)).err).toContain('not_found');
   });
 });

@@ -1,0 +1,144 @@
+import { io, type Socket } from 'socket.io-client';
+
+/**
+ * One visitor's conversation, as the widget has it: connect (the handshake), receive the start
+ * turn, answer the choice, answer the email (whose turn claims an instant win), disconnect.
+ * Every delivered turn is counted, the start turn included; latencies are per turn in ms.
+ */
+export interface ConversationResult {
+  readonly turns: number;
+  readonly latencies: number[];
+}
+
+export interface VisitorTarget {
+  readonly url: string;
+  readonly auth: Record<string, unknown>;
+}
+
+let counter = 0;
+
+function connect(target: VisitorTarget): Promise<Socket> {
+  const socket = io(`${target.url}/chat`, {
+    auth: target.auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { origin: target.url },
+  });
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown) => {
+      socket.close();
+      reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+    };
+    socket.once('connect_error', fail);
+    socket.once('chat_error', fail);
+    socket.once('turn', () => resolve(socket));
+  });
+}
+
+function reply(socket: Socket, value: string): Promise<{ ok: boolean }> {
+  counter += 1;
+  return new Promise((resolve) => socket.emit('reply', { clientMessageId: `b${process.pid}-${counter}`, value }, resolve));
+}
+
+/** One conversation; `startedAt` is when it was due (open loop) or began (closed loop). */
+export async function converse(target: VisitorTarget, startedAt = performance.now()): Promise<ConversationResult> {
+  const latencies: number[] = [];
+  let turns = 0;
+  const socket = await connect(target);
+  latencies.push(performance.now() - startedAt);
+  turns += 1;
+  try {
+    for (const value of ['blue', `bench-${process.pid}-${(counter += 1)}@example.org`]) {
+      const sent = performance.now();
+      const ack = await reply(socket, value);
+      latencies.push(performance.now() - sent);
+      if (ack.ok) turns += 1;
+    }
+  } finally {
+    socket.close();
+  }
+  return { turns, latencies };
+}
+
+/** Closed loop: `sockets` visitors, each starting its next conversation when the last ends. */
+export async function closedLoop(target: VisitorTarget, sockets: number, seconds: number): Promise<{ turnsPerSecond: number; latencies: number[]; failures: number }> {
+  const latencies: number[] = [];
+  let turns = 0;
+  let failures = 0;
+  const began = performance.now();
+  const deadline = began + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: sockets }, async () => {
+      while (performance.now() < deadline) {
+        try {
+          const result = await converse(target);
+          turns += result.turns;
+          latencies.push(...result.latencies);
+        } catch {
+          failures += 1;
+        }
+      }
+    }),
+  );
+  return { turnsPerSecond: turns / ((performance.now() - began) / 1000), latencies, failures };
+}
+
+/**
+ * Open loop: conversations start on a fixed schedule whatever the server's speed, so the
+ * offered rate is `turnsPerSecond` (three turns a conversation). A start turn's latency counts
+ * from when it was due, so a server falling behind shows in the figures.
+ */
+export async function openLoop(target: VisitorTarget, turnsPerSecond: number, seconds: number): Promise<{ offered: number; turnsPerSecond: number; latencies: number[]; failures: number }> {
+  const perConversation = 3;
+  const interval = (1000 * perConversation) / turnsPerSecond;
+  const latencies: number[] = [];
+  const running: Promise<void>[] = [];
+  let turns = 0;
+  let failures = 0;
+  const began = performance.now();
+  const total = Math.floor((seconds * 1000) / interval);
+  for (let n = 0; n < total; n += 1) {
+    const due = began + n * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    running.push(
+      converse(target, due).then(
+        (result) => {
+          turns += result.turns;
+          latencies.push(...result.latencies);
+        },
+        () => {
+          failures += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(running);
+  return { offered: turnsPerSecond, turnsPerSecond: turns / ((performance.now() - began) / 1000), latencies, failures };
+}
+
+/**
+ * Round trips over sockets that stay connected (no handshake per conversation): the strictest
+ * ceiling, each socket sending its next reply as soon as the last is acknowledged.
+ */
+export async function persistentLoop(target: VisitorTarget, sockets: number, seconds: number): Promise<{ turnsPerSecond: number; latencies: number[] }> {
+  const connected = await Promise.all(Array.from({ length: sockets }, () => connect(target)));
+  const latencies: number[] = [];
+  let turns = 0;
+  const began = performance.now();
+  const deadline = began + seconds * 1000;
+  await Promise.all(
+    connected.map(async (socket) => {
+      while (performance.now() < deadline) {
+        const sent = performance.now();
+        const ack = await reply(socket, 'blue');
+        latencies.push(performance.now() - sent);
+        if (ack.ok) turns += 1;
+      }
+    }),
+  );
+  const turnsPerSecond = turns / ((performance.now() - began) / 1000);
+  connected.forEach((socket) => socket.close());
+  return { turnsPerSecond, latencies };
+}

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export interface BenchChild {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** Statements sent so far (the child must run with the query-counter preload). */
+  queries(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A TypeScript entry point in its own process (with the statement-counting preload), resolved
+ * once its output matches `ready` (whose first group is the URL).
+ */
+export async function startBenchChild(script: string, env: Record<string, string>, ready: RegExp): Promise<BenchChild> {
+  // BENCH_PROFILE_DIR: CPU profiles of the child (node --cpu-prof), written when it exits.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+  const preload = path.join(import.meta.dirname, 'query-counter-preload.mjs');
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', preload, script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output}`)), 60_000);
+    child.stdout!.on('data', () => {
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}:\n${output}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    child,
+    output: () => output,
+    async queries() {
+      const before = output.length;
+      child.kill('SIGUSR2');
+      for (let i = 0; i < 500; i += 1) {
+        const match = /QUERIES (\d+)\n/.exec(output.slice(before));
+        if (match) return Number(match[1]);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('no statement count from the child');
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { runParley } from '../../test/support/cli-process.js';
+
+/** What `parley export render|run --stats` printed: rows, seconds of the export itself, peak RSS of the process. */
+export interface ExportFigures {
+  readonly rows: number;
+  readonly seconds: number;
+  readonly maxRssMb: number;
+  readonly rate: number;
+}
+
+/** Runs `parley export render` (or `run`, through its destination) in a fresh process, as an operator would. */
+export async function exportFigures(
+  command: 'render' | 'run',
+  input: { workspaceId: string; exportId: string; dir: string; databaseUrl: string; masterKey: string; nodeOptions?: string[] },
+): Promise<ExportFigures> {
+  const out = command === 'render' ? ['--out', path.join(input.dir, `${input.exportId}.out`)] : [];
+  const result = await runParley(['export', command, '--workspace', input.workspaceId, '--export', input.exportId, ...out, '--stats'], {
+    databaseUrl: input.databaseUrl,
+    masterKey: input.masterKey,
+    dataDir: input.dir,
+    ...(input.nodeOptions && { nodeOptions: input.nodeOptions }),
+  });
+  if (result.code !== 0) throw new Error(`parley export ${command} failed: ${result.stderr}${result.stdout}`);
+  const figures = JSON.parse(result.stdout.trim().split('\n').pop()!) as Omit<ExportFigures, 'rate'>;
+  return { ...figures, rate: figures.rows / figures.seconds };
+}
+
+/** Rows/s of PostgreSQL's `COPY (query) TO STDOUT (FORMAT csv)`, counted as lines received. */
+export async function copyRate(databaseUrl: string, query: string): Promise<{ rows: number; seconds: number; rate: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const began = performance.now();
+    let rows = 0;
+    await pipeline(
+      client.query(copyTo(`copy (${query}) to stdout (format csv)`)),
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows += 1;
+          done();
+        },
+      }),
+    );
+    const seconds = (performance.now() - began) / 1000;
+    return { rows, seconds, rate: rows / seconds };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The participation rows of a flow, with the 5-filter export's fields (the issue's COPY). */
+export function copyEntriesSql(workspaceId: string, flowId: string): string {
+  return `select participant_ref, created_at, data->'device'->>'country', data->'device'->>'browser', data->'device'->>'mobile', data->>'chrono', data->'device'->>'originUrl'
+    from store_participations where workspace_id = '${workspaceId}' and flow_id = '${flowId}' and expires_at > now() order by created_at, id`;
+}
+
+/**
+ * The same rows as the related-fields export, joined in SQL: each entry with the latest email
+ * and answer (still encrypted, as bytes), consent, win and code of its session or subject.
+ */
+export function copyJoinedSql(workspaceId: string, flowId: string): string {
+  const latest = (table: string, value: string, where = 'true') => `(select ${value} from ${table} x where x.workspace_id = p.workspace_id and x.flow_id = p.flow_id
+      and x.expires_at > now() and (x.session_id = p.session_id or x.subject_hash = p.subject_hash) and ${where} order by x.created_at desc, x.id desc limit 1)`;
+  return `select p.participant_ref, p.created_at,
+      ${latest('store_variables', 'x.personal', `x.data->>'variable' = 'email'`)}, ${latest('store_variables', 'x.personal', `x.data->>'variable' = 'colour'`)},
+      ${latest('store_consents', `x.data->>'is_optin'`)}, ${latest('store_winners', `x.data->>'prizeTitle'`)}, ${latest('store_codes', `x.data->>'code'`)},
+      p.data->'device'->>'country'
+    from store_participations p where p.workspace_id = '${workspaceId}' and p.flow_id = '${flowId}' and p.expires_at > now() order by p.created_at, p.id`;
+}

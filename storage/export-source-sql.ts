@@ -1,0 +1,75 @@
+import { physicalTable, type StoreTable } from '../core/store-tables.js';
+
+/** A statement and its parameters. */
+export interface SqlStatement {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/** Which rows of a flow an export reads. */
+export type ExportScope = 'entries' | 'participants' | 'winners';
+
+/** Tables whose rows are a flow's entries (one participation each). */
+export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
+
+/** The columns an export reads from a store row (see `ExportRawRow`). */
+const COLUMNS = 'id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, created_at, expires_at, data, personal';
+/** The same for related rows, with the subject hash as base64 text (a map key; never sent back). */
+const RELATED_COLUMNS = "id, flow_id, session_id, participant_ref, encode(subject_hash, 'base64') as subject_key, module_id, step_id, created_at, expires_at, data, personal";
+
+/** Only participants whose first entry falls in [from, to) (daily trigger modes). */
+export interface FirstSeenWindow {
+  readonly from: Date | null;
+  readonly to: Date;
+}
+
+/** A flow's live entries, oldest first: all of them, the latest per participant, or winners only. */
+export function entriesSql(workspaceId: string, flowId: string, now: Date, scope: ExportScope, firstSeen?: FirstSeenWindow): SqlStatement {
+  const union = ENTRY_TABLES.map(
+    (table) => `select ${COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and expires_at > $3`,
+  ).join(' union all ');
+  const winnersOnly = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and w.expires_at > $3
+      and (w.session_id = e.session_id or (w.subject_hash is not null and w.subject_hash = e.subject_hash)))`;
+  const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;
+  const values: unknown[] = [workspaceId, flowId, now];
+  let window = '';
+  if (firstSeen) {
+    values.push(firstSeen.from ?? new Date(0), firstSeen.to);
+    window = 'where p.first_seen >= $4 and p.first_seen < $5';
+  }
+  const text =
+    scope === 'participants'
+      ? `select * from (select distinct on (${participantKey}) e.*, min(e.created_at) over (partition by ${participantKey}) as first_seen
+          from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p ${window} order by created_at, id`
+      : `select e.* from (${union}) e ${scope === 'winners' ? `where ${winnersOnly}` : ''} order by e.created_at, e.id`;
+  return { text, values };
+}
+
+/**
+ * The live rows of `tables` that belong to a batch of entries, in one statement, oldest first:
+ * rows of the entries' sessions, and rows of their data subjects (compared as bytes) from other
+ * sessions. Each branch is served by an index: `(workspace_id, session_id)` and
+ * `(workspace_id, subject_hash)`, so a batch costs the rows it reads, not the table's size.
+ */
+export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, tables: readonly StoreTable[], sessions: readonly string[], subjects: readonly Buffer[]): SqlStatement {
+  const live = 'workspace_id = $1 and flow_id = $2 and expires_at > $3';
+  // Rows of the batch's sessions come from the first branch only (`not in` a subquery is hashed).
+  const branches = tables.flatMap((table) => {
+    const from = `select ${RELATED_COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where ${live}`;
+    return [
+      `${from} and session_id = any($4::uuid[])`,
+      `${from} and subject_hash = any($5::bytea[]) and subject_hash is not null
+        and (session_id is null or session_id not in (select unnest($4::uuid[])))`,
+    ];
+  });
+  return { text: `select * from (${branches.join(' union all ')}) r order by created_at, id`, values: [workspaceId, flowId, now, sessions, subjects] };
+}
+
+/** The live rows of one store table, oldest first (optionally one flow's only). */
+export function tableRowsSql(workspaceId: string, table: StoreTable, now: Date, flowId?: string): SqlStatement {
+  const flowFilter = flowId ? 'and flow_id = $3' : '';
+  return {
+    text: `select ${COLUMNS} from ${physicalTable(table)} where workspace_id = $1 and expires_at > $2 ${flowFilter} order by created_at, id`,
+    values: flowId ? [workspaceId, now, flowId] : [workspaceId, now],
+  };
+}

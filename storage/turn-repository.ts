@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { FlowRecord } from './flow-repository.js';
+import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
+import type { ChatSessionRow, FlowRow, RetentionOverrides } from './schema.js';
+import { hashResumeToken, sealPersonal, toState, turnSkeleton, type SessionState } from './session-repository.js';
+import { storeInsertCtes } from './store-batch-writer.js';
+import type { StoreContext } from './store-context.js';
+import { storeEvents } from './store-events.js';
+import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
+import type { PreparedStoreRow } from './store-writer.js';
+
+/**
+ * The statements of a chat turn, each doing as much as one round trip can: the handshake reads
+ * workspace and flow together; a reply locks its session and reads what the turn needs of the
+ * workspace and flow in the same statement; the turn ends with one statement writing the
+ * session and every store row of the turn. Settings that guard writes (storage on/off,
+ * retention) are read by the very statement that writes, so a switch committed before it is
+ * never applied late.
+ */
+
+/** What a turn needs of its workspace. */
+export interface TurnWorkspace {
+  readonly id: string;
+  readonly timeZone: string;
+  readonly storageEnabled: boolean;
+  readonly retention: RetentionOverrides;
+}
+
+/** A flow without its definition (definitions are cached by version). */
+export type FlowHeader = Omit<FlowRecord, 'definition'>;
+
+const SESSION_MODULE = 'session';
+const FLOW_COLUMNS = sql`f.id as f_id, f.workspace_id as f_workspace_id, f.slug as f_slug, f.hash_id as f_hash_id, f.name as f_name,
+  f.status as f_status, f.opens_at as f_opens_at, f.closes_at as f_closes_at, f.version as f_version,
+  f.created_at as f_created_at, f.updated_at as f_updated_at, f.closed_at as f_closed_at`;
+
+type FlowColumns = { [K in keyof Omit<FlowRow, 'definition'> as `f_${K & string}`]: FlowRow[K] };
+
+function toHeader(row: FlowColumns): FlowHeader {
+  return {
+    id: row.f_id,
+    workspaceId: row.f_workspace_id,
+    slug: row.f_slug,
+    hashId: row.f_hash_id,
+    name: row.f_name,
+    status: row.f_status,
+    opensAt: row.f_opens_at,
+    closesAt: row.f_closes_at,
+    version: row.f_version,
+    createdAt: row.f_created_at,
+    updatedAt: row.f_updated_at,
+    closedAt: row.f_closed_at,
+  };
+}
+
+/** The handshake's one read: a workspace (with its allowed origins) and, when it has it, the flow `slug`. */
+export async function loadChatEntry(
+  ctx: StoreContext,
+  workspaceId: string,
+  slug: string,
+): Promise<{ workspace: TurnWorkspace & { readonly allowedOrigins: string[] }; flow: FlowHeader | undefined } | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) return undefined;
+  const result = await sql<FlowColumns & { w_id: string; time_zone: string; storage_enabled: boolean; retention: RetentionOverrides; allowed_origins: string[] }>`
+    select w.id as w_id, w.time_zone, w.storage_enabled, w.retention, w.allowed_origins, ${FLOW_COLUMNS}
+    from workspaces w left join flows f on f.workspace_id = w.id and f.slug = ${slug}
+    where w.id = ${workspaceId}`.execute(ctx.db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return {
+    workspace: { id: row.w_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, retention: row.retention, allowedOrigins: row.allowed_origins },
+    flow: row.f_id ? toHeader(row) : undefined,
+  };
+}
+
+/**
+ * Locks a live session until the caller's transaction ends and reads, in the same statement,
+ * its workspace's guarding settings and its flow's header.
+ */
+export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ state: SessionState; workspace: TurnWorkspace; flow: FlowHeader } | undefined> {
+  const result = await sql<ChatSessionRow & FlowColumns & { time_zone: string; storage_enabled: boolean; retention: RetentionOverrides }>`
+    select s.*, w.time_zone, w.storage_enabled, w.retention, ${FLOW_COLUMNS}
+    from chat_sessions s
+      join workspaces w on w.id = s.workspace_id
+      join flows f on f.id = s.flow_id
+    where s.id = ${sessionId} and s.expires_at > ${ctx.clock.now()}
+    for no key update of s`.execute(ctx.db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return {
+    state: await toState(ctx, row),
+    workspace: { id: row.workspace_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, retention: row.retention },
+    flow: toHeader(row),
+  };
+}
+
+/** The current version of a flow's definition. */
+export async function getFlowDefinition(db: Db, flowId: string): Promise<{ version: number; definition: Record<string, unknown> } | undefined> {
+  const result = await sql<{ version: number; definition: Record<string, unknown> }>`select version, definition from flows where id = ${flowId}`.execute(db);
+  return result.rows[0];
+}
+
+const workspaceOf = (workspaceId: string) => sql`w as (select id, retention, storage_enabled from workspaces where id = ${workspaceId})`;
+const sessionExpiry = (updatedAt: Date) =>
+  expiryFrom(sql`${updatedAt}::timestamptz`, effectiveRetentionDays(sql`w.retention`, 'variables', sql`${SESSION_MODULE}::text`, sql`${TABLE_DEFAULT_RETENTION_DAYS.variables}::int`));
+
+async function finish(ctx: StoreContext, state: SessionState, rows: readonly PreparedStoreRow[], session: ReturnType<typeof sql>, ctes: ReturnType<typeof storeInsertCtes>): Promise<void> {
+  const result = await sql<{ expires_at: Date | null; stored: string[] }>`
+    with ${workspaceOf(state.workspaceId)}, ${session}${sql.join([sql``, ...ctes.ctes], sql`, `)}
+    select (select expires_at from saved_session) as expires_at, ${ctes.storedIds} as stored`.execute(ctx.db);
+  const row = result.rows[0]!;
+  if (row.expires_at) state.expiresAt = row.expires_at;
+  const stored = new Set(row.stored);
+  for (const r of rows) storeEvents.emit('write', r.table, stored.has(r.id));
+}
+
+/**
+ * Inserts a new session and the store rows of its first turn in one statement. Personal values
+ * (sealed variables, IP, last turn) are kept only when `storePersonal` and while the workspace
+ * stores data, as this statement reads it.
+ */
+export async function insertTurn(ctx: StoreContext, state: SessionState, resumeToken: string, rows: readonly PreparedStoreRow[], storePersonal: boolean): Promise<void> {
+  const personal = await sealPersonal(ctx, state, storePersonal);
+  const session = sql`saved_session as (
+    insert into chat_sessions (id, workspace_id, flow_id, resume_token_hash, participant_ref, step_id, status, seq, variables, personal,
+      device, last_turn, recent_replies, started_at, updated_at, expires_at)
+    select ${state.id}, w.id, ${state.flowId}, ${hashResumeToken(resumeToken)}, ${state.participantRef}, ${state.stepId}, ${state.status},
+      ${state.seq}, ${JSON.stringify(state.variables)}::jsonb, case when w.storage_enabled then ${personal}::bytea end,
+      ${JSON.stringify(state.device)}::jsonb, ${turnSkeleton(state.lastTurn)}::jsonb, ${JSON.stringify(state.recentReplies)}::jsonb,
+      ${state.startedAt}, ${state.updatedAt}, ${sessionExpiry(state.updatedAt)}
+    from w
+    returning expires_at)`;
+  await finish(ctx, state, rows, session, storeInsertCtes(rows));
+}
+
+/** Saves the mutable part of a locked session and the store rows of its turn in one statement. */
+export async function updateTurn(ctx: StoreContext, state: SessionState, rows: readonly PreparedStoreRow[], storePersonal: boolean): Promise<void> {
+  const personal = await sealPersonal(ctx, state, storePersonal);
+  const session = sql`saved_session as (
+    update chat_sessions s set step_id = ${state.stepId}, status = ${state.status}, seq = ${state.seq},
+      variables = ${JSON.stringify(state.variables)}::jsonb, personal = case when w.storage_enabled then ${personal}::bytea end,
+      last_turn = ${turnSkeleton(state.lastTurn)}::jsonb, recent_replies = ${JSON.stringify(state.recentReplies)}::jsonb,
+      updated_at = ${state.updatedAt}, expires_at = ${sessionExpiry(state.updatedAt)}
+    from w
+    where s.id = ${state.id}
+    returning s.expires_at)`;
+  await finish(ctx, state, rows, session, storeInsertCtes(rows));
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
+import { countStatements } from '../../support/statement-counter.js';
+import { listStoreRows } from '../../../storage/store-reader.js';
+
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await createTestStorage({ start: new Date('2026-09-01T12:00:00Z') });
+});
+afterAll(async () => storage.destroy());
+
+/** Statements each call sends on the engine's pool. */
+async function statementsOf<T>(counter: { count: number; reset(): void }, work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  counter.reset();
+  const result = await work();
+  return { result, statements: counter.count };
+}
+
+describe('round trips of a chat turn', () => {
+  it('a reply is BEGIN, lock-and-load, one write of session and store rows, COMMIT; a start reads workspace and flow once and writes the session once', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'signup', {
+      name: 'Signup',
+      steps: [
+        { id: 'hello', module: 'message', config: { text: 'Hello' }, next: 'pick' },
+        { id: 'pick', module: 'choice', config: { text: 'Pick', options: [{ id: 'a', label: 'A' }] }, next: 'email' },
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'name' },
+        { id: 'name', module: 'text-question', config: { question: 'Name?', variable: 'name' }, next: 'bye' },
+        { id: 'bye', module: 'message', config: { text: 'Bye {{name}}' } },
+      ],
+    });
+    const counter = countStatements(storage.pool);
+    // A first visitor fills this process's caches (the flow definition, the workspace key).
+    const first = visitor('signup');
+    await first.start();
+    await first.answer('a');
+    await first.answer('first@example.org');
+    await first.answer('First');
+
+    const v = visitor('signup');
+    const start = await statementsOf(counter, () => v.start());
+    // Workspace and flow in one read, then the session insert (no transaction: no step needed one).
+    expect(start.statements).toBe(2);
+    const choice = await statementsOf(counter, () => v.answer('a'));
+    expect(choice.statements).toBe(4);
+    // The email's variables row goes with the session update, not on its own round trip.
+    const email = await statementsOf(counter, () => v.answer('second@example.org'));
+    expect(email.statements).toBe(4);
+    const name = await statementsOf(counter, () => v.answer('Second'));
+    expect(name.statements).toBe(4);
+    expect(v.texts(name.result)).toEqual(['Bye Second']);
+
+    const rows = await listStoreRows(storage, workspace.id, 'variables', { order: 'asc' });
+    const mine = rows.rows.filter((r) => r.sessionId === v.sessionId).map((r) => r.data.variable);
+    expect(mine.sort()).toEqual(['email', 'name']);
+    expect(rows.rows).toHaveLength(4);
+  });
+
+  it('an instant-win claim turn adds two statements: the subject lock, then the win count and the claim together', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    storage.clock.set('2026-09-01T12:00:00Z');
+    await saveTestFlow(storage, workspace, 'play', {
+      name: 'Play',
+      opensAt: '2026-09-01T11:00:00Z',
+      closesAt: '2026-09-01T13:00:00Z',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'win' },
+        { id: 'win', module: 'instant-win', config: { prizes: [{ id: 'mug', title: 'Mug', stock: 5 }], winText: 'WIN', loseText: 'LOSE' } },
+      ],
+    });
+    storage.clock.set(new Date('2026-09-01T13:00:00Z').getTime() - 1);
+    const counter = countStatements(storage.pool);
+    const first = visitor('play');
+    await first.start();
+    await first.answer('one@example.org');
+
+    const v = visitor('play');
+    await v.start();
+    const claim = await statementsOf(counter, () => v.answer('two@example.org'));
+    // BEGIN, lock-and-load, subject lock, count + claim, session + variables + claims + winners rows, COMMIT.
+    expect(claim.statements).toBe(6);
+    expect(v.texts(claim.result)).toEqual(['WIN']);
+    const again = visitor('play');
+    await again.start();
+    expect(v.texts(await again.answer('two@example.org'))).toEqual(['LOSE']);
+  });
+});

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { buffer } from 'node:stream/consumers';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
+import { expectedRelatedCells, insertRelatedEntries, RELATED_FIELDS_EXPORT, RELATED_FLOW } from '../../support/related-entries-fixture.js';
+import { prepareExport } from '../../../exporter/export-service.js';
+import { renderExport } from '../../../exporter/pipeline/render-export.js';
+import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
+import type { Workspace } from '../../../storage/workspace-repository.js';
+
+let storage: TestStorage;
+let workspace: Workspace;
+// 1,200 entries read in batches of 1,000: entries 1004 and 1005 (the same participant, back in a
+// new session) fall on either side of the first batch boundary.
+const RANGE = { first: 5, last: 1204 };
+
+beforeAll(async () => {
+  storage = await createTestStorage({ start: new Date('2026-07-01T08:00:00Z') });
+  ({ workspace } = await flowSetup(storage));
+  const flow = await saveTestFlow(storage, workspace, 'related', RELATED_FLOW);
+  await insertRelatedEntries(storage.db, storage.keyring, {
+    workspaceId: workspace.id,
+    flowId: flow.id,
+    first: RANGE.first,
+    count: RANGE.last - RANGE.first + 1,
+    start: new Date('2026-06-30T08:00:00Z'),
+  });
+});
+afterAll(async () => {
+  await storage.destroy();
+});
+
+async function exportCsv(definition: ExportDefinition, from: Workspace = workspace): Promise<string[][]> {
+  const prepared = await prepareExport(storage, registry, from, definition);
+  const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
+  return parse((await buffer(rendered.output)).toString('utf8')) as string[][];
+}
+
+describe('exports reading related tables', () => {
+  it('fills email, text answer, consent, winner and code from the rows of the entry’s session and subject, latest row first', async () => {
+    const rows = await exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition);
+    const expected = [['ID', 'DATE', 'EMAIL', 'COLOUR', 'OPTIN', 'GIFT', 'CODE', 'COUNTRY']];
+    for (let g = RANGE.first; g <= RANGE.last; g += 1) expected.push(expectedRelatedCells(g, RANGE, '30062026'));
+    expect(rows.length).toBe(expected.length);
+    // A returning participant (1005, back with the email of 1004 in a new session, read in the
+    // next batch) sees the subject's rows of both sessions, and so does its earlier entry: the
+    // latest consent (1005 declined), the win of 1004, the first code handed out.
+    expect(rows.find((r) => r[0] === 'p000001005')).toEqual(['p000001005', '30062026', 'USER1004@EXAMPLE.ORG', 'colour 4', '0', 'Mug', 'CODE-1004', 'France']);
+    expect(rows.find((r) => r[0] === 'p000001004')).toEqual(['p000001004', '30062026', 'USER1004@EXAMPLE.ORG', 'colour 3', '0', 'Mug', 'CODE-1004', 'France']);
+    expect(rows).toEqual(expected);
+  });
+
+  it('applies conditions on related fields: only the opted-in winners', async () => {
+    const definition = { ...RELATED_FIELDS_EXPORT, conditions: [{ field: 'form.is_optin', operator: 'in_list', value: ['1'] }, { field: 'gift.title', operator: 'not_empty' }] };
+    const rows = await exportCsv(definition as unknown as ExportDefinition);
+    const expected = [];
+    for (let g = RANGE.first; g <= RANGE.last; g += 1) {
+      const cells = expectedRelatedCells(g, RANGE, '30062026');
+      if (cells[4] === '1' && cells[5] === 'Mug') expected.push(cells);
+    }
+    expect(expected.length).toBeGreaterThan(50);
+    expect(rows.slice(1)).toEqual(expected);
+  });
+
+  it('after crypto-shredding, exports non-personal fields and refuses personal ones (data_key_destroyed)', async () => {
+    const { workspace: shredded } = await flowSetup(storage);
+    const flow = await saveTestFlow(storage, shredded, 'related', RELATED_FLOW);
+    await insertRelatedEntries(storage.db, storage.keyring, { workspaceId: shredded.id, flowId: flow.id, count: 3, start: new Date('2026-06-30T08:00:00Z') });
+    await storage.keyring.destroyKey(shredded.id);
+    const plain = { ...RELATED_FIELDS_EXPORT, fields: RELATED_FIELDS_EXPORT.fields.filter((f) => f.field !== 'form.email' && f.field !== 'form.colour') };
+    expect((await exportCsv(plain as unknown as ExportDefinition, shredded)).slice(1)).toEqual([1, 2, 3].map((g) => expectedRelatedCells(g, { first: 1, last: 3 }, '30062026').filter((_c, i) => i !== 2 && i !== 3)));
+    await expect(exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition, shredded)).rejects.toMatchObject({ code: 'data_key_destroyed' });
+  });
+});
