@@ -97,7 +97,8 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     const shop = await visitor.newPage();
     await shop.goto(`${hostOrigin}/?flow=hello-world`);
     await shop.getByText('Hello World').waitFor();
-    await shop.getByRole('textbox', { name: 'Your email?' }).fill('ada@example.org');
+    await shop.getByText('Your email?').waitFor();
+    await shop.getByRole('textbox', { name: 'Email' }).fill('ada@example.org');
     await shop.getByRole('button', { name: 'Send' }).click();
     await shop.getByText("You're in the draw").waitFor();
     await visitor.close();
@@ -111,7 +112,7 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
 
     // The owner finds the participation in the Data tab with its expiry.
     await console.section('Data').click();
-    const rows = await console.openTable('Participations');
+    const rows = await console.openTable('Giveaway participations');
     const expiry = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(participation!.expiresAt);
     expect(await rows.getByRole('row').filter({ hasText: expiry }).count()).toBe(1);
     await console.context.close();
@@ -154,7 +155,7 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await console.signIn(key);
     const page = await newFlow(console, 'Narrow');
     await addStep(page, 'Choice');
-    await step(page, 1, 'Choice').getByLabel(/^Options: option 1 Button label/).fill('Yes');
+    await step(page, 1, 'Choice').getByLabel(/^option 1 Button label/).fill('Yes');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await console.context.close();
   });
