@@ -103,4 +103,22 @@ legend { font-weight: 700; padding: 0 6px; }
 .dialog h2 { margin-bottom: 8px; }
 .copy-row { display: flex; gap: 8px; }
 .download-link { font-weight: 700; color: var(--accent); }
+.flow-form { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); padding: 16px; margin-bottom: 16px; }
+.flow-steps h3 { font-size: 1rem; margin: 0 0 8px; }
+ol.steps { list-style: none; margin: 0; padding: 0; display: grid; gap: 12px; }
+.step-card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 12px 16px; }
+.step-head { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 8px 12px; }
+.step-name { flex: 1 1 200px; min-width: 0; }
+.step-title { font-size: 1rem; margin: 0; }
+.drag-handle { cursor: grab; color: var(--muted); font-size: 1.25rem; line-height: 1.5; user-select: none; }
+.step-settings summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
+.schema-form { display: grid; gap: 10px; }
+.schema-array, .schema-item { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 0; min-width: 0; }
+.schema-list { list-style: none; padding: 0; margin: 0 0 8px; display: grid; gap: 8px; }
+.step-stores { margin-top: 8px; }
+.step-stores ul { list-style: none; padding: 0; margin: 4px 0 0; display: grid; gap: 6px; }
+.input.days { max-width: 7em; }
+.module-list { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
+.module-choice { width: 100%; flex-direction: column; align-items: flex-start; text-align: left; font-weight: 400; }
+.module-title { font-weight: 600; }
 `;

@@ -1,4 +1,4 @@
-import type { DownloadLink, Flow, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import type { DownloadLink, Flow, FlowDetail, FlowDocument, ModuleInfo, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
 
 const API_ROOT = '/api/v1';
 
@@ -26,6 +26,9 @@ export interface AdminApi {
   createDownload(table: string): Promise<DownloadLink>;
   flows(): Promise<readonly Flow[]>;
   closeFlow(flowId: string): Promise<Flow>;
+  flow(flowId: string): Promise<FlowDetail>;
+  saveFlow(flowId: string, document: FlowDocument): Promise<FlowDetail>;
+  modules(): Promise<readonly ModuleInfo[]>;
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -78,6 +81,9 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     createDownload: (name: string) => call<DownloadLink>('POST', `${table(name)}/downloads`, { acceptTerms: true }),
     flows: async () => (await call<{ flows: Flow[] }>('GET', '/flows')).flows,
     closeFlow: (flowId: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/close`),
+    flow: (flowId: string) => call<FlowDetail>('GET', `/flows/${encodeURIComponent(flowId)}`),
+    saveFlow: (flowId: string, document: FlowDocument) => call<FlowDetail>('PUT', `/flows/${encodeURIComponent(flowId)}`, document),
+    modules: async () => (await call<{ modules: ModuleInfo[] }>('GET', '/modules')).modules,
   });
 }
 

@@ -60,3 +60,57 @@ export interface DownloadLink {
   readonly password: string;
   readonly expiresAt: string;
 }
+
+/** A JSON Schema as the module catalogue serves it (titles, descriptions, defaults on every property). */
+export interface JsonSchema {
+  readonly type?: string | readonly string[];
+  readonly title?: string;
+  readonly description?: string;
+  readonly default?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly format?: string;
+  readonly pattern?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly required?: readonly string[];
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly items?: JsonSchema;
+}
+
+/** One module of `GET /modules`: what a step can be, its form, and what it stores for how long. */
+export interface ModuleInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly requiresStorage: boolean;
+  readonly configSchema: JsonSchema;
+  readonly tables: ReadonlyArray<{ readonly table: string; readonly holds: string; readonly defaultRetentionDays: number; readonly retentionDays: number }>;
+}
+
+export interface FlowStepDocument {
+  readonly id: string;
+  readonly module: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly next?: string;
+}
+
+/** What `PUT /flows/{id}` takes. */
+export interface FlowDocument {
+  readonly name: string;
+  readonly status: 'open' | 'closed';
+  readonly opensAt: string | null;
+  readonly closesAt: string | null;
+  readonly start: string;
+  readonly steps: readonly FlowStepDocument[];
+}
+
+/** A flow with its steps, as `GET /flows/{id}` answers. */
+export interface FlowDetail extends Flow {
+  readonly start: string;
+  readonly steps: readonly FlowStepDocument[];
+  readonly version: number;
+}

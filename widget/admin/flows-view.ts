@@ -4,19 +4,22 @@ import type { ConsoleContext } from './console-context.js';
 import { el, replaceChildren } from './dom-builder.js';
 import { errorMessage } from './status-messages.js';
 import { formatWindow } from './time-format.js';
+import { showFlowBuilder } from './flows/flow-builder-view.js';
 
 function statusBadge(flow: Flow): HTMLSpanElement {
   return el('span', { className: `badge ${flow.status}`, text: flow.status === 'open' ? 'Open' : 'Closed' });
 }
 
 /**
- * The Flows section: every flow with its status, hash id and open window, and a Close button
- * (behind a confirmation) on open flows.
+ * The Flows section: every flow with its status, hash id and open window, an Edit button that
+ * opens it in the flow builder, a Close button (behind a confirmation) on open flows, and New flow.
  */
 export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const region = el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Flows list', tabindex: 0 } }, [el('p', { className: 'muted', text: 'Loading flows…' })]);
-  replaceChildren(panel, [el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Flows' }), el('p', { className: 'muted', text: 'A closed flow takes no new sessions or replies.' })])]), error, region]);
+  const build = (flowId?: string) => void showFlowBuilder(panel, ctx, { flowId, onDone: () => void showFlowsView(panel, ctx) });
+  const create = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'New flow', on: { click: () => build() } });
+  replaceChildren(panel, [el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Flows' }), el('p', { className: 'muted', text: 'A closed flow takes no new sessions or replies.' })]), el('div', { className: 'toolbar' }, [create])]), error, region]);
 
   let flows: readonly Flow[];
   try {
@@ -27,7 +30,7 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
     return;
   }
   if (flows.length === 0) {
-    replaceChildren(region, [el('p', { className: 'empty', text: 'No flows yet. Create them with the API (PUT /api/v1/flows/{id}).' })]);
+    replaceChildren(region, [el('p', { className: 'empty', text: 'No flows yet. Build one with New flow.' })]);
     return;
   }
   const timeZone = ctx.workspace().timeZone;
@@ -37,9 +40,12 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
     el('td', { className: 'mono', text: flow.hashId }),
     el('td', { text: formatWindow(flow.opensAt, flow.closesAt, timeZone) }),
     el('td', {}, [
-      flow.status === 'open'
-        ? el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Close flow ${flow.name}` }, text: 'Close', on: { click: () => void close(flow) } })
-        : el('span', { className: 'muted', text: '—' }),
+      el('div', { className: 'toolbar' }, [
+        el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Edit flow ${flow.name}` }, text: 'Edit', on: { click: () => build(flow.id) } }),
+        flow.status === 'open'
+          ? el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Close flow ${flow.name}` }, text: 'Close', on: { click: () => void close(flow) } })
+          : null,
+      ]),
     ]),
   ]));
   replaceChildren(region, [

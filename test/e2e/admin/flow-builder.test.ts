@@ -1,0 +1,162 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../../support/chromium.js';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { api, startTestServer } from '../../support/test-server.js';
+import type { RunningServer } from '../../../runtime/server.js';
+import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
+import { issueApiKey } from '../../../storage/api-key-repository.js';
+import { listStoreRows } from '../../../storage/store-reader.js';
+import { ConsolePage } from './console-page.js';
+
+const DAY = 86_400_000;
+let storage: TestStorage;
+let server: RunningServer;
+let browser: Browser;
+let workspace: Workspace;
+let key: string;
+let host: Server;
+let hostOrigin: string;
+
+/** A page of another site that embeds the widget for one flow, as an owner's web developer would. */
+function hostPage(flow: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>The shop</h1>
+<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="${flow}" data-open="true"></script></body></html>`;
+}
+
+beforeAll(async () => {
+  storage = await createTestStorage();
+  server = await startTestServer(storage);
+  host = createServer((req, res) => {
+    const flow = new URL(req.url ?? '/', 'http://host').searchParams.get('flow') ?? '';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(flow.replace(/[^a-z0-9_-]/g, '')));
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  workspace = await createWorkspace(storage, { name: 'Builder shop', timeZone: 'Europe/Paris', allowedOrigins: [hostOrigin] });
+  key = (await issueApiKey(storage.db, workspace.id)).key;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => host?.close(resolve));
+  await server?.close();
+  await storage?.destroy();
+});
+
+function step(page: Page, position: number, title: string): Locator {
+  return page.getByRole('list', { name: 'Steps' }).getByRole('listitem', { name: `Step ${position}: ${title}`, exact: true });
+}
+
+async function addStep(page: Page, title: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add step' }).click();
+  await page.getByRole('dialog', { name: 'Add a step' }).getByRole('button', { name: title, exact: true }).click();
+}
+
+async function newFlow(console: ConsolePage, name: string): Promise<Page> {
+  const { page } = console;
+  await console.section('Flows').click();
+  await page.getByRole('button', { name: 'New flow' }).click();
+  await page.getByLabel('Flow name').fill(name);
+  return page;
+}
+
+describe('flow builder in the console (real Chromium, accessible names only)', () => {
+  it('builds Hello World → email capture → giveaway (once) with 30-day email retention, and a visitor of another site completes it', async () => {
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    const page = await newFlow(console, 'Hello World');
+    expect(await page.getByLabel('Flow id').inputValue()).toBe('hello-world');
+
+    await addStep(page, 'Message');
+    await step(page, 1, 'Message').getByLabel('Text').fill('Hello World');
+    await addStep(page, 'Email capture');
+    const email = step(page, 2, 'Email capture');
+    await email.getByLabel('Question').fill('Your email?');
+    const days = email.getByLabel('Email capture: days email addresses are kept in Variables');
+    expect(await days.inputValue()).toBe('60');
+    await days.fill('30');
+    await addStep(page, 'Giveaway (raffle entry)');
+    const giveaway = step(page, 3, 'Giveaway (raffle entry)');
+    await giveaway.getByLabel(/^Entries per person/).selectOption('once');
+    expect(await giveaway.getByText('Raffle entries').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Hello World saved (version 1).').waitFor();
+    expect(console.problems).toEqual([]);
+
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/hello-world')).body;
+    expect(saved.steps.map((s: { module: string }) => s.module)).toEqual(['message', 'email-capture', 'giveaway']);
+    expect(saved.steps[0]).toMatchObject({ config: { text: 'Hello World' }, next: saved.steps[1].id });
+    expect(saved.steps[2].config).toEqual({ frequency: 'once' });
+    expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.retention.modules).toEqual({ 'email-capture': { variables: 30 } });
+
+    // A visitor on the shop's site (another allowed origin) completes the flow in the widget.
+    const visitor = await browser.newContext();
+    const shop = await visitor.newPage();
+    await shop.goto(`${hostOrigin}/?flow=hello-world`);
+    await shop.getByText('Hello World').waitFor();
+    await shop.getByText('Your email?').waitFor();
+    await shop.getByRole('textbox', { name: 'Email' }).fill('ada@example.org');
+    await shop.getByRole('button', { name: 'Send' }).click();
+    await shop.getByText("You're in the draw").waitFor();
+    await visitor.close();
+
+    const now = storage.clock.now().getTime();
+    const [participation] = (await listStoreRows(storage, workspace.id, 'participations')).rows;
+    expect(participation!.expiresAt.getTime() - participation!.createdAt.getTime()).toBe(60 * DAY);
+    const [variable] = (await listStoreRows(storage, workspace.id, 'variables')).rows;
+    expect(variable!.expiresAt.getTime() - variable!.createdAt.getTime()).toBe(30 * DAY);
+    expect(participation!.expiresAt.getTime()).toBeGreaterThan(now);
+
+    // The owner finds the participation in the Data tab with its expiry.
+    await console.section('Data').click();
+    const rows = await console.openTable('Giveaway participations');
+    const expiry = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(participation!.expiresAt);
+    expect(await rows.getByRole('row').filter({ hasText: expiry }).count()).toBe(1);
+    await console.context.close();
+  });
+
+  it('reorders steps with the keyboard only and shows a refusal next to the field its path names', async () => {
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    const page = await newFlow(console, 'Order');
+    await addStep(page, 'Message');
+    await step(page, 1, 'Message').getByLabel('Text').fill('First');
+    await addStep(page, 'Link');
+    await step(page, 2, 'Link').getByLabel('Link label').fill('Rules');
+    await step(page, 2, 'Link').getByLabel('Address').fill('https://example.org/rules');
+
+    await page.getByRole('button', { name: 'Move step 2 (Link) up' }).focus();
+    await page.keyboard.press('Enter');
+    await step(page, 1, 'Link').waitFor();
+    await step(page, 2, 'Message').waitFor();
+    // Focus stays on the moved step's controls, so the keyboard user can keep moving it.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move step 1 (Link) down');
+
+    await step(page, 2, 'Message').getByLabel('Text').fill('');
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    const text = step(page, 2, 'Message').getByLabel('Text');
+    await expect.poll(() => text.getAttribute('aria-invalid')).toBe('true');
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/order')).status).toBe(404);
+
+    await text.fill('Second');
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Order saved (version 1).').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/order')).body;
+    expect(saved.steps.map((s: { module: string }) => s.module)).toEqual(['link', 'message']);
+    expect(saved.start).toBe(saved.steps[0].id);
+    await console.context.close();
+  });
+
+  it('stays usable at 360 px: no sideways scrolling while building', async () => {
+    const console = await ConsolePage.open(browser, server.url, { width: 360, height: 780 });
+    await console.signIn(key);
+    const page = await newFlow(console, 'Narrow');
+    await addStep(page, 'Choice');
+    await step(page, 1, 'Choice').getByLabel(/^option 1 Button label/).fill('Yes');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await console.context.close();
+  });
+});

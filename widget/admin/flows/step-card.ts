@@ -1,0 +1,144 @@
+import type { ModuleInfo } from '../api-types.js';
+import { el, uniqueId } from '../dom-builder.js';
+import { tableLabel } from '../table-labels.js';
+import { stepSummary, type DraftStep } from './flow-draft.js';
+import { objectForm, type SchemaForm } from './schema-form.js';
+
+/** Per-module retention the owner is editing: module id → table → days. */
+export type RetentionEdits = Map<string, Map<string, number>>;
+
+/** What a step card asks of the builder around it. */
+export interface StepCardHost {
+  readonly timeZone: string;
+  readonly storageEnabled: boolean;
+  readonly retention: RetentionEdits;
+  stepTargets(except: string): ReadonlyArray<{ readonly id: string; readonly label: string }>;
+  move(card: StepCard, by: number): void;
+  remove(card: StepCard): void;
+  /** Another card of the same module changed its retention: show the same days. */
+  retentionChanged(moduleId: string): void;
+}
+
+/** One step in the builder: its title, summary, settings form and what it stores. */
+export interface StepCard {
+  readonly element: HTMLLIElement;
+  readonly step: DraftStep;
+  readonly module: ModuleInfo;
+  /** The step as edited (config read from its form). */
+  read(): DraftStep;
+  /** Renumbers the card (its position from 1, and how many steps there are). */
+  place(position: number, count: number): void;
+  showError(path: string, message: string): boolean;
+  clearErrors(): void;
+  /** Shows the retention the builder holds for this module again. */
+  refreshRetention(): void;
+  focusMove(direction: 'up' | 'down'): void;
+}
+
+function retentionDays(host: StepCardHost, module: ModuleInfo, table: string, fallback: number): number {
+  return host.retention.get(module.id)?.get(table) ?? fallback;
+}
+
+/** The "what this step stores" block: one days field per table the module writes. */
+function storageBlock(module: ModuleInfo, host: StepCardHost): { element: HTMLElement; refresh(): void } {
+  if (module.tables.length === 0) return { element: el('p', { className: 'muted step-stores', text: 'Stores nothing.' }), refresh() {} };
+  const inputs: Array<{ input: HTMLInputElement; table: string; fallback: number }> = [];
+  const lines = module.tables.map((entry) => {
+    const id = uniqueId('retention');
+    const input = el('input', { className: 'input days', attrs: { id, type: 'number', min: 1, max: 3650, step: 1, inputmode: 'numeric', value: retentionDays(host, module, entry.table, entry.retentionDays) } });
+    inputs.push({ input, table: entry.table, fallback: entry.retentionDays });
+    input.addEventListener('input', () => {
+      const days = Number(input.value);
+      if (!Number.isInteger(days) || days < 1) return;
+      const tables = host.retention.get(module.id) ?? new Map<string, number>();
+      tables.set(entry.table, days);
+      host.retention.set(module.id, tables);
+      host.retentionChanged(module.id);
+    });
+    return el('li', {}, [
+      el('label', { attrs: { for: id }, text: `${module.title}: days ${entry.holds.toLowerCase()} are kept in ${tableLabel(entry.table)}` }),
+      el('div', { className: 'with-suffix' }, [input, el('span', { className: 'suffix', text: `days (module default ${entry.defaultRetentionDays})` })]),
+    ]);
+  });
+  const warning = module.requiresStorage && !host.storageEnabled
+    ? el('p', { className: 'error', text: 'This module needs storage, which is off for this workspace: the flow cannot be saved with it.' })
+    : null;
+  return {
+    element: el('div', { className: 'step-stores' }, [el('p', { className: 'muted', text: 'What this step stores (for every step of this module):' }), el('ul', {}, lines), warning]),
+    refresh() {
+      for (const { input, table, fallback } of inputs) {
+        const days = String(retentionDays(host, module, table, fallback));
+        if (input.value !== days && document.activeElement !== input) input.value = days;
+      }
+    },
+  };
+}
+
+/**
+ * A step of the flow builder: a card with its position, module title and a one-line summary,
+ * buttons to move it up or down and to remove it (each named for the step, so keyboard and
+ * screen-reader users know which step they act on), its settings form generated from the module's
+ * schema, and what it stores for how long. The card can also be dragged by its handle.
+ */
+export function createStepCard(step: DraftStep, module: ModuleInfo, host: StepCardHost): StepCard {
+  const title = el('h3', { className: 'step-title' });
+  const summary = el('p', { className: 'muted step-summary', text: stepSummary(step, module) });
+  const form: SchemaForm = objectForm(module.configSchema, step.config, {
+    timeZone: host.timeZone,
+    stepTargets: () => host.stepTargets(step.id),
+    labelPrefix: '',
+  });
+  const storage = storageBlock(module, host);
+  const up = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Move up' });
+  const down = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Move down' });
+  const remove = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Remove' });
+  const handle = el('span', { className: 'drag-handle', attrs: { 'aria-hidden': 'true', title: 'Drag to reorder' }, text: '⠿' });
+  const settings = el('details', { className: 'step-settings', attrs: { open: true } }, [el('summary', { text: 'Settings' }), form.element]);
+  const error = el('p', { className: 'field-error', attrs: { hidden: true, role: 'alert' } });
+  const element = el('li', { className: 'step-card', attrs: { draggable: 'true', 'data-step-id': step.id } }, [
+    el('div', { className: 'step-head' }, [handle, el('div', { className: 'step-name' }, [title, summary, el('p', { className: 'muted mono', text: `Step id: ${step.id}` })]), el('div', { className: 'toolbar' }, [up, down, remove])]),
+    error,
+    settings,
+    storage.element,
+  ]);
+  const card: StepCard = {
+    element,
+    step,
+    module,
+    read: () => ({ id: step.id, module: step.module, config: form.read() }),
+    place(position, count) {
+      title.textContent = `${position}. ${module.title}`;
+      element.setAttribute('aria-label', `Step ${position}: ${module.title}`);
+      up.setAttribute('aria-label', `Move step ${position} (${module.title}) up`);
+      down.setAttribute('aria-label', `Move step ${position} (${module.title}) down`);
+      remove.setAttribute('aria-label', `Remove step ${position} (${module.title})`);
+      up.disabled = position === 1;
+      down.disabled = position === count;
+    },
+    showError(path, message) {
+      if (path.startsWith('/config') && form.showError(path.slice('/config'.length), message)) {
+        settings.open = true;
+        return true;
+      }
+      error.textContent = message;
+      error.hidden = false;
+      return true;
+    },
+    clearErrors() {
+      error.hidden = true;
+      form.clearErrors();
+    },
+    refreshRetention: () => storage.refresh(),
+    focusMove(direction) {
+      const button = direction === 'up' ? (up.disabled ? down : up) : down.disabled ? up : down;
+      button.focus();
+    },
+  };
+  up.addEventListener('click', () => host.move(card, -1));
+  down.addEventListener('click', () => host.move(card, 1));
+  remove.addEventListener('click', () => host.remove(card));
+  form.element.addEventListener('input', () => {
+    summary.textContent = stepSummary(card.read(), module);
+  });
+  return card;
+}
