@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
 import { physicalTable } from './store-tables.js';
+import { liveRow } from './retention-move.js';
 import { writeStoreRow, type StoreWrite, type WriteResult } from './store-writer.js';
 
 export type AtMostResult = WriteResult | { readonly stored: false; readonly reason: 'already_exists' };
@@ -24,7 +25,7 @@ export async function writeStoreRowAtMost(
     const found = await sql<{ n: string }>`
       select count(*) as n from ${sql.table(physicalTable(write.table))}
       where workspace_id = ${workspaceId} and flow_id = ${write.flowId} and subject_hash = ${hash}
-        and expires_at > ${ctx.clock.now()} ${since ? sql`and created_at >= ${since}` : sql``}`.execute(db);
+        and ${liveRow(write.table, ctx.clock.now())} ${since ? sql`and created_at >= ${since}` : sql``}`.execute(db);
     if (Number(found.rows[0]!.n) > 0) return { stored: false, reason: 'already_exists' };
     return writeStoreRow(scoped, workspaceId, write);
   };
@@ -36,6 +37,6 @@ export async function countSubjectRows(ctx: StoreContext, workspaceId: string, t
   const hash = await ctx.keyring.lookupHash(workspaceId, subject);
   const found = await sql<{ n: string }>`
     select count(*) as n from ${sql.table(physicalTable(table))}
-    where workspace_id = ${workspaceId} and flow_id = ${flowId} and subject_hash = ${hash} and expires_at > ${ctx.clock.now()}`.execute(ctx.db);
+    where workspace_id = ${workspaceId} and flow_id = ${flowId} and subject_hash = ${hash} and ${liveRow(table, ctx.clock.now())}`.execute(ctx.db);
   return Number(found.rows[0]!.n);
 }

@@ -7,6 +7,7 @@ import * as socketIoAdapter from './0008-socket-io-adapter.js';
 import * as consentConfirmations from './0003-consent-confirmations.js';
 import * as instantWin from './0004-instant-win.js';
 import * as codesAndDraws from './0005-codes-and-draws.js';
+import * as partitionedStores from './0011-partitioned-stores.js';
 
 /**
  * Every migration, in order. Forward-only: a migration is never edited once released;
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003-consent-confirmations': consentConfirmations,
   '0004-instant-win': instantWin,
   '0005-codes-and-draws': codesAndDraws,
+  '0011-partitioned-stores': partitionedStores,
 });
