@@ -6,6 +6,7 @@ import { inTransaction, type StoreContext } from './store-context.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from './store-tables.js';
 import { writeStoreRow } from './store-writer.js';
 import { ParleyError } from '../runtime/errors.js';
+import { liveRow } from './retention-move.js';
 
 /** What a winner draw is asked for. */
 export interface DrawRequest {
@@ -150,12 +151,12 @@ async function eligibleParticipants(db: Db, request: DrawRequest, stepId: string
     select distinct on (p.subject_hash) p.id, p.subject_hash, p.participant_ref, p.session_id
     from store_participations p
     where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${GIVEAWAY_MODULE}
-      and p.subject_hash is not null and p.expires_at > ${now}
+      and p.subject_hash is not null and ${liveRow('participations', now, 'p')}
       ${stepId === null ? sql`` : sql`and p.step_id = ${stepId}`}
       and not exists (
         select 1 from store_winners w
         where w.workspace_id = ${workspaceId} and w.flow_id = ${flowId} and w.module_id = ${GIVEAWAY_MODULE}
-          and w.subject_hash = p.subject_hash and w.data->>'source' = ${DRAW_SOURCE} and w.expires_at > ${now}
+          and w.subject_hash = p.subject_hash and w.data->>'source' = ${DRAW_SOURCE} and ${liveRow('winners', now, 'w')}
           ${stepId === null ? sql`` : sql`and (w.step_id is null or w.step_id = ${stepId})`})
     order by p.subject_hash, p.created_at, p.id`.execute(db);
   return result.rows;

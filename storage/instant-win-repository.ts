@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
 import { ParleyError } from '../runtime/errors.js';
+import { liveRow } from './retention-move.js';
 
 /** One prize of a draw plan: how many units the step gives away. */
 export interface InstantWinPrizePlan {
@@ -164,7 +165,7 @@ export async function holdInstantWinSubject(
   const found = await sql<{ n: string }>`
     select count(*) as n from store_winners
     where workspace_id = ${subject.workspaceId} and flow_id = ${subject.flowId} and subject_hash = ${hash}
-      and module_id = ${subject.moduleId} and expires_at > ${ctx.clock.now()}`.execute(ctx.db);
+      and module_id = ${subject.moduleId} and ${liveRow('winners', ctx.clock.now())}`.execute(ctx.db);
   return Number(found.rows[0]!.n);
 }
 

@@ -32,10 +32,11 @@ interface MoveBatch {
  */
 export function liveRow(table: StoreTable, now: Date, alias: string = physicalTable(table)): RawBuilder<boolean> {
   const ref = (column: string) => sql.ref(`${alias}.${column}`);
-  const days = effectiveRetentionDays(sql`w.retention`, table, ref('module_id'), ref('default_retention_days'));
+  // Aliases no caller uses, so `alias` (often `w` or `c`) still names the caller's row inside.
+  const days = effectiveRetentionDays(sql`live_ws.retention`, table, ref('module_id'), ref('default_retention_days'));
   return sql<boolean>`(${ref('expires_at')} > ${now} and not exists (
-    select 1 from store_retention_moves m join workspaces w on w.id = m.workspace_id
-    where m.workspace_id = ${ref('workspace_id')} and m.table_name = ${table}
+    select 1 from store_retention_moves live_move join workspaces live_ws on live_ws.id = live_move.workspace_id
+    where live_move.workspace_id = ${ref('workspace_id')} and live_move.table_name = ${table}
       and ${expiryFrom(ref('created_at'), days)} <= ${now}))`;
 }
 

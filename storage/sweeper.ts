@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
 import { STORE_TABLES, type StoreTable } from './store-tables.js';
 import { classifyPartitions, defaultPartitionName } from './store-partitions.js';
+import { cascadeAfterDelete } from './store-cascade.js';
 import { createAhead, dropPartition, readLayout } from './partition-maintenance.js';
 import { resumeRetentionMoves } from './retention-move.js';
 
@@ -66,7 +67,6 @@ function lockKey(table: StoreTable): number {
 export function sweepBatchSql(table: StoreTable, relation: string, now: Date, batchSize: number, after: SweepCursor | null) {
   const name = sql.table(relation);
   const resume = after ? sql`and (expires_at, id) > (${after.expiresAt}, ${after.id})` : sql``;
-  const cascade = table === 'consents' ? sql`, confirmations as (delete from consent_confirmations where consent_id in (select id from gone))` : sql``;
   return sql<SweepBatchRow>`
     with relaxed as (select set_config('synchronous_commit', 'off', true)),
     batch as (
@@ -77,7 +77,7 @@ export function sweepBatchSql(table: StoreTable, relation: string, now: Date, ba
     ),
     gone as (
       delete from ${name} where ctid = any(array(select row_ctid from batch)) returning id
-    )${cascade},
+    )${cascadeAfterDelete(table)},
     last as (select expires_at, id from batch order by expires_at desc, id desc limit 1)
     select (select count(*) from gone) as deleted,
       (select expires_at from last) as last_expires_at, (select id from last) as last_id`;
