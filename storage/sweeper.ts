@@ -83,8 +83,8 @@ export function sweepBatchSql(table: StoreTable, relation: string, now: Date, ba
       (select expires_at from last) as last_expires_at, (select id from last) as last_id`;
 }
 
-/** Deletes the expired rows of one partition in bounded batches. */
-async function sweepRelation(db: Db, table: StoreTable, relation: string, options: SweepOptions, batchSize: number): Promise<{ rows: number; batches: number }> {
+/** Deletes the expired rows of one partition (or any store-shaped table) in bounded batches. */
+export async function sweepRelation(db: Db, table: StoreTable, relation: string, options: SweepOptions, batchSize: number): Promise<{ rows: number; batches: number }> {
   let rows = 0;
   let batches = 0;
   let cursor: SweepCursor | null = null;
