@@ -10,6 +10,12 @@ export type AtMostResult = WriteResult | { readonly stored: false; readonly reas
  * Writes a row unless the same subject already has a live row in that table for that flow
  * created at or after `since` (null: ever). A transaction-level advisory lock on
  * (workspace, flow, table, subject) makes the check and the insert atomic across processes.
+ *
+ * The guarantee rests on that lock, not on a unique index, so it holds unchanged on the
+ * partitioned stores (where a unique index would have to include `expires_at`, and two entries
+ * with different expiries would both pass it). The check reads every partition whose rows are
+ * live (`liveRow`); a retention move changes a row's partition in one statement, so the check
+ * sees the row before or after the move, never neither.
  */
 export async function writeStoreRowAtMost(
   ctx: StoreContext,

@@ -118,11 +118,9 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
       const { passed, current } = classifyPartitions((await readLayout(conn, table)).attached, options.now);
       for (const partition of passed) {
         if (options.signal?.aborted) break;
+        // Locks not had in time (a long reader): its rows stay hidden, the next sweep drops it.
         const dropped = await dropPartition(conn, table, partition);
-        if (dropped === null) {
-          current.push(partition);
-          continue;
-        }
+        if (dropped === null) continue;
         rowsDeleted += dropped;
         partitionsDropped += 1;
       }
@@ -141,8 +139,7 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
 
 /**
  * Finishes interrupted retention moves, then sweeps table by table (see `sweepTable`) and
- * records one `sweep_runs` row per table it worked on (counts and durations only, never row
- * contents).
+ * records one `sweep_runs` row per table (counts and durations only, never row contents).
  */
 export async function sweepExpired(db: Db, options: SweepOptions): Promise<SweepReport> {
   const batchSize = options.batchSize ?? DEFAULT_SWEEP_BATCH;
@@ -151,15 +148,14 @@ export async function sweepExpired(db: Db, options: SweepOptions): Promise<Sweep
   await resumeRetentionMoves(db, options.now, { batchSize, signal: options.signal });
   const tables: TableSweep[] = [];
   for (const table of options.tables ?? STORE_TABLES) {
+    // A table another sweeper holds is left to it and recorded with nothing removed.
     const swept = await sweepTable(db, table, options, batchSize);
-    if (swept) tables.push(swept);
+    tables.push(swept ?? { table, rowsDeleted: 0, batches: 0, partitionsDropped: 0, partitionsCreated: 0, durationMs: 0 });
   }
-  if (tables.length > 0) {
-    await db
-      .insertInto('sweep_runs')
-      .values(tables.map((t) => ({ run_id: runId, table_name: t.table, rows_deleted: t.rowsDeleted, batches: t.batches, started_at: startedAt, duration_ms: t.durationMs })))
-      .execute();
-  }
+  await db
+    .insertInto('sweep_runs')
+    .values(tables.map((t) => ({ run_id: runId, table_name: t.table, rows_deleted: t.rowsDeleted, batches: t.batches, started_at: startedAt, duration_ms: t.durationMs })))
+    .execute();
   return { runId, startedAt, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0) };
 }
 
