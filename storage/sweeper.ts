@@ -4,7 +4,7 @@ import type { Db } from './database.js';
 import { STORE_TABLES, type StoreTable } from './store-tables.js';
 import { classifyPartitions, defaultPartitionName } from './store-partitions.js';
 import { cascadeAfterDelete } from './store-cascade.js';
-import { createAhead, dropPartition, readLayout } from './partition-maintenance.js';
+import { createAhead, dropPartitions, readLayout } from './partition-maintenance.js';
 import { resumeRetentionMoves } from './retention-move.js';
 
 export interface SweepOptions {
@@ -116,13 +116,11 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
       let batches = 0;
       let partitionsDropped = 0;
       const { passed, current } = classifyPartitions((await readLayout(conn, table)).attached, options.now);
-      for (const partition of passed) {
-        if (options.signal?.aborted) break;
-        // Locks not had in time (a long reader): its rows stay hidden, the next sweep drops it.
-        const dropped = await dropPartition(conn, table, partition);
-        if (dropped === null) continue;
+      // Locks not had in time (a long reader): the rows stay hidden, the next sweep drops them.
+      const dropped = options.signal?.aborted ? null : await dropPartitions(conn, table, passed);
+      if (dropped !== null) {
         rowsDeleted += dropped;
-        partitionsDropped += 1;
+        partitionsDropped = passed.length;
       }
       for (const relation of [...current.map((p) => p.name), defaultPartitionName(table)]) {
         const swept = await sweepRelation(conn, table, relation, options, batchSize);
