@@ -140,6 +140,7 @@ try {
     ['before / bare', (oldMs / bareMs).toFixed(2)],
     ['after / bare', `${ratio.toFixed(3)} (target ≤ 0.2)`],
     ['chat p99: no sweep / during sweep', `${quiet.p99.toFixed(1)} ms / ${swept.p99.toFixed(1)} ms (ratio ${chatRatio.toFixed(2)}, target ≤ 1.2)`],
+    ['chat p99 during the bare DELETE', `${bareRun.p99.toFixed(1)} ms`],
   ]);
   process.stdout.write(`RESULT sweep_vs_delete_ratio=${ratio.toFixed(3)}\n`);
   process.stdout.write(`RESULT sweep_vs_delete_ratio_before=${(oldMs / bareMs).toFixed(3)}\n`);
