@@ -95,6 +95,16 @@ describe('partitioned stores', () => {
     ).then((row) => expect([Number(row.deleted), Number(row.dead)]).toEqual([0, 0]));
   });
 
+  it('counts a big vacuumed partition from the catalogue, exactly, when it drops it', async () => {
+    const ws = await createWorkspace(storage, { name: 'Big' });
+    const day = new Date('2026-09-25T06:00:00Z');
+    await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'codes', count: 120_000, createdAt: START, expiresAt: day });
+    await sweepExpired(storage.db, { now: START, tables: ['codes'] });
+    await sql`vacuum analyze store_codes_p20260925_20260926`.execute(storage.db);
+    const report = await sweepExpired(storage.db, { now: new Date('2026-09-26T00:00:00Z'), tables: ['codes'] });
+    expect(report.tables[0]).toMatchObject({ rowsDeleted: 120_000, batches: 0, partitionsDropped: 1 });
+  });
+
   it('deletes the expired rows of the partition that is current by bounded batches, and leaves its live rows', async () => {
     const ws = await createWorkspace(storage, { name: 'Current' });
     const day = new Date('2026-09-20T00:00:00Z');
