@@ -1,48 +1,154 @@
 /**
- * Sweep of 1,000,000 expired rows (bounded batches, SKIP LOCKED) against one bare
- * `DELETE … WHERE expires_at < now()` on the same data, in the same run. Target ratio ≤ 1.5.
- * Rows are written the way the runtime writes them: created one after another, each expiring
- * its retention later, so expiry order follows insertion order.
+ * Purging expired store rows, in one run on one database:
+ * - after: the sweeper on the partitioned store (drops the partitions that have passed,
+ *   batch-deletes only the current one) over `BENCH_ROWS` expired rows spread over 7 days of
+ *   expiry, next to `BENCH_LIVE` live rows;
+ * - reference: one bare `DELETE … WHERE expires_at < now()` of the same rows, under the same
+ *   chat-like traffic as the sweep (target: sweep / bare ≤ 0.2);
+ * - before: the former sweep (bounded DELETE batches) on an unpartitioned copy of the table.
+ * Also the table's size after each purge against the size of its live rows alone (target
+ * ≤ 1.1: no bloat left), and the p99 of a chat-like write transaction while the sweep runs
+ * against the same transactions with no sweep (target ≤ 1.2).
  */
 import { sql } from 'kysely';
 import { benchDatabase, printTable } from './support/bench-database.js';
-import { openDatabase } from '../storage/database.js';
+import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
-import { sweepExpired } from '../storage/sweeper.js';
+import { sweepExpired, sweepRelation } from '../storage/sweeper.js';
+import { createPartition, readLayout } from '../storage/partition-maintenance.js';
+import { floorDay } from '../storage/store-partitions.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const LIVE = Number(process.env.BENCH_LIVE ?? 100_000);
+const DAY = 86_400_000;
+const WORKSPACE = '00000000-0000-4000-8000-000000000001';
+type Db = DatabaseHandle['db'];
 
-async function fill(db: ReturnType<typeof openDatabase>['db'], workspaceId: string): Promise<void> {
-  await sql`
-    insert into store_runtime_log (id, workspace_id, module_id, default_retention_days, created_at, expires_at, data)
-    select gen_random_uuid(), ${workspaceId}, 'bench', 7, c, c + interval '7 days', jsonb_build_object('n', g)
-    from generate_series(1, ${ROWS}) g, lateral (select now() - interval '9 days' + g * interval '1 millisecond' as c) t`.execute(db);
-  await sql`vacuum analyze store_runtime_log`.execute(db);
+/** Expired rows over the 7 days before yesterday, then live rows expiring over the next 2 days. */
+async function fill(db: Db, table: string): Promise<void> {
+  const fillSql = (count: number, from: string, span: string) => sql`
+    insert into ${sql.table(table)} (id, workspace_id, module_id, default_retention_days, created_at, expires_at, data)
+    select gen_random_uuid(), ${WORKSPACE}, 'bench', 7, e - interval '7 days', e, jsonb_build_object('n', g)
+    from generate_series(1, ${count}) g,
+      lateral (select date_trunc('day', now(), 'UTC') + ${sql.raw(from)} + g * (${sql.raw(span)} / ${count}) as e) t`;
+  await fillSql(ROWS, "interval '-8 days'", "interval '7 days'").execute(db);
+  await fillSql(LIVE, "interval '1 day'", "interval '2 days'").execute(db);
+  await sql`vacuum analyze ${sql.table(table)}`.execute(db);
+}
+
+/** Partitions for the filled days, as the sweeper would have created them ahead of the inserts. */
+async function partitionsAhead(db: Db): Promise<void> {
+  const today = floorDay(new Date());
+  const existing = new Set((await readLayout(db, 'runtime_log')).attached.map((p) => p.lower.getTime()));
+  for (let day = -8; day <= 3; day += 1) {
+    const lower = new Date(today.getTime() + day * DAY);
+    if (existing.has(lower.getTime())) continue;
+    await createPartition(db, 'runtime_log', { lower, upper: new Date(lower.getTime() + DAY) }, 5000);
+  }
+}
+
+/** Heap + index bytes of a table (with its partitions), and of a fresh copy of its live rows. */
+async function sizes(db: Db, table: string): Promise<{ table: number; live: number }> {
+  const total = await sql<{ bytes: string }>`
+    select coalesce(sum(pg_total_relation_size(relid)), 0) as bytes
+    from (select relid from pg_partition_tree(${table}::regclass) union select ${table}::regclass) tree`.execute(db);
+  await sql`drop table if exists bench_live_copy`.execute(db);
+  await sql`create table bench_live_copy (like ${sql.table(table)} including indexes)`.execute(db);
+  await sql`insert into bench_live_copy select * from ${sql.table(table)} where expires_at > now()`.execute(db);
+  const live = await sql<{ bytes: string }>`select pg_total_relation_size('bench_live_copy') as bytes`.execute(db);
+  await sql`drop table bench_live_copy`.execute(db);
+  return { table: Number(total.rows[0]!.bytes), live: Number(live.rows[0]!.bytes) };
+}
+
+/** Chat-like transactions (insert a row, count the subject's live rows) until `stop`; returns their latencies. */
+async function chatLoad(db: Db, stop: () => boolean): Promise<number[]> {
+  const latencies: number[] = [];
+  let n = 0;
+  while (!stop()) {
+    const began = performance.now();
+    await db.transaction().execute(async (trx) => {
+      const subject = Buffer.from(`subject-${n % 500}`);
+      await sql`
+        insert into store_runtime_log (id, workspace_id, module_id, default_retention_days, created_at, expires_at, subject_hash, data)
+        select gen_random_uuid(), w.id, 'chat', 7, now(), now() + interval '7 days', ${subject}, '{}' from workspaces w where w.id = ${WORKSPACE}`.execute(trx);
+      await sql`select count(*) from store_runtime_log where workspace_id = ${WORKSPACE} and subject_hash = ${subject} and expires_at > now()`.execute(trx);
+    });
+    latencies.push(performance.now() - began);
+    n += 1;
+  }
+  return latencies;
+}
+
+function p99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+}
+
+async function withChat<T>(db: Db, work: () => Promise<T>): Promise<{ result: T; ms: number; p99: number }> {
+  let done = false;
+  const load = chatLoad(db, () => done);
+  const began = performance.now();
+  const result = await work();
+  const ms = performance.now() - began;
+  done = true;
+  return { result, ms, p99: p99(await load) };
 }
 
 const database = await benchDatabase();
-const handle = openDatabase(database.url, { max: 2 });
+const handle = openDatabase(database.url, { max: 4 });
 try {
-  await migrateToLatest(handle.db);
-  const workspaceId = '00000000-0000-4000-8000-000000000001';
-  await sql`insert into workspaces (id, name) values (${workspaceId}, 'bench')`.execute(handle.db);
+  const db = handle.db;
+  await migrateToLatest(db);
+  await sql`insert into workspaces (id, name) values (${WORKSPACE}, 'bench')`.execute(db);
 
-  await fill(handle.db, workspaceId);
-  let began = performance.now();
-  const report = await sweepExpired(handle.db, { now: new Date(), tables: ['runtime_log'] });
-  const sweepMs = performance.now() - began;
+  // Before: the former batched sweep on an unpartitioned table holding the same rows.
+  await sql`create table bench_unpartitioned (like store_runtime_log including defaults including indexes)`.execute(db);
+  await fill(db, 'bench_unpartitioned');
+  const began = performance.now();
+  const old = await sweepRelation(db, 'runtime_log', 'bench_unpartitioned', { now: new Date() }, 5000);
+  const oldMs = performance.now() - began;
+  const oldSizes = await sizes(db, 'bench_unpartitioned');
+  await sql`drop table bench_unpartitioned`.execute(db);
 
-  await fill(handle.db, workspaceId);
-  began = performance.now();
-  const bare = await sql`delete from store_runtime_log where expires_at < now()`.execute(handle.db);
-  const bareMs = performance.now() - began;
+  // After: the partitioned store and its sweeper, with chat-like traffic during the sweep and
+  // during a window of the same length without it.
+  await partitionsAhead(db);
+  await fill(db, 'store_runtime_log');
+  const swept = await withChat(db, () => sweepExpired(db, { now: new Date(), tables: ['runtime_log'] }));
+  const newSizes = await sizes(db, 'store_runtime_log');
+  const quietEnd = performance.now() + Math.max(swept.ms, 2000);
+  const quiet = { p99: p99(await chatLoad(db, () => performance.now() > quietEnd)) };
+  const table = swept.result.tables[0]!;
 
-  printTable(`sweep vs bare DELETE (${ROWS.toLocaleString('en')} expired rows)`, [
-    ['sweep (batches of 5,000)', `${sweepMs.toFixed(0)} ms, ${report.rowsDeleted} rows, ${report.tables[0]?.batches} batches`],
+  // Reference: one bare DELETE of the same expired rows.
+  await partitionsAhead(db);
+  await fill(db, 'store_runtime_log');
+  // Under the same chat-like traffic as the sweep, so both purge under the same conditions.
+  const bareRun = await withChat(db, () => sql`delete from store_runtime_log where expires_at < now()`.execute(db));
+  const bare = bareRun.result;
+  const bareMs = bareRun.ms;
+
+  const ratio = swept.ms / bareMs;
+  const sizeRatio = newSizes.table / newSizes.live;
+  const chatRatio = swept.p99 / quiet.p99;
+  printTable(`purging ${ROWS.toLocaleString('en')} expired rows over 7 days of expiry, ${LIVE.toLocaleString('en')} live rows`, [
+    ['before: batched sweep, unpartitioned', `${oldMs.toFixed(0)} ms, ${old.rows} rows, ${old.batches} batches`],
+    ['before: table size / live rows size', `${(oldSizes.table / oldSizes.live).toFixed(2)} (${(oldSizes.table / 1e6).toFixed(1)} MB / ${(oldSizes.live / 1e6).toFixed(1)} MB)`],
+    ['after: partition sweep', `${swept.ms.toFixed(0)} ms, ${table.rowsDeleted} rows, ${table.partitionsDropped} partitions dropped, ${table.batches} batches`],
+    ['after: table size / live rows size', `${sizeRatio.toFixed(2)} (${(newSizes.table / 1e6).toFixed(1)} MB / ${(newSizes.live / 1e6).toFixed(1)} MB, target ≤ 1.1)`],
     ['bare DELETE', `${bareMs.toFixed(0)} ms, ${Number(bare.numAffectedRows)} rows`],
-    ['ratio sweep / bare', `${(sweepMs / bareMs).toFixed(2)} (target ≤ 1.5)`],
+    ['before / bare', (oldMs / bareMs).toFixed(2)],
+    ['after / bare', `${ratio.toFixed(3)} (target ≤ 0.2)`],
+    ['chat p99: no sweep / during sweep', `${quiet.p99.toFixed(1)} ms / ${swept.p99.toFixed(1)} ms (ratio ${chatRatio.toFixed(2)}, target ≤ 1.2)`],
+    ['chat p99 during the bare DELETE', `${bareRun.p99.toFixed(1)} ms`],
   ]);
-  process.stdout.write(`RESULT sweep_vs_delete_ratio=${(sweepMs / bareMs).toFixed(3)}\n`);
+  process.stdout.write(`RESULT sweep_vs_delete_ratio=${ratio.toFixed(3)}\n`);
+  process.stdout.write(`RESULT sweep_vs_delete_ratio_before=${(oldMs / bareMs).toFixed(3)}\n`);
+  process.stdout.write(`RESULT store_size_vs_live_ratio=${sizeRatio.toFixed(3)}\n`);
+  process.stdout.write(`RESULT store_size_vs_live_ratio_before=${(oldSizes.table / oldSizes.live).toFixed(3)}\n`);
+  process.stdout.write(`RESULT chat_p99_ms_without_sweep=${quiet.p99.toFixed(2)}\n`);
+  process.stdout.write(`RESULT chat_p99_ms_during_sweep=${swept.p99.toFixed(2)}\n`);
+  process.stdout.write(`RESULT chat_p99_sweep_ratio=${chatRatio.toFixed(3)}\n`);
 } finally {
   await handle.close();
   await database.close();

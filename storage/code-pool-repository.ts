@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { ParleyError, ValidationError } from '../core/errors.js';
 import type { CodeAssignment, CodeCheck } from '../core/capabilities/code-pool-capability.js';
+import { liveRow } from './retention-move.js';
 
 /** Where a pool lives: one step of one flow of one workspace. */
 export interface CodePoolKey {
@@ -154,6 +155,6 @@ export async function countFailedChecks(db: Db, pool: CodePoolKey, session: { id
     select count(*) as n from store_codes
     where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and created_at >= ${session.startedAt}
       and session_id = ${session.id} and step_id = ${pool.stepId} and module_id = 'codes'
-      and data->>'mode' = 'check' and data->>'result' <> 'accepted' and expires_at > ${now}`.execute(db);
+      and data->>'mode' = 'check' and data->>'result' <> 'accepted' and ${liveRow('codes', now)}`.execute(db);
   return Number(result.rows[0]!.n);
 }

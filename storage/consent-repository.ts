@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { inTransaction, type StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
+import { liveRow } from './retention-move.js';
 
 /** The text of a confirmation mail, `{{link}}` standing for the confirmation link. */
 export interface ConfirmationMessage {
@@ -67,7 +68,7 @@ export async function createConfirmation(
     insert into consent_confirmations (id, workspace_id, consent_id, token_hash, token_sealed, message_sealed, created_at, expires_at)
     select ${id}, c.workspace_id, c.id, ${hashConfirmationToken(token)}, ${tokenSealed}, ${messageSealed}, ${now}, ${request.expiresAt}
     from store_consents c
-    where c.id = ${request.consentId} and c.workspace_id = ${workspaceId} and c.expires_at > ${now}`.execute(ctx.db);
+    where c.id = ${request.consentId} and c.workspace_id = ${workspaceId} and ${liveRow('consents', now, 'c')}`.execute(ctx.db);
   if (Number(inserted.numAffectedRows ?? 0) !== 1) throw new ParleyError('not_found', 'Consent row not found');
   return id;
 }
@@ -88,7 +89,7 @@ export async function loadPendingMail(ctx: StoreContext, confirmationId: string)
     personal: Buffer | null;
     consent_live: boolean;
   }>`
-    select k.workspace_id, k.token_sealed, k.message_sealed, k.expires_at, c.personal, c.expires_at > ${ctx.clock.now()} as consent_live
+    select k.workspace_id, k.token_sealed, k.message_sealed, k.expires_at, c.personal, ${liveRow('consents', ctx.clock.now(), 'c')} as consent_live
     from consent_confirmations k join store_consents c on c.id = k.consent_id
     where k.id = ${confirmationId}`.execute(ctx.db);
   const row = found.rows[0];
@@ -131,7 +132,7 @@ export async function confirmConsent(ctx: StoreContext, token: string): Promise<
     const patch = JSON.stringify({ is_optin: OPT_IN.confirmed, confirmed_at: now.toISOString() });
     const updated = await sql`
       update store_consents set data = data || ${patch}::jsonb
-      where id = ${confirmation.consent_id} and expires_at > ${now}`.execute(trx.db);
+      where id = ${confirmation.consent_id} and ${liveRow('consents', now)}`.execute(trx.db);
     if (Number(updated.numAffectedRows ?? 0) !== 1) return 'expired';
     await sql`
       update consent_confirmations set confirmed_at = ${now}, token_sealed = null, message_sealed = null

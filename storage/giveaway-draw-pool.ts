@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { liveRow } from './retention-move.js';
 
 /** One eligible participant: their first live entry. */
 export interface PoolEntry {
@@ -35,13 +36,13 @@ export async function eligiblePool(db: Db, scope: PoolScope, asOfDraw?: string):
     select distinct on (p.subject_hash) p.id, p.subject_hash, p.participant_ref, p.session_id
     from store_participations p
     where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${GIVEAWAY_MODULE}
-      and p.subject_hash is not null and p.expires_at > ${now}
+      and p.subject_hash is not null and ${liveRow('participations', now, 'p')}
       ${stepId === null ? sql`` : sql`and p.step_id = ${stepId}`}
       ${asOfDraw === undefined ? sql`` : sql`and p.created_at <= ${now}`}
       and not exists (
         select 1 from store_winners w
         where w.workspace_id = ${workspaceId} and w.flow_id = ${flowId} and w.module_id = ${GIVEAWAY_MODULE}
-          and w.subject_hash = p.subject_hash and w.data->>'source' = ${DRAW_SOURCE} and w.expires_at > ${now}
+          and w.subject_hash = p.subject_hash and w.data->>'source' = ${DRAW_SOURCE} and ${liveRow('winners', now, 'w')}
           ${stepId === null ? sql`` : sql`and (w.step_id is null or w.step_id = ${stepId})`}
           ${asOfDraw === undefined ? sql`` : sql`and exists (
             select 1 from giveaway_draws d

@@ -3,6 +3,7 @@ import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../core/capabilities/instant-win-capability.js';
+import { liveRow } from './retention-move.js';
 
 export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
@@ -150,7 +151,7 @@ async function lockInstantWinSubject(ctx: StoreContext, subject: InstantWinSubje
 const subjectWins = (subject: InstantWinSubject, hash: Buffer, now: Date) => sql<number>`(
   select count(*)::int from store_winners
   where workspace_id = ${subject.workspaceId} and flow_id = ${subject.flowId} and subject_hash = ${hash}
-    and module_id = ${subject.moduleId} and expires_at > ${now})`;
+    and module_id = ${subject.moduleId} and ${liveRow('winners', now)})`;
 
 /**
  * Serializes the participations of one subject in one flow until the caller's transaction

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
-import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
+import { resumeRetentionMoves } from './retention-move.js';
 import type { StoreContext } from './store-context.js';
 import type { RetentionOverrides } from './schema.js';
-import { MAX_RETENTION_DAYS, STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, isStoreTable, physicalTable, type StoreTable } from '../core/store-tables.js';
+import { MAX_RETENTION_DAYS, TABLE_DEFAULT_RETENTION_DAYS, isStoreTable, type StoreTable } from '../core/store-tables.js';
 import { ConfigError } from '../core/errors.js';
 
 /**
@@ -34,21 +33,14 @@ export function resolveRetentionDays(overrides: RetentionOverrides, table: Store
 }
 
 /**
- * Re-applies the workspace's current retention to its existing live rows: a shorter retention
- * hides older rows at once; a longer one keeps live rows longer. Rows already expired stay so.
+ * Re-applies the workspace's current retention to its existing live rows, table by table in
+ * bounded batches (see retention-move.ts): a shorter retention hides older rows at once (the
+ * pending move recorded with the change filters reads), a longer one keeps live rows longer.
+ * Rows already expired stay so. A move another process is running, or one cut short, is
+ * finished by that process or by the next sweep.
  */
 export async function reapplyRetention(ctx: StoreContext, workspaceId: string): Promise<void> {
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const table of STORE_TABLES) {
-      const days = effectiveRetentionDays(sql`w.retention`, table, sql`t.module_id`, sql`t.default_retention_days`);
-      await sql`
-        update ${sql.table(physicalTable(table))} as t
-        set expires_at = ${expiryFrom(sql`t.created_at`, days)}
-        from workspaces w
-        where w.id = t.workspace_id and t.workspace_id = ${workspaceId} and t.expires_at > ${now}`.execute(trx);
-    }
-  });
+  await resumeRetentionMoves(ctx.db, ctx.clock.now(), { workspaceId });
 }
 
 function validateTableDays(input: unknown, path: string): Partial<Record<StoreTable, number>> {

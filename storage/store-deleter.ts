@@ -1,20 +1,27 @@
 import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
 import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
+import { cascadeAfterDelete } from './store-cascade.js';
 
 /** Deletes one row by hand. Returns false when no live row of this workspace has that id. */
 export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, table: StoreTable, id: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
-  const result = await sql`
-    delete from ${sql.table(physicalTable(table))}
-    where id = ${id} and workspace_id = ${workspaceId} and expires_at > ${ctx.clock.now()}`.execute(ctx.db);
-  return Number(result.numAffectedRows ?? 0) > 0;
+  const result = await sql<{ n: string }>`
+    with gone as (
+      delete from ${sql.table(physicalTable(table))}
+      where id = ${id} and workspace_id = ${workspaceId} and expires_at > ${ctx.clock.now()}
+      returning id
+    )${cascadeAfterDelete(table)}
+    select count(*) as n from gone`.execute(ctx.db);
+  return Number(result.rows[0]?.n ?? 0) > 0;
 }
 
 /** Deletes every row of one table for a workspace; returns how many went. */
 export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable): Promise<number> {
-  const result = await sql`delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId}`.execute(ctx.db);
-  return Number(result.numAffectedRows ?? 0);
+  const result = await sql<{ n: string }>`
+    with gone as (delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} returning id)${cascadeAfterDelete(table)}
+    select count(*) as n from gone`.execute(ctx.db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 /**
@@ -28,9 +35,12 @@ export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, s
     const sessions = new Set<string>();
     for (const table of STORE_TABLES) {
       const result = await sql<{ session_id: string | null }>`
-        delete from ${sql.table(physicalTable(table))}
-        where workspace_id = ${workspaceId} and subject_hash = ${hash}
-        returning session_id`.execute(trx);
+        with gone as (
+          delete from ${sql.table(physicalTable(table))}
+          where workspace_id = ${workspaceId} and subject_hash = ${hash}
+          returning id, session_id
+        )${cascadeAfterDelete(table)}
+        select session_id from gone`.execute(trx);
       counts[table] = result.rows.length;
       for (const row of result.rows) if (row.session_id) sessions.add(row.session_id);
     }

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { StoreContext } from './store-context.js';
 import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
 import type { StoreRow } from './schema.js';
+import { liveRow } from './retention-move.js';
 import { ParleyError } from '../core/errors.js';
 
 /** A store row as callers see it: personal values decrypted, no hashes. */
@@ -36,7 +37,10 @@ export interface Page {
   readonly next: string | null;
 }
 
-/** `expires_at > now`: every read path filters with this, so expired rows never show, swept or not. */
+/**
+ * `expires_at > now` alone, for a table alias-free query that need not see retention moves;
+ * store reads use `liveRow` (retention-move.ts), which also hides rows a shortened retention ended.
+ */
 export function liveAt(now: Date): RawBuilder<boolean> {
   return sql<boolean>`expires_at > ${now}`;
 }
@@ -74,7 +78,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export async function listStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable, options: ListOptions = {}): Promise<Page> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
   const desc = (options.order ?? 'desc') === 'desc';
-  const conditions = [sql`workspace_id = ${workspaceId}`, liveAt(ctx.clock.now())];
+  const conditions = [sql`workspace_id = ${workspaceId}`, liveRow(table, ctx.clock.now())];
   if (options.from) conditions.push(sql`created_at >= ${options.from}`);
   if (options.to) conditions.push(sql`created_at < ${options.to}`);
   if (options.flowId) conditions.push(sql`flow_id = ${options.flowId}`);
@@ -99,7 +103,7 @@ export async function getStoreRow(ctx: StoreContext, workspaceId: string, table:
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   const result = await sql<StoreRow>`
     select * from ${sql.table(physicalTable(table))}
-    where id = ${id} and workspace_id = ${workspaceId} and ${liveAt(ctx.clock.now())}`.execute(ctx.db);
+    where id = ${id} and workspace_id = ${workspaceId} and ${liveRow(table, ctx.clock.now())}`.execute(ctx.db);
   const row = result.rows[0];
   return row ? decodeRow(ctx, table, row) : undefined;
 }
@@ -111,7 +115,7 @@ export async function countStoreRows(ctx: StoreContext, workspaceId: string): Pr
     STORE_TABLES.map(async (table) => {
       const result = await sql<{ n: string }>`
         select count(*) as n from ${sql.table(physicalTable(table))}
-        where workspace_id = ${workspaceId} and ${liveAt(now)}`.execute(ctx.db);
+        where workspace_id = ${workspaceId} and ${liveRow(table, now)}`.execute(ctx.db);
       return [table, Number(result.rows[0]?.n ?? 0)] as const;
     }),
   );
@@ -126,7 +130,7 @@ export async function findSubjectRows(ctx: StoreContext, workspaceId: string, su
     STORE_TABLES.map(async (table) => {
       const result = await sql<StoreRow>`
         select * from ${sql.table(physicalTable(table))}
-        where workspace_id = ${workspaceId} and subject_hash = ${hash} and ${liveAt(now)}
+        where workspace_id = ${workspaceId} and subject_hash = ${hash} and ${liveRow(table, now)}
         order by created_at, id`.execute(ctx.db);
       return Promise.all(result.rows.map((row) => decodeRow(ctx, table, row)));
     }),

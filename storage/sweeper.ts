@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
-import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
+import { STORE_TABLES, type StoreTable } from '../core/store-tables.js';
+import { classifyPartitions, defaultPartitionName } from './store-partitions.js';
+import { cascadeAfterDelete } from './store-cascade.js';
+import { createAhead, dropPartitions, readLayout } from './partition-maintenance.js';
+import { resumeRetentionMoves } from './retention-move.js';
 
 export interface SweepOptions {
   /** Rows with `expires_at <= now` are deleted. */
@@ -17,8 +21,12 @@ export interface SweepOptions {
 
 export interface TableSweep {
   readonly table: StoreTable;
+  /** Expired rows removed: deleted by batches plus those of dropped partitions. */
   readonly rowsDeleted: number;
+  /** Delete batches that removed rows. */
   readonly batches: number;
+  readonly partitionsDropped: number;
+  readonly partitionsCreated: number;
   readonly durationMs: number;
 }
 
@@ -32,7 +40,13 @@ export interface SweepReport {
 
 export const DEFAULT_SWEEP_BATCH = 5000;
 
-/** Where a sweep of one table has got to: the last `(expires_at, id)` it deleted. */
+interface SweepBatchRow {
+  deleted: string;
+  last_expires_at: Date | null;
+  last_id: string | null;
+}
+
+/** Where a sweep of one partition has got to: the last `(expires_at, id)` it deleted. */
 export interface SweepCursor {
   readonly expiresAt: Date;
   readonly id: string;
@@ -46,61 +60,99 @@ function lockKey(table: StoreTable): number {
 }
 
 /**
- * The SQL of one sweep batch. It walks the `(expires_at, id)` index from where the previous
- * batch stopped (so it never re-reads dead index entries), deletes up to `batchSize` rows by
- * ctid, and holds a transaction-level advisory lock for the table: a second sweep running at
- * the same time finds the lock taken, deletes nothing and leaves the table to the first one,
- * so nothing fails and nothing is counted twice. The batch commits without waiting for the WAL
- * flush (`synchronous_commit = off`, this transaction only): a crash can at worst forget the
- * last deletions, and the next sweep deletes those rows again.
+ * The SQL of one sweep batch in one partition (`relation`). It walks the `(expires_at, id)`
+ * index from where the previous batch stopped (so it never re-reads dead index entries) and
+ * deletes up to `batchSize` rows by ctid (unique within one partition). Consent rows take their
+ * confirmations along. The batch commits without waiting for the WAL flush
+ * (`synchronous_commit = off`, this transaction only): a crash can at worst forget the last
+ * deletions, and the next sweep deletes those rows again.
  */
-export function sweepBatchSql(table: StoreTable, now: Date, batchSize: number, after: SweepCursor | null) {
-  const name = sql.table(physicalTable(table));
+export function sweepBatchSql(table: StoreTable, relation: string, now: Date, batchSize: number, after: SweepCursor | null) {
+  const name = sql.table(relation);
   const resume = after ? sql`and (expires_at, id) > (${after.expiresAt}, ${after.id})` : sql``;
-  return sql<{ deleted: string; locked: boolean; last_expires_at: Date | null; last_id: string | null }>`
-    with lock as (
-      select pg_try_advisory_xact_lock(${lockKey(table)}) as ok,
-        set_config('synchronous_commit', 'off', true) as relaxed
-    ),
+  return sql<SweepBatchRow>`
+    with relaxed as (select set_config('synchronous_commit', 'off', true)),
     batch as (
       select ctid as row_ctid, expires_at, id from ${name}
-      where (select ok from lock) and expires_at <= ${now} ${resume}
+      where expires_at <= ${now} ${resume} and (select true from relaxed)
       order by expires_at, id
       limit ${batchSize}
     ),
     gone as (
-      delete from ${name} where ctid = any(array(select row_ctid from batch)) returning 1
-    ),
+      delete from ${name} where ctid = any(array(select row_ctid from batch)) returning id
+    )${cascadeAfterDelete(table)},
     last as (select expires_at, id from batch order by expires_at desc, id desc limit 1)
-    select (select count(*) from gone) as deleted, (select ok from lock) as locked,
+    select (select count(*) from gone) as deleted,
       (select expires_at from last) as last_expires_at, (select id from last) as last_id`;
 }
 
+/** Deletes the expired rows of one partition (or any store-shaped table) in bounded batches. */
+export async function sweepRelation(db: Db, table: StoreTable, relation: string, options: SweepOptions, batchSize: number): Promise<{ rows: number; batches: number }> {
+  let rows = 0;
+  let batches = 0;
+  let cursor: SweepCursor | null = null;
+  while (!options.signal?.aborted) {
+    const result: { rows: SweepBatchRow[] } = await sweepBatchSql(table, relation, options.now, batchSize, cursor).execute(db);
+    const row = result.rows[0];
+    if (!row?.last_expires_at || !row.last_id) break;
+    const deleted = Number(row.deleted);
+    rows += deleted;
+    if (deleted > 0) batches += 1;
+    cursor = { expiresAt: row.last_expires_at, id: row.last_id };
+  }
+  return { rows, batches };
+}
+
 /**
- * Deletes expired rows table by table in bounded batches, then records one `sweep_runs` row per
- * table (counts and durations only, never row contents), under the occurrence it serves: an
- * occurrence has one recorded run at most.
+ * One table's maintenance, holding its advisory lock for the whole pass on one connection (a
+ * second sweeper finds it taken and leaves the table alone; the lock dies with the session if
+ * the process is killed): drop the partitions whose range has passed, delete the expired rows
+ * of the current partition and of the default one by batches, create partitions ahead.
+ */
+async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batchSize: number): Promise<TableSweep | undefined> {
+  return db.connection().execute(async (conn) => {
+    const locked = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${lockKey(table)}) as ok`.execute(conn);
+    if (!locked.rows[0]?.ok) return undefined;
+    try {
+      const began = performance.now();
+      let rowsDeleted = 0;
+      let batches = 0;
+      let partitionsDropped = 0;
+      const { passed, current } = classifyPartitions((await readLayout(conn, table)).attached, options.now);
+      // Locks not had in time (a long reader): the rows stay hidden, the next sweep drops them.
+      const dropped = options.signal?.aborted ? null : await dropPartitions(conn, table, passed);
+      if (dropped !== null) {
+        rowsDeleted += dropped;
+        partitionsDropped = passed.length;
+      }
+      for (const relation of [...current.map((p) => p.name), defaultPartitionName(table)]) {
+        const swept = await sweepRelation(conn, table, relation, options, batchSize);
+        rowsDeleted += swept.rows;
+        batches += swept.batches;
+      }
+      const partitionsCreated = options.signal?.aborted ? 0 : await createAhead(conn, table, options.now, batchSize);
+      return { table, rowsDeleted, batches, partitionsDropped, partitionsCreated, durationMs: Math.round(performance.now() - began) };
+    } finally {
+      await sql`select pg_advisory_unlock(${lockKey(table)})`.execute(conn);
+    }
+  });
+}
+
+/**
+ * Finishes interrupted retention moves, then sweeps table by table (see `sweepTable`) and
+ * records one `sweep_runs` row per table (counts and durations only, never row contents), under
+ * the occurrence it serves: an occurrence has one recorded run at most.
  */
 export async function sweepExpired(db: Db, options: SweepOptions): Promise<SweepReport> {
   const batchSize = options.batchSize ?? DEFAULT_SWEEP_BATCH;
   const runId = randomUUID();
   const startedAt = new Date();
+  await resumeRetentionMoves(db, options.now, { batchSize, signal: options.signal });
   const tables: TableSweep[] = [];
   for (const table of options.tables ?? STORE_TABLES) {
-    const began = performance.now();
-    let rowsDeleted = 0;
-    let batches = 0;
-    let cursor: SweepCursor | null = null;
-    while (!options.signal?.aborted) {
-      const result: { rows: Array<{ deleted: string; locked: boolean; last_expires_at: Date | null; last_id: string | null }> } = await sweepBatchSql(table, options.now, batchSize, cursor).execute(db);
-      const row = result.rows[0];
-      if (!row?.locked || !row.last_expires_at || !row.last_id) break;
-      const deleted = Number(row.deleted);
-      rowsDeleted += deleted;
-      if (deleted > 0) batches += 1;
-      cursor = { expiresAt: row.last_expires_at, id: row.last_id };
-    }
-    tables.push({ table, rowsDeleted, batches, durationMs: Math.round(performance.now() - began) });
+    // A table another sweeper holds is left to it and recorded with nothing removed.
+    const swept = await sweepTable(db, table, options, batchSize);
+    tables.push(swept ?? { table, rowsDeleted: 0, batches: 0, partitionsDropped: 0, partitionsCreated: 0, durationMs: 0 });
   }
   await db
     .insertInto('sweep_runs')
@@ -109,3 +161,4 @@ export async function sweepExpired(db: Db, options: SweepOptions): Promise<Sweep
     .execute();
   return { runId, startedAt, occurrence: options.occurrence ?? null, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0) };
 }
+

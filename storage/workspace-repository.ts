@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { StoreContext } from './store-context.js';
+import type { Db } from './database.js';
 import { reapplyRetention } from './retention-policy.js';
+import { startRetentionMoves } from './retention-move.js';
 import type { WorkspaceRow } from './schema.js';
 import { validateWorkspaceSettings, type WorkspaceSettings } from './workspace-settings.js';
 import { ParleyError } from '../core/errors.js';
@@ -62,19 +64,25 @@ export async function getWorkspace(ctx: StoreContext, id: string): Promise<Works
  */
 export async function updateWorkspace(ctx: StoreContext, id: string, input: unknown): Promise<Workspace> {
   const change = validateWorkspaceSettings(input);
-  const row = await ctx.db
-    .updateTable('workspaces')
-    .set({
-      ...(change.name !== undefined && { name: change.name }),
-      ...(change.timeZone !== undefined && { time_zone: change.timeZone }),
-      ...(change.storageEnabled !== undefined && { storage_enabled: change.storageEnabled }),
-      ...(change.allowedOrigins !== undefined && { allowed_origins: JSON.stringify(change.allowedOrigins) }),
-      ...(change.retention !== undefined && { retention: JSON.stringify(change.retention) }),
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  // The new retention and its pending move commit together, so reads hide what it ended at once.
+  const update = async (db: Db) => {
+    const updated = await db
+      .updateTable('workspaces')
+      .set({
+        ...(change.name !== undefined && { name: change.name }),
+        ...(change.timeZone !== undefined && { time_zone: change.timeZone }),
+        ...(change.storageEnabled !== undefined && { storage_enabled: change.storageEnabled }),
+        ...(change.allowedOrigins !== undefined && { allowed_origins: JSON.stringify(change.allowedOrigins) }),
+        ...(change.retention !== undefined && { retention: JSON.stringify(change.retention) }),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (updated && change.retention !== undefined) await startRetentionMoves(db, id, ctx.clock.now());
+    return updated;
+  };
+  const row = ctx.db.isTransaction ? await update(ctx.db) : await ctx.db.transaction().execute(update);
   if (!row) throw new ParleyError('not_found', 'Workspace not found');
   if (change.retention !== undefined) await reapplyRetention(ctx, id);
   return toWorkspace(row);

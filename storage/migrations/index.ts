@@ -9,6 +9,7 @@ import * as exportsMigration from './0007-exports.js';
 import * as socketIoAdapter from './0008-socket-io-adapter.js';
 import * as cronOccurrencesAndLeases from './0009-cron-occurrences-and-leases.js';
 import * as drawSeeds from './0010-draw-seeds.js';
+import * as partitionedStores from './0011-partitioned-stores.js';
 import * as exportSessionIndexes from './0012-export-session-indexes.js';
 
 /**
@@ -26,5 +27,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0008-socket-io-adapter': socketIoAdapter,
   '0009-cron-occurrences-and-leases': cronOccurrencesAndLeases,
   '0010-draw-seeds': drawSeeds,
+  '0011-partitioned-stores': partitionedStores,
   '0012-export-session-indexes': exportSessionIndexes,
 });

@@ -1,0 +1,187 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import { physicalTable, TABLE_DEFAULT_RETENTION_DAYS, type StoreTable } from '../core/store-tables.js';
+import { chunkFor, aheadTargets, defaultPartitionName, parsePartitionName, partitionName, type PartitionRange } from './store-partitions.js';
+
+/**
+ * Creating and dropping the partitions of a store table (layout in store-partitions.ts). The
+ * sweeper calls these while it holds the table's maintenance lock, so two processes never run
+ * them on one table at once; each step is safe with chat traffic inserting at the same time.
+ *
+ * Locks, measured on PostgreSQL 18: ATTACH takes SHARE UPDATE EXCLUSIVE on the parent and ACCESS
+ * EXCLUSIVE on the default partition while it checks that none of its rows belongs to the new
+ * range; the creation adds a SHARE lock on the parent around it (see `createPartition`). DROP of an attached partition takes ACCESS EXCLUSIVE on the
+ * parent for the drop itself only (no scan), and, unlike DETACH + DROP, no lock on
+ * `workspaces`. Both run under a short `lock_timeout`: a long reader (an export streaming the
+ * table) makes the step give up until the next sweep instead of queueing chat behind it.
+ */
+
+const LOCK_TIMEOUT = sql.lit('500ms');
+
+/** PostgreSQL error codes this file handles. */
+const LOCK_NOT_AVAILABLE = '55P03';
+const DEADLOCK = '40P01';
+
+function pgCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A table's partitions: attached ones, and tables a crashed creation left unattached. */
+export interface PartitionLayout {
+  readonly attached: PartitionRange[];
+  readonly unattached: PartitionRange[];
+}
+
+export async function readLayout(db: Db, table: StoreTable): Promise<PartitionLayout> {
+  const parent = physicalTable(table);
+  const result = await sql<{ relname: string; attached: boolean }>`
+    select c.relname, c.relispartition as attached from pg_class c
+    where c.relkind = 'r' and pg_table_is_visible(c.oid) and c.relname ~ ${`^${parent}_p[0-9]{8}_[0-9]{8}$`}`.execute(db);
+  const layout: PartitionLayout = { attached: [], unattached: [] };
+  for (const row of result.rows) {
+    const range = parsePartitionName(table, row.relname);
+    if (range) (row.attached ? layout.attached : layout.unattached).push(range);
+  }
+  layout.attached.sort((a, b) => a.lower.getTime() - b.lower.getTime());
+  return layout;
+}
+
+/** Moves the default partition's rows of `[lower, upper)` into the (unattached) table `target`, in bounded batches. */
+async function moveFromDefault(db: Db, table: StoreTable, target: string, range: { lower: Date; upper: Date }, batchSize: number): Promise<void> {
+  const from = sql.table(defaultPartitionName(table));
+  for (;;) {
+    const moved = await sql`
+      with picked as (
+        select ctid from ${from} where expires_at >= ${range.lower} and expires_at < ${range.upper} limit ${batchSize}
+      ),
+      moved as (delete from ${from} where ctid = any(array(select ctid from picked)) returning *)
+      insert into ${sql.table(target)} select * from moved`.execute(db);
+    if (Number(moved.numAffectedRows ?? 0) === 0) return;
+  }
+}
+
+/**
+ * Creates the partition `[lower, upper)` of a store table without blocking writers: a plain
+ * table shaped like the parent receives the default partition's rows of that range (bounded
+ * batches), gets a CHECK constraint equal to its bounds (so ATTACH need not scan it), and is
+ * attached, the last rows moved while inserts into the table wait (milliseconds). Returns false when a lock
+ * could not be had in time (the next sweep tries again; until then those rows stay readable in
+ * the default partition).
+ */
+export async function createPartition(db: Db, table: StoreTable, range: { lower: Date; upper: Date }, batchSize: number): Promise<boolean> {
+  const parent = sql.table(physicalTable(table));
+  const name = partitionName(table, range.lower, range.upper);
+  const lower = sql.lit(range.lower.toISOString());
+  const upper = sql.lit(range.upper.toISOString());
+  await sql`create table if not exists ${sql.table(name)} (like ${parent} including defaults including constraints)`.execute(db);
+  await moveFromDefault(db, table, name, range, batchSize);
+  await sql`alter table ${sql.table(name)} drop constraint if exists ${sql.id(`${name}_bounds`)}`.execute(db);
+  await sql`alter table ${sql.table(name)} add constraint ${sql.id(`${name}_bounds`)} check (expires_at >= ${lower} and expires_at < ${upper})`.execute(db);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql`set local lock_timeout = ${LOCK_TIMEOUT}`.execute(trx);
+      // SHARE lets readers on but waits for the inserts in flight and holds new ones until the
+      // commit: an insert already routed to the default would otherwise fail its partition
+      // check once the new range is attached. The rows that arrived since the move above are
+      // the last ones: move them, then attach (the default scan is short, it is drained).
+      await sql`lock table ${parent} in share mode`.execute(trx);
+      await moveFromDefault(trx, table, name, range, batchSize);
+      await sql`alter table ${parent} attach partition ${sql.table(name)} for values from (${lower}) to (${upper})`.execute(trx);
+    });
+    return true;
+  } catch (error) {
+    if (pgCode(error) === LOCK_NOT_AVAILABLE || pgCode(error) === DEADLOCK) return false;
+    throw error;
+  }
+}
+
+/** Partitions at least this big are counted from the catalogue when nothing changed since their last vacuum. */
+export const CATALOGUE_COUNT_MIN_ROWS = 100_000;
+
+/**
+ * The rows of a partition, for `sweep_runs`, cheaply: a big partition untouched since its last
+ * VACUUM (autovacuum visits every partition that took inserts) is counted from the catalogue
+ * (`pg_class.reltuples`, which a VACUUM that scanned the whole table sets to the exact number of
+ * live rows; an estimate after a partial one); any other is counted exactly with `count(*)`.
+ */
+async function rowCount(db: Db, relation: string): Promise<number> {
+  const catalogue = await sql<{ rows: number; settled: boolean | null }>`
+    select c.reltuples::float8 as rows,
+      s.n_ins_since_vacuum = 0 and s.n_mod_since_analyze = 0 and s.n_dead_tup = 0
+        and coalesce(s.last_vacuum, s.last_autovacuum) is not null as settled
+    from pg_class c left join pg_stat_user_tables s on s.relid = c.oid where c.oid = ${relation}::regclass`.execute(db);
+  const row = catalogue.rows[0];
+  if (row?.settled && row.rows >= CATALOGUE_COUNT_MIN_ROWS) return Math.round(row.rows);
+  const counted = await sql<{ n: string }>`select count(*) as n from ${sql.table(relation)}`.execute(db);
+  return Number(counted.rows[0]!.n);
+}
+
+/**
+ * Drops the partitions whose whole range has passed: O(1) each, no dead tuples. Their rows are
+ * counted first (for `sweep_runs`, see `rowCount`) under a SHARE lock on each partition, which
+ * lets readers on and keeps writers (a retention change moving a row into the past) out until
+ * the drop. Consent partitions first take their rows' confirmations along. All go in one
+ * transaction and one DROP, so chat waits on the parent's lock once, for milliseconds.
+ * Returns the rows dropped, or null when the locks could not be had in time.
+ */
+export async function dropPartitions(db: Db, table: StoreTable, partitions: readonly PartitionRange[]): Promise<number | null> {
+  if (partitions.length === 0) return 0;
+  const names = partitions.map((p) => sql.table(p.name));
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await sql`set local lock_timeout = ${LOCK_TIMEOUT}`.execute(trx);
+      let rows = 0;
+      for (const [i, name] of names.entries()) {
+        await sql`lock table ${name} in share mode`.execute(trx);
+        rows += await rowCount(trx, partitions[i]!.name);
+        if (table === 'consents') {
+          await sql`delete from consent_confirmations k using ${name} c where k.consent_id = c.id`.execute(trx);
+        }
+      }
+      await sql`drop table ${sql.join(names)}`.execute(trx);
+      return rows;
+    });
+  } catch (error) {
+    if (pgCode(error) === LOCK_NOT_AVAILABLE || pgCode(error) === DEADLOCK) return null;
+    throw error;
+  }
+}
+
+/**
+ * The retentions rows of this table get: the table's default, every workspace override for it,
+ * and those stamped on rows waiting in the default partition (a module whose default differs).
+ */
+async function retentionsInUse(db: Db, table: StoreTable): Promise<number[]> {
+  const result = await sql<{ days: number }>`
+    select (w.retention -> 'tables' ->> ${table})::int as days from workspaces w where w.retention -> 'tables' ? ${table}
+    union
+    select (m.value ->> ${table})::int from workspaces w, jsonb_each(w.retention -> 'modules') m where m.value ? ${table}
+    union
+    select distinct default_retention_days from ${sql.table(defaultPartitionName(table))}`.execute(db);
+  return [TABLE_DEFAULT_RETENTION_DAYS[table], ...result.rows.map((r) => r.days).filter((d) => Number.isInteger(d) && d > 0)];
+}
+
+/**
+ * Makes sure partitions exist ahead of the inserts to come and for every live row waiting in
+ * the default partition, finishing creations a crash interrupted. Returns how many it made.
+ */
+export async function createAhead(db: Db, table: StoreTable, now: Date, batchSize: number): Promise<number> {
+  let { attached, unattached } = await readLayout(db, table);
+  let created = 0;
+  for (const leftover of unattached) {
+    if (await createPartition(db, table, leftover, batchSize)) created += 1;
+  }
+  if (unattached.length > 0) ({ attached } = await readLayout(db, table));
+  const waiting = await sql<{ day: Date }>`
+    select distinct date_trunc('day', expires_at, 'UTC') as day from ${sql.table(defaultPartitionName(table))} where expires_at > ${now}`.execute(db);
+  const targets = [...aheadTargets(now, await retentionsInUse(db, table)), ...waiting.rows.map((r) => (r.day > now ? r.day : now))];
+  for (const target of targets) {
+    const range = chunkFor(target, now, attached);
+    if (!range) continue;
+    if (!(await createPartition(db, table, range, batchSize))) continue;
+    created += 1;
+    attached = [...attached, { name: partitionName(table, range.lower, range.upper), ...range }];
+  }
+  return created;
+}
