@@ -2,6 +2,10 @@ import type { BotMessage, InputRequest, ProtocolError } from './chat-protocol.js
 import type { Clock } from './clock.js';
 import type { StoreTable } from './store-tables.js';
 import type { FieldType } from './field-type.js';
+import type { CodePool } from './capabilities/code-pool-capability.js';
+import type { ConsentCapability } from './capabilities/consent-capability.js';
+import type { DrawSeedCapability } from './capabilities/draw-seed-capability.js';
+import type { InstantWinCapability } from './capabilities/instant-win-capability.js';
 
 /** A table a module writes into, with the module's default retention for it. */
 export interface TableDeclaration {
@@ -92,7 +96,7 @@ export interface StepContext<C> {
   readonly variables: Variables;
   readonly store: ModuleStore;
   readonly clock: Clock;
-  /** Extra capabilities by name (mail, instant-win draws, code pools, …), provided by the runtime. */
+  /** Typed capabilities beyond the store (mail, instant-win draws, code pools, …), provided by the runtime. */
   readonly capabilities: ModuleCapabilities;
   /** Records an event in the runtime log (no personal data), in the turn's transaction. */
   log(event: string, data?: Record<string, string | number | boolean>): Promise<void>;
@@ -103,7 +107,14 @@ export interface StepContext<C> {
  * provide them. Each is a narrow interface implemented over storage.
  */
 export interface ModuleCapabilities {
-  readonly [name: string]: unknown;
+  /** Double opt-in mails for a consent step. */
+  readonly consent: ConsentCapability;
+  /** The code pool of a codes step. */
+  readonly codePool: CodePool;
+  /** Instant-win draws and claims. */
+  readonly instantWin: InstantWinCapability;
+  /** Committed seeds of giveaway draws. */
+  readonly drawSeeds: DrawSeedCapability;
 }
 
 /** What a module's flow lifecycle hooks get: its step config and capabilities, in the save/close transaction. */

@@ -6,7 +6,6 @@ import { TABLE_FIELDS } from './catalogue/table-field-catalogue.js';
 import type { ExportDefinition } from './definition/export-definition.js';
 import type { CatalogueLookup } from './definition/validate-export-definition.js';
 import { compileExport, type CompiledExport } from './pipeline/record-mapper.js';
-import type { FlowDefinition } from '../core/flow-definition.js';
 import type { ModuleRegistry } from '../core/module-registry.js';
 import { ValidationError } from '../core/errors.js';
 import { streamFlowRecords, streamTableRecords, type FirstSeenWindow } from '../storage/export-source.js';
@@ -21,7 +20,7 @@ export function catalogueLookup(storage: StoreContext, registry: ModuleRegistry,
     if ('table' in source && source.table) return TABLE_FIELDS;
     const flow = await getFlow(storage.db, workspaceId, (source as { flow: string }).flow);
     if (!flow) throw new ValidationError('No such flow in this workspace', `${path}/flow`);
-    return flowFieldCatalogue(flow.definition as unknown as FlowDefinition, registry);
+    return flowFieldCatalogue(flow.definition, registry);
   };
 }
 

@@ -25,7 +25,7 @@ import { metricsRoute, requestTimer } from './metrics/metrics-routes.js';
 import { longLivedClientPool } from '../storage/database.js';
 import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
-import { ExportJobs, exportRunnerDeps } from './export-jobs.js';
+import { ExportJobs, exportRunnerDeps } from '../exporter/run/export-scheduler.js';
 import { MODULES } from '../modules/index.js';
 import type { Storage } from '../storage/storage.js';
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from './logger.js';
-import { workEachOccurrence } from './occurrence-worker.js';
+import { workEachOccurrence } from '../storage/occurrence-worker.js';
 import type { Storage } from '../storage/storage.js';
 import { sweepExpired } from '../storage/sweeper.js';
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { FlowRow } from './schema.js';
+import type { FlowDefinition } from '../core/flow-definition.js';
 
 /** A saved flow (an "operation" or campaign). `definition` holds its validated steps. */
 export interface FlowRecord {
@@ -15,7 +16,7 @@ export interface FlowRecord {
   readonly status: 'open' | 'closed';
   readonly opensAt: Date | null;
   readonly closesAt: Date | null;
-  readonly definition: Record<string, unknown>;
+  readonly definition: FlowDefinition;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -27,7 +28,7 @@ export interface FlowWrite {
   readonly status: 'open' | 'closed';
   readonly opensAt: Date | null;
   readonly closesAt: Date | null;
-  readonly definition: Record<string, unknown>;
+  readonly definition: FlowDefinition;
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { StoreTable } from '../core/store-tables.js';
+import type { FlowDefinition } from '../core/flow-definition.js';
+import type { Turn } from '../core/chat-protocol.js';
 
 /** Workspace-level retention overrides: per table, and per module and table. */
 export interface RetentionOverrides {
@@ -74,7 +76,7 @@ export interface FlowTable {
   status: 'open' | 'closed';
   opens_at: Date | null;
   closes_at: Date | null;
-  definition: ColumnType<Record<string, unknown>, string, string>;
+  definition: ColumnType<FlowDefinition, string, string>;
   version: number;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: Date;
@@ -93,7 +95,7 @@ export interface ChatSessionTable {
   variables: ColumnType<Record<string, string | number | boolean>, string, string>;
   personal: Buffer | null;
   device: ColumnType<Record<string, unknown>, string, string>;
-  last_turn: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  last_turn: ColumnType<Turn | null, string | null, string | null>;
   recent_replies: ColumnType<Array<{ id: string; seq: number }>, string, string>;
   started_at: Date;
   updated_at: Date;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StoreContext } from './store-context.js';
 import type { ChatSessionRow } from './schema.js';
+import type { Turn } from '../core/chat-protocol.js';
 
 export type Scalar = string | number | boolean;
 
@@ -30,7 +31,7 @@ export interface SessionState {
   device: DeviceFacts;
   /** Personal device fact (the IP address); encrypted with the personal variables. */
   ip: string | null;
-  lastTurn: Record<string, unknown> | null;
+  lastTurn: Turn | null;
   recentReplies: Array<{ id: string; seq: number }>;
   readonly startedAt: Date;
   updatedAt: Date;
@@ -45,11 +46,11 @@ interface PersonalBlob {
   variables: Record<string, Scalar>;
   ip: string | null;
   /** The last turn with its bot messages, which may quote personal values. */
-  lastTurn?: Record<string, unknown> | null;
+  lastTurn?: Turn | null;
 }
 
 /** Bot messages may interpolate personal values: in clear, only the turn without them is kept. */
-export function turnSkeleton(turn: Record<string, unknown> | null): string | null {
+export function turnSkeleton(turn: Turn | null): string | null {
   return turn ? JSON.stringify({ ...turn, messages: [] }) : null;
 }
 

@@ -9,6 +9,7 @@ import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
 import type { PreparedStoreRow } from './store-writer.js';
+import type { FlowDefinition } from '../core/flow-definition.js';
 
 /**
  * The statements of a chat turn, each doing as much as one round trip can: the handshake reads
@@ -95,8 +96,8 @@ export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ 
 }
 
 /** The current version of a flow's definition. */
-export async function getFlowDefinition(db: Db, flowId: string): Promise<{ version: number; definition: Record<string, unknown> } | undefined> {
-  const result = await sql<{ version: number; definition: Record<string, unknown> }>`select version, definition from flows where id = ${flowId}`.execute(db);
+export async function getFlowDefinition(db: Db, flowId: string): Promise<{ version: number; definition: FlowDefinition } | undefined> {
+  const result = await sql<{ version: number; definition: FlowDefinition }>`select version, definition from flows where id = ${flowId}`.execute(db);
   return result.rows[0];
 }
 

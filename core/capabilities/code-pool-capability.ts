@@ -8,9 +8,6 @@ export interface CodeAssignment {
 /** Outcome of checking an access code: `valid` carries the code as it was uploaded. */
 export type CodeCheck = { readonly status: 'valid'; readonly code: string } | { readonly status: 'used' | 'unknown' };
 
-/** The name modules read it under: `ctx.capabilities.codePool`. */
-export const CODE_POOL_CAPABILITY = 'codePool';
-
 /** The code pool of the current flow step, for the current session, in the turn's transaction. */
 export interface CodePool {
   /** Hands this session a unique code (the same one again if it already has one); null when the pool is exhausted. */

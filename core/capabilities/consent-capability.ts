@@ -1,8 +1,5 @@
 /** The double opt-in capability modules use (runtime/capabilities builds it over storage and mail). */
 
-/** Name under which modules find this capability: `ctx.capabilities.consent`. */
-export const CONSENT_CAPABILITY = 'consent';
-
 /** How long a double opt-in link stays valid. */
 export const CONFIRMATION_DAYS = 7;
 

@@ -1,8 +1,5 @@
 /** The draw-seed capability modules use: its interface (runtime/capabilities builds it over storage). */
 
-/** Name under which modules find this capability: `ctx.capabilities.drawSeeds`. */
-export const DRAW_SEED_CAPABILITY = 'drawSeeds';
-
 /**
  * Commits the secret seeds of a step's next winner draws, inside the current transaction (the
  * flow's save or close), so their SHA-256 is published before anyone draws.

@@ -26,9 +26,6 @@ export interface RecordedInstantWinDraw {
   readonly lastMoment: Date | null;
 }
 
-/** Name under which modules find this capability: `ctx.capabilities.instantWin`. */
-export const INSTANT_WIN_CAPABILITY = 'instantWin';
-
 /** Picks one prize among those with stock left. */
 export type StockChooser = (available: ReadonlyArray<{ readonly prizeId: string; readonly remaining: number }>) => string;
 

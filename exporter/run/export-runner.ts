@@ -16,6 +16,7 @@ import { DestinationError, ParleyError, toParleyError } from '../../core/errors.
 import { getExport, getExportSecrets } from '../../storage/export-repository.js';
 import { claimRun, failRun, lastSuccessCutoff, succeedRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
 import { getWorkspace } from '../../storage/workspace-repository.js';
+import { storedDefinition } from '../definition/stored-definition.js';
 
 export interface RunnerDeps {
   readonly storage: ExportStorage;
@@ -98,7 +99,7 @@ async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, lease: RunL
   const { storage } = deps;
   const [stored, workspace] = await Promise.all([getExport(storage, run.workspaceId, run.exportId), getWorkspace(storage, run.workspaceId)]);
   if (!stored || !workspace) throw new ParleyError('not_found', 'The export no longer exists');
-  const definition = stored.definition as unknown as ExportDefinition;
+  const definition = storedDefinition(stored);
   const destinationConfig = validateDestination(joinSecrets(definition.destination, await getExportSecrets(storage, run.workspaceId, run.exportId)));
   const { selection, cutoffAt } = runSelection(run, definition, asOf, workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
   const prepared = await prepareExport(storage, deps.registry, workspace, definition, selection ?? undefined);

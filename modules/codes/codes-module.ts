@@ -57,7 +57,7 @@ function subject(ctx: StepContext<CodesConfig>): string | null {
 }
 
 function codePool(ctx: StepContext<CodesConfig>): CodePool {
-  return ctx.capabilities.codePool as CodePool;
+  return ctx.capabilities.codePool;
 }
 
 /** Check mode: ask, check against the list (claiming single-use codes), let the participant retry. */

@@ -6,6 +6,7 @@ import type { ConsentCapability } from '../../core/capabilities/consent-capabili
 import { consentModule } from './consent-module.js';
 import { checkConsentConfig, DEFAULT_PENDING_TEXT, type ConsentConfig } from './consent-config.js';
 import { consentTextHash, parseConsentReply } from './consent-reply.js';
+import { fakeCapabilities } from '../../test/support/fake-capabilities.js';
 
 const flow = { id: 'f', slug: 'news', hashId: 'h', name: 'News', opensAt: null, closesAt: null };
 
@@ -39,7 +40,7 @@ function fakeStep(config: ConsentConfig, options: { email?: string; storageEnabl
       countForSubject: async () => 0,
     },
     clock: new ManualClock('2026-01-01T00:00:00Z'),
-    capabilities: { consent: capability },
+    capabilities: fakeCapabilities({ consent: capability }),
     log: async (event) => void events.push(event),
   };
   return { ctx, variables, writes, requests, events };
@@ -47,7 +48,7 @@ function fakeStep(config: ConsentConfig, options: { email?: string; storageEnabl
 
 function lifecycle(config: ConsentConfig, capability: Partial<ConsentCapability>): FlowLifecycleContext<ConsentConfig> {
   const full: ConsentCapability = { storageEnabled: true, configPath: '/steps/4/config', mailConfigured: async () => true, requestConfirmation: async () => {}, ...capability };
-  return { config, stepId: 'optin', workspace: { id: 'w', timeZone: 'UTC' }, flow, clock: new ManualClock(), capabilities: { consent: full } };
+  return { config, stepId: 'optin', workspace: { id: 'w', timeZone: 'UTC' }, flow, clock: new ManualClock(), capabilities: fakeCapabilities({ consent: full }) };
 }
 
 const base: ConsentConfig = { label: 'Send me news', termsUrl: 'https://brand.example/terms' };

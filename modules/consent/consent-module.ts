@@ -18,9 +18,7 @@ import { consentTextHash, parseConsentReply } from './consent-reply.js';
 export const OPT_IN_VARIABLE = 'is_optin';
 
 function consentCapability(capabilities: StepContext<unknown>['capabilities']): ConsentCapability {
-  const capability = capabilities.consent as ConsentCapability | undefined;
-  if (!capability) throw new ParleyError('internal', 'The consent capability is not available');
-  return capability;
+  return capabilities.consent;
 }
 
 function invalid(message: string): StepResult {

@@ -1,8 +1,7 @@
 import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
-import { ConfigError, ParleyError } from '../../core/errors.js';
-import { DRAW_SEED_CAPABILITY, type DrawSeedCapability } from '../../core/capabilities/draw-seed-capability.js';
+import { ConfigError } from '../../core/errors.js';
 
 export interface GiveawayConfig {
   /** How often one email may enter: once ever, once per calendar day or ISO week (workspace time zone), or unlimited. */
@@ -88,8 +87,7 @@ export const giveawayModule = defineModule<GiveawayConfig>({
   ],
   async onFlowClosed(ctx) {
     // Entries are over: fix the randomness of the coming draws before anyone can draw.
-    const seeds = ctx.capabilities[DRAW_SEED_CAPABILITY] as DrawSeedCapability | undefined;
-    if (!seeds) throw new ParleyError('internal', 'The draw seed capability is not provided');
+    const seeds = ctx.capabilities.drawSeeds;
     await seeds.commit('step');
     await seeds.commit('flow');
   },

@@ -3,7 +3,7 @@ import type { BotMessage } from '../../core/chat-protocol.js';
 import { defineModule, type FlowLifecycleContext, type ModuleCapabilities, type StepContext } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
-import { INSTANT_WIN_CAPABILITY, type InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
+import type { InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
 import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig } from './instant-win-config.js';
 import { drawConflict, drawMoments, pickWeighted, rollOdds, type DrawConflict, type DrawWindow } from './instant-win-draw.js';
 import { commitmentOf, newSalt } from './instant-win-commitment.js';
@@ -17,9 +17,7 @@ const CONFLICTS: Readonly<Record<DrawConflict, string>> = {
 };
 
 function draws(capabilities: ModuleCapabilities): InstantWinCapability {
-  const capability = capabilities[INSTANT_WIN_CAPABILITY] as InstantWinCapability | undefined;
-  if (!capability) throw new ParleyError('internal', 'The instant-win capability is not available');
-  return capability;
+  return capabilities.instantWin;
 }
 
 /** The flow's open window; moments mode cannot draw without both ends. */

@@ -1,5 +1,4 @@
-import type { CapabilityFactory } from '../engine/flow-engine.js';
-import type { FlowDefinition } from '../../core/flow-definition.js';
+import type { CapabilityFactory } from './capability-factory.js';
 import { ParleyError } from '../../core/errors.js';
 import { CONFIRMATION_DAYS, type ConsentCapability } from '../../core/capabilities/consent-capability.js';
 import { queueConsentMail, type JobSender } from '../mail/consent-mail-job.js';
@@ -18,9 +17,9 @@ function jobsOf(ctx: StoreContext): JobSender {
 }
 
 /** Builds the capability over storage/consent-repository and storage/mail-settings for one step scope. */
-export const consentCapability: CapabilityFactory = (scope): ConsentCapability => {
+export const consentCapability: CapabilityFactory<ConsentCapability> = (scope): ConsentCapability => {
   const { ctx, workspace } = scope;
-  const steps = (scope.flow.definition as unknown as FlowDefinition).steps ?? [];
+  const steps = scope.flow.definition.steps ?? [];
   const index = steps.findIndex((step) => step.id === scope.stepId);
   return Object.freeze({
     storageEnabled: workspace.storageEnabled,

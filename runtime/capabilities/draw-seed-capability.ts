@@ -1,11 +1,10 @@
-import type { CapabilityFactory } from '../engine/flow-engine.js';
+import type { CapabilityFactory } from './capability-factory.js';
 import type { DrawSeedCapability } from '../../core/capabilities/draw-seed-capability.js';
 import { commitDrawSeed } from '../../storage/giveaway-draw-seed-repository.js';
 
-export { DRAW_SEED_CAPABILITY } from '../../core/capabilities/draw-seed-capability.js';
 
 /** Builds the capability over the draw seed repository, bound to the scope's transaction. */
-export const drawSeedCapability: CapabilityFactory = (scope): DrawSeedCapability => {
+export const drawSeedCapability: CapabilityFactory<DrawSeedCapability> = (scope): DrawSeedCapability => {
   const capability: DrawSeedCapability = {
     async commit(which) {
       await commitDrawSeed(scope.ctx.db, {

@@ -1,4 +1,4 @@
-import type { CapabilityFactory } from '../engine/flow-engine.js';
+import type { CapabilityFactory } from './capability-factory.js';
 import { ParleyError } from '../../core/errors.js';
 import type { InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../../storage/instant-win-repository.js';
 
 /** Builds the capability over the instant-win repository, bound to the scope's transaction. */
-export const instantWinCapability: CapabilityFactory = (scope): InstantWinCapability => {
+export const instantWinCapability: CapabilityFactory<InstantWinCapability> = (scope): InstantWinCapability => {
   const { ctx, flowId, stepId } = scope;
   const sessionId = (): string => {
     if (!scope.session) throw new ParleyError('internal', 'Instant-win participation outside a chat turn');

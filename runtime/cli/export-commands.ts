@@ -3,8 +3,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { defineCommand, requireId } from './cli-command.js';
 import { ParleyError } from '../../core/errors.js';
-import type { ExportDefinition } from '../../exporter/definition/export-definition.js';
 import type { Storage } from '../../storage/storage.js';
+import { storedDefinition } from '../../exporter/definition/stored-definition.js';
 
 // What the commands run is imported inside run(), so that `parley --help` loads none of it
 // (the exporter, its destinations' SDKs and the modules' schemas take seconds to load).
@@ -48,7 +48,7 @@ export const exportRunCommand = defineCommand({
       import('../logger.js'),
     ]);
     // The same window as a manual run through the API: the one the trigger would use next.
-    const selection = manualSelection(row.definition as unknown as ExportDefinition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id));
+    const selection = manualSelection(storedDefinition(row), storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id));
     const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version, ...(selection && { selection }) });
     const logger = createLogger('silent');
     const began = performance.now();
@@ -73,7 +73,7 @@ export const exportRenderCommand = defineCommand({
   async run(options, context) {
     const storage = await context.storage();
     const { row, workspace } = await findExport(storage, options);
-    const definition = row.definition as unknown as ExportDefinition;
+    const definition = storedDefinition(row);
     const [{ prepareExport }, { renderExport }] = await Promise.all([import('../../exporter/export-service.js'), import('../../exporter/pipeline/render-export.js')]);
     const prepared = await prepareExport(storage, await registry(), workspace, definition);
     const began = performance.now();

@@ -2,6 +2,7 @@ import type { Db } from '../../storage/database.js';
 import type { FlowRecord } from '../../storage/flow-repository.js';
 import { getFlowDefinition, type FlowHeader } from '../../storage/turn-repository.js';
 import { ParleyError } from '../../core/errors.js';
+import type { FlowDefinition } from '../../core/flow-definition.js';
 
 const DEFAULT_LIMIT = 1_000;
 
@@ -12,7 +13,7 @@ const DEFAULT_LIMIT = 1_000;
  * recently used out first). Cached definitions are shared: nothing may modify them.
  */
 export class FlowDefinitionCache {
-  readonly #entries = new Map<string, Record<string, unknown>>();
+  readonly #entries = new Map<string, FlowDefinition>();
   readonly #limit: number;
 
   constructor(limit = DEFAULT_LIMIT) {

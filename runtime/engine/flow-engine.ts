@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { InputRequest, Reply, ReplyAck, SessionInfo, Turn, BotMessage } from '../../core/chat-protocol.js';
 import type { Clock } from '../../core/clock.js';
 import { ParleyError } from '../../core/errors.js';
-import type { ModuleCapabilities, StepContext, StepInput, StepResult } from '../../core/module-contract.js';
+import type { StepContext, StepInput, StepResult } from '../../core/module-contract.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { stepById, type FlowDefinition } from '../../core/flow-definition.js';
 import { FlowDefinitionCache } from './flow-definition-cache.js';
@@ -19,12 +19,14 @@ import { insertTurn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type 
 import { resolveRetentionDays } from '../../storage/retention-policy.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import type { PreparedStoreRow } from '../../storage/store-writer.js';
+import { buildCapabilities, type CapabilityFactories } from '../capabilities/capability-factory.js';
+import { CAPABILITIES } from '../capabilities.js';
 
 /**
  * Builds one named capability for a step (mail, instant-win claims, code pools, …). `reads`
  * names the store tables its methods read: a turn's rows of those tables are written first.
  */
-export type CapabilityFactory = ((scope: ModuleStoreScope & { readonly flow: FlowRecord }) => unknown) & { readonly reads?: readonly StoreTable[] };
+export type { CapabilityFactory } from '../capabilities/capability-factory.js';
 
 /** What the handshake read: the workspace (with its allowed origins) and the flow it names. */
 export type ChatEntry = NonNullable<Awaited<ReturnType<typeof loadChatEntry>>>;
@@ -57,16 +59,16 @@ export class FlowEngine {
   readonly #storage: StoreContext;
   readonly #registry: ModuleRegistry;
   readonly #clock: Clock;
-  readonly #capabilities: Readonly<Record<string, CapabilityFactory>>;
+  readonly #capabilities: CapabilityFactories;
   readonly #definitions = new FlowDefinitionCache();
   /** With storage off, personal variables live only here (this process), never in the database. */
   readonly #ephemeral = new Map<string, { variables: Record<string, Scalar>; lastTurn: SessionState['lastTurn'] }>();
 
-  constructor(options: { storage: StoreContext; registry: ModuleRegistry; clock: Clock; capabilities?: Record<string, CapabilityFactory> }) {
+  constructor(options: { storage: StoreContext; registry: ModuleRegistry; clock: Clock; capabilities?: CapabilityFactories }) {
     this.#storage = options.storage;
     this.#registry = options.registry;
     this.#clock = options.clock;
-    this.#capabilities = Object.freeze({ ...options.capabilities });
+    this.#capabilities = options.capabilities ?? CAPABILITIES;
   }
 
   /** What a handshake reads: the workspace and the flow it names (one statement). */
@@ -83,7 +85,7 @@ export class FlowEngine {
     if (request.resumeToken) {
       const existing = await findSessionByToken(this.#storage, request.resumeToken, workspace.id, entry.flow.id);
       if (existing?.lastTurn) {
-        const turn = (this.#ephemeral.get(existing.id)?.lastTurn ?? existing.lastTurn) as unknown as Turn;
+        const turn = (this.#ephemeral.get(existing.id)?.lastTurn ?? existing.lastTurn);
         return { session: { sessionId: existing.id, resumeToken: request.resumeToken }, turn };
       }
     }
@@ -130,7 +132,7 @@ export class FlowEngine {
       updatedAt: now,
       expiresAt: now,
     };
-    const definition = flow.definition as unknown as FlowDefinition;
+    const definition = flow.definition;
     const writes = new TurnWrites(ctx, workspace);
     await queueInitialVariables(writes, state, request.variables);
     const messages: BotMessage[] = [];
@@ -148,7 +150,7 @@ export class FlowEngine {
       if (!locked) throw new ParleyError('not_found', 'This chat session has expired; reload to start again');
       const { state, workspace } = locked;
       const seen = state.recentReplies.find((r) => r.id === reply.clientMessageId);
-      if (seen && state.lastTurn) return { ok: true, turn: (this.#ephemeral.get(state.id)?.lastTurn ?? state.lastTurn) as unknown as Turn };
+      if (seen && state.lastTurn) return { ok: true, turn: (this.#ephemeral.get(state.id)?.lastTurn ?? state.lastTurn) };
       if (state.status === 'done' || !state.stepId) throw new ParleyError('conflict', 'This conversation has ended');
       this.#assertOpen(locked.flow);
       const flow = await this.#definitions.flow(trx.db, locked.flow);
@@ -161,7 +163,7 @@ export class FlowEngine {
       }
       const messages: BotMessage[] = [];
       const input = await this.#drive(trx, writes, workspace, flow, state, result, messages);
-      const turn = this.#finishTurn(workspace, state, messages, input, flow.definition as unknown as FlowDefinition);
+      const turn = this.#finishTurn(workspace, state, messages, input, flow.definition);
       state.recentReplies = [...state.recentReplies, { id: reply.clientMessageId, seq: turn.seq }].slice(-RECENT_REPLIES);
       await updateTurn(trx, state, writes.take(), workspace.storageEnabled);
       this.#keepEphemeral(workspace, state);
@@ -186,7 +188,7 @@ export class FlowEngine {
 
   /** Applies step results until a step waits for input or the flow ends. */
   async #drive(trx: StoreContext, writes: TurnWrites, workspace: TurnWorkspace, flow: FlowRecord, state: SessionState, first: StepResult, messages: BotMessage[]): Promise<InputRequest | null> {
-    const definition = flow.definition as unknown as FlowDefinition;
+    const definition = flow.definition;
     let result = first;
     for (let steps = 0; steps < MAX_STEPS_PER_TURN; steps += 1) {
       if (result.type === 'invalid') throw new ParleyError('internal', 'A step refused to start');
@@ -206,7 +208,7 @@ export class FlowEngine {
   }
 
   async #runStep(trx: StoreContext, writes: TurnWrites, workspace: TurnWorkspace, flow: FlowRecord, state: SessionState, stepId: string, input: StepInput): Promise<StepResult> {
-    const step = stepById(flow.definition as unknown as FlowDefinition, stepId);
+    const step = stepById(flow.definition, stepId);
     const registered = this.#registry.get(step.module);
     if (!registered) throw new ParleyError('module_unknown', 'Flow uses a module this server does not have');
     const scope: ModuleStoreScope & { flow: FlowRecord } = {
@@ -219,12 +221,7 @@ export class FlowEngine {
       flow,
       writes,
     };
-    const factories = this.#capabilities;
-    const capability = (name: string): unknown => {
-      const factory = factories[name];
-      return factory && flushingFirst(factory(scope), writes, factory.reads ?? []);
-    };
-    const capabilities: ModuleCapabilities = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? capability(name) : undefined) });
+    const capabilities = buildCapabilities(this.#capabilities, scope, (capability, reads) => flushingFirst(capability, writes, reads));
     const ctx: StepContext<unknown> = {
       config: step.config,
       stepId,
@@ -250,7 +247,7 @@ export class FlowEngine {
     state.seq += 1;
     const module = state.stepId ? stepById(definition, state.stepId).module : null;
     const turn: Turn = { seq: state.seq, stepId: state.stepId, module, messages, input, done: state.status === 'done' };
-    state.lastTurn = turn as unknown as Record<string, unknown>;
+    state.lastTurn = turn;
     state.updatedAt = now;
     const days = resolveRetentionDays(workspace.retention, 'variables', SESSION_MODULE);
     state.expiresAt = new Date(now.getTime() + days * 86_400_000);

@@ -1,19 +1,18 @@
 import type { Clock } from '../../core/clock.js';
-import type { FlowLifecycleContext, ModuleCapabilities } from '../../core/module-contract.js';
+import type { FlowLifecycleContext } from '../../core/module-contract.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { ParleyError } from '../../core/errors.js';
-import type { CapabilityFactory } from './flow-engine.js';
-import { validateFlowDocument, type FlowDefinition } from '../../core/flow-definition.js';
+import { buildCapabilities, type CapabilityFactories } from '../capabilities/capability-factory.js';
+import { validateFlowDocument } from '../../core/flow-definition.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
 import { closeFlow, getFlow, saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
 import type { Workspace } from '../../storage/workspace-repository.js';
-import type { SessionState } from '../../storage/session-repository.js';
 
 export interface FlowLifecycleDeps {
   readonly storage: StoreContext;
   readonly registry: ModuleRegistry;
   readonly clock: Clock;
-  readonly capabilities: Readonly<Record<string, CapabilityFactory>>;
+  readonly capabilities: CapabilityFactories;
   /** What reacts to a flow's closure (exports at closure), after the close has committed. */
   readonly afterClose?: (workspaceId: string, slug: string) => Promise<void>;
 }
@@ -21,7 +20,7 @@ export interface FlowLifecycleDeps {
 type Hook = 'onFlowSaved' | 'onFlowClosed';
 
 async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: Workspace, flow: FlowRecord, hook: Hook): Promise<void> {
-  const definition = flow.definition as unknown as FlowDefinition;
+  const definition = flow.definition;
   for (const step of definition.steps) {
     const module = deps.registry.get(step.module)?.definition;
     const run = module?.[hook];
@@ -31,11 +30,11 @@ async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: W
       workspace: { id: workspace.id, timeZone: workspace.timeZone, storageEnabled: workspace.storageEnabled },
       flowId: flow.id,
       stepId: step.id,
-      session: undefined as unknown as SessionState,
+      session: undefined,
       module,
       flow,
     };
-    const capabilities: ModuleCapabilities = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? deps.capabilities[name]?.(scope) : undefined) });
+    const capabilities = buildCapabilities(deps.capabilities, scope);
     const ctx: FlowLifecycleContext<unknown> = {
       config: step.config,
       stepId: step.id,

@@ -139,7 +139,7 @@ describe('admin console: data and settings', () => {
     const table = console.page.getByRole('region', { name: 'Flows list' });
     const row = table.locator('tr[data-flow-id="spring-giveaway"]');
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual(['Open', spring.hashId, formatWindow(opensAt, closesAt, ZONE), 'Close']);
+    expect(await row.locator('td').allTextContents()).toEqual(['Open', spring.hashId, formatWindow(opensAt, closesAt, ZONE), 'EditClose']);
     expect(await table.locator('tr[data-flow-id="welcome"] td').nth(2).textContent()).toBe('Always open');
 
     await row.getByRole('button', { name: 'Close flow Spring giveaway' }).click();
@@ -147,6 +147,7 @@ describe('admin console: data and settings', () => {
     await console.page.getByText('Spring giveaway is closed.').waitFor();
     await expect.poll(() => table.locator('tr[data-flow-id="spring-giveaway"] .badge').textContent()).toBe('Closed');
     expect(await table.getByRole('button', { name: 'Close flow Spring giveaway' }).count()).toBe(0);
+    expect(await table.getByRole('button', { name: 'Edit flow Spring giveaway' }).count()).toBe(1);
     expect((await api(server.url, key, 'GET', '/api/v1/flows/spring-giveaway')).body.status).toBe('closed');
     expect((await api(server.url, key, 'GET', '/api/v1/flows/welcome')).body.status).toBe('open');
   });

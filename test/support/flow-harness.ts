@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Reply, ReplyAck, Turn } from '../../core/chat-protocol.js';
-import { FlowEngine, type CapabilityFactory } from '../../runtime/engine/flow-engine.js';
+import { FlowEngine } from '../../runtime/engine/flow-engine.js';
+import type { CapabilityFactories } from '../../runtime/capabilities/capability-factory.js';
 import { closeFlowNow, saveFlowDocument } from '../../runtime/engine/flow-lifecycle.js';
 import { CAPABILITIES } from '../../runtime/capabilities.js';
 import { ModuleRegistry } from '../../core/module-registry.js';
@@ -12,13 +13,13 @@ import type { TestStorage } from './test-database.js';
 export const registry = new ModuleRegistry(MODULES);
 
 /** Validates and saves a flow document the way the API does (module save hooks included). */
-export async function saveTestFlow(storage: TestStorage, workspace: Workspace, slug: string, document: unknown, capabilities: Record<string, CapabilityFactory> = CAPABILITIES): Promise<FlowRecord> {
+export async function saveTestFlow(storage: TestStorage, workspace: Workspace, slug: string, document: unknown, capabilities: CapabilityFactories = CAPABILITIES): Promise<FlowRecord> {
   const { flow } = await saveFlowDocument({ storage, registry, clock: storage.clock, capabilities }, workspace, slug, document);
   return flow;
 }
 
 /** Closes a flow the way the API does (module close hooks included). */
-export async function closeTestFlow(storage: TestStorage, workspace: Workspace, slug: string, capabilities: Record<string, CapabilityFactory> = CAPABILITIES) {
+export async function closeTestFlow(storage: TestStorage, workspace: Workspace, slug: string, capabilities: CapabilityFactories = CAPABILITIES) {
   return closeFlowNow({ storage, registry, clock: storage.clock, capabilities }, workspace, slug);
 }
 
@@ -57,7 +58,7 @@ export class TestVisitor {
   }
 }
 
-export async function flowSetup(storage: TestStorage, options: { workspace?: Record<string, unknown>; capabilities?: Record<string, CapabilityFactory> } = {}) {
+export async function flowSetup(storage: TestStorage, options: { workspace?: Record<string, unknown>; capabilities?: CapabilityFactories } = {}) {
   const workspace = await createWorkspace(storage, { name: 'Flows', timeZone: 'Europe/Paris', ...options.workspace });
   const engine = new FlowEngine({ storage, registry, clock: storage.clock, capabilities: options.capabilities ?? CAPABILITIES });
   return { workspace, engine, visitor: (slug: string) => new TestVisitor(engine, workspace.id, slug) };

@@ -2,7 +2,7 @@ import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Storage } from '../../../storage/storage.js';
 import type { FlowLifecycleDeps } from '../../engine/flow-lifecycle.js';
-import type { ExportJobs } from '../../export-jobs.js';
+import type { ExportJobs } from '../../../exporter/run/export-scheduler.js';
 
 /** What admin API handlers may use. Grows as features land; handlers never see a pool. */
 export interface ApiServices {

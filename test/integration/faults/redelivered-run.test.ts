@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDestination } from '../../../exporter/destinations/create-destination.js';
 import { executeRun, type RunnerDeps, type RunOutcome } from '../../../exporter/run/export-runner.js';
 import { systemClock } from '../../../core/clock.js';
-import { ExportJobs } from '../../../runtime/export-jobs.js';
+import { ExportJobs } from '../../../exporter/run/export-scheduler.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { createExport } from '../../../storage/export-repository.js';
 import { claimRun, getRun, queueRun } from '../../../storage/export-run-repository.js';

@@ -3,7 +3,6 @@ import { audit } from '../audit.js';
 import { addCodesBodySchema, addCodesResultSchema, codePoolStatsSchema, flowStepParams } from '../schemas/code-schemas.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
 import { ParleyError, ValidationError } from '../../../../core/errors.js';
-import type { FlowDefinition } from '../../../../core/flow-definition.js';
 import type { FlowRecord } from '../../../../storage/flow-repository.js';
 import { addCodes, codePoolStats } from '../../../../storage/code-pool-repository.js';
 
@@ -12,7 +11,7 @@ type StepParams = { flowId: string; stepId: string };
 /** The workspace's flow and its `codes` step named in the path: 404 for an unknown step, 400 for another module's. */
 async function requireCodesStep(call: ApiCall<StepParams, any, any>): Promise<FlowRecord> {
   const flow = await requireWorkspaceFlow(call, call.params.flowId);
-  const step = (flow.definition as unknown as FlowDefinition).steps.find((s) => s.id === call.params.stepId);
+  const step = flow.definition.steps.find((s) => s.id === call.params.stepId);
   if (!step) throw new ParleyError('not_found', 'This flow has no step with this id', { path: '/params/stepId' });
   if (step.module !== 'codes') throw new ValidationError('This step is not a codes step', '/params/stepId');
   return flow;

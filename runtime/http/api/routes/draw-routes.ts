@@ -3,7 +3,7 @@ import { audit } from '../audit.js';
 import { flowIdParams } from '../schemas/flow-schemas.js';
 import { drawBodySchema, drawRecordSchema, drawResultSchema, errorRef, idempotencyHeadersSchema, instantWinProofSchema } from '../schemas/draw-schemas.js';
 import { ParleyError, ValidationError } from '../../../../core/errors.js';
-import type { FlowDefinition, FlowStep } from '../../../../core/flow-definition.js';
+import type { FlowStep } from '../../../../core/flow-definition.js';
 import { getFlow, type FlowRecord } from '../../../../storage/flow-repository.js';
 import { drawGiveawayWinners, listGiveawayDraws, type GiveawayDrawRecord } from '../../../../storage/giveaway-draw-repository.js';
 import { getInstantWinProof } from '../../../../storage/instant-win-repository.js';
@@ -17,7 +17,7 @@ export async function requireWorkspaceFlow(call: ApiCall<any, any, any>, slug: s
 
 /** The steps of a saved flow that run `moduleId`, in flow order. */
 export function stepsRunning(flow: FlowRecord, moduleId: string): FlowStep[] {
-  return (flow.definition as unknown as FlowDefinition).steps.filter((step) => step.module === moduleId);
+  return flow.definition.steps.filter((step) => step.module === moduleId);
 }
 
 /** The giveaway steps of a flow, or `conflict` when it has none; checks `stepId` names one of them. */

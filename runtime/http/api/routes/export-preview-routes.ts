@@ -3,12 +3,12 @@ import { dataKeyDestroyedResponse } from '../schemas/common-schemas.js';
 import { exportIdParams } from '../schemas/export-schemas.js';
 import { requireExport } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
-import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
 import { prepareExport } from '../../../../exporter/export-service.js';
 import { previewRows } from '../../../../exporter/pipeline/render-export.js';
 import { createSerializer } from '../../../../exporter/serializers/index.js';
 import { setExternalFields } from '../../../../storage/export-repository.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
+import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
 
 export const previewExportRoute = defineRoute<{ exportId: string }, unknown, { limit?: number }>({
   method: 'post',
@@ -36,7 +36,7 @@ export const previewExportRoute = defineRoute<{ exportId: string }, unknown, { l
     const row = await requireExport(call);
     const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
     if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
-    const definition = row.definition as unknown as ExportDefinition;
+    const definition = storedDefinition(row);
     const prepared = await prepareExport(call.services.storage, call.services.flows.registry, workspace, definition);
     const rows = await previewRows(prepared.compiled, prepared.records(), call.body.limit ?? 20);
     const serializer = createSerializer(definition.format, prepared.compiled.columns);

@@ -10,10 +10,11 @@ import { redactedDestination, splitSecrets } from '../../../../exporter/definiti
 import { validateExportDefinition } from '../../../../exporter/definition/validate-export-definition.js';
 import { createExport, deleteExport, getExport, getExportSecrets, listExports, replaceExport, type ExportRecordRow } from '../../../../storage/export-repository.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
+import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
 
 /** An export as the API shows it: credentials never come back. */
 export function exportJson(row: ExportRecordRow) {
-  const definition = row.definition as unknown as ExportDefinition & { secretKeys?: string[] };
+  const definition = storedDefinition(row);
   const { secretKeys = [], ...rest } = definition;
   const shown = { ...rest, ...(rest.destination && { destination: redactedDestination(rest.destination, secretKeys) }) };
   return { id: row.id, version: row.version, definition: shown, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
@@ -39,7 +40,7 @@ export async function validatedForStorage(call: ApiCall<any, any, unknown>, stor
 
 /** An export whose trigger is `immediate` runs as soon as it is saved. */
 async function runIfImmediate(call: ApiCall<any, any, any>, row: ExportRecordRow): Promise<void> {
-  if ((row.definition as { trigger?: { type?: string } }).trigger?.type === 'immediate') await call.services.exports.enqueue(row, 'immediate');
+  if (storedDefinition(row).trigger?.type === 'immediate') await call.services.exports.enqueue(row, 'immediate');
 }
 
 export async function requireExport(call: ApiCall<{ exportId: string }, any, any>): Promise<ExportRecordRow> {

@@ -6,11 +6,11 @@ import { requireExport } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { createDestination, validateDestination } from '../../../../exporter/destinations/create-destination.js';
 import { joinSecrets } from '../../../../exporter/definition/definition-secrets.js';
-import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
 import { manualSelection } from '../../../../exporter/run/manual-window.js';
 import { getExportSecrets } from '../../../../storage/export-repository.js';
 import { lastSuccessCutoff, listRuns, type ExportRun, type RunSelection } from '../../../../storage/export-run-repository.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
+import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
 
 const NO_DESTINATION = errorResponse('The export has no destination (path `/destination`)');
 
@@ -100,7 +100,7 @@ export const runExportRoute = defineRoute<{ exportId: string }, unknown, { windo
   responses: { 202: { description: 'Queued, with the window it exports', schema: runSchema }, 409: NO_DESTINATION },
   async handler(call) {
     const row = await requireExport(call);
-    const definition = row.definition as unknown as ExportDefinition;
+    const definition = storedDefinition(row);
     if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
     const { storage } = call.services;
     const workspace = await getWorkspace(storage, call.principal.workspaceId);
@@ -131,7 +131,7 @@ export const testDestinationRoute = defineRoute<{ exportId: string }>({
   },
   async handler(call) {
     const row = await requireExport(call);
-    const definition = row.definition as unknown as ExportDefinition;
+    const definition = storedDefinition(row);
     if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
     const config = validateDestination(joinSecrets(definition.destination, await getExportSecrets(call.services.storage, call.principal.workspaceId, row.id)));
     const destination = createDestination(config, { localRoot: call.services.exports.localRoot });

@@ -4,13 +4,12 @@ import { errorResponse } from '../schemas/common-schemas.js';
 import { flowDocumentBodySchema, flowIdParams, flowSchema } from '../schemas/flow-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { closeFlowNow, saveFlowDocument } from '../../../engine/flow-lifecycle.js';
-import type { FlowDefinition } from '../../../../core/flow-definition.js';
 import { deleteFlow, listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
 
 export function flowJson(flow: FlowRecord) {
-  const definition = flow.definition as unknown as FlowDefinition;
+  const definition = flow.definition;
   return {
     id: flow.slug,
     uuid: flow.id,

@@ -9,7 +9,7 @@ export const exportIdParams: JsonSchema = {
   properties: { exportId: uuidSchema },
 };
 
-export const exportDefinitionBodySchema = exportDefinitionSchema as unknown as JsonSchema;
+export const exportDefinitionBodySchema: JsonSchema = exportDefinitionSchema;
 
 export const exportSchema: JsonSchema = {
   type: 'object',

@@ -30,4 +30,4 @@ export const flowSchema: JsonSchema = {
   },
 };
 
-export const flowDocumentBodySchema: JsonSchema = flowDocumentSchema as unknown as JsonSchema;
+export const flowDocumentBodySchema: JsonSchema = flowDocumentSchema;

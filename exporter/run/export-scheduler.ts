@@ -1,13 +1,13 @@
 import path from 'node:path';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from './logger.js';
-import type { ModuleRegistry } from '../core/module-registry.js';
-import { executeRun, type RunnerDeps, type RunOutcome } from '../exporter/run/export-runner.js';
-import { dueOccurrence, type Trigger } from '../exporter/triggers/trigger.js';
-import { listTriggeredExports, type ExportRecordRow } from '../storage/export-repository.js';
-import { getRun, listAbandonedRuns, listOrphanedQueuedRuns, queueRun, type ExportRun, type RunSelection } from '../storage/export-run-repository.js';
-import { workEachOccurrence } from './occurrence-worker.js';
-import type { Storage } from '../storage/storage.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { ModuleRegistry } from '../../core/module-registry.js';
+import { executeRun, type RunnerDeps, type RunOutcome } from './export-runner.js';
+import { dueOccurrence, type Trigger } from '../triggers/trigger.js';
+import { listTriggeredExports, type ExportRecordRow } from '../../storage/export-repository.js';
+import { getRun, listAbandonedRuns, listOrphanedQueuedRuns, queueRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
+import { workEachOccurrence } from '../../storage/occurrence-worker.js';
+import type { Storage } from '../../storage/storage.js';
 
 interface RunJob {
   readonly runId: string;

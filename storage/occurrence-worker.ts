@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '../core/logger.js';
 import { claimOccurrence, jobOccurrence, type OccurrenceJob } from '../storage/cron-occurrences.js';
 import type { QueueName } from '../storage/job-queue.js';
 import type { Storage } from '../storage/storage.js';
