@@ -23,8 +23,9 @@ describe('export related-rows statement', () => {
       const plan = (await client.query(`explain (generic_plan) ${statement.text}`)).rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
       expect(plan).not.toMatch(/Seq Scan on store_/);
       for (const table of tables) {
-        expect(plan).toContain(`store_${table}_session on store_${table}`);
-        expect(plan).toContain(`store_${table}_subject on store_${table}`);
+        // On the expiry-partitioned stores each partition has its own copy of the parent's index.
+        expect(plan).toMatch(new RegExp(`using store_${table}_\\S*session\\S* on store_${table}`));
+        expect(plan).toMatch(new RegExp(`using store_${table}_\\S*subject\\S* on store_${table}`));
       }
     } finally {
       await client.query('reset enable_seqscan');
