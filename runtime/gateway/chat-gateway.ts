@@ -87,6 +87,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
 
   chat.use(async (socket, next) => {
     try {
+      assertJsonInput(socket.handshake.auth, '/auth');
       const auth = validateOrThrow(validateAuth, socket.handshake.auth, '/auth');
       const variables = initialVariables((socket.handshake.auth as { variables?: unknown }).variables, '/auth/variables');
       const entry = await options.engine.loadEntry(auth.workspace, auth.flow);

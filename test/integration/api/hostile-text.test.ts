@@ -95,6 +95,16 @@ describe.each(HOSTILE)('a JSON string with a %s', (_label, hostile) => {
   });
 });
 
+describe('hostile text in the chat handshake', () => {
+  it.each(['\u0000', '\ud800', '\udc00'])('refuses %j in the device facts with the JSON path, before any session is written', async (bad) => {
+    const before = await storage.db.selectFrom('chat_sessions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const refused = connectChat(server.url, { workspace: workspace.id, flow: 'ask', device: { language: `en${bad}` } }, { origin: 'https://shop.example' });
+    await expect(refused).rejects.toMatchObject({ data: { code: 'validation_failed', path: '/auth/device/language' } });
+    const after = await storage.db.selectFrom('chat_sessions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+});
+
 describe('hostile text in the URL', () => {
   it('is refused in a query value and a path parameter with their paths', async () => {
     const query = await api(server.url, key, 'GET', '/api/v1/tables/participations/rows?after=a%00b');
