@@ -140,6 +140,8 @@ export interface ModuleDefinition<C = any> {
   readonly configSchema: Record<string, unknown>;
   readonly checkConfig?: ConfigCheck<C>;
   readonly tables: Readonly<Partial<Record<StoreTable, TableDeclaration>>>;
+  /** What the admin API offers for this module's steps: winner draws over its entries, a code pool to upload. */
+  readonly admin?: { readonly winnerDraws?: boolean; readonly codePool?: boolean };
   /** True when the module cannot work with storage switched off (refused when the flow is saved). */
   readonly requiresStorage?: boolean;
   /** Step ids this config may branch to (choices), so the flow can check they exist. */

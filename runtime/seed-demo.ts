@@ -1,7 +1,7 @@
 import type { Storage } from '../storage/storage.js';
 import { createWorkspace, markDemoWorkspace } from '../storage/workspace-repository.js';
 import { issueApiKey } from '../storage/api-key-repository.js';
-import { demoFlowDocument } from './demo-flow.js';
+import { demoFlowDocument } from '../modules/demo-flow.js';
 import type { FlowLifecycleDeps } from './engine/flow-lifecycle.js';
 import { saveFlowDocument } from './engine/flow-lifecycle.js';
 import { DEMO_FLOW } from './http/widget-routes.js';

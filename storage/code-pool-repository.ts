@@ -148,13 +148,13 @@ export async function checkCode(db: Db, pool: CodePoolKey, input: string, option
 
 /**
  * Failed code checks (`data.result` other than `accepted`) a session made at a step: live
- * rows of the `codes` store written by the codes module since the session started.
+ * rows of the `codes` store written by the step's module (`moduleId`) since the session started.
  */
-export async function countFailedChecks(db: Db, pool: CodePoolKey, session: { id: string; startedAt: Date }, now: Date): Promise<number> {
+export async function countFailedChecks(db: Db, pool: CodePoolKey & { readonly moduleId: string }, session: { id: string; startedAt: Date }, now: Date): Promise<number> {
   const result = await sql<{ n: string }>`
     select count(*) as n from store_codes
     where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and created_at >= ${session.startedAt}
-      and session_id = ${session.id} and step_id = ${pool.stepId} and module_id = 'codes'
+      and session_id = ${session.id} and step_id = ${pool.stepId} and module_id = ${pool.moduleId}
       and data->>'mode' = 'check' and data->>'result' <> 'accepted' and ${liveRow('codes', now)}`.execute(db);
   return Number(result.rows[0]!.n);
 }

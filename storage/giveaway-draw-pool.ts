@@ -13,12 +13,12 @@ export interface PoolEntry {
 export interface PoolScope {
   readonly workspaceId: string;
   readonly flowId: string;
+  /** The module whose entries are drawn from (its participations rows) and whose winners rows the draw writes. */
+  readonly moduleId: string;
   /** One giveaway step; null: every giveaway step of the flow. */
   readonly stepId: string | null;
   readonly now: Date;
 }
-
-export const GIVEAWAY_MODULE = 'giveaway';
 export const DRAW_SOURCE = 'giveaway-draw';
 
 /**
@@ -31,17 +31,17 @@ export const DRAW_SOURCE = 'giveaway-draw';
  * as long as those rows are still kept.
  */
 export async function eligiblePool(db: Db, scope: PoolScope, asOfDraw?: string): Promise<PoolEntry[]> {
-  const { workspaceId, flowId, stepId, now } = scope;
+  const { workspaceId, flowId, moduleId, stepId, now } = scope;
   const result = await sql<PoolEntry>`
     select distinct on (p.subject_hash) p.id, p.subject_hash, p.participant_ref, p.session_id
     from store_participations p
-    where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${GIVEAWAY_MODULE}
+    where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${moduleId}
       and p.subject_hash is not null and ${liveRow('participations', now, 'p')}
       ${stepId === null ? sql`` : sql`and p.step_id = ${stepId}`}
       ${asOfDraw === undefined ? sql`` : sql`and p.created_at <= ${now}`}
       and not exists (
         select 1 from store_winners w
-        where w.workspace_id = ${workspaceId} and w.flow_id = ${flowId} and w.module_id = ${GIVEAWAY_MODULE}
+        where w.workspace_id = ${workspaceId} and w.flow_id = ${flowId} and w.module_id = ${moduleId}
           and w.subject_hash = p.subject_hash and w.data->>'source' = ${DRAW_SOURCE} and ${liveRow('winners', now, 'w')}
           ${stepId === null ? sql`` : sql`and (w.step_id is null or w.step_id = ${stepId})`}
           ${asOfDraw === undefined ? sql`` : sql`and exists (

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
-import { DRAW_SOURCE, eligiblePool, GIVEAWAY_MODULE } from './giveaway-draw-pool.js';
+import { DRAW_SOURCE, eligiblePool } from './giveaway-draw-pool.js';
 import { getGiveawayDraw, type GiveawayDrawRecord } from './giveaway-draw-records.js';
 import { sampleIndexes } from './giveaway-draw-repository.js';
 import { poolDigest, seedCommitment, seededRandomInt } from './giveaway-draw-seed.js';
@@ -29,9 +29,10 @@ export interface DrawReplay {
 /**
  * Replays a recorded draw from what it stored and says whether it matches.
  *
- * @example const replay = await replayGiveawayDraw(db, workspaceId, flowId, drawId); replay?.matches
+ * @example const replay = await replayGiveawayDraw(db, { workspaceId, flowId, moduleId }, drawId); replay?.matches
  */
-export async function replayGiveawayDraw(db: Db, workspaceId: string, flowId: string, drawId: string): Promise<DrawReplay | undefined> {
+export async function replayGiveawayDraw(db: Db, scope: { readonly workspaceId: string; readonly flowId: string; readonly moduleId: string }, drawId: string): Promise<DrawReplay | undefined> {
+  const { workspaceId, flowId, moduleId } = scope;
   const draw = await getGiveawayDraw(db, workspaceId, flowId, drawId);
   if (!draw) return undefined;
   const { seed } = draw;
@@ -43,12 +44,12 @@ export async function replayGiveawayDraw(db: Db, workspaceId: string, flowId: st
     ? 'unavailable'
     : sameList(recomputed, draw.winnerPositions) && recomputed.length === draw.drawn ? 'ok' : 'failed';
 
-  const pool = await eligiblePool(db, { workspaceId, flowId, stepId: draw.stepId, now: draw.drawnAt }, draw.id);
+  const pool = await eligiblePool(db, { workspaceId, flowId, moduleId, stepId: draw.stepId, now: draw.drawnAt }, draw.id);
   const poolCheck: ReplayCheck = pool.length === draw.participantsCount && poolDigest(pool.map((p) => p.subject_hash)) === draw.poolDigest ? 'ok' : 'unavailable';
   let winners: ReplayCheck = 'unavailable';
   if (poolCheck === 'ok' && recomputed) {
     const expected = recomputed.map((position) => pool[position]!.subject_hash.toString('hex'));
-    const actual = await winnerHashes(db, workspaceId, flowId, draw.id);
+    const actual = await winnerHashes(db, scope, draw.id);
     winners = sameList(expected, actual) ? 'ok' : 'failed';
   }
   const checks = { commitment, selection, pool: poolCheck, winners };
@@ -56,10 +57,10 @@ export async function replayGiveawayDraw(db: Db, workspaceId: string, flowId: st
 }
 
 /** The subject hashes (hex) of a draw's winners rows, in rank order. */
-async function winnerHashes(db: Db, workspaceId: string, flowId: string, drawId: string): Promise<string[]> {
+async function winnerHashes(db: Db, { workspaceId, flowId, moduleId }: { workspaceId: string; flowId: string; moduleId: string }, drawId: string): Promise<string[]> {
   const rows = await sql<{ subject_hash: Buffer | null }>`
     select subject_hash from store_winners
-    where workspace_id = ${workspaceId} and flow_id = ${flowId} and module_id = ${GIVEAWAY_MODULE}
+    where workspace_id = ${workspaceId} and flow_id = ${flowId} and module_id = ${moduleId}
       and data->>'source' = ${DRAW_SOURCE} and data->>'drawId' = ${drawId}
     order by (data->>'rank')::integer, id`.execute(db);
   return rows.rows.map((r) => r.subject_hash?.toString('hex') ?? '');

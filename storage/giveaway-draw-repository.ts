@@ -6,7 +6,7 @@ import { inTransaction, type StoreContext } from './store-context.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
 import { writeStoreRow } from './store-writer.js';
 import { ParleyError } from '../core/errors.js';
-import { DRAW_SOURCE, eligiblePool, GIVEAWAY_MODULE } from './giveaway-draw-pool.js';
+import { DRAW_SOURCE, eligiblePool } from './giveaway-draw-pool.js';
 import { newDrawSeed, poolDigest, SEEDED_DRAW_ALGORITHM, seededRandomInt, seedCommitment } from './giveaway-draw-seed.js';
 import { commitDrawSeed, takeDrawSeed, type TakenSeed } from './giveaway-draw-seed-repository.js';
 
@@ -16,6 +16,8 @@ export { getGiveawayDraw, listGiveawayDraws, type GiveawayDrawRecord } from './g
 export interface DrawRequest {
   readonly workspaceId: string;
   readonly flowId: string;
+  /** The module of the giveaway steps (the runtime asks the registry which modules draw winners). */
+  readonly moduleId: string;
   /** One giveaway step; without it, every giveaway step of the flow is one pool. */
   readonly stepId?: string;
   /** How many winners to draw (fewer when fewer participants are eligible). */
@@ -114,7 +116,7 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
     if (committedMeanwhile) return committedMeanwhile;
 
     const seed = (await takeDrawSeed(trx.db, flowId, stepId)) ?? freshSeed(stepId, now);
-    const pool = await eligiblePool(trx.db, { workspaceId, flowId, stepId, now });
+    const pool = await eligiblePool(trx.db, { workspaceId, flowId, moduleId: request.moduleId, stepId, now });
     const digest = poolDigest(pool.map((entry) => entry.subject_hash));
     const positions = sampleIndexes(pool.length, request.count, seededRandomInt(seed.seed, digest));
     const drawId = uuidv7();
@@ -124,7 +126,7 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
       const email = await participantEmail(trx, workspaceId, winner.id);
       const written = await writeStoreRow(trx, workspaceId, {
         table: 'winners',
-        moduleId: GIVEAWAY_MODULE,
+        moduleId: request.moduleId,
         defaultRetentionDays: TABLE_DEFAULT_RETENTION_DAYS.winners,
         flowId,
         stepId,
@@ -194,7 +196,7 @@ async function drawForKey(db: Db, request: DrawRequest): Promise<DrawResult | un
   }
   const winners = await sql<{ id: string; participant_ref: string | null }>`
     select id, participant_ref from store_winners
-    where workspace_id = ${request.workspaceId} and flow_id = ${request.flowId} and module_id = ${GIVEAWAY_MODULE}
+    where workspace_id = ${request.workspaceId} and flow_id = ${request.flowId} and module_id = ${request.moduleId}
       and data->>'source' = ${DRAW_SOURCE} and data->>'drawId' = ${draw.id}
     order by (data->>'rank')::integer`.execute(db);
   return {

@@ -141,6 +141,7 @@ export const codesModule = defineModule<CodesConfig>({
   },
   tables: { codes: { retentionDays: 60, holds: 'Codes checked or handed out' } },
   requiresStorage: true,
+  admin: { codePool: true },
   fields: (config) => [
     { key: 'code', label: config.mode === 'check' ? 'Access code' : 'Code handed out', type: 'text', source: { table: 'codes', key: 'code', personal: false } },
   ],

@@ -80,6 +80,7 @@ export const giveawayModule = defineModule<GiveawayConfig>({
   },
   tables: { participations: { retentionDays: 60, holds: 'Raffle entries' }, winners: { retentionDays: 60, holds: 'Drawn winners' } },
   requiresStorage: true,
+  admin: { winnerDraws: true },
   fields: () => [
     { key: 'giveaway_email', label: 'Giveaway entry email', type: 'text', source: { table: 'participations', key: 'email', personal: true } },
     { key: 'giveaway_step', label: 'Giveaway', type: 'text', source: { table: 'participations', key: 'giveaway', personal: false } },

@@ -9,7 +9,7 @@ export const codePoolCapability: CapabilityFactory<CodePool> = (scope): CodePool
   return {
     assign: () => assignCode(ctx.db, pool, turnSession(scope, 'code pool').id, ctx.clock.now()),
     check: (code, options) => checkCode(ctx.db, pool, code, { sessionId: turnSession(scope, 'code pool').id, singleUse: options.singleUse, now: ctx.clock.now() }),
-    failedChecks: () => countFailedChecks(ctx.db, pool, turnSession(scope, 'code pool'), ctx.clock.now()),
+    failedChecks: () => countFailedChecks(ctx.db, { ...pool, moduleId: scope.module.id }, turnSession(scope, 'code pool'), ctx.clock.now()),
   };
 };
 /** `failedChecks` counts the codes module's rows. */

@@ -22,10 +22,17 @@ export const drawVerifyCommand = defineCommand({
     const workspaceId = requireId(options.workspace, '--workspace');
     const drawId = requireId(options.draw, '--draw');
     const storage = await context.storage();
-    const [{ getFlow }, { replayGiveawayDraw }] = await Promise.all([import('../../storage/flow-repository.js'), import('../../storage/giveaway-draw-replay.js')]);
+    const [{ getFlow }, { replayGiveawayDraw }, { drawModule }, { ModuleRegistry }, { MODULES }] = await Promise.all([
+      import('../../storage/flow-repository.js'),
+      import('../../storage/giveaway-draw-replay.js'),
+      import('../draw-steps.js'),
+      import('../../core/module-registry.js'),
+      import('../../modules/index.js'),
+    ]);
     const flow = await getFlow(storage.db, workspaceId, options.flow);
     if (!flow) throw new ParleyError('not_found', 'no such flow in this workspace', { path: '--flow' });
-    const replay = await replayGiveawayDraw(storage.db, workspaceId, flow.id, drawId);
+    const moduleId = drawModule(flow, new ModuleRegistry(MODULES), null);
+    const replay = await replayGiveawayDraw(storage.db, { workspaceId, flowId: flow.id, moduleId }, drawId);
     if (!replay) throw new ParleyError('not_found', 'no such draw in this flow', { path: '--draw' });
     for (const [check, outcome] of Object.entries(replay.checks)) context.stdout.write(`${check}\t${outcome}\n`);
     context.stdout.write(`seed\t${replay.draw.seed?.toString('hex') ?? '-'}\ncommitment\t${replay.draw.seedCommitment ?? '-'}\npool digest\t${replay.draw.poolDigest}\n`);

@@ -37,7 +37,7 @@ describe('parley draw verify', () => {
       await v.answer(email);
     }
     const key = await issueApiKey(storage.db, workspace.id, 'cli');
-    const draw = await drawGiveawayWinners(storage, { workspaceId: workspace.id, flowId: flow.id, count: 2, now: storage.clock.now(), drawnBy: key.id });
+    const draw = await drawGiveawayWinners(storage, { workspaceId: workspace.id, flowId: flow.id, moduleId: 'giveaway', count: 2, now: storage.clock.now(), drawnBy: key.id });
     const args = ['draw', 'verify', '--workspace', workspace.id, '--flow', 'raffle', '--draw', draw.drawId];
 
     const ok = await cli(...args);

@@ -35,7 +35,7 @@ async function setup() {
     refs.set(rows.rows[0]!.participantRef!, email);
   };
   const request = (count: number, extra: Partial<DrawRequest> = {}): DrawRequest => ({
-    workspaceId: workspace.id, flowId: flow.id, stepId: 'draw', count, now: storage.clock.now(), drawnBy: key.id, ...extra,
+    workspaceId: workspace.id, flowId: flow.id, moduleId: 'giveaway', stepId: 'draw', count, now: storage.clock.now(), drawnBy: key.id, ...extra,
   });
   return { workspace, flow, key, enter, refs, request };
 }
@@ -146,7 +146,7 @@ describe('giveaway winner draw', () => {
       await v.start();
       await v.answer(email);
     }
-    const base = { workspaceId: workspace.id, flowId: flow.id, now: storage.clock.now(), drawnBy: key.id };
+    const base = { workspaceId: workspace.id, flowId: flow.id, moduleId: 'giveaway', now: storage.clock.now(), drawnBy: key.id };
     const stepDraw = await drawGiveawayWinners(storage, { ...base, stepId: 'first', count: 1 });
     expect(stepDraw.participants).toBe(3);
     const flowDraw = await drawGiveawayWinners(storage, { ...base, count: 1 });

@@ -13,7 +13,7 @@ async function requireCodesStep(call: ApiCall<StepParams, any, any>): Promise<Fl
   const flow = await requireWorkspaceFlow(call, call.params.flowId);
   const step = flow.definition.steps.find((s) => s.id === call.params.stepId);
   if (!step) throw new ParleyError('not_found', 'This flow has no step with this id', { path: '/params/stepId' });
-  if (step.module !== 'codes') throw new ValidationError('This step is not a codes step', '/params/stepId');
+  if (!call.services.flows.registry.get(step.module)?.definition.admin?.codePool) throw new ValidationError('This step is not a codes step', '/params/stepId');
   return flow;
 }
 

@@ -3,7 +3,8 @@ import { audit } from '../audit.js';
 import { flowIdParams } from '../schemas/flow-schemas.js';
 import { uuidSchema } from '../schemas/common-schemas.js';
 import { commitmentBodySchema, drawCommitmentSchema, drawReplaySchema } from '../schemas/draw-schemas.js';
-import { drawRecordBody, requireGiveawayStep, requireWorkspaceFlow } from './draw-routes.js';
+import { drawRecordBody, requireWorkspaceFlow } from './draw-routes.js';
+import { drawModule } from '../../../draw-steps.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { commitDrawSeed, listDrawCommitments, type DrawCommitment } from '../../../../storage/giveaway-draw-seed-repository.js';
 import { replayGiveawayDraw } from '../../../../storage/giveaway-draw-replay.js';
@@ -55,7 +56,7 @@ export const commitDrawSeedRoute = defineRoute<{ flowId: string }, Record<string
   async handler(call) {
     const flow = await requireWorkspaceFlow(call, call.params.flowId);
     const stepId = call.body.stepId;
-    requireGiveawayStep(flow, stepId);
+    drawModule(flow, call.services.flows.registry, stepId);
     const committed = await commitDrawSeed(call.services.storage.db, { workspaceId: call.principal.workspaceId, flowId: flow.id, stepId: stepId ?? null, now: call.services.clock.now() });
     if (committed.created) await audit(call, 'draw.seed_committed', flow.slug, {});
     return { status: committed.created ? 201 : 200, body: commitmentBody(committed) };
@@ -74,7 +75,7 @@ export const replayDrawRoute = defineRoute<{ flowId: string; drawId: string }>({
   responses: { 200: { description: 'The replay: matches, and each check (ok, failed or unavailable)', schema: drawReplaySchema } },
   async handler(call) {
     const flow = await requireWorkspaceFlow(call, call.params.flowId);
-    const replay = await replayGiveawayDraw(call.services.storage.db, call.principal.workspaceId, flow.id, call.params.drawId);
+    const replay = await replayGiveawayDraw(call.services.storage.db, { workspaceId: call.principal.workspaceId, flowId: flow.id, moduleId: drawModule(flow, call.services.flows.registry) }, call.params.drawId);
     if (!replay) throw new ParleyError('not_found', 'No such draw');
     return {
       body: { drawId: replay.draw.id, matches: replay.matches, checks: replay.checks, recomputedPositions: replay.recomputedPositions, draw: drawRecordBody(replay.draw) },

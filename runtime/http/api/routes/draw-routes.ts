@@ -3,7 +3,7 @@ import { audit } from '../audit.js';
 import { flowIdParams } from '../schemas/flow-schemas.js';
 import { drawBodySchema, drawRecordSchema, drawResultSchema, errorRef, idempotencyHeadersSchema, instantWinProofSchema } from '../schemas/draw-schemas.js';
 import { ParleyError, ValidationError } from '../../../../core/errors.js';
-import type { FlowStep } from '../../../../core/flow-definition.js';
+import { drawModule } from '../../../draw-steps.js';
 import { getFlow, type FlowRecord } from '../../../../storage/flow-repository.js';
 import { drawGiveawayWinners, listGiveawayDraws, type GiveawayDrawRecord } from '../../../../storage/giveaway-draw-repository.js';
 import { getInstantWinProof } from '../../../../storage/instant-win-repository.js';
@@ -13,20 +13,6 @@ export async function requireWorkspaceFlow(call: ApiCall<any, any, any>, slug: s
   const flow = await getFlow(call.services.storage.db, call.principal.workspaceId, slug);
   if (!flow) throw new ParleyError('not_found', 'No such flow');
   return flow;
-}
-
-/** The steps of a saved flow that run `moduleId`, in flow order. */
-export function stepsRunning(flow: FlowRecord, moduleId: string): FlowStep[] {
-  return flow.definition.steps.filter((step) => step.module === moduleId);
-}
-
-/** The giveaway steps of a flow, or `conflict` when it has none; checks `stepId` names one of them. */
-export function requireGiveawayStep(flow: FlowRecord, stepId: string | undefined): void {
-  const giveaways = stepsRunning(flow, 'giveaway');
-  if (giveaways.length === 0) throw new ParleyError('conflict', 'This flow has no giveaway step to draw winners from');
-  if (stepId !== undefined && !giveaways.some((step) => step.id === stepId)) {
-    throw new ValidationError('This flow has no giveaway step with this id', '/stepId');
-  }
 }
 
 /** A recorded draw as the API shows it. */
@@ -70,11 +56,12 @@ export const createDrawRoute = defineRoute<{ flowId: string }, Record<string, ne
   async handler(call) {
     const flow = await requireWorkspaceFlow(call, call.params.flowId);
     const { count, stepId } = call.body;
-    requireGiveawayStep(flow, stepId);
+    const moduleId = drawModule(flow, call.services.flows.registry, stepId);
     const idempotencyKey = call.headers['Idempotency-Key'];
     const result = await drawGiveawayWinners(call.services.storage, {
       workspaceId: call.principal.workspaceId,
       flowId: flow.id,
+      moduleId,
       ...(stepId !== undefined && { stepId }),
       count,
       now: call.services.clock.now(),
