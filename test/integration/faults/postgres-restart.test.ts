@@ -119,7 +119,9 @@ describe('PostgreSQL restarted under chat load', () => {
     expect(server.child.signalCode).toBeNull();
     const stats = running.stats();
     expect(stats.lost).toBe(0);
-    expect(stats.errorCodes.filter((code) => code !== 'unavailable')).toEqual([]);
+    // Refusals during the outage say `unavailable`; a client re-sending every 100 ms through a long
+    // outage (a loaded machine) may also meet its socket's reply rate limit. Never anything else.
+    expect(stats.errorCodes.filter((code) => code !== 'unavailable' && code !== 'rate_limited')).toEqual([]);
     // Replies refused during the outage were acked ok when re-sent with the same clientMessageId.
     expect(stats.acked.filter((a) => a.errorsBefore > 0).every((a) => a.at > stoppedAt)).toBe(true);
 
