@@ -150,6 +150,27 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await console.context.close();
   });
 
+  it('opens a branching flow made with the API and saves it back without changing where each step leads', async () => {
+    const steps = [
+      { id: 'pick', module: 'choice', config: { text: 'Pick one', options: [{ id: 'red', label: 'Red', next: 'red' }, { id: 'blue', label: 'Blue', next: 'blue' }] }, next: 'red' },
+      { id: 'red', module: 'message', config: { text: 'Red it is' } },
+      { id: 'blue', module: 'message', config: { text: 'Blue it is' } },
+    ];
+    expect((await api(server.url, key, 'PUT', '/api/v1/flows/branches', { name: 'Branches', steps })).status).toBe(201);
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    await console.section('Flows').click();
+    await console.page.getByRole('button', { name: 'Edit flow Branches' }).click();
+    const red = step(console.page, 2, 'Message');
+    expect(await red.getByLabel('Then').locator('option:checked').textContent()).toBe('End the flow');
+    await console.page.getByRole('button', { name: 'Save flow' }).click();
+    await console.page.getByRole('status').getByText('Flow Branches saved (version 2).').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/branches')).body;
+    expect(saved.steps.map((s: { id: string; next?: string }) => [s.id, s.next])).toEqual([['pick', 'red'], ['red', undefined], ['blue', undefined]]);
+    expect(saved.steps[0].config.options.map((o: { next: string }) => o.next)).toEqual(['red', 'blue']);
+    await console.context.close();
+  });
+
   it('stays usable at 360 px: no sideways scrolling while building', async () => {
     const console = await ConsolePage.open(browser, server.url, { width: 360, height: 780 });
     await console.signIn(key);

@@ -44,3 +44,25 @@ describe('flow builder draft', () => {
     expect(localInputToIso('not a date', 'Europe/Paris')).toBeUndefined();
   });
 });
+
+describe('flow builder draft: branches survive an edit', () => {
+  it('keeps jumps and early ends of a branching flow when it is saved again', () => {
+    const saved = {
+      start: 'pick',
+      steps: [
+        { id: 'pick', module: 'choice', config: {}, next: 'red' },
+        { id: 'red', module: 'message', config: {}, next: 'red-end' },
+        { id: 'red-end', module: 'giveaway', config: {} },
+        { id: 'blue', module: 'message', config: {}, next: 'blue-end' },
+        { id: 'blue-end', module: 'instant-win', config: {} },
+      ],
+    };
+    const draft = stepsInRunOrder(saved);
+    expect(draft.map((s) => [s.id, s.then])).toEqual([['pick', undefined], ['red', undefined], ['red-end', '#end'], ['blue', undefined], ['blue-end', undefined]]);
+    expect(stepDocuments(draft).map((s) => [s.id, s.next])).toEqual(saved.steps.map((s) => [s.id, s.next]));
+  });
+
+  it('follows the order again when a jump points at a removed step', () => {
+    expect(stepDocuments([{ id: 'a', module: 'm', config: {}, then: 'gone' }, { id: 'b', module: 'm', config: {} }]).map((s) => s.next)).toEqual(['b', undefined]);
+  });
+});

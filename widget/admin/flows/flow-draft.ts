@@ -1,10 +1,22 @@
 import type { FlowDetail, FlowStepDocument, ModuleInfo } from '../api-types.js';
 
-/** A step as the builder holds it: its module and config; `next` follows from the order. */
+/**
+ * A step as the builder holds it: its module and config, and what follows it: `then` undefined
+ * means the step below it (or the end, for the last), `'end'` ends the flow, a step id jumps there.
+ */
 export interface DraftStep {
   readonly id: string;
   readonly module: string;
   readonly config: Readonly<Record<string, unknown>>;
+  readonly then?: string;
+}
+
+/** `then` value that ends the flow after a step. */
+export const END_OF_FLOW = '#end';
+
+/** Step targets of a picker, plus `current` when it names a step not listed yet (the others are still being built). */
+export function withCurrent<T extends { readonly id: string; readonly label: string }>(targets: readonly T[], current: string): ReadonlyArray<{ readonly id: string; readonly label: string }> {
+  return current === '' || current === END_OF_FLOW || targets.some((target) => target.id === current) ? targets : [...targets, { id: current, label: current }];
 }
 
 const STEP_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -22,7 +34,12 @@ export function stepsInRunOrder(flow: Pick<FlowDetail, 'start' | 'steps'>): Draf
     ordered.push(step);
   }
   for (const step of flow.steps) if (!seen.has(step.id)) ordered.push(step);
-  return ordered.map(({ id, module, config }) => ({ id, module, config }));
+  // A `next` other than the step below (a jump), or none before the last step (an end), is kept.
+  return ordered.map(({ id, module, config, next }, i) => {
+    const below = ordered[i + 1]?.id;
+    const then = next === below ? undefined : next ?? (below === undefined ? undefined : END_OF_FLOW);
+    return { id, module, config, ...(then !== undefined && { then }) };
+  });
 }
 
 /** A step id for a new step of `moduleId` that no step of the flow uses yet (`email-capture`, `email-capture-2`, …). */
@@ -33,9 +50,17 @@ export function newStepId(moduleId: string, steps: readonly DraftStep[]): string
   for (let n = 2; ; n += 1) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-/** The steps of the document `PUT /flows/{id}` takes: each step goes on to the one after it. */
+/**
+ * The steps of the document `PUT /flows/{id}` takes: each step goes on to the one below it, unless
+ * it ends the flow or jumps to another step (a jump to a step that was removed falls back to order).
+ */
 export function stepDocuments(steps: readonly DraftStep[]): FlowStepDocument[] {
-  return steps.map((step, i) => ({ id: step.id, module: step.module, config: step.config, ...(steps[i + 1] && { next: steps[i + 1]!.id }) }));
+  const ids = new Set(steps.map((step) => step.id));
+  return steps.map((step, i) => {
+    const below = steps[i + 1]?.id;
+    const next = step.then === END_OF_FLOW ? undefined : step.then !== undefined && ids.has(step.then) ? step.then : below;
+    return { id: step.id, module: step.module, config: step.config, ...(next !== undefined && { next }) };
+  });
 }
 
 /** `steps` with the step at `from` moved to `to` (both clamped); the same array when nothing moves. */

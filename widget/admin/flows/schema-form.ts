@@ -2,6 +2,7 @@ import type { JsonSchema } from '../api-types.js';
 import { el } from '../dom-builder.js';
 import { createField, type FormField } from '../form-field.js';
 import { isoToLocalInput, localInputToIso } from '../time-format.js';
+import { withCurrent } from './flow-draft.js';
 
 /** What a generated form needs beyond its schema. */
 export interface SchemaFormOptions {
@@ -70,13 +71,16 @@ function scalarField(name: string, schema: JsonSchema, value: unknown, required:
   }
   if (name === 'next') {
     const control = el('select', { className: 'input' });
+    let chosen = typeof value === 'string' ? value : '';
+    control.addEventListener('change', () => (chosen = control.value));
     const fill = () => {
-      const current = control.value || (typeof value === 'string' ? value : '');
-      control.replaceChildren(el('option', { attrs: { value: '' }, text: 'The step after this one' }), ...options.stepTargets().map((target) => el('option', { attrs: { value: target.id, selected: target.id === current }, text: target.label })));
+      const current = chosen;
+      const listed = withCurrent(options.stepTargets(), current);
+      control.replaceChildren(el('option', { attrs: { value: '' }, text: 'The step after this one' }), ...listed.map((target) => el('option', { attrs: { value: target.id, selected: target.id === current }, text: target.label })));
     };
     fill();
     control.addEventListener('focus', fill);
-    return plainField(createField({ label, control, hint: schema.description }), () => (control.value === '' ? undefined : control.value));
+    return plainField(createField({ label, control, hint: schema.description }), () => (chosen === '' ? undefined : chosen));
   }
   if (isType(schema, 'integer') || isType(schema, 'number')) {
     const control = el('input', { className: 'input', attrs: { type: 'number', step: isType(schema, 'integer') ? 1 : 'any', min: schema.minimum, max: schema.maximum, value: typeof value === 'number' ? value : undefined, placeholder: schema.default !== undefined ? String(schema.default) : undefined } });
