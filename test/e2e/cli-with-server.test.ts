@@ -12,6 +12,7 @@ import { waitUntil } from '../support/wait-until.js';
 import { generateMasterKey } from '../../storage/crypto/master-key.js';
 import { openDatabase } from '../../storage/database.js';
 import { embeddedDatabaseUrl, freePort, startEmbeddedPostgres } from '../../storage/embedded-postgres.js';
+import { isAlive } from '../../runtime/embedded-server-record.js';
 
 // Bug: with `npm start` running on the embedded default, `parley sweep` in the same folder started
 // a second PostgreSQL on the locked data directory and exited 1 without a word.
@@ -19,15 +20,6 @@ const root = path.resolve(import.meta.dirname, '../..');
 let dataDir: string;
 let server: ChildProcess | undefined;
 let output = '';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `npm start` as it runs after its build: the compiled server, in its own process group. */
 function startServer(extra: Record<string, string> = {}): ChildProcess {
@@ -54,7 +46,7 @@ afterAll(async () => {
     }
   }
   const postgres = Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
-  if (postgres > 0 && alive(postgres)) process.kill(postgres, 'SIGQUIT');
+  if (postgres > 0 && isAlive(postgres)) process.kill(postgres, 'SIGQUIT');
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -103,7 +95,7 @@ describe('parley commands next to a running server on the embedded PostgreSQL', 
     // Clean stop: the record goes with the server, and the CLI starts (and stops) its own PostgreSQL.
     process.kill(-server.pid!, 'SIGINT');
     await once(server, 'exit');
-    await waitUntil(() => !alive(record.postgresPid), { what: 'PostgreSQL to stop', timeoutMs: 120_000 });
+    await waitUntil(() => !isAlive(record.postgresPid), { what: 'PostgreSQL to stop', timeoutMs: 120_000 });
     expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
     const alone = await parley(['sweep']);
     expect(alone, alone.stderr).toMatchObject({ code: 0, stderr: '' });

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { isAlive } from '../../runtime/embedded-server-record.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dataDir: string | undefined;
@@ -20,15 +21,6 @@ afterAll(async () => {
   }
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Waits for a condition, polling, up to a generous deadline: `npm start` builds before it starts,
@@ -68,15 +60,15 @@ describe('npm start without DATABASE_URL', () => {
 
     const postmaster = (await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n');
     const postgresPid = Number(postmaster[0]);
-    expect(alive(postgresPid)).toBe(true);
+    expect(isAlive(postgresPid)).toBe(true);
     // How parley commands reach this server's database: recorded in the data dir while it runs.
     const record = JSON.parse(await readFile(path.join(dataDir, 'server.json'), 'utf8')) as { pid: number; port: number; postgresPid: number };
     expect(record).toMatchObject({ port: Number(postmaster[3]), postgresPid });
-    expect(alive(record.pid)).toBe(true);
+    expect(isAlive(record.pid)).toBe(true);
     process.kill(-child.pid!, 'SIGINT');
     await once(child, 'exit');
-    await until(async () => (alive(postgresPid) ? undefined : true), STARTUP_DEADLINE_MS);
-    expect(alive(postgresPid)).toBe(false);
+    await until(async () => (isAlive(postgresPid) ? undefined : true), STARTUP_DEADLINE_MS);
+    expect(isAlive(postgresPid)).toBe(false);
     expect(output).toContain('stopped');
     expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
   }, 3 * STARTUP_DEADLINE_MS);
