@@ -14,11 +14,6 @@ export interface DraftStep {
 /** `then` value that ends the flow after a step. */
 export const END_OF_FLOW = '#end';
 
-/** Step targets of a picker, plus `current` when it names a step not listed yet (the others are still being built). */
-export function withCurrent<T extends { readonly id: string; readonly label: string }>(targets: readonly T[], current: string): ReadonlyArray<{ readonly id: string; readonly label: string }> {
-  return current === '' || current === END_OF_FLOW || targets.some((target) => target.id === current) ? targets : [...targets, { id: current, label: current }];
-}
-
 const STEP_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /**

@@ -2,7 +2,7 @@ import type { JsonSchema } from '../api-types.js';
 import { el } from '../dom-builder.js';
 import { createField, type FormField } from '../form-field.js';
 import { isoToLocalInput, localInputToIso } from '../time-format.js';
-import { withCurrent } from './flow-draft.js';
+import { createStepPicker } from './step-picker.js';
 
 /** What a generated form needs beyond its schema. */
 export interface SchemaFormOptions {
@@ -70,17 +70,8 @@ function scalarField(name: string, schema: JsonSchema, value: unknown, required:
     return plainField(createField({ label, control, hint: schema.description }), () => (control.value === '' ? undefined : control.value));
   }
   if (name === 'next') {
-    const control = el('select', { className: 'input' });
-    let chosen = typeof value === 'string' ? value : '';
-    control.addEventListener('change', () => (chosen = control.value));
-    const fill = () => {
-      const current = chosen;
-      const listed = withCurrent(options.stepTargets(), current);
-      control.replaceChildren(el('option', { attrs: { value: '' }, text: 'The step after this one' }), ...listed.map((target) => el('option', { attrs: { value: target.id, selected: target.id === current }, text: target.label })));
-    };
-    fill();
-    control.addEventListener('focus', fill);
-    return plainField(createField({ label, control, hint: schema.description }), () => (chosen === '' ? undefined : chosen));
+    const picker = createStepPicker({ initial: typeof value === 'string' ? value : '', fixed: [{ value: '', text: 'The step after this one' }], targets: options.stepTargets });
+    return plainField(createField({ label, control: picker.control, hint: schema.description }), () => (picker.value() === '' ? undefined : picker.value()));
   }
   if (isType(schema, 'integer') || isType(schema, 'number')) {
     const control = el('input', { className: 'input', attrs: { type: 'number', step: isType(schema, 'integer') ? 1 : 'any', min: schema.minimum, max: schema.maximum, value: typeof value === 'number' ? value : undefined, placeholder: schema.default !== undefined ? String(schema.default) : undefined } });

@@ -1,7 +1,8 @@
 import type { ModuleInfo } from '../api-types.js';
 import { el, uniqueId } from '../dom-builder.js';
 import { tableLabel } from '../table-labels.js';
-import { END_OF_FLOW, stepSummary, withCurrent, type DraftStep } from './flow-draft.js';
+import { END_OF_FLOW, stepSummary, type DraftStep } from './flow-draft.js';
+import { createStepPicker } from './step-picker.js';
 import { objectForm, type SchemaForm } from './schema-form.js';
 
 /** Per-module retention the owner is editing: module id → table → days. */
@@ -89,21 +90,14 @@ export function createStepCard(step: DraftStep, module: ModuleInfo, host: StepCa
     labelPrefix: '',
   });
   const storage = storageBlock(module, host);
-  const thenId = uniqueId('then');
-  const then = el('select', { className: 'input', attrs: { id: thenId } });
-  let chosen = step.then ?? '';
-  then.addEventListener('change', () => (chosen = then.value));
-  const fillThen = () => {
-    const current = chosen;
-    then.replaceChildren(
-      el('option', { attrs: { value: '' }, text: 'The next step below' }),
-      el('option', { attrs: { value: END_OF_FLOW, selected: current === END_OF_FLOW }, text: 'End the flow' }),
-      ...withCurrent(host.stepTargets(step.id), current).map((target) => el('option', { attrs: { value: target.id, selected: target.id === current }, text: `Go to ${target.label}` })),
-    );
-  };
-  fillThen();
-  then.addEventListener('focus', fillThen);
-  const thenField = el('div', { className: 'field' }, [el('label', { attrs: { for: thenId }, text: 'Then' }), then]);
+  const then = createStepPicker({
+    initial: step.then ?? '',
+    fixed: [{ value: '', text: 'The next step below' }, { value: END_OF_FLOW, text: 'End the flow' }],
+    targets: () => host.stepTargets(step.id),
+    targetText: (label) => `Go to ${label}`,
+  });
+  then.control.id = uniqueId('then');
+  const thenField = el('div', { className: 'field' }, [el('label', { attrs: { for: then.control.id }, text: 'Then' }), then.control]);
   const up = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Move up' });
   const down = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Move down' });
   const remove = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Remove' });
@@ -121,7 +115,7 @@ export function createStepCard(step: DraftStep, module: ModuleInfo, host: StepCa
     element,
     step,
     module,
-    read: () => ({ id: step.id, module: step.module, config: form.read(), ...(chosen !== '' && { then: chosen }) }),
+    read: () => ({ id: step.id, module: step.module, config: form.read(), ...(then.value() !== '' && { then: then.value() }) }),
     place(position, count) {
       title.textContent = `${position}. ${module.title}`;
       element.setAttribute('aria-label', `Step ${position}: ${module.title}`);
