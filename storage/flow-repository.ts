@@ -56,9 +56,13 @@ function toFlow(row: FlowRow): FlowRecord {
   };
 }
 
-/** Creates or replaces the flow `slug` of a workspace; the version increments on each save. */
+/**
+ * Creates or replaces the flow `slug` of a workspace; the version increments on each save and the
+ * saved definition is kept in `flow_versions` by the same statement (versions are immutable).
+ */
 export async function saveFlow(db: Db, workspaceId: string, slug: string, flow: FlowWrite, now: Date): Promise<{ flow: FlowRecord; created: boolean }> {
   const row = await sql<FlowRow & { inserted: boolean }>`
+    with saved as (
     insert into flows (id, workspace_id, slug, hash_id, name, status, opens_at, closes_at, definition, created_at, updated_at, closed_at)
     values (${randomUUID()}, ${workspaceId}, ${slug}, ${newHashId()}, ${flow.name}, ${flow.status}, ${flow.opensAt}, ${flow.closesAt},
       ${JSON.stringify(flow.definition)}::jsonb, ${now}, ${now}, ${flow.status === 'closed' ? now : null})
@@ -66,7 +70,11 @@ export async function saveFlow(db: Db, workspaceId: string, slug: string, flow: 
       name = excluded.name, status = excluded.status, opens_at = excluded.opens_at, closes_at = excluded.closes_at,
       definition = excluded.definition, version = flows.version + 1, updated_at = excluded.updated_at,
       closed_at = case when excluded.status = 'closed' then coalesce(flows.closed_at, excluded.updated_at) else null end
-    returning *, (xmax = 0) as inserted`.execute(db);
+    returning *, (xmax = 0) as inserted),
+    kept as (
+      insert into flow_versions (flow_id, version, name, definition, created_at)
+      select id, version, name, definition, updated_at from saved)
+    select * from saved`.execute(db);
   const saved = row.rows[0]!;
   return { flow: toFlow(saved), created: saved.inserted };
 }

@@ -100,11 +100,25 @@ export interface ChatSessionTable {
   started_at: Date;
   updated_at: Date;
   expires_at: Date;
+  /** The flow version the session started on (null: started before versions were kept). */
+  flow_version: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Started from the console's preview: counts in no export and no statistic. */
+  preview: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** One saved version of a flow; never changed once written. */
+export interface FlowVersionTable {
+  flow_id: string;
+  version: number;
+  name: string;
+  definition: ColumnType<FlowDefinition, string, never>;
+  created_at: Date;
 }
 
 export interface Database {
   flows: FlowTable;
   chat_sessions: ChatSessionTable;
+  flow_versions: FlowVersionTable;
   workspaces: WorkspaceTable;
   workspace_data_keys: WorkspaceDataKeyTable;
   api_keys: ApiKeyTable;

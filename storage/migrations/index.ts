@@ -11,6 +11,7 @@ import * as cronOccurrencesAndLeases from './0009-cron-occurrences-and-leases.js
 import * as drawSeeds from './0010-draw-seeds.js';
 import * as partitionedStores from './0011-partitioned-stores.js';
 import * as exportSessionIndexes from './0012-export-session-indexes.js';
+import * as flowVersionsAndPreview from './0013-flow-versions-and-preview.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -29,4 +30,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0010-draw-seeds': drawSeeds,
   '0011-partitioned-stores': partitionedStores,
   '0012-export-session-indexes': exportSessionIndexes,
+  '0013-flow-versions-and-preview': flowVersionsAndPreview,
 });
