@@ -22,6 +22,8 @@ export interface SessionState {
   readonly id: string;
   readonly workspaceId: string;
   readonly flowId: string;
+  /** The flow version this session runs (kept from its start); null: started before versions were kept. */
+  readonly flowVersion: number | null;
   readonly participantRef: string;
   stepId: string | null;
   status: 'active' | 'done';
@@ -67,6 +69,7 @@ export async function toState(ctx: StoreContext, row: ChatSessionRow): Promise<S
     id: row.id,
     workspaceId: row.workspace_id,
     flowId: row.flow_id,
+    flowVersion: row.flow_version,
     participantRef: row.participant_ref,
     stepId: row.step_id,
     status: row.status,
@@ -81,53 +84,6 @@ export async function toState(ctx: StoreContext, row: ChatSessionRow): Promise<S
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
   };
-}
-
-/**
- * Inserts a new session. With `storePersonal` false (workspace storage off), personal values
- * are not written at all.
- */
-export async function insertSession(ctx: StoreContext, state: SessionState, resumeToken: string, storePersonal: boolean): Promise<void> {
-  await ctx.db
-    .insertInto('chat_sessions')
-    .values({
-      id: state.id,
-      workspace_id: state.workspaceId,
-      flow_id: state.flowId,
-      resume_token_hash: hashResumeToken(resumeToken),
-      participant_ref: state.participantRef,
-      step_id: state.stepId,
-      status: state.status,
-      seq: state.seq,
-      variables: JSON.stringify(state.variables),
-      personal: await sealPersonal(ctx, state, storePersonal),
-      device: JSON.stringify(state.device),
-      last_turn: turnSkeleton(state.lastTurn),
-      recent_replies: JSON.stringify(state.recentReplies),
-      started_at: state.startedAt,
-      updated_at: state.updatedAt,
-      expires_at: state.expiresAt,
-    })
-    .execute();
-}
-
-/** Saves the mutable part of a session. */
-export async function updateSession(ctx: StoreContext, state: SessionState, storePersonal: boolean): Promise<void> {
-  await ctx.db
-    .updateTable('chat_sessions')
-    .set({
-      step_id: state.stepId,
-      status: state.status,
-      seq: state.seq,
-      variables: JSON.stringify(state.variables),
-      personal: await sealPersonal(ctx, state, storePersonal),
-      last_turn: turnSkeleton(state.lastTurn),
-      recent_replies: JSON.stringify(state.recentReplies),
-      updated_at: state.updatedAt,
-      expires_at: state.expiresAt,
-    })
-    .where('id', '=', state.id)
-    .execute();
 }
 
 /** Loads a live session and locks it until the caller's transaction ends (one turn at a time). */

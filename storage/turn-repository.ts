@@ -28,7 +28,10 @@ export interface TurnWorkspace {
   readonly retention: RetentionOverrides;
 }
 
-/** A flow without its definition (definitions are cached by version). */
+/**
+ * A flow without its definition (definitions are cached by version). `version` is the version a
+ * turn runs: the flow's current one at a start, the session's own on a reply.
+ */
 export type FlowHeader = Omit<FlowRecord, 'definition'>;
 
 const SESSION_MODULE = 'session';
@@ -79,8 +82,8 @@ export async function loadChatEntry(
  * its workspace's guarding settings and its flow's header.
  */
 export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ state: SessionState; workspace: TurnWorkspace; flow: FlowHeader } | undefined> {
-  const result = await sql<ChatSessionRow & FlowColumns & { time_zone: string; storage_enabled: boolean; retention: RetentionOverrides }>`
-    select s.*, w.time_zone, w.storage_enabled, w.retention, ${FLOW_COLUMNS}
+  const result = await sql<ChatSessionRow & FlowColumns & { time_zone: string; storage_enabled: boolean; retention: RetentionOverrides; pinned_version: number }>`
+    select s.*, w.time_zone, w.storage_enabled, w.retention, ${FLOW_COLUMNS}, coalesce(s.flow_version, f.version) as pinned_version
     from chat_sessions s
       join workspaces w on w.id = s.workspace_id
       join flows f on f.id = s.flow_id
@@ -91,14 +94,14 @@ export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ 
   return {
     state: await toState(ctx, row),
     workspace: { id: row.workspace_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, retention: row.retention },
-    flow: toHeader(row),
+    flow: { ...toHeader(row), version: row.pinned_version },
   };
 }
 
-/** The current version of a flow's definition. */
-export async function getFlowDefinition(db: Db, flowId: string): Promise<{ version: number; definition: FlowDefinition } | undefined> {
-  const result = await sql<{ version: number; definition: FlowDefinition }>`select version, definition from flows where id = ${flowId}`.execute(db);
-  return result.rows[0];
+/** One version of a flow's definition (versions never change once saved). */
+export async function getFlowDefinition(db: Db, flowId: string, version: number): Promise<FlowDefinition | undefined> {
+  const result = await sql<{ definition: FlowDefinition }>`select definition from flow_versions where flow_id = ${flowId} and version = ${version}`.execute(db);
+  return result.rows[0]?.definition;
 }
 
 const workspaceOf = (workspaceId: string) => sql`w as (select id, retention, storage_enabled from workspaces where id = ${workspaceId})`;
@@ -123,9 +126,9 @@ async function finish(ctx: StoreContext, state: SessionState, rows: readonly Pre
 export async function insertTurn(ctx: StoreContext, state: SessionState, resumeToken: string, rows: readonly PreparedStoreRow[], storePersonal: boolean): Promise<void> {
   const personal = await sealPersonal(ctx, state, storePersonal);
   const session = sql`saved_session as (
-    insert into chat_sessions (id, workspace_id, flow_id, resume_token_hash, participant_ref, step_id, status, seq, variables, personal,
+    insert into chat_sessions (id, workspace_id, flow_id, flow_version, resume_token_hash, participant_ref, step_id, status, seq, variables, personal,
       device, last_turn, recent_replies, started_at, updated_at, expires_at)
-    select ${state.id}, w.id, ${state.flowId}, ${hashResumeToken(resumeToken)}, ${state.participantRef}, ${state.stepId}, ${state.status},
+    select ${state.id}, w.id, ${state.flowId}, ${state.flowVersion}, ${hashResumeToken(resumeToken)}, ${state.participantRef}, ${state.stepId}, ${state.status},
       ${state.seq}, ${JSON.stringify(state.variables)}::jsonb, case when w.storage_enabled then ${personal}::bytea end,
       ${JSON.stringify(state.device)}::jsonb, ${turnSkeleton(state.lastTurn)}::jsonb, ${JSON.stringify(state.recentReplies)}::jsonb,
       ${state.startedAt}, ${state.updatedAt}, ${sessionExpiry(state.updatedAt)}

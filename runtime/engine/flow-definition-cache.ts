@@ -20,7 +20,7 @@ export class FlowDefinitionCache {
     this.#limit = limit;
   }
 
-  /** The flow `header` names, with its definition (read once per version per process). */
+  /** The flow `header` names, with the definition of `header.version` (read once per version per process). */
   async flow(db: Db, header: FlowHeader): Promise<FlowRecord> {
     const key = `${header.id}:${header.version}`;
     const cached = this.#entries.get(key);
@@ -29,10 +29,10 @@ export class FlowDefinitionCache {
       this.#entries.set(key, cached);
       return { ...header, definition: cached };
     }
-    const loaded = await getFlowDefinition(db, header.id);
-    if (!loaded) throw new ParleyError('not_found', 'No such flow');
-    this.#entries.set(`${header.id}:${loaded.version}`, loaded.definition);
+    const definition = await getFlowDefinition(db, header.id, header.version);
+    if (!definition) throw new ParleyError('not_found', 'No such flow');
+    this.#entries.set(key, definition);
     if (this.#entries.size > this.#limit) this.#entries.delete(this.#entries.keys().next().value!);
-    return { ...header, version: loaded.version, definition: loaded.definition };
+    return { ...header, definition };
   }
 }

@@ -118,6 +118,7 @@ export class FlowEngine {
       id: uuidv7(),
       workspaceId: workspace.id,
       flowId: flow.id,
+      flowVersion: flow.version,
       participantRef: newHashId(),
       stepId: null,
       status: 'active',

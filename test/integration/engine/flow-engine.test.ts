@@ -72,6 +72,24 @@ describe('flow engine', () => {
     expect(v.texts(await resumed.answer('trinity'))).toEqual(['Bye trinity <b>!</b>']);
   });
 
+  it('keeps a session on the flow version it started on when the flow is saved again', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'quiz', quiz);
+    const early = visitor('quiz');
+    await early.start();
+    await early.answer('red');
+    // Version 2 drops the nickname step and changes the goodbye; a session of version 1 waits at 'name'.
+    const v2 = { ...quiz, steps: [quiz.steps[0], { ...quiz.steps[1], config: { text: 'Pick one', options: [{ id: 'red', label: 'Red pill', next: 'bye' }, { id: 'blue', label: 'Blue pill', next: 'bye' }] } }, { id: 'bye', module: 'message', config: { text: 'See you' } }] };
+    await saveTestFlow(storage, workspace, 'quiz', v2);
+    expect(early.texts(await early.answer('neo'))).toEqual(['Bye neo <b>!</b>']);
+
+    const late = visitor('quiz');
+    await late.start();
+    expect(late.texts(await late.answer('red'))).toEqual(['See you']);
+    const versions = await storage.db.selectFrom('chat_sessions').select(['id', 'flow_version']).where('workspace_id', '=', workspace.id).execute();
+    expect(Object.fromEntries(versions.map((r) => [r.id, r.flow_version]))).toEqual({ [early.sessionId]: 1, [late.sessionId]: 2 });
+  });
+
   it('refuses closed flows and flows outside their window', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     await saveTestFlow(storage, workspace, 'closed', { ...quiz, status: 'closed' });
