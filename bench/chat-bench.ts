@@ -49,8 +49,11 @@ try {
   const before = await server.queries();
   let countedTurns = 0;
   for (let i = 0; i < COUNTED; i += 1) countedTurns += (await converse(parley)).turns;
-  const statements = (await server.queries()) - before;
+  const after = await server.queries();
+  const statements = after.statements - before.statements;
+  const roundTrips = after.roundTrips - before.roundTrips;
   const perTurn = statements / countedTurns;
+  const roundTripsPerTurn = roundTrips / countedTurns;
 
   const closed = await closedLoop(parley, SOCKETS, SECONDS);
   const offered = ceiling.turnsPerSecond / 2;
@@ -67,11 +70,12 @@ try {
     [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${ms(open.latencies, 50)}, p99 ${ms(open.latencies, 99)} (target p99 < 50 ms)`],
     ['failed conversations (ceiling / closed / open)', `${ceiling.failures} / ${closed.failures} / ${open.failures}`],
     [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${statements} for ${countedTurns} turns, handshakes included)`],
+    ['database round trips per turn', `${roundTripsPerTurn.toFixed(2)} (${roundTrips}; BEGIN and COMMIT ride with the statements next to them)`],
   ]);
   process.stdout.write(`RESULT ceiling_turns_per_s=${ceiling.turnsPerSecond.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
   process.stdout.write(`RESULT chat_turns_per_s=${closed.turnsPerSecond.toFixed(0)} ratio=${ratio.toFixed(3)} strict_ratio=${strictRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${percentile(open.latencies, 50).toFixed(1)} open_p99_ms=${percentile(open.latencies, 99).toFixed(1)}\n`);
-  process.stdout.write(`RESULT statements_per_turn=${perTurn.toFixed(2)}\n`);
+  process.stdout.write(`RESULT statements_per_turn=${perTurn.toFixed(2)} round_trips_per_turn=${roundTripsPerTurn.toFixed(2)}\n`);
 } finally {
   await server.stop();
   await database.close();

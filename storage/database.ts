@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
+import { PipeliningPostgresDialect } from './pipelining-driver.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -21,7 +22,7 @@ export function openDatabase(connectionString: string, options: { max?: number }
   // queries (a transaction awaiting the app, a cursor, a LISTEN connection) would emit an
   // unhandled 'error'. Its next query fails instead, and the pool discards it on release.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PipeliningPostgresDialect(pool) });
   let closed = false;
   return {
     db,

@@ -5,6 +5,7 @@ import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { ChatSessionRow, FlowRow, RetentionOverrides } from './schema.js';
 import { hashResumeToken, sealPersonal, toState, turnSkeleton, type SessionState } from './session-repository.js';
 import { storeInsertCtes } from './store-batch-writer.js';
+import { executeAndCommit } from './pipelining-driver.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
@@ -109,9 +110,11 @@ const sessionExpiry = (updatedAt: Date) =>
   expiryFrom(sql`${updatedAt}::timestamptz`, effectiveRetentionDays(sql`w.retention`, 'variables', sql`${SESSION_MODULE}::text`, sql`${TABLE_DEFAULT_RETENTION_DAYS.variables}::int`));
 
 async function finish(ctx: StoreContext, state: SessionState, rows: readonly PreparedStoreRow[], session: ReturnType<typeof sql>, ctes: ReturnType<typeof storeInsertCtes>): Promise<void> {
-  const result = await sql<{ expires_at: Date | null; stored: string[] }>`
+  const write = sql<{ expires_at: Date | null; stored: string[] }>`
     with ${workspaceOf(state.workspaceId)}, ${session}${sql.join([sql``, ...ctes.ctes], sql`, `)}
-    select (select expires_at from saved_session) as expires_at, ${ctes.storedIds} as stored`.execute(ctx.db);
+    select (select expires_at from saved_session) as expires_at, ${ctes.storedIds} as stored`;
+  // The turn's last statement: in a reply's transaction, COMMIT goes in the same round trip.
+  const result = await executeAndCommit(ctx.db, write.compile(ctx.db));
   const row = result.rows[0]!;
   if (row.expires_at) state.expiresAt = row.expires_at;
   const stored = new Set(row.stored);

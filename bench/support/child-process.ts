@@ -7,8 +7,8 @@ export interface BenchChild {
   readonly url: string;
   readonly child: ChildProcess;
   output(): string;
-  /** Statements sent so far (the child must run with the query-counter preload). */
-  queries(): Promise<number>;
+  /** Statements and round trips sent so far (the child must run with the query-counter preload). */
+  queries(): Promise<{ statements: number; roundTrips: number }>;
   stop(): Promise<void>;
 }
 
@@ -51,8 +51,8 @@ export async function startBenchChild(script: string, env: Record<string, string
       const before = output.length;
       child.kill('SIGUSR2');
       for (let i = 0; i < 500; i += 1) {
-        const match = /QUERIES (\d+)\n/.exec(output.slice(before));
-        if (match) return Number(match[1]);
+        const match = /QUERIES (\d+) ROUNDTRIPS (\d+)\n/.exec(output.slice(before));
+        if (match) return { statements: Number(match[1]), roundTrips: Number(match[2]) };
         await new Promise((r) => setTimeout(r, 10));
       }
       throw new Error('no statement count from the child');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
-import { countStatements } from '../../support/statement-counter.js';
+import { countStatements, type StatementCounter } from '../../support/statement-counter.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
 
 let storage: TestStorage;
@@ -10,15 +10,15 @@ beforeAll(async () => {
 });
 afterAll(async () => storage.destroy());
 
-/** Statements each call sends on the engine's pool. */
-async function statementsOf<T>(counter: { count: number; reset(): void }, work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+/** Statements and round trips each call sends on the engine's pool. */
+async function statementsOf<T>(counter: StatementCounter, work: () => Promise<T>): Promise<{ result: T; statements: number; roundTrips: number }> {
   counter.reset();
   const result = await work();
-  return { result, statements: counter.count };
+  return { result, statements: counter.count, roundTrips: counter.roundTrips };
 }
 
 describe('round trips of a chat turn', () => {
-  it('a reply is BEGIN, lock-and-load, one write of session and store rows, COMMIT; a start reads workspace and flow once and writes the session once', async () => {
+  it('a reply is BEGIN with lock-and-load, then one write of session and store rows with COMMIT: four statements, two round trips; a start reads workspace and flow once and writes the session once', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     await saveTestFlow(storage, workspace, 'signup', {
       name: 'Signup',
@@ -41,14 +41,14 @@ describe('round trips of a chat turn', () => {
     const v = visitor('signup');
     const start = await statementsOf(counter, () => v.start());
     // Workspace and flow in one read, then the session insert (no transaction: no step needed one).
-    expect(start.statements).toBe(2);
+    expect(start).toMatchObject({ statements: 2, roundTrips: 2 });
     const choice = await statementsOf(counter, () => v.answer('a'));
-    expect(choice.statements).toBe(4);
+    expect(choice).toMatchObject({ statements: 4, roundTrips: 2 });
     // The email's variables row goes with the session update, not on its own round trip.
     const email = await statementsOf(counter, () => v.answer('second@example.org'));
-    expect(email.statements).toBe(4);
+    expect(email).toMatchObject({ statements: 4, roundTrips: 2 });
     const name = await statementsOf(counter, () => v.answer('Second'));
-    expect(name.statements).toBe(4);
+    expect(name).toMatchObject({ statements: 4, roundTrips: 2 });
     expect(v.texts(name.result)).toEqual(['Bye Second']);
 
     const rows = await listStoreRows(storage, workspace.id, 'variables', { order: 'asc' });
@@ -78,8 +78,8 @@ describe('round trips of a chat turn', () => {
     const v = visitor('play');
     await v.start();
     const claim = await statementsOf(counter, () => v.answer('two@example.org'));
-    // BEGIN, lock-and-load, subject lock, count + claim, session + variables + claims + winners rows, COMMIT.
-    expect(claim.statements).toBe(6);
+    // BEGIN with lock-and-load; subject lock; count + claim; session + variables + claims + winners rows with COMMIT.
+    expect(claim).toMatchObject({ statements: 6, roundTrips: 4 });
     expect(v.texts(claim.result)).toEqual(['WIN']);
     const again = visitor('play');
     await again.start();

@@ -1,0 +1,168 @@
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
+
+/** Queries that commit their transaction in the same round trip (see `executeAndCommit`). */
+const COMMITTING = new WeakSet<CompiledQuery>();
+
+const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+function toQueryResult<R>(result: PipelinedResult | pg.QueryResult): QueryResult<R> {
+  return {
+    numAffectedRows: AFFECTING.has(result.command) ? BigInt(result.rowCount ?? 0) : undefined,
+    rows: (result.rows ?? []) as R[],
+  };
+}
+
+const statement = (query: CompiledQuery): PipelinedStatement => ({ sql: query.sql, parameters: query.parameters });
+
+/**
+ * A connection whose transactions cost no round trip of their own: BEGIN waits and goes out with
+ * the transaction's first statement, and a statement run with `executeAndCommit` takes COMMIT
+ * with it. A chat reply (lock and load; write and commit) is two round trips instead of four.
+ */
+class PipeliningConnection implements DatabaseConnection {
+  readonly client: pg.PoolClient;
+  #pendingBegin: CompiledQuery | undefined;
+  #committed = false;
+
+  constructor(client: pg.PoolClient) {
+    this.client = client;
+  }
+
+  /** Remembers BEGIN (or START TRANSACTION …) until the transaction's first statement. */
+  deferBegin(begin: CompiledQuery): void {
+    this.#pendingBegin = begin;
+    this.#committed = false;
+  }
+
+  /** Ends the transaction: true when nothing is left to send (never begun, or already committed). */
+  settle(): boolean {
+    const nothingSent = this.#pendingBegin !== undefined;
+    const committed = this.#committed;
+    this.#pendingBegin = undefined;
+    this.#committed = false;
+    return nothingSent || committed;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#committed) throw new Error('This transaction has already committed');
+    const statements: PipelinedStatement[] = [];
+    if (this.#pendingBegin) statements.push(statement(this.#pendingBegin));
+    this.#pendingBegin = undefined;
+    statements.push(statement(query));
+    const commits = COMMITTING.has(query);
+    if (commits) statements.push({ sql: 'commit', parameters: [] });
+    if (statements.length === 1) return toQueryResult<R>(await this.client.query(query.sql, [...query.parameters]));
+    const results = await runPipeline(this.client, statements);
+    if (commits) this.#committed = true;
+    return toQueryResult<R>(results[commits ? results.length - 2 : results.length - 1]!);
+  }
+
+  async *streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
+    const cursor = this.client.query(new Cursor<R & pg.QueryResultRow>(query.sql, [...query.parameters]));
+    try {
+      for (;;) {
+        const rows = await cursor.read(chunkSize);
+        if (rows.length === 0) return;
+        yield { rows };
+      }
+    } finally {
+      await cursor.close();
+    }
+  }
+}
+
+/** kysely's driver for node-pg, with transactions that cost no extra round trips. */
+class PipeliningDriver implements Driver {
+  readonly #pool: pg.Pool;
+  readonly #connections = new WeakMap<pg.PoolClient, PipeliningConnection>();
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<PipeliningConnection> {
+    const client = await this.#pool.connect();
+    let connection = this.#connections.get(client);
+    if (!connection) {
+      connection = new PipeliningConnection(client);
+      this.#connections.set(client, connection);
+    }
+    return connection;
+  }
+
+  async beginTransaction(connection: PipeliningConnection, settings: TransactionSettings): Promise<void> {
+    let begin = 'begin';
+    if (settings.isolationLevel || settings.accessMode) {
+      begin = ['start transaction', settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(' ');
+    }
+    connection.deferBegin(CompiledQuery.raw(begin));
+  }
+
+  async commitTransaction(connection: PipeliningConnection): Promise<void> {
+    if (!connection.settle()) await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: PipeliningConnection): Promise<void> {
+    if (!connection.settle()) await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(connection: PipeliningConnection): Promise<void> {
+    connection.settle();
+    connection.client.release();
+  }
+
+  async destroy(): Promise<void> {
+    await this.#pool.end();
+  }
+}
+
+/** PostgreSQL through node-pg, with `PipeliningDriver`'s transactions. */
+export class PipeliningPostgresDialect implements Dialect {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  createDriver(): Driver {
+    return new PipeliningDriver(this.#pool);
+  }
+
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+}
+
+/**
+ * Runs `query` and, inside a transaction, commits it in the same round trip: for the last
+ * statement of a transaction whose result is all the caller still needs. Outside a
+ * transaction it simply runs (each statement commits on its own).
+ */
+export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<R>): Promise<QueryResult<R>> {
+  if (db.isTransaction) COMMITTING.add(query);
+  return db.executeQuery(query);
+}
