@@ -4,6 +4,7 @@ import type { StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../core/capabilities/instant-win-capability.js';
 import { liveRow } from './retention-move.js';
+import { executeAfter } from './pipelining-driver.js';
 
 export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
@@ -135,16 +136,14 @@ export interface InstantWinSubject {
 }
 
 /**
- * Serializes the participations of one subject in one flow (transaction-level advisory lock,
- * held until the caller's transaction ends); returns the subject's lookup hash. Must run
- * inside a transaction, in a statement of its own: what the next statements read then
- * includes every participation of that subject that committed before.
+ * The statement that serializes the participations of one subject in one flow (a
+ * transaction-level advisory lock, held until the caller's transaction ends). It must run
+ * inside a transaction, as a statement of its own before the statements that read: they then
+ * see every participation of that subject that committed before.
  */
-async function lockInstantWinSubject(ctx: StoreContext, subject: InstantWinSubject): Promise<Buffer> {
-  const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
+function subjectLock(subject: InstantWinSubject, hash: Buffer) {
   const lockText = `instant-win:${subject.workspaceId}:${subject.flowId}:${hash.toString('hex')}`;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.execute(ctx.db);
-  return hash;
+  return sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`;
 }
 
 /** Live winners rows of the module for one subject in one flow, as SQL (`hash`: the subject's lookup hash). */
@@ -158,13 +157,14 @@ const subjectWins = (subject: InstantWinSubject, hash: Buffer, now: Date) => sql
  * ends and returns the live winners rows the module has for that subject in that flow.
  */
 export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantWinSubject): Promise<number> {
-  const hash = await lockInstantWinSubject(ctx, subject);
-  const found = await sql<{ n: number }>`select ${subjectWins(subject, hash, ctx.clock.now())} as n`.execute(ctx.db);
+  const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
+  const count = sql<{ n: number }>`select ${subjectWins(subject, hash, ctx.clock.now())} as n`;
+  const found = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], count.compile(ctx.db));
   return found.rows[0]!.n;
 }
 
 /**
- * A subject's participation in a moments draw: the subject is serialized (as
+ * A subject's participation in a moments draw, in one round trip: the subject is serialized (as
  * `holdInstantWinSubject`), then one statement counts its wins and, below `maxWins`, claims the
  * earliest unclaimed moment due at `at` (as `claimInstantWinMoment`). Returns the wins before
  * this participation and the prize id claimed, or null.
@@ -174,9 +174,9 @@ export async function claimInstantWinMomentWithin(
   subject: InstantWinSubject,
   claim: { stepId: string; sessionId: string; at: Date; maxWins: number },
 ): Promise<{ wins: number; prizeId: string | null }> {
-  const hash = await lockInstantWinSubject(ctx, subject);
+  const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
   const { flowId } = subject;
-  const result = await sql<{ wins: number; prize_id: string | null }>`
+  const claimed = sql<{ wins: number; prize_id: string | null }>`
     with wins as (select ${subjectWins(subject, hash, ctx.clock.now())} as n),
     claimed as (
       update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
@@ -188,7 +188,9 @@ export async function claimInstantWinMomentWithin(
         limit 1
         for update skip locked)
       returning prize_id)
-    select (select n from wins) as wins, (select prize_id from claimed) as prize_id`.execute(ctx.db);
+    select (select n from wins) as wins, (select prize_id from claimed) as prize_id`;
+  // The lock and the claim go out together: two statements, one round trip.
+  const result = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], claimed.compile(ctx.db));
   const row = result.rows[0]!;
   return { wins: row.wins, prizeId: row.prize_id };
 }

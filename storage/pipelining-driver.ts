@@ -16,6 +16,8 @@ import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pi
 
 /** Queries that commit their transaction in the same round trip (see `executeAndCommit`). */
 const COMMITTING = new WeakSet<CompiledQuery>();
+/** Statements that go out in the same round trip before a query (see `executeAfter`). */
+const PRECEDING = new WeakMap<CompiledQuery, readonly CompiledQuery[]>();
 
 const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -62,13 +64,14 @@ class PipeliningConnection implements DatabaseConnection {
     const statements: PipelinedStatement[] = [];
     if (this.#pendingBegin) statements.push(statement(this.#pendingBegin));
     this.#pendingBegin = undefined;
-    statements.push(statement(query));
+    for (const before of PRECEDING.get(query) ?? []) statements.push(statement(before));
+    const index = statements.push(statement(query)) - 1;
     const commits = COMMITTING.has(query);
     if (commits) statements.push({ sql: 'commit', parameters: [] });
     if (statements.length === 1) return toQueryResult<R>(await this.client.query(query.sql, [...query.parameters]));
     const results = await runPipeline(this.client, statements);
     if (commits) this.#committed = true;
-    return toQueryResult<R>(results[commits ? results.length - 2 : results.length - 1]!);
+    return toQueryResult<R>(results[index]!);
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
@@ -164,5 +167,15 @@ export class PipeliningPostgresDialect implements Dialect {
  */
 export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<R>): Promise<QueryResult<R>> {
   if (db.isTransaction) COMMITTING.add(query);
+  return db.executeQuery(query);
+}
+
+/**
+ * Runs `before` and then `query` in one round trip, as separate statements in that order (each
+ * with its own snapshot, as if sent one by one: a lock taken by one is held when the next
+ * reads); resolves with `query`'s result. A failure in `before` stops there and rejects.
+ */
+export async function executeAfter<R>(db: Kysely<any>, before: readonly CompiledQuery[], query: CompiledQuery<R>): Promise<QueryResult<R>> {
+  PRECEDING.set(query, before);
   return db.executeQuery(query);
 }

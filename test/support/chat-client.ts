@@ -20,6 +20,9 @@ export async function connectChat(
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    // A loaded machine may take long to answer hundreds of handshakes at once: these tests check
+    // what happens, not how fast (socket.io-client's default gives up after 20 s).
+    timeout: 120_000,
     extraHeaders: { ...(options.origin !== null && { origin: options.origin ?? url }), ...options.headers },
     // The address the socket connects from (any 127.x.y.z works on Linux loopback): another client.
     ...(options.localAddress && { localAddress: options.localAddress }),

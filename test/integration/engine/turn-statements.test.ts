@@ -57,7 +57,7 @@ describe('round trips of a chat turn', () => {
     expect(rows.rows).toHaveLength(4);
   });
 
-  it('an instant-win claim turn adds two statements: the subject lock, then the win count and the claim together', async () => {
+  it('an instant-win claim turn adds two statements in one round trip: the subject lock, then the win count and the claim together', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     storage.clock.set('2026-09-01T12:00:00Z');
     await saveTestFlow(storage, workspace, 'play', {
@@ -78,8 +78,8 @@ describe('round trips of a chat turn', () => {
     const v = visitor('play');
     await v.start();
     const claim = await statementsOf(counter, () => v.answer('two@example.org'));
-    // BEGIN with lock-and-load; subject lock; count + claim; session + variables + claims + winners rows with COMMIT.
-    expect(claim).toMatchObject({ statements: 6, roundTrips: 4 });
+    // BEGIN with lock-and-load; subject lock with count + claim; session + variables + claims + winners rows with COMMIT.
+    expect(claim).toMatchObject({ statements: 6, roundTrips: 3 });
     expect(v.texts(claim.result)).toEqual(['WIN']);
     const again = visitor('play');
     await again.start();
