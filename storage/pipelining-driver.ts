@@ -18,6 +18,8 @@ import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pi
 const COMMITTING = new WeakSet<CompiledQuery>();
 /** Statements that go out in the same round trip before a query (see `executeAfter`). */
 const PRECEDING = new WeakMap<CompiledQuery, readonly CompiledQuery[]>();
+/** Statements that wait for the transaction's next statement (see `deferStatement`). */
+const DEFERRED = new WeakSet<CompiledQuery>();
 
 const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -38,6 +40,7 @@ const statement = (query: CompiledQuery): PipelinedStatement => ({ sql: query.sq
 class PipeliningConnection implements DatabaseConnection {
   readonly client: pg.PoolClient;
   #pendingBegin: CompiledQuery | undefined;
+  #deferred: CompiledQuery[] = [];
   #committed = false;
 
   constructor(client: pg.PoolClient) {
@@ -47,6 +50,7 @@ class PipeliningConnection implements DatabaseConnection {
   /** Remembers BEGIN (or START TRANSACTION …) until the transaction's first statement. */
   deferBegin(begin: CompiledQuery): void {
     this.#pendingBegin = begin;
+    this.#deferred = [];
     this.#committed = false;
   }
 
@@ -55,15 +59,22 @@ class PipeliningConnection implements DatabaseConnection {
     const nothingSent = this.#pendingBegin !== undefined;
     const committed = this.#committed;
     this.#pendingBegin = undefined;
+    this.#deferred = [];
     this.#committed = false;
     return nothingSent || committed;
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#committed) throw new Error('This transaction has already committed');
+    if (DEFERRED.has(query) && this.#pendingBegin) {
+      this.#deferred.push(query);
+      return { rows: [] };
+    }
     const statements: PipelinedStatement[] = [];
     if (this.#pendingBegin) statements.push(statement(this.#pendingBegin));
     this.#pendingBegin = undefined;
+    for (const deferred of this.#deferred) statements.push(statement(deferred));
+    this.#deferred = [];
     for (const before of PRECEDING.get(query) ?? []) statements.push(statement(before));
     const index = statements.push(statement(query)) - 1;
     const commits = COMMITTING.has(query);
@@ -178,4 +189,15 @@ export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<
 export async function executeAfter<R>(db: Kysely<any>, before: readonly CompiledQuery[], query: CompiledQuery<R>): Promise<QueryResult<R>> {
   PRECEDING.set(query, before);
   return db.executeQuery(query);
+}
+
+/**
+ * In a transaction that has sent nothing yet, holds `query` back to go out (after BEGIN) with
+ * the transaction's next statement, and returns no rows: for a statement whose only effect
+ * is a lock or a check that raises, so its failure stops the statements behind it. Anywhere
+ * else it simply runs.
+ */
+export async function deferStatement(db: Kysely<any>, query: CompiledQuery): Promise<void> {
+  if (db.isTransaction) DEFERRED.add(query);
+  await db.executeQuery(query);
 }

@@ -5,7 +5,7 @@ import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { ChatSessionRow, FlowRow, RetentionOverrides } from './schema.js';
 import { hashResumeToken, sealPersonal, toState, turnSkeleton, type SessionState } from './session-repository.js';
 import { storeInsertCtes } from './store-batch-writer.js';
-import { executeAndCommit } from './pipelining-driver.js';
+import { deferStatement, executeAndCommit } from './pipelining-driver.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
@@ -97,6 +97,26 @@ export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ 
     workspace: { id: row.workspace_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, retention: row.retention },
     flow: { ...toHeader(row), version: row.pinned_version },
   };
+}
+
+/**
+ * For a turn on a session state this process kept from the session's previous turn: locks the
+ * session if it is still at `seq` (live, active, flow open), without a round trip of its own
+ * (the check goes out with the turn's first statement). If it is not, the turn's statements
+ * fail with an error `isSessionMovedOn` recognises, and nothing of the turn is written.
+ */
+export async function expectTurn(ctx: StoreContext, sessionId: string, seq: number): Promise<void> {
+  await deferStatement(ctx.db, sql`select parley_expect_session(${sessionId}::uuid, ${seq}::int, ${ctx.clock.now()}::timestamptz)`.compile(ctx.db));
+}
+
+/** Sends `expectTurn`'s check now if no statement has carried it yet (a turn that writes nothing). */
+export async function confirmTurn(ctx: StoreContext): Promise<void> {
+  await sql`select 1`.execute(ctx.db);
+}
+
+/** True for the failure of `expectTurn`'s check: take the turn again on the locking path. */
+export function isSessionMovedOn(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'PRL01';
 }
 
 /** One version of a flow's definition (versions never change once saved). */

@@ -15,7 +15,8 @@ import { queueInitialVariables, startingVariables, type InitialVariables } from 
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
 import { newHashId, type FlowRecord } from '../../storage/flow-repository.js';
 import { findSessionByToken, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
-import { insertTurn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnWorkspace } from '../../storage/turn-repository.js';
+import { confirmTurn, expectTurn, insertTurn, isSessionMovedOn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnWorkspace } from '../../storage/turn-repository.js';
+import { RecentSessions, type RecentSession } from './recent-sessions.js';
 import { resolveRetentionDays } from '../../storage/retention-policy.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import type { PreparedStoreRow } from '../../storage/store-writer.js';
@@ -61,6 +62,7 @@ export class FlowEngine {
   readonly #clock: Clock;
   readonly #capabilities: CapabilityFactories;
   readonly #definitions = new FlowDefinitionCache();
+  readonly #recent = new RecentSessions();
   /** With storage off, personal variables live only here (this process), never in the database. */
   readonly #ephemeral = new Map<string, { variables: Record<string, Scalar>; lastTurn: SessionState['lastTurn'] }>();
 
@@ -108,6 +110,7 @@ export class FlowEngine {
       });
     }
     this.#keepEphemeral(workspace, first.state);
+    this.#recent.keep({ state: first.state, workspace, flow: entry.flow });
     return { session: { sessionId: first.state.id, resumeToken }, turn: first.turn };
   }
 
@@ -144,32 +147,70 @@ export class FlowEngine {
     return { state, turn, rows: writes.take() };
   }
 
-  /** Processes one reply exactly once; a repeated clientMessageId gets the same turn back. */
+  /**
+   * Processes one reply exactly once; a repeated clientMessageId gets the same turn back. When
+   * this process ran the session's previous turn, the reply runs on the state it kept and the
+   * session is locked by a check riding with the turn's first statement (a reply whose steps
+   * need no database is then one round trip); otherwise, or when the check finds the session
+   * moved on, the turn locks and loads the session first.
+   */
   async reply(sessionId: string, reply: Reply): Promise<ReplyAck> {
-    return inTransaction(this.#storage, async (trx) => {
+    const kept = this.#recent.take(sessionId);
+    if (kept?.state.stepId && !kept.state.recentReplies.some((r) => r.id === reply.clientMessageId)) {
+      try {
+        const ack = await inTransaction(this.#storage, async (trx) => {
+          await expectTurn(trx, sessionId, kept.state.seq);
+          return this.#replyOn(trx, kept, reply, true);
+        });
+        this.#afterReply(kept, ack);
+        return ack;
+      } catch (error) {
+        if (!isSessionMovedOn(error)) throw error;
+        this.#recent.forget(sessionId);
+      }
+    }
+    let session: RecentSession | undefined;
+    const ack = await inTransaction(this.#storage, async (trx) => {
       const locked = await lockTurn(trx, sessionId);
       if (!locked) throw new ParleyError('not_found', 'This chat session has expired; reload to start again');
       const { state, workspace } = locked;
       const seen = state.recentReplies.find((r) => r.id === reply.clientMessageId);
-      if (seen && state.lastTurn) return { ok: true, turn: (this.#ephemeral.get(state.id)?.lastTurn ?? state.lastTurn) };
+      if (seen && state.lastTurn) return { ok: true, turn: (this.#ephemeral.get(state.id)?.lastTurn ?? state.lastTurn) } satisfies ReplyAck;
       if (state.status === 'done' || !state.stepId) throw new ParleyError('conflict', 'This conversation has ended');
       this.#assertOpen(locked.flow);
-      const flow = await this.#definitions.flow(trx.db, locked.flow);
       if (!workspace.storageEnabled) state.personalVariables = { ...this.#ephemeral.get(state.id)?.variables };
-      const writes = new TurnWrites(trx, workspace);
-      const result = await this.#runStep(trx, writes, workspace, flow, state, state.stepId, { kind: 'reply', value: reply.value });
-      if (result.type === 'invalid') {
-        await writes.flush();
-        return { ok: false, error: result.error };
-      }
-      const messages: BotMessage[] = [];
-      const input = await this.#drive(trx, writes, workspace, flow, state, result, messages);
-      const turn = this.#finishTurn(workspace, state, messages, input, flow.definition);
-      state.recentReplies = [...state.recentReplies, { id: reply.clientMessageId, seq: turn.seq }].slice(-RECENT_REPLIES);
-      await updateTurn(trx, state, writes.take(), workspace.storageEnabled);
-      this.#keepEphemeral(workspace, state);
-      return { ok: true, turn };
+      session = locked;
+      return this.#replyOn(trx, locked, reply, false);
     });
+    if (session) this.#afterReply(session, ack);
+    return ack;
+  }
+
+  /** Runs a reply on a session state (locked, or kept and checked by `expectTurn`). */
+  async #replyOn(trx: StoreContext, session: RecentSession, reply: Reply, kept: boolean): Promise<ReplyAck> {
+    const { state, workspace } = session;
+    const flow = await this.#definitions.flow(trx.db, session.flow);
+    const writes = new TurnWrites(trx, workspace);
+    const result = await this.#runStep(trx, writes, workspace, flow, state, state.stepId!, { kind: 'reply', value: reply.value });
+    if (result.type === 'invalid') {
+      await writes.flush();
+      // A kept state must still be current for its answer to count: send the check if nothing carried it.
+      if (kept) await confirmTurn(trx);
+      return { ok: false, error: result.error };
+    }
+    const messages: BotMessage[] = [];
+    const input = await this.#drive(trx, writes, workspace, flow, state, result, messages);
+    const turn = this.#finishTurn(workspace, state, messages, input, flow.definition);
+    state.recentReplies = [...state.recentReplies, { id: reply.clientMessageId, seq: turn.seq }].slice(-RECENT_REPLIES);
+    await updateTurn(trx, state, writes.take(), workspace.storageEnabled);
+    return { ok: true, turn };
+  }
+
+  /** After a committed reply: keeps the session's new state for its next turn in this process. */
+  #afterReply(session: RecentSession, ack: ReplyAck): void {
+    if (!ack.ok) return;
+    this.#keepEphemeral(session.workspace, session.state);
+    this.#recent.keep(session);
   }
 
   /** Storage off: personal variables and the last turn's messages stay in this process only (bounded). */

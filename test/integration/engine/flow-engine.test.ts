@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
+import { closeTestFlow, flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
 import { validateFlowDocument } from '../../../core/flow-definition.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
 import { ParleyError } from '../../../core/errors.js';
@@ -88,6 +88,17 @@ describe('flow engine', () => {
     expect(late.texts(await late.answer('red'))).toEqual(['See you']);
     const versions = await storage.db.selectFrom('chat_sessions').select(['id', 'flow_version']).where('workspace_id', '=', workspace.id).execute();
     expect(Object.fromEntries(versions.map((r) => [r.id, r.flow_version]))).toEqual({ [early.sessionId]: 1, [late.sessionId]: 2 });
+  });
+
+  it('refuses a reply once the flow is closed, though this process kept the session from its previous turn', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'quiz', quiz);
+    const v = visitor('quiz');
+    await v.start();
+    await closeTestFlow(storage, workspace, 'quiz');
+    const refused = await v.send('red').catch((e: ParleyError) => e);
+    expect(refused).toBeInstanceOf(ParleyError);
+    expect((refused as ParleyError).code).toBe('flow_closed');
   });
 
   it('refuses closed flows and flows outside their window', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
+import { flowSetup, registry, saveTestFlow, TestVisitor } from '../../support/flow-harness.js';
+import { FlowEngine } from '../../../runtime/engine/flow-engine.js';
 import { countStatements, type StatementCounter } from '../../support/statement-counter.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
 
@@ -18,7 +19,7 @@ async function statementsOf<T>(counter: StatementCounter, work: () => Promise<T>
 }
 
 describe('round trips of a chat turn', () => {
-  it('a reply is BEGIN with lock-and-load, then one write of session and store rows with COMMIT: four statements, two round trips; a start reads workspace and flow once and writes the session once', async () => {
+  it('a reply on the state this process kept is BEGIN, the session check, one write of session and store rows, COMMIT: one round trip; a start reads workspace and flow once and writes the session once', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     await saveTestFlow(storage, workspace, 'signup', {
       name: 'Signup',
@@ -43,18 +44,45 @@ describe('round trips of a chat turn', () => {
     // Workspace and flow in one read, then the session insert (no transaction: no step needed one).
     expect(start).toMatchObject({ statements: 2, roundTrips: 2 });
     const choice = await statementsOf(counter, () => v.answer('a'));
-    expect(choice).toMatchObject({ statements: 4, roundTrips: 2 });
+    expect(choice).toMatchObject({ statements: 4, roundTrips: 1 });
     // The email's variables row goes with the session update, not on its own round trip.
     const email = await statementsOf(counter, () => v.answer('second@example.org'));
-    expect(email).toMatchObject({ statements: 4, roundTrips: 2 });
+    expect(email).toMatchObject({ statements: 4, roundTrips: 1 });
     const name = await statementsOf(counter, () => v.answer('Second'));
-    expect(name).toMatchObject({ statements: 4, roundTrips: 2 });
+    expect(name).toMatchObject({ statements: 4, roundTrips: 1 });
     expect(v.texts(name.result)).toEqual(['Bye Second']);
 
     const rows = await listStoreRows(storage, workspace.id, 'variables', { order: 'asc' });
     const mine = rows.rows.filter((r) => r.sessionId === v.sessionId).map((r) => r.data.variable);
     expect(mine.sort()).toEqual(['email', 'name']);
     expect(rows.rows).toHaveLength(4);
+  });
+
+  it('a reply another process took a turn before runs on the locking path: lock-and-load with BEGIN, then the write with COMMIT', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'steps', {
+      name: 'Steps',
+      steps: [
+        { id: 'one', module: 'text-question', config: { question: 'One?', variable: 'one' }, next: 'two' },
+        { id: 'two', module: 'text-question', config: { question: 'Two?', variable: 'two' }, next: 'three' },
+        { id: 'three', module: 'text-question', config: { question: 'Three?', variable: 'three' }, next: 'bye' },
+        { id: 'bye', module: 'message', config: { text: 'Bye {{one}} {{two}} {{three}}' } },
+      ],
+    });
+    const counter = countStatements(storage.pool);
+    const here = visitor('steps');
+    await here.start();
+    // Another process (another engine on the same database) takes the second turn.
+    const elsewhere = new TestVisitor(new FlowEngine({ storage, registry, clock: storage.clock }), workspace.id, 'steps');
+    elsewhere.sessionId = here.sessionId;
+    await elsewhere.answer('first');
+    // This process's kept state is one turn behind: its check fails, so the write and COMMIT behind it never run
+    // and the transaction rolls back; the turn is taken again locked (BEGIN + lock-and-load, then write + COMMIT).
+    const back = await statementsOf(counter, () => here.answer('second'));
+    expect(back).toMatchObject({ statements: 4 + 1 + 4, roundTrips: 1 + 1 + 2 });
+    expect(back.result.stepId).toBe('three');
+    const done = await here.answer('third');
+    expect(here.texts(done)).toEqual(['Bye first second third']);
   });
 
   it('an instant-win claim turn adds two statements in one round trip: the subject lock, then the win count and the claim together', async () => {
@@ -78,8 +106,8 @@ describe('round trips of a chat turn', () => {
     const v = visitor('play');
     await v.start();
     const claim = await statementsOf(counter, () => v.answer('two@example.org'));
-    // BEGIN with lock-and-load; subject lock with count + claim; session + variables + claims + winners rows with COMMIT.
-    expect(claim).toMatchObject({ statements: 6, roundTrips: 3 });
+    // BEGIN, session check, subject lock, count + claim; then session + variables + claims + winners rows with COMMIT.
+    expect(claim).toMatchObject({ statements: 6, roundTrips: 2 });
     expect(v.texts(claim.result)).toEqual(['WIN']);
     const again = visitor('play');
     await again.start();
