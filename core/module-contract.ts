@@ -24,6 +24,10 @@ export interface CollectedField {
   readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean };
 }
 
+/** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries. */
+export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries'] as const;
+export type RowStatistic = (typeof ROW_STATISTICS)[number];
+
 /** What a step is given: entering it, or the participant's reply while it waits. */
 export type StepInput = { readonly kind: 'enter' } | { readonly kind: 'reply'; readonly value: string | boolean };
 
@@ -142,6 +146,11 @@ export interface ModuleDefinition<C = any> {
   readonly tables: Readonly<Partial<Record<StoreTable, TableDeclaration>>>;
   /** What the admin API offers for this module's steps: winner draws over its entries, a code pool to upload. */
   readonly admin?: { readonly winnerDraws?: boolean; readonly codePool?: boolean };
+  /**
+   * Flow statistics the module's rows count towards: each names one of its declared tables, and
+   * every row it writes there counts once, on the day it was written.
+   */
+  readonly statistics?: Readonly<Partial<Record<RowStatistic, StoreTable>>>;
   /** True when the module cannot work with storage switched off (refused when the flow is saved). */
   readonly requiresStorage?: boolean;
   /** Step ids this config may branch to (choices), so the flow can check they exist. */

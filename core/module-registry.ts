@@ -23,6 +23,9 @@ export class ModuleRegistry {
           throw new ConfigError('Module retention must be a whole number of days', `/modules/${definition.id}/tables/${table}/retentionDays`);
         }
       }
+      for (const [statistic, table] of Object.entries(definition.statistics ?? {})) {
+        if (!(table in definition.tables)) throw new ConfigError('A statistic must count rows of a table the module declares', `/modules/${definition.id}/statistics/${statistic}`);
+      }
       this.#modules.set(definition.id, { definition, validateConfig: compileSchema(definition.configSchema) });
     }
   }

@@ -22,6 +22,8 @@ import { startSweeper } from './sweep-job.js';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Metrics } from './metrics/metrics.js';
 import { metricsRoute, requestTimer } from './metrics/metrics-routes.js';
+import { flowCounters } from './metrics/flow-counters.js';
+import { rowStatisticSources } from './stats/flow-stats.js';
 import { longLivedClientPool } from '../storage/database.js';
 import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
@@ -46,11 +48,14 @@ export async function startServer(options: { config: Config; storage: Storage; l
   storage.jobs.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'job queue error'));
   const metrics = new Metrics();
   storeEvents.on('write', (table, stored) => metrics.storeWrites.inc({ table, stored: String(stored) }));
-  await startSweeper(storage, { cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger, onSwept: (table, rows) => metrics.rowsSwept.inc({ table }, rows) });
+  const registry = new ModuleRegistry(MODULES);
+  await startSweeper(storage, {
+    cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger, sources: rowStatisticSources(registry),
+    onSwept: (table, rows) => metrics.rowsSwept.inc({ table }, rows),
+  });
 
   await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger });
-  const registry = new ModuleRegistry(MODULES);
-  const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
+  const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES, events: flowCounters(metrics) });
   const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs }));
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start();

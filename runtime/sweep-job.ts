@@ -2,15 +2,38 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from './logger.js';
 import { workEachOccurrence } from '../storage/occurrence-worker.js';
 import type { Storage } from '../storage/storage.js';
-import { sweepExpired } from '../storage/sweeper.js';
+import { sweepExpired, type SweepReport } from '../storage/sweeper.js';
+import { rollUpFlowStats, type RollupReport } from '../storage/flow-stats-rollup.js';
+import type { RowStatisticSource } from '../storage/flow-stats-sql.js';
+
+/** A sweep and the statistics rollup that preceded it (or why the rollup failed). */
+export interface MaintenanceReport {
+  readonly rollup: RollupReport | { readonly failed: string };
+  readonly sweep: SweepReport;
+}
+
+/**
+ * Rolls flow statistics up, then sweeps: the counts of every session and row are kept before
+ * the sweep can remove it. A failed rollup does not stop the sweep (retention comes first); the
+ * next rollup counts what is still there.
+ */
+export async function rollUpThenSweep(storage: Storage, options: { now: Date; batchSize: number; sources: readonly RowStatisticSource[]; occurrence?: Date }): Promise<MaintenanceReport> {
+  const rollup = await rollUpFlowStats(storage.db, { now: options.now, sources: options.sources }).catch((error: unknown) => ({ failed: (error as Error)?.message ?? 'unknown error' }));
+  const sweep = await sweepExpired(storage.db, { now: options.now, batchSize: options.batchSize, occurrence: options.occurrence });
+  return { rollup, sweep };
+}
 
 /** Registers the sweeper worker and its cron; each occurrence runs once, on one process only, and is recorded with its runs. */
-export async function startSweeper(storage: Storage, options: { cron: string; batchSize: number; clock: Clock; logger: Logger; onSwept?: (table: string, rows: number) => void }): Promise<void> {
+export async function startSweeper(
+  storage: Storage,
+  options: { cron: string; batchSize: number; clock: Clock; logger: Logger; sources: readonly RowStatisticSource[]; onSwept?: (table: string, rows: number) => void },
+): Promise<void> {
   await workEachOccurrence(storage, 'sweep', options.cron, options.logger, async (occurrence) => {
-    const report = await sweepExpired(storage.db, { now: options.clock.now(), batchSize: options.batchSize, occurrence });
-    for (const table of report.tables) if (table.rowsDeleted > 0) options.onSwept?.(table.table, table.rowsDeleted);
+    const { rollup, sweep } = await rollUpThenSweep(storage, { now: options.clock.now(), batchSize: options.batchSize, sources: options.sources, occurrence });
+    if ('failed' in rollup) options.logger.error({ err: { message: rollup.failed } }, 'flow statistics rollup failed');
+    for (const table of sweep.tables) if (table.rowsDeleted > 0) options.onSwept?.(table.table, table.rowsDeleted);
     options.logger.info(
-      { runId: report.runId, occurrence: occurrence.toISOString(), rowsDeleted: report.rowsDeleted, tables: report.tables.filter((t) => t.rowsDeleted > 0) },
+      { runId: sweep.runId, occurrence: occurrence.toISOString(), rowsDeleted: sweep.rowsDeleted, tables: sweep.tables.filter((t) => t.rowsDeleted > 0), rollup },
       'sweep finished',
     );
   });

@@ -104,6 +104,8 @@ export interface ChatSessionTable {
   flow_version: ColumnType<number | null, number | null | undefined, number | null>;
   /** Started from the console's preview: counts in no export and no statistic. */
   preview: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The steps the session was shown, in first-shown order (flow statistics). */
+  steps_seen: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 /** One saved version of a flow; never changed once written. */

@@ -35,6 +35,8 @@ export interface SessionState {
   ip: string | null;
   lastTurn: Turn | null;
   recentReplies: Array<{ id: string; seq: number }>;
+  /** The steps shown so far, in first-shown order (what flow statistics count as reached). */
+  stepsSeen: string[];
   readonly startedAt: Date;
   updatedAt: Date;
   expiresAt: Date;
@@ -80,6 +82,7 @@ export async function toState(ctx: StoreContext, row: ChatSessionRow): Promise<S
     ip: personal.ip,
     lastTurn: personal.lastTurn ?? row.last_turn,
     recentReplies: row.recent_replies,
+    stepsSeen: row.steps_seen,
     startedAt: row.started_at,
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,

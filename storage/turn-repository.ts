@@ -150,11 +150,11 @@ export async function insertTurn(ctx: StoreContext, state: SessionState, resumeT
   const personal = await sealPersonal(ctx, state, storePersonal);
   const session = sql`saved_session as (
     insert into chat_sessions (id, workspace_id, flow_id, flow_version, resume_token_hash, participant_ref, step_id, status, seq, variables, personal,
-      device, last_turn, recent_replies, started_at, updated_at, expires_at)
+      device, last_turn, recent_replies, steps_seen, started_at, updated_at, expires_at)
     select ${state.id}, w.id, ${state.flowId}, ${state.flowVersion}, ${hashResumeToken(resumeToken)}, ${state.participantRef}, ${state.stepId}, ${state.status},
       ${state.seq}, ${JSON.stringify(state.variables)}::jsonb, case when w.storage_enabled then ${personal}::bytea end,
       ${JSON.stringify(state.device)}::jsonb, ${turnSkeleton(state.lastTurn)}::jsonb, ${JSON.stringify(state.recentReplies)}::jsonb,
-      ${state.startedAt}, ${state.updatedAt}, ${sessionExpiry(state.updatedAt)}
+      ${state.stepsSeen}::text[], ${state.startedAt}, ${state.updatedAt}, ${sessionExpiry(state.updatedAt)}
     from w
     returning expires_at)`;
   await finish(ctx, state, rows, session, storeInsertCtes(rows));
@@ -167,7 +167,7 @@ export async function updateTurn(ctx: StoreContext, state: SessionState, rows: r
     update chat_sessions s set step_id = ${state.stepId}, status = ${state.status}, seq = ${state.seq},
       variables = ${JSON.stringify(state.variables)}::jsonb, personal = case when w.storage_enabled then ${personal}::bytea end,
       last_turn = ${turnSkeleton(state.lastTurn)}::jsonb, recent_replies = ${JSON.stringify(state.recentReplies)}::jsonb,
-      updated_at = ${state.updatedAt}, expires_at = ${sessionExpiry(state.updatedAt)}
+      steps_seen = ${state.stepsSeen}::text[], updated_at = ${state.updatedAt}, expires_at = ${sessionExpiry(state.updatedAt)}
     from w
     where s.id = ${state.id}
     returning s.expires_at)`;

@@ -79,6 +79,7 @@ export const giveawayModule = defineModule<GiveawayConfig>({
     }
   },
   tables: { participations: { retentionDays: 60, holds: 'Raffle entries' }, winners: { retentionDays: 60, holds: 'Drawn winners' } },
+  statistics: { giveawayEntries: 'participations' },
   requiresStorage: true,
   admin: { winnerDraws: true },
   fields: () => [

@@ -56,6 +56,7 @@ export const instantWinModule = defineModule<InstantWinConfig>({
   configSchema: instantWinConfigSchema,
   checkConfig: checkInstantWinConfig,
   tables: { instant_win_claims: { retentionDays: 60, holds: 'Plays and their outcome' }, winners: { retentionDays: 60, holds: 'Instant winners and their prize' } },
+  statistics: { instantWinWins: 'winners' },
   requiresStorage: true,
   fields: () => [
     { key: 'instant_win_won', label: 'Instant win: won', type: 'boolean', source: { table: 'instant_win_claims', key: 'won', personal: false } },

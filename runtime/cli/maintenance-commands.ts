@@ -21,8 +21,8 @@ export const migrateCommand = defineCommand({
 
 export const sweepCommand = defineCommand({
   name: 'sweep',
-  summary: 'Delete expired rows now (once), table by table',
-  details: 'The server also sweeps on its own schedule (PARLEY_SWEEP_CRON).',
+  summary: 'Delete expired rows now (once), table by table, after rolling flow statistics up',
+  details: 'The server also sweeps on its own schedule (PARLEY_SWEEP_CRON). Flow statistics are rolled up first, so their counts outlive the rows.',
   options: {
     'batch-size': { type: 'string', value: 'N', help: 'rows deleted per batch (default: PARLEY_SWEEP_BATCH, 5000)' },
   },
@@ -31,10 +31,17 @@ export const sweepCommand = defineCommand({
     const size = text === undefined ? context.config.sweepBatchSize : Number(text);
     if (!/^\d+$/.test(text ?? '1') || !Number.isSafeInteger(size) || size < 1) throw new UsageError('must be a positive whole number', '--batch-size');
     const storage = await context.storage();
-    const { sweepExpired } = await import('../../storage/sweeper.js');
-    const report = await sweepExpired(storage.db, { now: storage.clock.now(), batchSize: size });
-    for (const t of report.tables) context.stdout.write(`${t.table}\t${t.rowsDeleted} rows\t${t.batches} batches\t${t.durationMs} ms\n`);
-    context.stdout.write(`total\t${report.rowsDeleted} rows\n`);
+    const [{ rollUpThenSweep }, { rowStatisticSources }, { ModuleRegistry }, { MODULES }] = await Promise.all([
+      import('../sweep-job.js'),
+      import('../stats/flow-stats.js'),
+      import('../../core/module-registry.js'),
+      import('../../modules/index.js'),
+    ]);
+    const sources = rowStatisticSources(new ModuleRegistry(MODULES));
+    const { rollup, sweep } = await rollUpThenSweep(storage, { now: storage.clock.now(), batchSize: size, sources });
+    for (const t of sweep.tables) context.stdout.write(`${t.table}\t${t.rowsDeleted} rows\t${t.batches} batches\t${t.durationMs} ms\n`);
+    context.stdout.write(`total\t${sweep.rowsDeleted} rows\n`);
+    context.stdout.write('failed' in rollup ? `statistics\trollup failed: ${rollup.failed}\n` : `statistics\t${rollup.sessions} sessions counted\n`);
     return 0;
   },
 });

@@ -44,6 +44,14 @@ export interface StartRequest {
   readonly variables?: InitialVariables;
 }
 
+/** What sessions did, told after the turn that did it committed (counters; flows only, nothing personal). */
+export interface FlowEvents {
+  /** A new session started (a resumed one does not start again). */
+  started(flow: FlowHeader): void;
+  /** A session reached the end of its flow. */
+  completed(flow: FlowHeader): void;
+}
+
 const MAX_STEPS_PER_TURN = 100;
 const RECENT_REPLIES = 20;
 const SESSION_MODULE = 'session';
@@ -61,16 +69,18 @@ export class FlowEngine {
   readonly #registry: ModuleRegistry;
   readonly #clock: Clock;
   readonly #capabilities: CapabilityFactories;
+  readonly #events: FlowEvents | undefined;
   readonly #definitions = new FlowDefinitionCache();
   readonly #recent = new RecentSessions();
   /** With storage off, personal variables live only here (this process), never in the database. */
   readonly #ephemeral = new Map<string, { variables: Record<string, Scalar>; lastTurn: SessionState['lastTurn'] }>();
 
-  constructor(options: { storage: StoreContext; registry: ModuleRegistry; clock: Clock; capabilities?: CapabilityFactories }) {
+  constructor(options: { storage: StoreContext; registry: ModuleRegistry; clock: Clock; capabilities?: CapabilityFactories; events?: FlowEvents }) {
     this.#storage = options.storage;
     this.#registry = options.registry;
     this.#clock = options.clock;
     this.#capabilities = options.capabilities ?? CAPABILITIES;
+    this.#events = options.events;
   }
 
   /** What a handshake reads: the workspace and the flow it names (one statement). */
@@ -111,6 +121,8 @@ export class FlowEngine {
     }
     this.#keepEphemeral(workspace, first.state);
     this.#recent.keep({ state: first.state, workspace, flow: entry.flow });
+    this.#events?.started(entry.flow);
+    if (first.state.status === 'done') this.#events?.completed(entry.flow);
     return { session: { sessionId: first.state.id, resumeToken }, turn: first.turn };
   }
 
@@ -132,6 +144,7 @@ export class FlowEngine {
       ip: workspace.storageEnabled ? request.ip : null,
       lastTurn: null,
       recentReplies: [],
+      stepsSeen: [],
       startedAt: now,
       updatedAt: now,
       expiresAt: now,
@@ -206,11 +219,12 @@ export class FlowEngine {
     return { ok: true, turn };
   }
 
-  /** After a committed reply: keeps the session's new state for its next turn in this process. */
+  /** After a committed reply: keeps the session's new state for its next turn in this process, and tells a completion. */
   #afterReply(session: RecentSession, ack: ReplyAck): void {
     if (!ack.ok) return;
     this.#keepEphemeral(session.workspace, session.state);
     this.#recent.keep(session);
+    if (ack.turn.done) this.#events?.completed(session.flow);
   }
 
   /** Storage off: personal variables and the last turn's messages stay in this process only (bounded). */
@@ -251,6 +265,7 @@ export class FlowEngine {
 
   async #runStep(trx: StoreContext, writes: TurnWrites, workspace: TurnWorkspace, flow: FlowRecord, state: SessionState, stepId: string, input: StepInput): Promise<StepResult> {
     const step = stepById(flow.definition, stepId);
+    if (input.kind === 'enter' && !state.stepsSeen.includes(stepId)) state.stepsSeen.push(stepId);
     const registered = this.#registry.get(step.module);
     if (!registered) throw new ParleyError('module_unknown', 'Flow uses a module this server does not have');
     const scope: ModuleStoreScope & { flow: FlowRecord } = {

@@ -1,8 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** How many flows get a label value of their own in the per-flow counters; the rest count under `other`. */
+export const MAX_FLOW_LABELS = 500;
+
 /**
  * The process's Prometheus metrics. Labels never carry personal data: only route patterns,
- * table names, statuses and queue names.
+ * table names, statuses, queue names and flows' public hash ids (bounded in number).
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -11,6 +14,18 @@ export class Metrics {
   readonly storeWrites = new Counter({ name: 'parley_store_writes_total', help: 'Rows written to stores', labelNames: ['table', 'stored'] as const, registers: [this.registry] });
   readonly rowsSwept = new Counter({ name: 'parley_rows_swept_total', help: 'Expired rows deleted by the sweeper', labelNames: ['table'] as const, registers: [this.registry] });
   readonly exportRuns = new Counter({ name: 'parley_export_runs_total', help: 'Export runs finished, by outcome', labelNames: ['status'] as const, registers: [this.registry] });
+  readonly flowStarts = new Counter({
+    name: 'parley_flow_starts_total',
+    help: `Chat sessions started, per flow hash id (the first ${MAX_FLOW_LABELS} flows this process sees; later ones as "other")`,
+    labelNames: ['flow'] as const,
+    registers: [this.registry],
+  });
+  readonly flowCompletions = new Counter({
+    name: 'parley_flow_completions_total',
+    help: `Chat sessions that reached the end of their flow, per flow hash id (as parley_flow_starts_total)`,
+    labelNames: ['flow'] as const,
+    registers: [this.registry],
+  });
   readonly queueDepth = new Gauge({ name: 'parley_queue_depth', help: 'Jobs waiting per queue', labelNames: ['queue'] as const, registers: [this.registry] });
   readonly requestSeconds = new Histogram({
     name: 'parley_http_request_duration_seconds',

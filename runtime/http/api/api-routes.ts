@@ -7,6 +7,7 @@ import { previewExportRoute, putExternalRoute } from './routes/export-preview-ro
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
 import { listModulesRoute } from './routes/module-routes.js';
+import { flowStatsRoute } from './routes/flow-stats-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
 import { eraseSubjectRoute, lookupSubjectRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
@@ -23,6 +24,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   putFlowRoute,
   deleteFlowRoute,
   closeFlowRoute,
+  flowStatsRoute,
   createDrawRoute,
   listDrawsRoute,
   listDrawCommitmentsRoute,

@@ -7,6 +7,7 @@ import { ExportJobs, exportRunnerDeps } from '../../../exporter/run/export-sched
 import { createLogger } from '../../../runtime/logger.js';
 import { sendOccurrence } from '../../../storage/occurrence-worker.js';
 import { startSweeper } from '../../../runtime/sweep-job.js';
+import { rowStatisticSources } from '../../../runtime/stats/flow-stats.js';
 import { occurrenceAtOrBefore } from '../../../storage/cron-occurrences.js';
 import { openStorage, type Storage } from '../../../storage/storage.js';
 import { STORE_TABLES } from '../../../core/store-tables.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   await insertBulkRows(storage.db, { workspaceId: workspace.id, table: 'participations', count: EXPIRED, createdAt: new Date(now - 10 * day), expiresAt: new Date(now - day) });
   const logger = createLogger('silent');
   for (const worker of [storage, second]) {
-    await startSweeper(worker, { cron: YEARLY, batchSize: 100, clock: storage.clock, logger });
+    await startSweeper(worker, { cron: YEARLY, batchSize: 100, clock: storage.clock, logger, sources: rowStatisticSources(registry) });
     await new ExportJobs(worker, exportRunnerDeps(worker, registry, { dataDir, logger, clock: storage.clock })).start({ tickCron: YEARLY });
   }
 });

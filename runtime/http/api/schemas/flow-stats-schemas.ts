@@ -1,0 +1,56 @@
+import type { JsonSchema } from '../api-route.js';
+
+const DAY: JsonSchema = { type: 'string', format: 'date' };
+const COUNT: JsonSchema = { type: 'integer', minimum: 0 };
+
+/** `?from=&to=`: calendar days in the workspace's time zone, both included. */
+export const flowStatsQuerySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { ...DAY, description: 'First day (YYYY-MM-DD, workspace time zone); default: 29 days before `to`' },
+    to: { ...DAY, description: 'Last day, included (YYYY-MM-DD, workspace time zone); default: today. At most 366 days from `from`' },
+  },
+};
+
+export const flowStatsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'byDay'],
+  properties: {
+    from: DAY,
+    to: DAY,
+    timeZone: { type: 'string', description: 'The workspace time zone the days are in' },
+    starts: { ...COUNT, description: 'Sessions started in the range (console previews excluded)' },
+    completions: { ...COUNT, description: 'Of those, the sessions that reached the end of the flow' },
+    completionRate: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'completions / starts; null without starts' },
+    steps: {
+      type: 'array',
+      description: "The funnel, in the flow's step order (then steps a later save removed, that still have counts)",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['stepId', 'module', 'reached', 'leftHere'],
+        properties: {
+          stepId: { type: 'string' },
+          module: { type: 'string' },
+          title: { type: 'string', description: "The module's title" },
+          reached: { ...COUNT, description: 'Sessions that were shown this step' },
+          leftHere: { ...COUNT, description: 'Sessions whose last step is this one and that did not complete' },
+        },
+      },
+    },
+    instantWinWins: { ...COUNT, description: 'Instant-win prizes won in the range' },
+    giveawayEntries: { ...COUNT, description: 'Giveaway entries recorded in the range' },
+    byDay: {
+      type: 'array',
+      description: 'Every day of the range: sessions started that day and how many of them completed',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['day', 'starts', 'completions'],
+        properties: { day: DAY, starts: COUNT, completions: COUNT },
+      },
+    },
+  },
+};

@@ -1,0 +1,84 @@
+import { ROW_STATISTICS } from '../../core/module-contract.js';
+import type { ModuleRegistry } from '../../core/module-registry.js';
+import type { Db } from '../../storage/database.js';
+import type { FlowRecord } from '../../storage/flow-repository.js';
+import { readFlowStats, stepModulesOfVersions, type FlowStatsCounts } from '../../storage/flow-stats-repository.js';
+import type { RowStatisticSource } from '../../storage/flow-stats-sql.js';
+import type { StatsRange } from './stats-range.js';
+
+/** One step of the funnel: sessions shown it, and sessions whose last step it is and that did not complete. */
+export interface StepStats {
+  readonly stepId: string;
+  readonly module: string;
+  /** The module's title, when this server has the module. */
+  readonly title?: string;
+  readonly reached: number;
+  readonly leftHere: number;
+}
+
+/** What `GET /flows/{flow}/stats` answers: sessions started in the range, by their start day. */
+export interface FlowStatsReport {
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone: string;
+  readonly starts: number;
+  readonly completions: number;
+  /** completions / starts; null without starts. */
+  readonly completionRate: number | null;
+  readonly steps: readonly StepStats[];
+  readonly instantWinWins: number;
+  readonly giveawayEntries: number;
+  readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
+}
+
+/** The store rows the registry's modules count towards statistics (their `statistics` declarations). */
+export function rowStatisticSources(registry: ModuleRegistry): RowStatisticSource[] {
+  return registry.list().flatMap((module) =>
+    ROW_STATISTICS.flatMap((statistic) => {
+      const table = module.statistics?.[statistic];
+      return table ? [{ statistic, table, moduleId: module.id }] : [];
+    }),
+  );
+}
+
+/**
+ * A flow's statistics over a range of days: totals, the funnel in the order of the flow's
+ * current steps (then any step a later save removed, that still has counts) and every day of the
+ * range, with zeros where nothing happened.
+ */
+export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: FlowRecord, range: StatsRange, timeZone: string): Promise<FlowStatsReport> {
+  const counts = await readFlowStats(db, { workspaceId: flow.workspaceId, flowId: flow.id, from: range.from, to: range.to, sources: rowStatisticSources(registry) });
+  const whole = counts.filter((c) => c.stepId === '');
+  const sum = (rows: readonly FlowStatsCounts[], key: keyof Omit<FlowStatsCounts, 'day' | 'stepId'>) => rows.reduce((n, r) => n + r[key], 0);
+  const starts = sum(whole, 'starts');
+  const completions = sum(whole, 'completions');
+  const byStep = new Map<string, { reached: number; leftHere: number }>();
+  for (const c of counts) {
+    if (c.stepId === '') continue;
+    const step = byStep.get(c.stepId) ?? { reached: 0, leftHere: 0 };
+    byStep.set(c.stepId, { reached: step.reached + c.reached, leftHere: step.leftHere + c.leftHere });
+  }
+  const modules = new Map(flow.definition.steps.map((s) => [s.id, s.module]));
+  const removed = [...byStep.keys()].filter((id) => !modules.has(id)).sort();
+  if (removed.length > 0) {
+    const earlier = await stepModulesOfVersions(db, flow.id);
+    for (const id of removed) modules.set(id, earlier.get(id) ?? 'unknown');
+  }
+  const steps = [...modules].map(([stepId, module]): StepStats => {
+    const title = registry.get(module)?.definition.title;
+    return { stepId, module, ...(title && { title }), reached: byStep.get(stepId)?.reached ?? 0, leftHere: byStep.get(stepId)?.leftHere ?? 0 };
+  });
+  const perDay = new Map(whole.map((c) => [c.day, c]));
+  return {
+    from: range.from,
+    to: range.to,
+    timeZone,
+    starts,
+    completions,
+    completionRate: starts === 0 ? null : completions / starts,
+    steps,
+    instantWinWins: sum(whole, 'instantWinWins'),
+    giveawayEntries: sum(whole, 'giveawayEntries'),
+    byDay: range.days.map((day) => ({ day, starts: perDay.get(day)?.starts ?? 0, completions: perDay.get(day)?.completions ?? 0 })),
+  };
+}
