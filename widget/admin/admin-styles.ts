@@ -121,4 +121,32 @@ ol.steps { list-style: none; margin: 0; padding: 0; display: grid; gap: 12px; }
 .module-list { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
 .module-choice { width: 100%; flex-direction: column; align-items: flex-start; text-align: left; font-weight: 400; }
 .module-title { font-weight: 600; }
+.stats-range { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 200px), 1fr)); align-items: end; padding: 16px; margin-bottom: 16px; }
+.stats-summary { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 150px), 1fr)); margin: 0 0 16px; }
+.stats-summary .card { padding: 12px 16px; }
+.stats-summary .card { display: flex; flex-direction: column; }
+.figure-label { color: var(--muted); font-size: .875rem; }
+.figure-value { font-size: 1.5rem; font-weight: 700; }
+.stats-section { margin-bottom: 24px; }
+.stats-section h3 { font-size: 1rem; margin: 0 0 4px; }
+table.stats-table { min-width: 0; }
+table.stats-table .number { text-align: right; font-variant-numeric: tabular-nums; }
+.chart-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; padding: 0; margin: 8px 0; color: var(--muted); font-size: .875rem; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; margin-right: 6px; vertical-align: -1px; }
+.swatch.bar-reached, .swatch.bar-started { background: var(--accent); }
+.swatch.bar-left { background: #d97706; }
+.swatch.bar-completed { background: var(--ok); }
+.funnel ol { list-style: none; padding: 0; margin: 0 0 12px; display: grid; gap: 8px; }
+.funnel-row { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 2px 12px; }
+.funnel-bar { grid-column: 1 / -1; display: block; }
+.bar-track { fill: #eef2ff; }
+.bar-reached, .bar-started { fill: var(--accent); }
+.bar-left { fill: #d97706; }
+.bar-completed { fill: var(--ok); }
+.chart-frame { position: relative; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 20px 8px 4px; }
+.chart-top { position: absolute; top: 2px; left: 8px; font-size: .8125rem; }
+.daily-chart { display: block; }
+.chart-axis { stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
+.chart-days { display: flex; justify-content: space-between; font-size: .8125rem; margin: 4px 0 8px; }
+details.stats-days > summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
 `;

@@ -1,4 +1,4 @@
-import type { DownloadLink, Flow, FlowDetail, FlowDocument, ModuleInfo, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import type { DownloadLink, Flow, FlowDetail, FlowStats, FlowDocument, ModuleInfo, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
 
 const API_ROOT = '/api/v1';
 
@@ -27,6 +27,8 @@ export interface AdminApi {
   flows(): Promise<readonly Flow[]>;
   closeFlow(flowId: string): Promise<Flow>;
   flow(flowId: string): Promise<FlowDetail>;
+  /** A flow's statistics over days `from`..`to` (YYYY-MM-DD, workspace zone); the server's defaults for those left out. */
+  flowStats(flowId: string, range: { readonly from?: string; readonly to?: string }): Promise<FlowStats>;
   saveFlow(flowId: string, document: FlowDocument): Promise<FlowDetail>;
   modules(): Promise<readonly ModuleInfo[]>;
 }
@@ -82,6 +84,10 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     flows: async () => (await call<{ flows: Flow[] }>('GET', '/flows')).flows,
     closeFlow: (flowId: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/close`),
     flow: (flowId: string) => call<FlowDetail>('GET', `/flows/${encodeURIComponent(flowId)}`),
+    flowStats: (flowId: string, range: { from?: string; to?: string }) => {
+      const query = new URLSearchParams({ ...(range.from && { from: range.from }), ...(range.to && { to: range.to }) }).toString();
+      return call<FlowStats>('GET', `/flows/${encodeURIComponent(flowId)}/stats${query && `?${query}`}`);
+    },
     saveFlow: (flowId: string, document: FlowDocument) => call<FlowDetail>('PUT', `/flows/${encodeURIComponent(flowId)}`, document),
     modules: async () => (await call<{ modules: ModuleInfo[] }>('GET', '/modules')).modules,
   });

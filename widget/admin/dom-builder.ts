@@ -30,6 +30,21 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: Eleme
   return element;
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * Builds an SVG element the same way: attributes with setAttribute, strings as text nodes.
+ *
+ * @example
+ * svgEl('rect', { x: 0, y: 4, width: '40%', height: 12, class: 'bar' })
+ */
+export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string | number>> = {}, children: readonly Child[] = []): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
+  append(element, children);
+  return element;
+}
+
 /** Appends children (text as text nodes, falsy values skipped). */
 export function append(parent: Node, children: readonly Child[]): void {
   for (const child of children) {

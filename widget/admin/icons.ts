@@ -1,4 +1,4 @@
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { svgEl } from './dom-builder.js';
 
 /** Path data of the few icons the console draws (24×24, stroked). */
 const ICON_PATHS = {
@@ -11,15 +11,5 @@ export type IconName = keyof typeof ICON_PATHS;
 
 /** A decorative icon (hidden from assistive technology: the button around it carries the name). */
 export function icon(name: IconName): SVGSVGElement {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  svg.setAttribute('class', 'icon');
-  for (const d of ICON_PATHS[name]) {
-    const path = document.createElementNS(SVG_NS, 'path');
-    path.setAttribute('d', d);
-    svg.appendChild(path);
-  }
-  return svg;
+  return svgEl('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false', class: 'icon' }, ICON_PATHS[name].map((d) => svgEl('path', { d })));
 }

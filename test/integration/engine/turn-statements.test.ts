@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, registry, saveTestFlow, TestVisitor } from '../../support/flow-harness.js';
@@ -51,6 +52,10 @@ describe('round trips of a chat turn', () => {
     const name = await statementsOf(counter, () => v.answer('Second'));
     expect(name).toMatchObject({ statements: 4, roundTrips: 1 });
     expect(v.texts(name.result)).toEqual(['Bye Second']);
+
+    // What flow statistics need of the turn rides in these same statements: the steps shown.
+    const seen = await sql<{ steps_seen: string[] }>`select steps_seen from chat_sessions where id = ${v.sessionId}`.execute(storage.db);
+    expect(seen.rows[0]?.steps_seen).toEqual(['hello', 'pick', 'email', 'name', 'bye']);
 
     const rows = await listStoreRows(storage, workspace.id, 'variables', { order: 'asc' });
     const mine = rows.rows.filter((r) => r.sessionId === v.sessionId).map((r) => r.data.variable);
