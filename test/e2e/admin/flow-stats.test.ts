@@ -1,31 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../support/chromium.js';
-import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { startTestServer } from '../../support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { registry, saveTestFlow, TestVisitor } from '../../support/flow-harness.js';
-import type { RunningServer } from '../../../runtime/server.js';
 import { FlowEngine } from '../../../runtime/engine/flow-engine.js';
-import { createWorkspace } from '../../../storage/workspace-repository.js';
-import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { ConsolePage } from './console-page.js';
+import { NOW, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
 
-// New York in January is UTC-5: 04:00Z is 23:00 on the 13th, 05:30Z is 00:30 on the 14th (today).
-const DAY_ONE = new Date('2026-01-14T04:00:00Z');
-const TODAY = new Date('2026-01-14T05:30:00Z');
+useConsoleFixture();
 
-let storage: TestStorage;
-let server: RunningServer;
-let browser: Browser;
-let key: string;
-let open: ConsolePage | undefined;
+// Paris in June is UTC+2: 22:30Z on 31 May is 00:30 on 1 June there; NOW (08:00Z on the 2nd) is today.
+const DAY_ONE = new Date('2025-05-31T22:30:00Z');
 
 beforeAll(async () => {
-  storage = await createTestStorage({ start: DAY_ONE });
-  server = await startTestServer(storage);
-  browser = await launchChromium();
-  const workspace = await createWorkspace(storage, { name: 'Stats shop', timeZone: 'America/New_York' });
-  key = (await issueApiKey(storage.db, workspace.id)).key;
   await saveTestFlow(storage, workspace, 'quiz', {
     name: 'Quiz',
     steps: [
@@ -37,7 +21,8 @@ beforeAll(async () => {
   });
   const engine = new FlowEngine({ storage, registry, clock: storage.clock });
   const visitor = () => new TestVisitor(engine, workspace.id, 'quiz');
-  // The 13th: two complete, one leaves at the choice. The 14th: one leaves at the email.
+  // The 1st: two complete, one leaves at the choice. The 2nd: one leaves at the email.
+  storage.clock.set(DAY_ONE);
   for (const email of ['one@example.org', 'two@example.org']) {
     const v = visitor();
     await v.start();
@@ -45,30 +30,18 @@ beforeAll(async () => {
     await v.answer(email);
   }
   await visitor().start();
-  storage.clock.set(TODAY);
+  storage.clock.set(NOW);
   const late = visitor();
   await late.start();
   await late.answer('a');
 });
-afterEach(async () => {
-  const problems = open?.problems ?? [];
-  await open?.close();
-  open = undefined;
-  expect(problems).toEqual([]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await storage?.destroy();
-});
 
 async function statistics(viewport?: { width: number; height: number }): Promise<Page> {
-  open = await ConsolePage.open(browser, server.url, viewport);
-  await open.signIn(key);
-  await open.section('Flows').click();
-  await open.page.getByRole('button', { name: 'Statistics of flow Quiz' }).click();
-  await open.page.getByRole('heading', { name: 'Statistics: Quiz' }).waitFor();
-  return open.page;
+  const console = await signedIn(viewport);
+  await console.section('Flows').click();
+  await console.page.getByRole('button', { name: 'Statistics of flow Quiz' }).click();
+  await console.page.getByRole('heading', { name: 'Statistics: Quiz' }).waitFor();
+  return console.page;
 }
 
 async function figure(page: Page, name: string): Promise<string> {
@@ -84,8 +57,8 @@ describe('flow statistics in the console (real Chromium, accessible names only)'
   it('shows the last 30 days in the workspace zone: totals, the funnel as chart and table, each day as chart and table; a range can be chosen', async () => {
     const page = await statistics();
     await page.getByRole('table', { name: 'Funnel by step' }).waitFor();
-    expect(await page.getByLabel('From', { exact: true }).inputValue()).toBe('2025-12-16');
-    expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe('2026-01-14');
+    expect(await page.getByLabel('From', { exact: true }).inputValue()).toBe('2025-05-04');
+    expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe('2025-06-02');
     expect(await figure(page, 'Started')).toBe('4');
     expect(await figure(page, 'Completed')).toBe('2');
     expect(await figure(page, 'Completion rate')).toBe('50 %');
@@ -98,27 +71,27 @@ describe('flow statistics in the console (real Chromium, accessible names only)'
       '3. Giveaway (raffle entry) (entry) 2 0',
       '4. Message (bye) 2 0',
     ]);
-    await page.getByRole('img', { name: 'Sessions per day from 2025-12-16 to 2026-01-14: 4 started, 2 completed; the busiest day had 3 starts' }).waitFor();
+    await page.getByRole('img', { name: 'Sessions per day from 2025-05-04 to 2025-06-02: 4 started, 2 completed; the busiest day had 3 starts' }).waitFor();
 
-    // The days as a table, behind a disclosure; then only the 13th.
+    // The days as a table, behind a disclosure; then only the 1st.
     await page.getByText('Show the days as a table').click();
     const days = await rowsOf(page, 'Sessions by day');
     expect(days).toHaveLength(31);
-    expect(days.slice(-2)).toEqual(['2026-01-13 3 2', '2026-01-14 1 0']);
-    await page.getByLabel('From', { exact: true }).fill('2026-01-13');
-    await page.getByLabel('To', { exact: true }).fill('2026-01-13');
+    expect(days.slice(-2)).toEqual(['2025-06-01 3 2', '2025-06-02 1 0']);
+    await page.getByLabel('From', { exact: true }).fill('2025-06-01');
+    await page.getByLabel('To', { exact: true }).fill('2025-06-01');
     await page.getByRole('button', { name: 'Show' }).click();
-    await page.getByRole('img', { name: /^Sessions per day from 2026-01-13 to 2026-01-13: 3 started, 2 completed/ }).waitFor();
+    await page.getByRole('img', { name: /^Sessions per day from 2025-06-01 to 2025-06-01: 3 started, 2 completed/ }).waitFor();
     expect(await figure(page, 'Started')).toBe('3');
-    expect(await open!.announcement().textContent()).toBe('Statistics from 2026-01-13 to 2026-01-13: 3 started, 2 completed.');
+    expect(await page.getByRole('status').textContent()).toBe('Statistics from 2025-06-01 to 2025-06-01: 3 started, 2 completed.');
   });
 
   it('shows a refused range at the field it names, and fits 360 px without scrolling sideways', async () => {
     const page = await statistics({ width: 360, height: 780 });
     await page.getByRole('table', { name: 'Funnel by step' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    await page.getByLabel('From', { exact: true }).fill('2026-01-14');
-    await page.getByLabel('To', { exact: true }).fill('2026-01-01');
+    await page.getByLabel('From', { exact: true }).fill('2025-06-02');
+    await page.getByLabel('To', { exact: true }).fill('2025-05-20');
     await page.getByLabel('To', { exact: true }).press('Enter');
     await page.getByText('The first day must not be after the last day').waitFor();
     expect(await page.getByLabel('From', { exact: true }).getAttribute('aria-invalid')).toBe('true');
