@@ -8,7 +8,7 @@ import type { CatalogueLookup } from './definition/validate-export-definition.js
 import { compileExport, type CompiledExport } from './pipeline/record-mapper.js';
 import type { ModuleRegistry } from '../core/module-registry.js';
 import { ValidationError } from '../core/errors.js';
-import { streamFlowRecords, streamTableRecords, type FirstSeenWindow } from '../storage/export-source.js';
+import { participantScope, streamFlowRecords, streamTableRecords, type FirstSeenWindow } from '../storage/export-source.js';
 import { getFlow, type FlowRecord } from '../storage/flow-repository.js';
 import type { StoreContext } from '../storage/store-context.js';
 
@@ -34,7 +34,8 @@ export interface PreparedExport {
 
 /**
  * Resolves the flow and catalogue and compiles the mapping. `selection` narrows a flow export to
- * participants (daily modes): all of them, or those first seen in a window.
+ * participants (daily modes): all of them, or those first seen in a window; a winners-only export
+ * stays winners only.
  */
 export async function prepareExport(
   storage: ExportStorage,
@@ -61,7 +62,7 @@ export async function prepareExport(
       : streamFlowRecords(storage, {
           workspaceId: workspace.id,
           flowId: flow!.id,
-          scope: selection === 'all' ? 'participants' : (definition.scope ?? 'entries'),
+          scope: selection ? participantScope(definition.scope ?? 'entries') : (definition.scope ?? 'entries'),
           related: compiled.related,
           ...(selection && selection !== 'all' && { firstSeen: selection }),
         });

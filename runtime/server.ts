@@ -68,7 +68,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
     logger,
     health: () => storage.health(),
     before: [requestTimer(metrics)],
-    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger), consentConfirmRoute({ storage, logger }), api],
+    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger }), api],
   });
   const http = createServer(app);
   const io = attachChatGateway(http, {

@@ -183,3 +183,17 @@ export async function lastSuccessCutoff(ctx: StoreContext, exportId: string): Pr
     order by run_number desc limit 1`.execute(ctx.db);
   return result.rows[0]?.cutoff_at ?? null;
 }
+
+/** One run of an export in a workspace (undefined when the run, or its export, is not there). */
+export async function getExportRun(ctx: StoreContext, workspaceId: string, exportId: string, runId: string): Promise<ExportRun | undefined> {
+  const result = await sql<Raw>`select * from export_runs where id = ${runId} and export_id = ${exportId} and workspace_id = ${workspaceId}`.execute(ctx.db);
+  return result.rows[0] ? toRun(result.rows[0]) : undefined;
+}
+
+/** The latest run of every export of a workspace that has run, keyed by export id (one statement). */
+export async function latestRuns(ctx: StoreContext, workspaceId: string): Promise<Map<string, ExportRun>> {
+  const result = await sql<Raw>`
+    select distinct on (export_id) * from export_runs where workspace_id = ${workspaceId}
+    order by export_id, run_number desc`.execute(ctx.db);
+  return new Map(result.rows.map((row) => [row.export_id, toRun(row)]));
+}

@@ -6,8 +6,19 @@ export interface SqlStatement {
   readonly values: unknown[];
 }
 
-/** Which rows of a flow an export reads. */
-export type ExportScope = 'entries' | 'participants' | 'winners';
+/**
+ * Which rows of a flow an export reads: every entry, one per participant (the latest), winners'
+ * entries, or one per participant who won (participants only and winners only together).
+ */
+export type ExportScope = 'entries' | 'participants' | 'winners' | 'winning_participants';
+
+/** Every scope, in the order the API lists them. */
+export const EXPORT_SCOPES: readonly ExportScope[] = ['entries', 'participants', 'winners', 'winning_participants'];
+
+/** The scope that keeps one row per participant and still keeps only winners when `scope` does (daily modes). */
+export function participantScope(scope: ExportScope): ExportScope {
+  return scope === 'winners' || scope === 'winning_participants' ? 'winning_participants' : 'participants';
+}
 
 /** Tables whose rows are a flow's entries (one participation each). */
 export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
@@ -23,25 +34,32 @@ export interface FirstSeenWindow {
   readonly to: Date;
 }
 
-/** A flow's live entries, oldest first: all of them, the latest per participant, or winners only. */
+/**
+ * A flow's live entries, oldest first: all of them, the latest per participant, or winners only.
+ * A participant is a winner when any of their entries won; a window (`firstSeen`) selects
+ * participants by their first entry, so it always reads one row per participant.
+ */
 export function entriesSql(workspaceId: string, flowId: string, now: Date, scope: ExportScope, firstSeen?: FirstSeenWindow): SqlStatement {
   const union = ENTRY_TABLES.map(
     (table) => `select ${COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and expires_at > $3`,
   ).join(' union all ');
-  const winnersOnly = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and w.expires_at > $3
+  const won = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and w.expires_at > $3
       and (w.session_id = e.session_id or (w.subject_hash is not null and w.subject_hash = e.subject_hash)))`;
   const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;
   const values: unknown[] = [workspaceId, flowId, now];
-  let window = '';
+  const winnersOnly = scope === 'winners' || scope === 'winning_participants';
+  const filters: string[] = [];
   if (firstSeen) {
     values.push(firstSeen.from ?? new Date(0), firstSeen.to);
-    window = 'where p.first_seen >= $4 and p.first_seen < $5';
+    filters.push('p.first_seen >= $4 and p.first_seen < $5');
   }
+  if (winnersOnly) filters.push('p.won');
+  const where = filters.length > 0 ? `where ${filters.join(' and ')}` : '';
   const text =
-    scope === 'participants'
-      ? `select * from (select distinct on (${participantKey}) e.*, min(e.created_at) over (partition by ${participantKey}) as first_seen
-          from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p ${window} order by created_at, id`
-      : `select e.* from (${union}) e ${scope === 'winners' ? `where ${winnersOnly}` : ''} order by e.created_at, e.id`;
+    scope === 'participants' || scope === 'winning_participants' || firstSeen
+      ? `select * from (select distinct on (${participantKey}) e.*, min(e.created_at) over (partition by ${participantKey}) as first_seen${winnersOnly ? `, bool_or(${won}) over (partition by ${participantKey}) as won` : ''}
+          from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p ${where} order by created_at, id`
+      : `select e.* from (${union}) e ${winnersOnly ? `where ${won}` : ''} order by e.created_at, e.id`;
   return { text, values };
 }
 

@@ -9,7 +9,7 @@ import type { DecodedRow } from './store-reader.js';
 import type { StoreTable } from '../core/store-tables.js';
 import { EXPORT_TYPES } from './timestamp-parser.js';
 
-export type { ExportScope, FirstSeenWindow } from './export-source-sql.js';
+export { EXPORT_SCOPES, participantScope, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 
 /** Tables that may be read beside each entry, by session or data subject, to fill in its fields. */
 const RELATED_TABLES: readonly StoreTable[] = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'];
@@ -44,7 +44,7 @@ async function toRows<R extends ExportRawRow>(raws: readonly R[], tableOf: (raw:
 
 /**
  * Streams a flow's entries (participations and instant-win claims) oldest first — all of them,
- * one per participant (the latest), or winners only — each with its related rows. Expired rows
+ * one per participant (the latest), winners only, or both — each with its related rows. Expired rows
  * are excluded at query time. Per batch of entries: one cursor read and one index-served
  * statement for the related rows; personal values are decrypted only when a field reads them.
  */
@@ -60,7 +60,7 @@ export function streamFlowRecords(
   const connection = new RelatedConnection(ctx.pool);
   return cursorStream<RawEntry, ExportRecord>(
     ctx.pool,
-    entriesSql(input.workspaceId, input.flowId, now, input.firstSeen ? 'participants' : input.scope, input.firstSeen),
+    entriesSql(input.workspaceId, input.flowId, now, input.scope, input.firstSeen),
     async (raws) => {
       const [entries, relatedRows] = await Promise.all([toRows(raws, (raw) => raw.source_table, open), readRelatedRows(related, connection, raws)]);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));

@@ -2,8 +2,21 @@ import type { FieldType, RawValue } from '../../core/field-type.js';
 import type { ExportRecord } from '../../storage/export-source.js';
 import type { StoreTable } from '../../core/store-tables.js';
 
-export const FIELD_GROUPS = ['form', 'device', 'operation', 'gift', 'external', 'variable', 'custom'] as const;
+/** The sections of a field catalogue, in the order the export guide lists them. */
+export const FIELD_GROUPS = ['form', 'device', 'operation', 'access_code', 'gift', 'external', 'variable', 'custom'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
+
+/** What each section is called and holds, for people choosing fields. */
+export const FIELD_GROUP_INFO: Readonly<Record<FieldGroup, { readonly title: string; readonly description: string }>> = {
+  form: { title: 'Form', description: "What the flow's steps collect, and the participation itself." },
+  device: { title: 'Device', description: 'The device and page the participant came from.' },
+  operation: { title: 'Operation', description: 'The operation (flow) and the time spent on it.' },
+  access_code: { title: 'Access code', description: 'The access code the participant used.' },
+  gift: { title: 'Gift', description: 'The gift won and its code.' },
+  external: { title: 'External', description: 'Values partner systems attached to the entry (namespace.key).' },
+  variable: { title: 'Host page variables', description: 'Values the page embedding the widget passed in.' },
+  custom: { title: 'Custom', description: 'A column with a value you define; add as many as you like.' },
+};
 
 /** What a field reader may know besides the record: the flow being exported. */
 export interface ReadContext {

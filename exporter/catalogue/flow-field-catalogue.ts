@@ -29,7 +29,7 @@ const COMMON_FIELDS: readonly Field[] = [
   field('operation.chrono', 'operation', 'Seconds spent', 'number', (r) => scalar(r.entry.data.chrono)),
   field('operation.hash_id', 'operation', 'Operation hash id', 'text', (_r, ctx) => ctx.flow?.hashId ?? null),
   field('operation.name', 'operation', 'Operation name', 'text', (_r, ctx) => ctx.flow?.name ?? null),
-  field('operation.access_code', 'operation', 'Access code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'check' && c.data.code)?.data.code), false, ['codes']),
+  field('operation.access_code', 'access_code', 'Access code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'check' && c.data.code)?.data.code), false, ['codes']),
   field('gift.hash_id', 'gift', 'Gift id', 'text', (r) => scalar(latestWin(r)?.data.prizeId) ?? latestWin(r)?.id ?? null, false, ['winners']),
   field('gift.title', 'gift', 'Gift title', 'text', (r) => scalar(latestWin(r)?.data.prizeTitle), false, ['winners']),
   field('gift.description', 'gift', 'Gift description', 'text', (r) => scalar(latestWin(r)?.data.prizeDescription), false, ['winners']),
@@ -49,9 +49,8 @@ export function externalField(key: string): Field {
 
 /**
  * What a flow offers to custom exports, grouped: the values its modules collect (form), the
- * visitor's device, the operation, the gift, fields partners attached (external), values the host
- * page passed in (variable), and constants
- * (custom, chosen per export).
+ * visitor's device, the operation, the access code, the gift, fields partners attached (external),
+ * values the host page passed in (variable), and constants (custom, chosen per export).
  */
 export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleRegistry): Field[] {
   const fields = new Map<string, Field>();
@@ -69,4 +68,9 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
   }
   for (const common of [...COMMON_FIELDS, ...KNOWN_VARIABLE_FIELDS]) if (!fields.has(common.key)) fields.set(common.key, common);
   return [...fields.values()];
+}
+
+/** True when a step of the flow records winners (a draw or an instant win), so "winners only" means something. */
+export function flowHasWinners(definition: FlowDefinition, registry: ModuleRegistry): boolean {
+  return definition.steps.some((step) => registry.get(step.module)?.definition.tables.winners !== undefined);
 }

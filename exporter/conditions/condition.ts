@@ -32,6 +32,8 @@ export type RowPredicate = (row: ExportRow) => boolean;
 
 /** What an operator needs: the shape of its value and the field types it applies to. */
 export interface OperatorRule {
+  /** Its plain name for people building a condition (e.g. `is one of`). */
+  readonly title: string;
   readonly value: 'none' | 'single' | 'list';
   readonly types: readonly FieldType[];
 }
@@ -42,16 +44,16 @@ const DATE_TYPES: readonly FieldType[] = ['date', 'datetime'];
 
 /** The rule of every operator. */
 export const OPERATOR_RULES: Readonly<Record<ConditionOperator, OperatorRule>> = {
-  equals: { value: 'single', types: ALL_TYPES },
-  not_equals: { value: 'single', types: ALL_TYPES },
-  contains: { value: 'single', types: ['text'] },
-  empty: { value: 'none', types: ALL_TYPES },
-  not_empty: { value: 'none', types: ALL_TYPES },
-  greater_than: { value: 'single', types: ORDERED_TYPES },
-  less_than: { value: 'single', types: ORDERED_TYPES },
-  before: { value: 'single', types: DATE_TYPES },
-  after: { value: 'single', types: DATE_TYPES },
-  in_list: { value: 'list', types: ALL_TYPES },
+  equals: { title: 'equals', value: 'single', types: ALL_TYPES },
+  not_equals: { title: 'does not equal', value: 'single', types: ALL_TYPES },
+  contains: { title: 'contains', value: 'single', types: ['text'] },
+  empty: { title: 'is empty', value: 'none', types: ALL_TYPES },
+  not_empty: { title: 'is not empty', value: 'none', types: ALL_TYPES },
+  greater_than: { title: 'is greater than', value: 'single', types: ORDERED_TYPES },
+  less_than: { title: 'is less than', value: 'single', types: ORDERED_TYPES },
+  before: { title: 'is before', value: 'single', types: DATE_TYPES },
+  after: { title: 'is after', value: 'single', types: DATE_TYPES },
+  in_list: { title: 'is one of', value: 'list', types: ALL_TYPES },
 };
 
 export function isConditionOperator(operator: unknown): operator is ConditionOperator {

@@ -25,3 +25,14 @@ export function redactedDestination(visible: Destination | undefined, secretKeys
 export function joinSecrets(visible: Destination | undefined, secrets: Record<string, unknown> | null): Destination | undefined {
   return visible ? { ...visible, ...secrets } : undefined;
 }
+
+/**
+ * The destination a replacement saves: credentials it leaves out keep their stored values (they
+ * are write-only), unless it changes the destination kind or sends credentials of its own (then
+ * those replace the stored set, e.g. a private key instead of a password).
+ */
+export function keepStoredSecrets(destination: Destination, stored: { readonly kind: unknown; readonly secrets: Record<string, unknown> | null } | undefined): Destination {
+  if (!stored?.secrets || destination.kind !== stored.kind) return destination;
+  if (SECRET_KEYS.some((key) => destination[key] !== undefined)) return destination;
+  return { ...stored.secrets, ...destination };
+}

@@ -1,7 +1,7 @@
 import type { Condition } from '../conditions/index.js';
 import type { FilterId } from '../filters/index.js';
 import type { FormatOptions } from '../serializers/index.js';
-import type { ExportScope } from '../../storage/export-source.js';
+import { EXPORT_SCOPES, type ExportScope } from '../../storage/export-source-sql.js';
 import type { StoreTable } from '../../core/store-tables.js';
 
 /** One column of an export: a catalogue field (or a constant), its filter and parameters. */
@@ -57,7 +57,7 @@ export const exportDefinitionSchema = {
         table: { type: 'string' },
       },
     },
-    scope: { type: 'string', enum: ['entries', 'participants', 'winners'] },
+    scope: { type: 'string', enum: [...EXPORT_SCOPES] },
     fields: {
       type: 'array',
       minItems: 1,

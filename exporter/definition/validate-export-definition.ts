@@ -12,9 +12,7 @@ import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { isStoreTable } from '../../core/store-tables.js';
 import { validateDestination } from '../destinations/create-destination.js';
 import { validateGpgPublicKey } from '../encryption/gpg-public-key.js';
-import { checkTrigger, triggerSchema, type Trigger } from '../triggers/trigger.js';
-
-const validateTrigger = compileSchema<Trigger>(triggerSchema);
+import { validateTrigger } from '../triggers/trigger.js';
 
 const validateEnvelope = compileSchema<ExportDefinition>(exportDefinitionSchema);
 
@@ -59,8 +57,7 @@ export async function validateExportDefinition(input: unknown, catalogueFor: Cat
   if (definition.destination !== undefined) validateDestination(definition.destination, '/destination');
   if (definition.encryption !== undefined) await validateGpgPublicKey(definition.encryption.publicKey, '/encryption/publicKey', { now: options.now });
   if (definition.trigger !== undefined) {
-    const trigger = validateOrThrow(validateTrigger, definition.trigger, '/trigger');
-    checkTrigger(trigger, options.timeZone, '/trigger');
+    const trigger = validateTrigger(definition.trigger, options.timeZone, '/trigger');
     if (trigger.type === 'closure' && !('flow' in definition.source && definition.source.flow)) {
       throw new ValidationError('An export at closure needs a flow source', '/trigger/type');
     }

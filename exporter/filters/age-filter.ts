@@ -9,6 +9,7 @@ import { defineFilter } from './filter.js';
  */
 export const ageFilter = defineFilter({
   id: 'age',
+  title: 'Age from a date',
   description: 'Age in whole years at the time of the export, from a birth date.',
   accepts: ['date', 'datetime', 'text'],
   compile(ctx) {

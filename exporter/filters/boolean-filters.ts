@@ -7,6 +7,7 @@ import { defineFilter, isBlankValue, rawValueToText } from './filter.js';
  */
 export const trueFalseFilter = defineFilter({
   id: 'true_false',
+  title: 'Text to true/false',
   description: 'true or false: 0, false, no, non, off, n and empty give false; anything else gives true.',
   accepts: ['text', 'boolean', 'number'],
   compile: () => (value) => {
@@ -20,6 +21,7 @@ export const trueFalseFilter = defineFilter({
 /** `0` when the value is empty (null, or only whitespace), `1` otherwise, whatever the value says. */
 export const presenceFlagFilter = defineFilter({
   id: 'presence_flag',
+  title: '0 if empty, otherwise 1',
   description: '0 when the value is empty, 1 otherwise.',
   accepts: ['text', 'number', 'boolean', 'date', 'datetime'],
   compile: () => (value) => (isBlankValue(value) ? '0' : '1'),

@@ -6,6 +6,7 @@ const FIRST_NON_SPACE = /\S/u;
 /** Lower case, accents kept: 'ÉLODIE' gives 'élodie'. */
 export const lowerCaseFilter = defineFilter({
   id: 'lower_case',
+  title: 'Lower case',
   description: 'All letters in lower case (accents kept).',
   accepts: ['text'],
   compile: () => (value) => rawValueToText(value).toLowerCase(),
@@ -14,6 +15,7 @@ export const lowerCaseFilter = defineFilter({
 /** Upper case, accents kept: 'élodie' gives 'ÉLODIE' (and 'ß' gives 'SS'). */
 export const upperCaseFilter = defineFilter({
   id: 'upper_case',
+  title: 'Upper case',
   description: 'All letters in upper case (accents kept).',
   accepts: ['text'],
   compile: () => (value) => rawValueToText(value).toUpperCase(),
@@ -25,6 +27,7 @@ export const upperCaseFilter = defineFilter({
  */
 export const capitalizeFirstFilter = defineFilter({
   id: 'capitalize_first',
+  title: 'First letter capitalized',
   description: 'First letter in upper case, the rest unchanged.',
   accepts: ['text'],
   compile: () => (value) => {
@@ -40,6 +43,7 @@ export const capitalizeFirstFilter = defineFilter({
 /** Trims, then turns every inner run of whitespace (tabs, new lines, no-break spaces) into one space. */
 export const collapseSpacesFilter = defineFilter({
   id: 'collapse_spaces',
+  title: 'Remove extra spaces',
   description: 'Spaces trimmed at both ends and runs of spaces inside reduced to one.',
   accepts: ['text'],
   compile: () => (value) => rawValueToText(value).trim().replace(WHITESPACE_RUNS, ' '),

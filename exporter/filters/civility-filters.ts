@@ -65,6 +65,7 @@ function civilityFilter(table: CivilityTable): (ctx: FilterContext) => CompiledF
 /** Civility in full, in ctx.locale: `M` gives `Monsieur` (fr) or `Mr` (en); unknown gives ''. */
 export const civilityLongFilter = defineFilter({
   id: 'civility_long',
+  title: 'Civility, long format',
   description: 'Civility in full (Monsieur, Madame, Mademoiselle / Mr, Mrs, Miss, Ms).',
   accepts: ['text'],
   compile: civilityFilter(LONG_CIVILITIES),
@@ -73,6 +74,7 @@ export const civilityLongFilter = defineFilter({
 /** Civility abbreviated, in ctx.locale: `Madame` gives `Mme` (fr) or `Mrs.` (en); unknown gives ''. */
 export const civilityShortFilter = defineFilter({
   id: 'civility_short',
+  title: 'Civility, short format',
   description: 'Civility abbreviated (M., Mme, Mlle / Mr., Mrs., Miss, Ms.).',
   accepts: ['text'],
   compile: civilityFilter(SHORT_CIVILITIES),

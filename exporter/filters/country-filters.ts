@@ -55,6 +55,7 @@ function codeOf(text: string, lookup: CountryTables): string | undefined {
  */
 export const countryNameFilter = defineFilter({
   id: 'country_name',
+  title: 'Country name (long format)',
   description: 'Country name in the export language, from an ISO 3166 code.',
   accepts: ['text'],
   compile(ctx) {
@@ -77,6 +78,7 @@ export const countryNameFilter = defineFilter({
  */
 export const countryCodeFilter = defineFilter({
   id: 'country_code',
+  title: 'Country code (short format)',
   description: 'ISO 3166 alpha-2 code from a country name in French or English.',
   accepts: ['text'],
   compile() {

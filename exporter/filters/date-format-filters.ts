@@ -26,6 +26,7 @@ const DATE_TYPES = ['date', 'datetime', 'text'] as const;
 /** `DDMMYYYY`: 18 June 1991 gives `18061991`. Instants are read in ctx.timeZone. */
 export const dateDdmmyyyyFilter = defineFilter({
   id: 'date_ddmmyyyy',
+  title: 'Date DDMMYYYY',
   description: 'Date as DDMMYYYY (18061991), in the export time zone.',
   accepts: DATE_TYPES,
   compile: dateFormat((c) => TWO_DIGITS[c.day] + TWO_DIGITS[c.month] + fourDigits(c.year)),
@@ -34,6 +35,7 @@ export const dateDdmmyyyyFilter = defineFilter({
 /** `YYYY-MM-DD HH:MI:SS` (24-hour clock); a plain date gives midnight. Instants are read in ctx.timeZone. */
 export const datetimeYyyyMmDdHhMiSsFilter = defineFilter({
   id: 'datetime_yyyy_mm_dd_hh_mi_ss',
+  title: 'Date and time YYYY-MM-DD HH:MI:SS',
   description: 'Date and time as YYYY-MM-DD HH:MI:SS (1991-06-18 14:05:09), in the export time zone.',
   accepts: DATE_TYPES,
   compile: dateFormat(
@@ -46,6 +48,7 @@ export const datetimeYyyyMmDdHhMiSsFilter = defineFilter({
 /** `YYYY-MM-DD`: 18 June 1991 gives `1991-06-18`. Instants are read in ctx.timeZone. */
 export const dateYyyyMmDdFilter = defineFilter({
   id: 'date_yyyy_mm_dd',
+  title: 'Date YYYY-MM-DD',
   description: 'Date as YYYY-MM-DD (1991-06-18), in the export time zone.',
   accepts: DATE_TYPES,
   compile: dateFormat((c) => `${fourDigits(c.year)}-${TWO_DIGITS[c.month]}-${TWO_DIGITS[c.day]}`),
@@ -54,6 +57,7 @@ export const dateYyyyMmDdFilter = defineFilter({
 /** `YYYYMMDD`: 18 June 1991 gives `19910618`. Instants are read in ctx.timeZone. */
 export const dateYyyymmddFilter = defineFilter({
   id: 'date_yyyymmdd',
+  title: 'Date YYYYMMDD',
   description: 'Date as YYYYMMDD (19910618), in the export time zone.',
   accepts: DATE_TYPES,
   compile: dateFormat((c) => fourDigits(c.year) + TWO_DIGITS[c.month] + TWO_DIGITS[c.day]),

@@ -17,6 +17,8 @@ export type CompiledFilter = (value: RawValue) => string;
 export interface FilterDefinition<Id extends string = string> {
   /** Stable snake_case id stored in export definitions. */
   readonly id: Id;
+  /** Its plain name, as the export guide and the console list it (e.g. `Upper case`). */
+  readonly title: string;
   /** One sentence for people choosing a filter. */
   readonly description: string;
   /** Field types the filter makes sense on; a definition pairing it with another type is refused. */
@@ -30,7 +32,7 @@ export interface FilterDefinition<Id extends string = string> {
  *
  * @example
  * export const upperCaseFilter = defineFilter({
- *   id: 'upper_case', description: 'Upper case.', accepts: ['text'],
+ *   id: 'upper_case', title: 'Upper case', description: 'Upper case.', accepts: ['text'],
  *   compile: () => (value) => rawValueToText(value).toUpperCase(),
  * });
  */

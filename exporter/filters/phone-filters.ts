@@ -14,6 +14,7 @@ const TEN_DIGIT_CALLING_CODES: ReadonlySet<string> = new Set(['33', '262', '590'
  */
 export const phoneE164Filter = defineFilter({
   id: 'phone_e164',
+  title: 'Phone with +33 (international)',
   description: 'Phone number in international E.164 form (+33612345678).',
   accepts: ['text'],
   compile: () => (value) => {
@@ -30,6 +31,7 @@ export const phoneE164Filter = defineFilter({
  */
 export const phoneFr10DigitsFilter = defineFilter({
   id: 'phone_fr_10_digits',
+  title: 'Phone as 10 digits (0…)',
   description: 'French phone number as 10 digits (0612345678); other countries give empty.',
   accepts: ['text'],
   compile: () => (value) => {

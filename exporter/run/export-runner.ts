@@ -4,12 +4,12 @@ import { createDestination, validateDestination } from '../destinations/create-d
 import type { Destination } from '../destinations/destination.js';
 import { joinSecrets } from '../definition/definition-secrets.js';
 import type { ExportDefinition } from '../definition/export-definition.js';
-import { encryptWithGpg, GPG_FILE_SUFFIX } from '../encryption/gpg-encryption.js';
+import { encryptWithGpg } from '../encryption/gpg-encryption.js';
 import { prepareExport, type ExportStorage } from '../export-service.js';
-import { expandFileName } from '../file-name/index.js';
 import { renderExport } from '../pipeline/render-export.js';
 import { LeaseLostError, RunLease } from './run-lease.js';
 import { participantWindow } from './run-plan.js';
+import { runFileName } from './run-file-name.js';
 import { watchedUpload } from './watched-upload.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { DestinationError, ParleyError, toParleyError } from '../../core/errors.js';
@@ -104,17 +104,16 @@ async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, lease: RunL
   const { selection, cutoffAt } = runSelection(run, definition, asOf, workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
   const prepared = await prepareExport(storage, deps.registry, workspace, definition, selection ?? undefined);
   const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records(), onProgress });
-  const baseName = expandFileName(definition.fileNamePattern, {
+  const encrypted = definition.encryption !== undefined;
+  const fileName = runFileName(definition.fileNamePattern, {
     exportName: definition.name,
     flowName: prepared.flow?.name ?? ('table' in definition.source ? definition.source.table : ''),
     now: asOf,
     timeZone: workspace.timeZone,
     run: run.runNumber,
     extension: rendered.serializer.extension,
-  });
-  const encrypted = definition.encryption !== undefined;
+  }, encrypted);
   const body = encrypted ? await encryptWithGpg(rendered.output, definition.encryption!.publicKey) : rendered.output;
-  const fileName = encrypted ? `${baseName}${GPG_FILE_SUFFIX}` : baseName;
   const destination = (deps.destinationFor ?? ((config) => createDestination(config, { localRoot: deps.localRoot })))(destinationConfig);
   const stallMs = deps.stallMs ?? STALL_MS;
   // Nothing is committed unless the lease is confirmed: before a rename, and as the data ends

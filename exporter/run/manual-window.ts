@@ -1,6 +1,5 @@
-import { DateTime } from 'luxon';
 import type { ExportDefinition } from '../definition/export-definition.js';
-import { previousDay, type Trigger } from '../triggers/trigger.js';
+import { nextOccurrence, previousDay, type Trigger } from '../triggers/trigger.js';
 import { ValidationError } from '../../core/errors.js';
 import type { RunSelection } from '../../storage/export-run-repository.js';
 
@@ -8,15 +7,6 @@ import type { RunSelection } from '../../storage/export-run-repository.js';
 export interface RequestedWindow {
   readonly from?: Date | null;
   readonly to: Date;
-}
-
-/** The next occurrence of a daily trigger strictly after `now`, in the workspace's zone. */
-function nextDailyOccurrence(time: string, now: Date, timeZone: string): Date {
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  const local = DateTime.fromJSDate(now, { zone: timeZone });
-  let next = local.startOf('day').set({ hour, minute });
-  if (next <= local) next = local.startOf('day').plus({ days: 1 }).set({ hour, minute });
-  return next.toJSDate();
 }
 
 /**
@@ -37,6 +27,6 @@ export function manualSelection(definition: ExportDefinition, now: Date, timeZon
   const trigger = definition.trigger as Trigger | undefined;
   if (trigger?.type !== 'daily') return null;
   if (trigger.mode === 'all') return 'all';
-  if (trigger.mode === 'previous_day') return previousDay(nextDailyOccurrence(trigger.time, now, timeZone), timeZone);
+  if (trigger.mode === 'previous_day') return previousDay(nextOccurrence(trigger, now, timeZone)!, timeZone);
   return { from: lastCutoff, to: now };
 }

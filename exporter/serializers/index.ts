@@ -12,5 +12,5 @@ export type {
 export { formatOptionsSchema } from './format-options-schema.js';
 export { validateFormatOptions } from './format-options-validator.js';
 export type { Serializer } from './serializer.js';
-export { createSerializer, type SerializerPaths } from './serializer-factory.js';
+export { createSerializer, formatExtension, type SerializerPaths } from './serializer-factory.js';
 export { createSerializerStream, SerializerStream } from './serializer-stream.js';

@@ -46,3 +46,13 @@ export function createSerializer(
   const factory = FACTORIES[checked.type] as Factory<FormatType>;
   return factory(checked, columns, columnsPath);
 }
+
+/**
+ * The file extension a format writes, without the dot (`csv`, `xml`, `json`, `ndjson`, `txt`);
+ * throws ValidationError at the path of a bad option.
+ *
+ * @example formatExtension({ type: 'json', layout: 'ndjson' }) // 'ndjson'
+ */
+export function formatExtension(format: FormatOptions, formatPath = '/format'): string {
+  return createSerializer(format, [{ name: 'column', maxSize: 1 }], { formatPath }).extension;
+}

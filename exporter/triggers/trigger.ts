@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../../core/errors.js';
+import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -78,6 +79,33 @@ export function dueOccurrence(trigger: Trigger, now: Date, timeZone: string, not
   return { key: `${trigger.type}:${slot}`, at: candidate.toJSDate() };
 }
 
+/**
+ * The next occurrence of a trigger strictly after `now`, in the workspace's zone: the next
+ * daily time, the next weekly day and time, or a scheduled time still to come. Null for
+ * triggers that follow events (immediate, at closure) and for a scheduled time that has passed.
+ *
+ * @example
+ * nextOccurrence({ type: 'daily', time: '06:00', mode: 'all' }, new Date('2026-03-02T12:00:00Z'), 'Europe/Paris')
+ * // 2026-03-03T05:00:00.000Z
+ */
+export function nextOccurrence(trigger: Trigger, now: Date, timeZone: string): Date | null {
+  const local = DateTime.fromJSDate(now, { zone: timeZone });
+  if (trigger.type === 'daily') {
+    const today = atLocal(local.startOf('day'), trigger.time);
+    return (today > local ? today : atLocal(local.startOf('day').plus({ days: 1 }), trigger.time)).toJSDate();
+  }
+  if (trigger.type === 'weekly') {
+    const day = local.startOf('day').set({ weekday: (WEEKDAYS.indexOf(trigger.day) + 1) as 1 });
+    const thisWeek = atLocal(day, trigger.time);
+    return (thisWeek > local ? thisWeek : atLocal(day.plus({ weeks: 1 }), trigger.time)).toJSDate();
+  }
+  if (trigger.type === 'scheduled') {
+    const at = DateTime.fromISO(trigger.at, { zone: timeZone });
+    return at.isValid && at > local ? at.toJSDate() : null;
+  }
+  return null;
+}
+
 /** The previous local calendar day before an instant, as [start, end) instants. */
 export function previousDay(at: Date, timeZone: string): { from: Date; to: Date } {
   const today = DateTime.fromJSDate(at, { zone: timeZone }).startOf('day');
@@ -89,4 +117,18 @@ export function checkTrigger(trigger: Trigger, timeZone: string, path: string): 
   if (trigger.type === 'scheduled' && !DateTime.fromISO(trigger.at, { zone: timeZone }).isValid) {
     throw new ValidationError('Not a valid date and time', `${path}/at`);
   }
+}
+
+const validateTriggerSchema = compileSchema<Trigger>(triggerSchema);
+
+/**
+ * Reads a trigger as an export definition holds it: its schema, then a scheduled time that
+ * exists in the zone's calendar. Throws ValidationError at the JSON path of the first problem.
+ *
+ * @example validateTrigger({ type: 'daily', time: '06:00', mode: 'all' }, 'Europe/Paris', '/trigger')
+ */
+export function validateTrigger(input: unknown, timeZone: string, path: string): Trigger {
+  const trigger = validateOrThrow(validateTriggerSchema, input, path);
+  checkTrigger(trigger, timeZone, path);
+  return trigger;
 }

@@ -56,6 +56,13 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     listExportRuns: {},
     runExport: {},
     testExportDestination: {},
+    createRunDownload: {},
+    listExportOptions: {},
+    previewExportDraft: { body: { name: 'x', source: { flow: t.flowId }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },
+    testDraftDestination: { body: { destination: { kind: 'local', directory: 'draft-test' } } },
+    checkGpgKey: { body: { publicKey: 'not a key' } },
+    exampleFileName: { body: { name: 'x', format: { type: 'csv' }, fileNamePattern: '{export}-{date}' } },
+    nextTriggerOccurrence: { body: { trigger: { type: 'daily', time: '06:00', mode: 'all' } } },
     setExternalFields: { body: { 'pop.status': 'stolen' } },
   };
 }
@@ -71,7 +78,8 @@ export function sampleRequest(op: Operation, target: SampleTarget): SampleReques
     .replace('{rowId}', target.rowId)
     .replace('{entryId}', target.rowId)
     .replace('{drawId}', target.rowId)
-    .replace('{exportId}', target.exportId);
+    .replace('{exportId}', target.exportId)
+    .replace('{runId}', target.rowId);
   if (path.includes('{')) throw new Error(`unknown path parameter in ${op.path}`);
   return { path, ...sample };
 }

@@ -5,7 +5,10 @@ import { createDrawRoute, instantWinProofRoute, listDrawsRoute } from './routes/
 import { commitDrawSeedRoute, listDrawCommitmentsRoute, replayDrawRoute } from './routes/draw-proof-routes.js';
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
-import { createExportRoute, deleteExportRoute, exportFieldsRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
+import { createExportRoute, deleteExportRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
+import { exportFieldsRoute, exportOptionsRoute } from './routes/export-catalogue-routes.js';
+import { checkGpgKeyRoute, fileNameExampleRoute, nextOccurrenceRoute, previewDraftRoute, testDraftDestinationRoute } from './routes/export-draft-routes.js';
+import { createRunDownloadRoute } from './routes/export-run-download-routes.js';
 import { listModulesRoute } from './routes/module-routes.js';
 import { flowStatsRoute } from './routes/flow-stats-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
@@ -42,6 +45,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   eraseSubjectRoute,
   listAuditRoute,
   exportFieldsRoute,
+  exportOptionsRoute,
   listExportsRoute,
   createExportRoute,
   getExportRoute,
@@ -51,5 +55,11 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   listRunsRoute,
   runExportRoute,
   testDestinationRoute,
+  createRunDownloadRoute,
+  previewDraftRoute,
+  testDraftDestinationRoute,
+  checkGpgKeyRoute,
+  fileNameExampleRoute,
+  nextOccurrenceRoute,
   putExternalRoute,
 ];

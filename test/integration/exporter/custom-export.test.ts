@@ -79,7 +79,10 @@ describe('custom exports', () => {
     const groups = Object.fromEntries(response.body.groups.map((g: { group: string; fields: Array<{ key: string }> }) => [g.group, g.fields.map((f) => f.key)]));
     expect(groups.form).toEqual(expect.arrayContaining(['form.email', 'form.nickname', 'form.is_optin', 'form.instant_win_won', 'form.contest_entry_hash_id', 'form.is_anonymous', 'form.created_at', 'form.can_participate']));
     expect(groups.device).toEqual(['device.mobile', 'device.origin_url', 'device.ip', 'device.browser', 'device.platform', 'device.country', 'device.width', 'device.height']);
-    expect(groups.operation).toEqual(['operation.chrono', 'operation.hash_id', 'operation.name', 'operation.access_code']);
+    expect(groups.operation).toEqual(['operation.chrono', 'operation.hash_id', 'operation.name']);
+    expect(groups.access_code).toEqual(['operation.access_code']);
+    expect(response.body.groups.map((g: { title: string }) => g.title)).toEqual(['Form', 'Device', 'Operation', 'Access code', 'Gift', 'External', 'Host page variables', 'Custom']);
+    expect(response.body.winnersOffered).toBe(true);
     expect(groups.gift).toEqual(['gift.hash_id', 'gift.title', 'gift.description', 'gift.code']);
     expect(groups.custom).toEqual(['custom']);
   });

@@ -1,14 +1,21 @@
 import { defineRoute } from '../api-route.js';
 import { dataKeyDestroyedResponse } from '../schemas/common-schemas.js';
 import { exportIdParams } from '../schemas/export-schemas.js';
-import { requireExport } from './export-routes.js';
+import { requireExport, requireWorkspace } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
-import { prepareExport } from '../../../../exporter/export-service.js';
-import { previewRows } from '../../../../exporter/pipeline/render-export.js';
-import { createSerializer } from '../../../../exporter/serializers/index.js';
+import { previewExport } from '../../../../exporter/pipeline/preview-export.js';
 import { setExternalFields } from '../../../../storage/export-repository.js';
-import { getWorkspace } from '../../../../storage/workspace-repository.js';
 import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
+
+/** What a preview answers: the columns, the first rows as cells, and those rows as the file would hold them. */
+export const previewResponseSchema = {
+  type: 'object', additionalProperties: false, required: ['columns', 'rows', 'text'],
+  properties: {
+    columns: { type: 'array', items: { type: 'string' } },
+    rows: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+    text: { type: 'string' },
+  },
+};
 
 export const previewExportRoute = defineRoute<{ exportId: string }, unknown, { limit?: number }>({
   method: 'post',
@@ -19,29 +26,13 @@ export const previewExportRoute = defineRoute<{ exportId: string }, unknown, { l
   params: exportIdParams,
   body: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200 } } },
   responses: {
-    200: {
-      description: 'Columns, rows and the rendered text',
-      schema: {
-        type: 'object', additionalProperties: false, required: ['columns', 'rows', 'text'],
-        properties: {
-          columns: { type: 'array', items: { type: 'string' } },
-          rows: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
-          text: { type: 'string' },
-        },
-      },
-    },
+    200: { description: 'Columns, rows and the rendered text', schema: previewResponseSchema },
     410: dataKeyDestroyedResponse,
   },
   async handler(call) {
     const row = await requireExport(call);
-    const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
-    if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
-    const definition = storedDefinition(row);
-    const prepared = await prepareExport(call.services.storage, call.services.flows.registry, workspace, definition);
-    const rows = await previewRows(prepared.compiled, prepared.records(), call.body.limit ?? 20);
-    const serializer = createSerializer(definition.format, prepared.compiled.columns);
-    const text = serializer.begin() + rows.map((cells, i) => serializer.row(cells, i)).join('') + serializer.end();
-    return { body: { columns: prepared.compiled.columns.map((c) => c.name), rows, text } };
+    const workspace = await requireWorkspace(call);
+    return { body: await previewExport(call.services.storage, call.services.flows.registry, workspace, storedDefinition(row), call.body.limit ?? 20) };
   },
 });
 

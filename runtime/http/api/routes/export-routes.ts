@@ -1,34 +1,52 @@
 import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
-import { catalogueSchema, exportDefinitionBodySchema, exportIdParams, exportSchema } from '../schemas/export-schemas.js';
-import { ParleyError, ValidationError } from '../../../../core/errors.js';
-import { isStoreTable } from '../../../../core/store-tables.js';
-import { FIELD_GROUPS } from '../../../../exporter/catalogue/catalogue-field.js';
+import { exportDefinitionBodySchema, exportIdParams, exportSchema } from '../schemas/export-schemas.js';
+import { ParleyError } from '../../../../core/errors.js';
 import { catalogueLookup } from '../../../../exporter/export-service.js';
-import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
-import { redactedDestination, splitSecrets } from '../../../../exporter/definition/definition-secrets.js';
+import { keepStoredSecrets, redactedDestination, splitSecrets } from '../../../../exporter/definition/definition-secrets.js';
+import { nextOccurrence, validateTrigger } from '../../../../exporter/triggers/trigger.js';
 import { validateExportDefinition } from '../../../../exporter/definition/validate-export-definition.js';
 import { createExport, deleteExport, getExport, getExportSecrets, listExports, replaceExport, type ExportRecordRow } from '../../../../storage/export-repository.js';
-import { getWorkspace } from '../../../../storage/workspace-repository.js';
+import { getWorkspace, type Workspace } from '../../../../storage/workspace-repository.js';
 import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
+import { latestRuns, listRuns, type ExportRun } from '../../../../storage/export-run-repository.js';
+
+/** What the API says of an export besides its definition: when its trigger fires next (workspace zone) and its latest run. */
+interface ExportStatus {
+  readonly timeZone: string;
+  readonly now: Date;
+  readonly lastRun: ExportRun | undefined;
+}
 
 /** An export as the API shows it: credentials never come back. */
-export function exportJson(row: ExportRecordRow) {
+export function exportJson(row: ExportRecordRow, status: ExportStatus) {
   const definition = storedDefinition(row);
   const { secretKeys = [], ...rest } = definition;
   const shown = { ...rest, ...(rest.destination && { destination: redactedDestination(rest.destination, secretKeys) }) };
-  return { id: row.id, version: row.version, definition: shown, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  const next = definition.trigger ? nextOccurrence(validateTrigger(definition.trigger, status.timeZone, '/definition/trigger'), status.now, status.timeZone) : null;
+  const run = status.lastRun;
+  return {
+    id: row.id,
+    version: row.version,
+    definition: shown,
+    nextRunAt: next?.toISOString() ?? null,
+    lastRun: run ? { id: run.id, run: run.runNumber, status: run.status, queuedAt: run.queuedAt.toISOString(), finishedAt: run.finishedAt?.toISOString() ?? null } : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
-/**
- * Validates a definition and splits destination credentials out for encrypted storage.
- * Credentials left out of a replacement keep their stored values (they are write-only).
- */
-export async function validatedForStorage(call: ApiCall<any, any, unknown>, storedSecrets: Record<string, unknown> | null = null) {
-  const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
-  if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+/** One export as the API answers it, with its next occurrence and latest run. */
+async function oneExportJson(call: ApiCall<any, any, any>, row: ExportRecordRow) {
+  const [workspace, [lastRun]] = await Promise.all([requireWorkspace(call), listRuns(call.services.storage, call.principal.workspaceId, row.id, 1)]);
+  return exportJson(row, { timeZone: workspace.timeZone, now: call.services.clock.now(), lastRun });
+}
+
+/** Validates a definition and splits destination credentials out for encrypted storage. */
+export async function validatedForStorage(call: ApiCall<any, any, unknown>, previous?: { kind: unknown; secrets: Record<string, unknown> | null }) {
+  const workspace = await requireWorkspace(call);
   const body = call.body as { destination?: Record<string, unknown> };
-  const input = body.destination && storedSecrets ? { ...body, destination: { ...storedSecrets, ...body.destination } } : body;
+  const input = body.destination ? { ...body, destination: keepStoredSecrets(body.destination, previous) } : body;
   const definition = await validateExportDefinition(input, catalogueLookup(call.services.storage, call.services.flows.registry, workspace.id), {
     timeZone: workspace.timeZone,
     now: call.services.clock.now(),
@@ -43,6 +61,14 @@ async function runIfImmediate(call: ApiCall<any, any, any>, row: ExportRecordRow
   if (storedDefinition(row).trigger?.type === 'immediate') await call.services.exports.enqueue(row, 'immediate');
 }
 
+/** The caller's workspace (its time zone dates triggers, file names and windows). */
+export async function requireWorkspace(call: ApiCall<any, any, any>): Promise<Workspace> {
+  const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
+  if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+  return workspace;
+}
+
+/** The export the path names, in the caller's workspace (404 otherwise). */
 export async function requireExport(call: ApiCall<{ exportId: string }, any, any>): Promise<ExportRecordRow> {
   const row = await getExport(call.services.storage, call.principal.workspaceId, call.params.exportId);
   if (!row) throw new ParleyError('not_found', 'No such export');
@@ -56,8 +82,11 @@ export const listExportsRoute = defineRoute({
   summary: 'Every custom export of the workspace',
   tag: 'exports',
   responses: { 200: { description: 'Exports', schema: { type: 'object', additionalProperties: false, required: ['exports'], properties: { exports: { type: 'array', items: exportSchema } } } } },
-  async handler({ principal, services }) {
-    return { body: { exports: (await listExports(services.storage, principal.workspaceId)).map(exportJson) } };
+  async handler(call) {
+    const { storage, clock } = call.services;
+    const [workspace, rows, lastRuns] = await Promise.all([requireWorkspace(call), listExports(storage, call.principal.workspaceId), latestRuns(storage, call.principal.workspaceId)]);
+    const now = clock.now();
+    return { body: { exports: rows.map((row) => exportJson(row, { timeZone: workspace.timeZone, now, lastRun: lastRuns.get(row.id) })) } };
   },
 });
 
@@ -74,7 +103,7 @@ export const createExportRoute = defineRoute<unknown, unknown, unknown>({
     const row = await createExport(call.services.storage, call.principal.workspaceId, stored, secrets);
     await audit(call, 'export.created', row.id);
     await runIfImmediate(call, row);
-    return { status: 201, body: exportJson(row) };
+    return { status: 201, body: await oneExportJson(call, row) };
   },
 });
 
@@ -87,7 +116,7 @@ export const getExportRoute = defineRoute<{ exportId: string }>({
   params: exportIdParams,
   responses: { 200: { description: 'The export', schema: exportSchema } },
   async handler(call) {
-    return { body: exportJson(await requireExport(call)) };
+    return { body: await oneExportJson(call, await requireExport(call)) };
   },
 });
 
@@ -103,11 +132,11 @@ export const putExportRoute = defineRoute<{ exportId: string }, unknown, unknown
   async handler(call) {
     const existing = await requireExport(call);
     const storedSecrets = await getExportSecrets(call.services.storage, call.principal.workspaceId, existing.id);
-    const { stored, secrets } = await validatedForStorage(call, storedSecrets);
+    const { stored, secrets } = await validatedForStorage(call, { kind: storedDefinition(existing).destination?.kind, secrets: storedSecrets });
     const row = await replaceExport(call.services.storage, call.principal.workspaceId, existing.id, stored, secrets);
     await audit(call, 'export.replaced', existing.id);
     await runIfImmediate(call, row!);
-    return { body: exportJson(row!) };
+    return { body: await oneExportJson(call, row!) };
   },
 });
 
@@ -123,33 +152,5 @@ export const deleteExportRoute = defineRoute<{ exportId: string }>({
     if (!(await deleteExport(call.services.storage, call.principal.workspaceId, call.params.exportId))) throw new ParleyError('not_found', 'No such export');
     await audit(call, 'export.deleted', call.params.exportId);
     return { status: 204 };
-  },
-});
-
-export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: string }>({
-  method: 'get',
-  path: '/exports/fields',
-  operationId: 'listExportFields',
-  summary: 'The fields a flow (or a table) offers to custom exports, grouped: form, device, operation, gift, external, variable (host page), custom',
-  tag: 'exports',
-  query: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { flow: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }, table: { type: 'string', maxLength: 64 } },
-  },
-  responses: { 200: { description: 'Field catalogue', schema: catalogueSchema } },
-  async handler(call) {
-    if (call.query.table !== undefined && !isStoreTable(call.query.table)) throw new ValidationError('Unknown table', '/query/table');
-    if (call.query.table === undefined && call.query.flow === undefined) throw new ValidationError('Name a flow or a table', '/query/flow');
-    const source = call.query.table ? { table: call.query.table } : { flow: call.query.flow ?? '' };
-    const fields = await catalogueLookup(call.services.storage, call.services.flows.registry, call.principal.workspaceId)(source as ExportDefinition['source'], '/query');
-    const groups = FIELD_GROUPS.map((group) => ({
-      group,
-      fields:
-        group === 'custom'
-          ? [{ key: 'custom', label: 'Constant value', type: 'text', personal: false }]
-          : fields.filter((f) => f.group === group).map((f) => ({ key: f.key, label: f.label, type: f.type, personal: f.personal })),
-    }));
-    return { body: { groups } };
   },
 });

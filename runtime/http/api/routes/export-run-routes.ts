@@ -2,19 +2,24 @@ import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
 import { dataKeyDestroyedResponse, dateTimeSchema, errorResponse, uuidSchema } from '../schemas/common-schemas.js';
 import { exportIdParams, runExportBodySchema, runWindowSchema } from '../schemas/export-schemas.js';
-import { requireExport } from './export-routes.js';
+import { requireExport, requireWorkspace } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
-import { createDestination, validateDestination } from '../../../../exporter/destinations/create-destination.js';
+import { checkDestination } from '../../../../exporter/destinations/destination-check.js';
 import { joinSecrets } from '../../../../exporter/definition/definition-secrets.js';
 import { manualSelection } from '../../../../exporter/run/manual-window.js';
 import { getExportSecrets } from '../../../../storage/export-repository.js';
 import { lastSuccessCutoff, listRuns, type ExportRun, type RunSelection } from '../../../../storage/export-run-repository.js';
-import { getWorkspace } from '../../../../storage/workspace-repository.js';
 import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
 
 const NO_DESTINATION = errorResponse('The export has no destination (path `/destination`)');
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
+
+/** What "Test connection" answers: ok, or the destination's reason and whether a retry may help. */
+export const destinationCheckSchema = {
+  type: 'object', additionalProperties: false, required: ['ok'],
+  properties: { ok: { type: 'boolean' }, error: { type: 'string' }, retryable: { type: 'boolean' } },
+};
 
 export const runSchema = {
   type: 'object',
@@ -103,8 +108,7 @@ export const runExportRoute = defineRoute<{ exportId: string }, unknown, { windo
     const definition = storedDefinition(row);
     if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
     const { storage } = call.services;
-    const workspace = await getWorkspace(storage, call.principal.workspaceId);
-    if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+    const workspace = await requireWorkspace(call);
     const asked = call.body.window;
     const requested = asked && { from: asked.from ? new Date(asked.from) : null, to: new Date(asked.to) };
     const selection = manualSelection(definition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id), requested);
@@ -124,7 +128,7 @@ export const testDestinationRoute = defineRoute<{ exportId: string }>({
   responses: {
     200: {
       description: 'The check result',
-      schema: { type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { type: 'boolean' }, error: { type: 'string' }, retryable: { type: 'boolean' } } },
+      schema: destinationCheckSchema,
     },
     409: NO_DESTINATION,
     410: dataKeyDestroyedResponse,
@@ -133,14 +137,7 @@ export const testDestinationRoute = defineRoute<{ exportId: string }>({
     const row = await requireExport(call);
     const definition = storedDefinition(row);
     if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
-    const config = validateDestination(joinSecrets(definition.destination, await getExportSecrets(call.services.storage, call.principal.workspaceId, row.id)));
-    const destination = createDestination(config, { localRoot: call.services.exports.localRoot });
-    try {
-      await destination.test(AbortSignal.timeout(30_000));
-      return { body: { ok: true } };
-    } catch (error) {
-      const e = error as { message?: string; retryable?: boolean };
-      return { body: { ok: false, error: e instanceof ParleyError ? e.message : 'The destination could not be reached', retryable: e.retryable ?? false } };
-    }
+    const config = joinSecrets(definition.destination, await getExportSecrets(call.services.storage, call.principal.workspaceId, row.id));
+    return { body: await checkDestination(config, { localRoot: call.services.exports.localRoot }) };
   },
 });

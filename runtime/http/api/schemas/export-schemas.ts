@@ -14,11 +14,21 @@ export const exportDefinitionBodySchema: JsonSchema = exportDefinitionSchema;
 export const exportSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'version', 'definition', 'createdAt', 'updatedAt'],
+  required: ['id', 'version', 'definition', 'nextRunAt', 'lastRun', 'createdAt', 'updatedAt'],
   properties: {
     id: uuidSchema,
     version: { type: 'integer' },
     definition: { type: 'object' },
+    nextRunAt: { type: ['string', 'null'], format: 'date-time', description: 'When a time trigger (daily, weekly, scheduled) fires next; null for other triggers and a passed schedule' },
+    lastRun: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object', additionalProperties: false, required: ['id', 'run', 'status', 'queuedAt', 'finishedAt'],
+          properties: { id: uuidSchema, run: { type: 'integer' }, status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] }, queuedAt: dateTimeSchema, finishedAt: { type: ['string', 'null'], format: 'date-time' } },
+        },
+      ],
+    },
     createdAt: dateTimeSchema,
     updatedAt: dateTimeSchema,
   },
@@ -27,16 +37,19 @@ export const exportSchema: JsonSchema = {
 export const catalogueSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['groups'],
+  required: ['groups', 'winnersOffered'],
   properties: {
+    winnersOffered: { type: 'boolean', description: 'The flow has a step that records winners (a draw or an instant win), so a winners-only scope applies' },
     groups: {
       type: 'array',
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['group', 'fields'],
+        required: ['group', 'title', 'description', 'fields'],
         properties: {
           group: { type: 'string' },
+          title: { type: 'string' },
+          description: { type: 'string' },
           fields: {
             type: 'array',
             items: {

@@ -1,0 +1,86 @@
+import { defineRoute } from '../api-route.js';
+import { catalogueSchema } from '../schemas/export-schemas.js';
+import { ValidationError } from '../../../../core/errors.js';
+import { FIELD_TYPES } from '../../../../core/field-type.js';
+import { isStoreTable } from '../../../../core/store-tables.js';
+import { FIELD_GROUP_INFO, FIELD_GROUPS } from '../../../../exporter/catalogue/catalogue-field.js';
+import { flowHasWinners } from '../../../../exporter/catalogue/flow-field-catalogue.js';
+import { CONDITION_OPERATORS, OPERATOR_RULES } from '../../../../exporter/conditions/index.js';
+import { catalogueLookup } from '../../../../exporter/export-service.js';
+import type { ExportSource } from '../../../../exporter/definition/export-definition.js';
+import { FILTERS } from '../../../../exporter/filters/index.js';
+import { getFlow } from '../../../../storage/flow-repository.js';
+
+const fieldTypes = { type: 'array', items: { type: 'string', enum: [...FIELD_TYPES] } };
+
+export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: string }>({
+  method: 'get',
+  path: '/exports/fields',
+  operationId: 'listExportFields',
+  summary: 'The fields a flow (or a table) offers to custom exports, grouped as the export guide lists them: form, device, operation, access code, gift, external, variable (host page), custom',
+  tag: 'exports',
+  query: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { flow: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }, table: { type: 'string', maxLength: 64 } },
+  },
+  responses: { 200: { description: 'Field catalogue, and whether a winners-only scope applies', schema: catalogueSchema } },
+  async handler(call) {
+    const { table, flow: slug } = call.query;
+    let source: ExportSource;
+    if (table !== undefined) {
+      if (!isStoreTable(table)) throw new ValidationError('Unknown table', '/query/table');
+      source = { table };
+    } else if (slug !== undefined) source = { flow: slug };
+    else throw new ValidationError('Name a flow or a table', '/query/flow');
+    const { storage, flows } = call.services;
+    const fields = await catalogueLookup(storage, flows.registry, call.principal.workspaceId)(source, '/query');
+    const flow = 'table' in source ? undefined : await getFlow(storage.db, call.principal.workspaceId, source.flow);
+    const groups = FIELD_GROUPS.map((group) => ({
+      group,
+      ...FIELD_GROUP_INFO[group],
+      fields:
+        group === 'custom'
+          ? [{ key: 'custom', label: 'Constant value', type: 'text', personal: false }]
+          : fields.filter((f) => f.group === group).map((f) => ({ key: f.key, label: f.label, type: f.type, personal: f.personal })),
+    }));
+    return { body: { winnersOffered: flow ? flowHasWinners(flow.definition, flows.registry) : false, groups } };
+  },
+});
+
+export const exportOptionsRoute = defineRoute({
+  method: 'get',
+  path: '/export-options',
+  operationId: 'listExportOptions',
+  summary: 'What an export field and condition can use: the 17 filters by their plain names (and the field types each applies to), and the condition operators',
+  tag: 'exports',
+  responses: {
+    200: {
+      description: 'Filters and condition operators',
+      schema: {
+        type: 'object', additionalProperties: false, required: ['filters', 'operators'],
+        properties: {
+          filters: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, required: ['id', 'title', 'description', 'accepts'], properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, accepts: fieldTypes } },
+          },
+          operators: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'title', 'value', 'types'],
+              properties: { id: { type: 'string' }, title: { type: 'string' }, value: { type: 'string', enum: ['none', 'single', 'list'] }, types: fieldTypes },
+            },
+          },
+        },
+      },
+    },
+  },
+  async handler() {
+    return {
+      body: {
+        filters: FILTERS.map(({ id, title, description, accepts }) => ({ id, title, description, accepts })),
+        operators: CONDITION_OPERATORS.map((id) => ({ id, ...OPERATOR_RULES[id] })),
+      },
+    };
+  },
+});
