@@ -42,3 +42,32 @@ export function validateDestination(config: unknown, path = '/destination'): Des
 export function createDestination(config: DestinationConfig, options: DestinationOptions): Destination {
   return KINDS[config.kind]!.create(config as never, options);
 }
+
+/** A destination kind as the console offers it: its name and the form of its settings. */
+export interface DestinationForm {
+  readonly kind: DestinationConfig['kind'];
+  readonly title: string;
+  /** The config schema without `kind` (titles, descriptions; credentials marked `writeOnly`). */
+  readonly schema: Readonly<Record<string, unknown>>;
+}
+
+type ConfigSchema = { readonly required: readonly string[]; readonly properties: Readonly<Record<string, unknown>> };
+
+function formOf(schema: ConfigSchema, omit: readonly string[] = []): Readonly<Record<string, unknown>> {
+  const keep = (key: string) => key !== 'kind' && !omit.includes(key);
+  return {
+    type: 'object',
+    required: schema.required.filter(keep),
+    properties: Object.fromEntries(Object.entries(schema.properties).filter(([key]) => keep(key))),
+  };
+}
+
+/** Every destination kind, in the order the export guide lists them. */
+export const DESTINATION_FORMS: readonly DestinationForm[] = [
+  { kind: 'local', title: 'Local (download from the console)', schema: formOf(localConfigSchema) },
+  { kind: 'ftp', title: 'FTP', schema: formOf(ftpConfigSchema, ['caCert']) },
+  { kind: 'ftps', title: 'FTPS (FTP over TLS)', schema: formOf(ftpConfigSchema) },
+  { kind: 'sftp', title: 'SFTP', schema: formOf(sftpConfigSchema) },
+  { kind: 's3', title: 'Amazon S3', schema: formOf(s3ConfigSchema) },
+  { kind: 'gcs', title: 'Google Cloud Storage', schema: formOf(gcsConfigSchema) },
+];

@@ -30,10 +30,10 @@ export const gcsConfigSchema = {
   required: ['kind', 'bucket', 'serviceAccountJson'],
   properties: {
     kind: { const: 'gcs' },
-    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$' },
-    prefix: { type: 'string', maxLength: 512, pattern: '^(?:[^/\\u0000-\\u001f\\u007f]+/)*$' },
-    serviceAccountJson: { type: 'string', minLength: 2, maxLength: 16384 },
-    apiEndpoint: { type: 'string', maxLength: 2048, pattern: '^https?://[^/@\\s]+(?:/[^@\\s]*)?$' },
+    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$', title: 'Bucket' },
+    prefix: { type: 'string', maxLength: 512, pattern: '^(?:[^/\\u0000-\\u001f\\u007f]+/)*$', title: 'Object name prefix', description: 'Ends with / (e.g. exports/daily/); empty for the bucket root.' },
+    serviceAccountJson: { type: 'string', minLength: 2, maxLength: 16384, title: 'Service account key (JSON)', writeOnly: true },
+    apiEndpoint: { type: 'string', maxLength: 2048, pattern: '^https?://[^/@\\s]+(?:/[^@\\s]*)?$', title: 'API endpoint', description: 'Only when it is not https://storage.googleapis.com.' },
   },
 } as const;
 

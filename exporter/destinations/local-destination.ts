@@ -29,6 +29,8 @@ export const localConfigSchema = {
     kind: { const: 'local' },
     directory: {
       type: 'string',
+      title: 'Directory',
+      description: "Relative to this server's export folder; created if missing. Files there can be downloaded from the run history.",
       minLength: 1,
       maxLength: 1024,
       pattern: '^(?!/)(?!(?:.*/)?\\.\\.(?:/|$))[^\\u0000-\\u001f\\u007f\\\\]+$',

@@ -34,13 +34,13 @@ export const s3ConfigSchema = {
   required: ['kind', 'bucket', 'region', 'accessKeyId', 'secretAccessKey'],
   properties: {
     kind: { const: 's3' },
-    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
-    prefix: { type: 'string', maxLength: 512, pattern: '^(?:[^/\\u0000-\\u001f\\u007f]+/)*$' },
-    region: { type: 'string', pattern: '^[a-z0-9-]{1,32}$' },
-    endpoint: { type: 'string', maxLength: 2048, pattern: '^https?://[^/@\\s]+(?:/[^@\\s]*)?$' },
-    forcePathStyle: { type: 'boolean' },
-    accessKeyId: { type: 'string', minLength: 1, maxLength: 256 },
-    secretAccessKey: { type: 'string', minLength: 1, maxLength: 256 },
+    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', title: 'Bucket' },
+    prefix: { type: 'string', maxLength: 512, pattern: '^(?:[^/\\u0000-\\u001f\\u007f]+/)*$', title: 'Key prefix', description: 'Ends with / (e.g. exports/daily/); empty for the bucket root.' },
+    region: { type: 'string', pattern: '^[a-z0-9-]{1,32}$', title: 'Region', description: 'e.g. eu-west-3.' },
+    endpoint: { type: 'string', maxLength: 2048, pattern: '^https?://[^/@\\s]+(?:/[^@\\s]*)?$', title: 'Endpoint', description: 'Only for an S3-compatible store, e.g. https://minio.example.org:9000.' },
+    forcePathStyle: { type: 'boolean', title: 'Path-style addresses', description: 'endpoint/bucket/key instead of bucket.endpoint/key.' },
+    accessKeyId: { type: 'string', minLength: 1, maxLength: 256, title: 'Access key id' },
+    secretAccessKey: { type: 'string', minLength: 1, maxLength: 256, title: 'Secret access key', writeOnly: true },
   },
 } as const;
 

@@ -149,4 +149,43 @@ table.stats-table .number { text-align: right; font-variant-numeric: tabular-num
 .chart-axis { stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
 .chart-days { display: flex; justify-content: space-between; font-size: .8125rem; margin: 4px 0 8px; }
 details.stats-days > summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
+
+.builder-steps ol { list-style: none; margin: 0 0 12px; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.step-link { font: inherit; min-height: 36px; padding: 4px 12px; border: 1px solid var(--line); border-radius: 999px; background: #fff; color: var(--ink); cursor: pointer; }
+.step-link[aria-current=step] { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 600; }
+.export-builder { padding: 16px; }
+.export-builder h3 { font-size: 1rem; margin: 0 0 8px; }
+.export-builder h4 { font-size: .9375rem; margin: 0 0 6px; }
+.export-builder h5 { font-size: .875rem; margin: 8px 0 2px; }
+.builder-actions { justify-content: flex-start; }
+.fields-layout { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); align-items: start; }
+.fields-layout > .card { padding: 12px; }
+.field-list { list-style: none; margin: 4px 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.field-choice { min-height: 36px; padding: 4px 10px; font-weight: 500; }
+.typed-key { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0 8px; }
+.typed-key .field { flex: 1 1 180px; }
+.typed-key .button { margin-bottom: 10px; }
+ol.design-zone { list-style: none; margin: 0 0 12px; padding: 0; display: grid; gap: 6px; }
+.zone-item { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; padding: 6px 10px; border: 1px solid var(--line); border-radius: 8px; background: #f8fafc; }
+.zone-name { flex: 1 1 140px; min-width: 0; display: grid; }
+.zone-column { font-weight: 600; }
+.zone-item .button { min-height: 34px; padding: 4px 10px; }
+.first-row-preview { border-top: 1px solid var(--line); padding-top: 8px; }
+table.rows.preview { min-width: 0; }
+.conditions { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
+.condition { margin: 0; }
+.radio-group .check { margin: 6px 0; }
+.test-result.ok { color: var(--ok); font-weight: 600; }
+.test-result.error { color: var(--danger); font-weight: 600; }
+.key-verdict { color: var(--ok); }
+.run-panel { margin-top: 16px; padding: 16px; }
+.run-history h3 { font-size: 1rem; margin: 12px 0 8px; }
+table.rows.runs { min-width: 1100px; }
+td.hash { max-width: 16ch; word-break: break-all; }
+.error-text { color: var(--danger); }
+.badge.run-succeeded { background: #ecfdf5; color: var(--ok); }
+.badge.run-failed { background: var(--danger-bg); color: var(--danger); }
+.badge.run-running, .badge.run-queued { background: #eef2ff; color: var(--accent); }
+.file-text { max-height: 320px; overflow: auto; background: #f8fafc; border: 1px solid var(--line); border-radius: 8px; padding: 8px; white-space: pre; }
+.preview-dialog { width: min(900px, calc(100vw - 24px)); }
 `;

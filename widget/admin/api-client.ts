@@ -1,4 +1,5 @@
 import type { DownloadLink, Flow, FlowDetail, FlowStats, FlowDocument, ModuleInfo, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import type { DestinationCheck, ExportDefinitionDocument, ExportOptions, ExportPreview, ExportRun, ExportSummary, ExportTrigger, FieldCatalogue, GpgKeyInfo, RunDownload } from './export-api-types.js';
 
 const API_ROOT = '/api/v1';
 
@@ -31,6 +32,20 @@ export interface AdminApi {
   flowStats(flowId: string, range: { readonly from?: string; readonly to?: string }): Promise<FlowStats>;
   saveFlow(flowId: string, document: FlowDocument): Promise<FlowDetail>;
   modules(): Promise<readonly ModuleInfo[]>;
+  exports(): Promise<readonly ExportSummary[]>;
+  export(exportId: string): Promise<ExportSummary>;
+  saveExport(exportId: string | undefined, definition: ExportDefinitionDocument): Promise<ExportSummary>;
+  deleteExport(exportId: string): Promise<void>;
+  exportFields(flowId: string): Promise<FieldCatalogue>;
+  exportOptions(): Promise<ExportOptions>;
+  previewDraft(definition: ExportDefinitionDocument, limit: number): Promise<ExportPreview>;
+  testDestination(destination: Readonly<Record<string, unknown>>, exportId?: string): Promise<DestinationCheck>;
+  checkGpgKey(publicKey: string): Promise<GpgKeyInfo>;
+  fileNameExample(input: { readonly name: string; readonly source: { readonly flow: string }; readonly format: ExportDefinitionDocument['format']; readonly fileNamePattern: string; readonly encrypted: boolean }): Promise<string>;
+  nextOccurrence(trigger: ExportTrigger): Promise<string | null>;
+  runExport(exportId: string): Promise<ExportRun>;
+  exportRuns(exportId: string, limit: number): Promise<readonly ExportRun[]>;
+  createRunDownload(exportId: string, runId: string): Promise<RunDownload>;
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -70,6 +85,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
   const table = (name: string) => `/tables/${encodeURIComponent(name)}`;
+  const exported = (exportId: string) => `/exports/${encodeURIComponent(exportId)}`;
   return Object.freeze({
     workspace: () => call<Workspace>('GET', '/workspace'),
     updateWorkspace: (patch: WorkspacePatch) => call<Workspace>('PATCH', '/workspace', patch),
@@ -90,6 +106,21 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     },
     saveFlow: (flowId: string, document: FlowDocument) => call<FlowDetail>('PUT', `/flows/${encodeURIComponent(flowId)}`, document),
     modules: async () => (await call<{ modules: ModuleInfo[] }>('GET', '/modules')).modules,
+    exports: async () => (await call<{ exports: ExportSummary[] }>('GET', '/exports')).exports,
+    export: (exportId: string) => call<ExportSummary>('GET', exported(exportId)),
+    saveExport: (exportId: string | undefined, definition: ExportDefinitionDocument) =>
+      exportId ? call<ExportSummary>('PUT', exported(exportId), definition) : call<ExportSummary>('POST', '/exports', definition),
+    deleteExport: (exportId: string) => call<void>('DELETE', exported(exportId)),
+    exportFields: (flowId: string) => call<FieldCatalogue>('GET', `/exports/fields?${new URLSearchParams({ flow: flowId })}`),
+    exportOptions: () => call<ExportOptions>('GET', '/export-options'),
+    previewDraft: (definition: ExportDefinitionDocument, limit: number) => call<ExportPreview>('POST', `/export-drafts/preview?limit=${limit}`, definition),
+    testDestination: (destination: Readonly<Record<string, unknown>>, exportId?: string) => call<DestinationCheck>('POST', '/export-drafts/destination-test', { destination, ...(exportId && { exportId }) }),
+    checkGpgKey: (publicKey: string) => call<GpgKeyInfo>('POST', '/export-drafts/gpg-key-check', { publicKey }),
+    fileNameExample: async (input: Parameters<AdminApi['fileNameExample']>[0]) => (await call<{ fileName: string }>('POST', '/export-drafts/file-name', input)).fileName,
+    nextOccurrence: async (trigger: ExportTrigger) => (await call<{ at: string | null }>('POST', '/export-drafts/next-occurrence', { trigger })).at,
+    runExport: (exportId: string) => call<ExportRun>('POST', `${exported(exportId)}/runs`),
+    exportRuns: async (exportId: string, limit: number) => (await call<{ runs: ExportRun[] }>('GET', `${exported(exportId)}/runs?limit=${limit}`)).runs,
+    createRunDownload: (exportId: string, runId: string) => call<RunDownload>('POST', `${exported(exportId)}/runs/${encodeURIComponent(runId)}/downloads`),
   });
 }
 

@@ -93,6 +93,8 @@ export interface JsonSchema {
   readonly enum?: readonly unknown[];
   readonly format?: string;
   readonly pattern?: string;
+  /** A credential: sent, never returned. */
+  readonly writeOnly?: boolean;
   readonly minimum?: number;
   readonly maximum?: number;
   readonly minLength?: number;

@@ -3,6 +3,7 @@ import type { Workspace } from './api-types.js';
 import type { ConsoleContext } from './console-context.js';
 import { createDataView } from './data-view.js';
 import { el, replaceChildren } from './dom-builder.js';
+import { showExportsView } from './exports/exports-view.js';
 import { showFlowsView } from './flows-view.js';
 import { showSettingsView } from './settings-view.js';
 import { createAnnouncer } from './status-messages.js';
@@ -10,7 +11,7 @@ import { createTabList } from './tab-list.js';
 
 /**
  * The signed-in console: a header (workspace name, Sign out), a live region for results and
- * three sections as tabs: Data (one tab per table), Flows and Settings.
+ * four sections as tabs: Data (one tab per table), Flows, Exports and Settings.
  */
 export function showConsole(root: HTMLElement, options: { readonly api: AdminApi; readonly workspace: Workspace; signOut(): void }): void {
   let workspace = options.workspace;
@@ -29,6 +30,7 @@ export function showConsole(root: HTMLElement, options: { readonly api: AdminApi
   const sections = createTabList('Console sections', [
     { key: 'data', label: ['Data'], show: (panel) => void data.show(panel) },
     { key: 'flows', label: ['Flows'], show: (panel) => void showFlowsView(panel, ctx) },
+    { key: 'exports', label: ['Exports'], show: (panel) => void showExportsView(panel, ctx) },
     { key: 'settings', label: ['Settings'], show: (panel) => void showSettingsView(panel, ctx) },
   ], { className: 'tabs main-tabs' });
 

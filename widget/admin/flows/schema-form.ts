@@ -12,6 +12,8 @@ export interface SchemaFormOptions {
   stepTargets(): ReadonlyArray<{ readonly id: string; readonly label: string }>;
   /** Prefixed to every label, so fields of several steps keep distinct accessible names. */
   readonly labelPrefix: string;
+  /** Write-only properties (credentials) that have a stored value: shown as set, never filled in. */
+  readonly secretsSet?: ReadonlySet<string>;
 }
 
 /** A control (or group) bound to one value of the config. */
@@ -69,6 +71,7 @@ function scalarField(name: string, schema: JsonSchema, value: unknown, required:
     ]);
     return plainField(createField({ label, control, hint: schema.description }), () => (control.value === '' ? undefined : control.value));
   }
+  if (schema.writeOnly) return secretField(name, schema, label, options);
   if (name === 'next') {
     const picker = createStepPicker({ initial: typeof value === 'string' ? value : '', fixed: [{ value: '', text: 'The step after this one' }], targets: options.stepTargets });
     return plainField(createField({ label, control: picker.control, hint: schema.description }), () => (picker.value() === '' ? undefined : picker.value()));
@@ -87,6 +90,20 @@ function scalarField(name: string, schema: JsonSchema, value: unknown, required:
     ? el('textarea', { className: 'input', attrs: { ...attrs, rows: 3 }, text: typeof value === 'string' ? value : '' })
     : el('input', { className: 'input', attrs: { ...attrs, type: schema.format === 'uri' ? 'url' : 'text', value: typeof value === 'string' ? value : undefined } });
   return plainField(createField({ label, control, hint: schema.description }), () => (control.value === '' ? undefined : control.value));
+}
+
+/**
+ * A credential: a password box (a text area for long ones such as keys) that is never filled in;
+ * its hint says whether a value is stored, and leaving it empty keeps that value.
+ */
+function secretField(name: string, schema: JsonSchema, label: string, options: SchemaFormOptions): ValueField {
+  const set = options.secretsSet?.has(name) ?? false;
+  const attrs = { maxlength: schema.maxLength, autocomplete: 'off', spellcheck: 'false' };
+  const control = (schema.maxLength ?? 0) >= 1000
+    ? el('textarea', { className: 'input mono', attrs: { ...attrs, rows: 3 } })
+    : el('input', { className: 'input', attrs: { ...attrs, type: 'password', autocomplete: 'new-password' } });
+  const state = set ? 'Set: leave empty to keep it.' : 'Not set.';
+  return plainField(createField({ label, control, hint: [state, schema.description].filter(Boolean).join(' ') }), () => (control.value === '' ? undefined : control.value));
 }
 
 function arrayField(name: string, schema: JsonSchema, value: unknown, options: SchemaFormOptions): ValueField {

@@ -6,6 +6,7 @@ import { isStoreTable } from '../../../../core/store-tables.js';
 import { FIELD_GROUP_INFO, FIELD_GROUPS } from '../../../../exporter/catalogue/catalogue-field.js';
 import { flowHasWinners } from '../../../../exporter/catalogue/flow-field-catalogue.js';
 import { CONDITION_OPERATORS, OPERATOR_RULES } from '../../../../exporter/conditions/index.js';
+import { DESTINATION_FORMS } from '../../../../exporter/destinations/create-destination.js';
 import { catalogueLookup } from '../../../../exporter/export-service.js';
 import type { ExportSource } from '../../../../exporter/definition/export-definition.js';
 import { FILTERS } from '../../../../exporter/filters/index.js';
@@ -52,14 +53,21 @@ export const exportOptionsRoute = defineRoute({
   method: 'get',
   path: '/export-options',
   operationId: 'listExportOptions',
-  summary: 'What an export field and condition can use: the 17 filters by their plain names (and the field types each applies to), and the condition operators',
+  summary: 'What the export builder offers: the 17 filters by their plain names (and the field types each applies to), the condition operators, and each destination kind with the form of its settings',
   tag: 'exports',
   responses: {
     200: {
-      description: 'Filters and condition operators',
+      description: 'Filters, condition operators and destination kinds',
       schema: {
-        type: 'object', additionalProperties: false, required: ['filters', 'operators'],
+        type: 'object', additionalProperties: false, required: ['filters', 'operators', 'destinations'],
         properties: {
+          destinations: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['kind', 'title', 'schema'],
+              properties: { kind: { type: 'string' }, title: { type: 'string' }, schema: { type: 'object', description: 'JSON Schema of its settings (credentials marked writeOnly)' } },
+            },
+          },
           filters: {
             type: 'array',
             items: { type: 'object', additionalProperties: false, required: ['id', 'title', 'description', 'accepts'], properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, accepts: fieldTypes } },
@@ -80,6 +88,7 @@ export const exportOptionsRoute = defineRoute({
       body: {
         filters: FILTERS.map(({ id, title, description, accepts }) => ({ id, title, description, accepts })),
         operators: CONDITION_OPERATORS.map((id) => ({ id, ...OPERATOR_RULES[id] })),
+        destinations: DESTINATION_FORMS,
       },
     };
   },

@@ -1,0 +1,117 @@
+import { el, replaceChildren } from '../dom-builder.js';
+import { createField, type FormField } from '../form-field.js';
+import type { BuilderContext, BuilderStep, StepSpec } from './builder-context.js';
+import type { DraftCondition, DraftField } from './export-draft.js';
+
+const VALUE_HINTS: Readonly<Record<string, string>> = {
+  date: 'A date such as 2026-03-31.',
+  datetime: 'A date and time such as 2026-03-31T18:00 (workspace zone) or 2026-03-31.',
+  boolean: 'true or false.',
+  number: 'A number.',
+};
+
+/** One condition's controls: field (selected columns only), operator (those fitting its type), value. */
+function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: number, fields: readonly DraftField[], remove: () => void) {
+  const field = () => fields.find((f) => f.key === condition.field);
+  const fieldControl = createField({
+    label: `Condition ${position} field`,
+    control: el('select', { className: 'input' }, fields.map((f) => el('option', { attrs: { value: f.key, selected: f.key === condition.field }, text: `${f.column || f.key} (${f.label})` }))),
+  });
+  const operatorControl = createField({ label: `Condition ${position} operator`, control: el('select', { className: 'input' }) });
+  const valueSlot = el('div');
+  let valueControl: FormField | undefined;
+
+  const fillOperators = () => {
+    const type = field()?.type ?? 'text';
+    const operators = ctx.options.operators.filter((op) => op.types.includes(type));
+    if (!operators.some((op) => op.id === condition.operator)) condition.operator = operators[0]?.id ?? '';
+    replaceChildren(operatorControl.control, operators.map((op) => el('option', { attrs: { value: op.id, selected: op.id === condition.operator }, text: op.title })));
+  };
+  const fillValue = () => {
+    const shape = ctx.operatorShape(condition.operator);
+    const hint = VALUE_HINTS[field()?.type ?? 'text'];
+    valueControl = shape === 'none'
+      ? undefined
+      : shape === 'list'
+        ? createField({ label: `Condition ${position} values (one per line)`, hint, control: el('textarea', { className: 'input', attrs: { rows: 3 }, text: condition.value }) })
+        : createField({ label: `Condition ${position} value`, hint, control: el('input', { className: 'input', attrs: { type: 'text', value: condition.value } }) });
+    valueControl?.control.addEventListener('input', () => {
+      condition.value = valueControl!.control.value;
+      ctx.changed();
+    });
+    replaceChildren(valueSlot, [valueControl?.element]);
+  };
+  fieldControl.control.addEventListener('change', () => {
+    condition.field = fieldControl.control.value;
+    fillOperators();
+    fillValue();
+    ctx.changed();
+  });
+  operatorControl.control.addEventListener('change', () => {
+    condition.operator = operatorControl.control.value;
+    fillValue();
+    ctx.changed();
+  });
+  fillOperators();
+  fillValue();
+  const removeButton = el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Remove condition ${position}` }, text: 'Remove', on: { click: remove } });
+  const element = el('li', {}, [el('fieldset', { className: 'condition' }, [el('legend', { text: `Condition ${position}` }), fieldControl.element, operatorControl.element, valueSlot, el('div', { className: 'actions' }, [removeButton])])]);
+  return {
+    element,
+    showError(part: string, message: string) {
+      const target = part === 'field' ? fieldControl : part === 'operator' ? operatorControl : (valueControl ?? operatorControl);
+      target.showError(message);
+    },
+  };
+}
+
+/**
+ * Step 4, Conditions: rows are exported only when every condition holds (AND). A condition is on
+ * a selected field (not a custom column), with the operators that fit its type.
+ */
+function createConditionsStep(ctx: BuilderContext): BuilderStep {
+  const { draft } = ctx;
+  const list = el('ol', { className: 'conditions', attrs: { 'aria-label': 'Conditions' } });
+  const fields = () => draft.fields.filter((field) => field.key !== 'custom');
+  let rows: Array<ReturnType<typeof conditionRow>> = [];
+  const add = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Add condition' });
+
+  const render = () => {
+    const selectable = fields();
+    rows = draft.conditions.map((condition, i) => conditionRow(ctx, condition, i + 1, selectable, () => {
+      draft.conditions.splice(i, 1);
+      render();
+      ctx.announce(`Condition ${i + 1} removed.`);
+      ctx.changed();
+      add.focus();
+    }));
+    replaceChildren(list, rows.map((row) => row.element));
+    add.disabled = selectable.length === 0;
+  };
+  add.addEventListener('click', () => {
+    const first = fields()[0];
+    if (!first) return;
+    draft.conditions.push({ field: first.key, operator: '', value: '' });
+    render();
+    ctx.announce(`Condition ${draft.conditions.length} added.`);
+    ctx.changed();
+    list.lastElementChild?.querySelector<HTMLElement>('select')?.focus();
+  });
+  render();
+  return {
+    element: el('div', { className: 'export-step' }, [
+      el('p', { className: 'muted', text: 'Export only the rows you need: every condition must hold (they are added together). A condition applies to a field selected in step 2.' }),
+      fields().length === 0 ? el('p', { className: 'hint', text: 'Add fields in step 2 first.' }) : null,
+      list,
+      el('div', { className: 'actions' }, [add]),
+    ]),
+    showError(path, message) {
+      const match = /^\/conditions\/(\d+)(?:\/(\w+))?/.exec(path);
+      const row = match ? rows[Number(match[1])] : undefined;
+      row?.showError(match![2] ?? 'field', message);
+      return row !== undefined;
+    },
+  };
+}
+
+export const CONDITIONS_STEP: StepSpec = { key: 'conditions', title: 'Conditions', paths: [/^\/conditions(\/|$)/], create: createConditionsStep };
