@@ -224,12 +224,19 @@ describe('export builder in the console (real Chromium, accessible names only)',
     await console.close();
   });
 
-  it('stays usable at 360 px: no sideways scrolling on any step', async () => {
+  it('stays usable at 360 px: no sideways scrolling on any step; a pasted GPG key is checked on the spot', async () => {
     const { console, page } = await newExport('Narrow', { width: 360, height: 780 });
     for (const label of ['1. Start', '2. Select fields', '3. Edit a field', '4. Conditions', '5. Format and destination', '6. GPG encryption', '7. Trigger']) {
       await step(page, label).click();
       await page.getByRole('heading', { name: new RegExp(`^Step ${label[0]} of 7`) }).waitFor();
       if (label.startsWith('2.')) await page.getByRole('region', { name: 'Available data' }).getByRole('button', { name: 'Add Email', exact: true }).click();
+      if (label.startsWith('6.')) {
+        // The key is checked on the spot, with the specific reason.
+        const key = page.getByLabel('GPG public key (optional)');
+        await key.fill('not a key');
+        await expect.poll(() => key.getAttribute('aria-invalid')).toBe('true');
+        await page.getByText('The GPG key is not an ASCII-armored OpenPGP public key block').waitFor();
+      }
       expect(await page.evaluate(() => document.documentElement.scrollWidth), label).toBeLessThanOrEqual(360);
     }
     expect(console.problems).toEqual([]);

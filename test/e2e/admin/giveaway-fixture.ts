@@ -13,7 +13,7 @@ export interface SeededParticipant {
   readonly won: boolean;
 }
 
-export const GIVEAWAY_FLOW = {
+export const SPRING_GAME_FLOW = {
   name: 'Spring game',
   steps: [
     { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'optin' },
@@ -29,7 +29,7 @@ export const GIVEAWAY_FLOW = {
  * three people who opted in did not win, so "winners only" and the opt-in condition both matter.
  */
 export async function seedGiveaway(server: RunningServer, storage: TestStorage, workspaceId: string, key: string): Promise<SeededParticipant[]> {
-  const saved = await api(server.url, key, 'PUT', '/api/v1/flows/spring', GIVEAWAY_FLOW);
+  const saved = await api(server.url, key, 'PUT', '/api/v1/flows/spring', SPRING_GAME_FLOW);
   expect(saved.status, JSON.stringify(saved.body)).toBe(201);
   const people = ['ann', 'bob', 'cy', 'dan', 'eve', 'fay', 'gus', 'hal'].map((name, i) => ({ email: `${name}@example.org`, optIn: i !== 1 && i !== 4 }));
   const refs = new Map<string, string>();

@@ -3,7 +3,11 @@ import { parse } from 'csv-parse/sync';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import { OpenApiContract } from '../../support/openapi-contract.js';
-import { flowSetup, saveTestFlow, type TestVisitor } from '../../support/flow-harness.js';
+import { flowSetup, registry, saveTestFlow, type TestVisitor } from '../../support/flow-harness.js';
+import { storedDefinition } from '../../../exporter/definition/stored-definition.js';
+import { prepareExport } from '../../../exporter/export-service.js';
+import { previewRows } from '../../../exporter/pipeline/render-export.js';
+import { getExport } from '../../../storage/export-repository.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
@@ -133,5 +137,19 @@ describe('custom exports', () => {
     const created = await api(server.url, key, 'POST', '/api/v1/exports', { ...definition, scope: 'entries', conditions: [], fields: [{ field: 'form.email' }, { field: 'external.pop.status', defaultValue: 'none' }] });
     const preview = await api(server.url, key, 'POST', `/api/v1/exports/${created.body.id}/preview`, {});
     expect(preview.body.rows).toEqual([['ann@example.org', 'none'], ['bob@example.org', 'validated'], ['cy@example.org', 'none']]);
+  });
+
+  it('winners only stays winners only when a daily trigger selects participants (was: every participant)', async () => {
+    const daily = { ...definition, conditions: [], fields: [{ field: 'form.email' }], destination: { kind: 'local', directory: 'winners' }, trigger: { type: 'daily', time: '06:00', mode: 'all' } };
+    const created = await api(server.url, key, 'POST', '/api/v1/exports', daily);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const stored = storedDefinition((await getExport(storage, workspace.id, created.body.id))!);
+    for (const selection of ['all', { from: null, to: storage.clock.now() }] as const) {
+      const prepared = await prepareExport(storage, registry, workspace, stored, selection);
+      expect(await previewRows(prepared.compiled, prepared.records(), 10)).toEqual([['ann@example.org'], ['bob@example.org']]);
+    }
+    const bothScopes = { ...stored, scope: 'winning_participants' as const };
+    const prepared = await prepareExport(storage, registry, workspace, bothScopes);
+    expect(await previewRows(prepared.compiled, prepared.records(), 10)).toEqual([['ann@example.org'], ['bob@example.org']]);
   });
 });
