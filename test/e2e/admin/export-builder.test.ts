@@ -150,6 +150,19 @@ describe('export builder in the console (real Chromium, accessible names only)',
     expect((await fetch(url)).status).toBe(410);
     await console.closeDialog('Download run 1');
 
+    // The list shows it with its flow, format, destination, trigger, next run and last run; Edit opens it again.
+    await page.getByRole('button', { name: 'Back to exports' }).click();
+    const listed = page.getByRole('region', { name: 'Exports list' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Spring winners' }) });
+    await listed.waitFor();
+    const listCells = await listed.getByRole('cell').allTextContents();
+    expect(listCells.slice(0, 4)).toEqual(['Spring game', 'CSV', 'Local (download from the console)', 'Daily at 06:00 (All data)']);
+    expect(listCells[4]).toMatch(/^\d{4}-\d{2}-\d{2} 06:00$/);
+    expect(listCells[5]).toBe('Succeeded (run 1)');
+    await listed.getByRole('button', { name: 'Edit export Spring winners' }).click();
+    await page.getByRole('heading', { name: 'Edit export Spring winners' }).waitFor();
+    await step(page, '2. Select fields').click();
+    expect(await zoneColumns(page)).toEqual(['Column 1: EMAIL', 'Column 2: ENTRY', 'Column 3: form.is_optin']);
+
     const saved = (await api(server.url, key, 'GET', '/api/v1/exports')).body.exports[0];
     expect(saved.definition).toMatchObject({ scope: 'winners', trigger: { type: 'daily', time: '06:00', mode: 'all' }, destination: { kind: 'local', directory: 'spring' } });
     expect(console.problems).toEqual([]);
