@@ -18,12 +18,22 @@ interface ExportStatus {
   readonly lastRun: ExportRun | undefined;
 }
 
+/** When a stored trigger fires next; null when it never will (or no longer reads in the workspace zone). */
+function nextRunAt(trigger: unknown, status: ExportStatus): Date | null {
+  if (trigger === undefined) return null;
+  try {
+    return nextOccurrence(validateTrigger(trigger, status.timeZone, '/definition/trigger'), status.now, status.timeZone);
+  } catch {
+    return null;
+  }
+}
+
 /** An export as the API shows it: credentials never come back. */
 export function exportJson(row: ExportRecordRow, status: ExportStatus) {
   const definition = storedDefinition(row);
   const { secretKeys = [], ...rest } = definition;
   const shown = { ...rest, ...(rest.destination && { destination: redactedDestination(rest.destination, secretKeys) }) };
-  const next = definition.trigger ? nextOccurrence(validateTrigger(definition.trigger, status.timeZone, '/definition/trigger'), status.now, status.timeZone) : null;
+  const next = nextRunAt(definition.trigger, status);
   const run = status.lastRun;
   return {
     id: row.id,
@@ -124,7 +134,7 @@ export const putExportRoute = defineRoute<{ exportId: string }, unknown, unknown
   method: 'put',
   path: '/exports/{exportId}',
   operationId: 'replaceExport',
-  summary: 'Replace a custom export; credentials left out keep their stored value',
+  summary: 'Replace a custom export; credentials left out keep their stored values, unless the destination kind changes or the body sends credentials of its own (then those replace the stored set)',
   tag: 'exports',
   params: exportIdParams,
   body: exportDefinitionBodySchema,
