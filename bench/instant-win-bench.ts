@@ -84,6 +84,7 @@ try {
   });
 
   const statementsPerClaim = counter.count / claims.done;
+  const roundTripsPerClaim = counter.roundTrips / claims.done;
   const flowId = (await sql<{ id: string }>`select id from flows where slug = 'bench'`.execute(storage.db)).rows[0]!.id;
   const sessionId = randomUUID();
   const statements = await rate(async () => {
@@ -104,12 +105,13 @@ try {
     ['instant-win claims/s', claims.perSecond.toFixed(0)],
     ['engine turns/s (start + reply per claim)', (claims.perSecond * 2).toFixed(0)],
     ['SQL statements per participation (start + claim turn)', statementsPerClaim.toFixed(2)],
+    ['database round trips per participation', roundTripsPerClaim.toFixed(2)],
     ['claim statement alone (autocommit)/s', statements.perSecond.toFixed(0)],
     ['bare INSERT + COMMIT/s', inserts.perSecond.toFixed(0)],
     ['ratio claims / bare inserts', ratio.toFixed(3)],
   ]);
   process.stdout.write(
-    `RESULT instant_win_claims_per_s=${claims.perSecond.toFixed(1)} bare_insert_commit_per_s=${inserts.perSecond.toFixed(1)} ratio=${ratio.toFixed(3)} claim_statement_per_s=${statements.perSecond.toFixed(1)} statements_per_participation=${statementsPerClaim.toFixed(2)}\n`,
+    `RESULT instant_win_claims_per_s=${claims.perSecond.toFixed(1)} bare_insert_commit_per_s=${inserts.perSecond.toFixed(1)} ratio=${ratio.toFixed(3)} claim_statement_per_s=${statements.perSecond.toFixed(1)} statements_per_participation=${statementsPerClaim.toFixed(2)} round_trips_per_participation=${roundTripsPerClaim.toFixed(2)}\n`,
   );
 } finally {
   await storage.close();
