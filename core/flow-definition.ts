@@ -61,10 +61,15 @@ const validateDocument = compileSchema<FlowDocument>(flowDocumentSchema);
 /**
  * Validates a flow document against the module registry: every module known, every config
  * valid against its module's schema, step ids unique, every `next` and branch pointing at a
- * step, and no module that needs storage when the workspace has storage off. Throws a
- * ConfigError/ValidationError with the JSON path of the first problem.
+ * step, and no module that needs storage when the workspace has storage off, for every module or
+ * for that one (`storageOffModules`). Throws a ConfigError/ValidationError with the JSON path of
+ * the first problem.
  */
-export function validateFlowDocument(input: unknown, registry: ModuleRegistry, options: { storageEnabled: boolean }): FlowDocument & { start: string } {
+export function validateFlowDocument(
+  input: unknown,
+  registry: ModuleRegistry,
+  options: { readonly storageEnabled: boolean; readonly storageOffModules?: readonly string[] },
+): FlowDocument & { start: string } {
   const doc = validateOrThrow(validateDocument, input, '');
   const ids = new Map<string, number>();
   doc.steps.forEach((step, i) => {
@@ -78,7 +83,10 @@ export function validateFlowDocument(input: unknown, registry: ModuleRegistry, o
     validateOrThrow(registered.validateConfig, step.config, `/steps/${i}/config`);
     definition.checkConfig?.(step.config, `/steps/${i}/config`);
     if (definition.requiresStorage && !options.storageEnabled) {
-      throw new ParleyError('storage_disabled', 'This module needs storage, which is switched off for the workspace', { path: `/steps/${i}/module` });
+      throw new ParleyError('storage_disabled', `Step ${i + 1} (${definition.title}) needs storage, which is switched off for the workspace`, { path: `/steps/${i}/module` });
+    }
+    if (definition.requiresStorage && options.storageOffModules?.includes(definition.id)) {
+      throw new ParleyError('storage_disabled', `Step ${i + 1} (${definition.title}) needs storage: switch "Store this module's data" on for ${definition.title}`, { path: `/steps/${i}/module` });
     }
     if (step.next !== undefined && !ids.has(step.next)) throw new ConfigError('Next step does not exist', `/steps/${i}/next`);
     for (const target of definition.branches?.(step.config) ?? []) {

@@ -35,15 +35,20 @@ export interface FirstSeenWindow {
 }
 
 /**
+ * Every statement here reads live rows that no console preview session wrote (`not preview`: a
+ * column of the row, so excluding previews costs no join).
+ */
+
+/**
  * A flow's live entries, oldest first: all of them, the latest per participant, or winners only.
  * A participant is a winner when any of their entries won; a window (`firstSeen`) selects
  * participants by their first entry, so it always reads one row per participant.
  */
 export function entriesSql(workspaceId: string, flowId: string, now: Date, scope: ExportScope, firstSeen?: FirstSeenWindow): SqlStatement {
   const union = ENTRY_TABLES.map(
-    (table) => `select ${COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and expires_at > $3`,
+    (table) => `select ${COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and expires_at > $3 and not preview`,
   ).join(' union all ');
-  const won = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and w.expires_at > $3
+  const won = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and w.expires_at > $3 and not w.preview
       and (w.session_id = e.session_id or (w.subject_hash is not null and w.subject_hash = e.subject_hash)))`;
   const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;
   const values: unknown[] = [workspaceId, flowId, now];
@@ -70,7 +75,7 @@ export function entriesSql(workspaceId: string, flowId: string, now: Date, scope
  * `(workspace_id, subject_hash)`, so a batch costs the rows it reads, not the table's size.
  */
 export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, tables: readonly StoreTable[], sessions: readonly string[], subjects: readonly Buffer[]): SqlStatement {
-  const live = 'workspace_id = $1 and flow_id = $2 and expires_at > $3';
+  const live = 'workspace_id = $1 and flow_id = $2 and expires_at > $3 and not preview';
   // Rows of the batch's sessions come from the first branch only (`not in` a subquery is hashed).
   const branches = tables.flatMap((table) => {
     const from = `select ${RELATED_COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where ${live}`;
@@ -87,7 +92,7 @@ export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, t
 export function tableRowsSql(workspaceId: string, table: StoreTable, now: Date, flowId?: string): SqlStatement {
   const flowFilter = flowId ? 'and flow_id = $3' : '';
   return {
-    text: `select ${COLUMNS} from ${physicalTable(table)} where workspace_id = $1 and expires_at > $2 ${flowFilter} order by created_at, id`,
+    text: `select ${COLUMNS} from ${physicalTable(table)} where workspace_id = $1 and expires_at > $2 and not preview ${flowFilter} order by created_at, id`,
     values: flowId ? [workspaceId, now, flowId] : [workspaceId, now],
   };
 }

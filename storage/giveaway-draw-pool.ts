@@ -24,7 +24,7 @@ export const DRAW_SOURCE = 'giveaway-draw';
 /**
  * The eligible pool of a draw, one row per participant (distinct subject hash), sorted by subject
  * hash bytewise. A step draw excludes winners of that step and of flow-wide draws; a flow-wide
- * draw excludes every earlier draw winner of the flow.
+ * draw excludes every earlier draw winner of the flow. Entries of console preview sessions are never drawn.
  *
  * Without `asOfDraw`: the pool now (for a new draw). With it: the pool as that recorded draw saw
  * it, rebuilt from the stored rows (entries made until its time, winners of the draws before it),
@@ -36,7 +36,7 @@ export async function eligiblePool(db: Db, scope: PoolScope, asOfDraw?: string):
     select distinct on (p.subject_hash) p.id, p.subject_hash, p.participant_ref, p.session_id
     from store_participations p
     where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${moduleId}
-      and p.subject_hash is not null and ${liveRow('participations', now, 'p')}
+      and p.subject_hash is not null and not p.preview and ${liveRow('participations', now, 'p')}
       ${stepId === null ? sql`` : sql`and p.step_id = ${stepId}`}
       ${asOfDraw === undefined ? sql`` : sql`and p.created_at <= ${now}`}
       and not exists (

@@ -105,12 +105,13 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
     const { workspaceId, flowId, now } = request;
     const stepId = request.stepId ?? null;
     const flow = await sql<{ storage_enabled: boolean }>`
-      select w.storage_enabled from flows f join workspaces w on w.id = f.workspace_id
+      select w.storage_enabled and not (${request.moduleId}::text = any(w.storage_off_modules)) as storage_enabled
+      from flows f join workspaces w on w.id = f.workspace_id
       where f.id = ${flowId} and f.workspace_id = ${workspaceId}`.execute(trx.db);
     if (!flow.rows[0]) throw new ParleyError('not_found', 'No such flow');
     const earlier = await drawForKey(trx.db, request);
     if (earlier) return earlier;
-    if (!flow.rows[0].storage_enabled) throw new ParleyError('storage_disabled', 'Storage is switched off for this workspace');
+    if (!flow.rows[0].storage_enabled) throw new ParleyError('storage_disabled', 'Storage is switched off for this workspace or this module');
     await holdDrawLock(trx.db, request);
     const committedMeanwhile = await drawForKey(trx.db, request);
     if (committedMeanwhile) return committedMeanwhile;
@@ -136,7 +137,7 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
         personal: email ? { email } : null,
         subject: email,
       });
-      if (!written.stored) throw new ParleyError('storage_disabled', 'Storage is switched off for this workspace');
+      if (!written.stored) throw new ParleyError('storage_disabled', 'Storage is switched off for this workspace or this module');
       winners.push({ rowId: written.id, participantRef: winner.participant_ref });
     }
 

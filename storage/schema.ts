@@ -16,6 +16,8 @@ export interface WorkspaceTable {
   storage_enabled: boolean;
   allowed_origins: ColumnType<string[], string, string>;
   retention: ColumnType<RetentionOverrides, string, string>;
+  /** Modules that run without storing anything in this workspace (0016). */
+  storage_off_modules: ColumnType<string[], string[] | undefined, string[]>;
   settings: ColumnType<Record<string, unknown>, string, string>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
@@ -54,6 +56,8 @@ export interface StoreRowTable {
   expires_at: Date;
   data: ColumnType<Record<string, unknown>, string, string>;
   personal: Buffer | null;
+  /** Written by a console preview session: no export, download, draw or console table reads it (0016). */
+  preview: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface SweepRunTable {

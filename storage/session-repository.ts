@@ -40,6 +40,8 @@ export interface SessionState {
   readonly startedAt: Date;
   updatedAt: Date;
   expiresAt: Date;
+  /** Started from the console's preview (a signed preview token): its rows count nowhere. */
+  readonly preview?: boolean;
 }
 
 export function hashResumeToken(token: string): Buffer {
@@ -86,6 +88,7 @@ export async function toState(ctx: StoreContext, row: ChatSessionRow): Promise<S
     startedAt: row.started_at,
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
+    preview: row.preview,
   };
 }
 

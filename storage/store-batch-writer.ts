@@ -3,12 +3,12 @@ import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
-import type { PreparedStoreRow } from './store-writer.js';
+import { storesModule, writingWorkspace, type PreparedStoreRow } from './store-writer.js';
 
 /**
  * The inserts of a turn's store rows as common table expressions, one multi-row insert per
- * table, for a statement that already has the workspace as `w` (id, retention, storage_enabled).
- * Rows are written only while the workspace stores data, with `expires_at` from its retention,
+ * table, for a statement that already has the workspace as `w` (`writingWorkspace`). Rows are
+ * written only while the workspace stores data and the row's module is not switched off, with `expires_at` from its retention,
  * both read by that same statement. Each CTE returns the ids it stored.
  *
  * Example: `with w as (…), ${insertsAsCtes(rows).ctes} select ${insertsAsCtes(rows).storedIds}`.
@@ -23,17 +23,17 @@ export function storeInsertCtes(rows: readonly PreparedStoreRow[]): { ctes: RawB
     names.push(name);
     const values = tableRows.map(
       (r) => sql`(${r.id}::uuid, ${r.flowId}::uuid, ${r.sessionId}::uuid, ${r.participantRef}::text, ${r.subjectHash}::bytea, ${r.moduleId}::text,
-        ${r.stepId}::text, ${r.defaultRetentionDays}::int, ${r.createdAt}::timestamptz, ${JSON.stringify(r.data)}::jsonb, ${r.personal}::bytea)`,
+        ${r.stepId}::text, ${r.defaultRetentionDays}::int, ${r.createdAt}::timestamptz, ${JSON.stringify(r.data)}::jsonb, ${r.personal}::bytea, ${r.preview}::boolean)`,
     );
     const expiry = expiryFrom(sql`v.created_at`, effectiveRetentionDays(sql`w.retention`, table, sql`v.module_id`, sql`v.days`));
     ctes.push(sql`${sql.id(name)} as (
       insert into ${sql.table(physicalTable(table))}
         (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id,
-         default_retention_days, created_at, expires_at, data, personal)
+         default_retention_days, created_at, expires_at, data, personal, preview)
       select v.id, w.id, v.flow_id, v.session_id, v.participant_ref, v.subject_hash, v.module_id, v.step_id,
-        v.days, v.created_at, ${expiry}, v.data, v.personal
-      from w cross join (values ${sql.join(values)}) as v (id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, days, created_at, data, personal)
-      where w.storage_enabled
+        v.days, v.created_at, ${expiry}, v.data, v.personal, v.preview
+      from w cross join (values ${sql.join(values)}) as v (id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, days, created_at, data, personal, preview)
+      where ${storesModule(sql`v.module_id`)}
       returning id)`);
   }
   const storedIds =
@@ -51,7 +51,7 @@ export async function writeStoreRows(ctx: StoreContext, workspaceId: string, row
   if (rows.length === 0) return new Set();
   const { ctes, storedIds } = storeInsertCtes(rows);
   const result = await sql<{ stored: string[] }>`
-    with w as (select id, retention, storage_enabled from workspaces where id = ${workspaceId}), ${sql.join(ctes)}
+    with ${writingWorkspace(workspaceId)}, ${sql.join(ctes)}
     select ${storedIds} as stored`.execute(ctx.db);
   const stored = new Set(result.rows[0]?.stored ?? []);
   for (const row of rows) storeEvents.emit('write', row.table, stored.has(row.id));

@@ -74,11 +74,11 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id };
 }
 
-/** One keyset page of a table's live rows for one workspace. */
+/** One keyset page of a table's live rows for one workspace (rows of console previews left out). */
 export async function listStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable, options: ListOptions = {}): Promise<Page> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
   const desc = (options.order ?? 'desc') === 'desc';
-  const conditions = [sql`workspace_id = ${workspaceId}`, liveRow(table, ctx.clock.now())];
+  const conditions = [sql`workspace_id = ${workspaceId}`, sql`not preview`, liveRow(table, ctx.clock.now())];
   if (options.from) conditions.push(sql`created_at >= ${options.from}`);
   if (options.to) conditions.push(sql`created_at < ${options.to}`);
   if (options.flowId) conditions.push(sql`flow_id = ${options.flowId}`);
@@ -108,14 +108,14 @@ export async function getStoreRow(ctx: StoreContext, workspaceId: string, table:
   return row ? decodeRow(ctx, table, row) : undefined;
 }
 
-/** Number of live rows per table for one workspace. */
+/** Number of live rows per table for one workspace (rows of console previews left out). */
 export async function countStoreRows(ctx: StoreContext, workspaceId: string): Promise<Record<StoreTable, number>> {
   const now = ctx.clock.now();
   const counts = await Promise.all(
     STORE_TABLES.map(async (table) => {
       const result = await sql<{ n: string }>`
         select count(*) as n from ${sql.table(physicalTable(table))}
-        where workspace_id = ${workspaceId} and ${liveRow(table, now)}`.execute(ctx.db);
+        where workspace_id = ${workspaceId} and not preview and ${liveRow(table, now)}`.execute(ctx.db);
       return [table, Number(result.rows[0]?.n ?? 0)] as const;
     }),
   );

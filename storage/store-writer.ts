@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { StoreContext } from './store-context.js';
@@ -24,6 +24,8 @@ export interface StoreWrite {
   personal?: Record<string, unknown> | null;
   /** The normalized data subject (an email), stored only as a keyed hash for lookups. */
   subject?: string | null;
+  /** Written by a console preview session: read by no export, download, draw or console table. */
+  preview?: boolean;
 }
 
 export type { WriteResult };
@@ -42,6 +44,7 @@ export interface PreparedStoreRow {
   readonly createdAt: Date;
   readonly data: Record<string, unknown>;
   readonly personal: Buffer | null;
+  readonly preview: boolean;
 }
 
 /** Checks the default retention, seals personal values and hashes the subject of one row. */
@@ -65,13 +68,27 @@ export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, wr
     createdAt: ctx.clock.now(),
     data: write.data ?? {},
     personal,
+    preview: write.preview ?? false,
   };
 }
 
 /**
+ * Whether the workspace `w` of a statement (id, retention, storage_enabled, storage_off_modules)
+ * stores rows of the module `moduleId`: storage is on, and not switched off for that module.
+ */
+export function storesModule(moduleId: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(w.storage_enabled and not (${moduleId} = any(w.storage_off_modules)))`;
+}
+
+/** The workspace as the statements that write store rows read it (`w`). */
+export function writingWorkspace(workspaceId: string): RawBuilder<unknown> {
+  return sql`w as (select id, retention, storage_enabled, storage_off_modules from workspaces where id = ${workspaceId})`;
+}
+
+/**
  * Writes one row into a store table, stamping `expires_at` from the workspace's effective
- * retention in the same statement. When the workspace has storage switched off nothing is
- * written and the result says so.
+ * retention in the same statement. When the workspace has storage switched off, for every module
+ * or for this one, nothing is written and the result says so.
  */
 export async function writeStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite): Promise<WriteResult> {
   const row = await prepareStoreRow(ctx, workspaceId, write);
@@ -80,14 +97,15 @@ export async function writeStoreRow(ctx: StoreContext, workspaceId: string, writ
     effectiveRetentionDays(sql`w.retention`, row.table, sql`${row.moduleId}::text`, sql`${row.defaultRetentionDays}::int`),
   );
   const result = await sql<{ id: string; expires_at: Date }>`
+    with ${writingWorkspace(workspaceId)}
     insert into ${sql.table(physicalTable(row.table))}
       (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id,
-       default_retention_days, created_at, expires_at, data, personal)
+       default_retention_days, created_at, expires_at, data, personal, preview)
     select ${row.id}, w.id, ${row.flowId}, ${row.sessionId}, ${row.participantRef},
       ${row.subjectHash}, ${row.moduleId}, ${row.stepId}, ${row.defaultRetentionDays}, ${row.createdAt}, ${expiry},
-      ${JSON.stringify(row.data)}::jsonb, ${row.personal}
-    from workspaces w
-    where w.id = ${workspaceId} and w.storage_enabled
+      ${JSON.stringify(row.data)}::jsonb, ${row.personal}, ${row.preview}
+    from w
+    where ${storesModule(sql`${row.moduleId}::text`)}
     returning id, expires_at`.execute(ctx.db);
   const stored = result.rows[0];
   storeEvents.emit('write', write.table, stored !== undefined);

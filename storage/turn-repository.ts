@@ -9,7 +9,7 @@ import { deferStatement, executeAndCommit } from './pipelining-driver.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
-import type { PreparedStoreRow } from './store-writer.js';
+import { writingWorkspace, type PreparedStoreRow } from './store-writer.js';
 import type { FlowDefinition } from '../core/flow-definition.js';
 
 /**
@@ -26,6 +26,8 @@ export interface TurnWorkspace {
   readonly id: string;
   readonly timeZone: string;
   readonly storageEnabled: boolean;
+  /** Modules whose storage the workspace switched off: their rows are not written. */
+  readonly storageOffModules: readonly string[];
   readonly retention: RetentionOverrides;
 }
 
@@ -66,14 +68,14 @@ export async function loadChatEntry(
   slug: string,
 ): Promise<{ workspace: TurnWorkspace & { readonly allowedOrigins: string[] }; flow: FlowHeader | undefined } | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) return undefined;
-  const result = await sql<FlowColumns & { w_id: string; time_zone: string; storage_enabled: boolean; retention: RetentionOverrides; allowed_origins: string[] }>`
-    select w.id as w_id, w.time_zone, w.storage_enabled, w.retention, w.allowed_origins, ${FLOW_COLUMNS}
+  const result = await sql<FlowColumns & { w_id: string; time_zone: string; storage_enabled: boolean; storage_off_modules: string[]; retention: RetentionOverrides; allowed_origins: string[] }>`
+    select w.id as w_id, w.time_zone, w.storage_enabled, w.storage_off_modules, w.retention, w.allowed_origins, ${FLOW_COLUMNS}
     from workspaces w left join flows f on f.workspace_id = w.id and f.slug = ${slug}
     where w.id = ${workspaceId}`.execute(ctx.db);
   const row = result.rows[0];
   if (!row) return undefined;
   return {
-    workspace: { id: row.w_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, retention: row.retention, allowedOrigins: row.allowed_origins },
+    workspace: { id: row.w_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, storageOffModules: row.storage_off_modules, retention: row.retention, allowedOrigins: row.allowed_origins },
     flow: row.f_id ? toHeader(row) : undefined,
   };
 }
@@ -83,8 +85,8 @@ export async function loadChatEntry(
  * its workspace's guarding settings and its flow's header.
  */
 export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ state: SessionState; workspace: TurnWorkspace; flow: FlowHeader } | undefined> {
-  const result = await sql<ChatSessionRow & FlowColumns & { time_zone: string; storage_enabled: boolean; retention: RetentionOverrides; pinned_version: number }>`
-    select s.*, w.time_zone, w.storage_enabled, w.retention, ${FLOW_COLUMNS}, coalesce(s.flow_version, f.version) as pinned_version
+  const result = await sql<ChatSessionRow & FlowColumns & { time_zone: string; storage_enabled: boolean; storage_off_modules: string[]; retention: RetentionOverrides; pinned_version: number }>`
+    select s.*, w.time_zone, w.storage_enabled, w.storage_off_modules, w.retention, ${FLOW_COLUMNS}, coalesce(s.flow_version, f.version) as pinned_version
     from chat_sessions s
       join workspaces w on w.id = s.workspace_id
       join flows f on f.id = s.flow_id
@@ -94,7 +96,7 @@ export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ 
   if (!row) return undefined;
   return {
     state: await toState(ctx, row),
-    workspace: { id: row.workspace_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, retention: row.retention },
+    workspace: { id: row.workspace_id, timeZone: row.time_zone, storageEnabled: row.storage_enabled, storageOffModules: row.storage_off_modules, retention: row.retention },
     flow: { ...toHeader(row), version: row.pinned_version },
   };
 }
@@ -125,7 +127,7 @@ export async function getFlowDefinition(db: Db, flowId: string, version: number)
   return result.rows[0]?.definition;
 }
 
-const workspaceOf = (workspaceId: string) => sql`w as (select id, retention, storage_enabled from workspaces where id = ${workspaceId})`;
+const workspaceOf = writingWorkspace;
 const sessionExpiry = (updatedAt: Date) =>
   expiryFrom(sql`${updatedAt}::timestamptz`, effectiveRetentionDays(sql`w.retention`, 'variables', sql`${SESSION_MODULE}::text`, sql`${TABLE_DEFAULT_RETENTION_DAYS.variables}::int`));
 
@@ -150,11 +152,11 @@ export async function insertTurn(ctx: StoreContext, state: SessionState, resumeT
   const personal = await sealPersonal(ctx, state, storePersonal);
   const session = sql`saved_session as (
     insert into chat_sessions (id, workspace_id, flow_id, flow_version, resume_token_hash, participant_ref, step_id, status, seq, variables, personal,
-      device, last_turn, recent_replies, steps_seen, started_at, updated_at, expires_at)
+      device, last_turn, recent_replies, steps_seen, started_at, updated_at, expires_at, preview)
     select ${state.id}, w.id, ${state.flowId}, ${state.flowVersion}, ${hashResumeToken(resumeToken)}, ${state.participantRef}, ${state.stepId}, ${state.status},
       ${state.seq}, ${JSON.stringify(state.variables)}::jsonb, case when w.storage_enabled then ${personal}::bytea end,
       ${JSON.stringify(state.device)}::jsonb, ${turnSkeleton(state.lastTurn)}::jsonb, ${JSON.stringify(state.recentReplies)}::jsonb,
-      ${state.stepsSeen}::text[], ${state.startedAt}, ${state.updatedAt}, ${sessionExpiry(state.updatedAt)}
+      ${state.stepsSeen}::text[], ${state.startedAt}, ${state.updatedAt}, ${sessionExpiry(state.updatedAt)}, ${state.preview ?? false}
     from w
     returning expires_at)`;
   await finish(ctx, state, rows, session, storeInsertCtes(rows));

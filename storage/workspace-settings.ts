@@ -8,16 +8,19 @@ export interface WorkspaceSettings {
   name: string;
   timeZone: string;
   storageEnabled: boolean;
+  /** Modules that run without storing anything (their "Store this module's data" switch is off). */
+  storageOffModules: string[];
   allowedOrigins: string[];
   retention: RetentionOverrides;
 }
 
-const FIELDS = new Set(['name', 'timeZone', 'storageEnabled', 'allowedOrigins', 'retention']);
+const FIELDS = new Set(['name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention']);
+const MODULE_ID = /^[a-z][a-z0-9-]{0,63}$/;
 
 /**
  * Validates a (partial) settings change. Throws a ConfigError naming the first bad field:
  * unknown field, empty name, a time zone that is not IANA, an origin that is not
- * `scheme://host[:port]`, unknown table or bad days in retention.
+ * `scheme://host[:port]`, a module id that is not kebab-case, unknown table or bad days in retention.
  */
 export function validateWorkspaceSettings(input: unknown): Partial<WorkspaceSettings> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('Settings must be an object', '');
@@ -40,9 +43,19 @@ export function validateWorkspaceSettings(input: unknown): Partial<WorkspaceSett
     if (typeof source.storageEnabled !== 'boolean') throw new ConfigError('storageEnabled must be true or false', '/storageEnabled');
     out.storageEnabled = source.storageEnabled;
   }
+  if (source.storageOffModules !== undefined) out.storageOffModules = validateModuleIds(source.storageOffModules);
   if (source.allowedOrigins !== undefined) out.allowedOrigins = validateOrigins(source.allowedOrigins);
   if (source.retention !== undefined) out.retention = validateRetention(source.retention);
   return out;
+}
+
+/** A list of kebab-case module ids, without repeats (the API also checks them against the registry). */
+function validateModuleIds(input: unknown): string[] {
+  if (!Array.isArray(input) || input.length > 100) throw new ConfigError('storageOffModules must be a list of at most 100 module ids', '/storageOffModules');
+  input.forEach((id, i) => {
+    if (typeof id !== 'string' || !MODULE_ID.test(id)) throw new ConfigError('Module id must be kebab-case', `/storageOffModules/${i}`);
+  });
+  return [...new Set(input as string[])].sort();
 }
 
 function validateOrigins(input: unknown): string[] {

@@ -42,6 +42,8 @@ export interface StartRequest {
   readonly entry?: ChatEntry;
   /** Host-page variables (validated), set before the first turn of a new session only. */
   readonly variables?: InitialVariables;
+  /** Started from the console's preview (the gateway checked its signed token). */
+  readonly preview?: boolean;
 }
 
 /** What sessions did, told after the turn that did it committed (counters; flows only, nothing personal). */
@@ -148,6 +150,7 @@ export class FlowEngine {
       startedAt: now,
       updatedAt: now,
       expiresAt: now,
+      preview: request.preview ?? false,
     };
     const definition = flow.definition;
     const writes = new TurnWrites(ctx, workspace);
@@ -270,7 +273,7 @@ export class FlowEngine {
     if (!registered) throw new ParleyError('module_unknown', 'Flow uses a module this server does not have');
     const scope: ModuleStoreScope & { flow: FlowRecord } = {
       ctx: trx,
-      workspace: { id: workspace.id, timeZone: workspace.timeZone, storageEnabled: workspace.storageEnabled },
+      workspace: { id: workspace.id, timeZone: workspace.timeZone, storageEnabled: workspace.storageEnabled && !workspace.storageOffModules.includes(step.module) },
       flowId: flow.id,
       stepId,
       session: state,

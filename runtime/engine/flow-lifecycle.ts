@@ -27,7 +27,7 @@ async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: W
     if (!module || !run) continue;
     const scope = {
       ctx: trx,
-      workspace: { id: workspace.id, timeZone: workspace.timeZone, storageEnabled: workspace.storageEnabled },
+      workspace: { id: workspace.id, timeZone: workspace.timeZone, storageEnabled: workspace.storageEnabled && !workspace.storageOffModules.includes(module.id) },
       flowId: flow.id,
       stepId: step.id,
       session: undefined,
@@ -52,7 +52,7 @@ async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: W
  * A save that turns an open flow closed is a closure: close hooks and closure reactions run.
  */
 export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Workspace, slug: string, document: unknown): Promise<{ flow: FlowRecord; created: boolean }> {
-  const valid = validateFlowDocument(document, deps.registry, { storageEnabled: workspace.storageEnabled });
+  const valid = validateFlowDocument(document, deps.registry, { storageEnabled: workspace.storageEnabled, storageOffModules: workspace.storageOffModules });
   let closedNow = false;
   const result = await inTransaction(deps.storage, async (trx) => {
     const before = await getFlow(trx.db, workspace.id, slug);

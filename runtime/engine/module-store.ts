@@ -43,6 +43,7 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       data: participation ? { ...row.data, device: session.device, chrono } : { ...row.data },
       personal: personal ?? null,
       subject: row.subject ?? null,
+      preview: session.preview ?? false,
     };
   };
 
@@ -62,7 +63,7 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
     async countForSubject(table, subject) {
       if (!module.tables[table]) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);
       await writes?.flush([table]);
-      return countSubjectRows(ctx, workspace.id, table, scope.flowId, subject);
+      return countSubjectRows(ctx, workspace.id, table, scope.flowId, subject, session.preview ?? false);
     },
   };
 }

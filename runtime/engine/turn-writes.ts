@@ -9,8 +9,8 @@ import type { TurnWorkspace } from '../../storage/turn-repository.js';
  * The store rows a turn writes, held until the turn's last statement writes them with the
  * session (one multi-row insert per table). A row is written earlier only when something in
  * the turn is about to read its table (`flush`), so reads inside the turn still see it.
- * Whether storage is on is the workspace as the turn read it; the writing statement checks it
- * again and writes nothing once it is off.
+ * Whether storage is on (for the workspace and for the row's module) is the workspace as the turn
+ * read it; the writing statement checks both again and writes nothing once either is off.
  */
 export class TurnWrites {
   readonly #ctx: StoreContext;
@@ -24,7 +24,7 @@ export class TurnWrites {
 
   /** Holds one row for the end of the turn; the result is what the workspace's settings promise. */
   async add(write: StoreWrite): Promise<WriteResult> {
-    if (!this.#workspace.storageEnabled) return { stored: false, reason: 'storage_disabled' };
+    if (!this.#workspace.storageEnabled || this.#workspace.storageOffModules.includes(write.moduleId)) return { stored: false, reason: 'storage_disabled' };
     const row = await prepareStoreRow(this.#ctx, this.#workspace.id, write);
     this.#pending.push(row);
     const days = resolveRetentionDays(this.#workspace.retention, row.table, row.moduleId, row.defaultRetentionDays);
