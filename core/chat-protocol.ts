@@ -36,6 +36,12 @@ export interface HandshakeAuth {
    * `/auth/variables/<name>`).
    */
   readonly variables?: Readonly<Record<string, string>>;
+  /**
+   * A console preview token (`POST /api/v1/flows/{flow}/preview`): the new session is marked as a
+   * preview and counts in no export, draw or statistic. A token that is not valid for this
+   * workspace and flow, or has expired, refuses the handshake (`forbidden`).
+   */
+  readonly preview?: string;
 }
 
 /** Something the bot says. Text is always rendered as text, never as HTML. */

@@ -13,14 +13,16 @@ import { TokenBucket } from './rate-limiter.js';
 import { handshakeLimitMiddleware, type HandshakeLimitOptions } from './handshake-limiter.js';
 import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
+import { verifyPreviewToken } from './preview-token.js';
 
-const validateAuth = compileSchema<{ workspace: string; flow: string; resumeToken?: string }>({
+const validateAuth = compileSchema<{ workspace: string; flow: string; resumeToken?: string; preview?: string }>({
   type: 'object',
   required: ['workspace', 'flow'],
   properties: {
     workspace: { type: 'string', format: 'uuid' },
     flow: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
     resumeToken: { type: 'string', pattern: '^[A-Za-z0-9_-]{20,100}$' },
+    preview: { type: 'string', maxLength: 400, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' },
     device: { type: 'object' },
     startedAt: { type: 'string', maxLength: 40 },
   },
@@ -71,7 +73,9 @@ export interface ChatGatewayOptions {
 
 /**
  * The realtime gateway: socket.io namespace `/chat`. The handshake names workspace and flow
- * (and a resume token); the page's Origin must be allowed by the workspace. Frames over 16 KB
+ * (and a resume token); the page's Origin must be allowed by the workspace. A console preview
+ * also sends a preview token the admin API signed (preview-token.ts): only then is the session
+ * marked preview, so a visitor cannot mark itself. Frames over 16 KB
  * close only the offending socket; every reply is validated and rate limited, and errors come
  * back as `{code, message, path}` while the session goes on.
  */
@@ -97,7 +101,12 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
       if (!originAllowed(origin, host, workspace.allowedOrigins, socket.handshake.headers['sec-fetch-site'])) {
         throw new ParleyError('forbidden', 'This page is not allowed to embed this flow');
       }
-      socket.data.auth = { ...auth, variables };
+      const preview = auth.preview !== undefined;
+      if (auth.preview !== undefined) {
+        const valid = entry.flow !== undefined && (await verifyPreviewToken(options.storage.keyring, auth.preview, workspace.id, entry.flow.id, options.storage.clock.now()));
+        if (!valid) throw new ParleyError('forbidden', 'This preview has expired; open the preview again from the console');
+      }
+      socket.data.auth = { ...auth, variables, preview };
       socket.data.entry = entry;
       next();
     } catch (error) {
@@ -116,7 +125,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
 }
 
 async function startSession(socket: Socket, options: ChatGatewayOptions): Promise<void> {
-  const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown; variables: InitialVariables };
+  const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown; variables: InitialVariables; preview: boolean };
   let sessionId: string;
   try {
     const started = await options.engine.start({
@@ -126,6 +135,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       device: deviceFacts(socket.handshake.headers, auth.device),
       ip: (socket.data.clientAddress as string | null | undefined) ?? (socket.handshake.address || null),
       variables: auth.variables,
+      preview: auth.preview,
       entry: socket.data.entry as ChatEntry,
     });
     sessionId = started.session.sessionId;

@@ -6,11 +6,13 @@ import { ParleyError } from '../../core/errors.js';
 interface WorkspaceKeys {
   readonly encryption: Buffer;
   readonly lookup: Buffer;
+  readonly signing: Buffer;
 }
 
 /**
  * Per-workspace data keys, wrapped by the master key. A data key yields two subkeys (HKDF):
- * one for AES-256-GCM encryption of personal values, one for keyed lookup hashes.
+ * one for AES-256-GCM encryption of personal values, one for keyed lookup hashes, one that signs
+ * short-lived tokens the workspace hands out (console preview tokens).
  * Destroying a workspace's data key (crypto-shredding) makes its personal values unreadable.
  */
 export class Keyring {
@@ -79,6 +81,12 @@ export class Keyring {
     return createHmac('sha256', keys.lookup).update(normalized, 'utf8').digest();
   }
 
+  /** HMAC-SHA256 of `text` under the workspace's signing subkey (never the lookup key's values). */
+  async sign(workspaceId: string, text: string): Promise<Buffer> {
+    const keys = await this.#keys(workspaceId);
+    return createHmac('sha256', keys.signing).update(text, 'utf8').digest();
+  }
+
   /** Forgets cached keys (after a key was destroyed by another process, for instance). */
   forget(workspaceId?: string): void {
     if (workspaceId === undefined) this.#cache.clear();
@@ -99,6 +107,7 @@ export class Keyring {
     const keys: WorkspaceKeys = {
       encryption: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'parley/encryption', 32)),
       lookup: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'parley/lookup', 32)),
+      signing: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'parley/signing', 32)),
     };
     this.#cache.set(workspaceId, keys);
     return keys;

@@ -12,6 +12,7 @@ import { createRunDownloadRoute } from './routes/export-run-download-routes.js';
 import { listModulesRoute } from './routes/module-routes.js';
 import { flowStatsRoute } from './routes/flow-stats-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
+import { createFlowPreviewRoute, getFlowVersionRoute, listFlowVersionsRoute, restoreFlowVersionRoute } from './routes/flow-version-routes.js';
 import { eraseSubjectRoute, lookupSubjectRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
@@ -28,6 +29,10 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   deleteFlowRoute,
   closeFlowRoute,
   flowStatsRoute,
+  listFlowVersionsRoute,
+  getFlowVersionRoute,
+  restoreFlowVersionRoute,
+  createFlowPreviewRoute,
   createDrawRoute,
   listDrawsRoute,
   listDrawCommitmentsRoute,

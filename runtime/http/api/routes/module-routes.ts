@@ -25,6 +25,7 @@ export const listModulesRoute = defineRoute({
       title: module.title,
       description: module.description,
       requiresStorage: module.requiresStorage === true,
+      storesData: workspace.storageEnabled && !workspace.storageOffModules.includes(module.id),
       configSchema: module.configSchema,
       tables: Object.entries(module.tables).map(([table, declaration]) => ({
         table,

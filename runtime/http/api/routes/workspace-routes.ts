@@ -1,12 +1,22 @@
 import { defineRoute } from '../api-route.js';
+import { audit } from '../audit.js';
 import { workspacePatchSchema, workspaceSchema } from '../schemas/workspace-schemas.js';
 import { getWorkspace, updateWorkspace, type Workspace } from '../../../../storage/workspace-repository.js';
-import { ParleyError } from '../../../../core/errors.js';
+import { ConfigError, ParleyError } from '../../../../core/errors.js';
+import type { ModuleRegistry } from '../../../../core/module-registry.js';
 import { deleteMailSettings, getMailSettings, saveMailSettings, validateMailSettings, type MailSettingsView } from '../../../../storage/mail-settings.js';
 import type { StoreContext } from '../../../../storage/store-context.js';
 
 export function workspaceJson(workspace: Workspace, mail: MailSettingsView | undefined) {
   return { ...workspace, mail: mail ?? null, createdAt: workspace.createdAt.toISOString(), updatedAt: workspace.updatedAt.toISOString() };
+}
+
+/** Every id of a `storageOffModules` change names a module of the registry. */
+function assertKnownModules(registry: ModuleRegistry, ids: unknown): void {
+  if (!Array.isArray(ids)) return;
+  ids.forEach((id, i) => {
+    if (typeof id === 'string' && !registry.get(id)) throw new ConfigError('Unknown module', `/storageOffModules/${i}`);
+  });
 }
 
 async function withMail(storage: StoreContext, workspace: Workspace) {
@@ -31,19 +41,22 @@ export const patchWorkspaceRoute = defineRoute({
   method: 'patch',
   path: '/workspace',
   operationId: 'updateWorkspace',
-  summary: 'Change settings; a retention change re-applies to stored rows at once',
+  summary: "Change settings; a retention change re-applies to stored rows at once; `storageOffModules` switches modules' storage off (honoured by every process's next turn)",
   tag: 'workspace',
   body: workspacePatchSchema,
   responses: { 200: { description: 'The updated workspace', schema: workspaceSchema } },
-  async handler({ principal, services, body }) {
+  async handler(call) {
+    const { principal, services, body } = call;
     const { mail, ...settings } = body as { mail?: unknown } & Record<string, unknown>;
     if (mail !== undefined && mail !== null) validateMailSettings(mail, '/mail');
+    assertKnownModules(services.flows.registry, settings.storageOffModules);
     const workspace = Object.keys(settings).length > 0
       ? await updateWorkspace(services.storage, principal.workspaceId, settings)
       : await getWorkspace(services.storage, principal.workspaceId);
     if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
     if (mail === null) await deleteMailSettings(services.storage, workspace.id);
     else if (mail !== undefined) await saveMailSettings(services.storage, workspace.id, mail);
+    if (settings.storageOffModules !== undefined) await audit(call, 'workspace.module_storage_changed', null, { modulesOff: workspace.storageOffModules.length });
     return { body: await withMail(services.storage, workspace) };
   },
 });

@@ -8,12 +8,13 @@ const retentionDaysSchema: JsonSchema = { type: 'integer', minimum: 1 };
 export const moduleCatalogueEntrySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'title', 'description', 'requiresStorage', 'configSchema', 'tables'],
+  required: ['id', 'title', 'description', 'requiresStorage', 'storesData', 'configSchema', 'tables'],
   properties: {
     id: { type: 'string', description: 'The value of a flow step\'s `module`' },
     title: { type: 'string' },
     description: { type: 'string' },
-    requiresStorage: { type: 'boolean', description: 'Refused in a flow saved while storage is off' },
+    requiresStorage: { type: 'boolean', description: 'Refused in a flow saved while storage is off (for the workspace or for this module)' },
+    storesData: { type: 'boolean', description: "Whether this workspace stores this module's rows: storage is on and the module is not in `storageOffModules`" },
     configSchema: { type: 'object', description: 'JSON Schema of the step config: every property has a title, a description and, where there is one, its default' },
     tables: {
       type: 'array',

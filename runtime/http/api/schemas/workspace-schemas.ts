@@ -18,15 +18,26 @@ export const retentionSchema: JsonSchema = {
   },
 };
 
+/** The per-module switch "Store this module's data": the modules switched off. */
+const storageOffModulesSchema: JsonSchema = {
+  type: 'array',
+  maxItems: 100,
+  uniqueItems: true,
+  items: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' },
+  description:
+    "Modules that run without storing anything (their \"Store this module's data\" switch is off): the next chat turn on any process writes none of their rows. A flow with a step of such a module that needs storage is refused when saved (409 `storage_disabled`, with the step's path). Ids must be modules of `GET /modules`; a change replaces the whole list.",
+};
+
 export const workspaceSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'timeZone', 'storageEnabled', 'allowedOrigins', 'retention', 'mail', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention', 'mail', 'createdAt', 'updatedAt'],
   properties: {
     id: uuidSchema,
     name: { type: 'string' },
     timeZone: { type: 'string' },
     storageEnabled: { type: 'boolean' },
+    storageOffModules: storageOffModulesSchema,
     allowedOrigins: { type: 'array', items: { type: 'string' } },
     retention: retentionSchema,
     mail: {
@@ -46,6 +57,7 @@ export const workspacePatchSchema: JsonSchema = {
     name: { type: 'string', minLength: 1, maxLength: 200 },
     timeZone: { type: 'string', minLength: 1, maxLength: 64 },
     storageEnabled: { type: 'boolean' },
+    storageOffModules: storageOffModulesSchema,
     allowedOrigins: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 300 } },
     retention: retentionSchema,
     mail: { type: ['object', 'null'], description: 'SMTP settings: { host, port, security: tls|starttls|none, user?, password? (write-only; null removes it), from, fromName? }; null removes them' },
