@@ -30,6 +30,10 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     deleteFlow: {},
     closeFlow: {},
     getFlowStats: { query: '?from=2026-01-01&to=2026-01-31' },
+    listFlowVersions: {},
+    getFlowVersion: {},
+    restoreFlowVersion: {},
+    createFlowPreview: {},
     createDraw: { body: { count: 1 } },
     listDraws: {},
     listDrawCommitments: {},
@@ -79,7 +83,8 @@ export function sampleRequest(op: Operation, target: SampleTarget): SampleReques
     .replace('{entryId}', target.rowId)
     .replace('{drawId}', target.rowId)
     .replace('{exportId}', target.exportId)
-    .replace('{runId}', target.rowId);
+    .replace('{runId}', target.rowId)
+    .replace('{version}', '1');
   if (path.includes('{')) throw new Error(`unknown path parameter in ${op.path}`);
   return { path, ...sample };
 }

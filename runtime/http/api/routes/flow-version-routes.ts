@@ -1,6 +1,6 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
-import { errorResponse } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, errorResponse } from '../schemas/common-schemas.js';
 import { flowIdParams, flowSchema } from '../schemas/flow-schemas.js';
 import { flowVersionParams, flowVersionSchema, flowVersionSummarySchema, previewTokenSchema } from '../schemas/flow-version-schemas.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
@@ -90,7 +90,7 @@ export const createFlowPreviewRoute = defineRoute<{ flowId: string }>({
   summary: 'A short-lived signed token that starts preview sessions of the saved flow: they run for real but count in no export, draw or statistic',
   tag: 'flows',
   params: flowIdParams,
-  responses: { 201: { description: 'A preview token (30 minutes)', schema: previewTokenSchema } },
+  responses: { 201: { description: 'A preview token (30 minutes)', schema: previewTokenSchema }, 410: dataKeyDestroyedResponse },
   async handler(call) {
     const flow = await requireWorkspaceFlow(call, call.params.flowId);
     const { token, expiresAt } = await issuePreviewToken(call.services.storage.keyring, flow.workspaceId, flow.id, call.services.clock.now());
