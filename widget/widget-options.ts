@@ -32,6 +32,8 @@ export interface WidgetOptions {
   readonly dataLayer: boolean;
   /** Problems found while reading the options (unparsable `data-variables`, …), reported as `parley:error`. */
   readonly problems: readonly string[];
+  /** A console preview token (`init` only): the session is marked preview and kept only in memory. */
+  readonly preview: string | undefined;
 }
 
 /**
@@ -55,6 +57,8 @@ export interface WidgetInput {
   readonly variables?: string | Readonly<Record<string, unknown>> | null;
   readonly urlVariables?: string | readonly string[] | null;
   readonly datalayer?: string | boolean | null;
+  /** `init` only (no attribute): the token `POST /api/v1/flows/{flow}/preview` issued to the console. */
+  readonly preview?: string | null;
 }
 
 /** The `data-*` attributes the widget reads, by input name. */
@@ -82,6 +86,7 @@ export function scriptAttributes(script: HTMLScriptElement): WidgetInput {
   return input;
 }
 
+const PREVIEW_TOKEN = /^[A-Za-z0-9_-]{1,300}\.[A-Za-z0-9_-]{1,100}$/;
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const FUNCTION_COLOR = /^(?:rgb|rgba|hsl|hsla|oklch|oklab|lab|lch)\([0-9a-z.,%/\s+-]{1,80}\)$/i;
 
@@ -166,5 +171,6 @@ export function parseWidgetOptions(input: WidgetInput): WidgetOptions | undefine
     urlVariables: list(input.urlVariables),
     dataLayer: flag(input.datalayer),
     problems,
+    preview: typeof input.preview === 'string' && PREVIEW_TOKEN.test(input.preview) ? input.preview : undefined,
   };
 }

@@ -118,6 +118,12 @@ ol.steps { list-style: none; margin: 0; padding: 0; display: grid; gap: 12px; }
 .step-stores { margin-top: 8px; }
 .step-stores ul { list-style: none; padding: 0; margin: 4px 0 0; display: grid; gap: 6px; }
 .input.days { max-width: 7em; }
+.step-stores .kept { margin: 0; font-weight: 600; }
+.preview-pane, .version-history { margin-top: 16px; padding: 16px; }
+.preview-pane h3, .version-history h3 { font-size: 1rem; margin: 0 0 8px; }
+.preview-frame { margin-top: 12px; max-width: 100%; overflow: hidden; }
+.versions { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
+.version { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px; overflow-wrap: anywhere; }
 .module-list { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
 .module-choice { width: 100%; flex-direction: column; align-items: flex-start; text-align: left; font-weight: 400; }
 .module-title { font-weight: 600; }

@@ -1,4 +1,4 @@
-import type { DownloadLink, Flow, FlowDetail, FlowStats, FlowDocument, ModuleInfo, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import type { DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
 import type { DestinationCheck, ExportDefinitionDocument, ExportOptions, ExportPreview, ExportRun, ExportSummary, ExportTrigger, FieldCatalogue, GpgKeyInfo, RunDownload } from './export-api-types.js';
 
 const API_ROOT = '/api/v1';
@@ -46,6 +46,9 @@ export interface AdminApi {
   runExport(exportId: string): Promise<ExportRun>;
   exportRuns(exportId: string, limit: number): Promise<readonly ExportRun[]>;
   createRunDownload(exportId: string, runId: string): Promise<RunDownload>;
+  flowVersions(flowId: string): Promise<readonly FlowVersionSummary[]>;
+  restoreFlowVersion(flowId: string, version: number): Promise<FlowDetail>;
+  previewFlow(flowId: string): Promise<PreviewToken>;
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -121,6 +124,9 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     runExport: (exportId: string) => call<ExportRun>('POST', `${exported(exportId)}/runs`),
     exportRuns: async (exportId: string, limit: number) => (await call<{ runs: ExportRun[] }>('GET', `${exported(exportId)}/runs?limit=${limit}`)).runs,
     createRunDownload: (exportId: string, runId: string) => call<RunDownload>('POST', `${exported(exportId)}/runs/${encodeURIComponent(runId)}/downloads`),
+    flowVersions: async (flowId: string) => (await call<{ versions: FlowVersionSummary[] }>('GET', `/flows/${encodeURIComponent(flowId)}/versions`)).versions,
+    restoreFlowVersion: (flowId: string, version: number) => call<FlowDetail>('POST', `/flows/${encodeURIComponent(flowId)}/versions/${version}/restore`),
+    previewFlow: (flowId: string) => call<PreviewToken>('POST', `/flows/${encodeURIComponent(flowId)}/preview`),
   });
 }
 

@@ -8,6 +8,8 @@ export interface Workspace {
   readonly name: string;
   readonly timeZone: string;
   readonly storageEnabled: boolean;
+  /** Modules whose "Store this module's data" switch is off. */
+  readonly storageOffModules: readonly string[];
   readonly allowedOrigins: readonly string[];
   readonly retention: { readonly tables?: TableDays; readonly modules?: Readonly<Record<string, TableDays>> };
 }
@@ -17,6 +19,7 @@ export interface WorkspacePatch {
   readonly name?: string;
   readonly timeZone?: string;
   readonly storageEnabled?: boolean;
+  readonly storageOffModules?: readonly string[];
   readonly allowedOrigins?: readonly string[];
   readonly retention?: Workspace['retention'];
 }
@@ -112,6 +115,8 @@ export interface ModuleInfo {
   readonly title: string;
   readonly description: string;
   readonly requiresStorage: boolean;
+  /** Whether the workspace stores this module's rows now. */
+  readonly storesData: boolean;
   readonly configSchema: JsonSchema;
   readonly tables: ReadonlyArray<{ readonly table: string; readonly holds: string; readonly defaultRetentionDays: number; readonly retentionDays: number }>;
 }
@@ -138,4 +143,20 @@ export interface FlowDetail extends Flow {
   readonly start: string;
   readonly steps: readonly FlowStepDocument[];
   readonly version: number;
+}
+
+/** One saved version of a flow, as `GET /flows/{id}/versions` lists it. */
+export interface FlowVersionSummary {
+  readonly version: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly stepCount: number;
+}
+
+/** What `POST /flows/{id}/preview` answers: a short-lived token for the preview widget. */
+export interface PreviewToken {
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly workspace: string;
+  readonly flow: string;
 }

@@ -21,6 +21,8 @@ export interface HandshakeAuth {
   readonly startedAt: string;
   /** Host-page variables for a new session (the server ignores them when resuming). */
   readonly variables?: Readonly<Record<string, string>>;
+  /** A console preview token: the new session is marked preview. */
+  readonly preview?: string;
 }
 
 /** What the connection reports to the widget. */
@@ -43,6 +45,8 @@ export interface ConnectionTarget {
   readonly resume: ResumeStore;
   /** Read at every handshake, so variables set late still reach a new session. */
   readonly variables: () => Readonly<Record<string, string>>;
+  /** A console preview token, sent with every handshake. */
+  readonly preview?: string;
 }
 
 /** One widget's link to the gateway. */
@@ -91,6 +95,7 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
       device: readDeviceInfo(),
       startedAt,
       ...(Object.keys(variables).length > 0 && { variables }),
+      ...(target.preview && { preview: target.preview }),
     };
   };
 

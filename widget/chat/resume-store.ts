@@ -64,3 +64,17 @@ export function localResumeStore(key: string): ResumeStore {
     },
   };
 }
+
+/** A store that lives as long as the page (console previews: nothing left in the browser). */
+export function memoryResumeStore(): ResumeStore {
+  let record: ResumeRecord | undefined;
+  return {
+    load: () => record,
+    save(next) {
+      record = next;
+    },
+    clear() {
+      record = undefined;
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { stringsFor } from '../widget-strings.js';
 import { openChatConnection, type ChatConnection, type ConnectionState } from './chat-connection.js';
 import { createConversationView } from './conversation-view.js';
 import { bindPanelToggle } from './panel-toggle.js';
-import { localResumeStore, resumeKey } from './resume-store.js';
+import { localResumeStore, memoryResumeStore, resumeKey } from './resume-store.js';
 
 function resolveContainer(container: WidgetOptions['container']): HTMLElement | undefined {
   if (container === undefined || typeof container !== 'string') return container;
@@ -44,7 +44,8 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     avatar: options.avatar,
     container,
   });
-  const resume = localResumeStore(resumeKey(workspace, flow, placement.occurrence));
+  // A preview keeps its session in memory only: it never resumes, nor is resumed by, a visitor's session.
+  const resume = options.preview ? memoryResumeStore() : localResumeStore(resumeKey(workspace, flow, placement.occurrence));
   let connection: ChatConnection | undefined;
   let sessionId = resume.load()?.sessionId;
   /** The step the visitor is answering now, from the last turn shown. */
@@ -95,7 +96,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
 
   const connect = (): ChatConnection =>
     openChatConnection(
-      { origin: options.origin, socketPath: options.socketPath, workspace, flow, resume, variables: () => variables().variables },
+      { origin: options.origin, socketPath: options.socketPath, workspace, flow, resume, variables: () => variables().variables, preview: options.preview },
       {
         state(state: ConnectionState) {
           view.showState(state);

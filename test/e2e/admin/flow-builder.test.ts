@@ -10,6 +10,7 @@ import { createWorkspace, type Workspace } from '../../../storage/workspace-repo
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
 import { ConsolePage } from './console-page.js';
+import { sql } from 'kysely';
 
 const DAY = 86_400_000;
 let storage: TestStorage;
@@ -64,7 +65,7 @@ async function newFlow(console: ConsolePage, name: string): Promise<Page> {
 }
 
 describe('flow builder in the console (real Chromium, accessible names only)', () => {
-  it('builds Hello World → email capture → giveaway (once) with 30-day email retention, and a visitor of another site completes it', async () => {
+  it('builds Hello World → email capture → giveaway (once) with 30-day email retention, tries it in the preview, and a visitor of another site completes it', async () => {
     const console = await ConsolePage.open(browser, server.url);
     await console.signIn(key);
     const page = await newFlow(console, 'Hello World');
@@ -77,7 +78,10 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await email.getByLabel('Question').fill('Your email?');
     const days = email.getByLabel('Email capture: days email addresses are kept in Variables');
     expect(await days.inputValue()).toBe('60');
+    await email.getByText('Email addresses are kept 60 days in Variables.').waitFor();
     await days.fill('30');
+    await email.getByText('Email addresses are kept 30 days in Variables.').waitFor();
+    expect(await email.getByLabel("Store this module's data (Email capture)").isChecked()).toBe(true);
     await addStep(page, 'Giveaway (raffle entry)');
     const giveaway = step(page, 3, 'Giveaway (raffle entry)');
     await giveaway.getByLabel(/^Entries per person/).selectOption('once');
@@ -92,6 +96,20 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     expect(saved.steps[2].config).toEqual({ frequency: 'once' });
     expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.retention.modules).toEqual({ 'email-capture': { variables: 30 } });
 
+    // The owner tries the saved flow in the preview pane: the real widget, a session marked preview.
+    await page.getByRole('button', { name: 'Try the saved flow' }).click();
+    const preview = page.getByRole('region', { name: 'Preview chat' });
+    await preview.getByText('Hello World').waitFor();
+    await preview.getByText('Your email?').waitFor();
+    await preview.getByRole('textbox', { name: 'Email' }).fill('owner.preview@example.org');
+    await preview.getByRole('button', { name: 'Send' }).click();
+    await preview.getByText("You're in the draw").waitFor();
+    const previewRows = await sql<{ table: string; n: number }>`
+      select 'participations' as table, count(*)::int as n from store_participations where workspace_id = ${workspace.id} and preview
+      union all select 'sessions', count(*)::int from chat_sessions where workspace_id = ${workspace.id} and preview`.execute(storage.db);
+    expect(previewRows.rows).toEqual([{ table: 'participations', n: 1 }, { table: 'sessions', n: 1 }]);
+    expect(console.problems).toEqual([]);
+
     // A visitor on the shop's site (another allowed origin) completes the flow in the widget.
     const visitor = await browser.newContext();
     const shop = await visitor.newPage();
@@ -104,7 +122,9 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await visitor.close();
 
     const now = storage.clock.now().getTime();
-    const [participation] = (await listStoreRows(storage, workspace.id, 'participations')).rows;
+    const participations = (await listStoreRows(storage, workspace.id, 'participations')).rows;
+    expect(participations).toHaveLength(1);
+    const [participation] = participations;
     expect(participation!.expiresAt.getTime() - participation!.createdAt.getTime()).toBe(60 * DAY);
     const [variable] = (await listStoreRows(storage, workspace.id, 'variables')).rows;
     expect(variable!.expiresAt.getTime() - variable!.createdAt.getTime()).toBe(30 * DAY);
@@ -115,6 +135,66 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     const rows = await console.openTable('Giveaway participations');
     const expiry = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(participation!.expiresAt);
     expect(await rows.getByRole('row').filter({ hasText: expiry }).count()).toBe(1);
+    expect(await console.tabCount('Giveaway participations')).toBe(1);
+
+    // An export of the flow holds the visitor's entry, not the preview's.
+    const fields = [{ field: 'form.email', column: 'EMAIL' }];
+    const created = await api(server.url, key, 'POST', '/api/v1/exports', { name: 'Entries', source: { flow: 'hello-world' }, fields, format: { type: 'csv' }, fileNamePattern: '{export}' });
+    expect(created.status).toBe(201);
+    const exported = (await api(server.url, key, 'POST', `/api/v1/exports/${created.body.id}/preview`, {})).body;
+    expect(exported.rows).toEqual([['ada@example.org']]);
+    await console.context.close();
+  });
+
+  it("refuses a giveaway whose module's storage is switched off, at the step, and saves once it is on again", async () => {
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    const page = await newFlow(console, 'No storage');
+    await addStep(page, 'Giveaway (raffle entry)');
+    const giveaway = step(page, 1, 'Giveaway (raffle entry)');
+    const store = giveaway.getByLabel("Store this module's data (Giveaway (raffle entry))");
+    await store.uncheck();
+    await giveaway.getByText('Raffle entries are not stored: this module\'s data is switched off.').waitFor();
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await giveaway.getByRole('alert').getByText(/Step 1 \(Giveaway \(raffle entry\)\) needs storage/).waitFor();
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/no-storage')).status).toBe(404);
+
+    await store.check();
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow No storage saved (version 1).').waitFor();
+    expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.storageOffModules).toEqual([]);
+    await console.context.close();
+  });
+
+  it('lists the version history and restores an earlier version after confirmation', async () => {
+    const first = { name: 'History', steps: [{ id: 'hi', module: 'message', config: { text: 'First words' } }] };
+    const second = { name: 'History two', steps: [{ id: 'hi', module: 'message', config: { text: 'Second words' } }, { id: 'bye', module: 'message', config: { text: 'Bye' } }] };
+    expect((await api(server.url, key, 'PUT', '/api/v1/flows/history', first)).status).toBe(201);
+    expect((await api(server.url, key, 'PUT', '/api/v1/flows/history', second)).status).toBe(200);
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    await console.section('Flows').click();
+    const { page } = console;
+    await page.getByRole('button', { name: 'Edit flow History two' }).click();
+    const versions = page.getByRole('list', { name: 'Versions' });
+    await versions.getByText(/^Version 2 \(current\): History two, 2 steps/).waitFor();
+    await versions.getByText(/^Version 1: History, 1 step, saved/).waitFor();
+    expect(await versions.getByRole('button', { name: 'Restore version 2' }).count()).toBe(0);
+
+    await versions.getByRole('button', { name: 'Restore version 1' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Restore version 1?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/history')).body.version).toBe(2);
+
+    await versions.getByRole('button', { name: 'Restore version 1' }).click();
+    await dialog.getByRole('button', { name: 'Restore version' }).click();
+    await page.getByRole('status').getByText('Version 1 restored as version 3.').waitFor();
+    await step(page, 1, 'Message').waitFor();
+    expect(await page.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).toBe(1);
+    await page.getByRole('list', { name: 'Versions' }).getByText(/^Version 3 \(current\): History, 1 step/).waitFor();
+    const restored = (await api(server.url, key, 'GET', '/api/v1/flows/history')).body;
+    expect(restored).toMatchObject({ name: 'History', version: 3, steps: first.steps });
+    expect(console.problems).toEqual([]);
     await console.context.close();
   });
 
@@ -177,6 +257,12 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     const page = await newFlow(console, 'Narrow');
     await addStep(page, 'Choice');
     await step(page, 1, 'Choice').getByLabel(/^option 1 Button label/).fill('Yes');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Narrow saved (version 1).').waitFor();
+    await page.getByRole('button', { name: 'Try the saved flow' }).click();
+    await page.getByRole('region', { name: 'Preview chat' }).getByRole('button', { name: 'Yes' }).waitFor();
+    await page.getByRole('list', { name: 'Versions' }).getByText(/^Version 1 \(current\)/).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await console.context.close();
   });

@@ -7,7 +7,10 @@ import { errorMessage } from '../status-messages.js';
 import { isoToLocalInput, localInputToIso } from '../time-format.js';
 import { flowErrorTarget, flowIdFromName, moveStep, newStepId, stepDocuments, stepsInRunOrder } from './flow-draft.js';
 import { pickModule } from './module-picker.js';
-import { createStepCard, type RetentionEdits, type StepCard, type StepCardHost } from './step-card.js';
+import { createStepCard, type StepCard, type StepCardHost } from './step-card.js';
+import type { RetentionEdits } from './step-storage.js';
+import { createPreviewPane } from './flow-preview-pane.js';
+import { createVersionHistory } from './version-history.js';
 
 function retentionEdits(workspace: Workspace): RetentionEdits {
   return new Map(Object.entries(workspace.retention.modules ?? {}).map(([module, tables]) => [module, new Map(Object.entries(tables))]));
@@ -62,6 +65,7 @@ export async function showFlowBuilder(panel: HTMLElement, ctx: ConsoleContext, o
     timeZone: zone,
     storageEnabled: workspace.storageEnabled,
     retention: retentionEdits(workspace),
+    storageOff: new Set(workspace.storageOffModules),
     stepTargets: (except) => cards.filter((card) => card.step.id !== except).map((card, i) => ({ id: card.step.id, label: `${card.module.title} (${card.step.id})${i < 0 ? '' : ''}` })),
     move(card, by) {
       const from = cards.indexOf(card);
@@ -74,8 +78,8 @@ export async function showFlowBuilder(panel: HTMLElement, ctx: ConsoleContext, o
       ctx.announce(`${card.module.title} removed.`);
       addButton.focus();
     },
-    retentionChanged(moduleId) {
-      for (const card of cards) if (card.module.id === moduleId) card.refreshRetention();
+    storageChanged(moduleId) {
+      for (const card of cards) if (card.module.id === moduleId) card.refreshStorage();
     },
   };
 
@@ -117,13 +121,26 @@ export async function showFlowBuilder(panel: HTMLElement, ctx: ConsoleContext, o
   });
   const saveButton = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Save flow' });
   saveButton.addEventListener('click', () => void save());
-  const back = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Back to flows', on: { click: () => options.onDone() } });
+  const preview = createPreviewPane(ctx, () => flowId);
+  const history = createVersionHistory(ctx, {
+    flowId: () => flowId,
+    onRestored(restored, from) {
+      preview.stop();
+      void showFlowBuilder(panel, ctx, { flowId: restored.id, onDone: options.onDone }).then(() => ctx.announce(`Version ${from} restored as version ${restored.version}.`));
+    },
+  });
+  const back = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Back to flows', on: { click: () => {
+    preview.stop();
+    options.onDone();
+  } } });
 
   replaceChildren(panel, [
     el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: 'Steps run from top to bottom; a choice can send the participant to another step.' })]), el('div', { className: 'toolbar' }, [back])]),
     alert,
     el('section', { className: 'card flow-form', attrs: { 'aria-label': 'Flow settings' } }, [...flowFields.values()].map((field) => field.element)),
     el('section', { className: 'flow-steps', attrs: { 'aria-label': 'Flow steps' } }, [el('h3', { text: 'Steps' }), empty, list, el('div', { className: 'actions' }, [addButton, saveButton])]),
+    preview.element,
+    history.element,
   ]);
 
   function clearErrors(): void {
@@ -140,14 +157,32 @@ export async function showFlowBuilder(panel: HTMLElement, ctx: ConsoleContext, o
     else alert.textContent = message;
   }
 
+  /** The per-module retention and storage switches, saved first so the flow is checked against them. */
+  async function saveStorageSettings(): Promise<void> {
+    const current = ctx.workspace();
+    const modules = modulesPatch(host.retention);
+    const storageOffModules = [...host.storageOff].sort();
+    const patch = {
+      ...(JSON.stringify(modules) !== JSON.stringify(current.retention.modules ?? {}) && { retention: { ...current.retention, modules } }),
+      ...(JSON.stringify(storageOffModules) !== JSON.stringify([...current.storageOffModules].sort()) && { storageOffModules }),
+    };
+    if (Object.keys(patch).length > 0) ctx.setWorkspace(await ctx.api.updateWorkspace(patch));
+  }
+
   async function save(): Promise<void> {
     clearErrors();
     const targetId = flowId ?? id.control.value.trim();
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(targetId)) return id.showError('Use lowercase letters, digits, - and _ (at most 64).');
     if (cards.length === 0) return void (alert.textContent = 'Add at least one step.');
     const steps = stepDocuments(cards.map((card) => card.read()));
+    const needsStorage = cards.findIndex((card) => card.module.requiresStorage && host.storageOff.has(card.module.id));
+    if (needsStorage >= 0) {
+      const { module } = cards[needsStorage]!;
+      return void cards[needsStorage]!.showError('/module', `Step ${needsStorage + 1} (${module.title}) needs storage: switch "Store this module's data" on for ${module.title}.`);
+    }
     saveButton.disabled = true;
     try {
+      await saveStorageSettings();
       const saved = await ctx.api.saveFlow(targetId, {
         name: name.control.value.trim(),
         status: status.control.value === 'closed' ? 'closed' : 'open',
@@ -156,14 +191,11 @@ export async function showFlowBuilder(panel: HTMLElement, ctx: ConsoleContext, o
         start: steps[0]!.id,
         steps,
       });
-      const modules = modulesPatch(host.retention);
-      if (JSON.stringify(modules) !== JSON.stringify(ctx.workspace().retention.modules ?? {})) {
-        ctx.setWorkspace(await ctx.api.updateWorkspace({ retention: { ...ctx.workspace().retention, modules } }));
-      }
       flowId = saved.id;
       id.control.setAttribute('readonly', '');
       heading.textContent = `Edit flow ${saved.name}`;
       ctx.announce(`Flow ${saved.name} saved (version ${saved.version}).`);
+      void history.refresh();
     } catch (failure) {
       showFailure(failure);
     } finally {

@@ -1,23 +1,16 @@
 import type { ModuleInfo } from '../api-types.js';
 import { el, uniqueId } from '../dom-builder.js';
-import { tableLabel } from '../table-labels.js';
 import { END_OF_FLOW, stepSummary, type DraftStep } from './flow-draft.js';
 import { createStepPicker } from './step-picker.js';
 import { objectForm, type SchemaForm } from './schema-form.js';
-
-/** Per-module retention the owner is editing: module id → table → days. */
-export type RetentionEdits = Map<string, Map<string, number>>;
+import { createStorageBlock, type StorageHost } from './step-storage.js';
 
 /** What a step card asks of the builder around it. */
-export interface StepCardHost {
+export interface StepCardHost extends StorageHost {
   readonly timeZone: string;
-  readonly storageEnabled: boolean;
-  readonly retention: RetentionEdits;
   stepTargets(except: string): ReadonlyArray<{ readonly id: string; readonly label: string }>;
   move(card: StepCard, by: number): void;
   remove(card: StepCard): void;
-  /** Another card of the same module changed its retention: show the same days. */
-  retentionChanged(moduleId: string): void;
 }
 
 /** One step in the builder: its title, summary, settings form and what it stores. */
@@ -31,48 +24,9 @@ export interface StepCard {
   place(position: number, count: number): void;
   showError(path: string, message: string): boolean;
   clearErrors(): void;
-  /** Shows the retention the builder holds for this module again. */
-  refreshRetention(): void;
+  /** Shows the retention and storage switch the builder holds for this module again. */
+  refreshStorage(): void;
   focusMove(direction: 'up' | 'down'): void;
-}
-
-function retentionDays(host: StepCardHost, module: ModuleInfo, table: string, fallback: number): number {
-  return host.retention.get(module.id)?.get(table) ?? fallback;
-}
-
-/** The "what this step stores" block: one days field per table the module writes. */
-function storageBlock(module: ModuleInfo, host: StepCardHost): { element: HTMLElement; refresh(): void } {
-  if (module.tables.length === 0) return { element: el('p', { className: 'muted step-stores', text: 'Stores nothing.' }), refresh() {} };
-  const inputs: Array<{ input: HTMLInputElement; table: string; fallback: number }> = [];
-  const lines = module.tables.map((entry) => {
-    const id = uniqueId('retention');
-    const input = el('input', { className: 'input days', attrs: { id, type: 'number', min: 1, max: 3650, step: 1, inputmode: 'numeric', value: retentionDays(host, module, entry.table, entry.retentionDays) } });
-    inputs.push({ input, table: entry.table, fallback: entry.retentionDays });
-    input.addEventListener('input', () => {
-      const days = Number(input.value);
-      if (!Number.isInteger(days) || days < 1) return;
-      const tables = host.retention.get(module.id) ?? new Map<string, number>();
-      tables.set(entry.table, days);
-      host.retention.set(module.id, tables);
-      host.retentionChanged(module.id);
-    });
-    return el('li', {}, [
-      el('label', { attrs: { for: id }, text: `${module.title}: days ${entry.holds.toLowerCase()} are kept in ${tableLabel(entry.table)}` }),
-      el('div', { className: 'with-suffix' }, [input, el('span', { className: 'suffix', text: `days (module default ${entry.defaultRetentionDays})` })]),
-    ]);
-  });
-  const warning = module.requiresStorage && !host.storageEnabled
-    ? el('p', { className: 'error', text: 'This module needs storage, which is off for this workspace: the flow cannot be saved with it.' })
-    : null;
-  return {
-    element: el('div', { className: 'step-stores' }, [el('p', { className: 'muted', text: 'What this step stores (for every step of this module):' }), el('ul', {}, lines), warning]),
-    refresh() {
-      for (const { input, table, fallback } of inputs) {
-        const days = String(retentionDays(host, module, table, fallback));
-        if (input.value !== days && document.activeElement !== input) input.value = days;
-      }
-    },
-  };
 }
 
 /**
@@ -89,7 +43,7 @@ export function createStepCard(step: DraftStep, module: ModuleInfo, host: StepCa
     stepTargets: () => host.stepTargets(step.id),
     labelPrefix: '',
   });
-  const storage = storageBlock(module, host);
+  const storage = createStorageBlock(module, host);
   const then = createStepPicker({
     initial: step.then ?? '',
     fixed: [{ value: '', text: 'The next step below' }, { value: END_OF_FLOW, text: 'End the flow' }],
@@ -138,7 +92,7 @@ export function createStepCard(step: DraftStep, module: ModuleInfo, host: StepCa
       error.hidden = true;
       form.clearErrors();
     },
-    refreshRetention: () => storage.refresh(),
+    refreshStorage: () => storage.refresh(),
     focusMove(direction) {
       const button = direction === 'up' ? (up.disabled ? down : up) : down.disabled ? up : down;
       button.focus();
