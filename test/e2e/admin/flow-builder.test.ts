@@ -258,6 +258,7 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await addStep(page, 'Choice');
     await step(page, 1, 'Choice').getByLabel(/^option 1 Button label/).fill('Yes');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await step(page, 1, 'Choice').getByLabel(/^option 1 Option id/).fill('yes');
     await page.getByRole('button', { name: 'Save flow' }).click();
     await page.getByRole('status').getByText('Flow Narrow saved (version 1).').waitFor();
     await page.getByRole('button', { name: 'Try the saved flow' }).click();
