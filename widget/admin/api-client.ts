@@ -46,6 +46,8 @@ export interface AdminApi {
   runExport(exportId: string): Promise<ExportRun>;
   exportRuns(exportId: string, limit: number): Promise<readonly ExportRun[]>;
   createRunDownload(exportId: string, runId: string): Promise<RunDownload>;
+  /** Any other call of the API (feature modules such as webhooks/webhook-api.ts type their own). */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -121,6 +123,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     runExport: (exportId: string) => call<ExportRun>('POST', `${exported(exportId)}/runs`),
     exportRuns: async (exportId: string, limit: number) => (await call<{ runs: ExportRun[] }>('GET', `${exported(exportId)}/runs?limit=${limit}`)).runs,
     createRunDownload: (exportId: string, runId: string) => call<RunDownload>('POST', `${exported(exportId)}/runs/${encodeURIComponent(runId)}/downloads`),
+    request: call,
   });
 }
 

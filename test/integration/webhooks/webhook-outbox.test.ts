@@ -11,6 +11,7 @@ import { writeStoreRow } from '../../../storage/store-writer.js';
 import { confirmConsent, createConfirmation, loadPendingMail } from '../../../storage/consent-repository.js';
 import { drawGiveawayWinners } from '../../../storage/giveaway-draw-repository.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
+import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { webhookPayload } from '../../../exporter/webhooks/webhook-payload.js';
 import type { WebhookEventType } from '../../../core/webhook-events.js';
 
@@ -115,7 +116,7 @@ describe('the webhook outbox', () => {
       await v.start();
       await v.answer(visitor);
     }
-    const draw = await drawGiveawayWinners(storage, { workspaceId: workspace.id, flowId: flow.id, moduleId: 'giveaway', stepId: 'entry', count: 1, now: storage.clock.now(), drawnBy: null });
+    const draw = await drawGiveawayWinners(storage, { workspaceId: workspace.id, flowId: flow.id, moduleId: 'giveaway', stepId: 'entry', count: 1, now: storage.clock.now(), drawnBy: (await issueApiKey(storage.db, workspace.id)).id });
     await closeTestFlow(storage, workspace, 'play');
     await closeTestFlow(storage, workspace, 'play');
 
