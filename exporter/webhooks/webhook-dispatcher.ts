@@ -43,6 +43,7 @@ export class WebhookDispatcher {
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
   #again = false;
+  #lastRescue = 0;
 
   constructor(private readonly storage: Storage, private readonly options: WebhookDeliveryOptions) {}
 
@@ -83,6 +84,9 @@ export class WebhookDispatcher {
       await this.#queue(created);
       if (created.length === 0) break;
     }
+    // Orphans are rare (a process died between commit and send): looked for once a grace period.
+    if (performance.now() - this.#lastRescue < ORPHAN_GRACE_MS && this.#lastRescue !== 0) return;
+    this.#lastRescue = performance.now();
     const orphans = await listUnqueuedDeliveries(this.storage, new Date(this.options.clock.now().getTime() - ORPHAN_GRACE_MS));
     await this.#queue(orphans);
   }
