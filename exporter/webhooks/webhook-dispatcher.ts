@@ -3,7 +3,7 @@ import type { Logger } from '../../core/logger.js';
 import { toParleyError } from '../../core/errors.js';
 import type { Storage } from '../../storage/storage.js';
 import { dispatchWebhookEvents, type NewDelivery } from '../../storage/webhook-outbox.js';
-import { beginDeliveryAttempt, finishDeliveryAttempt, listUnqueuedDeliveries, markDeliveriesQueued } from '../../storage/webhook-delivery-repository.js';
+import { beginDeliveryAttempt, finishDeliveryAttempt, listUnqueuedDeliveries, markDeliveriesQueued, type DeliveryWork } from '../../storage/webhook-delivery-repository.js';
 import { openWebhookSecret } from '../../storage/webhook-endpoint-repository.js';
 import { loadWebhookEventSource } from '../../storage/webhook-event-source.js';
 import { webhookPayload } from './webhook-payload.js';
@@ -127,7 +127,7 @@ export class WebhookDispatcher {
     if (!outcome.ok && !last) throw new Error(`Webhook delivery attempt ${work.attempts} failed; retrying`);
   }
 
-  async #post(work: NonNullable<Awaited<ReturnType<typeof beginDeliveryAttempt>>>): Promise<SendOutcome> {
+  async #post(work: DeliveryWork): Promise<SendOutcome> {
     const { event, endpoint } = work;
     const [secret, source] = await Promise.all([
       openWebhookSecret(this.storage, work.workspaceId, endpoint.sealedSecret),

@@ -39,6 +39,13 @@ export function postWebhook(request: SendRequest): Promise<SendOutcome> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     let timedOut = false;
+    let settled = false;
+    const settle = (outcome: SendOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
     const req = client.request(url, {
       method: 'POST',
       headers: { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) },
@@ -46,31 +53,24 @@ export function postWebhook(request: SendRequest): Promise<SendOutcome> {
       timeout: request.timeoutMs,
       agent: false,
     });
-    const timer = setTimeout(() => {
+    const abort = () => {
       timedOut = true;
       req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
-    }, request.timeoutMs);
-    req.on('timeout', () => {
-      timedOut = true;
-      req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ ok: false, status: null, error: describe(error, timedOut) });
-    });
+    };
+    const timer = setTimeout(abort, request.timeoutMs);
+    req.on('timeout', abort);
+    req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, status: null, error: describe(error, timedOut) }));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       res.resume();
       res.on('end', () => {
-        clearTimeout(timer);
-        if (status >= 200 && status < 300) resolve({ ok: true, status });
-        else if (status >= 300 && status < 400) resolve({ ok: false, status, error: `HTTP ${status}: redirects are not followed` });
-        else resolve({ ok: false, status, error: `HTTP ${status}` });
+        if (status >= 200 && status < 300) settle({ ok: true, status });
+        else if (status >= 300 && status < 400) settle({ ok: false, status, error: `HTTP ${status}: redirects are not followed` });
+        else settle({ ok: false, status, error: `HTTP ${status}` });
       });
-      res.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        resolve({ ok: false, status, error: describe(error, timedOut) });
-      });
+      res.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, status, error: describe(error, timedOut) }));
+      // A body cut off (or never finished before the timeout) ends the attempt all the same.
+      res.on('close', () => settle({ ok: false, status, error: timedOut ? 'Timed out' : 'The response was cut off' }));
     });
     req.end(request.body);
   });
