@@ -10,9 +10,5 @@ export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'in
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
-export function isWebhookEventType(value: unknown): value is WebhookEventType {
-  return typeof value === 'string' && (WEBHOOK_EVENTS as readonly string[]).includes(value);
-}
-
 /** Days an event and its deliveries stay in the delivery log before the sweeper purges them. */
 export const WEBHOOK_LOG_RETENTION_DAYS = 30;

@@ -70,11 +70,13 @@ export async function createWebhookEndpoint(ctx: StoreContext, workspaceId: stri
   return { endpoint: toEndpoint(result.rows[0]!), secret };
 }
 
+/** A workspace's endpoints, oldest first. */
 export async function listWebhookEndpoints(ctx: StoreContext, workspaceId: string): Promise<WebhookEndpoint[]> {
   const result = await sql<Raw>`select ${COLUMNS} from webhook_endpoints where workspace_id = ${workspaceId} order by created_at, id`.execute(ctx.db);
   return result.rows.map(toEndpoint);
 }
 
+/** One endpoint of the workspace, or undefined (another workspace's is not found either). */
 export async function getWebhookEndpoint(ctx: StoreContext, workspaceId: string, id: string): Promise<WebhookEndpoint | undefined> {
   if (!UUID.test(id)) return undefined;
   const result = await sql<Raw>`select ${COLUMNS} from webhook_endpoints where id = ${id} and workspace_id = ${workspaceId}`.execute(ctx.db);

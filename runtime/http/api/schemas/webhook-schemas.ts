@@ -2,6 +2,7 @@ import type { JsonSchema } from '../api-route.js';
 import { dateTimeSchema, uuidSchema } from './common-schemas.js';
 import { WEBHOOK_EVENTS } from '../../../../core/webhook-events.js';
 
+/** Path parameters of one endpoint's routes. */
 export const webhookIdParams: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -25,6 +26,7 @@ const settableProperties = {
   enabled: { type: 'boolean', description: 'A disabled endpoint receives nothing.' },
 };
 
+/** `POST /webhooks`: URL and events required; personal fields off and enabled unless said otherwise. */
 export const createWebhookBodySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -32,6 +34,7 @@ export const createWebhookBodySchema: JsonSchema = {
   properties: settableProperties,
 };
 
+/** `PATCH /webhooks/{webhookId}`: any of the settable properties, at least one. */
 export const updateWebhookBodySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -39,6 +42,7 @@ export const updateWebhookBodySchema: JsonSchema = {
   properties: settableProperties,
 };
 
+/** An endpoint as the API shows it: never its secret. */
 export const webhookSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -66,6 +70,7 @@ export const webhookWithSecretSchema: JsonSchema = {
   },
 };
 
+/** `GET /webhooks`: the endpoints and the events they may subscribe to. */
 export const webhookListSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -78,6 +83,7 @@ export const webhookListSchema: JsonSchema = {
 
 const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed'];
 
+/** `GET /webhooks/{webhookId}/deliveries`: page size and an optional status filter. */
 export const deliveriesQuerySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -87,6 +93,7 @@ export const deliveriesQuerySchema: JsonSchema = {
   },
 };
 
+/** An endpoint's delivery log: no payloads, no response bodies. */
 export const deliveryListSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
