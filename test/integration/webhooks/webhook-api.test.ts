@@ -101,6 +101,17 @@ describe('the webhooks admin API', () => {
     expect(JSON.stringify(audit.body)).not.toContain(secret);
   });
 
+  it('describes the admin routes and every delivery (payload and signature headers) in the OpenAPI document', async () => {
+    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
+    expect(Object.keys(document.paths).filter((p) => p.startsWith('/api/v1/webhooks')).sort()).toEqual([
+      '/api/v1/webhooks', '/api/v1/webhooks/{webhookId}', '/api/v1/webhooks/{webhookId}/deliveries', '/api/v1/webhooks/{webhookId}/secret',
+    ]);
+    expect(Object.keys(document.webhooks)).toEqual(['participation.created', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed']);
+    const delivery = document.webhooks['participation.created'].post;
+    expect(delivery.parameters.map((p: { name: string }) => p.name)).toEqual(['Parley-Signature', 'Parley-Event', 'Parley-Delivery', 'Parley-Attempt']);
+    expect(delivery.requestBody.content['application/json'].schema.required).toEqual(['id', 'type', 'createdAt', 'workspace', 'data']);
+  });
+
   it('refuses at delivery, after resolution, a target that resolves to a private address (an endpoint stored before the rules, or DNS rebinding)', async () => {
     const receiver = await startWebhookReceiver();
     try {

@@ -10,6 +10,8 @@ import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { verifySignature } from '../../../exporter/webhooks/webhook-signature.js';
+import { Ajv } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
 
 const ORIGIN = 'https://shop.example';
 /** Private targets allowed (the receiver is on 127.0.0.1), a one-second backoff base, a fast drain. */
@@ -90,6 +92,13 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     expect(body.data.participation).not.toHaveProperty('personal');
     expect(request!.headers['parley-delivery']).toMatch(/^[0-9a-f-]{36}$/);
     expect(request!.headers['parley-event']).toBe('participation.created');
+
+    // The body is what the OpenAPI document's `webhooks` entry says.
+    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
+    const documented = ajv.compile(document.webhooks['participation.created'].post.requestBody.content['application/json'].schema);
+    for (const received of [...plain.requests, ...personal.requests]) expect(documented(JSON.parse(received.rawBody.toString('utf8'))), JSON.stringify(documented.errors)).toBe(true);
 
     const withPersonal = JSON.parse(personal.requests[0]!.rawBody.toString('utf8'));
     expect(withPersonal.id).toBe(body.id);
