@@ -1,24 +1,15 @@
 import type { JsonSchema } from '../api-route.js';
-import { dateTimeSchema, uuidSchema } from './common-schemas.js';
+import { dateTimeSchema, storeRowSchema, uuidSchema } from './common-schemas.js';
 import { WEBHOOK_EVENTS, type WebhookEventType } from '../../../../core/webhook-events.js';
 
-/** A store row as a delivery shows it; `personal` only for endpoints that opted in. */
+const { flowId: _flowId, ...rowProperties } = storeRowSchema.properties as Record<string, JsonSchema>;
+
+/** A store row as a delivery shows it (the flow is `data.flow`); `personal` only for endpoints that opted in. */
 const webhookRowSchema: JsonSchema = {
   type: ['object', 'null'],
   description: 'The stored row as it is at delivery (null once erased or expired).',
-  required: ['id', 'table', 'sessionId', 'participantRef', 'moduleId', 'stepId', 'createdAt', 'expiresAt', 'data'],
-  properties: {
-    id: uuidSchema,
-    table: { type: 'string' },
-    sessionId: { type: ['string', 'null'] },
-    participantRef: { type: ['string', 'null'] },
-    moduleId: { type: 'string' },
-    stepId: { type: ['string', 'null'] },
-    createdAt: dateTimeSchema,
-    expiresAt: dateTimeSchema,
-    data: { type: 'object', description: 'Non-personal values.' },
-    personal: { type: ['object', 'null'], description: 'Personal values (the email, …): only when the endpoint has `includePersonal`.' },
-  },
+  required: (storeRowSchema.required as string[]).filter((name) => name !== 'flowId' && name !== 'personal'),
+  properties: { ...rowProperties, personal: { type: ['object', 'null'], description: 'Personal values (the email, …): only when the endpoint has `includePersonal`.' } },
 };
 
 const flowSchema: JsonSchema = {
