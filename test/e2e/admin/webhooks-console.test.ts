@@ -48,7 +48,7 @@ describe('Webhooks in the console (real Chromium, accessible names only)', () =>
     const console = await ConsolePage.open(browser, server.url);
     const { page } = console;
     await console.signIn(key);
-    await page.getByRole('tablist', { name: 'Console sections' }).getByRole('tab', { name: 'Webhooks', exact: true }).click();
+    await console.section('Webhooks').click();
     await page.getByText('No endpoints yet.', { exact: false }).waitFor();
 
     await page.getByRole('button', { name: 'Add endpoint' }).click();
