@@ -21,6 +21,14 @@ export interface Config {
   readonly handshakesPerIpPerMinute: number;
   /** Reverse proxies in front of the server whose X-Forwarded-For entry names the client (0: use the socket's address). */
   readonly trustProxyHops: number;
+  /** Signed webhooks: private targets allowed, retry backoff base (s), attempts, per-attempt timeout, outbox drain interval. */
+  readonly webhooks: {
+    readonly allowPrivate: boolean;
+    readonly retryDelaySeconds: number;
+    readonly maxAttempts: number;
+    readonly timeoutMs: number;
+    readonly drainIntervalMs: number;
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -33,6 +41,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`must be a whole number from ${min} to ${max}`, name);
   }
   return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
+  const text = env[name];
+  if (text === undefined || text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true' || text === '1') return true;
+  throw new ConfigError('must be true or false', name);
 }
 
 /**
@@ -65,5 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
     trustProxyHops: integer(env, 'PARLEY_TRUST_PROXY_HOPS', 0, 0, 10),
+    webhooks: Object.freeze({
+      allowPrivate: boolean(env, 'PARLEY_WEBHOOKS_ALLOW_PRIVATE'),
+      retryDelaySeconds: integer(env, 'PARLEY_WEBHOOK_RETRY_DELAY_SECONDS', 30, 1, 3600),
+      maxAttempts: integer(env, 'PARLEY_WEBHOOK_MAX_ATTEMPTS', 8, 1, 20),
+      timeoutMs: integer(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      drainIntervalMs: integer(env, 'PARLEY_WEBHOOK_DRAIN_MS', 1_000, 50, 60_000),
+    }),
   });
 }

@@ -29,6 +29,7 @@ import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
 import { ExportJobs, exportRunnerDeps } from '../exporter/run/export-scheduler.js';
 import { MODULES } from '../modules/index.js';
+import { WebhookDispatcher } from '../exporter/webhooks/webhook-dispatcher.js';
 import type { Storage } from '../storage/storage.js';
 
 export interface RunningServer {
@@ -39,6 +40,7 @@ export interface RunningServer {
   readonly flows: FlowLifecycleDeps;
   readonly exports: ExportJobs;
   readonly metrics: Metrics;
+  readonly webhooks: WebhookDispatcher;
   close(graceMs?: number): Promise<void>;
 }
 
@@ -59,8 +61,15 @@ export async function startServer(options: { config: Config; storage: Storage; l
   const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs }));
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start();
-  const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose: (ws, slug) => exports.flowClosed(ws, slug) };
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports }, [openApiRoute(API_ROUTES, registry.list())]);
+  const webhooks = new WebhookDispatcher(storage, { ...config.webhooks, clock, logger });
+  await webhooks.start();
+  const afterClose = async (ws: string, slug: string) => {
+    webhooks.wake();
+    await exports.flowClosed(ws, slug);
+  };
+  const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose };
+  const webhookServices = { allowPrivate: config.webhooks.allowPrivate, wake: () => webhooks.wake() };
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices }, [openApiRoute(API_ROUTES, registry.list())]);
   const refreshQueues = async () => {
     for (const queue of QUEUES) metrics.queueDepth.set({ queue }, await storage.jobs.size(queue));
   };
@@ -68,7 +77,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
     logger,
     health: () => storage.health(),
     before: [requestTimer(metrics)],
-    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger }), api],
+    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), api],
   });
   const http = createServer(app);
   const io = attachChatGateway(http, {
@@ -89,6 +98,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
     flows,
     exports,
     metrics,
+    webhooks,
     /** Stops accepting, lets in-flight requests and turns finish (bounded), then closes sockets. */
     close: async (graceMs = 10_000) => {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
@@ -98,6 +108,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
       await closed;
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await webhooks.stop();
     },
   };
 }

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { inTransaction, type StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import { liveRow } from './retention-move.js';
+import { recordWebhookEvent } from './webhook-outbox.js';
 
 /** The text of a confirmation mail, `{{link}}` standing for the confirmation link. */
 export interface ConfirmationMessage {
@@ -117,6 +118,7 @@ export async function clearPendingMail(ctx: StoreContext, confirmationId: string
  * Applies a click on a confirmation link, once: the consent row (if still live) gets
  * `is_optin` 2 and `confirmed_at`. Unknown and malformed tokens are `unknown`; a second
  * click is `already_confirmed`; a link past its expiry, or whose consent row expired, `expired`.
+ * A confirmation writes its `consent.confirmed` webhook event in the same transaction.
  */
 export async function confirmConsent(ctx: StoreContext, token: string): Promise<ConfirmOutcome> {
   if (!TOKEN.test(token)) return 'unknown';
@@ -130,10 +132,13 @@ export async function confirmConsent(ctx: StoreContext, token: string): Promise<
     if (confirmation.confirmed_at) return 'already_confirmed';
     if (confirmation.expires_at <= now) return 'expired';
     const patch = JSON.stringify({ is_optin: OPT_IN.confirmed, confirmed_at: now.toISOString() });
-    const updated = await sql`
+    const updated = await sql<{ workspace_id: string; flow_id: string | null }>`
       update store_consents set data = data || ${patch}::jsonb
-      where id = ${confirmation.consent_id} and ${liveRow('consents', now)}`.execute(trx.db);
-    if (Number(updated.numAffectedRows ?? 0) !== 1) return 'expired';
+      where id = ${confirmation.consent_id} and ${liveRow('consents', now)}
+      returning workspace_id, flow_id`.execute(trx.db);
+    const consent = updated.rows[0];
+    if (!consent || updated.rows.length !== 1) return 'expired';
+    await recordWebhookEvent(trx.db, { workspaceId: consent.workspace_id, type: 'consent.confirmed', flowId: consent.flow_id, sourceTable: 'consents', sourceId: confirmation.consent_id, at: now });
     await sql`
       update consent_confirmations set confirmed_at = ${now}, token_sealed = null, message_sealed = null
       where id = ${confirmation.id}`.execute(trx.db);

@@ -9,6 +9,7 @@ import { ParleyError } from '../core/errors.js';
 import { DRAW_SOURCE, eligiblePool } from './giveaway-draw-pool.js';
 import { newDrawSeed, poolDigest, SEEDED_DRAW_ALGORITHM, seededRandomInt, seedCommitment } from './giveaway-draw-seed.js';
 import { commitDrawSeed, takeDrawSeed, type TakenSeed } from './giveaway-draw-seed-repository.js';
+import { recordWebhookEvent } from './webhook-outbox.js';
 
 export { getGiveawayDraw, listGiveawayDraws, type GiveawayDrawRecord } from './giveaway-draw-records.js';
 
@@ -88,7 +89,7 @@ export function sampleIndexes(size: number, count: number, random: RandomInt = r
  * earlier draw of the same giveaway excluded, chosen from a seed committed before the draw (see
  * giveaway-draw-seed.ts) so the draw can be replayed. Writes one `winners` row per winner (the
  * email re-encrypted, `data.source = 'giveaway-draw'`), records the draw in `giveaway_draws` and
- * commits the seed of the next draw, all in one transaction.
+ * commits the seed of the next draw, and writes the `giveaway.drawn` webhook event, all in one transaction.
  *
  * A draw of the same giveaway already running is refused (`conflict`), never queued: a step draw
  * excludes draws of that step and flow-wide ones, a flow-wide draw excludes every draw of the
@@ -152,6 +153,7 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
       throw new ParleyError('conflict', 'Another draw request with this Idempotency-Key is running; try again once it has finished', { details: { reason: 'idempotency_key_in_use' } });
     });
     await commitDrawSeed(trx.db, { workspaceId, flowId, stepId, now });
+    await recordWebhookEvent(trx.db, { workspaceId, type: 'giveaway.drawn', flowId, sourceTable: 'giveaway_draws', sourceId: drawId, at: now });
     return { drawId, winners, participants: pool.length, poolDigest: digest, seed: revealed(seed), replayed: false };
   });
 }

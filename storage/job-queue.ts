@@ -3,10 +3,12 @@ import { EventEmitter } from 'node:events';
 import { ParleyError } from '../core/errors.js';
 
 /** Every queue Parley uses. All are created at start-up: pg-boss drops sends to unknown queues. */
-export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick'] as const;
+export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick', 'webhook-delivery'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface SendOptions {
+  /** The job's id (a UUID): a second send with the same id while the job exists is a duplicate. */
+  id?: string;
   singletonKey?: string;
   startAfter?: Date;
   retryLimit?: number;
@@ -61,11 +63,11 @@ export class JobQueue extends EventEmitter {
 
   /**
    * Queues a job. A job pg-boss did not accept (null id) is an error — pg-boss answers null for
-   * a queue that was never created — except a singleton duplicate, which returns null.
+   * a queue that was never created — except a singleton duplicate or a job id sent twice, which return null.
    */
   async send<T extends object>(queue: QueueName, data: T, options: SendOptions = {}): Promise<string | null> {
     const id = await this.#boss.send(queue, data, options);
-    if (id === null && (options.singletonKey === undefined || !(await this.#boss.getQueue(queue)))) {
+    if (id === null && ((options.singletonKey === undefined && options.id === undefined) || !(await this.#boss.getQueue(queue)))) {
       throw new ParleyError('queue_failed', `Queue ${queue} did not accept the job`);
     }
     return id;

@@ -4,6 +4,7 @@ import { physicalTable, type StoreTable } from '../core/store-tables.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { storesModule, writingWorkspace, type PreparedStoreRow } from './store-writer.js';
+import { webhookOutboxCte } from './webhook-outbox.js';
 
 /**
  * The inserts of a turn's store rows as common table expressions, one multi-row insert per
@@ -36,6 +37,8 @@ export function storeInsertCtes(rows: readonly PreparedStoreRow[]): { ctes: RawB
       where ${storesModule(sql`v.module_id`)}
       returning id)`);
   }
+  const outbox = webhookOutboxCte(rows);
+  if (outbox) ctes.push(outbox);
   const storedIds =
     names.length === 0
       ? sql<string[]>`array[]::uuid[]`

@@ -6,6 +6,7 @@ import { MAX_RETENTION_DAYS, physicalTable, type StoreTable } from '../core/stor
 import type { WriteResult } from '../core/module-contract.js';
 import { ParleyError } from '../core/errors.js';
 import { storeEvents } from './store-events.js';
+import { webhookOutboxCte } from './webhook-outbox.js';
 
 /** One row a module wants stored. Personal values go in `personal` and are encrypted at rest. */
 export interface StoreWrite {
@@ -96,17 +97,22 @@ export async function writeStoreRow(ctx: StoreContext, workspaceId: string, writ
     sql`${row.createdAt}::timestamptz`,
     effectiveRetentionDays(sql`w.retention`, row.table, sql`${row.moduleId}::text`, sql`${row.defaultRetentionDays}::int`),
   );
+  // The insert is named as store-batch-writer.ts names it, so a webhook outbox CTE can follow it.
+  const inserted = sql.id(`stored_${row.table}`);
+  const outbox = webhookOutboxCte([row]);
   const result = await sql<{ id: string; expires_at: Date }>`
-    with ${writingWorkspace(workspaceId)}
-    insert into ${sql.table(physicalTable(row.table))}
-      (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id,
-       default_retention_days, created_at, expires_at, data, personal, preview)
-    select ${row.id}, w.id, ${row.flowId}, ${row.sessionId}, ${row.participantRef},
-      ${row.subjectHash}, ${row.moduleId}, ${row.stepId}, ${row.defaultRetentionDays}, ${row.createdAt}, ${expiry},
-      ${JSON.stringify(row.data)}::jsonb, ${row.personal}, ${row.preview}
-    from w
-    where ${storesModule(sql`${row.moduleId}::text`)}
-    returning id, expires_at`.execute(ctx.db);
+    with ${writingWorkspace(workspaceId)},
+    ${inserted} as (
+      insert into ${sql.table(physicalTable(row.table))}
+        (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id,
+         default_retention_days, created_at, expires_at, data, personal, preview)
+      select ${row.id}, w.id, ${row.flowId}, ${row.sessionId}, ${row.participantRef},
+        ${row.subjectHash}, ${row.moduleId}, ${row.stepId}, ${row.defaultRetentionDays}, ${row.createdAt}, ${expiry},
+        ${JSON.stringify(row.data)}::jsonb, ${row.personal}, ${row.preview}
+      from w
+      where ${storesModule(sql`${row.moduleId}::text`)}
+      returning id, expires_at)${outbox ? sql`, ${outbox}` : sql``}
+    select id, expires_at from ${inserted}`.execute(ctx.db);
   const stored = result.rows[0];
   storeEvents.emit('write', write.table, stored !== undefined);
   if (!stored) return { stored: false, reason: 'storage_disabled' };

@@ -7,6 +7,7 @@ import { validateFlowDocument } from '../../core/flow-definition.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
 import { closeFlow, getFlow, saveFlow, type FlowRecord } from '../../storage/flow-repository.js';
 import type { Workspace } from '../../storage/workspace-repository.js';
+import { recordWebhookEvent } from '../../storage/webhook-outbox.js';
 
 export interface FlowLifecycleDeps {
   readonly storage: StoreContext;
@@ -18,6 +19,11 @@ export interface FlowLifecycleDeps {
 }
 
 type Hook = 'onFlowSaved' | 'onFlowClosed';
+
+/** A closure's `flow.closed` webhook event, written in the closing transaction. */
+function recordClosure(deps: FlowLifecycleDeps, trx: StoreContext, workspace: Workspace, flow: FlowRecord): Promise<boolean> {
+  return recordWebhookEvent(trx.db, { workspaceId: workspace.id, type: 'flow.closed', flowId: flow.id, sourceTable: 'flows', sourceId: flow.id, at: deps.clock.now() });
+}
 
 async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: Workspace, flow: FlowRecord, hook: Hook): Promise<void> {
   const definition = flow.definition;
@@ -49,7 +55,8 @@ async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: W
 
 /**
  * Validates and saves a flow document; modules' `onFlowSaved` hooks run in the same transaction.
- * A save that turns an open flow closed is a closure: close hooks and closure reactions run.
+ * A save that turns an open flow closed is a closure: close hooks, the `flow.closed` webhook event
+ * and closure reactions run.
  */
 export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Workspace, slug: string, document: unknown): Promise<{ flow: FlowRecord; created: boolean }> {
   const valid = validateFlowDocument(document, deps.registry, { storageEnabled: workspace.storageEnabled, storageOffModules: workspace.storageOffModules });
@@ -67,6 +74,7 @@ export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Works
     else if (before?.status === 'open') {
       closedNow = true;
       await runHooks(deps, trx, workspace, before, 'onFlowClosed');
+      await recordClosure(deps, trx, workspace, saved.flow);
     }
     return saved;
   });
@@ -74,12 +82,15 @@ export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Works
   return result;
 }
 
-/** Closes a flow once; modules' `onFlowClosed` hooks run when this call closed it. */
+/** Closes a flow once; modules' `onFlowClosed` hooks run and `flow.closed` is recorded when this call closed it. */
 export async function closeFlowNow(deps: FlowLifecycleDeps, workspace: Workspace, slug: string): Promise<{ flow: FlowRecord; closedNow: boolean }> {
   const closed = await inTransaction(deps.storage, async (trx) => {
     const result = await closeFlow(trx.db, workspace.id, slug, deps.clock.now());
     if (!result) throw new ParleyError('not_found', 'No such flow');
-    if (result.closedNow) await runHooks(deps, trx, workspace, result.flow, 'onFlowClosed');
+    if (result.closedNow) {
+      await runHooks(deps, trx, workspace, result.flow, 'onFlowClosed');
+      await recordClosure(deps, trx, workspace, result.flow);
+    }
     return result;
   });
   if (closed.closedNow) await deps.afterClose?.(workspace.id, slug);

@@ -54,15 +54,19 @@ function send(res: Response, page: ConfirmPage, withBody: boolean): void {
 /**
  * `GET /consents/confirm/:token`: public (no API key), the link of a double opt-in mail.
  * Confirms once (200), says so again on a second click (200), 410 past expiry, 404 for an
- * unknown token. A HEAD request (link previews) changes nothing.
+ * unknown token. A HEAD request (link previews) changes nothing. `onConfirmed` runs after a
+ * confirmation committed (its webhook event is in the outbox).
  */
-export function consentConfirmRoute(deps: { readonly storage: StoreContext; readonly logger: Logger }): Router {
+export function consentConfirmRoute(deps: { readonly storage: StoreContext; readonly logger: Logger; readonly onConfirmed?: () => void }): Router {
   const router = Router();
   router.get('/consents/confirm/:token', async (req, res) => {
     if (req.method === 'HEAD') return send(res, CONFIRM_PAGES.confirmed, false);
     try {
       const outcome = await confirmConsent(deps.storage, String(req.params.token));
-      if (outcome === 'confirmed') deps.logger.info('consent confirmed');
+      if (outcome === 'confirmed') {
+        deps.logger.info('consent confirmed');
+        deps.onConfirmed?.();
+      }
       send(res, CONFIRM_PAGES[outcome], true);
     } catch (error) {
       deps.logger.error({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'consent confirmation failed');

@@ -12,6 +12,7 @@ import * as drawSeeds from './0010-draw-seeds.js';
 import * as partitionedStores from './0011-partitioned-stores.js';
 import * as exportSessionIndexes from './0012-export-session-indexes.js';
 import * as flowVersionsAndPreview from './0013-flow-versions-and-preview.js';
+import * as webhooks from './0014-webhooks.js';
 import * as flowStatistics from './0015-flow-statistics.js';
 import * as moduleStorageAndPreviewRows from './0016-module-storage-and-preview-rows.js';
 import * as exportRunDownloads from './0018-export-run-downloads.js';
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0011-partitioned-stores': partitionedStores,
   '0012-export-session-indexes': exportSessionIndexes,
   '0013-flow-versions-and-preview': flowVersionsAndPreview,
+  '0014-webhooks': webhooks,
   '0015-flow-statistics': flowStatistics,
   '0016-module-storage-and-preview-rows': moduleStorageAndPreviewRows,
   '0018-export-run-downloads': exportRunDownloads,

@@ -7,6 +7,8 @@ export interface SampleTarget {
   readonly rowId: string;
   readonly exportId: string;
   readonly email: string;
+  /** A webhook endpoint (another resource's id, which no webhook has, when left out). */
+  readonly webhookId?: string;
 }
 
 export interface SampleRequest {
@@ -68,6 +70,13 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     exampleFileName: { body: { name: 'x', format: { type: 'csv' }, fileNamePattern: '{export}-{date}' } },
     nextTriggerOccurrence: { body: { trigger: { type: 'daily', time: '06:00', mode: 'all' } } },
     setExternalFields: { body: { 'pop.status': 'stolen' } },
+    listWebhooks: {},
+    createWebhook: { body: { url: 'https://hooks.example.org/parley', events: ['participation.created'] } },
+    getWebhook: {},
+    updateWebhook: { body: { enabled: false } },
+    deleteWebhook: {},
+    rotateWebhookSecret: {},
+    listWebhookDeliveries: { query: '?limit=10' },
   };
 }
 
@@ -84,7 +93,8 @@ export function sampleRequest(op: Operation, target: SampleTarget): SampleReques
     .replace('{drawId}', target.rowId)
     .replace('{exportId}', target.exportId)
     .replace('{runId}', target.rowId)
-    .replace('{version}', '1');
+    .replace('{version}', '1')
+    .replace('{webhookId}', target.webhookId ?? target.rowId);
   if (path.includes('{')) throw new Error(`unknown path parameter in ${op.path}`);
   return { path, ...sample };
 }

@@ -33,6 +33,15 @@ describe('process configuration', () => {
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 
+  it('reads the webhook settings: private targets off by default, a backoff base, attempts, timeout and drain interval', () => {
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivate: false, retryDelaySeconds: 30, maxAttempts: 8, timeoutMs: 10_000, drainIntervalMs: 1_000 });
+    const set = loadConfig({ PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '1', PARLEY_WEBHOOK_MAX_ATTEMPTS: '3', PARLEY_WEBHOOK_TIMEOUT_MS: '500', PARLEY_WEBHOOK_DRAIN_MS: '100' });
+    expect(set.webhooks).toEqual({ allowPrivate: true, retryDelaySeconds: 1, maxAttempts: 3, timeoutMs: 500, drainIntervalMs: 100 });
+    expect(pathOf(() => loadConfig({ PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'yes' }))).toBe('PARLEY_WEBHOOKS_ALLOW_PRIVATE');
+    expect(pathOf(() => loadConfig({ PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '0' }))).toBe('PARLEY_WEBHOOK_RETRY_DELAY_SECONDS');
+    expect(pathOf(() => loadConfig({ PARLEY_WEBHOOK_MAX_ATTEMPTS: '21' }))).toBe('PARLEY_WEBHOOK_MAX_ATTEMPTS');
+  });
+
   it('names PARLEY_SWEEP_CRON when it is not a cron expression, not only when it has the wrong number of fields', () => {
     for (const bad of ['a b c d e', '61 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', '*/0 * * * *', '5-1 * * * *', '1-2-3 * * * *', '* * * foo *', '1,,2 * * * *', '@hourly']) {
       expect(pathOf(() => loadConfig({ PARLEY_SWEEP_CRON: bad })), bad).toBe('PARLEY_SWEEP_CRON');

@@ -194,4 +194,13 @@ td.hash { max-width: 16ch; word-break: break-all; }
 .badge.run-running, .badge.run-queued { background: #eef2ff; color: var(--accent); }
 .file-text { max-height: 320px; overflow: auto; background: #f8fafc; border: 1px solid var(--line); border-radius: 8px; padding: 8px; white-space: pre; }
 .preview-dialog { width: min(900px, calc(100vw - 24px)); }
+.webhook-list { display: grid; gap: 12px; }
+.webhook-card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 12px 16px; min-width: 0; }
+.webhook-url { font-size: 1rem; margin: 0; }
+.webhook-card fieldset.events { background: transparent; }
+.dialog.wide { width: min(900px, calc(100vw - 24px)); }
+table.rows.compact { min-width: 640px; }
+.badge.succeeded { background: #ecfdf5; color: var(--ok); }
+.badge.failed { background: var(--danger-bg); color: var(--danger); }
+.badge.pending, .badge.retrying { background: #fffbeb; color: #92400e; }
 `;

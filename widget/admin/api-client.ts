@@ -49,6 +49,8 @@ export interface AdminApi {
   flowVersions(flowId: string): Promise<readonly FlowVersionSummary[]>;
   restoreFlowVersion(flowId: string, version: number): Promise<FlowDetail>;
   previewFlow(flowId: string): Promise<PreviewToken>;
+  /** Any other call of the API (feature modules such as webhooks/webhook-api.ts type their own). */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -127,6 +129,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     flowVersions: async (flowId: string) => (await call<{ versions: FlowVersionSummary[] }>('GET', `/flows/${encodeURIComponent(flowId)}/versions`)).versions,
     restoreFlowVersion: (flowId: string, version: number) => call<FlowDetail>('POST', `/flows/${encodeURIComponent(flowId)}/versions/${version}/restore`),
     previewFlow: (flowId: string) => call<PreviewToken>('POST', `/flows/${encodeURIComponent(flowId)}/preview`),
+    request: call,
   });
 }
 

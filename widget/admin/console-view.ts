@@ -8,10 +8,11 @@ import { showFlowsView } from './flows-view.js';
 import { showSettingsView } from './settings-view.js';
 import { createAnnouncer } from './status-messages.js';
 import { createTabList } from './tab-list.js';
+import { showWebhooksView } from './webhooks/webhooks-view.js';
 
 /**
  * The signed-in console: a header (workspace name, Sign out), a live region for results and
- * four sections as tabs: Data (one tab per table), Flows, Exports and Settings.
+ * five sections as tabs: Data (one tab per table), Flows, Exports, Webhooks and Settings.
  */
 export function showConsole(root: HTMLElement, options: { readonly api: AdminApi; readonly workspace: Workspace; signOut(): void }): void {
   let workspace = options.workspace;
@@ -31,6 +32,7 @@ export function showConsole(root: HTMLElement, options: { readonly api: AdminApi
     { key: 'data', label: ['Data'], show: (panel) => void data.show(panel) },
     { key: 'flows', label: ['Flows'], show: (panel) => void showFlowsView(panel, ctx) },
     { key: 'exports', label: ['Exports'], show: (panel) => void showExportsView(panel, ctx) },
+    { key: 'webhooks', label: ['Webhooks'], show: (panel) => void showWebhooksView(panel, ctx) },
     { key: 'settings', label: ['Settings'], show: (panel) => void showSettingsView(panel, ctx) },
   ], { className: 'tabs main-tabs' });
 

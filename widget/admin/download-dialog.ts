@@ -1,9 +1,8 @@
 import type { AdminApi } from './api-client.js';
 import type { DownloadLink } from './api-types.js';
-import { copyText } from './clipboard.js';
 import { el, replaceChildren, uniqueId } from './dom-builder.js';
-import { icon } from './icons.js';
 import { openModal } from './modal-dialog.js';
+import { secretField } from './secret-field.js';
 import { tableLabel } from './table-labels.js';
 import { formatInstant } from './time-format.js';
 import { errorMessage } from './status-messages.js';
@@ -50,23 +49,16 @@ export function openDownloadDialog(api: AdminApi, table: string, timeZone: strin
   checkbox.focus();
 
   function showLink(link: DownloadLink): void {
-    const passwordId = uniqueId('password');
-    const password = el('input', { className: 'input mono', attrs: { id: passwordId, type: 'text', readonly: true, value: link.password, autocomplete: 'off', spellcheck: 'false' } });
-    const copied = el('span', { className: 'hint', attrs: { role: 'status' } });
-    const copy = el('button', { className: 'button icon-button', attrs: { type: 'button', 'aria-label': 'Copy password' }, on: {
-      click: async () => {
-        copied.textContent = (await copyText(link.password, password)) ? 'Password copied.' : 'Copy failed: select the password and copy it by hand.';
-      },
-    } }, [icon('copy')]);
+    const password = secretField({ label: 'ZIP password', value: link.password, copyLabel: 'Copy password', copiedText: 'Password copied.' });
     const done = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Close', on: { click: () => modal.close() } });
     replaceChildren(modal.body, [
       el('p', { className: 'notice', text: 'Write the password down now: it is shown only this once and cannot be shown again.' }),
       el('p', {}, [el('a', { className: 'download-link', attrs: { href: link.url, download: `parley-${table}.zip`, rel: 'noreferrer' }, text: `Download ${table}.zip` })]),
-      el('div', { className: 'field' }, [el('label', { attrs: { for: passwordId }, text: 'ZIP password' }), el('div', { className: 'copy-row' }, [password, copy]), copied]),
+      password.element,
       el('p', { className: 'hint' }, ['The link works once and expires at ', el('time', { attrs: { datetime: link.expiresAt }, text: formatInstant(link.expiresAt, timeZone) }), ` (${timeZone}).`]),
       el('div', { className: 'actions' }, [done]),
     ]);
-    password.focus();
-    password.select();
+    password.input.focus();
+    password.input.select();
   }
 }

@@ -17,6 +17,9 @@ import { eraseSubjectRoute, lookupSubjectRoute } from './routes/subject-routes.j
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
+import {
+  createWebhookRoute, deleteWebhookRoute, getWebhookRoute, listWebhookDeliveriesRoute, listWebhooksRoute, rotateWebhookSecretRoute, updateWebhookRoute,
+} from './routes/webhook-routes.js';
 
 /** Every admin API operation, in the order the OpenAPI document lists them. */
 export const API_ROUTES: readonly RouteDefinition[] = [
@@ -67,4 +70,11 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   fileNameExampleRoute,
   nextOccurrenceRoute,
   putExternalRoute,
+  listWebhooksRoute,
+  createWebhookRoute,
+  getWebhookRoute,
+  updateWebhookRoute,
+  deleteWebhookRoute,
+  rotateWebhookSecretRoute,
+  listWebhookDeliveriesRoute,
 ];

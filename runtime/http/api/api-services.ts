@@ -13,4 +13,6 @@ export interface ApiServices {
   readonly flows: FlowLifecycleDeps;
   /** Queues export runs (manual, immediate, scheduled). */
   readonly exports: ExportJobs;
+  /** Webhooks: whether private targets are allowed (URL checks), and a nudge to drain the outbox now. */
+  readonly webhooks: { readonly allowPrivate: boolean; wake(): void };
 }

@@ -34,6 +34,8 @@ export interface DocumentExtras {
   readonly components?: Readonly<Record<string, JsonSchema>>;
   /** A schema object used by routes (compared by identity) → what the document shows instead, e.g. a `$ref`. */
   readonly substitutions?: ReadonlyMap<object, JsonSchema>;
+  /** The OpenAPI 3.1 `webhooks` object: requests the server sends to others. */
+  readonly webhooks?: Readonly<Record<string, unknown>>;
 }
 
 /** A copy of `value` with every object found in `substitutions` replaced; the route schemas ajv compiled stay as they are. */
@@ -88,5 +90,6 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
       schemas: { Error: errorResponseSchema, ...extras.components },
     },
     paths: extras.substitutions ? substitute(paths, extras.substitutions) : paths,
+    ...(extras.webhooks && { webhooks: extras.webhooks }),
   };
 }

@@ -11,6 +11,7 @@ import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { writeStoreRow } from '../../../storage/store-writer.js';
 import { countStoreRows } from '../../../storage/store-reader.js';
 import { getFlow } from '../../../storage/flow-repository.js';
+import { createWebhookEndpoint } from '../../../storage/webhook-endpoint-repository.js';
 
 let storage: TestStorage;
 let server: RunningServer;
@@ -20,6 +21,7 @@ let b: Workspace;
 let keyA: string;
 let bRowId: string;
 let bExportId: string;
+let bWebhookId: string;
 const B_FLOW = 'only-in-b';
 const B_EMAIL = 'bee@example.org';
 
@@ -32,6 +34,7 @@ async function fingerprintB() {
     exports: (await storage.db.selectFrom('exports' as never).selectAll().where('workspace_id' as never, '=', b.id as never).execute()).map((r) => JSON.stringify(r)),
     draws: (await sql<{ n: string }>`select count(*) as n from giveaway_draws where workspace_id = ${b.id}`.execute(storage.db)).rows[0]!.n,
     codes: (await sql<{ n: string }>`select count(*) as n from code_pool_entries where workspace_id = ${b.id}`.execute(storage.db)).rows[0]!.n,
+    webhooks: (await sql`select * from webhook_endpoints where workspace_id = ${b.id}`.execute(storage.db)).rows.map((r) => JSON.stringify(r)),
   });
 }
 
@@ -47,6 +50,7 @@ beforeAll(async () => {
   if (!row.stored) throw new Error('not stored');
   bRowId = row.id;
   const { createExport } = await import('../../../storage/export-repository.js');
+  bWebhookId = (await createWebhookEndpoint(storage, b.id, { url: 'https://b.example.org/hook', description: 'B', events: ['participation.created'], includePersonal: true, enabled: true })).endpoint.id;
   bExportId = (await createExport(storage, b.id, { name: 'B export', source: { flow: B_FLOW }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}', destination: { kind: 'local', directory: 'b' } }, null)).id;
 });
 afterAll(async () => {
@@ -61,14 +65,14 @@ describe("workspace isolation on every route of the OpenAPI document", () => {
     // PUT creates A's own flow under the same id, so it runs last: before it, every B id must 404.
     const ordered = [...contract.operations].sort((x, y) => Number(x.method === 'PUT') - Number(y.method === 'PUT'));
     for (const op of ordered) {
-      const sample = sampleRequest(op, { flowId: B_FLOW, stepId: 's', rowId: bRowId, exportId: bExportId, email: B_EMAIL });
+      const sample = sampleRequest(op, { flowId: B_FLOW, stepId: 's', rowId: bRowId, exportId: bExportId, email: B_EMAIL, webhookId: bWebhookId });
       const response = await api(server.url, keyA, op.method, `${sample.path}${sample.query ?? ''}`, sample.body);
       const text = JSON.stringify(response.body ?? '');
       expect(response.status, `${op.operationId} ${text}`).toBeLessThan(500);
       expect(contract.check(op.operationId, response.status, response.body), op.operationId).toEqual([]);
       for (const secret of [b.id, bRowId, bFlowUuid, B_EMAIL]) expect(text, op.operationId).not.toContain(secret);
       if (op.path.includes('{flowId}') && op.method !== 'PUT') expect(response.status, op.operationId).toBe(404);
-      if (/\{(rowId|entryId|exportId)\}/.test(op.path)) expect(response.status, op.operationId).toBe(404);
+      if (/\{(rowId|entryId|exportId|webhookId)\}/.test(op.path)) expect(response.status, op.operationId).toBe(404);
       expect(await fingerprintB(), `${op.operationId} changed workspace B`).toBe(before);
     }
   });

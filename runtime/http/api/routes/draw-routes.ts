@@ -68,7 +68,10 @@ export const createDrawRoute = defineRoute<{ flowId: string }, Record<string, ne
       drawnBy: call.principal.keyId,
       ...(idempotencyKey !== undefined && { idempotencyKey }),
     });
-    if (!result.replayed) await audit(call, 'draw.created', flow.slug, { winners: result.winners.length, participants: result.participants });
+    if (!result.replayed) {
+      await audit(call, 'draw.created', flow.slug, { winners: result.winners.length, participants: result.participants });
+      call.services.webhooks.wake();
+    }
     return {
       status: result.replayed ? 200 : 201,
       body: {

@@ -1,0 +1,14 @@
+/**
+ * The events a workspace's webhook endpoints may subscribe to:
+ * - `participation.created`: an entry was stored (a giveaway entry or an instant-win play);
+ * - `consent.confirmed`: a visitor clicked the link of a double opt-in mail;
+ * - `instant_win.won`: an instant-win play won a prize;
+ * - `giveaway.drawn`: giveaway winners were drawn;
+ * - `flow.closed`: a flow was closed (from the API, or by saving it closed).
+ */
+export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed'] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** Days an event and its deliveries stay in the delivery log before the sweeper purges them. */
+export const WEBHOOK_LOG_RETENTION_DAYS = 30;

@@ -1,0 +1,30 @@
+import type { WebhookEventType } from '../../core/webhook-events.js';
+import type { WebhookEventSource } from '../../storage/webhook-event-source.js';
+
+/** Under which key of `data` an event's store row appears. */
+const ROW_KEY: Readonly<Partial<Record<WebhookEventType, string>>> = Object.freeze({
+  'participation.created': 'participation',
+  'instant_win.won': 'claim',
+  'consent.confirmed': 'consent',
+});
+
+/** The JSON body of a delivery: the same for every attempt and endpoint of an event, but for opted-in personal fields. */
+export interface WebhookPayload {
+  readonly id: string;
+  readonly type: WebhookEventType;
+  readonly createdAt: string;
+  readonly workspace: string;
+  readonly data: Record<string, unknown>;
+}
+
+/**
+ * Builds the body of one event from what its source holds now: `data.flow`, and the store row
+ * (`participation`, `claim`, `consent`; null once erased or expired) or the giveaway `draw`.
+ */
+export function webhookPayload(event: { readonly id: string; readonly type: WebhookEventType; readonly createdAt: Date; readonly workspaceId: string }, source: WebhookEventSource): WebhookPayload {
+  const key = ROW_KEY[event.type];
+  const data: Record<string, unknown> = { flow: source.flow };
+  if (key) data[key] = source.row ?? null;
+  if (event.type === 'giveaway.drawn') data.draw = source.draw ?? null;
+  return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), workspace: event.workspaceId, data };
+}

@@ -1,0 +1,89 @@
+import type { JsonSchema } from '../api-route.js';
+import { dateTimeSchema, storeRowSchema, uuidSchema } from './common-schemas.js';
+import { WEBHOOK_EVENTS, type WebhookEventType } from '../../../../core/webhook-events.js';
+
+const { flowId: _flowId, ...rowProperties } = storeRowSchema.properties as Record<string, JsonSchema>;
+
+/** A store row as a delivery shows it (the flow is `data.flow`); `personal` only for endpoints that opted in. */
+const webhookRowSchema: JsonSchema = {
+  type: ['object', 'null'],
+  description: 'The stored row as it is at delivery (null once erased or expired).',
+  required: (storeRowSchema.required as string[]).filter((name) => name !== 'flowId' && name !== 'personal'),
+  properties: { ...rowProperties, personal: { type: ['object', 'null'], description: 'Personal values (the email, …): only when the endpoint has `includePersonal`.' } },
+};
+
+const flowSchema: JsonSchema = {
+  type: ['object', 'null'],
+  required: ['id', 'slug', 'name', 'status', 'closedAt'],
+  properties: { id: uuidSchema, slug: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' }, closedAt: { type: ['string', 'null'], format: 'date-time' } },
+};
+
+const drawSchema: JsonSchema = {
+  type: ['object', 'null'],
+  required: ['id', 'stepId', 'drawnAt', 'participants', 'winners'],
+  properties: {
+    id: uuidSchema,
+    stepId: { type: ['string', 'null'] },
+    drawnAt: dateTimeSchema,
+    participants: { type: 'integer' },
+    winners: { type: 'array', items: webhookRowSchema },
+  },
+};
+
+/** What `data` holds besides `flow`, per event. */
+const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Object.freeze({
+  'participation.created': { participation: webhookRowSchema },
+  'instant_win.won': { claim: webhookRowSchema },
+  'consent.confirmed': { consent: webhookRowSchema },
+  'giveaway.drawn': { draw: drawSchema },
+  'flow.closed': {},
+});
+
+const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
+  'participation.created': 'An entry was stored (a giveaway entry or an instant-win play)',
+  'instant_win.won': 'An instant-win play won a prize',
+  'consent.confirmed': 'A visitor clicked the link of a double opt-in mail',
+  'giveaway.drawn': 'Giveaway winners were drawn',
+  'flow.closed': 'A flow was closed',
+});
+
+const header = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'header', required: true, description, schema });
+
+function delivery(type: WebhookEventType): Record<string, unknown> {
+  const body: JsonSchema = {
+    type: 'object',
+    required: ['id', 'type', 'createdAt', 'workspace', 'data'],
+    properties: {
+      id: { ...uuidSchema, description: 'The event: the same for every endpoint and attempt (drop duplicates by it).' },
+      type: { const: type },
+      createdAt: dateTimeSchema,
+      workspace: uuidSchema,
+      data: { type: 'object', required: ['flow', ...Object.keys(DATA[type])], properties: { flow: flowSchema, ...DATA[type] } },
+    },
+  };
+  return {
+    post: {
+      operationId: `webhook_${type.replace('.', '_')}`,
+      summary: SUMMARIES[type],
+      description: 'Parley POSTs this to each enabled endpoint subscribed to the event. Answer 2xx; anything else (redirects are not followed) is retried with exponential backoff.',
+      tags: ['webhooks'],
+      security: [],
+      parameters: [
+        header('Parley-Signature', '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed with the endpoint\'s whole secret.', { type: 'string', pattern: '^t=[0-9]+,v1=[0-9a-f]{64}$' }),
+        header('Parley-Event', 'The event type.', { const: type }),
+        header('Parley-Delivery', 'This delivery (one per endpoint and event), as in the delivery log.', uuidSchema),
+        header('Parley-Attempt', 'Attempt number, from 1.', { type: 'string', pattern: '^[0-9]+$' }),
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: body } } },
+      responses: {
+        '200': { description: 'Received (any 2xx is a success)' },
+        '400': { description: 'Refused (for instance a bad signature): retried, then recorded as failed' },
+      },
+    },
+  };
+}
+
+/** The `webhooks` object of the OpenAPI 3.1 document: what each delivery looks like. */
+export function webhookDeliveryDocument(): Record<string, unknown> {
+  return Object.fromEntries(WEBHOOK_EVENTS.map((type) => [type, delivery(type)]));
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from './database.js';
+import type { StoreContext } from './store-context.js';
+import type { PreparedStoreRow } from './store-writer.js';
+import type { StoreTable } from '../core/store-tables.js';
+import { WEBHOOK_LOG_RETENTION_DAYS, type WebhookEventType } from '../core/webhook-events.js';
+
+/**
+ * The transactional outbox of webhooks: an event row is written by the statement or transaction
+ * that makes the event happen, and only while the workspace has an enabled endpoint subscribed to
+ * its type (so a workspace without webhooks writes nothing). Rows hold references, never
+ * personal values; the drainer (webhook-delivery-repository.ts) fans them out to deliveries.
+ */
+
+/** The event a row of the source it names is about. */
+export interface WebhookEventInput {
+  readonly workspaceId: string;
+  readonly type: WebhookEventType;
+  readonly flowId: string | null;
+  /** `consents`, `giveaway_draws`, … : what the delivery loads to build the payload. */
+  readonly sourceTable: string | null;
+  readonly sourceId: string | null;
+  readonly at: Date;
+}
+
+const RETENTION = sql`${WEBHOOK_LOG_RETENTION_DAYS} * interval '1 day'`;
+const subscribed = (workspace: RawBuilder<unknown>, type: RawBuilder<unknown>) => sql`exists (
+  select 1 from webhook_endpoints ep where ep.workspace_id = ${workspace} and ep.enabled and ${type} = any(ep.events))`;
+
+/** Writes one event (in the caller's transaction when `db` is one) when an endpoint wants it; true when written. */
+export async function recordWebhookEvent(db: Db, event: WebhookEventInput): Promise<boolean> {
+  const result = await sql`
+    insert into webhook_events (id, workspace_id, type, flow_id, source_table, source_id, created_at, expires_at)
+    select ${randomUUID()}, ${event.workspaceId}, ${event.type}, ${event.flowId}, ${event.sourceTable}, ${event.sourceId},
+      ${event.at}, ${event.at}::timestamptz + ${RETENTION}
+    where ${subscribed(sql`${event.workspaceId}::uuid`, sql`${event.type}::text`)}`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** The events a turn's store rows make: an entry is a participation; a winning instant-win play is also a win; a preview row makes none. */
+function eventsOfRow(row: PreparedStoreRow): WebhookEventType[] {
+  // A console preview runs the real flow but is nobody's participation.
+  if (row.preview) return [];
+  const table: StoreTable = row.table;
+  if (table === 'participations') return ['participation.created'];
+  if (table === 'instant_win_claims') return row.data.won === true ? ['participation.created', 'instant_win.won'] : ['participation.created'];
+  return [];
+}
+
+/**
+ * The outbox insert of a turn as one more common table expression of the turn's writing statement
+ * (which has the workspace as `w` and each table's insert as `stored_<table>`, see
+ * store-batch-writer.ts): no extra round trip. An event is written only for a row that statement
+ * stored, and only while an enabled endpoint of the workspace subscribes to its type. Undefined
+ * when no row of the turn makes an event.
+ */
+export function webhookOutboxCte(rows: readonly PreparedStoreRow[]): RawBuilder<unknown> | undefined {
+  const events = rows.flatMap((row) => eventsOfRow(row).map((type) => ({ row, type })));
+  if (events.length === 0) return undefined;
+  const stored = [...new Set(events.map((e) => e.row.table))].map((table) => sql`select id from ${sql.id(`stored_${table}`)}`);
+  const values = events.map(
+    ({ row, type }) => sql`(${randomUUID()}::uuid, ${type}::text, ${row.flowId}::uuid, ${row.table}::text, ${row.id}::uuid, ${row.createdAt}::timestamptz)`,
+  );
+  return sql`webhook_outbox as (
+    insert into webhook_events (id, workspace_id, type, flow_id, source_table, source_id, created_at, expires_at)
+    select e.id, w.id, e.type, e.flow_id, e.source_table, e.source_id, e.created_at, e.created_at + ${RETENTION}
+    from w cross join (values ${sql.join(values)}) as e (id, type, flow_id, source_table, source_id, created_at)
+    where e.source_id in (${sql.join(stored, sql` union all `)}) and ${subscribed(sql`w.id`, sql`e.type`)})`;
+}
+
+/** A delivery the drainer created, with what its job carries (ids only). */
+export interface NewDelivery {
+  readonly id: string;
+  readonly workspaceId: string;
+}
+
+/**
+ * Fans pending events out to deliveries, one per enabled endpoint subscribed at this moment, in
+ * one statement; events are claimed with `skip locked`, so several processes drain side by side
+ * and each event is dispatched once. Returns the new deliveries (to be queued).
+ */
+export async function dispatchWebhookEvents(ctx: StoreContext, limit = 200): Promise<NewDelivery[]> {
+  const now = ctx.clock.now();
+  const result = await sql<{ id: string; workspace_id: string }>`
+    with picked as (
+      select id from webhook_events where dispatched_at is null order by created_at limit ${limit} for update skip locked),
+    marked as (
+      update webhook_events e set dispatched_at = ${now} from picked where e.id = picked.id
+      returning e.id, e.workspace_id, e.type, e.expires_at)
+    insert into webhook_deliveries (id, workspace_id, endpoint_id, event_id, event_type, status, created_at, expires_at)
+    select gen_random_uuid(), m.workspace_id, ep.id, m.id, m.type, 'pending', ${now}, m.expires_at
+    from marked m join webhook_endpoints ep on ep.workspace_id = m.workspace_id and ep.enabled and m.type = any(ep.events)
+    on conflict (endpoint_id, event_id) do nothing
+    returning id, workspace_id`.execute(ctx.db);
+  return result.rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
+}

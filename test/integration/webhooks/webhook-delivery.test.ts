@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { api, startTestServer } from '../../support/test-server.js';
+import { connectChat } from '../../support/chat-client.js';
+import { saveTestFlow } from '../../support/flow-harness.js';
+import { startWebhookReceiver } from '../../support/webhook-receiver.js';
+import { waitUntil } from '../../support/wait-until.js';
+import type { RunningServer } from '../../../runtime/server.js';
+import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
+import { issueApiKey } from '../../../storage/api-key-repository.js';
+import { verifySignature } from '../../../exporter/webhooks/webhook-signature.js';
+import { Ajv } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
+
+const ORIGIN = 'https://shop.example';
+/** Private targets allowed (the receiver is on 127.0.0.1), a one-second backoff base, a fast drain. */
+const ENV = { PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '1', PARLEY_WEBHOOK_DRAIN_MS: '100' };
+
+let storage: TestStorage;
+let server: RunningServer;
+let workspace: Workspace;
+let key: string;
+const receivers: Array<{ close(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  storage = await createTestStorage();
+  server = await startTestServer(storage, ENV);
+  workspace = await createWorkspace(storage, { name: 'Hooks', allowedOrigins: [ORIGIN] });
+  key = (await issueApiKey(storage.db, workspace.id)).key;
+  await saveTestFlow(storage, workspace, 'contest', {
+    name: 'Contest',
+    steps: [
+      { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'entry' },
+      { id: 'entry', module: 'giveaway', config: { frequency: 'once' }, next: 'bye' },
+      { id: 'bye', module: 'message', config: { text: 'Good luck' } },
+    ],
+  });
+});
+afterAll(async () => {
+  await server.close();
+  for (const receiver of receivers) await receiver.close();
+  await storage.destroy();
+});
+
+async function receiver(answers: readonly number[] = []) {
+  const started = await startWebhookReceiver(answers);
+  receivers.push(started);
+  return started;
+}
+
+async function addEndpoint(url: string, body: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
+  const created = await api(server.url, key, 'POST', '/api/v1/webhooks', { url, events: ['participation.created'], ...body });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return { id: created.body.webhook.id, secret: created.body.secret };
+}
+
+/** A visitor completes the contest through the real chat gateway. */
+async function completeContest(email: string): Promise<void> {
+  const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'contest' }, { origin: ORIGIN });
+  const ack = await chat.reply(email);
+  chat.close();
+  expect(ack.ok && ack.turn.messages.map((m) => (m.kind === 'text' ? m.text : ''))).toContain('Good luck');
+}
+
+describe('signed webhooks, delivered to a real HTTP receiver', () => {
+  it('POSTs a signed participation.created after a visitor completes a flow; personal fields only with the opt-in; jobs carry ids only', async () => {
+    const plain = await receiver();
+    const personal = await receiver();
+    const plainEndpoint = await addEndpoint(plain.url);
+    const personalEndpoint = await addEndpoint(personal.url, { includePersonal: true });
+    const shown = await api(server.url, key, 'GET', `/api/v1/webhooks/${plainEndpoint.id}`);
+    expect(JSON.stringify(shown.body)).not.toContain(plainEndpoint.secret);
+
+    await completeContest('visitor@example.org');
+    await waitUntil(() => plain.requests.length >= 1 && personal.requests.length >= 1, { what: 'both receivers to get the event', timeoutMs: 30_000 });
+
+    const [request] = plain.requests;
+    expect(request!.method).toBe('POST');
+    expect(request!.headers['content-type']).toBe('application/json');
+    const signature = String(request!.headers['parley-signature']);
+    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const nowSeconds = Math.floor(storage.clock.now().getTime() / 1000);
+    expect(verifySignature(signature, plainEndpoint.secret, request!.rawBody, { nowSeconds })).toBe(true);
+    expect(verifySignature(signature, personalEndpoint.secret, request!.rawBody, { nowSeconds })).toBe(false);
+    expect(verifySignature(signature, plainEndpoint.secret, Buffer.concat([request!.rawBody, Buffer.from(' ')]), { nowSeconds })).toBe(false);
+
+    const body = JSON.parse(request!.rawBody.toString('utf8'));
+    expect(body).toMatchObject({ type: 'participation.created', workspace: workspace.id, data: { flow: { slug: 'contest' }, participation: { table: 'participations', moduleId: 'giveaway', stepId: 'entry' } } });
+    expect(Object.keys(body).sort()).toEqual(['createdAt', 'data', 'id', 'type', 'workspace']);
+    expect(request!.rawBody.toString('utf8')).not.toContain('visitor@example.org');
+    expect(body.data.participation).not.toHaveProperty('personal');
+    expect(request!.headers['parley-delivery']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(request!.headers['parley-event']).toBe('participation.created');
+
+    // The body is what the OpenAPI document's `webhooks` entry says.
+    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
+    const documented = ajv.compile(document.webhooks['participation.created'].post.requestBody.content['application/json'].schema);
+    for (const received of [...plain.requests, ...personal.requests]) expect(documented(JSON.parse(received.rawBody.toString('utf8'))), JSON.stringify(documented.errors)).toBe(true);
+
+    const withPersonal = JSON.parse(personal.requests[0]!.rawBody.toString('utf8'));
+    expect(withPersonal.id).toBe(body.id);
+    expect(withPersonal.data.participation.personal).toMatchObject({ email: 'visitor@example.org' });
+    expect(verifySignature(String(personal.requests[0]!.headers['parley-signature']), personalEndpoint.secret, personal.requests[0]!.rawBody, { nowSeconds })).toBe(true);
+
+    // Job payloads hold the delivery id and nothing else; the outbox holds references only.
+    const jobs = await sql<{ data: Record<string, unknown> }>`select data from pgboss.job where name = 'webhook-delivery'`.execute(storage.db);
+    expect(jobs.rows.length).toBeGreaterThanOrEqual(2);
+    for (const job of jobs.rows) expect(Object.keys(job.data)).toEqual(['deliveryId']);
+    const stored = await sql`select * from webhook_events`.execute(storage.db);
+    const log = await sql`select * from webhook_deliveries`.execute(storage.db);
+    for (const text of [JSON.stringify(jobs.rows), JSON.stringify(stored.rows), JSON.stringify(log.rows)]) expect(text).not.toContain('visitor@example.org');
+
+    for (const endpoint of [plainEndpoint, personalEndpoint]) expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
+  });
+
+  it('retries with backoff: a receiver answering 500 twice gets the event on the third attempt, and the log says so', async () => {
+    const flaky = await receiver([500, 500]);
+    const endpoint = await addEndpoint(flaky.url);
+    await completeContest('retry@example.org');
+    await waitUntil(() => flaky.requests.length >= 3 || undefined, { what: 'the third attempt', timeoutMs: 45_000 });
+
+    expect(flaky.requests.map((r) => r.answered)).toEqual([500, 500, 200]);
+    expect(flaky.requests.map((r) => r.headers['parley-attempt'])).toEqual(['1', '2', '3']);
+    expect(new Set(flaky.requests.map((r) => r.headers['parley-delivery'])).size).toBe(1);
+    expect(new Set(flaky.requests.map((r) => JSON.parse(r.rawBody.toString('utf8')).id)).size).toBe(1);
+    for (const r of flaky.requests) {
+      const t = Number(/^t=(\d+)/.exec(String(r.headers['parley-signature']))![1]);
+      expect(verifySignature(String(r.headers['parley-signature']), endpoint.secret, r.rawBody, { nowSeconds: t })).toBe(true);
+    }
+
+    const log = await waitUntil(async () => {
+      const listed = await api(server.url, key, 'GET', `/api/v1/webhooks/${endpoint.id}/deliveries`);
+      const [delivery] = listed.body.deliveries;
+      return delivery?.status === 'succeeded' ? listed.body : undefined;
+    }, { what: 'the delivery to be recorded as succeeded' });
+    expect(log.deliveries).toHaveLength(1);
+    expect(log.deliveries[0]).toMatchObject({ eventType: 'participation.created', status: 'succeeded', attempts: 3, responseStatus: 200, lastError: null, id: flaky.requests[0]!.headers['parley-delivery'] });
+    expect(log.deliveries[0].finishedAt).not.toBeNull();
+    expect(JSON.stringify(log)).not.toContain('a long body');
+  });
+});
