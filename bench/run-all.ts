@@ -11,6 +11,7 @@ const BENCHES: Array<{ script: string; what: string }> = [
   { script: 'export-bench.ts', what: 'export rows/s vs COPY … TO STDOUT' },
   { script: 'sweep-bench.ts', what: 'sweep vs bare DELETE' },
   { script: 'instant-win-bench.ts', what: 'instant-win claims/s (vs bare insert+commit)' },
+  { script: 'code-upload-bench.ts', what: 'streamed CSV code upload: codes/s and server RSS growth, 100k vs 1M codes' },
   { script: 'handshake-flood-bench.ts', what: 'visitor p99 during a one-address handshake flood vs idle, with and without the budget' },
 ];
 

@@ -29,6 +29,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly drainIntervalMs: number;
   };
+  /** Most lines one streamed CSV code upload may have (bigger files are refused with 413). */
+  readonly codeUploadMaxLines: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -87,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: integer(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       drainIntervalMs: integer(env, 'PARLEY_WEBHOOK_DRAIN_MS', 1_000, 50, 60_000),
     }),
+    codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 2_000_000, 1, 100_000_000),
   });
 }

@@ -69,7 +69,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
   };
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose };
   const webhookServices = { allowPrivate: config.webhooks.allowPrivate, wake: () => webhooks.wake() };
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices }, [openApiRoute(API_ROUTES, registry.list())]);
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices, limits: { codeUploadMaxLines: config.codeUploadMaxLines } }, [openApiRoute(API_ROUTES, registry.list())]);
   const refreshQueues = async () => {
     for (const queue of QUEUES) metrics.queueDepth.set({ queue }, await storage.jobs.size(queue));
   };

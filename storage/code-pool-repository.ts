@@ -29,9 +29,10 @@ export interface CodePoolStats {
 export type { CodeAssignment, CodeCheck };
 
 export const MAX_CODE_LENGTH = 64;
-/** Most codes one upload may carry (the admin route streams bigger lists in several calls). */
+/** Most codes one JSON upload may carry (bigger lists go through the streamed CSV upload). */
 export const MAX_CODES_PER_UPLOAD = 100_000;
-const INSERT_CHUNK = 5_000;
+/** Codes inserted per statement; a streamed upload holds at most this many in memory. */
+export const CODE_BATCH_SIZE = 5_000;
 
 /** Printable characters (letters, marks, digits, punctuation, symbols, inner spaces). */
 const CODE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}](?:[\p{L}\p{M}\p{N}\p{P}\p{S} ]*[\p{L}\p{M}\p{N}\p{P}\p{S}])?$/u;
@@ -52,6 +53,11 @@ async function inTrx<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
+/** `items` in consecutive slices of at most `size`. */
+function* slices<T>(items: readonly T[], size: number): Generator<readonly T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}
+
 /**
  * Adds codes to the pool of a flow step in one transaction, in the given order (the order
  * they are handed out). Every code is validated first (1..64 printable characters, the path
@@ -67,22 +73,39 @@ export async function addCodes(db: Db, workspaceId: string, flowId: string, step
     if (code === undefined) throw new ValidationError(`A code must be 1 to ${MAX_CODE_LENGTH} printable characters`, `/codes/${i}`);
     return code;
   });
+  return addCodeBatches(db, { workspaceId, flowId, stepId }, slices(normalized, CODE_BATCH_SIZE), now);
+}
+
+/**
+ * Adds codes that arrive in batches (a streamed upload) to a pool, all in one transaction: the
+ * batches are inserted as they come, so memory holds one batch, and an error thrown by the
+ * source (a bad line found later) rolls every earlier batch back. Each code must already be
+ * in its `normalizeCode` form; duplicates are skipped and counted as in `addCodes`. The flow
+ * row is held with `for key share`, so the flow cannot be deleted meanwhile but can be saved.
+ *
+ * @example await addCodeBatches(db, pool, csvBatches(req), clock.now()) // { added: 200000, duplicates: 0 }
+ */
+export async function addCodeBatches(db: Db, pool: CodePoolKey, batches: Iterable<readonly string[]> | AsyncIterable<readonly string[]>, now: Date): Promise<AddCodesResult> {
   return inTrx(db, async (trx) => {
-    const flow = await sql<{ id: string }>`select id from flows where id = ${flowId} and workspace_id = ${workspaceId} for share`.execute(trx);
+    const flow = await sql<{ id: string }>`select id from flows where id = ${pool.flowId} and workspace_id = ${pool.workspaceId} for key share`.execute(trx);
     if (!flow.rows[0]) throw new ParleyError('not_found', 'No such flow');
     let added = 0;
-    for (let start = 0; start < normalized.length; start += INSERT_CHUNK) {
-      const chunk = normalized.slice(start, start + INSERT_CHUNK);
-      const inserted = await sql<{ id: string }>`
-        insert into code_pool_entries (workspace_id, flow_id, step_id, code, created_at)
-        select ${workspaceId}, ${flowId}, ${stepId}, u.code, ${now}
-        from unnest(${chunk}::text[]) with ordinality as u(code, n)
-        order by u.n
-        on conflict do nothing
-        returning id`.execute(trx);
-      added += inserted.rows.length;
+    let given = 0;
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      given += batch.length;
+      const inserted = await sql<{ n: string }>`
+        with added as (
+          insert into code_pool_entries (workspace_id, flow_id, step_id, code, created_at)
+          select ${pool.workspaceId}, ${pool.flowId}, ${pool.stepId}, u.code, ${now}
+          from unnest(${batch}::text[]) with ordinality as u(code, n)
+          order by u.n
+          on conflict do nothing
+          returning 1)
+        select count(*) as n from added`.execute(trx);
+      added += Number(inserted.rows[0]!.n);
     }
-    return { added, duplicates: normalized.length - added };
+    return { added, duplicates: given - added };
   });
 }
 
@@ -91,9 +114,21 @@ export async function codePoolStats(db: Db, pool: CodePoolKey): Promise<CodePool
   const result = await sql<{ total: string; assigned: string }>`
     select count(*) as total, count(assigned_session_id) as assigned from code_pool_entries
     where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and step_id = ${pool.stepId}`.execute(db);
-  const total = Number(result.rows[0]!.total);
-  const assigned = Number(result.rows[0]!.assigned);
+  return poolStats(result.rows[0]!);
+}
+
+function poolStats(counts: { total: string; assigned: string }): CodePoolStats {
+  const total = Number(counts.total);
+  const assigned = Number(counts.assigned);
   return { total, assigned, available: total - assigned };
+}
+
+/** The counts of every pool of a workspace that holds codes, keyed `flowId/stepId` (flow uuid). */
+export async function workspaceCodePoolStats(db: Db, workspaceId: string): Promise<Map<string, CodePoolStats>> {
+  const result = await sql<{ flow_id: string; step_id: string; total: string; assigned: string }>`
+    select flow_id, step_id, count(*) as total, count(assigned_session_id) as assigned from code_pool_entries
+    where workspace_id = ${workspaceId} group by flow_id, step_id`.execute(db);
+  return new Map(result.rows.map((r) => [`${r.flow_id}/${r.step_id}`, poolStats(r)]));
 }
 
 /**

@@ -15,6 +15,7 @@ import * as flowVersionsAndPreview from './0013-flow-versions-and-preview.js';
 import * as webhooks from './0014-webhooks.js';
 import * as flowStatistics from './0015-flow-statistics.js';
 import * as moduleStorageAndPreviewRows from './0016-module-storage-and-preview-rows.js';
+import * as auditActionIndex from './0017-audit-action-index.js';
 import * as exportRunDownloads from './0018-export-run-downloads.js';
 import * as sessionExpectation from './0019-session-expectation.js';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0014-webhooks': webhooks,
   '0015-flow-statistics': flowStatistics,
   '0016-module-storage-and-preview-rows': moduleStorageAndPreviewRows,
+  '0017-audit-action-index': auditActionIndex,
   '0018-export-run-downloads': exportRunDownloads,
   '0019-session-expectation': sessionExpectation,
 });

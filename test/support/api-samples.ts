@@ -15,13 +15,15 @@ export interface SampleRequest {
   readonly path: string;
   readonly query?: string;
   readonly body?: unknown;
+  /** A body that is not JSON: sent as it is with this Content-Type. */
+  readonly contentType?: string;
 }
 
 /**
  * A valid request for every operation of the OpenAPI document. A route added without a sample
  * here makes `sampleRequest` throw, so tests that walk the document cannot miss it.
  */
-function samples(t: SampleTarget): Record<string, { query?: string; body?: unknown }> {
+function samples(t: SampleTarget): Record<string, { query?: string; body?: unknown; contentType?: string }> {
   return {
     getWorkspace: {},
     updateWorkspace: { body: { name: 'Renamed' } },
@@ -42,7 +44,9 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     commitDrawSeed: { body: {} },
     replayDraw: {},
     getInstantWinProof: {},
+    listCodePools: {},
     addCodes: { body: { codes: ['A-CODE'] } },
+    uploadCodesCsv: { body: 'A-CODE\nB-CODE\n', contentType: 'text/csv' },
     getCodeStats: {},
     listTables: {},
     listRows: {},
@@ -52,6 +56,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     lookupSubject: { body: { email: t.email } },
     eraseSubject: { body: { email: t.email } },
     listAudit: {},
+    listAuditActions: {},
     listExportFields: { query: `?flow=${t.flowId}` },
     listExports: {},
     createExport: { body: { name: 'x', source: { flow: t.flowId }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },

@@ -9,11 +9,11 @@ export async function startTestServer(storage: TestStorage, env: Record<string, 
   return startServer({ config, storage, logger: createLogger('silent'), clock: storage.clock });
 }
 
-/** fetch() against the API with a bearer key; returns status and parsed JSON. */
-export async function api(base: string, key: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** fetch() against the API with a bearer key; returns status and parsed JSON. A body is sent as JSON unless `contentType` names another type. */
+export async function api(base: string, key: string | undefined, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(key && { authorization: `Bearer ${key}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: { ...(key && { authorization: `Bearer ${key}` }), ...(body !== undefined && { 'content-type': contentType }) },
     ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

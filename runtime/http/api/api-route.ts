@@ -27,6 +27,17 @@ export interface ApiCall<P = Record<string, string>, Q = Record<string, unknown>
   readonly res: Response;
 }
 
+/**
+ * A request body the handler reads itself, as a stream: not parsed by the router and not bound
+ * by the JSON body cap (e.g. a CSV upload of any size). Any other media type gets 415.
+ */
+export interface StreamedBody {
+  /** The media type the body must be sent as, e.g. `text/csv` (UTF-8 when a charset is named). */
+  readonly mediaType: string;
+  /** What the body holds, for the OpenAPI document. */
+  readonly description: string;
+}
+
 /** What a handler returns; `undefined` means it wrote the response itself (a stream). */
 export type ApiResult = { readonly status?: number; readonly body?: unknown } | undefined;
 
@@ -48,6 +59,8 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   /** Object schema of the request headers the route reads, by their canonical names (e.g. `Idempotency-Key`). */
   readonly headers?: JsonSchema;
   readonly body?: JsonSchema;
+  /** A body streamed to the handler instead of a JSON one (`body` is then left out). */
+  readonly streamedBody?: StreamedBody;
   /** The body may be left out; it is then validated as `{}`. */
   readonly bodyOptional?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;

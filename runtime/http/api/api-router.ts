@@ -1,11 +1,11 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { ParleyError } from '../../../core/errors.js';
 import { compileSchema, validateOrThrow, type Validator } from '../../../core/schema-validator.js';
 import type { ApiServices } from './api-services.js';
 import type { JsonSchema, RouteDefinition } from './api-route.js';
 import { authMiddleware } from './auth-middleware.js';
 import { assertJsonInput, MAX_BODY_BYTES } from './json-limits.js';
-import { methodNotAllowed, requireJsonBody } from './http-conventions.js';
+import { methodNotAllowed, requireJsonBody, requireMediaType } from './http-conventions.js';
 
 export const API_ROOT = '/api/v1';
 
@@ -46,36 +46,51 @@ interface CompiledRoute {
   readonly body?: Validator;
 }
 
+/** Compiles a route's schemas once, at start-up. */
+function compile(route: RouteDefinition): CompiledRoute {
+  return {
+    route,
+    ...(route.params && { params: compileSchema(route.params) }),
+    ...(route.query && { query: compileSchema(route.query) }),
+    ...(route.headers && { headers: compileSchema(route.headers) }),
+    ...(route.body && { body: compileSchema(route.body) }),
+  };
+}
+
+/** The express handler of one route: validate, run, answer (or leave it to a handler that streamed). */
+function routeHandler(compiled: CompiledRoute, services: ApiServices): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const call = prepareCall(compiled, req);
+      const result = await compiled.route.handler({ ...call, principal: req.principal!, services, req, res });
+      if (result === undefined) return;
+      if (result.body === undefined) res.status(result.status ?? 204).end();
+      else res.status(result.status ?? 200).json(result.body);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
 /**
  * Mounts every route under `/api/v1`: JSON bodies only (415), body limits, auth (401), ajv
  * validation from the route's schemas, and 405 with `Allow` for a known path's other methods.
+ * Routes with a streamed body come first: their own media type (415), auth, and the body left
+ * unread for the handler.
  */
 export function buildApiRouter(routes: readonly RouteDefinition[], services: ApiServices, publicHandlers: Router[] = []): Router {
   const router = Router();
   for (const handler of publicHandlers) router.use(API_ROOT, handler);
   const api = Router();
+  const auth = authMiddleware(services.storage.db);
+  for (const route of routes) {
+    if (route.streamedBody) api[route.method](expressPath(route.path), requireMediaType(route.streamedBody.mediaType), auth, routeHandler(compile(route), services));
+  }
   api.use(requireJsonBody);
   api.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true }));
-  api.use(authMiddleware(services.storage.db));
+  api.use(auth);
   for (const route of routes) {
-    const compiled: CompiledRoute = {
-      route,
-      ...(route.params && { params: compileSchema(route.params) }),
-      ...(route.query && { query: compileSchema(route.query) }),
-      ...(route.headers && { headers: compileSchema(route.headers) }),
-      ...(route.body && { body: compileSchema(route.body) }),
-    };
-    api[route.method](expressPath(route.path), async (req, res, next) => {
-      try {
-        const call = prepareCall(compiled, req);
-        const result = await route.handler({ ...call, principal: req.principal!, services, req, res });
-        if (result === undefined) return;
-        if (result.body === undefined) res.status(result.status ?? 204).end();
-        else res.status(result.status ?? 200).json(result.body);
-      } catch (error) {
-        next(error);
-      }
-    });
+    if (!route.streamedBody) api[route.method](expressPath(route.path), routeHandler(compile(route), services));
   }
   for (const [path, methods] of methodsByPath(routes)) api.all(expressPath(path), methodNotAllowed(methods));
   router.use(API_ROOT, api);

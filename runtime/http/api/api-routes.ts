@@ -1,6 +1,6 @@
 import type { RouteDefinition } from './api-route.js';
-import { listAuditRoute } from './routes/audit-routes.js';
-import { addCodesRoute, codeStatsRoute } from './routes/code-routes.js';
+import { listAuditActionsRoute, listAuditRoute } from './routes/audit-routes.js';
+import { addCodesRoute, codeStatsRoute, listCodePoolsRoute, uploadCodesCsvRoute } from './routes/code-routes.js';
 import { createDrawRoute, instantWinProofRoute, listDrawsRoute } from './routes/draw-routes.js';
 import { commitDrawSeedRoute, listDrawCommitmentsRoute, replayDrawRoute } from './routes/draw-proof-routes.js';
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
@@ -42,7 +42,9 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   commitDrawSeedRoute,
   replayDrawRoute,
   instantWinProofRoute,
+  listCodePoolsRoute,
   addCodesRoute,
+  uploadCodesCsvRoute,
   codeStatsRoute,
   listTablesRoute,
   listRowsRoute,
@@ -52,6 +54,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   lookupSubjectRoute,
   eraseSubjectRoute,
   listAuditRoute,
+  listAuditActionsRoute,
   exportFieldsRoute,
   exportOptionsRoute,
   listExportsRoute,

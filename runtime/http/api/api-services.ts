@@ -4,6 +4,12 @@ import type { Storage } from '../../../storage/storage.js';
 import type { FlowLifecycleDeps } from '../../engine/flow-lifecycle.js';
 import type { ExportJobs } from '../../../exporter/run/export-scheduler.js';
 
+/** Limits operators configure for the admin API (see `runtime/config.ts`). */
+export interface ApiLimits {
+  /** Most lines one streamed CSV code upload may have. */
+  readonly codeUploadMaxLines: number;
+}
+
 /** What admin API handlers may use. Grows as features land; handlers never see a pool. */
 export interface ApiServices {
   readonly storage: Storage;
@@ -15,4 +21,5 @@ export interface ApiServices {
   readonly exports: ExportJobs;
   /** Webhooks: whether private targets are allowed (URL checks), and a nudge to drain the outbox now. */
   readonly webhooks: { readonly allowPrivate: boolean; wake(): void };
+  readonly limits: ApiLimits;
 }

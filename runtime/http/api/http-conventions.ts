@@ -18,6 +18,21 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
 };
 
 /**
+ * 415 for a streamed body that is not `mediaType` or names a charset other than UTF-8 (a
+ * missing body counts as the wrong type: the route needs one).
+ */
+export function requireMediaType(mediaType: string): RequestHandler {
+  return (req, _res, next) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+    if (!req.is(mediaType) || (charset !== undefined && !/^utf-?8$/i.test(charset))) {
+      next(new ParleyError('unsupported_media_type', `The request body must be ${mediaType} in UTF-8 (Content-Type: ${mediaType})`));
+      return;
+    }
+    next();
+  };
+}
+
+/**
  * The last handler of a known path: any method no route answers gets 405 with `Allow`
  * listing the ones it does (HEAD comes with GET; OPTIONS is left to express).
  */

@@ -63,7 +63,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
           : { description: spec.description };
     }
     for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-      responses[status] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      const text = status === '415' && route.streamedBody ? `A request body that is not ${route.streamedBody.mediaType} in UTF-8` : description;
+      responses[status] ??= { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
     (paths[`${API_ROOT}${route.path}`] ??= {})[route.method] = {
       operationId: route.operationId,
@@ -71,6 +72,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
       tags: [route.tag],
       parameters: parameters(route),
       ...(route.body && { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: route.body } } } }),
+      ...(route.streamedBody && { requestBody: { required: true, description: route.streamedBody.description, content: { [route.streamedBody.mediaType]: { schema: { type: 'string' } } } } }),
       responses,
     };
   }

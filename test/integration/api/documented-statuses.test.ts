@@ -35,8 +35,8 @@ async function seededWorkspace(name: string) {
   return { workspace, key, rowId: row.id, exportId: exported.id };
 }
 
-async function expectDocumented(key: string, operationId: string, method: string, path: string, body?: unknown) {
-  const response = await api(server.url, key, method, path, body);
+async function expectDocumented(key: string, operationId: string, method: string, path: string, body?: unknown, contentType?: string) {
+  const response = await api(server.url, key, method, path, body, contentType);
   expect.soft(contract.check(operationId, response.status, response.body), `${operationId} ${response.status} ${JSON.stringify(response.body)}`).toEqual([]);
   return response;
 }
@@ -61,7 +61,7 @@ describe('the OpenAPI document declares every status the routes really give', ()
     const statuses: Record<string, number> = {};
     for (const op of ordered) {
       const sample = sampleRequest(op, { flowId: 'contest', stepId: 's', rowId: seeded.rowId, exportId: seeded.exportId, email: EMAIL });
-      const response = await expectDocumented(seeded.key, op.operationId, op.method, `${sample.path}${sample.query ?? ''}`, sample.body);
+      const response = await expectDocumented(seeded.key, op.operationId, op.method, `${sample.path}${sample.query ?? ''}`, sample.body, sample.contentType);
       statuses[op.operationId] = response.status;
       expect.soft(response.status, `${op.operationId} ${JSON.stringify(response.body)}`).not.toBe(500);
     }

@@ -66,7 +66,7 @@ describe("workspace isolation on every route of the OpenAPI document", () => {
     const ordered = [...contract.operations].sort((x, y) => Number(x.method === 'PUT') - Number(y.method === 'PUT'));
     for (const op of ordered) {
       const sample = sampleRequest(op, { flowId: B_FLOW, stepId: 's', rowId: bRowId, exportId: bExportId, email: B_EMAIL, webhookId: bWebhookId });
-      const response = await api(server.url, keyA, op.method, `${sample.path}${sample.query ?? ''}`, sample.body);
+      const response = await api(server.url, keyA, op.method, `${sample.path}${sample.query ?? ''}`, sample.body, sample.contentType);
       const text = JSON.stringify(response.body ?? '');
       expect(response.status, `${op.operationId} ${text}`).toBeLessThan(500);
       expect(contract.check(op.operationId, response.status, response.body), op.operationId).toEqual([]);

@@ -48,3 +48,32 @@ export const codePoolStatsSchema: JsonSchema = {
     available: { type: 'integer', minimum: 0 },
   },
 };
+
+export const codeCsvQuerySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { header: { type: 'boolean', description: 'The first line names the columns and is skipped (default false: every line holds a code)' } },
+};
+
+export const codePoolListSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['pools'],
+  properties: {
+    pools: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['flowId', 'flowName', 'flowStatus', 'stepId', 'total', 'assigned', 'available'],
+        properties: {
+          flowId: { type: 'string', description: "The flow's id (slug)" },
+          flowName: { type: 'string' },
+          flowStatus: { type: 'string', enum: ['open', 'closed'] },
+          stepId: { type: 'string' },
+          ...(codePoolStatsSchema.properties as Record<string, JsonSchema>),
+        },
+      },
+    },
+  },
+};
