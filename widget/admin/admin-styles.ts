@@ -62,6 +62,9 @@ table.rows th, table.rows td { text-align: left; vertical-align: top; padding: 8
 table.rows thead th { background: #f1f5f9; font-size: .8125rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); white-space: nowrap; }
 table.rows tbody tr:last-child > * { border-bottom: 0; }
 table.rows td:last-child { width: 1%; }
+table.rows.read-only td:last-child { width: auto; }
+table.rows.compact { min-width: 30rem; }
+table.rows .number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .values { display: grid; grid-template-columns: max-content minmax(8rem, 1fr); gap: 2px 10px; margin: 0; }
 .values dt { color: var(--muted); font-size: .8125rem; }
 .values dd { margin: 0; white-space: pre-wrap; }
@@ -203,4 +206,17 @@ table.rows.compact { min-width: 640px; }
 .badge.succeeded { background: #ecfdf5; color: var(--ok); }
 .badge.failed { background: var(--danger-bg); color: var(--danger); }
 .badge.pending, .badge.retrying { background: #fffbeb; color: #92400e; }
+.upload-form, .subject-form { margin: 16px 0; padding: 16px; max-width: 720px; }
+.upload-form h3 { font-size: 1rem; margin: 0 0 4px; }
+.upload-form input[type=file] { padding: 6px; }
+.progress-row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; margin-top: 12px; }
+.progress-row progress { flex: 1 1 200px; height: 12px; accent-color: var(--accent); }
+.bad-lines { margin: 4px 0 0; padding-left: 1.25rem; font-weight: 400; }
+.filters { display: grid; gap: 0 16px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 180px), 1fr)); align-items: end; margin-bottom: 12px; }
+.filters .toolbar { margin: 10px 0; }
+.filters .wide { grid-column: 1 / -1; }
+.subject-results { margin-top: 16px; }
+.subject-results h3 { font-size: 1.0625rem; margin: 0; }
+.subject-table h4 { font-size: .9375rem; margin: 16px 0 6px; }
+.erased { padding-left: 1.25rem; }
 `;

@@ -1,15 +1,17 @@
-import type { DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import type { AddCodesResult, AuditPage, AuditQuery, CodePool, DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, StoreRow, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
 import type { DestinationCheck, ExportDefinitionDocument, ExportOptions, ExportPreview, ExportRun, ExportSummary, ExportTrigger, FieldCatalogue, GpgKeyInfo, RunDownload } from './export-api-types.js';
+import { uploadWithProgress } from './upload-request.js';
 
 const API_ROOT = '/api/v1';
 
-/** An API refusal: status, the API's error code and message, and the JSON path it names. */
+/** An API refusal: status, the API's error code and message, the JSON path it names and its details. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly path?: string,
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -51,14 +53,32 @@ export interface AdminApi {
   previewFlow(flowId: string): Promise<PreviewToken>;
   /** Any other call of the API (feature modules such as webhooks/webhook-api.ts type their own). */
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  codePools(): Promise<readonly CodePool[]>;
+  /** Streams a CSV file of codes into a codes step's pool; `onProgress` hears the fraction sent. */
+  uploadCodes(flowId: string, stepId: string, file: Blob, options: { readonly header: boolean; onProgress?(fraction: number): void }): Promise<AddCodesResult>;
+  audit(query: AuditQuery): Promise<AuditPage>;
+  auditActions(): Promise<readonly string[]>;
+  /** Everything stored about one email (sent in the body, never in a URL). */
+  lookupSubject(email: string): Promise<readonly StoreRow[]>;
+  /** Erases everything about one email; the rows erased per table. */
+  eraseSubject(email: string): Promise<Readonly<Record<string, number>>>;
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown; path?: unknown } } | undefined;
+/** The ApiError of a refusal, from its status and body text (any body: a proxy may answer HTML). */
+function toApiError(status: number, text: string): ApiError {
+  let body: { error?: { code?: unknown; message?: unknown; path?: unknown; details?: unknown } } | undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
   const error = body?.error;
-  const message = typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`;
-  return new ApiError(response.status, typeof error?.code === 'string' ? error.code : 'http_error', message, typeof error?.path === 'string' ? error.path : undefined);
+  const message = typeof error?.message === 'string' ? error.message : `The server answered ${status}.`;
+  const details = typeof error?.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : undefined;
+  return new ApiError(status, typeof error?.code === 'string' ? error.code : 'http_error', message, typeof error?.path === 'string' ? error.path : undefined, details);
 }
+
+const UNREACHABLE = 'The server could not be reached. Check your connection and try again.';
 
 /**
  * A same-origin client of `/api/v1` with `Authorization: Bearer <key>`. `onUnauthorized` runs
@@ -80,14 +100,23 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
         cache: 'no-store',
       });
     } catch {
-      throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+      throw new ApiError(0, 'network', UNREACHABLE);
     }
-    if (!response.ok) {
-      const error = await toApiError(response);
-      if (response.status === 401) options.onUnauthorized?.();
-      throw error;
-    }
+    if (!response.ok) throw refused(response.status, await response.text());
     return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+  function refused(status: number, text: string): ApiError {
+    if (status === 401) options.onUnauthorized?.();
+    return toApiError(status, text);
+  }
+  async function uploadCodes(flowId: string, stepId: string, file: Blob, upload: { readonly header: boolean; onProgress?(fraction: number): void }): Promise<AddCodesResult> {
+    const url = `${API_ROOT}/flows/${encodeURIComponent(flowId)}/steps/${encodeURIComponent(stepId)}/codes/csv${upload.header ? '?header=true' : ''}`;
+    const headers = { authorization: `Bearer ${key}`, accept: 'application/json', 'content-type': 'text/csv' };
+    const response = await uploadWithProgress({ url, headers, body: file, onProgress: upload.onProgress }).catch(() => {
+      throw new ApiError(0, 'network', UNREACHABLE);
+    });
+    if (response.status < 200 || response.status > 299) throw refused(response.status, response.text);
+    return JSON.parse(response.text) as AddCodesResult;
   }
   const table = (name: string) => `/tables/${encodeURIComponent(name)}`;
   const exported = (exportId: string) => `/exports/${encodeURIComponent(exportId)}`;
@@ -130,6 +159,16 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     restoreFlowVersion: (flowId: string, version: number) => call<FlowDetail>('POST', `/flows/${encodeURIComponent(flowId)}/versions/${version}/restore`),
     previewFlow: (flowId: string) => call<PreviewToken>('POST', `/flows/${encodeURIComponent(flowId)}/preview`),
     request: call,
+    codePools: async () => (await call<{ pools: CodePool[] }>('GET', '/code-pools')).pools,
+    uploadCodes,
+    audit: (query: AuditQuery) => {
+      const params = new URLSearchParams({ limit: String(query.limit) });
+      for (const name of ['before', 'action', 'from', 'to'] as const) if (query[name]) params.set(name, query[name]);
+      return call<AuditPage>('GET', `/audit?${params}`);
+    },
+    auditActions: async () => (await call<{ actions: string[] }>('GET', '/audit/actions')).actions,
+    lookupSubject: async (email: string) => (await call<{ rows: StoreRow[] }>('POST', '/subjects/lookup', { email })).rows,
+    eraseSubject: async (email: string) => (await call<{ erased: Record<string, number> }>('POST', '/subjects/erasure', { email })).erased,
   });
 }
 

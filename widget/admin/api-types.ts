@@ -160,3 +160,46 @@ export interface PreviewToken {
   readonly workspace: string;
   readonly flow: string;
 }
+
+/** A codes step's pool with its counts, as `GET /code-pools` lists it (never the codes). */
+export interface CodePool {
+  readonly flowId: string;
+  readonly flowName: string;
+  readonly flowStatus: 'open' | 'closed';
+  readonly stepId: string;
+  readonly total: number;
+  /** Handed out (distribute) or used (single-use check). */
+  readonly assigned: number;
+  readonly available: number;
+}
+
+/** What an upload of codes did. */
+export interface AddCodesResult {
+  readonly added: number;
+  readonly duplicates: number;
+}
+
+/** One audited action: who (key), what, when; never personal data. */
+export interface AuditEntry {
+  readonly id: string;
+  readonly keyId: string | null;
+  readonly keyName: string | null;
+  readonly action: string;
+  readonly target: string | null;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly at: string;
+}
+
+export interface AuditPage {
+  readonly entries: readonly AuditEntry[];
+  readonly next: string | null;
+}
+
+/** Filters and cursor of `GET /audit`; `from` inclusive, `to` exclusive (ISO instants). */
+export interface AuditQuery {
+  readonly limit: number;
+  readonly before?: string;
+  readonly action?: string;
+  readonly from?: string;
+  readonly to?: string;
+}

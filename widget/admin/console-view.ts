@@ -1,18 +1,22 @@
 import type { AdminApi } from './api-client.js';
 import type { Workspace } from './api-types.js';
 import type { ConsoleContext } from './console-context.js';
+import { showAuditView } from './audit-view.js';
+import { showCodesView } from './codes-view.js';
 import { createDataView } from './data-view.js';
 import { el, replaceChildren } from './dom-builder.js';
 import { showExportsView } from './exports/exports-view.js';
 import { showFlowsView } from './flows-view.js';
 import { showSettingsView } from './settings-view.js';
+import { showSubjectsView } from './subjects-view.js';
 import { createAnnouncer } from './status-messages.js';
 import { createTabList } from './tab-list.js';
 import { showWebhooksView } from './webhooks/webhooks-view.js';
 
 /**
  * The signed-in console: a header (workspace name, Sign out), a live region for results and
- * five sections as tabs: Data (one tab per table), Flows, Exports, Webhooks and Settings.
+ * its sections as tabs: Data (one tab per table), Flows, Exports, Webhooks, Codes, Audit, Data
+ * subjects and Settings.
  */
 export function showConsole(root: HTMLElement, options: { readonly api: AdminApi; readonly workspace: Workspace; signOut(): void }): void {
   let workspace = options.workspace;
@@ -33,6 +37,9 @@ export function showConsole(root: HTMLElement, options: { readonly api: AdminApi
     { key: 'flows', label: ['Flows'], show: (panel) => void showFlowsView(panel, ctx) },
     { key: 'exports', label: ['Exports'], show: (panel) => void showExportsView(panel, ctx) },
     { key: 'webhooks', label: ['Webhooks'], show: (panel) => void showWebhooksView(panel, ctx) },
+    { key: 'codes', label: ['Codes'], show: (panel) => void showCodesView(panel, ctx) },
+    { key: 'audit', label: ['Audit'], show: (panel) => void showAuditView(panel, ctx) },
+    { key: 'subjects', label: ['Data subjects'], show: (panel) => showSubjectsView(panel, ctx) },
     { key: 'settings', label: ['Settings'], show: (panel) => void showSettingsView(panel, ctx) },
   ], { className: 'tabs main-tabs' });
 

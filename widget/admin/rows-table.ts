@@ -8,7 +8,8 @@ import { describeValues } from './value-format.js';
 export interface RowsTableOptions {
   readonly caption: string;
   readonly timeZone: string;
-  onDelete(row: StoreRow): void;
+  /** Adds a delete button per row (and an Actions column) when set. */
+  onDelete?(row: StoreRow): void;
 }
 
 function timeCell(iso: string, timeZone: string): HTMLTableCellElement {
@@ -21,29 +22,37 @@ function valuesCell(values: Readonly<Record<string, unknown>> | null, empty: str
   return el('td', {}, [el('dl', { className: 'values' }, entries.flatMap((entry) => [el('dt', { text: entry.key }), el('dd', { text: entry.text })]))]);
 }
 
-/**
- * One page of rows as a table: created, expires, module/step, data, personal values, and a
- * delete button per row. Every value goes in as text.
- */
-export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOptions): HTMLTableElement {
-  const head = el('thead', {}, [
-    el('tr', {}, ['Created', 'Expires', 'Module / step', 'Data', 'Personal', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' } }, name === 'Actions' ? [srOnly(name)] : [name]))),
-  ]);
-  const body = el('tbody', {}, rows.map((row) => {
-    const created = formatInstant(row.createdAt, options.timeZone);
-    const remove = el('button', {
+/** The delete button of one row. */
+function deleteButton(row: StoreRow, timeZone: string, onDelete: (row: StoreRow) => void): HTMLTableCellElement {
+  const created = formatInstant(row.createdAt, timeZone);
+  return el('td', {}, [
+    el('button', {
       className: 'button icon-button danger',
       attrs: { type: 'button', 'aria-label': `Delete row created ${created}`, title: 'Delete row' },
-      on: { click: () => options.onDelete(row) },
-    }, [icon('trash')]);
+      on: { click: () => onDelete(row) },
+    }, [icon('trash')]),
+  ]);
+}
+
+/**
+ * Rows as a table: created, expires, module/step, data, personal values, and a delete button
+ * per row when `onDelete` is given. Every value goes in as text.
+ */
+export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOptions): HTMLTableElement {
+  const { onDelete } = options;
+  const columns = ['Created', 'Expires', 'Module / step', 'Data', 'Personal', ...(onDelete ? ['Actions'] : [])];
+  const head = el('thead', {}, [
+    el('tr', {}, columns.map((name) => el('th', { attrs: { scope: 'col' } }, name === 'Actions' ? [srOnly(name)] : [name]))),
+  ]);
+  const body = el('tbody', {}, rows.map((row) => {
     return el('tr', { attrs: { 'data-row-id': row.id } }, [
       timeCell(row.createdAt, options.timeZone),
       timeCell(row.expiresAt, options.timeZone),
       el('td', {}, [el('span', { className: 'mono', text: row.moduleId }), row.stepId ? el('span', { className: 'muted', text: ` / ${row.stepId}` }) : null]),
       valuesCell(row.data, '—'),
       valuesCell(row.personal, 'None'),
-      el('td', {}, [remove]),
+      onDelete ? deleteButton(row, options.timeZone, onDelete) : null,
     ]);
   }));
-  return el('table', { className: 'rows' }, [el('caption', { className: 'sr-only', text: options.caption }), head, body]);
+  return el('table', { className: onDelete ? 'rows' : 'rows read-only' }, [el('caption', { className: 'sr-only', text: options.caption }), head, body]);
 }

@@ -3,7 +3,8 @@ import { confirmAction } from './confirm-dialog.js';
 import type { ConsoleContext, TableViewHost } from './console-context.js';
 import { el, replaceChildren, uniqueId } from './dom-builder.js';
 import { openDownloadDialog } from './download-dialog.js';
-import { currentCursor, FIRST_PAGE, nextPage, pageNumber, previousPage, type PagerState } from './keyset-pager.js';
+import { currentCursor, FIRST_PAGE, pageNumber, previousPage, type PagerState } from './keyset-pager.js';
+import { createPagerControls } from './pager-controls.js';
 import { renderRowsTable } from './rows-table.js';
 import { errorMessage } from './status-messages.js';
 import { tableLabel } from './table-labels.js';
@@ -22,23 +23,19 @@ function countText(table: TableInfo): string {
 export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: ConsoleContext, host: TableViewHost): void {
   const label = tableLabel(initial.name);
   let info = initial;
-  let pager: PagerState = FIRST_PAGE;
   let pageSize: number = PAGE_SIZES[1];
-  let next: string | null = null;
   let generation = 0;
 
   const meta = el('p', { className: 'muted', text: countText(info) });
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const region = el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': `${label} rows`, tabindex: 0 } });
-  const previous = el('button', { className: 'button', attrs: { type: 'button', disabled: true }, text: 'Previous', on: { click: () => go(previousPage(pager)) } });
-  const following = el('button', { className: 'button', attrs: { type: 'button', disabled: true }, text: 'Next', on: { click: () => next && go(nextPage(pager, next)) } });
-  const position = el('span', { className: 'page-number', attrs: { 'aria-live': 'polite' } });
   const sizeId = uniqueId('page-size');
   const size = el('select', { className: 'input', attrs: { id: sizeId } }, PAGE_SIZES.map((n) => el('option', { attrs: { value: n, selected: n === pageSize }, text: String(n) })));
   size.addEventListener('change', () => {
     pageSize = Number(size.value);
     void go(FIRST_PAGE);
   });
+  const pager = createPagerControls(`${label} pages`, (state) => void go(state), [el('div', { className: 'inline-field' }, [el('label', { attrs: { for: sizeId }, text: 'Rows per page' }), size])]);
   const download = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Download', on: { click: () => openDownloadDialog(ctx.api, info.name, ctx.workspace().timeZone) } });
   const deleteAll = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Delete all', on: { click: () => void removeAll() } });
 
@@ -46,10 +43,7 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
     el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: label }), meta]), el('div', { className: 'toolbar' }, [download, deleteAll])]),
     error,
     region,
-    el('div', { className: 'pager' }, [
-      el('nav', { className: 'pager-buttons', attrs: { 'aria-label': `${label} pages` } }, [previous, position, following]),
-      el('div', { className: 'inline-field' }, [el('label', { attrs: { for: sizeId }, text: 'Rows per page' }), size]),
-    ]),
+    pager.element,
   ]);
   void go(FIRST_PAGE);
 
@@ -60,8 +54,7 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
       const page = await ctx.api.rows(info.name, { limit: pageSize, after: currentCursor(state) });
       if (mine !== generation) return;
       if (page.rows.length === 0 && pageNumber(state) > 1) return go(previousPage(state));
-      pager = state;
-      next = page.next;
+      pager.shown(state, page.next);
       render(page.rows);
     } catch (failure) {
       if (mine === generation) error.textContent = errorMessage(failure);
@@ -73,12 +66,9 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
     replaceChildren(region, [
       rows.length === 0
         ? el('p', { className: 'empty', text: `No rows in ${label}.` })
-        : renderRowsTable(rows, { caption: `${label}, page ${pageNumber(pager)}`, timeZone, onDelete: (row) => void removeRow(row) }),
+        : renderRowsTable(rows, { caption: `${label}, page ${pageNumber(pager.state)}`, timeZone, onDelete: (row) => void removeRow(row) }),
     ]);
-    previous.disabled = pageNumber(pager) === 1;
-    following.disabled = next === null;
-    position.textContent = `Page ${pageNumber(pager)}`;
-    deleteAll.disabled = rows.length === 0 && pageNumber(pager) === 1;
+    deleteAll.disabled = rows.length === 0 && pageNumber(pager.state) === 1;
   }
 
   async function refreshCount(): Promise<void> {
@@ -102,7 +92,7 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
       error.textContent = errorMessage(failure);
     }
     await refreshCount().catch(() => undefined);
-    await go(pager);
+    await go(pager.state);
     region.focus();
   }
 

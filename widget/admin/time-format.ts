@@ -67,3 +67,18 @@ export function isoToLocalInput(iso: string | null | undefined, timeZone: string
   const formatted = formatInstant(iso, timeZone);
   return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(formatted) ? formatted.replace(' ', 'T') : '';
 }
+
+/**
+ * The instant a calendar day (`YYYY-MM-DD`, an `<input type="date">` value) starts in `timeZone`,
+ * or of the day after it with `after` (an exclusive end); undefined when it is not a date.
+ *
+ * @example
+ * dayStartIso('2025-03-01', 'Europe/Paris') // '2025-02-28T23:00:00.000Z'
+ * dayStartIso('2025-03-01', 'Europe/Paris', { after: true }) // '2025-03-01T23:00:00.000Z'
+ */
+export function dayStartIso(day: string, timeZone: string, options: { readonly after?: boolean } = {}): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return undefined;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (options.after ? 1 : 0)));
+  return localInputToIso(`${date.toISOString().slice(0, 10)}T00:00`, timeZone);
+}

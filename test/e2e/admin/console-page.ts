@@ -36,8 +36,8 @@ export class ConsolePage {
     await this.section('Data').waitFor();
   }
 
-  /** A main section tab: Data, Flows, Exports, Webhooks or Settings. */
-  section(name: 'Data' | 'Flows' | 'Exports' | 'Webhooks' | 'Settings'): Locator {
+  /** A main section tab of the console. */
+  section(name: 'Data' | 'Flows' | 'Exports' | 'Webhooks' | 'Codes' | 'Audit' | 'Data subjects' | 'Settings'): Locator {
     return this.page.getByRole('tablist', { name: 'Console sections' }).getByRole('tab', { name, exact: true });
   }
 

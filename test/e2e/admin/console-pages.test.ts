@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { api } from '../../support/test-server.js';
+import { saveTestFlow } from '../../support/flow-harness.js';
+import { recordAudit } from '../../../storage/audit-repository.js';
+import { NOW, key, server, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
+import type { ConsolePage } from './console-page.js';
+
+useConsoleFixture();
+
+const codesFlow = (name: string) => ({
+  name,
+  steps: [
+    { id: 'hello', module: 'message', config: { text: 'Hello' }, next: 'gift' },
+    { id: 'gift', module: 'codes', config: { mode: 'distribute', text: 'Your code: {{code}}' } },
+  ],
+});
+
+/** The cells of a pool's row in the Codes table (step, codes, used, left), found by its flow name and step. */
+async function poolCounts(console: ConsolePage, flowName: string, step: string): Promise<string[]> {
+  const row = console.page.getByRole('region', { name: 'Code pools' }).getByRole('row').filter({ has: console.page.getByRole('rowheader', { name: new RegExp(flowName) }) }).filter({ hasText: step });
+  return row.getByRole('cell').allTextContents();
+}
+
+/** A CSV file as the file chooser would give it. */
+function csvFile(name: string, text: string) {
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(text) };
+}
+
+async function openCodes(console: ConsolePage): Promise<Locator> {
+  await console.section('Codes').click();
+  const form = console.page.getByRole('form', { name: 'Upload codes' });
+  await form.waitFor();
+  return form;
+}
+
+describe('console pages: Codes, Audit and Data subjects (real Chromium, accessible names only)', () => {
+  it('uploads a CSV of codes into a chosen pool, with progress and a result, and the counts change; a bad file lists its lines', async () => {
+    await saveTestFlow(storage, workspace, 'welcome-gift', codesFlow('Welcome gift'));
+    const console = await signedIn();
+    const form = await openCodes(console);
+    expect(await poolCounts(console, 'Welcome gift', 'gift')).toEqual(['gift', '0', '0', '0']);
+
+    await form.getByRole('combobox', { name: 'Code pool' }).selectOption({ label: 'Welcome gift · gift' });
+    const codes = Array.from({ length: 5_000 }, (_, i) => `GIFT-${String(i).padStart(5, '0')}`);
+    await form.getByLabel('CSV file').setInputFiles(csvFile('gifts.csv', `code\n${codes.join('\n')}\nGIFT-00001\n`));
+    await form.getByRole('checkbox', { name: 'The first line is a column header' }).check();
+    await form.getByRole('button', { name: 'Upload codes' }).click();
+    await console.page.getByRole('status').getByText('5,000 codes added to Welcome gift · gift, 1 duplicate skipped.').waitFor();
+    expect(await form.getByRole('progressbar', { name: 'Upload progress' }).getAttribute('value')).toBe('100');
+    await expect.poll(() => poolCounts(console, 'Welcome gift', 'gift')).toEqual(['gift', '5,000', '0', '5,000']);
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/welcome-gift/steps/gift/codes')).body).toEqual({ total: 5_000, assigned: 0, available: 5_000 });
+
+    // A file with bad lines is refused whole: the lines to fix are listed, never their content.
+    await form.getByLabel('CSV file').setInputFiles(csvFile('bad.csv', 'NEW-1\n\u0007SECRET\nNEW-2\n,SECRET-TOO\n'));
+    await form.getByRole('checkbox', { name: 'The first line is a column header' }).uncheck();
+    await form.getByRole('button', { name: 'Upload codes' }).click();
+    const alert = console.page.getByRole('alert').filter({ hasText: 'Line 2' });
+    await alert.waitFor();
+    expect(await alert.getByRole('list', { name: 'Lines to fix' }).getByRole('listitem').allTextContents()).toEqual([
+      'Line 2: The code holds a character codes cannot have (control characters, line breaks or tabs)',
+      'Line 4: The first column is empty',
+    ]);
+    expect(await console.page.getByText('SECRET').count()).toBe(0);
+    expect(await poolCounts(console, 'Welcome gift', 'gift')).toEqual(['gift', '5,000', '0', '5,000']);
+    await console.page.screenshot({ path: '/tmp/parley-admin-codes.png', fullPage: true });
+
+    // Without a file, the field says so.
+    await form.getByLabel('CSV file').setInputFiles([]);
+    await form.getByRole('button', { name: 'Upload codes' }).press('Enter');
+    await form.getByText('Choose a CSV file of codes.').waitFor();
+  });
+
+  it('finds everything about one email, erases it after confirmation, shows the counts; the Data tab and the Audit page never show the email again', async () => {
+    const console = await signedIn();
+    const { page } = console;
+    await console.section('Data subjects').click();
+    const search = page.getByRole('search', { name: 'Find a data subject' });
+    await search.getByRole('textbox', { name: 'Email address' }).fill('Ada@Example.org');
+    await search.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('heading', { name: 'What is stored about this address' }).waitFor();
+    await page.getByText('1 row in 1 table').waitFor();
+    const found = page.getByRole('region', { name: 'Giveaway participations rows about this address' });
+    expect(await found.getByText('ada@example.org').count()).toBe(1);
+
+    // Cancel first: nothing is erased.
+    await page.getByRole('button', { name: 'Erase everything about this address' }).click();
+    const confirm = console.dialog('Erase everything about this address?');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'ada@example.org' })).body.rows).toHaveLength(1);
+
+    await page.getByRole('button', { name: 'Erase everything about this address' }).click();
+    await confirm.getByRole('button', { name: 'Erase everything' }).click();
+    await page.getByRole('heading', { name: 'Erased' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Erased per table' }).getByRole('listitem').allTextContents()).toEqual(['Giveaway participations: 1 row']);
+    await page.getByRole('status').getByText('Erased 1 row about the address.').waitFor();
+    expect(await search.getByRole('textbox', { name: 'Email address' }).inputValue()).toBe('');
+
+    await console.section('Data').click();
+    const rows = await console.openTable('Giveaway participations');
+    await rows.getByText('bob@example.org').waitFor();
+    expect(await rows.getByText('ada@example.org').count()).toBe(0);
+
+    await console.section('Audit').click();
+    const filters = page.getByRole('search', { name: 'Audit filters' });
+    await filters.getByRole('combobox', { name: 'Action' }).selectOption({ label: 'Data subject erased' });
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    const entries = page.getByRole('region', { name: 'Audit entries' });
+    const erased = entries.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Data subject erased' }) });
+    await erased.waitFor();
+    expect(await erased.count()).toBe(1);
+    expect(await erased.getByRole('cell').allTextContents()).toEqual([expect.any(String), 'API key “default”', expect.stringMatching(/^A data subject \(ref\. [0-9a-f]{8}\)$/), 'Giveaway participations 1']);
+    expect(await page.content()).not.toMatch(/ada@example\.org/i);
+    await page.screenshot({ path: '/tmp/parley-admin-audit.png', fullPage: true });
+    const lookedUp = (await api(server.url, key, 'GET', '/api/v1/audit?action=subject.accessed')).body.entries;
+    expect(JSON.stringify(lookedUp)).not.toMatch(/ada/i);
+  });
+
+  it('pages the audit log with Previous and Next and filters it by action and days in the workspace zone', async () => {
+    for (let i = 0; i < 30; i += 1) {
+      await recordAudit(storage.db, { workspaceId: workspace.id, keyId: null, action: 'download.redeemed', target: 'winners', at: new Date(NOW.getTime() - (i + 1) * 60_000) });
+    }
+    const console = await signedIn();
+    const { page } = console;
+    await console.section('Audit').click();
+    const filters = page.getByRole('search', { name: 'Audit filters' });
+    await filters.getByRole('combobox', { name: 'Action' }).selectOption({ label: 'Download link used' });
+    await filters.getByLabel('From').fill('2025-06-02');
+    await filters.getByLabel('To', { exact: true }).fill('2025-06-02');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    const entries = page.getByRole('region', { name: 'Audit entries' });
+    const body = entries.locator('tbody tr');
+    const pages = page.getByRole('navigation', { name: 'Audit pages' });
+    // The filtered page replaces the unfiltered one: every row is of the chosen action.
+    await expect.poll(() => entries.getByRole('rowheader', { name: 'Download link used' }).count()).toBe(25);
+    expect(await body.count()).toBe(25);
+    expect(await body.first().getByRole('cell').allTextContents()).toEqual(['2025-06-02 09:59', 'A download link', 'winners', '—']);
+
+    await pages.getByRole('button', { name: 'Next' }).click();
+    await pages.getByText('Page 2').waitFor();
+    await expect.poll(() => body.count()).toBe(5);
+    expect(await pages.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    await pages.getByRole('button', { name: 'Previous' }).click();
+    await pages.getByText('Page 1').waitFor();
+    await expect.poll(() => body.count()).toBe(25);
+
+    await filters.getByLabel('From').fill('2025-06-03');
+    await filters.getByLabel('To', { exact: true }).fill('2025-06-04');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No audit entries match these filters.').waitFor();
+
+    await filters.getByLabel('To', { exact: true }).fill('2025-06-01');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await filters.getByText('To must be the same day as From or later.').waitFor();
+  });
+
+  it('works by keyboard and fits 360 px: sections reached with the arrow keys, no sideways scrolling', async () => {
+    await saveTestFlow(storage, workspace, 'narrow', codesFlow('Narrow gift'));
+    const console = await signedIn({ width: 360, height: 740 });
+    const { page } = console;
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    await console.section('Flows').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await console.section('Codes').getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('form', { name: 'Upload codes' }).waitFor();
+    expect(await pageWidth()).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: '/tmp/parley-admin-360-codes.png', fullPage: true });
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('search', { name: 'Audit filters' }).waitFor();
+    await page.getByRole('region', { name: 'Audit entries' }).locator('table, .empty').first().waitFor();
+    expect(await pageWidth()).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: '/tmp/parley-admin-360-audit.png', fullPage: true });
+    await page.keyboard.press('ArrowRight');
+    expect(await console.section('Data subjects').evaluate((tab) => tab === document.activeElement)).toBe(true);
+
+    // Keyboard only: Tab into the form, type, Enter.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.getByRole('textbox', { name: 'Email address' }).evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.keyboard.type('cy@example.org');
+    await page.keyboard.press('Enter');
+    await page.getByText('1 row in 1 table').waitFor();
+    expect(await page.getByRole('heading', { name: 'What is stored about this address' }).evaluate((h) => h === document.activeElement)).toBe(true);
+    expect(await pageWidth()).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: '/tmp/parley-admin-360-subjects.png', fullPage: true });
+  });
+});

@@ -1,0 +1,51 @@
+import type { AuditEntry } from './api-types.js';
+import { tableLabel } from './table-labels.js';
+
+/** Owner-facing names of the audited actions; an action not listed shows as it is recorded. */
+export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  'codes.added': 'Codes added',
+  'download.created': 'Download link created',
+  'download.redeemed': 'Download link used',
+  'draw.created': 'Winners drawn',
+  'draw.seed_committed': 'Draw seed committed',
+  'export.created': 'Export created',
+  'export.deleted': 'Export deleted',
+  'export.replaced': 'Export saved',
+  'export.run': 'Export run',
+  'flow.closed': 'Flow closed',
+  'flow.created': 'Flow created',
+  'flow.deleted': 'Flow deleted',
+  'flow.replaced': 'Flow saved',
+  'rows.deleted': 'Row deleted',
+  'rows.deleted_all': 'All rows deleted',
+  'subject.accessed': 'Data subject looked up',
+  'subject.erased': 'Data subject erased',
+});
+
+/** The label of an action. */
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTION_LABELS[action] ?? action;
+}
+
+/** Who acted: the API key's name, or what acted without a key. */
+export function auditActor(entry: AuditEntry): string {
+  if (entry.keyId === null) return 'A download link';
+  return entry.keyName === null ? 'A removed API key' : `API key “${entry.keyName}”`;
+}
+
+/**
+ * What was acted on, in words. A data subject is recorded as a keyed hash (never the email):
+ * it shows as a short reference that tells two subjects apart and nothing more.
+ */
+export function auditTarget(entry: AuditEntry): string {
+  if (entry.target === null) return '—';
+  const subject = /^subject:([0-9a-f]+)$/.exec(entry.target);
+  if (subject) return `A data subject (ref. ${subject[1]!.slice(0, 8)})`;
+  return entry.target;
+}
+
+/** The counts of an entry in words, zeros left out, e.g. `Giveaway participations 2, sessions 1`. */
+export function auditCounts(entry: AuditEntry): string {
+  const parts = Object.entries(entry.counts).filter(([, n]) => n !== 0).map(([name, n]) => `${tableLabel(name)} ${n.toLocaleString('en')}`);
+  return parts.length === 0 ? '—' : parts.join(', ');
+}

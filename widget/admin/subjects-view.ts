@@ -1,0 +1,123 @@
+import { ApiError } from './api-client.js';
+import type { StoreRow } from './api-types.js';
+import { confirmAction } from './confirm-dialog.js';
+import type { ConsoleContext } from './console-context.js';
+import { el, replaceChildren } from './dom-builder.js';
+import { createField } from './form-field.js';
+import { renderRowsTable } from './rows-table.js';
+import { errorMessage } from './status-messages.js';
+import { inDisplayOrder, tableLabel } from './table-labels.js';
+
+const rowsText = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : 'rows'}`;
+
+/** What an erasure counts besides the store tables. */
+const ERASED_LABELS: Readonly<Record<string, string>> = { sessions: 'Chat sessions' };
+
+/** The rows found, one table per store table, in the Data tab's order. */
+function foundRows(rows: readonly StoreRow[], timeZone: string): HTMLElement[] {
+  const tables = inDisplayOrder([...new Set(rows.map((r) => r.table))].map((name) => ({ name })));
+  return tables.map(({ name }) => {
+    const mine = rows.filter((r) => r.table === name);
+    return el('section', { className: 'subject-table', attrs: { 'aria-label': `${tableLabel(name)} about this address` } }, [
+      el('h4', { text: `${tableLabel(name)} · ${rowsText(mine.length)}` }),
+      el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': `${tableLabel(name)} rows about this address`, tabindex: 0 } }, [
+        renderRowsTable(mine, { caption: `${tableLabel(name)} about this address`, timeZone }),
+      ]),
+    ]);
+  });
+}
+
+/** What an erasure removed, per table (tables with nothing erased left out). */
+function erasedList(erased: Readonly<Record<string, number>>): HTMLElement {
+  const entries = Object.entries(erased).filter(([, n]) => n > 0);
+  if (entries.length === 0) return el('p', { text: 'Nothing was left to erase.' });
+  return el('ul', { className: 'erased', attrs: { 'aria-label': 'Erased per table' } }, entries.map(([name, n]) =>
+    el('li', { text: `${ERASED_LABELS[name] ?? tableLabel(name)}: ${name === 'sessions' ? n.toLocaleString('en') : rowsText(n)}` })));
+}
+
+/**
+ * The Data subjects section: find everything stored about one email (sent in a POST body,
+ * never in a URL), see it table by table, and erase it all behind a confirmation; then what was
+ * erased, per table. The address is not kept on screen once erased.
+ */
+export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void {
+  const email = createField({
+    label: 'Email address',
+    hint: 'Finds every row stored about this address, in every table (a data-subject access or erasure request).',
+    control: el('input', { className: 'input', attrs: { type: 'email', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off' } }),
+  });
+  const find = el('button', { className: 'button primary', attrs: { type: 'submit' }, text: 'Find' });
+  const form = el('form', { className: 'card subject-form', attrs: { role: 'search', 'aria-label': 'Find a data subject', novalidate: true } }, [email.element, el('div', { className: 'toolbar' }, [find])]);
+  const error = el('p', { className: 'error', attrs: { role: 'alert' } });
+  const results = el('div', { className: 'subject-results' });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void lookUp();
+  });
+  replaceChildren(panel, [
+    el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Data subjects' }), el('p', { className: 'muted', text: 'Answer a request about one person: see what is stored about their email address, or erase it everywhere.' })])]),
+    form,
+    error,
+    results,
+  ]);
+
+  async function lookUp(): Promise<void> {
+    error.textContent = '';
+    email.clearError();
+    const address = email.control.value.trim();
+    if (!address) {
+      email.showError('Enter an email address.');
+      email.control.focus();
+      return;
+    }
+    find.disabled = true;
+    try {
+      const rows = await ctx.api.lookupSubject(address);
+      showFound(address, rows);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.path === '/email') email.showError(errorMessage(failure));
+      else error.textContent = errorMessage(failure);
+      replaceChildren(results, []);
+    } finally {
+      find.disabled = false;
+    }
+  }
+
+  function showFound(address: string, rows: readonly StoreRow[]): void {
+    const heading = el('h3', { attrs: { tabindex: -1 }, text: 'What is stored about this address' });
+    if (rows.length === 0) {
+      replaceChildren(results, [heading, el('p', { className: 'empty', text: 'Nothing is stored about this address.' })]);
+      heading.focus();
+      return;
+    }
+    const tables = new Set(rows.map((r) => r.table)).size;
+    const summary = `${rowsText(rows.length)} in ${tables} ${tables === 1 ? 'table' : 'tables'}`;
+    const erase = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Erase everything about this address', on: { click: () => void eraseAll(address, summary) } });
+    replaceChildren(results, [
+      el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: summary })]), el('div', { className: 'toolbar' }, [erase])]),
+      ...foundRows(rows, ctx.workspace().timeZone),
+    ]);
+    heading.focus();
+  }
+
+  async function eraseAll(address: string, summary: string): Promise<void> {
+    const ok = await confirmAction({
+      title: 'Erase everything about this address?',
+      message: `${summary} and the chat sessions they came from will be erased for good: they disappear from every view, download and export. This cannot be undone.`,
+      confirmLabel: 'Erase everything',
+    });
+    if (!ok) return;
+    error.textContent = '';
+    try {
+      const erased = await ctx.api.eraseSubject(address);
+      email.control.value = '';
+      const total = Object.entries(erased).filter(([name]) => name !== 'sessions').reduce((sum, [, n]) => sum + n, 0);
+      const heading = el('h3', { attrs: { tabindex: -1 }, text: 'Erased' });
+      replaceChildren(results, [heading, el('p', { text: `Everything stored about the address was erased: ${rowsText(total)}.` }), erasedList(erased)]);
+      ctx.announce(`Erased ${rowsText(total)} about the address.`);
+      heading.focus();
+    } catch (failure) {
+      error.textContent = errorMessage(failure);
+    }
+  }
+}
