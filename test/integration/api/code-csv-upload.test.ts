@@ -89,6 +89,9 @@ describe('POST …/codes/csv: a code list streamed from a CSV file', () => {
 
     // Without ?header, the first line is a code like any other.
     expect((await upload(key, 'code\nF-6\n')).body).toEqual({ added: 2, duplicates: 0 });
+    const pools = await api(server.url, key, 'GET', '/api/v1/code-pools');
+    expect(contract.check('listCodePools', pools.status, pools.body)).toEqual([]);
+    expect(pools.body.pools).toEqual([{ flowId: 'codes', flowName: 'Codes', flowStatus: 'open', stepId: 'reward', total: 8, assigned: 0, available: 8 }]);
   });
 
   it('streams a 200000-code file into the pool in batches: inserts begin before the client has sent the end of the file', async () => {
