@@ -89,6 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: integer(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       drainIntervalMs: integer(env, 'PARLEY_WEBHOOK_DRAIN_MS', 1_000, 50, 60_000),
     }),
-    codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 2_000_000, 1, 100_000_000),
+    codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 1_000_000, 1, 100_000_000),
   });
 }

@@ -123,11 +123,15 @@ function poolStats(counts: { total: string; assigned: string }): CodePoolStats {
   return { total, assigned, available: total - assigned };
 }
 
-/** The counts of every pool of a workspace that holds codes, keyed `flowId/stepId` (flow uuid). */
-export async function workspaceCodePoolStats(db: Db, workspaceId: string): Promise<Map<string, CodePoolStats>> {
+/**
+ * The counts of every pool of the given flows (uuids) of a workspace that holds codes, keyed
+ * `flowId/stepId`. Read through the pools' index, which leads with the flow.
+ */
+export async function flowCodePoolStats(db: Db, workspaceId: string, flowIds: readonly string[]): Promise<Map<string, CodePoolStats>> {
+  if (flowIds.length === 0) return new Map();
   const result = await sql<{ flow_id: string; step_id: string; total: string; assigned: string }>`
     select flow_id, step_id, count(*) as total, count(assigned_session_id) as assigned from code_pool_entries
-    where workspace_id = ${workspaceId} group by flow_id, step_id`.execute(db);
+    where flow_id = any(${flowIds}::uuid[]) and workspace_id = ${workspaceId} group by flow_id, step_id`.execute(db);
   return new Map(result.rows.map((r) => [`${r.flow_id}/${r.step_id}`, poolStats(r)]));
 }
 

@@ -123,6 +123,32 @@ describe('POST …/codes/csv: a code list streamed from a CSV file', () => {
     expect(ends.rows[0]).toEqual({ first: 'CODE-0000000', last: `CODE-${String(total - 1).padStart(7, '0')}` });
   }, 300_000);
 
+  it('rolls the whole upload back when the client goes away mid-file, leaving no transaction open', async () => {
+    const { key } = await codesWorkspace('Aborted');
+    const controller = new AbortController();
+    async function* file(): AsyncGenerator<Buffer> {
+      for (let at = 0; ; at += 1_000) {
+        if (at === 20_000) {
+          await waitUntil(() => uploadInserting(), { what: 'the upload to insert codes', timeoutMs: 120_000 });
+          controller.abort();
+          return;
+        }
+        yield Buffer.from(Array.from({ length: 1_000 }, (_, i) => `GONE-${at + i}\n`).join(''));
+      }
+    }
+    const sent = fetch(`${server.url}${CSV_PATH}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      body: Readable.toWeb(Readable.from(file())) as ReadableStream,
+      duplex: 'half',
+      signal: controller.signal,
+    } as RequestInit);
+    await expect(sent).rejects.toThrow();
+    await waitUntil(async () => !(await uploadInserting()), { what: 'the aborted upload to roll back', timeoutMs: 60_000 });
+    expect(await stats(key)).toEqual({ total: 0, assigned: 0, available: 0 });
+    expect(await uploadAudits(key)).toEqual([]);
+  }, 180_000);
+
   it('refuses a file with bad lines, naming each line and why, never its content, and adds nothing', async () => {
     const { key } = await codesWorkspace('Bad lines');
     const csv = Buffer.concat([

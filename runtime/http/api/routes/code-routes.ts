@@ -8,7 +8,7 @@ import { ParleyError, ValidationError } from '../../../../core/errors.js';
 import type { FlowStep } from '../../../../core/flow-definition.js';
 import type { ModuleRegistry } from '../../../../core/module-registry.js';
 import { listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
-import { addCodeBatches, addCodes, CODE_BATCH_SIZE, codePoolStats, type AddCodesResult, workspaceCodePoolStats } from '../../../../storage/code-pool-repository.js';
+import { addCodeBatches, addCodes, CODE_BATCH_SIZE, codePoolStats, type AddCodesResult, flowCodePoolStats } from '../../../../storage/code-pool-repository.js';
 
 type StepParams = { flowId: string; stepId: string };
 
@@ -105,18 +105,15 @@ export const listCodePoolsRoute = defineRoute({
   responses: { 200: { description: 'Code pools, by flow then step order', schema: codePoolListSchema } },
   async handler({ principal, services }) {
     const flows = await listFlows(services.storage.db, principal.workspaceId);
-    const stats = await workspaceCodePoolStats(services.storage.db, principal.workspaceId);
-    const pools = flows.flatMap((flow) =>
-      flow.definition.steps
-        .filter((step) => isCodesStep(services.flows.registry, step))
-        .map((step) => ({
-          flowId: flow.slug,
-          flowName: flow.name,
-          flowStatus: flow.status,
-          stepId: step.id,
-          ...(stats.get(`${flow.id}/${step.id}`) ?? { total: 0, assigned: 0, available: 0 }),
-        })),
-    );
+    const steps = flows.flatMap((flow) => flow.definition.steps.filter((step) => isCodesStep(services.flows.registry, step)).map((step) => ({ flow, step })));
+    const stats = await flowCodePoolStats(services.storage.db, principal.workspaceId, [...new Set(steps.map(({ flow }) => flow.id))]);
+    const pools = steps.map(({ flow, step }) => ({
+      flowId: flow.slug,
+      flowName: flow.name,
+      flowStatus: flow.status,
+      stepId: step.id,
+      ...(stats.get(`${flow.id}/${step.id}`) ?? { total: 0, assigned: 0, available: 0 }),
+    }));
     return { body: { pools } };
   },
 });
