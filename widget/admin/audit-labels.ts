@@ -10,6 +10,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'draw.seed_committed': 'Draw seed committed',
   'export.created': 'Export created',
   'export.deleted': 'Export deleted',
+  'export.download_created': 'Export file download link created',
   'export.replaced': 'Export saved',
   'export.run': 'Export run',
   'flow.closed': 'Flow closed',
