@@ -16,11 +16,14 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'flow.closed': 'Flow closed',
   'flow.created': 'Flow created',
   'flow.deleted': 'Flow deleted',
+  'flow.previewed': 'Flow tried in the preview',
   'flow.replaced': 'Flow saved',
+  'flow.version_restored': 'Flow version restored',
   'rows.deleted': 'Row deleted',
   'rows.deleted_all': 'All rows deleted',
   'subject.accessed': 'Data subject looked up',
   'subject.erased': 'Data subject erased',
+  'workspace.module_storage_changed': "A module's storage switched",
 });
 
 /** The label of an action. */
