@@ -23,6 +23,10 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'rows.deleted_all': 'All rows deleted',
   'subject.accessed': 'Data subject looked up',
   'subject.erased': 'Data subject erased',
+  'webhook.created': 'Webhook created',
+  'webhook.deleted': 'Webhook deleted',
+  'webhook.secret_rotated': 'Webhook secret rotated',
+  'webhook.updated': 'Webhook saved',
   'workspace.module_storage_changed': "A module's storage switched",
 });
 

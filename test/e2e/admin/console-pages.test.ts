@@ -160,7 +160,7 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     const console = await signedIn({ width: 360, height: 740 });
     const { page } = console;
     const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
-    await console.section('Exports').focus();
+    await console.section('Webhooks').focus();
     await page.keyboard.press('ArrowRight');
     expect(await console.section('Codes').getAttribute('aria-selected')).toBe('true');
     await page.getByRole('form', { name: 'Upload codes' }).waitFor();
