@@ -1,27 +1,49 @@
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import type { CatalogueField, ReadContext } from './catalogue/catalogue-field.js';
-import { flowFieldCatalogue } from './catalogue/flow-field-catalogue.js';
-import { TABLE_FIELDS } from './catalogue/table-field-catalogue.js';
+import { isTableSource, sourceCatalogue, sourceFlow } from './catalogue/source-catalogue.js';
+import { joinSecrets } from './definition/definition-secrets.js';
 import type { ExportDefinition } from './definition/export-definition.js';
-import type { CatalogueLookup } from './definition/validate-export-definition.js';
+import { storedDefinition, type StoredExportDefinition } from './definition/stored-definition.js';
+import { validateDestination, type DestinationConfig } from './destinations/create-destination.js';
 import { compileExport, type CompiledExport } from './pipeline/record-mapper.js';
+import { renderExport, type RenderedExport } from './pipeline/render-export.js';
+import { ParleyError } from '../core/errors.js';
 import type { ModuleRegistry } from '../core/module-registry.js';
-import { ValidationError } from '../core/errors.js';
+import { getExport, getExportSecrets, type ExportRecordRow } from '../storage/export-repository.js';
 import { participantScope, streamFlowRecords, streamTableRecords, type FirstSeenWindow } from '../storage/export-source.js';
-import { getFlow, type FlowRecord } from '../storage/flow-repository.js';
+import type { FlowRecord } from '../storage/flow-repository.js';
 import type { StoreContext } from '../storage/store-context.js';
+import { getWorkspace, type Workspace } from '../storage/workspace-repository.js';
 
+/** What reading an export's rows needs: the store context and the pool its cursors stream from. */
 export type ExportStorage = StoreContext & { readonly pool: pg.Pool };
 
-/** Resolves the field catalogue of a definition's source (a flow must exist in the workspace). */
-export function catalogueLookup(storage: StoreContext, registry: ModuleRegistry, workspaceId: string): CatalogueLookup {
-  return async (source, path) => {
-    if ('table' in source && source.table) return TABLE_FIELDS;
-    const flow = await getFlow(storage.db, workspaceId, (source as { flow: string }).flow);
-    if (!flow) throw new ValidationError('No such flow in this workspace', `${path}/flow`);
-    return flowFieldCatalogue(flow.definition, registry);
-  };
+/** An export of a workspace, as every use of one starts: its row, its workspace and its definition. */
+export interface LoadedExport {
+  readonly row: ExportRecordRow;
+  readonly workspace: Workspace;
+  readonly definition: StoredExportDefinition;
+}
+
+/** The export's row; `not_found` when the workspace has no such export. */
+export async function requireExport(storage: StoreContext, workspaceId: string, exportId: string): Promise<ExportRecordRow> {
+  const row = await getExport(storage, workspaceId, exportId);
+  if (!row) throw new ParleyError('not_found', 'No such export in this workspace');
+  return row;
+}
+
+/**
+ * Loads an export for a run, a render, a preview or a destination check (`not_found` when it or
+ * its workspace is gone).
+ *
+ * @example
+ * const loaded = await loadExport(storage, workspaceId, exportId);
+ */
+export async function loadExport(storage: StoreContext, workspaceId: string, exportId: string): Promise<LoadedExport> {
+  const [row, workspace] = await Promise.all([requireExport(storage, workspaceId, exportId), getWorkspace(storage, workspaceId)]);
+  if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+  return { row, workspace, definition: storedDefinition(row) };
 }
 
 /** Everything one run of a definition needs to produce rows: its flow, records, and compiled mapping. */
@@ -45,10 +67,8 @@ export async function prepareExport(
   selection?: FirstSeenWindow | 'all',
 ): Promise<PreparedExport> {
   const source = definition.source;
-  const flowSlug = 'flow' in source ? source.flow : undefined;
-  const flow = flowSlug ? await getFlow(storage.db, workspace.id, flowSlug) : undefined;
-  if (flowSlug && !flow) throw new ValidationError('No such flow in this workspace', '/source/flow');
-  const catalogue = await catalogueLookup(storage, registry, workspace.id)(source, '/source');
+  const flow = await sourceFlow(storage, workspace.id, source, '/source');
+  const catalogue = sourceCatalogue(source, flow, registry);
   const context: ReadContext & { timeZone: string; locale: 'fr' | 'en'; now: Date } = {
     flow: flow ? { hashId: flow.hashId, name: flow.name } : null,
     timeZone: workspace.timeZone,
@@ -57,7 +77,7 @@ export async function prepareExport(
   };
   const compiled = compileExport(definition, catalogue, context);
   const records = () =>
-    'table' in source && source.table
+    isTableSource(source)
       ? streamTableRecords(storage, { workspaceId: workspace.id, table: source.table, flowId: flow?.id })
       : streamFlowRecords(storage, {
           workspaceId: workspace.id,
@@ -67,4 +87,36 @@ export async function prepareExport(
           ...(selection && selection !== 'all' && { firstSeen: selection }),
         });
   return { flow, catalogue, compiled, records };
+}
+
+/** A loaded export rendered as a stream, with the flow it read (file names use its name). */
+export interface RenderedLoadedExport {
+  readonly flow: FlowRecord | undefined;
+  readonly rendered: RenderedExport;
+}
+
+/**
+ * load → prepare → render, the one way a stored export becomes bytes (a run, `parley export
+ * render`): records → conditions and mapping → serializer, as one stream.
+ */
+export async function renderLoadedExport(
+  storage: ExportStorage,
+  registry: ModuleRegistry,
+  loaded: LoadedExport,
+  options: { selection?: FirstSeenWindow | 'all'; onProgress?: (rows: number) => void } = {},
+): Promise<RenderedLoadedExport> {
+  const { definition, workspace } = loaded;
+  const prepared = await prepareExport(storage, registry, workspace, definition, options.selection);
+  const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records(), ...(options.onProgress && { onProgress: options.onProgress }) });
+  return { flow: prepared.flow, rendered };
+}
+
+/**
+ * The destination of a loaded export with its decrypted credentials, checked against its kind's
+ * schema; `conflict` (path `/destination`) when the export has none.
+ */
+export async function destinationConfigOf(storage: StoreContext, loaded: LoadedExport): Promise<DestinationConfig> {
+  const { row, definition } = loaded;
+  if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
+  return validateDestination(joinSecrets(definition.destination, await getExportSecrets(storage, row.workspaceId, row.id)));
 }

@@ -27,6 +27,7 @@ import { rowStatisticSources } from './stats/flow-stats.js';
 import { longLivedClientPool } from '../storage/database.js';
 import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
+import { ExportDefinitionService } from '../exporter/definition/export-definition-service.js';
 import { ExportJobs, exportRunnerDeps } from '../exporter/run/export-scheduler.js';
 import { MODULES } from '../modules/index.js';
 import { WebhookDispatcher } from '../exporter/webhooks/webhook-dispatcher.js';
@@ -69,7 +70,9 @@ export async function startServer(options: { config: Config; storage: Storage; l
   };
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose };
   const webhookServices = { allowPrivate: config.webhooks.allowPrivate, wake: () => webhooks.wake() };
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices, limits: { codeUploadMaxLines: config.codeUploadMaxLines } }, [openApiRoute(API_ROUTES, registry.list())]);
+  const exportDefinitions = new ExportDefinitionService({ storage, registry, scheduler: exports });
+  const limits = { codeUploadMaxLines: config.codeUploadMaxLines };
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices, limits, exportDefinitions }, [openApiRoute(API_ROUTES, registry.list())]);
   const refreshQueues = async () => {
     for (const queue of QUEUES) metrics.queueDepth.set({ queue }, await storage.jobs.size(queue));
   };

@@ -36,7 +36,13 @@ const toRow = (r: Raw): ExportRecordRow => ({
   updatedAt: r.updated_at,
 });
 
-export async function createExport(ctx: StoreContext, workspaceId: string, definition: Record<string, unknown> & { name: string }, secrets: Record<string, unknown> | null): Promise<ExportRecordRow> {
+/** A definition to store as JSON (the exporter validated it); its name is kept in a column of its own too. */
+export interface StoredDefinitionJson {
+  readonly name: string;
+}
+
+/** Stores a new export definition with its credentials sealed under the workspace's key. */
+export async function createExport<D extends StoredDefinitionJson>(ctx: StoreContext, workspaceId: string, definition: D, secrets: Record<string, unknown> | null): Promise<ExportRecordRow> {
   const now = ctx.clock.now();
   const sealed = secrets ? await ctx.keyring.encryptJson(workspaceId, secrets) : null;
   const result = await sql<Raw>`
@@ -47,7 +53,7 @@ export async function createExport(ctx: StoreContext, workspaceId: string, defin
 }
 
 /** Replaces a definition; `secrets` undefined keeps the stored ones (they are write-only). */
-export async function replaceExport(ctx: StoreContext, workspaceId: string, id: string, definition: Record<string, unknown> & { name: string }, secrets: Record<string, unknown> | null | undefined): Promise<ExportRecordRow | undefined> {
+export async function replaceExport<D extends StoredDefinitionJson>(ctx: StoreContext, workspaceId: string, id: string, definition: D, secrets: Record<string, unknown> | null | undefined): Promise<ExportRecordRow | undefined> {
   const sealed = secrets ? await ctx.keyring.encryptJson(workspaceId, secrets) : null;
   const result = await sql<Raw>`
     update exports set name = ${definition.name}, definition = ${JSON.stringify(definition)}::jsonb,

@@ -6,15 +6,34 @@ import { ParleyError } from '../core/errors.js';
 export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick', 'webhook-delivery'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+/** pg-boss's own send options, as Parley uses them. */
 export interface SendOptions {
   /** The job's id (a UUID): a second send with the same id while the job exists is a duplicate. */
   id?: string;
+  /** At most one job of this key waits in the queue (a duplicate send returns null). */
   singletonKey?: string;
-  startAfter?: Date;
+  /** Retries after the first delivery fails (pg-boss's default: 2). */
   retryLimit?: number;
+  /** Seconds before a retry; with `retryBackoff`, the base of an exponential, jittered delay. */
   retryDelay?: number;
   retryBackoff?: boolean;
+  /** How long one delivery may run before pg-boss fails it (and retries it, if retries are left). */
   expireInSeconds?: number;
+}
+
+/**
+ * What a job handler answers: nothing when the job is done, `'retry'` to hand it back to pg-boss,
+ * which retries it under the job's own retry options (`retryLimit`, `retryDelay`, `retryBackoff`)
+ * and fails it for good once they are spent.
+ */
+export type JobOutcome = void | 'retry';
+
+/** The failure pg-boss records for a job its handler handed back; it carries nothing of the job's data. */
+class RetryRequested extends Error {
+  constructor(queue: QueueName) {
+    super(`The ${queue} handler asked for a retry`);
+    this.name = 'RetryRequested';
+  }
 }
 
 export interface QueuedJob<T> {
@@ -73,10 +92,16 @@ export class JobQueue extends EventEmitter {
     return id;
   }
 
-  /** Runs `handler` for each job of a queue; pg-boss hands jobs over in arrays. */
-  async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<void>, options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
+  /**
+   * Runs `handler` for each job of a queue (pg-boss hands jobs over in arrays, one at a time
+   * here). A handler that answers `'retry'` fails the job, so pg-boss retries it as its send
+   * options say.
+   */
+  async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<JobOutcome>, options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
     await this.#boss.work<T>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, includeMetadata: true }, async (jobs) => {
-      for (const job of jobs) await handler({ id: job.id, data: job.data, createdOn: job.createdOn });
+      for (const job of jobs) {
+        if ((await handler({ id: job.id, data: job.data, createdOn: job.createdOn })) === 'retry') throw new RetryRequested(queue);
+      }
     });
   }
 

@@ -3,6 +3,7 @@ import type { FilterId } from '../filters/index.js';
 import type { FormatOptions } from '../serializers/index.js';
 import { EXPORT_SCOPES, type ExportScope } from '../../storage/export-source-sql.js';
 import type { StoreTable } from '../../core/store-tables.js';
+import type { Trigger } from '../triggers/trigger.js';
 
 /** One column of an export: a catalogue field (or a constant), its filter and parameters. */
 export interface ExportFieldSpec {
@@ -36,7 +37,8 @@ export interface ExportDefinition {
   readonly locale?: 'fr' | 'en';
   readonly destination?: Readonly<Record<string, unknown>>;
   readonly encryption?: { readonly publicKey: string };
-  readonly trigger?: Readonly<Record<string, unknown>>;
+  /** When it runs by itself (checked against the trigger schema when saved). */
+  readonly trigger?: Trigger;
   readonly manifest?: boolean;
 }
 

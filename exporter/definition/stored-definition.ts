@@ -1,3 +1,4 @@
+import { redactedDestination } from './definition-secrets.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { exportDefinitionSchema, type ExportDefinition } from './export-definition.js';
 
@@ -21,4 +22,13 @@ const validateStored = compileSchema<StoredExportDefinition>({
  */
 export function storedDefinition(row: { readonly definition: unknown }): StoredExportDefinition {
   return validateOrThrow(validateStored, row.definition, '/definition');
+}
+
+/**
+ * A stored export's definition as the API shows it: credentials never come back, each one set is
+ * shown as `"<key>Set": true` in the destination.
+ */
+export function shownDefinition(row: { readonly definition: unknown }): ExportDefinition {
+  const { secretKeys = [], ...rest } = storedDefinition(row);
+  return { ...rest, ...(rest.destination && { destination: redactedDestination(rest.destination, secretKeys) }) };
 }

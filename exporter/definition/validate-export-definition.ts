@@ -1,5 +1,5 @@
-import type { CatalogueField } from '../catalogue/catalogue-field.js';
 import { resolveField } from '../catalogue/resolve-field.js';
+import type { CatalogueLookup } from '../catalogue/source-catalogue.js';
 import { validateConditions } from '../conditions/index.js';
 import { validateFieldParameters } from '../field-parameters/index.js';
 import { validateFileNamePattern } from '../file-name/index.js';
@@ -15,11 +15,6 @@ import { validateGpgPublicKey } from '../encryption/gpg-public-key.js';
 import { validateTrigger } from '../triggers/trigger.js';
 
 const validateEnvelope = compileSchema<ExportDefinition>(exportDefinitionSchema);
-
-/** The catalogue of the definition's source, as the caller resolves it (a flow must exist). */
-export type CatalogueLookup = (source: ExportDefinition['source'], path: string) => Promise<readonly CatalogueField[]>;
-
-export { resolveField } from '../catalogue/resolve-field.js';
 
 /**
  * Validates a definition on save: envelope schema, source, every field known to the source's

@@ -1,22 +1,17 @@
 import { pipeline, Readable } from 'node:stream';
 import type { Logger } from '../../core/logger.js';
-import { createDestination, validateDestination } from '../destinations/create-destination.js';
+import { createDestination, type DestinationConfig } from '../destinations/create-destination.js';
 import type { Destination } from '../destinations/destination.js';
-import { joinSecrets } from '../definition/definition-secrets.js';
 import type { ExportDefinition } from '../definition/export-definition.js';
 import { encryptWithGpg } from '../encryption/gpg-encryption.js';
-import { prepareExport, type ExportStorage } from '../export-service.js';
-import { renderExport } from '../pipeline/render-export.js';
+import { destinationConfigOf, loadExport, renderLoadedExport, type ExportStorage } from '../export-service.js';
 import { LeaseLostError, RunLease } from './run-lease.js';
 import { participantWindow } from './run-plan.js';
 import { runFileName } from './run-file-name.js';
 import { watchedUpload } from './watched-upload.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
-import { DestinationError, ParleyError, toParleyError } from '../../core/errors.js';
-import { getExport, getExportSecrets } from '../../storage/export-repository.js';
+import { DestinationError, toParleyError } from '../../core/errors.js';
 import { claimRun, failRun, lastSuccessCutoff, succeedRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
-import { getWorkspace } from '../../storage/workspace-repository.js';
-import { storedDefinition } from '../definition/stored-definition.js';
 
 export interface RunnerDeps {
   readonly storage: ExportStorage;
@@ -28,7 +23,7 @@ export interface RunnerDeps {
   /** Attempts before a retryable failure ends the run failed. */
   readonly maxAttempts?: number;
   /** Builds destinations (tests may wrap them). */
-  readonly destinationFor?: (config: ReturnType<typeof validateDestination>) => Destination;
+  readonly destinationFor?: (config: DestinationConfig) => Destination;
   /** An upload that moves no byte for this long is aborted as a retryable failure. */
   readonly stallMs?: number;
 }
@@ -97,17 +92,15 @@ function runSelection(run: ExportRun, definition: ExportDefinition, asOf: Date, 
 
 async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, lease: RunLease, onProgress: (rows: number) => void) {
   const { storage } = deps;
-  const [stored, workspace] = await Promise.all([getExport(storage, run.workspaceId, run.exportId), getWorkspace(storage, run.workspaceId)]);
-  if (!stored || !workspace) throw new ParleyError('not_found', 'The export no longer exists');
-  const definition = storedDefinition(stored);
-  const destinationConfig = validateDestination(joinSecrets(definition.destination, await getExportSecrets(storage, run.workspaceId, run.exportId)));
+  const loaded = await loadExport(storage, run.workspaceId, run.exportId);
+  const { row: stored, workspace, definition } = loaded;
+  const destinationConfig = await destinationConfigOf(storage, loaded);
   const { selection, cutoffAt } = runSelection(run, definition, asOf, workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
-  const prepared = await prepareExport(storage, deps.registry, workspace, definition, selection ?? undefined);
-  const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records(), onProgress });
+  const { flow, rendered } = await renderLoadedExport(storage, deps.registry, loaded, { ...(selection && { selection }), onProgress });
   const encrypted = definition.encryption !== undefined;
   const fileName = runFileName(definition.fileNamePattern, {
     exportName: definition.name,
-    flowName: prepared.flow?.name ?? ('table' in definition.source ? definition.source.table : ''),
+    flowName: flow?.name ?? ('table' in definition.source ? definition.source.table : ''),
     now: asOf,
     timeZone: workspace.timeZone,
     run: run.runNumber,

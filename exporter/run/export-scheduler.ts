@@ -3,9 +3,13 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { executeRun, type RunnerDeps, type RunOutcome } from './export-runner.js';
-import { dueOccurrence, type Trigger } from '../triggers/trigger.js';
+import { queueManualRun, type RequestedWindow } from './manual-window.js';
+import { storedDefinition } from '../definition/stored-definition.js';
+import type { LoadedExport } from '../export-service.js';
+import { dueOccurrence } from '../triggers/trigger.js';
 import { listTriggeredExports, type ExportRecordRow } from '../../storage/export-repository.js';
-import { getRun, listAbandonedRuns, listOrphanedQueuedRuns, queueRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
+import { listAbandonedRuns, listOrphanedQueuedRuns, queueRun, type ExportRun } from '../../storage/export-run-repository.js';
+import type { JobOutcome, SendOptions } from '../../storage/job-queue.js';
 import { workEachOccurrence } from '../../storage/occurrence-worker.js';
 import type { Storage } from '../../storage/storage.js';
 
@@ -20,9 +24,20 @@ const TIME_TRIGGERS = ['daily', 'weekly', 'scheduled'] as const;
 const ORPHAN_GRACE_MS = 60_000;
 
 /**
+ * How pg-boss retries a run's job that failed retryably: after about 30 s, 60 s, 120 s … (doubled
+ * each time, with jitter). The run's own attempt count (`RunnerDeps.maxAttempts`) decides when a
+ * failure is final; the job's limit leaves room for deliveries that were skipped (a redelivered
+ * job whose run another worker holds). A job that runs out of retries while its run is still
+ * queued is sent again by `rescue`.
+ */
+export const RUN_JOB_RETRY: Readonly<SendOptions> = Object.freeze({ retryLimit: 5, retryDelay: 30, retryBackoff: true });
+
+/**
  * Export runs as pg-boss jobs: payloads hold ids only. A minute tick turns due trigger
  * occurrences into runs, at most one per occurrence across every process (a unique key per
- * export and occurrence); failed runs are retried with backoff, then end failed.
+ * export and occurrence); an export saved with an immediate trigger runs at once, one read from
+ * a flow runs when the flow closes. Failed runs are retried by pg-boss with backoff
+ * (`RUN_JOB_RETRY`), then end failed.
  */
 export class ExportJobs {
   /** Told each run's outcome (metrics). */
@@ -41,9 +56,7 @@ export class ExportJobs {
    * for due triggers as of its own instant.
    */
   async start(options: { tickCron?: string } = {}): Promise<void> {
-    await this.storage.jobs.work<RunJob>('export-run', async (job) => {
-      await this.runNow(job.data.runId, job.data.asOf ? new Date(job.data.asOf) : null);
-    });
+    await this.storage.jobs.work<RunJob>('export-run', (job) => this.runNow(job.data.runId, job.data.asOf ? new Date(job.data.asOf) : null));
     await workEachOccurrence(this.storage, 'export-tick', options.tickCron ?? '* * * * *', this.deps.logger, async (occurrence) => {
       await this.tick(occurrence);
       await this.rescue(this.deps.clock.now());
@@ -54,47 +67,59 @@ export class ExportJobs {
   /**
    * Queues a job for each run left without a live one: a run whose worker died mid-run (its
    * lease ran out unrenewed; the dead worker's own job stays taken until pg-boss expires it,
-   * far later), and a run left `queued` by a process that died before sending its job. Claiming
-   * stays exclusive, so an extra job for one run is skipped. Returns the runs queued.
+   * far later), and a run left `queued` by a process that died before sending its job (or whose
+   * job ran out of retries). Claiming stays exclusive, so an extra job for one run is skipped.
+   * Returns the runs queued.
    */
   async rescue(now: Date): Promise<string[]> {
     const abandoned = await listAbandonedRuns(this.storage, now);
     const orphaned = await listOrphanedQueuedRuns(this.storage, this.storage.jobs.schema, new Date(now.getTime() - ORPHAN_GRACE_MS));
     const runIds = [...abandoned, ...orphaned];
     // A job without `asOf` is enough: a run queued for an occurrence keeps its instant as its cutoff.
-    for (const runId of runIds) await this.storage.jobs.send('export-run', { runId } satisfies RunJob);
+    for (const runId of runIds) await this.#send({ runId });
     if (orphaned.length > 0) this.deps.logger.warn({ runIds: orphaned }, 'queued export runs without a job sent again');
     return runIds;
   }
 
-  /**
-   * Queues a run of an export and its job; undefined when that occurrence already has a run.
-   * `selection` fixes the participants it exports (a manual run's window).
-   */
-  async enqueue(row: Pick<ExportRecordRow, 'id' | 'workspaceId' | 'version'>, trigger: string, occurrence?: { key: string; at: Date }, selection?: RunSelection): Promise<ExportRun | undefined> {
-    const run = await queueRun(this.storage, { exportId: row.id, workspaceId: row.workspaceId, trigger, occurrenceKey: occurrence?.key, definitionVersion: row.version, asOf: occurrence?.at, ...(selection && { selection }) });
-    if (run) await this.storage.jobs.send('export-run', { runId: run.id, ...(occurrence && { asOf: occurrence.at.toISOString() }) } satisfies RunJob);
+  /** Queues a run of an export and its job; undefined when that occurrence already has a run. */
+  async enqueue(row: Pick<ExportRecordRow, 'id' | 'workspaceId' | 'version'>, trigger: string, occurrence?: { key: string; at: Date }): Promise<ExportRun | undefined> {
+    const run = await queueRun(this.storage, { exportId: row.id, workspaceId: row.workspaceId, trigger, occurrenceKey: occurrence?.key, definitionVersion: row.version, asOf: occurrence?.at });
+    if (run) await this.#send({ runId: run.id, ...(occurrence && { asOf: occurrence.at.toISOString() }) });
     return run;
   }
 
-  /** Runs one queued run in this process; a retryable failure is queued again with backoff. */
-  async runNow(runId: string, asOf: Date | null): Promise<void> {
+  /** Queues a manual run and its job, exporting `requested` or the window the trigger would use next. */
+  async enqueueManual(loaded: LoadedExport, requested?: RequestedWindow): Promise<ExportRun> {
+    const run = await queueManualRun(this.storage, loaded, requested);
+    await this.#send({ runId: run.id });
+    return run;
+  }
+
+  /** Told of every saved (created or replaced) export: one triggered `immediate` runs now. */
+  async exportSaved(row: ExportRecordRow): Promise<void> {
+    if (storedDefinition(row).trigger?.type === 'immediate') await this.enqueue(row, 'immediate');
+  }
+
+  /**
+   * Runs one queued run in this process. A retryable failure answers `'retry'`: pg-boss then
+   * retries the job after its backoff (`RUN_JOB_RETRY`).
+   */
+  async runNow(runId: string, asOf: Date | null): Promise<JobOutcome> {
     const outcome = await executeRun(this.deps, runId, asOf);
     this.onOutcome?.(outcome);
-    if (outcome !== 'retry') return;
-    const run = await getRun(this.storage, runId);
-    const delayMs = 30_000 * 2 ** Math.max(0, (run?.attempts ?? 1) - 1);
-    await this.storage.jobs.send('export-run', { runId, ...(asOf && { asOf: asOf.toISOString() }) } satisfies RunJob, {
-      startAfter: new Date(Date.now() + delayMs),
-    });
+    return outcome === 'retry' ? 'retry' : undefined;
+  }
+
+  async #send(job: RunJob): Promise<void> {
+    await this.storage.jobs.send('export-run', job, RUN_JOB_RETRY);
   }
 
   /** Queues the runs of every time trigger due at `now` (each occurrence once). */
   async tick(now: Date): Promise<ExportRun[]> {
     const queued: ExportRun[] = [];
     for (const row of await listTriggeredExports(this.storage, TIME_TRIGGERS)) {
-      const trigger = row.definition.trigger as Trigger;
-      const occurrence = dueOccurrence(trigger, now, row.timeZone, row.createdAt);
+      const trigger = storedDefinition(row).trigger;
+      const occurrence = trigger && dueOccurrence(trigger, now, row.timeZone, row.createdAt);
       if (!occurrence) continue;
       const run = await this.enqueue(row, trigger.type, occurrence);
       if (run) queued.push(run);

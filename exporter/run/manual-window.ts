@@ -1,7 +1,9 @@
 import type { ExportDefinition } from '../definition/export-definition.js';
-import { nextOccurrence, previousDay, type Trigger } from '../triggers/trigger.js';
+import type { LoadedExport } from '../export-service.js';
+import { nextOccurrence, previousDay } from '../triggers/trigger.js';
 import { ValidationError } from '../../core/errors.js';
-import type { RunSelection } from '../../storage/export-run-repository.js';
+import { lastSuccessCutoff, queueRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
+import type { StoreContext } from '../../storage/store-context.js';
 
 /** A window a caller asks a manual run to export: participants first seen in `[from, to)` (`from` absent: from the start). */
 export interface RequestedWindow {
@@ -24,9 +26,21 @@ export function manualSelection(definition: ExportDefinition, now: Date, timeZon
     if (requested.from && requested.from >= requested.to) throw new ValidationError('The window must end after it starts', '/window/to');
     return { from: requested.from ?? null, to: requested.to };
   }
-  const trigger = definition.trigger as Trigger | undefined;
+  const trigger = definition.trigger;
   if (trigger?.type !== 'daily') return null;
   if (trigger.mode === 'all') return 'all';
   if (trigger.mode === 'previous_day') return previousDay(nextOccurrence(trigger, now, timeZone)!, timeZone);
   return { from: lastCutoff, to: now };
+}
+
+/**
+ * Queues a manual run of a loaded export with the window `manualSelection` gives as of now (the
+ * API and `parley export run` alike). It sends no job: the caller sends one or runs it in process.
+ */
+export async function queueManualRun(storage: StoreContext, loaded: LoadedExport, requested?: RequestedWindow): Promise<ExportRun> {
+  const { row, workspace, definition } = loaded;
+  const selection = manualSelection(definition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id), requested);
+  const run = await queueRun(storage, { exportId: row.id, workspaceId: row.workspaceId, trigger: 'manual', definitionVersion: row.version, ...(selection && { selection }) });
+  // Only a run for an occurrence can already exist; a manual run has none.
+  return run!;
 }

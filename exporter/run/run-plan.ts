@@ -1,5 +1,5 @@
 import type { ExportDefinition } from '../definition/export-definition.js';
-import { previousDay, type Trigger } from '../triggers/trigger.js';
+import { previousDay } from '../triggers/trigger.js';
 import type { FirstSeenWindow } from '../../storage/export-source.js';
 
 /**
@@ -11,7 +11,7 @@ import type { FirstSeenWindow } from '../../storage/export-source.js';
  * - `all`: every participant, each with their latest data.
  */
 export function participantWindow(definition: ExportDefinition, asOf: Date, timeZone: string, lastCutoff: Date | null): FirstSeenWindow | 'all' | undefined {
-  const trigger = definition.trigger as Trigger | undefined;
+  const trigger = definition.trigger;
   if (trigger?.type !== 'daily') return undefined;
   if (trigger.mode === 'all') return 'all';
   if (trigger.mode === 'previous_day') return previousDay(asOf, timeZone);

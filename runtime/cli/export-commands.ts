@@ -3,8 +3,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { defineCommand, requireId } from './cli-command.js';
 import { ParleyError } from '../../core/errors.js';
+import type { LoadedExport } from '../../exporter/export-service.js';
 import type { Storage } from '../../storage/storage.js';
-import { storedDefinition } from '../../exporter/definition/stored-definition.js';
 
 // What the commands run is imported inside run(), so that `parley --help` loads none of it
 // (the exporter, its destinations' SDKs and the modules' schemas take seconds to load).
@@ -23,13 +23,13 @@ function stats(rows: number, began: number): string {
   return JSON.stringify({ rows, seconds: (performance.now() - began) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 });
 }
 
-async function findExport(storage: Storage, options: { workspace: string; export: string }) {
+/** The export the options name; `--export: no such export in this workspace` otherwise. */
+async function findExport(storage: Storage, options: { workspace: string; export: string }): Promise<LoadedExport> {
   const [workspaceId, exportId] = [requireId(options.workspace, '--workspace'), requireId(options.export, '--export')];
-  const [{ getExport }, { getWorkspace }] = await Promise.all([import('../../storage/export-repository.js'), import('../../storage/workspace-repository.js')]);
-  const row = await getExport(storage, workspaceId, exportId);
-  const workspace = await getWorkspace(storage, workspaceId);
-  if (!row || !workspace) throw new ParleyError('not_found', 'no such export in this workspace', { path: '--export' });
-  return { row, workspace };
+  const { loadExport } = await import('../../exporter/export-service.js');
+  return loadExport(storage, workspaceId, exportId).catch((error: unknown) => {
+    throw error instanceof ParleyError && error.code === 'not_found' ? new ParleyError('not_found', 'no such export in this workspace', { path: '--export' }) : error;
+  });
 }
 
 /** `parley export run`: runs an export now, in this process, through its destination (recorded in the run history). */
@@ -40,20 +40,19 @@ export const exportRunCommand = defineCommand({
   options: { ...ids, stats: { type: 'boolean', help: 'also print rows, seconds and peak memory as JSON' } },
   async run(options, context) {
     const storage = await context.storage();
-    const { row, workspace } = await findExport(storage, options);
-    const [{ getRun, lastSuccessCutoff, queueRun }, { executeRun }, { manualSelection }, { createLogger }] = await Promise.all([
+    const loaded = await findExport(storage, options);
+    const [{ getRun }, { executeRun }, { queueManualRun }, { createLogger }] = await Promise.all([
       import('../../storage/export-run-repository.js'),
       import('../../exporter/run/export-runner.js'),
       import('../../exporter/run/manual-window.js'),
       import('../logger.js'),
     ]);
     // The same window as a manual run through the API: the one the trigger would use next.
-    const selection = manualSelection(storedDefinition(row), storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id));
-    const run = await queueRun(storage, { exportId: row.id, workspaceId: workspace.id, trigger: 'manual', definitionVersion: row.version, ...(selection && { selection }) });
+    const run = await queueManualRun(storage, loaded);
     const logger = createLogger('silent');
     const began = performance.now();
-    const outcome = await executeRun({ storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger }, run!.id);
-    const done = (await getRun(storage, run!.id))!;
+    const outcome = await executeRun({ storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger }, run.id);
+    const done = (await getRun(storage, run.id))!;
     const window = done.selection === null ? 'every entry' : done.selection === 'all' ? 'every participant' : `${done.selection.from?.toISOString() ?? 'start'} to ${done.selection.to.toISOString()}`;
     context.stdout.write(`run ${done.runNumber}: ${outcome}\nwindow: ${window}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
     if (options.stats) context.stdout.write(`${stats(done.rows ?? 0, began)}\n`);
@@ -72,12 +71,10 @@ export const exportRenderCommand = defineCommand({
   },
   async run(options, context) {
     const storage = await context.storage();
-    const { row, workspace } = await findExport(storage, options);
-    const definition = storedDefinition(row);
-    const [{ prepareExport }, { renderExport }] = await Promise.all([import('../../exporter/export-service.js'), import('../../exporter/pipeline/render-export.js')]);
-    const prepared = await prepareExport(storage, await registry(), workspace, definition);
+    const loaded = await findExport(storage, options);
+    const { renderLoadedExport } = await import('../../exporter/export-service.js');
     const began = performance.now();
-    const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
+    const { rendered } = await renderLoadedExport(storage, await registry(), loaded);
     await pipeline(rendered.output, createWriteStream(options.out));
     const seconds = (performance.now() - began) / 1000;
     context.stdout.write(`rows: ${rendered.rows()}\nseconds: ${seconds.toFixed(3)}\n`);

@@ -2,6 +2,7 @@ import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Storage } from '../../../storage/storage.js';
 import type { FlowLifecycleDeps } from '../../engine/flow-lifecycle.js';
+import type { ExportDefinitionService } from '../../../exporter/definition/export-definition-service.js';
 import type { ExportJobs } from '../../../exporter/run/export-scheduler.js';
 
 /** Limits operators configure for the admin API (see `runtime/config.ts`). */
@@ -22,4 +23,6 @@ export interface ApiServices {
   /** Webhooks: whether private targets are allowed (URL checks), and a nudge to drain the outbox now. */
   readonly webhooks: { readonly allowPrivate: boolean; wake(): void };
   readonly limits: ApiLimits;
+  /** Saves custom export definitions (validation, credentials, the immediate trigger). */
+  readonly exportDefinitions: ExportDefinitionService;
 }

@@ -4,13 +4,10 @@ import { ValidationError } from '../../../../core/errors.js';
 import { FIELD_TYPES } from '../../../../core/field-type.js';
 import { isStoreTable } from '../../../../core/store-tables.js';
 import { FIELD_GROUP_INFO, FIELD_GROUPS } from '../../../../exporter/catalogue/catalogue-field.js';
-import { flowHasWinners } from '../../../../exporter/catalogue/flow-field-catalogue.js';
 import { CONDITION_OPERATORS, OPERATOR_RULES } from '../../../../exporter/conditions/index.js';
 import { DESTINATION_FORMS } from '../../../../exporter/destinations/create-destination.js';
-import { catalogueLookup } from '../../../../exporter/export-service.js';
 import type { ExportSource } from '../../../../exporter/definition/export-definition.js';
 import { FILTERS } from '../../../../exporter/filters/index.js';
-import { getFlow } from '../../../../storage/flow-repository.js';
 
 const fieldTypes = { type: 'array', items: { type: 'string', enum: [...FIELD_TYPES] } };
 
@@ -34,9 +31,7 @@ export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: s
       source = { table };
     } else if (slug !== undefined) source = { flow: slug };
     else throw new ValidationError('Name a flow or a table', '/query/flow');
-    const { storage, flows } = call.services;
-    const fields = await catalogueLookup(storage, flows.registry, call.principal.workspaceId)(source, '/query');
-    const flow = 'table' in source ? undefined : await getFlow(storage.db, call.principal.workspaceId, source.flow);
+    const { fields, winnersOffered } = await call.services.exportDefinitions.fieldCatalogue(call.principal.workspaceId, source, '/query');
     const groups = FIELD_GROUPS.map((group) => ({
       group,
       ...FIELD_GROUP_INFO[group],
@@ -45,7 +40,7 @@ export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: s
           ? [{ key: 'custom', label: 'Constant value', type: 'text', personal: false }]
           : fields.filter((f) => f.group === group).map((f) => ({ key: f.key, label: f.label, type: f.type, personal: f.personal })),
     }));
-    return { body: { winnersOffered: flow ? flowHasWinners(flow.definition, flows.registry) : false, groups } };
+    return { body: { winnersOffered, groups } };
   },
 });
 

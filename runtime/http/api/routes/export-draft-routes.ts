@@ -4,19 +4,13 @@ import { exportDefinitionBodySchema } from '../schemas/export-schemas.js';
 import { previewResponseSchema } from './export-preview-routes.js';
 import { destinationCheckSchema } from './export-run-routes.js';
 import { requireWorkspace } from './export-routes.js';
-import { ParleyError } from '../../../../core/errors.js';
-import { keepStoredSecrets } from '../../../../exporter/definition/definition-secrets.js';
 import type { ExportDefinition } from '../../../../exporter/definition/export-definition.js';
-import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
-import { validateExportDefinition } from '../../../../exporter/definition/validate-export-definition.js';
 import { checkDestination } from '../../../../exporter/destinations/destination-check.js';
 import { validateGpgPublicKey } from '../../../../exporter/encryption/gpg-public-key.js';
-import { catalogueLookup } from '../../../../exporter/export-service.js';
 import { previewExport } from '../../../../exporter/pipeline/preview-export.js';
 import { runFileName } from '../../../../exporter/run/run-file-name.js';
 import { formatExtension, validateFormatOptions } from '../../../../exporter/serializers/index.js';
 import { nextOccurrence, validateTrigger } from '../../../../exporter/triggers/trigger.js';
-import { getExport, getExportSecrets } from '../../../../storage/export-repository.js';
 import { getFlow } from '../../../../storage/flow-repository.js';
 
 /*
@@ -37,10 +31,8 @@ export const previewDraftRoute = defineRoute<unknown, { limit?: number }, Export
   body: exportDefinitionBodySchema,
   responses: { 200: { description: 'Columns, rows and the rendered text', schema: previewResponseSchema }, 410: dataKeyDestroyedResponse },
   async handler(call) {
-    const workspace = await requireWorkspace(call);
-    const { destination: _destination, encryption: _encryption, trigger: _trigger, manifest: _manifest, ...content } = call.body;
-    const { storage, flows, clock } = call.services;
-    const definition = await validateExportDefinition(content, catalogueLookup(storage, flows.registry, workspace.id), { timeZone: workspace.timeZone, now: clock.now() });
+    const { storage, flows, exportDefinitions } = call.services;
+    const { workspace, definition } = await exportDefinitions.checkDraft(call.principal.workspaceId, call.body);
     return { body: await previewExport(storage, flows.registry, workspace, definition, call.query.limit ?? 20) };
   },
 });
@@ -57,14 +49,8 @@ export const testDraftDestinationRoute = defineRoute<unknown, unknown, { destina
   },
   responses: { 200: { description: 'The check result', schema: destinationCheckSchema }, 410: dataKeyDestroyedResponse },
   async handler(call) {
-    const { storage, exports } = call.services;
-    let destination = call.body.destination;
-    if (call.body.exportId !== undefined) {
-      const row = await getExport(storage, call.principal.workspaceId, call.body.exportId);
-      if (!row) throw new ParleyError('not_found', 'No such export', { path: '/exportId' });
-      const stored = { kind: storedDefinition(row).destination?.kind, secrets: await getExportSecrets(storage, call.principal.workspaceId, row.id) };
-      destination = keepStoredSecrets(destination, stored);
-    }
+    const { exports, exportDefinitions } = call.services;
+    const destination = await exportDefinitions.draftDestination(call.principal.workspaceId, call.body.destination, call.body.exportId, '/exportId');
     return { body: await checkDestination(destination, { localRoot: exports.localRoot }) };
   },
 });

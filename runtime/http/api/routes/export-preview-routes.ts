@@ -1,11 +1,10 @@
 import { defineRoute } from '../api-route.js';
 import { dataKeyDestroyedResponse } from '../schemas/common-schemas.js';
 import { exportIdParams } from '../schemas/export-schemas.js';
-import { requireExport, requireWorkspace } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
+import { loadExport } from '../../../../exporter/export-service.js';
 import { previewExport } from '../../../../exporter/pipeline/preview-export.js';
 import { setExternalFields } from '../../../../storage/export-repository.js';
-import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
 
 /** What a preview answers: the columns, the first rows as cells, and those rows as the file would hold them. */
 export const previewResponseSchema = {
@@ -29,10 +28,9 @@ export const previewExportRoute = defineRoute<{ exportId: string }, unknown, { l
     200: { description: 'Columns, rows and the rendered text', schema: previewResponseSchema },
     410: dataKeyDestroyedResponse,
   },
-  async handler(call) {
-    const row = await requireExport(call);
-    const workspace = await requireWorkspace(call);
-    return { body: await previewExport(call.services.storage, call.services.flows.registry, workspace, storedDefinition(row), call.body.limit ?? 20) };
+  async handler({ services, principal, params, body }) {
+    const { workspace, definition } = await loadExport(services.storage, principal.workspaceId, params.exportId);
+    return { body: await previewExport(services.storage, services.flows.registry, workspace, definition, body.limit ?? 20) };
   },
 });
 

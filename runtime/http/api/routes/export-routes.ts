@@ -2,14 +2,12 @@ import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
 import { exportDefinitionBodySchema, exportIdParams, exportSchema } from '../schemas/export-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
-import { catalogueLookup } from '../../../../exporter/export-service.js';
-import { keepStoredSecrets, redactedDestination, splitSecrets } from '../../../../exporter/definition/definition-secrets.js';
+import { shownDefinition } from '../../../../exporter/definition/stored-definition.js';
+import { requireExport } from '../../../../exporter/export-service.js';
 import { nextOccurrence, validateTrigger } from '../../../../exporter/triggers/trigger.js';
-import { validateExportDefinition } from '../../../../exporter/definition/validate-export-definition.js';
-import { createExport, deleteExport, getExport, getExportSecrets, listExports, replaceExport, type ExportRecordRow } from '../../../../storage/export-repository.js';
-import { getWorkspace, type Workspace } from '../../../../storage/workspace-repository.js';
-import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
+import { deleteExport, listExports, type ExportRecordRow } from '../../../../storage/export-repository.js';
 import { latestRuns, listRuns, type ExportRun } from '../../../../storage/export-run-repository.js';
+import { getWorkspace, type Workspace } from '../../../../storage/workspace-repository.js';
 
 /** What the API says of an export besides its definition: when its trigger fires next (workspace zone) and its latest run. */
 interface ExportStatus {
@@ -30,10 +28,8 @@ function nextRunAt(trigger: unknown, status: ExportStatus): Date | null {
 
 /** An export as the API shows it: credentials never come back. */
 export function exportJson(row: ExportRecordRow, status: ExportStatus) {
-  const definition = storedDefinition(row);
-  const { secretKeys = [], ...rest } = definition;
-  const shown = { ...rest, ...(rest.destination && { destination: redactedDestination(rest.destination, secretKeys) }) };
-  const next = nextRunAt(definition.trigger, status);
+  const shown = shownDefinition(row);
+  const next = nextRunAt(shown.trigger, status);
   const run = status.lastRun;
   return {
     id: row.id,
@@ -52,37 +48,11 @@ async function oneExportJson(call: ApiCall<any, any, any>, row: ExportRecordRow)
   return exportJson(row, { timeZone: workspace.timeZone, now: call.services.clock.now(), lastRun });
 }
 
-/** Validates a definition and splits destination credentials out for encrypted storage. */
-export async function validatedForStorage(call: ApiCall<any, any, unknown>, previous?: { kind: unknown; secrets: Record<string, unknown> | null }) {
-  const workspace = await requireWorkspace(call);
-  const body = call.body as { destination?: Record<string, unknown> };
-  const input = body.destination ? { ...body, destination: keepStoredSecrets(body.destination, previous) } : body;
-  const definition = await validateExportDefinition(input, catalogueLookup(call.services.storage, call.services.flows.registry, workspace.id), {
-    timeZone: workspace.timeZone,
-    now: call.services.clock.now(),
-  });
-  const { visible, secrets } = splitSecrets(definition.destination);
-  const stored = { ...definition, ...(visible && { destination: visible }), secretKeys: secrets ? Object.keys(secrets) : [] };
-  return { definition, stored, secrets };
-}
-
-/** An export whose trigger is `immediate` runs as soon as it is saved. */
-async function runIfImmediate(call: ApiCall<any, any, any>, row: ExportRecordRow): Promise<void> {
-  if (storedDefinition(row).trigger?.type === 'immediate') await call.services.exports.enqueue(row, 'immediate');
-}
-
 /** The caller's workspace (its time zone dates triggers, file names and windows). */
 export async function requireWorkspace(call: ApiCall<any, any, any>): Promise<Workspace> {
   const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
   if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
   return workspace;
-}
-
-/** The export the path names, in the caller's workspace (404 otherwise). */
-export async function requireExport(call: ApiCall<{ exportId: string }, any, any>): Promise<ExportRecordRow> {
-  const row = await getExport(call.services.storage, call.principal.workspaceId, call.params.exportId);
-  if (!row) throw new ParleyError('not_found', 'No such export');
-  return row;
 }
 
 export const listExportsRoute = defineRoute({
@@ -109,10 +79,8 @@ export const createExportRoute = defineRoute<unknown, unknown, unknown>({
   body: exportDefinitionBodySchema,
   responses: { 201: { description: 'Created', schema: exportSchema } },
   async handler(call) {
-    const { stored, secrets } = await validatedForStorage(call);
-    const row = await createExport(call.services.storage, call.principal.workspaceId, stored, secrets);
+    const row = await call.services.exportDefinitions.create(call.principal.workspaceId, call.body);
     await audit(call, 'export.created', row.id);
-    await runIfImmediate(call, row);
     return { status: 201, body: await oneExportJson(call, row) };
   },
 });
@@ -126,7 +94,7 @@ export const getExportRoute = defineRoute<{ exportId: string }>({
   params: exportIdParams,
   responses: { 200: { description: 'The export', schema: exportSchema } },
   async handler(call) {
-    return { body: await oneExportJson(call, await requireExport(call)) };
+    return { body: await oneExportJson(call, await requireExport(call.services.storage, call.principal.workspaceId, call.params.exportId)) };
   },
 });
 
@@ -140,13 +108,9 @@ export const putExportRoute = defineRoute<{ exportId: string }, unknown, unknown
   body: exportDefinitionBodySchema,
   responses: { 200: { description: 'Replaced', schema: exportSchema } },
   async handler(call) {
-    const existing = await requireExport(call);
-    const storedSecrets = await getExportSecrets(call.services.storage, call.principal.workspaceId, existing.id);
-    const { stored, secrets } = await validatedForStorage(call, { kind: storedDefinition(existing).destination?.kind, secrets: storedSecrets });
-    const row = await replaceExport(call.services.storage, call.principal.workspaceId, existing.id, stored, secrets);
-    await audit(call, 'export.replaced', existing.id);
-    await runIfImmediate(call, row!);
-    return { body: await oneExportJson(call, row!) };
+    const row = await call.services.exportDefinitions.replace(call.principal.workspaceId, call.params.exportId, call.body);
+    await audit(call, 'export.replaced', row.id);
+    return { body: await oneExportJson(call, row) };
   },
 });
 
@@ -159,7 +123,7 @@ export const deleteExportRoute = defineRoute<{ exportId: string }>({
   params: exportIdParams,
   responses: { 204: { description: 'Deleted' } },
   async handler(call) {
-    if (!(await deleteExport(call.services.storage, call.principal.workspaceId, call.params.exportId))) throw new ParleyError('not_found', 'No such export');
+    if (!(await deleteExport(call.services.storage, call.principal.workspaceId, call.params.exportId))) throw new ParleyError('not_found', 'No such export in this workspace');
     await audit(call, 'export.deleted', call.params.exportId);
     return { status: 204 };
   },

@@ -2,14 +2,10 @@ import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
 import { dataKeyDestroyedResponse, dateTimeSchema, errorResponse, uuidSchema } from '../schemas/common-schemas.js';
 import { exportIdParams, runExportBodySchema, runWindowSchema } from '../schemas/export-schemas.js';
-import { requireExport, requireWorkspace } from './export-routes.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { checkDestination } from '../../../../exporter/destinations/destination-check.js';
-import { joinSecrets } from '../../../../exporter/definition/definition-secrets.js';
-import { manualSelection } from '../../../../exporter/run/manual-window.js';
-import { getExportSecrets } from '../../../../storage/export-repository.js';
-import { lastSuccessCutoff, listRuns, type ExportRun, type RunSelection } from '../../../../storage/export-run-repository.js';
-import { storedDefinition } from '../../../../exporter/definition/stored-definition.js';
+import { destinationConfigOf, loadExport, requireExport } from '../../../../exporter/export-service.js';
+import { listRuns, type ExportRun, type RunSelection } from '../../../../storage/export-run-repository.js';
 
 const NO_DESTINATION = errorResponse('The export has no destination (path `/destination`)');
 
@@ -86,7 +82,7 @@ export const listRunsRoute = defineRoute<{ exportId: string }, { limit?: number 
   query: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
   responses: { 200: { description: 'Runs', schema: { type: 'object', additionalProperties: false, required: ['runs'], properties: { runs: { type: 'array', items: runSchema } } } } },
   async handler(call) {
-    const row = await requireExport(call);
+    const row = await requireExport(call.services.storage, call.principal.workspaceId, call.params.exportId);
     return { body: { runs: (await listRuns(call.services.storage, call.principal.workspaceId, row.id, call.query.limit ?? 50)).map(runJson) } };
   },
 });
@@ -104,17 +100,13 @@ export const runExportRoute = defineRoute<{ exportId: string }, unknown, { windo
   bodyOptional: true,
   responses: { 202: { description: 'Queued, with the window it exports', schema: runSchema }, 409: NO_DESTINATION },
   async handler(call) {
-    const row = await requireExport(call);
-    const definition = storedDefinition(row);
-    if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
-    const { storage } = call.services;
-    const workspace = await requireWorkspace(call);
+    const loaded = await loadExport(call.services.storage, call.principal.workspaceId, call.params.exportId);
+    if (!loaded.definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
     const asked = call.body.window;
     const requested = asked && { from: asked.from ? new Date(asked.from) : null, to: new Date(asked.to) };
-    const selection = manualSelection(definition, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, row.id), requested);
-    const run = await call.services.exports.enqueue(row, 'manual', undefined, selection ?? undefined);
-    await audit(call, 'export.run', row.id);
-    return { status: 202, body: runJson(run!) };
+    const run = await call.services.exports.enqueueManual(loaded, requested);
+    await audit(call, 'export.run', loaded.row.id);
+    return { status: 202, body: runJson(run) };
   },
 });
 
@@ -134,10 +126,8 @@ export const testDestinationRoute = defineRoute<{ exportId: string }>({
     410: dataKeyDestroyedResponse,
   },
   async handler(call) {
-    const row = await requireExport(call);
-    const definition = storedDefinition(row);
-    if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
-    const config = joinSecrets(definition.destination, await getExportSecrets(call.services.storage, call.principal.workspaceId, row.id));
+    const loaded = await loadExport(call.services.storage, call.principal.workspaceId, call.params.exportId);
+    const config = await destinationConfigOf(call.services.storage, loaded);
     return { body: await checkDestination(config, { localRoot: call.services.exports.localRoot }) };
   },
 });
