@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Client, FTPError } from 'basic-ftp';
 import { DestinationError } from '../../core/errors.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { untilAborted } from './abort-race.js';
-import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
-import { DigestStream } from './digest-stream.js';
+import type { Destination } from './destination.js';
 import { ftpFailure, type FtpStage } from './ftp-failure.js';
+import { guardedCheck, guardedUpload } from './guarded-upload.js';
 import { hostSchema, NO_CONTROL_CHARACTERS, portSchema, remoteNameSchema } from './remote-config-schema.js';
 import { remoteLocation } from './remote-location.js';
 import { removeStaleParts, type PartDirectory } from './stale-parts.js';
-import { checkFileName, isTemporaryName, temporaryName } from './temporary-name.js';
-import { trackSourceError, uploadFailure } from './upload-failure.js';
+import { isTemporaryName, probeName, temporaryName } from './temporary-name.js';
 
 /** A directory on a partner's FTP server; `ftps` is explicit TLS (AUTH TLS) with the certificate always verified. */
 export interface FtpConfig {
@@ -157,64 +155,55 @@ export function createFtpDestination(config: FtpConfig, options: FtpOptions = {}
   validateOrThrow(validateConfig, config);
 
   return {
-    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
-      const sourceError = trackSourceError(source);
+    upload(source, meta) {
       const progress: Progress = { stage: 'connect' };
       let session: FtpSession | undefined;
       let temporary: string | undefined;
-      try {
-        checkFileName(meta.fileName);
-        session = await openSession(config, options, meta.signal, progress);
-        const { client } = session;
-        temporary = temporaryName(meta.fileName);
-        const digest = new DigestStream();
-        source.once('error', (error: Error) => digest.destroy(error));
-        source.pipe(digest);
-        progress.stage = 'transfer';
-        await untilAborted(client.uploadFrom(digest, temporary), meta.signal, () => client.close());
-        await checkStoredSize(client, temporary, digest.bytes);
-        progress.stage = 'rename';
-        await meta.beforeCommit?.();
-        await moveIntoPlace(client, temporary, meta.fileName);
-        temporary = undefined;
-        await removeStaleParts(partDirectory(client));
-        const location = remoteLocation(config.kind, config.host, config.port, session.directory, meta.fileName);
-        return { location, bytes: digest.bytes, sha256: digest.digest() };
-      } catch (error) {
-        source.destroy();
-        if (session && temporary) await removeQuietly(config, options, session, temporary);
-        throw uploadFailure(error, {
-          sourceError: sourceError(),
-          signal: meta.signal,
-          toDestinationError: (cause) => ftpFailure(cause, progress.stage),
-        });
-      } finally {
-        session?.client.close();
-      }
+      return guardedUpload(source, meta, {
+        async transfer(input, digest) {
+          session = await openSession(config, options, meta.signal, progress);
+          const { client } = session;
+          temporary = temporaryName(meta.fileName);
+          input.once('error', (error: Error) => digest.destroy(error));
+          input.pipe(digest);
+          progress.stage = 'transfer';
+          await untilAborted(client.uploadFrom(digest, temporary), meta.signal, () => client.close());
+          await checkStoredSize(client, temporary, digest.bytes);
+          progress.stage = 'rename';
+          await meta.beforeCommit?.();
+          await moveIntoPlace(client, temporary, meta.fileName);
+          temporary = undefined;
+          await removeStaleParts(partDirectory(client));
+          return remoteLocation(config.kind, config.host, config.port, session.directory, meta.fileName);
+        },
+        discard: async () => {
+          if (session && temporary) await removeQuietly(config, options, session, temporary);
+        },
+        close: () => session?.client.close(),
+        toDestinationError: (cause) => ftpFailure(cause, progress.stage),
+      });
     },
 
-    async test(signal?: AbortSignal): Promise<void> {
+    test(signal) {
       const progress: Progress = { stage: 'connect' };
       let session: FtpSession | undefined;
       let probe: string | undefined;
-      try {
-        session = await openSession(config, options, signal, progress);
-        const { client } = session;
-        probe = `.parley-probe.${randomBytes(6).toString('hex')}`;
-        progress.stage = 'transfer';
-        await untilAborted(client.uploadFrom(Readable.from([PROBE_CONTENT]), probe), signal, () => client.close());
-        await client.remove(probe);
-        probe = undefined;
-      } catch (error) {
-        if (session && probe) await removeQuietly(config, options, session, probe);
-        throw uploadFailure(error, {
-          sourceError: undefined,
-          signal,
-          toDestinationError: (cause) => ftpFailure(cause, progress.stage),
-        });
-      } finally {
-        session?.client.close();
-      }
+      return guardedCheck(signal, {
+        async probe() {
+          session = await openSession(config, options, signal, progress);
+          const { client } = session;
+          probe = probeName();
+          progress.stage = 'transfer';
+          await untilAborted(client.uploadFrom(Readable.from([PROBE_CONTENT]), probe), signal, () => client.close());
+          await client.remove(probe);
+          probe = undefined;
+        },
+        discard: async () => {
+          if (session && probe) await removeQuietly(config, options, session, probe);
+        },
+        close: () => session?.client.close(),
+        toDestinationError: (cause) => ftpFailure(cause, progress.stage),
+      });
     },
   };
 }

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { ConfigError, DestinationError } from '../../core/errors.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { untilAborted } from './abort-race.js';
-import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
-import { DigestStream } from './digest-stream.js';
+import type { Destination } from './destination.js';
+import { guardedUpload } from './guarded-upload.js';
 import { errorCode, isTransientNetworkError } from './network-failure.js';
-import { checkFileName } from './temporary-name.js';
-import { trackSourceError, uploadFailure } from './upload-failure.js';
+import { probeName } from './temporary-name.js';
 
 /** A Google Cloud Storage bucket, written with a service-account key. */
 export interface GcsConfig {
@@ -153,36 +150,29 @@ export function createGcsDestination(config: GcsConfig, options: { readonly chun
   const location = (name: string): string => `gs://${config.bucket}/${name}`;
 
   return {
-    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
-      const sourceError = trackSourceError(source);
+    upload(source, meta) {
       const name = `${prefix}${meta.fileName}`;
-      const digest = new DigestStream();
       let uri: string | undefined;
-      try {
-        checkFileName(meta.fileName);
-        meta.signal?.throwIfAborted();
-        const file = bucket.file(name);
-        // Open the session first: `createWriteStream` alone sends it unauthenticated to a custom
-        // endpoint (@google-cloud/storage 7.22 drops `useAuthWithCustomEndpoint` on that path).
-        [uri] = await file.createResumableUpload({ metadata: { contentType: meta.contentType } });
-        meta.signal?.throwIfAborted();
-        const sink = file.createWriteStream({ uri, resumable: true, chunkSize, validation: 'crc32c' });
-        await pipeline(source, digest, sink, meta.signal ? { signal: meta.signal } : {});
-        return { location: location(name), bytes: digest.bytes, sha256: digest.digest() };
-      } catch (error) {
-        const upstream = sourceError();
-        source.destroy();
-        if (uri !== undefined) await cancelSession(storage, uri);
-        throw uploadFailure(error, {
-          sourceError: upstream,
-          signal: meta.signal,
-          toDestinationError: (cause) => toGcsError(`GCS upload to ${location(name)}`, cause),
-        });
-      }
+      return guardedUpload(source, meta, {
+        async transfer(input, digest) {
+          const file = bucket.file(name);
+          // Open the session first: `createWriteStream` alone sends it unauthenticated to a custom
+          // endpoint (@google-cloud/storage 7.22 drops `useAuthWithCustomEndpoint` on that path).
+          [uri] = await file.createResumableUpload({ metadata: { contentType: meta.contentType } });
+          meta.signal?.throwIfAborted();
+          const sink = file.createWriteStream({ uri, resumable: true, chunkSize, validation: 'crc32c' });
+          await pipeline(input, digest, sink, meta.signal ? { signal: meta.signal } : {});
+          return location(name);
+        },
+        discard: async () => {
+          if (uri !== undefined) await cancelSession(storage, uri);
+        },
+        toDestinationError: (cause) => toGcsError(`GCS upload to ${location(name)}`, cause),
+      });
     },
 
     async test(signal?: AbortSignal): Promise<void> {
-      const probe = bucket.file(`${prefix}.parley-probe-${randomUUID()}`);
+      const probe = bucket.file(`${prefix}${probeName()}`);
       const steps = (async () => {
         try {
           await probe.save(Buffer.from('parley destination test\n'), { resumable: false, contentType: 'text/plain' });

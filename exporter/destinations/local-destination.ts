@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,12 +5,12 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DestinationError } from '../../core/errors.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
-import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
-import { DigestStream } from './digest-stream.js';
+import type { Destination } from './destination.js';
+import type { DigestStream } from './digest-stream.js';
+import { guardedCheck, guardedUpload } from './guarded-upload.js';
 import { errorCode } from './network-failure.js';
 import { removeStaleParts, type PartDirectory } from './stale-parts.js';
-import { checkFileName, temporaryName } from './temporary-name.js';
-import { trackSourceError, uploadFailure } from './upload-failure.js';
+import { probeName, temporaryName } from './temporary-name.js';
 
 /** A directory on this machine, relative to the root the operator allows exports in. */
 export interface LocalConfig {
@@ -121,42 +120,43 @@ export function createLocalDestination(config: LocalConfig, options: { readonly 
   const directory = config.directory;
 
   return {
-    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
-      const sourceError = trackSourceError(source);
+    upload(source, meta) {
       let temporary: string | undefined;
-      try {
-        checkFileName(meta.fileName);
-        meta.signal?.throwIfAborted();
-        const target = await resolveDirectory(root, directory);
-        temporary = path.join(target, temporaryName(meta.fileName));
-        const digest = new DigestStream();
-        await writeFileFrom(source, digest, temporary, meta.signal);
-        const finalPath = path.join(target, meta.fileName);
-        await meta.beforeCommit?.();
-        await rename(temporary, finalPath);
-        await removeStaleParts(partDirectory(target));
-        return { location: finalPath, bytes: digest.bytes, sha256: digest.digest() };
-      } catch (error) {
-        source.destroy();
-        if (temporary) await rm(temporary, { force: true }).catch(() => undefined);
-        throw uploadFailure(error, { sourceError: sourceError(), signal: meta.signal, toDestinationError: toLocalError });
-      }
+      return guardedUpload(source, meta, {
+        async transfer(input, digest) {
+          const target = await resolveDirectory(root, directory);
+          temporary = path.join(target, temporaryName(meta.fileName));
+          await writeFileFrom(input, digest, temporary, meta.signal);
+          const finalPath = path.join(target, meta.fileName);
+          await meta.beforeCommit?.();
+          await rename(temporary, finalPath);
+          temporary = undefined;
+          await removeStaleParts(partDirectory(target));
+          return finalPath;
+        },
+        discard: async () => {
+          if (temporary) await rm(temporary, { force: true }).catch(() => undefined);
+        },
+        toDestinationError: toLocalError,
+      });
     },
 
-    async test(signal?: AbortSignal): Promise<void> {
+    test(signal) {
       let probe: string | undefined;
-      try {
-        signal?.throwIfAborted();
-        const target = await resolveDirectory(root, directory);
-        probe = path.join(target, `.parley-probe.${randomBytes(6).toString('hex')}`);
-        const handle = await open(probe, 'wx', FILE_MODE);
-        await handle.close();
-        await rm(probe);
-        probe = undefined;
-      } catch (error) {
-        if (probe) await rm(probe, { force: true }).catch(() => undefined);
-        throw uploadFailure(error, { sourceError: undefined, signal, toDestinationError: toLocalError });
-      }
+      return guardedCheck(signal, {
+        async probe() {
+          const target = await resolveDirectory(root, directory);
+          probe = path.join(target, probeName());
+          const handle = await open(probe, 'wx', FILE_MODE);
+          await handle.close();
+          await rm(probe);
+          probe = undefined;
+        },
+        discard: async () => {
+          if (probe) await rm(probe, { force: true }).catch(() => undefined);
+        },
+        toDestinationError: toLocalError,
+      });
     },
   };
 }

@@ -1,16 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DestinationError } from '../../core/errors.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { untilAborted } from './abort-race.js';
-import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
-import { DigestStream } from './digest-stream.js';
+import type { Destination } from './destination.js';
+import { guardedUpload } from './guarded-upload.js';
 import { errorCode, isTransientNetworkError } from './network-failure.js';
-import { checkFileName } from './temporary-name.js';
-import { trackSourceError, uploadFailure } from './upload-failure.js';
+import { probeName } from './temporary-name.js';
 
 /** An Amazon S3 bucket, or a bucket on an S3-compatible store reached through `endpoint`. */
 export interface S3Config {
@@ -99,41 +96,30 @@ export function createS3Destination(config: S3Config): Destination {
   const location = (key: string): string => `s3://${config.bucket}/${key}`;
 
   return {
-    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
-      const sourceError = trackSourceError(source);
+    upload(source, meta) {
       const key = `${prefix}${meta.fileName}`;
-      const digest = new DigestStream();
-      try {
-        checkFileName(meta.fileName);
-        meta.signal?.throwIfAborted();
-        const feeding = pipeline(source, digest, meta.signal ? { signal: meta.signal } : {});
-        // An abort destroys the body stream: the Upload then fails and aborts the multipart upload itself.
-        feeding.catch(() => undefined);
-        const upload = new Upload({
-          client,
-          params: { Bucket: config.bucket, Key: key, Body: digest, ContentType: meta.contentType },
-          partSize: PART_SIZE,
-          queueSize: QUEUE_SIZE,
-          leavePartsOnError: false,
-        });
-        await upload.done();
-        await feeding;
-        return { location: location(key), bytes: digest.bytes, sha256: digest.digest() };
-      } catch (error) {
-        // Read before destroying anything, so only what the source itself emitted counts as its failure.
-        const upstream = sourceError();
-        digest.destroy();
-        source.destroy();
-        throw uploadFailure(error, {
-          sourceError: upstream,
-          signal: meta.signal,
-          toDestinationError: (cause) => toS3Error(`S3 upload to ${location(key)}`, cause),
-        });
-      }
+      return guardedUpload(source, meta, {
+        async transfer(input, digest) {
+          const feeding = pipeline(input, digest, meta.signal ? { signal: meta.signal } : {});
+          // An abort destroys the body stream: the Upload then fails and aborts the multipart upload itself.
+          feeding.catch(() => undefined);
+          const upload = new Upload({
+            client,
+            params: { Bucket: config.bucket, Key: key, Body: digest, ContentType: meta.contentType },
+            partSize: PART_SIZE,
+            queueSize: QUEUE_SIZE,
+            leavePartsOnError: false,
+          });
+          await upload.done();
+          await feeding;
+          return location(key);
+        },
+        toDestinationError: (cause) => toS3Error(`S3 upload to ${location(key)}`, cause),
+      });
     },
 
     async test(signal?: AbortSignal): Promise<void> {
-      const key = `${prefix}.parley-probe-${randomUUID()}`;
+      const key = `${prefix}${probeName()}`;
       const options = signal ? { abortSignal: signal } : {};
       const probe = (async () => {
         try {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { posix } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -7,15 +6,15 @@ import SftpClient from 'ssh2-sftp-client';
 import { DestinationError } from '../../core/errors.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { untilAborted } from './abort-race.js';
-import type { Destination, UploadMeta, UploadReceipt } from './destination.js';
+import type { Destination } from './destination.js';
 import { DigestStream } from './digest-stream.js';
+import { guardedCheck, guardedUpload } from './guarded-upload.js';
 import { HOST_KEY_SHA256_PATTERN, matchesFingerprint } from './host-key-fingerprint.js';
 import { hostSchema, portSchema, remoteNameSchema } from './remote-config-schema.js';
 import { remoteLocation } from './remote-location.js';
 import { sftpConnectFailure, sftpOperationFailure, type SftpConnectState } from './sftp-failure.js';
 import { removeStaleParts, type PartDirectory } from './stale-parts.js';
-import { checkFileName, temporaryName } from './temporary-name.js';
-import { trackSourceError, uploadFailure } from './upload-failure.js';
+import { probeName, temporaryName } from './temporary-name.js';
 
 /** A directory on a partner's SSH server; the server is identified by its pinned host key. */
 export interface SftpConfig {
@@ -200,46 +199,49 @@ export function createSftpDestination(config: SftpConfig, options: SftpOptions =
   validateOrThrow(validateConfig, config);
 
   return {
-    async upload(source: Readable, meta: UploadMeta): Promise<UploadReceipt> {
-      const sourceError = trackSourceError(source);
+    upload(source, meta) {
       let session: SftpSession | undefined;
       let temporary: string | undefined;
-      try {
-        checkFileName(meta.fileName);
-        session = await openSession(config, options, meta.signal);
-        temporary = posix.join(session.directory, temporaryName(meta.fileName));
-        const digest = new DigestStream();
-        await writeRemote(session, source, digest, temporary, meta.signal);
-        await meta.beforeCommit?.();
-        await moveIntoPlace(session, temporary, posix.join(session.directory, meta.fileName));
-        temporary = undefined;
-        await removeStaleParts(partDirectory(session));
-        const location = remoteLocation('sftp', config.host, config.port, session.directory, meta.fileName);
-        return { location, bytes: digest.bytes, sha256: digest.digest() };
-      } catch (error) {
-        source.destroy();
-        if (session && temporary) await removeQuietly(config, options, session, temporary);
-        throw uploadFailure(error, { sourceError: sourceError(), signal: meta.signal, toDestinationError: sftpOperationFailure });
-      } finally {
-        if (session) await closeSession(session);
-      }
+      return guardedUpload(source, meta, {
+        async transfer(input, digest) {
+          session = await openSession(config, options, meta.signal);
+          temporary = posix.join(session.directory, temporaryName(meta.fileName));
+          await writeRemote(session, input, digest, temporary, meta.signal);
+          await meta.beforeCommit?.();
+          await moveIntoPlace(session, temporary, posix.join(session.directory, meta.fileName));
+          temporary = undefined;
+          await removeStaleParts(partDirectory(session));
+          return remoteLocation('sftp', config.host, config.port, session.directory, meta.fileName);
+        },
+        discard: async () => {
+          if (session && temporary) await removeQuietly(config, options, session, temporary);
+        },
+        close: async () => {
+          if (session) await closeSession(session);
+        },
+        toDestinationError: sftpOperationFailure,
+      });
     },
 
-    async test(signal?: AbortSignal): Promise<void> {
+    test(signal) {
       let session: SftpSession | undefined;
       let probe: string | undefined;
-      try {
-        session = await openSession(config, options, signal);
-        probe = posix.join(session.directory, `.parley-probe.${randomBytes(6).toString('hex')}`);
-        await writeRemote(session, Readable.from([]), new DigestStream(), probe, signal);
-        await session.client.delete(probe);
-        probe = undefined;
-      } catch (error) {
-        if (session && probe) await removeQuietly(config, options, session, probe);
-        throw uploadFailure(error, { sourceError: undefined, signal, toDestinationError: sftpOperationFailure });
-      } finally {
-        if (session) await closeSession(session);
-      }
+      return guardedCheck(signal, {
+        async probe() {
+          session = await openSession(config, options, signal);
+          probe = posix.join(session.directory, probeName());
+          await writeRemote(session, Readable.from([]), new DigestStream(), probe, signal);
+          await session.client.delete(probe);
+          probe = undefined;
+        },
+        discard: async () => {
+          if (session && probe) await removeQuietly(config, options, session, probe);
+        },
+        close: async () => {
+          if (session) await closeSession(session);
+        },
+        toDestinationError: sftpOperationFailure,
+      });
     },
   };
 }

@@ -37,3 +37,8 @@ export function temporaryName(fileName: string): string {
   while (Buffer.byteLength(`.${base}${suffix}`) > MAX_NAME_BYTES) base = Array.from(base).slice(0, -1).join('');
   return `.${base}${suffix}`;
 }
+
+/** A hidden, unique name for the file or object a destination check writes and removes, e.g. `.parley-probe.3f9c2a1b7e4d`. */
+export function probeName(): string {
+  return `.parley-probe.${randomBytes(6).toString('hex')}`;
+}

@@ -20,6 +20,12 @@ export interface FailureContext {
   readonly toDestinationError: (error: unknown) => DestinationError;
 }
 
+/** The error an upload reports when its data failed upstream (render, GPG): ours as is, anything else as retryable. */
+export function sourceFailure(sourceError: unknown): ParleyError {
+  if (sourceError instanceof ParleyError) return sourceError;
+  return new DestinationError('The data to upload failed before it was complete', { retryable: true, cause: sourceError });
+}
+
 /**
  * The error an upload reports: the abort when the caller aborted, the upstream error (as is when
  * it is already a ParleyError) when the source failed, otherwise the destination's own failure.
@@ -27,12 +33,6 @@ export interface FailureContext {
 export function uploadFailure(error: unknown, context: FailureContext): ParleyError {
   if (context.signal?.aborted) return abortedError(context.signal);
   if (error instanceof DestinationError) return error;
-  if (context.sourceError !== undefined) {
-    if (context.sourceError instanceof ParleyError) return context.sourceError;
-    return new DestinationError('The data to upload failed before it was complete', {
-      retryable: true,
-      cause: context.sourceError,
-    });
-  }
+  if (context.sourceError !== undefined) return sourceFailure(context.sourceError);
   return context.toDestinationError(error);
 }

@@ -1,12 +1,7 @@
 import { Transform, type Readable } from 'node:stream';
 import type { Destination, UploadMeta, UploadReceipt } from '../destinations/destination.js';
-import { DestinationError, ParleyError } from '../../core/errors.js';
-
-/** The error a run reports when its data failed upstream (render, GPG): ours as is, anything else as retryable. */
-function sourceFailure(error: unknown): ParleyError {
-  if (error instanceof ParleyError) return error;
-  return new DestinationError('The data to upload failed before it was complete', { retryable: true, cause: error });
-}
+import { sourceFailure } from '../destinations/upload-failure.js';
+import { DestinationError } from '../../core/errors.js';
 
 /**
  * Uploads `source` to `destination` under watch, so a run can never hang: the transfer is
