@@ -7,35 +7,27 @@ const LAYERS = '^(core|storage|modules|exporter|widget|runtime)/';
 /** Tests may reach into any layer to set up what they check. */
 const TESTS = '\\.test\\.ts$';
 
+/**
+ * A rule: the files of `folder` (tests aside) import, of our folders, only their own and `allowed`.
+ * @returns {import('dependency-cruiser').IForbiddenRuleType}
+ */
+function onlyImports(name, folder, allowed, comment) {
+  return {
+    name,
+    ...(comment && { comment }),
+    severity: 'error',
+    from: { path: `^${folder}/`, pathNot: TESTS },
+    to: { path: LAYERS, pathNot: `^(${[...allowed, folder].join('|')})/` },
+  };
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'core-imports-nothing-of-ours',
-      comment: 'core/ is the kernel: errors, clock, contracts. It imports no other folder of ours.',
-      severity: 'error',
-      from: { path: '^core/', pathNot: TESTS },
-      to: { path: LAYERS, pathNot: '^core/' },
-    },
-    {
-      name: 'storage-imports-core-only',
-      severity: 'error',
-      from: { path: '^storage/', pathNot: TESTS },
-      to: { path: LAYERS, pathNot: '^(core|storage)/' },
-    },
-    {
-      name: 'modules-import-core-only',
-      comment: 'A module gets narrow capabilities through its context, never storage or runtime code.',
-      severity: 'error',
-      from: { path: '^modules/', pathNot: TESTS },
-      to: { path: LAYERS, pathNot: '^(core|modules)/' },
-    },
-    {
-      name: 'exporter-imports-core-and-storage',
-      severity: 'error',
-      from: { path: '^exporter/', pathNot: TESTS },
-      to: { path: LAYERS, pathNot: '^(core|storage|exporter)/' },
-    },
+    onlyImports('core-imports-nothing-of-ours', 'core', [], 'core/ is the kernel: errors, clock, contracts. It imports no other folder of ours.'),
+    onlyImports('storage-imports-core-only', 'storage', ['core']),
+    onlyImports('modules-import-core-only', 'modules', ['core'], 'A module gets narrow capabilities through its context, never storage or runtime code.'),
+    onlyImports('exporter-imports-core-and-storage', 'exporter', ['core', 'storage']),
     {
       name: 'widget-imports-the-chat-protocol-only',
       comment: 'widget/ is browser code: of ours it may only use the chat protocol types.',
