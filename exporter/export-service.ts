@@ -111,12 +111,17 @@ export async function renderLoadedExport(
   return { flow: prepared.flow, rendered };
 }
 
+/** The export's destination settings (credentials apart); `conflict` (path `/destination`) when it has none. */
+export function requireDestination(loaded: LoadedExport): NonNullable<ExportDefinition['destination']> {
+  if (!loaded.definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
+  return loaded.definition.destination;
+}
+
 /**
  * The destination of a loaded export with its decrypted credentials, checked against its kind's
  * schema; `conflict` (path `/destination`) when the export has none.
  */
 export async function destinationConfigOf(storage: StoreContext, loaded: LoadedExport): Promise<DestinationConfig> {
-  const { row, definition } = loaded;
-  if (!definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
-  return validateDestination(joinSecrets(definition.destination, await getExportSecrets(storage, row.workspaceId, row.id)));
+  const destination = requireDestination(loaded);
+  return validateDestination(joinSecrets(destination, await getExportSecrets(storage, loaded.row.workspaceId, loaded.row.id)));
 }

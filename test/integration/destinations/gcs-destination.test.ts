@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DestinationError, ParleyError, ValidationError } from '../../../core/errors.js';
 import { createGcsDestination, type GcsConfig } from '../../../exporter/destinations/gcs-destination.js';
 import { crc32cBase64, makeServiceAccountJson, startGcsFake, type GcsFake } from '../../support/peers/gcs-fake.js';
+import { freePort } from '../../support/peers/peer-process.js';
+import { sha256, streamOf } from './upload-sources.js';
 
 /** Smallest chunk the client allows, so a few MB already take several chunked requests. */
 const CHUNK = 256 * 1024;
@@ -30,27 +31,6 @@ function config(overrides: Partial<GcsConfig> = {}): GcsConfig {
   };
 }
 
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-
-/** Yields `data` in 64 KiB chunks, then fails with `failure` when one is given. */
-function chunked(data: Buffer, failure?: Error): Readable {
-  return Readable.from(
-    (async function* () {
-      for (let offset = 0; offset < data.length; offset += 65536) yield data.subarray(offset, offset + 65536);
-      if (failure) throw failure;
-    })(),
-  );
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('GCS fake', () => {
   it('computes CRC32C as GCS does (big-endian, base64)', () => {
     // The standard check value of CRC-32C for "123456789" is 0xE3069283.
@@ -61,14 +41,14 @@ describe('GCS fake', () => {
 describe('GCS destination (JSON API fake)', () => {
   it('delivers a small file byte for byte under prefix + file name, with a right receipt', async () => {
     const data = Buffer.from('id,email\n1,a@example.org\n');
-    const receipt = await createGcsDestination(config()).upload(chunked(data), { fileName: 'leads.csv', contentType: 'text/csv' });
+    const receipt = await createGcsDestination(config()).upload(streamOf(data), { fileName: 'leads.csv', contentType: 'text/csv' });
     expect(receipt).toEqual({ location: `gs://${fake.bucket}/exports/daily/leads.csv`, bytes: data.length, sha256: sha256(data) });
     expect(await fake.readObject('exports/daily/leads.csv')).toEqual(data);
   });
 
   it('delivers a 3 MB file in chunked resumable requests, byte for byte', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 12345);
-    const receipt = await createGcsDestination(config({ prefix: undefined }), { chunkSize: CHUNK }).upload(chunked(data), {
+    const receipt = await createGcsDestination(config({ prefix: undefined }), { chunkSize: CHUNK }).upload(streamOf(data), {
       fileName: 'big.bin',
       contentType: 'application/octet-stream',
     });
@@ -79,7 +59,7 @@ describe('GCS destination (JSON API fake)', () => {
   it('leaves no object under the name when the source fails halfway through a chunked upload', async () => {
     const failure = new ParleyError('export_failed', 'serializer broke');
     const sessionsBefore = fake.openSessions();
-    const upload = createGcsDestination(config(), { chunkSize: CHUNK }).upload(chunked(randomBytes(2 * 1024 * 1024), failure), {
+    const upload = createGcsDestination(config(), { chunkSize: CHUNK }).upload(streamOf(randomBytes(2 * 1024 * 1024), failure), {
       fileName: 'half.bin',
       contentType: 'application/octet-stream',
     });
@@ -91,7 +71,7 @@ describe('GCS destination (JSON API fake)', () => {
   });
 
   it('leaves no object when a small source fails, and reports a plain upstream error as a DestinationError', async () => {
-    const upload = createGcsDestination(config()).upload(chunked(randomBytes(1000), new Error('cursor closed')), {
+    const upload = createGcsDestination(config()).upload(streamOf(randomBytes(1000), new Error('cursor closed')), {
       fileName: 'small-fail.csv',
       contentType: 'text/csv',
     });
@@ -125,7 +105,7 @@ describe('GCS destination (JSON API fake)', () => {
   it('retries a chunk the server failed once (HTTP 503) and still delivers the file whole', async () => {
     fake.failNextChunks(503, 1);
     const data = randomBytes(1024 * 1024);
-    const receipt = await createGcsDestination(config(), { chunkSize: CHUNK }).upload(chunked(data), {
+    const receipt = await createGcsDestination(config(), { chunkSize: CHUNK }).upload(streamOf(data), {
       fileName: 'retried.bin',
       contentType: 'application/octet-stream',
     });
@@ -135,7 +115,7 @@ describe('GCS destination (JSON API fake)', () => {
 
   it('reports a server that keeps failing mid-upload as retryable, not as a source failure, and leaves no object', async () => {
     fake.failNextChunks(503, 3);
-    const upload = createGcsDestination(config(), { chunkSize: CHUNK }).upload(chunked(randomBytes(1024 * 1024)), {
+    const upload = createGcsDestination(config(), { chunkSize: CHUNK }).upload(streamOf(randomBytes(1024 * 1024)), {
       fileName: 'server-fail.bin',
       contentType: 'application/octet-stream',
     });
@@ -149,7 +129,7 @@ describe('GCS destination (JSON API fake)', () => {
 
   it('reports a refused chunk (HTTP 403) as not retryable, and leaves no object', async () => {
     fake.failNextChunks(403, 1);
-    const upload = createGcsDestination(config(), { chunkSize: CHUNK }).upload(chunked(randomBytes(1024 * 1024)), {
+    const upload = createGcsDestination(config(), { chunkSize: CHUNK }).upload(streamOf(randomBytes(1024 * 1024)), {
       fileName: 'refused.bin',
       contentType: 'application/octet-stream',
     });
@@ -163,7 +143,7 @@ describe('GCS destination (JSON API fake)', () => {
 
   it('fails an upload with a key the server does not know: not retryable, no credentials in the error', async () => {
     const serviceAccountJson = makeServiceAccountJson(fake.apiEndpoint);
-    const upload = createGcsDestination(config({ serviceAccountJson })).upload(chunked(Buffer.from('a,b\n')), {
+    const upload = createGcsDestination(config({ serviceAccountJson })).upload(streamOf(Buffer.from('a,b\n')), {
       fileName: 'denied.csv',
       contentType: 'text/csv',
     });
@@ -198,7 +178,7 @@ describe('GCS destination (JSON API fake)', () => {
   });
 
   it('test() fails as retryable when the endpoint is unreachable', async () => {
-    const apiEndpoint = `http://127.0.0.1:${await closedPort()}`;
+    const apiEndpoint = `http://127.0.0.1:${await freePort()}`;
     await expect(createGcsDestination(config({ apiEndpoint })).test()).rejects.toMatchObject({
       code: 'destination_failed',
       retryable: true,

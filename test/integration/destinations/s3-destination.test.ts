@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationError, ParleyError, ValidationError } from '../../../core/errors.js';
 import { createS3Destination, type S3Config } from '../../../exporter/destinations/s3-destination.js';
 import { startS3rver, type S3rverPeer } from '../../support/peers/s3rver-peer.js';
+import { freePort } from '../../support/peers/peer-process.js';
+import { sha256, streamOf } from './upload-sources.js';
 
 let peer: S3rverPeer;
 
@@ -30,38 +31,17 @@ function config(overrides: Partial<S3Config> = {}): S3Config {
   };
 }
 
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-
-/** Yields `data` in 64 KiB chunks, then fails with `failure` when one is given. */
-function chunked(data: Buffer, failure?: Error): Readable {
-  return Readable.from(
-    (async function* () {
-      for (let offset = 0; offset < data.length; offset += 65536) yield data.subarray(offset, offset + 65536);
-      if (failure) throw failure;
-    })(),
-  );
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('S3 destination (s3rver)', () => {
   it('delivers a small file byte for byte under prefix + file name, with a right receipt', async () => {
     const data = Buffer.from('id,email\n1,a@example.org\n');
-    const receipt = await createS3Destination(config()).upload(chunked(data), { fileName: 'leads.csv', contentType: 'text/csv' });
+    const receipt = await createS3Destination(config()).upload(streamOf(data), { fileName: 'leads.csv', contentType: 'text/csv' });
     expect(receipt).toEqual({ location: `s3://${peer.bucket}/exports/daily/leads.csv`, bytes: data.length, sha256: sha256(data) });
     expect(await peer.readObject('exports/daily/leads.csv')).toEqual(data);
   });
 
   it('delivers a 20 MB file as a multipart upload, byte for byte', async () => {
     const data = randomBytes(20 * 1024 * 1024);
-    const receipt = await createS3Destination(config({ prefix: undefined })).upload(chunked(data), {
+    const receipt = await createS3Destination(config({ prefix: undefined })).upload(streamOf(data), {
       fileName: 'big.bin',
       contentType: 'application/octet-stream',
     });
@@ -73,7 +53,7 @@ describe('S3 destination (s3rver)', () => {
 
   it('leaves no object under the key when the source fails halfway through a multipart upload', async () => {
     const failure = new ParleyError('export_failed', 'serializer broke');
-    const upload = createS3Destination(config()).upload(chunked(randomBytes(18 * 1024 * 1024), failure), {
+    const upload = createS3Destination(config()).upload(streamOf(randomBytes(18 * 1024 * 1024), failure), {
       fileName: 'half.bin',
       contentType: 'application/octet-stream',
     });
@@ -83,7 +63,7 @@ describe('S3 destination (s3rver)', () => {
   });
 
   it('leaves no object when a small source fails, and reports a plain upstream error as a DestinationError', async () => {
-    const upload = createS3Destination(config()).upload(chunked(randomBytes(1000), new Error('cursor closed')), {
+    const upload = createS3Destination(config()).upload(streamOf(randomBytes(1000), new Error('cursor closed')), {
       fileName: 'small-fail.csv',
       contentType: 'text/csv',
     });
@@ -111,7 +91,7 @@ describe('S3 destination (s3rver)', () => {
   });
 
   it('reports an upload to a missing bucket as the S3 error (not retryable), not as a source failure', async () => {
-    const upload = createS3Destination(config({ bucket: 'no-such-bucket' })).upload(chunked(randomBytes(9 * 1024 * 1024)), {
+    const upload = createS3Destination(config({ bucket: 'no-such-bucket' })).upload(streamOf(randomBytes(9 * 1024 * 1024)), {
       fileName: 'lost.bin',
       contentType: 'application/octet-stream',
     });
@@ -122,7 +102,7 @@ describe('S3 destination (s3rver)', () => {
   });
 
   it('refuses a file name with a slash without writing anything', async () => {
-    const upload = createS3Destination(config()).upload(chunked(Buffer.from('x')), { fileName: '../escape.csv', contentType: 'text/csv' });
+    const upload = createS3Destination(config()).upload(streamOf(Buffer.from('x')), { fileName: '../escape.csv', contentType: 'text/csv' });
     await expect(upload).rejects.toMatchObject({ code: 'destination_failed', retryable: false });
   });
 
@@ -155,7 +135,7 @@ describe('S3 destination (s3rver)', () => {
   });
 
   it('test() fails as retryable when the endpoint is unreachable', async () => {
-    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
     await expect(createS3Destination(config({ endpoint })).test()).rejects.toMatchObject({
       code: 'destination_failed',
       retryable: true,

@@ -11,9 +11,15 @@ export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** A stream of `data` in 64 KiB chunks. */
-export function streamOf(data: Buffer): Readable {
-  return Readable.from(chunks(data), { objectMode: false });
+/** A stream of `data` in 64 KiB chunks that then fails with `failure`, when one is given. */
+export function streamOf(data: Buffer, failure?: Error): Readable {
+  return Readable.from(
+    (async function* () {
+      yield* chunks(data);
+      if (failure) throw failure;
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** A stream that delivers the first half of `data`, then fails as an upstream stage would. */

@@ -4,7 +4,7 @@ import { dataKeyDestroyedResponse, dateTimeSchema, errorResponse, uuidSchema } f
 import { exportIdParams, runExportBodySchema, runWindowSchema } from '../schemas/export-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { checkDestination } from '../../../../exporter/destinations/destination-check.js';
-import { destinationConfigOf, loadExport, requireExport } from '../../../../exporter/export-service.js';
+import { destinationConfigOf, loadExport, requireDestination, requireExport } from '../../../../exporter/export-service.js';
 import { listRuns, type ExportRun, type RunSelection } from '../../../../storage/export-run-repository.js';
 
 const NO_DESTINATION = errorResponse('The export has no destination (path `/destination`)');
@@ -101,7 +101,7 @@ export const runExportRoute = defineRoute<{ exportId: string }, unknown, { windo
   responses: { 202: { description: 'Queued, with the window it exports', schema: runSchema }, 409: NO_DESTINATION },
   async handler(call) {
     const loaded = await loadExport(call.services.storage, call.principal.workspaceId, call.params.exportId);
-    if (!loaded.definition.destination) throw new ParleyError('conflict', 'This export has no destination', { path: '/destination' });
+    requireDestination(loaded);
     const asked = call.body.window;
     const requested = asked && { from: asked.from ? new Date(asked.from) : null, to: new Date(asked.to) };
     const run = await call.services.exports.enqueueManual(loaded, requested);
