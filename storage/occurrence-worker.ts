@@ -1,7 +1,7 @@
 import type { Logger } from '../core/logger.js';
-import { claimOccurrence, jobOccurrence, type OccurrenceJob } from '../storage/cron-occurrences.js';
-import type { QueueName } from '../storage/job-queue.js';
-import type { Storage } from '../storage/storage.js';
+import { claimOccurrence, jobOccurrence, type OccurrenceJob } from './cron-occurrences.js';
+import type { QueueName } from './job-queue.js';
+import type { Storage } from './storage.js';
 
 /**
  * Runs `handler` exactly once per occurrence of a cron job, whatever pg-boss does: every
