@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { relatedRowsSql } from './export-source-sql.js';
 import { EXPORT_TYPES } from './timestamp-parser.js';
-import { ExportRow, type ExportRawRow, type PersonalOpener } from './export-row.js';
+import { exportRow, type ExportRawRow, type ExportRow, type PersonalOpener } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
 type RelatedRaw = Omit<ExportRawRow, 'subject_hash'> & { subject_key: string | null; source_table: StoreTable };
@@ -129,7 +129,7 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
     bySubject.set(table, new Map());
   }
   result.rows.forEach((raw, rank) => {
-    const ranked = { rank, row: new ExportRow(raw.source_table, raw, open) };
+    const ranked = { rank, row: exportRow(raw.source_table, raw, open) };
     if (raw.session_id) push(bySession.get(raw.source_table)!, raw.session_id, ranked);
     if (raw.subject_key) push(bySubject.get(raw.source_table)!, raw.subject_key, ranked);
   });

@@ -1,4 +1,4 @@
-import type { DecodedRow } from './store-reader.js';
+import { rowEnvelope, type DecodedRow } from './store-reader.js';
 import type { StoreTable } from '../core/store-tables.js';
 
 /** The columns an export reads from a store row (no workspace id, no retention days). */
@@ -19,44 +19,25 @@ export interface ExportRawRow {
 /** Decrypts one sealed JSON value of the exported workspace, synchronously. */
 export type PersonalOpener = (sealed: Buffer) => Record<string, unknown>;
 
+/** A store row as an export reads it (see `exportRow`). */
+export type ExportRow = DecodedRow;
+
 /**
  * A store row as an export reads it. Personal values are decrypted the first time a field reads
- * them, so rows whose personal values no selected field needs are never decrypted.
+ * them, so rows whose personal values no selected field needs are never decrypted (`personal` is
+ * a getter: copying the row with a spread would decrypt it).
  */
-export class ExportRow implements DecodedRow {
-  readonly id: string;
-  readonly flowId: string | null;
-  readonly sessionId: string | null;
-  readonly participantRef: string | null;
-  readonly moduleId: string;
-  readonly stepId: string | null;
-  readonly createdAt: Date;
-  readonly expiresAt: Date;
-  readonly data: Record<string, unknown>;
-  #sealed: Buffer | null;
-  #personal: Record<string, unknown> | null | undefined;
-  readonly #open: PersonalOpener | undefined;
-
-  constructor(readonly table: StoreTable, raw: Omit<ExportRawRow, 'subject_hash'>, open: PersonalOpener | undefined) {
-    this.id = raw.id;
-    this.flowId = raw.flow_id;
-    this.sessionId = raw.session_id;
-    this.participantRef = raw.participant_ref;
-    this.moduleId = raw.module_id;
-    this.stepId = raw.step_id;
-    this.createdAt = raw.created_at;
-    this.expiresAt = raw.expires_at;
-    this.data = raw.data;
-    this.#sealed = raw.personal;
-    this.#personal = raw.personal ? undefined : null;
-    this.#open = open;
-  }
-
-  get personal(): Record<string, unknown> | null {
-    if (this.#personal === undefined) {
-      this.#personal = this.#open!(this.#sealed!);
-      this.#sealed = null;
-    }
-    return this.#personal;
-  }
+export function exportRow(table: StoreTable, raw: Omit<ExportRawRow, 'subject_hash'>, open: PersonalOpener | undefined): ExportRow {
+  let sealed = raw.personal;
+  let personal: Record<string, unknown> | null | undefined = sealed ? undefined : null;
+  return {
+    ...rowEnvelope(table, raw),
+    get personal() {
+      if (personal === undefined) {
+        personal = open!(sealed!);
+        sealed = null;
+      }
+      return personal;
+    },
+  };
 }

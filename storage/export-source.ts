@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Readable } from 'node:stream';
 import { cursorStream } from './cursor-stream.js';
 import { readRelatedRows, RelatedConnection } from './export-related-rows.js';
-import { ExportRow, type ExportRawRow, type PersonalOpener } from './export-row.js';
+import { exportRow, type ExportRawRow, type ExportRow, type PersonalOpener } from './export-row.js';
 import { entriesSql, tableRowsSql, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { DecodedRow } from './store-reader.js';
@@ -39,7 +39,7 @@ function openerOf(ctx: StoreContext, workspaceId: string): { preload(): Promise<
 
 async function toRows<R extends ExportRawRow>(raws: readonly R[], tableOf: (raw: R) => StoreTable, open: () => Promise<PersonalOpener>): Promise<ExportRow[]> {
   const opener = raws.some((raw) => raw.personal !== null) ? await open() : undefined;
-  return raws.map((raw) => new ExportRow(tableOf(raw), raw, opener));
+  return raws.map((raw) => exportRow(tableOf(raw), raw, opener));
 }
 
 /**

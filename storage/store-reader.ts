@@ -45,7 +45,14 @@ export function liveAt(now: Date): RawBuilder<boolean> {
   return sql<boolean>`expires_at > ${now}`;
 }
 
-export async function decodeRow(ctx: StoreContext, table: StoreTable, row: StoreRow): Promise<DecodedRow> {
+/** What a decoded row holds besides its personal values. */
+export type RowEnvelope = Omit<DecodedRow, 'personal'>;
+
+/** The envelope of a store row as read from the database (snake_case columns). */
+export function rowEnvelope(
+  table: StoreTable,
+  row: Pick<StoreRow, 'id' | 'flow_id' | 'session_id' | 'participant_ref' | 'module_id' | 'step_id' | 'created_at' | 'expires_at' | 'data'>,
+): RowEnvelope {
   return {
     id: row.id,
     table,
@@ -57,8 +64,13 @@ export async function decodeRow(ctx: StoreContext, table: StoreTable, row: Store
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     data: row.data,
-    personal: row.personal ? await ctx.keyring.decryptJson<Record<string, unknown>>(row.workspace_id, row.personal) : null,
   };
+}
+
+/** A store row with its personal values decrypted. */
+export async function decodeRow(ctx: StoreContext, table: StoreTable, row: StoreRow): Promise<DecodedRow> {
+  const personal = row.personal ? await ctx.keyring.decryptJson<Record<string, unknown>>(row.workspace_id, row.personal) : null;
+  return { ...rowEnvelope(table, row), personal };
 }
 
 export function encodeCursor(row: { created_at: Date; id: string }): string {
