@@ -6,7 +6,7 @@ import { validateFileNamePattern } from '../file-name/index.js';
 import { validateFilterChoice } from '../filters/index.js';
 import { validateFormatOptions } from '../serializers/index.js';
 import type { FieldType } from '../../core/field-type.js';
-import { exportDefinitionSchema, type ExportDefinition, type ExportFieldSpec } from './export-definition.js';
+import { exportDefinitionSchema, type ExportDefinition } from './export-definition.js';
 import { ValidationError } from '../../core/errors.js';
 import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import { isStoreTable } from '../../core/store-tables.js';
