@@ -80,9 +80,17 @@ interface SftpSession {
   readonly posixRename: boolean;
 }
 
-/** ssh2-sftp-client keeps the ssh2 connection as `client`; destroying it interrupts a pending handshake. */
+/** What is used here of the ssh2 connection under an SFTP client. */
+type SshConnection = NodeJS.EventEmitter & { destroy(): void };
+
+/** The ssh2 connection ssh2-sftp-client keeps as `client` (its types do not declare it). */
+function sshConnection(client: SftpClient): SshConnection {
+  return (client as unknown as { client: SshConnection }).client;
+}
+
+/** Destroys the connection: this also interrupts a pending handshake. */
 function dropConnection(client: SftpClient): void {
-  (client as unknown as { client: { destroy(): void } }).client.destroy();
+  sshConnection(client).destroy();
 }
 
 function connectOptions(config: SftpConfig, options: SftpOptions, state: SftpConnectState): SftpClient.ConnectOptions {
@@ -150,8 +158,9 @@ async function writeRemote(session: SftpSession, source: Readable, digest: Diges
   closed.catch(() => undefined);
   // ssh2 never fails pending writes when the connection drops: fail the transfer ourselves, so
   // the upload ends (retryable) and its temporary file is removed over a fresh connection.
-  const connection = (session.client as unknown as { client: NodeJS.EventEmitter }).client;
-  const onDrop = () => (remote as unknown as Writable).destroy(Object.assign(new Error('SFTP connection closed during the transfer'), { code: 'ECONNRESET' }));
+  const connection = sshConnection(session.client);
+  const writable: Writable = remote;
+  const onDrop = () => writable.destroy(Object.assign(new Error('SFTP connection closed during the transfer'), { code: 'ECONNRESET' }));
   connection.once('close', onDrop);
   try {
     await pipeline(source, digest, remote, signal ? { signal } : {});
