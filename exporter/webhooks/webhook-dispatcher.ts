@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { toParleyError } from '../../core/errors.js';
 import type { Storage } from '../../storage/storage.js';
+import type { JobOutcome } from '../../storage/job-queue.js';
 import { dispatchWebhookEvents, type NewDelivery } from '../../storage/webhook-outbox.js';
 import { beginDeliveryAttempt, finishDeliveryAttempt, listUnqueuedDeliveries, markDeliveriesQueued, type DeliveryWork } from '../../storage/webhook-delivery-repository.js';
 import { openWebhookSecret } from '../../storage/webhook-endpoint-repository.js';
@@ -105,10 +106,10 @@ export class WebhookDispatcher {
     await markDeliveriesQueued(this.storage, deliveries.map((d) => d.id));
   }
 
-  /** One attempt of one delivery; throws when pg-boss should try again later. */
-  async deliver(deliveryId: string): Promise<void> {
+  /** One attempt of one delivery; answers `'retry'` when pg-boss should try again later (the job's backoff). */
+  async deliver(deliveryId: string): Promise<JobOutcome> {
     const work = await beginDeliveryAttempt(this.storage, deliveryId);
-    if (!work || (work.status !== 'pending' && work.status !== 'retrying')) return;
+    if (!work || (work.status !== 'pending' && work.status !== 'retrying')) return undefined;
     let outcome: SendOutcome;
     if (!work.endpoint.enabled) outcome = { ok: false, status: null, error: 'The endpoint was disabled before delivery' };
     else {
@@ -124,7 +125,7 @@ export class WebhookDispatcher {
       responseStatus: outcome.status,
       error: outcome.ok ? null : outcome.error,
     });
-    if (!outcome.ok && !last) throw new Error(`Webhook delivery attempt ${work.attempts} failed; retrying`);
+    return !outcome.ok && !last ? 'retry' : undefined;
   }
 
   async #post(work: DeliveryWork): Promise<SendOutcome> {
