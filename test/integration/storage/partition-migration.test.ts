@@ -41,11 +41,17 @@ async function migrateBefore(name: string): Promise<void> {
   if (error) throw error;
 }
 
-/** Every row of every store table, as text, in id order. */
+/** The columns store tables had before 0011: later migrations may add some (0016 adds `preview`). */
+const COLUMNS_BEFORE = ['id', 'workspace_id', 'flow_id', 'session_id', 'participant_ref', 'subject_hash', 'module_id', 'step_id',
+  'default_retention_days', 'created_at', 'expires_at', 'data', 'personal'];
+
+/** Every row of every store table (the columns it had before 0011), as text, in id order. */
 async function snapshot(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of STORE_TABLES) {
-    const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(physicalTable(table))} t order by id`.execute(handle.db);
+    const rows = await sql<{ row: string }>`
+      select (select jsonb_object_agg(key, value) from jsonb_each(to_jsonb(t)) where key = any(${COLUMNS_BEFORE}::text[]))::text as row
+      from ${sql.table(physicalTable(table))} t order by id`.execute(handle.db);
     out[table] = rows.rows.map((r) => r.row);
   }
   return out;
