@@ -108,7 +108,9 @@ describe('a run that fails retryably is retried by pg-boss (retryLimit, retryDel
     const done = await waitUntil(finished(run.id), { what: 'the retried run', timeoutMs: 30_000 });
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, rows: 20, error: null });
     expect(await readdir(path.join(dataDir, 'exports', 'flaky'))).toEqual([done.fileName]);
-    expect(await jobOf(run.id)).toMatchObject({ state: 'completed', retry_count: 1 });
+    // The run row is written inside the job's handler; pg-boss completes the job after it returns.
+    await waitUntil(async () => (await jobOf(run.id)).state === 'completed', { what: 'the job to complete' });
+    expect(await jobOf(run.id)).toMatchObject({ retry_count: 1 });
   }, 90_000);
 
   it('ends failed after the run\'s last attempt, and its job completes instead of retrying again', async () => {
