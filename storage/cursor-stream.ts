@@ -5,8 +5,9 @@ import type pg from 'pg';
 /**
  * Streams the result of one query through a server-side cursor on a dedicated connection, in
  * batches: `transform` turns each batch of raw rows into output objects (it may query other
- * tables for the batch). The next batch is read and transformed while this one is consumed, and a
- * batch is pushed whole (no promise per row). Memory holds about two batches, whatever the row count.
+ * tables for the batch). The next `readAhead` batches are read and transformed while this one is
+ * consumed (the cursor's reads one after another, their transforms side by side), and a batch is
+ * pushed whole (no promise per row). Memory holds `readAhead + 1` batches, whatever the row count.
  */
 export function cursorStream<Raw, Out>(
   pool: pg.Pool,
@@ -14,8 +15,12 @@ export function cursorStream<Raw, Out>(
   transform: (rows: Raw[]) => Promise<Out[]>,
   options: {
     batchSize?: number | undefined;
+    /** Batches read and transformed ahead of the one being consumed (default 1). */
+    readAhead?: number | undefined;
     /** pg type parsers for the cursor's rows. */
     types?: { getTypeParser(oid: number, format?: string): unknown } | undefined;
+    /** `'array'`: rows as arrays of column values (no object per row). */
+    rowMode?: 'array' | undefined;
     /** Awaited once before the stream takes its connection. */
     before?: (() => Promise<void>) | undefined;
     /** Called once when the stream ends or is destroyed (with the error, if any). */
@@ -25,7 +30,11 @@ export function cursorStream<Raw, Out>(
   const batchSize = options.batchSize ?? 1000;
   let client: pg.PoolClient | undefined;
   let cursor: Cursor<Raw> | undefined;
-  let pending: Promise<Out[] | null> | undefined;
+  const readAhead = Math.max(1, options.readAhead ?? 1);
+  /** Batches read or being read, oldest first; null once the cursor is exhausted. */
+  const pending: Array<Promise<Out[] | null>> = [];
+  let lastRead: Promise<unknown> = Promise.resolve();
+  let exhausted = false;
   let released = false;
   const release = async (error?: Error) => {
     if (released) return;
@@ -38,13 +47,22 @@ export function cursorStream<Raw, Out>(
     }
     await options.onClose?.(error).catch(() => {});
   };
-  const fetchBatch = async (): Promise<Out[] | null> => {
-    const rows = await cursor!.read(batchSize);
-    return rows.length === 0 ? null : transform(rows);
+  const fetchBatch = async (read: Promise<Raw[]>): Promise<Out[] | null> => {
+    const rows = await read;
+    if (rows.length === 0) {
+      exhausted = true;
+      return null;
+    }
+    return transform(rows);
   };
   const prefetch = () => {
-    pending = fetchBatch();
-    pending.catch(() => {}); // observed when awaited by the next read
+    while (!exhausted && pending.length < readAhead) {
+      const read = lastRead.then(() => cursor!.read(batchSize));
+      lastRead = read.catch(() => {});
+      const batch = fetchBatch(read);
+      batch.catch(() => {}); // observed when awaited by a later read()
+      pending.push(batch);
+    }
   };
   return new Readable({
     objectMode: true,
@@ -59,11 +77,12 @@ export function cursorStream<Raw, Out>(
             return;
           }
           client = connected;
-          cursor = client.query(new Cursor<Raw>(query.text, query.values, options.types ? { types: options.types } as Cursor.CursorQueryConfig : undefined));
+          const config = { ...(options.types && { types: options.types }), ...(options.rowMode && { rowMode: options.rowMode }) } as Cursor.CursorQueryConfig;
+          cursor = client.query(new Cursor<Raw>(query.text, query.values, config));
           prefetch();
         }
         for (;;) {
-          const batch = await pending!;
+          const batch = (await pending.shift()) ?? null;
           if (batch === null) {
             await release();
             this.push(null);

@@ -1,30 +1,18 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { relatedRowsSql } from './export-source-sql.js';
-import { EXPORT_TYPES } from './timestamp-parser.js';
-import { exportRow, type ExportRawRow, type ExportRow, type PersonalOpener } from './export-row.js';
+import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
-type RelatedRaw = Omit<ExportRawRow, 'subject_hash'> & { subject_key: string | null; source_table: StoreTable };
-
-/** A related row and its rank in the statement's order (oldest first). */
-interface Ranked {
-  readonly rank: number;
-  readonly row: ExportRow;
-}
-
 const NONE: readonly ExportRow[] = Object.freeze([]);
+const TABLE_N = EXPORT_ROW_WIDTH;
+const SESSION_N = EXPORT_ROW_WIDTH + 1;
+const SUBJECT_N = EXPORT_ROW_WIDTH + 2;
 
-function push(map: Map<string, Ranked[]>, key: string, ranked: Ranked): void {
-  const list = map.get(key);
-  if (list) list.push(ranked);
-  else map.set(key, [ranked]);
-}
-
-/** Two rank-ordered lists as one, oldest first, each row once. */
-function merge(a: readonly Ranked[] | undefined, b: readonly Ranked[] | undefined): readonly ExportRow[] {
-  if (!a || a.length === 0) return b ? b.map((r) => r.row) : NONE;
-  if (!b || b.length === 0) return a.map((r) => r.row);
+/** Two rank-ordered lists as one, oldest first, each row once (a row can be in both). */
+function merge(a: readonly ExportRowView[] | undefined, b: readonly ExportRowView[] | undefined): readonly ExportRow[] {
+  if (!b || b.length === 0 || a === b) return a ?? NONE;
+  if (!a || a.length === 0) return b;
   const rows: ExportRow[] = [];
   let i = 0;
   let j = 0;
@@ -32,13 +20,13 @@ function merge(a: readonly Ranked[] | undefined, b: readonly Ranked[] | undefine
     const x = a[i];
     const y = b[j];
     if (y === undefined || (x !== undefined && x.rank < y.rank)) {
-      rows.push(x!.row);
+      rows.push(x!);
       i += 1;
     } else if (x === undefined || y.rank < x.rank) {
-      rows.push(y.row);
+      rows.push(y);
       j += 1;
     } else {
-      rows.push(x.row);
+      rows.push(x);
       i += 1;
       j += 1;
     }
@@ -66,7 +54,7 @@ export class RelatedConnection {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  async query<R extends pg.QueryResultRow>(statement: { text: string; values: unknown[] }): Promise<pg.QueryResult<R>> {
+  async query<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<pg.QueryArrayResult<R>> {
     if (this.#released) throw new Error('The export has ended');
     this.#client ??= this.pool.connect().then(async (client) => {
       try {
@@ -79,7 +67,7 @@ export class RelatedConnection {
     });
     const client = await this.#client;
     const name = `parley_export_related_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`;
-    return client.query<R>({ name, text: statement.text, values: statement.values, types: EXPORT_TYPES });
+    return client.query<R>({ name, text: statement.text, values: statement.values, types: RAW_TYPES, rowMode: 'array' });
   }
 
   /** Gives the connection back to the pool with its settings reset (or destroys it after an error). */
@@ -101,10 +89,44 @@ export class RelatedConnection {
   }
 }
 
-/** Entry fields that tie related rows to it. */
+/** Entry fields that tie related rows to it: the session id and the subject hash's `\\x…` text. */
 export interface RelatedKey {
-  readonly session_id: string | null;
-  readonly subject_hash: Buffer | null;
+  readonly sessionId: string | null;
+  readonly subjectKey: string | null;
+}
+
+/** Numbers each distinct key (1-based, as `with ordinality`), and keeps each entry's number (0: none). */
+function numbered(entries: readonly RelatedKey[], keyOf: (entry: RelatedKey) => string | null): { keys: string[]; of: Int32Array } {
+  const index = new Map<string, number>();
+  const keys: string[] = [];
+  const of = new Int32Array(entries.length);
+  entries.forEach((entry, i) => {
+    const key = keyOf(entry);
+    if (key === null) return;
+    let n = index.get(key);
+    if (n === undefined) {
+      keys.push(key);
+      n = keys.length;
+      index.set(key, n);
+    }
+    of[i] = n;
+  });
+  return { keys, of };
+}
+
+/** Rows grouped by (table, key number): one list per pair that has rows, in the statement's order. */
+class Groups {
+  readonly #lists: Array<ExportRowView[] | undefined>;
+  constructor(private readonly width: number, tables: number) {
+    this.#lists = new Array(tables * (width + 1));
+  }
+  add(table: number, n: number, row: ExportRowView): void {
+    const at = table * (this.width + 1) + n;
+    (this.#lists[at] ??= []).push(row);
+  }
+  get(table: number, n: number): ExportRowView[] | undefined {
+    return n === 0 ? undefined : this.#lists[table * (this.width + 1) + n];
+  }
 }
 
 /**
@@ -113,34 +135,24 @@ export interface RelatedKey {
  */
 export async function readRelatedRows(query: RelatedQuery, connection: RelatedConnection, entries: readonly RelatedKey[]): Promise<Array<Partial<Record<StoreTable, readonly ExportRow[]>>>> {
   if (query.tables.length === 0) return entries.map(() => ({}));
-  const sessions = new Set<string>();
-  const subjects = new Map<string, Buffer>();
-  for (const entry of entries) {
-    if (entry.session_id) sessions.add(entry.session_id);
-    if (entry.subject_hash) subjects.set(entry.subject_hash.toString('base64'), entry.subject_hash);
-  }
-  const statement = relatedRowsSql(query.workspaceId, query.flowId, query.now, query.tables, [...sessions], [...subjects.values()]);
-  const result = await connection.query<RelatedRaw>(statement);
-  const open = result.rows.some((raw) => raw.personal !== null) ? await query.open() : undefined;
-  const bySession = new Map<StoreTable, Map<string, Ranked[]>>();
-  const bySubject = new Map<StoreTable, Map<string, Ranked[]>>();
-  for (const table of query.tables) {
-    bySession.set(table, new Map());
-    bySubject.set(table, new Map());
-  }
-  result.rows.forEach((raw, rank) => {
-    const ranked = { rank, row: exportRow(raw.source_table, raw, open) };
-    if (raw.session_id) push(bySession.get(raw.source_table)!, raw.session_id, ranked);
-    if (raw.subject_key) push(bySubject.get(raw.source_table)!, raw.subject_key, ranked);
+  const sessions = numbered(entries, (entry) => entry.sessionId);
+  const subjects = numbered(entries, (entry) => entry.subjectKey);
+  const statement = relatedRowsSql(query.workspaceId, query.flowId, query.now, query.tables, sessions.keys, subjects.keys);
+  const result = await connection.query<Array<string | null>>(statement);
+  const open = result.rows.some(hasPersonal) ? await query.open() : undefined;
+  const bySession = new Groups(sessions.keys.length, query.tables.length);
+  const bySubject = new Groups(subjects.keys.length, query.tables.length);
+  result.rows.forEach((raw: RawColumns, rank) => {
+    const t = Number(raw[TABLE_N]);
+    const row = new ExportRowView(query.tables[t]!, raw, open, rank);
+    if (raw[SESSION_N] !== null) bySession.add(t, Number(raw[SESSION_N]), row);
+    if (raw[SUBJECT_N] !== null) bySubject.add(t, Number(raw[SUBJECT_N]), row);
   });
-  return entries.map((entry) => {
+  return entries.map((_entry, i) => {
     const related: Partial<Record<StoreTable, readonly ExportRow[]>> = {};
-    const subject = entry.subject_hash?.toString('base64');
-    for (const table of query.tables) {
-      const fromSession = entry.session_id ? bySession.get(table)!.get(entry.session_id) : undefined;
-      const fromSubject = subject ? bySubject.get(table)!.get(subject) : undefined;
-      related[table] = merge(fromSession, fromSubject);
-    }
+    query.tables.forEach((table, t) => {
+      related[table] = merge(bySession.get(t, sessions.of[i]!), bySubject.get(t, subjects.of[i]!));
+    });
     return related;
   });
 }

@@ -1,43 +1,100 @@
-import { rowEnvelope, type DecodedRow } from './store-reader.js';
+import type { DecodedRow } from './store-reader.js';
+import { parseTimestamptz } from './timestamp-parser.js';
 import type { StoreTable } from '../core/store-tables.js';
-
-/** The columns an export reads from a store row (no workspace id, no retention days). */
-export interface ExportRawRow {
-  readonly id: string;
-  readonly flow_id: string | null;
-  readonly session_id: string | null;
-  readonly participant_ref: string | null;
-  readonly subject_hash: Buffer | null;
-  readonly module_id: string;
-  readonly step_id: string | null;
-  readonly created_at: Date;
-  readonly expires_at: Date;
-  readonly data: Record<string, unknown>;
-  readonly personal: Buffer | null;
-}
 
 /** Decrypts one sealed JSON value of the exported workspace, synchronously. */
 export type PersonalOpener = (sealed: Buffer) => Record<string, unknown>;
 
-/** A store row as an export reads it (see `exportRow`). */
+/** A store row as an export reads it. */
 export type ExportRow = DecodedRow;
 
 /**
- * A store row as an export reads it. Personal values are decrypted the first time a field reads
- * them, so rows whose personal values no selected field needs are never decrypted (`personal` is
- * a getter: copying the row with a spread would decrypt it).
+ * The columns every export statement starts its rows with, in this order (`rowMode: 'array'`,
+ * every value as PostgreSQL's text: see `RAW_TYPES`). Statements may add columns after them.
  */
-export function exportRow(table: StoreTable, raw: Omit<ExportRawRow, 'subject_hash'>, open: PersonalOpener | undefined): ExportRow {
-  let sealed = raw.personal;
-  let personal: Record<string, unknown> | null | undefined = sealed ? undefined : null;
-  return {
-    ...rowEnvelope(table, raw),
-    get personal() {
-      if (personal === undefined) {
-        personal = open!(sealed!);
-        sealed = null;
-      }
-      return personal;
-    },
-  };
+export const EXPORT_ROW_COLUMNS = 'id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, created_at, expires_at, data, personal';
+export const EXPORT_ROW_WIDTH = 11;
+const ID = 0;
+const FLOW = 1;
+const SESSION = 2;
+const REF = 3;
+/** `\x…` hex text of the subject hash (a map key; never decoded). */
+export const SUBJECT_COLUMN = 4;
+const MODULE = 5;
+const STEP = 6;
+const CREATED = 7;
+const EXPIRES = 8;
+const DATA = 9;
+const PERSONAL = 10;
+
+/** A raw export row: PostgreSQL's text of each column, or null. */
+export type RawColumns = ReadonlyArray<string | null>;
+
+const identity = (text: string): string => text;
+/** pg type parsers that leave every value as its text: an export decodes only what its fields read. */
+export const RAW_TYPES = { getTypeParser: () => identity };
+
+/**
+ * A store row as an export reads it, over the raw text PostgreSQL sent: the timestamps, the JSON
+ * data and the personal values are decoded the first time a field reads them, so a related row
+ * that no selected field reads costs one small object. Hand-written for the export's hot path:
+ * the CPU profile of a 100k-entry export with related fields spent 27 % in garbage collection of
+ * eagerly decoded rows (pg row objects, dates, parsed JSON, spread envelopes). Reading
+ * `personal` decrypts (once); the properties are getters, so a spread copies nothing.
+ */
+export class ExportRowView implements DecodedRow {
+  #createdAt: Date | undefined;
+  #expiresAt: Date | undefined;
+  #data: Record<string, unknown> | undefined;
+  #personal: Record<string, unknown> | null | undefined;
+
+  constructor(
+    readonly table: StoreTable,
+    private readonly raw: RawColumns,
+    private readonly open: PersonalOpener | undefined,
+    /** Position in the statement's order (oldest first), for merging related lists. */
+    readonly rank = 0,
+  ) {}
+
+  get id(): string {
+    return this.raw[ID]!;
+  }
+  get flowId(): string | null {
+    return this.raw[FLOW] ?? null;
+  }
+  get sessionId(): string | null {
+    return this.raw[SESSION] ?? null;
+  }
+  get participantRef(): string | null {
+    return this.raw[REF] ?? null;
+  }
+  /** The subject hash as PostgreSQL's hex text (`\x…`), or null. */
+  get subjectKey(): string | null {
+    return this.raw[SUBJECT_COLUMN] ?? null;
+  }
+  get moduleId(): string {
+    return this.raw[MODULE]!;
+  }
+  get stepId(): string | null {
+    return this.raw[STEP] ?? null;
+  }
+  get createdAt(): Date {
+    return (this.#createdAt ??= parseTimestamptz(this.raw[CREATED]!) as Date);
+  }
+  get expiresAt(): Date {
+    return (this.#expiresAt ??= parseTimestamptz(this.raw[EXPIRES]!) as Date);
+  }
+  get data(): Record<string, unknown> {
+    return (this.#data ??= JSON.parse(this.raw[DATA]!) as Record<string, unknown>);
+  }
+  get personal(): Record<string, unknown> | null {
+    if (this.#personal === undefined) {
+      const sealed = this.raw[PERSONAL];
+      this.#personal = sealed == null ? null : this.open!(Buffer.from(sealed.slice(2), 'hex'));
+    }
+    return this.#personal;
+  }
 }
+
+/** True when a raw row holds sealed personal values (so the batch needs the decryptor). */
+export const hasPersonal = (raw: RawColumns): boolean => raw[PERSONAL] != null;

@@ -1,4 +1,5 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
+import { EXPORT_ROW_COLUMNS } from './export-row.js';
 
 /** A statement and its parameters. */
 export interface SqlStatement {
@@ -23,10 +24,8 @@ export function participantScope(scope: ExportScope): ExportScope {
 /** Tables whose rows are a flow's entries (one participation each). */
 export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
 
-/** The columns an export reads from a store row (see `ExportRawRow`). */
-const COLUMNS = 'id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, created_at, expires_at, data, personal';
-/** The same for related rows, with the subject hash as base64 text (a map key; never sent back). */
-const RELATED_COLUMNS = "id, flow_id, session_id, participant_ref, encode(subject_hash, 'base64') as subject_key, module_id, step_id, created_at, expires_at, data, personal";
+/** The columns an export reads from a store row, first in every row of these statements (see `ExportRowView`). */
+const COLUMNS = EXPORT_ROW_COLUMNS;
 
 /** Only participants whose first entry falls in [from, to) (daily trigger modes). */
 export interface FirstSeenWindow {
@@ -70,22 +69,29 @@ export function entriesSql(workspaceId: string, flowId: string, now: Date, scope
 
 /**
  * The live rows of `tables` that belong to a batch of entries, in one statement, oldest first:
- * rows of the entries' sessions, and rows of their data subjects (compared as bytes) from other
- * sessions. Each branch is served by an index: `(workspace_id, session_id)` and
- * `(workspace_id, subject_hash)`, so a batch costs the rows it reads, not the table's size.
+ * rows of the entries' sessions (`$4`) and rows of their data subjects (`$5`, subject hashes
+ * compared as bytes) from other sessions, each row once. Each branch is served by an index:
+ * `(workspace_id, session_id)` and `(workspace_id, subject_hash)`, so a batch costs the rows it
+ * reads, not the table's size (one condition per branch: an OR of both lets the generic plan
+ * scan the whole flow). After the export row's columns come the table's position
+ * in `tables`, and the 1-based positions of the row's session in `$4` and subject in `$5` (null
+ * when not among them): the caller groups rows by number, without string keys.
  */
-export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, tables: readonly StoreTable[], sessions: readonly string[], subjects: readonly Buffer[]): SqlStatement {
+export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, tables: readonly StoreTable[], sessions: readonly string[], subjects: readonly string[]): SqlStatement {
   const live = 'workspace_id = $1 and flow_id = $2 and expires_at > $3 and not preview';
   // Rows of the batch's sessions come from the first branch only (`not in` a subquery is hashed).
-  const branches = tables.flatMap((table) => {
-    const from = `select ${RELATED_COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where ${live}`;
+  const branches = tables.flatMap((table, i) => {
+    const from = `select ${COLUMNS}, ${i}::int as table_n from ${physicalTable(table)} where ${live}`;
     return [
       `${from} and session_id = any($4::uuid[])`,
-      `${from} and subject_hash = any($5::bytea[]) and subject_hash is not null
-        and (session_id is null or session_id not in (select unnest($4::uuid[])))`,
+      `${from} and subject_hash = any($5::bytea[]) and (session_id is null or session_id not in (select unnest($4::uuid[])))`,
     ];
   });
-  return { text: `select * from (${branches.join(' union all ')}) r order by created_at, id`, values: [workspaceId, flowId, now, sessions, subjects] };
+  const text = `select r.*, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
+    left join unnest($4::uuid[]) with ordinality s(session_id, n) on s.session_id = r.session_id
+    left join unnest($5::bytea[]) with ordinality h(subject_hash, n) on h.subject_hash = r.subject_hash
+    order by r.created_at, r.id`;
+  return { text, values: [workspaceId, flowId, now, sessions, subjects] };
 }
 
 /** The live rows of one store table, oldest first (optionally one flow's only). */

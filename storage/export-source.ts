@@ -2,12 +2,11 @@ import type pg from 'pg';
 import type { Readable } from 'node:stream';
 import { cursorStream } from './cursor-stream.js';
 import { readRelatedRows, RelatedConnection } from './export-related-rows.js';
-import { exportRow, type ExportRawRow, type ExportRow, type PersonalOpener } from './export-row.js';
+import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, type PersonalOpener, type RawColumns } from './export-row.js';
 import { entriesSql, tableRowsSql, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { DecodedRow } from './store-reader.js';
 import type { StoreTable } from '../core/store-tables.js';
-import { EXPORT_TYPES } from './timestamp-parser.js';
 
 export { EXPORT_SCOPES, participantScope, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 
@@ -20,7 +19,8 @@ export interface ExportRecord {
   readonly related: Readonly<Partial<Record<StoreTable, readonly DecodedRow[]>>>;
 }
 
-type RawEntry = ExportRawRow & { source_table: StoreTable };
+/** An entry's raw columns: the export row's, then its table (see `entriesSql`). */
+const SOURCE_TABLE = EXPORT_ROW_WIDTH;
 
 /**
  * The workspace's decryptor, shared by every batch of one export. Its key is loaded before the
@@ -37,9 +37,9 @@ function openerOf(ctx: StoreContext, workspaceId: string): { preload(): Promise<
   return { preload: () => get().then(() => {}), get };
 }
 
-async function toRows<R extends ExportRawRow>(raws: readonly R[], tableOf: (raw: R) => StoreTable, open: () => Promise<PersonalOpener>): Promise<ExportRow[]> {
-  const opener = raws.some((raw) => raw.personal !== null) ? await open() : undefined;
-  return raws.map((raw) => exportRow(tableOf(raw), raw, opener));
+async function toRows(raws: readonly RawColumns[], tableOf: (raw: RawColumns) => StoreTable, open: () => Promise<PersonalOpener>): Promise<ExportRowView[]> {
+  const opener = raws.some(hasPersonal) ? await open() : undefined;
+  return raws.map((raw) => new ExportRowView(tableOf(raw), raw, opener));
 }
 
 /**
@@ -58,14 +58,15 @@ export function streamFlowRecords(
   const tables = input.related ? RELATED_TABLES.filter((t) => input.related!.includes(t)) : RELATED_TABLES;
   const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, open };
   const connection = new RelatedConnection(ctx.pool);
-  return cursorStream<RawEntry, ExportRecord>(
+  return cursorStream<RawColumns, ExportRecord>(
     ctx.pool,
     entriesSql(input.workspaceId, input.flowId, now, input.scope, input.firstSeen),
     async (raws) => {
-      const [entries, relatedRows] = await Promise.all([toRows(raws, (raw) => raw.source_table, open), readRelatedRows(related, connection, raws)]);
+      const entries = await toRows(raws, (raw) => raw[SOURCE_TABLE] as StoreTable, open);
+      const relatedRows = await readRelatedRows(related, connection, entries);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));
     },
-    { batchSize: input.batchSize, types: EXPORT_TYPES, before: opener.preload, onClose: (error) => connection.release(error) },
+    { batchSize: input.batchSize, readAhead: 2, types: RAW_TYPES, rowMode: 'array', before: opener.preload, onClose: (error) => connection.release(error) },
   );
 }
 
@@ -74,10 +75,10 @@ export function streamTableRecords(ctx: StoreContext & { pool: pg.Pool }, input:
   const opener = openerOf(ctx, input.workspaceId);
   const open = opener.get;
   const none = Object.freeze({});
-  return cursorStream<ExportRawRow, ExportRecord>(
+  return cursorStream<RawColumns, ExportRecord>(
     ctx.pool,
     tableRowsSql(input.workspaceId, input.table, ctx.clock.now(), input.flowId),
     async (raws) => (await toRows(raws, () => input.table, open)).map((entry) => ({ entry, related: none })),
-    { batchSize: input.batchSize, types: EXPORT_TYPES, before: opener.preload },
+    { batchSize: input.batchSize, types: RAW_TYPES, rowMode: 'array', before: opener.preload },
   );
 }

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cursorStream } from '../../../storage/cursor-stream.js';
+import { waitUntil } from '../../support/wait-until.js';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await createTestStorage();
+});
+afterAll(async () => storage.destroy());
+
+const series = (count: number) => ({ text: 'select s.g::text as v from generate_series(1, $1::int) as s(g) order by s.g', values: [count] });
+
+async function collect(stream: NodeJS.ReadableStream): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const item of stream) out.push(item);
+  return out;
+}
+
+describe('cursorStream with batches read ahead', () => {
+  it('yields every row once, in the statement\'s order, whatever the transforms\' finishing order', async () => {
+    let transforms = 0;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const stream = cursorStream<string[], number>(
+      storage.pool,
+      series(95),
+      async (rows) => {
+        transforms += 1;
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        // Later batches finish first: the stream must still push them in order.
+        await new Promise((resolve) => setTimeout(resolve, (10 - transforms) * 3));
+        inFlight -= 1;
+        return rows.map((row) => Number(row[0]));
+      },
+      { batchSize: 10, readAhead: 3, rowMode: 'array' },
+    );
+    expect(await collect(stream)).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
+    expect(transforms).toBe(10);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(3);
+  });
+
+  it('fails with a later batch\'s error and gives its connection back', async () => {
+    const checkedOut = () => storage.pool.totalCount - storage.pool.idleCount;
+    const before = checkedOut();
+    const stream = cursorStream<string[], number>(
+      storage.pool,
+      series(100),
+      async (rows) => {
+        if (rows[0]![0] === '41') throw new Error('batch five failed');
+        return rows.map((row) => Number(row[0]));
+      },
+      { batchSize: 10, readAhead: 2, rowMode: 'array' },
+    );
+    await expect(collect(stream)).rejects.toThrow('batch five failed');
+    await waitUntil(() => checkedOut() === before, { what: 'the stream to give its connection back' });
+    const again = await collect(cursorStream<string[], number>(storage.pool, series(3), async (rows) => rows.map((row) => Number(row[0])), { rowMode: 'array' }));
+    expect(again).toEqual([1, 2, 3]);
+  });
+});
