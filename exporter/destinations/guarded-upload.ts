@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { DestinationError } from '../../core/errors.js';
 import type { UploadMeta, UploadReceipt } from './destination.js';
 import { DigestStream } from './digest-stream.js';
@@ -44,22 +44,43 @@ export interface CheckSteps extends GuardedSteps {
  */
 export async function guardedUpload(source: Readable, meta: UploadMeta, steps: UploadSteps): Promise<UploadReceipt> {
   const sourceError = trackSourceError(source);
+  const input = readerOf(source);
   const digest = new DigestStream();
   try {
     checkFileName(meta.fileName);
     meta.signal?.throwIfAborted();
-    const location = await steps.transfer(source, digest);
+    const location = await steps.transfer(input, digest);
     return { location, bytes: digest.bytes, sha256: digest.digest() };
   } catch (error) {
     // Read before destroying anything, so only what the source itself emitted counts as its failure.
     const upstream = sourceError();
     digest.destroy();
+    input.destroy();
     source.destroy();
     await steps.discard?.();
     throw uploadFailure(error, { sourceError: upstream, signal: meta.signal, toDestinationError: (cause) => steps.toDestinationError(cause) });
   } finally {
     await steps.close?.();
   }
+}
+
+/**
+ * What the destination reads: `source` through a stage of its own, pulled only as the destination
+ * reads it. A destination that fails mid-stream has `stream.pipeline` destroy what it reads with
+ * its own error; that must not reach `source`, where it would read as a failure of the data. The
+ * source's own errors still flow down to the destination.
+ */
+function readerOf(source: Readable): Readable {
+  const input = new Readable({ read: () => void source.resume() });
+  // Its errors are the source's (tracked above) or the destination's (which fail the transfer).
+  input.on('error', () => undefined);
+  source.pause();
+  source.on('data', (chunk: Buffer) => {
+    if (!input.push(chunk)) source.pause();
+  });
+  source.once('end', () => input.push(null));
+  source.once('error', (error: Error) => input.destroy(error));
+  return input;
 }
 
 /** The destination check every destination with a probe file shares: failures read as an upload's would. */

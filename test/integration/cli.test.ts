@@ -26,11 +26,12 @@ afterAll(async () => database.drop());
 
 describe('parley CLI', () => {
   it('migrates, creates a workspace with a working key, revokes it, and sweeps', async () => {
-    expect((await cli('migrate')).out).toContain('0001-foundation');
-    expect((await cli('migrate')).out).toContain('up to date');
+    // Whole results are compared, so a failure shows the exit code and stderr next to stdout.
+    expect(await cli('migrate')).toEqual({ code: 0, err: '', out: expect.stringContaining('0001-foundation') });
+    expect(await cli('migrate')).toEqual({ code: 0, err: '', out: expect.stringContaining('up to date') });
 
     const created = await cli('workspace', 'create', '--name', 'Acme', '--time-zone', 'Europe/Paris');
-    expect(created.code).toBe(0);
+    expect(created).toEqual({ code: 0, err: '', out: expect.stringContaining('api key: pk_') });
     const workspaceId = /workspace: (\S+)/.exec(created.out)![1]!;
     const keyId = /api key id: (\S+)/.exec(created.out)![1]!;
     const key = /api key: (pk_\S+)/.exec(created.out)![1]!;
@@ -38,13 +39,12 @@ describe('parley CLI', () => {
     const storage: Storage = await openStorage({ connectionString: database.url, masterKey, clock: systemClock, schedule: false });
     try {
       expect(await authenticateApiKey(storage.db, key)).toEqual({ keyId, workspaceId });
-      expect((await cli('key', 'revoke', '--workspace', workspaceId, '--key', keyId)).code).toBe(0);
+      expect(await cli('key', 'revoke', '--workspace', workspaceId, '--key', keyId)).toEqual({ code: 0, err: '', out: 'revoked\n' });
       expect(await authenticateApiKey(storage.db, key)).toBeUndefined();
 
       await insertBulkRows(storage.db, { workspaceId, table: 'codes', count: 1234, createdAt: new Date(Date.now() - 86_400_000), expiresAt: new Date(Date.now() - 1000) });
       const swept = await cli('sweep', '--batch-size', '500');
-      expect(swept.code).toBe(0);
-      expect(swept.out).toMatch(/codes\t1234 rows\t3 batches/);
+      expect(swept).toEqual({ code: 0, err: '', out: expect.stringMatching(/codes\t1234 rows\t3 batches/) });
     } finally {
       await storage.close();
     }
@@ -52,8 +52,7 @@ describe('parley CLI', () => {
 
   it('refuses bad input with a clear error and a non-zero exit', async () => {
     const bad = await cli('workspace', 'create', '--name', 'X', '--time-zone', 'Nowhere/Land');
-    expect(bad.code).toBe(1);
-    expect(bad.err).toBe('parley: --time-zone: Time zone must be an IANA zone name such as Europe/Paris\n');
+    expect(bad).toEqual({ code: 1, out: '', err: 'parley: --time-zone: Time zone must be an IANA zone name such as Europe/Paris\n' });
     expect(await cli('frobnicate')).toEqual({ code: 2, out: '', err: 'parley: unknown command "frobnicate"\n(see parley --help)\n' });
     expect((await cli('key', 'revoke', '--workspace', '00000000-0000-4000-8000-000000000000', '--key', '00000000-0000-4000-8000-000000000001')).err).toBe('parley: --key: no such live key in this workspace\n');
   });

@@ -32,7 +32,12 @@ export interface ChatLoad {
   stop(): Promise<void>;
 }
 
-const ACK_LIMIT_MS = 15_000;
+/**
+ * How long a reply (or a session start) may go unanswered before it counts as lost: past the
+ * server's own bound on a turn waiting for a database connection (30 s, then it answers
+ * `unavailable`), so only a reply the server dropped counts, never a slow one on a loaded machine.
+ */
+const ACK_LIMIT_MS = 45_000;
 /** Pause before re-sending a refused reply or retrying a failed start: a client backing off. */
 const RETRY_MS = 100;
 

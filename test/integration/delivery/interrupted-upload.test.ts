@@ -48,9 +48,13 @@ const bigExport = (name: string, destination: Record<string, unknown>) => ({
   destination,
 });
 
-/** The runner's dependencies as the server builds them; a short stall limit so a dead connection is noticed quickly. */
+/**
+ * The runner's dependencies as the server builds them, with a stall limit far below the server's
+ * (a run that hangs fails within the test) yet far above the pauses of a loaded machine: an SSH
+ * handshake or a starved peer process moves no byte for seconds, and must not count as a stall.
+ */
 function deps(destinationFor?: RunnerDeps['destinationFor']): RunnerDeps {
-  return { storage: fixture.storage, registry, localRoot: path.join(fixture.dataDir, 'exports'), logger: createLogger('silent'), stallMs: 2_000, ...(destinationFor && { destinationFor }) };
+  return { storage: fixture.storage, registry, localRoot: path.join(fixture.dataDir, 'exports'), logger: createLogger('silent'), stallMs: 20_000, ...(destinationFor && { destinationFor }) };
 }
 
 /** Creates the export through the API and queues one run directly (no job: this test drives executeRun itself). */

@@ -19,7 +19,11 @@ import { waitUntil } from '../../support/wait-until.js';
 const ROWS = 20_000;
 /** The server's uplink to the SFTP peer: a 1.5 MB export takes a few seconds. */
 const BYTES_PER_SECOND = 400_000;
-const LEASE_MS = 3_000;
+/**
+ * Short, so the takeover comes soon after the kill; long enough that a live worker on a loaded
+ * machine, renewing every third of it, never loses it to a delayed heartbeat before the kill.
+ */
+const LEASE_MS = 10_000;
 
 let storage: TestStorage;
 let sshd: SshdPeer;

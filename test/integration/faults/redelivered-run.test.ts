@@ -104,12 +104,15 @@ describe('a run handled twice', () => {
     const runId = await queuedRun('Short lease', 'short');
     const held = gate();
     const slow = slowDestination(held.opened);
-    const first = executeRun(deps(slow.destinationFor, 1_500), runId);
+    // Below the 5 s heartbeat default, so only a heartbeat scaled to the lease keeps it; long
+    // enough that a renewal a loaded machine delays by a second or two still lands in time.
+    const leaseMs = 3_000;
+    const first = executeRun(deps(slow.destinationFor, leaseMs), runId);
     const claimed = await waitUntil(async () => (slow.uploads() === 1 ? await getRun(storage, runId) : undefined), { what: 'the first worker to start uploading' });
-    // Past the lease the first claim took: only renewals keep the run.
-    const firstLeaseEnd = claimed.startedAt!.getTime() + 1_500;
+    // Past the lease the first claim took (and still before a 5 s heartbeat): only renewals keep the run.
+    const firstLeaseEnd = claimed.startedAt!.getTime() + leaseMs;
     await waitUntil(() => Date.now() > firstLeaseEnd + 1_000, { what: 'the first lease to run out', timeoutMs: 10_000 });
-    expect(await executeRun(deps(slow.destinationFor, 1_500), runId)).toBe('skipped');
+    expect(await executeRun(deps(slow.destinationFor, leaseMs), runId)).toBe('skipped');
     held.open();
     expect(await first).toBe('succeeded');
     expect(slow.uploads()).toBe(1);
@@ -135,9 +138,11 @@ describe('a run handled twice', () => {
     expect(slow.uploads()).toBe(1);
     expect(await files('expired')).toEqual(['Expired job-1.csv']);
     expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 1 });
-    const job = await sql<{ state: string; retry_count: number }>`
-      select state, retry_count from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db);
-    expect(job.rows).toEqual([{ state: 'completed', retry_count: 1 }]);
+    // Outcomes are told inside the handlers; pg-boss completes the job after the second one returns.
+    const jobRows = async () => (await sql<{ state: string; retry_count: number }>`
+      select state, retry_count from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db)).rows;
+    await waitUntil(async () => (await jobRows()).every((row) => row.state === 'completed'), { what: 'the job to complete', describe: async () => JSON.stringify(await jobRows()) });
+    expect(await jobRows()).toEqual([{ state: 'completed', retry_count: 1 }]);
   });
 
   it('a run whose worker died is queued again once its lease has run out (not before), and keeps its occurrence instant', async () => {
@@ -146,10 +151,11 @@ describe('a run handled twice', () => {
     const runId = await queuedRun('Rescued', 'rescued', { key: 'scheduled:2026-01-15T09:30', at, pattern: '{export}-{date}-{time}' });
     const jobs = new ExportJobs(realTime, deps());
     await jobs.start();
-    // A worker claims the run and dies at once: no heartbeat, no job left to anyone else.
-    expect(await claimRun(realTime, runId, 1_000)).toMatchObject({ status: 'running', attempts: 1 });
+    // A worker claims the run and dies at once: no heartbeat, no job left to anyone else. Its
+    // lease outlasts the next statement even when a loaded machine pauses between the two.
+    expect(await claimRun(realTime, runId, 5_000)).toMatchObject({ status: 'running', attempts: 1 });
     expect(await jobs.rescue(new Date())).toEqual([]);
-    await waitUntil(() => leaseExpired(runId), { what: 'the dead worker\'s lease to run out', timeoutMs: 10_000 });
+    await waitUntil(() => leaseExpired(runId), { what: 'the dead worker\'s lease to run out' });
     expect(await jobs.rescue(new Date())).toEqual([runId]);
     // Any export-run worker of this queue may take the job (the earlier tests' ones too).
     await waitUntil(async () => (await getRun(storage, runId))?.status !== 'running' || undefined, { what: 'the rescued run', timeoutMs: 30_000 });

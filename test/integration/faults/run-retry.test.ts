@@ -64,13 +64,17 @@ interface JobRow {
   readonly retry_limit: number;
   readonly retry_delay: number;
   readonly retry_backoff: boolean;
-  /** Seconds from now (the database's clock, which pg-boss uses) until the job may run again. */
-  readonly wait_seconds: number;
+  /**
+   * Seconds from the delivery that failed starting to the job's next start, on the database's
+   * clock (which pg-boss uses): the backoff plus that delivery's run time, never less than the
+   * backoff, however long after the failure this is read.
+   */
+  readonly backoff_seconds: number;
 }
 
 async function jobOf(runId: string): Promise<JobRow> {
   const result = await sql<JobRow>`
-    select id, state, retry_count, retry_limit, retry_delay, retry_backoff, extract(epoch from start_after - now())::float as wait_seconds
+    select id, state, retry_count, retry_limit, retry_delay, retry_backoff, extract(epoch from start_after - started_on)::float as backoff_seconds
     from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db);
   expect(result.rows).toHaveLength(1);
   return result.rows[0]!;
@@ -101,7 +105,7 @@ describe('a run that fails retryably is retried by pg-boss (retryLimit, retryDel
     }, { what: 'the job to be handed back for a retry', timeoutMs: 30_000 });
     expect(waiting).toMatchObject({ retry_count: 0, retry_limit: RUN_JOB_RETRY.retryLimit, retry_delay: RUN_JOB_RETRY.retryDelay, retry_backoff: true });
     // The first backoff is between one and two retry delays (jittered), counted by the database.
-    expect(waiting.wait_seconds).toBeGreaterThan(RUN_JOB_RETRY.retryDelay! - 5);
+    expect(waiting.backoff_seconds).toBeGreaterThanOrEqual(RUN_JOB_RETRY.retryDelay!);
     expect(await getRun(storage, run.id)).toMatchObject({ status: 'queued', attempts: 1, error: 'destination_failed: The partner server is down' });
 
     await backoffElapses(waiting.id);

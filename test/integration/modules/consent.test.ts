@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { setTimeout } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { tablesContaining } from '../../support/find-text.js';
+import { waitUntil } from '../../support/wait-until.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../../support/peers/smtp-peer.js';
 import { createLogger } from '../../../runtime/logger.js';
 import type { ParleyError } from '../../../core/errors.js';
@@ -96,24 +96,26 @@ async function sessionOptIn(sessionId: string): Promise<unknown> {
  * pg-boss reports this through its tables only, so this polls them (bounded), not a sleep in the assertion.
  */
 async function failedAttemptOutput(workspace: Workspace): Promise<unknown> {
-  for (let attempt = 0; attempt < 400; attempt += 1) {
-    const found = await sql<{ output: unknown }>`
+  const found = await waitUntil(async () => {
+    const rows = await sql<{ output: unknown }>`
       select j.output from pgboss.job j join consent_confirmations k on k.id::text = j.data ->> 'confirmationId'
       where j.name = 'consent-mail' and k.workspace_id = ${workspace.id} and j.state = 'retry'`.execute(storage.db);
-    if (found.rows[0]) return found.rows[0].output;
-    await setTimeout(25);
-  }
-  throw new Error('the consent mail job never failed');
+    return rows.rows[0];
+  }, { what: 'the consent mail job to fail and wait for a retry', intervalMs: 25 });
+  return found.output;
 }
 
-/** Resolves once some session waits on an advisory lock (bounded polling of pg_locks). */
+/**
+ * Resolves once some session of this test's database waits on an advisory lock (bounded polling
+ * of pg_locks, which lists every database's: other test files run beside this one).
+ */
 async function waitForBlockedAdvisoryLock(): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt += 1) {
-    const found = await sql<{ n: string }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(storage.db);
-    if (Number(found.rows[0]!.n) > 0) return;
-    await setTimeout(25);
-  }
-  throw new Error('nobody waited for the advisory lock');
+  await waitUntil(async () => {
+    const found = await sql<{ n: string }>`
+      select count(*) as n from pg_locks
+      where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`.execute(storage.db);
+    return Number(found.rows[0]!.n) > 0;
+  }, { what: 'someone to wait for the advisory lock', intervalMs: 25 });
 }
 
 function linkIn(mail: ReceivedMail): { url: string; token: string } {

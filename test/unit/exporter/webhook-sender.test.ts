@@ -28,8 +28,9 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+/** Posts to the local server; the default timeout is one no answer of a loaded machine reaches (only /slow must time out). */
 const post = (path: string, options: { allowPrivate?: boolean; timeoutMs?: number } = {}) =>
-  postWebhook({ url: `${base}${path}`, body: '{}', headers: { 'Content-Type': 'application/json' }, timeoutMs: options.timeoutMs ?? 5_000, allowPrivate: options.allowPrivate ?? true });
+  postWebhook({ url: `${base}${path}`, body: '{}', headers: { 'Content-Type': 'application/json' }, timeoutMs: options.timeoutMs ?? 30_000, allowPrivate: options.allowPrivate ?? true });
 
 describe('one webhook POST', () => {
   it('is a success on 2xx, and keeps only the status of a failure (never its body)', async () => {
