@@ -9,10 +9,24 @@ const TABLE_N = EXPORT_ROW_WIDTH;
 const SESSION_N = EXPORT_ROW_WIDTH + 1;
 const SUBJECT_N = EXPORT_ROW_WIDTH + 2;
 
-/** Two rank-ordered lists as one, oldest first, each row once (a row can be in both). */
+/** True when every row of `b` is in `a` (both in rank order). */
+function within(a: readonly ExportRowView[], b: readonly ExportRowView[]): boolean {
+  let i = 0;
+  for (const row of b) {
+    while (i < a.length && a[i]!.rank < row.rank) i += 1;
+    if (a[i] !== row) return false;
+  }
+  return true;
+}
+
+/**
+ * Two rank-ordered lists as one, oldest first, each row once (a row can be in both). The usual
+ * case, a subject's rows all from the entry's own session, returns the session's list as it is.
+ */
 function merge(a: readonly ExportRowView[] | undefined, b: readonly ExportRowView[] | undefined): readonly ExportRow[] {
-  if (!b || b.length === 0 || a === b) return a ?? NONE;
-  if (!a || a.length === 0) return b;
+  if (!b || b.length === 0) return a ?? NONE;
+  if (!a || a.length === 0 || within(b, a)) return b;
+  if (within(a, b)) return a;
   const rows: ExportRow[] = [];
   let i = 0;
   let j = 0;

@@ -34,7 +34,9 @@ export function openWithContext(key: Buffer, sealed: Buffer, aad: Buffer): Buffe
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(aad);
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]);
+    const plaintext = decipher.update(body);
+    const rest = decipher.final(); // empty for GCM, which is a stream mode
+    return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
   } catch (cause) {
     throw new ParleyError('decryption_failed', 'Encrypted value could not be decrypted', { cause });
   }
