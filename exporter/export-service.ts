@@ -75,7 +75,7 @@ export async function prepareExport(
     locale: definition.locale ?? 'fr',
     now: storage.clock.now(),
   };
-  const compiled = compileExport(definition, catalogue, context);
+  const compiled = await compileExport(definition, catalogue, context);
   const records = () =>
     isTableSource(source)
       ? streamTableRecords(storage, { workspaceId: workspace.id, table: source.table, flowId: flow?.id })

@@ -1,9 +1,10 @@
 import type { Destination } from './destination.js';
-import { createFtpDestination, ftpConfigSchema, type FtpConfig } from './ftp-destination.js';
-import { createGcsDestination, gcsConfigSchema, type GcsConfig } from './gcs-destination.js';
-import { createLocalDestination, localConfigSchema, type LocalConfig } from './local-destination.js';
-import { createS3Destination, s3ConfigSchema, type S3Config } from './s3-destination.js';
-import { createSftpDestination, sftpConfigSchema, type SftpConfig } from './sftp-destination.js';
+import { ftpConfigSchema, type FtpConfig } from './ftp-config.js';
+import { gcsConfigSchema, type GcsConfig } from './gcs-config.js';
+import { lazyDestination } from './lazy-destination.js';
+import { localConfigSchema, type LocalConfig } from './local-config.js';
+import { s3ConfigSchema, type S3Config } from './s3-config.js';
+import { sftpConfigSchema, type SftpConfig } from './sftp-config.js';
 import { ValidationError } from '../../core/errors.js';
 import { compileSchema, validateOrThrow, type Validator } from '../../core/schema-validator.js';
 
@@ -16,17 +17,21 @@ export interface DestinationOptions {
 
 interface Kind {
   readonly validate: Validator;
-  create(config: never, options: DestinationOptions): Destination;
+  /** Imports the kind's implementation (with its SDK or client library) and builds the destination. */
+  load(config: never, options: DestinationOptions): Promise<Destination>;
 }
 
-/** Every destination kind: its config schema and its factory, keyed by the config's `kind`. */
+/**
+ * Every destination kind: its config schema and how its implementation is loaded, keyed by the
+ * config's `kind`. Only the config modules are imported here: an SDK loads when a destination is used.
+ */
 const KINDS: Readonly<Record<string, Kind>> = {
-  local: { validate: compileSchema(localConfigSchema), create: (c: LocalConfig, o) => createLocalDestination(c, { root: o.localRoot }) },
-  ftp: { validate: compileSchema(ftpConfigSchema), create: (c: FtpConfig) => createFtpDestination(c) },
-  ftps: { validate: compileSchema(ftpConfigSchema), create: (c: FtpConfig) => createFtpDestination(c) },
-  sftp: { validate: compileSchema(sftpConfigSchema), create: (c: SftpConfig) => createSftpDestination(c) },
-  s3: { validate: compileSchema(s3ConfigSchema), create: (c: S3Config) => createS3Destination(c) },
-  gcs: { validate: compileSchema(gcsConfigSchema), create: (c: GcsConfig) => createGcsDestination(c) },
+  local: { validate: compileSchema(localConfigSchema), load: async (c: LocalConfig, o) => (await import('./local-destination.js')).createLocalDestination(c, { root: o.localRoot }) },
+  ftp: { validate: compileSchema(ftpConfigSchema), load: async (c: FtpConfig) => (await import('./ftp-destination.js')).createFtpDestination(c) },
+  ftps: { validate: compileSchema(ftpConfigSchema), load: async (c: FtpConfig) => (await import('./ftp-destination.js')).createFtpDestination(c) },
+  sftp: { validate: compileSchema(sftpConfigSchema), load: async (c: SftpConfig) => (await import('./sftp-destination.js')).createSftpDestination(c) },
+  s3: { validate: compileSchema(s3ConfigSchema), load: async (c: S3Config) => (await import('./s3-destination.js')).createS3Destination(c) },
+  gcs: { validate: compileSchema(gcsConfigSchema), load: async (c: GcsConfig) => (await import('./gcs-destination.js')).createGcsDestination(c) },
 };
 
 /** Checks a destination config (with its credentials) against its kind's schema. */
@@ -38,9 +43,10 @@ export function validateDestination(config: unknown, path = '/destination'): Des
   return validateOrThrow(KINDS[kind]!.validate, config, path) as DestinationConfig;
 }
 
-/** The destination a validated config describes. */
+/** The destination a validated config describes; its implementation is loaded when it is first used. */
 export function createDestination(config: DestinationConfig, options: DestinationOptions): Destination {
-  return KINDS[config.kind]!.create(config as never, options);
+  const kind = KINDS[config.kind]!;
+  return lazyDestination(() => kind.load(config as never, options));
 }
 
 /** A destination kind as the console offers it: its name and the form of its settings. */

@@ -8,34 +8,10 @@ import { compileSchema, validateOrThrow } from '../../core/schema-validator.js';
 import type { Destination } from './destination.js';
 import type { DigestStream } from './digest-stream.js';
 import { guardedCheck, guardedUpload } from './guarded-upload.js';
+import { localConfigSchema, type LocalConfig } from './local-config.js';
 import { errorCode } from './network-failure.js';
 import { removeStaleParts, type PartDirectory } from './stale-parts.js';
 import { probeName, temporaryName } from './temporary-name.js';
-
-/** A directory on this machine, relative to the root the operator allows exports in. */
-export interface LocalConfig {
-  readonly kind: 'local';
-  /** Relative to the factory's `root`; never absolute, never `..`. */
-  readonly directory: string;
-}
-
-/** JSON Schema of LocalConfig: a relative path without `..` segments, backslashes or control characters. */
-export const localConfigSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['kind', 'directory'],
-  properties: {
-    kind: { const: 'local' },
-    directory: {
-      type: 'string',
-      title: 'Directory',
-      description: "Relative to this server's export folder; created if missing. Files there can be downloaded from the run history.",
-      minLength: 1,
-      maxLength: 1024,
-      pattern: '^(?!/)(?!(?:.*/)?\\.\\.(?:/|$))[^\\u0000-\\u001f\\u007f\\\\]+$',
-    },
-  },
-} as const;
 
 const validateConfig = compileSchema<LocalConfig>(localConfigSchema);
 

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { createMessage, encrypt } from 'openpgp';
 import { readGpgPublicKey } from './gpg-public-key.js';
 import { toPullWebStream } from './pull-web-stream.js';
 
@@ -20,6 +19,8 @@ export const GPG_FILE_SUFFIX = '.gpg';
 export async function encryptWithGpg(source: Readable, armoredKey: string): Promise<Readable> {
   try {
     const { key } = await readGpgPublicKey(armoredKey, '/encryption/publicKey');
+    // Imported here, as in readGpgPublicKey: only a process that encrypts loads openpgp.
+    const { createMessage, encrypt } = await import('openpgp');
     // openpgp 6 streams Web Streams only.
     const message = await createMessage({ binary: toPullWebStream(source) });
     const encrypted = await encrypt({ message, encryptionKeys: key, format: 'binary' });

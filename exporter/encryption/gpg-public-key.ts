@@ -1,4 +1,5 @@
-import { readKeys, type Key, type PublicKey, type Subkey } from 'openpgp';
+// openpgp is imported when a key is first read: a process that never reads one never loads it.
+import type { Key, PublicKey, Subkey } from 'openpgp';
 import { ValidationError } from '../../core/errors.js';
 
 /** What an accepted GPG public key is, for people choosing or checking it. */
@@ -86,6 +87,7 @@ async function parseSingleKey(armored: string, path: string): Promise<Key> {
   if (armored.length > MAX_ARMORED_LENGTH) throw refuse('too_long', path);
   const blocks = armored.match(ARMOR_HEADER)?.length ?? 0;
   if (blocks === 0) throw refuse('not_armored', path);
+  const { readKeys } = await import('openpgp');
   let keys: Key[];
   try {
     keys = await readKeys({ armoredKeys: armored });

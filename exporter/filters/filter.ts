@@ -23,8 +23,12 @@ export interface FilterDefinition<Id extends string = string> {
   readonly description: string;
   /** Field types the filter makes sense on; a definition pairing it with another type is refused. */
   readonly accepts: readonly FieldType[];
-  /** Builds the per-value function, creating every costly object (zones, tables) once. */
-  compile(ctx: FilterContext): CompiledFilter;
+  /**
+   * Builds the per-value function, creating every costly object (zones, tables) once. A filter
+   * built on a library (phone numbers, country names) imports it here, so only an export that
+   * uses the filter loads it; the function it returns stays synchronous.
+   */
+  compile(ctx: FilterContext): CompiledFilter | Promise<CompiledFilter>;
 }
 
 /**

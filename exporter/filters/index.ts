@@ -75,14 +75,14 @@ export function validateFilterChoice(id: unknown, type: FieldType, jsonPath: str
 }
 
 /**
- * Builds the function that runs filter `id` on each value of an export. Call it once per run
- * and field; the result is cheap to call a million times.
+ * Builds the function that runs filter `id` on each value of an export, loading the library it
+ * needs if any. Call it once per run and field; the result is cheap to call a million times.
  *
  * @example
- * const age = compileFilter('age', { timeZone: 'Europe/Paris', locale: 'fr', now: new Date() });
+ * const age = await compileFilter('age', { timeZone: 'Europe/Paris', locale: 'fr', now: new Date() });
  * age('1991-06-18'); // '33' in 2025
  */
-export function compileFilter(id: FilterId, ctx: FilterContext): CompiledFilter {
+export async function compileFilter(id: FilterId, ctx: FilterContext): Promise<CompiledFilter> {
   const filter = REGISTRY.get(id);
   if (filter === undefined) throw new ValidationError('Unknown filter', '/filter');
   validateFilterContext(ctx);

@@ -1,5 +1,7 @@
 import { defineFilter, rawValueToText } from './filter.js';
-import { readPhoneNumber } from './phone-number-reader.js';
+
+/** The phone number reader, with libphonenumber-js, imported by the first export that uses a phone filter. */
+const loadReader = async () => (await import('./phone-number-reader.js')).readPhoneNumber;
 
 /**
  * Country calling codes whose numbers have a 10-digit French form, 0 then 9 digits: mainland
@@ -17,9 +19,12 @@ export const phoneE164Filter = defineFilter({
   title: 'Phone with +33 (international)',
   description: 'Phone number in international E.164 form (+33612345678).',
   accepts: ['text'],
-  compile: () => (value) => {
-    const phone = readPhoneNumber(rawValueToText(value));
-    return phone === undefined ? '' : `+${phone.callingCode}${phone.nationalNumber}`;
+  async compile() {
+    const readPhoneNumber = await loadReader();
+    return (value) => {
+      const phone = readPhoneNumber(rawValueToText(value));
+      return phone === undefined ? '' : `+${phone.callingCode}${phone.nationalNumber}`;
+    };
   },
 });
 
@@ -34,10 +39,13 @@ export const phoneFr10DigitsFilter = defineFilter({
   title: 'Phone as 10 digits (0…)',
   description: 'French phone number as 10 digits (0612345678); other countries give empty.',
   accepts: ['text'],
-  compile: () => (value) => {
-    const phone = readPhoneNumber(rawValueToText(value));
-    if (phone === undefined || !TEN_DIGIT_CALLING_CODES.has(phone.callingCode)) return '';
-    const digits = `0${phone.nationalNumber}`;
-    return digits.length === 10 ? digits : '';
+  async compile() {
+    const readPhoneNumber = await loadReader();
+    return (value) => {
+      const phone = readPhoneNumber(rawValueToText(value));
+      if (phone === undefined || !TEN_DIGIT_CALLING_CODES.has(phone.callingCode)) return '';
+      const digits = `0${phone.nationalNumber}`;
+      return digits.length === 10 ? digits : '';
+    };
   },
 });

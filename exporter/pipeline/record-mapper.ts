@@ -21,9 +21,10 @@ export interface CompiledExport {
 
 /**
  * Compiles a validated definition once per run: readers, filters, field parameters and
- * conditions become closures, so mapping a million records allocates little.
+ * conditions become closures, so mapping a million records allocates little. It is async only
+ * because a filter may load its library (phone numbers, country names) first.
  */
-export function compileExport(definition: ExportDefinition, catalogue: readonly CatalogueField[], context: ReadContext & FilterContext): CompiledExport {
+export async function compileExport(definition: ExportDefinition, catalogue: readonly CatalogueField[], context: ReadContext & FilterContext): Promise<CompiledExport> {
   const readers: Array<(record: ExportRecord) => RawValue> = [];
   const formatters: Array<(value: RawValue) => string> = [];
   const types: Record<string, FieldType> = {};
@@ -38,7 +39,7 @@ export function compileExport(definition: ExportDefinition, catalogue: readonly 
       const constant = spec.value ?? '';
       readers.push(() => constant);
     }
-    const filter = spec.filter ? compileFilter(spec.filter, context) : rawValueToText;
+    const filter = spec.filter ? await compileFilter(spec.filter, context) : rawValueToText;
     const params = compileFieldParameters({ ...spec, column: spec.column ?? spec.field });
     formatters.push((value) => params(filter(value)));
   }

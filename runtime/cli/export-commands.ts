@@ -7,7 +7,7 @@ import type { LoadedExport } from '../../exporter/export-service.js';
 import type { Storage } from '../../storage/storage.js';
 
 // What the commands run is imported inside run(), so that `parley --help` loads none of it
-// (the exporter, its destinations' SDKs and the modules' schemas take seconds to load).
+// (the exporter and the modules' schemas take seconds to load; destination SDKs load only on delivery).
 const registry = async () => {
   const [{ ModuleRegistry }, { MODULES }] = await Promise.all([import('../../core/module-registry.js'), import('../../modules/index.js')]);
   return new ModuleRegistry(MODULES);

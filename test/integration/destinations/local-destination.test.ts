@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationError, ValidationError } from '../../../core/errors.js';
 import { compileSchema } from '../../../core/schema-validator.js';
-import { createLocalDestination, localConfigSchema, type LocalConfig } from '../../../exporter/destinations/local-destination.js';
+import { localConfigSchema, type LocalConfig } from '../../../exporter/destinations/local-config.js';
+import { createLocalDestination } from '../../../exporter/destinations/local-destination.js';
 import { abortingHalfway, failingHalfway, randomFile, sha256, streamOf } from './upload-sources.js';
 
 let base: string;

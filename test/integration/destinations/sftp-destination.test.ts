@@ -5,11 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationError, ValidationError } from '../../../core/errors.js';
 import { compileSchema } from '../../../core/schema-validator.js';
 import { hostKeyFingerprint } from '../../../exporter/destinations/host-key-fingerprint.js';
-import {
-  createSftpDestination,
-  sftpConfigSchema,
-  type SftpConfig,
-} from '../../../exporter/destinations/sftp-destination.js';
+import { sftpConfigSchema, type SftpConfig } from '../../../exporter/destinations/sftp-config.js';
+import { createSftpDestination } from '../../../exporter/destinations/sftp-destination.js';
 import { freePort, run, startSilentServer } from '../../support/peers/peer-process.js';
 import { startSshd, type SshdPeer } from '../../support/peers/sshd-peer.js';
 import { abortingHalfway, failingHalfway, randomFile, sha256, streamOf } from './upload-sources.js';

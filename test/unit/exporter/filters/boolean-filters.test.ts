@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter } from '../../../../exporter/filters/index.js';
 
 const ctx = { timeZone: 'Europe/Paris', locale: 'fr', now: new Date('2025-01-01T00:00:00Z') } as const;
+const trueFalse = await compileFilter('true_false', ctx);
+const presence = await compileFilter('presence_flag', ctx);
 
 describe('true_false filter', () => {
-  const trueFalse = compileFilter('true_false', ctx);
-
   it.each(['1', 'true', 'TRUE', 'True', 'yes', 'YES', 'oui', 'Oui', 'on', 'ON', 'y', 'Y', ' yes '])('reads %j as true', (value) => {
     expect(trueFalse(value)).toBe('true');
   });
@@ -29,8 +29,6 @@ describe('true_false filter', () => {
 });
 
 describe('presence_flag filter', () => {
-  const presence = compileFilter('presence_flag', ctx);
-
   it('gives 0 for empty values', () => {
     for (const value of ['', '  \t', null, undefined, Number.NaN, new Date(Number.NaN)]) expect(presence(value)).toBe('0');
   });

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter } from '../../../../exporter/filters/index.js';
 
 const ctx = { timeZone: 'Europe/Paris', locale: 'fr', now: new Date('2025-01-01T00:00:00Z') } as const;
+const lower = await compileFilter('lower_case', ctx);
+const upper = await compileFilter('upper_case', ctx);
+const capitalize = await compileFilter('capitalize_first', ctx);
+const collapse = await compileFilter('collapse_spaces', ctx);
 
 describe('lower_case and upper_case filters', () => {
-  const lower = compileFilter('lower_case', ctx);
-  const upper = compileFilter('upper_case', ctx);
-
   it('change case and keep accents', () => {
     expect(lower('ÉLODIE Ñandú ÇA')).toBe('élodie ñandú ça');
     expect(upper('élodie ñandú ça œuvre')).toBe('ÉLODIE ÑANDÚ ÇA ŒUVRE');
@@ -22,8 +23,6 @@ describe('lower_case and upper_case filters', () => {
 });
 
 describe('capitalize_first filter', () => {
-  const capitalize = compileFilter('capitalize_first', ctx);
-
   it('upper-cases the first letter, accents included, and leaves the rest unchanged', () => {
     expect(capitalize('élodie')).toBe('Élodie');
     expect(capitalize('élodie DUPONT')).toBe('Élodie DUPONT');
@@ -50,8 +49,6 @@ describe('capitalize_first filter', () => {
 });
 
 describe('collapse_spaces filter', () => {
-  const collapse = compileFilter('collapse_spaces', ctx);
-
   it('trims and turns inner runs of any whitespace into one space', () => {
     expect(collapse('  Jean   Pierre  ')).toBe('Jean Pierre');
     expect(collapse('a \t b\n\nc\u00a0 d')).toBe('a b c d');

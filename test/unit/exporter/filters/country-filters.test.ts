@@ -6,9 +6,9 @@ function country(id: 'country_name' | 'country_code', locale: 'fr' | 'en') {
 }
 
 describe('country_name filter', () => {
-  it('names a country from its alpha-2, alpha-3 or numeric code, in the export language', () => {
-    const fr = country('country_name', 'fr');
-    const en = country('country_name', 'en');
+  it('names a country from its alpha-2, alpha-3 or numeric code, in the export language', async () => {
+    const fr = await country('country_name', 'fr');
+    const en = await country('country_name', 'en');
     expect(fr('FR')).toBe('France');
     expect(fr('de')).toBe('Allemagne');
     expect(en('DE')).toBe('Germany');
@@ -18,21 +18,21 @@ describe('country_name filter', () => {
     expect(en('US')).toBe('United States of America');
   });
 
-  it('translates a French or English name into the export language', () => {
-    expect(country('country_name', 'en')('Allemagne')).toBe('Germany');
-    expect(country('country_name', 'fr')('germany')).toBe('Allemagne');
+  it('translates a French or English name into the export language', async () => {
+    expect((await country('country_name', 'en'))('Allemagne')).toBe('Germany');
+    expect((await country('country_name', 'fr'))('germany')).toBe('Allemagne');
   });
 
-  it('gives nothing for unknown or empty values', () => {
-    const en = country('country_name', 'en');
+  it('gives nothing for unknown or empty values', async () => {
+    const en = await country('country_name', 'en');
     for (const value of ['XX', 'ZZZ', '999', 'Atlantis', '', '  ', null, undefined]) expect(en(value)).toBe('');
   });
 });
 
 describe('country_code filter', () => {
-  it('finds the alpha-2 code of French and English names, whatever the export language', () => {
+  it('finds the alpha-2 code of French and English names, whatever the export language', async () => {
     for (const locale of ['fr', 'en'] as const) {
-      const code = country('country_code', locale);
+      const code = await country('country_code', locale);
       expect(code('France')).toBe('FR');
       expect(code('allemagne')).toBe('DE');
       expect(code('GERMANY')).toBe('DE');
@@ -43,8 +43,8 @@ describe('country_code filter', () => {
     }
   });
 
-  it('ignores accents, case and punctuation', () => {
-    const code = country('country_code', 'fr');
+  it('ignores accents, case and punctuation', async () => {
+    const code = await country('country_code', 'fr');
     expect(code("États-Unis d'Amérique")).toBe('US');
     expect(code('etats unis d amerique')).toBe('US');
     expect(code('Côte d’Ivoire')).toBe('CI');
@@ -53,14 +53,14 @@ describe('country_code filter', () => {
     expect(code('Perou')).toBe('PE');
   });
 
-  it('passes codes through as alpha-2', () => {
-    const code = country('country_code', 'en');
+  it('passes codes through as alpha-2', async () => {
+    const code = await country('country_code', 'en');
     expect(code('fr')).toBe('FR');
     expect(code('FRA')).toBe('FR');
   });
 
-  it('gives nothing for unknown, ambiguous or empty names', () => {
-    const code = country('country_code', 'en');
+  it('gives nothing for unknown, ambiguous or empty names', async () => {
+    const code = await country('country_code', 'en');
     for (const value of ['Atlantis', 'Congo', 'Fr ance', '', '   ', null, undefined]) expect(code(value)).toBe('');
   });
 });

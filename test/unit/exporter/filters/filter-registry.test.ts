@@ -56,14 +56,14 @@ describe('filter registry', () => {
     expect(misfit.message).toContain('boolean');
   });
 
-  it('refuses to compile with an unknown id, time zone, locale or time', () => {
-    expect(catchError(() => compileFilter('nope' as FilterId, ctx)).path).toBe('/filter');
-    expect(catchError(() => compileFilter('age', { ...ctx, timeZone: 'Mars/Olympus' })).path).toBe('/timeZone');
-    expect(catchError(() => compileFilter('age', { ...ctx, locale: 'de' as 'fr' })).path).toBe('/locale');
-    expect(catchError(() => compileFilter('age', { ...ctx, now: new Date(Number.NaN) })).path).toBe('/now');
+  it('refuses to compile with an unknown id, time zone, locale or time', async () => {
+    expect((await rejection(compileFilter('nope' as FilterId, ctx))).path).toBe('/filter');
+    expect((await rejection(compileFilter('age', { ...ctx, timeZone: 'Mars/Olympus' }))).path).toBe('/timeZone');
+    expect((await rejection(compileFilter('age', { ...ctx, locale: 'de' as 'fr' }))).path).toBe('/locale');
+    expect((await rejection(compileFilter('age', { ...ctx, now: new Date(Number.NaN) }))).path).toBe('/now');
   });
 
-  it('makes every filter write a string, never throw, whatever value it is given', () => {
+  it('makes every filter write a string, never throw, whatever value it is given', async () => {
     const odd: RawValue[] = [
       '',
       ' ',
@@ -84,7 +84,7 @@ describe('filter registry', () => {
       undefined,
     ];
     for (const id of FILTER_IDS) {
-      const filter = compileFilter(id, ctx);
+      const filter = await compileFilter(id, ctx);
       for (const value of odd) expect(typeof filter(value), `${id}`).toBe('string');
       expect(filter(null), id).toBe(FOR_MISSING[id] ?? '');
       expect(filter(undefined), id).toBe(FOR_MISSING[id] ?? '');
@@ -104,5 +104,11 @@ function catchError(run: () => unknown): ValidationError {
     if (error instanceof ValidationError) return error;
     throw error;
   }
+  throw new Error('expected a ValidationError');
+}
+
+async function rejection(compiling: Promise<unknown>): Promise<ValidationError> {
+  const error = await compiling.then(() => undefined, (reason: unknown) => reason);
+  if (error instanceof ValidationError) return error;
   throw new Error('expected a ValidationError');
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter } from '../../../../exporter/filters/index.js';
 
 const ctx = { timeZone: 'Europe/Paris', locale: 'fr', now: new Date('2025-01-01T00:00:00Z') } as const;
-const e164 = compileFilter('phone_e164', ctx);
-const tenDigits = compileFilter('phone_fr_10_digits', ctx);
+const e164 = await compileFilter('phone_e164', ctx);
+const tenDigits = await compileFilter('phone_fr_10_digits', ctx);
 
 describe('phone filters on French numbers', () => {
   it.each([

@@ -1,0 +1,26 @@
+/** What a local destination is configured with, and its JSON Schema, apart from the code that writes files. */
+
+/** A directory on this machine, relative to the root the operator allows exports in. */
+export interface LocalConfig {
+  readonly kind: 'local';
+  /** Relative to the factory's `root`; never absolute, never `..`. */
+  readonly directory: string;
+}
+
+/** JSON Schema of LocalConfig: a relative path without `..` segments, backslashes or control characters. */
+export const localConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'directory'],
+  properties: {
+    kind: { const: 'local' },
+    directory: {
+      type: 'string',
+      title: 'Directory',
+      description: "Relative to this server's export folder; created if missing. Files there can be downloaded from the run history.",
+      minLength: 1,
+      maxLength: 1024,
+      pattern: '^(?!/)(?!(?:.*/)?\\.\\.(?:/|$))[^\\u0000-\\u001f\\u007f\\\\]+$',
+    },
+  },
+} as const;
