@@ -47,7 +47,12 @@ export async function readLayout(db: Db, table: StoreTable): Promise<PartitionLa
   return layout;
 }
 
-/** Moves the default partition's rows of `[lower, upper)` into the (unattached) table `target`, in bounded batches. */
+/**
+ * Moves the default partition's rows of `[lower, upper)` into the (unattached) table `target`, in
+ * bounded batches. Each batch commits on its own, so until the attach commits those rows are not
+ * readable through the store table (a known gap, as long as the move takes; rows reach the default
+ * partition only when no partition covered their expiry as they were written).
+ */
 async function moveFromDefault(db: Db, table: StoreTable, target: string, range: { lower: Date; upper: Date }, batchSize: number): Promise<void> {
   const from = sql.table(defaultPartitionName(table));
   for (;;) {
@@ -62,12 +67,28 @@ async function moveFromDefault(db: Db, table: StoreTable, target: string, range:
 }
 
 /**
+ * Moves every row of the unattached table `source` back into the store table (the range is not
+ * attached, so they land in the default partition), in bounded batches: rows an interrupted
+ * creation took out of the default partition are readable again at once.
+ */
+async function moveBack(db: Db, table: StoreTable, source: string, batchSize: number): Promise<void> {
+  const from = sql.table(source);
+  for (;;) {
+    const moved = await sql`
+      with moved as (delete from ${from} where ctid = any(array(select ctid from ${from} limit ${batchSize})) returning *)
+      insert into ${sql.table(physicalTable(table))} select * from moved`.execute(db);
+    if (Number(moved.numAffectedRows ?? 0) === 0) return;
+  }
+}
+
+/**
  * Creates the partition `[lower, upper)` of a store table without blocking writers: a plain
  * table shaped like the parent receives the default partition's rows of that range (bounded
  * batches), gets a CHECK constraint equal to its bounds (so ATTACH need not scan it), and is
  * attached, the last rows moved while inserts into the table wait (milliseconds). Returns false when a lock
- * could not be had in time (the next sweep tries again; until then those rows stay readable in
- * the default partition).
+ * could not be had in time: the rows moved so far go back to the default partition, readable
+ * there until the next sweep tries again. (While the batches move, before the attach commits, the
+ * rows of that range are briefly unreadable: see the note on `moveFromDefault`.)
  */
 export async function createPartition(db: Db, table: StoreTable, range: { lower: Date; upper: Date }, batchSize: number): Promise<boolean> {
   const parent = sql.table(physicalTable(table));
@@ -91,8 +112,10 @@ export async function createPartition(db: Db, table: StoreTable, range: { lower:
     });
     return true;
   } catch (error) {
-    if (pgCode(error) === LOCK_NOT_AVAILABLE || pgCode(error) === DEADLOCK) return false;
-    throw error;
+    if (pgCode(error) !== LOCK_NOT_AVAILABLE && pgCode(error) !== DEADLOCK) throw error;
+    // The rows moved out of the default partition would stay unreadable until the next sweep.
+    await moveBack(db, table, name, batchSize);
+    return false;
   }
 }
 

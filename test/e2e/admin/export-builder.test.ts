@@ -108,7 +108,7 @@ describe('export builder in the console (real Chromium, accessible names only)',
 
     await step(page, '7. Trigger').click();
     await page.getByRole('radio', { name: 'Daily' }).check();
-    await page.getByLabel('Time').fill('06:00');
+    await page.getByLabel('Time', { exact: true }).fill('06:00');
     await page.getByRole('radio', { name: 'All data' }).check();
     await page.getByRole('status').filter({ hasText: /^Next run: .* 06:00 \(Europe\/Paris\)\.$/ }).waitFor();
 
