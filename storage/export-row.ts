@@ -13,13 +13,13 @@ export type ExportRow = DecodedRow;
  * every value as PostgreSQL's text: see `RAW_TYPES`). Statements may add columns after them.
  */
 export const EXPORT_ROW_COLUMNS = 'id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, created_at, expires_at, data, personal';
-export const EXPORT_ROW_WIDTH = 11;
+export const EXPORT_ROW_WIDTH = EXPORT_ROW_COLUMNS.split(',').length;
 const ID = 0;
 const FLOW = 1;
 const SESSION = 2;
 const REF = 3;
 /** `\x…` hex text of the subject hash (a map key; never decoded). */
-export const SUBJECT_COLUMN = 4;
+const SUBJECT = 4;
 const MODULE = 5;
 const STEP = 6;
 const CREATED = 7;
@@ -70,7 +70,7 @@ export class ExportRowView implements DecodedRow {
   }
   /** The subject hash as PostgreSQL's hex text (`\x…`), or null. */
   get subjectKey(): string | null {
-    return this.raw[SUBJECT_COLUMN] ?? null;
+    return this.raw[SUBJECT] ?? null;
   }
   get moduleId(): string {
     return this.raw[MODULE]!;

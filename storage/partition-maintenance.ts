@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 import { physicalTable, TABLE_DEFAULT_RETENTION_DAYS, type StoreTable } from '../core/store-tables.js';
 import { chunkFor, aheadTargets, defaultPartitionName, parsePartitionName, partitionName, type PartitionRange } from './store-partitions.js';
@@ -47,38 +47,35 @@ export async function readLayout(db: Db, table: StoreTable): Promise<PartitionLa
   return layout;
 }
 
-/**
- * Moves the default partition's rows of `[lower, upper)` into the (unattached) table `target`, in
- * bounded batches. Each batch commits on its own, so until the attach commits those rows are not
- * readable through the store table (a known gap, as long as the move takes; rows reach the default
- * partition only when no partition covered their expiry as they were written).
- */
-async function moveFromDefault(db: Db, table: StoreTable, target: string, range: { lower: Date; upper: Date }, batchSize: number): Promise<void> {
-  const from = sql.table(defaultPartitionName(table));
+/** Moves the rows of `from` that `where` picks into `to`, in bounded batches (each committed on its own). */
+async function moveRows(db: Db, from: string, to: string, where: RawBuilder<boolean>, batchSize: number): Promise<void> {
+  const source = sql.table(from);
   for (;;) {
     const moved = await sql`
-      with picked as (
-        select ctid from ${from} where expires_at >= ${range.lower} and expires_at < ${range.upper} limit ${batchSize}
-      ),
-      moved as (delete from ${from} where ctid = any(array(select ctid from picked)) returning *)
-      insert into ${sql.table(target)} select * from moved`.execute(db);
+      with picked as (select ctid from ${source} where ${where} limit ${batchSize}),
+      moved as (delete from ${source} where ctid = any(array(select ctid from picked)) returning *)
+      insert into ${sql.table(to)} select * from moved`.execute(db);
     if (Number(moved.numAffectedRows ?? 0) === 0) return;
   }
 }
 
 /**
- * Moves every row of the unattached table `source` back into the store table (the range is not
- * attached, so they land in the default partition), in bounded batches: rows an interrupted
- * creation took out of the default partition are readable again at once.
+ * Moves the default partition's rows of `[lower, upper)` into the (unattached) table `target`.
+ * Until the attach commits those rows are not readable through the store table (a known gap, as
+ * long as the move takes; rows reach the default partition only when no partition covered their
+ * expiry as they were written).
  */
-async function moveBack(db: Db, table: StoreTable, source: string, batchSize: number): Promise<void> {
-  const from = sql.table(source);
-  for (;;) {
-    const moved = await sql`
-      with moved as (delete from ${from} where ctid = any(array(select ctid from ${from} limit ${batchSize})) returning *)
-      insert into ${sql.table(physicalTable(table))} select * from moved`.execute(db);
-    if (Number(moved.numAffectedRows ?? 0) === 0) return;
-  }
+function moveFromDefault(db: Db, table: StoreTable, target: string, range: { lower: Date; upper: Date }, batchSize: number): Promise<void> {
+  return moveRows(db, defaultPartitionName(table), target, sql<boolean>`expires_at >= ${range.lower} and expires_at < ${range.upper}`, batchSize);
+}
+
+/**
+ * Moves every row of the unattached table `source` back into the store table (the range is not
+ * attached, so they land in the default partition): rows an interrupted creation took out of the
+ * default partition are readable again at once.
+ */
+function moveBack(db: Db, table: StoreTable, source: string, batchSize: number): Promise<void> {
+  return moveRows(db, source, physicalTable(table), sql<boolean>`true`, batchSize);
 }
 
 /**

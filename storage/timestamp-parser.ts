@@ -43,11 +43,3 @@ export function parseTimestamptz(text: string): unknown {
   const time = utc - sign * (offsetMinutes * 60 + offsetSeconds) * 1000;
   return Number.isNaN(time) ? fallback(text) : new Date(time);
 }
-
-/** pg type parsers for export reads: the fast `timestamptz` parser, pg's defaults otherwise. */
-export const EXPORT_TYPES = {
-  getTypeParser(oid: number, format?: string) {
-    if (oid === TIMESTAMPTZ_OID && format !== 'binary') return parseTimestamptz;
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
-};
