@@ -37,8 +37,9 @@ const ORPHAN_GRACE_MS = 60_000;
 /**
  * Turns outbox events into deliveries and delivers them as pg-boss jobs (payloads: the delivery
  * id only). Each attempt reads the event's source and the endpoint's secret afresh, signs the
- * body and POSTs it; a failed attempt throws so pg-boss retries it with exponential backoff,
- * and the last one ends the delivery failed. Background errors are logged, never thrown.
+ * body and POSTs it; a failed attempt answers `'retry'`, so pg-boss runs it again after its
+ * exponential backoff, and the last one ends the delivery failed. Background errors are logged,
+ * never thrown.
  */
 export class WebhookDispatcher {
   #timer: NodeJS.Timeout | undefined;
