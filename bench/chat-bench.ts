@@ -17,6 +17,7 @@ import { percentile } from './support/latency.js';
 import { startBenchChild } from './support/child-process.js';
 import { closedLoop, converse, openLoop, persistentLoop, type VisitorTarget } from './support/chat-visitors.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';
+import { cpuShare, cpuSplit } from './support/cpu-split.js';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -28,8 +29,11 @@ const database = await benchDatabase();
 const ceilingServer = await startBenchChild('bench/support/ceiling-server.ts', { DATABASE_URL: database.url }, /ceiling listening at (\S+)/);
 let ceiling: Awaited<ReturnType<typeof closedLoop>>;
 let connected: Awaited<ReturnType<typeof persistentLoop>>;
+let ceilingCpu = '';
 try {
+  const cpuBefore = cpuSplit(ceilingServer.child.pid);
   ceiling = await closedLoop({ url: ceilingServer.url, auth: {} }, SOCKETS, SECONDS);
+  ceilingCpu = cpuShare(cpuBefore, cpuSplit(ceilingServer.child.pid), SECONDS);
   connected = await persistentLoop({ url: ceilingServer.url, auth: {} }, SOCKETS, SECONDS);
 } finally {
   await ceilingServer.stop();
@@ -55,7 +59,9 @@ try {
   const perTurn = statements / countedTurns;
   const roundTripsPerTurn = roundTrips / countedTurns;
 
+  const cpuBefore = cpuSplit(server.child.pid);
   const closed = await closedLoop(parley, SOCKETS, SECONDS);
+  const closedCpu = cpuShare(cpuBefore, cpuSplit(server.child.pid), SECONDS);
   const offered = ceiling.turnsPerSecond / 2;
   const open = await openLoop(parley, offered, SECONDS);
 
@@ -65,6 +71,8 @@ try {
     ['ceiling: bare socket.io + INSERT/COMMIT per round trip', `${ceiling.turnsPerSecond.toFixed(0)} turns/s (p50 ${ms(ceiling.latencies, 50)}, p99 ${ms(ceiling.latencies, 99)})`],
     ['strict ceiling: same server, sockets stay connected', `${connected.turnsPerSecond.toFixed(0)} round trips/s (p50 ${ms(connected.latencies, 50)}, p99 ${ms(connected.latencies, 99)})`],
     ['closed loop: Parley', `${closed.turnsPerSecond.toFixed(0)} turns/s (p50 ${ms(closed.latencies, 50)}, p99 ${ms(closed.latencies, 99)})`],
+    ['CPU cores busy, ceiling run', ceilingCpu],
+    ['CPU cores busy, Parley closed loop', closedCpu],
     ['closed loop ratio Parley / ceiling', `${ratio.toFixed(3)} (target ≥ 0.5)`],
     ['closed loop ratio Parley / strict ceiling', strictRatio.toFixed(3)],
     [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${ms(open.latencies, 50)}, p99 ${ms(open.latencies, 99)} (target p99 < 50 ms)`],

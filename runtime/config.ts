@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isCronExpression } from './cron-expression.js';
 import { ConfigError } from '../core/errors.js';
+import { DEFAULT_STATEMENT_CACHE } from '../storage/database.js';
 
 /** Process configuration, read once from the environment and frozen. */
 export interface Config {
@@ -29,6 +30,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly drainIntervalMs: number;
   };
+  /** Parameterised statements kept prepared per database connection (0: none, for a pooler in transaction mode). */
+  readonly statementCache: number;
   /** Most lines one streamed CSV code upload may have (bigger files are refused with 413). */
   readonly codeUploadMaxLines: number;
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: integer(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       drainIntervalMs: integer(env, 'PARLEY_WEBHOOK_DRAIN_MS', 1_000, 50, 60_000),
     }),
+    statementCache: integer(env, 'PARLEY_STATEMENT_CACHE', DEFAULT_STATEMENT_CACHE, 0, 10_000),
     codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 1_000_000, 1, 100_000_000),
   });
 }

@@ -12,8 +12,15 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Opens a pooled kysely connection to one PostgreSQL database. */
-export function openDatabase(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
+/** Statements kept prepared per connection unless told otherwise (pgx keeps 512). */
+export const DEFAULT_STATEMENT_CACHE = 256;
+
+/**
+ * Opens a pooled kysely connection to one PostgreSQL database. `statementCache`: parameterised
+ * statements kept prepared per connection (0 for none, e.g. behind a pooler in transaction mode
+ * that cannot keep them).
+ */
+export function openDatabase(connectionString: string, options: { max?: number; statementCache?: number } = {}): DatabaseHandle {
   // A bounded wait for a connection: a saturated pool fails a request instead of hanging it.
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle client that loses its server (restart, failover) must not crash the process.
@@ -22,7 +29,7 @@ export function openDatabase(connectionString: string, options: { max?: number }
   // queries (a transaction awaiting the app, a cursor, a LISTEN connection) would emit an
   // unhandled 'error'. Its next query fails instead, and the pool discards it on release.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PipeliningPostgresDialect(pool) });
+  const db = new Kysely<Database>({ dialect: new PipeliningPostgresDialect(pool, options.statementCache ?? DEFAULT_STATEMENT_CACHE) });
   let closed = false;
   return {
     db,

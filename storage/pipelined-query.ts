@@ -1,4 +1,5 @@
 import pg, { type BindConfig } from 'pg';
+import { isStaleStatementError, statementCacheOf, UNNAMED, type StatementCache, type StatementUse } from './statement-cache.js';
 
 /** One statement of a pipeline: SQL text with `$n` parameters. */
 export interface PipelinedStatement {
@@ -43,6 +44,8 @@ const { Result, utils } = pg as unknown as {
  */
 export class PipelinedQuery {
   readonly #statements: readonly PipelinedStatement[];
+  readonly #cacheCapacity: number;
+  #cache: { cache: StatementCache; uses: StatementUse[] } | undefined;
   readonly #results: PipelinedResult[] = [];
   #parser: RowParser = new Result();
   #rows: Record<string, unknown>[] = [];
@@ -51,8 +54,10 @@ export class PipelinedQuery {
   /** Settles when the server has answered every statement (or the first failure). */
   readonly done: Promise<PipelinedResult[]>;
 
-  constructor(statements: readonly PipelinedStatement[]) {
+  /** `cacheCapacity`: statements kept prepared per connection (0: every statement goes unnamed). */
+  constructor(statements: readonly PipelinedStatement[], cacheCapacity = 0) {
     this.#statements = statements;
+    this.#cacheCapacity = cacheCapacity;
     this.done = new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
   }
 
@@ -61,16 +66,27 @@ export class PipelinedQuery {
     return this.#statements.length;
   }
 
-  /** Writes every statement and one Sync, corked into a single socket write (as pg-cursor drives a connection). */
+  /**
+   * Writes every statement and one Sync, corked into a single socket write (as pg-cursor drives a
+   * connection). With a statement cache, a statement prepared on this connection before is only
+   * bound and executed; a new one is parsed under its name first.
+   */
   submit(connection: pg.Connection): void {
+    const cache = this.#cacheCapacity > 0 ? statementCacheOf(connection, this.#cacheCapacity) : undefined;
+    const evicted: string[] = [];
+    const uses = this.#statements.map((statement) => cache?.use(statement.sql, evicted) ?? UNNAMED);
+    if (cache) this.#cache = { cache, uses };
     connection.stream.cork();
     try {
-      for (const statement of this.#statements) {
-        connection.parse({ name: '', text: statement.sql, types: [] }, false);
-        connection.bind({ values: statement.parameters as BindConfig['values'], valueMapper: (value: unknown) => utils.prepareValue(value) }, false);
+      for (const name of evicted) connection.close({ type: 'S', name }, false);
+      this.#statements.forEach((statement, index) => {
+        const use = uses[index]!;
+        if (use.close) connection.close({ type: 'S', name: use.name }, false);
+        if (use.parse) connection.parse({ name: use.name, text: statement.sql, types: [] }, false);
+        connection.bind({ statement: use.name, values: statement.parameters as BindConfig['values'], valueMapper: (value: unknown) => utils.prepareValue(value) }, false);
         connection.describe({ type: 'P', name: '' }, false);
         connection.execute({ portal: '' }, false);
-      }
+      });
       connection.sync();
     } finally {
       connection.stream.uncork();
@@ -101,11 +117,17 @@ export class PipelinedQuery {
   }
 
   handleError(error: unknown): void {
+    const statements = this.#statements.map((statement) => statement.sql);
+    this.#cache?.cache.settle(statements, this.#cache.uses, this.#results.length, { staleStatement: isStaleStatementError(error) });
+    this.#cache = undefined;
     this.#settle?.reject(this.#error ?? error);
     this.#settle = undefined;
   }
 
   handleReadyForQuery(): void {
+    const statements = this.#statements.map((statement) => statement.sql);
+    this.#cache?.cache.settle(statements, this.#cache.uses, this.#results.length);
+    this.#cache = undefined;
     if (this.#error) this.#settle?.reject(this.#error);
     else this.#settle?.resolve(this.#results);
     this.#settle = undefined;
@@ -118,9 +140,12 @@ export class PipelinedQuery {
   handleCopyData(): void {}
 }
 
-/** Runs `statements` on `client` in one round trip; resolves with each statement's result. */
-export function runPipeline(client: pg.ClientBase, statements: readonly PipelinedStatement[]): Promise<PipelinedResult[]> {
-  const query = new PipelinedQuery(statements);
+/**
+ * Runs `statements` on `client` in one round trip; resolves with each statement's result. With
+ * `cacheCapacity`, statements stay prepared on the connection (see `StatementCache`).
+ */
+export function runPipeline(client: pg.ClientBase, statements: readonly PipelinedStatement[], cacheCapacity = 0): Promise<PipelinedResult[]> {
+  const query = new PipelinedQuery(statements, cacheCapacity);
   client.query(query);
   return query.done;
 }

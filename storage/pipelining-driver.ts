@@ -39,12 +39,14 @@ const statement = (query: CompiledQuery): PipelinedStatement => ({ sql: query.sq
  */
 class PipeliningConnection implements DatabaseConnection {
   readonly client: pg.PoolClient;
+  readonly #statementCache: number;
   #pendingBegin: CompiledQuery | undefined;
   #deferred: CompiledQuery[] = [];
   #committed = false;
 
-  constructor(client: pg.PoolClient) {
+  constructor(client: pg.PoolClient, statementCache: number) {
     this.client = client;
+    this.#statementCache = statementCache;
   }
 
   /** Remembers BEGIN (or START TRANSACTION …) until the transaction's first statement. */
@@ -79,8 +81,9 @@ class PipeliningConnection implements DatabaseConnection {
     const index = statements.push(statement(query)) - 1;
     const commits = COMMITTING.has(query);
     if (commits) statements.push({ sql: 'commit', parameters: [] });
-    if (statements.length === 1) return toQueryResult<R>(await this.client.query(query.sql, [...query.parameters]));
-    const results = await runPipeline(this.client, statements);
+    // A statement without parameters goes by the simple protocol, which allows several in one text.
+    if (statements.length === 1 && query.parameters.length === 0) return toQueryResult<R>(await this.client.query(query.sql));
+    const results = await runPipeline(this.client, statements, this.#statementCache);
     if (commits) this.#committed = true;
     return toQueryResult<R>(results[index]!);
   }
@@ -102,10 +105,12 @@ class PipeliningConnection implements DatabaseConnection {
 /** kysely's driver for node-pg, with transactions that cost no extra round trips. */
 class PipeliningDriver implements Driver {
   readonly #pool: pg.Pool;
+  readonly #statementCache: number;
   readonly #connections = new WeakMap<pg.PoolClient, PipeliningConnection>();
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, statementCache: number) {
     this.#pool = pool;
+    this.#statementCache = statementCache;
   }
 
   async init(): Promise<void> {}
@@ -114,7 +119,7 @@ class PipeliningDriver implements Driver {
     const client = await this.#pool.connect();
     let connection = this.#connections.get(client);
     if (!connection) {
-      connection = new PipeliningConnection(client);
+      connection = new PipeliningConnection(client, this.#statementCache);
       this.#connections.set(client, connection);
     }
     return connection;
@@ -149,13 +154,16 @@ class PipeliningDriver implements Driver {
 /** PostgreSQL through node-pg, with `PipeliningDriver`'s transactions. */
 export class PipeliningPostgresDialect implements Dialect {
   readonly #pool: pg.Pool;
+  readonly #statementCache: number;
 
-  constructor(pool: pg.Pool) {
+  /** `statementCache`: statements kept prepared per connection (see `StatementCache`; 0: none). */
+  constructor(pool: pg.Pool, statementCache = 0) {
     this.#pool = pool;
+    this.#statementCache = statementCache;
   }
 
   createDriver(): Driver {
-    return new PipeliningDriver(this.#pool);
+    return new PipeliningDriver(this.#pool, this.#statementCache);
   }
 
   createQueryCompiler() {

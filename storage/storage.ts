@@ -25,9 +25,11 @@ export async function openStorage(options: {
   /** Whether this process runs pg-boss cron scheduling (every process may). */
   schedule?: boolean;
   migrate?: boolean;
+  /** Statements kept prepared per connection (see `openDatabase`). */
+  statementCache?: number;
 }): Promise<Storage> {
   const masterKey = parseMasterKey(options.masterKey);
-  const database = openDatabase(options.connectionString, { max: options.poolSize ?? 10 });
+  const database = openDatabase(options.connectionString, { max: options.poolSize ?? 10, statementCache: options.statementCache });
   try {
     if (options.migrate ?? true) await migrateToLatest(database.db);
     const jobs = new JobQueue({ connectionString: options.connectionString, schedule: options.schedule });

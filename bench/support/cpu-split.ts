@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU seconds used so far by each group of processes on this machine (Linux /proc): this process, `childPid`, PostgreSQL, the rest. */
+export function cpuSplit(childPid: number | undefined): Record<string, number> {
+  const ticks = 100;
+  const split: Record<string, number> = { bench: 0, 'bench sys': 0, server: 0, 'server sys': 0, postgres: 0, 'postgres sys': 0, other: 0, 'other sys': 0 };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const fields = stat.slice(close + 2).split(' ');
+    const user = Number(fields[11]) / ticks;
+    const system = Number(fields[12]) / ticks;
+    const pid = Number(entry);
+    const group = pid === process.pid ? 'bench' : pid === childPid ? 'server' : comm.startsWith('postgres') ? 'postgres' : 'other';
+    split[group]! += user + system;
+    split[`${group} sys`]! += system;
+  }
+  return split;
+}
+
+/** The CPU seconds each group used between two `cpuSplit` readings, per second of `seconds`. */
+export function cpuShare(before: Record<string, number>, after: Record<string, number>, seconds: number): string {
+  return Object.keys(after)
+    .map((k) => `${k} ${((after[k]! - (before[k] ?? 0)) / seconds).toFixed(2)}`)
+    .join(', ');
+}
