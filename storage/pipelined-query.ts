@@ -24,6 +24,10 @@ interface FieldDescription {
 interface RowParser {
   addFields(fields: FieldDescription[]): void;
   parseRow(values: unknown[]): Record<string, unknown>;
+  /** Reads the command tag ("INSERT 0 3") into `command` and `rowCount`. */
+  addCommandComplete(message: unknown): void;
+  command: string | null;
+  rowCount: number | null;
 }
 const { Result, utils } = pg as unknown as {
   Result: new (rowMode?: string, types?: unknown) => RowParser;
@@ -106,8 +110,9 @@ export class PipelinedQuery {
     }
   }
 
-  handleCommandComplete(message: { command: string; rowCount?: number | null }): void {
-    this.#results.push({ command: message.command, rowCount: message.rowCount ?? null, rows: this.#rows });
+  handleCommandComplete(message: unknown): void {
+    this.#parser.addCommandComplete(message);
+    this.#results.push({ command: this.#parser.command ?? '', rowCount: this.#parser.rowCount ?? null, rows: this.#rows });
     this.#rows = [];
     this.#parser = new Result();
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase } from '../../support/test-database.js';
 import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
-import { executeAndCommit } from '../../../storage/pipelining-driver.js';
+import { executeAfter, executeAndCommit } from '../../../storage/pipelining-driver.js';
 import { runPipeline } from '../../../storage/pipelined-query.js';
 import { countStatements } from '../../support/statement-counter.js';
 
@@ -112,5 +112,13 @@ describe('the pipelining kysely driver', () => {
     } finally {
       client.release();
     }
+  });
+
+  it('reports the rows a write affected, alone and at the end of a pipeline', async () => {
+    await sql`insert into ledger (id, note) values (${20}, ${'a'}), (${21}, ${'b'})`.execute(handle.db);
+    const alone = await sql`update ledger set note = ${'c'} where id >= ${20}`.execute(handle.db);
+    expect(alone.numAffectedRows).toBe(2n);
+    const piped = await executeAfter(handle.db, [sql`select ${1}::int`.compile(handle.db)], sql`delete from ledger where id >= ${20}`.compile(handle.db));
+    expect(piped.numAffectedRows).toBe(2n);
   });
 });
