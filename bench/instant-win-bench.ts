@@ -21,6 +21,7 @@ import { generateMasterKey } from '../storage/crypto/master-key.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
 import { claimInstantWinMoment } from '../storage/instant-win-repository.js';
 import { countStatements } from '../test/support/statement-counter.js';
+import { cpuShare, cpuSplit } from './support/cpu-split.js';
 
 const STOCK = Number(process.env.BENCH_STOCK ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -76,6 +77,7 @@ try {
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
   const counter = countStatements(storage.pool);
   let won = 0;
+  const cpuBefore = cpuSplit(undefined);
   const claims = await rate(async (worker, n) => {
     const started = await engine.start({ workspaceId: workspace.id, flowSlug: 'bench', device: { mobile: false, browser: 'Bench' }, ip: null });
     const ack = await engine.reply(started.session.sessionId, { clientMessageId: randomUUID(), value: `p${worker}.${n}@example.org` });
@@ -83,6 +85,7 @@ try {
     if (ack.turn.messages.some((m) => m.kind === 'text' && m.text.startsWith('Congratulations'))) won += 1;
   });
 
+  const claimsCpu = cpuShare(cpuBefore, cpuSplit(undefined), SECONDS);
   const statementsPerClaim = counter.count / claims.done;
   const roundTripsPerClaim = counter.roundTrips / claims.done;
   const flowId = (await sql<{ id: string }>`select id from flows where slug = 'bench'`.execute(storage.db)).rows[0]!.id;
@@ -104,6 +107,7 @@ try {
     ['moments claimed (participations + bare statements)', claimed.rows[0]!.n],
     ['instant-win claims/s', claims.perSecond.toFixed(0)],
     ['engine turns/s (start + reply per claim)', (claims.perSecond * 2).toFixed(0)],
+    ['CPU cores busy during the participations (bench = the engine)', claimsCpu],
     ['SQL statements per participation (start + claim turn)', statementsPerClaim.toFixed(2)],
     ['database round trips per participation', roundTripsPerClaim.toFixed(2)],
     ['claim statement alone (autocommit)/s', statements.perSecond.toFixed(0)],

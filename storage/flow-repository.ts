@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { pooledRandomBytes } from './crypto/random-pool.js';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { FlowRow } from './schema.js';
@@ -35,7 +36,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** A random 10-character base62 id (~59 bits). */
 export function newHashId(): string {
-  return [...randomBytes(10)].map((b) => BASE62[b % 62]).join('');
+  return [...pooledRandomBytes(10)].map((b) => BASE62[b % 62]).join('');
 }
 
 function toFlow(row: FlowRow): FlowRecord {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { InputRequest, Reply, ReplyAck, SessionInfo, Turn, BotMessage } from '../../core/chat-protocol.js';
 import type { Clock } from '../../core/clock.js';
@@ -14,6 +13,7 @@ import { databaseFreeContext } from './database-free-context.js';
 import { queueInitialVariables, startingVariables, type InitialVariables } from './initial-variables.js';
 import { inTransaction, type StoreContext } from '../../storage/store-context.js';
 import { newHashId, type FlowRecord } from '../../storage/flow-repository.js';
+import { pooledRandomBytes } from '../../storage/crypto/random-pool.js';
 import { findSessionByToken, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
 import { confirmTurn, expectTurn, insertTurn, isSessionMovedOn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnWorkspace } from '../../storage/turn-repository.js';
 import { RecentSessions, type RecentSession } from './recent-sessions.js';
@@ -104,7 +104,7 @@ export class FlowEngine {
       }
     }
     const flow = await this.#definitions.flow(this.#storage.db, entry.flow);
-    const resumeToken = randomBytes(32).toString('base64url');
+    const resumeToken = pooledRandomBytes(32).toString('base64url');
     // Most first turns need no statement but the session insert: run the steps without a
     // database, and only if one of them needs it, run them again in a transaction.
     const probe = databaseFreeContext(this.#storage);
