@@ -17,7 +17,8 @@ function pathOf(run: () => unknown): string | undefined {
 describe('process configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000 });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 256 });
+    expect(loadConfig({ PARLEY_STATEMENT_CACHE: '0' }).statementCache).toBe(0);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -31,6 +32,7 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '0' }))).toBe('PARLEY_HANDSHAKES_PER_IP_PER_MINUTE');
     expect(pathOf(() => loadConfig({ PARLEY_TRUST_PROXY_HOPS: 'yes' }))).toBe('PARLEY_TRUST_PROXY_HOPS');
     expect(pathOf(() => loadConfig({ PARLEY_CODE_UPLOAD_MAX_LINES: '0' }))).toBe('PARLEY_CODE_UPLOAD_MAX_LINES');
+    expect(pathOf(() => loadConfig({ PARLEY_STATEMENT_CACHE: '-1' }))).toBe('PARLEY_STATEMENT_CACHE');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 

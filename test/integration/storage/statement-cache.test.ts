@@ -82,4 +82,16 @@ describe('prepared statements on pooled connections', () => {
     // …and the statement, parsed again, answers with the new column.
     expect((await all()).rows).toEqual([{ id: 1, label: 'one', note: null }]);
   });
+
+  it('with a cache of 0 sends every statement unnamed (for poolers that cannot keep them)', async () => {
+    const unnamed = openDatabase(database.url, { max: 1, statementCache: 0 });
+    try {
+      expect((await labelOf(unnamed, 1)).rows).toEqual([{ label: 'one' }]);
+      expect((await labelOf(unnamed, 2)).rows).toEqual([{ label: 'two' }]);
+      const count = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(unnamed.db);
+      expect(count.rows).toEqual([{ n: 0 }]);
+    } finally {
+      await unnamed.close();
+    }
+  });
 });
