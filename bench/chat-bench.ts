@@ -15,8 +15,7 @@
 import { benchDatabase, printTable } from './support/bench-database.js';
 import { percentile } from './support/latency.js';
 import { startBenchChild } from './support/child-process.js';
-import { closedLoop, converse, openLoop, persistentLoop, type VisitorTarget } from './support/chat-visitors.js';
-import { generateMasterKey } from '../storage/crypto/master-key.js';
+import { closedLoop, converse, openLoop, persistentLoop, startParleyServer } from './support/chat-visitors.js';
 import { cpuShare, cpuSplit } from './support/cpu-split.js';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 300);
@@ -39,14 +38,8 @@ try {
   await ceilingServer.stop();
 }
 
-const server = await startBenchChild(
-  'runtime/main.ts',
-  { DATABASE_URL: database.url, PARLEY_MASTER_KEY: generateMasterKey(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' },
-  /Parley is running at (\S+)/,
-);
+const { server, parley } = await startParleyServer(database.url);
 try {
-  const workspaceId = /demo workspace: (\S+)/.exec(server.output())![1]!;
-  const parley: VisitorTarget = { url: server.url, auth: { workspace: workspaceId, flow: 'hello-world' } };
 
   // Statements per turn first, on a quiet server (caches warmed by one conversation).
   await converse(parley);

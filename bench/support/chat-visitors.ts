@@ -1,4 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
+import { startBenchChild, type BenchChild } from './child-process.js';
+import { generateMasterKey } from '../../storage/crypto/master-key.js';
 
 /**
  * One visitor's conversation, as the widget has it: connect (the handshake), receive the start
@@ -141,4 +143,15 @@ export async function persistentLoop(target: VisitorTarget, sockets: number, sec
   const turnsPerSecond = turns / ((performance.now() - began) / 1000);
   connected.forEach((socket) => socket.close());
   return { turnsPerSecond, latencies };
+}
+
+/** Parley (runtime/main.ts) in its own process on `databaseUrl`, and the demo flow's visitor target. */
+export async function startParleyServer(databaseUrl: string): Promise<{ server: BenchChild; parley: VisitorTarget }> {
+  const server = await startBenchChild(
+    'runtime/main.ts',
+    { DATABASE_URL: databaseUrl, PARLEY_MASTER_KEY: generateMasterKey(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' },
+    /Parley is running at (\S+)/,
+  );
+  const workspaceId = /demo workspace: (\S+)/.exec(server.output())![1]!;
+  return { server, parley: { url: server.url, auth: { workspace: workspaceId, flow: 'hello-world' } } };
 }

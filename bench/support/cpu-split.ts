@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU seconds used so far by each group of processes on this machine (Linux /proc): this process, `childPid`, PostgreSQL, the rest. */
+/**
+ * CPU seconds used so far by each group of processes on this machine (Linux /proc): this process
+ * (bench), `childPid` (server), PostgreSQL, the rest; `<group> sys` is the kernel's part of it.
+ */
 export function cpuSplit(childPid: number | undefined): Record<string, number> {
   const ticks = 100;
   const split: Record<string, number> = { bench: 0, 'bench sys': 0, server: 0, 'server sys': 0, postgres: 0, 'postgres sys': 0, other: 0, 'other sys': 0 };
@@ -25,9 +28,11 @@ export function cpuSplit(childPid: number | undefined): Record<string, number> {
   return split;
 }
 
-/** The CPU seconds each group used between two `cpuSplit` readings, per second of `seconds`. */
+/** The cores each group kept busy between two `cpuSplit` readings over `seconds`: "server 0.93 (sys 0.15), …". */
 export function cpuShare(before: Record<string, number>, after: Record<string, number>, seconds: number): string {
+  const busy = (key: string) => ((after[key]! - (before[key] ?? 0)) / seconds).toFixed(2);
   return Object.keys(after)
-    .map((k) => `${k} ${((after[k]! - (before[k] ?? 0)) / seconds).toFixed(2)}`)
+    .filter((key) => !key.endsWith(' sys'))
+    .map((key) => `${key} ${busy(key)} (sys ${busy(`${key} sys`)})`)
     .join(', ');
 }
