@@ -88,9 +88,10 @@ describe('the API the export builder uses', () => {
   });
 
   it('checks a pasted GPG key on the spot, with the specific reason when it is refused', async () => {
-    // gpg signs the key at the real time: check it at that time too.
-    fixture.storage.clock.set(new Date());
     const fingerprint = await gpg.generateKey('Partner <partner@example.org>', 'default', 'default', 'never');
+    // gpg signs the key at the real time: check it at that time too, once it exists (on a loaded
+    // machine generating it takes seconds, and a key created after the check's time is refused).
+    fixture.storage.clock.set(new Date());
     const ok = await call('checkGpgKey', 'POST', '/export-drafts/gpg-key-check', { publicKey: await gpg.exportPublicKeys(fingerprint) });
     expect(ok.body).toMatchObject({ fingerprint, userIds: ['Partner <partner@example.org>'], expiresAt: null });
     const secret = await call('checkGpgKey', 'POST', '/export-drafts/gpg-key-check', { publicKey: await gpg.exportSecretKey(fingerprint) });
