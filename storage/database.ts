@@ -12,8 +12,12 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Statements kept prepared per connection unless told otherwise (pgx keeps 512). */
-export const DEFAULT_STATEMENT_CACHE = 256;
+/**
+ * Statements kept prepared per connection unless told otherwise. A chat turn uses about ten; each
+ * prepared statement keeps its plans in the database session, up to about half a megabyte for one
+ * that reads a store table with eighty partitions, so the cache stays small (pgx keeps 512).
+ */
+export const DEFAULT_STATEMENT_CACHE = 64;
 
 /**
  * Opens a pooled kysely connection to one PostgreSQL database. `statementCache`: parameterised

@@ -17,7 +17,7 @@ function pathOf(run: () => unknown): string | undefined {
 describe('process configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 256 });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 64 });
     expect(loadConfig({ PARLEY_STATEMENT_CACHE: '0' }).statementCache).toBe(0);
     expect(Object.isFrozen(config)).toBe(true);
   });
