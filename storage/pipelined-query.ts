@@ -122,16 +122,14 @@ export class PipelinedQuery {
   }
 
   handleError(error: unknown): void {
-    const statements = this.#statements.map((statement) => statement.sql);
-    this.#cache?.cache.settle(statements, this.#cache.uses, this.#results.length, { staleStatement: isStaleStatementError(error) });
+    this.#cache?.cache.settle(this.#cache.uses, this.#results.length, { staleStatement: isStaleStatementError(error) });
     this.#cache = undefined;
     this.#settle?.reject(this.#error ?? error);
     this.#settle = undefined;
   }
 
   handleReadyForQuery(): void {
-    const statements = this.#statements.map((statement) => statement.sql);
-    this.#cache?.cache.settle(statements, this.#cache.uses, this.#results.length);
+    this.#cache?.cache.settle(this.#cache.uses, this.#results.length);
     this.#cache = undefined;
     if (this.#error) this.#settle?.reject(this.#error);
     else this.#settle?.resolve(this.#results);

@@ -10,6 +10,8 @@ export interface StatementUse {
   readonly name: string;
   readonly parse: boolean;
   readonly close: boolean;
+  /** The cache's record of the statement, settled once the pipeline has its outcome (none when unnamed). */
+  readonly entry?: Entry;
 }
 
 /** A statement that goes out unnamed, parsed anew. */
@@ -50,9 +52,9 @@ export class StatementCache {
       this.#entries.set(sql, found);
       if (found.state === 'uncertain') {
         found.state = 'pending';
-        return { name: found.name, parse: true, close: true };
+        return { name: found.name, parse: true, close: true, entry: found };
       }
-      return { name: found.name, parse: false, close: false };
+      return { name: found.name, parse: false, close: false, entry: found };
     }
     if (this.#entries.size >= this.#capacity) {
       const [oldest, entry] = this.#entries.entries().next().value as [string, Entry];
@@ -63,19 +65,18 @@ export class StatementCache {
     }
     const entry: Entry = { name: `parley_${(this.#next += 1)}`, state: 'pending' };
     this.#entries.set(sql, entry);
-    return { name: entry.name, parse: true, close: false };
+    return { name: entry.name, parse: true, close: false, entry };
   }
 
   /**
-   * The pipeline's outcome: its first `completed` statements ran. After a failure the rest are
-   * uncertain, and so is the failing statement itself, even one prepared before, when
-   * `staleStatement` (its plan or its name no longer holds on the server).
+   * The pipeline's outcome for its `uses`: the first `completed` statements ran. After a failure the
+   * rest are uncertain, and so is the failing statement itself, even one prepared before, when
+   * `staleStatement` (its plan or its name no longer holds on the server). Settles the entries the
+   * uses carry, without looking their texts up again.
    */
-  settle(statements: readonly string[], uses: readonly StatementUse[], completed: number, failure?: { staleStatement: boolean }): void {
-    uses.forEach((use, index) => {
-      if (!use.name) return;
-      const entry = this.#entries.get(statements[index]!);
-      if (!entry || entry.name !== use.name) return;
+  settle(uses: readonly StatementUse[], completed: number, failure?: { staleStatement: boolean }): void {
+    uses.forEach(({ entry }, index) => {
+      if (!entry) return;
       if (failure?.staleStatement && index === completed) entry.state = 'uncertain';
       else if (entry.state === 'pending') entry.state = failure && index >= completed ? 'uncertain' : 'ready';
     });

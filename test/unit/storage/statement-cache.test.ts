@@ -4,9 +4,11 @@ import { StatementCache, UNNAMED } from '../../../storage/statement-cache.js';
 /** One pipeline through `cache`: the uses of `statements`, the names evicted, and its settling. */
 function pipeline(cache: StatementCache, statements: string[], outcome: { completed?: number; stale?: boolean } = {}) {
   const evicted: string[] = [];
-  const uses = statements.map((text) => cache.use(text, evicted));
+  const used = statements.map((text) => cache.use(text, evicted));
   const completed = outcome.completed ?? statements.length;
-  cache.settle(statements, uses, completed, completed < statements.length ? { staleStatement: outcome.stale ?? false } : undefined);
+  cache.settle(used, completed, completed < statements.length ? { staleStatement: outcome.stale ?? false } : undefined);
+  // What goes on the wire; the entry each use carries is the cache's own bookkeeping.
+  const uses = used.map(({ name, parse, close }) => ({ name, parse, close }));
   return { uses, evicted };
 }
 
