@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { isCronExpression } from './cron-expression.js';
 import { ConfigError } from '../core/errors.js';
-import { DEFAULT_STATEMENT_CACHE } from '../storage/database.js';
+// Only a constant: the statement cache's module loads no database driver, so `parley --help` stays light.
+import { DEFAULT_STATEMENT_CACHE } from '../storage/statement-cache.js';
 
 /** Process configuration, read once from the environment and frozen. */
 export interface Config {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Kysely } from 'kysely';
 import { PipeliningPostgresDialect } from './pipelining-driver.js';
+import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -11,13 +12,6 @@ export interface DatabaseHandle {
   readonly connectionString: string;
   close(): Promise<void>;
 }
-
-/**
- * Statements kept prepared per connection unless told otherwise. A chat turn uses about ten; each
- * prepared statement keeps its plans in the database session, up to about half a megabyte for one
- * that reads a store table with eighty partitions, so the cache stays small (pgx keeps 512).
- */
-export const DEFAULT_STATEMENT_CACHE = 64;
 
 /**
  * Opens a pooled kysely connection to one PostgreSQL database. `statementCache`: parameterised

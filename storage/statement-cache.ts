@@ -1,6 +1,13 @@
 import type pg from 'pg';
 
 /**
+ * Statements kept prepared per connection unless told otherwise. A chat turn uses about ten; each
+ * prepared statement keeps its plans in the database session, up to about half a megabyte for one
+ * that reads a store table with eighty partitions, so the cache stays small (pgx keeps 512).
+ */
+export const DEFAULT_STATEMENT_CACHE = 64;
+
+/**
  * How one statement of a pipeline goes out on a connection that keeps prepared statements:
  * `name` is its server-side name ('' for the unnamed statement); `parse` when it must be parsed
  * (first use, or again after an uncertain outcome); `close` when a statement of that name may
