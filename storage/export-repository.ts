@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
+import { liveRow } from './retention-move.js';
+import { physicalTable } from '../core/store-tables.js';
 
 /** A stored export definition; secrets (destination credentials) are kept apart, encrypted. */
 export interface ExportRecordRow {
@@ -91,10 +93,10 @@ export async function deleteExport(ctx: StoreContext, workspaceId: string, id: s
 export async function setExternalFields(ctx: StoreContext, workspaceId: string, entryId: string, values: Record<string, string>): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(entryId)) return false;
   const now = ctx.clock.now();
-  for (const table of ['store_participations', 'store_instant_win_claims']) {
+  for (const table of ['participations', 'instant_win_claims'] as const) {
     const result = await sql`
-      update ${sql.table(table)} set data = jsonb_set(data, '{external}', coalesce(data->'external', '{}'::jsonb) || ${JSON.stringify(values)}::jsonb)
-      where id = ${entryId} and workspace_id = ${workspaceId} and expires_at > ${now}`.execute(ctx.db);
+      update ${sql.table(physicalTable(table))} set data = jsonb_set(data, '{external}', coalesce(data->'external', '{}'::jsonb) || ${JSON.stringify(values)}::jsonb)
+      where id = ${entryId} and workspace_id = ${workspaceId} and ${liveRow(table, now)}`.execute(ctx.db);
     if (Number(result.numAffectedRows ?? 0) > 0) return true;
   }
   return false;

@@ -1,5 +1,6 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
 import { EXPORT_ROW_COLUMNS } from './export-row.js';
+import { effectiveRetentionDaysText } from './retention-sql.js';
 
 /** A statement and its parameters. */
 export interface SqlStatement {
@@ -35,8 +36,20 @@ export interface FirstSeenWindow {
 
 /**
  * Every statement here reads live rows that no console preview session wrote (`not preview`: a
- * column of the row, so excluding previews costs no join).
+ * column of the row, so excluding previews costs no join). `$1` is the workspace.
  */
+
+/**
+ * The liveness of a row of `table` (prefix `alias`) at `now` (a placeholder): not expired, and
+ * not ended by a shortened retention whose move is still pending (retention-move.ts), as
+ * `liveRow` has it on the other read paths. Both subqueries are uncorrelated, so PostgreSQL runs
+ * each once per statement (InitPlans): with no move pending, a row costs one comparison more.
+ */
+function live(table: StoreTable, now: string, alias = ''): string {
+  const days = effectiveRetentionDaysText('(select retention from workspaces where id = $1)', table, `${alias}module_id`, `${alias}default_retention_days`);
+  return `${alias}expires_at > ${now} and ((select not exists (select 1 from store_retention_moves where workspace_id = $1 and table_name = '${table}'))
+    or ${alias}created_at + make_interval(days => ${days}) > ${now})`;
+}
 
 /**
  * A flow's live entries, oldest first: all of them, the latest per participant, or winners only.
@@ -45,9 +58,9 @@ export interface FirstSeenWindow {
  */
 export function entriesSql(workspaceId: string, flowId: string, now: Date, scope: ExportScope, firstSeen?: FirstSeenWindow): SqlStatement {
   const union = ENTRY_TABLES.map(
-    (table) => `select ${COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and expires_at > $3 and not preview`,
+    (table) => `select ${COLUMNS}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`,
   ).join(' union all ');
-  const won = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and w.expires_at > $3 and not w.preview
+  const won = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and ${live('winners', '$3', 'w.')} and not w.preview
       and (w.session_id = e.session_id or (w.subject_hash is not null and w.subject_hash = e.subject_hash)))`;
   const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;
   const values: unknown[] = [workspaceId, flowId, now];
@@ -78,10 +91,9 @@ export function entriesSql(workspaceId: string, flowId: string, now: Date, scope
  * when not among them): the caller groups rows by number, without string keys.
  */
 export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, tables: readonly StoreTable[], sessions: readonly string[], subjects: readonly string[]): SqlStatement {
-  const live = 'workspace_id = $1 and flow_id = $2 and expires_at > $3 and not preview';
   // Rows of the batch's sessions come from the first branch only (`not in` a subquery is hashed).
   const branches = tables.flatMap((table, i) => {
-    const from = `select ${COLUMNS}, ${i}::int as table_n from ${physicalTable(table)} where ${live}`;
+    const from = `select ${COLUMNS}, ${i}::int as table_n from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`;
     return [
       `${from} and session_id = any($4::uuid[])`,
       `${from} and subject_hash = any($5::bytea[]) and (session_id is null or session_id not in (select unnest($4::uuid[])))`,
@@ -98,7 +110,7 @@ export function relatedRowsSql(workspaceId: string, flowId: string, now: Date, t
 export function tableRowsSql(workspaceId: string, table: StoreTable, now: Date, flowId?: string): SqlStatement {
   const flowFilter = flowId ? 'and flow_id = $3' : '';
   return {
-    text: `select ${COLUMNS} from ${physicalTable(table)} where workspace_id = $1 and expires_at > $2 and not preview ${flowFilter} order by created_at, id`,
+    text: `select ${COLUMNS} from ${physicalTable(table)} where workspace_id = $1 and ${live(table, '$2')} and not preview ${flowFilter} order by created_at, id`,
     values: flowId ? [workspaceId, now, flowId] : [workspaceId, now],
   };
 }

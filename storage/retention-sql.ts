@@ -22,6 +22,19 @@ export function effectiveRetentionDays(
   )`;
 }
 
+/**
+ * `effectiveRetentionDays` as SQL text, for the hand-written statements of exports
+ * (export-source-sql.ts): `retention`, `moduleId` and `defaultDays` are SQL expressions. A
+ * unit test holds the two to the same SQL.
+ */
+export function effectiveRetentionDaysText(retention: string, table: StoreTable, moduleId: string, defaultDays: string): string {
+  return `coalesce(
+    (${retention} -> 'modules' -> ${moduleId} ->> '${table}')::int,
+    (${retention} -> 'tables' ->> '${table}')::int,
+    ${defaultDays}
+  )`;
+}
+
 /** `created_at + days` as a timestamptz. */
 export function expiryFrom(createdAt: RawBuilder<unknown>, days: RawBuilder<number>): RawBuilder<Date> {
   return sql<Date>`${createdAt} + make_interval(days => ${days})`;

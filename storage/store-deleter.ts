@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
 import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
 import { cascadeAfterDelete } from './store-cascade.js';
+import { liveRow } from './retention-move.js';
 
 /** Deletes one row by hand. Returns false when no live row of this workspace has that id. */
 export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, table: StoreTable, id: string): Promise<boolean> {
@@ -9,7 +10,7 @@ export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, tab
   const result = await sql<{ n: string }>`
     with gone as (
       delete from ${sql.table(physicalTable(table))}
-      where id = ${id} and workspace_id = ${workspaceId} and expires_at > ${ctx.clock.now()}
+      where id = ${id} and workspace_id = ${workspaceId} and ${liveRow(table, ctx.clock.now())}
       returning id
     )${cascadeAfterDelete(table)}
     select count(*) as n from gone`.execute(ctx.db);
