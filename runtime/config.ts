@@ -3,6 +3,7 @@ import { isCronExpression } from './cron-expression.js';
 import { ConfigError } from '../core/errors.js';
 // Only a constant: the statement cache's module loads no database driver, so `parley --help` stays light.
 import { DEFAULT_STATEMENT_CACHE } from '../storage/statement-cache.js';
+import { DEFAULT_GROUP_COMMIT } from '../storage/group-commit-limits.js';
 
 /** Process configuration, read once from the environment and frozen. */
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   };
   /** Parameterised statements kept prepared per database connection (0: none, for a pooler in transaction mode). */
   readonly statementCache: number;
+  /** Group commits in flight at once (0: every transaction commits alone; see storage/group-commit.ts). */
+  readonly groupCommit: number;
   /** Most lines one streamed CSV code upload may have (bigger files are refused with 413). */
   readonly codeUploadMaxLines: number;
 }
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       drainIntervalMs: integer(env, 'PARLEY_WEBHOOK_DRAIN_MS', 1_000, 50, 60_000),
     }),
     statementCache: integer(env, 'PARLEY_STATEMENT_CACHE', DEFAULT_STATEMENT_CACHE, 0, 10_000),
+    groupCommit: integer(env, 'PARLEY_GROUP_COMMIT', DEFAULT_GROUP_COMMIT.groupsInFlight, 0, 64),
     codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 1_000_000, 1, 100_000_000),
   });
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely } from 'kysely';
 import { PipeliningPostgresDialect } from './pipelining-driver.js';
 import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
+import { DEFAULT_GROUP_COMMIT, type GroupCommitLimits } from './group-commit-limits.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -16,9 +17,10 @@ export interface DatabaseHandle {
 /**
  * Opens a pooled kysely connection to one PostgreSQL database. `statementCache`: parameterised
  * statements kept prepared per connection (0 for none, e.g. behind a pooler in transaction mode
- * that cannot keep them).
+ * that cannot keep them). `groupCommit`: the limits of the group commit of one-round-trip
+ * transactions (see `GroupCommit`), null for none.
  */
-export function openDatabase(connectionString: string, options: { max?: number; statementCache?: number } = {}): DatabaseHandle {
+export function openDatabase(connectionString: string, options: { max?: number; statementCache?: number; groupCommit?: GroupCommitLimits | null } = {}): DatabaseHandle {
   // A bounded wait for a connection: a saturated pool fails a request instead of hanging it.
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle client that loses its server (restart, failover) must not crash the process.
@@ -27,7 +29,7 @@ export function openDatabase(connectionString: string, options: { max?: number; 
   // queries (a transaction awaiting the app, a cursor, a LISTEN connection) would emit an
   // unhandled 'error'. Its next query fails instead, and the pool discards it on release.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PipeliningPostgresDialect(pool, options.statementCache ?? DEFAULT_STATEMENT_CACHE) });
+  const db = new Kysely<Database>({ dialect: new PipeliningPostgresDialect(pool, options.statementCache ?? DEFAULT_STATEMENT_CACHE, options.groupCommit === undefined ? DEFAULT_GROUP_COMMIT : options.groupCommit) });
   let closed = false;
   return {
     db,

@@ -13,6 +13,8 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
+import { GroupCommit } from './group-commit.js';
+import type { GroupCommitLimits } from './group-commit-limits.js';
 
 /** Queries that commit their transaction in the same round trip (see `executeAndCommit`). */
 const COMMITTING = new WeakSet<CompiledQuery>();
@@ -20,6 +22,9 @@ const COMMITTING = new WeakSet<CompiledQuery>();
 const PRECEDING = new WeakMap<CompiledQuery, readonly CompiledQuery[]>();
 /** Statements that wait for the transaction's next statement (see `deferStatement`). */
 const DEFERRED = new WeakSet<CompiledQuery>();
+/** Queries that end their transaction (or are one on their own) and may share a commit (see `executeAndCommit`). */
+const GROUPABLE = new WeakSet<CompiledQuery>();
+const PLAIN_BEGIN = 'begin';
 
 const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -36,17 +41,37 @@ const statement = (query: CompiledQuery): PipelinedStatement => ({ sql: query.sq
  * A connection whose transactions cost no round trip of their own: BEGIN waits and goes out with
  * the transaction's first statement, and a statement run with `executeAndCommit` takes COMMIT
  * with it. A chat reply (lock and load; write and commit) is two round trips instead of four.
+ *
+ * It takes a pooled client only when it first has something to send, and keeps it until it is
+ * released (a session's advisory locks stay on one client). A transaction whose only round trip
+ * is its committing statement never takes one: it goes to the group commit (see `GroupCommit`).
  */
 class PipeliningConnection implements DatabaseConnection {
-  readonly client: pg.PoolClient;
+  readonly #pool: pg.Pool;
   readonly #statementCache: number;
+  readonly #group: GroupCommit | undefined;
+  #client: Promise<pg.PoolClient> | undefined;
   #pendingBegin: CompiledQuery | undefined;
   #deferred: CompiledQuery[] = [];
   #committed = false;
 
-  constructor(client: pg.PoolClient, statementCache: number) {
-    this.client = client;
+  constructor(pool: pg.Pool, statementCache: number, group: GroupCommit | undefined) {
+    this.#pool = pool;
     this.#statementCache = statementCache;
+    this.#group = group;
+  }
+
+  #connected(): Promise<pg.PoolClient> {
+    return (this.#client ??= this.#pool.connect());
+  }
+
+  /** Gives the client back to the pool, if one was taken. */
+  async release(): Promise<void> {
+    this.settle();
+    const client = this.#client;
+    this.#client = undefined;
+    // A client that could not be had was never taken: nothing to give back.
+    if (client) (await client.catch(() => undefined))?.release();
   }
 
   /** Remembers BEGIN (or START TRANSACTION …) until the transaction's first statement. */
@@ -73,23 +98,33 @@ class PipeliningConnection implements DatabaseConnection {
       return { rows: [] };
     }
     const statements: PipelinedStatement[] = [];
-    if (this.#pendingBegin) statements.push(statement(this.#pendingBegin));
+    const begin = this.#pendingBegin;
     this.#pendingBegin = undefined;
     for (const deferred of this.#deferred) statements.push(statement(deferred));
     this.#deferred = [];
     for (const before of PRECEDING.get(query) ?? []) statements.push(statement(before));
     const index = statements.push(statement(query)) - 1;
+    // The transaction's (or the lone statement's) only round trip: it may share a commit.
+    if (this.#group && GROUPABLE.has(query) && !this.#client && (!begin || begin.sql === PLAIN_BEGIN)) {
+      // The group ends this transaction, committed or rolled back: nothing is left to send.
+      if (begin) this.#committed = true;
+      const results = await this.#group.commit(statements);
+      return toQueryResult<R>(results[index]!);
+    }
+    if (begin) statements.unshift(statement(begin));
     const commits = COMMITTING.has(query);
     if (commits) statements.push({ sql: 'commit', parameters: [] });
+    const client = await this.#connected();
     // A statement without parameters goes by the simple protocol, which allows several in one text.
-    if (statements.length === 1 && query.parameters.length === 0) return toQueryResult<R>(await this.client.query(query.sql));
-    const results = await runPipeline(this.client, statements, this.#statementCache);
+    if (statements.length === 1 && query.parameters.length === 0) return toQueryResult<R>(await client.query(query.sql));
+    const results = await runPipeline(client, statements, this.#statementCache);
     if (commits) this.#committed = true;
-    return toQueryResult<R>(results[index]!);
+    return toQueryResult<R>(results[begin ? index + 1 : index]!);
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
-    const cursor = this.client.query(new Cursor<R & pg.QueryResultRow>(query.sql, [...query.parameters]));
+    const client = await this.#connected();
+    const cursor = client.query(new Cursor<R & pg.QueryResultRow>(query.sql, [...query.parameters]));
     try {
       for (;;) {
         const rows = await cursor.read(chunkSize);
@@ -106,23 +141,18 @@ class PipeliningConnection implements DatabaseConnection {
 class PipeliningDriver implements Driver {
   readonly #pool: pg.Pool;
   readonly #statementCache: number;
-  readonly #connections = new WeakMap<pg.PoolClient, PipeliningConnection>();
+  readonly #group: GroupCommit | undefined;
 
-  constructor(pool: pg.Pool, statementCache: number) {
+  constructor(pool: pg.Pool, statementCache: number, groupCommit: GroupCommitLimits | null) {
     this.#pool = pool;
     this.#statementCache = statementCache;
+    this.#group = groupCommit ? new GroupCommit(pool, statementCache, groupCommit) : undefined;
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<PipeliningConnection> {
-    const client = await this.#pool.connect();
-    let connection = this.#connections.get(client);
-    if (!connection) {
-      connection = new PipeliningConnection(client, this.#statementCache);
-      this.#connections.set(client, connection);
-    }
-    return connection;
+    return new PipeliningConnection(this.#pool, this.#statementCache, this.#group);
   }
 
   async beginTransaction(connection: PipeliningConnection, settings: TransactionSettings): Promise<void> {
@@ -142,8 +172,7 @@ class PipeliningDriver implements Driver {
   }
 
   async releaseConnection(connection: PipeliningConnection): Promise<void> {
-    connection.settle();
-    connection.client.release();
+    await connection.release();
   }
 
   async destroy(): Promise<void> {
@@ -155,15 +184,20 @@ class PipeliningDriver implements Driver {
 export class PipeliningPostgresDialect implements Dialect {
   readonly #pool: pg.Pool;
   readonly #statementCache: number;
+  readonly #groupCommit: GroupCommitLimits | null;
 
-  /** `statementCache`: statements kept prepared per connection (see `StatementCache`; 0: none). */
-  constructor(pool: pg.Pool, statementCache = 0) {
+  /**
+   * `statementCache`: statements kept prepared per connection (see `StatementCache`; 0: none).
+   * `groupCommit`: limits of the group commit (see `GroupCommit`; null: every transaction alone).
+   */
+  constructor(pool: pg.Pool, statementCache = 0, groupCommit: GroupCommitLimits | null = null) {
     this.#pool = pool;
     this.#statementCache = statementCache;
+    this.#groupCommit = groupCommit;
   }
 
   createDriver(): Driver {
-    return new PipeliningDriver(this.#pool, this.#statementCache);
+    return new PipeliningDriver(this.#pool, this.#statementCache, this.#groupCommit);
   }
 
   createQueryCompiler() {
@@ -182,10 +216,15 @@ export class PipeliningPostgresDialect implements Dialect {
 /**
  * Runs `query` and, inside a transaction, commits it in the same round trip: for the last
  * statement of a transaction whose result is all the caller still needs. Outside a
- * transaction it simply runs (each statement commits on its own).
+ * transaction it runs on its own. When it is the transaction's only round trip (everything
+ * before it was deferred), or outside a transaction, it may be committed together with other
+ * such transactions (see `GroupCommit`): nothing of the caller's may depend on its transaction
+ * being alone (a statement-level snapshot and row locks behave as alone; a failure of another
+ * member is never the caller's).
  */
 export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<R>): Promise<QueryResult<R>> {
   if (db.isTransaction) COMMITTING.add(query);
+  GROUPABLE.add(query);
   return db.executeQuery(query);
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP_COMMIT } from './group-commit-limits.js';
 import type { Clock } from '../core/clock.js';
 import { Keyring } from './crypto/keyring.js';
 import { parseMasterKey } from './crypto/master-key.js';
@@ -27,9 +28,12 @@ export async function openStorage(options: {
   migrate?: boolean;
   /** Statements kept prepared per connection (see `openDatabase`). */
   statementCache?: number;
+  /** Group commits in flight at once, 0 for none (see `GroupCommit`); its default otherwise. */
+  groupCommit?: number;
 }): Promise<Storage> {
   const masterKey = parseMasterKey(options.masterKey);
-  const database = openDatabase(options.connectionString, { max: options.poolSize ?? 10, statementCache: options.statementCache });
+  const groupCommit = options.groupCommit === undefined ? undefined : options.groupCommit === 0 ? null : { ...DEFAULT_GROUP_COMMIT, groupsInFlight: options.groupCommit };
+  const database = openDatabase(options.connectionString, { max: options.poolSize ?? 10, statementCache: options.statementCache, groupCommit });
   try {
     if (options.migrate ?? true) await migrateToLatest(database.db);
     const jobs = new JobQueue({ connectionString: options.connectionString, schedule: options.schedule });

@@ -1,0 +1,127 @@
+import pg from 'pg';
+import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
+import { DEFAULT_GROUP_COMMIT, type GroupCommitLimits } from './group-commit-limits.js';
+
+
+interface Member {
+  readonly statements: readonly PipelinedStatement[];
+  resolve(results: PipelinedResult[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The server refused a statement and rolled its transaction back; the connection is still
+ * usable (a FATAL error, such as a terminated backend, ends the connection too).
+ */
+function isStatementError(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
+}
+
+/**
+ * Group commit: short transactions whose statements are all known before any is sent (a chat
+ * turn's session check and write) are committed several at a time, in one transaction and one
+ * round trip: each transaction's statements in arrival order, then one Sync, which makes them
+ * one implicit transaction (no BEGIN or COMMIT needed: the server commits at the Sync, or rolls
+ * everything back at the first error and skips the rest). The database then pays one commit
+ * (one WAL flush), one wake-up and one network write for the group instead of one per
+ * transaction.
+ *
+ * A transaction never waits for a group to fill: while fewer than `groupsInFlight` groups are
+ * out, it goes at once (alone when nothing else is waiting). Groups form only from the
+ * transactions that queue behind those in flight, so they grow with the load.
+ *
+ * All or nothing per group, but not for its members: when a statement of a group fails (the
+ * server said why, and rolled the group back), each member runs again alone, in its own
+ * transaction, and gets its own outcome — the members that failed only because they shared a
+ * transaction with it commit. A lost connection fails every member of the group (as it fails
+ * a transaction that was alone: whether the COMMIT was applied is unknown).
+ */
+export class GroupCommit {
+  readonly #pool: pg.Pool;
+  readonly #statementCache: number;
+  readonly #limits: GroupCommitLimits;
+  #queue: Member[] = [];
+  #inFlight = 0;
+
+  constructor(pool: pg.Pool, statementCache: number, limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT) {
+    this.#pool = pool;
+    this.#statementCache = statementCache;
+    this.#limits = limits;
+  }
+
+  /** Runs `statements` as one transaction (in a group); resolves with their results once committed. */
+  commit(statements: readonly PipelinedStatement[]): Promise<PipelinedResult[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ statements, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#limits.groupsInFlight && this.#queue.length > 0) {
+      const group = this.#queue.splice(0, this.#limits.transactionsPerGroup);
+      this.#inFlight += 1;
+      void this.#flush(group).finally(() => {
+        this.#inFlight -= 1;
+        this.#pump();
+      });
+    }
+  }
+
+  async #flush(group: readonly Member[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      for (const member of group) member.reject(error);
+      return;
+    }
+    let broken: Error | undefined;
+    try {
+      if (group.length === 1 || !(await this.#together(client, group))) {
+        for (const member of group) {
+          if (broken) member.reject(broken);
+          else broken = await this.#alone(client, member);
+        }
+      }
+    } catch (error) {
+      broken = error as Error;
+      for (const member of group) member.reject(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * The group in one transaction. False when the server refused a statement (the group rolled
+   * back, the connection is usable): its members are to run alone. A connection failure throws.
+   */
+  async #together(client: pg.PoolClient, group: readonly Member[]): Promise<boolean> {
+    const statements: PipelinedStatement[] = [];
+    for (const member of group) statements.push(...member.statements);
+    let results: PipelinedResult[];
+    try {
+      results = await runPipeline(client, statements, this.#statementCache);
+    } catch (error) {
+      if (isStatementError(error)) return false;
+      throw error;
+    }
+    let next = 0;
+    for (const member of group) {
+      member.resolve(results.slice(next, next + member.statements.length));
+      next += member.statements.length;
+    }
+    return true;
+  }
+
+  /** One member in its own transaction; returns the error that broke the connection, if one did. */
+  async #alone(client: pg.PoolClient, member: Member): Promise<Error | undefined> {
+    try {
+      member.resolve(await runPipeline(client, member.statements, this.#statementCache));
+      return undefined;
+    } catch (error) {
+      member.reject(error);
+      return isStatementError(error) ? undefined : (error as Error);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase } from '../../support/test-database.js';
+import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
+import { deferStatement, executeAndCommit } from '../../../storage/pipelining-driver.js';
+import { countStatements } from '../../support/statement-counter.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+/** One group in flight at a time: while it is out, every other transaction queues and joins the next group. */
+let handle: DatabaseHandle;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32 } });
+  await sql`create table ledger (id int primary key, note text not null, tx bigint not null default txid_current())`.execute(handle.db);
+});
+afterAll(async () => {
+  await handle.close();
+  await database.drop();
+});
+
+/** A transaction whose only round trip is its committing statement: a deferred check, then the insert. */
+function oneShot(id: number, note = `n${id}`, check = sql`select 1`) {
+  return handle.db.transaction().execute(async (trx) => {
+    await deferStatement(trx, check.compile(trx));
+    const insert = sql<{ id: number; tx: string }>`insert into ledger (id, note) values (${id}, ${note}) returning id, tx`;
+    return (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;
+  });
+}
+
+const committed = async (ids: number[]) =>
+  (await sql<{ id: number }>`select id from ledger where id = any(${ids}::int[]) order by id`.execute(handle.db)).rows.map((r) => r.id);
+
+describe('group commit', () => {
+  it('commits transactions that queue behind one in flight together, one round trip and no BEGIN or COMMIT per group', async () => {
+    const counter = countStatements(handle.pool);
+    counter.reset();
+    const ids = Array.from({ length: 20 }, (_, i) => 100 + i);
+    const rows = await Promise.all(ids.map((id) => oneShot(id)));
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    // The first went alone; the 19 queued behind it went as one transaction.
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(2);
+    expect(counter).toMatchObject({ count: 40, roundTrips: 2 });
+    expect(await committed(ids)).toEqual(ids);
+  });
+
+  it('a member the server refuses fails alone: the others of its group commit, each in its own transaction', async () => {
+    await oneShot(200);
+    const ids = Array.from({ length: 10 }, (_, i) => 201 + i);
+    const outcomes = await Promise.allSettled([oneShot(300), ...ids.slice(0, 5).map((id) => oneShot(id)), oneShot(200, 'duplicate'), ...ids.slice(5).map((id) => oneShot(id))]);
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused).toHaveLength(1);
+    expect(String((refused[0] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
+    expect(await committed([300, ...ids])).toEqual([...ids, 300]);
+    expect((await sql<{ note: string }>`select note from ledger where id = 200`.execute(handle.db)).rows).toEqual([{ note: 'n200' }]);
+  });
+
+  it('keeps a member all or nothing: a failing check commits nothing of its transaction', async () => {
+    const failing = sql`select case when true then 1 / 0 end`;
+    const outcomes = await Promise.allSettled([oneShot(400), oneShot(401), oneShot(402, 'checked', failing), oneShot(403)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await committed([400, 401, 402, 403])).toEqual([400, 401, 403]);
+  });
+
+  it('a lost connection fails the group it carried, and the next transactions run on a fresh one', async () => {
+    const terminate = sql`select pg_terminate_backend(pg_backend_pid())`;
+    const outcomes = await Promise.allSettled([oneShot(500), oneShot(501), oneShot(502, 'killer', terminate), oneShot(503)]);
+    // The first went alone and committed; the group with the terminating check failed whole, committing nothing.
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(await committed([500, 501, 502, 503])).toEqual([500]);
+    const after = await Promise.all([oneShot(504), oneShot(505)]);
+    expect(after.map((r) => r.id)).toEqual([504, 505]);
+  });
+
+  it('a transaction that sent a statement before its committing one keeps its own connection and commit', async () => {
+    const counter = countStatements(handle.pool);
+    counter.reset();
+    const row = await handle.db.transaction().execute(async (trx) => {
+      const n = await sql<{ n: number }>`select count(*)::int as n from ledger`.execute(trx);
+      const insert = sql<{ tx: string }>`insert into ledger (id, note) values (${600 + (n.rows[0]!.n > 0 ? 0 : 1)}, 'own') returning tx`;
+      return (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;
+    });
+    expect(counter).toMatchObject({ count: 4, roundTrips: 2 });
+    expect(await committed([600])).toEqual([600]);
+    expect(row.tx).toBeDefined();
+  });
+});
