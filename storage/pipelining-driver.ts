@@ -220,7 +220,8 @@ export class PipeliningPostgresDialect implements Dialect {
  * before it was deferred), or outside a transaction, it may be committed together with other
  * such transactions (see `GroupCommit`): nothing of the caller's may depend on its transaction
  * being alone (a statement-level snapshot and row locks behave as alone; a failure of another
- * member is never the caller's).
+ * member is never the caller's), and its statements may not change transaction-wide settings
+ * (`set local`, `set_config(…, true)`: they would apply to the whole group).
  */
 export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<R>): Promise<QueryResult<R>> {
   if (db.isTransaction) COMMITTING.add(query);
