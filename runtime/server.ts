@@ -51,6 +51,8 @@ export async function startServer(options: { config: Config; storage: Storage; l
   storage.jobs.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'job queue error'));
   const metrics = new Metrics();
   storeEvents.on('write', (table, stored) => metrics.storeWrites.inc({ table, stored: String(stored) }));
+  storeEvents.on('group', (transactions) => metrics.groupCommitSize.observe(transactions));
+  storeEvents.on('groupRetried', (transactions) => metrics.groupCommitRetried.inc(transactions));
   const registry = new ModuleRegistry(MODULES);
   await startSweeper(storage, {
     cron: config.sweepCron, batchSize: config.sweepBatchSize, clock, logger, sources: rowStatisticSources(registry),

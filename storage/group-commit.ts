@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import { DEFAULT_GROUP_COMMIT, type GroupCommitLimits } from './group-commit-limits.js';
+import { storeEvents } from './store-events.js';
 
 
 interface Member {
@@ -77,8 +78,10 @@ export class GroupCommit {
       return;
     }
     let broken: Error | undefined;
+    storeEvents.emit('group', group.length);
     try {
       if (group.length === 1 || !(await this.#together(client, group))) {
+        if (group.length > 1) storeEvents.emit('groupRetried', group.length);
         for (const member of group) {
           if (broken) member.reject(broken);
           else broken = await this.#alone(client, member);

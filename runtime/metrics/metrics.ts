@@ -34,6 +34,17 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  readonly groupCommitSize = new Histogram({
+    name: 'parley_group_commit_size',
+    help: 'Transactions per group commit (one-round-trip chat writes committed together)',
+    buckets: [1, 2, 4, 8, 16, 32],
+    registers: [this.registry],
+  });
+  readonly groupCommitRetried = new Counter({
+    name: 'parley_group_commit_retried_total',
+    help: 'Transactions of refused group commits that ran again, each alone',
+    registers: [this.registry],
+  });
   readonly turnSeconds = new Histogram({
     name: 'parley_chat_turn_duration_seconds',
     help: 'Chat reply processing latency',

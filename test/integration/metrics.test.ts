@@ -43,6 +43,10 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/parley_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} [1-9]/);
     expect(text).toMatch(/parley_queue_depth\{queue="export-run"\} \d+/);
     expect(text).toContain('parley_rows_swept_total');
+    // The start's session insert and the accepted reply's write went by the group commit.
+    expect(sample(text, 'parley_group_commit_size_count')).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/parley_group_commit_size_bucket\{le="1"\} [1-9]/);
+    expect(text).toContain('parley_group_commit_retried_total 0');
     expect(text).not.toContain('metrics.person');
   });
 });
