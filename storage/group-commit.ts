@@ -3,7 +3,6 @@ import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pi
 import { DEFAULT_GROUP_COMMIT, type GroupCommitLimits } from './group-commit-limits.js';
 import { storeEvents } from './store-events.js';
 
-
 interface Member {
   readonly statements: readonly PipelinedStatement[];
   resolve(results: PipelinedResult[]): void;

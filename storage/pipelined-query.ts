@@ -78,6 +78,7 @@ export class PipelinedQuery {
   submit(connection: pg.Connection): void {
     const cache = this.#cacheCapacity > 0 ? statementCacheOf(connection, this.#cacheCapacity) : undefined;
     const evicted: string[] = [];
+    cache?.startPipeline();
     const uses = this.#statements.map((statement) => cache?.use(statement.sql, evicted) ?? UNNAMED);
     if (cache) this.#cache = { cache, uses };
     connection.stream.cork();

@@ -29,6 +29,8 @@ type State = 'ready' | 'pending' | 'uncertain';
 interface Entry {
   readonly name: string;
   state: State;
+  /** When it was last used (the cache's use counter). */
+  used: number;
 }
 
 /**
@@ -46,17 +48,29 @@ export class StatementCache {
   readonly #capacity: number;
   readonly #entries = new Map<string, Entry>();
   #next = 0;
+  #clock = 0;
+  /** The use counter when the pipeline being written began: entries used since are in it. */
+  #pipelineStart = 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
   }
 
-  /** How `sql` goes out in the pipeline being written; `evicted` collects names to close first. */
+  /** Marks the start of a pipeline: what it uses is never evicted while it is written. */
+  startPipeline(): void {
+    this.#pipelineStart = this.#clock;
+  }
+
+  /**
+   * How `sql` goes out in the pipeline being written; `evicted` collects names to close first. A
+   * hit is one map lookup (recency is a counter on the entry: the turn's SQL texts are kilobytes
+   * long, and moving a Map key costs two more hashes and comparisons of the text); a miss at
+   * capacity finds the least recently used entry by a scan.
+   */
   use(sql: string, evicted: string[]): StatementUse {
     const found = this.#entries.get(sql);
     if (found) {
-      this.#entries.delete(sql);
-      this.#entries.set(sql, found);
+      found.used = this.#clock += 1;
       if (found.state === 'uncertain') {
         found.state = 'pending';
         return { name: found.name, parse: true, close: true, entry: found };
@@ -64,13 +78,13 @@ export class StatementCache {
       return { name: found.name, parse: false, close: false, entry: found };
     }
     if (this.#entries.size >= this.#capacity) {
-      const [oldest, entry] = this.#entries.entries().next().value as [string, Entry];
-      // One in flight in this very pipeline stays: the pipeline then simply goes unnamed.
-      if (entry.state === 'pending') return UNNAMED;
-      this.#entries.delete(oldest);
-      evicted.push(entry.name);
+      const oldest = this.#leastRecentlyUsed();
+      // Every entry is in flight or used by this very pipeline: the statement simply goes unnamed.
+      if (!oldest) return UNNAMED;
+      this.#entries.delete(oldest[0]);
+      evicted.push(oldest[1].name);
     }
-    const entry: Entry = { name: `parley_${(this.#next += 1)}`, state: 'pending' };
+    const entry: Entry = { name: `parley_${(this.#next += 1)}`, state: 'pending', used: (this.#clock += 1) };
     this.#entries.set(sql, entry);
     return { name: entry.name, parse: true, close: false, entry };
   }
@@ -87,6 +101,20 @@ export class StatementCache {
       if (failure?.staleStatement && index === completed) entry.state = 'uncertain';
       else if (entry.state === 'pending') entry.state = failure && index >= completed ? 'uncertain' : 'ready';
     });
+  }
+
+  /**
+   * The least recently used entry that may go: not in flight (pending) and not used by the
+   * pipeline being written (its name is closed before that pipeline's statements), if any.
+   */
+  #leastRecentlyUsed(): [string, Entry] | undefined {
+    let oldest: [string, Entry] | undefined;
+    for (const pair of this.#entries) {
+      const entry = pair[1];
+      if (entry.state === 'pending' || entry.used > this.#pipelineStart) continue;
+      if (!oldest || entry.used < oldest[1].used) oldest = pair;
+    }
+    return oldest;
   }
 
   get size(): number {

@@ -83,6 +83,19 @@ describe('prepared statements on pooled connections', () => {
     expect((await all()).rows).toEqual([{ id: 1, label: 'one', note: null }]);
   });
 
+  it('a pipeline that binds prepared statements and parses more than the capacity holds keeps the ones it binds', async () => {
+    const one = openDatabase(database.url, { max: 1, statementCache: 1 });
+    try {
+      await labelOf(one, 1);
+      // Bound (prepared before), then new: the new one may not push out the one this pipeline binds.
+      const result = await executeAfter(one.db, [sql`select label from items where id = ${2}`.compile(one.db)], sql<{ n: number }>`select ${3}::int as n`.compile(one.db));
+      expect(result.rows).toEqual([{ n: 3 }]);
+      expect((await labelOf(one, 2)).rows).toEqual([{ label: 'two' }]);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('with a cache of 0 sends every statement unnamed (for poolers that cannot keep them)', async () => {
     const unnamed = openDatabase(database.url, { max: 1, statementCache: 0 });
     try {

@@ -4,6 +4,7 @@ import { StatementCache, UNNAMED } from '../../../storage/statement-cache.js';
 /** One pipeline through `cache`: the uses of `statements`, the names evicted, and its settling. */
 function pipeline(cache: StatementCache, statements: string[], outcome: { completed?: number; stale?: boolean } = {}) {
   const evicted: string[] = [];
+  cache.startPipeline();
   const used = statements.map((text) => cache.use(text, evicted));
   const completed = outcome.completed ?? statements.length;
   cache.settle(used, completed, completed < statements.length ? { staleStatement: outcome.stale ?? false } : undefined);
@@ -50,6 +51,28 @@ describe('the per-connection statement cache', () => {
     const { uses, evicted } = pipeline(cache, ['a $1', 'b $1']);
     expect(uses).toEqual([{ name: 'parley_1', parse: true, close: false }, UNNAMED]);
     expect(evicted).toEqual([]);
+  });
+
+  it('never evicts a statement the same pipeline binds (its name is closed before the pipeline runs): one beyond goes unnamed', () => {
+    const cache = new StatementCache(1);
+    pipeline(cache, ['a $1']);
+    const { uses, evicted } = pipeline(cache, ['a $1', 'b $1']);
+    expect(uses).toEqual([{ name: 'parley_1', parse: false, close: false }, UNNAMED]);
+    expect(evicted).toEqual([]);
+  });
+
+  it('at capacity, evicts the least recently used statement the pipeline does not use, even when it was prepared first', () => {
+    const cache = new StatementCache(3);
+    pipeline(cache, ['a $1', 'b $1', 'c $1']);
+    pipeline(cache, ['a $1']);
+    // The pipeline binds c and a; b is the least recently used of the others.
+    const { uses, evicted } = pipeline(cache, ['c $1', 'a $1', 'd $1']);
+    expect(uses).toEqual([
+      { name: 'parley_3', parse: false, close: false },
+      { name: 'parley_1', parse: false, close: false },
+      { name: 'parley_4', parse: true, close: false },
+    ]);
+    expect(evicted).toEqual(['parley_2']);
   });
 
   it('after a failure, parses again (closing the name first) what may not have been parsed, and keeps what ran', () => {
