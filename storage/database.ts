@@ -10,6 +10,8 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   readonly db: Db;
   readonly pool: pg.Pool;
+  /** Statements kept prepared per connection (0: none), for statements sent beside kysely. */
+  readonly statementCache: number;
   readonly connectionString: string;
   close(): Promise<void>;
 }
@@ -29,11 +31,13 @@ export function openDatabase(connectionString: string, options: { max?: number; 
   // queries (a transaction awaiting the app, a cursor, a LISTEN connection) would emit an
   // unhandled 'error'. Its next query fails instead, and the pool discards it on release.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PipeliningPostgresDialect(pool, options.statementCache ?? DEFAULT_STATEMENT_CACHE, options.groupCommit === undefined ? DEFAULT_GROUP_COMMIT : options.groupCommit) });
+  const statementCache = options.statementCache ?? DEFAULT_STATEMENT_CACHE;
+  const db = new Kysely<Database>({ dialect: new PipeliningPostgresDialect(pool, statementCache, options.groupCommit === undefined ? DEFAULT_GROUP_COMMIT : options.groupCommit) });
   let closed = false;
   return {
     db,
     pool,
+    statementCache,
     connectionString,
     async close() {
       if (closed) return;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { relatedRowsSql } from './export-source-sql.js';
+import { runPipeline } from './pipelined-query.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
@@ -59,16 +59,21 @@ export interface RelatedQuery {
 
 /**
  * The connection an export reads related rows on, held for the whole export. The statement is
- * prepared once and planned generically (its plan does not depend on the batch), and parallel
- * workers are off: starting them costs more than a batch's few thousand index lookups.
+ * prepared once (kept in the connection's statement cache, see `StatementCache`) and planned
+ * generically (its plan does not depend on the batch), and parallel workers are off: starting
+ * them costs more than a batch's few thousand index lookups.
  */
 export class RelatedConnection {
   #client: Promise<pg.PoolClient> | undefined;
   #released = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  /** `statementCache`: the connections' statement cache capacity (0: every statement unnamed). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly statementCache: number,
+  ) {}
 
-  async query<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<pg.QueryArrayResult<R>> {
+  async query<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
     if (this.#released) throw new Error('The export has ended');
     this.#client ??= this.pool.connect().then(async (client) => {
       try {
@@ -80,8 +85,8 @@ export class RelatedConnection {
       }
     });
     const client = await this.#client;
-    const name = `parley_export_related_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`;
-    return client.query<R>({ name, text: statement.text, values: statement.values, types: RAW_TYPES, rowMode: 'array' });
+    const [result] = await runPipeline(client, [{ sql: statement.text, parameters: statement.values }], this.statementCache, { rowMode: 'array', types: RAW_TYPES });
+    return { rows: result!.rows as R[] };
   }
 
   /** Gives the connection back to the pool with its settings reset (or destroys it after an error). */

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { Readable } from 'node:stream';
 import { cursorStream } from './cursor-stream.js';
+import type { DatabaseHandle } from './database.js';
+import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
 import { readRelatedRows, RelatedConnection } from './export-related-rows.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, type PersonalOpener, type RawColumns } from './export-row.js';
 import { entriesSql, tableRowsSql, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
@@ -49,7 +51,7 @@ async function toRows(raws: readonly RawColumns[], tableOf: (raw: RawColumns) =>
  * statement for the related rows; personal values are decrypted only when a field reads them.
  */
 export function streamFlowRecords(
-  ctx: StoreContext & { pool: pg.Pool },
+  ctx: StoreContext & { pool: pg.Pool; database?: Pick<DatabaseHandle, 'statementCache'> },
   input: { workspaceId: string; flowId: string; scope: ExportScope; firstSeen?: FirstSeenWindow; related?: readonly StoreTable[]; batchSize?: number },
 ): Readable {
   const now = ctx.clock.now();
@@ -57,7 +59,7 @@ export function streamFlowRecords(
   const open = opener.get;
   const tables = input.related ? RELATED_TABLES.filter((t) => input.related!.includes(t)) : RELATED_TABLES;
   const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, open };
-  const connection = new RelatedConnection(ctx.pool);
+  const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE);
   return cursorStream<RawColumns, ExportRecord>(
     ctx.pool,
     entriesSql(input.workspaceId, input.flowId, now, input.scope, input.firstSeen),

@@ -11,7 +11,15 @@ export interface PipelinedStatement {
 export interface PipelinedResult {
   readonly command: string;
   readonly rowCount: number | null;
-  readonly rows: Record<string, unknown>[];
+  /** Objects by column name, or arrays with `rowMode: 'array'`. */
+  readonly rows: unknown[];
+}
+
+/** How rows come back: as node-pg has them (objects, its type parsers) unless told otherwise. */
+export interface RowFormat {
+  readonly rowMode?: 'array';
+  /** node-pg's type parsers (`getTypeParser`), e.g. to keep every value as PostgreSQL's text. */
+  readonly types?: unknown;
 }
 
 interface FieldDescription {
@@ -50,18 +58,21 @@ export class PipelinedQuery {
   readonly #statements: readonly PipelinedStatement[];
   readonly #cacheCapacity: number;
   #cache: { cache: StatementCache; uses: StatementUse[] } | undefined;
+  readonly #format: RowFormat;
   readonly #results: PipelinedResult[] = [];
-  #parser: RowParser = new Result();
-  #rows: Record<string, unknown>[] = [];
+  #parser: RowParser;
+  #rows: unknown[] = [];
   #error: unknown;
   #settle: { resolve(results: PipelinedResult[]): void; reject(error: unknown): void } | undefined;
   /** Settles when the server has answered every statement (or the first failure). */
   readonly done: Promise<PipelinedResult[]>;
 
   /** `cacheCapacity`: statements kept prepared per connection (0: every statement goes unnamed). */
-  constructor(statements: readonly PipelinedStatement[], cacheCapacity = 0) {
+  constructor(statements: readonly PipelinedStatement[], cacheCapacity = 0, format: RowFormat = {}) {
     this.#statements = statements;
     this.#cacheCapacity = cacheCapacity;
+    this.#format = format;
+    this.#parser = new Result(format.rowMode, format.types);
     this.done = new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
   }
 
@@ -115,7 +126,7 @@ export class PipelinedQuery {
     this.#parser.addCommandComplete(message);
     this.#results.push({ command: this.#parser.command ?? '', rowCount: this.#parser.rowCount ?? null, rows: this.#rows });
     this.#rows = [];
-    this.#parser = new Result();
+    this.#parser = new Result(this.#format.rowMode, this.#format.types);
   }
 
   handleEmptyQuery(): void {
@@ -148,8 +159,8 @@ export class PipelinedQuery {
  * Runs `statements` on `client` in one round trip; resolves with each statement's result. With
  * `cacheCapacity`, statements stay prepared on the connection (see `StatementCache`).
  */
-export function runPipeline(client: pg.ClientBase, statements: readonly PipelinedStatement[], cacheCapacity = 0): Promise<PipelinedResult[]> {
-  const query = new PipelinedQuery(statements, cacheCapacity);
+export function runPipeline(client: pg.ClientBase, statements: readonly PipelinedStatement[], cacheCapacity = 0, format?: RowFormat): Promise<PipelinedResult[]> {
+  const query = new PipelinedQuery(statements, cacheCapacity, format);
   client.query(query);
   return query.done;
 }
