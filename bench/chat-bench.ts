@@ -39,6 +39,13 @@ async function measured(target: VisitorTarget, serverPid: number | undefined) {
   return { ...run, cpu: cpuShare(before, cpuSplit(serverPid), SECONDS) };
 }
 
+/** The server's group commits so far, from its Prometheus metrics: transactions and groups. */
+async function groupCommits(target: VisitorTarget): Promise<{ transactions: number; groups: number }> {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  const sample = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { transactions: sample('parley_group_commit_size_sum'), groups: sample('parley_group_commit_size_count') };
+}
+
 const database = await benchDatabase();
 const ceilingServer = await startBenchChild('bench/support/ceiling-server.ts', { DATABASE_URL: database.url }, /ceiling listening at (\S+)/);
 const bare: VisitorTarget = { url: ceilingServer.url, auth: {} };
@@ -57,11 +64,14 @@ try {
 
   for (const target of [bare, parley]) if (WARMUP > 0) await closedLoop(target, SOCKETS, WARMUP);
   const rounds: Array<{ ceiling: Awaited<ReturnType<typeof measured>>; closed: Awaited<ReturnType<typeof measured>>; ratio: number }> = [];
+  const groupsBefore = await groupCommits(parley);
   for (let round = 0; round < ROUNDS; round += 1) {
     const ceiling = await measured(bare, ceilingServer.child.pid);
     const closed = await measured(parley, server.child.pid);
     rounds.push({ ceiling, closed, ratio: closed.turnsPerSecond / ceiling.turnsPerSecond });
   }
+  const groupsAfter = await groupCommits(parley);
+  const grouped = { transactions: groupsAfter.transactions - groupsBefore.transactions, groups: groupsAfter.groups - groupsBefore.groups };
   const connected = await persistentLoop(bare, SOCKETS, SECONDS);
   await ceilingServer.stop();
 
@@ -86,6 +96,7 @@ try {
     [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${ms(open.latencies, 50)}, p99 ${ms(open.latencies, 99)} (target p99 < 50 ms)`],
     ['failed conversations (ceiling / closed / open)', `${failures[0]} / ${failures[1]} / ${open.failures}`],
     [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${statements} for ${countedTurns} turns, handshakes included)`],
+    ['group commits during the closed-loop rounds', `${grouped.transactions} transactions in ${grouped.groups} groups (${(grouped.transactions / Math.max(1, grouped.groups)).toFixed(2)} per group)`],
     ['database round trips per turn', `${roundTripsPerTurn.toFixed(2)} (${roundTrips}; BEGIN and COMMIT ride with the statements next to them)`],
   ]);
   process.stdout.write(`RESULT ceiling_turns_per_s=${ceilingRate.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
