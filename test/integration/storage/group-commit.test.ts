@@ -82,6 +82,27 @@ describe('group commit', () => {
     expect(after.map((r) => r.id)).toEqual([504, 505]);
   });
 
+  it('switched off (PARLEY_GROUP_COMMIT=0), every such transaction commits alone with its own BEGIN and COMMIT', async () => {
+    const alone = openDatabase(database.url, { max: 4, groupCommit: null });
+    try {
+      const counter = countStatements(alone.pool);
+      counter.reset();
+      const rows = await Promise.all(
+        [700, 701, 702, 703, 704, 705].map((id) =>
+          alone.db.transaction().execute(async (trx) => {
+            await deferStatement(trx, sql`select 1`.compile(trx));
+            const insert = sql<{ tx: string }>`insert into ledger (id, note) values (${id}, 'alone') returning tx`;
+            return (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;
+          }),
+        ),
+      );
+      expect(new Set(rows.map((r) => r.tx)).size).toBe(6);
+      expect(counter).toMatchObject({ count: 6 * 4, roundTrips: 6 });
+    } finally {
+      await alone.close();
+    }
+  });
+
   it('a transaction that sent a statement before its committing one keeps its own connection and commit', async () => {
     const counter = countStatements(handle.pool);
     counter.reset();
