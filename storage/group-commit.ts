@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
-import { DEFAULT_GROUP_COMMIT, type GroupCommitLimits } from './group-commit-limits.js';
+import type { GroupCommitLimits } from './group-commit-limits.js';
 import { storeEvents } from './store-events.js';
 
 interface Member {
@@ -43,7 +43,7 @@ export class GroupCommit {
   #queue: Member[] = [];
   #inFlight = 0;
 
-  constructor(pool: pg.Pool, statementCache: number, limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT) {
+  constructor(pool: pg.Pool, statementCache: number, limits: GroupCommitLimits) {
     this.#pool = pool;
     this.#statementCache = statementCache;
     this.#limits = limits;

@@ -24,6 +24,7 @@ const PRECEDING = new WeakMap<CompiledQuery, readonly CompiledQuery[]>();
 const DEFERRED = new WeakSet<CompiledQuery>();
 /** Queries that end their transaction (or are one on their own) and may share a commit (see `executeAndCommit`). */
 const GROUPABLE = new WeakSet<CompiledQuery>();
+/** What `beginTransaction` defers for a transaction without settings: only those may join a group commit. */
 const PLAIN_BEGIN = 'begin';
 
 const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
@@ -156,7 +157,7 @@ class PipeliningDriver implements Driver {
   }
 
   async beginTransaction(connection: PipeliningConnection, settings: TransactionSettings): Promise<void> {
-    let begin = 'begin';
+    let begin = PLAIN_BEGIN;
     if (settings.isolationLevel || settings.accessMode) {
       begin = ['start transaction', settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(' ');
     }

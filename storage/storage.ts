@@ -1,8 +1,8 @@
-import { DEFAULT_GROUP_COMMIT } from './group-commit-limits.js';
 import type { Clock } from '../core/clock.js';
 import { Keyring } from './crypto/keyring.js';
 import { parseMasterKey } from './crypto/master-key.js';
 import { openDatabase, pingDatabase, type DatabaseHandle } from './database.js';
+import { DEFAULT_GROUP_COMMIT } from './group-commit-limits.js';
 import { JobQueue } from './job-queue.js';
 import { migrateToLatest } from './migrator.js';
 import type { StoreContext } from './store-context.js';
