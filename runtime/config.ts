@@ -36,6 +36,8 @@ export interface Config {
   readonly statementCache: number;
   /** Group commits in flight at once (0: every transaction commits alone; see storage/group-commit.ts). */
   readonly groupCommit: number;
+  /** Chat handshake entries kept per process, dropped on the change feed (0: every handshake reads the database). */
+  readonly chatEntryCache: number;
   /** Most lines one streamed CSV code upload may have (bigger files are refused with 413). */
   readonly codeUploadMaxLines: number;
 }
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     statementCache: integer(env, 'PARLEY_STATEMENT_CACHE', DEFAULT_STATEMENT_CACHE, 0, 10_000),
     groupCommit: integer(env, 'PARLEY_GROUP_COMMIT', DEFAULT_GROUP_COMMIT.groupsInFlight, 0, 64),
+    chatEntryCache: integer(env, 'PARLEY_CHAT_ENTRY_CACHE', 10_000, 0, 1_000_000),
     codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 1_000_000, 1, 100_000_000),
   });
 }

@@ -4,7 +4,8 @@ import type { Server as SocketServer } from 'socket.io';
 import { CAPABILITIES } from './capabilities.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config.js';
-import { FlowEngine } from './engine/flow-engine.js';
+import { ChatEntryCache } from './engine/chat-entry-cache.js';
+import { FlowEngine, type ChatEntry } from './engine/flow-engine.js';
 import type { FlowLifecycleDeps } from './engine/flow-lifecycle.js';
 import { attachChatGateway } from './gateway/chat-gateway.js';
 import { createApp } from './http/app.js';
@@ -24,6 +25,7 @@ import { Metrics } from './metrics/metrics.js';
 import { metricsRoute, requestTimer } from './metrics/metrics-routes.js';
 import { flowCounters } from './metrics/flow-counters.js';
 import { rowStatisticSources } from './stats/flow-stats.js';
+import { CHAT_ENTRY_CHANNEL, ChangeFeed } from '../storage/change-feed.js';
 import { longLivedClientPool } from '../storage/database.js';
 import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
@@ -60,7 +62,11 @@ export async function startServer(options: { config: Config; storage: Storage; l
   });
 
   await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger });
-  const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES, events: flowCounters(metrics) });
+  // Handshake entries kept by this process, dropped when PostgreSQL announces a change (see ChatEntryCache).
+  const changes = config.chatEntryCache > 0 ? new ChangeFeed({ connectionString: storage.database.connectionString, channel: CHAT_ENTRY_CHANNEL }) : undefined;
+  await changes?.start();
+  const entries = changes && new ChatEntryCache<ChatEntry>(changes, config.chatEntryCache, (hit) => metrics.chatEntryLookups.inc({ result: hit ? 'hit' : 'miss' }));
+  const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES, events: flowCounters(metrics), ...(entries && { entries }) });
   const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs }));
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start();
@@ -74,7 +80,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
   const webhookServices = { allowPrivate: config.webhooks.allowPrivate, wake: () => webhooks.wake() };
   const exportDefinitions = new ExportDefinitionService({ storage, registry, scheduler: exports });
   const limits = { codeUploadMaxLines: config.codeUploadMaxLines };
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices, limits, exportDefinitions }, [openApiRoute(API_ROUTES, registry.list())]);
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices, limits, exportDefinitions, ...(changes && { changes }) }, [openApiRoute(API_ROUTES, registry.list())]);
   const refreshQueues = async () => {
     for (const queue of QUEUES) metrics.queueDepth.set({ queue }, await storage.jobs.size(queue));
   };
@@ -114,6 +120,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await webhooks.stop();
+      await changes?.close();
     },
   };
 }

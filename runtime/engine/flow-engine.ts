@@ -22,6 +22,7 @@ import type { StoreTable } from '../../core/store-tables.js';
 import type { PreparedStoreRow } from '../../storage/store-writer.js';
 import { buildCapabilities, type CapabilityFactories } from '../capabilities/capability-factory.js';
 import { CAPABILITIES } from '../capabilities.js';
+import type { ChatEntryCache } from './chat-entry-cache.js';
 
 /**
  * Builds one named capability for a step (mail, instant-win claims, code pools, …). `reads`
@@ -72,22 +73,26 @@ export class FlowEngine {
   readonly #clock: Clock;
   readonly #capabilities: CapabilityFactories;
   readonly #events: FlowEvents | undefined;
+  readonly #entries: ChatEntryCache<ChatEntry> | undefined;
   readonly #definitions = new FlowDefinitionCache();
   readonly #recent = new RecentSessions();
   /** With storage off, personal variables live only here (this process), never in the database. */
   readonly #ephemeral = new Map<string, { variables: Record<string, Scalar>; lastTurn: SessionState['lastTurn'] }>();
 
-  constructor(options: { storage: StoreContext; registry: ModuleRegistry; clock: Clock; capabilities?: CapabilityFactories; events?: FlowEvents }) {
+  /** `entries`: the handshake's reads kept by this process (none: every handshake reads the database). */
+  constructor(options: { storage: StoreContext; registry: ModuleRegistry; clock: Clock; capabilities?: CapabilityFactories; events?: FlowEvents; entries?: ChatEntryCache<ChatEntry> }) {
     this.#storage = options.storage;
+    this.#entries = options.entries;
     this.#registry = options.registry;
     this.#clock = options.clock;
     this.#capabilities = options.capabilities ?? CAPABILITIES;
     this.#events = options.events;
   }
 
-  /** What a handshake reads: the workspace and the flow it names (one statement). */
+  /** What a handshake reads: the workspace and the flow it names (one statement, or none when this process keeps it). */
   async loadEntry(workspaceId: string, flowSlug: string): Promise<ChatEntry | undefined> {
-    return loadChatEntry(this.#storage, workspaceId, flowSlug);
+    const load = () => loadChatEntry(this.#storage, workspaceId, flowSlug);
+    return this.#entries ? this.#entries.get(workspaceId, flowSlug, load) : load();
   }
 
   /** Starts a session, or resumes the one a resume token names (same step, same last turn). */

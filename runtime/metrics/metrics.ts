@@ -40,6 +40,12 @@ export class Metrics {
     buckets: [1, 2, 4, 8, 16, 32],
     registers: [this.registry],
   });
+  readonly chatEntryLookups = new Counter({
+    name: 'parley_chat_entry_lookups_total',
+    help: 'Chat handshake entries looked up, by whether this process had kept them (hit) or read the database (miss)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly groupCommitRetried = new Counter({
     name: 'parley_group_commit_retried_total',
     help: 'Transactions of refused group commits that ran again, each alone',

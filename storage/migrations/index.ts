@@ -18,6 +18,7 @@ import * as moduleStorageAndPreviewRows from './0016-module-storage-and-preview-
 import * as auditActionIndex from './0017-audit-action-index.js';
 import * as exportRunDownloads from './0018-export-run-downloads.js';
 import * as sessionExpectation from './0019-session-expectation.js';
+import * as chatEntryNotify from './0020-chat-entry-notify.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -43,4 +44,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0017-audit-action-index': auditActionIndex,
   '0018-export-run-downloads': exportRunDownloads,
   '0019-session-expectation': sessionExpectation,
+  '0020-chat-entry-notify': chatEntryNotify,
 });

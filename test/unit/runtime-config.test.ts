@@ -17,9 +17,10 @@ function pathOf(run: () => unknown): string | undefined {
 describe('process configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 64, groupCommit: 2 });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 64, groupCommit: 2, chatEntryCache: 10_000 });
     expect(loadConfig({ PARLEY_STATEMENT_CACHE: '0' }).statementCache).toBe(0);
     expect(loadConfig({ PARLEY_GROUP_COMMIT: '0' }).groupCommit).toBe(0);
+    expect(loadConfig({ PARLEY_CHAT_ENTRY_CACHE: '0' }).chatEntryCache).toBe(0);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -35,6 +36,7 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_CODE_UPLOAD_MAX_LINES: '0' }))).toBe('PARLEY_CODE_UPLOAD_MAX_LINES');
     expect(pathOf(() => loadConfig({ PARLEY_STATEMENT_CACHE: '-1' }))).toBe('PARLEY_STATEMENT_CACHE');
     expect(pathOf(() => loadConfig({ PARLEY_GROUP_COMMIT: '65' }))).toBe('PARLEY_GROUP_COMMIT');
+    expect(pathOf(() => loadConfig({ PARLEY_CHAT_ENTRY_CACHE: '-1' }))).toBe('PARLEY_CHAT_ENTRY_CACHE');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 

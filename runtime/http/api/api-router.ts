@@ -64,6 +64,7 @@ function routeHandler(compiled: CompiledRoute, services: ApiServices): RequestHa
       const call = prepareCall(compiled, req);
       const result = await compiled.route.handler({ ...call, principal: req.principal!, services, req, res });
       if (result === undefined) return;
+      if (req.method !== 'GET' && req.method !== 'HEAD') await services.changes?.sync();
       if (result.body === undefined) res.status(result.status ?? 204).end();
       else res.status(result.status ?? 200).json(result.body);
     } catch (error) {

@@ -25,4 +25,9 @@ export interface ApiServices {
   readonly limits: ApiLimits;
   /** Saves custom export definitions (validation, credentials, the immediate trigger). */
   readonly exportDefinitions: ExportDefinitionService;
+  /**
+   * The change feed of this process's caches: a write answers only once this process has heard
+   * every change committed before it, so the owner's next handshake here sees what they changed.
+   */
+  readonly changes?: { sync(): Promise<void> };
 }
