@@ -21,6 +21,17 @@ export interface ExportRecord {
   readonly related: Readonly<Partial<Record<StoreTable, readonly DecodedRow[]>>>;
 }
 
+/**
+ * Entries per batch, and batches read ahead while one is consumed. Measured on 100,000 entries
+ * with related fields (`parley export render`, peak RSS of the process): at 1,000 entries and 2
+ * ahead, a batch's rows (about seven related rows per entry) outlived two young-generation
+ * collections and were promoted, so the old generation filled with garbage: 209 MB peak RSS for
+ * 4 MB of live data, 4.7 s. At 250 and 3 ahead: 141 MB and 3.5 s (less copying, same overlap of
+ * database and CPU work). An export of entry fields only runs as fast either way.
+ */
+const BATCH_ENTRIES = 250;
+const READ_AHEAD = 3;
+
 /** An entry's raw columns: the export row's, then its table (see `entriesSql`). */
 const SOURCE_TABLE = EXPORT_ROW_WIDTH;
 
@@ -68,7 +79,7 @@ export function streamFlowRecords(
       const relatedRows = await readRelatedRows(related, connection, entries);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));
     },
-    { batchSize: input.batchSize, readAhead: 2, types: RAW_TYPES, rowMode: 'array', before: opener.preload, onClose: (error) => connection.release(error) },
+    { batchSize: input.batchSize ?? BATCH_ENTRIES, readAhead: READ_AHEAD, types: RAW_TYPES, rowMode: 'array', before: opener.preload, onClose: (error) => connection.release(error) },
   );
 }
 
