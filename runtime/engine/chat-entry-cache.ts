@@ -3,6 +3,15 @@ import type { ChangeFeed } from '../../storage/change-feed.js';
 /** How long an entry may be served at most, whatever the feed says (a bound on a feed that fails unnoticed). */
 const MAX_AGE_MS = 60_000;
 
+/** Freezes a cached entry all the way down: every handshake shares it, so nothing may change it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 interface Cached<T> {
   readonly value: T;
   readonly at: number;
@@ -48,7 +57,7 @@ export class ChatEntryCache<T extends { workspace: { id: string } }> {
     // Only a workspace that exists is kept: random ids must not fill the cache.
     if (value && this.feed.live && this.feed.epoch === epoch && value.workspace.id === workspaceId) {
       this.#entries.delete(key);
-      this.#entries.set(key, { value, at });
+      this.#entries.set(key, { value: deepFreeze(value), at });
       if (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value!);
     }
     return value;
