@@ -169,6 +169,9 @@ export class ChangeFeed {
     this.#live = false;
     this.#epoch += 1;
     this.#tell(undefined);
+    // Subscribers have just forgotten everything, and keep nothing until the feed is back: a
+    // pending sync has nothing left to wait for.
+    for (const resolve of this.#syncs.values()) resolve();
   }
 
   #schedule(run: () => void, ms: number): void {
