@@ -29,7 +29,7 @@ interface Cached<T> {
  * retention) are read again by the statement that writes, so a cached entry never applies them late.
  * Bounded: the oldest entry goes first.
  */
-export class ChatEntryCache<T extends { workspace: { id: string } }> {
+export class ChatEntryCache<T extends { workspace: { id: string }; flow?: unknown }> {
   readonly #entries = new Map<string, Cached<T>>();
 
   constructor(
@@ -54,8 +54,8 @@ export class ChatEntryCache<T extends { workspace: { id: string } }> {
     const epoch = this.feed.epoch;
     const at = this.now();
     const value = await load();
-    // Only a workspace that exists is kept: random ids must not fill the cache.
-    if (value && this.feed.live && this.feed.epoch === epoch && value.workspace.id === workspaceId) {
+    // Only a flow that exists is kept: random ids and slugs must not crowd out real entries.
+    if (value?.flow !== undefined && this.feed.live && this.feed.epoch === epoch && value.workspace.id === workspaceId) {
       this.#entries.delete(key);
       this.#entries.set(key, { value: deepFreeze(value), at });
       if (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value!);

@@ -16,7 +16,7 @@ class FakeFeed {
   }
 }
 
-const entry = (workspace: string, version: number) => ({ workspace: { id: workspace }, version });
+const entry = (workspace: string, version: number): { workspace: { id: string }; flow?: { version: number } } => ({ workspace: { id: workspace }, flow: { version } });
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
 
@@ -80,9 +80,10 @@ describe('chat entry cache', () => {
     expect(reads()).toBe(3);
   });
 
-  it('keeps no unknown workspace, reads an entry again after a minute, and holds at most its limit', async () => {
+  it('keeps no unknown workspace or flow, reads an entry again after a minute, and holds at most its limit', async () => {
     const { cache, load, reads, advance } = setup(2);
     await cache.get(A, 'f', async () => undefined);
+    await cache.get(A, 'nope', async () => ({ workspace: { id: A } }));
     expect(cache.size).toBe(0);
     await cache.get(A, 'f', load(A));
     advance(60_000);
