@@ -49,6 +49,7 @@ const CHUNK = 20_000;
  * the modules write them: a participation (email encrypted, subject hash), and in its session an
  * email row and a text answer in variables, a consent, a code and, for every tenth, a winners row.
  * Subject hashes are stand-ins (sha256 of the participant number): they only have to tie rows.
+ * Session ids are time-ordered, as the engine's are.
  */
 export async function insertRelatedEntries(db: Db, keyring: Keyring, input: { workspaceId: string; flowId: string; first?: number; count: number; start: Date }): Promise<void> {
   const first = input.first ?? 1;
@@ -62,7 +63,11 @@ export async function insertRelatedEntries(db: Db, keyring: Keyring, input: { wo
       colours.push(await keyring.encryptJson(input.workspaceId, { colour: colourOf(g) }));
     }
     const rows = sql`select ${from}::int + (i - 1)::int as g, email, colour from unnest(${emails}::bytea[], ${colours}::bytea[]) with ordinality as u(email, colour, i)`;
-    const session = sql`md5(${input.flowId}::text || ':' || r.g)::uuid`;
+    // Time-ordered like the engine's uuid v7 session ids: a batch of entries (oldest first) finds its
+    // sessions' rows side by side in the session indexes, as it would in production.
+    const random = sql`md5(${input.flowId}::text || ':' || r.g)`;
+    const session = sql`(lpad(to_hex(floor(extract(epoch from ${input.start}::timestamptz + r.g * interval '1 second') * 1000)::bigint), 12, '0')
+      || '7' || substr(${random}, 1, 3) || '8' || substr(${random}, 4, 15))::uuid`;
     const subject = sql`sha256(convert_to(${input.flowId}::text || ':' || (case when r.g % 5 = 0 then r.g - 1 else r.g end), 'UTF8'))`;
     const at = (seconds: number) => sql`${input.start}::timestamptz + (r.g * 10 + ${seconds}) * interval '100 milliseconds'`;
     const envelope = (seconds: number) => sql`${input.workspaceId}::uuid, ${input.flowId}::uuid, ${session}, 'P' || lpad(r.g::text, 9, '0'), 60, ${at(seconds)}, ${at(seconds)} + interval '60 days'`;
