@@ -51,7 +51,9 @@ describe('parley draw verify', () => {
     expect(ok.out).toContain(`seed\t${draw.seed!.seed}`);
     expect(ok.out).not.toContain('@example.org');
 
-    await sql`update giveaway_draws set participants_count = participants_count + 1 where id = ${draw.drawId}`.execute(storage.db);
+    // The recorded ranks swapped: the seed gives the two winners in the other order. (Changing the
+    // participant count instead was flaky: the seed can give the same positions among 5 as among 4.)
+    await sql`update giveaway_draws set winner_positions = array[winner_positions[2], winner_positions[1]] where id = ${draw.drawId}`.execute(storage.db);
     const tampered = await cli(args, { debug: true });
     expect(tampered).toEqual({ code: 3, err: '', out: expect.stringMatching(/the draw does NOT match\n$/) });
     expect(tampered.out).toContain('selection\tfailed');
