@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, registry, saveTestFlow, TestVisitor } from '../../support/flow-harness.js';
 import { FlowEngine } from '../../../runtime/engine/flow-engine.js';
-import { storeEvents } from '../../../storage/store-events.js';
+import { recordGroupCommits } from '../../support/group-commit-events.js';
 
 let storage: TestStorage;
 beforeAll(async () => {
@@ -32,13 +32,7 @@ describe('chat turns committed by group', () => {
     elsewhere.sessionId = moved.sessionId;
     await elsewhere.answer('first-6');
 
-    const groups: number[] = [];
-    const retried: number[] = [];
-    const onGroup = (n: number) => groups.push(n);
-    const onRetried = (n: number) => retried.push(n);
-    storeEvents.on('group', onGroup).on('groupRetried', onRetried);
-    const acks = await Promise.all(visitors.map((v, i) => v.send(`first-${i}`)));
-    storeEvents.off('group', onGroup).off('groupRetried', onRetried);
+    const { result: acks, groups, retried } = await recordGroupCommits(() => Promise.all(visitors.map((v, i) => v.send(`first-${i}`))));
 
     // Groups formed, and the one carrying the stale check was refused and run again member by member.
     expect(Math.max(...groups)).toBeGreaterThan(1);

@@ -4,7 +4,7 @@ import { createTestDatabase } from '../../support/test-database.js';
 import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
 import { deferStatement, executeAndCommit } from '../../../storage/pipelining-driver.js';
 import { countStatements } from '../../support/statement-counter.js';
-import { storeEvents } from '../../../storage/store-events.js';
+import { recordGroupCommits } from '../../support/group-commit-events.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 /** One group in flight at a time: while it is out, every other transaction queues and joins the next group. */
@@ -48,14 +48,10 @@ describe('group commit', () => {
   it('a member the server refuses fails alone: the others of its group commit, each in its own transaction', async () => {
     await oneShot(200);
     const ids = Array.from({ length: 10 }, (_, i) => 201 + i);
-    const groups: number[] = [];
-    const retried: number[] = [];
-    const onGroup = (n: number) => groups.push(n);
-    const onRetried = (n: number) => retried.push(n);
-    storeEvents.on('group', onGroup).on('groupRetried', onRetried);
-    const outcomes = await Promise.allSettled([oneShot(300), ...ids.slice(0, 5).map((id) => oneShot(id)), oneShot(200, 'duplicate'), ...ids.slice(5).map((id) => oneShot(id))]);
+    const { result: outcomes, groups, retried } = await recordGroupCommits(() =>
+      Promise.allSettled([oneShot(300), ...ids.slice(0, 5).map((id) => oneShot(id)), oneShot(200, 'duplicate'), ...ids.slice(5).map((id) => oneShot(id))]),
+    );
     const refused = outcomes.filter((o) => o.status === 'rejected');
-    storeEvents.off('group', onGroup).off('groupRetried', onRetried);
     // For metrics: the first went alone, the other 11 as a group the server refused, then each alone.
     expect(groups).toEqual([1, 11]);
     expect(retried).toEqual([11]);
