@@ -42,8 +42,15 @@ export class ChangeFeed {
   /** Sync tokens of this process: `sync:<uuid>:<n>`, never a workspace id. */
   readonly #syncPrefix = `sync:${randomUUID()}:`;
   #syncsSent = 0;
+  readonly #probeMs: number;
+  readonly #maxRetryMs: number;
+  readonly #timeoutMs: number;
 
-  constructor(private readonly options: ChangeFeedOptions) {}
+  constructor(private readonly options: ChangeFeedOptions) {
+    this.#probeMs = options.probeMs ?? 10_000;
+    this.#maxRetryMs = options.maxRetryMs ?? 5_000;
+    this.#timeoutMs = options.timeoutMs ?? 5_000;
+  }
 
   /** True while the LISTEN is in place. */
   get live(): boolean {
@@ -75,20 +82,13 @@ export class ChangeFeed {
     const client = this.#client;
     if (!this.#live || !client) return;
     const token = `${this.#syncPrefix}${(this.#syncsSent += 1)}`;
-    const timeoutMs = this.options.timeoutMs ?? 5_000;
-    let timer: NodeJS.Timeout | undefined;
-    const delivered = new Promise<void>((resolve, reject) => {
-      this.#syncs.set(token, resolve);
-      timer = setTimeout(() => reject(new Error('change feed sync timed out')), timeoutMs);
-    });
+    const delivered = new Promise<void>((resolve) => this.#syncs.set(token, resolve));
     try {
-      await client.query('select pg_notify($1, $2)', [this.options.channel, token]);
-      await delivered;
+      await this.#timed(client.query('select pg_notify($1, $2)', [this.options.channel, token]).then(() => delivered), 'sync');
     } catch {
       // The feed is in doubt: drop it (subscribers forget everything) and reconnect.
       this.#lost(client);
     } finally {
-      clearTimeout(timer);
       this.#syncs.delete(token);
     }
   }
@@ -120,7 +120,7 @@ export class ChangeFeed {
       this.#epoch += 1;
       this.#retryMs = 100;
       this.#tell(undefined);
-      this.#schedule(() => void this.#probe(client), this.options.probeMs ?? 10_000);
+      this.#schedule(() => void this.#probe(client), this.#probeMs);
     } catch {
       this.#lost(client);
     }
@@ -135,15 +135,22 @@ export class ChangeFeed {
 
   async #probe(client: pg.Client): Promise<void> {
     if (client !== this.#client) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('change feed probe timed out')), this.options.timeoutMs ?? 5_000);
-    });
     try {
-      await Promise.race([client.query('select 1'), timedOut]);
-      if (client === this.#client) this.#schedule(() => void this.#probe(client), this.options.probeMs ?? 10_000);
+      await this.#timed(client.query('select 1'), 'probe');
+      if (client === this.#client) this.#schedule(() => void this.#probe(client), this.#probeMs);
     } catch {
       this.#lost(client);
+    }
+  }
+
+  /** `work`, or a rejection once the feed's timeout has passed (the connection is then in doubt). */
+  async #timed<T>(work: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`change feed ${what} timed out`)), this.#timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timedOut]);
     } finally {
       clearTimeout(timer);
     }
@@ -160,7 +167,7 @@ export class ChangeFeed {
     void client.end().catch(() => {});
     if (this.#closed) return;
     const delay = this.#retryMs;
-    this.#retryMs = Math.min(this.#retryMs * 2, this.options.maxRetryMs ?? 5_000);
+    this.#retryMs = Math.min(this.#retryMs * 2, this.#maxRetryMs);
     this.#schedule(() => void this.#connect(), delay);
   }
 
