@@ -26,9 +26,11 @@ function isStatementError(error: unknown): boolean {
  * (one WAL flush), one wake-up and one network write for the group instead of one per
  * transaction.
  *
- * A transaction never waits for a group to fill: while fewer than `groupsInFlight` groups are
- * out, it goes at once (alone when nothing else is waiting). Groups form only from the
- * transactions that queue behind those in flight, so they grow with the load.
+ * A transaction never waits for a group to fill: when no group is out, it goes at once (alone
+ * when nothing else is waiting). Groups form only from the transactions that queue behind the
+ * one in flight, so they grow with the load. A further group (up to `groupsInFlight`) goes out
+ * only when every group in flight has been out for `stallMs`: one waiting on a lock does not
+ * hold up the transactions behind it for longer than that.
  *
  * All or nothing per group, but not for its members: when a statement of a group fails (the
  * server said why, and rolled the group back), each member runs again alone, in its own
@@ -41,7 +43,9 @@ export class GroupCommit {
   readonly #statementCache: number;
   readonly #limits: GroupCommitLimits;
   #queue: Member[] = [];
-  #inFlight = 0;
+  /** The groups in flight, by when each went out (`performance.now()`). */
+  readonly #inFlight = new Set<{ readonly started: number }>();
+  #stallTimer: NodeJS.Timeout | undefined;
 
   constructor(pool: pg.Pool, statementCache: number, limits: GroupCommitLimits) {
     this.#pool = pool;
@@ -58,14 +62,35 @@ export class GroupCommit {
   }
 
   #pump(): void {
-    while (this.#inFlight < this.#limits.groupsInFlight && this.#queue.length > 0) {
+    while (this.#queue.length > 0 && this.#mayStart()) {
       const group = this.#queue.splice(0, this.#limits.transactionsPerGroup);
-      this.#inFlight += 1;
+      const out = { started: performance.now() };
+      this.#inFlight.add(out);
       void this.#flush(group).finally(() => {
-        this.#inFlight -= 1;
+        this.#inFlight.delete(out);
         this.#pump();
       });
     }
+    // Waiting behind groups in flight: look again when the youngest of them counts as stalled
+    // (one timer at a time; one that fires early, a younger group having gone since, sets the next).
+    if (this.#queue.length > 0 && this.#inFlight.size < this.#limits.groupsInFlight && !this.#stallTimer) {
+      this.#stallTimer = setTimeout(() => {
+        this.#stallTimer = undefined;
+        this.#pump();
+      }, Math.max(0, this.#youngest() + this.#limits.stallMs - performance.now()));
+      this.#stallTimer.unref();
+    }
+  }
+
+  #mayStart(): boolean {
+    if (this.#inFlight.size === 0) return true;
+    return this.#inFlight.size < this.#limits.groupsInFlight && performance.now() - this.#youngest() >= this.#limits.stallMs;
+  }
+
+  #youngest(): number {
+    let youngest = 0;
+    for (const group of this.#inFlight) youngest = Math.max(youngest, group.started);
+    return youngest;
   }
 
   async #flush(group: readonly Member[]): Promise<void> {

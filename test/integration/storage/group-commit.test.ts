@@ -12,7 +12,7 @@ let handle: DatabaseHandle;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  handle = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32 } });
+  handle = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32, stallMs: 0 } });
   await sql`create table ledger (id int primary key, note text not null, tx bigint not null default txid_current())`.execute(handle.db);
 });
 afterAll(async () => {
@@ -76,6 +76,49 @@ describe('group commit', () => {
     expect(await committed([500, 501, 502, 503])).toEqual([500]);
     const after = await Promise.all([oneShot(504), oneShot(505)]);
     expect(after.map((r) => r.id)).toEqual([504, 505]);
+  });
+
+  it('with two groups allowed, the second waits for the first unless it stalls: transactions queue behind one in flight', async () => {
+    const lanes = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 60_000 } });
+    try {
+      const ids = Array.from({ length: 12 }, (_, i) => 800 + i);
+      const rows = await Promise.all(
+        ids.map((id) =>
+          lanes.db.transaction().execute(async (trx) => {
+            await deferStatement(trx, sql`select 1`.compile(trx));
+            return (await executeAndCommit(trx, sql<{ tx: string }>`insert into ledger (id, note) values (${id}, 'lane') returning tx`.compile(trx))).rows[0]!;
+          }),
+        ),
+      );
+      // The first went alone; the other eleven did not open a second lane but joined one group.
+      expect(new Set(rows.map((r) => r.tx)).size).toBe(2);
+    } finally {
+      await lanes.close();
+    }
+  });
+
+  it('a group stalled on a lock holds up the transactions behind it for stallMs only: they commit in a second group meanwhile', async () => {
+    const lanes = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 200 } });
+    const holder = await lanes.pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`insert into ledger (id, note) values (900, 'holder')`);
+      const insert = (id: number) =>
+        lanes.db.transaction().execute(async (trx) => {
+          await deferStatement(trx, sql`select 1`.compile(trx));
+          return (await executeAndCommit(trx, sql<{ id: number }>`insert into ledger (id, note) values (${id}, 'behind') returning id`.compile(trx))).rows[0]!;
+        });
+      // 900 waits on the holder's uncommitted row with the same key; 901 and 902 queue behind it.
+      const stalled = insert(900);
+      const behind = await Promise.all([insert(901), insert(902)]);
+      expect(behind.map((r) => r.id)).toEqual([901, 902]);
+      expect(await committed([900, 901, 902])).toEqual([901, 902]);
+      await holder.query('rollback');
+      expect((await stalled).id).toBe(900);
+    } finally {
+      holder.release();
+      await lanes.close();
+    }
   });
 
   it('switched off (PARLEY_GROUP_COMMIT=0), every such transaction commits alone with its own BEGIN and COMMIT', async () => {
