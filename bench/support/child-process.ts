@@ -1,7 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * The Node flags `npm start` gives the server (package.json's `start` script, e.g. the V8 young
+ * generation size), so that servers under benchmark run as in production.
+ */
+export function productionNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const match = /^node((?: --\S+)*) dist\/runtime\/main\.js$/.exec(scripts.start);
+  if (!match) throw new Error(`cannot read the Node flags of the start script: ${scripts.start}`);
+  return match[1]!.split(' ').filter(Boolean);
+}
 
 export interface BenchChild {
   readonly url: string;
@@ -13,14 +25,15 @@ export interface BenchChild {
 }
 
 /**
- * A TypeScript entry point in its own process (with the statement-counting preload), resolved
+ * A TypeScript entry point in its own process (with the statement-counting preload and the
+ * production Node flags: the ceiling server gets them too, so both sides run alike), resolved
  * once its output matches `ready` (whose first group is the URL).
  */
 export async function startBenchChild(script: string, env: Record<string, string>, ready: RegExp): Promise<BenchChild> {
   // BENCH_PROFILE_DIR: CPU profiles of the child (node --cpu-prof), written when it exits.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
   const preload = path.join(import.meta.dirname, 'query-counter-preload.mjs');
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', preload, script], {
+  const child = spawn(process.execPath, [...profile, ...productionNodeFlags(), '--import', 'tsx', '--import', preload, script], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
