@@ -8,9 +8,9 @@ export interface GroupCommitLimits {
   /** The most transactions one group carries. */
   readonly transactionsPerGroup: number;
   /**
-   * While a group is out, the next one waits for it, unless every group in flight has been out
-   * this long (a group waiting on a lock does not hold up the turns behind it). 0: a group goes
-   * at once while fewer than `groupsInFlight` are out.
+   * While a group is out, the next one waits for it, unless a full group is waiting or every
+   * group in flight has been out this long (a group waiting on a lock does not hold up the turns
+   * behind it). 0: a group goes at once while fewer than `groupsInFlight` are out.
    */
   readonly stallMs: number;
 }

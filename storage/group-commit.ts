@@ -29,8 +29,9 @@ function isStatementError(error: unknown): boolean {
  * A transaction never waits for a group to fill: when no group is out, it goes at once (alone
  * when nothing else is waiting). Groups form only from the transactions that queue behind the
  * one in flight, so they grow with the load. A further group (up to `groupsInFlight`) goes out
- * only when every group in flight has been out for `stallMs`: one waiting on a lock does not
- * hold up the transactions behind it for longer than that.
+ * when a full group (`transactionsPerGroup`) is waiting, or when every group in flight has been
+ * out for `stallMs`: one waiting on a lock does not hold up the transactions behind it for
+ * longer than that.
  *
  * All or nothing per group, but not for its members: when a statement of a group fails (the
  * server said why, and rolled the group back), each member runs again alone, in its own
@@ -82,9 +83,11 @@ export class GroupCommit {
     }
   }
 
+  /** Nothing out; or a free lane and either a full group waiting or every group out stalled. */
   #mayStart(): boolean {
     if (this.#inFlight.size === 0) return true;
-    return this.#inFlight.size < this.#limits.groupsInFlight && performance.now() - this.#youngest() >= this.#limits.stallMs;
+    if (this.#inFlight.size >= this.#limits.groupsInFlight) return false;
+    return this.#queue.length >= this.#limits.transactionsPerGroup || performance.now() - this.#youngest() >= this.#limits.stallMs;
   }
 
   #youngest(): number {

@@ -121,6 +121,31 @@ describe('group commit', () => {
     }
   });
 
+  it('a full group waiting goes out at once on a free lane, without waiting for the one in flight to stall', async () => {
+    const lanes = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 4, stallMs: 60_000 } });
+    const holder = await lanes.pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`insert into ledger (id, note) values (950, 'holder')`);
+      const insert = (id: number) =>
+        lanes.db.transaction().execute(async (trx) => {
+          await deferStatement(trx, sql`select 1`.compile(trx));
+          return (await executeAndCommit(trx, sql<{ id: number }>`insert into ledger (id, note) values (${id}, 'full') returning id`.compile(trx))).rows[0]!;
+        });
+      // 950 goes alone and waits on the holder's row; four queue behind it, a full group: it goes
+      // out on the second lane and commits while the lock is still held.
+      const stalled = insert(950);
+      const full = await Promise.all([951, 952, 953, 954].map(insert));
+      expect(full.map((r) => r.id)).toEqual([951, 952, 953, 954]);
+      expect(await committed([950, 951, 952, 953, 954])).toEqual([951, 952, 953, 954]);
+      await holder.query('rollback');
+      expect((await stalled).id).toBe(950);
+    } finally {
+      holder.release();
+      await lanes.close();
+    }
+  });
+
   it('switched off (PARLEY_GROUP_COMMIT=0), every such transaction commits alone with its own BEGIN and COMMIT', async () => {
     const alone = openDatabase(database.url, { max: 4, groupCommit: null });
     try {
