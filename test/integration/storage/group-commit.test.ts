@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase } from '../../support/test-database.js';
 import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
+import type { GroupCommitLimits } from '../../../storage/group-commit-limits.js';
 import { deferStatement, executeAndCommit } from '../../../storage/pipelining-driver.js';
 import { countStatements } from '../../support/statement-counter.js';
 import { recordGroupCommits } from '../../support/group-commit-events.js';
@@ -21,8 +22,8 @@ afterAll(async () => {
 });
 
 /** A transaction whose only round trip is its committing statement: a deferred check, then the insert. */
-function oneShot(id: number, note = `n${id}`, check = sql`select 1`) {
-  return handle.db.transaction().execute(async (trx) => {
+function oneShot(id: number, note = `n${id}`, check = sql`select 1`, on: DatabaseHandle = handle) {
+  return on.db.transaction().execute(async (trx) => {
     await deferStatement(trx, check.compile(trx));
     const insert = sql<{ id: number; tx: string }>`insert into ledger (id, note) values (${id}, ${note}) returning id, tx`;
     return (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;
@@ -31,6 +32,30 @@ function oneShot(id: number, note = `n${id}`, check = sql`select 1`) {
 
 const committed = async (ids: number[]) =>
   (await sql<{ id: number }>`select id from ledger where id = any(${ids}::int[]) order by id`.execute(handle.db)).rows.map((r) => r.id);
+
+/**
+ * With the group commit `limits`: another connection inserts row `heldId` without committing; a
+ * transaction inserting the same key goes out first and waits on it; `behindIds` are sent behind
+ * it. Expects them committed while the row is still held (through a second group), then the
+ * waiting one committed once the row is rolled back.
+ */
+async function commitsBehindHeldRow(limits: GroupCommitLimits, heldId: number, behindIds: number[]): Promise<void> {
+  const lanes = openDatabase(database.url, { max: 4, groupCommit: limits });
+  const holder = await lanes.pool.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('insert into ledger (id, note) values ($1, $2)', [heldId, 'holder']);
+    const waiting = oneShot(heldId, 'waiting', undefined, lanes);
+    const behind = await Promise.all(behindIds.map((id) => oneShot(id, 'behind', undefined, lanes)));
+    expect(behind.map((r) => r.id)).toEqual(behindIds);
+    expect(await committed([heldId, ...behindIds])).toEqual(behindIds);
+    await holder.query('rollback');
+    expect((await waiting).id).toBe(heldId);
+  } finally {
+    holder.release();
+    await lanes.close();
+  }
+}
 
 describe('group commit', () => {
   it('commits transactions that queue behind one in flight together, one round trip and no BEGIN or COMMIT per group', async () => {
@@ -81,15 +106,7 @@ describe('group commit', () => {
   it('with two groups allowed, the second waits for the first unless it stalls: transactions queue behind one in flight', async () => {
     const lanes = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 60_000 } });
     try {
-      const ids = Array.from({ length: 12 }, (_, i) => 800 + i);
-      const rows = await Promise.all(
-        ids.map((id) =>
-          lanes.db.transaction().execute(async (trx) => {
-            await deferStatement(trx, sql`select 1`.compile(trx));
-            return (await executeAndCommit(trx, sql<{ tx: string }>`insert into ledger (id, note) values (${id}, 'lane') returning tx`.compile(trx))).rows[0]!;
-          }),
-        ),
-      );
+      const rows = await Promise.all(Array.from({ length: 12 }, (_, i) => oneShot(800 + i, 'lane', undefined, lanes)));
       // The first went alone; the other eleven did not open a second lane but joined one group.
       expect(new Set(rows.map((r) => r.tx)).size).toBe(2);
     } finally {
@@ -98,52 +115,11 @@ describe('group commit', () => {
   });
 
   it('a group stalled on a lock holds up the transactions behind it for stallMs only: they commit in a second group meanwhile', async () => {
-    const lanes = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 200 } });
-    const holder = await lanes.pool.connect();
-    try {
-      await holder.query('begin');
-      await holder.query(`insert into ledger (id, note) values (900, 'holder')`);
-      const insert = (id: number) =>
-        lanes.db.transaction().execute(async (trx) => {
-          await deferStatement(trx, sql`select 1`.compile(trx));
-          return (await executeAndCommit(trx, sql<{ id: number }>`insert into ledger (id, note) values (${id}, 'behind') returning id`.compile(trx))).rows[0]!;
-        });
-      // 900 waits on the holder's uncommitted row with the same key; 901 and 902 queue behind it.
-      const stalled = insert(900);
-      const behind = await Promise.all([insert(901), insert(902)]);
-      expect(behind.map((r) => r.id)).toEqual([901, 902]);
-      expect(await committed([900, 901, 902])).toEqual([901, 902]);
-      await holder.query('rollback');
-      expect((await stalled).id).toBe(900);
-    } finally {
-      holder.release();
-      await lanes.close();
-    }
+    await commitsBehindHeldRow({ groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 200 }, 900, [901, 902]);
   });
 
   it('a full group waiting goes out at once on a free lane, without waiting for the one in flight to stall', async () => {
-    const lanes = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 4, stallMs: 60_000 } });
-    const holder = await lanes.pool.connect();
-    try {
-      await holder.query('begin');
-      await holder.query(`insert into ledger (id, note) values (950, 'holder')`);
-      const insert = (id: number) =>
-        lanes.db.transaction().execute(async (trx) => {
-          await deferStatement(trx, sql`select 1`.compile(trx));
-          return (await executeAndCommit(trx, sql<{ id: number }>`insert into ledger (id, note) values (${id}, 'full') returning id`.compile(trx))).rows[0]!;
-        });
-      // 950 goes alone and waits on the holder's row; four queue behind it, a full group: it goes
-      // out on the second lane and commits while the lock is still held.
-      const stalled = insert(950);
-      const full = await Promise.all([951, 952, 953, 954].map(insert));
-      expect(full.map((r) => r.id)).toEqual([951, 952, 953, 954]);
-      expect(await committed([950, 951, 952, 953, 954])).toEqual([951, 952, 953, 954]);
-      await holder.query('rollback');
-      expect((await stalled).id).toBe(950);
-    } finally {
-      holder.release();
-      await lanes.close();
-    }
+    await commitsBehindHeldRow({ groupsInFlight: 2, transactionsPerGroup: 4, stallMs: 60_000 }, 950, [951, 952, 953, 954]);
   });
 
   it('switched off (PARLEY_GROUP_COMMIT=0), every such transaction commits alone with its own BEGIN and COMMIT', async () => {
