@@ -22,8 +22,8 @@ import { createWorkspace } from '../storage/workspace-repository.js';
 import { claimInstantWinMoment } from '../storage/instant-win-repository.js';
 import { countStatements } from '../test/support/statement-counter.js';
 import { cpuShare, cpuSplit } from './support/cpu-split.js';
-import { createAhead, createPartition, readLayout } from '../storage/partition-maintenance.js';
-import { floorDay } from '../storage/store-partitions.js';
+import { createAhead, readLayout } from '../storage/partition-maintenance.js';
+import { createDailyPartitions } from './support/daily-partitions.js';
 import { STORE_TABLES } from '../core/store-tables.js';
 
 const STOCK = Number(process.env.BENCH_STOCK ?? 1_000_000);
@@ -85,11 +85,7 @@ try {
   const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
   for (const table of STORE_TABLES) {
     await createAhead(storage.db, table, clock.now(), 5000);
-    const existing = new Set((await readLayout(storage.db, table)).attached.map((p) => p.lower.getTime()));
-    for (let day = 0; day < PARTITION_DAYS; day += 1) {
-      const lower = new Date(floorDay(clock.now()).getTime() + day * 86_400_000);
-      if (!existing.has(lower.getTime())) await createPartition(storage.db, table, { lower, upper: new Date(lower.getTime() + 86_400_000) }, 5000);
-    }
+    await createDailyPartitions(storage.db, table, clock.now(), 0, PARTITION_DAYS - 1);
   }
 
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });

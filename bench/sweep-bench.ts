@@ -16,12 +16,12 @@ import { benchDatabase, printTable } from './support/bench-database.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { sweepExpired, sweepRelation } from '../storage/sweeper.js';
-import { createPartition, readLayout } from '../storage/partition-maintenance.js';
-import { classifyPartitions, floorDay } from '../storage/store-partitions.js';
+import { readLayout } from '../storage/partition-maintenance.js';
+import { createDailyPartitions } from './support/daily-partitions.js';
+import { classifyPartitions } from '../storage/store-partitions.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const LIVE = Number(process.env.BENCH_LIVE ?? 100_000);
-const DAY = 86_400_000;
 const WORKSPACE = '00000000-0000-4000-8000-000000000001';
 type Db = DatabaseHandle['db'];
 
@@ -38,14 +38,8 @@ async function fill(db: Db, table: string): Promise<void> {
 }
 
 /** Partitions for the filled days, as the sweeper would have created them ahead of the inserts. */
-async function partitionsAhead(db: Db): Promise<void> {
-  const today = floorDay(new Date());
-  const existing = new Set((await readLayout(db, 'runtime_log')).attached.map((p) => p.lower.getTime()));
-  for (let day = -8; day <= 3; day += 1) {
-    const lower = new Date(today.getTime() + day * DAY);
-    if (existing.has(lower.getTime())) continue;
-    await createPartition(db, 'runtime_log', { lower, upper: new Date(lower.getTime() + DAY) }, 5000);
-  }
+function partitionsAhead(db: Db): Promise<void> {
+  return createDailyPartitions(db, 'runtime_log', new Date(), -8, 3);
 }
 
 /** Heap + index bytes of a table (with its partitions), and of a fresh copy of its live rows. */
