@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../core/capabilities/instant-win-capability.js';
 import { liveRow } from './retention-move.js';
 import { executeAfter } from './pipelining-driver.js';
+import { subjectMaybeStored } from './subject-ledger.js';
 
 export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
@@ -152,32 +153,30 @@ const subjectWins = (subject: InstantWinSubject, hash: Buffer, now: Date) => sql
   where workspace_id = ${subject.workspaceId} and flow_id = ${subject.flowId} and subject_hash = ${hash}
     and module_id = ${subject.moduleId} and ${liveRow('winners', now)})`;
 
+/** Whether the subject ledger leaves room for live winners rows of the subject (false: it has none). */
+const maybeWon = (subject: InstantWinSubject, hash: Buffer, now: Date) =>
+  subjectMaybeStored({ workspaceId: subject.workspaceId, flowId: subject.flowId, hash, table: 'winners', moduleId: subject.moduleId }, now);
+
 /**
  * Serializes the participations of one subject in one flow until the caller's transaction
- * ends and returns the live winners rows the module has for that subject in that flow.
+ * ends and returns the live winners rows the module has for that subject in that flow. The lock
+ * and the subject ledger's answer go out in one round trip; the store's winners are counted
+ * only when the ledger cannot rule them out.
  */
 export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantWinSubject): Promise<number> {
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
-  const count = sql<{ n: number }>`select ${subjectWins(subject, hash, ctx.clock.now())} as n`;
-  const found = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], count.compile(ctx.db));
-  return found.rows[0]!.n;
+  const now = ctx.clock.now();
+  const ledger = sql<{ maybe: boolean }>`select ${maybeWon(subject, hash, now)} as maybe`;
+  const found = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], ledger.compile(ctx.db));
+  if (!found.rows[0]!.maybe) return 0;
+  const counted = await sql<{ n: number }>`select ${subjectWins(subject, hash, now)} as n`.execute(ctx.db);
+  return counted.rows[0]!.n;
 }
 
-/**
- * A subject's participation in a moments draw, in one round trip: the subject is serialized (as
- * `holdInstantWinSubject`), then one statement counts its wins and, below `maxWins`, claims the
- * earliest unclaimed moment due at `at` (as `claimInstantWinMoment`). Returns the wins before
- * this participation and the prize id claimed, or null.
- */
-export async function claimInstantWinMomentWithin(
-  ctx: StoreContext,
-  subject: InstantWinSubject,
-  claim: { stepId: string; sessionId: string; at: Date; maxWins: number },
-): Promise<{ wins: number; prizeId: string | null }> {
-  const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
-  const { flowId } = subject;
-  const claimed = sql<{ wins: number; prize_id: string | null }>`
-    with wins as (select ${subjectWins(subject, hash, ctx.clock.now())} as n),
+/** One statement: with `wins` (SQL) the subject's wins so far, claims the earliest unclaimed moment due at `at` when below `maxWins`. */
+function claimBelow(flowId: string, claim: { stepId: string; sessionId: string; at: Date; maxWins: number }, wins: RawBuilder<number>) {
+  return sql<{ wins: number; prize_id: string | null }>`
+    with wins as (select ${wins} as n),
     claimed as (
       update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
       where flow_id = ${flowId} and step_id = ${claim.stepId} and id = (
@@ -189,10 +188,30 @@ export async function claimInstantWinMomentWithin(
         for update skip locked)
       returning prize_id)
     select (select n from wins) as wins, (select prize_id from claimed) as prize_id`;
-  // The lock and the claim go out together: two statements, one round trip.
-  const result = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], claimed.compile(ctx.db));
-  const row = result.rows[0]!;
-  return { wins: row.wins, prizeId: row.prize_id };
+}
+
+/**
+ * A subject's participation in a moments draw, in one round trip when the subject ledger shows
+ * no live win of the subject (the common case): the subject is serialized (as
+ * `holdInstantWinSubject`), then one statement claims the earliest unclaimed moment due at `at`
+ * (as `claimInstantWinMoment`). When the ledger cannot rule wins out, that statement claims
+ * nothing, and a second one counts the store's winners and claims below `maxWins`. Returns the
+ * wins before this participation and the prize id claimed, or null.
+ */
+export async function claimInstantWinMomentWithin(
+  ctx: StoreContext,
+  subject: InstantWinSubject,
+  claim: { stepId: string; sessionId: string; at: Date; maxWins: number },
+): Promise<{ wins: number; prizeId: string | null }> {
+  const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
+  const now = ctx.clock.now();
+  // "Maybe won" stands for maxWins wins, so that statement claims nothing and says to count.
+  const ledgerWins = sql<number>`case when ${maybeWon(subject, hash, now)} then ${claim.maxWins}::int else 0 end`;
+  const fast = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], claimBelow(subject.flowId, claim, ledgerWins).compile(ctx.db));
+  const row = fast.rows[0]!;
+  if (row.wins === 0) return { wins: 0, prizeId: row.prize_id };
+  const counted = await claimBelow(subject.flowId, claim, subjectWins(subject, hash, now)).execute(ctx.db);
+  return { wins: counted.rows[0]!.wins, prizeId: counted.rows[0]!.prize_id };
 }
 
 /**

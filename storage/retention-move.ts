@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import { STORE_TABLES, isStoreTable, physicalTable, type StoreTable } from '../core/store-tables.js';
+import { raiseSubjectLedgerExpiry } from './subject-ledger.js';
 
 /**
  * Retention changes on partitioned stores. A row's partition follows its `expires_at`, so a
@@ -40,8 +41,12 @@ export function liveRow(table: StoreTable, now: Date, alias: string = physicalTa
       and ${expiryFrom(ref('created_at'), days)} <= ${now}))`;
 }
 
-/** Records a pending move of every store table of the workspace; call it in the transaction that changes the retention. */
+/**
+ * Records a pending move of every store table of the workspace, and raises the subject ledger's
+ * bounds to the new retention; call it in the transaction that changes the retention, after the change.
+ */
 export async function startRetentionMoves(db: Db, workspaceId: string, now: Date): Promise<void> {
+  await raiseSubjectLedgerExpiry(db, workspaceId);
   await sql`
     insert into store_retention_moves (workspace_id, table_name, started_at)
     select ${workspaceId}, t, ${now} from unnest(${[...STORE_TABLES]}::text[]) t

@@ -5,12 +5,14 @@ import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { storesModule, writingWorkspace, type PreparedStoreRow } from './store-writer.js';
 import { webhookOutboxCte } from './webhook-outbox.js';
+import { LEDGER_RETURNING, SUBJECT_LEDGER_TABLES, subjectLedgerCte } from './subject-ledger.js';
 
 /**
  * The inserts of a turn's store rows as common table expressions, one multi-row insert per
  * table, for a statement that already has the workspace as `w` (`writingWorkspace`). Rows are
  * written only while the workspace stores data and the row's module is not switched off, with `expires_at` from its retention,
- * both read by that same statement. Each CTE returns the ids it stored.
+ * both read by that same statement. Each CTE returns the ids it stored; a table looked up by
+ * subject also upserts its subject ledger rows (subject-ledger.ts) in the same statement.
  *
  * Example: `with w as (…), ${insertsAsCtes(rows).ctes} select ${insertsAsCtes(rows).storedIds}`.
  */
@@ -35,7 +37,9 @@ export function storeInsertCtes(rows: readonly PreparedStoreRow[]): { ctes: RawB
         v.days, v.created_at, ${expiry}, v.data, v.personal, v.preview
       from w cross join (values ${sql.join(values)}) as v (id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, days, created_at, data, personal, preview)
       where ${storesModule(sql`v.module_id`)}
-      returning id)`);
+      returning id${SUBJECT_LEDGER_TABLES.has(table) ? sql`, ${LEDGER_RETURNING}` : sql``})`);
+    const ledger = subjectLedgerCte(table, name);
+    if (ledger) ctes.push(ledger);
   }
   const outbox = webhookOutboxCte(rows);
   if (outbox) ctes.push(outbox);

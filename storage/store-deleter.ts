@@ -3,6 +3,7 @@ import type { StoreContext } from './store-context.js';
 import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
 import { cascadeAfterDelete } from './store-cascade.js';
 import { liveRow } from './retention-move.js';
+import { forgetSubjectLedger } from './subject-ledger.js';
 
 /** Deletes one row by hand. Returns false when no live row of this workspace has that id. */
 export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, table: StoreTable, id: string): Promise<boolean> {
@@ -17,16 +18,20 @@ export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, tab
   return Number(result.rows[0]?.n ?? 0) > 0;
 }
 
-/** Deletes every row of one table for a workspace; returns how many went. */
+/** Deletes every row of one table for a workspace, and the table's subject ledger; returns how many rows went. */
 export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable): Promise<number> {
-  const result = await sql<{ n: string }>`
-    with gone as (delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} returning id)${cascadeAfterDelete(table)}
-    select count(*) as n from gone`.execute(ctx.db);
-  return Number(result.rows[0]?.n ?? 0);
+  const remove = async (db: StoreContext['db']) => {
+    const result = await sql<{ n: string }>`
+      with gone as (delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} returning id)${cascadeAfterDelete(table)}
+      select count(*) as n from gone`.execute(db);
+    await forgetSubjectLedger(db, workspaceId, { table });
+    return Number(result.rows[0]?.n ?? 0);
+  };
+  return ctx.db.isTransaction ? remove(ctx.db) : ctx.db.transaction().execute(remove);
 }
 
 /**
- * Erases everything stored about one data subject, in every table, and the chat sessions those
+ * Erases everything stored about one data subject, in every table and the subject ledger, and the chat sessions those
  * rows came from (their variables may hold the same personal data); returns counts per table.
  */
 export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<Record<StoreTable | 'sessions', number>> {
@@ -48,6 +53,7 @@ export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, s
     const gone = sessions.size === 0 ? { numAffectedRows: 0n } : await sql`
       delete from chat_sessions where workspace_id = ${workspaceId} and id = any(${[...sessions]}::uuid[])`.execute(trx);
     counts.sessions = Number(gone.numAffectedRows ?? 0);
+    await forgetSubjectLedger(trx, workspaceId, { hash });
   });
   return counts;
 }

@@ -3,6 +3,8 @@ import type { StoreContext } from './store-context.js';
 import { physicalTable } from '../core/store-tables.js';
 import { liveRow } from './retention-move.js';
 import { writeStoreRow, type StoreWrite, type WriteResult } from './store-writer.js';
+import { executeAfter } from './pipelining-driver.js';
+import { SUBJECT_LEDGER_TABLES, subjectMaybeStored, type SubjectKey } from './subject-ledger.js';
 
 export type AtMostResult = WriteResult | { readonly stored: false; readonly reason: 'already_exists' };
 
@@ -16,7 +18,9 @@ export type AtMostResult = WriteResult | { readonly stored: false; readonly reas
  * partitioned stores (where a unique index would have to include `expires_at`, and two entries
  * with different expiries would both pass it). The check reads every partition whose rows are
  * live (`liveRow`); a retention move changes a row's partition in one statement, so the check
- * sees the row before or after the move, never neither.
+ * sees the row before or after the move, never neither. The subject ledger (subject-ledger.ts)
+ * answers first, with the lock in the same round trip; the store is counted only when it cannot
+ * rule an entry out.
  */
 export async function writeStoreRowAtMost(
   ctx: StoreContext,
@@ -28,12 +32,11 @@ export async function writeStoreRowAtMost(
     const scoped: StoreContext = { ...ctx, db, keyring: ctx.keyring.forDb(db) };
     const hash = await scoped.keyring.lookupHash(workspaceId, write.subject);
     const lockText = `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`;
-    await sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.execute(db);
-    const found = await sql<{ n: string }>`
-      select count(*) as n from ${sql.table(physicalTable(write.table))}
-      where workspace_id = ${workspaceId} and flow_id = ${write.flowId} and subject_hash = ${hash} and preview = ${write.preview ?? false}
-        and ${liveRow(write.table, ctx.clock.now())} ${since ? sql`and created_at >= ${since}` : sql``}`.execute(db);
-    if (Number(found.rows[0]!.n) > 0) return { stored: false, reason: 'already_exists' };
+    const lock = sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.compile(db);
+    const key = { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false };
+    const found = await executeAfter(db, [lock], subjectRowsSql(key, ctx.clock.now(), since).compile(db));
+    const n = found.rows[0]!.n ?? (await subjectRowsSql(key, ctx.clock.now(), since, true).execute(db)).rows[0]!.n;
+    if (Number(n) > 0) return { stored: false, reason: 'already_exists' };
     return writeStoreRow(scoped, workspaceId, write);
   };
   return ctx.db.isTransaction ? run(ctx.db) : ctx.db.transaction().execute(run);
@@ -42,8 +45,23 @@ export async function writeStoreRowAtMost(
 /** Live rows of one subject in a table of one flow, among preview rows or among the others. */
 export async function countSubjectRows(ctx: StoreContext, workspaceId: string, table: StoreWrite['table'], flowId: string, subject: string, preview = false): Promise<number> {
   const hash = await ctx.keyring.lookupHash(workspaceId, subject);
-  const found = await sql<{ n: string }>`
-    select count(*) as n from ${sql.table(physicalTable(table))}
-    where workspace_id = ${workspaceId} and flow_id = ${flowId} and subject_hash = ${hash} and preview = ${preview} and ${liveRow(table, ctx.clock.now())}`.execute(ctx.db);
-  return Number(found.rows[0]!.n);
+  const key = { workspaceId, flowId, hash, table, preview };
+  const found = await subjectRowsSql(key, ctx.clock.now(), null).execute(ctx.db);
+  const n = found.rows[0]!.n ?? (await subjectRowsSql(key, ctx.clock.now(), null, true).execute(ctx.db)).rows[0]!.n;
+  return Number(n);
+}
+
+/**
+ * The live rows of a subject created at or after `since` (null: ever), as a statement returning
+ * `n`. For a table the subject ledger covers, and unless `counted`, `n` is 0 when the ledger
+ * rules rows out and null when it cannot (then the caller asks again with `counted`): the
+ * store's partitions are read only for a subject the ledger has seen.
+ */
+function subjectRowsSql(key: SubjectKey & { preview: boolean }, now: Date, since: Date | null, counted = false) {
+  const table = sql.table(physicalTable(key.table));
+  const count = sql<string>`(select count(*) from ${table}
+    where workspace_id = ${key.workspaceId} and flow_id = ${key.flowId} and subject_hash = ${key.hash} and preview = ${key.preview}
+      and ${liveRow(key.table, now)} ${since ? sql`and created_at >= ${since}` : sql``})`;
+  if (counted || !SUBJECT_LEDGER_TABLES.has(key.table)) return sql<{ n: string | null }>`select ${count} as n`;
+  return sql<{ n: string | null }>`select case when ${subjectMaybeStored(key, now, since)} then null else 0 end as n`;
 }

@@ -7,6 +7,7 @@ import type { WriteResult } from '../core/module-contract.js';
 import { ParleyError } from '../core/errors.js';
 import { storeEvents } from './store-events.js';
 import { webhookOutboxCte } from './webhook-outbox.js';
+import { LEDGER_RETURNING, SUBJECT_LEDGER_TABLES, subjectLedgerCte } from './subject-ledger.js';
 
 /** One row a module wants stored. Personal values go in `personal` and are encrypted at rest. */
 export interface StoreWrite {
@@ -100,6 +101,7 @@ export async function writeStoreRow(ctx: StoreContext, workspaceId: string, writ
   // The insert is named as store-batch-writer.ts names it, so a webhook outbox CTE can follow it.
   const inserted = sql.id(`stored_${row.table}`);
   const outbox = webhookOutboxCte([row]);
+  const ledger = subjectLedgerCte(row.table, `stored_${row.table}`);
   const result = await sql<{ id: string; expires_at: Date }>`
     with ${writingWorkspace(workspaceId)},
     ${inserted} as (
@@ -111,7 +113,7 @@ export async function writeStoreRow(ctx: StoreContext, workspaceId: string, writ
         ${JSON.stringify(row.data)}::jsonb, ${row.personal}, ${row.preview}
       from w
       where ${storesModule(sql`${row.moduleId}::text`)}
-      returning id, expires_at)${outbox ? sql`, ${outbox}` : sql``}
+      returning id${SUBJECT_LEDGER_TABLES.has(row.table) ? sql`, ${LEDGER_RETURNING}` : sql`, expires_at`})${ledger ? sql`, ${ledger}` : sql``}${outbox ? sql`, ${outbox}` : sql``}
     select id, expires_at from ${inserted}`.execute(ctx.db);
   const stored = result.rows[0];
   storeEvents.emit('write', write.table, stored !== undefined);

@@ -7,6 +7,7 @@ import { cascadeAfterDelete } from './store-cascade.js';
 import { createAhead, dropPartitions, readLayout } from './partition-maintenance.js';
 import { resumeRetentionMoves } from './retention-move.js';
 import { sweepWebhookLog } from './webhook-delivery-repository.js';
+import { sweepSubjectLedger } from './subject-ledger.js';
 
 export interface SweepOptions {
   /** Rows with `expires_at <= now` are deleted. */
@@ -39,6 +40,8 @@ export interface SweepReport {
   readonly rowsDeleted: number;
   /** Expired webhook events and deliveries (the delivery log) removed. */
   readonly webhookLogRowsDeleted: number;
+  /** Subject ledger rows (subject-ledger.ts) whose bound had passed, removed. */
+  readonly subjectLedgerRowsDeleted: number;
 }
 
 export const DEFAULT_SWEEP_BATCH = 5000;
@@ -143,7 +146,7 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
 
 /**
  * Finishes interrupted retention moves, then sweeps table by table (see `sweepTable`), purges the
- * expired webhook delivery log (unless only some `tables` were asked for), and
+ * expired webhook delivery log and subject ledger rows (unless only some `tables` were asked for), and
  * records one `sweep_runs` row per table (counts and durations only, never row contents), under
  * the occurrence it serves: an occurrence has one recorded run at most.
  */
@@ -159,11 +162,12 @@ export async function sweepExpired(db: Db, options: SweepOptions): Promise<Sweep
     tables.push(swept ?? { table, rowsDeleted: 0, batches: 0, partitionsDropped: 0, partitionsCreated: 0, durationMs: 0 });
   }
   const webhookLogRowsDeleted = options.tables ? 0 : await sweepWebhookLog(db, options.now, batchSize, options.signal);
+  const subjectLedgerRowsDeleted = options.tables ? 0 : await sweepSubjectLedger(db, options.now, batchSize, options.signal);
   await db
     .insertInto('sweep_runs')
     .values(tables.map((t) => ({ run_id: runId, table_name: t.table, rows_deleted: t.rowsDeleted, batches: t.batches, started_at: startedAt, duration_ms: t.durationMs, occurrence_at: options.occurrence ?? null })))
     .onConflict((oc) => oc.columns(['occurrence_at', 'table_name']).where('occurrence_at', 'is not', null).doNothing())
     .execute();
-  return { runId, startedAt, occurrence: options.occurrence ?? null, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0), webhookLogRowsDeleted };
+  return { runId, startedAt, occurrence: options.occurrence ?? null, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0), webhookLogRowsDeleted, subjectLedgerRowsDeleted };
 }
 

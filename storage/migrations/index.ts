@@ -19,6 +19,7 @@ import * as auditActionIndex from './0017-audit-action-index.js';
 import * as exportRunDownloads from './0018-export-run-downloads.js';
 import * as sessionExpectation from './0019-session-expectation.js';
 import * as chatEntryNotify from './0020-chat-entry-notify.js';
+import * as subjectLedger from './0021-subject-ledger.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -45,4 +46,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0018-export-run-downloads': exportRunDownloads,
   '0019-session-expectation': sessionExpectation,
   '0020-chat-entry-notify': chatEntryNotify,
+  '0021-subject-ledger': subjectLedger,
 });

@@ -74,4 +74,31 @@ describe('migrations', () => {
     expect(expected.some((line) => line.startsWith('relation store_participations'))).toBe(true);
     expect(await describeSchema(inOneGo)).toEqual(expected);
   });
+
+  it('0021 fills the subject ledger from the live entries and wins already stored, one row per subject, and none for an expired one', async () => {
+    const db = await emptyDatabase();
+    await migrateTo(db, '0020-chat-entry-notify');
+    const workspace = '00000000-0000-4000-8000-000000000021';
+    const flow = '00000000-0000-4000-8000-0000000000f1';
+    await sql`insert into workspaces (id, name) values (${workspace}, 'Before the ledger')`.execute(db);
+    const row = (table: string, subject: string, createdAt: string, days: number) => sql`
+      insert into ${sql.table(`store_${table}`)} (id, workspace_id, flow_id, module_id, subject_hash, default_retention_days, created_at, expires_at, data)
+      values (gen_random_uuid(), ${workspace}, ${flow}, ${table === 'winners' ? 'instant-win' : 'giveaway'}, ${Buffer.from(subject)},
+        ${days}, ${createdAt}::timestamptz, ${createdAt}::timestamptz + make_interval(days => ${days}), '{}')`.execute(db);
+    const now = Date.now();
+    const ago = (days: number) => new Date(now - days * 86_400_000).toISOString();
+    await row('participations', 'ann', ago(3), 60);
+    await row('participations', 'ann', ago(1), 60);
+    await row('participations', 'bob', ago(90), 60); // expired: no ledger row
+    await row('winners', 'ann', ago(2), 30);
+    await row('variables', 'ann', ago(2), 60); // not a table looked up by subject
+    await migrateToLatest(db);
+    const ledger = await sql<{ table_name: string; subject: string; rows_written: number; last_created_at: Date; expires_at: Date }>`
+      select table_name, convert_from(subject_hash, 'UTF8') as subject, rows_written, last_created_at, expires_at
+      from store_subjects where workspace_id = ${workspace} order by table_name`.execute(db);
+    expect(ledger.rows.map((r) => [r.table_name, r.subject, r.rows_written, r.last_created_at.toISOString(), r.expires_at.getTime()])).toEqual([
+      ['participations', 'ann', 2, ago(1), Date.parse(ago(1)) + 60 * 86_400_000],
+      ['winners', 'ann', 1, ago(2), Date.parse(ago(2)) + 30 * 86_400_000],
+    ]);
+  });
 });
