@@ -15,19 +15,23 @@
  * 5. Open loop: Parley offered half the ceiling's median rate, p50/p99 per turn.
  *
  * Env: BENCH_SOCKETS (default 300), BENCH_SECONDS (default 8, per run), BENCH_ROUNDS (default 3),
- * BENCH_WARMUP_SECONDS (default 4), BENCH_STATEMENT_CONVERSATIONS (default 50).
+ * BENCH_WARMUP_SECONDS (default 4), BENCH_STATEMENT_CONVERSATIONS (default 50),
+ * BENCH_PARTITION_DAYS (default 0: a fresh database's partitions; n: one per day for n days, as
+ * a store table holds once the sweeper has run that long).
  */
 import { benchDatabase, printTable } from './support/bench-database.js';
 import { percentile } from './support/latency.js';
 import { startBenchChild } from './support/child-process.js';
 import { closedLoop, converse, openLoop, persistentLoop, startParleyServer, type VisitorTarget } from './support/chat-visitors.js';
 import { cpuShare, cpuSplit } from './support/cpu-split.js';
+import { layOutStores } from './support/daily-partitions.js';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 4);
 const COUNTED = Number(process.env.BENCH_STATEMENT_CONVERSATIONS ?? 50);
+const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
 
 const ms = (values: number[], p: number) => `${percentile(values, p).toFixed(1)} ms`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -51,6 +55,7 @@ const ceilingServer = await startBenchChild('bench/support/ceiling-server.ts', {
 const bare: VisitorTarget = { url: ceilingServer.url, auth: {} };
 const { server, parley } = await startParleyServer(database.url);
 try {
+  const partitions = await layOutStores(database.url, PARTITION_DAYS);
   // Statements per turn first, on a quiet server (caches warmed by one conversation).
   await converse(parley);
   const before = await server.queries();
@@ -97,6 +102,7 @@ try {
     ['failed conversations (ceiling / closed / open)', `${failures[0]} / ${failures[1]} / ${open.failures}`],
     [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${statements} for ${countedTurns} turns, handshakes included)`],
     ['group commits during the closed-loop rounds', `${grouped.transactions} transactions in ${grouped.groups} groups (${(grouped.transactions / Math.max(1, grouped.groups)).toFixed(2)} per group)`],
+    ['partitions per store table (BENCH_PARTITION_DAYS)', `${partitions}`],
     ['database round trips per turn', `${roundTripsPerTurn.toFixed(2)} (${roundTrips}; BEGIN and COMMIT ride with the statements next to them)`],
   ]);
   process.stdout.write(`RESULT ceiling_turns_per_s=${ceilingRate.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
