@@ -107,6 +107,7 @@ export async function runRetentionMove(
         cursor = { createdAt: row.last_created_at, id: row.last_id };
       }
       if (!options.signal?.aborted) {
+        await raiseSubjectLedgerExpiry(conn, workspaceId, [table]);
         await sql`
           delete from store_retention_moves
           where workspace_id = ${workspaceId} and table_name = ${table} and started_at = ${startedAt}`.execute(conn);

@@ -78,10 +78,13 @@ export function subjectMaybeStored(key: SubjectKey, now: Date, since: Date | nul
 
 /**
  * After a retention change of the workspace (in its transaction, after the new retention is
- * written): raises each ledger row's bound to its latest row's expiry under the new retention.
+ * written), and again when a table's move has run (for a row a turn wrote meanwhile under the
+ * old retention, which the move then gave the new one): raises each ledger row's bound to its
+ * latest row's expiry under the workspace's retention. Only `tables` when given.
  */
-export async function raiseSubjectLedgerExpiry(db: Db, workspaceId: string): Promise<void> {
-  for (const table of SUBJECT_LEDGER_TABLES) {
+export async function raiseSubjectLedgerExpiry(db: Db, workspaceId: string, tables: Iterable<StoreTable> = SUBJECT_LEDGER_TABLES): Promise<void> {
+  for (const table of tables) {
+    if (!SUBJECT_LEDGER_TABLES.has(table)) continue;
     const days = effectiveRetentionDays(sql`w.retention`, table, sql`s.module_id`, sql`s.default_retention_days`);
     await sql`
       update store_subjects s set expires_at = ${expiryFrom(sql`s.last_created_at`, days)}

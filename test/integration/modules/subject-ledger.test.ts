@@ -7,6 +7,12 @@ import { deleteAllStoreRows, deleteStoreRow, eraseSubjectRows } from '../../../s
 import { updateWorkspace } from '../../../storage/workspace-repository.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
 import { GIVEAWAY_DEFAULTS } from '../../../modules/giveaway/giveaway-module.js';
+import { createWorkspace } from '../../../storage/workspace-repository.js';
+import { writeStoreRow, type StoreWrite } from '../../../storage/store-writer.js';
+import { writeStoreRowAtMost } from '../../../storage/store-unique-writer.js';
+import { resumeRetentionMoves } from '../../../storage/retention-move.js';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 
 /**
  * The subject ledger (storage/subject-ledger.ts) answers "has this subject an entry / a win?"
@@ -102,6 +108,38 @@ describe('subject ledger: giveaway entries at most once', () => {
     expect(await enter('longer@example.org')).toEqual([CONFIRM]);
     expect(await enter('longer@example.org')).toEqual([ALREADY]);
     expect(await uncovered(workspace.id)).toBe(0);
+  });
+
+  it('an entry written under the old retention while a longer one is saved, then moved by the retention move, keeps counting', async () => {
+    storage.clock.set(T0);
+    const workspace = await createWorkspace(storage, { name: 'Race', retention: { tables: { participations: 1 } } });
+    const entry: StoreWrite & { subject: string; flowId: string } = {
+      table: 'participations', moduleId: 'giveaway', defaultRetentionDays: 60, flowId: randomUUID(), subject: 'racer@example.org', data: {},
+    };
+    // Another process holds the move, so it runs only when this test says.
+    const mover = new pg.Client({ connectionString: storage.url });
+    await mover.connect();
+    try {
+      await mover.query(`select pg_advisory_lock(hashtextextended($1, 0))`, [`parley-retention-move:${workspace.id}:participations`]);
+      let written!: () => void;
+      const commit = new Promise<void>((resolve) => (written = resolve));
+      let saved!: Promise<unknown>;
+      // The entry's statement runs under the 1-day retention; the 30-day one commits before the entry does.
+      await storage.db.transaction().execute(async (trx) => {
+        expect(await writeStoreRow({ ...storage, db: trx, keyring: storage.keyring.forDb(trx) }, workspace.id, entry)).toMatchObject({ stored: true });
+        saved = updateWorkspace(storage, workspace.id, { retention: { tables: { participations: 30 } } }).then(written);
+        await commit;
+      });
+      await saved;
+    } finally {
+      await mover.end();
+    }
+    await resumeRetentionMoves(storage.db, storage.clock.now());
+    const [row] = (await listStoreRows(storage, workspace.id, 'participations', { limit: 10 })).rows;
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBe(30 * DAY);
+    expect(await uncovered(workspace.id)).toBe(0);
+    storage.clock.advance(2 * DAY);
+    expect(await writeStoreRowAtMost(storage, workspace.id, entry, null)).toEqual({ stored: false, reason: 'already_exists' });
   });
 
   it('erasing a subject removes its ledger rows with its entries; emptying the table removes the rest', async () => {
