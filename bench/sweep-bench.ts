@@ -66,7 +66,9 @@ async function chatLoad(db: Db, stop: () => boolean): Promise<number[]> {
       await sql`
         insert into store_runtime_log (id, workspace_id, module_id, default_retention_days, created_at, expires_at, subject_hash, data)
         select gen_random_uuid(), w.id, 'chat', 7, now(), now() + interval '7 days', ${subject}, '{}' from workspaces w where w.id = ${WORKSPACE}`.execute(trx);
-      await sql`select count(*) from store_runtime_log where workspace_id = ${WORKSPACE} and subject_hash = ${subject} and expires_at > now()`.execute(trx);
+      // The time as a parameter, as the product's reads pass it (`liveRow`): the planner then
+      // prunes the partitions that have passed and does not lock them.
+      await sql`select count(*) from store_runtime_log where workspace_id = ${WORKSPACE} and subject_hash = ${subject} and expires_at > ${new Date()}`.execute(trx);
     });
     latencies.push(performance.now() - began);
     n += 1;
