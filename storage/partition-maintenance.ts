@@ -11,8 +11,8 @@ import { chunkFor, aheadTargets, defaultPartitionName, parsePartitionName, parti
  * Locks, measured on PostgreSQL 18: ATTACH takes SHARE UPDATE EXCLUSIVE on the parent and ACCESS
  * EXCLUSIVE on the default partition while it checks that none of its rows belongs to the new
  * range; the creation adds a SHARE lock on the parent around it (see `createPartition`). DROP of an attached partition takes ACCESS EXCLUSIVE on the
- * parent until its commit (no scan), and, unlike DETACH + DROP, no lock on `workspaces`; so the
- * partitions are emptied by TRUNCATE first, which locks them alone (see `dropPartitions`). Both run under a short `lock_timeout`: a long reader (an export streaming the
+ * parent for the drop itself only (no scan), and, unlike DETACH + DROP, no lock on
+ * `workspaces`. Both run under a short `lock_timeout`: a long reader (an export streaming the
  * table) makes the step give up until the next sweep instead of queueing chat behind it.
  */
 
@@ -96,20 +96,24 @@ export async function createPartition(db: Db, table: StoreTable, range: { lower:
   await moveFromDefault(db, table, name, range, batchSize);
   await sql`alter table ${sql.table(name)} drop constraint if exists ${sql.id(`${name}_bounds`)}`.execute(db);
   await sql`alter table ${sql.table(name)} add constraint ${sql.id(`${name}_bounds`)} check (expires_at >= ${lower} and expires_at < ${upper})`.execute(db);
-  const attached = await withLockTimeout(db, async (trx) => {
-    // SHARE lets readers on but waits for the inserts in flight and holds new ones until the
-    // commit: an insert already routed to the default would otherwise fail its partition
-    // check once the new range is attached. The rows that arrived since the move above are
-    // the last ones: move them, then attach (the default scan is short, it is drained).
-    await sql`lock table ${parent} in share mode`.execute(trx);
-    await moveFromDefault(trx, table, name, range, batchSize);
-    await sql`alter table ${parent} attach partition ${sql.table(name)} for values from (${lower}) to (${upper})`.execute(trx);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql`set local lock_timeout = ${LOCK_TIMEOUT}`.execute(trx);
+      // SHARE lets readers on but waits for the inserts in flight and holds new ones until the
+      // commit: an insert already routed to the default would otherwise fail its partition
+      // check once the new range is attached. The rows that arrived since the move above are
+      // the last ones: move them, then attach (the default scan is short, it is drained).
+      await sql`lock table ${parent} in share mode`.execute(trx);
+      await moveFromDefault(trx, table, name, range, batchSize);
+      await sql`alter table ${parent} attach partition ${sql.table(name)} for values from (${lower}) to (${upper})`.execute(trx);
+    });
     return true;
-  });
-  if (attached) return true;
-  // The rows moved out of the default partition would stay unreadable until the next sweep.
-  await moveBack(db, table, name, batchSize);
-  return false;
+  } catch (error) {
+    if (pgCode(error) !== LOCK_NOT_AVAILABLE && pgCode(error) !== DEADLOCK) throw error;
+    // The rows moved out of the default partition would stay unreadable until the next sweep.
+    await moveBack(db, table, name, batchSize);
+    return false;
+  }
 }
 
 /** Partitions at least this big are counted from the catalogue when nothing changed since their last vacuum. */
@@ -134,47 +138,29 @@ async function rowCount(db: Db, relation: string): Promise<number> {
 }
 
 /**
- * Drops the partitions whose whole range has passed: O(1) each, no dead tuples, in two short
- * transactions. The first counts their rows (for `sweep_runs`, see `rowCount`) under a SHARE
- * lock on each partition, which lets readers on and keeps writers (a retention change moving a
- * row into the past) out; consent partitions take their rows' confirmations along; then it
- * empties them with TRUNCATE, which locks those partitions only. Its commit is the slow part
- * (about 200 ms for a million rows: the kernel frees the old files' page cache), and chat,
- * whose reads prune passed partitions and whose writes go to live ones, never waits on it. The
- * second drops the emptied partitions in one DROP, under the parent's lock for milliseconds.
- * Returns the rows removed and the partitions dropped (none when the drop's locks could not be
- * had in time: the empty partitions wait for the next sweep), or null when the first
- * transaction's locks could not be had.
+ * Drops the partitions whose whole range has passed: O(1) each, no dead tuples. Their rows are
+ * counted first (for `sweep_runs`, see `rowCount`) under a SHARE lock on each partition, which
+ * lets readers on and keeps writers (a retention change moving a row into the past) out until
+ * the drop. Consent partitions first take their rows' confirmations along. All go in one
+ * transaction and one DROP, so chat waits on the parent's lock once, for milliseconds.
+ * Returns the rows dropped, or null when the locks could not be had in time.
  */
-export async function dropPartitions(db: Db, table: StoreTable, partitions: readonly PartitionRange[]): Promise<{ rows: number; dropped: number } | null> {
-  if (partitions.length === 0) return { rows: 0, dropped: 0 };
+export async function dropPartitions(db: Db, table: StoreTable, partitions: readonly PartitionRange[]): Promise<number | null> {
+  if (partitions.length === 0) return 0;
   const names = partitions.map((p) => sql.table(p.name));
-  const rows = await withLockTimeout(db, async (trx) => {
-    let counted = 0;
-    for (const [i, name] of names.entries()) {
-      await sql`lock table ${name} in share mode`.execute(trx);
-      counted += await rowCount(trx, partitions[i]!.name);
-      if (table === 'consents') {
-        await sql`delete from consent_confirmations k using ${name} c where k.consent_id = c.id`.execute(trx);
-      }
-    }
-    await sql`truncate table ${sql.join(names)}`.execute(trx);
-    return counted;
-  });
-  if (rows === null) return null;
-  const dropped = await withLockTimeout(db, async (trx) => {
-    await sql`drop table ${sql.join(names)}`.execute(trx);
-    return partitions.length;
-  });
-  return { rows, dropped: dropped ?? 0 };
-}
-
-/** Runs `work` in a transaction whose locks wait `LOCK_TIMEOUT` at most; null when one was not had in time (or a deadlock). */
-async function withLockTimeout<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T | null> {
   try {
     return await db.transaction().execute(async (trx) => {
       await sql`set local lock_timeout = ${LOCK_TIMEOUT}`.execute(trx);
-      return work(trx);
+      let rows = 0;
+      for (const [i, name] of names.entries()) {
+        await sql`lock table ${name} in share mode`.execute(trx);
+        rows += await rowCount(trx, partitions[i]!.name);
+        if (table === 'consents') {
+          await sql`delete from consent_confirmations k using ${name} c where k.consent_id = c.id`.execute(trx);
+        }
+      }
+      await sql`drop table ${sql.join(names)}`.execute(trx);
+      return rows;
     });
   } catch (error) {
     if (pgCode(error) === LOCK_NOT_AVAILABLE || pgCode(error) === DEADLOCK) return null;

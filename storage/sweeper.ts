@@ -128,8 +128,8 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
       // Locks not had in time (a long reader): the rows stay hidden, the next sweep drops them.
       const dropped = options.signal?.aborted ? null : await dropPartitions(conn, table, passed);
       if (dropped !== null) {
-        rowsDeleted += dropped.rows;
-        partitionsDropped = dropped.dropped;
+        rowsDeleted += dropped;
+        partitionsDropped = passed.length;
       }
       for (const relation of [...current.map((p) => p.name), defaultPartitionName(table)]) {
         const swept = await sweepRelation(conn, table, relation, options, batchSize);
