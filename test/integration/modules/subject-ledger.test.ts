@@ -13,6 +13,9 @@ import { writeStoreRowAtMost } from '../../../storage/store-unique-writer.js';
 import { resumeRetentionMoves } from '../../../storage/retention-move.js';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { createPartition } from '../../../storage/partition-maintenance.js';
+import { partitionName } from '../../../storage/store-partitions.js';
+import { waitUntil } from '../../support/wait-until.js';
 
 /**
  * The subject ledger (storage/subject-ledger.ts) answers "has this subject an entry / a win?"
@@ -223,4 +226,43 @@ describe('subject ledger: instant-win wins per participant', () => {
       expect(await uncovered(workspace.id)).toBe(0);
     });
   }
+
+  it('a new email plays without reading the winners store: with a live partition of it locked, it still wins; a known winner waits for the store', async () => {
+    storage.clock.set(T0);
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'locked', flowOf({ prizes: [tee] }));
+    storage.clock.set(new Date(T0.getTime() + HOUR - 1));
+    expect(await play(visitor('locked'), 'first@example.org')).toEqual(['You won a T-shirt!']);
+    // A live partition no insert of this test lands in (rows expire 60 days on), held by another session.
+    const range = { lower: new Date(T0.getTime() + 10 * DAY), upper: new Date(T0.getTime() + 11 * DAY) };
+    const locked = partitionName('winners', range.lower, range.upper);
+    expect(await createPartition(storage.db, 'winners', range, 1000)).toBe(true);
+    /** Whether a session waits for a lock on the held partition before `play` ends. */
+    const waitsForStore = async (play: Promise<unknown>): Promise<boolean> => {
+      let ended = false;
+      void play.finally(() => (ended = true)).catch(() => undefined);
+      while (!ended) {
+        const waiting = await sql<{ n: string }>`
+          select count(*) as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = ${locked} and not l.granted`.execute(storage.db);
+        if (Number(waiting.rows[0]!.n) > 0) return true;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return false;
+    };
+    const holder = new pg.Client({ connectionString: storage.url });
+    await holder.connect();
+    const plays: Array<Promise<string[]>> = [];
+    try {
+      await holder.query('begin');
+      await holder.query(`lock table ${locked} in access exclusive mode`);
+      plays.push(play(visitor('locked'), 'second@example.org'));
+      expect(await waitsForStore(plays[0]!)).toBe(false);
+      // A subject the ledger has seen is counted in the store, and that read waits.
+      plays.push(play(visitor('locked'), 'first@example.org'));
+      expect(await waitsForStore(plays[1]!)).toBe(true);
+    } finally {
+      await holder.end();
+    }
+    expect(await Promise.all(plays)).toEqual([['You won a T-shirt!'], ['Not this time.']]);
+  });
 });
