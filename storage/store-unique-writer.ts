@@ -30,16 +30,26 @@ export async function writeStoreRowAtMost(
 ): Promise<AtMostResult> {
   const run = async (db: StoreContext['db']): Promise<AtMostResult> => {
     const scoped: StoreContext = { ...ctx, db, keyring: ctx.keyring.forDb(db) };
-    const hash = await scoped.keyring.lookupHash(workspaceId, write.subject);
-    const lockText = `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`;
-    const lock = sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.compile(db);
-    const key = { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false };
-    const found = await executeAfter(db, [lock], subjectRowsSql(key, ctx.clock.now(), since).compile(db));
-    const n = found.rows[0]!.n ?? (await subjectRowsSql(key, ctx.clock.now(), since, true).execute(db)).rows[0]!.n;
-    if (Number(n) > 0) return { stored: false, reason: 'already_exists' };
+    if (await holdSubjectEntry(scoped, workspaceId, write, since)) return { stored: false, reason: 'already_exists' };
     return writeStoreRow(scoped, workspaceId, write);
   };
   return ctx.db.isTransaction ? run(ctx.db) : ctx.db.transaction().execute(run);
+}
+
+/**
+ * The check of `writeStoreRowAtMost` alone, in the caller's transaction (`ctx.db` must be one):
+ * takes the subject's lock, held until that transaction ends, and says whether the subject already
+ * has a live row in the table for the flow created at or after `since`. When it has none, a row
+ * written by the same transaction (then or with its last statement) is its only one.
+ */
+export async function holdSubjectEntry(ctx: StoreContext, workspaceId: string, write: Pick<StoreWrite, 'table' | 'preview'> & { subject: string; flowId: string }, since: Date | null): Promise<boolean> {
+  const hash = await ctx.keyring.lookupHash(workspaceId, write.subject);
+  const lockText = `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`;
+  const lock = sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.compile(ctx.db);
+  const key = { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false };
+  const found = await executeAfter(ctx.db, [lock], subjectRowsSql(key, ctx.clock.now(), since).compile(ctx.db));
+  const n = found.rows[0]!.n ?? (await subjectRowsSql(key, ctx.clock.now(), since, true).execute(ctx.db)).rows[0]!.n;
+  return Number(n) > 0;
 }
 
 /** Live rows of one subject in a table of one flow, among preview rows or among the others. */

@@ -4,7 +4,7 @@ import { windowStart } from './frequency-window.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import { writeStoreRow, type StoreWrite, type WriteResult } from '../../storage/store-writer.js';
-import { countSubjectRows, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
+import { countSubjectRows, holdSubjectEntry, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
 import type { SessionState } from '../../storage/session-repository.js';
 import type { TurnWrites } from './turn-writes.js';
 
@@ -57,8 +57,13 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       const since = windowStart(frequency, ctx.clock.now(), workspace.timeZone);
       const write = toWrite(table, row);
       if (since === undefined) return writes ? writes.add(write) : writeStoreRow(ctx, workspace.id, write);
+      const entry = { ...write, subject: row.subject, flowId: scope.flowId };
       await writes?.flush([table]);
-      return writeStoreRowAtMost(ctx, workspace.id, { ...write, subject: row.subject, flowId: scope.flowId }, since);
+      // In a reply's transaction: the check now (its lock lasts until the turn commits), the row
+      // with the turn's last statement. Elsewhere (a start runs without one) check and write together.
+      if (!writes || !ctx.db.isTransaction) return writeStoreRowAtMost(ctx, workspace.id, entry, since);
+      if (await holdSubjectEntry(ctx, workspace.id, entry, since)) return { stored: false, reason: 'already_exists' };
+      return writes.add(write);
     },
     async countForSubject(table, subject) {
       if (!module.tables[table]) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);

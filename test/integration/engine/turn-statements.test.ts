@@ -113,11 +113,38 @@ describe('round trips of a chat turn', () => {
     const v = visitor('play');
     await v.start();
     const claim = await statementsOf(counter, () => v.answer('two@example.org'));
-    // BEGIN, session check, subject lock, count + claim; then session + variables + claims + winners rows with COMMIT.
+    // BEGIN, session check, subject lock, claim (the subject ledger shows no win); then session + variables + claims + winners rows with COMMIT.
     expect(claim).toMatchObject({ statements: 6, roundTrips: 2 });
     expect(v.texts(claim.result)).toEqual(['WIN']);
     const again = visitor('play');
     await again.start();
     expect(v.texts(await again.answer('two@example.org'))).toEqual(['LOSE']);
+  });
+
+  it('a giveaway entry turn checks "at most once" in its first round trip and writes the entry with the session in its last', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    storage.clock.set('2026-09-01T12:00:00Z');
+    await saveTestFlow(storage, workspace, 'raffle', {
+      name: 'Raffle',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'draw' },
+        { id: 'draw', module: 'giveaway', config: { confirmText: 'IN', alreadyText: 'ALREADY', frequency: 'once' } },
+      ],
+    });
+    const counter = countStatements(storage.pool);
+    const v = visitor('raffle');
+    await v.start();
+    const entry = await statementsOf(counter, () => v.answer('three@example.org'));
+    // BEGIN, session check, subject lock, ledger check; then session + variables + participations rows with COMMIT.
+    expect(entry).toMatchObject({ statements: 6, roundTrips: 2 });
+    expect(v.texts(entry.result)).toEqual(['IN']);
+    const again = visitor('raffle');
+    await again.start();
+    // A subject the ledger has seen: the store is counted too (one more round trip), and refuses.
+    const refused = await statementsOf(counter, () => again.answer('three@example.org'));
+    expect(again.texts(refused.result)).toEqual(['ALREADY']);
+    expect(refused).toMatchObject({ statements: 7, roundTrips: 3 });
+    const rows = await listStoreRows(storage, workspace.id, 'participations', { limit: 10 });
+    expect(rows.rows).toHaveLength(1);
   });
 });
