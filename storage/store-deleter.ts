@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { StoreContext } from './store-context.js';
+import { inTransaction, type StoreContext } from './store-context.js';
 import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tables.js';
 import { cascadeAfterDelete } from './store-cascade.js';
 import { liveRow } from './retention-move.js';
@@ -20,14 +20,13 @@ export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, tab
 
 /** Deletes every row of one table for a workspace, and the table's subject ledger; returns how many rows went. */
 export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable): Promise<number> {
-  const remove = async (db: StoreContext['db']) => {
+  return inTransaction(ctx, async (trx) => {
     const result = await sql<{ n: string }>`
       with gone as (delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} returning id)${cascadeAfterDelete(table)}
-      select count(*) as n from gone`.execute(db);
-    await forgetSubjectLedger(db, workspaceId, { table });
+      select count(*) as n from gone`.execute(trx.db);
+    await forgetSubjectLedger(trx.db, workspaceId, { table });
     return Number(result.rows[0]?.n ?? 0);
-  };
-  return ctx.db.isTransaction ? remove(ctx.db) : ctx.db.transaction().execute(remove);
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { StoreContext } from './store-context.js';
+import { inTransaction, type StoreContext } from './store-context.js';
 import { physicalTable } from '../core/store-tables.js';
 import { liveRow } from './retention-move.js';
 import { writeStoreRow, type StoreWrite, type WriteResult } from './store-writer.js';
@@ -28,12 +28,10 @@ export async function writeStoreRowAtMost(
   write: StoreWrite & { subject: string; flowId: string },
   since: Date | null,
 ): Promise<AtMostResult> {
-  const run = async (db: StoreContext['db']): Promise<AtMostResult> => {
-    const scoped: StoreContext = { ...ctx, db, keyring: ctx.keyring.forDb(db) };
-    if (await holdSubjectEntry(scoped, workspaceId, write, since)) return { stored: false, reason: 'already_exists' };
-    return writeStoreRow(scoped, workspaceId, write);
-  };
-  return ctx.db.isTransaction ? run(ctx.db) : ctx.db.transaction().execute(run);
+  return inTransaction(ctx, async (trx): Promise<AtMostResult> => {
+    if (await holdSubjectEntry(trx, workspaceId, write, since)) return { stored: false, reason: 'already_exists' };
+    return writeStoreRow(trx, workspaceId, write);
+  });
 }
 
 /**
