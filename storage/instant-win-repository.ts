@@ -3,9 +3,9 @@ import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../core/capabilities/instant-win-capability.js';
-import { liveRow } from './retention-move.js';
 import { executeAfter } from './pipelining-driver.js';
-import { subjectMaybeStored } from './subject-ledger.js';
+import { subjectMaybeStored, type SubjectKey } from './subject-ledger.js';
+import { liveSubjectRows, storedSubjectRows } from './store-unique-writer.js';
 
 export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
@@ -147,15 +147,14 @@ function subjectLock(subject: InstantWinSubject, hash: Buffer) {
   return sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`;
 }
 
-/** Live winners rows of the module for one subject in one flow, as SQL (`hash`: the subject's lookup hash). */
-const subjectWins = (subject: InstantWinSubject, hash: Buffer, now: Date) => sql<number>`(
-  select count(*)::int from store_winners
-  where workspace_id = ${subject.workspaceId} and flow_id = ${subject.flowId} and subject_hash = ${hash}
-    and module_id = ${subject.moduleId} and ${liveRow('winners', now)})`;
-
-/** Whether the subject ledger leaves room for live winners rows of the subject (false: it has none). */
-const maybeWon = (subject: InstantWinSubject, hash: Buffer, now: Date) =>
-  subjectMaybeStored({ workspaceId: subject.workspaceId, flowId: subject.flowId, hash, table: 'winners', moduleId: subject.moduleId }, now);
+/** The module's winners rows of one subject in one flow (`hash`: the subject's lookup hash). */
+const winsOf = (subject: InstantWinSubject, hash: Buffer): SubjectKey => ({
+  workspaceId: subject.workspaceId,
+  flowId: subject.flowId,
+  hash,
+  table: 'winners',
+  moduleId: subject.moduleId,
+});
 
 /**
  * Serializes the participations of one subject in one flow until the caller's transaction
@@ -165,12 +164,7 @@ const maybeWon = (subject: InstantWinSubject, hash: Buffer, now: Date) =>
  */
 export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantWinSubject): Promise<number> {
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
-  const now = ctx.clock.now();
-  const ledger = sql<{ maybe: boolean }>`select ${maybeWon(subject, hash, now)} as maybe`;
-  const found = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], ledger.compile(ctx.db));
-  if (!found.rows[0]!.maybe) return 0;
-  const counted = await sql<{ n: number }>`select ${subjectWins(subject, hash, now)} as n`.execute(ctx.db);
-  return counted.rows[0]!.n;
+  return liveSubjectRows(ctx.db, winsOf(subject, hash), ctx.clock.now(), null, [subjectLock(subject, hash).compile(ctx.db)]);
 }
 
 /** One statement: with `wins` (SQL) the subject's wins so far, claims the earliest unclaimed moment due at `at` when below `maxWins`. */
@@ -206,11 +200,11 @@ export async function claimInstantWinMomentWithin(
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
   const now = ctx.clock.now();
   // "Maybe won" stands for maxWins wins, so that statement claims nothing and says to count.
-  const ledgerWins = sql<number>`case when ${maybeWon(subject, hash, now)} then ${claim.maxWins}::int else 0 end`;
+  const ledgerWins = sql<number>`case when ${subjectMaybeStored(winsOf(subject, hash), now)} then ${claim.maxWins}::int else 0 end`;
   const fast = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], claimBelow(subject.flowId, claim, ledgerWins).compile(ctx.db));
   const row = fast.rows[0]!;
   if (row.wins === 0) return { wins: 0, prizeId: row.prize_id };
-  const counted = await claimBelow(subject.flowId, claim, subjectWins(subject, hash, now)).execute(ctx.db);
+  const counted = await claimBelow(subject.flowId, claim, storedSubjectRows(winsOf(subject, hash), now)).execute(ctx.db);
   return { wins: counted.rows[0]!.wins, prizeId: counted.rows[0]!.prize_id };
 }
 

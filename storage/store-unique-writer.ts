@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
+import type { Db } from './database.js';
 import { inTransaction, type StoreContext } from './store-context.js';
 import { physicalTable } from '../core/store-tables.js';
 import { liveRow } from './retention-move.js';
@@ -45,31 +46,37 @@ export async function holdSubjectEntry(ctx: StoreContext, workspaceId: string, w
   const lockText = `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`;
   const lock = sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`.compile(ctx.db);
   const key = { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false };
-  const found = await executeAfter(ctx.db, [lock], subjectRowsSql(key, ctx.clock.now(), since).compile(ctx.db));
-  const n = found.rows[0]!.n ?? (await subjectRowsSql(key, ctx.clock.now(), since, true).execute(ctx.db)).rows[0]!.n;
-  return Number(n) > 0;
+  return (await liveSubjectRows(ctx.db, key, ctx.clock.now(), since, [lock])) > 0;
 }
 
 /** Live rows of one subject in a table of one flow, among preview rows or among the others. */
 export async function countSubjectRows(ctx: StoreContext, workspaceId: string, table: StoreWrite['table'], flowId: string, subject: string, preview = false): Promise<number> {
   const hash = await ctx.keyring.lookupHash(workspaceId, subject);
-  const key = { workspaceId, flowId, hash, table, preview };
-  const found = await subjectRowsSql(key, ctx.clock.now(), null).execute(ctx.db);
-  const n = found.rows[0]!.n ?? (await subjectRowsSql(key, ctx.clock.now(), null, true).execute(ctx.db)).rows[0]!.n;
-  return Number(n);
+  return liveSubjectRows(ctx.db, { workspaceId, flowId, hash, table, preview }, ctx.clock.now(), null);
 }
 
 /**
- * The live rows of a subject created at or after `since` (null: ever), as a statement returning
- * `n`. For a table the subject ledger covers, and unless `counted`, `n` is 0 when the ledger
- * rules rows out and null when it cannot (then the caller asks again with `counted`): the
- * store's partitions are read only for a subject the ledger has seen.
+ * The live rows of the key's subject (`moduleId` and `preview` narrow them when given) created at
+ * or after `since` (null: ever), counted in the store, as SQL.
  */
-function subjectRowsSql(key: SubjectKey & { preview: boolean }, now: Date, since: Date | null, counted = false) {
-  const table = sql.table(physicalTable(key.table));
-  const count = sql<string>`(select count(*) from ${table}
-    where workspace_id = ${key.workspaceId} and flow_id = ${key.flowId} and subject_hash = ${key.hash} and preview = ${key.preview}
+export function storedSubjectRows(key: SubjectKey, now: Date, since: Date | null = null): RawBuilder<number> {
+  return sql<number>`(select count(*)::int from ${sql.table(physicalTable(key.table))}
+    where workspace_id = ${key.workspaceId} and flow_id = ${key.flowId} and subject_hash = ${key.hash}
+      ${key.moduleId === undefined ? sql`` : sql`and module_id = ${key.moduleId}`}
+      ${key.preview === undefined ? sql`` : sql`and preview = ${key.preview}`}
       and ${liveRow(key.table, now)} ${since ? sql`and created_at >= ${since}` : sql``})`;
-  if (counted || !SUBJECT_LEDGER_TABLES.has(key.table)) return sql<{ n: string | null }>`select ${count} as n`;
-  return sql<{ n: string | null }>`select case when ${subjectMaybeStored(key, now, since)} then null else 0 end as n`;
+}
+
+/**
+ * `storedSubjectRows` as a number, after the statements `before` (a lock) in the same round trip.
+ * For a table the subject ledger covers, the ledger answers first: the store's partitions are
+ * counted (one more round trip) only for a subject it cannot rule out.
+ */
+export async function liveSubjectRows(db: Db, key: SubjectKey, now: Date, since: Date | null, before: readonly CompiledQuery[] = []): Promise<number> {
+  const first = SUBJECT_LEDGER_TABLES.has(key.table)
+    ? sql<{ n: number | null }>`select case when ${subjectMaybeStored(key, now, since)} then null else 0 end as n`
+    : sql<{ n: number | null }>`select ${storedSubjectRows(key, now, since)} as n`;
+  const found = (await executeAfter(db, before, first.compile(db))).rows[0]!.n;
+  if (found !== null) return found;
+  return (await sql<{ n: number }>`select ${storedSubjectRows(key, now, since)} as n`.execute(db)).rows[0]!.n;
 }
