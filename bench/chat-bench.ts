@@ -24,7 +24,7 @@ import { percentile } from './support/latency.js';
 import { startBenchChild } from './support/child-process.js';
 import { closedLoop, converse, openLoop, persistentLoop, startParleyServer, type VisitorTarget } from './support/chat-visitors.js';
 import { cpuShare, cpuSplit } from './support/cpu-split.js';
-import { layOutStores } from './support/daily-partitions.js';
+import { layOutStoresAt } from './support/daily-partitions.js';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -55,7 +55,7 @@ const ceilingServer = await startBenchChild('bench/support/ceiling-server.ts', {
 const bare: VisitorTarget = { url: ceilingServer.url, auth: {} };
 const { server, parley } = await startParleyServer(database.url);
 try {
-  const partitions = await layOutStores(database.url, PARTITION_DAYS);
+  const partitions = await layOutStoresAt(database.url, PARTITION_DAYS);
   // Statements per turn first, on a quiet server (caches warmed by one conversation).
   await converse(parley);
   const before = await server.queries();

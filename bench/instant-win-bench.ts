@@ -22,8 +22,8 @@ import { createWorkspace } from '../storage/workspace-repository.js';
 import { claimInstantWinMoment } from '../storage/instant-win-repository.js';
 import { countStatements } from '../test/support/statement-counter.js';
 import { cpuShare, cpuSplit } from './support/cpu-split.js';
-import { createAhead, readLayout } from '../storage/partition-maintenance.js';
-import { createDailyPartitions } from './support/daily-partitions.js';
+import { createAhead } from '../storage/partition-maintenance.js';
+import { layOutStores } from './support/daily-partitions.js';
 import { STORE_TABLES } from '../core/store-tables.js';
 
 const STOCK = Number(process.env.BENCH_STOCK ?? 1_000_000);
@@ -82,11 +82,8 @@ try {
   // BENCH_PARTITION_DAYS=n: also one partition per day for the n days from the clock's, as a
   // store table holds once the sweeper has run that long (every lookup by subject probes each:
   // with 60, about a fifth fewer claims/s than a fresh database's three partitions).
-  const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
-  for (const table of STORE_TABLES) {
-    await createAhead(storage.db, table, clock.now(), 5000);
-    await createDailyPartitions(storage.db, table, clock.now(), 0, PARTITION_DAYS - 1);
-  }
+  for (const table of STORE_TABLES) await createAhead(storage.db, table, clock.now(), 5000);
+  const partitions = await layOutStores(storage.db, clock.now(), Number(process.env.BENCH_PARTITION_DAYS ?? 0));
 
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES });
   const counter = countStatements(storage.pool);
@@ -117,7 +114,7 @@ try {
   const ratio = claims.perSecond / inserts.perSecond;
   printTable(`instant win: ${STOCK.toLocaleString('en')} moments due, ${CONCURRENCY} concurrent participants, ${SECONDS} s each`, [
     ['draw + commit + store moments (save)', `${saveMs.toFixed(0)} ms`],
-    ['partitions of the winners store (BENCH_PARTITION_DAYS)', `${(await readLayout(storage.db, 'winners')).attached.length}`],
+    ['partitions of the winners store (BENCH_PARTITION_DAYS)', `${partitions}`],
     ['participations (start + claim turn)', `${claims.done} in ${SECONDS} s, ${won} won`],
     ['moments claimed (participations + bare statements)', claimed.rows[0]!.n],
     ['instant-win claims/s', claims.perSecond.toFixed(0)],

@@ -21,15 +21,20 @@ export async function createDailyPartitions(db: Db, table: StoreTable, around: D
 }
 
 /**
- * Lays out every store table of the migrated database at `url` as the sweeper leaves it after
- * running `days` days (one partition per UTC day from today's on, env BENCH_PARTITION_DAYS in
- * the benches); returns the partition count of a store table.
+ * Lays out every store table as the sweeper leaves it after running `days` days: one partition
+ * per UTC day from the day of `around` on (env BENCH_PARTITION_DAYS in the benches); returns the
+ * partition count of a store table.
  */
-export async function layOutStores(url: string, days: number): Promise<number> {
+export async function layOutStores(db: Db, around: Date, days: number): Promise<number> {
+  for (const table of STORE_TABLES) await createDailyPartitions(db, table, around, 0, days - 1);
+  return (await readLayout(db, 'winners')).attached.length;
+}
+
+/** `layOutStores` for the migrated database at `url`, around now, on a connection of its own. */
+export async function layOutStoresAt(url: string, days: number): Promise<number> {
   const handle = openDatabase(url, { max: 1 });
   try {
-    for (const table of STORE_TABLES) await createDailyPartitions(handle.db, table, new Date(), 0, days - 1);
-    return (await readLayout(handle.db, 'winners')).attached.length;
+    return await layOutStores(handle.db, new Date(), days);
   } finally {
     await handle.close();
   }
