@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from './database.js';
 import { inTransaction, type StoreContext } from './store-context.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
-import { writeStoreRow } from './store-writer.js';
+import { writeStoreRow } from './store-batch-writer.js';
 import { ParleyError } from '../core/errors.js';
 import { DRAW_SOURCE, eligiblePool } from './giveaway-draw-pool.js';
 import { newDrawSeed, poolDigest, SEEDED_DRAW_ALGORITHM, seededRandomInt, seedCommitment } from './giveaway-draw-seed.js';

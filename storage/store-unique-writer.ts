@@ -3,7 +3,8 @@ import type { Db } from './database.js';
 import { inTransaction, type StoreContext } from './store-context.js';
 import { physicalTable } from '../core/store-tables.js';
 import { liveRow } from './retention-move.js';
-import { writeStoreRow, type StoreWrite, type WriteResult } from './store-writer.js';
+import { type StoreWrite, type WriteResult } from './store-writer.js';
+import { writeStoreRow } from './store-batch-writer.js';
 import { executeAfter } from './pipelining-driver.js';
 import { SUBJECT_LEDGER_TABLES, subjectMaybeStored, type SubjectKey } from './subject-ledger.js';
 

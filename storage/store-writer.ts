@@ -49,6 +49,12 @@ export interface PreparedStoreRow {
   readonly preview: boolean;
 }
 
+/** What a shaped statement writing store rows reads (see store-batch-writer.ts): the rows in its shape's order. */
+export interface StoreRowsInput {
+  readonly workspaceId: string;
+  readonly rows: readonly PreparedStoreRow[];
+}
+
 /** Checks the default retention, seals personal values and hashes the subject of one row. */
 export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite): Promise<PreparedStoreRow> {
   const days = write.defaultRetentionDays;
@@ -82,41 +88,7 @@ export function storesModule(moduleId: RawBuilder<unknown>): RawBuilder<boolean>
   return sql<boolean>`(w.storage_enabled and not (${moduleId} = any(w.storage_off_modules)))`;
 }
 
-/** The workspace as the statements that write store rows read it (`w`). */
-export function writingWorkspace(workspaceId: string): RawBuilder<unknown> {
+/** The workspace as the statements that write store rows read it (`w`); `workspaceId` is a value or a slot. */
+export function writingWorkspace(workspaceId: unknown): RawBuilder<unknown> {
   return sql`w as (select id, retention, storage_enabled, storage_off_modules from workspaces where id = ${workspaceId})`;
-}
-
-/**
- * Writes one row into a store table, stamping `expires_at` from the workspace's effective
- * retention in the same statement. When the workspace has storage switched off, for every module
- * or for this one, nothing is written and the result says so.
- */
-export async function writeStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite): Promise<WriteResult> {
-  const row = await prepareStoreRow(ctx, workspaceId, write);
-  const expiry = expiryFrom(
-    sql`${row.createdAt}::timestamptz`,
-    effectiveRetentionDays(sql`w.retention`, row.table, sql`${row.moduleId}::text`, sql`${row.defaultRetentionDays}::int`),
-  );
-  // The insert is named as store-batch-writer.ts names it, so a webhook outbox CTE can follow it.
-  const inserted = sql.id(`stored_${row.table}`);
-  const outbox = webhookOutboxCte([row]);
-  const ledger = subjectLedgerCte(row.table, `stored_${row.table}`);
-  const result = await sql<{ id: string; expires_at: Date }>`
-    with ${writingWorkspace(workspaceId)},
-    ${inserted} as (
-      insert into ${sql.table(physicalTable(row.table))}
-        (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id,
-         default_retention_days, created_at, expires_at, data, personal, preview)
-      select ${row.id}, w.id, ${row.flowId}, ${row.sessionId}, ${row.participantRef},
-        ${row.subjectHash}, ${row.moduleId}, ${row.stepId}, ${row.defaultRetentionDays}, ${row.createdAt}, ${expiry},
-        ${JSON.stringify(row.data)}::jsonb, ${row.personal}, ${row.preview}
-      from w
-      where ${storesModule(sql`${row.moduleId}::text`)}
-      returning id${SUBJECT_LEDGER_TABLES.has(row.table) ? sql`, ${LEDGER_RETURNING}` : sql`, expires_at`})${ledger ? sql`, ${ledger}` : sql``}${outbox ? sql`, ${outbox}` : sql``}
-    select id, expires_at from ${inserted}`.execute(ctx.db);
-  const stored = result.rows[0];
-  storeEvents.emit('write', write.table, stored !== undefined);
-  if (!stored) return { stored: false, reason: 'storage_disabled' };
-  return { stored: true, id: stored.id, expiresAt: stored.expires_at };
 }

@@ -27,8 +27,8 @@ import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 /** Tables looked up by subject (giveaway entries at most once, instant-win wins per participant). */
 export const SUBJECT_LEDGER_TABLES: ReadonlySet<StoreTable> = new Set<StoreTable>(['participations', 'winners']);
 
-/** Columns an insert into a ledgered table returns for `subjectLedgerCte` (its own `returning` adds `id`). */
-export const LEDGER_RETURNING = sql`workspace_id, flow_id, subject_hash, module_id, preview, created_at, default_retention_days, expires_at`;
+/** Columns an insert into a ledgered table returns for `subjectLedgerCte`, besides the `id` and `expires_at` every store insert returns. */
+export const LEDGER_RETURNING = sql`workspace_id, flow_id, subject_hash, module_id, preview, created_at, default_retention_days`;
 
 /**
  * The ledger upsert for the rows an insert CTE named `inserted` stored (it must return
@@ -40,7 +40,7 @@ export function subjectLedgerCte(table: StoreTable, inserted: string): RawBuilde
   return sql`${sql.id(`ledger_${table}`)} as (
     insert into store_subjects as s (workspace_id, flow_id, subject_hash, table_name, module_id, preview,
       rows_written, last_created_at, default_retention_days, expires_at)
-    select i.workspace_id, i.flow_id, i.subject_hash, ${table}, i.module_id, i.preview,
+    select i.workspace_id, i.flow_id, i.subject_hash, ${sql.lit(table)}, i.module_id, i.preview,
       count(*), max(i.created_at), max(i.default_retention_days), max(i.expires_at)
     from ${sql.id(inserted)} i
     where i.subject_hash is not null and i.flow_id is not null

@@ -4,12 +4,13 @@ import type { FlowRecord } from './flow-repository.js';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { ChatSessionRow, FlowRow, RetentionOverrides } from './schema.js';
 import { hashResumeToken, sealPersonal, toState, turnSkeleton, type SessionState } from './session-repository.js';
-import { storeInsertCtes } from './store-batch-writer.js';
+import { storeInsertCtes, storeRowsShape } from './store-batch-writer.js';
+import { ShapedStatements, slot } from './shaped-statements.js';
 import { deferStatement, executeAndCommit } from './pipelining-driver.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
-import { writingWorkspace, type PreparedStoreRow } from './store-writer.js';
+import { writingWorkspace, type PreparedStoreRow, type StoreRowsInput } from './store-writer.js';
 import type { FlowDefinition } from '../core/flow-definition.js';
 
 /**
@@ -127,16 +128,59 @@ export async function getFlowDefinition(db: Db, flowId: string, version: number)
   return result.rows[0]?.definition;
 }
 
-const workspaceOf = writingWorkspace;
-const sessionExpiry = (updatedAt: Date) =>
-  expiryFrom(sql`${updatedAt}::timestamptz`, effectiveRetentionDays(sql`w.retention`, 'variables', sql`${SESSION_MODULE}::text`, sql`${TABLE_DEFAULT_RETENTION_DAYS.variables}::int`));
+/** What a turn's last statement reads: the session as the turn leaves it and its store rows (see `ShapedStatements`). */
+interface TurnInput extends StoreRowsInput {
+  readonly state: SessionState;
+  readonly personal: Buffer | null;
+  readonly resumeTokenHash: Buffer | null;
+}
 
-async function finish(ctx: StoreContext, state: SessionState, rows: readonly PreparedStoreRow[], session: ReturnType<typeof sql>, ctes: ReturnType<typeof storeInsertCtes>): Promise<void> {
-  const write = sql<{ expires_at: Date | null; stored: string[] }>`
-    with ${workspaceOf(state.workspaceId)}, ${session}${sql.join([sql``, ...ctes.ctes], sql`, `)}
-    select (select expires_at from saved_session) as expires_at, ${ctes.storedIds} as stored`;
+const value = (read: (input: TurnInput) => unknown) => slot<TurnInput>(read);
+const TURN_STATEMENTS = new ShapedStatements<TurnInput>();
+
+const sessionExpiry = () =>
+  expiryFrom(
+    sql`${value((i) => i.state.updatedAt)}::timestamptz`,
+    effectiveRetentionDays(sql`w.retention`, 'variables', sql`${sql.lit(SESSION_MODULE)}::text`, sql`${sql.lit(TABLE_DEFAULT_RETENTION_DAYS.variables)}::int`),
+  );
+
+const INSERT_SESSION = () => sql`saved_session as (
+    insert into chat_sessions (id, workspace_id, flow_id, flow_version, resume_token_hash, participant_ref, step_id, status, seq, variables, personal,
+      device, last_turn, recent_replies, steps_seen, started_at, updated_at, expires_at, preview)
+    select ${value((i) => i.state.id)}, w.id, ${value((i) => i.state.flowId)}, ${value((i) => i.state.flowVersion)}, ${value((i) => i.resumeTokenHash)},
+      ${value((i) => i.state.participantRef)}, ${value((i) => i.state.stepId)}, ${value((i) => i.state.status)}, ${value((i) => i.state.seq)},
+      ${value((i) => JSON.stringify(i.state.variables))}::jsonb, case when w.storage_enabled then ${value((i) => i.personal)}::bytea end,
+      ${value((i) => JSON.stringify(i.state.device))}::jsonb, ${value((i) => turnSkeleton(i.state.lastTurn))}::jsonb,
+      ${value((i) => JSON.stringify(i.state.recentReplies))}::jsonb, ${value((i) => i.state.stepsSeen)}::text[], ${value((i) => i.state.startedAt)},
+      ${value((i) => i.state.updatedAt)}, ${sessionExpiry()}, ${value((i) => i.state.preview ?? false)}
+    from w
+    returning expires_at)`;
+
+const UPDATE_SESSION = () => sql`saved_session as (
+    update chat_sessions s set step_id = ${value((i) => i.state.stepId)}, status = ${value((i) => i.state.status)}, seq = ${value((i) => i.state.seq)},
+      variables = ${value((i) => JSON.stringify(i.state.variables))}::jsonb, personal = case when w.storage_enabled then ${value((i) => i.personal)}::bytea end,
+      last_turn = ${value((i) => turnSkeleton(i.state.lastTurn))}::jsonb, recent_replies = ${value((i) => JSON.stringify(i.state.recentReplies))}::jsonb,
+      steps_seen = ${value((i) => i.state.stepsSeen)}::text[], updated_at = ${value((i) => i.state.updatedAt)}, expires_at = ${sessionExpiry()}
+    from w
+    where s.id = ${value((i) => i.state.id)}
+    returning s.expires_at)`;
+
+/**
+ * The turn's last statement: the session (`saved_session`, inserted or updated) and every store
+ * row of the turn, in one statement compiled once per shape (which tables, how many rows).
+ */
+async function finish(ctx: StoreContext, kind: 'insert' | 'update', state: SessionState, rows: readonly PreparedStoreRow[], resumeTokenHash: Buffer | null, storePersonal: boolean): Promise<void> {
+  const personal = await sealPersonal(ctx, state, storePersonal);
+  const shape = storeRowsShape(rows);
+  const build = () => {
+    const { ctes, storedIds } = storeInsertCtes(shape.rows);
+    return sql<{ expires_at: Date | null; stored: string[] }>`
+      with ${writingWorkspace(value((i) => i.workspaceId))}, ${kind === 'insert' ? INSERT_SESSION() : UPDATE_SESSION()}${sql.join([sql``, ...ctes], sql`, `)}
+      select (select expires_at from saved_session) as expires_at, ${storedIds} as stored`;
+  };
+  const input: TurnInput = { workspaceId: state.workspaceId, rows: shape.rows, state, personal, resumeTokenHash };
   // The turn's last statement: in a reply's transaction, COMMIT goes in the same round trip.
-  const result = await executeAndCommit(ctx.db, write.compile(ctx.db));
+  const result = await executeAndCommit(ctx.db, TURN_STATEMENTS.compile(ctx.db, `${kind}|${shape.key}`, build, input));
   const row = result.rows[0]!;
   if (row.expires_at) state.expiresAt = row.expires_at;
   const stored = new Set(row.stored);
@@ -149,29 +193,10 @@ async function finish(ctx: StoreContext, state: SessionState, rows: readonly Pre
  * stores data, as this statement reads it.
  */
 export async function insertTurn(ctx: StoreContext, state: SessionState, resumeToken: string, rows: readonly PreparedStoreRow[], storePersonal: boolean): Promise<void> {
-  const personal = await sealPersonal(ctx, state, storePersonal);
-  const session = sql`saved_session as (
-    insert into chat_sessions (id, workspace_id, flow_id, flow_version, resume_token_hash, participant_ref, step_id, status, seq, variables, personal,
-      device, last_turn, recent_replies, steps_seen, started_at, updated_at, expires_at, preview)
-    select ${state.id}, w.id, ${state.flowId}, ${state.flowVersion}, ${hashResumeToken(resumeToken)}, ${state.participantRef}, ${state.stepId}, ${state.status},
-      ${state.seq}, ${JSON.stringify(state.variables)}::jsonb, case when w.storage_enabled then ${personal}::bytea end,
-      ${JSON.stringify(state.device)}::jsonb, ${turnSkeleton(state.lastTurn)}::jsonb, ${JSON.stringify(state.recentReplies)}::jsonb,
-      ${state.stepsSeen}::text[], ${state.startedAt}, ${state.updatedAt}, ${sessionExpiry(state.updatedAt)}, ${state.preview ?? false}
-    from w
-    returning expires_at)`;
-  await finish(ctx, state, rows, session, storeInsertCtes(rows));
+  await finish(ctx, 'insert', state, rows, hashResumeToken(resumeToken), storePersonal);
 }
 
 /** Saves the mutable part of a locked session and the store rows of its turn in one statement. */
 export async function updateTurn(ctx: StoreContext, state: SessionState, rows: readonly PreparedStoreRow[], storePersonal: boolean): Promise<void> {
-  const personal = await sealPersonal(ctx, state, storePersonal);
-  const session = sql`saved_session as (
-    update chat_sessions s set step_id = ${state.stepId}, status = ${state.status}, seq = ${state.seq},
-      variables = ${JSON.stringify(state.variables)}::jsonb, personal = case when w.storage_enabled then ${personal}::bytea end,
-      last_turn = ${turnSkeleton(state.lastTurn)}::jsonb, recent_replies = ${JSON.stringify(state.recentReplies)}::jsonb,
-      steps_seen = ${state.stepsSeen}::text[], updated_at = ${state.updatedAt}, expires_at = ${sessionExpiry(state.updatedAt)}
-    from w
-    where s.id = ${state.id}
-    returning s.expires_at)`;
-  await finish(ctx, state, rows, session, storeInsertCtes(rows));
+  await finish(ctx, 'update', state, rows, null, storePersonal);
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
-import type { PreparedStoreRow } from './store-writer.js';
+import type { PreparedStoreRow, StoreRowsInput } from './store-writer.js';
+import { slot } from './shaped-statements.js';
 import type { StoreTable } from '../core/store-tables.js';
 import { WEBHOOK_LOG_RETENTION_DAYS, type WebhookEventType } from '../core/webhook-events.js';
 
@@ -24,7 +25,7 @@ export interface WebhookEventInput {
   readonly at: Date;
 }
 
-const RETENTION = sql`${WEBHOOK_LOG_RETENTION_DAYS} * interval '1 day'`;
+const RETENTION = sql`${sql.lit(WEBHOOK_LOG_RETENTION_DAYS)} * interval '1 day'`;
 const subscribed = (workspace: RawBuilder<unknown>, type: RawBuilder<unknown>) => sql`exists (
   select 1 from webhook_endpoints ep where ep.workspace_id = ${workspace} and ep.enabled and ${type} = any(ep.events))`;
 
@@ -38,8 +39,8 @@ export async function recordWebhookEvent(db: Db, event: WebhookEventInput): Prom
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
-/** The events a turn's store rows make: an entry is a participation; a winning instant-win play is also a win; a preview row makes none. */
-function eventsOfRow(row: PreparedStoreRow): WebhookEventType[] {
+/** The events a store row makes: an entry is a participation; a winning instant-win play is also a win; a preview row makes none. */
+export function webhookEventsOf(row: PreparedStoreRow): WebhookEventType[] {
   // A console preview runs the real flow but is nobody's participation.
   if (row.preview) return [];
   const table: StoreTable = row.table;
@@ -49,19 +50,21 @@ function eventsOfRow(row: PreparedStoreRow): WebhookEventType[] {
 }
 
 /**
- * The outbox insert of a turn as one more common table expression of the turn's writing statement
+ * The outbox insert of a statement writing store rows, as one more common table expression of it
  * (which has the workspace as `w` and each table's insert as `stored_<table>`, see
  * store-batch-writer.ts): no extra round trip. An event is written only for a row that statement
  * stored, and only while an enabled endpoint of the workspace subscribes to its type. Undefined
- * when no row of the turn makes an event.
+ * when no row makes an event. Built for a shaped statement (shaped-statements.ts): its values are
+ * slots reading the call's rows, which come in the order of `rows` (the shape's events are theirs).
  */
 export function webhookOutboxCte(rows: readonly PreparedStoreRow[]): RawBuilder<unknown> | undefined {
-  const events = rows.flatMap((row) => eventsOfRow(row).map((type) => ({ row, type })));
+  const events = rows.flatMap((row, index) => webhookEventsOf(row).map((type) => ({ row, index, type })));
   if (events.length === 0) return undefined;
   const stored = [...new Set(events.map((e) => e.row.table))].map((table) => sql`select id from ${sql.id(`stored_${table}`)}`);
-  const values = events.map(
-    ({ row, type }) => sql`(${randomUUID()}::uuid, ${type}::text, ${row.flowId}::uuid, ${row.table}::text, ${row.id}::uuid, ${row.createdAt}::timestamptz)`,
-  );
+  const values = events.map(({ index, type }) => {
+    const read = (pick: (row: PreparedStoreRow) => unknown) => slot<StoreRowsInput>((input) => pick(input.rows[index]!));
+    return sql`(${slot(() => randomUUID())}::uuid, ${sql.lit(type)}::text, ${read((r) => r.flowId)}::uuid, ${read((r) => r.table)}::text, ${read((r) => r.id)}::uuid, ${read((r) => r.createdAt)}::timestamptz)`;
+  });
   return sql`webhook_outbox as (
     insert into webhook_events (id, workspace_id, type, flow_id, source_table, source_id, created_at, expires_at)
     select e.id, w.id, e.type, e.flow_id, e.source_table, e.source_id, e.created_at, e.created_at + ${RETENTION}

@@ -1,5 +1,6 @@
 import type { TestStorage } from '../../support/test-database.js';
-import { writeStoreRow, type StoreWrite } from '../../../storage/store-writer.js';
+import { type StoreWrite } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 
 /** Writes one row at a given instant of the test clock; returns its id and expiry. */
 export async function writeAt(storage: TestStorage, workspaceId: string, at: Date, write: Omit<StoreWrite, 'defaultRetentionDays'>) {

@@ -7,7 +7,7 @@ import { saveTestFlow } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, updateWorkspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { createExport } from '../../../storage/export-repository.js';
 
 let storage: TestStorage;

@@ -7,7 +7,7 @@ import { tablesContaining } from '../../support/find-text.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 
 let storage: TestStorage;
 let server: RunningServer;

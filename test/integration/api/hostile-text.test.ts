@@ -8,7 +8,7 @@ import { OpenApiContract } from '../../support/openapi-contract.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, getWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { MAX_JSON_DEPTH } from '../../../runtime/http/api/json-limits.js';
 
 /**

@@ -8,7 +8,7 @@ import { saveTestFlow } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, getWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { countStoreRows } from '../../../storage/store-reader.js';
 import { getFlow } from '../../../storage/flow-repository.js';
 import { createWebhookEndpoint } from '../../../storage/webhook-endpoint-repository.js';

@@ -15,7 +15,7 @@ import { consentConfirmRoute } from '../../../runtime/http/consent-confirm-route
 import { registerConsentMailWorker, sendConsentMail } from '../../../runtime/mail/consent-mail-job.js';
 import { createConfirmation } from '../../../storage/consent-repository.js';
 import { inTransaction } from '../../../storage/store-context.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { getMailSettings, readMailTransport, saveMailSettings } from '../../../storage/mail-settings.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { tablesContaining } from '../../support/find-text.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { findSubjectRows, getStoreRow, listStoreRows } from '../../../storage/store-reader.js';
 import { ParleyError } from '../../../core/errors.js';
 

@@ -4,7 +4,7 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { insertBulkRows } from '../../support/bulk-rows.js';
 import { waitUntil } from '../../support/wait-until.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
 import { createPartition } from '../../../storage/partition-maintenance.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { createWorkspace, updateWorkspace } from '../../../storage/workspace-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { countStoreRows, findSubjectRows, getStoreRow, listStoreRows } from '../../../storage/store-reader.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
 

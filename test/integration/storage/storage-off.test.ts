@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { tablesContaining } from '../../support/find-text.js';
 import { createWorkspace, updateWorkspace } from '../../../storage/workspace-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { STORE_TABLES } from '../../../core/store-tables.js';
 import { countStoreRows } from '../../../storage/store-reader.js';
 

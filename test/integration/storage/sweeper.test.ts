@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { insertBulkRows } from '../../support/bulk-rows.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
 
 let storage: TestStorage;

@@ -7,7 +7,7 @@ import type { Workspace } from '../../../storage/workspace-repository.js';
 import { createWebhookEndpoint, updateWebhookEndpoint } from '../../../storage/webhook-endpoint-repository.js';
 import { dispatchWebhookEvents } from '../../../storage/webhook-outbox.js';
 import { loadWebhookEventSource } from '../../../storage/webhook-event-source.js';
-import { writeStoreRow } from '../../../storage/store-writer.js';
+import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { confirmConsent, createConfirmation, loadPendingMail } from '../../../storage/consent-repository.js';
 import { drawGiveawayWinners } from '../../../storage/giveaway-draw-repository.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
