@@ -102,6 +102,10 @@ export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ 
   };
 }
 
+const EXPECT = new ShapedStatements<{ sessionId: string; seq: number; now: Date }>(1);
+const expectSql = () => sql`select parley_expect_session(${slot<{ sessionId: string }>((i) => i.sessionId)}::uuid,
+  ${slot<{ seq: number }>((i) => i.seq)}::int, ${slot<{ now: Date }>((i) => i.now)}::timestamptz)`;
+
 /**
  * For a turn on a session state this process kept from the session's previous turn: locks the
  * session if it is still at `seq` (live, active, flow open), without a round trip of its own
@@ -109,8 +113,10 @@ export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ 
  * fail with an error `isSessionMovedOn` recognises, and nothing of the turn is written.
  */
 export async function expectTurn(ctx: StoreContext, sessionId: string, seq: number): Promise<void> {
-  await deferStatement(ctx.db, sql`select parley_expect_session(${sessionId}::uuid, ${seq}::int, ${ctx.clock.now()}::timestamptz)`.compile(ctx.db));
+  const check = EXPECT.compile(ctx.db, 'expect', expectSql, { sessionId, seq, now: ctx.clock.now() });
+  await deferStatement(ctx.db, check);
 }
+
 
 /** Sends `expectTurn`'s check now if no statement has carried it yet (a turn that writes nothing). */
 export async function confirmTurn(ctx: StoreContext): Promise<void> {
