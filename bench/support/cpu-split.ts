@@ -18,8 +18,11 @@ export function cpuSplit(childPid: number | undefined): Record<string, number> {
     const close = stat.lastIndexOf(')');
     const comm = stat.slice(stat.indexOf('(') + 1, close);
     const fields = stat.slice(close + 2).split(' ');
-    const user = Number(fields[11]) / ticks;
-    const system = Number(fields[12]) / ticks;
+    // A PostgreSQL backend's time stays counted once it has exited: the postmaster, which waits
+    // for its backends, holds theirs as its children's time (cutime, cstime).
+    const reaped = comm.startsWith('postgres');
+    const user = (Number(fields[11]) + (reaped ? Number(fields[13]) : 0)) / ticks;
+    const system = (Number(fields[12]) + (reaped ? Number(fields[14]) : 0)) / ticks;
     const pid = Number(entry);
     const group = pid === process.pid ? 'bench' : pid === childPid ? 'server' : comm.startsWith('postgres') ? 'postgres' : 'other';
     split[group]! += user + system;
