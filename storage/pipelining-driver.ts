@@ -24,6 +24,8 @@ const PRECEDING = new WeakMap<CompiledQuery, readonly CompiledQuery[]>();
 const DEFERRED = new WeakSet<CompiledQuery>();
 /** Queries that end their transaction (or are one on their own) and may share a commit (see `executeAndCommit`). */
 const GROUPABLE = new WeakSet<CompiledQuery>();
+/** Last statements that check themselves what a deferred check would (see `executeAndCommitFolding`). */
+const FOLDS = new WeakMap<CompiledQuery, Fold>();
 /** What `beginTransaction` defers for a transaction without settings: only those may join a group commit. */
 const PLAIN_BEGIN = 'begin';
 
@@ -92,8 +94,16 @@ class PipeliningConnection implements DatabaseConnection {
     return nothingSent || committed;
   }
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  async executeQuery<R>(sent: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#committed) throw new Error('This transaction has already committed');
+    let query = sent;
+    const fold = FOLDS.get(sent);
+    const waiting = fold ? this.#deferred.indexOf(fold.deferred) : -1;
+    // The deferred check has not gone out: the statement that checks the same itself replaces both.
+    if (fold && waiting >= 0) {
+      this.#deferred.splice(waiting, 1);
+      query = fold.folded;
+    }
     if (DEFERRED.has(query) && this.#pendingBegin) {
       this.#deferred.push(query);
       return { rows: [] };
@@ -228,6 +238,26 @@ export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<
   if (db.isTransaction) COMMITTING.add(query);
   GROUPABLE.add(query);
   return db.executeQuery(query);
+}
+
+/** A deferred check, and a last statement that checks the same itself (see `executeAndCommitFolding`). */
+export interface Fold {
+  readonly deferred: CompiledQuery;
+  readonly folded: CompiledQuery;
+}
+
+/**
+ * `executeAndCommit` for a last statement that can stand in for a check held back by
+ * `deferStatement`: while `fold.deferred` still waits (nothing of the transaction has gone out),
+ * `fold.folded`, which makes that check itself and fails as it would, goes alone instead of the
+ * check and `query`; otherwise the check has gone out already and `query` runs. One statement
+ * fewer for a reply whose only round trip is its last statement.
+ */
+export async function executeAndCommitFolding<R>(db: Kysely<any>, query: CompiledQuery<R>, fold: Fold): Promise<QueryResult<R>> {
+  FOLDS.set(query, fold);
+  if (db.isTransaction) COMMITTING.add(fold.folded);
+  GROUPABLE.add(fold.folded);
+  return executeAndCommit(db, query);
 }
 
 /**

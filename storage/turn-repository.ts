@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
 import type { FlowRecord } from './flow-repository.js';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
@@ -6,7 +6,7 @@ import type { ChatSessionRow, FlowRow, RetentionOverrides } from './schema.js';
 import { hashResumeToken, sealPersonal, toState, turnSkeleton, type SessionState } from './session-repository.js';
 import { storeInsertCtes, storeRowsShape } from './store-batch-writer.js';
 import { ShapedStatements, slot } from './shaped-statements.js';
-import { deferStatement, executeAndCommit } from './pipelining-driver.js';
+import { deferStatement, executeAndCommit, executeAndCommitFolding } from './pipelining-driver.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
@@ -106,17 +106,28 @@ const EXPECT = new ShapedStatements<{ sessionId: string; seq: number; now: Date 
 const expectSql = () => sql`select parley_expect_session(${slot<{ sessionId: string }>((i) => i.sessionId)}::uuid,
   ${slot<{ seq: number }>((i) => i.seq)}::int, ${slot<{ now: Date }>((i) => i.now)}::timestamptz)`;
 
+/** Where a turn on a kept session expects the session to be, and the check of it (see `expectTurn`). */
+export interface TurnExpectation {
+  readonly sessionId: string;
+  readonly seq: number;
+  readonly now: Date;
+  /** The check, held back for the turn's first statement. */
+  readonly check: CompiledQuery;
+}
+
 /**
  * For a turn on a session state this process kept from the session's previous turn: locks the
  * session if it is still at `seq` (live, active, flow open), without a round trip of its own
- * (the check goes out with the turn's first statement). If it is not, the turn's statements
- * fail with an error `isSessionMovedOn` recognises, and nothing of the turn is written.
+ * (the check goes out with the turn's first statement; when that is the turn's last, given the
+ * expectation, it makes the check itself and the check is not sent). If it is not, the turn's
+ * statements fail with an error `isSessionMovedOn` recognises, and nothing of the turn is written.
  */
-export async function expectTurn(ctx: StoreContext, sessionId: string, seq: number): Promise<void> {
-  const check = EXPECT.compile(ctx.db, 'expect', expectSql, { sessionId, seq, now: ctx.clock.now() });
+export async function expectTurn(ctx: StoreContext, sessionId: string, seq: number): Promise<TurnExpectation> {
+  const expectation = { sessionId, seq, now: ctx.clock.now() };
+  const check = EXPECT.compile(ctx.db, 'expect', expectSql, expectation);
   await deferStatement(ctx.db, check);
+  return { ...expectation, check };
 }
-
 
 /** Sends `expectTurn`'s check now if no statement has carried it yet (a turn that writes nothing). */
 export async function confirmTurn(ctx: StoreContext): Promise<void> {
@@ -139,6 +150,7 @@ interface TurnInput extends StoreRowsInput {
   readonly state: SessionState;
   readonly personal: Buffer | null;
   readonly resumeTokenHash: Buffer | null;
+  readonly expected: TurnExpectation | null;
 }
 
 const value = (read: (input: TurnInput) => unknown) => slot<TurnInput>(read);
@@ -162,31 +174,48 @@ const INSERT_SESSION = () => sql`saved_session as (
     from w
     returning expires_at)`;
 
-const UPDATE_SESSION = () => sql`saved_session as (
+/** What `parley_expect_session` checks (migration 0019), as the session update's own condition. */
+const STILL_EXPECTED = () => {
+  const now = value((i) => i.expected!.now);
+  return sql`and s.seq = ${value((i) => i.expected!.seq)} and s.status = 'active' and s.expires_at > ${now}::timestamptz
+      and exists (select 1 from flows f where f.id = s.flow_id and f.status = 'open'
+        and (f.opens_at is null or f.opens_at <= ${now}::timestamptz) and (f.closes_at is null or f.closes_at > ${now}::timestamptz))`;
+};
+
+const UPDATE_SESSION = (checked: boolean) => sql`saved_session as (
     update chat_sessions s set step_id = ${value((i) => i.state.stepId)}, status = ${value((i) => i.state.status)}, seq = ${value((i) => i.state.seq)},
       variables = ${value((i) => JSON.stringify(i.state.variables))}::jsonb, personal = case when w.storage_enabled then ${value((i) => i.personal)}::bytea end,
       last_turn = ${value((i) => turnSkeleton(i.state.lastTurn))}::jsonb, recent_replies = ${value((i) => JSON.stringify(i.state.recentReplies))}::jsonb,
       steps_seen = ${value((i) => i.state.stepsSeen)}::text[], updated_at = ${value((i) => i.state.updatedAt)}, expires_at = ${sessionExpiry()}
     from w
-    where s.id = ${value((i) => i.state.id)}
+    where s.id = ${value((i) => i.state.id)} ${checked ? STILL_EXPECTED() : sql``}
     returning s.expires_at)`;
 
 /**
  * The turn's last statement: the session (`saved_session`, inserted or updated) and every store
- * row of the turn, in one statement compiled once per shape (which tables, how many rows).
+ * row of the turn, in one statement compiled once per shape (which tables, how many rows). An
+ * update that checks the session itself (`checked`, see `expectTurn`) raises PRL01 when the
+ * session was not where expected, which rolls the whole statement back.
  */
-async function finish(ctx: StoreContext, kind: 'insert' | 'update', state: SessionState, rows: readonly PreparedStoreRow[], resumeTokenHash: Buffer | null, storePersonal: boolean): Promise<void> {
+function lastStatement(kind: 'insert' | 'update', checked: boolean, rows: readonly PreparedStoreRow[]) {
+  const { ctes, storedIds } = storeInsertCtes(rows);
+  const session = kind === 'insert' ? INSERT_SESSION() : UPDATE_SESSION(checked);
+  const movedOn = checked ? sql`, case when not exists (select 1 from saved_session) then parley_session_moved_on() end as moved_on` : sql``;
+  return sql<{ expires_at: Date | null; stored: string[] }>`
+      with ${writingWorkspace(value((i) => i.workspaceId))}, ${session}${sql.join([sql``, ...ctes], sql`, `)}
+      select (select expires_at from saved_session) as expires_at, ${storedIds} as stored${movedOn}`;
+}
+
+async function finish(ctx: StoreContext, kind: 'insert' | 'update', state: SessionState, rows: readonly PreparedStoreRow[], resumeTokenHash: Buffer | null, storePersonal: boolean, expected?: TurnExpectation): Promise<void> {
   const personal = await sealPersonal(ctx, state, storePersonal);
   const shape = storeRowsShape(rows);
-  const build = () => {
-    const { ctes, storedIds } = storeInsertCtes(shape.rows);
-    return sql<{ expires_at: Date | null; stored: string[] }>`
-      with ${writingWorkspace(value((i) => i.workspaceId))}, ${kind === 'insert' ? INSERT_SESSION() : UPDATE_SESSION()}${sql.join([sql``, ...ctes], sql`, `)}
-      select (select expires_at from saved_session) as expires_at, ${storedIds} as stored`;
-  };
-  const input: TurnInput = { workspaceId: state.workspaceId, rows: shape.rows, state, personal, resumeTokenHash };
+  const input: TurnInput = { workspaceId: state.workspaceId, rows: shape.rows, state, personal, resumeTokenHash, expected: expected ?? null };
+  const statement = (checked: boolean) =>
+    TURN_STATEMENTS.compile(ctx.db, `${kind}${checked ? '+check' : ''}|${shape.key}`, () => lastStatement(kind, checked, shape.rows), input);
   // The turn's last statement: in a reply's transaction, COMMIT goes in the same round trip.
-  const result = await executeAndCommit(ctx.db, TURN_STATEMENTS.compile(ctx.db, `${kind}|${shape.key}`, build, input));
+  const result = expected
+    ? await executeAndCommitFolding(ctx.db, statement(false), { deferred: expected.check, folded: statement(true) })
+    : await executeAndCommit(ctx.db, statement(false));
   const row = result.rows[0]!;
   if (row.expires_at) state.expiresAt = row.expires_at;
   const stored = new Set(row.stored);
@@ -203,6 +232,6 @@ export async function insertTurn(ctx: StoreContext, state: SessionState, resumeT
 }
 
 /** Saves the mutable part of a locked session and the store rows of its turn in one statement. */
-export async function updateTurn(ctx: StoreContext, state: SessionState, rows: readonly PreparedStoreRow[], storePersonal: boolean): Promise<void> {
-  await finish(ctx, 'update', state, rows, null, storePersonal);
+export async function updateTurn(ctx: StoreContext, state: SessionState, rows: readonly PreparedStoreRow[], storePersonal: boolean, expected?: TurnExpectation): Promise<void> {
+  await finish(ctx, 'update', state, rows, null, storePersonal, expected);
 }

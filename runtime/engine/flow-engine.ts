@@ -15,7 +15,7 @@ import { inTransaction, type StoreContext } from '../../storage/store-context.js
 import { newHashId, type FlowRecord } from '../../storage/flow-repository.js';
 import { pooledRandomBytes } from '../../storage/crypto/random-pool.js';
 import { findSessionByToken, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
-import { confirmTurn, expectTurn, insertTurn, isSessionMovedOn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnWorkspace } from '../../storage/turn-repository.js';
+import { confirmTurn, expectTurn, insertTurn, isSessionMovedOn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnExpectation, type TurnWorkspace } from '../../storage/turn-repository.js';
 import { RecentSessions, type RecentSession } from './recent-sessions.js';
 import { resolveRetentionDays } from '../../storage/retention-policy.js';
 import type { StoreTable } from '../../core/store-tables.js';
@@ -180,8 +180,8 @@ export class FlowEngine {
     if (kept?.state.stepId && !kept.state.recentReplies.some((r) => r.id === reply.clientMessageId)) {
       try {
         const ack = await inTransaction(this.#storage, async (trx) => {
-          await expectTurn(trx, sessionId, kept.state.seq);
-          return this.#replyOn(trx, kept, reply, true);
+          const expected = await expectTurn(trx, sessionId, kept.state.seq);
+          return this.#replyOn(trx, kept, reply, expected);
         });
         this.#afterReply(kept, ack);
         return ack;
@@ -201,14 +201,14 @@ export class FlowEngine {
       this.#assertOpen(locked.flow);
       if (!workspace.storageEnabled) state.personalVariables = { ...this.#ephemeral.get(state.id)?.variables };
       session = locked;
-      return this.#replyOn(trx, locked, reply, false);
+      return this.#replyOn(trx, locked, reply);
     });
     if (session) this.#afterReply(session, ack);
     return ack;
   }
 
-  /** Runs a reply on a session state (locked, or kept and checked by `expectTurn`). */
-  async #replyOn(trx: StoreContext, session: RecentSession, reply: Reply, kept: boolean): Promise<ReplyAck> {
+  /** Runs a reply on a session state (locked, or kept and checked as `expected` by `expectTurn`). */
+  async #replyOn(trx: StoreContext, session: RecentSession, reply: Reply, expected?: TurnExpectation): Promise<ReplyAck> {
     const { state, workspace } = session;
     const flow = await this.#definitions.flow(trx.db, session.flow);
     const writes = new TurnWrites(trx, workspace);
@@ -216,14 +216,14 @@ export class FlowEngine {
     if (result.type === 'invalid') {
       await writes.flush();
       // A kept state must still be current for its answer to count: send the check if nothing carried it.
-      if (kept) await confirmTurn(trx);
+      if (expected) await confirmTurn(trx);
       return { ok: false, error: result.error };
     }
     const messages: BotMessage[] = [];
     const input = await this.#drive(trx, writes, workspace, flow, state, result, messages);
     const turn = this.#finishTurn(workspace, state, messages, input, flow.definition);
     state.recentReplies = [...state.recentReplies, { id: reply.clientMessageId, seq: turn.seq }].slice(-RECENT_REPLIES);
-    await updateTurn(trx, state, writes.take(), workspace.storageEnabled);
+    await updateTurn(trx, state, writes.take(), workspace.storageEnabled, expected);
     return { ok: true, turn };
   }
 

@@ -101,6 +101,25 @@ describe('flow engine', () => {
     expect((refused as ParleyError).code).toBe('flow_closed');
   });
 
+  it('refuses a reply on a kept session once its flow closed by the clock or the session expired, writing nothing of it', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    storage.clock.set('2026-10-01T12:00:00Z');
+    const ask = { name: 'Ask', steps: [{ id: 'q', module: 'text-question', config: { question: 'Nickname?', variable: 'nick' }, next: 'bye' }, { id: 'bye', module: 'message', config: { text: 'Bye' } }] };
+    await saveTestFlow(storage, workspace, 'window', { ...ask, closesAt: '2026-10-01T13:00:00Z' });
+    await saveTestFlow(storage, workspace, 'lasting', ask);
+    const late = visitor('window');
+    await late.start();
+    const forgotten = visitor('lasting');
+    await forgotten.start();
+
+    storage.clock.set('2026-10-01T13:00:01Z');
+    expect(((await late.send('abc').catch((e: ParleyError) => e)) as ParleyError).code).toBe('flow_closed');
+    storage.clock.set('2028-10-01T12:00:00Z');
+    expect(((await forgotten.send('abc').catch((e: ParleyError) => e)) as ParleyError).code).toBe('not_found');
+    const rows = await listStoreRows(storage, workspace.id, 'variables', { limit: 10 });
+    expect(rows.rows.filter((r) => r.sessionId === late.sessionId || r.sessionId === forgotten.sessionId)).toEqual([]);
+  });
+
   it('refuses closed flows and flows outside their window', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     await saveTestFlow(storage, workspace, 'closed', { ...quiz, status: 'closed' });

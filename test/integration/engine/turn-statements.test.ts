@@ -44,15 +44,15 @@ describe('round trips of a chat turn', () => {
     const start = await statementsOf(counter, () => v.start());
     // Workspace and flow in one read, then the session insert (no transaction: no step needed one).
     expect(start).toMatchObject({ statements: 2, roundTrips: 2 });
-    // The check and the write go to the group commit, which sends them with no BEGIN or COMMIT:
-    // statements up to a Sync are one transaction.
+    // A reply whose only statement is its last: the session update checks the session itself
+    // (no separate check), and goes to the group commit, which sends it with no BEGIN or COMMIT.
     const choice = await statementsOf(counter, () => v.answer('a'));
-    expect(choice).toMatchObject({ statements: 2, roundTrips: 1 });
+    expect(choice).toMatchObject({ statements: 1, roundTrips: 1 });
     // The email's variables row goes with the session update, not on its own round trip.
     const email = await statementsOf(counter, () => v.answer('second@example.org'));
-    expect(email).toMatchObject({ statements: 2, roundTrips: 1 });
+    expect(email).toMatchObject({ statements: 1, roundTrips: 1 });
     const name = await statementsOf(counter, () => v.answer('Second'));
-    expect(name).toMatchObject({ statements: 2, roundTrips: 1 });
+    expect(name).toMatchObject({ statements: 1, roundTrips: 1 });
     expect(v.texts(name.result)).toEqual(['Bye Second']);
 
     // What flow statistics need of the turn rides in these same statements: the steps shown.
@@ -83,10 +83,10 @@ describe('round trips of a chat turn', () => {
     const elsewhere = new TestVisitor(new FlowEngine({ storage, registry, clock: storage.clock }), workspace.id, 'steps');
     elsewhere.sessionId = here.sessionId;
     await elsewhere.answer('first');
-    // This process's kept state is one turn behind: its check fails, so the write behind it never runs and
-    // nothing is left to roll back; the turn is taken again locked (BEGIN + lock-and-load, then write + COMMIT).
+    // This process's kept state is one turn behind: the write, which checks the session itself, finds it
+    // moved on and rolls back; the turn is taken again locked (BEGIN + lock-and-load, then write + COMMIT).
     const back = await statementsOf(counter, () => here.answer('second'));
-    expect(back).toMatchObject({ statements: 2 + 2 + 2, roundTrips: 1 + 2 });
+    expect(back).toMatchObject({ statements: 1 + 2 + 2, roundTrips: 1 + 2 });
     expect(back.result.stepId).toBe('three');
     const done = await here.answer('third');
     expect(here.texts(done)).toEqual(['Bye first second third']);

@@ -1,0 +1,102 @@
+/**
+ * Two or more checkouts of Parley side by side, for a before/after measurement in one run: a
+ * server from each (its own database), alternating closed-loop rounds of the chat bench's
+ * visitors, so that the machine's drift hits them alike. Prints, per round and as medians,
+ * turns/s and the CPU each turn cost the server and PostgreSQL. Not part of `npm run bench`.
+ *
+ *   BENCH_CHECKOUTS=/path/to/before,/path/to/after npx tsx bench/chat-side-by-side.ts
+ *
+ * A checkout made with `git worktree add` needs `node_modules` (a symlink to this one's will do).
+ */
+import { spawn } from 'node:child_process';
+import { benchDatabase } from './support/bench-database.js';
+import { closedLoop, converse, type VisitorTarget } from './support/chat-visitors.js';
+import { cpuSplit } from './support/cpu-split.js';
+import { productionNodeFlags } from './support/child-process.js';
+import { generateMasterKey } from '../storage/crypto/master-key.js';
+
+const CHECKOUTS = (process.env.BENCH_CHECKOUTS ?? '').split(',').filter(Boolean);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 300);
+if (CHECKOUTS.length < 2) throw new Error('BENCH_CHECKOUTS: two or more checkout directories, comma-separated');
+
+interface Round {
+  readonly turnsPerSecond: number;
+  readonly serverMs: number;
+  readonly postgresMs: number;
+}
+
+interface Side {
+  readonly checkout: string;
+  readonly pid: number;
+  readonly target: VisitorTarget;
+  readonly rounds: Round[];
+  stop(): Promise<void>;
+}
+
+/** A server from `checkout` on a fresh database, as `npm start` runs it (TypeScript through tsx). */
+async function startSide(checkout: string): Promise<Side> {
+  const database = await benchDatabase();
+  const env = { ...process.env, DATABASE_URL: database.url, PARLEY_MASTER_KEY: generateMasterKey(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' };
+  const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', 'runtime/main.ts'], { cwd: checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const ready = () => /Parley is running at (\S+)/.exec(output) && /demo workspace: (\S+)/.exec(output);
+  await new Promise<void>((resolve, reject) => {
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      resolve();
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(poll);
+      reject(new Error(`the server of ${checkout} exited with ${code}:\n${output}`));
+    });
+  });
+  const target = { url: /Parley is running at (\S+)/.exec(output)![1]!, auth: { workspace: /demo workspace: (\S+)/.exec(output)![1]!, flow: 'hello-world' } };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    checkout,
+    pid: child.pid!,
+    target,
+    rounds: [],
+    async stop() {
+      child.kill();
+      await exited;
+      await database.close();
+    },
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const sides: Side[] = [];
+try {
+  for (const checkout of CHECKOUTS) {
+    const side = await startSide(checkout);
+    sides.push(side);
+    await converse(side.target);
+    await closedLoop(side.target, SOCKETS, 4);
+  }
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+      const before = cpuSplit(side.pid);
+      const loop = await closedLoop(side.target, SOCKETS, SECONDS);
+      const after = cpuSplit(side.pid);
+      const turns = loop.turnsPerSecond * SECONDS;
+      const figures = { turnsPerSecond: loop.turnsPerSecond, serverMs: ((after.server! - before.server!) * 1000) / turns, postgresMs: ((after.postgres! - before.postgres!) * 1000) / turns };
+      side.rounds.push(figures);
+      process.stdout.write(`round ${round} ${side.checkout}: ${figures.turnsPerSecond.toFixed(0)} turns/s, server ${figures.serverMs.toFixed(3)} ms/turn, PostgreSQL ${figures.postgresMs.toFixed(3)} ms/turn, failures ${loop.failures}\n`);
+    }
+  }
+  for (const side of sides) {
+    const turnsPerSecond = median(side.rounds.map((r) => r.turnsPerSecond));
+    const serverMs = median(side.rounds.map((r) => r.serverMs));
+    const postgresMs = median(side.rounds.map((r) => r.postgresMs));
+    process.stdout.write(`median ${side.checkout}: ${turnsPerSecond.toFixed(0)} turns/s, server ${serverMs.toFixed(3)} ms/turn, PostgreSQL ${postgresMs.toFixed(3)} ms/turn\n`);
+  }
+} finally {
+  for (const side of sides) await side.stop();
+}
