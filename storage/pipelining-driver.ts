@@ -24,8 +24,10 @@ const PRECEDING = new WeakMap<CompiledQuery, readonly CompiledQuery[]>();
 const DEFERRED = new WeakSet<CompiledQuery>();
 /** Queries that end their transaction (or are one on their own) and may share a commit (see `executeAndCommit`). */
 const GROUPABLE = new WeakSet<CompiledQuery>();
-/** Last statements that check themselves what a deferred check would (see `executeAndCommitFolding`). */
-const FOLDS = new WeakMap<CompiledQuery, Fold>();
+/** Deferred statements that have not gone out yet (see `isStillDeferred`). */
+const WAITING = new WeakSet<CompiledQuery>();
+/** Last statements that stand in for a deferred statement (see `executeAndCommitInstead`). */
+const STANDS_IN_FOR = new WeakMap<CompiledQuery, CompiledQuery>();
 /** What `beginTransaction` defers for a transaction without settings: only those may join a group commit. */
 const PLAIN_BEGIN = 'begin';
 
@@ -80,7 +82,7 @@ class PipeliningConnection implements DatabaseConnection {
   /** Remembers BEGIN (or START TRANSACTION …) until the transaction's first statement. */
   deferBegin(begin: CompiledQuery): void {
     this.#pendingBegin = begin;
-    this.#deferred = [];
+    this.#discard(this.#deferred);
     this.#committed = false;
   }
 
@@ -89,30 +91,31 @@ class PipeliningConnection implements DatabaseConnection {
     const nothingSent = this.#pendingBegin !== undefined;
     const committed = this.#committed;
     this.#pendingBegin = undefined;
-    this.#deferred = [];
+    this.#discard(this.#deferred);
     this.#committed = false;
     return nothingSent || committed;
   }
 
-  async executeQuery<R>(sent: CompiledQuery): Promise<QueryResult<R>> {
+  /** Takes `statements` off the deferred ones: sent, replaced or dropped with their transaction. */
+  #discard(statements: readonly CompiledQuery[]): void {
+    for (const deferred of statements) WAITING.delete(deferred);
+    this.#deferred = this.#deferred.filter((deferred) => !statements.includes(deferred));
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#committed) throw new Error('This transaction has already committed');
-    let query = sent;
-    const fold = FOLDS.get(sent);
-    const waiting = fold ? this.#deferred.indexOf(fold.deferred) : -1;
-    // The deferred check has not gone out: the statement that checks the same itself replaces both.
-    if (fold && waiting >= 0) {
-      this.#deferred.splice(waiting, 1);
-      query = fold.folded;
-    }
+    const replaced = STANDS_IN_FOR.get(query);
+    if (replaced) this.#discard(this.#deferred.filter((deferred) => deferred === replaced));
     if (DEFERRED.has(query) && this.#pendingBegin) {
       this.#deferred.push(query);
+      WAITING.add(query);
       return { rows: [] };
     }
     const statements: PipelinedStatement[] = [];
     const begin = this.#pendingBegin;
     this.#pendingBegin = undefined;
     for (const deferred of this.#deferred) statements.push(statement(deferred));
-    this.#deferred = [];
+    this.#discard(this.#deferred);
     for (const before of PRECEDING.get(query) ?? []) statements.push(statement(before));
     const index = statements.push(statement(query)) - 1;
     // The transaction's (or the lone statement's) only round trip: it may share a commit.
@@ -240,24 +243,19 @@ export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<
   return db.executeQuery(query);
 }
 
-/** A deferred check, and a last statement that checks the same itself (see `executeAndCommitFolding`). */
-export interface Fold {
-  readonly deferred: CompiledQuery;
-  readonly folded: CompiledQuery;
+/**
+ * `executeAndCommit` for a last statement that makes itself, and fails as, the check `replaced`
+ * that `deferStatement` holds back: `replaced` is then not sent. For a caller that asked
+ * `isStillDeferred(replaced)` first (a check that has gone out need not be made again).
+ */
+export async function executeAndCommitInstead<R>(db: Kysely<any>, query: CompiledQuery<R>, replaced: CompiledQuery): Promise<QueryResult<R>> {
+  STANDS_IN_FOR.set(query, replaced);
+  return executeAndCommit(db, query);
 }
 
-/**
- * `executeAndCommit` for a last statement that can stand in for a check held back by
- * `deferStatement`: while `fold.deferred` still waits (nothing of the transaction has gone out),
- * `fold.folded`, which makes that check itself and fails as it would, goes alone instead of the
- * check and `query`; otherwise the check has gone out already and `query` runs. One statement
- * fewer for a reply whose only round trip is its last statement.
- */
-export async function executeAndCommitFolding<R>(db: Kysely<any>, query: CompiledQuery<R>, fold: Fold): Promise<QueryResult<R>> {
-  FOLDS.set(query, fold);
-  if (db.isTransaction) COMMITTING.add(fold.folded);
-  GROUPABLE.add(fold.folded);
-  return executeAndCommit(db, query);
+/** Whether `query`, held back by `deferStatement`, is still waiting for its transaction's next statement. */
+export function isStillDeferred(query: CompiledQuery): boolean {
+  return WAITING.has(query);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ChatSessionRow, FlowRow, RetentionOverrides } from './schema.js';
 import { hashResumeToken, sealPersonal, toState, turnSkeleton, type SessionState } from './session-repository.js';
 import { storeInsertCtes, storeRowsShape } from './store-batch-writer.js';
 import { ShapedStatements, slot } from './shaped-statements.js';
-import { deferStatement, executeAndCommit, executeAndCommitFolding } from './pipelining-driver.js';
+import { deferStatement, executeAndCommit, executeAndCommitInstead, isStillDeferred } from './pipelining-driver.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
@@ -210,12 +210,12 @@ async function finish(ctx: StoreContext, kind: 'insert' | 'update', state: Sessi
   const personal = await sealPersonal(ctx, state, storePersonal);
   const shape = storeRowsShape(rows);
   const input: TurnInput = { workspaceId: state.workspaceId, rows: shape.rows, state, personal, resumeTokenHash, expected: expected ?? null };
-  const statement = (checked: boolean) =>
-    TURN_STATEMENTS.compile(ctx.db, `${kind}${checked ? '+check' : ''}|${shape.key}`, () => lastStatement(kind, checked, shape.rows), input);
+  // A kept session's check that has not gone out yet (nothing else of the turn has): this statement makes it.
+  const check = expected && isStillDeferred(expected.check) ? expected.check : undefined;
+  const checked = check !== undefined;
+  const statement = TURN_STATEMENTS.compile(ctx.db, `${kind}${checked ? '+check' : ''}|${shape.key}`, () => lastStatement(kind, checked, shape.rows), input);
   // The turn's last statement: in a reply's transaction, COMMIT goes in the same round trip.
-  const result = expected
-    ? await executeAndCommitFolding(ctx.db, statement(false), { deferred: expected.check, folded: statement(true) })
-    : await executeAndCommit(ctx.db, statement(false));
+  const result = check ? await executeAndCommitInstead(ctx.db, statement, check) : await executeAndCommit(ctx.db, statement);
   const row = result.rows[0]!;
   if (row.expires_at) state.expiresAt = row.expires_at;
   const stored = new Set(row.stored);
