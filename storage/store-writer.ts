@@ -1,13 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
 import type { StoreContext } from './store-context.js';
-import { MAX_RETENTION_DAYS, physicalTable, type StoreTable } from '../core/store-tables.js';
+import { MAX_RETENTION_DAYS, type StoreTable } from '../core/store-tables.js';
 import type { WriteResult } from '../core/module-contract.js';
 import { ParleyError } from '../core/errors.js';
-import { storeEvents } from './store-events.js';
-import { webhookOutboxCte } from './webhook-outbox.js';
-import { LEDGER_RETURNING, SUBJECT_LEDGER_TABLES, subjectLedgerCte } from './subject-ledger.js';
 
 /** One row a module wants stored. Personal values go in `personal` and are encrypted at rest. */
 export interface StoreWrite {
