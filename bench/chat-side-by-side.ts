@@ -8,12 +8,10 @@
  *
  * A checkout made with `git worktree add` needs `node_modules` (a symlink to this one's will do).
  */
-import { spawn } from 'node:child_process';
 import { benchDatabase } from './support/bench-database.js';
-import { closedLoop, converse, type VisitorTarget } from './support/chat-visitors.js';
+import { closedLoop, converse, startParleyServer, type VisitorTarget } from './support/chat-visitors.js';
 import { cpuSplit } from './support/cpu-split.js';
-import { productionNodeFlags } from './support/child-process.js';
-import { generateMasterKey } from '../storage/crypto/master-key.js';
+import type { BenchChild } from './support/child-process.js';
 
 const CHECKOUTS = (process.env.BENCH_CHECKOUTS ?? '').split(',').filter(Boolean);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -29,42 +27,23 @@ interface Round {
 
 interface Side {
   readonly checkout: string;
-  readonly pid: number;
+  readonly server: BenchChild;
   readonly target: VisitorTarget;
   readonly rounds: Round[];
   stop(): Promise<void>;
 }
 
-/** A server from `checkout` on a fresh database, as `npm start` runs it (TypeScript through tsx). */
+/** A server from `checkout` on a fresh database, started as the chat bench starts its own. */
 async function startSide(checkout: string): Promise<Side> {
   const database = await benchDatabase();
-  const env = { ...process.env, DATABASE_URL: database.url, PARLEY_MASTER_KEY: generateMasterKey(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' };
-  const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', 'runtime/main.ts'], { cwd: checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = () => /Parley is running at (\S+)/.exec(output) && /demo workspace: (\S+)/.exec(output);
-  await new Promise<void>((resolve, reject) => {
-    const poll = setInterval(() => {
-      if (!ready()) return;
-      clearInterval(poll);
-      resolve();
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(poll);
-      reject(new Error(`the server of ${checkout} exited with ${code}:\n${output}`));
-    });
-  });
-  const target = { url: /Parley is running at (\S+)/.exec(output)![1]!, auth: { workspace: /demo workspace: (\S+)/.exec(output)![1]!, flow: 'hello-world' } };
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { server, parley } = await startParleyServer(database.url, checkout);
   return {
     checkout,
-    pid: child.pid!,
-    target,
+    server,
+    target: parley,
     rounds: [],
     async stop() {
-      child.kill();
-      await exited;
+      await server.stop();
       await database.close();
     },
   };
@@ -82,9 +61,9 @@ try {
   }
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
-      const before = cpuSplit(side.pid);
+      const before = cpuSplit(side.server.child.pid);
       const loop = await closedLoop(side.target, SOCKETS, SECONDS);
-      const after = cpuSplit(side.pid);
+      const after = cpuSplit(side.server.child.pid);
       const turns = loop.turnsPerSecond * SECONDS;
       const figures = { turnsPerSecond: loop.turnsPerSecond, serverMs: ((after.server! - before.server!) * 1000) / turns, postgresMs: ((after.postgres! - before.postgres!) * 1000) / turns };
       side.rounds.push(figures);

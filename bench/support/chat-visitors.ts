@@ -145,12 +145,13 @@ export async function persistentLoop(target: VisitorTarget, sockets: number, sec
   return { turnsPerSecond, latencies };
 }
 
-/** Parley (runtime/main.ts) in its own process on `databaseUrl`, and the demo flow's visitor target. */
-export async function startParleyServer(databaseUrl: string): Promise<{ server: BenchChild; parley: VisitorTarget }> {
+/** Parley (runtime/main.ts of `checkout`, this tree unless given) in its own process on `databaseUrl`, and the demo flow's visitor target. */
+export async function startParleyServer(databaseUrl: string, checkout?: string): Promise<{ server: BenchChild; parley: VisitorTarget }> {
   const server = await startBenchChild(
     'runtime/main.ts',
     { DATABASE_URL: databaseUrl, PARLEY_MASTER_KEY: generateMasterKey(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' },
     /Parley is running at (\S+)/,
+    checkout,
   );
   const workspaceId = /demo workspace: (\S+)/.exec(server.output())![1]!;
   return { server, parley: { url: server.url, auth: { workspace: workspaceId, flow: 'hello-world' } } };

@@ -27,14 +27,15 @@ export interface BenchChild {
 /**
  * A TypeScript entry point in its own process (with the statement-counting preload and the
  * production Node flags: the ceiling server gets them too, so both sides run alike), resolved
- * once its output matches `ready` (whose first group is the URL).
+ * once its output matches `ready` (whose first group is the URL). `checkout`: the source tree it
+ * runs from (this one unless given, e.g. a git worktree of an earlier commit).
  */
-export async function startBenchChild(script: string, env: Record<string, string>, ready: RegExp): Promise<BenchChild> {
+export async function startBenchChild(script: string, env: Record<string, string>, ready: RegExp, checkout = root): Promise<BenchChild> {
   // BENCH_PROFILE_DIR: CPU profiles of the child (node --cpu-prof), written when it exits.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
   const preload = path.join(import.meta.dirname, 'query-counter-preload.mjs');
   const child = spawn(process.execPath, [...profile, ...productionNodeFlags(), '--import', 'tsx', '--import', preload, script], {
-    cwd: root,
+    cwd: checkout,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
