@@ -105,7 +105,7 @@ class PipeliningConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#committed) throw new Error('This transaction has already committed');
     const replaced = STANDS_IN_FOR.get(query);
-    if (replaced) this.#discard(this.#deferred.filter((deferred) => deferred === replaced));
+    if (replaced) this.#discard([replaced]);
     if (DEFERRED.has(query) && this.#pendingBegin) {
       this.#deferred.push(query);
       WAITING.add(query);

@@ -108,7 +108,6 @@ const expectSql = () => sql`select parley_expect_session(${slot<{ sessionId: str
 
 /** Where a turn on a kept session expects the session to be, and the check of it (see `expectTurn`). */
 export interface TurnExpectation {
-  readonly sessionId: string;
   readonly seq: number;
   readonly now: Date;
   /** The check, held back for the turn's first statement. */
@@ -123,10 +122,10 @@ export interface TurnExpectation {
  * statements fail with an error `isSessionMovedOn` recognises, and nothing of the turn is written.
  */
 export async function expectTurn(ctx: StoreContext, sessionId: string, seq: number): Promise<TurnExpectation> {
-  const expectation = { sessionId, seq, now: ctx.clock.now() };
-  const check = EXPECT.compile(ctx.db, 'expect', expectSql, expectation);
+  const now = ctx.clock.now();
+  const check = EXPECT.compile(ctx.db, 'expect', expectSql, { sessionId, seq, now });
   await deferStatement(ctx.db, check);
-  return { ...expectation, check };
+  return { seq, now, check };
 }
 
 /** Sends `expectTurn`'s check now if no statement has carried it yet (a turn that writes nothing). */
