@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { StoreContext } from './store-context.js';
+import { inTransaction, type StoreContext } from './store-context.js';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -65,7 +65,7 @@ const toRun = (r: Raw): ExportRun => ({
  * ends up executing the run — a retry, or a takeover after its worker died — renders the same window.
  */
 export async function queueRun(ctx: StoreContext, input: { exportId: string; workspaceId: string; trigger: string; occurrenceKey?: string; definitionVersion: number; asOf?: Date; selection?: RunSelection }): Promise<ExportRun | undefined> {
-  const run = async (db: StoreContext['db']) => {
+  return inTransaction(ctx, async ({ db }) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`export-runs:${input.exportId}`}, 0))`.execute(db);
     const result = await sql<Raw>`
       insert into export_runs (id, export_id, workspace_id, run_number, trigger, occurrence_key, status, definition_version, queued_at, cutoff_at, selection)
@@ -75,8 +75,7 @@ export async function queueRun(ctx: StoreContext, input: { exportId: string; wor
       on conflict (export_id, occurrence_key) do nothing
       returning *`.execute(db);
     return result.rows[0] ? toRun(result.rows[0]) : undefined;
-  };
-  return ctx.db.isTransaction ? run(ctx.db) : ctx.db.transaction().execute(run);
+  });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { StoreContext } from './store-context.js';
-import type { Db } from './database.js';
+import { inTransaction, type StoreContext } from './store-context.js';
 import { reapplyRetention } from './retention-policy.js';
 import { startRetentionMoves } from './retention-move.js';
 import type { WorkspaceRow } from './schema.js';
@@ -67,7 +66,7 @@ export async function getWorkspace(ctx: StoreContext, id: string): Promise<Works
 export async function updateWorkspace(ctx: StoreContext, id: string, input: unknown): Promise<Workspace> {
   const change = validateWorkspaceSettings(input);
   // The new retention and its pending move commit together, so reads hide what it ended at once.
-  const update = async (db: Db) => {
+  const row = await inTransaction(ctx, async ({ db }) => {
     const updated = await db
       .updateTable('workspaces')
       .set({
@@ -84,8 +83,7 @@ export async function updateWorkspace(ctx: StoreContext, id: string, input: unkn
       .executeTakeFirst();
     if (updated && change.retention !== undefined) await startRetentionMoves(db, id, ctx.clock.now());
     return updated;
-  };
-  const row = ctx.db.isTransaction ? await update(ctx.db) : await ctx.db.transaction().execute(update);
+  });
   if (!row) throw new ParleyError('not_found', 'Workspace not found');
   if (change.retention !== undefined) await reapplyRetention(ctx, id);
   return toWorkspace(row);
