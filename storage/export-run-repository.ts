@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { inTransaction, type StoreContext } from './store-context.js';
+import { inTransaction, transactionLock, type StoreContext } from './store-context.js';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -66,7 +66,7 @@ const toRun = (r: Raw): ExportRun => ({
  */
 export async function queueRun(ctx: StoreContext, input: { exportId: string; workspaceId: string; trigger: string; occurrenceKey?: string; definitionVersion: number; asOf?: Date; selection?: RunSelection }): Promise<ExportRun | undefined> {
   return inTransaction(ctx, async ({ db }) => {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`export-runs:${input.exportId}`}, 0))`.execute(db);
+    await transactionLock(`export-runs:${input.exportId}`).execute(db);
     const result = await sql<Raw>`
       insert into export_runs (id, export_id, workspace_id, run_number, trigger, occurrence_key, status, definition_version, queued_at, cutoff_at, selection)
       select ${randomUUID()}, ${input.exportId}, ${input.workspaceId}, coalesce(max(run_number), 0) + 1, ${input.trigger},

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
-import type { StoreContext } from './store-context.js';
+import { transactionLock, type StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../core/capabilities/instant-win-capability.js';
 import { executeAfter } from './pipelining-driver.js';
@@ -143,8 +143,7 @@ export interface InstantWinSubject {
  * see every participation of that subject that committed before.
  */
 function subjectLock(subject: InstantWinSubject, hash: Buffer) {
-  const lockText = `instant-win:${subject.workspaceId}:${subject.flowId}:${hash.toString('hex')}`;
-  return sql`select pg_advisory_xact_lock(hashtextextended(${lockText}, 0))`;
+  return transactionLock(`instant-win:${subject.workspaceId}:${subject.flowId}:${hash.toString('hex')}`);
 }
 
 /** The module's winners rows of one subject in one flow (`hash`: the subject's lookup hash). */

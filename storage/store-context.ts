@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Db } from './database.js';
@@ -13,4 +14,12 @@ export interface StoreContext {
 export async function inTransaction<T>(ctx: StoreContext, work: (trx: StoreContext) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
   return ctx.db.transaction().execute((db) => work({ ...ctx, db, keyring: ctx.keyring.forDb(db) }));
+}
+
+/**
+ * The statement taking the transaction-level advisory lock named `key` (hashed to 64 bits), held
+ * until the caller's transaction ends: serializes the transactions that take the same key.
+ */
+export function transactionLock(key: string): RawBuilder<unknown> {
+  return sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
 }
