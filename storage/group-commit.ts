@@ -1,20 +1,18 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import type { GroupCommitLimits } from './group-commit-limits.js';
 import { storeEvents } from './store-events.js';
+import { isStatementError, SharedGroup } from './shared-group.js';
+import { SharedMember, SharedTransactionDeclined, type SharedTransaction } from './shared-transaction.js';
 
 interface Member {
   readonly statements: readonly PipelinedStatement[];
+  /** The names of the locks its statements take (see `holdsLock`). */
+  readonly holds: readonly string[];
+  /** A transaction that stays open after `statements` (see `share`). */
+  readonly shared?: { readonly member: SharedMember; readonly holds: readonly string[] };
   resolve(results: PipelinedResult[]): void;
   reject(error: unknown): void;
-}
-
-/**
- * The server refused a statement and rolled its transaction back; the connection is still
- * usable (a FATAL error, such as a terminated backend, ends the connection too).
- */
-function isStatementError(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
 }
 
 /**
@@ -25,6 +23,12 @@ function isStatementError(error: unknown): boolean {
  * everything back at the first error and skips the rest). The database then pays one commit
  * (one WAL flush), one wake-up and one network write for the group instead of one per
  * transaction.
+ *
+ * A transaction that needs a result before it can send the rest of its statements may share a
+ * group's transaction too (`share`): the group then begins explicitly, and commits once every
+ * such member has sent its last statements (see `SharedGroup`). Members of one transaction do not
+ * exclude each other by locks, so two members that hold the same lock (by name: the session
+ * they turn, the subject they serialize) never go in one group; the later waits for the next.
  *
  * A transaction never waits for a group to fill: when no group is out, it goes at once (alone
  * when nothing else is waiting). Groups form only from the transactions that queue behind the
@@ -54,17 +58,55 @@ export class GroupCommit {
     this.#limits = limits;
   }
 
-  /** Runs `statements` as one transaction (in a group); resolves with their results once committed. */
-  commit(statements: readonly PipelinedStatement[]): Promise<PipelinedResult[]> {
+  /**
+   * Runs `statements` as one transaction (in a group); resolves with their results once committed.
+   * `holds`: the names of the locks they take (see `share`).
+   */
+  commit(statements: readonly PipelinedStatement[], holds: readonly string[] = []): Promise<PipelinedResult[]> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ statements, resolve, reject });
+      this.#queue.push({ statements, holds, resolve, reject });
       this.#pump();
     });
   }
 
+  /**
+   * Runs `statements` as the first of a transaction that shares a group's transaction and stays
+   * open: resolves with their results and the transaction, through which the caller sends the
+   * rest (`SharedTransaction`). `holds`: the names of the locks the transaction takes. Rejects
+   * with `SharedTransactionDeclined` when the group rolled back before reading any result (the
+   * caller sends them on a connection of its own), and later statements fail with
+   * `SharedTransactionRolledBack` when the group rolls back after (the caller runs the whole
+   * transaction again).
+   */
+  share(statements: readonly PipelinedStatement[], holds: readonly string[]): Promise<{ results: PipelinedResult[]; transaction: SharedTransaction }> {
+    const member = new SharedMember();
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ statements, holds, shared: { member, holds }, resolve: (results) => resolve({ results, transaction: member }), reject });
+      this.#pump();
+    });
+  }
+
+  /** The next group: queued transactions in order, but none holding a lock another of the group holds. */
+  #take(): Member[] {
+    const group: Member[] = [];
+    const rest: Member[] = [];
+    const held = new Set<string>();
+    for (const member of this.#queue) {
+      const holds = member.holds;
+      if (group.length >= this.#limits.transactionsPerGroup || holds.some((name) => held.has(name))) {
+        rest.push(member);
+        continue;
+      }
+      group.push(member);
+      for (const name of holds) held.add(name);
+    }
+    this.#queue = rest;
+    return group;
+  }
+
   #pump(): void {
     while (this.#queue.length > 0 && this.#mayStart()) {
-      const group = this.#queue.splice(0, this.#limits.transactionsPerGroup);
+      const group = this.#take();
       const out = { started: performance.now() };
       this.#inFlight.add(out);
       void this.#flush(group).finally(() => {
@@ -107,12 +149,10 @@ export class GroupCommit {
     let broken: Error | undefined;
     storeEvents.emit('group', group.length);
     try {
-      if (group.length === 1 || !(await this.#together(client, group))) {
+      if (group.some((member) => member.shared)) broken = await this.#shared(client, group);
+      else if (group.length === 1 || !(await this.#together(client, group))) {
         if (group.length > 1) storeEvents.emit('groupRetried', group.length);
-        for (const member of group) {
-          if (broken) member.reject(broken);
-          else broken = await this.#alone(client, member);
-        }
+        broken = await this.#eachAlone(client, group);
       }
     } catch (error) {
       broken = error as Error;
@@ -142,6 +182,59 @@ export class GroupCommit {
       next += member.statements.length;
     }
     return true;
+  }
+
+  /**
+   * A group with shared members, in an explicit transaction. When the server refuses its first
+   * round trip, the shared members are declined (they go on alone) and the others run alone; when
+   * it rolls back later, every member's outcome is as in `#together` (the shared ones fail with
+   * `SharedTransactionRolledBack`). Returns the error that broke the connection, if one did.
+   */
+  async #shared(client: pg.PoolClient, group: readonly Member[]): Promise<Error | undefined> {
+    const transaction = new SharedGroup(client, this.#statementCache);
+    let results: PipelinedResult[];
+    try {
+      results = await transaction.begin(group.flatMap((member) => member.statements));
+    } catch (error) {
+      if (!isStatementError(error)) throw error;
+      return this.#declined(client, group);
+    }
+    let next = 0;
+    const closed: Array<{ member: Member; results: PipelinedResult[] }> = [];
+    for (const member of group) {
+      const own = results.slice(next, next + member.statements.length);
+      next += member.statements.length;
+      if (member.shared) member.resolve(own);
+      else closed.push({ member, results: own });
+    }
+    const ending = await transaction.finish(group.flatMap((member) => (member.shared ? [member.shared] : [])));
+    if (ending === null) {
+      for (const { member, results: own } of closed) member.resolve(own);
+      return undefined;
+    }
+    if ('broken' in ending) {
+      for (const { member } of closed) member.reject(ending.broken);
+      return ending.broken;
+    }
+    storeEvents.emit('groupRetried', group.length);
+    return this.#eachAlone(client, closed.map(({ member }) => member));
+  }
+
+  /** The group was refused before any member read a result: shared members go on alone, the others run alone. */
+  async #declined(client: pg.PoolClient, group: readonly Member[]): Promise<Error | undefined> {
+    storeEvents.emit('groupRetried', group.length);
+    for (const member of group) if (member.shared) member.reject(new SharedTransactionDeclined());
+    return this.#eachAlone(client, group.filter((member) => !member.shared));
+  }
+
+  /** Members one after another, each in its own transaction; returns the error that broke the connection, if one did. */
+  async #eachAlone(client: pg.PoolClient, members: readonly Member[]): Promise<Error | undefined> {
+    let broken: Error | undefined;
+    for (const member of members) {
+      if (broken) member.reject(broken);
+      else broken = await this.#alone(client, member);
+    }
+    return broken;
   }
 
   /** One member in its own transaction; returns the error that broke the connection, if one did. */

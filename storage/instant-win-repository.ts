@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
-import { transactionLock, type StoreContext } from './store-context.js';
+import { transactionLockStatement, type StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw } from '../core/capabilities/instant-win-capability.js';
 import { executeAfter } from './pipelining-driver.js';
@@ -142,8 +142,8 @@ export interface InstantWinSubject {
  * inside a transaction, as a statement of its own before the statements that read: they then
  * see every participation of that subject that committed before.
  */
-function subjectLock(subject: InstantWinSubject, hash: Buffer) {
-  return transactionLock(`instant-win:${subject.workspaceId}:${subject.flowId}:${hash.toString('hex')}`);
+function subjectLock(db: Db, subject: InstantWinSubject, hash: Buffer) {
+  return transactionLockStatement(db, `instant-win:${subject.workspaceId}:${subject.flowId}:${hash.toString('hex')}`);
 }
 
 /** The module's winners rows of one subject in one flow (`hash`: the subject's lookup hash). */
@@ -163,7 +163,7 @@ const winsOf = (subject: InstantWinSubject, hash: Buffer): SubjectKey => ({
  */
 export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantWinSubject): Promise<number> {
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
-  return liveSubjectRows(ctx.db, winsOf(subject, hash), ctx.clock.now(), null, [subjectLock(subject, hash).compile(ctx.db)]);
+  return liveSubjectRows(ctx.db, winsOf(subject, hash), ctx.clock.now(), null, [subjectLock(ctx.db, subject, hash)]);
 }
 
 /** One statement: with `wins` (SQL) the subject's wins so far, claims the earliest unclaimed moment due at `at` when below `maxWins`. */
@@ -200,7 +200,7 @@ export async function claimInstantWinMomentWithin(
   const now = ctx.clock.now();
   // "Maybe won" stands for maxWins wins, so that statement claims nothing and says to count.
   const ledgerWins = sql<number>`case when ${subjectMaybeStored(winsOf(subject, hash), now)} then ${claim.maxWins}::int else 0 end`;
-  const fast = await executeAfter(ctx.db, [subjectLock(subject, hash).compile(ctx.db)], claimBelow(subject.flowId, claim, ledgerWins).compile(ctx.db));
+  const fast = await executeAfter(ctx.db, [subjectLock(ctx.db, subject, hash)], claimBelow(subject.flowId, claim, ledgerWins).compile(ctx.db));
   const row = fast.rows[0]!;
   if (row.wins === 0) return { wins: 0, prizeId: row.prize_id };
   const counted = await claimBelow(subject.flowId, claim, storedSubjectRows(winsOf(subject, hash), now)).execute(ctx.db);

@@ -15,6 +15,7 @@ import {
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import { GroupCommit } from './group-commit.js';
 import type { GroupCommitLimits } from './group-commit-limits.js';
+import { SharedTransactionDeclined, SharedTransactionRolledBack, type SharedTransaction } from './shared-transaction.js';
 
 /** Queries that commit their transaction in the same round trip (see `executeAndCommit`). */
 const COMMITTING = new WeakSet<CompiledQuery>();
@@ -28,6 +29,10 @@ const GROUPABLE = new WeakSet<CompiledQuery>();
 const WAITING = new WeakSet<CompiledQuery>();
 /** Last statements that stand in for a deferred statement (see `executeAndCommitInstead`). */
 const STANDS_IN_FOR = new WeakMap<CompiledQuery, CompiledQuery>();
+/** Deferred statements whose transaction may share a group's (see `deferStatement`). */
+const SHARING = new WeakSet<CompiledQuery>();
+/** The name of the lock a statement takes until its transaction ends (see `holdsLock`). */
+const HOLDS = new WeakMap<CompiledQuery, string>();
 /** What `beginTransaction` defers for a transaction without settings: only those may join a group commit. */
 const PLAIN_BEGIN = 'begin';
 
@@ -41,6 +46,16 @@ function toQueryResult<R>(result: PipelinedResult | pg.QueryResult): QueryResult
 }
 
 const statement = (query: CompiledQuery): PipelinedStatement => ({ sql: query.sql, parameters: query.parameters });
+
+/** The names of the locks `queries` take (see `holdsLock`). */
+function holdsOf(queries: readonly CompiledQuery[]): string[] {
+  const names: string[] = [];
+  for (const query of queries) {
+    const name = HOLDS.get(query);
+    if (name !== undefined) names.push(name);
+  }
+  return names;
+}
 
 /**
  * A connection whose transactions cost no round trip of their own: BEGIN waits and goes out with
@@ -59,6 +74,8 @@ class PipeliningConnection implements DatabaseConnection {
   #pendingBegin: CompiledQuery | undefined;
   #deferred: CompiledQuery[] = [];
   #committed = false;
+  /** The transaction, while it shares a group's transaction (see `GroupCommit.share`). */
+  #shared: SharedTransaction | undefined;
 
   constructor(pool: pg.Pool, statementCache: number, group: GroupCommit | undefined) {
     this.#pool = pool;
@@ -72,6 +89,8 @@ class PipeliningConnection implements DatabaseConnection {
 
   /** Gives the client back to the pool, if one was taken. */
   async release(): Promise<void> {
+    this.#shared?.abandon();
+    this.#shared = undefined;
     this.settle();
     const client = this.#client;
     this.#client = undefined;
@@ -84,6 +103,21 @@ class PipeliningConnection implements DatabaseConnection {
     this.#pendingBegin = begin;
     this.#discard(this.#deferred);
     this.#committed = false;
+  }
+
+  /**
+   * Ends a transaction that shares a group's: commits it (sends COMMIT's turn to the group) or
+   * leaves the group (which rolls back). False when the transaction does not share one.
+   */
+  async endShared(commit: boolean): Promise<boolean> {
+    const shared = this.#shared;
+    if (!shared) return false;
+    this.#shared = undefined;
+    // Whatever happens, nothing of this transaction is left to send on this connection.
+    this.#committed = true;
+    if (commit) await shared.run([], true);
+    else shared.abandon();
+    return true;
   }
 
   /** Ends the transaction: true when nothing is left to send (never begun, or already committed). */
@@ -111,19 +145,31 @@ class PipeliningConnection implements DatabaseConnection {
       WAITING.add(query);
       return { rows: [] };
     }
-    const statements: PipelinedStatement[] = [];
+    if (this.#shared) return this.#runShared<R>(this.#shared, query);
     const begin = this.#pendingBegin;
     this.#pendingBegin = undefined;
-    for (const deferred of this.#deferred) statements.push(statement(deferred));
+    const sharing = this.#deferred.some((deferred) => SHARING.has(deferred));
+    const sent = [...this.#deferred, ...(PRECEDING.get(query) ?? []), query];
     this.#discard(this.#deferred);
-    for (const before of PRECEDING.get(query) ?? []) statements.push(statement(before));
-    const index = statements.push(statement(query)) - 1;
+    const statements = sent.map(statement);
+    const index = statements.length - 1;
     // The transaction's (or the lone statement's) only round trip: it may share a commit.
     if (this.#group && GROUPABLE.has(query) && !this.#client && (!begin || begin.sql === PLAIN_BEGIN)) {
       // The group ends this transaction, committed or rolled back: nothing is left to send.
       if (begin) this.#committed = true;
-      const results = await this.#group.commit(statements);
+      const results = await this.#group.commit(statements, holdsOf(sent));
       return toQueryResult<R>(results[index]!);
+    }
+    // A transaction that needs this result before the rest: it may share a group's transaction.
+    if (this.#group && sharing && !this.#client && begin?.sql === PLAIN_BEGIN) {
+      const shared = await this.#group.share(statements, holdsOf(sent)).catch((error: unknown) => {
+        if (error instanceof SharedTransactionDeclined) return undefined;
+        throw error;
+      });
+      if (shared) {
+        this.#shared = shared.transaction;
+        return toQueryResult<R>(shared.results[index]!);
+      }
     }
     if (begin) statements.unshift(statement(begin));
     const commits = COMMITTING.has(query);
@@ -134,6 +180,28 @@ class PipeliningConnection implements DatabaseConnection {
     const results = await runPipeline(client, statements, this.#statementCache);
     if (commits) this.#committed = true;
     return toQueryResult<R>(results[begin ? index + 1 : index]!);
+  }
+
+  /** A statement of a transaction that shares a group's; a last one (`executeAndCommit`) ends it. */
+  async #runShared<R>(shared: SharedTransaction, query: CompiledQuery): Promise<QueryResult<R>> {
+    const last = COMMITTING.has(query);
+    const sent = [...(PRECEDING.get(query) ?? []), query];
+    const statements = sent.map(statement);
+    if (last) {
+      this.#shared = undefined;
+      this.#committed = true;
+    }
+    try {
+      const results = await shared.run(statements, last, holdsOf(sent));
+      return toQueryResult<R>(results[statements.length - 1]!);
+    } catch (error) {
+      // Rolled back with its group: nothing is left to send (see `isSharedTransactionRolledBack`).
+      if (error instanceof SharedTransactionRolledBack) {
+        this.#shared = undefined;
+        this.#committed = true;
+      }
+      throw error;
+    }
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
@@ -178,11 +246,13 @@ class PipeliningDriver implements Driver {
   }
 
   async commitTransaction(connection: PipeliningConnection): Promise<void> {
-    if (!connection.settle()) await connection.executeQuery(CompiledQuery.raw('commit'));
+    if (await connection.endShared(true)) connection.settle();
+    else if (!connection.settle()) await connection.executeQuery(CompiledQuery.raw('commit'));
   }
 
   async rollbackTransaction(connection: PipeliningConnection): Promise<void> {
-    if (!connection.settle()) await connection.executeQuery(CompiledQuery.raw('rollback'));
+    if (await connection.endShared(false)) connection.settle();
+    else if (!connection.settle()) await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
   async releaseConnection(connection: PipeliningConnection): Promise<void> {
@@ -273,8 +343,28 @@ export async function executeAfter<R>(db: Kysely<any>, before: readonly Compiled
  * the transaction's next statement, and returns no rows: for a statement whose only effect
  * is a lock or a check that raises, so its failure stops the statements behind it. Anywhere
  * else it simply runs.
+ *
+ * `share`: the transaction may share a group's transaction with others' (see
+ * `GroupCommit.share`) even when it needs a result before its last statement. Only for a
+ * transaction whose caller runs it again from the start, outside a group, when one of its
+ * statements fails with `isSharedTransactionRolledBack`, and whose statements name the locks
+ * they take by `holdsLock` (members of one transaction do not exclude each other).
  */
-export async function deferStatement(db: Kysely<any>, query: CompiledQuery): Promise<void> {
-  if (db.isTransaction) DEFERRED.add(query);
+export async function deferStatement(db: Kysely<any>, query: CompiledQuery, options: { share?: boolean } = {}): Promise<void> {
+  if (db.isTransaction) {
+    DEFERRED.add(query);
+    if (options.share) SHARING.add(query);
+  }
   await db.executeQuery(query);
 }
+
+/**
+ * Names the lock `query` takes until its transaction ends (a session, a data subject): two
+ * transactions that take the same never share a group's transaction. Returns `query`.
+ */
+export function holdsLock<Q extends CompiledQuery>(query: Q, name: string): Q {
+  HOLDS.set(query, name);
+  return query;
+}
+
+export { isSharedTransactionRolledBack } from './shared-transaction.js';

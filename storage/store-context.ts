@@ -1,7 +1,8 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Db } from './database.js';
+import { holdsLock } from './pipelining-driver.js';
 
 /** What every store operation needs: the database, the workspace keys and the clock. */
 export interface StoreContext {
@@ -22,4 +23,9 @@ export async function inTransaction<T>(ctx: StoreContext, work: (trx: StoreConte
  */
 export function transactionLock(key: string): RawBuilder<unknown> {
   return sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+}
+
+/** `transactionLock(key)` compiled for `db`, naming the lock it takes (see `holdsLock`). */
+export function transactionLockStatement(db: Db, key: string): CompiledQuery {
+  return holdsLock(transactionLock(key).compile(db), key);
 }

@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
-import { inTransaction, transactionLock, type StoreContext } from './store-context.js';
+import { inTransaction, transactionLockStatement, type StoreContext } from './store-context.js';
 import { physicalTable } from '../core/store-tables.js';
 import { liveRow } from './retention-move.js';
 import { type StoreWrite, type WriteResult } from './store-writer.js';
@@ -44,7 +44,7 @@ export async function writeStoreRowAtMost(
  */
 export async function holdSubjectEntry(ctx: StoreContext, workspaceId: string, write: Pick<StoreWrite, 'table' | 'preview'> & { subject: string; flowId: string }, since: Date | null): Promise<boolean> {
   const hash = await ctx.keyring.lookupHash(workspaceId, write.subject);
-  const lock = transactionLock(`${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`).compile(ctx.db);
+  const lock = transactionLockStatement(ctx.db, `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`);
   const key = { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false };
   return (await liveSubjectRows(ctx.db, key, ctx.clock.now(), since, [lock])) > 0;
 }

@@ -6,7 +6,7 @@ import type { ChatSessionRow, FlowRow, RetentionOverrides } from './schema.js';
 import { hashResumeToken, sealPersonal, toState, turnSkeleton, type SessionState } from './session-repository.js';
 import { storeInsertCtes, storeRowsShape } from './store-batch-writer.js';
 import { ShapedStatements, slot } from './shaped-statements.js';
-import { deferStatement, executeAndCommit, executeAndCommitInstead, isStillDeferred } from './pipelining-driver.js';
+import { deferStatement, executeAndCommit, executeAndCommitInstead, holdsLock, isSharedTransactionRolledBack, isStillDeferred } from './pipelining-driver.js';
 import type { StoreContext } from './store-context.js';
 import { storeEvents } from './store-events.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
@@ -123,8 +123,9 @@ export interface TurnExpectation {
  */
 export async function expectTurn(ctx: StoreContext, sessionId: string, seq: number): Promise<TurnExpectation> {
   const now = ctx.clock.now();
-  const check = EXPECT.compile(ctx.db, 'expect', expectSql, { sessionId, seq, now });
-  await deferStatement(ctx.db, check);
+  const check = holdsLock(EXPECT.compile(ctx.db, 'expect', expectSql, { sessionId, seq, now }), `chat-session:${sessionId}`);
+  // The caller runs the turn again on the locking path when it fails as `isSessionMovedOn` says.
+  await deferStatement(ctx.db, check, { share: true });
   return { seq, now, check };
 }
 
@@ -133,9 +134,12 @@ export async function confirmTurn(ctx: StoreContext): Promise<void> {
   await sql`select 1`.execute(ctx.db);
 }
 
-/** True for the failure of `expectTurn`'s check: take the turn again on the locking path. */
+/**
+ * True for the failure of `expectTurn`'s check, or of a turn whose transaction shared a group's
+ * that rolled back for another member: take the turn again on the locking path.
+ */
 export function isSessionMovedOn(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'PRL01';
+  return (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'PRL01') || isSharedTransactionRolledBack(error);
 }
 
 /** One version of a flow's definition (versions never change once saved). */
