@@ -13,6 +13,13 @@ export interface GroupCommitLimits {
    * behind it). 0: a group goes at once while fewer than `groupsInFlight` are out.
    */
   readonly stallMs: number;
+  /**
+   * How long a group with shared members (`GroupCommit.share`) waits for one of them to send its
+   * next statements before it rolls back (the members then run again alone). A member's code
+   * between two statements is well under a millisecond of JavaScript: this only bounds one that
+   * stopped. Default 2,000.
+   */
+  readonly memberWaitMs?: number;
 }
 
 /**

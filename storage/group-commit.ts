@@ -191,7 +191,7 @@ export class GroupCommit {
    * `SharedTransactionRolledBack`). Returns the error that broke the connection, if one did.
    */
   async #shared(client: pg.PoolClient, group: readonly Member[]): Promise<Error | undefined> {
-    const transaction = new SharedGroup(client, this.#statementCache);
+    const transaction = new SharedGroup(client, this.#statementCache, this.#limits.memberWaitMs);
     let results: PipelinedResult[];
     try {
       results = await transaction.begin(group.flatMap((member) => member.statements));

@@ -2,11 +2,7 @@ import pg from 'pg';
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import { SharedTransactionRolledBack, type SharedMember, type SharedRequest } from './shared-transaction.js';
 
-/**
- * How long a group waits for a shared member's next statements before it gives up on the
- * members (rolls back; they run again alone). A member's code between two of its statements is
- * a few hundred microseconds of JavaScript; this only bounds a member that stopped.
- */
+/** See `GroupCommitLimits.memberWaitMs`. */
 const MEMBER_WAIT_MS = 2_000;
 
 const BEGIN: PipelinedStatement = { sql: 'begin', parameters: [] };
@@ -44,6 +40,7 @@ export class SharedGroup {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly statementCache: number,
+    private readonly memberWaitMs = MEMBER_WAIT_MS,
   ) {}
 
   /** The first round trip: BEGIN and `statements`; their results, or the error that refused them (rolled back). */
@@ -123,7 +120,7 @@ export class SharedGroup {
       return request;
     };
     let timer: NodeJS.Timeout | undefined;
-    const stopped = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), MEMBER_WAIT_MS)));
+    const stopped = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.memberWaitMs)));
     try {
       const requests = await Promise.race([Promise.all(open.map((member) => member.next().then(take))), stopped]);
       if (requests && requests.every((r) => r.kind === 'run')) return requests;
