@@ -102,6 +102,12 @@ export async function lockTurn(ctx: StoreContext, sessionId: string): Promise<{ 
   };
 }
 
+/**
+ * The name of a session's row lock (see `holdsLock`): a turn's check and its last statement lock
+ * the row, so two turns of one session never share a group's transaction.
+ */
+const sessionLock = (sessionId: string) => `chat-session:${sessionId}`;
+
 const EXPECT = new ShapedStatements<{ sessionId: string; seq: number; now: Date }>(1);
 const expectSql = () => sql`select parley_expect_session(${slot<{ sessionId: string }>((i) => i.sessionId)}::uuid,
   ${slot<{ seq: number }>((i) => i.seq)}::int, ${slot<{ now: Date }>((i) => i.now)}::timestamptz)`;
@@ -123,7 +129,7 @@ export interface TurnExpectation {
  */
 export async function expectTurn(ctx: StoreContext, sessionId: string, seq: number): Promise<TurnExpectation> {
   const now = ctx.clock.now();
-  const check = holdsLock(EXPECT.compile(ctx.db, 'expect', expectSql, { sessionId, seq, now }), `chat-session:${sessionId}`);
+  const check = holdsLock(EXPECT.compile(ctx.db, 'expect', expectSql, { sessionId, seq, now }), sessionLock(sessionId));
   // The caller runs the turn again on the locking path when it fails as `isSessionMovedOn` says.
   await deferStatement(ctx.db, check, { share: true });
   return { seq, now, check };
@@ -216,7 +222,7 @@ async function finish(ctx: StoreContext, kind: 'insert' | 'update', state: Sessi
   // A kept session's check that has not gone out yet (nothing else of the turn has): this statement makes it.
   const check = expected && isStillDeferred(expected.check) ? expected.check : undefined;
   const checked = check !== undefined;
-  const statement = TURN_STATEMENTS.compile(ctx.db, `${kind}${checked ? '+check' : ''}|${shape.key}`, () => lastStatement(kind, checked, shape.rows), input);
+  const statement = holdsLock(TURN_STATEMENTS.compile(ctx.db, `${kind}${checked ? '+check' : ''}|${shape.key}`, () => lastStatement(kind, checked, shape.rows), input), sessionLock(state.id));
   // The turn's last statement: in a reply's transaction, COMMIT goes in the same round trip.
   const result = check ? await executeAndCommitInstead(ctx.db, statement, check) : await executeAndCommit(ctx.db, statement);
   const row = result.rows[0]!;
