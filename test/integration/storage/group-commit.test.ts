@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../../support/test-database.js';
+import { useLedgerDatabase } from '../../support/ledger-database.js';
 import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
 import type { GroupCommitLimits } from '../../../storage/group-commit-limits.js';
 import { deferStatement, executeAndCommit } from '../../../storage/pipelining-driver.js';
 import { countStatements } from '../../support/statement-counter.js';
 import { recordGroupCommits } from '../../support/group-commit-events.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-/** One group in flight at a time: while it is out, every other transaction queues and joins the next group. */
-let handle: DatabaseHandle;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  handle = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32, stallMs: 0 } });
-  await sql`create table ledger (id int primary key, note text not null, tx bigint not null default txid_current())`.execute(handle.db);
-});
-afterAll(async () => {
-  await handle.close();
-  await database.drop();
-});
+const ledger = useLedgerDatabase();
+const committed = ledger.committed;
 
 /** A transaction whose only round trip is its committing statement: a deferred check, then the insert. */
-function oneShot(id: number, note = `n${id}`, check = sql`select 1`, on: DatabaseHandle = handle) {
+function oneShot(id: number, note = `n${id}`, check = sql`select 1`, on: DatabaseHandle = ledger.handle()) {
   return on.db.transaction().execute(async (trx) => {
     await deferStatement(trx, check.compile(trx));
     const insert = sql<{ id: number; tx: string }>`insert into ledger (id, note) values (${id}, ${note}) returning id, tx`;
@@ -30,8 +19,6 @@ function oneShot(id: number, note = `n${id}`, check = sql`select 1`, on: Databas
   });
 }
 
-const committed = async (ids: number[]) =>
-  (await sql<{ id: number }>`select id from ledger where id = any(${ids}::int[]) order by id`.execute(handle.db)).rows.map((r) => r.id);
 
 /**
  * With the group commit `limits`: another connection inserts row `heldId` without committing; a
@@ -40,7 +27,7 @@ const committed = async (ids: number[]) =>
  * waiting one committed once the row is rolled back.
  */
 async function commitsBehindHeldRow(limits: GroupCommitLimits, heldId: number, behindIds: number[]): Promise<void> {
-  const lanes = openDatabase(database.url, { max: 4, groupCommit: limits });
+  const lanes = openDatabase(ledger.url(), { max: 4, groupCommit: limits });
   const holder = await lanes.pool.connect();
   try {
     await holder.query('begin');
@@ -59,7 +46,7 @@ async function commitsBehindHeldRow(limits: GroupCommitLimits, heldId: number, b
 
 describe('group commit', () => {
   it('commits transactions that queue behind one in flight together, one round trip and no BEGIN or COMMIT per group', async () => {
-    const counter = countStatements(handle.pool);
+    const counter = countStatements(ledger.handle().pool);
     counter.reset();
     const ids = Array.from({ length: 20 }, (_, i) => 100 + i);
     const rows = await Promise.all(ids.map((id) => oneShot(id)));
@@ -83,7 +70,7 @@ describe('group commit', () => {
     expect(refused).toHaveLength(1);
     expect(String((refused[0] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
     expect(await committed([300, ...ids])).toEqual([...ids, 300]);
-    expect((await sql<{ note: string }>`select note from ledger where id = 200`.execute(handle.db)).rows).toEqual([{ note: 'n200' }]);
+    expect((await sql<{ note: string }>`select note from ledger where id = 200`.execute(ledger.handle().db)).rows).toEqual([{ note: 'n200' }]);
   });
 
   it('keeps a member all or nothing: a failing check commits nothing of its transaction', async () => {
@@ -104,7 +91,7 @@ describe('group commit', () => {
   });
 
   it('with two groups allowed, the second waits for the first unless it stalls: transactions queue behind one in flight', async () => {
-    const lanes = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 60_000 } });
+    const lanes = openDatabase(ledger.url(), { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 60_000 } });
     try {
       const rows = await Promise.all(Array.from({ length: 12 }, (_, i) => oneShot(800 + i, 'lane', undefined, lanes)));
       // The first went alone; the other eleven did not open a second lane but joined one group.
@@ -123,7 +110,7 @@ describe('group commit', () => {
   });
 
   it('switched off (PARLEY_GROUP_COMMIT=0), every such transaction commits alone with its own BEGIN and COMMIT', async () => {
-    const alone = openDatabase(database.url, { max: 4, groupCommit: null });
+    const alone = openDatabase(ledger.url(), { max: 4, groupCommit: null });
     try {
       const counter = countStatements(alone.pool);
       counter.reset();
@@ -144,9 +131,9 @@ describe('group commit', () => {
   });
 
   it('a transaction that sent a statement before its committing one keeps its own connection and commit', async () => {
-    const counter = countStatements(handle.pool);
+    const counter = countStatements(ledger.handle().pool);
     counter.reset();
-    const row = await handle.db.transaction().execute(async (trx) => {
+    const row = await ledger.handle().db.transaction().execute(async (trx) => {
       const n = await sql<{ n: number }>`select count(*)::int as n from ledger`.execute(trx);
       const insert = sql<{ tx: string }>`insert into ledger (id, note) values (${600 + (n.rows[0]!.n > 0 ? 0 : 1)}, 'own') returning tx`;
       return (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;

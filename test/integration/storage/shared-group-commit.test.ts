@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql, type RawBuilder } from 'kysely';
-import { createTestDatabase } from '../../support/test-database.js';
+import { useLedgerDatabase } from '../../support/ledger-database.js';
 import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
 import { deferStatement, executeAndCommit, holdsLock, isSharedTransactionRolledBack } from '../../../storage/pipelining-driver.js';
 import { countStatements } from '../../support/statement-counter.js';
 import { recordGroupCommits } from '../../support/group-commit-events.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-/** One group in flight at a time: while it is out, every other transaction queues and joins the next group. */
-let handle: DatabaseHandle;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  handle = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32, stallMs: 0 } });
-  await sql`create table ledger (id int primary key, note text not null, tx bigint not null default txid_current())`.execute(handle.db);
-});
-afterAll(async () => {
-  await handle.close();
-  await database.drop();
-});
+const ledger = useLedgerDatabase();
+const committed = ledger.committed;
 
 interface Shared {
   /** The lock its first statements take (named as `holdsLock` names it). */
@@ -40,7 +29,7 @@ const lockSql = (name: string) => sql`select pg_advisory_xact_lock(hashtextexten
  * a group, a first statement whose result it reads (the transaction id, and the ledger rows noted
  * with its lock's name), then its last statement, an insert noted with that name.
  */
-function shared(id: number, options: Shared = {}, on: DatabaseHandle = handle) {
+function shared(id: number, options: Shared = {}, on: DatabaseHandle = ledger.handle()) {
   return on.db.transaction().execute(async (trx) => {
     const check = (options.check ?? (options.holds ? lockSql(options.holds) : sql`select 1`)).compile(trx);
     await deferStatement(trx, options.holds ? holdsLock(check, options.holds) : check, { share: true });
@@ -56,22 +45,20 @@ function shared(id: number, options: Shared = {}, on: DatabaseHandle = handle) {
 }
 
 /** A transaction whose only round trip is its last statement (it never shares: it commits in a group as before). */
-function oneShot(id: number, on: DatabaseHandle = handle) {
+function oneShot(id: number, on: DatabaseHandle = ledger.handle()) {
   return on.db.transaction().execute(async (trx) => {
     await deferStatement(trx, sql`select 1`.compile(trx));
     return (await executeAndCommit(trx, sql<{ id: number; tx: string }>`insert into ledger (id, note) values (${id}, 'one-shot') returning id, tx::text`.compile(trx))).rows[0]!;
   });
 }
 
-const committed = async (ids: number[]) =>
-  (await sql<{ id: number }>`select id from ledger where id = any(${ids}::int[]) order by id`.execute(handle.db)).rows.map((r) => r.id);
 
 const reasons = (outcomes: PromiseSettledResult<unknown>[]) =>
   outcomes.map((o) => (o.status === 'fulfilled' ? 'committed' : isSharedTransactionRolledBack(o.reason) ? 'rolled back with its group' : String(o.reason)));
 
 describe('group commit of transactions that read a result before their last statement', () => {
   it('share one group transaction: their first statements go out in one round trip, their last ones with COMMIT in the next', async () => {
-    const counter = countStatements(handle.pool);
+    const counter = countStatements(ledger.handle().pool);
     counter.reset();
     const ids = Array.from({ length: 10 }, (_, i) => 100 + i);
     const rows = await Promise.all(ids.map((id) => shared(id)));
@@ -125,7 +112,7 @@ describe('group commit of transactions that read a result before their last stat
   });
 
   it('a member that stops answering: after memberWaitMs the group rolls back, and the member fails when it comes back', async () => {
-    const patient = openDatabase(database.url, { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32, stallMs: 0, memberWaitMs: 100 } });
+    const patient = openDatabase(ledger.url(), { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32, stallMs: 0, memberWaitMs: 100 } });
     try {
       const outcomes = await Promise.allSettled([oneShot(700, patient), shared(701, { pauseMs: 600 }, patient), shared(702, {}, patient)]);
       expect(reasons(outcomes)).toEqual(['committed', 'rolled back with its group', 'rolled back with its group']);
