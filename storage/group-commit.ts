@@ -10,7 +10,7 @@ interface Member {
   /** The names of the locks its statements take (see `holdsLock`). */
   readonly holds: readonly string[];
   /** A transaction that stays open after `statements` (see `share`). */
-  readonly shared?: { readonly member: SharedMember; readonly holds: readonly string[] };
+  readonly shared?: SharedMember;
   resolve(results: PipelinedResult[]): void;
   reject(error: unknown): void;
 }
@@ -81,7 +81,7 @@ export class GroupCommit {
   share(statements: readonly PipelinedStatement[], holds: readonly string[]): Promise<{ results: PipelinedResult[]; transaction: SharedTransaction }> {
     const member = new SharedMember();
     return new Promise((resolve, reject) => {
-      this.#queue.push({ statements, holds, shared: { member, holds }, resolve: (results) => resolve({ results, transaction: member }), reject });
+      this.#queue.push({ statements, holds, shared: member, resolve: (results) => resolve({ results, transaction: member }), reject });
       this.#pump();
     });
   }
@@ -207,7 +207,7 @@ export class GroupCommit {
       if (member.shared) member.resolve(own);
       else closed.push({ member, results: own });
     }
-    const ending = await transaction.finish(group.flatMap((member) => (member.shared ? [member.shared] : [])));
+    const ending = await transaction.finish(group.flatMap((member) => (member.shared ? [{ member: member.shared, holds: member.holds }] : [])));
     if (ending === null) {
       for (const { member, results: own } of closed) member.resolve(own);
       return undefined;

@@ -16,13 +16,15 @@ export function isStatementError(error: unknown): boolean {
 /** The group ended short of its commit: rolled back (`rolledBack`) or on a broken connection. */
 type Ending = { readonly rolledBack: true } | { readonly broken: Error };
 
-function statementsOf(requests: ReadonlyArray<Extract<SharedRequest, { kind: 'run' }>>): PipelinedStatement[] {
+type Run = Extract<SharedRequest, { kind: 'run' }>;
+
+function statementsOf(requests: readonly Run[]): PipelinedStatement[] {
   return requests.flatMap((request) => request.statements);
 }
 
-/** Gives each request its slice of `results` (in order), starting at `from`. */
-function settle(requests: ReadonlyArray<Extract<SharedRequest, { kind: 'run' }>>, results: readonly PipelinedResult[], from: number): void {
-  let next = from;
+/** Gives each request its slice of `results`, in order. */
+function settle(requests: readonly Run[], results: readonly PipelinedResult[]): void {
+  let next = 0;
   for (const request of requests) {
     request.resolve(results.slice(next, next + request.statements.length));
     next += request.statements.length;
@@ -60,7 +62,8 @@ export class SharedGroup {
    */
   async finish(shared: ReadonlyArray<{ readonly member: SharedMember; readonly holds: readonly string[] }>): Promise<Ending | null> {
     const members = shared.map(({ member }) => member);
-    const lasts: Array<Extract<SharedRequest, { kind: 'run' }>> = [];
+    const lasts: Run[] = [];
+    let sending: Run[] = [];
     // Locks taken by a member's later statements were not known when the group formed: one that
     // another member holds would not exclude it (one transaction), so the group rolls back.
     const heldBy = new Map<string, SharedMember>();
@@ -70,30 +73,25 @@ export class SharedGroup {
       while (open.length > 0) {
         const requests = await this.#nextRequests(open);
         if (!requests) return await this.#rollBack(members, lasts);
-        const runs = requests as Array<Extract<SharedRequest, { kind: 'run' }>>;
-        if (!runs.every((request, i) => this.#mayHold(heldBy, open[i]!, request.holds))) {
-          for (const request of runs) request.reject(new SharedTransactionRolledBack());
-          return await this.#rollBack(members, lasts);
-        }
-        const more = runs.filter((r) => !r.last);
+        const runs = requests as Run[];
+        if (!runs.every((request, i) => this.#mayHold(heldBy, open[i]!, request.holds))) return await this.#rollBack(members, [...lasts, ...runs]);
+        sending = runs.filter((r) => !r.last);
         lasts.push(...runs.filter((r) => r.last));
         open = open.filter((_, i) => !runs[i]!.last);
-        if (more.length === 0) continue;
-        const results = await this.#send(statementsOf(more));
-        if (!results) {
-          for (const request of more) request.reject(new SharedTransactionRolledBack());
-          return await this.#rollBack(members, lasts);
-        }
-        settle(more, results, 0);
+        if (sending.length === 0) continue;
+        const results = await this.#send(statementsOf(sending));
+        if (!results) return await this.#rollBack(members, [...lasts, ...sending]);
+        settle(sending, results);
+        sending = [];
       }
       const results = await this.#send([...statementsOf(lasts), COMMIT]);
       if (!results) return await this.#rollBack(members, lasts);
-      settle(lasts, results, 0);
+      settle(lasts, results);
       return null;
     } catch (error) {
       const broken = error as Error;
       for (const member of members) member.fail(broken);
-      for (const request of lasts) request.reject(broken);
+      for (const request of [...lasts, ...sending]) request.reject(broken);
       return { broken };
     }
   }
@@ -142,10 +140,11 @@ export class SharedGroup {
     }
   }
 
-  async #rollBack(members: readonly SharedMember[], lasts: ReadonlyArray<Extract<SharedRequest, { kind: 'run' }>>): Promise<Ending> {
+  /** Rolls the group back: every member fails, and so do `pending`, the requests taken and not answered. */
+  async #rollBack(members: readonly SharedMember[], pending: readonly Run[]): Promise<Ending> {
     const error = new SharedTransactionRolledBack();
     for (const member of members) member.fail(error);
-    for (const request of lasts) request.reject(error);
+    for (const request of pending) request.reject(error);
     await this.client.query('rollback');
     return { rolledBack: true };
   }
