@@ -20,6 +20,8 @@ interface Shared {
   readonly leave?: boolean;
   /** Waits this long after reading its first results. */
   readonly pauseMs?: number;
+  /** A statement it sends after reading its first results. */
+  readonly then?: RawBuilder<unknown>;
 }
 
 const lockSql = (name: string) => sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`;
@@ -38,6 +40,7 @@ function shared(id: number, options: Shared = {}, on: DatabaseHandle = ledger.ha
     if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
     if (options.leave) throw new Error('left');
     if (options.later) await trx.executeQuery(holdsLock(lockSql(options.later).compile(trx), options.later));
+    if (options.then) await options.then.execute(trx);
     const insert = sql<{ id: number; tx: string }>`insert into ledger (id, note) values (${id}, ${options.holds ?? `s${id}`}) returning id, tx::text`;
     const row = (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;
     return { ...row, firstTx: first.rows[0]!.tx, seen: first.rows[0]!.seen };
@@ -122,5 +125,14 @@ describe('group commit of transactions that read a result before their last stat
     } finally {
       await patient.close();
     }
+  });
+
+  it('a connection lost in a later round trip fails every member of its group, commits nothing, and the next transactions run on a fresh one', async () => {
+    const terminate = sql`select pg_terminate_backend(pg_backend_pid())`;
+    const outcomes = await Promise.allSettled([shared(800), shared(801), shared(802, { then: terminate }), oneShot(803)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(outcomes.slice(1).some((o) => isSharedTransactionRolledBack((o as PromiseRejectedResult).reason))).toBe(false);
+    expect(await committed([800, 801, 802, 803])).toEqual([800]);
+    expect(await Promise.all([shared(804), shared(805), oneShot(806)])).toMatchObject([{ id: 804 }, { id: 805 }, { id: 806 }]);
   });
 });
