@@ -5,11 +5,12 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '../..');
 
 /**
- * The Node flags `npm start` gives the server (package.json's `start` script, e.g. the V8 young
- * generation size), so that servers under benchmark run as in production.
+ * The Node flags `npm start` gives the server (package.json's `start` script of `checkout`, this
+ * tree unless given, e.g. the V8 young generation size), so that servers under benchmark run as
+ * in production.
  */
-export function productionNodeFlags(): string[] {
-  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+export function productionNodeFlags(checkout = root): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const match = /^node((?: --\S+)*) dist\/runtime\/main\.js$/.exec(scripts.start);
   if (!match) throw new Error(`cannot read the Node flags of the start script: ${scripts.start}`);
   return match[1]!.split(' ').filter(Boolean);
@@ -34,7 +35,7 @@ export async function startBenchChild(script: string, env: Record<string, string
   // BENCH_PROFILE_DIR: CPU profiles of the child (node --cpu-prof), written when it exits.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
   const preload = path.join(import.meta.dirname, 'query-counter-preload.mjs');
-  const child = spawn(process.execPath, [...profile, ...productionNodeFlags(), '--import', 'tsx', '--import', preload, script], {
+  const child = spawn(process.execPath, [...profile, ...productionNodeFlags(checkout), '--import', 'tsx', '--import', preload, script], {
     cwd: checkout,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
