@@ -68,7 +68,8 @@ export class SharedMember implements SharedTransaction {
   }
 
   abandon(): void {
-    if (this.#ended || this.#failure) return;
+    // Nothing to tell a group that has ended, failed, or not yet taken this member's request.
+    if (this.#ended || this.#failure || this.#posted) return;
     this.#post({ kind: 'abandon' });
   }
 
@@ -100,6 +101,7 @@ export class SharedMember implements SharedTransaction {
   }
 }
 
+/** True for a shared transaction's failure with its group (see `SharedTransactionRolledBack`): run it again, alone. */
 export function isSharedTransactionRolledBack(error: unknown): boolean {
   return error instanceof SharedTransactionRolledBack;
 }
