@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sql, type RawBuilder } from 'kysely';
 import { useLedgerDatabase } from '../../support/ledger-database.js';
 import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
-import { deferStatement, executeAndCommit, holdsLock, isSharedTransactionRolledBack } from '../../../storage/pipelining-driver.js';
+import { deferStatement, executeAndCommit, holdsLock } from '../../../storage/pipelining-driver.js';
+import { isSharedTransactionRolledBack } from '../../../storage/shared-transaction.js';
 import { countStatements } from '../../support/statement-counter.js';
 import { recordGroupCommits } from '../../support/group-commit-events.js';
 
