@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { ParleyError } from '../core/errors.js';
 
 /** SQLSTATEs of a server that is going away or not there yet: class 08 (connection) and 57P01–57P03 (shutdown, starting up). */
@@ -26,4 +27,12 @@ function unavailable(error: unknown, depth = 0): boolean {
 export function databaseUnavailable(error: unknown): ParleyError | undefined {
   if (error instanceof ParleyError || !unavailable(error)) return undefined;
   return new ParleyError('unavailable', 'The service is briefly unavailable; try again in a moment', { cause: error });
+}
+
+/**
+ * The server refused a statement and rolled its transaction back; the connection is still
+ * usable (a FATAL error, such as a terminated backend, ends the connection too).
+ */
+export function isStatementError(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
 }

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import type { GroupCommitLimits } from './group-commit-limits.js';
 import { storeEvents } from './store-events.js';
-import { isStatementError, SharedGroup } from './shared-group.js';
+import { isStatementError } from './database-errors.js';
+import { SharedGroup } from './shared-group.js';
 import { SharedMember, SharedTransactionDeclined, type SharedTransaction } from './shared-transaction.js';
 
 interface Member {

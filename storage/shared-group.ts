@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { isStatementError } from './database-errors.js';
 import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import { SharedTransactionRolledBack, type SharedMember, type SharedRequest } from './shared-transaction.js';
 
@@ -7,11 +8,6 @@ const MEMBER_WAIT_MS = 2_000;
 
 const BEGIN: PipelinedStatement = { sql: 'begin', parameters: [] };
 const COMMIT: PipelinedStatement = { sql: 'commit', parameters: [] };
-
-/** The server refused a statement and the connection is still usable. */
-export function isStatementError(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
-}
 
 /** The group ended short of its commit: rolled back (`rolledBack`) or on a broken connection. */
 type Ending = { readonly rolledBack: true } | { readonly broken: Error };
