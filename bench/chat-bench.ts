@@ -20,7 +20,7 @@
  * a store table holds once the sweeper has run that long).
  */
 import { benchDatabase, printTable } from './support/bench-database.js';
-import { percentile } from './support/latency.js';
+import { median, percentile } from './support/latency.js';
 import { startBenchChild } from './support/child-process.js';
 import { closedLoop, converse, openLoop, persistentLoop, startParleyServer, type VisitorTarget } from './support/chat-visitors.js';
 import { cpuShare, cpuSplit } from './support/cpu-split.js';
@@ -34,7 +34,6 @@ const COUNTED = Number(process.env.BENCH_STATEMENT_CONVERSATIONS ?? 50);
 const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
 
 const ms = (values: number[], p: number) => `${percentile(values, p).toFixed(1)} ms`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** One closed-loop run, with the cores each process group kept busy meanwhile. */
 async function measured(target: VisitorTarget, serverPid: number | undefined) {

@@ -11,6 +11,7 @@
 import { benchDatabase } from './support/bench-database.js';
 import { closedLoop, converse, startParleyServer, type VisitorTarget } from './support/chat-visitors.js';
 import { cpuSplit } from './support/cpu-split.js';
+import { median } from './support/latency.js';
 import type { BenchChild } from './support/child-process.js';
 
 const CHECKOUTS = (process.env.BENCH_CHECKOUTS ?? '').split(',').filter(Boolean);
@@ -48,8 +49,6 @@ async function startSide(checkout: string): Promise<Side> {
     },
   };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const sides: Side[] = [];
 try {
