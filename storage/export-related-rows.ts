@@ -66,6 +66,8 @@ export interface RelatedQuery {
 export class RelatedConnection {
   #client: Promise<pg.PoolClient> | undefined;
   #released = false;
+  /** The last statement sent: batches read ahead ask side by side, and a connection runs one at a time. */
+  #last: Promise<unknown> = Promise.resolve();
 
   /** `statementCache`: the connections' statement cache capacity (0: every statement unnamed). */
   constructor(
@@ -73,7 +75,14 @@ export class RelatedConnection {
     private readonly statementCache: number,
   ) {}
 
-  async query<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
+  /** Runs `statement` once the statements asked before it have ended (pg 9 no longer queues them). */
+  query<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
+    const result = this.#last.then(() => this.#run<R>(statement));
+    this.#last = result.catch(() => {});
+    return result;
+  }
+
+  async #run<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
     if (this.#released) throw new Error('The export has ended');
     this.#client ??= this.pool.connect().then(async (client) => {
       try {

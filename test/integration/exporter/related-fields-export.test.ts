@@ -51,6 +51,21 @@ describe('exports reading related tables', () => {
     expect(rows).toEqual(expected);
   });
 
+  it('reads related rows of the batches read ahead one statement at a time: pg warns of none queued on its connection', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const rows = await exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition);
+      expect(rows.length).toBe(RANGE.last - RANGE.first + 2);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('applies conditions on related fields: only the opted-in winners', async () => {
     const definition = { ...RELATED_FIELDS_EXPORT, conditions: [{ field: 'form.is_optin', operator: 'in_list', value: ['1'] }, { field: 'gift.title', operator: 'not_empty' }] };
     const rows = await exportCsv(definition as unknown as ExportDefinition);
