@@ -12,17 +12,23 @@
  *    (bench/support/ceiling-server.ts), same socket count, same pool size; then Parley
  *    (runtime/main.ts in its own process). The ratio is each round's, and the median is reported.
  * 4. The stricter ceiling of the same bare server over sockets that stay connected (no handshakes).
+ *    Each round also runs the instant-win conversation (start turn asking the email, then the email
+ *    whose turn claims a moment; a flow saved through the admin API with BENCH_CLAIM_STOCK moments
+ *    due): claims per second against the same round's ceiling (target ≥ 0.4), and against the bare
+ *    server's round trips over the same conversation shape (connect, one reply: a claim needs two
+ *    round trips, so 0.5 is the most any server reaches).
  * 5. Open loop: Parley offered half the ceiling's median rate, p50/p99 per turn.
  *
  * Env: BENCH_SOCKETS (default 300), BENCH_SECONDS (default 8, per run), BENCH_ROUNDS (default 3),
- * BENCH_WARMUP_SECONDS (default 4), BENCH_STATEMENT_CONVERSATIONS (default 50),
+ * BENCH_WARMUP_SECONDS (default 4), BENCH_STATEMENT_CONVERSATIONS (default 50), BENCH_CLAIM_STOCK (default 300,000),
  * BENCH_PARTITION_DAYS (default 0: a fresh database's partitions; n: one per day for n days, as
  * a store table holds once the sweeper has run that long).
  */
 import { benchDatabase, printTable } from './support/bench-database.js';
 import { median, percentile } from './support/latency.js';
 import { startBenchChild } from './support/child-process.js';
-import { closedLoop, converse, openLoop, persistentLoop, startParleyServer, type VisitorTarget } from './support/chat-visitors.js';
+import pg from 'pg';
+import { closedLoop, converse, createClaimFlow, openLoop, persistentLoop, startParleyServer, type VisitorTarget } from './support/chat-visitors.js';
 import { cpuShare, cpuSplit } from './support/cpu-split.js';
 import { layOutStoresAt } from './support/daily-partitions.js';
 
@@ -32,6 +38,7 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 4);
 const COUNTED = Number(process.env.BENCH_STATEMENT_CONVERSATIONS ?? 50);
 const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
+const CLAIM_STOCK = Number(process.env.BENCH_CLAIM_STOCK ?? 300_000);
 
 const ms = (values: number[], p: number) => `${percentile(values, p).toFixed(1)} ms`;
 
@@ -40,6 +47,27 @@ async function measured(target: VisitorTarget, serverPid: number | undefined) {
   const before = cpuSplit(serverPid);
   const run = await closedLoop(target, SOCKETS, SECONDS);
   return { ...run, cpu: cpuShare(before, cpuSplit(serverPid), SECONDS) };
+}
+
+/** Instant-win moments claimed so far (every claim that won). */
+async function momentsClaimed(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>('select count(*) as n from instant_win_moments where claimed_at is not null')).rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Statements and round trips per turn over `conversations` sequential conversations (caches warmed by one). */
+async function statementsPerTurn(server: Awaited<ReturnType<typeof startParleyServer>>['server'], target: VisitorTarget, conversations: number) {
+  await converse(target);
+  const before = await server.queries();
+  let turns = 0;
+  for (let i = 0; i < conversations; i += 1) turns += (await converse(target)).turns;
+  const after = await server.queries();
+  return { statements: after.statements - before.statements, roundTrips: after.roundTrips - before.roundTrips, turns };
 }
 
 /** The server's group commits so far, from its Prometheus metrics: transactions and groups. */
@@ -52,28 +80,39 @@ async function groupCommits(target: VisitorTarget): Promise<{ transactions: numb
 const database = await benchDatabase();
 const ceilingServer = await startBenchChild('bench/support/ceiling-server.ts', { DATABASE_URL: database.url }, /ceiling listening at (\S+)/);
 const bare: VisitorTarget = { url: ceilingServer.url, auth: {} };
-const { server, parley } = await startParleyServer(database.url);
+const { server, parley, apiKey } = await startParleyServer(database.url);
 try {
   const partitions = await layOutStoresAt(database.url, PARTITION_DAYS);
-  // Statements per turn first, on a quiet server (caches warmed by one conversation).
-  await converse(parley);
-  const before = await server.queries();
-  let countedTurns = 0;
-  for (let i = 0; i < COUNTED; i += 1) countedTurns += (await converse(parley)).turns;
-  const after = await server.queries();
-  const statements = after.statements - before.statements;
-  const roundTrips = after.roundTrips - before.roundTrips;
-  const perTurn = statements / countedTurns;
-  const roundTripsPerTurn = roundTrips / countedTurns;
+  const claims = await createClaimFlow(parley, apiKey, CLAIM_STOCK);
+  // Statements per turn first, on a quiet server.
+  const counted = await statementsPerTurn(server, parley, COUNTED);
+  const perTurn = counted.statements / counted.turns;
+  const roundTripsPerTurn = counted.roundTrips / counted.turns;
+  const countedClaims = await statementsPerTurn(server, claims, COUNTED);
 
-  for (const target of [bare, parley]) if (WARMUP > 0) await closedLoop(target, SOCKETS, WARMUP);
-  const rounds: Array<{ ceiling: Awaited<ReturnType<typeof measured>>; closed: Awaited<ReturnType<typeof measured>>; ratio: number }> = [];
+  for (const target of [bare, parley, claims]) if (WARMUP > 0) await closedLoop(target, SOCKETS, WARMUP);
+  type Run = Awaited<ReturnType<typeof measured>>;
+  const rounds: Array<{ ceiling: Run; closed: Run; ratio: number; claims: Run; claimRatio: number; shaped: Run; shapedRatio: number }> = [];
+  const bareClaims: VisitorTarget = { ...bare, replies: claims.replies };
   const groupsBefore = await groupCommits(parley);
+  const wonBefore = await momentsClaimed(database.url);
   for (let round = 0; round < ROUNDS; round += 1) {
     const ceiling = await measured(bare, ceilingServer.child.pid);
     const closed = await measured(parley, server.child.pid);
-    rounds.push({ ceiling, closed, ratio: closed.turnsPerSecond / ceiling.turnsPerSecond });
+    const shaped = await measured(bareClaims, ceilingServer.child.pid);
+    const claimed = await measured(claims, server.child.pid);
+    rounds.push({
+      ceiling,
+      closed,
+      ratio: closed.turnsPerSecond / ceiling.turnsPerSecond,
+      claims: claimed,
+      claimRatio: claimed.repliesPerSecond / ceiling.turnsPerSecond,
+      shaped,
+      shapedRatio: claimed.repliesPerSecond / shaped.turnsPerSecond,
+    });
   }
+  // Moments won during the rounds: the demo flow's few mugs and the claim flow's stock.
+  const won = (await momentsClaimed(database.url)) - wonBefore;
   const groupsAfter = await groupCommits(parley);
   const grouped = { transactions: groupsAfter.transactions - groupsBefore.transactions, groups: groupsAfter.groups - groupsBefore.groups };
   const connected = await persistentLoop(bare, SOCKETS, SECONDS);
@@ -82,31 +121,42 @@ try {
   const ceilingRate = median(rounds.map((r) => r.ceiling.turnsPerSecond));
   const parleyRate = median(rounds.map((r) => r.closed.turnsPerSecond));
   const ratio = median(rounds.map((r) => r.ratio));
+  const claimRate = median(rounds.map((r) => r.claims.repliesPerSecond));
+  const claimRatio = median(rounds.map((r) => r.claimRatio));
+  const shapedRatio = median(rounds.map((r) => r.shapedRatio));
+  const claimSeconds = ROUNDS * SECONDS;
   const strictRatio = parleyRate / connected.turnsPerSecond;
   const offered = ceilingRate / 2;
   const open = await openLoop(parley, offered, SECONDS);
-  const failures = rounds.reduce((sum, r) => [sum[0]! + r.ceiling.failures, sum[1]! + r.closed.failures], [0, 0]);
+  const failures = rounds.reduce((sum, r) => [sum[0]! + r.ceiling.failures, sum[1]! + r.closed.failures, sum[2]! + r.claims.failures], [0, 0, 0]);
 
   printTable(`chat turns: ${SOCKETS} sockets, ${WARMUP} s warm-up, ${ROUNDS} alternating rounds of ${SECONDS} s, demo flow (start, Blue pill, email + instant win)`, [
     ...rounds.flatMap((r, i): Array<[string, string]> => [
       [`round ${i + 1} ceiling: bare socket.io + INSERT/COMMIT per round trip`, `${r.ceiling.turnsPerSecond.toFixed(0)} turns/s (p50 ${ms(r.ceiling.latencies, 50)}, p99 ${ms(r.ceiling.latencies, 99)})`],
       [`round ${i + 1} closed loop: Parley`, `${r.closed.turnsPerSecond.toFixed(0)} turns/s (p50 ${ms(r.closed.latencies, 50)}, p99 ${ms(r.closed.latencies, 99)}), ratio ${r.ratio.toFixed(3)}`],
-      [`round ${i + 1} CPU cores busy, ceiling / Parley`, `${r.ceiling.cpu} / ${r.closed.cpu}`],
+      [`round ${i + 1} ceiling, conversation of the instant win's shape (connect, one reply)`, `${r.shaped.turnsPerSecond.toFixed(0)} turns/s`],
+      [`round ${i + 1} instant-win conversations: Parley`, `${r.claims.repliesPerSecond.toFixed(0)} claims/s (claim turn p50 ${ms(r.claims.latencies, 50)}, p99 ${ms(r.claims.latencies, 99)}), ratio ${r.claimRatio.toFixed(3)}, to its shape ${r.shapedRatio.toFixed(3)}`],
+      [`round ${i + 1} CPU cores busy, ceiling / Parley / Parley claims`, `${r.ceiling.cpu} / ${r.closed.cpu} / ${r.claims.cpu}`],
     ]),
     ['median ceiling / Parley', `${ceilingRate.toFixed(0)} / ${parleyRate.toFixed(0)} turns/s`],
     ['closed loop ratio Parley / ceiling (median of the rounds)', `${ratio.toFixed(3)} (target ≥ 0.5)`],
     ['strict ceiling: same server, sockets stay connected', `${connected.turnsPerSecond.toFixed(0)} round trips/s (p50 ${ms(connected.latencies, 50)}, p99 ${ms(connected.latencies, 99)})`],
     ['closed loop ratio Parley / strict ceiling', strictRatio.toFixed(3)],
+    ['instant-win claims/s (median of the rounds; start turn + claim turn per visitor)', `${claimRate.toFixed(0)}, ${(won / claimSeconds).toFixed(0)} won/s (${won} moments in ${claimSeconds} s)`],
+    ['instant-win claims / ceiling round trips (median of the rounds)', `${claimRatio.toFixed(3)} (target ≥ 0.4)`],
+    ['instant-win claims / round trips of the same-shape ceiling (median; 0.5 at most)', shapedRatio.toFixed(3)],
     [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${ms(open.latencies, 50)}, p99 ${ms(open.latencies, 99)} (target p99 < 50 ms)`],
-    ['failed conversations (ceiling / closed / open)', `${failures[0]} / ${failures[1]} / ${open.failures}`],
-    [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${statements} for ${countedTurns} turns, handshakes included)`],
+    ['failed conversations (ceiling / closed / claims / open)', `${failures[0]} / ${failures[1]} / ${failures[2]} / ${open.failures}`],
+    [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${counted.statements} for ${counted.turns} turns, handshakes included)`],
+    [`SQL statements / round trips per instant-win participation (${COUNTED} sequential)`, `${((countedClaims.statements * 2) / countedClaims.turns).toFixed(2)} / ${((countedClaims.roundTrips * 2) / countedClaims.turns).toFixed(2)}`],
     ['group commits during the closed-loop rounds', `${grouped.transactions} transactions in ${grouped.groups} groups (${(grouped.transactions / Math.max(1, grouped.groups)).toFixed(2)} per group)`],
     ['partitions per store table (BENCH_PARTITION_DAYS)', `${partitions}`],
-    ['database round trips per turn', `${roundTripsPerTurn.toFixed(2)} (${roundTrips}; BEGIN and COMMIT ride with the statements next to them)`],
+    ['database round trips per turn', `${roundTripsPerTurn.toFixed(2)} (${counted.roundTrips}; BEGIN and COMMIT ride with the statements next to them)`],
   ]);
   process.stdout.write(`RESULT ceiling_turns_per_s=${ceilingRate.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
   process.stdout.write(`RESULT chat_turns_per_s=${parleyRate.toFixed(0)} ratio=${ratio.toFixed(3)} strict_ratio=${strictRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${percentile(open.latencies, 50).toFixed(1)} open_p99_ms=${percentile(open.latencies, 99).toFixed(1)}\n`);
+  process.stdout.write(`RESULT instant_win_claims_per_s=${claimRate.toFixed(0)} claims_vs_ceiling_ratio=${claimRatio.toFixed(3)} claims_vs_same_shape_ceiling_ratio=${shapedRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT statements_per_turn=${perTurn.toFixed(2)} round_trips_per_turn=${roundTripsPerTurn.toFixed(2)}\n`);
 } finally {
   await ceilingServer.stop();

@@ -15,7 +15,15 @@ export interface ConversationResult {
 export interface VisitorTarget {
   readonly url: string;
   readonly auth: Record<string, unknown>;
+  /** The replies of one conversation after its start turn (default: the demo flow's choice, then an email). */
+  readonly replies?: (email: string) => readonly string[];
 }
+
+/** The demo flow's conversation: Blue pill, then the email whose turn claims an instant win. */
+const DEMO_REPLIES = (email: string): readonly string[] => ['blue', email];
+
+/** Turns of one conversation of `target`: the start turn and one per reply. */
+export const turnsPerConversation = (target: VisitorTarget): number => 1 + (target.replies ?? DEMO_REPLIES)('').length;
 
 let counter = 0;
 
@@ -51,7 +59,7 @@ export async function converse(target: VisitorTarget, startedAt = performance.no
   latencies.push(performance.now() - startedAt);
   turns += 1;
   try {
-    for (const value of ['blue', `bench-${process.pid}-${(counter += 1)}@example.org`]) {
+    for (const value of (target.replies ?? DEMO_REPLIES)(`bench-${process.pid}-${(counter += 1)}@example.org`)) {
       const sent = performance.now();
       const ack = await reply(socket, value);
       latencies.push(performance.now() - sent);
@@ -63,10 +71,18 @@ export async function converse(target: VisitorTarget, startedAt = performance.no
   return { turns, latencies };
 }
 
-/** Closed loop: `sockets` visitors, each starting its next conversation when the last ends. */
-export async function closedLoop(target: VisitorTarget, sockets: number, seconds: number): Promise<{ turnsPerSecond: number; latencies: number[]; failures: number }> {
+/**
+ * Closed loop: `sockets` visitors, each starting its next conversation when the last ends. Turns
+ * per second count every delivered turn; replies per second the acknowledged replies only.
+ */
+export async function closedLoop(
+  target: VisitorTarget,
+  sockets: number,
+  seconds: number,
+): Promise<{ turnsPerSecond: number; repliesPerSecond: number; latencies: number[]; failures: number }> {
   const latencies: number[] = [];
   let turns = 0;
+  let conversations = 0;
   let failures = 0;
   const began = performance.now();
   const deadline = began + seconds * 1000;
@@ -76,6 +92,7 @@ export async function closedLoop(target: VisitorTarget, sockets: number, seconds
         try {
           const result = await converse(target);
           turns += result.turns;
+          conversations += 1;
           latencies.push(...result.latencies);
         } catch {
           failures += 1;
@@ -83,16 +100,17 @@ export async function closedLoop(target: VisitorTarget, sockets: number, seconds
       }
     }),
   );
-  return { turnsPerSecond: turns / ((performance.now() - began) / 1000), latencies, failures };
+  const elapsed = (performance.now() - began) / 1000;
+  return { turnsPerSecond: turns / elapsed, repliesPerSecond: (turns - conversations) / elapsed, latencies, failures };
 }
 
 /**
  * Open loop: conversations start on a fixed schedule whatever the server's speed, so the
- * offered rate is `turnsPerSecond` (three turns a conversation). A start turn's latency counts
+ * offered rate is `turnsPerSecond` (`turnsPerConversation` each). A start turn's latency counts
  * from when it was due, so a server falling behind shows in the figures.
  */
 export async function openLoop(target: VisitorTarget, turnsPerSecond: number, seconds: number): Promise<{ offered: number; turnsPerSecond: number; latencies: number[]; failures: number }> {
-  const perConversation = 3;
+  const perConversation = turnsPerConversation(target);
   const interval = (1000 * perConversation) / turnsPerSecond;
   const latencies: number[] = [];
   const running: Promise<void>[] = [];
@@ -145,8 +163,11 @@ export async function persistentLoop(target: VisitorTarget, sockets: number, sec
   return { turnsPerSecond, latencies };
 }
 
-/** Parley (runtime/main.ts of `checkout`, this tree unless given) in its own process on `databaseUrl`, and the demo flow's visitor target. */
-export async function startParleyServer(databaseUrl: string, checkout?: string): Promise<{ server: BenchChild; parley: VisitorTarget }> {
+/**
+ * Parley (runtime/main.ts of `checkout`, this tree unless given) in its own process on
+ * `databaseUrl`, the demo flow's visitor target, and the admin API key the first start printed.
+ */
+export async function startParleyServer(databaseUrl: string, checkout?: string): Promise<{ server: BenchChild; parley: VisitorTarget; apiKey: string }> {
   const server = await startBenchChild(
     'runtime/main.ts',
     { DATABASE_URL: databaseUrl, PARLEY_MASTER_KEY: generateMasterKey(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', PARLEY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' },
@@ -154,5 +175,33 @@ export async function startParleyServer(databaseUrl: string, checkout?: string):
     checkout,
   );
   const workspaceId = /demo workspace: (\S+)/.exec(server.output())![1]!;
-  return { server, parley: { url: server.url, auth: { workspace: workspaceId, flow: 'hello-world' } } };
+  const apiKey = /admin API key[^:]*: (\S+)/.exec(server.output())![1]!;
+  return { server, parley: { url: server.url, auth: { workspace: workspaceId, flow: 'hello-world' } }, apiKey };
+}
+
+/**
+ * An instant-win flow saved through the admin API, as an owner would: the start turn asks the
+ * email, whose turn claims a moment. `stock` moments are drawn over the week before now and the
+ * hour after (over 99 % due), so claims win until the stock runs out. Returns its visitor target: one reply, the email.
+ */
+export async function createClaimFlow(parley: VisitorTarget, apiKey: string, stock: number): Promise<VisitorTarget> {
+  const now = Date.now();
+  // A prize holds 100,000 moments at most.
+  const prizes = Array.from({ length: Math.ceil(stock / 100_000) }, (_, i) => ({ id: `prize-${i}`, title: `Prize ${i}`, stock: Math.min(100_000, stock - i * 100_000) }));
+  const document = {
+    name: 'Bench claims',
+    opensAt: new Date(now - 7 * 86_400_000).toISOString(),
+    closesAt: new Date(now + 3_600_000).toISOString(),
+    steps: [
+      { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'win' },
+      { id: 'win', module: 'instant-win', config: { prizes } },
+    ],
+  };
+  const response = await fetch(`${parley.url}/api/v1/flows/bench-claims`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(document),
+  });
+  if (!response.ok) throw new Error(`saving the claim flow failed: ${response.status} ${await response.text()}`);
+  return { url: parley.url, auth: { ...parley.auth, flow: 'bench-claims' }, replies: (email) => [email] };
 }
