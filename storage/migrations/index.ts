@@ -21,6 +21,7 @@ import * as sessionExpectation from './0019-session-expectation.js';
 import * as chatEntryNotify from './0020-chat-entry-notify.js';
 import * as subjectLedger from './0021-subject-ledger.js';
 import * as sessionMovedOn from './0022-session-moved-on.js';
+import * as queueTableVacuum from './0023-queue-table-vacuum.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -49,4 +50,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0020-chat-entry-notify': chatEntryNotify,
   '0021-subject-ledger': subjectLedger,
   '0022-session-moved-on': sessionMovedOn,
+  '0023-queue-table-vacuum': queueTableVacuum,
 });
