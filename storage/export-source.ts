@@ -27,10 +27,14 @@ export interface ExportRecord {
  * ahead, a batch's rows (about seven related rows per entry) outlived two young-generation
  * collections and were promoted, so the old generation filled with garbage: 209 MB peak RSS for
  * 4 MB of live data, 4.7 s. At 250 and 3 ahead: 141 MB and 3.5 s (less copying, same overlap of
- * database and CPU work). An export of entry fields only runs as fast either way.
+ * database and CPU work). An export of entry fields only runs as fast either way. GPG encryption
+ * allocates more beside the batches, and with 3 ahead four runs in six of the same export to a
+ * local destination with GPG (200,000 entries, `parley export run`) peaked at 201–213 MB and took
+ * 5.9–7.9 s (the others 136 MB, 5.3–5.7 s); with 2 ahead twelve runs in twelve peaked at 134–138 MB
+ * in 5.7–6.1 s. Rendering without GPG: 126–131 MB either way, and 5.1–5.6 s against 5.3–5.8 s.
  */
 const BATCH_ENTRIES = 250;
-const READ_AHEAD = 3;
+const READ_AHEAD = 2;
 
 /** An entry's raw columns: the export row's, then its table (see `entriesSql`). */
 const SOURCE_TABLE = EXPORT_ROW_WIDTH;
