@@ -1,33 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../support/chromium.js';
-import { startFakeGateway, type FakeGateway } from './fake-gateway.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useFakeGatewayBrowser } from './fake-gateway-browser.js';
 import { EMAIL_REFUSAL, HOSTILE_GREETING } from './scripted-flows.js';
 import { testPage } from './test-page.js';
 
-let gateway: FakeGateway;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  gateway = await startFakeGateway();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
-async function openPage(path: string, html: string, hash = ''): Promise<Page> {
-  context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(gateway.page(path, html) + hash);
-  return page;
-}
+const widget = useFakeGatewayBrowser();
+const { openPage } = widget;
 
 /** Whether the element is the focused element of its shadow root. */
 function isFocused(page: Page, locator: ReturnType<Page['getByRole']>): Promise<boolean> {
@@ -40,7 +18,7 @@ async function logText(page: Page): Promise<string> {
 
 describe('chat widget against a scripted gateway', () => {
   it('walks hello → choice → email → consent → done, by accessible names, sending the device in the handshake', async () => {
-    const page = await openPage('/walk', testPage(gateway.url, [{ flow: 'pills', title: 'Pills', open: true }]), '#section-2');
+    const page = await openPage('/walk', testPage(widget.gateway.url, [{ flow: 'pills', title: 'Pills', open: true }]), { hash: '#section-2' });
     const dialog = page.getByRole('dialog', { name: 'Pills' });
     await dialog.waitFor();
     expect(await page.getByRole('button', { name: 'Close chat' }).getAttribute('aria-expanded')).toBe('true');
@@ -76,14 +54,14 @@ describe('chat widget against a scripted gateway', () => {
     expect(log).toContain('ada@example.org');
     expect(log).toContain('I agree');
 
-    const handshake = gateway.handshakes.at(-1)!;
+    const handshake = widget.gateway.handshakes.at(-1)!;
     expect(handshake.auth).toMatchObject({ workspace: 'ws-test', flow: 'pills' });
     expect(handshake.auth.resumeToken).toBeUndefined();
     const device = handshake.auth.device as Record<string, unknown>;
     expect(device).toEqual({
       screenWidth: expect.any(Number),
       screenHeight: expect.any(Number),
-      url: `${gateway.url}/walk`,
+      url: `${widget.gateway.url}/walk`,
       language: expect.stringMatching(/^[a-z]{2}/),
       timezone: expect.stringMatching(/\S/),
     });
@@ -92,14 +70,14 @@ describe('chat widget against a scripted gateway', () => {
     await page.getByRole('button', { name: 'Start again' }).click();
     await page.getByRole('button', { name: 'Red pill' }).waitFor();
     expect(await logText(page)).not.toContain('ada@example.org');
-    const fresh = gateway.handshakes.at(-1)!;
+    const fresh = widget.gateway.handshakes.at(-1)!;
     expect(fresh.auth.resumeToken).toBeUndefined();
     expect(fresh.resumed).toBe(false);
     expect(fresh.sessionId).not.toBe(handshake.sessionId);
   });
 
   it('shows bot markup literally: no element is created and no script runs', async () => {
-    const page = await openPage('/xss', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    const page = await openPage('/xss', testPage(widget.gateway.url, [{ flow: 'pills', open: true }]));
     await page.getByRole('button', { name: 'Red pill' }).waitFor();
     expect(await logText(page)).toContain(HOSTILE_GREETING);
     expect(await page.locator('parley-chat img').count()).toBe(0);
@@ -111,7 +89,7 @@ describe('chat widget against a scripted gateway', () => {
   });
 
   it('shows the server validation message next to the email field, then continues after a correct answer', async () => {
-    const page = await openPage('/validation', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    const page = await openPage('/validation', testPage(widget.gateway.url, [{ flow: 'pills', open: true }]));
     await page.getByRole('button', { name: 'Blue pill' }).click();
     const email = page.getByRole('textbox', { name: 'Your email' });
 
@@ -139,14 +117,14 @@ describe('chat widget against a scripted gateway', () => {
   });
 
   it('resumes the same session at the same step after a page reload', async () => {
-    const page = await openPage('/reload', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    const page = await openPage('/reload', testPage(widget.gateway.url, [{ flow: 'pills', open: true }]));
     await page.getByRole('button', { name: 'Red pill' }).click();
     await page.getByRole('textbox', { name: 'Your email' }).waitFor();
-    const first = gateway.handshakes.at(-1)!;
+    const first = widget.gateway.handshakes.at(-1)!;
 
     await page.reload();
     await page.getByRole('textbox', { name: 'Your email' }).waitFor();
-    const second = gateway.handshakes.at(-1)!;
+    const second = widget.gateway.handshakes.at(-1)!;
     expect(second).not.toBe(first);
     expect(second.resumed).toBe(true);
     expect(second.sessionId).toBe(first.sessionId);
@@ -156,38 +134,38 @@ describe('chat widget against a scripted gateway', () => {
   });
 
   it('re-sends an unacknowledged reply with the same clientMessageId after the socket drops; the gateway processes it once', async () => {
-    const page = await openPage('/drop', testPage(gateway.url, [{ flow: 'pills', open: true }]));
+    const page = await openPage('/drop', testPage(widget.gateway.url, [{ flow: 'pills', open: true }]));
     await page.getByRole('button', { name: 'Red pill' }).click();
     await page.getByRole('textbox', { name: 'Your email' }).fill('grace@example.org');
 
-    const held = gateway.holdNextAck();
+    const held = widget.gateway.holdNextAck();
     await page.getByRole('button', { name: 'Send' }).click();
     const id = await held;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-    gateway.refuseConnections(true);
-    gateway.dropAll();
+    widget.gateway.refuseConnections(true);
+    widget.gateway.dropAll();
     await page.getByRole('status').getByText('Reconnecting…').waitFor();
-    gateway.refuseConnections(false);
+    widget.gateway.refuseConnections(false);
 
-    await gateway.waitForDelivery(id, 2);
+    await widget.gateway.waitForDelivery(id, 2);
     await page.getByRole('checkbox', { name: 'I agree to receive the newsletter' }).waitFor();
     await page.getByRole('status').getByText('Reconnecting…').waitFor({ state: 'detached' });
-    expect(gateway.deliveries(id)).toEqual({ received: 2, processed: 1 });
+    expect(widget.gateway.deliveries(id)).toEqual({ received: 2, processed: 1 });
     const log = await logText(page);
     expect(log.split('Thanks! One last thing.').length - 1).toBe(1);
     expect(log.split('grace@example.org').length - 1).toBe(1);
   });
 
   it('enforces required and maxLength on a text field and shows a rate limit without losing the session', async () => {
-    const page = await openPage('/text', testPage(gateway.url, [{ flow: 'name', open: true }]));
+    const page = await openPage('/text', testPage(widget.gateway.url, [{ flow: 'name', open: true }]));
     const name = page.getByRole('textbox', { name: 'Your name' });
     await name.waitFor();
     expect(await name.getAttribute('maxlength')).toBe('12');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Please fill in this field.').waitFor();
 
-    gateway.failNextReply('rate_limited', 'Too many replies');
+    widget.gateway.failNextReply('rate_limited', 'Too many replies');
     await name.pressSequentially('Ada Lovelace-Byron');
     expect(await name.inputValue()).toBe('Ada Lovelace');
     await page.getByRole('button', { name: 'Send' }).click();

@@ -1,33 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { renderDemoPage } from '../../../widget/demo-page.js';
-import { launchChromium } from '../../support/chromium.js';
-import { startFakeGateway, TEST_WORKSPACE, type FakeGateway } from './fake-gateway.js';
+import { TEST_WORKSPACE } from './fake-gateway.js';
+import { useFakeGatewayBrowser } from './fake-gateway-browser.js';
 import { testPage } from './test-page.js';
 
-let gateway: FakeGateway;
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  gateway = await startFakeGateway();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
-async function openPage(path: string, html: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(gateway.page(path, html));
-  return page;
-}
+const widget = useFakeGatewayBrowser();
+const { openPage } = widget;
 
 const STYLE_KEYS = ['color', 'fontSize', 'fontFamily', 'lineHeight', 'letterSpacing', 'textTransform', 'display'] as const;
 
@@ -40,7 +19,7 @@ function computed(locator: Locator): Promise<Record<string, string>> {
 
 describe('embedding the widget', () => {
   it('runs two widgets for two flows on one page independently', async () => {
-    const page = await openPage('/two-flows', testPage(gateway.url, [{ flow: 'pills', title: 'Pills', open: true }, { flow: 'name', title: 'Names', open: true }]));
+    const page = await openPage('/two-flows', testPage(widget.gateway.url, [{ flow: 'pills', title: 'Pills', open: true }, { flow: 'name', title: 'Names', open: true }]));
     const pills = page.getByRole('dialog', { name: 'Pills' });
     const names = page.getByRole('dialog', { name: 'Names' });
     await names.getByRole('textbox', { name: 'Your name' }).fill('Ada');
@@ -60,20 +39,20 @@ describe('embedding the widget', () => {
   });
 
   it('keeps two widgets of the same flow in two sessions, each resumed after a reload', async () => {
-    const page = await openPage('/same-flow', testPage(gateway.url, [{ flow: 'pills', title: 'First', open: true }, { flow: 'pills', title: 'Second', open: true }]));
+    const page = await openPage('/same-flow', testPage(widget.gateway.url, [{ flow: 'pills', title: 'First', open: true }, { flow: 'pills', title: 'Second', open: true }]));
     const first = page.getByRole('dialog', { name: 'First' });
     const second = page.getByRole('dialog', { name: 'Second' });
     await first.getByRole('button', { name: 'Red pill' }).click();
     await second.getByRole('button', { name: 'Blue pill' }).click();
     await first.getByText('You took the Red pill.').waitFor();
     await second.getByText('You took the Blue pill.').waitFor();
-    const sessions = new Set(gateway.handshakes.slice(-2).map((h) => h.sessionId));
+    const sessions = new Set(widget.gateway.handshakes.slice(-2).map((h) => h.sessionId));
     expect(sessions.size).toBe(2);
 
     await page.reload();
     await first.getByText('You took the Red pill.').waitFor();
     await second.getByText('You took the Blue pill.').waitFor();
-    const resumed = gateway.handshakes.slice(-2);
+    const resumed = widget.gateway.handshakes.slice(-2);
     expect(resumed.every((h) => h.resumed)).toBe(true);
     expect(new Set(resumed.map((h) => h.sessionId))).toEqual(sessions);
   });
@@ -85,16 +64,16 @@ describe('embedding the widget', () => {
       'div, section, p { display: none !important; }',
     ].join('\n');
     const body = '<button type="button">Page button</button>';
-    const clean = await openPage('/css-clean', testPage(gateway.url, [{ flow: 'pills', open: true }], { body }));
+    const clean = await openPage('/css-clean', testPage(widget.gateway.url, [{ flow: 'pills', open: true }], { body }));
     await clean.getByRole('button', { name: 'Red pill' }).waitFor();
     const expected = {
       choice: await computed(clean.getByRole('button', { name: 'Red pill' })),
       launcher: await computed(clean.getByRole('button', { name: 'Close chat' })),
       log: await computed(clean.getByRole('log')),
     };
-    await context!.close();
+    await widget.closePage();
 
-    const page = await openPage('/css-hostile', testPage(gateway.url, [{ flow: 'pills', open: true }], { css: hostile, body }));
+    const page = await openPage('/css-hostile', testPage(widget.gateway.url, [{ flow: 'pills', open: true }], { css: hostile, body }));
     await page.getByRole('button', { name: 'Red pill' }).waitFor();
     expect((await computed(page.getByRole('button', { name: 'Page button' }))).fontSize).toBe('40px');
     expect(await computed(page.getByRole('button', { name: 'Red pill' }))).toEqual(expected.choice);
@@ -104,7 +83,7 @@ describe('embedding the widget', () => {
   });
 
   it('fits a 360 px wide screen: the panel takes the full width', async () => {
-    const page = await openPage('/narrow', testPage(gateway.url, [{ flow: 'pills', title: 'Pills', open: true }]), { width: 360, height: 740 });
+    const page = await openPage('/narrow', testPage(widget.gateway.url, [{ flow: 'pills', title: 'Pills', open: true }]), { viewport: { width: 360, height: 740 } });
     await page.getByRole('button', { name: 'Red pill' }).click();
     const email = page.getByRole('textbox', { name: 'Your email' });
     await email.waitFor();
@@ -122,24 +101,24 @@ describe('embedding the widget', () => {
   });
 
   it('speaks the language of data-locale and connects only once the panel is opened', async () => {
-    const before = gateway.handshakes.length;
-    const page = await openPage('/french', testPage(gateway.url, [{ flow: 'name', locale: 'fr-CA' }]));
+    const before = widget.gateway.handshakes.length;
+    const page = await openPage('/french', testPage(widget.gateway.url, [{ flow: 'name', locale: 'fr-CA' }]));
     const launcher = page.getByRole('button', { name: 'Ouvrir la discussion' });
     expect(await launcher.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByRole('dialog').count()).toBe(0);
-    expect(gateway.handshakes.length).toBe(before);
+    expect(widget.gateway.handshakes.length).toBe(before);
     await launcher.click();
     await page.getByRole('dialog', { name: 'Discutons' }).getByRole('textbox', { name: 'Your name' }).waitFor();
     await page.getByRole('button', { name: 'Envoyer' }).click();
     await page.getByText('Veuillez remplir ce champ.').waitFor();
-    expect(gateway.handshakes.length).toBe(before + 1);
+    expect(widget.gateway.handshakes.length).toBe(before + 1);
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Ouvrir la discussion' }).waitFor();
     expect(await page.getByRole('dialog').count()).toBe(0);
   });
 
   it('serves a demo page that opens the panel at load and shows the snippet to copy', async () => {
-    const widgetUrl = `${gateway.url}/widget.js`;
+    const widgetUrl = `${widget.gateway.url}/widget.js`;
     const page = await openPage('/demo', renderDemoPage({ workspaceId: TEST_WORKSPACE, flowId: 'pills', widgetUrl }));
     expect(await page.title()).toBe('Parley demo');
     await page.getByRole('button', { name: 'Red pill' }).waitFor();
@@ -149,7 +128,7 @@ describe('embedding the widget', () => {
 
   it('escapes the demo page values: a hostile workspace id stays an attribute value', async () => {
     const workspaceId = 'x"><img src=x onerror="window.__pwned=1">';
-    const page = await openPage('/demo-hostile', renderDemoPage({ workspaceId, flowId: 'pills', widgetUrl: `${gateway.url}/widget.js` }));
+    const page = await openPage('/demo-hostile', renderDemoPage({ workspaceId, flowId: 'pills', widgetUrl: `${widget.gateway.url}/widget.js` }));
     await page.getByRole('dialog').waitFor();
     expect(await page.locator('script[data-flow]').getAttribute('data-workspace')).toBe(workspaceId);
     expect(await page.locator('img').count()).toBe(0);
