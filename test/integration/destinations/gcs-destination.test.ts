@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DestinationError, ParleyError, ValidationError } from '../../../core/errors.js';
 import type { GcsConfig } from '../../../exporter/destinations/gcs-config.js';
 import { createGcsDestination } from '../../../exporter/destinations/gcs-destination.js';
 import { crc32cBase64, makeServiceAccountJson, startGcsFake, type GcsFake } from '../../support/peers/gcs-fake.js';
 import { freePort } from '../../support/peers/peer-process.js';
-import { sha256, streamOf } from './upload-sources.js';
+import { endlessAborting, sha256, streamOf } from './upload-sources.js';
 
 /** Smallest chunk the client allows, so a few MB already take several chunked requests. */
 const CHUNK = 256 * 1024;
@@ -82,16 +81,7 @@ describe('GCS destination (JSON API fake)', () => {
 
   it('stops and leaves nothing when the caller aborts mid-upload', async () => {
     const controller = new AbortController();
-    let produced = 0;
-    const source = Readable.from(
-      (async function* () {
-        for (;;) {
-          produced += 1;
-          if (produced === 40) controller.abort();
-          yield randomBytes(65536);
-        }
-      })(),
-    );
+    const source = endlessAborting(controller, 40);
     const sessionsBefore = fake.openSessions();
     const upload = createGcsDestination(config(), { chunkSize: CHUNK }).upload(source, {
       fileName: 'aborted.bin',

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationError, ParleyError, ValidationError } from '../../../core/errors.js';
 import type { S3Config } from '../../../exporter/destinations/s3-config.js';
 import { createS3Destination } from '../../../exporter/destinations/s3-destination.js';
 import { startS3rver, type S3rverPeer } from '../../support/peers/s3rver-peer.js';
 import { freePort } from '../../support/peers/peer-process.js';
-import { sha256, streamOf } from './upload-sources.js';
+import { endlessAborting, sha256, streamOf } from './upload-sources.js';
 
 let peer: S3rverPeer;
 
@@ -74,16 +73,7 @@ describe('S3 destination (s3rver)', () => {
 
   it('stops and leaves nothing when the caller aborts mid-upload', async () => {
     const controller = new AbortController();
-    let produced = 0;
-    const source = Readable.from(
-      (async function* () {
-        for (;;) {
-          produced += 1;
-          if (produced === 100) controller.abort();
-          yield randomBytes(65536);
-        }
-      })(),
-    );
+    const source = endlessAborting(controller, 100);
     const upload = createS3Destination(config()).upload(source, { fileName: 'aborted.bin', contentType: 'application/octet-stream', signal: controller.signal });
     const error = await upload.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DestinationError);

@@ -47,6 +47,18 @@ export function abortingHalfway(data: Buffer, controller: AbortController): Read
   );
 }
 
+/** An endless stream of random 64 KiB chunks that aborts `controller` as it yields chunk number `abortAt`. */
+export function endlessAborting(controller: AbortController, abortAt: number): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let produced = 1; ; produced += 1) {
+        if (produced === abortAt) controller.abort();
+        yield randomBytes(65_536);
+      }
+    })(),
+  );
+}
+
 function* chunks(data: Buffer): Generator<Buffer> {
   for (let offset = 0; offset < data.length; offset += 65_536) yield data.subarray(offset, offset + 65_536);
 }
