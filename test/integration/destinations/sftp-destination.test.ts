@@ -1,15 +1,16 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DestinationError, ValidationError } from '../../../core/errors.js';
+import { ValidationError } from '../../../core/errors.js';
 import { compileSchema } from '../../../core/schema-validator.js';
 import { hostKeyFingerprint } from '../../../exporter/destinations/host-key-fingerprint.js';
 import { sftpConfigSchema, type SftpConfig } from '../../../exporter/destinations/sftp-config.js';
 import { createSftpDestination } from '../../../exporter/destinations/sftp-destination.js';
-import { freePort, run, startSilentServer } from '../../support/peers/peer-process.js';
+import { run } from '../../support/peers/peer-process.js';
 import { startSshd, type SshdPeer } from '../../support/peers/sshd-peer.js';
-import { abortingHalfway, failingHalfway, randomFile, sha256, streamOf } from './upload-sources.js';
+import { clearUploads, failure, fileServerCases, listing, meta } from './file-server-contract.js';
+import { randomFile, sha256, streamOf } from './upload-sources.js';
 
 let peer: SshdPeer;
 
@@ -20,8 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await peer?.stop();
 });
-
-const meta = (fileName: string) => ({ fileName, contentType: 'text/csv' });
 
 function keyConfig(overrides: Partial<SftpConfig> = {}): SftpConfig {
   return {
@@ -44,25 +43,20 @@ function passwordConfig(overrides: Partial<SftpConfig> = {}): SftpConfig {
 /** A well-formed pin that is not the server's: what a man in the middle would present against. */
 const WRONG_FINGERPRINT = hostKeyFingerprint(Buffer.from('not the server key'));
 
-async function failure(promise: Promise<unknown>): Promise<DestinationError> {
-  const error = await promise.then(
-    () => new Error('expected a failure'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(DestinationError);
-  return error as DestinationError;
-}
-
-/** Every name in the upload directory, hidden temporary files included. */
-const listing = () => readdir(peer.dir);
-
-async function clearUploads(): Promise<void> {
-  for (const name of await listing()) await rm(path.join(peer.dir, name));
-}
-
 describe('SFTP destination', () => {
+  fileServerCases({
+    destination: ({ password, ...change } = {}, options) => createSftpDestination(password ? passwordConfig({ ...change, password }) : keyConfig(change), options),
+    dir: () => peer.dir,
+    messages: {
+      badPassword: 'The SFTP server refused the credentials',
+      unreachable: 'Could not reach the SFTP server (ECONNREFUSED)',
+      silent: 'Timed out connecting to the SFTP server',
+      missingDirectory: 'The SFTP directory does not exist',
+    },
+  });
+
   it('delivers a file byte for byte with a private key, with a right receipt and no credentials in the location', async () => {
-    await clearUploads();
+    await clearUploads(peer.dir);
     const data = randomFile();
     const receipt = await createSftpDestination(keyConfig()).upload(streamOf(data), meta('leads.csv'));
     expect(receipt).toEqual({
@@ -71,43 +65,18 @@ describe('SFTP destination', () => {
       sha256: sha256(data),
     });
     expect((await readFile(path.join(peer.dir, 'leads.csv'))).equals(data)).toBe(true);
-    expect(await listing()).toEqual(['leads.csv']);
+    expect(await listing(peer.dir)).toEqual(['leads.csv']);
   });
 
   it('delivers with a password and an absolute directory, replacing an older file of the same name', async () => {
-    await clearUploads();
+    await clearUploads(peer.dir);
     const destination = createSftpDestination(passwordConfig({ directory: peer.dir }));
     await destination.upload(streamOf(Buffer.from('older export')), meta('daily.csv'));
     const data = randomFile(1024 * 1024);
     const receipt = await destination.upload(streamOf(data), meta('daily.csv'));
     expect(receipt.sha256).toBe(sha256(data));
     expect((await readFile(path.join(peer.dir, 'daily.csv'))).equals(data)).toBe(true);
-    expect(await listing()).toEqual(['daily.csv']);
-  });
-
-  it('leaves no final and no temporary file when the source fails halfway, and a retry delivers', async () => {
-    await clearUploads();
-    const data = randomFile();
-    const destination = createSftpDestination(keyConfig());
-    const error = await failure(destination.upload(failingHalfway(data), meta('broken.csv')));
-    expect(error.retryable).toBe(true);
-    expect(await listing()).toEqual([]);
-
-    const receipt = await destination.upload(streamOf(data), meta('broken.csv'));
-    expect(receipt).toMatchObject({ bytes: data.length, sha256: sha256(data) });
-    expect((await readFile(path.join(peer.dir, 'broken.csv'))).equals(data)).toBe(true);
-    expect(await listing()).toEqual(['broken.csv']);
-  });
-
-  it('leaves nothing behind when the upload is aborted halfway', async () => {
-    await clearUploads();
-    const controller = new AbortController();
-    const source = abortingHalfway(randomFile(), controller);
-    const error = await failure(
-      createSftpDestination(keyConfig()).upload(source, { ...meta('aborted.csv'), signal: controller.signal }),
-    );
-    expect(error.message).toBe('The transfer was aborted');
-    expect(await listing()).toEqual([]);
+    expect(await listing(peer.dir)).toEqual(['daily.csv']);
   });
 
   it('refuses a server whose host key does not match the pin before authenticating, even with a key it accepts', async () => {
@@ -125,7 +94,7 @@ describe('SFTP destination', () => {
       expect(log).toMatch(/KEX|kex/);
       expect(log).not.toMatch(/userauth-request|Accepted|Failed|Postponed/);
     }
-    expect(await listing()).not.toContain('mitm.csv');
+    expect(await listing(peer.dir)).not.toContain('mitm.csv');
   });
 
   it('accepts an encrypted private key with its passphrase and refuses a wrong passphrase', async () => {
@@ -142,48 +111,6 @@ describe('SFTP destination', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-
-  it('test() passes on a good config and leaves no probe behind', async () => {
-    await clearUploads();
-    await createSftpDestination(passwordConfig()).test();
-    expect(await listing()).toEqual([]);
-  });
-
-  it('test() fails with a clear, final error on a bad password, without echoing it', async () => {
-    const error = await failure(createSftpDestination(passwordConfig({ password: 'not-the-password' })).test());
-    expect(error.message).toBe('The SFTP server refused the credentials');
-    expect(error.retryable).toBe(false);
-    expect(JSON.stringify(error.toBody())).not.toContain('not-the-password');
-  });
-
-  it('test() fails with a retryable error when nothing listens on the port', async () => {
-    const error = await failure(createSftpDestination(keyConfig({ port: await freePort() })).test());
-    expect(error.message).toBe('Could not reach the SFTP server (ECONNREFUSED)');
-    expect(error.retryable).toBe(true);
-  });
-
-  it('fails with a retryable error when the server never answers, and stops at once when aborted', async () => {
-    const silent = await startSilentServer();
-    try {
-      const hanging = createSftpDestination(keyConfig({ port: silent.port }), { timeoutMs: 300 });
-      const error = await failure(hanging.test());
-      expect(error).toMatchObject({ message: 'Timed out connecting to the SFTP server', retryable: true });
-
-      const controller = new AbortController();
-      silent.onConnection(() => controller.abort());
-      const patient = createSftpDestination(keyConfig({ port: silent.port }), { timeoutMs: 600_000 });
-      const aborted = await failure(patient.upload(streamOf(Buffer.from('x')), { ...meta('x.csv'), signal: controller.signal }));
-      expect(aborted.message).toBe('The transfer was aborted');
-    } finally {
-      await silent.stop();
-    }
-  });
-
-  it('test() fails with a final error when the directory does not exist', async () => {
-    const error = await failure(createSftpDestination(keyConfig({ directory: 'missing' })).test());
-    expect(error.message).toBe('The SFTP directory does not exist');
-    expect(error.retryable).toBe(false);
   });
 
   it('has a strict schema: exactly one of password and private key, a well-formed pin, no unknown fields', () => {
