@@ -5,31 +5,7 @@ import type { FlowRecord } from '../../storage/flow-repository.js';
 import { readFlowStats, stepModulesOfVersions, type FlowStatsCounts } from '../../storage/flow-stats-repository.js';
 import type { RowStatisticSource } from '../../storage/flow-stats-sql.js';
 import type { StatsRange } from './stats-range.js';
-
-/** One step of the funnel: sessions shown it, and sessions whose last step it is and that did not complete. */
-export interface StepStats {
-  readonly stepId: string;
-  readonly module: string;
-  /** The module's title, when this server has the module. */
-  readonly title?: string;
-  readonly reached: number;
-  readonly leftHere: number;
-}
-
-/** What `GET /flows/{flow}/stats` answers: sessions started in the range, by their start day. */
-export interface FlowStatsReport {
-  readonly from: string;
-  readonly to: string;
-  readonly timeZone: string;
-  readonly starts: number;
-  readonly completions: number;
-  /** completions / starts; null without starts. */
-  readonly completionRate: number | null;
-  readonly steps: readonly StepStats[];
-  readonly instantWinWins: number;
-  readonly giveawayEntries: number;
-  readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
-}
+import type { FlowStatsReport, StepStats } from '../../core/flow-stats-report.js';
 
 /** The store rows the registry's modules count towards statistics (their `statistics` declarations). */
 export function rowStatisticSources(registry: ModuleRegistry): RowStatisticSource[] {

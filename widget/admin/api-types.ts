@@ -57,28 +57,8 @@ export interface Flow {
   readonly closedAt: string | null;
 }
 
-/** One step of a flow's funnel: sessions shown it, and sessions whose last step it is and that did not complete. */
-export interface StepStats {
-  readonly stepId: string;
-  readonly module: string;
-  readonly title?: string;
-  readonly reached: number;
-  readonly leftHere: number;
-}
-
 /** `GET /flows/{flow}/stats`: sessions started in a range of days (workspace zone), by start day. */
-export interface FlowStats {
-  readonly from: string;
-  readonly to: string;
-  readonly timeZone: string;
-  readonly starts: number;
-  readonly completions: number;
-  readonly completionRate: number | null;
-  readonly steps: readonly StepStats[];
-  readonly instantWinWins: number;
-  readonly giveawayEntries: number;
-  readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
-}
+export type { FlowStatsReport as FlowStats, StepStats } from '../../core/flow-stats-report.js';
 
 /** A one-time download: the password is shown once and never stored. */
 export interface DownloadLink {
