@@ -2,8 +2,16 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { ParleyError } from '../../core/errors.js';
 import type { Serializer } from './serializer.js';
 
-/** Default size (in UTF-16 units) the stream gathers before pushing one Buffer. */
-export const DEFAULT_BATCH_SIZE = 64 * 1024;
+/**
+ * Default size (in UTF-16 units) the stream gathers before pushing one Buffer. Measured on an
+ * export of 1,000,000 entries with related fields delivered with GPG (`parley export run`): at
+ * 64 KiB a chunk waited about 30 ms for the next one in OpenPGP's stages (the rows come at about
+ * 2 MB/s), long enough to outlive two young-generation collections, so its buffers were promoted
+ * and freed only by V8's full collections: external memory rose to 35–66 MB between them and the
+ * process peaked at 193–204 MB RSS. At 16 KiB: 5 MB at most and 135–137 MB, in the same time;
+ * the export without GPG runs as fast and as small either way.
+ */
+export const DEFAULT_BATCH_SIZE = 16 * 1024;
 
 /**
  * The thin stream shell around a Serializer: rows (`string[]`, object mode) in, UTF-8 bytes
