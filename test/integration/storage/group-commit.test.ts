@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { useLedgerDatabase } from '../../support/ledger-database.js';
-import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
+import { openDatabase } from '../../../storage/database.js';
 import type { GroupCommitLimits } from '../../../storage/group-commit-limits.js';
-import { deferStatement, executeAndCommit } from '../../../storage/pipelining-driver.js';
+import { executeAndCommit } from '../../../storage/pipelining-driver.js';
 import { countStatements } from '../../support/statement-counter.js';
 import { recordGroupCommits } from '../../support/group-commit-events.js';
 
 const ledger = useLedgerDatabase();
-const committed = ledger.committed;
-
-/** A transaction whose only round trip is its committing statement: a deferred check, then the insert. */
-function oneShot(id: number, note = `n${id}`, check = sql`select 1`, on: DatabaseHandle = ledger.handle()) {
-  return on.db.transaction().execute(async (trx) => {
-    await deferStatement(trx, check.compile(trx));
-    const insert = sql<{ id: number; tx: string }>`insert into ledger (id, note) values (${id}, ${note}) returning id, tx`;
-    return (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;
-  });
-}
-
+const { committed, oneShot } = ledger;
 
 /**
  * With the group commit `limits`: another connection inserts row `heldId` without committing; a
@@ -32,8 +22,8 @@ async function commitsBehindHeldRow(limits: GroupCommitLimits, heldId: number, b
   try {
     await holder.query('begin');
     await holder.query('insert into ledger (id, note) values ($1, $2)', [heldId, 'holder']);
-    const waiting = oneShot(heldId, 'waiting', undefined, lanes);
-    const behind = await Promise.all(behindIds.map((id) => oneShot(id, 'behind', undefined, lanes)));
+    const waiting = oneShot(heldId, { note: 'waiting', on: lanes });
+    const behind = await Promise.all(behindIds.map((id) => oneShot(id, { note: 'behind', on: lanes })));
     expect(behind.map((r) => r.id)).toEqual(behindIds);
     expect(await committed([heldId, ...behindIds])).toEqual(behindIds);
     await holder.query('rollback');
@@ -61,7 +51,7 @@ describe('group commit', () => {
     await oneShot(200);
     const ids = Array.from({ length: 10 }, (_, i) => 201 + i);
     const { result: outcomes, groups, retried } = await recordGroupCommits(() =>
-      Promise.allSettled([oneShot(300), ...ids.slice(0, 5).map((id) => oneShot(id)), oneShot(200, 'duplicate'), ...ids.slice(5).map((id) => oneShot(id))]),
+      Promise.allSettled([oneShot(300), ...ids.slice(0, 5).map((id) => oneShot(id)), oneShot(200, { note: 'duplicate' }), ...ids.slice(5).map((id) => oneShot(id))]),
     );
     const refused = outcomes.filter((o) => o.status === 'rejected');
     // For metrics: the first went alone, the other 11 as a group the server refused, then each alone.
@@ -75,14 +65,14 @@ describe('group commit', () => {
 
   it('keeps a member all or nothing: a failing check commits nothing of its transaction', async () => {
     const failing = sql`select case when true then 1 / 0 end`;
-    const outcomes = await Promise.allSettled([oneShot(400), oneShot(401), oneShot(402, 'checked', failing), oneShot(403)]);
+    const outcomes = await Promise.allSettled([oneShot(400), oneShot(401), oneShot(402, { note: 'checked', check: failing }), oneShot(403)]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(await committed([400, 401, 402, 403])).toEqual([400, 401, 403]);
   });
 
   it('a lost connection fails the group it carried, and the next transactions run on a fresh one', async () => {
     const terminate = sql`select pg_terminate_backend(pg_backend_pid())`;
-    const outcomes = await Promise.allSettled([oneShot(500), oneShot(501), oneShot(502, 'killer', terminate), oneShot(503)]);
+    const outcomes = await Promise.allSettled([oneShot(500), oneShot(501), oneShot(502, { note: 'killer', check: terminate }), oneShot(503)]);
     // The first went alone and committed; the group with the terminating check failed whole, committing nothing.
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
     expect(await committed([500, 501, 502, 503])).toEqual([500]);
@@ -93,7 +83,7 @@ describe('group commit', () => {
   it('with two groups allowed, the second waits for the first unless it stalls: transactions queue behind one in flight', async () => {
     const lanes = openDatabase(ledger.url(), { max: 4, groupCommit: { groupsInFlight: 2, transactionsPerGroup: 32, stallMs: 60_000 } });
     try {
-      const rows = await Promise.all(Array.from({ length: 12 }, (_, i) => oneShot(800 + i, 'lane', undefined, lanes)));
+      const rows = await Promise.all(Array.from({ length: 12 }, (_, i) => oneShot(800 + i, { note: 'lane', on: lanes })));
       // The first went alone; the other eleven did not open a second lane but joined one group.
       expect(new Set(rows.map((r) => r.tx)).size).toBe(2);
     } finally {
@@ -114,15 +104,7 @@ describe('group commit', () => {
     try {
       const counter = countStatements(alone.pool);
       counter.reset();
-      const rows = await Promise.all(
-        [700, 701, 702, 703, 704, 705].map((id) =>
-          alone.db.transaction().execute(async (trx) => {
-            await deferStatement(trx, sql`select 1`.compile(trx));
-            const insert = sql<{ tx: string }>`insert into ledger (id, note) values (${id}, 'alone') returning tx`;
-            return (await executeAndCommit(trx, insert.compile(trx))).rows[0]!;
-          }),
-        ),
-      );
+      const rows = await Promise.all([700, 701, 702, 703, 704, 705].map((id) => oneShot(id, { note: 'alone', on: alone })));
       expect(new Set(rows.map((r) => r.tx)).size).toBe(6);
       expect(counter).toMatchObject({ count: 6 * 4, roundTrips: 6 });
     } finally {

@@ -8,7 +8,7 @@ import { countStatements } from '../../support/statement-counter.js';
 import { recordGroupCommits } from '../../support/group-commit-events.js';
 
 const ledger = useLedgerDatabase();
-const committed = ledger.committed;
+const { committed, oneShot } = ledger;
 
 interface Shared {
   /** The lock its first statements take (named as `holdsLock` names it). */
@@ -47,15 +47,6 @@ function shared(id: number, options: Shared = {}, on: DatabaseHandle = ledger.ha
     return { ...row, firstTx: first.rows[0]!.tx, seen: first.rows[0]!.seen };
   });
 }
-
-/** A transaction whose only round trip is its last statement (it never shares: it commits in a group as before). */
-function oneShot(id: number, on: DatabaseHandle = ledger.handle()) {
-  return on.db.transaction().execute(async (trx) => {
-    await deferStatement(trx, sql`select 1`.compile(trx));
-    return (await executeAndCommit(trx, sql<{ id: number; tx: string }>`insert into ledger (id, note) values (${id}, 'one-shot') returning id, tx::text`.compile(trx))).rows[0]!;
-  });
-}
-
 
 const reasons = (outcomes: PromiseSettledResult<unknown>[]) =>
   outcomes.map((o) => (o.status === 'fulfilled' ? 'committed' : isSharedTransactionRolledBack(o.reason) ? 'rolled back with its group' : String(o.reason)));
@@ -118,11 +109,11 @@ describe('group commit of transactions that read a result before their last stat
   it('a member that stops answering: after memberWaitMs the group rolls back, and the member fails when it comes back', async () => {
     const patient = openDatabase(ledger.url(), { max: 4, groupCommit: { groupsInFlight: 1, transactionsPerGroup: 32, stallMs: 0, memberWaitMs: 100 } });
     try {
-      const outcomes = await Promise.allSettled([oneShot(700, patient), shared(701, { pauseMs: 600 }, patient), shared(702, {}, patient)]);
+      const outcomes = await Promise.allSettled([oneShot(700, { on: patient }), shared(701, { pauseMs: 600 }, patient), shared(702, {}, patient)]);
       expect(reasons(outcomes)).toEqual(['committed', 'rolled back with its group', 'rolled back with its group']);
       expect(await committed([700, 701, 702])).toEqual([700]);
       // The group's connection went back to the pool sound.
-      expect(await Promise.all([oneShot(703, patient), oneShot(704, patient)])).toMatchObject([{ id: 703 }, { id: 704 }]);
+      expect(await Promise.all([oneShot(703, { on: patient }), oneShot(704, { on: patient })])).toMatchObject([{ id: 703 }, { id: 704 }]);
     } finally {
       await patient.close();
     }
