@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
+import { resultsPerSender, runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import type { GroupCommitLimits } from './group-commit-limits.js';
 import { storeEvents } from './store-events.js';
 import { isStatementError } from './database-errors.js';
@@ -177,11 +177,7 @@ export class GroupCommit {
       if (isStatementError(error)) return false;
       throw error;
     }
-    let next = 0;
-    for (const member of group) {
-      member.resolve(results.slice(next, next + member.statements.length));
-      next += member.statements.length;
-    }
+    resultsPerSender(group, results).forEach((own, i) => group[i]!.resolve(own));
     return true;
   }
 
@@ -200,14 +196,12 @@ export class GroupCommit {
       if (!isStatementError(error)) throw error;
       return this.#declined(client, group);
     }
-    let next = 0;
     const closed: Array<{ member: Member; results: PipelinedResult[] }> = [];
-    for (const member of group) {
-      const own = results.slice(next, next + member.statements.length);
-      next += member.statements.length;
+    resultsPerSender(group, results).forEach((own, i) => {
+      const member = group[i]!;
       if (member.shared) member.resolve(own);
       else closed.push({ member, results: own });
-    }
+    });
     const ending = await transaction.finish(group.flatMap((member) => (member.shared ? [{ member: member.shared, holds: member.holds }] : [])));
     if (ending === null) {
       for (const { member, results: own } of closed) member.resolve(own);

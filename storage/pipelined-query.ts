@@ -164,3 +164,12 @@ export function runPipeline(client: pg.ClientBase, statements: readonly Pipeline
   client.query(query);
   return query.done;
 }
+
+/**
+ * `results` of statements that several senders sent together, cut into one slice per sender in
+ * their order (each sender's `statements` went out one after another).
+ */
+export function resultsPerSender(senders: ReadonlyArray<{ readonly statements: readonly PipelinedStatement[] }>, results: readonly PipelinedResult[]): PipelinedResult[][] {
+  let next = 0;
+  return senders.map((sender) => results.slice(next, (next += sender.statements.length)));
+}

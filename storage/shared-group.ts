@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { isStatementError } from './database-errors.js';
-import { runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
+import { resultsPerSender, runPipeline, type PipelinedResult, type PipelinedStatement } from './pipelined-query.js';
 import { SharedTransactionRolledBack, type SharedMember, type SharedRequest } from './shared-transaction.js';
 
 /** See `GroupCommitLimits.memberWaitMs`. */
@@ -20,11 +20,7 @@ function statementsOf(requests: readonly Run[]): PipelinedStatement[] {
 
 /** Gives each request its slice of `results`, in order. */
 function settle(requests: readonly Run[], results: readonly PipelinedResult[]): void {
-  let next = 0;
-  for (const request of requests) {
-    request.resolve(results.slice(next, next + request.statements.length));
-    next += request.statements.length;
-  }
+  resultsPerSender(requests, results).forEach((own, i) => requests[i]!.resolve(own));
 }
 
 /**
