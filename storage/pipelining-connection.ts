@@ -29,6 +29,7 @@ function holdsOf(queries: readonly CompiledQuery[]): string[] {
   }
   return names;
 }
+
 /**
  * A connection whose transactions cost no round trip of their own: BEGIN waits and goes out with
  * the transaction's first statement, and a statement run with `executeAndCommit` takes COMMIT
@@ -84,9 +85,8 @@ export class PipeliningConnection implements DatabaseConnection {
   async endShared(commit: boolean): Promise<boolean> {
     const shared = this.#shared;
     if (!shared) return false;
-    this.#shared = undefined;
     // Whatever happens, nothing of this transaction is left to send on this connection.
-    this.#committed = true;
+    this.#sharedEnded();
     if (commit) await shared.run([], true);
     else shared.abandon();
     return true;
@@ -159,21 +159,21 @@ export class PipeliningConnection implements DatabaseConnection {
     const last = COMMITTING.has(query);
     const sent = [...(PRECEDING.get(query) ?? []), query];
     const statements = sent.map(statement);
-    if (last) {
-      this.#shared = undefined;
-      this.#committed = true;
-    }
+    if (last) this.#sharedEnded();
     try {
       const results = await shared.run(statements, last, holdsOf(sent));
       return toQueryResult<R>(results[statements.length - 1]!);
     } catch (error) {
       // Rolled back with its group: nothing is left to send (see `isSharedTransactionRolledBack`).
-      if (error instanceof SharedTransactionRolledBack) {
-        this.#shared = undefined;
-        this.#committed = true;
-      }
+      if (error instanceof SharedTransactionRolledBack) this.#sharedEnded();
       throw error;
     }
+  }
+
+  /** The shared transaction has ended (committed, left or rolled back): nothing of it is left to send here. */
+  #sharedEnded(): void {
+    this.#shared = undefined;
+    this.#committed = true;
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {

@@ -92,6 +92,7 @@ export class PipeliningPostgresDialect implements Dialect {
     return new PostgresIntrospector(db);
   }
 }
+
 /**
  * Runs `query` and, inside a transaction, commits it in the same round trip: for the last
  * statement of a transaction whose result is all the caller still needs. Outside a
