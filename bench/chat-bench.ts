@@ -11,12 +11,12 @@
  *    against a bare socket.io server doing one INSERT + COMMIT per round trip
  *    (bench/support/ceiling-server.ts), same socket count, same pool size; then Parley
  *    (runtime/main.ts in its own process). The ratio is each round's, and the median is reported.
- * 4. The stricter ceiling of the same bare server over sockets that stay connected (no handshakes).
  *    Each round also runs the instant-win conversation (start turn asking the email, then the email
  *    whose turn claims a moment; a flow saved through the admin API with BENCH_CLAIM_STOCK moments
  *    due): claims per second against the same round's ceiling (target ≥ 0.4), and against the bare
  *    server's round trips over the same conversation shape (connect, one reply: a claim needs two
  *    round trips, so 0.5 is the most any server reaches).
+ * 4. The stricter ceiling of the same bare server over sockets that stay connected (no handshakes).
  * 5. Open loop: Parley offered half the ceiling's median rate, p50/p99 per turn.
  *
  * Env: BENCH_SOCKETS (default 300), BENCH_SECONDS (default 8, per run), BENCH_ROUNDS (default 3),
@@ -148,7 +148,7 @@ try {
     [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${ms(open.latencies, 50)}, p99 ${ms(open.latencies, 99)} (target p99 < 50 ms)`],
     ['failed conversations (ceiling / closed / claims / open)', `${failures[0]} / ${failures[1]} / ${failures[2]} / ${open.failures}`],
     [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${counted.statements} for ${counted.turns} turns, handshakes included)`],
-    [`SQL statements / round trips per instant-win participation (${COUNTED} sequential)`, `${((countedClaims.statements * 2) / countedClaims.turns).toFixed(2)} / ${((countedClaims.roundTrips * 2) / countedClaims.turns).toFixed(2)}`],
+    [`SQL statements / round trips per instant-win participation (${COUNTED} sequential)`, `${(countedClaims.statements / COUNTED).toFixed(2)} / ${(countedClaims.roundTrips / COUNTED).toFixed(2)}`],
     ['group commits during the closed-loop rounds', `${grouped.transactions} transactions in ${grouped.groups} groups (${(grouped.transactions / Math.max(1, grouped.groups)).toFixed(2)} per group)`],
     ['partitions per store table (BENCH_PARTITION_DAYS)', `${partitions}`],
     ['database round trips per turn', `${roundTripsPerTurn.toFixed(2)} (${counted.roundTrips}; BEGIN and COMMIT ride with the statements next to them)`],
