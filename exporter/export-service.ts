@@ -84,6 +84,7 @@ export async function prepareExport(
           flowId: flow!.id,
           scope: selection ? participantScope(definition.scope ?? 'entries') : (definition.scope ?? 'entries'),
           related: compiled.related,
+          sealed: compiled.sealed,
           ...(selection && selection !== 'all' && { firstSeen: selection }),
         });
   return { flow, catalogue, compiled, records };

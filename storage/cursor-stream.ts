@@ -2,16 +2,23 @@ import { Readable } from 'node:stream';
 import Cursor from 'pg-cursor';
 import type pg from 'pg';
 
+/** A statement and its parameters. */
+export interface CursorQuery {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
 /**
  * Streams the result of one query through a server-side cursor on a dedicated connection, in
  * batches: `transform` turns each batch of raw rows into output objects (it may query other
- * tables for the batch). The next `readAhead` batches are read and transformed while this one is
+ * tables for the batch). The query may be chosen on that connection first (a function of it), and
+ * `settings` hold for the cursor's statement only: set after connecting, reset before release. The next `readAhead` batches are read and transformed while this one is
  * consumed (the cursor's reads one after another, their transforms side by side), and a batch is
  * pushed whole (no promise per row). Memory holds `readAhead + 1` batches, whatever the row count.
  */
 export function cursorStream<Raw, Out>(
   pool: pg.Pool,
-  query: { text: string; values: unknown[] },
+  query: CursorQuery | ((client: pg.PoolClient) => Promise<CursorQuery>),
   transform: (rows: Raw[]) => Promise<Out[]>,
   options: {
     batchSize?: number | undefined;
@@ -21,6 +28,8 @@ export function cursorStream<Raw, Out>(
     types?: { getTypeParser(oid: number, format?: string): unknown } | undefined;
     /** `'array'`: rows as arrays of column values (no object per row). */
     rowMode?: 'array' | undefined;
+    /** Session settings (name → value) for the cursor's statement, e.g. planner settings. */
+    settings?: Readonly<Record<string, string>> | undefined;
     /** Awaited once before the stream takes its connection. */
     before?: (() => Promise<void>) | undefined;
     /** Called once when the stream ends or is destroyed (with the error, if any). */
@@ -43,9 +52,21 @@ export function cursorStream<Raw, Out>(
     client = undefined;
     if (c) {
       await cursor?.close().catch(() => {});
-      c.release(error);
+      c.release(error ?? (await resetSettings(c)));
     }
     await options.onClose?.(error).catch(() => {});
+  };
+  const names = Object.keys(options.settings ?? {});
+  for (const name of names) if (!/^[a-z_]+(\.[a-z_]+)?$/.test(name)) throw new Error(`Not a setting name: ${name}`);
+  /** Resets the settings; an error (the connection is then destroyed, not reused with them). */
+  const resetSettings = async (c: pg.PoolClient): Promise<Error | undefined> => {
+    if (names.length === 0) return undefined;
+    try {
+      await c.query(names.map((name) => `reset ${name}`).join('; '));
+      return undefined;
+    } catch (cause) {
+      return cause as Error;
+    }
   };
   const fetchBatch = async (read: Promise<Raw[]>): Promise<Out[] | null> => {
     const rows = await read;
@@ -77,8 +98,13 @@ export function cursorStream<Raw, Out>(
             return;
           }
           client = connected;
+          if (names.length > 0) {
+            const calls = names.map((_name, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`);
+            await client.query(`select ${calls.join(', ')}`, names.flatMap((name) => [name, options.settings![name]]));
+          }
+          const statement = typeof query === 'function' ? await query(client) : query;
           const config = { ...(options.types && { types: options.types }), ...(options.rowMode && { rowMode: options.rowMode }) } as Cursor.CursorQueryConfig;
-          cursor = client.query(new Cursor<Raw>(query.text, query.values, config));
+          cursor = client.query(new Cursor<Raw>(statement.text, statement.values, config));
           prefetch();
         }
         for (;;) {

@@ -54,6 +54,7 @@ export interface RelatedQuery {
   readonly flowId: string;
   readonly now: Date;
   readonly tables: readonly StoreTable[];
+  readonly sealed: boolean;
   readonly open: () => Promise<PersonalOpener>;
 }
 
@@ -165,7 +166,7 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   if (query.tables.length === 0) return entries.map(() => ({}));
   const sessions = numbered(entries, (entry) => entry.sessionId);
   const subjects = numbered(entries, (entry) => entry.subjectKey);
-  const statement = relatedRowsSql(query.workspaceId, query.flowId, query.now, query.tables, sessions.keys, subjects.keys);
+  const statement = relatedRowsSql(query, sessions.keys, subjects.keys);
   const result = await connection.query<Array<string | null>>(statement);
   const open = result.rows.some(hasPersonal) ? await query.open() : undefined;
   const bySession = new Groups(sessions.keys.length, query.tables.length);

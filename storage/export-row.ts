@@ -14,6 +14,21 @@ export type ExportRow = DecodedRow;
  */
 export const EXPORT_ROW_COLUMNS = 'id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, created_at, expires_at, data, personal';
 export const EXPORT_ROW_WIDTH = EXPORT_ROW_COLUMNS.split(',').length;
+
+/**
+ * The export row's columns, for an export that reads sealed personal values or not. Without
+ * them, `personal` only says whether the row has any (an empty `\x`): PostgreSQL sends 2
+ * characters, not the whole sealed value in hex (about 120 per entry), and the row view refuses
+ * to read it (see `SEALED_NOT_READ`).
+ */
+export function exportRowColumns(sealed: boolean): string {
+  return sealed ? EXPORT_ROW_COLUMNS : EXPORT_ROW_COLUMNS.replace(/personal$/, `case when personal is null then null else '\\x'::bytea end as personal`);
+}
+
+/** The decryptor of an export that selected no field reading sealed values: reading one is a bug. */
+export const SEALED_NOT_READ: PersonalOpener = () => {
+  throw new Error('This export did not read sealed values: a field reads them without saying so (CatalogueField.sealed)');
+};
 const ID = 0;
 const FLOW = 1;
 const SESSION = 2;

@@ -30,6 +30,11 @@ export interface CatalogueField {
   readonly label: string;
   readonly type: FieldType;
   readonly personal: boolean;
+  /**
+   * True when reading it decrypts sealed personal values (of the entry or a related row), even
+   * when its own value is not personal: an export none of whose fields do reads no sealed bytes.
+   */
+  readonly sealed: boolean;
   /** Related tables this field reads beside the entry (the source loads only those). */
   readonly needs: readonly StoreTable[];
   read(record: ExportRecord, ctx: ReadContext): RawValue;

@@ -8,14 +8,14 @@ import type { StoreTable } from '../../core/store-tables.js';
 
 type Field = CatalogueField;
 
-const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false, needs: readonly StoreTable[] = []): Field =>
-  Object.freeze({ key, group, label, type, personal, read, needs });
+const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false, needs: readonly StoreTable[] = [], sealed = personal): Field =>
+  Object.freeze({ key, group, label, type, personal, sealed, read, needs });
 
 /** Fields every flow offers, whatever its modules. */
 const COMMON_FIELDS: readonly Field[] = [
   field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
   field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef),
-  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables']),
+  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true),
   field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt),
   field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true),
   field('device.mobile', 'device', 'Mobile', 'boolean', (r) => scalar(device(r).mobile)),

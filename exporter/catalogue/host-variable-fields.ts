@@ -30,6 +30,7 @@ export function hostVariableField(key: string): CatalogueField {
     label: `Host page variable ${name}`,
     type: 'text' as const,
     personal: false,
+    sealed: false,
     needs: ['variables'] as const,
     read: (record: ExportRecord) => scalar(hostValue(record, name)),
   });

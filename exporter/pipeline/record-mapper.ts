@@ -16,6 +16,8 @@ export interface CompiledExport {
   readonly columns: readonly ExportColumn[];
   /** The related tables the selected fields read (the source loads only these). */
   readonly related: readonly StoreTable[];
+  /** True when a selected field reads sealed personal values (else the source sends none). */
+  readonly sealed: boolean;
   readonly map: RecordMapper;
 }
 
@@ -29,9 +31,11 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
   const formatters: Array<(value: RawValue) => string> = [];
   const types: Record<string, FieldType> = {};
   const related = new Set<StoreTable>();
+  let sealed = false;
   for (const spec of definition.fields) {
     const field = resolveField(catalogue, spec);
     for (const table of field?.needs ?? []) related.add(table);
+    if (field?.sealed) sealed = true;
     if (field) {
       readers.push((record) => field.read(record, context));
       types[spec.field] = field.type;
@@ -57,6 +61,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
   return {
     columns,
     related: [...related],
+    sealed,
     map(record) {
       const values: RawValue[] = new Array(count);
       for (let i = 0; i < count; i += 1) values[i] = readers[i]!(record);

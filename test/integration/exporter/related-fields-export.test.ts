@@ -3,11 +3,12 @@ import { parse } from 'csv-parse/sync';
 import { buffer } from 'node:stream/consumers';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
-import { expectedRelatedCells, insertRelatedEntries, RELATED_FIELDS_EXPORT, RELATED_FLOW } from '../../support/related-entries-fixture.js';
+import { emailOf, expectedRelatedCells, insertRelatedEntries, RELATED_FIELDS_EXPORT, RELATED_FLOW } from '../../support/related-entries-fixture.js';
 import { prepareExport } from '../../../exporter/export-service.js';
 import { renderExport } from '../../../exporter/pipeline/render-export.js';
 import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
+import { streamFlowRecords, type ExportRecord } from '../../../storage/export-source.js';
 
 let storage: TestStorage;
 let workspace: Workspace;
@@ -86,5 +87,47 @@ describe('exports reading related tables', () => {
     const plain = { ...RELATED_FIELDS_EXPORT, fields: RELATED_FIELDS_EXPORT.fields.filter((f) => f.field !== 'form.email' && f.field !== 'form.colour') };
     expect((await exportCsv(plain as unknown as ExportDefinition, shredded)).slice(1)).toEqual([1, 2, 3].map((g) => expectedRelatedCells(g, { first: 1, last: 3 }, '30062026').filter((_c, i) => i !== 2 && i !== 3)));
     await expect(exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition, shredded)).rejects.toMatchObject({ code: 'data_key_destroyed' });
+  });
+
+  it('sends no sealed bytes when no field reads them, and refuses a read that was not declared', async () => {
+    const plain = { ...RELATED_FIELDS_EXPORT, fields: RELATED_FIELDS_EXPORT.fields.filter((f) => f.field !== 'form.email' && f.field !== 'form.colour') };
+    const prepared = await prepareExport(storage, registry, workspace, plain as unknown as ExportDefinition);
+    expect(prepared.compiled.sealed).toBe(false);
+    const expected = [];
+    for (let g = RANGE.first; g <= RANGE.last; g += 1) expected.push(expectedRelatedCells(g, RANGE, '30062026').filter((_c, i) => i !== 2 && i !== 3));
+    expect((await exportCsv(plain as unknown as ExportDefinition)).slice(1)).toEqual(expected);
+
+    const flowId = prepared.flow!.id;
+    const first = async (sealed: boolean): Promise<ExportRecord> => {
+      const stream = streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'entries', sealed });
+      for await (const record of stream) {
+        stream.destroy();
+        return record as ExportRecord;
+      }
+      throw new Error('no entries');
+    };
+    const sealed = await first(true);
+    expect(sealed.entry.personal).toMatchObject({ email: emailOf(RANGE.first) });
+    expect(sealed.related.variables![0]!.personal).toMatchObject({ email: emailOf(RANGE.first) });
+    const unsealed = await first(false);
+    expect(unsealed.entry.participantRef).toBe(sealed.entry.participantRef);
+    expect(() => unsealed.entry.personal).toThrow('did not read sealed values');
+    expect(() => unsealed.related.variables![0]!.personal).toThrow('did not read sealed values');
+  });
+
+  it('reads the entries of both entry tables oldest first, interleaved (a flow with a draw and an instant win)', async () => {
+    const { workspace: both } = await flowSetup(storage);
+    const flow = await saveTestFlow(storage, both, 'related', RELATED_FLOW);
+    await insertRelatedEntries(storage.db, storage.keyring, { workspaceId: both.id, flowId: flow.id, count: 4, start: new Date('2026-06-30T08:00:00Z') });
+    // An instant-win claim half a second after each participation, by the same participant.
+    await storage.pool.query(
+      `insert into store_instant_win_claims (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, default_retention_days, created_at, expires_at, data)
+       select gen_random_uuid(), workspace_id, flow_id, session_id, 'claim-' || participant_ref, subject_hash, 'instant-win', 'win', default_retention_days, created_at + interval '500 ms', expires_at, '{"won": true}'
+       from store_participations where workspace_id = $1`,
+      [both.id],
+    );
+    const definition = { ...RELATED_FIELDS_EXPORT, fields: [{ field: 'form.contest_entry_hash_id', column: 'ID' }] };
+    const rows = await exportCsv(definition as unknown as ExportDefinition, both);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([1, 2, 3, 4].flatMap((g) => [`P00000000${g}`, `claim-P00000000${g}`]));
   });
 });

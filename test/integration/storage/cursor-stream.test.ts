@@ -59,4 +59,30 @@ describe('cursorStream with batches read ahead', () => {
     const again = await collect(cursorStream<string[], number>(storage.pool, series(3), async (rows) => rows.map((row) => Number(row[0])), { rowMode: 'array' }));
     expect(again).toEqual([1, 2, 3]);
   });
+
+  it('holds its settings for its own statement only, and chooses the statement on its connection', async () => {
+    const pool = storage.pool;
+    const setting = async () => (await pool.query<{ v: string }>('select current_setting($1) as v', ['max_parallel_workers_per_gather'])).rows[0]!.v;
+    const usual = await setting();
+    const stream = cursorStream<string[], string>(
+      pool,
+      async (client) => {
+        const seen = await client.query<{ v: string }>(`select current_setting('max_parallel_workers_per_gather') as v`);
+        return { text: `select $1::text || ':' || current_setting('max_parallel_workers_per_gather') from generate_series(1, 3)`, values: [seen.rows[0]!.v] };
+      },
+      async (rows) => rows.map((row) => row[0]!),
+      { rowMode: 'array', settings: { max_parallel_workers_per_gather: '0' } },
+    );
+    expect(await collect(stream)).toEqual(['0:0', '0:0', '0:0']);
+    // Every idle connection of the pool (the stream's among them) has the usual value again.
+    const idle = pool.idleCount;
+    const clients = await Promise.all(Array.from({ length: idle }, () => pool.connect()));
+    try {
+      for (const client of clients) expect((await client.query<{ v: string }>(`select current_setting('max_parallel_workers_per_gather') as v`)).rows[0]!.v).toBe(usual);
+    } finally {
+      for (const client of clients) client.release();
+    }
+    expect(usual).not.toBe('0');
+    expect(() => cursorStream(pool, series(1), async (rows) => rows, { settings: { 'work_mem; drop table x': '1' } })).toThrow('Not a setting name');
+  });
 });

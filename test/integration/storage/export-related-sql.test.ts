@@ -16,7 +16,7 @@ describe('export related-rows statement', () => {
   // index serves, so every batch scanned each related table and exports grew with its square.
   it('is served by indexes on every related table, sessions and subject hashes alike (no sequential scan)', async () => {
     const tables = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'] as const;
-    const statement = relatedRowsSql('00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000001', new Date(), tables, [], []);
+    const statement = relatedRowsSql({ workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables }, [], []);
     const client = await storage.pool.connect();
     try {
       await client.query('set enable_seqscan = off');

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { flowFieldCatalogue, externalField } from '../../../exporter/catalogue/flow-field-catalogue.js';
+import { hostVariableField } from '../../../exporter/catalogue/host-variable-fields.js';
+import { TABLE_FIELDS, tableValueField } from '../../../exporter/catalogue/table-field-catalogue.js';
+import type { CatalogueField } from '../../../exporter/catalogue/catalogue-field.js';
+import { ModuleRegistry } from '../../../core/module-registry.js';
+import { MODULES } from '../../../modules/index.js';
+import { STORE_TABLES, type StoreTable } from '../../../core/store-tables.js';
+import type { ExportRecord } from '../../../storage/export-source.js';
+import type { DecodedRow } from '../../../storage/store-reader.js';
+
+/** A flow with a step of every module that collects fields. */
+const EVERY_MODULE = {
+  name: 'Every module',
+  steps: [
+    { id: 'email', module: 'email-capture', config: { question: 'Email?' } },
+    { id: 'colour', module: 'text-question', config: { question: 'Colour?', variable: 'colour' } },
+    { id: 'optin', module: 'consent', config: { label: 'News', doubleOptIn: true } },
+    { id: 'draw', module: 'giveaway', config: { frequency: 'unlimited' } },
+    { id: 'win', module: 'instant-win', config: {} },
+    { id: 'code', module: 'codes', config: { mode: 'distribute' } },
+  ],
+} as const;
+
+/** A row that holds no value (so readers look everywhere) and notes when its sealed values are read. */
+function emptyRow(table: StoreTable, touched: { sealed: boolean }): DecodedRow {
+  return {
+    table,
+    id: 'row',
+    flowId: 'flow',
+    sessionId: 'session',
+    participantRef: 'p1',
+    subjectKey: null,
+    moduleId: 'module',
+    stepId: 'step',
+    createdAt: new Date(0),
+    expiresAt: new Date(0),
+    data: {},
+    get personal() {
+      touched.sealed = true;
+      return {};
+    },
+  } as DecodedRow;
+}
+
+function readsSealed(field: CatalogueField, entryTable: StoreTable): boolean {
+  const touched = { sealed: false };
+  const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
+  for (const table of STORE_TABLES) related[table] = [emptyRow(table, touched)];
+  const record: ExportRecord = { entry: emptyRow(entryTable, touched), related };
+  field.read(record, { flow: { hashId: 'h', name: 'n' } });
+  return touched.sealed;
+}
+
+describe('the field catalogue says which fields read sealed values', () => {
+  const flowFields = flowFieldCatalogue(EVERY_MODULE as never, new ModuleRegistry(MODULES));
+  const fields = [...flowFields, externalField('external.crm.id'), hostVariableField('variable.utm_source'), ...TABLE_FIELDS, tableValueField('data.a'), tableValueField('personal.a')];
+
+  it('marks every field whose reading decrypts, and no other (an export of unmarked fields is sent no sealed bytes)', () => {
+    expect(flowFields.length).toBeGreaterThan(25);
+    for (const field of fields) {
+      for (const table of ['participations', 'instant_win_claims', 'variables'] as const) {
+        expect({ key: field.key, table, sealed: readsSealed(field, table) }).toEqual({ key: field.key, table, sealed: field.sealed });
+      }
+    }
+    expect(fields.filter((field) => field.sealed).map((field) => field.key)).toEqual(
+      expect.arrayContaining(['form.email', 'form.colour', 'form.giveaway_email', 'form.is_anonymous', 'device.ip', 'personal.a']),
+    );
+  });
+});
