@@ -85,6 +85,7 @@ export async function prepareExport(
           scope: selection ? participantScope(definition.scope ?? 'entries') : (definition.scope ?? 'entries'),
           related: compiled.related,
           sealed: compiled.sealed,
+          ...(compiled.projections && { projections: compiled.projections }),
           ...(selection && selection !== 'all' && { firstSeen: selection }),
         });
   return { flow, catalogue, compiled, records };

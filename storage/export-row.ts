@@ -16,6 +16,13 @@ export const EXPORT_ROW_COLUMNS = 'id, flow_id, session_id, participant_ref, sub
 export const EXPORT_ROW_WIDTH = EXPORT_ROW_COLUMNS.split(',').length;
 
 /**
+ * The export row's columns of an export that reads projected values only: none of the row's, so
+ * PostgreSQL sends nulls (a length each) and the export parses no JSON.
+ */
+export const UNREAD_ROW_COLUMNS = `null::uuid as id, null::uuid as flow_id, null::uuid as session_id, null::text as participant_ref, null::bytea as subject_hash,
+  null::text as module_id, null::text as step_id, null::timestamptz as created_at, null::timestamptz as expires_at, null::jsonb as data, null::bytea as personal`;
+
+/**
  * The export row's columns, for an export that reads sealed personal values or not. Without
  * them, `personal` only says whether the row has any (an empty `\x`): PostgreSQL sends 2
  * characters, not the whole sealed value in hex (about 120 per entry), and the row view refuses
@@ -29,6 +36,7 @@ export function exportRowColumns(sealed: boolean): string {
 export const SEALED_NOT_READ: PersonalOpener = () => {
   throw new Error('This export did not read sealed values: a field reads them without saying so (CatalogueField.sealed)');
 };
+
 const ID = 0;
 const FLOW = 1;
 const SESSION = 2;
@@ -41,6 +49,8 @@ const CREATED = 7;
 const EXPIRES = 8;
 const DATA = 9;
 const PERSONAL = 10;
+/** Entries statements add the entry's table, then the projected values (see `entriesSql`). */
+const PROJECTED = EXPORT_ROW_WIDTH + 1;
 
 /** A raw export row: PostgreSQL's text of each column, or null. */
 export type RawColumns = ReadonlyArray<string | null>;
@@ -73,6 +83,10 @@ export class ExportRowView implements DecodedRow {
 
   get id(): string {
     return this.raw[ID]!;
+  }
+  /** The text of the `k`th value an entries statement projected after the row and its table. */
+  projected(k: number): string | null {
+    return this.raw[PROJECTED + k] ?? null;
   }
   get flowId(): string | null {
     return this.raw[FLOW] ?? null;

@@ -1,5 +1,5 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
-import { exportRowColumns } from './export-row.js';
+import { exportRowColumns, UNREAD_ROW_COLUMNS } from './export-row.js';
 import { effectiveRetentionDaysText } from './retention-sql.js';
 
 /** A statement and its parameters. */
@@ -77,13 +77,19 @@ export function entryTablesSql(workspaceId: string, flowId: string): SqlStatemen
  * entry tables to read (see `entryTablesSql`). With one table and no parallel workers, PostgreSQL
  * reads the entries in order from an index and streams the first at once; a union of two is
  * sorted whole before its first row (about 1.4 µs and 480 bytes of temporary file per entry).
+ * `projections` (SQL over an entry's columns, see `EntryProjection`): each row is then nulls in
+ * place of the export row's columns, the entry's table, and these values.
  */
-export function entriesSql(read: FlowRead & { scope: ExportScope; firstSeen?: FirstSeenWindow | undefined; tables?: readonly StoreTable[] }): SqlStatement {
+export function entriesSql(
+  read: FlowRead & { scope: ExportScope; firstSeen?: FirstSeenWindow | undefined; tables?: readonly StoreTable[]; projections?: readonly string[] | undefined },
+): SqlStatement {
   const { workspaceId, flowId, now, scope, firstSeen } = read;
   const tables = read.tables && read.tables.length > 0 ? read.tables : ENTRY_TABLES;
   const union = tables.map(
     (table) => `select ${columnsOf(read)}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`,
   ).join(' union all ');
+  // With projections: no column of the row, its table, then each projection (over the row's columns).
+  const output = (alias: string) => (read.projections ? [UNREAD_ROW_COLUMNS, `${alias}.source_table`, ...read.projections.map((sql) => `(${sql})`)].join(', ') : `${alias}.*`);
   const won = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and ${live('winners', '$3', 'w.')} and not w.preview
       and (w.session_id = e.session_id or (w.subject_hash is not null and w.subject_hash = e.subject_hash)))`;
   const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;
@@ -98,9 +104,9 @@ export function entriesSql(read: FlowRead & { scope: ExportScope; firstSeen?: Fi
   const where = filters.length > 0 ? `where ${filters.join(' and ')}` : '';
   const text =
     scope === 'participants' || scope === 'winning_participants' || firstSeen
-      ? `select * from (select distinct on (${participantKey}) e.*, min(e.created_at) over (partition by ${participantKey}) as first_seen${winnersOnly ? `, bool_or(${won}) over (partition by ${participantKey}) as won` : ''}
-          from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p ${where} order by created_at, id`
-      : `select e.* from (${union}) e ${winnersOnly ? `where ${won}` : ''} order by e.created_at, e.id`;
+      ? `select ${output('p')} from (select distinct on (${participantKey}) e.*, min(e.created_at) over (partition by ${participantKey}) as first_seen${winnersOnly ? `, bool_or(${won}) over (partition by ${participantKey}) as won` : ''}
+          from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p ${where} order by p.created_at, p.id`
+      : `select ${output('e')} from (${union}) e ${winnersOnly ? `where ${won}` : ''} order by e.created_at, e.id`;
   return { text, values };
 }
 

@@ -15,9 +15,15 @@ export { EXPORT_SCOPES, participantScope, type ExportScope, type FirstSeenWindow
 /** Tables that may be read beside each entry, by session or data subject, to fill in its fields. */
 const RELATED_TABLES: readonly StoreTable[] = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'];
 
+/** An entry: a store row, and the values its statement projected (see `EntryProjection`). */
+export interface ExportEntry extends DecodedRow {
+  /** The text of the `k`th projected value (0-based), or null. */
+  projected(k: number): string | null;
+}
+
 /** One entry with the rows of the same session (or data subject) in the other tables, oldest first. */
 export interface ExportRecord {
-  readonly entry: DecodedRow;
+  readonly entry: ExportEntry;
   readonly related: Readonly<Partial<Record<StoreTable, readonly DecodedRow[]>>>;
 }
 
@@ -78,7 +84,17 @@ async function toRows(raws: readonly RawColumns[], tableOf: (raw: RawColumns) =>
  */
 export function streamFlowRecords(
   ctx: StoreContext & { pool: pg.Pool; database?: Pick<DatabaseHandle, 'statementCache'> },
-  input: { workspaceId: string; flowId: string; scope: ExportScope; firstSeen?: FirstSeenWindow; related?: readonly StoreTable[]; sealed?: boolean; batchSize?: number },
+  input: {
+    workspaceId: string;
+    flowId: string;
+    scope: ExportScope;
+    firstSeen?: FirstSeenWindow;
+    related?: readonly StoreTable[];
+    sealed?: boolean;
+    /** SQL over an entry's columns whose values are read instead of the entry's (see `entriesSql`). */
+    projections?: readonly string[];
+    batchSize?: number;
+  },
 ): Readable {
   const now = ctx.clock.now();
   const sealed = input.sealed ?? true;
@@ -89,7 +105,7 @@ export function streamFlowRecords(
   const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE);
   const entries = async (client: pg.PoolClient) => {
     const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));
-    const read = { workspaceId: input.workspaceId, flowId: input.flowId, now, sealed, scope: input.scope, firstSeen: input.firstSeen };
+    const read = { workspaceId: input.workspaceId, flowId: input.flowId, now, sealed, scope: input.scope, firstSeen: input.firstSeen, projections: input.projections };
     return entriesSql({ ...read, tables: present.rows.map((row) => row.name) });
   };
   return cursorStream<RawColumns, ExportRecord>(

@@ -37,7 +37,33 @@ export interface CatalogueField {
   readonly sealed: boolean;
   /** Related tables this field reads beside the entry (the source loads only those). */
   readonly needs: readonly StoreTable[];
+  /** The same value computed by PostgreSQL from the entry row, for fields that read nothing else. */
+  readonly projection?: EntryProjection | undefined;
   read(record: ExportRecord, ctx: ReadContext): RawValue;
+}
+
+/**
+ * A field's value as an SQL expression over the entry row's columns (a code constant, never user
+ * input) and how to decode PostgreSQL's text of it. An export whose fields all have one reads
+ * these values only: PostgreSQL extracts them as `COPY` would, and the export neither receives nor
+ * parses the entry's JSON data.
+ */
+export interface EntryProjection {
+  readonly sql: string;
+  decode(text: string | null): RawValue;
+}
+
+/**
+ * A JSON value's text (`data->'key'`), as `scalar` reads the value. Strings without escapes and
+ * booleans skip `JSON.parse`: it took 6 % of the CPU profile of a projected export of 200,000
+ * entries (five such values each).
+ */
+export function jsonScalar(text: string | null): RawValue {
+  if (text === null) return null;
+  if (text.charCodeAt(0) === 34 && !text.includes('\\')) return text.slice(1, -1);
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return scalar(JSON.parse(text));
 }
 
 /** Scalar or Date from a JSON value; objects and arrays are not field values. */

@@ -1,5 +1,6 @@
 import type { CatalogueField } from './catalogue-field.js';
-import { scalar } from './catalogue-field.js';
+import { jsonScalar, scalar, type EntryProjection } from './catalogue-field.js';
+import { parseTimestamptz } from '../../storage/timestamp-parser.js';
 import { device, latestWin, readStored } from './record-readers.js';
 import { KNOWN_VARIABLE_FIELDS } from './host-variable-fields.js';
 import type { FlowDefinition } from '../../core/flow-definition.js';
@@ -8,25 +9,30 @@ import type { StoreTable } from '../../core/store-tables.js';
 
 type Field = CatalogueField;
 
+/** `field` with the same value computed by PostgreSQL from the entry row (see `EntryProjection`). */
+const projected = (base: Field, sql: string, decode: EntryProjection['decode'] = jsonScalar): Field => Object.freeze({ ...base, projection: Object.freeze({ sql, decode }) });
+const deviceField = (key: string, label: string, type: Field['type'], name: string): Field =>
+  projected(field(key, 'device', label, type, (r) => scalar(device(r)[name])), `data->'device'->'${name}'`);
+
 const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false, needs: readonly StoreTable[] = [], sealed = personal): Field =>
   Object.freeze({ key, group, label, type, personal, sealed, read, needs });
 
 /** Fields every flow offers, whatever its modules. */
 const COMMON_FIELDS: readonly Field[] = [
   field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
-  field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef),
+  projected(field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef), 'participant_ref', (text) => text),
   field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true),
-  field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt),
-  field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true),
-  field('device.mobile', 'device', 'Mobile', 'boolean', (r) => scalar(device(r).mobile)),
-  field('device.origin_url', 'device', 'Origin URL', 'text', (r) => scalar(device(r).originUrl)),
+  projected(field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt), 'created_at', (text) => parseTimestamptz(text!) as Date),
+  projected(field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true), `data->'limitReached'`, (text) => text !== 'true'),
+  deviceField('device.mobile', 'Mobile', 'boolean', 'mobile'),
+  deviceField('device.origin_url', 'Origin URL', 'text', 'originUrl'),
   field('device.ip', 'device', 'IP address', 'text', (r) => scalar(r.entry.personal?.ip), true),
-  field('device.browser', 'device', 'Browser', 'text', (r) => scalar(device(r).browser)),
-  field('device.platform', 'device', 'Platform', 'text', (r) => scalar(device(r).platform)),
-  field('device.country', 'device', 'Country', 'text', (r) => scalar(device(r).country)),
-  field('device.width', 'device', 'Screen width', 'number', (r) => scalar(device(r).screenWidth)),
-  field('device.height', 'device', 'Screen height', 'number', (r) => scalar(device(r).screenHeight)),
-  field('operation.chrono', 'operation', 'Seconds spent', 'number', (r) => scalar(r.entry.data.chrono)),
+  deviceField('device.browser', 'Browser', 'text', 'browser'),
+  deviceField('device.platform', 'Platform', 'text', 'platform'),
+  deviceField('device.country', 'Country', 'text', 'country'),
+  deviceField('device.width', 'Screen width', 'number', 'screenWidth'),
+  deviceField('device.height', 'Screen height', 'number', 'screenHeight'),
+  projected(field('operation.chrono', 'operation', 'Seconds spent', 'number', (r) => scalar(r.entry.data.chrono)), `data->'chrono'`),
   field('operation.hash_id', 'operation', 'Operation hash id', 'text', (_r, ctx) => ctx.flow?.hashId ?? null),
   field('operation.name', 'operation', 'Operation name', 'text', (_r, ctx) => ctx.flow?.name ?? null),
   field('operation.access_code', 'access_code', 'Access code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'check' && c.data.code)?.data.code), false, ['codes']),

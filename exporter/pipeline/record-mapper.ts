@@ -18,6 +18,11 @@ export interface CompiledExport {
   readonly related: readonly StoreTable[];
   /** True when a selected field reads sealed personal values (else the source sends none). */
   readonly sealed: boolean;
+  /**
+   * When every selected field has an entry projection (or is a constant): the SQL expressions,
+   * which the source adds to each entry in this order instead of the entry's own columns.
+   */
+  readonly projections?: readonly string[];
   readonly map: RecordMapper;
 }
 
@@ -32,11 +37,20 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
   const types: Record<string, FieldType> = {};
   const related = new Set<StoreTable>();
   let sealed = false;
-  for (const spec of definition.fields) {
-    const field = resolveField(catalogue, spec);
+  const fields = definition.fields.map((spec) => resolveField(catalogue, spec));
+  // Projected: each field reads its own column of the entry, decoded (the export reads no row).
+  const projections = fields.every((field) => !field || field.projection) ? new Map<string, number>() : undefined;
+  for (const [i, spec] of definition.fields.entries()) {
+    const field = fields[i];
     for (const table of field?.needs ?? []) related.add(table);
     if (field?.sealed) sealed = true;
-    if (field) {
+    if (field && projections) {
+      const { sql, decode } = field.projection!;
+      const k = projections.get(sql) ?? projections.size;
+      projections.set(sql, k);
+      readers.push((record) => decode(record.entry.projected(k)));
+      types[spec.field] = field.type;
+    } else if (field) {
       readers.push((record) => field.read(record, context));
       types[spec.field] = field.type;
     } else {
@@ -62,6 +76,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
     columns,
     related: [...related],
     sealed,
+    ...(projections && { projections: [...projections.keys()] }),
     map(record) {
       const values: RawValue[] = new Array(count);
       for (let i = 0; i < count; i += 1) values[i] = readers[i]!(record);

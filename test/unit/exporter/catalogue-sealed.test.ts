@@ -23,7 +23,7 @@ const EVERY_MODULE = {
 } as const;
 
 /** A row that holds no value (so readers look everywhere) and notes when its sealed values are read. */
-function emptyRow(table: StoreTable, touched: { sealed: boolean }): DecodedRow {
+function emptyRow(table: StoreTable, touched: { sealed: boolean }): ExportRecord['entry'] {
   return {
     table,
     id: 'row',
@@ -36,11 +36,12 @@ function emptyRow(table: StoreTable, touched: { sealed: boolean }): DecodedRow {
     createdAt: new Date(0),
     expiresAt: new Date(0),
     data: {},
+    projected: () => null,
     get personal() {
       touched.sealed = true;
       return {};
     },
-  } as DecodedRow;
+  } as DecodedRow & { projected(k: number): string | null };
 }
 
 function readsSealed(field: CatalogueField, entryTable: StoreTable): boolean {
