@@ -12,7 +12,9 @@
  * - at BENCH_ROWS, the related export delivered to a local destination with and without GPG;
  * - the peak RSS of an export with no rows.
  * Targets: ratio ≥ 0.5, rows/s flat between the two sizes, RSS < 200 MB, GPG adds ≤ 30 %.
- * Env: BENCH_ROWS (default 1,000,000), BENCH_CHECKPOINT (default 100,000).
+ * Env: BENCH_ROWS (default 1,000,000), BENCH_CHECKPOINT (default 100,000), BENCH_PARTITION_DAYS
+ * (default 0: a fresh database's partitions, the entries in the default one; n: one partition per
+ * day for n days, as the sweeper leaves a store, so the related rows' lookups probe each).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -32,6 +34,7 @@ import { MODULES } from '../modules/index.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';
 import { openStorage } from '../storage/storage.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
+import { layOutStores } from './support/daily-partitions.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CHECKPOINT = Math.min(ROWS, Number(process.env.BENCH_CHECKPOINT ?? 100_000));
@@ -41,6 +44,8 @@ const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-export-bench-'));
 const storage = await openStorage({ connectionString: database.url, masterKey, clock: systemClock, schedule: false });
 const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 0 });
 try {
+  const partitions = await layOutStores(storage.db, new Date(), Number(process.env.BENCH_PARTITION_DAYS ?? 0));
+  process.stdout.write(`partitions per store table (BENCH_PARTITION_DAYS): ${partitions}\n`);
   const workspace = await createWorkspace(storage, { name: 'Bench', timeZone: 'Europe/Paris' });
   const deps = { storage, registry: new ModuleRegistry(MODULES), clock: systemClock, capabilities: CAPABILITIES };
   const { flow } = await saveFlowDocument(deps, workspace, 'related', RELATED_FLOW);

@@ -11,10 +11,12 @@ export interface CursorQuery {
 /**
  * Streams the result of one query through a server-side cursor on a dedicated connection, in
  * batches: `transform` turns each batch of raw rows into output objects (it may query other
- * tables for the batch). The query may be chosen on that connection first (a function of it), and
- * `settings` hold for the cursor's statement only: set after connecting, reset before release. The next `readAhead` batches are read and transformed while this one is
+ * tables for the batch). The next `readAhead` batches are read and transformed while this one is
  * consumed (the cursor's reads one after another, their transforms side by side), and a batch is
  * pushed whole (no promise per row). Memory holds `readAhead + 1` batches, whatever the row count.
+ * The query may be chosen on the stream's connection first (a function of it), and `settings`
+ * hold for the cursor's statement only: set after connecting, reset before the connection goes
+ * back to the pool (destroyed instead when the reset fails).
  */
 export function cursorStream<Raw, Out>(
   pool: pg.Pool,

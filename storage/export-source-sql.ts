@@ -61,7 +61,7 @@ function live(table: StoreTable, now: string, alias = ''): string {
 }
 
 /**
- * Which entry tables hold rows of a flow (a row each, `table`), previews and expired rows
+ * Which entry tables hold rows of a flow (a row each, `name`), previews and expired rows
  * included: a superset, read on the export's connection just before its cursor opens. Each test
  * is one descent of the `(workspace_id, flow_id, created_at)` index per partition.
  */
