@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { relatedRowsSql } from './export-source-sql.js';
+import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys } from './export-related-sql.js';
 import { runPipeline } from './pipelined-query.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
@@ -55,6 +55,8 @@ export interface RelatedQuery {
   readonly now: Date;
   readonly tables: readonly StoreTable[];
   readonly sealed: boolean;
+  /** Rows of other sessions come from the flow's returning subjects, collected on connecting (see `returningSubjectsSql`). */
+  readonly returning: boolean;
   readonly open: () => Promise<PersonalOpener>;
 }
 
@@ -70,10 +72,15 @@ export class RelatedConnection {
   /** The last statement sent: batches read ahead ask side by side, and a connection runs one at a time. */
   #last: Promise<unknown> = Promise.resolve();
 
-  /** `statementCache`: the connections' statement cache capacity (0: every statement unnamed). */
+  /**
+   * `statementCache`: the connections' statement cache capacity (0: every statement unnamed);
+   * `read`: what the export reads, for the returning subjects it collects on connecting (and
+   * drops on release).
+   */
   constructor(
     private readonly pool: pg.Pool,
     private readonly statementCache: number,
+    private readonly read: RelatedQuery,
   ) {}
 
   /** Runs `statement` once the statements asked before it have ended (pg 9 no longer queues them). */
@@ -88,6 +95,7 @@ export class RelatedConnection {
     this.#client ??= this.pool.connect().then(async (client) => {
       try {
         await client.query('set max_parallel_workers_per_gather = 0; set plan_cache_mode = force_generic_plan');
+        if (this.read.returning) for (const statement of returningSubjectsSql(this.read)) await client.query(statement.text, statement.values);
         return client;
       } catch (error) {
         client.release(error as Error);
@@ -110,7 +118,7 @@ export class RelatedConnection {
       return;
     }
     try {
-      await client.query('reset max_parallel_workers_per_gather; reset plan_cache_mode');
+      await client.query(`reset max_parallel_workers_per_gather; reset plan_cache_mode${this.read.returning ? `; drop table if exists ${RETURNING_SUBJECTS}` : ''}`);
       client.release();
     } catch (cause) {
       client.release(cause as Error);
@@ -166,7 +174,7 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   if (query.tables.length === 0) return entries.map(() => ({}));
   const sessions = numbered(entries, (entry) => entry.sessionId);
   const subjects = numbered(entries, (entry) => entry.subjectKey);
-  const statement = relatedRowsSql(query, sessions.keys, subjects.keys);
+  const statement = relatedRowsSql(query, sessionKeys(sessions.keys), subjects.keys);
   const result = await connection.query<Array<string | null>>(statement);
   const open = result.rows.some(hasPersonal) ? await query.open() : undefined;
   const bySession = new Groups(sessions.keys.length, query.tables.length);

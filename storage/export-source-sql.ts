@@ -35,7 +35,7 @@ export interface FlowRead {
 }
 
 /** The columns an export reads from a store row, first in every row of these statements (see `ExportRowView`). */
-const columnsOf = (read: { sealed?: boolean | undefined }): string => exportRowColumns(read.sealed ?? true);
+export const columnsOf = (read: { sealed?: boolean | undefined }): string => exportRowColumns(read.sealed ?? true);
 
 /** Only participants whose first entry falls in [from, to) (daily trigger modes). */
 export interface FirstSeenWindow {
@@ -54,7 +54,7 @@ export interface FirstSeenWindow {
  * `liveRow` has it on the other read paths. Both subqueries are uncorrelated, so PostgreSQL runs
  * each once per statement (InitPlans): with no move pending, a row costs one comparison more.
  */
-function live(table: StoreTable, now: string, alias = ''): string {
+export function live(table: StoreTable, now: string, alias = ''): string {
   const days = effectiveRetentionDaysText('(select retention from workspaces where id = $1)', table, `${alias}module_id`, `${alias}default_retention_days`);
   return `${alias}expires_at > ${now} and ((select not exists (select 1 from store_retention_moves where workspace_id = $1 and table_name = '${table}'))
     or ${alias}created_at + make_interval(days => ${days}) > ${now})`;
@@ -108,33 +108,6 @@ export function entriesSql(
           from (${union}) e order by ${participantKey}, e.created_at desc, e.id desc) p ${where} order by p.created_at, p.id`
       : `select ${output('e')} from (${union}) e ${winnersOnly ? `where ${won}` : ''} order by e.created_at, e.id`;
   return { text, values };
-}
-
-/**
- * The live rows of `tables` that belong to a batch of entries, in one statement, oldest first:
- * rows of the entries' sessions (`$4`) and rows of their data subjects (`$5`, subject hashes
- * compared as bytes) from other sessions, each row once. Each branch is served by an index:
- * `(workspace_id, session_id)` and `(workspace_id, subject_hash)`, so a batch costs the rows it
- * reads, not the table's size (one condition per branch: an OR of both lets the generic plan
- * scan the whole flow). After the export row's columns come the table's position
- * in `tables`, and the 1-based positions of the row's session in `$4` and subject in `$5` (null
- * when not among them): the caller groups rows by number, without string keys.
- */
-export function relatedRowsSql(read: FlowRead & { tables: readonly StoreTable[] }, sessions: readonly string[], subjects: readonly string[]): SqlStatement {
-  const { workspaceId, flowId, now, tables } = read;
-  // Rows of the batch's sessions come from the first branch only (`not in` a subquery is hashed).
-  const branches = tables.flatMap((table, i) => {
-    const from = `select ${columnsOf(read)}, ${i}::int as table_n from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`;
-    return [
-      `${from} and session_id = any($4::uuid[])`,
-      `${from} and subject_hash = any($5::bytea[]) and (session_id is null or session_id not in (select unnest($4::uuid[])))`,
-    ];
-  });
-  const text = `select r.*, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
-    left join unnest($4::uuid[]) with ordinality s(session_id, n) on s.session_id = r.session_id
-    left join unnest($5::bytea[]) with ordinality h(subject_hash, n) on h.subject_hash = r.subject_hash
-    order by r.created_at, r.id`;
-  return { text, values: [workspaceId, flowId, now, sessions, subjects] };
 }
 
 /** The live rows of one store table, oldest first (optionally one flow's only). */

@@ -101,8 +101,11 @@ export function streamFlowRecords(
   const opener = sealed ? openerOf(ctx, input.workspaceId) : { preload: async () => {}, get: async () => SEALED_NOT_READ };
   const open = opener.get;
   const tables = input.related ? RELATED_TABLES.filter((t) => input.related!.includes(t)) : RELATED_TABLES;
-  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealed, open };
-  const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE);
+  // Exports of all of a flow's entries (or participants) read most of its rows: one pass that finds
+  // its returning subjects spares every batch a lookup per subject (see `relatedRowsSql`).
+  const returning = tables.length > 0 && !input.firstSeen && (input.scope === 'entries' || input.scope === 'participants');
+  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealed, returning, open };
+  const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE, related);
   const entries = async (client: pg.PoolClient) => {
     const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));
     const read = { workspaceId: input.workspaceId, flowId: input.flowId, now, sealed, scope: input.scope, firstSeen: input.firstSeen, projections: input.projections };

@@ -45,13 +45,18 @@ export const optInOf = (g: number): number => (g % 3 === 0 ? 0 : 1);
 const CHUNK = 20_000;
 
 /**
- * Entries `first`..`first + count - 1` of a flow, one second apart from `start`, written the way
+ * Entries `first`..`first + count - 1` of a flow, `spacing` seconds apart from `start`, written the way
  * the modules write them: a participation (email encrypted, subject hash), and in its session an
  * email row and a text answer in variables, a consent, a code and, for every tenth, a winners row.
  * Subject hashes are stand-ins (sha256 of the participant number): they only have to tie rows.
  * Session ids are time-ordered, as the engine's are.
  */
-export async function insertRelatedEntries(db: Db, keyring: Keyring, input: { workspaceId: string; flowId: string; first?: number; count: number; start: Date }): Promise<void> {
+export async function insertRelatedEntries(
+  db: Db,
+  keyring: Keyring,
+  input: { workspaceId: string; flowId: string; first?: number; count: number; start: Date; /** Seconds between entries (default 1). */ spacing?: number },
+): Promise<void> {
+  const spacing = input.spacing ?? 1;
   const first = input.first ?? 1;
   const last = first + input.count - 1;
   for (let from = first; from <= last; from += CHUNK) {
@@ -66,10 +71,10 @@ export async function insertRelatedEntries(db: Db, keyring: Keyring, input: { wo
     // Time-ordered like the engine's uuid v7 session ids: a batch of entries (oldest first) finds its
     // sessions' rows side by side in the session indexes, as it would in production.
     const random = sql`md5(${input.flowId}::text || ':' || r.g)`;
-    const session = sql`(lpad(to_hex(floor(extract(epoch from ${input.start}::timestamptz + r.g * interval '1 second') * 1000)::bigint), 12, '0')
+    const session = sql`(lpad(to_hex(floor(extract(epoch from ${input.start}::timestamptz + r.g * ${spacing} * interval '1 second') * 1000)::bigint), 12, '0')
       || '7' || substr(${random}, 1, 3) || '8' || substr(${random}, 4, 15))::uuid`;
     const subject = sql`sha256(convert_to(${input.flowId}::text || ':' || (case when r.g % 5 = 0 then r.g - 1 else r.g end), 'UTF8'))`;
-    const at = (seconds: number) => sql`${input.start}::timestamptz + (r.g * 10 + ${seconds}) * interval '100 milliseconds'`;
+    const at = (seconds: number) => sql`${input.start}::timestamptz + (r.g * ${spacing} * 10 + ${seconds}) * interval '100 milliseconds'`;
     const envelope = (seconds: number) => sql`${input.workspaceId}::uuid, ${input.flowId}::uuid, ${session}, 'P' || lpad(r.g::text, 9, '0'), 60, ${at(seconds)}, ${at(seconds)} + interval '60 days'`;
     const columns = sql`(id, workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at, expires_at, subject_hash, module_id, step_id, data, personal)`;
     await sql`insert into store_variables ${columns} select gen_random_uuid(), ${envelope(1)}, ${subject}, 'email-capture', 'email', '{"variable":"email"}', r.email from (${rows}) r`.execute(db);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { relatedRowsSql } from '../../../storage/export-source-sql.js';
+import { relatedRowsSql, sessionKeys } from '../../../storage/export-related-sql.js';
 
 let storage: TestStorage;
 
@@ -16,15 +16,15 @@ describe('export related-rows statement', () => {
   // index serves, so every batch scanned each related table and exports grew with its square.
   it('is served by indexes on every related table, sessions and subject hashes alike (no sequential scan)', async () => {
     const tables = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'] as const;
-    const statement = relatedRowsSql({ workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables }, [], []);
+    const statement = relatedRowsSql({ workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables }, sessionKeys([]), []);
     const client = await storage.pool.connect();
     try {
       await client.query('set enable_seqscan = off');
       // The generic plan (the one any batch's values may get), on any PostgreSQL ≥ 12: a prepared
       // statement forced to its generic plan (`explain (generic_plan)` needs 16).
       await client.query('set plan_cache_mode = force_generic_plan');
-      await client.query(`prepare related_rows (uuid, uuid, timestamptz, uuid[], bytea[]) as ${statement.text}`);
-      const explained = await client.query(`explain execute related_rows ('${statement.values[0]}', '${statement.values[1]}', now(), '{}', '{}')`);
+      await client.query(`prepare related_rows (uuid, uuid, timestamptz, uuid[], bytea[], uuid, uuid) as ${statement.text}`);
+      const explained = await client.query(`explain execute related_rows ('${statement.values[0]}', '${statement.values[1]}', now(), '{}', '{}', null, null)`);
       const plan = explained.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
       expect(plan).not.toMatch(/Seq Scan on store_/);
       for (const table of tables) {

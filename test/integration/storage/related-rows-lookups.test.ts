@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
+import { emailOf, insertRelatedEntries, RELATED_FLOW } from '../../support/related-entries-fixture.js';
+import { streamFlowRecords, type ExportRecord } from '../../../storage/export-source.js';
+import { createPartition } from '../../../storage/partition-maintenance.js';
+import { sessionKeys } from '../../../storage/export-related-sql.js';
+import { STORE_TABLES } from '../../../core/store-tables.js';
+import type { Workspace } from '../../../storage/workspace-repository.js';
+
+const DAY = 86_400_000;
+const START = new Date('2026-06-20T08:00:00Z');
+const ENTRIES = 120;
+
+let storage: TestStorage;
+let workspace: Workspace;
+let flowId: string;
+
+/** The session of entry `g`'s participation. */
+async function sessionOf(g: number): Promise<string> {
+  const { rows } = await storage.pool.query<{ session_id: string }>(`select session_id from store_participations where workspace_id = $1 and participant_ref = $2`, [workspace.id, `P${String(g).padStart(9, '0')}`]);
+  return rows[0]!.session_id;
+}
+
+async function subjectOf(g: number): Promise<Buffer> {
+  const { rows } = await storage.pool.query<{ subject_hash: Buffer }>(`select subject_hash from store_participations where workspace_id = $1 and participant_ref = $2`, [workspace.id, `P${String(g).padStart(9, '0')}`]);
+  return rows[0]!.subject_hash;
+}
+
+beforeAll(async () => {
+  storage = await createTestStorage({ start: new Date('2026-07-01T08:00:00Z') });
+  ({ workspace } = await flowSetup(storage));
+  flowId = (await saveTestFlow(storage, workspace, 'related', RELATED_FLOW)).id;
+  // A partition per day of expiry, as the sweeper leaves the stores: entries an hour apart fall
+  // into five of them.
+  for (const table of STORE_TABLES) {
+    for (let day = 0; day < 8; day += 1) {
+      const lower = new Date(Date.UTC(2026, 7, 19 + day));
+      await createPartition(storage.db, table, { lower, upper: new Date(lower.getTime() + DAY) }, 1000);
+    }
+  }
+  await insertRelatedEntries(storage.db, storage.keyring, { workspaceId: workspace.id, flowId, count: ENTRIES, start: START, spacing: 3600 });
+  const late = new Date(START.getTime() + 200 * 3600_000);
+  // Entry 7's participant came back days later in a session with no entry, and gave another email.
+  await storage.pool.query(
+    `insert into store_variables (id, workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at, expires_at, subject_hash, module_id, step_id, data, personal)
+     values (gen_random_uuid(), $1, $2, $3, null, 60, $4, $4::timestamptz + interval '60 days', $5, 'email-capture', 'email', '{"variable":"email"}', $6)`,
+    [workspace.id, flowId, uuidv7({ msecs: late.getTime() }), late, await subjectOf(7), await storage.keyring.encryptJson(workspace.id, { email: 'back@example.org' })],
+  );
+  // Entry 8's participant declined by a partner's call, with no session at all.
+  await storage.pool.query(
+    `insert into store_consents (id, workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at, expires_at, subject_hash, module_id, step_id, data)
+     values (gen_random_uuid(), $1, $2, null, null, 60, $3, $3::timestamptz + interval '60 days', $4, 'consent', 'optin', '{"is_optin": 0}')`,
+    [workspace.id, flowId, late, await subjectOf(8)],
+  );
+  // Entry 62's session was opened three days before its entry (left open, then finished).
+  const early = uuidv7({ msecs: START.getTime() + 57 * 3600_000 - 3 * DAY });
+  const old = await sessionOf(62);
+  for (const table of ['participations', 'variables', 'consents', 'codes', 'winners']) await storage.pool.query(`update store_${table} set session_id = $1 where session_id = $2`, [early, old]);
+});
+afterAll(async () => {
+  await storage.destroy();
+});
+
+async function records(firstSeen?: { from: Date | null; to: Date }): Promise<ExportRecord[]> {
+  const out: ExportRecord[] = [];
+  for await (const record of streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'participants', batchSize: 25, ...(firstSeen && { firstSeen }) })) out.push(record as ExportRecord);
+  return out;
+}
+
+/** Each entry's related rows, as ids per table. */
+const shape = (record: ExportRecord) => ({
+  entry: record.entry.participantRef,
+  related: Object.fromEntries(Object.entries(record.related).map(([table, rows]) => [table, rows!.map((row) => row.id)])),
+});
+
+describe('related rows of a batch of entries', () => {
+  it('splits a batch into its dense run of sessions and the sessions started far from it', () => {
+    const at = (ms: number) => uuidv7({ msecs: ms });
+    const dense = [0, 60_000, 120_000, 3_000_000].map((ms) => at(START.getTime() + ms));
+    const away = at(START.getTime() - 3 * DAY);
+    const keys = sessionKeys([dense[1]!, away, dense[0]!, dense[3]!, dense[2]!]);
+    expect(keys.low).toBe(dense[0]);
+    expect(keys.high).toBe(dense[3]);
+    expect(keys.outliers).toEqual([away]);
+    expect(sessionKeys([])).toEqual({ all: [], low: null, high: null, outliers: [] });
+  });
+
+  it('finds the same rows through the returning subjects of the flow as by a lookup per subject, across partitions', async () => {
+    const everything = { from: null, to: new Date('2100-01-01T00:00:00Z') };
+    // Without a window the export finds returning subjects first; with one it looks each subject up.
+    const [returning, perSubject] = await Promise.all([records(), records(everything)]);
+    expect(returning.length).toBe(ENTRIES - ENTRIES / 5);
+    expect(returning.map(shape)).toEqual(perSubject.map(shape));
+    const byRef = new Map(returning.map((record) => [record.entry.participantRef, record]));
+    // The email given in the later session without an entry is the subject's latest.
+    const seven = byRef.get('P000000007')!;
+    expect(seven.related.variables!.map((row) => row.personal?.email).filter(Boolean)).toEqual([emailOf(7), 'back@example.org']);
+    // The consent without a session belongs to the subject's rows.
+    expect(byRef.get('P000000008')!.related.consents!.map((row) => row.data.is_optin)).toEqual([1, 0]);
+    // The session opened three days before its batch still brings its rows.
+    const sixtyTwo = byRef.get('P000000062')!;
+    expect(sixtyTwo.related.variables).toHaveLength(2);
+    expect(sixtyTwo.related.consents).toHaveLength(1);
+    expect(sixtyTwo.related.codes).toHaveLength(1);
+  });
+});
