@@ -9,13 +9,13 @@ import type { StoreTable } from '../../core/store-tables.js';
 
 type Field = CatalogueField;
 
+const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false, needs: readonly StoreTable[] = [], sealed = personal): Field =>
+  Object.freeze({ key, group, label, type, personal, sealed, read, needs });
+
 /** `field` with the same value computed by PostgreSQL from the entry row (see `EntryProjection`). */
 const projected = (base: Field, sql: string, decode: EntryProjection['decode'] = jsonScalar): Field => Object.freeze({ ...base, projection: Object.freeze({ sql, decode }) });
 const deviceField = (key: string, label: string, type: Field['type'], name: string): Field =>
   projected(field(key, 'device', label, type, (r) => scalar(device(r)[name])), `data->'device'->'${name}'`);
-
-const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false, needs: readonly StoreTable[] = [], sealed = personal): Field =>
-  Object.freeze({ key, group, label, type, personal, sealed, read, needs });
 
 /** Fields every flow offers, whatever its modules. */
 const COMMON_FIELDS: readonly Field[] = [
