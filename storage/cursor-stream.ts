@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import Cursor from 'pg-cursor';
 import type pg from 'pg';
+import { applySettings, checkSettingNames, resetSettings, type SessionSettings } from './session-settings.js';
 
 /** A statement and its parameters. */
 export interface CursorQuery {
@@ -31,7 +32,7 @@ export function cursorStream<Raw, Out>(
     /** `'array'`: rows as arrays of column values (no object per row). */
     rowMode?: 'array' | undefined;
     /** Session settings (name → value) for the cursor's statement, e.g. planner settings. */
-    settings?: Readonly<Record<string, string>> | undefined;
+    settings?: SessionSettings | undefined;
     /** Awaited once before the stream takes its connection. */
     before?: (() => Promise<void>) | undefined;
     /** Called once when the stream ends or is destroyed (with the error, if any). */
@@ -54,22 +55,12 @@ export function cursorStream<Raw, Out>(
     client = undefined;
     if (c) {
       await cursor?.close().catch(() => {});
-      c.release(error ?? (await resetSettings(c)));
+      c.release(error ?? (await resetSettings(c, settings)));
     }
     await options.onClose?.(error).catch(() => {});
   };
-  const names = Object.keys(options.settings ?? {});
-  for (const name of names) if (!/^[a-z_]+(\.[a-z_]+)?$/.test(name)) throw new Error(`Not a setting name: ${name}`);
-  /** Resets the settings; an error (the connection is then destroyed, not reused with them). */
-  const resetSettings = async (c: pg.PoolClient): Promise<Error | undefined> => {
-    if (names.length === 0) return undefined;
-    try {
-      await c.query(names.map((name) => `reset ${name}`).join('; '));
-      return undefined;
-    } catch (cause) {
-      return cause as Error;
-    }
-  };
+  const settings = options.settings ?? {};
+  checkSettingNames(settings);
   const fetchBatch = async (read: Promise<Raw[]>): Promise<Out[] | null> => {
     const rows = await read;
     if (rows.length === 0) {
@@ -100,10 +91,7 @@ export function cursorStream<Raw, Out>(
             return;
           }
           client = connected;
-          if (names.length > 0) {
-            const calls = names.map((_name, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`);
-            await client.query(`select ${calls.join(', ')}`, names.flatMap((name) => [name, options.settings![name]]));
-          }
+          await applySettings(client, settings);
           const statement = typeof query === 'function' ? await query(client) : query;
           const config = { ...(options.types && { types: options.types }), ...(options.rowMode && { rowMode: options.rowMode }) } as Cursor.CursorQueryConfig;
           cursor = client.query(new Cursor<Raw>(statement.text, statement.values, config));

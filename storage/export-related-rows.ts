@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys } from './export-related-sql.js';
 import { runPipeline } from './pipelined-query.js';
+import { applySettings, resetSettings } from './session-settings.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
@@ -60,6 +61,9 @@ export interface RelatedQuery {
   readonly open: () => Promise<PersonalOpener>;
 }
 
+/** The related-rows connection's settings for the export (see `RelatedConnection`). */
+const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan' };
+
 /**
  * The connection an export reads related rows on, held for the whole export. The statement is
  * prepared once (kept in the connection's statement cache, see `StatementCache`) and planned
@@ -94,7 +98,7 @@ export class RelatedConnection {
     if (this.#released) throw new Error('The export has ended');
     this.#client ??= this.pool.connect().then(async (client) => {
       try {
-        await client.query('set max_parallel_workers_per_gather = 0; set plan_cache_mode = force_generic_plan');
+        await applySettings(client, RELATED_SETTINGS);
         if (this.read.returning) for (const statement of returningSubjectsSql(this.read)) await client.query(statement.text, statement.values);
         return client;
       } catch (error) {
@@ -117,12 +121,8 @@ export class RelatedConnection {
       client.release(error);
       return;
     }
-    try {
-      await client.query(`reset max_parallel_workers_per_gather; reset plan_cache_mode${this.read.returning ? `; drop table if exists ${RETURNING_SUBJECTS}` : ''}`);
-      client.release();
-    } catch (cause) {
-      client.release(cause as Error);
-    }
+    const dropped = this.read.returning ? await client.query(`drop table if exists ${RETURNING_SUBJECTS}`).then(() => undefined, (cause: Error) => cause) : undefined;
+    client.release(dropped ?? (await resetSettings(client, RELATED_SETTINGS)));
   }
 }
 
