@@ -1,4 +1,4 @@
-import type { CatalogueField, ReadContext } from '../catalogue/catalogue-field.js';
+import type { CatalogueField, EntryProjection, ReadContext } from '../catalogue/catalogue-field.js';
 import { compileConditions, type RowPredicate } from '../conditions/index.js';
 import { compileFieldParameters } from '../field-parameters/index.js';
 import { compileFilter, rawValueToText, type FilterContext } from '../filters/index.js';
@@ -26,6 +26,13 @@ export interface CompiledExport {
   readonly map: RecordMapper;
 }
 
+/** Reads `projection`'s value from the entry, at its position among `projections` (added when new). */
+function projectedReader(projection: EntryProjection, projections: Map<string, number>): (record: ExportRecord) => RawValue {
+  const k = projections.get(projection.sql) ?? projections.size;
+  projections.set(projection.sql, k);
+  return (record) => projection.decode(record.entry.projected(k));
+}
+
 /**
  * Compiles a validated definition once per run: readers, filters, field parameters and
  * conditions become closures, so mapping a million records allocates little. It is async only
@@ -44,14 +51,8 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
     const field = fields[i];
     for (const table of field?.needs ?? []) related.add(table);
     if (field?.sealed) sealed = true;
-    if (field && projections) {
-      const { sql, decode } = field.projection!;
-      const k = projections.get(sql) ?? projections.size;
-      projections.set(sql, k);
-      readers.push((record) => decode(record.entry.projected(k)));
-      types[spec.field] = field.type;
-    } else if (field) {
-      readers.push((record) => field.read(record, context));
+    if (field) {
+      readers.push(projections ? projectedReader(field.projection!, projections) : (record) => field.read(record, context));
       types[spec.field] = field.type;
     } else {
       const constant = spec.value ?? '';
