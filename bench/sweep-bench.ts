@@ -9,7 +9,8 @@
  * - before: the former sweep (bounded DELETE batches) on an unpartitioned copy of the table.
  * Also the table's size after each purge against the size of its live rows alone (target
  * ≤ 1.1: no bloat left), and the p99 of a chat-like write transaction while the sweep runs
- * against the same transactions with no sweep (target ≤ 1.2).
+ * against the same transactions with no sweep (target ≤ 1.2), both over as many transactions
+ * (the sweep lasts a fifth of a second: its p99 is the maximum of some 80), after a warm-up.
  */
 import { sql } from 'kysely';
 import { benchDatabase, printTable } from './support/bench-database.js';
@@ -35,6 +36,8 @@ async function fill(db: Db, table: string): Promise<void> {
   await fillSql(ROWS, "interval '-8 days'", "interval '7 days'").execute(db);
   await fillSql(LIVE, "interval '1 day'", "interval '2 days'").execute(db);
   await sql`vacuum analyze ${sql.table(table)}`.execute(db);
+  // Expired rows were written days ago: on disk, not dirty in the page cache (for every purge alike).
+  await sql`checkpoint`.execute(db);
 }
 
 /** Partitions for the filled days, as the sweeper would have created them ahead of the inserts. */
@@ -81,14 +84,34 @@ function p99(values: number[]): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
 }
 
-async function withChat<T>(db: Db, work: () => Promise<T>): Promise<{ result: T; ms: number; p99: number }> {
+/**
+ * The p99 of `values` taken `size` at a time (consecutive), the median over those windows: the
+ * quiet figure to set beside a purge's p99 over its `size` transactions. A p99 of 80 samples is
+ * their maximum, and the maximum of 80 runs higher than the p99 of 2,000.
+ */
+function windowedP99(values: number[], size: number): number {
+  const windows: number[] = [];
+  for (let i = 0; i + size <= values.length; i += size) windows.push(p99(values.slice(i, i + size)));
+  if (windows.length === 0) return p99(values);
+  return windows.sort((a, b) => a - b)[Math.floor(windows.length / 2)]!;
+}
+
+/** Chat-like transactions for a moment, so that the measured ones find their connections open and their plans made. */
+async function warmUp(db: Db): Promise<void> {
+  const end = performance.now() + 300;
+  await chatLoad(db, () => performance.now() > end);
+}
+
+async function withChat<T>(db: Db, work: () => Promise<T>): Promise<{ result: T; ms: number; p99: number; samples: number }> {
+  await warmUp(db);
   let done = false;
   const load = chatLoad(db, () => done);
   const began = performance.now();
   const result = await work();
   const ms = performance.now() - began;
   done = true;
-  return { result, ms, p99: p99(await load) };
+  const latencies = await load;
+  return { result, ms, p99: p99(latencies), samples: latencies.length };
 }
 
 const database = await benchDatabase();
@@ -114,7 +137,9 @@ try {
   const swept = await withChat(db, () => sweepExpired(db, { now: new Date(), tables: ['runtime_log'] }));
   const newSizes = await sizes(db, 'store_runtime_log');
   const quietEnd = performance.now() + Math.max(swept.ms, 2000);
-  const quiet = { p99: p99(await chatLoad(db, () => performance.now() > quietEnd)) };
+  await warmUp(db);
+  const quietLatencies = await chatLoad(db, () => performance.now() > quietEnd);
+  const quiet = { p99: p99(quietLatencies), windowed: windowedP99(quietLatencies, swept.samples) };
   const table = swept.result.tables[0]!;
 
   // Reference: one bare DELETE of the same expired rows.
@@ -137,7 +162,7 @@ try {
 
   const ratio = swept.ms / bareMs;
   const sizeRatio = newSizes.table / newSizes.live;
-  const chatRatio = swept.p99 / quiet.p99;
+  const chatRatio = swept.p99 / quiet.windowed;
   printTable(`purging ${ROWS.toLocaleString('en')} expired rows over 7 days of expiry, ${LIVE.toLocaleString('en')} live rows`, [
     ['before: batched sweep, unpartitioned', `${oldMs.toFixed(0)} ms, ${old.rows} rows, ${old.batches} batches`],
     ['before: table size / live rows size', `${(oldSizes.table / oldSizes.live).toFixed(2)} (${(oldSizes.table / 1e6).toFixed(1)} MB / ${(oldSizes.live / 1e6).toFixed(1)} MB)`],
@@ -147,15 +172,17 @@ try {
     ['before / bare', (oldMs / bareMs).toFixed(2)],
     ['after / bare', `${ratio.toFixed(3)} (target ≤ 0.2)`],
     ['bare DROP TABLE of the passed partitions', `${dropRun.ms.toFixed(0)} ms (${passed.length} partitions); after / bare DROP ${(swept.ms / dropRun.ms).toFixed(2)}`],
-    ['chat p99: no sweep / during sweep', `${quiet.p99.toFixed(1)} ms / ${swept.p99.toFixed(1)} ms (ratio ${chatRatio.toFixed(2)}, target ≤ 1.2)`],
-    ['chat p99 during the bare DELETE', `${bareRun.p99.toFixed(1)} ms`],
+    [`chat p99 during sweep (${swept.samples} transactions)`, `${swept.p99.toFixed(1)} ms`],
+    [`chat p99 without, windows of ${swept.samples} (median)`, `${quiet.windowed.toFixed(1)} ms (ratio ${chatRatio.toFixed(2)}, target ≤ 1.2)`],
+    [`chat p99 without, all ${quietLatencies.length} at once`, `${quiet.p99.toFixed(1)} ms (ratio ${(swept.p99 / quiet.p99).toFixed(2)})`],
+    ['chat p99 during the bare DELETE / bare DROP TABLE', `${bareRun.p99.toFixed(1)} ms / ${dropRun.p99.toFixed(1)} ms`],
   ]);
   process.stdout.write(`RESULT sweep_vs_delete_ratio=${ratio.toFixed(3)}\n`);
   process.stdout.write(`RESULT sweep_vs_drop_ratio=${(swept.ms / dropRun.ms).toFixed(3)}\n`);
   process.stdout.write(`RESULT sweep_vs_delete_ratio_before=${(oldMs / bareMs).toFixed(3)}\n`);
   process.stdout.write(`RESULT store_size_vs_live_ratio=${sizeRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT store_size_vs_live_ratio_before=${(oldSizes.table / oldSizes.live).toFixed(3)}\n`);
-  process.stdout.write(`RESULT chat_p99_ms_without_sweep=${quiet.p99.toFixed(2)}\n`);
+  process.stdout.write(`RESULT chat_p99_ms_without_sweep=${quiet.windowed.toFixed(2)}\n`);
   process.stdout.write(`RESULT chat_p99_ms_during_sweep=${swept.p99.toFixed(2)}\n`);
   process.stdout.write(`RESULT chat_p99_sweep_ratio=${chatRatio.toFixed(3)}\n`);
 } finally {

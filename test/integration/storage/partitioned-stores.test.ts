@@ -122,6 +122,39 @@ describe('partitioned stores', () => {
     ).then((row) => expect([Number(row.deleted), Number(row.dead)]).toEqual([0, 0]));
   });
 
+  it('drops each passed partition on its own, so one held by a long reader does not keep the others', async () => {
+    const ws = await createWorkspace(storage, { name: 'Held' });
+    await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'variables', count: 200, createdAt: START, expiresAt: new Date(START.getTime() + 1 * DAY) });
+    await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'variables', count: 300, createdAt: START, expiresAt: new Date(START.getTime() + 2 * DAY) });
+    await sweepExpired(storage.db, { now: START, tables: ['variables'] });
+    const held = 'store_variables_p20260912_20260913';
+    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_p20260911_20260912: 200, [held]: 300 });
+
+    // A reader of the second day's partition (an export streaming it) keeps its transaction open.
+    let release!: () => void;
+    const reading = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const readerStarted = new Promise<void>((resolve) => (started = resolve));
+    const reader = storage.db.transaction().execute(async (trx) => {
+      await sql`select count(*) from ${sql.table(held)}`.execute(trx);
+      started();
+      await reading;
+    });
+    await readerStarted;
+    const later = new Date(START.getTime() + 3 * DAY);
+    try {
+      const report = await sweepExpired(storage.db, { now: later, tables: ['variables'] });
+      expect(report.tables[0]).toMatchObject({ rowsDeleted: 200, partitionsDropped: 1 });
+      expect(await partitionsOf('store_variables')).toContain(held);
+    } finally {
+      release();
+      await reader;
+    }
+    const next = await sweepExpired(storage.db, { now: later, tables: ['variables'] });
+    expect(next.tables[0]).toMatchObject({ rowsDeleted: 300, partitionsDropped: 1 });
+    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({});
+  });
+
   it('counts a big vacuumed partition from the catalogue, exactly, when it drops it', async () => {
     const ws = await createWorkspace(storage, { name: 'Big' });
     const day = new Date('2026-09-25T06:00:00Z');
