@@ -40,7 +40,7 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
   const rows = flowRows((n) => `${STORED}, ${n} as table_n`, related, 'and not preview');
   return [
     { text: `create temp table if not exists parley_export_subject_rows as select ${STORED}, 0 as table_n from ${physicalTable(read.tables[0]!)} with no data`, values: [] },
-    { text: `create index if not exists parley_export_subject_rows_key on ${RETURNING_SUBJECTS} (table_n, subject_hash)`, values: [] },
+    { text: `create index if not exists parley_export_subject_rows_key on ${RETURNING_SUBJECTS} (subject_hash)`, values: [] },
     { text: `truncate ${RETURNING_SUBJECTS}`, values: [] },
     {
       text: `insert into ${RETURNING_SUBJECTS} select * from (${rows}) k
@@ -63,7 +63,9 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
  *   session probed every partition: 59 of them made a batch of 250 entries cost 150 ms on
  *   PostgreSQL 15 against 10 ms on one;
  * - with `returning`, rows of other sessions come from `RETURNING_SUBJECTS`, one index, instead
- *   of a lookup per subject in every partition of every related table;
+ *   of a lookup per subject in every partition of every related table, in one branch for all the
+ *   tables (each row's liveness by its table): a branch per table probed each subject once per
+ *   table, 2.4 ms of the 5.6 ms PostgreSQL spent on a batch of 250 entries with four tables;
  * - every branch over a store table costs its partitions' start-up (about 35 µs each per
  *   statement on PostgreSQL 15), so there are as few as the batch needs;
  * - one condition per branch: an OR of them lets the generic plan scan the whole flow.
@@ -74,18 +76,20 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
 export function relatedRowsSql(read: FlowRead & { tables: readonly StoreTable[]; returning?: boolean }, sessions: SessionKeys, subjects: readonly string[]): SqlStatement {
   const { workspaceId, flowId, now, tables } = read;
   // Rows of the batch's sessions come from the session branches only (`not in` a subquery is hashed).
+  const otherSession = 'and (session_id is null or session_id not in (select unnest($4::uuid[])))';
   const branches = tables.flatMap((table, i) => {
     const from = `select ${columnsOf(read)}, ${i}::int as table_n from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`;
-    const otherSession = 'and (session_id is null or session_id not in (select unnest($4::uuid[])))';
-    const subjectRows = read.returning
-      ? `select ${columnsOf(read)}, table_n from ${RETURNING_SUBJECTS} where table_n = ${i} and subject_hash = any($5::bytea[]) and ${live(table, '$3')} ${otherSession}`
-      : `${from} and subject_hash = any($5::bytea[]) ${otherSession}`;
     return [
       `${from} and session_id between $6::uuid and $7::uuid and (session_id = any($4::uuid[])) is true`,
       ...(sessions.outliers.length > 0 ? [`${from} and session_id = any($8::uuid[])`] : []),
-      subjectRows,
+      ...(read.returning ? [] : [`${from} and subject_hash = any($5::bytea[]) ${otherSession}`]),
     ];
   });
+  // The returning subjects' rows of every table in one branch: one probe per subject, not one per subject and table.
+  if (read.returning) {
+    const liveness = tables.map((table, i) => `when ${i} then ${live(table, '$3')}`).join(' ');
+    branches.push(`select ${columnsOf(read)}, table_n from ${RETURNING_SUBJECTS} where subject_hash = any($5::bytea[]) and (case table_n ${liveness} end) ${otherSession}`);
+  }
   const text = `select r.*, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
     left join unnest($4::uuid[]) with ordinality s(session_id, n) on s.session_id = r.session_id
     left join unnest($5::bytea[]) with ordinality h(subject_hash, n) on h.subject_hash = r.subject_hash

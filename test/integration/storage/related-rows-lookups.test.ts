@@ -48,6 +48,13 @@ beforeAll(async () => {
      values (gen_random_uuid(), $1, $2, $3, null, 60, $4, $4::timestamptz + interval '60 days', $5, 'email-capture', 'email', '{"variable":"email"}', $6)`,
     [workspace.id, flowId, uuidv7({ msecs: late.getTime() }), late, await subjectOf(7), await storage.keyring.encryptJson(workspace.id, { email: 'back@example.org' })],
   );
+  // Entry 17's participant came back too, but that later email has expired: no export shows it.
+  const expired = new Date('2026-06-29T08:00:00Z');
+  await storage.pool.query(
+    `insert into store_variables (id, workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at, expires_at, subject_hash, module_id, step_id, data, personal)
+     values (gen_random_uuid(), $1, $2, $3, null, 60, $4, $4::timestamptz + interval '1 day', $5, 'email-capture', 'email', '{"variable":"email"}', $6)`,
+    [workspace.id, flowId, uuidv7({ msecs: expired.getTime() }), expired, await subjectOf(17), await storage.keyring.encryptJson(workspace.id, { email: 'gone@example.org' })],
+  );
   // Entry 8's participant declined by a partner's call, with no session at all.
   await storage.pool.query(
     `insert into store_consents (id, workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at, expires_at, subject_hash, module_id, step_id, data)
@@ -97,6 +104,8 @@ describe('related rows of a batch of entries', () => {
     // The email given in the later session without an entry is the subject's latest.
     const seven = byRef.get('P000000007')!;
     expect(seven.related.variables!.map((row) => row.personal?.email).filter(Boolean)).toEqual([emailOf(7), 'back@example.org']);
+    // An expired row of a returning subject is not among them.
+    expect(byRef.get('P000000017')!.related.variables!.map((row) => row.personal?.email).filter(Boolean)).toEqual([emailOf(17)]);
     // The consent without a session belongs to the subject's rows.
     expect(byRef.get('P000000008')!.related.consents!.map((row) => row.data.is_optin)).toEqual([1, 0]);
     // The session opened three days before its batch still brings its rows.
