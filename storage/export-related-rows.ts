@@ -61,8 +61,13 @@ export interface RelatedQuery {
   readonly open: () => Promise<PersonalOpener>;
 }
 
-/** The related-rows connection's settings for the export (see `RelatedConnection`). */
-const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan' };
+/**
+ * The related-rows connection's settings for the export (see `RelatedConnection`). `work_mem`:
+ * finding the returning subjects groups every row of the flow that has a subject by subject; at
+ * the default 4 MB both aggregates spilled to disk (55 MB of temporary files for 200,000
+ * entries) and the pass took 2.3–2.5 s, against 2.1 s in memory.
+ */
+const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan', work_mem: '64MB' };
 
 /**
  * The connection an export reads related rows on, held for the whole export. The statement is

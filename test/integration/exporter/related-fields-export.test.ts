@@ -67,6 +67,21 @@ describe('exports reading related tables', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('gives its connections back to the pool with their settings reset', async () => {
+    const rows = await exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition);
+    expect(rows.length).toBe(RANGE.last - RANGE.first + 2);
+    // Every connection of the pool at once, so the two the export held are among them.
+    const clients = await Promise.all(Array.from({ length: storage.pool.totalCount }, () => storage.pool.connect()));
+    try {
+      expect(clients.length).toBeGreaterThanOrEqual(2);
+      const changed = await Promise.all(clients.map(async (client) => (await client.query<{ name: string }>(
+        `select name from pg_settings where name in ('work_mem', 'plan_cache_mode', 'max_parallel_workers_per_gather') and setting <> reset_val`)).rows));
+      expect(changed.flat()).toEqual([]);
+    } finally {
+      for (const client of clients) client.release();
+    }
+  });
+
   it('applies conditions on related fields: only the opted-in winners', async () => {
     const definition = { ...RELATED_FIELDS_EXPORT, conditions: [{ field: 'form.is_optin', operator: 'in_list', value: ['1'] }, { field: 'gift.title', operator: 'not_empty' }] };
     const rows = await exportCsv(definition as unknown as ExportDefinition);
