@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys } from './export-related-sql.js';
 import { runPipeline } from './pipelined-query.js';
 import { applySettings, resetSettings } from './session-settings.js';
-import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
+import { EXPORT_ROW_WIDTH, hasPersonal, RAW_TYPES, RelatedRowView, type ExportRow, type ExportRowView, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
 const NONE: readonly ExportRow[] = Object.freeze([]);
@@ -186,7 +186,7 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   const bySubject = new Groups(subjects.keys.length, query.tables.length);
   result.rows.forEach((raw: RawColumns, rank) => {
     const t = Number(raw[TABLE_N]);
-    const row = new ExportRowView(query.tables[t]!, raw, open, rank);
+    const row = new RelatedRowView(query.tables[t]!, raw, open, rank);
     if (raw[SESSION_N] !== null) bySession.add(t, Number(raw[SESSION_N]), row);
     if (raw[SUBJECT_N] !== null) bySubject.add(t, Number(raw[SUBJECT_N]), row);
   });

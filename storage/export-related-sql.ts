@@ -1,5 +1,5 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
-import { EXPORT_ROW_COLUMNS } from './export-row.js';
+import { EXPORT_ROW_COLUMNS, relatedRowColumns } from './export-row.js';
 import { columnsOf, ENTRY_TABLES, live, type FlowRead, type SqlStatement } from './export-source-sql.js';
 
 /**
@@ -69,7 +69,8 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
  * - every branch over a store table costs its partitions' start-up (about 35 µs each per
  *   statement on PostgreSQL 15), so there are as few as the batch needs;
  * - one condition per branch: an OR of them lets the generic plan scan the whole flow.
- * After the export row's columns come the table's position in `tables`, and the 1-based
+ * Rows carry only what an export reads of them (`relatedRowColumns`). After the export row's
+ * columns come the table's position in `tables`, and the 1-based
  * positions of the row's session in `$4` and subject in `$5` (null when not among them): the
  * caller groups rows by number, without string keys.
  */
@@ -90,7 +91,7 @@ export function relatedRowsSql(read: FlowRead & { tables: readonly StoreTable[];
     const liveness = tables.map((table, i) => `when ${i} then ${live(table, '$3')}`).join(' ');
     branches.push(`select ${columnsOf(read)}, table_n from ${RETURNING_SUBJECTS} where subject_hash = any($5::bytea[]) and (case table_n ${liveness} end) ${otherSession}`);
   }
-  const text = `select r.*, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
+  const text = `select ${relatedRowColumns('r.')}, r.table_n, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
     left join unnest($4::uuid[]) with ordinality s(session_id, n) on s.session_id = r.session_id
     left join unnest($5::bytea[]) with ordinality h(subject_hash, n) on h.subject_hash = r.subject_hash
     order by r.created_at, r.id`;

@@ -8,19 +8,52 @@ export type PersonalOpener = (sealed: Buffer) => Record<string, unknown>;
 /** A store row as an export reads it. */
 export type ExportRow = DecodedRow;
 
+/** The columns every export statement starts its rows with, in this order, and their types. */
+const ROW_COLUMN_TYPES = {
+  id: 'uuid',
+  flow_id: 'uuid',
+  session_id: 'uuid',
+  participant_ref: 'text',
+  subject_hash: 'bytea',
+  module_id: 'text',
+  step_id: 'text',
+  created_at: 'timestamptz',
+  expires_at: 'timestamptz',
+  data: 'jsonb',
+  personal: 'bytea',
+} as const;
+type RowColumn = keyof typeof ROW_COLUMN_TYPES;
+
 /**
- * The columns every export statement starts its rows with, in this order (`rowMode: 'array'`,
- * every value as PostgreSQL's text: see `RAW_TYPES`). Statements may add columns after them.
+ * The export row's columns (`rowMode: 'array'`, every value as PostgreSQL's text: see
+ * `RAW_TYPES`). Statements may add columns after them.
  */
-export const EXPORT_ROW_COLUMNS = 'id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, created_at, expires_at, data, personal';
-export const EXPORT_ROW_WIDTH = EXPORT_ROW_COLUMNS.split(',').length;
+export const EXPORT_ROW_COLUMNS = Object.keys(ROW_COLUMN_TYPES).join(', ');
+export const EXPORT_ROW_WIDTH = Object.keys(ROW_COLUMN_TYPES).length;
+
+/** The export row's columns of `alias`, each one not in `sent` as a typed null (a length each on the wire). */
+function rowColumns(sent: readonly RowColumn[], alias = ''): string {
+  return Object.entries(ROW_COLUMN_TYPES)
+    .map(([name, type]) => (sent.includes(name as RowColumn) ? `${alias}${name}` : `null::${type} as ${name}`))
+    .join(', ');
+}
 
 /**
  * The export row's columns of an export that reads projected values only: none of the row's, so
  * PostgreSQL sends nulls (a length each) and the export parses no JSON.
  */
-export const UNREAD_ROW_COLUMNS = `null::uuid as id, null::uuid as flow_id, null::uuid as session_id, null::text as participant_ref, null::bytea as subject_hash,
-  null::text as module_id, null::text as step_id, null::timestamptz as created_at, null::timestamptz as expires_at, null::jsonb as data, null::bytea as personal`;
+export const UNREAD_ROW_COLUMNS = rowColumns([]);
+
+/** What an export reads of a related row (see `RelatedRowView`). */
+const RELATED_ROW_SENT: readonly RowColumn[] = ['id', 'data', 'personal'];
+
+/**
+ * The export row's columns of related rows (prefix `alias`): their id, data and personal values.
+ * The rest is nulls: PostgreSQL formats no timestamps, ids or hashes that no field reads (the
+ * statement groups and orders rows by the full columns before its output), and the export
+ * allocates no strings for them.
+ */
+export const relatedRowColumns = (alias: string): string => rowColumns(RELATED_ROW_SENT, alias);
 
 /**
  * The export row's columns, for an export that reads sealed personal values or not. Without
@@ -127,3 +160,39 @@ export class ExportRowView implements DecodedRow {
 
 /** True when a raw row holds sealed personal values (so the batch needs the decryptor). */
 export const hasPersonal = (raw: RawColumns): boolean => raw[PERSONAL] != null;
+
+/** A related row's column that its statement did not send (see `relatedRowColumns`). */
+function notSent(column: string): never {
+  throw new Error(`An export reads the id, data and personal values of related rows, not ${column} (relatedRowColumns)`);
+}
+
+/**
+ * A related row as an export reads it (`relatedRowColumns`): its id, data and personal values;
+ * reading any other column is a bug in a field reader, and throws instead of reading a null.
+ */
+export class RelatedRowView extends ExportRowView {
+  override get flowId(): string | null {
+    return notSent('flow_id');
+  }
+  override get sessionId(): string | null {
+    return notSent('session_id');
+  }
+  override get participantRef(): string | null {
+    return notSent('participant_ref');
+  }
+  override get subjectKey(): string | null {
+    return notSent('subject_hash');
+  }
+  override get moduleId(): string {
+    return notSent('module_id');
+  }
+  override get stepId(): string | null {
+    return notSent('step_id');
+  }
+  override get createdAt(): Date {
+    return notSent('created_at');
+  }
+  override get expiresAt(): Date {
+    return notSent('expires_at');
+  }
+}
