@@ -3,9 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { buildDist, CLI_NODE_FLAGS, embeddedEnv, runParleyWith } from '../support/cli-process.js';
+import { buildDist, embeddedEnv, runParleyWith } from '../support/cli-process.js';
 import { COMMANDS } from '../../runtime/cli/commands.js';
 
 // The compiled CLI, run the way an operator runs it, on the embedded default (no DATABASE_URL).
@@ -26,14 +24,6 @@ afterAll(async () => {
 const parley = (args: string[], extra: Record<string, string> = {}) => runParleyWith(args, embeddedEnv(dataDir, extra));
 
 describe('parley --help, --version and <command> --help', () => {
-  it('runs as the package bin runs it (npx parley): the script itself, with the node flags of its first line', async () => {
-    expect(CLI_NODE_FLAGS).toEqual(['--min-semi-space-size=16']);
-    const bin = path.resolve(import.meta.dirname, '../../bin/parley.js');
-    const { stdout } = await promisify(execFile)(bin, ['--version'], { env: embeddedEnv(dataDir) });
-    expect(stdout).toBe(`parley ${version}\n`);
-  });
-
-
   it('answer without starting anything', async () => {
     const help = await parley(['--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });

@@ -1,11 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-/** The node flags of `bin/parley.js`'s first line (`#!/usr/bin/env -S node …`): `npx parley` runs with them. */
-export const CLI_NODE_FLAGS: readonly string[] = readFileSync(path.join(root, 'bin/parley.js'), 'utf8').split('\n')[0]!.split(/\s+/).slice(3);
 
 /** Builds dist/ (incremental) so the compiled CLI is current. */
 export function buildDist(): Promise<void> {
@@ -23,7 +19,7 @@ export function runParley(args: string[], env: { databaseUrl: string; masterKey:
 /** Runs the compiled `parley` CLI with exactly this environment (e.g. without DATABASE_URL). */
 export function runParleyWith(args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...CLI_NODE_FLAGS, ...nodeOptions, 'bin/parley.js', ...args], { cwd: root, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...nodeOptions, 'bin/parley.js', ...args], { cwd: root, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
