@@ -126,11 +126,9 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
       let partitionsDropped = 0;
       const { passed, current } = classifyPartitions((await readLayout(conn, table)).attached, options.now);
       // Locks not had in time (a long reader): the rows stay hidden, the next sweep drops them.
-      if (!options.signal?.aborted) {
-        const dropped = await dropPartitions(conn, table, passed);
-        rowsDeleted += dropped.rows;
-        partitionsDropped = dropped.partitions;
-      }
+      const dropped = await dropPartitions(conn, table, passed, options.signal);
+      rowsDeleted += dropped.rows;
+      partitionsDropped = dropped.partitions;
       for (const relation of [...current.map((p) => p.name), defaultPartitionName(table)]) {
         const swept = await sweepRelation(conn, table, relation, options, batchSize);
         rowsDeleted += swept.rows;
