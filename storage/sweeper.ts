@@ -121,21 +121,18 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
     if (!locked.rows[0]?.ok) return undefined;
     try {
       const began = performance.now();
-      let rowsDeleted = 0;
-      let batches = 0;
-      let partitionsDropped = 0;
       const { passed, current } = classifyPartitions((await readLayout(conn, table)).attached, options.now);
       // Locks not had in time (a long reader): the rows stay hidden, the next sweep drops them.
       const dropped = await dropPartitions(conn, table, passed, options.signal);
-      rowsDeleted += dropped.rows;
-      partitionsDropped = dropped.partitions;
+      let rowsDeleted = dropped.rows;
+      let batches = 0;
       for (const relation of [...current.map((p) => p.name), defaultPartitionName(table)]) {
         const swept = await sweepRelation(conn, table, relation, options, batchSize);
         rowsDeleted += swept.rows;
         batches += swept.batches;
       }
       const partitionsCreated = options.signal?.aborted ? 0 : await createAhead(conn, table, options.now, batchSize);
-      return { table, rowsDeleted, batches, partitionsDropped, partitionsCreated, durationMs: Math.round(performance.now() - began) };
+      return { table, rowsDeleted, batches, partitionsDropped: dropped.partitions, partitionsCreated, durationMs: Math.round(performance.now() - began) };
     } finally {
       await sql`select pg_advisory_unlock(${lockKey(table)})`.execute(conn);
     }
