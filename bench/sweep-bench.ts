@@ -136,8 +136,8 @@ try {
   await fill(db, 'store_runtime_log');
   const swept = await withChat(db, () => sweepExpired(db, { now: new Date(), tables: ['runtime_log'] }));
   const newSizes = await sizes(db, 'store_runtime_log');
-  const quietEnd = performance.now() + Math.max(swept.ms, 2000);
   await warmUp(db);
+  const quietEnd = performance.now() + Math.max(swept.ms, 2000);
   const quietLatencies = await chatLoad(db, () => performance.now() > quietEnd);
   const quiet = { p99: p99(quietLatencies), windowed: windowedP99(quietLatencies, swept.samples) };
   const table = swept.result.tables[0]!;
