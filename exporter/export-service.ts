@@ -11,7 +11,7 @@ import { renderExport, type RenderedExport } from './pipeline/render-export.js';
 import { ParleyError } from '../core/errors.js';
 import type { ModuleRegistry } from '../core/module-registry.js';
 import { getExport, getExportSecrets, type ExportRecordRow } from '../storage/export-repository.js';
-import { participantScope, streamFlowRecords, streamTableRecords, type FirstSeenWindow } from '../storage/export-source.js';
+import { participantScope, streamFlowRecords, streamTableRecords, type FirstSeenWindow, type RecordTransport } from '../storage/export-source.js';
 import type { FlowRecord } from '../storage/flow-repository.js';
 import type { StoreContext } from '../storage/store-context.js';
 import { getWorkspace, type Workspace } from '../storage/workspace-repository.js';
@@ -51,7 +51,11 @@ export interface PreparedExport {
   readonly flow: FlowRecord | undefined;
   readonly catalogue: readonly CatalogueField[];
   readonly compiled: CompiledExport;
-  records(): Readable;
+  /**
+   * The records, read through `COPY` (the default: a whole export) or a cursor (`'cursor'`: a
+   * preview that stops after its first rows keeps its connection).
+   */
+  records(transport?: RecordTransport): Readable;
 }
 
 /**
@@ -76,10 +80,11 @@ export async function prepareExport(
     now: storage.clock.now(),
   };
   const compiled = await compileExport(definition, catalogue, context);
-  const records = () =>
+  const records = (transport: RecordTransport = 'copy') =>
     isTableSource(source)
-      ? streamTableRecords(storage, { workspaceId: workspace.id, table: source.table, flowId: flow?.id })
+      ? streamTableRecords(storage, { workspaceId: workspace.id, table: source.table, flowId: flow?.id, transport })
       : streamFlowRecords(storage, {
+          transport,
           workspaceId: workspace.id,
           flowId: flow!.id,
           scope: selection ? participantScope(definition.scope ?? 'entries') : (definition.scope ?? 'entries'),

@@ -2,6 +2,13 @@ import { Readable } from 'node:stream';
 import Cursor from 'pg-cursor';
 import type pg from 'pg';
 import { applySettings, checkSettingNames, resetSettings, type SessionSettings } from './session-settings.js';
+import { CopyReader, inlineParameters } from './copy-reader.js';
+
+/** What reads the statement's rows `n` at a time: a pg cursor or a `CopyReader`. */
+interface RowReader<Raw> {
+  read(n: number): Promise<Raw[]>;
+  close(): Promise<void>;
+}
 
 /** A statement and its parameters. */
 export interface CursorQuery {
@@ -31,6 +38,11 @@ export function cursorStream<Raw, Out>(
     types?: { getTypeParser(oid: number, format?: string): unknown } | undefined;
     /** `'array'`: rows as arrays of column values (no object per row). */
     rowMode?: 'array' | undefined;
+    /**
+     * Read the rows through `COPY (query) TO STDOUT` instead of a cursor (see `CopyReader`): each
+     * row an array of column texts (nulls as null), as with `rowMode: 'array'` and text parsers.
+     */
+    copy?: boolean | undefined;
     /** Session settings (name → value) for the cursor's statement, e.g. planner settings. */
     settings?: SessionSettings | undefined;
     /** Awaited once before the stream takes its connection. */
@@ -41,7 +53,7 @@ export function cursorStream<Raw, Out>(
 ): Readable {
   const batchSize = options.batchSize ?? 1000;
   let client: pg.PoolClient | undefined;
-  let cursor: Cursor<Raw> | undefined;
+  let cursor: RowReader<Raw> | undefined;
   const readAhead = Math.max(1, options.readAhead ?? 1);
   /** Batches read or being read, oldest first; null once the cursor is exhausted. */
   const pending: Array<Promise<Out[] | null>> = [];
@@ -55,7 +67,9 @@ export function cursorStream<Raw, Out>(
     client = undefined;
     if (c) {
       await cursor?.close().catch(() => {});
-      c.release(error ?? (await resetSettings(c, settings)));
+      // A COPY stopped midway leaves its connection in the middle of the output: destroyed.
+      const interrupted = cursor instanceof CopyReader && !cursor.finished ? new Error('COPY stopped before its end') : undefined;
+      c.release(error ?? interrupted ?? (await resetSettings(c, settings)));
     }
     await options.onClose?.(error).catch(() => {});
   };
@@ -94,7 +108,11 @@ export function cursorStream<Raw, Out>(
           await applySettings(client, settings);
           const statement = typeof query === 'function' ? await query(client) : query;
           const config = { ...(options.types && { types: options.types }), ...(options.rowMode && { rowMode: options.rowMode }) } as Cursor.CursorQueryConfig;
-          cursor = client.query(new Cursor<Raw>(statement.text, statement.values, config));
+          const c = client;
+          // With `copy`, rows are arrays of texts (`CopyRow`): the caller's `Raw` says so.
+          cursor = options.copy
+            ? (new CopyReader(c, inlineParameters(statement.text, statement.values, (value) => c.escapeLiteral(value)), batchSize * (readAhead + 1)) as RowReader<unknown> as RowReader<Raw>)
+            : client.query(new Cursor<Raw>(statement.text, statement.values, config));
           prefetch();
         }
         for (;;) {

@@ -1,5 +1,5 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
-import { exportRowColumns, UNREAD_ROW_COLUMNS } from './export-row.js';
+import { exportRowColumns } from './export-row.js';
 import { effectiveRetentionDaysText } from './retention-sql.js';
 
 /** A statement and its parameters. */
@@ -77,8 +77,8 @@ export function entryTablesSql(workspaceId: string, flowId: string): SqlStatemen
  * entry tables to read (see `entryTablesSql`). With one table and no parallel workers, PostgreSQL
  * reads the entries in order from an index and streams the first at once; a union of two is
  * sorted whole before its first row (about 1.4 µs and 480 bytes of temporary file per entry).
- * `projections` (SQL over an entry's columns, see `EntryProjection`): each row is then nulls in
- * place of the export row's columns, the entry's table, and these values.
+ * `projections` (SQL over an entry's columns, see `EntryProjection`): each row is then the entry's
+ * table and these values, none of the row's columns (see `ProjectedRowView`).
  */
 export function entriesSql(
   read: FlowRead & { scope: ExportScope; firstSeen?: FirstSeenWindow | undefined; tables?: readonly StoreTable[]; projections?: readonly string[] | undefined },
@@ -88,8 +88,8 @@ export function entriesSql(
   const union = tables.map(
     (table) => `select ${columnsOf(read)}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`,
   ).join(' union all ');
-  // With projections: no column of the row, its table, then each projection (over the row's columns).
-  const output = (alias: string) => (read.projections ? [UNREAD_ROW_COLUMNS, `${alias}.source_table`, ...read.projections.map((sql) => `(${sql})`)].join(', ') : `${alias}.*`);
+  // With projections: the entry's table, then each projection (over the row's columns).
+  const output = (alias: string) => (read.projections ? [`${alias}.source_table`, ...read.projections.map((sql) => `(${sql})`)].join(', ') : `${alias}.*`);
   const won = `exists (select 1 from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and ${live('winners', '$3', 'w.')} and not w.preview
       and (w.session_id = e.session_id or (w.subject_hash is not null and w.subject_hash = e.subject_hash)))`;
   const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;

@@ -4,7 +4,7 @@ import { cursorStream } from './cursor-stream.js';
 import type { DatabaseHandle } from './database.js';
 import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
 import { readRelatedRows, RelatedConnection } from './export-related-rows.js';
-import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
+import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
 import { entriesSql, entryTablesSql, tableRowsSql, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { DecodedRow } from './store-reader.js';
@@ -14,6 +14,13 @@ export { EXPORT_SCOPES, participantScope, type ExportScope, type FirstSeenWindow
 
 /** Tables that may be read beside each entry, by session or data subject, to fill in its fields. */
 const RELATED_TABLES: readonly StoreTable[] = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'];
+
+/**
+ * How an export's rows travel: `COPY (…) TO STDOUT`, streamed without a round trip per batch
+ * (see `CopyReader`), or a cursor, which a reader that stops early (a preview) can close without
+ * losing its connection.
+ */
+export type RecordTransport = 'copy' | 'cursor';
 
 /** An entry: a store row, and the values its statement projected (see `EntryProjection`). */
 export interface ExportEntry extends DecodedRow {
@@ -52,8 +59,9 @@ const READ_AHEAD = 2;
  */
 const SERIAL = { max_parallel_workers_per_gather: '0' };
 
-/** An entry's raw columns: the export row's, then its table (see `entriesSql`). */
+/** An entry's raw columns: the export row's, then its table; a projected entry's: its table, then its values (see `entriesSql`). */
 const SOURCE_TABLE = EXPORT_ROW_WIDTH;
+const PROJECTED_SOURCE_TABLE = 0;
 
 /**
  * The workspace's decryptor, shared by every batch of one export. Its key is loaded before the
@@ -94,6 +102,8 @@ export function streamFlowRecords(
     /** SQL over an entry's columns whose values are read instead of the entry's (see `entriesSql`). */
     projections?: readonly string[];
     batchSize?: number;
+    /** Default `'copy'`. */
+    transport?: RecordTransport;
   },
 ): Readable {
   const now = ctx.clock.now();
@@ -115,16 +125,21 @@ export function streamFlowRecords(
     ctx.pool,
     entries,
     async (raws) => {
-      const entries = await toRows(raws, (raw) => raw[SOURCE_TABLE] as StoreTable, open);
+      const entries = input.projections
+        ? raws.map((raw) => new ProjectedRowView(raw[PROJECTED_SOURCE_TABLE] as StoreTable, raw, undefined))
+        : await toRows(raws, (raw) => raw[SOURCE_TABLE] as StoreTable, open);
       const relatedRows = await readRelatedRows(related, connection, entries);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));
     },
-    { batchSize: input.batchSize ?? BATCH_ENTRIES, readAhead: READ_AHEAD, types: RAW_TYPES, rowMode: 'array', settings: SERIAL, before: opener.preload, onClose: (error) => connection.release(error) },
+    { batchSize: input.batchSize ?? BATCH_ENTRIES, readAhead: READ_AHEAD, types: RAW_TYPES, rowMode: 'array', copy: input.transport !== 'cursor', settings: SERIAL, before: opener.preload, onClose: (error) => connection.release(error) },
   );
 }
 
 /** Streams the live rows of one store table, oldest first, each as a record without relations. */
-export function streamTableRecords(ctx: StoreContext & { pool: pg.Pool }, input: { workspaceId: string; table: StoreTable; flowId?: string; batchSize?: number }): Readable {
+export function streamTableRecords(
+  ctx: StoreContext & { pool: pg.Pool },
+  input: { workspaceId: string; table: StoreTable; flowId?: string; batchSize?: number; transport?: RecordTransport },
+): Readable {
   const opener = openerOf(ctx, input.workspaceId);
   const open = opener.get;
   const none = Object.freeze({});
@@ -132,6 +147,6 @@ export function streamTableRecords(ctx: StoreContext & { pool: pg.Pool }, input:
     ctx.pool,
     tableRowsSql(input.workspaceId, input.table, ctx.clock.now(), input.flowId),
     async (raws) => (await toRows(raws, () => input.table, open)).map((entry) => ({ entry, related: none })),
-    { batchSize: input.batchSize, types: RAW_TYPES, rowMode: 'array', settings: SERIAL, before: opener.preload },
+    { batchSize: input.batchSize, types: RAW_TYPES, rowMode: 'array', copy: input.transport !== 'cursor', settings: SERIAL, before: opener.preload },
   );
 }

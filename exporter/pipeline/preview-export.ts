@@ -17,7 +17,7 @@ export interface ExportPreview {
  */
 export async function previewExport(storage: ExportStorage, registry: ModuleRegistry, workspace: { id: string; timeZone: string }, definition: ExportDefinition, limit: number): Promise<ExportPreview> {
   const prepared = await prepareExport(storage, registry, workspace, definition);
-  const rows = await previewRows(prepared.compiled, prepared.records(), limit);
+  const rows = await previewRows(prepared.compiled, prepared.records('cursor'), limit);
   const serializer = createSerializer(definition.format, prepared.compiled.columns);
   const text = serializer.begin() + rows.map((cells, i) => serializer.row(cells, i)).join('') + serializer.end();
   return { columns: prepared.compiled.columns.map((c) => c.name), rows, text };
