@@ -53,6 +53,26 @@ describe('rows read through COPY', () => {
     expect(rows).toEqual([[`it's \\ "odd" $1`, 't', '42', 't', 't']]);
   });
 
+  it('run under the stream\'s settings, which the connection no longer has once it is back in the pool', async () => {
+    const pool = storage.pool;
+    const setting = `select current_setting('max_parallel_workers_per_gather') as v`;
+    const usual = (await pool.query<{ v: string }>(setting)).rows[0]!.v;
+    const rows = await collect(
+      cursorStream<string[], string>(pool, { text: `select current_setting('max_parallel_workers_per_gather') from generate_series(1, 3)`, values: [] }, async (batch) => batch.map((row) => row[0]!), {
+        copy: true,
+        settings: { max_parallel_workers_per_gather: '0' },
+      }),
+    );
+    expect(rows).toEqual(['0', '0', '0']);
+    const clients = await Promise.all(Array.from({ length: pool.idleCount }, () => pool.connect()));
+    try {
+      for (const client of clients) expect((await client.query<{ v: string }>(setting)).rows[0]!.v).toBe(usual);
+    } finally {
+      for (const client of clients) client.release();
+    }
+    expect(usual).not.toBe('0');
+  });
+
   it('stop at the first error of the statement, and the connection goes back usable', async () => {
     const checkedOut = () => storage.pool.totalCount - storage.pool.idleCount;
     const before = checkedOut();
