@@ -65,9 +65,13 @@ export interface RelatedQuery {
  * The related-rows connection's settings for the export (see `RelatedConnection`). `work_mem`:
  * finding the returning subjects groups every row of the flow that has a subject by subject; at
  * the default 4 MB both aggregates spilled to disk (55 MB of temporary files for 200,000
- * entries) and the pass took 2.3–2.5 s, against 2.1 s in memory.
+ * entries) and the pass took 2.3–2.5 s, against 2.1 s in memory. `jit` off: the generic plan's
+ * estimate grows with the stores' default partitions, and past `jit_above_cost` PostgreSQL
+ * compiled it (377 functions) at every execution. At 5,000,000 entries (the bench's fixture,
+ * PostgreSQL 15 with JIT) a batch's statement took 250–320 ms, 209 ms of it compiling, against
+ * 7–30 ms without; the export then ran at a tenth of its speed at 1,000,000 entries.
  */
-const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan', work_mem: '64MB' };
+export const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan', work_mem: '64MB', jit: 'off' };
 
 /**
  * The connection an export reads related rows on, held for the whole export. The statement is

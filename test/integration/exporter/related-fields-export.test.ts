@@ -9,6 +9,7 @@ import { renderExport } from '../../../exporter/pipeline/render-export.js';
 import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
 import { streamFlowRecords, type ExportRecord } from '../../../storage/export-source.js';
+import { RELATED_SETTINGS } from '../../../storage/export-related-rows.js';
 
 let storage: TestStorage;
 let workspace: Workspace;
@@ -75,7 +76,7 @@ describe('exports reading related tables', () => {
     try {
       expect(clients.length).toBeGreaterThanOrEqual(2);
       const changed = await Promise.all(clients.map(async (client) => (await client.query<{ name: string }>(
-        `select name from pg_settings where name in ('work_mem', 'plan_cache_mode', 'max_parallel_workers_per_gather') and setting <> reset_val`)).rows));
+        `select name from pg_settings where name = any($1) and setting <> reset_val`, [Object.keys(RELATED_SETTINGS)])).rows));
       expect(changed.flat()).toEqual([]);
     } finally {
       for (const client of clients) client.release();
