@@ -107,7 +107,7 @@ export function streamFlowRecords(
     /** SQL over an entry's columns whose values are read instead of the entry's (see `entriesSql`). */
     projections?: readonly string[];
     batchSize?: number;
-    /** Default `'copy'`. */
+    /** Default `'copy'`; entries read with related rows take a cursor whatever this says (see `RecordTransport`). */
     transport?: RecordTransport;
   },
 ): Readable {
