@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
 /** A row of `COPY … TO STDOUT` in text format: each column's text (as the text protocol sends it), or null. */
@@ -31,7 +31,8 @@ export function parseCopyLines(text: string, rows: CopyRow[]): void {
  * (`escapeLiteral`); the statements are code constants, so `$n` appears nowhere but as a
  * parameter.
  */
-export function inlineParameters(text: string, values: readonly unknown[], escape: (value: string) => string): string {
+export function inlineParameters(text: string, values: readonly unknown[]): string {
+  const escape = pg.escapeLiteral;
   return text.replace(/\$(\d+)\b/g, (_, n: string) => {
     const index = Number(n) - 1;
     if (index < 0 || index >= values.length) throw new Error(`Statement parameter $${n} has no value`);
@@ -63,8 +64,8 @@ export class CopyReader {
   #error: Error | undefined;
   #waiter: { n: number; resolve: (rows: CopyRow[]) => void; reject: (error: Error) => void } | undefined;
 
-  constructor(client: pg.PoolClient, text: string, private readonly highWater: number) {
-    this.#stream = client.query(copyTo(`copy (${text}) to stdout`));
+  constructor(client: pg.PoolClient, statement: { text: string; values: readonly unknown[] }, private readonly highWater: number) {
+    this.#stream = client.query(copyTo(`copy (${inlineParameters(statement.text, statement.values)}) to stdout`));
     this.#stream.on('data', (chunk: Buffer) => this.#take(chunk));
     this.#stream.on('end', () => {
       this.#ended = true;

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import Cursor from 'pg-cursor';
 import type pg from 'pg';
 import { applySettings, checkSettingNames, resetSettings, type SessionSettings } from './session-settings.js';
-import { CopyReader, inlineParameters } from './copy-reader.js';
+import { CopyReader } from './copy-reader.js';
 
 /** What reads the statement's rows `n` at a time: a pg cursor or a `CopyReader`. */
 interface RowReader<Raw> {
@@ -108,10 +108,9 @@ export function cursorStream<Raw, Out>(
           await applySettings(client, settings);
           const statement = typeof query === 'function' ? await query(client) : query;
           const config = { ...(options.types && { types: options.types }), ...(options.rowMode && { rowMode: options.rowMode }) } as Cursor.CursorQueryConfig;
-          const c = client;
           // With `copy`, rows are arrays of texts (`CopyRow`): the caller's `Raw` says so.
           cursor = options.copy
-            ? (new CopyReader(c, inlineParameters(statement.text, statement.values, (value) => c.escapeLiteral(value)), batchSize * (readAhead + 1)) as RowReader<unknown> as RowReader<Raw>)
+            ? (new CopyReader(client, statement, batchSize * (readAhead + 1)) as RowReader<unknown> as RowReader<Raw>)
             : client.query(new Cursor<Raw>(statement.text, statement.values, config));
           prefetch();
         }

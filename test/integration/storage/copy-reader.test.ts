@@ -86,7 +86,7 @@ describe('rows read through COPY', () => {
   it('hold back the server when nobody reads, and a COPY left midway ends with its connection', async () => {
     const client = await storage.pool.connect();
     const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-    const reader = new CopyReader(client, 'select repeat(\'x\', 100) || g from generate_series(1, 2000000) as s(g)', 100);
+    const reader = new CopyReader(client, { text: 'select repeat(\'x\', 100) || g from generate_series(1, 2000000) as s(g)', values: [] }, 100);
     expect(await reader.read(10)).toHaveLength(10);
     // Paused at about 100 rows: the server blocks writing to the socket long before its 2,000,000 rows.
     const state = async () => (await storage.pool.query<{ wait_event: string | null; state: string }>('select wait_event, state from pg_stat_activity where pid = $1', [pid])).rows[0];
