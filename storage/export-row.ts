@@ -77,6 +77,7 @@ const EXPIRES = 8;
 const DATA = 9;
 const PERSONAL = 10;
 /** Statements of projected entries send the entry's table, then the projected values (see `entriesSql`). */
+const PROJECTED_TABLE = 0;
 const PROJECTED = 1;
 
 /** A raw export row: PostgreSQL's text of each column, or null. */
@@ -198,6 +199,9 @@ export class ProjectedRowView extends withUnsentColumns(
   { ...ROW_GETTERS, id: 'id', data: 'data', personal: 'personal' },
   (column) => `An export of projected fields reads no column of the entry, not ${column} (entriesSql)`,
 ) {
+  constructor(raw: RawColumns) {
+    super(raw[PROJECTED_TABLE] as StoreTable, raw, undefined);
+  }
   override projected(k: number): string | null {
     return this.raw[PROJECTED + k] ?? null;
   }

@@ -64,9 +64,8 @@ const READ_AHEAD = 2;
  */
 const SERIAL = { max_parallel_workers_per_gather: '0' };
 
-/** An entry's raw columns: the export row's, then its table; a projected entry's: its table, then its values (see `entriesSql`). */
+/** An entry's raw columns: the export row's, then its table (a projected entry's: see `ProjectedRowView`). */
 const SOURCE_TABLE = EXPORT_ROW_WIDTH;
-const PROJECTED_SOURCE_TABLE = 0;
 
 /**
  * The workspace's decryptor, shared by every batch of one export. Its key is loaded before the
@@ -131,7 +130,7 @@ export function streamFlowRecords(
     entries,
     async (raws) => {
       const entries = input.projections
-        ? raws.map((raw) => new ProjectedRowView(raw[PROJECTED_SOURCE_TABLE] as StoreTable, raw, undefined))
+        ? raws.map((raw) => new ProjectedRowView(raw))
         : await toRows(raws, (raw) => raw[SOURCE_TABLE] as StoreTable, open);
       const relatedRows = await readRelatedRows(related, connection, entries);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));

@@ -26,7 +26,7 @@ describe('export row views', () => {
   });
 
   it('of projected entries: the table, then the values; any column of the row throws', () => {
-    const entry = new ProjectedRowView('participations', ['participations', 'p000000001', null, '"FR"'], undefined);
+    const entry = new ProjectedRowView(['participations', 'p000000001', null, '"FR"']);
     expect([entry.table, entry.projected(0), entry.projected(1), entry.projected(2), entry.projected(3)]).toEqual(['participations', 'p000000001', null, '"FR"', null]);
     for (const getter of ['id', 'flowId', 'sessionId', 'participantRef', 'subjectKey', 'moduleId', 'stepId', 'createdAt', 'expiresAt', 'data', 'personal'] as const) {
       expect(() => entry[getter], getter).toThrow('reads no column of the entry');
