@@ -141,6 +141,9 @@ export interface RelatedKey {
   readonly subjectKey: string | null;
 }
 
+/** The related rows of an entry when an export reads none: one object shared by every entry. */
+export const NO_RELATED_ROWS: Readonly<Partial<Record<StoreTable, readonly ExportRow[]>>> = Object.freeze({});
+
 /** Numbers each distinct key (1-based, as `with ordinality`), and keeps each entry's number (0: none). */
 function numbered(entries: readonly RelatedKey[], keyOf: (entry: RelatedKey) => string | null): { keys: string[]; of: Int32Array } {
   const index = new Map<string, number>();
@@ -179,8 +182,8 @@ class Groups {
  * Reads the related rows of a batch of entries in one index-served statement and returns, per
  * entry (same order), each table's rows of its session or data subject, oldest first.
  */
-export async function readRelatedRows(query: RelatedQuery, connection: RelatedConnection, entries: readonly RelatedKey[]): Promise<Array<Partial<Record<StoreTable, readonly ExportRow[]>>>> {
-  if (query.tables.length === 0) return entries.map(() => ({}));
+export async function readRelatedRows(query: RelatedQuery, connection: RelatedConnection, entries: readonly RelatedKey[]): Promise<Array<Readonly<Partial<Record<StoreTable, readonly ExportRow[]>>>>> {
+  if (query.tables.length === 0) return entries.map(() => NO_RELATED_ROWS);
   const sessions = numbered(entries, (entry) => entry.sessionId);
   const subjects = numbered(entries, (entry) => entry.subjectKey);
   const statement = relatedRowsSql(query, sessionKeys(sessions.keys), subjects.keys);

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { cursorStream } from './cursor-stream.js';
 import type { DatabaseHandle } from './database.js';
 import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
-import { readRelatedRows, RelatedConnection } from './export-related-rows.js';
+import { NO_RELATED_ROWS, readRelatedRows, RelatedConnection } from './export-related-rows.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
 import { entriesSql, entryTablesSql, tableRowsSql, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
@@ -146,11 +146,10 @@ export function streamTableRecords(
 ): Readable {
   const opener = openerOf(ctx, input.workspaceId);
   const open = opener.get;
-  const none = Object.freeze({});
   return cursorStream<RawColumns, ExportRecord>(
     ctx.pool,
     tableRowsSql(input.workspaceId, input.table, ctx.clock.now(), input.flowId),
-    async (raws) => (await toRows(raws, () => input.table, open)).map((entry) => ({ entry, related: none })),
+    async (raws) => (await toRows(raws, () => input.table, open)).map((entry) => ({ entry, related: NO_RELATED_ROWS })),
     { batchSize: input.batchSize, types: RAW_TYPES, rowMode: 'array', copy: input.transport !== 'cursor', settings: SERIAL, before: opener.preload },
   );
 }
