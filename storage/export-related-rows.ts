@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys } from './export-related-sql.js';
+import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sealedTables, sessionKeys, type RelatedRead } from './export-related-sql.js';
 import { runPipeline } from './pipelined-query.js';
 import { applySettings, resetSettings } from './session-settings.js';
-import { EXPORT_ROW_WIDTH, hasPersonal, RAW_TYPES, RelatedRowView, type ExportRow, type ExportRowView, type PersonalOpener, type RawColumns } from './export-row.js';
+import { EXPORT_ROW_WIDTH, hasPersonal, RAW_TYPES, RelatedRowView, SEALED_NOT_READ, type ExportRow, type ExportRowView, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
 const NONE: readonly ExportRow[] = Object.freeze([]);
@@ -50,12 +50,7 @@ function merge(a: readonly ExportRowView[] | undefined, b: readonly ExportRowVie
 }
 
 /** What a batch of entries needs from the related tables. */
-export interface RelatedQuery {
-  readonly workspaceId: string;
-  readonly flowId: string;
-  readonly now: Date;
-  readonly tables: readonly StoreTable[];
-  readonly sealed: boolean;
+export interface RelatedQuery extends RelatedRead {
   /** Rows of other sessions come from the flow's returning subjects, collected on connecting (see `returningSubjectsSql`). */
   readonly returning: boolean;
   readonly open: () => Promise<PersonalOpener>;
@@ -188,12 +183,15 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   const subjects = numbered(entries, (entry) => entry.subjectKey);
   const statement = relatedRowsSql(query, sessionKeys(sessions.keys), subjects.keys);
   const result = await connection.query<Array<string | null>>(statement);
-  const open = result.rows.some(hasPersonal) ? await query.open() : undefined;
+  const sealed = sealedTables(query);
+  const open = sealed.length > 0 && result.rows.some(hasPersonal) ? await query.open() : undefined;
+  // Rows of a table whose sealed values were not sent refuse to be read, as in an unsealed export.
+  const openers = query.tables.map((table) => (sealed.includes(table) ? open : SEALED_NOT_READ));
   const bySession = new Groups(sessions.keys.length, query.tables.length);
   const bySubject = new Groups(subjects.keys.length, query.tables.length);
   result.rows.forEach((raw: RawColumns, rank) => {
     const t = Number(raw[TABLE_N]);
-    const row = new RelatedRowView(query.tables[t]!, raw, open, rank);
+    const row = new RelatedRowView(query.tables[t]!, raw, openers[t], rank);
     if (raw[SESSION_N] !== null) bySession.add(t, Number(raw[SESSION_N]), row);
     if (raw[SUBJECT_N] !== null) bySubject.add(t, Number(raw[SUBJECT_N]), row);
   });

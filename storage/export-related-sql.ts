@@ -1,6 +1,6 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
-import { EXPORT_ROW_COLUMNS, relatedRowColumns } from './export-row.js';
-import { columnsOf, ENTRY_TABLES, live, type FlowRead, type SqlStatement } from './export-source-sql.js';
+import { EXPORT_ROW_COLUMNS, exportRowColumns, relatedRowColumns } from './export-row.js';
+import { ENTRY_TABLES, live, type FlowRead, type SqlStatement } from './export-source-sql.js';
 
 /**
  * The related rows of the export's returning subjects, on the connection that reads them: the
@@ -53,6 +53,21 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
   ];
 }
 
+/** What the related-rows statement reads: the flow, its related tables, and how (see `relatedRowsSql`). */
+export interface RelatedRead extends FlowRead {
+  readonly tables: readonly StoreTable[];
+  /** The rows of other sessions come from `RETURNING_SUBJECTS` (filled on the same connection). */
+  readonly returning?: boolean | undefined;
+  /**
+   * The tables whose rows are sent with their sealed values (the others' only say whether they
+   * have any); default: every table, or none when `sealed` is false.
+   */
+  readonly sealedTables?: readonly StoreTable[] | undefined;
+}
+
+/** The related tables whose sealed values the statement sends. */
+export const sealedTables = (read: RelatedRead): readonly StoreTable[] => read.sealedTables ?? (read.sealed === false ? [] : read.tables);
+
 /**
  * The live rows of `tables` that belong to a batch of entries, in one statement, oldest first:
  * rows of the entries' sessions (`$4`) and rows of their data subjects (`$5`, subject hashes
@@ -71,17 +86,19 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
  * - every branch over a store table costs its partitions' start-up (about 35 µs each per
  *   statement on PostgreSQL 15), so there are as few as the batch needs;
  * - one condition per branch: an OR of them lets the generic plan scan the whole flow.
- * Rows carry only what an export reads of them (`relatedRowColumns`). After the export row's
+ * Rows carry only what an export reads of them (`relatedRowColumns`), sealed values only for the
+ * tables that a selected field reads them from (`sealedTables`). After the export row's
  * columns come the table's position in `tables`, and the 1-based
  * positions of the row's session in `$4` and subject in `$5` (null when not among them): the
  * caller groups rows by number, without string keys.
  */
-export function relatedRowsSql(read: FlowRead & { tables: readonly StoreTable[]; returning?: boolean }, sessions: SessionKeys, subjects: readonly string[]): SqlStatement {
+export function relatedRowsSql(read: RelatedRead, sessions: SessionKeys, subjects: readonly string[]): SqlStatement {
   const { workspaceId, flowId, now, tables } = read;
+  const sealed = sealedTables(read);
   // Rows of the batch's sessions come from the session branches only (`not in` a subquery is hashed).
   const otherSession = 'and (session_id is null or session_id not in (select unnest($4::uuid[])))';
   const branches = tables.flatMap((table, i) => {
-    const from = `select ${columnsOf(read)}, ${i}::int as table_n from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`;
+    const from = `select ${exportRowColumns(sealed.includes(table))}, ${i}::int as table_n from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`;
     return [
       `${from} and session_id between $6::uuid and $7::uuid and (session_id = any($4::uuid[])) is true`,
       ...(sessions.outliers.length > 0 ? [`${from} and session_id = any($8::uuid[])`] : []),
@@ -91,7 +108,9 @@ export function relatedRowsSql(read: FlowRead & { tables: readonly StoreTable[];
   // The returning subjects' rows of every table in one branch: one probe per subject, not one per subject and table.
   if (read.returning) {
     const liveness = tables.map((table, i) => `when ${i} then ${live(table, '$3')}`).join(' ');
-    branches.push(`select ${columnsOf(read)}, table_n from ${RETURNING_SUBJECTS} where subject_hash = any($5::bytea[]) and (case table_n ${liveness} end) ${otherSession}`);
+    const sealedRows = tables.map((table, i) => (sealed.includes(table) ? i : -1)).filter((i) => i >= 0);
+    const columns = exportRowColumns(sealedRows.length === tables.length || (sealedRows.length > 0 && `table_n in (${sealedRows.join(', ')})`));
+    branches.push(`select ${columns}, table_n from ${RETURNING_SUBJECTS} where subject_hash = any($5::bytea[]) and (case table_n ${liveness} end) ${otherSession}`);
   }
   const text = `select ${relatedRowColumns('r.')}, r.table_n, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
     left join unnest($4::uuid[]) with ordinality s(session_id, n) on s.session_id = r.session_id

@@ -50,13 +50,15 @@ const RELATED_ROW_SENT: readonly RowColumn[] = ['id', 'data', 'personal'];
 export const relatedRowColumns = (alias: string): string => rowColumns(RELATED_ROW_SENT, alias);
 
 /**
- * The export row's columns, for an export that reads sealed personal values or not. Without
- * them, `personal` only says whether the row has any (an empty `\x`): PostgreSQL sends 2
- * characters, not the whole sealed value in hex (about 120 per entry), and the row view refuses
- * to read it (see `SEALED_NOT_READ`).
+ * The export row's columns, for an export that reads sealed personal values or not (or, given an
+ * SQL condition over the row, for the rows that meet it). Without them, `personal` only says
+ * whether the row has any (an empty `\x`): PostgreSQL sends 2 characters, not the whole sealed
+ * value in hex (about 120 per row), and the row view refuses to read it (see `SEALED_NOT_READ`).
  */
-export function exportRowColumns(sealed: boolean): string {
-  return sealed ? EXPORT_ROW_COLUMNS : EXPORT_ROW_COLUMNS.replace(/personal$/, `case when personal is null then null else '\\x'::bytea end as personal`);
+export function exportRowColumns(sealed: boolean | string): string {
+  if (sealed === true) return EXPORT_ROW_COLUMNS;
+  const marker = `case when personal is null then null else '\\x'::bytea end`;
+  return EXPORT_ROW_COLUMNS.replace(/personal$/, sealed === false ? `${marker} as personal` : `case when ${sealed} then personal else ${marker} end as personal`);
 }
 
 /** The decryptor of an export that selected no field reading sealed values: reading one is a bug. */

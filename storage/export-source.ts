@@ -103,6 +103,8 @@ export function streamFlowRecords(
     firstSeen?: FirstSeenWindow;
     related?: readonly StoreTable[];
     sealed?: boolean;
+    /** The related tables whose sealed values a field may read (default: all of them when `sealed`); the others' are not sent. */
+    sealedRelated?: readonly StoreTable[];
     /** SQL over an entry's columns whose values are read instead of the entry's (see `entriesSql`). */
     projections?: readonly string[];
     batchSize?: number;
@@ -118,7 +120,7 @@ export function streamFlowRecords(
   // Exports of all of a flow's entries (or participants) read most of its rows: one pass that finds
   // its returning subjects spares every batch a lookup per subject (see `relatedRowsSql`).
   const returning = tables.length > 0 && !input.firstSeen && (input.scope === 'entries' || input.scope === 'participants');
-  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealed, returning, open };
+  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealed, sealedTables: sealed ? input.sealedRelated : [], returning, open };
   const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE, related);
   const entries = async (client: pg.PoolClient) => {
     const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));

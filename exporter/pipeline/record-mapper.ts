@@ -18,6 +18,8 @@ export interface CompiledExport {
   readonly related: readonly StoreTable[];
   /** True when a selected field reads sealed personal values (else the source sends none). */
   readonly sealed: boolean;
+  /** The related tables whose sealed values a selected field may read (the source sends no others'). */
+  readonly sealedRelated: readonly StoreTable[];
   /**
    * When every selected field has an entry projection (or is a constant): the SQL expressions,
    * which the source adds to each entry in this order instead of the entry's own columns.
@@ -44,13 +46,18 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
   const types: Record<string, FieldType> = {};
   const related = new Set<StoreTable>();
   let sealed = false;
+  const sealedRelated = new Set<StoreTable>();
   const fields = definition.fields.map((spec) => resolveField(catalogue, spec));
   // Projected: each field reads its own column of the entry, decoded (the export reads no row).
   const projections = fields.every((field) => !field || field.projection) ? new Map<string, number>() : undefined;
   for (const [i, spec] of definition.fields.entries()) {
     const field = fields[i];
     for (const table of field?.needs ?? []) related.add(table);
-    if (field?.sealed) sealed = true;
+    if (field?.sealed) {
+      sealed = true;
+      // A field reads sealed values of its entry or of the related tables it needs: those are sent.
+      for (const table of field.needs) sealedRelated.add(table);
+    }
     if (field) {
       readers.push(projections ? projectedReader(field.projection!, projections) : (record) => field.read(record, context));
       types[spec.field] = field.type;
@@ -77,6 +84,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
     columns,
     related: [...related],
     sealed,
+    sealedRelated: [...sealedRelated],
     ...(projections && { projections: [...projections.keys()] }),
     map(record) {
       const values: RawValue[] = new Array(count);

@@ -125,10 +125,21 @@ describe('exports reading related tables', () => {
     const sealed = await first(true);
     expect(sealed.entry.personal).toMatchObject({ email: emailOf(RANGE.first) });
     expect(sealed.related.variables![0]!.personal).toMatchObject({ email: emailOf(RANGE.first) });
+    expect(sealed.related.consents![0]!.personal).toMatchObject({ email: emailOf(RANGE.first) });
     const unsealed = await first(false);
     expect(unsealed.entry.participantRef).toBe(sealed.entry.participantRef);
     expect(() => unsealed.entry.personal).toThrow('did not read sealed values');
     expect(() => unsealed.related.variables![0]!.personal).toThrow('did not read sealed values');
+
+    // The related-fields export reads sealed values of variables (email, answer) only: the consents' are not sent.
+    const full = await prepareExport(storage, registry, workspace, RELATED_FIELDS_EXPORT as unknown as ExportDefinition);
+    expect(full.compiled.sealedRelated).toEqual(['variables']);
+    const stream = streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'entries', related: full.compiled.related, sealed: true, sealedRelated: full.compiled.sealedRelated });
+    const records: ExportRecord[] = [];
+    for await (const record of stream) records.push(record as ExportRecord);
+    expect(records[0]!.related.variables![0]!.personal).toMatchObject({ email: emailOf(RANGE.first) });
+    expect(records.every((record) => record.related.consents!.length > 0)).toBe(true);
+    for (const record of records) expect(() => record.related.consents![0]!.personal).toThrow('did not read sealed values');
   });
 
   it('reads the entries of both entry tables oldest first, interleaved (a flow with a draw and an instant win)', async () => {

@@ -22,8 +22,8 @@ const EVERY_MODULE = {
   ],
 } as const;
 
-/** A row that holds no value (so readers look everywhere) and notes when its sealed values are read. */
-function emptyRow(table: StoreTable, touched: { sealed: boolean }): ExportRecord['entry'] {
+/** A row that holds no value (so readers look everywhere) and notes when its sealed values are read (and, related, of which table). */
+function emptyRow(table: StoreTable, touched: { sealed: boolean; tables?: Set<StoreTable> }): ExportRecord['entry'] {
   return {
     table,
     id: 'row',
@@ -39,6 +39,7 @@ function emptyRow(table: StoreTable, touched: { sealed: boolean }): ExportRecord
     projected: () => null,
     get personal() {
       touched.sealed = true;
+      touched.tables?.add(table);
       return {};
     },
   } as DecodedRow & { projected(k: number): string | null };
@@ -51,6 +52,15 @@ function readsSealed(field: CatalogueField, entryTable: StoreTable): boolean {
   const record: ExportRecord = { entry: emptyRow(entryTable, touched), related };
   field.read(record, { flow: { hashId: 'h', name: 'n' } });
   return touched.sealed;
+}
+
+/** The related tables whose rows' sealed values the field reads. */
+function relatedTablesRead(field: CatalogueField): StoreTable[] {
+  const touched = { sealed: false, tables: new Set<StoreTable>() };
+  const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
+  for (const table of STORE_TABLES) related[table] = [emptyRow(table, touched)];
+  field.read({ entry: emptyRow('participations', { sealed: false }), related }, { flow: { hashId: 'h', name: 'n' } });
+  return [...touched.tables];
 }
 
 /** A related row as the export sends it (`relatedRowColumns`): reading a column it does not send throws. */
@@ -75,6 +85,10 @@ describe('the field catalogue says which fields read sealed values', () => {
       for (const table of ['participations', 'instant_win_claims', 'variables'] as const) {
         expect({ key: field.key, table, sealed: readsSealed(field, table) }).toEqual({ key: field.key, table, sealed: field.sealed });
       }
+    }
+    // The source sends sealed values of the related tables that sealed fields need, no others.
+    for (const field of fields) {
+      for (const table of relatedTablesRead(field)) expect({ key: field.key, table, needed: field.sealed && field.needs.includes(table) }).toEqual({ key: field.key, table, needed: true });
     }
     expect(fields.filter((field) => field.sealed).map((field) => field.key)).toEqual(
       expect.arrayContaining(['form.email', 'form.colour', 'form.giveaway_email', 'form.is_anonymous', 'device.ip', 'personal.a']),
