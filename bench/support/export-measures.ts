@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { runParley } from '../../test/support/cli-process.js';
+import type { Storage } from '../../storage/storage.js';
 
 /** What `parley export render|run --stats` printed: rows, seconds of the export itself, peak RSS of the process. */
 export interface ExportFigures {
@@ -71,4 +72,29 @@ export function copyJoinedSql(workspaceId: string, flowId: string): string {
       ${latest('store_consents', `x.data->>'is_optin'`)}, ${latest('store_winners', `x.data->>'prizeTitle'`)}, ${latest('store_codes', `x.data->>'code'`)},
       p.data->'device'->>'country'
     from store_participations p where p.workspace_id = '${workspaceId}' and p.flow_id = '${flowId}' and p.expires_at > now() order by p.created_at, p.id`;
+}
+
+/**
+ * Sealed values opened per second on one thread: a sample of the flow's stored emails and
+ * answers (read first), opened as an export opens them (the workspace's decryptor, JSON parsed),
+ * median of three passes. An export runs on one thread, and each `createDecipheriv` costs a few
+ * microseconds whatever the value's size, so an export that reads two such values per entry
+ * cannot go faster than half this rate, whatever else it does.
+ */
+export async function openRate(storage: Pick<Storage, 'pool' | 'keyring'>, workspaceId: string, flowId: string, sample = 200_000): Promise<number> {
+  const result = await storage.pool.query<{ personal: Buffer }>(
+    `select personal from store_variables where workspace_id = $1 and flow_id = $2 and personal is not null limit $3`,
+    [workspaceId, flowId, sample],
+  );
+  const values = result.rows.map((row) => row.personal);
+  const open = await storage.keyring.jsonOpener<Record<string, unknown>>(workspaceId);
+  const rates: number[] = [];
+  for (let pass = 0; pass < 3; pass += 1) {
+    const began = performance.now();
+    let keys = 0;
+    for (const value of values) keys += Object.keys(open(value)).length;
+    if (keys !== values.length) throw new Error(`opened ${keys} values of ${values.length}`);
+    rates.push(values.length / ((performance.now() - began) / 1000));
+  }
+  return rates.sort((a, b) => a - b)[1]!;
 }
