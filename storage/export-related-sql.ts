@@ -109,7 +109,9 @@ export function relatedRowsSql(read: RelatedRead, sessions: SessionKeys, subject
   if (read.returning) {
     const liveness = tables.map((table, i) => `when ${i} then ${live(table, '$3')}`).join(' ');
     const sealedRows = tables.map((table, i) => (sealed.includes(table) ? i : -1)).filter((i) => i >= 0);
-    const columns = exportRowColumns(sealedRows.length === tables.length || (sealedRows.length > 0 && `table_n in (${sealedRows.join(', ')})`));
+    // Every table's sealed values, none, or those of the rows whose table is among the sealed ones.
+    const sent = sealedRows.length === tables.length ? true : sealedRows.length === 0 ? false : `table_n in (${sealedRows.join(', ')})`;
+    const columns = exportRowColumns(sent);
     branches.push(`select ${columns}, table_n from ${RETURNING_SUBJECTS} where subject_hash = any($5::bytea[]) and (case table_n ${liveness} end) ${otherSession}`);
   }
   const text = `select ${relatedRowColumns('r.')}, r.table_n, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
