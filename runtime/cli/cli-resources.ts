@@ -44,7 +44,9 @@ export function openCliResources(config: Config, logger: Logger) {
         const db = await databaseNow();
         if (db.server) await requireServersMasterKey(config, db.server);
         const masterKey = await resolveMasterKey(config, db.embedded, logger);
-        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 2 }).catch((error: unknown) => {
+        // An export holds two connections as long as it streams (its entries, their related rows);
+        // the run's lease is renewed on a third. With two, a run longer than its lease lost it.
+        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 3 }).catch((error: unknown) => {
           if (!db.server) throw error;
           const reason = reasonOf(error);
           throw new ParleyError('unavailable', `cannot reach the database of the running server (pid ${db.server.pid}, PostgreSQL port ${db.server.port})${reason && `: ${reason}`}`, { cause: error });

@@ -51,7 +51,8 @@ export const exportRunCommand = defineCommand({
     const run = await queueManualRun(storage, loaded);
     const logger = createLogger('silent');
     const began = performance.now();
-    const outcome = await executeRun({ storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger }, run.id);
+    const deps = { storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger, leaseMs: context.config.exportLeaseMs };
+    const outcome = await executeRun(deps, run.id);
     const done = (await getRun(storage, run.id))!;
     const window = done.selection === null ? 'every entry' : done.selection === 'all' ? 'every participant' : `${done.selection.from?.toISOString() ?? 'start'} to ${done.selection.to.toISOString()}`;
     context.stdout.write(`run ${done.runNumber}: ${outcome}\nwindow: ${window}\nrows: ${done.rows ?? 0}\nbytes: ${done.bytes ?? 0}\nsha256: ${done.sha256 ?? '-'}\nfile: ${done.fileName ?? '-'}\ndestination: ${done.destination ?? '-'}\n${done.error ? `error: ${done.error}\n` : ''}`);
