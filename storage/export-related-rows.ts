@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sealedTables, sessionKeys, type RelatedRead } from './export-related-sql.js';
+import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys, type RelatedRead } from './export-related-sql.js';
 import { runPipeline } from './pipelined-query.js';
 import { applySettings, resetSettings } from './session-settings.js';
 import { EXPORT_ROW_WIDTH, hasPersonal, RAW_TYPES, RelatedRowView, SEALED_NOT_READ, type ExportRow, type ExportRowView, type PersonalOpener, type RawColumns } from './export-row.js';
@@ -183,7 +183,7 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   const subjects = numbered(entries, (entry) => entry.subjectKey);
   const statement = relatedRowsSql(query, sessionKeys(sessions.keys), subjects.keys);
   const result = await connection.query<Array<string | null>>(statement);
-  const sealed = sealedTables(query);
+  const sealed = query.sealedTables;
   const open = sealed.length > 0 && result.rows.some(hasPersonal) ? await query.open() : undefined;
   // Rows of a table whose sealed values were not sent refuse to be read, as in an unsealed export.
   const openers = query.tables.map((table) => (sealed.includes(table) ? open : SEALED_NOT_READ));

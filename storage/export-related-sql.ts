@@ -58,15 +58,9 @@ export interface RelatedRead extends FlowRead {
   readonly tables: readonly StoreTable[];
   /** The rows of other sessions come from `RETURNING_SUBJECTS` (filled on the same connection). */
   readonly returning?: boolean | undefined;
-  /**
-   * The tables whose rows are sent with their sealed values (the others' only say whether they
-   * have any); default: every table, or none when `sealed` is false.
-   */
-  readonly sealedTables?: readonly StoreTable[] | undefined;
+  /** The tables whose rows are sent with their sealed values (the others' only say whether they have any). */
+  readonly sealedTables: readonly StoreTable[];
 }
-
-/** The related tables whose sealed values the statement sends. */
-export const sealedTables = (read: RelatedRead): readonly StoreTable[] => read.sealedTables ?? (read.sealed === false ? [] : read.tables);
 
 /**
  * The live rows of `tables` that belong to a batch of entries, in one statement, oldest first:
@@ -93,8 +87,7 @@ export const sealedTables = (read: RelatedRead): readonly StoreTable[] => read.s
  * caller groups rows by number, without string keys.
  */
 export function relatedRowsSql(read: RelatedRead, sessions: SessionKeys, subjects: readonly string[]): SqlStatement {
-  const { workspaceId, flowId, now, tables } = read;
-  const sealed = sealedTables(read);
+  const { workspaceId, flowId, now, tables, sealedTables: sealed } = read;
   // Rows of the batch's sessions come from the session branches only (`not in` a subquery is hashed).
   const otherSession = 'and (session_id is null or session_id not in (select unnest($4::uuid[])))';
   const branches = tables.flatMap((table, i) => {

@@ -120,7 +120,7 @@ export function streamFlowRecords(
   // Exports of all of a flow's entries (or participants) read most of its rows: one pass that finds
   // its returning subjects spares every batch a lookup per subject (see `relatedRowsSql`).
   const returning = tables.length > 0 && !input.firstSeen && (input.scope === 'entries' || input.scope === 'participants');
-  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealed, sealedTables: sealed ? input.sealedRelated : [], returning, open };
+  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealedTables: sealed ? (input.sealedRelated ?? tables) : [], returning, open };
   const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE, related);
   const entries = async (client: pg.PoolClient) => {
     const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));

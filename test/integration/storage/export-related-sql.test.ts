@@ -18,7 +18,7 @@ describe('export related-rows statement', () => {
   // index serves, so every batch scanned each related table and exports grew with its square.
   it('is served by indexes on every related table, sessions and subject hashes alike (no sequential scan)', async () => {
     const tables = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'] as const;
-    const statement = relatedRowsSql({ workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables }, sessionKeys([]), []);
+    const statement = relatedRowsSql({ workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables, sealedTables: tables }, sessionKeys([]), []);
     const client = await storage.pool.connect();
     try {
       await client.query('set enable_seqscan = off');
@@ -45,7 +45,7 @@ describe('export related-rows statement', () => {
   // At 5,000,000 entries the generic plan's estimate passed jit_above_cost, and PostgreSQL compiled
   // it anew for every batch (about 200 ms of a 250–320 ms statement). JIT stays off on the connection.
   it('runs on a connection with JIT compilation off, and leaves it as it was', async () => {
-    const read = { workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables: ['variables'] as const, sealed: false, returning: false, open: async () => SEALED_NOT_READ };
+    const read = { workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables: ['variables'] as const, sealedTables: [], returning: false, open: async () => SEALED_NOT_READ };
     const connection = new RelatedConnection(storage.pool, 0, read);
     const { rows } = await connection.query<[string, string]>({ text: `select current_setting('jit'), current_setting('plan_cache_mode')`, values: [] });
     expect(rows).toEqual([['off', 'force_generic_plan']]);
