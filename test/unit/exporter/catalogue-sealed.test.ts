@@ -22,8 +22,8 @@ const EVERY_MODULE = {
   ],
 } as const;
 
-/** A row that holds no value (so readers look everywhere) and notes when its sealed values are read (and, related, of which table). */
-function emptyRow(table: StoreTable, touched: { sealed: boolean; tables?: Set<StoreTable> }): ExportRecord['entry'] {
+/** A row that holds no value (so readers look everywhere) and calls `onSealedRead` when its sealed values are read. */
+function emptyRow(table: StoreTable, onSealedRead: () => void): ExportRecord['entry'] {
   return {
     table,
     id: 'row',
@@ -38,29 +38,30 @@ function emptyRow(table: StoreTable, touched: { sealed: boolean; tables?: Set<St
     data: {},
     projected: () => null,
     get personal() {
-      touched.sealed = true;
-      touched.tables?.add(table);
+      onSealedRead();
       return {};
     },
   } as DecodedRow & { projected(k: number): string | null };
 }
 
-function readsSealed(field: CatalogueField, entryTable: StoreTable): boolean {
-  const touched = { sealed: false };
+/** Whether reading the field (of an entry of `entryTable`) opens sealed values, and of which related tables. */
+function sealedReads(field: CatalogueField, entryTable: StoreTable): { sealed: boolean; relatedTables: StoreTable[] } {
+  let sealed = false;
+  const relatedTables = new Set<StoreTable>();
   const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
-  for (const table of STORE_TABLES) related[table] = [emptyRow(table, touched)];
-  const record: ExportRecord = { entry: emptyRow(entryTable, touched), related };
-  field.read(record, { flow: { hashId: 'h', name: 'n' } });
-  return touched.sealed;
-}
-
-/** The related tables whose rows' sealed values the field reads. */
-function relatedTablesRead(field: CatalogueField): StoreTable[] {
-  const touched = { sealed: false, tables: new Set<StoreTable>() };
-  const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
-  for (const table of STORE_TABLES) related[table] = [emptyRow(table, touched)];
-  field.read({ entry: emptyRow('participations', { sealed: false }), related }, { flow: { hashId: 'h', name: 'n' } });
-  return [...touched.tables];
+  for (const table of STORE_TABLES) {
+    related[table] = [
+      emptyRow(table, () => {
+        sealed = true;
+        relatedTables.add(table);
+      }),
+    ];
+  }
+  const entry = emptyRow(entryTable, () => {
+    sealed = true;
+  });
+  field.read({ entry, related }, { flow: { hashId: 'h', name: 'n' } });
+  return { sealed, relatedTables: [...relatedTables] };
 }
 
 /** A related row as the export sends it (`relatedRowColumns`): reading a column it does not send throws. */
@@ -83,12 +84,11 @@ describe('the field catalogue says which fields read sealed values', () => {
     expect(flowFields.length).toBeGreaterThan(25);
     for (const field of fields) {
       for (const table of ['participations', 'instant_win_claims', 'variables'] as const) {
-        expect({ key: field.key, table, sealed: readsSealed(field, table) }).toEqual({ key: field.key, table, sealed: field.sealed });
+        const reads = sealedReads(field, table);
+        expect({ key: field.key, table, sealed: reads.sealed }).toEqual({ key: field.key, table, sealed: field.sealed });
+        // The source sends sealed values of the related tables that sealed fields need, no others.
+        for (const related of reads.relatedTables) expect({ key: field.key, related, needed: field.sealed && field.needs.includes(related) }).toEqual({ key: field.key, related, needed: true });
       }
-    }
-    // The source sends sealed values of the related tables that sealed fields need, no others.
-    for (const field of fields) {
-      for (const table of relatedTablesRead(field)) expect({ key: field.key, table, needed: field.sealed && field.needs.includes(table) }).toEqual({ key: field.key, table, needed: true });
     }
     expect(fields.filter((field) => field.sealed).map((field) => field.key)).toEqual(
       expect.arrayContaining(['form.email', 'form.colour', 'form.giveaway_email', 'form.is_anonymous', 'device.ip', 'personal.a']),
@@ -99,7 +99,7 @@ describe('the field catalogue says which fields read sealed values', () => {
     const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
     for (const table of STORE_TABLES) related[table] = [relatedRow(table), relatedRow(table)];
     for (const field of fields) {
-      const record: ExportRecord = { entry: emptyRow('participations', { sealed: false }), related };
+      const record: ExportRecord = { entry: emptyRow('participations', () => {}), related };
       expect(() => field.read(record, { flow: { hashId: 'h', name: 'n' } }), field.key).not.toThrow();
     }
   });
