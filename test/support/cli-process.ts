@@ -10,9 +10,12 @@ export function buildDist(): Promise<void> {
   });
 }
 
-/** Runs the compiled `parley` CLI (bin/parley.js) in a child process, as an operator would. */
-export function runParley(args: string[], env: { databaseUrl: string; masterKey: string; dataDir?: string; nodeOptions?: string[] }): Promise<{ code: number; stdout: string; stderr: string }> {
-  const vars = { DATABASE_URL: env.databaseUrl, PARLEY_MASTER_KEY: env.masterKey, LOG_LEVEL: 'silent', ...(env.dataDir && { PARLEY_DATA_DIR: env.dataDir }) };
+/** Runs the compiled `parley` CLI (bin/parley.js) in a child process, as an operator would (`extra`: more environment variables). */
+export function runParley(
+  args: string[],
+  env: { databaseUrl: string; masterKey: string; dataDir?: string; nodeOptions?: string[]; extra?: Record<string, string> },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const vars = { DATABASE_URL: env.databaseUrl, PARLEY_MASTER_KEY: env.masterKey, LOG_LEVEL: 'silent', ...(env.dataDir && { PARLEY_DATA_DIR: env.dataDir }), ...env.extra };
   return runParleyWith(args, { ...process.env, ...vars }, env.nodeOptions);
 }
 

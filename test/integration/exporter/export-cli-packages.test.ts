@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { generateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExport } from '../../../storage/export-repository.js';
-import { buildDist, runParleyWith } from '../../support/cli-process.js';
+import { buildDist, runParley } from '../../support/cli-process.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { BENCH_FLOW } from '../../support/participation-fixture.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
@@ -58,8 +58,7 @@ const isOnDemand = (name: string) => ON_DEMAND.some((entry) => (entry.endsWith('
 /** Runs the compiled `parley` CLI with the package trace preloaded; returns its result and the packages it loaded. */
 async function traced(args: string[], name: string) {
   const trace = path.join(dir, `${name}.trace`);
-  const env = { ...process.env, DATABASE_URL: storage.url, PARLEY_MASTER_KEY: storage.masterKey, PARLEY_DATA_DIR: dir, LOG_LEVEL: 'silent', PARLEY_PACKAGE_TRACE: trace };
-  const result = await runParleyWith(args, env, ['--import', TRACE_PRELOAD]);
+  const result = await runParley(args, { databaseUrl: storage.url, masterKey: storage.masterKey, dataDir: dir, nodeOptions: ['--import', TRACE_PRELOAD], extra: { PARLEY_PACKAGE_TRACE: trace } });
   return { result, packages: packagesIn(await readFile(trace, 'utf8')) };
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExport } from '../../../storage/export-repository.js';
-import { buildDist, runParleyWith } from '../../support/cli-process.js';
+import { buildDist, runParley } from '../../support/cli-process.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { insertRelatedEntries, RELATED_FIELDS_EXPORT, RELATED_FLOW } from '../../support/related-entries-fixture.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
@@ -40,8 +40,12 @@ describe('parley export run', () => {
     try {
       await locker.query('begin');
       await locker.query('lock table store_codes in access exclusive mode');
-      const env = { ...process.env, DATABASE_URL: storage.url, PARLEY_MASTER_KEY: storage.masterKey, PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_EXPORT_LEASE_MS: String(LEASE_MS) };
-      const run = runParleyWith(['export', 'run', '--workspace', workspaceId, '--export', row.id], env);
+      const run = runParley(['export', 'run', '--workspace', workspaceId, '--export', row.id], {
+        databaseUrl: storage.url,
+        masterKey: storage.masterKey,
+        dataDir,
+        extra: { PARLEY_EXPORT_LEASE_MS: String(LEASE_MS) },
+      });
       await waitUntil(
         async () => {
           const waiting = await storage.pool.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into pg_temp.parley_export_subject_rows%'`);
