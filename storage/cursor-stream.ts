@@ -20,8 +20,10 @@ export interface CursorQuery {
  * Streams the result of one query through a server-side cursor on a dedicated connection, in
  * batches: `transform` turns each batch of raw rows into output objects (it may query other
  * tables for the batch). The next `readAhead` batches are read and transformed while this one is
- * consumed (the cursor's reads one after another, their transforms side by side), and a batch is
- * pushed whole (no promise per row). Memory holds `readAhead + 1` batches, whatever the row count.
+ * consumed (the cursor's reads one after another, their transforms side by side). Each chunk of
+ * the stream is one batch (a non-empty `Out[]`), so the stages after it pay a stream write per
+ * batch, not per row (see `MapperStream` in exporter/pipeline for what that saved). Memory holds
+ * `readAhead + 1` batches (one more in the stream's buffer), whatever the row count.
  * The query may be chosen on the stream's connection first (a function of it), and `settings`
  * hold for the cursor's statement only: set after connecting, reset before the connection goes
  * back to the pool (destroyed instead when the reset fails).
@@ -94,7 +96,7 @@ export function cursorStream<Raw, Out>(
   };
   return new Readable({
     objectMode: true,
-    highWaterMark: batchSize,
+    highWaterMark: 1,
     async read() {
       try {
         if (!client && !released) {
@@ -123,7 +125,7 @@ export function cursorStream<Raw, Out>(
           }
           prefetch();
           if (batch.length === 0) continue;
-          for (const out of batch) this.push(out);
+          this.push(batch);
           return;
         }
       } catch (error) {

@@ -26,7 +26,7 @@ export function tableCsv(rows: Readable): Readable {
   const toCells = new Transform({
     objectMode: true,
     transform(row: DecodedRow, _encoding, callback) {
-      callback(null, cells(row));
+      callback(null, [cells(row)]); // the serializer takes batches of rows: here, one per store row
     },
   });
   rows.on('error', (error) => toCells.destroy(error));

@@ -14,9 +14,10 @@ import type { Serializer } from './serializer.js';
 export const DEFAULT_BATCH_SIZE = 16 * 1024;
 
 /**
- * The thin stream shell around a Serializer: rows (`string[]`, object mode) in, UTF-8 bytes
- * out. Row texts are gathered into one string and pushed as one Buffer per batch, not one
- * push per row; the begin text comes out even when there are no rows.
+ * The thin stream shell around a Serializer: batches of rows (`string[][]`, object mode, a chunk
+ * per batch) in, UTF-8 bytes out. Row texts are gathered into one string and pushed as one Buffer
+ * per `batchSize` of text, not one push per row; the begin text comes out even when there are no
+ * rows.
  */
 export class SerializerStream extends Transform {
   readonly #serializer: Serializer;
@@ -36,19 +37,18 @@ export class SerializerStream extends Transform {
     return this.#rows;
   }
 
-  override _transform(cells: readonly string[], _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!Array.isArray(cells) || cells.length !== this.#serializer.columnCount) {
-      callback(
-        new ParleyError('export_failed', 'A row does not have one cell per export column', {
-          details: { row: this.#rows, expected: this.#serializer.columnCount },
-        }),
-      );
-      return;
-    }
+  override _transform(rows: ReadonlyArray<readonly string[]>, _encoding: BufferEncoding, callback: TransformCallback): void {
     if (!this.#begun) this.#begin();
-    this.#pending += this.#serializer.row(cells, this.#rows);
-    this.#rows += 1;
-    if (this.#pending.length >= this.#batchSize) this.#pushPending();
+    const serializer = this.#serializer;
+    for (const cells of rows) {
+      if (!Array.isArray(cells) || cells.length !== serializer.columnCount) {
+        callback(new ParleyError('export_failed', 'A row does not have one cell per export column', { details: { row: this.#rows, expected: serializer.columnCount } }));
+        return;
+      }
+      this.#pending += serializer.row(cells, this.#rows);
+      this.#rows += 1;
+      if (this.#pending.length >= this.#batchSize) this.#pushPending();
+    }
     callback();
   }
 
@@ -73,7 +73,7 @@ export class SerializerStream extends Transform {
 /**
  * Wraps a serializer in a Transform for `stream/promises.pipeline`.
  *
- * @example await pipeline(rows, createSerializerStream(createSerializer(format, columns)), destination)
+ * @example await pipeline(rowBatches, createSerializerStream(createSerializer(format, columns)), destination)
  */
 export function createSerializerStream(serializer: Serializer, options: { batchSize?: number } = {}): SerializerStream {
   return new SerializerStream(serializer, options.batchSize);

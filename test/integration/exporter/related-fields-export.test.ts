@@ -8,7 +8,7 @@ import { prepareExport } from '../../../exporter/export-service.js';
 import { renderExport } from '../../../exporter/pipeline/render-export.js';
 import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
-import { streamFlowRecords, type ExportRecord } from '../../../storage/export-source.js';
+import { streamFlowRecords, type ExportRecord, type RecordBatch } from '../../../storage/export-source.js';
 import { RELATED_SETTINGS } from '../../../storage/export-related-rows.js';
 
 let storage: TestStorage;
@@ -116,9 +116,9 @@ describe('exports reading related tables', () => {
     const flowId = prepared.flow!.id;
     const first = async (sealed: boolean): Promise<ExportRecord> => {
       const stream = streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'entries', sealed });
-      for await (const record of stream) {
+      for await (const batch of stream) {
         stream.destroy();
-        return record as ExportRecord;
+        return (batch as RecordBatch)[0]!;
       }
       throw new Error('no entries');
     };
@@ -136,7 +136,7 @@ describe('exports reading related tables', () => {
     expect(full.compiled.sealedRelated).toEqual(['variables']);
     const stream = streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'entries', related: full.compiled.related, sealed: true, sealedRelated: full.compiled.sealedRelated });
     const records: ExportRecord[] = [];
-    for await (const record of stream) records.push(record as ExportRecord);
+    for await (const batch of stream) records.push(...(batch as RecordBatch));
     expect(records[0]!.related.variables![0]!.personal).toMatchObject({ email: emailOf(RANGE.first) });
     expect(records.every((record) => record.related.consents!.length > 0)).toBe(true);
     for (const record of records) expect(() => record.related.consents![0]!.personal).toThrow('did not read sealed values');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Readable } from 'node:stream';
 import { cursorStream } from '../../../storage/cursor-stream.js';
 import { CopyReader } from '../../../storage/copy-reader.js';
 import { waitUntil } from '../../support/wait-until.js';
@@ -12,9 +13,10 @@ afterAll(async () => storage.destroy());
 
 const text = { getTypeParser: () => (value: string) => value };
 
-async function collect(stream: NodeJS.ReadableStream): Promise<unknown[]> {
+/** The stream's rows, its batches joined. */
+async function collect(stream: Readable): Promise<unknown[]> {
   const out: unknown[] = [];
-  for await (const item of stream) out.push(item);
+  for await (const batch of stream) out.push(...(batch as unknown[]));
   return out;
 }
 
@@ -107,8 +109,8 @@ describe('rows read through COPY', () => {
       copy: true,
       batchSize: 50,
     });
-    for await (const pid of stream) {
-      pids.add(Number(pid));
+    for await (const batch of stream) {
+      pids.add(Number((batch as string[])[0]));
       break;
     }
     const [pid] = [...pids];

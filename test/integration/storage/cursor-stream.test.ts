@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Readable } from 'node:stream';
 import { cursorStream } from '../../../storage/cursor-stream.js';
 import { waitUntil } from '../../support/wait-until.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
@@ -11,14 +12,19 @@ afterAll(async () => storage.destroy());
 
 const series = (count: number) => ({ text: 'select s.g::text as v from generate_series(1, $1::int) as s(g) order by s.g', values: [count] });
 
-async function collect(stream: NodeJS.ReadableStream): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const item of stream) out.push(item);
+/** The stream's chunks: one array per batch. */
+async function batches(stream: Readable): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  for await (const batch of stream) out.push(batch as unknown[]);
   return out;
 }
 
+async function collect(stream: Readable): Promise<unknown[]> {
+  return (await batches(stream)).flat();
+}
+
 describe('cursorStream with batches read ahead', () => {
-  it('yields every row once, in the statement\'s order, whatever the transforms\' finishing order', async () => {
+  it('yields every row once, a batch per chunk, in the statement\'s order, whatever the transforms\' finishing order', async () => {
     let transforms = 0;
     let inFlight = 0;
     let mostInFlight = 0;
@@ -36,7 +42,9 @@ describe('cursorStream with batches read ahead', () => {
       },
       { batchSize: 10, readAhead: 3, rowMode: 'array' },
     );
-    expect(await collect(stream)).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
+    const chunks = await batches(stream);
+    expect(chunks.map((chunk) => chunk.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
+    expect(chunks.flat()).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
     expect(transforms).toBe(10);
     expect(mostInFlight).toBeGreaterThan(1);
     expect(mostInFlight).toBeLessThanOrEqual(3);

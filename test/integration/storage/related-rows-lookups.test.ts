@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { emailOf, insertRelatedEntries, RELATED_FLOW } from '../../support/related-entries-fixture.js';
-import { streamFlowRecords, type ExportRecord } from '../../../storage/export-source.js';
+import { streamFlowRecords, type ExportRecord, type RecordBatch } from '../../../storage/export-source.js';
 import { createPartition } from '../../../storage/partition-maintenance.js';
 import { sessionKeys } from '../../../storage/export-related-sql.js';
 import { STORE_TABLES } from '../../../core/store-tables.js';
@@ -72,7 +72,7 @@ afterAll(async () => {
 
 async function records(firstSeen?: { from: Date | null; to: Date }): Promise<ExportRecord[]> {
   const out: ExportRecord[] = [];
-  for await (const record of streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'participants', batchSize: 25, ...(firstSeen && { firstSeen }) })) out.push(record as ExportRecord);
+  for await (const batch of streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'participants', batchSize: 25, ...(firstSeen && { firstSeen }) })) out.push(...(batch as RecordBatch));
   return out;
 }
 

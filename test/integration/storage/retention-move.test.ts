@@ -6,7 +6,7 @@ import { createWorkspace, updateWorkspace } from '../../../storage/workspace-rep
 import { countStoreRows, listStoreRows } from '../../../storage/store-reader.js';
 import { resumeRetentionMoves } from '../../../storage/retention-move.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
-import { streamFlowRecords, streamTableRecords, type ExportRecord } from '../../../storage/export-source.js';
+import { streamFlowRecords, streamTableRecords, type ExportRecord, type RecordBatch } from '../../../storage/export-source.js';
 import { deleteStoreRow } from '../../../storage/store-deleter.js';
 import { setExternalFields } from '../../../storage/export-repository.js';
 import { randomUUID } from 'node:crypto';
@@ -41,7 +41,7 @@ async function holdMove(workspaceId: string, table: string): Promise<pg.Client> 
 
 async function records(stream: Readable): Promise<ExportRecord[]> {
   const all: ExportRecord[] = [];
-  for await (const record of stream) all.push(record as ExportRecord);
+  for await (const batch of stream) all.push(...(batch as RecordBatch));
   return all;
 }
 
