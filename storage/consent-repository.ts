@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from './uuid-v7.js';
 import { inTransaction, type StoreContext } from './store-context.js';
 import { ParleyError } from '../core/errors.js';
 import { liveRow } from './retention-move.js';
@@ -57,7 +57,7 @@ export async function createConfirmation(
   request: { readonly consentId: string; readonly message: ConfirmationMessage; readonly expiresAt: Date },
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  const id = uuidv7();
+  const id = uuidV7();
   const [tokenSealed, messageSealed] = await Promise.all([
     ctx.keyring.encryptJson(workspaceId, token),
     ctx.keyring.encryptJson(workspaceId, request.message),

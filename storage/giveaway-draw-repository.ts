@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from './uuid-v7.js';
 import type { Db } from './database.js';
 import { inTransaction, type StoreContext } from './store-context.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
@@ -121,7 +121,7 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
     const pool = await eligiblePool(trx.db, { workspaceId, flowId, moduleId: request.moduleId, stepId, now });
     const digest = poolDigest(pool.map((entry) => entry.subject_hash));
     const positions = sampleIndexes(pool.length, request.count, seededRandomInt(seed.seed, digest));
-    const drawId = uuidv7();
+    const drawId = uuidV7();
     const winners: DrawnWinner[] = [];
     for (const position of positions) {
       const winner = pool[position]!;

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from './uuid-v7.js';
 import type { StoreContext } from './store-context.js';
 import { MAX_RETENTION_DAYS, type StoreTable } from '../core/store-tables.js';
 import type { WriteResult } from '../core/module-contract.js';
@@ -51,16 +51,63 @@ export interface StoreRowsInput {
   readonly rows: readonly PreparedStoreRow[];
 }
 
+/** How a row's personal value is sealed and its subject hashed (`RowSealing` for rows written together). */
+export interface RowSealer {
+  seal(personal: Record<string, unknown>): Promise<Buffer>;
+  hash(subject: string): Promise<Buffer>;
+}
+
+/** Seals and hashes each row's values on their own. */
+function sealerOf(ctx: StoreContext, workspaceId: string): RowSealer {
+  return { seal: (personal) => ctx.keyring.encryptJson(workspaceId, personal), hash: (subject) => ctx.keyring.lookupHash(workspaceId, subject) };
+}
+
+/**
+ * Seals and hashes for rows written together (one chat turn's): each distinct personal value is
+ * sealed once and each subject hashed once, and rows holding the same value share its sealed
+ * bytes. A winning instant-win turn writes the email to variables, and the email with the IP to
+ * the claim and the winner: three seals and three hashes where two seals and one hash do. With
+ * the session's seals, the keyring took 5 % of the server's CPU profile under the chat bench's
+ * instant-win conversations. Shared bytes tell no more than the rows already do (one session, one
+ * subject hash), and each row holds its own copy: deleting or expiring one leaves the others
+ * readable.
+ */
+export class RowSealing implements RowSealer {
+  readonly #sealed = new Map<string, Promise<Buffer>>();
+  readonly #hashes = new Map<string, Promise<Buffer>>();
+  readonly #each: RowSealer;
+
+  constructor(ctx: StoreContext, workspaceId: string) {
+    this.#each = sealerOf(ctx, workspaceId);
+  }
+
+  seal(personal: Record<string, unknown>): Promise<Buffer> {
+    return once(this.#sealed, JSON.stringify(personal), () => this.#each.seal(personal));
+  }
+
+  hash(subject: string): Promise<Buffer> {
+    return once(this.#hashes, subject, () => this.#each.hash(subject));
+  }
+}
+
+function once(made: Map<string, Promise<Buffer>>, key: string, make: () => Promise<Buffer>): Promise<Buffer> {
+  let value = made.get(key);
+  if (!value) {
+    value = make();
+    made.set(key, value);
+  }
+  return value;
+}
+
 /** Checks the default retention, seals personal values and hashes the subject of one row. */
-export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite): Promise<PreparedStoreRow> {
+export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, write: StoreWrite, sealer: RowSealer = sealerOf(ctx, workspaceId)): Promise<PreparedStoreRow> {
   const days = write.defaultRetentionDays;
   if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
     throw new ParleyError('config_invalid', 'Default retention must be a whole number of days', { path: `/tables/${write.table}/retentionDays` });
   }
-  const personal =
-    write.personal && Object.keys(write.personal).length > 0 ? await ctx.keyring.encryptJson(workspaceId, write.personal) : null;
+  const personal = write.personal && Object.keys(write.personal).length > 0 ? await sealer.seal(write.personal) : null;
   return {
-    id: uuidv7(),
+    id: uuidV7(),
     table: write.table,
     moduleId: write.moduleId,
     defaultRetentionDays: days,
@@ -68,7 +115,7 @@ export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, wr
     sessionId: write.sessionId ?? null,
     stepId: write.stepId ?? null,
     participantRef: write.participantRef ?? null,
-    subjectHash: write.subject ? await ctx.keyring.lookupHash(workspaceId, write.subject) : null,
+    subjectHash: write.subject ? await sealer.hash(write.subject) : null,
     createdAt: ctx.clock.now(),
     data: write.data ?? {},
     personal,

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from '../../storage/uuid-v7.js';
 import type { InputRequest, Reply, ReplyAck, SessionInfo, Turn, BotMessage } from '../../core/chat-protocol.js';
 import type { Clock } from '../../core/clock.js';
 import { ParleyError } from '../../core/errors.js';
@@ -137,7 +137,7 @@ export class FlowEngine {
   async #firstTurn(ctx: StoreContext, workspace: TurnWorkspace, flow: FlowRecord, request: StartRequest): Promise<{ state: SessionState; turn: Turn; rows: PreparedStoreRow[] }> {
     const now = this.#clock.now();
     const state: SessionState = {
-      id: uuidv7(),
+      id: uuidV7(),
       workspaceId: workspace.id,
       flowId: flow.id,
       flowVersion: flow.version,

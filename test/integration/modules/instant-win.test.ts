@@ -115,6 +115,38 @@ describe('instant-win module', () => {
     expect(claims.rows.every((r) => r.data.prizeId === (r.data.won ? 'tee' : null) && !JSON.stringify(r.data).includes('@'))).toBe(true);
   });
 
+  it('seals each distinct personal value of a turn once: the claim and the winner share their sealed bytes, and every row of the turn one subject hash', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    storage.clock.set(T0);
+    const flow = await saveTestFlow(storage, workspace, 'sealed-once', document({ prizes: [{ ...tee, stock: 1 }] }));
+    storage.clock.set((await moments(flow.id))[0]!);
+    const ann = visitor('sealed-once');
+    expect(await participate(ann, 'ann@example.org')).toEqual(['You won a T-shirt!']);
+    const bob = visitor('sealed-once');
+    expect(await participate(bob, 'bob@example.org')).toEqual(['Not this time.']);
+    const rows = async (sessionId: string) => {
+      const found = await sql<{ table: string; personal: Buffer; subject_hash: Buffer }>`
+        select 'variables' as table, personal, subject_hash from store_variables where session_id = ${sessionId}
+        union all select 'winners', personal, subject_hash from store_winners where session_id = ${sessionId}
+        union all select 'instant_win_claims', personal, subject_hash from store_instant_win_claims where session_id = ${sessionId}
+        order by 1`.execute(storage.db);
+      return Promise.all(found.rows.map(async (r) => ({ ...r, opened: await storage.keyring.decryptJson(workspace.id, r.personal) })));
+    };
+    const [claim, variable, winner] = await rows(ann.sessionId);
+    expect([claim, variable, winner].map((r) => [r!.table, r!.opened])).toEqual([
+      ['instant_win_claims', { email: 'ann@example.org', ip: '192.0.2.7' }],
+      ['variables', { email: 'ann@example.org' }],
+      ['winners', { email: 'ann@example.org', ip: '192.0.2.7' }],
+    ]);
+    expect(winner!.personal.equals(claim!.personal)).toBe(true);
+    expect(claim!.personal.equals(variable!.personal)).toBe(false);
+    expect(claim!.subject_hash.equals(variable!.subject_hash) && winner!.subject_hash.equals(variable!.subject_hash)).toBe(true);
+    // Another participant's turn seals and hashes its own values.
+    const [bobClaim, bobVariable] = await rows(bob.sessionId);
+    expect(bobVariable!.opened).toEqual({ email: 'bob@example.org' });
+    expect(bobVariable!.personal.equals(variable!.personal) || bobClaim!.subject_hash.equals(claim!.subject_hash)).toBe(false);
+  });
+
   // A claim steps over the index entries of the moments claimed before it until a VACUUM removes
   // them (migration 0023): autovacuum must visit the table often and must not skip its indexes,
   // which PostgreSQL does by default when the dead rows sit on under 2 % of the pages, as claimed
