@@ -27,7 +27,8 @@ export class SerializerStream extends Transform {
   #begun = false;
 
   constructor(serializer: Serializer, batchSize = DEFAULT_BATCH_SIZE) {
-    super({ writableObjectMode: true, readableObjectMode: false });
+    // One batch of rows waits at most (its writable side counts batches, not rows).
+    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 1 });
     this.#serializer = serializer;
     this.#batchSize = batchSize;
   }
