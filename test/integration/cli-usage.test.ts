@@ -1,9 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDist, embeddedEnv, runParleyWith } from '../support/cli-process.js';
+import { buildDist, cliNodeFlags, embeddedEnv, runParleyWith } from '../support/cli-process.js';
 import { COMMANDS } from '../../runtime/cli/commands.js';
 
 // The compiled CLI, run the way an operator runs it, on the embedded default (no DATABASE_URL).
@@ -48,6 +49,17 @@ describe('parley --help, --version and <command> --help', () => {
 
     // No PostgreSQL data directory, no generated master key: nothing was started.
     expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('bin/parley.js as an executable', () => {
+  it('runs through its first line (`env -S node` with the CLI\'s V8 flags), as npx and a shell start it', async () => {
+    expect(cliNodeFlags()).toEqual(['--min-semi-space-size=16']);
+    const bin = path.resolve(import.meta.dirname, '../../bin/parley.js');
+    const out = await new Promise<{ error: Error | null; stdout: string; stderr: string }>((resolve) =>
+      execFile(bin, ['--version'], { env: embeddedEnv(dataDir) }, (error, stdout, stderr) => resolve({ error, stdout, stderr })),
+    );
+    expect(out).toEqual({ error: null, stdout: `parley ${version}\n`, stderr: '' });
   });
 });
 

@@ -1,7 +1,19 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * The Node flags on bin/parley.js's first line (`#!/usr/bin/env -S node <flags>`), which
+ * `npx parley` runs with: the helpers below start the CLI with them, as an operator's shell does.
+ */
+export function cliNodeFlags(): string[] {
+  const shebang = readFileSync(path.join(root, 'bin/parley.js'), 'utf8').split('\n', 1)[0]!;
+  const match = /^#!\/usr\/bin\/env -S node((?: --\S+)*)$/.exec(shebang);
+  if (!match) throw new Error(`cannot read the Node flags of bin/parley.js: ${shebang}`);
+  return match[1]!.split(' ').filter(Boolean);
+}
 
 /** Builds dist/ (incremental) so the compiled CLI is current. */
 export function buildDist(): Promise<void> {
@@ -22,7 +34,7 @@ export function runParley(
 /** Runs the compiled `parley` CLI with exactly this environment (e.g. without DATABASE_URL). */
 export function runParleyWith(args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...nodeOptions, 'bin/parley.js', ...args], { cwd: root, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...cliNodeFlags(), ...nodeOptions, 'bin/parley.js', ...args], { cwd: root, env, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

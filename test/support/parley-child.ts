@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
+import { cliNodeFlags } from './cli-process.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -21,7 +22,7 @@ export interface ParleyChild {
  * `extra` adds environment variables (e.g. `PGAPPNAME` to find its connections in `pg_stat_activity`).
  */
 export function spawnParley(args: readonly string[], env: { databaseUrl: string; masterKey: string; extra?: Record<string, string> }): ParleyChild {
-  const child = spawn(process.execPath, ['bin/parley.js', ...args], {
+  const child = spawn(process.execPath, [...cliNodeFlags(), 'bin/parley.js', ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: env.databaseUrl, PARLEY_MASTER_KEY: env.masterKey, LOG_LEVEL: 'silent', ...env.extra },
     stdio: ['ignore', 'pipe', 'pipe'],
