@@ -20,10 +20,12 @@ export interface CursorQuery {
  * Streams the result of one query through a server-side cursor on a dedicated connection, in
  * batches: `transform` turns each batch of raw rows into output objects (it may query other
  * tables for the batch). The next `readAhead` batches are read and transformed while this one is
- * consumed (the cursor's reads one after another, their transforms side by side). Each chunk of
+ * consumed (the cursor's reads one after another, their transforms side by side), and the rows of
+ * `readAheadRows` more batches are read before their transforms start. Each chunk of
  * the stream is one batch (a non-empty `Out[]`), so the stages after it pay a stream write per
  * batch, not per row (see `MapperStream` in exporter/pipeline for what that saved). Memory holds
- * `readAhead + 1` batches (one more in the stream's buffer), whatever the row count.
+ * `readAhead + 1` batches (one more in the stream's buffer) and the raw rows of `readAheadRows`,
+ * whatever the row count.
  * The query may be chosen on the stream's connection first (a function of it), and `settings`
  * hold for the cursor's statement only: set after connecting, reset before the connection goes
  * back to the pool (destroyed instead when the reset fails).
@@ -36,6 +38,13 @@ export function cursorStream<Raw, Out>(
     batchSize?: number | undefined;
     /** Batches read and transformed ahead of the one being consumed (default 1). */
     readAhead?: number | undefined;
+    /**
+     * Batches whose rows are read beyond those, their transforms not started (default 0): a
+     * transform that waits on other queries (about 5 ms for an export's related rows) then starts
+     * as soon as a batch is consumed, without first waiting for the cursor's round trip, which
+     * waits in turn for the event loop to finish what it is doing. See `streamFlowRecords`.
+     */
+    readAheadRows?: number | undefined;
     /** pg type parsers for the cursor's rows. */
     types?: { getTypeParser(oid: number, format?: string): unknown } | undefined;
     /** `'array'`: rows as arrays of column values (no object per row). */
@@ -57,8 +66,11 @@ export function cursorStream<Raw, Out>(
   let client: pg.PoolClient | undefined;
   let cursor: RowReader<Raw> | undefined;
   const readAhead = Math.max(1, options.readAhead ?? 1);
-  /** Batches read or being read, oldest first; null once the cursor is exhausted. */
+  const readAheadRows = Math.max(0, options.readAheadRows ?? 0);
+  /** Batches read and transformed or being so, oldest first; null once the cursor is exhausted. */
   const pending: Array<Promise<Out[] | null>> = [];
+  /** Rows read or being read whose transforms have not started, oldest first. */
+  const unread: Array<Promise<Raw[]>> = [];
   let lastRead: Promise<unknown> = Promise.resolve();
   let exhausted = false;
   let released = false;
@@ -86,10 +98,14 @@ export function cursorStream<Raw, Out>(
     return transform(rows);
   };
   const prefetch = () => {
-    while (!exhausted && pending.length < readAhead) {
+    while (!exhausted && pending.length + unread.length < readAhead + readAheadRows) {
       const read = lastRead.then(() => cursor!.read(batchSize));
       lastRead = read.catch(() => {});
-      const batch = fetchBatch(read);
+      read.catch(() => {}); // observed by its batch's transform
+      unread.push(read);
+    }
+    while (pending.length < readAhead && unread.length > 0) {
+      const batch = fetchBatch(unread.shift()!);
       batch.catch(() => {}); // observed when awaited by a later read()
       pending.push(batch);
     }

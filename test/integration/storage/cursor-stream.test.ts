@@ -50,6 +50,33 @@ describe('cursorStream with batches read ahead', () => {
     expect(mostInFlight).toBeLessThanOrEqual(3);
   });
 
+  it('reads the rows of readAheadRows more batches before their transforms start, each row once and in order', async () => {
+    // Each row takes a number from a sequence when the cursor reads it, so the sequence tells how far the reads went.
+    const sequence = `cursor_reads_${process.pid}`;
+    await storage.pool.query(`create sequence ${sequence}`);
+    try {
+      const readSoFar = async () => Number((await storage.pool.query<{ n: string }>(`select case when is_called then last_value else 0 end as n from ${sequence}`)).rows[0]!.n);
+      const started: number[] = [];
+      const stream = cursorStream<string[], number>(
+        storage.pool,
+        { text: `select nextval('${sequence}')::text from generate_series(1, 45)`, values: [] },
+        async (rows) => {
+          started.push(Number(rows[0]![0]));
+          // While the first batch is being transformed, the rows of two more batches are read, not transformed.
+          if (started.length === 1) await waitUntil(async () => (await readSoFar()) === 30, { what: 'the rows of two batches to be read ahead', describe: async () => `${await readSoFar()} rows read` });
+          if (started.length === 1) expect(started).toEqual([1]);
+          return rows.map((row) => Number(row[0]));
+        },
+        { batchSize: 10, readAhead: 1, readAheadRows: 2, rowMode: 'array' },
+      );
+      const chunks = await batches(stream);
+      expect(chunks.flat()).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+      expect(started).toEqual([1, 11, 21, 31, 41]);
+    } finally {
+      await storage.pool.query(`drop sequence ${sequence}`);
+    }
+  });
+
   it('fails with a later batch\'s error and gives its connection back', async () => {
     const checkedOut = () => storage.pool.totalCount - storage.pool.idleCount;
     const before = checkedOut();
