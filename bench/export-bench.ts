@@ -38,12 +38,11 @@ import { generateMasterKey } from '../storage/crypto/master-key.js';
 import { openStorage } from '../storage/storage.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
 import { layOutStores } from './support/daily-partitions.js';
+import { medianBy } from './support/latency.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CHECKPOINT = Math.min(ROWS, Number(process.env.BENCH_CHECKPOINT ?? 100_000));
 const PLAIN_RUNS = 3;
-/** The item whose `key` is the median (the middle one of an odd count). */
-const medianBy = <T>(items: readonly T[], key: (item: T) => number): T => [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]!;
 const database = await benchDatabase();
 const masterKey = generateMasterKey();
 const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-export-bench-'));
@@ -89,7 +88,7 @@ try {
     const plain = medianBy(plains, (f) => f.rate);
     const copy = medianBy(copies, (f) => f.rate);
     const joined = await copyRate(database.url, copyJoinedSql(workspace.id, flow.id));
-    if (related.rows !== size || plains.some((f) => f.rows !== size) || copies.some((f) => f.rows !== size) || joined.rows !== size) throw new Error(`row counts differ: ${related.rows} ${plain.rows} ${copy.rows} ${joined.rows}`);
+    if (related.rows !== size || plains.some((f) => f.rows !== size) || copies.some((f) => f.rows !== size) || joined.rows !== size) throw new Error(`row counts differ: ${related.rows} ${plains.map((f) => f.rows).join('/')} ${copies.map((f) => f.rows).join('/')} ${joined.rows}`);
     rounds.push({ entries: size, related, plain, copy: copy.rate, joined: joined.rate });
     printTable(`exports vs COPY at ${fmt(size)} entries (CSV, 5 filters; rows/s)`, [
       ['related-fields export', `${fmt(related.rate)} (${related.seconds.toFixed(1)} s, peak RSS ${related.maxRssMb.toFixed(0)} MB)`],

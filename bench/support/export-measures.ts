@@ -5,6 +5,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { runParley } from '../../test/support/cli-process.js';
 import type { Storage } from '../../storage/storage.js';
+import { median } from './latency.js';
 
 /** What `parley export render|run --stats` printed: rows, seconds of the export itself, peak RSS of the process. */
 export interface ExportFigures {
@@ -96,5 +97,5 @@ export async function openRate(storage: Pick<Storage, 'pool' | 'keyring'>, works
     if (keys !== values.length) throw new Error(`opened ${keys} values of ${values.length}`);
     rates.push(values.length / ((performance.now() - began) / 1000));
   }
-  return rates.sort((a, b) => a - b)[1]!;
+  return median(rates);
 }
