@@ -100,8 +100,7 @@ export function cursorStream<Raw, Out>(
   const prefetch = () => {
     while (!exhausted && pending.length + unread.length < readAhead + readAheadRows) {
       const read = lastRead.then(() => cursor!.read(batchSize));
-      lastRead = read.catch(() => {});
-      read.catch(() => {}); // observed by its batch's transform
+      lastRead = read.catch(() => {}); // also observes a read left unconsumed when the stream is destroyed
       unread.push(read);
     }
     while (pending.length < readAhead && unread.length > 0) {
