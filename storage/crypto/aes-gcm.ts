@@ -2,9 +2,9 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { pooledRandomBytes } from './random-pool.js';
 import { ParleyError } from '../../core/errors.js';
 
-const VERSION = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+export const VERSION = 1;
+export const IV_BYTES = 12;
+export const TAG_BYTES = 16;
 
 /**
  * AES-256-GCM sealing: `version(1) | iv(12) | tag(16) | ciphertext`.

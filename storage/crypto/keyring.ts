@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Db } from '../database.js';
-import { open, openWithContext, seal } from './aes-gcm.js';
+import { open, seal } from './aes-gcm.js';
+import { GcmOpener } from './gcm-opener.js';
 import { ParleyError } from '../../core/errors.js';
 
 interface WorkspaceKeys {
@@ -66,13 +67,13 @@ export class Keyring {
   }
 
   /**
-   * A synchronous decryptor of one workspace's JSON values (its key loaded once), for readers
-   * that open many values in a row; same failures as `decryptJson`.
+   * A synchronous decryptor of one workspace's JSON values (its key loaded once, its cipher kept:
+   * `GcmOpener`), for readers that open many values in a row; same failures as `decryptJson`.
    */
   async jsonOpener<T = unknown>(workspaceId: string): Promise<(sealed: Buffer) => T> {
     const { encryption } = await this.#keys(workspaceId);
-    const context = Buffer.from(workspaceId, 'utf8');
-    return (sealed) => JSON.parse(openWithContext(encryption, sealed, context).toString('utf8')) as T;
+    const opener = new GcmOpener(encryption, Buffer.from(workspaceId, 'utf8'));
+    return (sealed) => JSON.parse(opener.open(sealed).toString('utf8')) as T;
   }
 
   /** Keyed hash of an already-normalized value, for equality lookups without the plaintext. */
