@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys, type RelatedRead } from './export-related-sql.js';
 import { runPipeline } from './pipelined-query.js';
 import { applySettings, resetSettings } from './session-settings.js';
-import { EXPORT_ROW_WIDTH, hasPersonal, RAW_TYPES, RelatedRowView, SEALED_NOT_READ, type ExportRow, type ExportRowView, type PersonalOpener, type RawColumns } from './export-row.js';
+import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, RelatedRowView, SEALED_NOT_READ, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
 const NONE: readonly ExportRow[] = Object.freeze([]);
@@ -189,12 +189,14 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   const openers = query.tables.map((table) => (sealed.includes(table) ? open : SEALED_NOT_READ));
   const bySession = new Groups(sessions.keys.length, query.tables.length);
   const bySubject = new Groups(subjects.keys.length, query.tables.length);
-  result.rows.forEach((raw: RawColumns, rank) => {
+  const rows = result.rows.map((raw: RawColumns, rank) => {
     const t = Number(raw[TABLE_N]);
     const row = new RelatedRowView(query.tables[t]!, raw, openers[t], rank);
     if (raw[SESSION_N] !== null) bySession.add(t, Number(raw[SESSION_N]), row);
     if (raw[SUBJECT_N] !== null) bySubject.add(t, Number(raw[SUBJECT_N]), row);
+    return row;
   });
+  ExportRowView.openAll(rows, open);
   return entries.map((_entry, i) => {
     const related: Partial<Record<StoreTable, readonly ExportRow[]>> = {};
     query.tables.forEach((table, t) => {

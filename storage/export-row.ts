@@ -2,8 +2,11 @@ import type { DecodedRow } from './store-reader.js';
 import { parseTimestamptz } from './timestamp-parser.js';
 import type { StoreTable } from '../core/store-tables.js';
 
-/** Decrypts one sealed JSON value of the exported workspace, synchronously. */
-export type PersonalOpener = (sealed: Buffer) => Record<string, unknown>;
+/**
+ * Decrypts one sealed JSON value of the exported workspace, synchronously; `all`, when it has it,
+ * a batch of them at once (see `ExportRowView.openAll`).
+ */
+export type PersonalOpener = ((sealed: Buffer) => Record<string, unknown>) & { all?(sealed: readonly Buffer[]): Array<Record<string, unknown>> };
 
 /** A store row as an export reads it. */
 export type ExportRow = DecodedRow;
@@ -152,6 +155,25 @@ export class ExportRowView implements DecodedRow {
       this.#personal = sealed == null ? null : this.open!(Buffer.from(sealed.slice(2), 'hex'));
     }
     return this.#personal;
+  }
+
+  /**
+   * Decrypts the sealed values of the `views` that `opener` opens, all at once (`opener.all`: one
+   * call to the block cipher for the batch instead of one per value), before any field reads them.
+   * When one fails to open, none is kept: each view then opens its own when a field reads it, and
+   * fails there, as it would have without this.
+   */
+  static openAll(views: readonly ExportRowView[], opener: PersonalOpener | undefined): void {
+    if (!opener?.all) return;
+    const sealed = views.filter((view) => view.open === opener && view.#personal === undefined && view.raw[PERSONAL] != null);
+    if (sealed.length === 0) return;
+    let opened: Array<Record<string, unknown>>;
+    try {
+      opened = opener.all(sealed.map((view) => Buffer.from(view.raw[PERSONAL]!.slice(2), 'hex')));
+    } catch {
+      return;
+    }
+    sealed.forEach((view, i) => (view.#personal = opened[i]!));
   }
 }
 

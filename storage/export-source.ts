@@ -99,7 +99,9 @@ function openerOf(ctx: StoreContext, workspaceId: string): { preload(): Promise<
 
 async function toRows(raws: readonly RawColumns[], tableOf: (raw: RawColumns) => StoreTable, open: () => Promise<PersonalOpener>): Promise<ExportRowView[]> {
   const opener = raws.some(hasPersonal) ? await open() : undefined;
-  return raws.map((raw) => new ExportRowView(tableOf(raw), raw, opener));
+  const views = raws.map((raw) => new ExportRowView(tableOf(raw), raw, opener));
+  ExportRowView.openAll(views, opener);
+  return views;
 }
 
 /**

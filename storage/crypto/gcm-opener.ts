@@ -4,6 +4,8 @@ import { IV_BYTES, openWithContext, TAG_BYTES, VERSION } from './aes-gcm.js';
 
 /** Ciphertexts up to this many 16-byte blocks are opened here; longer ones by `openWithContext`. */
 const MAX_BLOCKS = 64;
+/** Counter blocks per call to the block cipher, at most (and one value's beyond). */
+const STREAM_BLOCKS = 2048;
 const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
 /** The reduction of GHASH's 4-bit steps (NIST SP 800-38D's R, shifted), as the top word's XOR. */
@@ -19,9 +21,9 @@ function failed(): ParleyError {
  * for a measured hot path: one `createDecipheriv` per value (its key schedule, its context) cost
  * about 3.5 µs on the 2-core machine, most of an export's decryption and a third of its CPU.
  *
- * - The block cipher is one AES-256-ECB cipher of Node's (OpenSSL, AES-NI), created once: a
- *   value's counter blocks (GCM's J0, J0+1, …) go through it in one call, which gives the tag
- *   mask and the keystream (NIST SP 800-38D, 7.2, with a 96-bit IV).
+ * - The block cipher is one AES-256-ECB cipher of Node's (OpenSSL, AES-NI), created once: the
+ *   counter blocks (GCM's J0, J0+1, …) of a whole batch of values (`openAll`) go through it in
+ *   one call, which gives each value's tag mask and keystream (NIST SP 800-38D, 7.2, 96-bit IV).
  * - GHASH is computed here with Shoup's 4-bit tables of the hash key H = E(0¹²⁸) (the method of
  *   mbed TLS's and OpenSSL's portable code), on 32-bit words; the context's blocks are hashed
  *   once, and each value starts from that state.
@@ -40,7 +42,7 @@ export class GcmOpener {
   /** GHASH of the context (the additional authenticated data), zero-padded to its blocks. */
   readonly #afterContext = new Uint32Array(4);
   readonly #contextBits: number;
-  readonly #counters = Buffer.alloc(16 * (MAX_BLOCKS + 1));
+  #counters = Buffer.alloc(16 * (MAX_BLOCKS + 1));
   readonly #tail = Buffer.alloc(16);
   #z0 = 0;
   #z1 = 0;
@@ -58,31 +60,76 @@ export class GcmOpener {
     this.#contextBits = context.length * 8;
   }
 
+  /** Opens one value (see the class). */
   open(sealed: Buffer): Buffer {
-    if (sealed.length < HEADER_BYTES || sealed[0] !== VERSION) throw new ParleyError('decryption_failed', 'Encrypted value has an unknown format');
-    const length = sealed.length - HEADER_BYTES;
-    const blocks = Math.ceil(length / 16);
-    if (blocks > MAX_BLOCKS) return openWithContext(this.key, sealed, this.context);
-    const counters = this.#counters;
-    for (let n = 0; n <= blocks; n += 1) {
-      sealed.copy(counters, 16 * n, 1, 1 + IV_BYTES);
-      counters.writeUInt32BE(n + 1, 16 * n + 12);
+    return this.openAll([sealed])[0]!;
+  }
+
+  /**
+   * Opens `values` in order, their counter blocks through the block cipher together (one call per
+   * `STREAM_BLOCKS`: a call costs about 1.3 µs, the blocks of a value about 0.05). Throws the first
+   * failure; then nothing is returned.
+   */
+  openAll(values: readonly Buffer[]): Buffer[] {
+    const opened = new Array<Buffer>(values.length);
+    let first = 0;
+    while (first < values.length) {
+      let blocks = 0;
+      let end = first;
+      for (; end < values.length && blocks < STREAM_BLOCKS; end += 1) blocks += this.#counterBlocks(values[end]!);
+      const counters = this.#counters.length >= 16 * blocks ? this.#counters : (this.#counters = Buffer.alloc(16 * blocks));
+      let at = 0;
+      for (let i = first; i < end; i += 1) at = this.#fillCounters(values[i]!, counters, at);
+      const stream = this.#ecb.update(counters.subarray(0, 16 * blocks));
+      at = 0;
+      for (let i = first; i < end; i += 1) {
+        const value = values[i]!;
+        if (value.length - HEADER_BYTES > 16 * MAX_BLOCKS) {
+          opened[i] = openWithContext(this.key, value, this.context);
+          continue;
+        }
+        opened[i] = this.#openWith(value, stream, at);
+        at += 16 * this.#counterBlocks(value);
+      }
+      first = end;
     }
-    const stream = this.#ecb.update(counters.subarray(0, 16 * (blocks + 1)));
+    return opened;
+  }
+
+  /** The blocks of `sealed`'s keystream and tag mask (J0 and one per ciphertext block); 0 for a value Node opens. */
+  #counterBlocks(sealed: Buffer): number {
+    if (sealed.length < HEADER_BYTES || sealed[0] !== VERSION) throw new ParleyError('decryption_failed', 'Encrypted value has an unknown format');
+    const blocks = Math.ceil((sealed.length - HEADER_BYTES) / 16);
+    return blocks > MAX_BLOCKS ? 0 : blocks + 1;
+  }
+
+  /** Writes `sealed`'s counter blocks (its IV, then 1, 2, …) into `counters` from block `at`; returns the next block. */
+  #fillCounters(sealed: Buffer, counters: Buffer, at: number): number {
+    const blocks = this.#counterBlocks(sealed);
+    for (let n = 0; n < blocks; n += 1) {
+      sealed.copy(counters, 16 * (at + n), 1, 1 + IV_BYTES);
+      counters.writeUInt32BE(n + 1, 16 * (at + n) + 12);
+    }
+    return at + blocks;
+  }
+
+  /** Checks `sealed`'s tag and opens it with its keystream, which starts at byte `at` of `stream`. */
+  #openWith(sealed: Buffer, stream: Buffer, at: number): Buffer {
+    const length = sealed.length - HEADER_BYTES;
     const body = sealed.subarray(HEADER_BYTES);
     [this.#z0, this.#z1, this.#z2, this.#z3] = this.#afterContext;
-    for (let at = 0; at < length; at += 16) this.#absorb(body, at);
+    for (let from = 0; from < length; from += 16) this.#absorb(body, from);
     const bits = length * 8;
     this.#multiply(this.#z0 ^ Math.floor(this.#contextBits / 2 ** 32), this.#z1 ^ this.#contextBits, this.#z2 ^ Math.floor(bits / 2 ** 32), this.#z3 ^ bits);
     const tag = 1 + IV_BYTES;
     const mismatch =
-      (this.#z0 ^ stream.readInt32BE(0) ^ sealed.readInt32BE(tag)) |
-      (this.#z1 ^ stream.readInt32BE(4) ^ sealed.readInt32BE(tag + 4)) |
-      (this.#z2 ^ stream.readInt32BE(8) ^ sealed.readInt32BE(tag + 8)) |
-      (this.#z3 ^ stream.readInt32BE(12) ^ sealed.readInt32BE(tag + 12));
+      (this.#z0 ^ stream.readInt32BE(at) ^ sealed.readInt32BE(tag)) |
+      (this.#z1 ^ stream.readInt32BE(at + 4) ^ sealed.readInt32BE(tag + 4)) |
+      (this.#z2 ^ stream.readInt32BE(at + 8) ^ sealed.readInt32BE(tag + 8)) |
+      (this.#z3 ^ stream.readInt32BE(at + 12) ^ sealed.readInt32BE(tag + 12));
     if (mismatch !== 0) throw failed();
     const plaintext = Buffer.allocUnsafe(length);
-    for (let i = 0; i < length; i += 1) plaintext[i] = body[i]! ^ stream[16 + i]!;
+    for (let i = 0; i < length; i += 1) plaintext[i] = body[i]! ^ stream[at + 16 + i]!;
     return plaintext;
   }
 

@@ -4,6 +4,12 @@ import { open, seal } from './aes-gcm.js';
 import { GcmOpener } from './gcm-opener.js';
 import { ParleyError } from '../../core/errors.js';
 
+/** Opens one sealed JSON value, or (`all`) a batch of them at once, in order (see `GcmOpener.openAll`). */
+export interface JsonOpener<T> {
+  (sealed: Buffer): T;
+  all(sealed: readonly Buffer[]): T[];
+}
+
 interface WorkspaceKeys {
   readonly encryption: Buffer;
   readonly lookup: Buffer;
@@ -70,10 +76,11 @@ export class Keyring {
    * A synchronous decryptor of one workspace's JSON values (its key loaded once, its cipher kept:
    * `GcmOpener`), for readers that open many values in a row; same failures as `decryptJson`.
    */
-  async jsonOpener<T = unknown>(workspaceId: string): Promise<(sealed: Buffer) => T> {
+  async jsonOpener<T = unknown>(workspaceId: string): Promise<JsonOpener<T>> {
     const { encryption } = await this.#keys(workspaceId);
     const opener = new GcmOpener(encryption, Buffer.from(workspaceId, 'utf8'));
-    return (sealed) => JSON.parse(opener.open(sealed).toString('utf8')) as T;
+    const parse = (plaintext: Buffer) => JSON.parse(plaintext.toString('utf8')) as T;
+    return Object.assign((sealed: Buffer) => parse(opener.open(sealed)), { all: (sealed: readonly Buffer[]) => opener.openAll(sealed).map(parse) });
   }
 
   /** Keyed hash of an already-normalized value, for equality lookups without the plaintext. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ExportRowView, ProjectedRowView, RelatedRowView, type RawColumns } from '../../../storage/export-row.js';
+import { randomBytes } from 'node:crypto';
+import { seal } from '../../../storage/crypto/aes-gcm.js';
+import { GcmOpener } from '../../../storage/crypto/gcm-opener.js';
+import { ExportRowView, ProjectedRowView, RelatedRowView, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from '../../../storage/export-row.js';
 
 const ROW: RawColumns = [
   '0190f6a0-0000-7000-8000-000000000001',
@@ -39,5 +42,40 @@ describe('export row views', () => {
     for (const getter of ['flowId', 'sessionId', 'participantRef', 'subjectKey', 'moduleId', 'stepId', 'createdAt', 'expiresAt'] as const) {
       expect(() => row[getter], getter).toThrow('relatedRowColumns');
     }
+  });
+
+  it('of a batch: openAll decrypts every sealed value its opener opens at once; none is opened again when read', () => {
+    const key = randomBytes(32);
+    const gcm = new GcmOpener(key, Buffer.from('ws'));
+    const calls = { one: 0, all: 0 };
+    const parse = (b: Buffer) => JSON.parse(b.toString()) as Record<string, unknown>;
+    const opener: PersonalOpener = Object.assign((sealed: Buffer) => ((calls.one += 1), parse(gcm.open(sealed))), {
+      all: (sealed: readonly Buffer[]) => ((calls.all += 1), gcm.openAll(sealed).map(parse)),
+    });
+    const sealedRow = (n: number): RawColumns => ROW.map((v, i) => (i === 10 ? `\\x${seal(key, Buffer.from(JSON.stringify({ email: `p${n}@example.org` })), 'ws').toString('hex')}` : v));
+    const views = [new ExportRowView('variables', sealedRow(1), opener), new ExportRowView('participations', ROW, opener), new RelatedRowView('variables', sealedRow(2), opener)];
+    // A row of a table whose sealed values were not sent keeps its own opener, which refuses.
+    const unsent = new RelatedRowView('consents', ROW.map((v, i) => (i === 10 ? '\\x' : v)), SEALED_NOT_READ);
+    ExportRowView.openAll([...views, unsent], opener);
+    expect(calls).toEqual({ one: 0, all: 1 });
+    expect(views.map((v) => v.personal)).toEqual([{ email: 'p1@example.org' }, null, { email: 'p2@example.org' }]);
+    expect(calls).toEqual({ one: 0, all: 1 });
+    expect(() => unsent.personal).toThrow('did not read sealed values');
+  });
+
+  it('of a batch with a value that does not open: none is kept, each opens its own when read, and only the bad one fails', () => {
+    const key = randomBytes(32);
+    const gcm = new GcmOpener(key, Buffer.from('ws'));
+    const opener: PersonalOpener = Object.assign((sealed: Buffer) => JSON.parse(gcm.open(sealed).toString()) as Record<string, unknown>, {
+      all: (sealed: readonly Buffer[]) => gcm.openAll(sealed).map((b) => JSON.parse(b.toString()) as Record<string, unknown>),
+    });
+    const good = seal(key, Buffer.from('{"email":"a@example.org"}'), 'ws');
+    const bad = Buffer.from(good);
+    bad[bad.length - 1]! ^= 1;
+    const row = (sealed: Buffer): RawColumns => ROW.map((v, i) => (i === 10 ? `\\x${sealed.toString('hex')}` : v));
+    const [first, second] = [new ExportRowView('variables', row(good), opener), new ExportRowView('variables', row(bad), opener)];
+    ExportRowView.openAll([first!, second!], opener);
+    expect(first!.personal).toEqual({ email: 'a@example.org' });
+    expect(() => second!.personal).toThrow('could not be decrypted');
   });
 });

@@ -83,4 +83,27 @@ describe('GcmOpener', () => {
     sealed[sealed.length - 1]! ^= 1;
     expect(failure(() => opener.open(sealed))).toMatchObject({ code: 'decryption_failed' });
   });
+
+  it('opens a batch in order (openAll), across several calls to the block cipher and values it leaves to Node, as one by one', () => {
+    const key = randomBytes(32);
+    const opener = new GcmOpener(key, Buffer.from('workspace'));
+    const plaintexts = Array.from({ length: 3000 }, (_, i) => randomBytes(i % 7 === 0 ? 1100 + i : i % 90));
+    const sealed = plaintexts.map((p) => seal(key, p, 'workspace'));
+    const opened = opener.openAll(sealed);
+    expect(opened.length).toBe(3000);
+    opened.forEach((p, i) => expect(p.equals(plaintexts[i]!), `value ${i}`).toBe(true));
+    expect(opener.openAll([])).toEqual([]);
+  });
+
+  it('refuses a batch with one changed value anywhere in it (decryption_failed), and opens it once mended', () => {
+    const key = randomBytes(32);
+    const opener = new GcmOpener(key, Buffer.from('workspace'));
+    const sealed = Array.from({ length: 600 }, (_, i) => seal(key, Buffer.from(`{"n":${i}}`), 'workspace'));
+    for (const at of [0, 299, 599]) {
+      sealed[at]![20]! ^= 4;
+      expect(failure(() => opener.openAll(sealed))).toMatchObject({ code: 'decryption_failed' });
+      sealed[at]![20]! ^= 4;
+    }
+    expect(opener.openAll(sealed).map((p) => p.toString())[599]).toBe('{"n":599}');
+  });
 });
