@@ -68,22 +68,38 @@ export interface RelatedQuery extends RelatedRead {
  */
 export const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan', work_mem: '64MB', jit: 'off' };
 
+/** A batch's related-rows statement, with rows of other sessions from the returning subjects (`true`) or looked up by subject. */
+export type RelatedStatement = (returning: boolean) => { text: string; values: unknown[] };
+
 /**
- * The connection an export reads related rows on, held for the whole export. The statement is
- * prepared once (kept in the connection's statement cache, see `StatementCache`) and planned
- * generically (its plan does not depend on the batch), and parallel workers are off: starting
- * them costs more than a batch's few thousand index lookups.
+ * The connections an export reads related rows on. The statement is prepared once per
+ * connection (kept in its statement cache, see `StatementCache`) and planned generically (its
+ * plan does not depend on the batch), and parallel workers are off: starting them costs more
+ * than a batch's few thousand index lookups.
+ *
+ * With `read.returning`, a second connection collects the flow's returning subjects
+ * (`returningSubjectsSql`) while the first batches are read, their rows of other sessions looked
+ * up by subject in each related table: the collection costs PostgreSQL seconds (about 9 s at
+ * 1,000,000 entries), which the export used to wait for before its first batch. Once it is in,
+ * every batch reads on that connection, and the first goes back to the pool. Both ways give the
+ * same rows. An export that ends first cancels the collection.
  */
 export class RelatedConnection {
+  /** The connection of the batches read before the returning subjects are in (or of all, without them). */
   #client: Promise<pg.PoolClient> | undefined;
+  /** The connection that collects the returning subjects, then reads every batch. */
+  #collecting: Promise<pg.PoolClient> | undefined;
+  #collected: pg.PoolClient | undefined;
+  #collector: pg.PoolClient | undefined;
+  /** Why the collection failed: the export ends with it. */
+  #failure: unknown;
   #released = false;
   /** The last statement sent: batches read ahead ask side by side, and a connection runs one at a time. */
   #last: Promise<unknown> = Promise.resolve();
 
   /**
    * `statementCache`: the connections' statement cache capacity (0: every statement unnamed);
-   * `read`: what the export reads, for the returning subjects it collects on connecting (and
-   * drops on release).
+   * `read`: what the export reads, for the returning subjects it collects (and drops on release).
    */
   constructor(
     private readonly pool: pg.Pool,
@@ -91,42 +107,106 @@ export class RelatedConnection {
     private readonly read: RelatedQuery,
   ) {}
 
-  /** Runs `statement` once the statements asked before it have ended (pg 9 no longer queues them). */
-  query<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
+  /** Resolves once the returning subjects are in (rejects when their collection failed); for tests. */
+  async whenCollected(): Promise<void> {
+    await this.#collecting;
+  }
+
+  /** Runs a batch's statement once the statements asked before it have ended (pg 9 no longer queues them). */
+  query<R extends unknown[]>(statement: RelatedStatement): Promise<{ rows: R[] }> {
     const result = this.#last.then(() => this.#run<R>(statement));
     this.#last = result.catch(() => {});
     return result;
   }
 
-  async #run<R extends unknown[]>(statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
+  async #run<R extends unknown[]>(statement: RelatedStatement): Promise<{ rows: R[] }> {
     if (this.#released) throw new Error('The export has ended');
-    this.#client ??= this.pool.connect().then(async (client) => {
+    if (this.read.returning && !this.#collecting) {
+      this.#collecting = this.#collect();
+      // A failure is kept in `#failure` and thrown by the next batch.
+      this.#collecting.catch(() => {});
+    }
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#collected) {
+      if (this.#client) {
+        // No statement runs on it (one batch at a time): back to the pool with its settings reset.
+        const first = this.#client;
+        this.#client = undefined;
+        await this.#give(await first);
+      }
+      return this.#runOn<R>(this.#collected, statement(true));
+    }
+    this.#client ??= this.#connect();
+    return this.#runOn<R>(await this.#client, statement(false));
+  }
+
+  async #runOn<R extends unknown[]>(client: pg.PoolClient, statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
+    const [result] = await runPipeline(client, [{ sql: statement.text, parameters: statement.values }], this.statementCache, { rowMode: 'array', types: RAW_TYPES });
+    return { rows: result!.rows as R[] };
+  }
+
+  #connect(): Promise<pg.PoolClient> {
+    return this.pool.connect().then(async (client) => {
       try {
         await applySettings(client, RELATED_SETTINGS);
-        if (this.read.returning) for (const statement of returningSubjectsSql(this.read)) await client.query(statement.text, statement.values);
         return client;
       } catch (error) {
         client.release(error as Error);
         throw error;
       }
     });
-    const client = await this.#client;
-    const [result] = await runPipeline(client, [{ sql: statement.text, parameters: statement.values }], this.statementCache, { rowMode: 'array', types: RAW_TYPES });
-    return { rows: result!.rows as R[] };
   }
 
-  /** Gives the connection back to the pool with its settings reset (or destroys it after an error). */
+  async #collect(): Promise<pg.PoolClient> {
+    const client = await this.#connect();
+    this.#collector = client;
+    try {
+      for (const statement of returningSubjectsSql(this.read)) {
+        if (this.#released) throw new Error('The export has ended');
+        await client.query(statement.text, statement.values);
+      }
+    } catch (error) {
+      this.#collector = undefined;
+      this.#failure = error;
+      client.release(error as Error);
+      throw error;
+    }
+    this.#collected = client;
+    return client;
+  }
+
+  /** A connection back to the pool with its settings reset (destroyed when they cannot be). */
+  async #give(client: pg.PoolClient): Promise<void> {
+    client.release(await resetSettings(client, RELATED_SETTINGS));
+  }
+
+  /**
+   * Gives the connections back to the pool with their settings reset (or destroys them after an
+   * error), the returning subjects dropped; a collection still running is cancelled first.
+   */
   async release(error?: Error): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    const client = await this.#client?.catch(() => undefined);
-    if (!client) return;
+    const first = await this.#client?.catch(() => undefined);
+    const collector = this.#collector;
+    if (collector && !this.#collected) {
+      // Cancelled from the batches' connection (or one of the pool's), then destroyed: its temporary table goes with it.
+      const canceller = first ?? this.pool;
+      await canceller.query('select pg_cancel_backend($1)', [(collector as unknown as { processID: number }).processID]).catch(() => undefined);
+    }
+    await this.#collecting?.catch(() => undefined);
+    if (first) {
+      if (error) first.release(error);
+      else await this.#give(first);
+    }
+    const collected = this.#collected;
+    if (!collected) return;
     if (error) {
-      client.release(error);
+      collected.release(error);
       return;
     }
-    const dropped = this.read.returning ? await client.query(`drop table if exists ${RETURNING_SUBJECTS}`).then(() => undefined, (cause: Error) => cause) : undefined;
-    client.release(dropped ?? (await resetSettings(client, RELATED_SETTINGS)));
+    const dropped = await collected.query(`drop table if exists ${RETURNING_SUBJECTS}`).then(() => undefined, (cause: Error) => cause);
+    collected.release(dropped ?? (await resetSettings(collected, RELATED_SETTINGS)));
   }
 }
 
@@ -181,8 +261,8 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   if (query.tables.length === 0) return entries.map(() => NO_RELATED_ROWS);
   const sessions = numbered(entries, (entry) => entry.sessionId);
   const subjects = numbered(entries, (entry) => entry.subjectKey);
-  const statement = relatedRowsSql(query, sessionKeys(sessions.keys), subjects.keys);
-  const result = await connection.query<Array<string | null>>(statement);
+  const keys = sessionKeys(sessions.keys);
+  const result = await connection.query<Array<string | null>>((returning) => relatedRowsSql({ ...query, returning }, keys, subjects.keys));
   const sealed = query.sealedTables;
   const open = sealed.length > 0 && result.rows.some(hasPersonal) ? await query.open() : undefined;
   // Rows of a table whose sealed values were not sent refuse to be read, as in an unsealed export.

@@ -44,9 +44,10 @@ export function openCliResources(config: Config, logger: Logger) {
         const db = await databaseNow();
         if (db.server) await requireServersMasterKey(config, db.server);
         const masterKey = await resolveMasterKey(config, db.embedded, logger);
-        // An export holds two connections as long as it streams (its entries, their related rows);
-        // the run's lease is renewed on a third. With two, a run longer than its lease lost it.
-        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 3 }).catch((error: unknown) => {
+        // An export holds two connections as long as it streams (its entries, their related rows),
+        // and a third while it collects the flow's returning subjects (RelatedConnection); the
+        // run's lease is renewed on a fourth. With too few, a run longer than its lease lost it.
+        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 4 }).catch((error: unknown) => {
           if (!db.server) throw error;
           const reason = reasonOf(error);
           throw new ParleyError('unavailable', `cannot reach the database of the running server (pid ${db.server.pid}, PostgreSQL port ${db.server.port})${reason && `: ${reason}`}`, { cause: error });

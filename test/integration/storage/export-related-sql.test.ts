@@ -47,7 +47,7 @@ describe('export related-rows statement', () => {
   it('runs on a connection with JIT compilation off, and leaves it as it was', async () => {
     const read = { workspaceId: '00000000-0000-4000-8000-000000000000', flowId: '00000000-0000-4000-8000-000000000001', now: new Date(), tables: ['variables'] as const, sealedTables: [], returning: false, open: async () => SEALED_NOT_READ };
     const connection = new RelatedConnection(storage.pool, 0, read);
-    const { rows } = await connection.query<[string, string]>({ text: `select current_setting('jit'), current_setting('plan_cache_mode')`, values: [] });
+    const { rows } = await connection.query<[string, string]>(() => ({ text: `select current_setting('jit'), current_setting('plan_cache_mode')`, values: [] }));
     expect(rows).toEqual([['off', 'force_generic_plan']]);
     await connection.release();
     const clients = await Promise.all(Array.from({ length: storage.pool.totalCount }, () => storage.pool.connect()));

@@ -6,6 +6,9 @@ import { emailOf, insertRelatedEntries, RELATED_FLOW } from '../../support/relat
 import { streamFlowRecords, type ExportRecord, type RecordBatch } from '../../../storage/export-source.js';
 import { createPartition } from '../../../storage/partition-maintenance.js';
 import { sessionKeys } from '../../../storage/export-related-sql.js';
+import { readRelatedRows, RelatedConnection, type RelatedQuery } from '../../../storage/export-related-rows.js';
+import { SEALED_NOT_READ } from '../../../storage/export-row.js';
+import type pg from 'pg';
 import { STORE_TABLES } from '../../../core/store-tables.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
 
@@ -113,5 +116,74 @@ describe('related rows of a batch of entries', () => {
     expect(sixtyTwo.related.variables).toHaveLength(2);
     expect(sixtyTwo.related.consents).toHaveLength(1);
     expect(sixtyTwo.related.codes).toHaveLength(1);
+  });
+
+  /** The related-rows query of an export of every entry, as `streamFlowRecords` makes it. */
+  const relatedQuery = (): RelatedQuery => ({
+    workspaceId: workspace.id,
+    flowId,
+    now: storage.clock.now(),
+    tables: ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'],
+    sealedTables: [],
+    returning: true,
+    open: async () => SEALED_NOT_READ,
+  });
+
+  /** The pool, except that the first connection asked for (the collector's, asked before the batch's) waits for `gate`. */
+  function gatedPool(gate: Promise<void>): pg.Pool {
+    let asked = 0;
+    const connect = () => (asked++ === 0 ? gate.then(() => storage.pool.connect()) : storage.pool.connect());
+    return Object.assign(Object.create(storage.pool) as pg.Pool, { connect });
+  }
+
+  it('reads the first batches by subject while the returning subjects are collected, then from them: the same rows', async () => {
+    const { rows: keys } = await storage.pool.query<{ sessionId: string; subjectKey: string; ref: string }>(
+      `select session_id as "sessionId", '\\x' || encode(subject_hash, 'hex') as "subjectKey", participant_ref as ref from store_participations where workspace_id = $1 and flow_id = $2 order by created_at`,
+      [workspace.id, flowId],
+    );
+    const ids = (batch: Awaited<ReturnType<typeof readRelatedRows>>) => batch.map((related) => Object.fromEntries(Object.entries(related).map(([table, rows]) => [table, rows!.map((row) => row.id)])));
+    let open!: () => void;
+    const connection = new RelatedConnection(gatedPool(new Promise<void>((resolve) => (open = resolve))), 0, relatedQuery());
+    try {
+      const before = ids(await readRelatedRows(relatedQuery(), connection, keys));
+      let collected = false;
+      void connection.whenCollected().then(() => (collected = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(collected).toBe(false);
+      open();
+      await connection.whenCollected();
+      const after = ids(await readRelatedRows(relatedQuery(), connection, keys));
+      expect(after).toEqual(before);
+      // Entry 7's later email (a session without an entry) comes both ways.
+      expect(before[keys.findIndex((key) => key.ref === 'P000000007')]!.variables).toHaveLength(3);
+      const temp = await storage.pool.query(`select count(*)::int as n from pg_class where relname = 'parley_export_subject_rows'`);
+      expect(temp.rows[0].n).toBe(1);
+    } finally {
+      await connection.release();
+    }
+    const left = await storage.pool.query(`select count(*)::int as n from pg_class where relname = 'parley_export_subject_rows'`);
+    expect(left.rows[0].n).toBe(0);
+  });
+
+  it('cancels a collection still running when the export ends, and gives its connections back', async () => {
+    const locker = await storage.pool.connect();
+    const idleBefore = storage.pool.totalCount;
+    try {
+      await locker.query('begin');
+      await locker.query('lock table store_variables in access exclusive mode');
+      const connection = new RelatedConnection(storage.pool, 0, relatedQuery());
+      const { rows } = await connection.query<[string]>(() => ({ text: 'select 1', values: [] }));
+      expect(rows).toEqual([['1']]);
+      const waiting = async () =>
+        (await storage.pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'create temp table%'`)).rows[0].n as number;
+      while ((await waiting()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await connection.release();
+      expect(await waiting()).toBe(0);
+      await expect(connection.whenCollected()).rejects.toMatchObject({ code: '57014' });
+    } finally {
+      await locker.query('rollback');
+      locker.release();
+    }
+    expect(storage.pool.totalCount).toBeLessThanOrEqual(idleBefore + 1);
   });
 });
