@@ -145,41 +145,32 @@ export class GcmOpener {
     this.#multiply(this.#z0 ^ block.readInt32BE(from), this.#z1 ^ block.readInt32BE(from + 4), this.#z2 ^ block.readInt32BE(from + 8), this.#z3 ^ block.readInt32BE(from + 12));
   }
 
-  /** Z ← X · H in GF(2¹²⁸), X given as four words (most significant first), 4 bits at a time from the last byte. */
+  /**
+   * Z ← X · H in GF(2¹²⁸), X given as four words (most significant first): its 32 nibbles from
+   * the last byte to the first, the low one of a byte first, each step shifting Z by 4 bits
+   * (reduced) and adding that nibble's multiple of H.
+   */
   #multiply(x0: number, x1: number, x2: number, x3: number): void {
     const t = this.#table;
     let z0 = 0;
     let z1 = 0;
     let z2 = 0;
     let z3 = 0;
-    for (let w = 3; w >= 0; w -= 1) {
-      const word = w === 3 ? x3 : w === 2 ? x2 : w === 1 ? x1 : x0;
-      for (let shift = 0; shift < 32; shift += 8) {
-        const byte = (word >>> shift) & 0xff;
-        const low = (byte & 0xf) << 2;
-        const high = (byte >>> 4) << 2;
-        let rem: number;
-        if (w !== 3 || shift !== 0) {
-          rem = z3 & 0xf;
-          z3 = (z3 >>> 4) | (z2 << 28);
-          z2 = (z2 >>> 4) | (z1 << 28);
-          z1 = (z1 >>> 4) | (z0 << 28);
-          z0 = (z0 >>> 4) ^ REDUCE[rem]!;
-        }
-        z0 ^= t[low]!;
-        z1 ^= t[low + 1]!;
-        z2 ^= t[low + 2]!;
-        z3 ^= t[low + 3]!;
-        rem = z3 & 0xf;
+    for (let k = 0; k < 32; k += 1) {
+      const word = k < 8 ? x3 : k < 16 ? x2 : k < 24 ? x1 : x0;
+      const byte = (word >>> (8 * ((k >> 1) & 3))) & 0xff;
+      const n = (k & 1 ? byte >>> 4 : byte & 0xf) << 2;
+      if (k > 0) {
+        const rem = z3 & 0xf;
         z3 = (z3 >>> 4) | (z2 << 28);
         z2 = (z2 >>> 4) | (z1 << 28);
         z1 = (z1 >>> 4) | (z0 << 28);
         z0 = (z0 >>> 4) ^ REDUCE[rem]!;
-        z0 ^= t[high]!;
-        z1 ^= t[high + 1]!;
-        z2 ^= t[high + 2]!;
-        z3 ^= t[high + 3]!;
       }
+      z0 ^= t[n]!;
+      z1 ^= t[n + 1]!;
+      z2 ^= t[n + 2]!;
+      z3 ^= t[n + 3]!;
     }
     this.#z0 = z0;
     this.#z1 = z1;
