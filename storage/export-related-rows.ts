@@ -190,9 +190,9 @@ export class RelatedConnection {
     const first = await this.#client?.catch(() => undefined);
     const collector = this.#collector;
     if (collector && !this.#collected) {
-      // Cancelled from the batches' connection (or one of the pool's), then destroyed: its temporary table goes with it.
-      const canceller = first ?? this.pool;
-      await canceller.query('select pg_cancel_backend($1)', [(collector as unknown as { processID: number }).processID]).catch(() => undefined);
+      // Cancelled from one of the pool's connections (a batch may still run on the first after an
+      // error), then destroyed: its temporary table goes with it.
+      await this.pool.query('select pg_cancel_backend($1)', [(collector as unknown as { processID: number }).processID]).catch(() => undefined);
     }
     await this.#collecting?.catch(() => undefined);
     if (first) {
