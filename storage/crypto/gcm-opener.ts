@@ -84,12 +84,13 @@ export class GcmOpener {
       at = 0;
       for (let i = first; i < end; i += 1) {
         const value = values[i]!;
-        if (value.length - HEADER_BYTES > 16 * MAX_BLOCKS) {
+        const valueBlocks = this.#counterBlocks(value);
+        if (valueBlocks === 0) {
           opened[i] = openWithContext(this.key, value, this.context);
           continue;
         }
         opened[i] = this.#openWith(value, stream, at);
-        at += 16 * this.#counterBlocks(value);
+        at += 16 * valueBlocks;
       }
       first = end;
     }
