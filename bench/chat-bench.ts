@@ -66,6 +66,14 @@ function openFigures(runs: readonly OpenRun[]) {
   };
 }
 
+/** The server's garbage collections so far, from its Prometheus metrics (prom-client's default `nodejs_gc_duration_seconds`): count and seconds per kind. */
+async function serverGc(target: VisitorTarget): Promise<Record<'minor' | 'major' | 'incremental', { count: number; seconds: number }>> {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  const sample = (what: 'sum' | 'count', kind: string) => Number(new RegExp(`^parley_nodejs_gc_duration_seconds_${what}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const kind = (name: string) => ({ count: sample('count', name), seconds: sample('sum', name) });
+  return { minor: kind('minor'), major: kind('major'), incremental: kind('incremental') };
+}
+
 /** Instant-win moments claimed so far (every claim that won). */
 async function momentsClaimed(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -144,12 +152,18 @@ try {
   const strictRatio = parleyRate / connected.turnsPerSecond;
   const offered = ceilingRate / 2;
   const opens: Array<{ bare: OpenRun; parley: OpenRun }> = [];
+  // The Parley server's collections over the open-loop rounds (it idles while the bare server's run).
+  const gcBefore = await serverGc(parley);
   for (let round = 0; round < ROUNDS; round += 1) {
     const first = await openLoop(round % 2 === 0 ? bare : parley, offered, SECONDS);
     const second = await openLoop(round % 2 === 0 ? parley : bare, offered, SECONDS);
     opens.push(round % 2 === 0 ? { bare: first, parley: second } : { bare: second, parley: first });
   }
+  const gcAfter = await serverGc(parley);
   await ceilingServer.stop();
+  const gcDuring = (kind: 'minor' | 'major' | 'incremental') => ({ count: gcAfter[kind].count - gcBefore[kind].count, ms: (gcAfter[kind].seconds - gcBefore[kind].seconds) * 1000 });
+  const scavenges = gcDuring('minor');
+  const majors = gcDuring('major');
   const open = openFigures(opens.map((o) => o.parley));
   const bareOpen = openFigures(opens.map((o) => o.bare));
   const failures = rounds.reduce((sum, r) => [sum[0]! + r.ceiling.failures, sum[1]! + r.closed.failures, sum[2]! + r.claims.failures], [0, 0, 0]);
@@ -173,6 +187,10 @@ try {
     [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling; medians of ${ROUNDS} rounds)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms (target p99 < 50 ms; rounds ${p99s(open)} ms)`],
     [`open loop: bare server offered the same, alternated with Parley`, `${bareOpen.turnsPerSecond.toFixed(0)} turns/s served, p50 ${bareOpen.p50.toFixed(1)} ms, p99 ${bareOpen.p99.toFixed(1)} ms (rounds ${p99s(bareOpen)} ms)`],
     ['open loop p99, Parley / bare server (median of the rounds)', (open.p99 / bareOpen.p99).toFixed(2)],
+    [
+      'Parley server GC over its open-loop rounds (every turn in flight waits out a pause)',
+      `${scavenges.count} scavenges, ${(scavenges.ms / Math.max(1, scavenges.count)).toFixed(1)} ms each on average; ${majors.count} full, ${majors.ms.toFixed(0)} ms; ${((100 * (scavenges.ms + majors.ms)) / (ROUNDS * SECONDS * 1000)).toFixed(1)} % of the time`,
+    ],
     ['failed conversations (ceiling / closed / claims / open)', `${failures[0]} / ${failures[1]} / ${failures[2]} / ${open.failures} (bare server in the open loop: ${bareOpen.failures})`],
     [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${counted.statements} for ${counted.turns} turns, handshakes included)`],
     [`SQL statements / round trips per instant-win participation (${COUNTED} sequential)`, `${(countedClaims.statements / COUNTED).toFixed(2)} / ${(countedClaims.roundTrips / COUNTED).toFixed(2)}`],
@@ -182,7 +200,7 @@ try {
   ]);
   process.stdout.write(`RESULT ceiling_turns_per_s=${ceilingRate.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
   process.stdout.write(`RESULT chat_turns_per_s=${parleyRate.toFixed(0)} ratio=${ratio.toFixed(3)} strict_ratio=${strictRatio.toFixed(3)}\n`);
-  process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${open.p50.toFixed(1)} open_p99_ms=${open.p99.toFixed(1)} bare_open_p50_ms=${bareOpen.p50.toFixed(1)} bare_open_p99_ms=${bareOpen.p99.toFixed(1)}\n`);
+  process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${open.p50.toFixed(1)} open_p99_ms=${open.p99.toFixed(1)} bare_open_p50_ms=${bareOpen.p50.toFixed(1)} bare_open_p99_ms=${bareOpen.p99.toFixed(1)} open_scavenge_mean_ms=${(scavenges.ms / Math.max(1, scavenges.count)).toFixed(1)}\n`);
   process.stdout.write(`RESULT instant_win_claims_per_s=${claimRate.toFixed(0)} claims_vs_ceiling_ratio=${claimRatio.toFixed(3)} claims_vs_same_shape_ceiling_ratio=${shapedRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT statements_per_turn=${perTurn.toFixed(2)} round_trips_per_turn=${roundTripsPerTurn.toFixed(2)}\n`);
 } finally {
