@@ -206,7 +206,8 @@ export class RelatedConnection {
       return;
     }
     const dropped = await collected.query(`drop table if exists ${RETURNING_SUBJECTS}`).then(() => undefined, (cause: Error) => cause);
-    collected.release(dropped ?? (await resetSettings(collected, RELATED_SETTINGS)));
+    if (dropped) collected.release(dropped);
+    else await this.#give(collected);
   }
 }
 
