@@ -164,7 +164,8 @@ try {
   const gcDuring = (kind: 'minor' | 'major' | 'incremental') => ({ count: gcAfter[kind].count - gcBefore[kind].count, ms: (gcAfter[kind].seconds - gcBefore[kind].seconds) * 1000 });
   const scavenges = gcDuring('minor');
   // A full collection's pauses: its final one and its incremental marking steps.
-  const full = { count: gcDuring('major').count, ms: gcDuring('major').ms + gcDuring('incremental').ms };
+  const major = gcDuring('major');
+  const full = { count: major.count, ms: major.ms + gcDuring('incremental').ms };
   const open = openFigures(opens.map((o) => o.parley));
   const bareOpen = openFigures(opens.map((o) => o.bare));
   const failures = rounds.reduce((sum, r) => [sum[0]! + r.ceiling.failures, sum[1]! + r.closed.failures, sum[2]! + r.claims.failures], [0, 0, 0]);
