@@ -101,9 +101,11 @@ export class PipeliningPostgresDialect implements Dialect {
  * such transactions (see `GroupCommit`): nothing of the caller's may depend on its transaction
  * being alone (a statement-level snapshot and row locks behave as alone; a failure of another
  * member is never the caller's), and its statements may not change transaction-wide settings
- * (`set local`, `set_config(…, true)`: they would apply to the whole group).
+ * (`set local`, `set_config(…, true)`: they would apply to the whole group). `before`: statements
+ * that go out first in the same round trip, as with `executeAfter`.
  */
-export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<R>): Promise<QueryResult<R>> {
+export async function executeAndCommit<R>(db: Kysely<any>, query: CompiledQuery<R>, before: readonly CompiledQuery[] = []): Promise<QueryResult<R>> {
+  if (before.length > 0) PRECEDING.set(query, before);
   if (db.isTransaction) COMMITTING.add(query);
   GROUPABLE.add(query);
   return db.executeQuery(query);

@@ -6,7 +6,9 @@ import { waitUntil } from '../../support/wait-until.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
 import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
-import { createPartition } from '../../../storage/partition-maintenance.js';
+import { createPartition, dropPartitions, readLayout } from '../../../storage/partition-maintenance.js';
+import { classifyPartitions } from '../../../storage/store-partitions.js';
+import { countStatements } from '../../support/statement-counter.js';
 
 const DAY = 86_400_000;
 /** Midday, so "three days ahead" never straddles a UTC day boundary. */
@@ -153,6 +155,23 @@ describe('partitioned stores', () => {
     const next = await sweepExpired(storage.db, { now: later, tables: ['variables'] });
     expect(next.tables[0]).toMatchObject({ rowsDeleted: 300, partitionsDropped: 1 });
     expect(await rowsPerPartition('store_variables', ws.id)).toEqual({});
+  });
+
+  it('drops a passed partition in two round trips: its lock and count go with BEGIN, the DROP with COMMIT', async () => {
+    const ws = await createWorkspace(storage, { name: 'Round trips' });
+    await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'winners', count: 40, createdAt: START, expiresAt: new Date(START.getTime() + 1 * DAY) });
+    await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'winners', count: 60, createdAt: START, expiresAt: new Date(START.getTime() + 2 * DAY) });
+    await sweepExpired(storage.db, { now: START, tables: ['winners'] });
+    const later = new Date(START.getTime() + 3 * DAY);
+    const { passed } = classifyPartitions((await readLayout(storage.db, 'winners')).attached, later);
+    expect(passed.map((p) => p.name)).toEqual(['store_winners_p20260911_20260912', 'store_winners_p20260912_20260913']);
+    const counter = countStatements(storage.pool);
+    counter.reset();
+    expect(await dropPartitions(storage.db, 'winners', passed)).toEqual({ rows: 100, partitions: 2 });
+    // Per partition: BEGIN, lock timeout, lock, count; then DROP and COMMIT.
+    expect(counter).toMatchObject({ count: 12, roundTrips: 4 });
+    expect(await partitionsOf('store_winners')).not.toContain('store_winners_p20260911_20260912');
+    expect(await rowsPerPartition('store_winners', ws.id)).toEqual({});
   });
 
   it('counts a big vacuumed partition from the catalogue, exactly, when it drops it', async () => {

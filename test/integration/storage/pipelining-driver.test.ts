@@ -35,6 +35,20 @@ describe('the pipelining kysely driver', () => {
     expect(await notes()).toEqual([{ id: 1, note: 'first' }]);
   });
 
+  it('sends the statements given before a committing one with it and COMMIT, in one round trip, in order', async () => {
+    const counter = countStatements(handle.pool);
+    counter.reset();
+    const tagged = await handle.db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx);
+      const before = [sql`set local application_name = 'before the commit'`.compile(trx), sql`insert into ledger (id, note) values (20, 'twentieth')`.compile(trx)];
+      const read = sql<{ name: string; n: number }>`select current_setting('application_name') as name, count(*)::int as n from ledger where id = 20`;
+      return (await executeAndCommit(trx, read.compile(trx), before)).rows[0]!;
+    });
+    expect(counter).toMatchObject({ count: 6, roundTrips: 2 });
+    expect(tagged).toEqual({ name: 'before the commit', n: 1 });
+    await sql`delete from ledger where id = 20`.execute(handle.db);
+  });
+
   it('an empty transaction sends nothing', async () => {
     const counter = countStatements(handle.pool);
     counter.reset();
