@@ -66,11 +66,17 @@ function openFigures(runs: readonly OpenRun[]) {
   };
 }
 
-/** The server's garbage collections so far, from its Prometheus metrics (prom-client's default `nodejs_gc_duration_seconds`): count and seconds per kind. */
-async function serverGc(target: VisitorTarget): Promise<Record<'minor' | 'major' | 'incremental', { count: number; seconds: number }>> {
+/** The server's Prometheus metrics as they stand: the value of a series named with its labels as exposed (`name{label="value"}`), 0 when absent. */
+async function serverMetrics(target: VisitorTarget): Promise<(series: string) => number> {
   const text = await (await fetch(`${target.url}/metrics`)).text();
-  const sample = (what: 'sum' | 'count', kind: string) => Number(new RegExp(`^parley_nodejs_gc_duration_seconds_${what}\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  const kind = (name: string) => ({ count: sample('count', name), seconds: sample('sum', name) });
+  const values = new Map(text.split('\n').map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+  return (series) => values.get(series) ?? 0;
+}
+
+/** The server's garbage collections so far (prom-client's default `nodejs_gc_duration_seconds`): count and seconds per kind. */
+async function serverGc(target: VisitorTarget): Promise<Record<'minor' | 'major' | 'incremental', { count: number; seconds: number }>> {
+  const sample = await serverMetrics(target);
+  const kind = (name: string) => ({ count: sample(`parley_nodejs_gc_duration_seconds_count{kind="${name}"}`), seconds: sample(`parley_nodejs_gc_duration_seconds_sum{kind="${name}"}`) });
   return { minor: kind('minor'), major: kind('major'), incremental: kind('incremental') };
 }
 
@@ -97,8 +103,7 @@ async function statementsPerTurn(server: Awaited<ReturnType<typeof startParleySe
 
 /** The server's group commits so far, from its Prometheus metrics: transactions and groups. */
 async function groupCommits(target: VisitorTarget): Promise<{ transactions: number; groups: number }> {
-  const text = await (await fetch(`${target.url}/metrics`)).text();
-  const sample = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const sample = await serverMetrics(target);
   return { transactions: sample('parley_group_commit_size_sum'), groups: sample('parley_group_commit_size_count') };
 }
 
@@ -163,6 +168,7 @@ try {
   await ceilingServer.stop();
   const gcDuring = (kind: 'minor' | 'major' | 'incremental') => ({ count: gcAfter[kind].count - gcBefore[kind].count, ms: (gcAfter[kind].seconds - gcBefore[kind].seconds) * 1000 });
   const scavenges = gcDuring('minor');
+  const scavengeMeanMs = scavenges.ms / Math.max(1, scavenges.count);
   // A full collection's pauses: its final one and its incremental marking steps.
   const major = gcDuring('major');
   const full = { count: major.count, ms: major.ms + gcDuring('incremental').ms };
@@ -191,7 +197,7 @@ try {
     ['open loop p99, Parley / bare server (median of the rounds)', (open.p99 / bareOpen.p99).toFixed(2)],
     [
       'Parley server GC over its open-loop rounds (every turn in flight waits out a pause)',
-      `${scavenges.count} scavenges, ${(scavenges.ms / Math.max(1, scavenges.count)).toFixed(1)} ms each on average; ${full.count} full, ${full.ms.toFixed(0)} ms with their marking steps; ${((100 * (scavenges.ms + full.ms)) / (ROUNDS * SECONDS * 1000)).toFixed(1)} % of the time`,
+      `${scavenges.count} scavenges, ${scavengeMeanMs.toFixed(1)} ms each on average; ${full.count} full, ${full.ms.toFixed(0)} ms with their marking steps; ${((100 * (scavenges.ms + full.ms)) / (ROUNDS * SECONDS * 1000)).toFixed(1)} % of the time`,
     ],
     ['failed conversations (ceiling / closed / claims / open)', `${failures[0]} / ${failures[1]} / ${failures[2]} / ${open.failures} (bare server in the open loop: ${bareOpen.failures})`],
     [`SQL statements per turn (${COUNTED} sequential conversations)`, `${perTurn.toFixed(2)} (${counted.statements} for ${counted.turns} turns, handshakes included)`],
@@ -202,7 +208,7 @@ try {
   ]);
   process.stdout.write(`RESULT ceiling_turns_per_s=${ceilingRate.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
   process.stdout.write(`RESULT chat_turns_per_s=${parleyRate.toFixed(0)} ratio=${ratio.toFixed(3)} strict_ratio=${strictRatio.toFixed(3)}\n`);
-  process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${open.p50.toFixed(1)} open_p99_ms=${open.p99.toFixed(1)} bare_open_p50_ms=${bareOpen.p50.toFixed(1)} bare_open_p99_ms=${bareOpen.p99.toFixed(1)} open_scavenge_mean_ms=${(scavenges.ms / Math.max(1, scavenges.count)).toFixed(1)}\n`);
+  process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${open.p50.toFixed(1)} open_p99_ms=${open.p99.toFixed(1)} bare_open_p50_ms=${bareOpen.p50.toFixed(1)} bare_open_p99_ms=${bareOpen.p99.toFixed(1)} open_scavenge_mean_ms=${scavengeMeanMs.toFixed(1)}\n`);
   process.stdout.write(`RESULT instant_win_claims_per_s=${claimRate.toFixed(0)} claims_vs_ceiling_ratio=${claimRatio.toFixed(3)} claims_vs_same_shape_ceiling_ratio=${shapedRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT statements_per_turn=${perTurn.toFixed(2)} round_trips_per_turn=${roundTripsPerTurn.toFixed(2)}\n`);
 } finally {
