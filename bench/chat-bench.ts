@@ -15,7 +15,8 @@
  *    whose turn claims a moment; a flow saved through the admin API with BENCH_CLAIM_STOCK moments
  *    due): claims per second against the same round's ceiling (target ≥ 0.4), and against the bare
  *    server's round trips over the same conversation shape (connect, one reply: a claim needs two
- *    round trips, so 0.5 is the most any server reaches).
+ *    round trips, so 0.5 is the most any server reaches), and against the bare server's
+ *    conversations of that shape, beside the share of them that the target's claims/s make.
  * 4. The stricter ceiling of the same bare server over sockets that stay connected (no handshakes).
  * 5. Open loop: Parley offered half the ceiling's median rate, p50/p99 per turn, in alternating
  *    rounds with the bare server offered the same rate (the p99 the hardware itself gives at
@@ -42,6 +43,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 4);
 const COUNTED = Number(process.env.BENCH_STATEMENT_CONVERSATIONS ?? 50);
 const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
 const CLAIM_STOCK = Number(process.env.BENCH_CLAIM_STOCK ?? 300_000);
+/** The issue's target for instant-win claims/s, as a share of the ceiling's turns/s. */
+const CLAIMS_TARGET = 0.4;
 
 const ms = (values: number[], p: number) => `${percentile(values, p).toFixed(1)} ms`;
 
@@ -122,7 +125,7 @@ try {
 
   for (const target of [bare, parley, claims]) if (WARMUP > 0) await closedLoop(target, SOCKETS, WARMUP);
   type Run = Awaited<ReturnType<typeof measured>>;
-  const rounds: Array<{ ceiling: Run; closed: Run; ratio: number; claims: Run; claimRatio: number; shaped: Run; shapedRatio: number }> = [];
+  const rounds: Array<{ ceiling: Run; closed: Run; ratio: number; claims: Run; claimRatio: number; shaped: Run; shapedRatio: number; conversationShare: number; targetShare: number }> = [];
   const bareClaims: VisitorTarget = { ...bare, replies: claims.replies };
   const groupsBefore = await groupCommits(parley);
   const wonBefore = await momentsClaimed(database.url);
@@ -139,6 +142,9 @@ try {
       claimRatio: claimed.repliesPerSecond / ceiling.turnsPerSecond,
       shaped,
       shapedRatio: claimed.repliesPerSecond / shaped.turnsPerSecond,
+      // Conversations against conversations: the bare server's acknowledged replies are its conversations of that shape.
+      conversationShare: claimed.repliesPerSecond / shaped.repliesPerSecond,
+      targetShare: (CLAIMS_TARGET * ceiling.turnsPerSecond) / shaped.repliesPerSecond,
     });
   }
   // Moments won during the rounds: the demo flow's few mugs and the claim flow's stock.
@@ -153,6 +159,8 @@ try {
   const claimRate = median(rounds.map((r) => r.claims.repliesPerSecond));
   const claimRatio = median(rounds.map((r) => r.claimRatio));
   const shapedRatio = median(rounds.map((r) => r.shapedRatio));
+  const conversationShare = median(rounds.map((r) => r.conversationShare));
+  const targetShare = median(rounds.map((r) => r.targetShare));
   const claimSeconds = ROUNDS * SECONDS;
   const strictRatio = parleyRate / connected.turnsPerSecond;
   const offered = ceilingRate / 2;
@@ -190,8 +198,12 @@ try {
     ['strict ceiling: same server, sockets stay connected', `${connected.turnsPerSecond.toFixed(0)} round trips/s (p50 ${ms(connected.latencies, 50)}, p99 ${ms(connected.latencies, 99)})`],
     ['closed loop ratio Parley / strict ceiling', strictRatio.toFixed(3)],
     ['instant-win claims/s (median of the rounds; start turn + claim turn per visitor)', `${claimRate.toFixed(0)}, ${(won / claimSeconds).toFixed(0)} won/s (${won} moments in ${claimSeconds} s)`],
-    ['instant-win claims / ceiling round trips (median of the rounds)', `${claimRatio.toFixed(3)} (target ≥ 0.4)`],
+    ['instant-win claims / ceiling round trips (median of the rounds)', `${claimRatio.toFixed(3)} (target ≥ ${CLAIMS_TARGET})`],
     ['instant-win claims / round trips of the same-shape ceiling (median; 0.5 at most)', shapedRatio.toFixed(3)],
+    [
+      "instant-win claims / the bare server's conversations of that shape (median)",
+      `${conversationShare.toFixed(3)}; the target's claims/s (${CLAIMS_TARGET} × the round's ceiling) are ${targetShare.toFixed(3)} of them`,
+    ],
     [`open loop: Parley offered ${offered.toFixed(0)} turns/s (½ ceiling; medians of ${ROUNDS} rounds)`, `${open.turnsPerSecond.toFixed(0)} turns/s served, p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms (target p99 < 50 ms; rounds ${p99s(open)} ms)`],
     [`open loop: bare server offered the same, alternated with Parley`, `${bareOpen.turnsPerSecond.toFixed(0)} turns/s served, p50 ${bareOpen.p50.toFixed(1)} ms, p99 ${bareOpen.p99.toFixed(1)} ms (rounds ${p99s(bareOpen)} ms)`],
     ['open loop p99, Parley / bare server (median of the rounds)', (open.p99 / bareOpen.p99).toFixed(2)],
@@ -209,7 +221,7 @@ try {
   process.stdout.write(`RESULT ceiling_turns_per_s=${ceilingRate.toFixed(0)} strict_ceiling_round_trips_per_s=${connected.turnsPerSecond.toFixed(0)}\n`);
   process.stdout.write(`RESULT chat_turns_per_s=${parleyRate.toFixed(0)} ratio=${ratio.toFixed(3)} strict_ratio=${strictRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT open_loop_offered=${offered.toFixed(0)} open_p50_ms=${open.p50.toFixed(1)} open_p99_ms=${open.p99.toFixed(1)} bare_open_p50_ms=${bareOpen.p50.toFixed(1)} bare_open_p99_ms=${bareOpen.p99.toFixed(1)} open_scavenge_mean_ms=${scavengeMeanMs.toFixed(1)}\n`);
-  process.stdout.write(`RESULT instant_win_claims_per_s=${claimRate.toFixed(0)} claims_vs_ceiling_ratio=${claimRatio.toFixed(3)} claims_vs_same_shape_ceiling_ratio=${shapedRatio.toFixed(3)}\n`);
+  process.stdout.write(`RESULT instant_win_claims_per_s=${claimRate.toFixed(0)} claims_vs_ceiling_ratio=${claimRatio.toFixed(3)} claims_vs_same_shape_ceiling_ratio=${shapedRatio.toFixed(3)} claims_vs_same_shape_conversations_ratio=${conversationShare.toFixed(3)} claims_target_vs_same_shape_conversations_ratio=${targetShare.toFixed(3)}\n`);
   process.stdout.write(`RESULT statements_per_turn=${perTurn.toFixed(2)} round_trips_per_turn=${roundTripsPerTurn.toFixed(2)}\n`);
 } finally {
   await ceilingServer.stop();
