@@ -29,6 +29,8 @@ import { median, percentile } from './support/latency.js';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const LIVE = Number(process.env.BENCH_LIVE ?? 100_000);
 const WORKSPACE = '00000000-0000-4000-8000-000000000001';
+/** The issue's bound on chat's p99 during a sweep, as a share of its p99 without one. */
+const CHAT_P99_TARGET = 1.2;
 type Db = DatabaseHandle['db'];
 
 /** Expired rows over the 7 days before yesterday, then live rows expiring over the next 2 days. */
@@ -94,14 +96,14 @@ function p99(values: number[]): number {
  * quiet figure to set beside a purge's p99 over its `size` transactions. A p99 of 80 samples is
  * their maximum, and the maximum of 80 runs higher than the p99 of 2,000. Also how far the quiet
  * windows themselves stray from that median: the 90th percentile of their p99 over it, and how
- * many exceed 1.2 times it. With no purge at all, that is the ratio a window reaches by chance.
+ * many exceed `CHAT_P99_TARGET` times it. With no purge at all, that is the ratio a window reaches by chance.
  */
 function windowedP99(values: number[], size: number): { median: number; spreadP90: number; over: number; windows: number } {
   const windows: number[] = [];
   for (let i = 0; i + size <= values.length; i += size) windows.push(p99(values.slice(i, i + size)));
   if (windows.length === 0) return { median: p99(values), spreadP90: 1, over: 0, windows: 0 };
   const middle = median(windows);
-  return { median: middle, spreadP90: percentile(windows, 90) / middle, over: windows.filter((w) => w > 1.2 * middle).length, windows: windows.length };
+  return { median: middle, spreadP90: percentile(windows, 90) / middle, over: windows.filter((w) => w > CHAT_P99_TARGET * middle).length, windows: windows.length };
 }
 
 /** Chat-like transactions for a moment, so that the measured ones find their connections open and their plans made. */
@@ -184,10 +186,10 @@ try {
     ['bare DROP TABLE of the passed partitions', `${dropRun.ms.toFixed(0)} ms (${passed.length} partitions); after / bare DROP ${(swept.ms / dropRun.ms).toFixed(2)}`],
     ["the database's data directory", volume],
     [`chat p99 during sweep (${swept.samples} transactions)`, `${swept.p99.toFixed(1)} ms`],
-    [`chat p99 without, windows of ${swept.samples} (median)`, `${quiet.windowed.toFixed(1)} ms (ratio ${chatRatio.toFixed(2)}, target ≤ 1.2)`],
+    [`chat p99 without, windows of ${swept.samples} (median)`, `${quiet.windowed.toFixed(1)} ms (ratio ${chatRatio.toFixed(2)}, target ≤ ${CHAT_P99_TARGET})`],
     [
       `quiet windows of ${swept.samples}: their own p99 / median`,
-      `${quietWindows.spreadP90.toFixed(2)} at the 90th percentile; ${quietWindows.over} of ${quietWindows.windows} over 1.2 (the ratio a window reaches with no purge)`,
+      `${quietWindows.spreadP90.toFixed(2)} at the 90th percentile; ${quietWindows.over} of ${quietWindows.windows} over ${CHAT_P99_TARGET} (the ratio a window reaches with no purge)`,
     ],
     [`chat p99 without, all ${quietLatencies.length} at once`, `${quiet.p99.toFixed(1)} ms (ratio ${(swept.p99 / quiet.p99).toFixed(2)})`],
     ['chat p99 during the bare DELETE / bare DROP TABLE', `${bareRun.p99.toFixed(1)} ms / ${dropRun.p99.toFixed(1)} ms`],
