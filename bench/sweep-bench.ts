@@ -96,7 +96,8 @@ function p99(values: number[]): number {
  * quiet figure to set beside a purge's p99 over its `size` transactions. A p99 of 80 samples is
  * their maximum, and the maximum of 80 runs higher than the p99 of 2,000. Also how far the quiet
  * windows themselves stray from that median: the 90th percentile of their p99 over it, and how
- * many exceed `CHAT_P99_TARGET` times it. With no purge at all, that is the ratio a window reaches by chance.
+ * many exceed `CHAT_P99_TARGET` times it. With no purge at all, that is the ratio a window
+ * reaches by chance.
  */
 function windowedP99(values: number[], size: number): { median: number; spreadP90: number; over: number; windows: number } {
   const windows: number[] = [];
