@@ -6,6 +6,7 @@ import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedIns
 import { executeAfter } from './pipelining-driver.js';
 import { subjectMaybeStored, type SubjectKey } from './subject-ledger.js';
 import { liveSubjectRows, storedSubjectRows } from './store-unique-writer.js';
+import { CLAIM_STARTS, type ClaimStart } from './instant-win-claim-starts.js';
 
 export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
@@ -84,23 +85,58 @@ export async function revealInstantWinDraw(db: Db, flowId: string, stepId: strin
     where flow_id = ${flowId} and step_id = ${stepId} and commitment is not null`.execute(db);
 }
 
+/** A claimed moment as the claim statements return it. */
+interface ClaimedRow {
+  prize_id: string | null;
+  moment: Date | null;
+  moment_id: string | null;
+}
+
 /**
- * Claims the earliest unclaimed moment at or before `at` for a session, in one statement:
- * rows another transaction is claiming are skipped, so no moment is ever given twice.
- * Returns the prize id, or null when no moment is due. The inner select re-checks
- * `claimed_at is null` on the row it locks; the outer update then finds it by primary key
- * (repeating the predicate there would let the planner walk the partial index instead).
+ * The id of the earliest unclaimed moment of a draw due at `at`, row-locked, as a scalar
+ * subquery (`extra`: one more condition): rows another transaction is claiming are skipped, so
+ * no moment is ever given twice. The select re-checks `claimed_at is null` on the row it locks;
+ * the update around it then finds the row by primary key (repeating the predicate there would
+ * let the planner walk the partial index instead). With a start (see `ClaimStarts`), the walk
+ * begins there, and from the draw's first moment only when nothing is due past it (PostgreSQL
+ * runs the second subquery only when the first found nothing).
  */
-export async function claimInstantWinMoment(db: Db, claim: { flowId: string; stepId: string; sessionId: string; at: Date }): Promise<string | null> {
-  const result = await sql<{ prize_id: string }>`
-    update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
-    where flow_id = ${claim.flowId} and step_id = ${claim.stepId} and id = (
+function nextMoment(draw: { flowId: string; stepId: string }, at: Date, start: ClaimStart | undefined, extra: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
+  const walk = (from: RawBuilder<unknown>) => sql`(
       select id from instant_win_moments
-      where flow_id = ${claim.flowId} and step_id = ${claim.stepId} and claimed_at is null and moment <= ${claim.at}
+      where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and claimed_at is null and moment <= ${at} ${from} ${extra}
       order by moment, id
       limit 1
-      for update skip locked)
-    returning prize_id`.execute(db);
+      for update skip locked)`;
+  const first = walk(sql``);
+  return start ? sql`coalesce(${walk(sql`and (moment, id) >= (${start.moment}, ${start.id}::bigint)`)}, ${first})` : first;
+}
+
+/** The claim statement's update of the moment `nextMoment` picks, returning a `ClaimedRow`. */
+function claimNext(draw: { flowId: string; stepId: string }, claim: { sessionId: string; at: Date }, start: ClaimStart | undefined, extra?: RawBuilder<unknown>) {
+  return sql`
+    update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
+    where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and id = ${nextMoment(draw, claim.at, start, extra)}
+    returning prize_id, moment, id::text as moment_id`;
+}
+
+/** Records where the next claims of the draw start, when this one claimed a moment (see `ClaimStarts`). */
+function recordStart(draw: { flowId: string; stepId: string }, at: Date, start: ClaimStart | undefined, row: ClaimedRow | undefined): void {
+  if (!row?.moment || row.moment_id === null) return;
+  const claimed = { moment: row.moment, id: row.moment_id };
+  // A moment before the start came from the walk from the first moment.
+  const walked = !start || claimed.moment < start.moment || (claimed.moment.getTime() === start.moment.getTime() && BigInt(claimed.id) < BigInt(start.id));
+  CLAIM_STARTS.claimed(draw.flowId, draw.stepId, claimed, at, walked);
+}
+
+/**
+ * Claims the earliest unclaimed moment at or before `at` for a session, in one statement (see
+ * `nextMoment`). Returns the prize id, or null when no moment is due.
+ */
+export async function claimInstantWinMoment(db: Db, claim: { flowId: string; stepId: string; sessionId: string; at: Date }): Promise<string | null> {
+  const start = CLAIM_STARTS.startOf(claim.flowId, claim.stepId, claim.at);
+  const result = await sql<ClaimedRow>`${claimNext(claim, claim, start)}`.execute(db);
+  recordStart(claim, claim.at, start, result.rows[0]);
   return result.rows[0]?.prize_id ?? null;
 }
 
@@ -167,20 +203,12 @@ export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantW
 }
 
 /** One statement: with `wins` (SQL) the subject's wins so far, claims the earliest unclaimed moment due at `at` when below `maxWins`. */
-function claimBelow(flowId: string, claim: { stepId: string; sessionId: string; at: Date; maxWins: number }, wins: RawBuilder<number>) {
-  return sql<{ wins: number; prize_id: string | null }>`
+function claimBelow(flowId: string, claim: { stepId: string; sessionId: string; at: Date; maxWins: number }, wins: RawBuilder<number>, start: ClaimStart | undefined) {
+  const draw = { flowId, stepId: claim.stepId };
+  return sql<{ wins: number } & ClaimedRow>`
     with wins as (select ${wins} as n),
-    claimed as (
-      update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
-      where flow_id = ${flowId} and step_id = ${claim.stepId} and id = (
-        select id from instant_win_moments
-        where flow_id = ${flowId} and step_id = ${claim.stepId} and claimed_at is null and moment <= ${claim.at}
-          and (select n from wins) < ${claim.maxWins}
-        order by moment, id
-        limit 1
-        for update skip locked)
-      returning prize_id)
-    select (select n from wins) as wins, (select prize_id from claimed) as prize_id`;
+    claimed as (${claimNext(draw, claim, start, sql`and (select n from wins) < ${claim.maxWins}`)})
+    select (select n from wins) as wins, (select prize_id from claimed) as prize_id, (select moment from claimed) as moment, (select moment_id from claimed) as moment_id`;
 }
 
 /**
@@ -198,13 +226,19 @@ export async function claimInstantWinMomentWithin(
 ): Promise<{ wins: number; prizeId: string | null }> {
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
   const now = ctx.clock.now();
+  const draw = { flowId: subject.flowId, stepId: claim.stepId };
+  const start = CLAIM_STARTS.startOf(draw.flowId, draw.stepId, claim.at);
   // "Maybe won" stands for maxWins wins, so that statement claims nothing and says to count.
   const ledgerWins = sql<number>`case when ${subjectMaybeStored(winsOf(subject, hash), now)} then ${claim.maxWins}::int else 0 end`;
-  const fast = await executeAfter(ctx.db, [subjectLock(ctx.db, subject, hash)], claimBelow(subject.flowId, claim, ledgerWins).compile(ctx.db));
+  const fast = await executeAfter(ctx.db, [subjectLock(ctx.db, subject, hash)], claimBelow(subject.flowId, claim, ledgerWins, start).compile(ctx.db));
   const row = fast.rows[0]!;
-  if (row.wins === 0) return { wins: 0, prizeId: row.prize_id };
-  const counted = await claimBelow(subject.flowId, claim, storedSubjectRows(winsOf(subject, hash), now)).execute(ctx.db);
-  return { wins: counted.rows[0]!.wins, prizeId: counted.rows[0]!.prize_id };
+  if (row.wins === 0) {
+    recordStart(draw, claim.at, start, row);
+    return { wins: 0, prizeId: row.prize_id };
+  }
+  const counted = (await claimBelow(subject.flowId, claim, storedSubjectRows(winsOf(subject, hash), now), start).execute(ctx.db)).rows[0]!;
+  recordStart(draw, claim.at, start, counted);
+  return { wins: counted.wins, prizeId: counted.prize_id };
 }
 
 /**
