@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 import { ParleyError, ValidationError } from '../core/errors.js';
 import type { CodeAssignment, CodeCheck } from '../core/capabilities/code-pool-capability.js';
 import { liveRow } from './retention-move.js';
+import { stepQueue, walkedFrom, WalkStarts, type QueuePosition } from './walk-starts.js';
 
 /** Where a pool lives: one step of one flow of one workspace. */
 export interface CodePoolKey {
@@ -135,6 +136,25 @@ export async function flowCodePoolStats(db: Db, workspaceId: string, flowIds: re
   return new Map(result.rows.map((r) => [`${r.flow_id}/${r.step_id}`, poolStats(r)]));
 }
 
+/** Each pool's start (see `WalkStarts`). */
+const CODE_STARTS = new WalkStarts();
+
+/**
+ * The id of the pool's first free code in upload order, row-locked, as a scalar subquery: with
+ * `skip` the codes other sessions are taking are skipped, without it the subquery waits for
+ * them. Ordered by `(created_at, id)`, which only the index of free codes serves (migration
+ * 0024). With a start, the walk begins there (see `WalkStarts`, `walkedFrom`).
+ */
+function firstFree(pool: CodePoolKey, skip: boolean, start: QueuePosition | undefined): RawBuilder<unknown> {
+  const walk = (from: RawBuilder<unknown>) => sql`(
+      select id from code_pool_entries
+      where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and step_id = ${pool.stepId}
+        and assigned_session_id is null ${from}
+      order by created_at, id limit 1
+      for update ${skip ? sql`skip locked` : sql``})`;
+  return walkedFrom(walk, 'created_at', start);
+}
+
 /**
  * Hands a session a code from the pool: the one it already holds, else the first free one,
  * taken with `for update skip locked` so concurrent sessions never wait on each other nor get
@@ -149,16 +169,17 @@ export async function assignCode(db: Db, pool: CodePoolKey, sessionId: string, n
     order by id limit 1`.execute(db);
   if (held.rows[0]) return { code: held.rows[0].code, firstTime: false };
   for (const wait of [false, true]) {
-    const taken = await sql<{ code: string }>`
+    // The blocking pass walks from the first code: a code left behind the start is free too.
+    const start = wait ? undefined : CODE_STARTS.startOf(stepQueue(pool), now);
+    const taken = await sql<{ code: string; created_at: Date; id: string }>`
       update code_pool_entries set assigned_session_id = ${sessionId}, assigned_at = ${now}
-      where assigned_session_id is null and id = (
-        select id from code_pool_entries
-        where workspace_id = ${pool.workspaceId} and flow_id = ${pool.flowId} and step_id = ${pool.stepId}
-          and assigned_session_id is null
-        order by id limit 1
-        for update ${wait ? sql`` : sql`skip locked`})
-      returning code`.execute(db);
-    if (taken.rows[0]) return { code: taken.rows[0].code, firstTime: true };
+      where assigned_session_id is null and id = ${firstFree(pool, !wait, start)}
+      returning code, created_at, id::text as id`.execute(db);
+    const row = taken.rows[0];
+    if (row) {
+      CODE_STARTS.took(stepQueue(pool), { at: row.created_at, id: row.id }, now, start);
+      return { code: row.code, firstTime: true };
+    }
   }
   return null;
 }

@@ -6,7 +6,7 @@ import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedIns
 import { executeAfter } from './pipelining-driver.js';
 import { subjectMaybeStored, type SubjectKey } from './subject-ledger.js';
 import { liveSubjectRows, storedSubjectRows } from './store-unique-writer.js';
-import { CLAIM_STARTS, type ClaimStart } from './instant-win-claim-starts.js';
+import { stepQueue, walkedFrom, WalkStarts, type QueuePosition } from './walk-starts.js';
 
 export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
@@ -85,6 +85,9 @@ export async function revealInstantWinDraw(db: Db, flowId: string, stepId: strin
     where flow_id = ${flowId} and step_id = ${stepId} and commitment is not null`.execute(db);
 }
 
+/** Each draw's start (see `WalkStarts`). */
+const MOMENT_STARTS = new WalkStarts();
+
 /** A claimed moment as the claim statements return it. */
 interface ClaimedRow {
   prize_id: string | null;
@@ -97,36 +100,30 @@ interface ClaimedRow {
  * subquery (`extra`: one more condition): rows another transaction is claiming are skipped, so
  * no moment is ever given twice. The select re-checks `claimed_at is null` on the row it locks;
  * the update around it then finds the row by primary key (repeating the predicate there would
- * let the planner walk the partial index instead). With a start (see `ClaimStarts`), the walk
- * begins there, and from the draw's first moment only when nothing is due past it (PostgreSQL
- * runs the second subquery only when the first found nothing).
+ * let the planner walk the partial index instead). With a start, the walk begins there (see
+ * `WalkStarts`, `walkedFrom`).
  */
-function nextMoment(draw: { flowId: string; stepId: string }, at: Date, start: ClaimStart | undefined, extra: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
+function nextMoment(draw: { flowId: string; stepId: string }, at: Date, start: QueuePosition | undefined, extra: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
   const walk = (from: RawBuilder<unknown>) => sql`(
       select id from instant_win_moments
       where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and claimed_at is null and moment <= ${at} ${from} ${extra}
       order by moment, id
       limit 1
       for update skip locked)`;
-  const first = walk(sql``);
-  return start ? sql`coalesce(${walk(sql`and (moment, id) >= (${start.moment}, ${start.id}::bigint)`)}, ${first})` : first;
+  return walkedFrom(walk, 'moment', start);
 }
 
 /** The claim statement's update of the moment `nextMoment` picks, returning a `ClaimedRow`. */
-function claimNext(draw: { flowId: string; stepId: string }, claim: { sessionId: string; at: Date }, start: ClaimStart | undefined, extra?: RawBuilder<unknown>) {
+function claimNext(draw: { flowId: string; stepId: string }, claim: { sessionId: string; at: Date }, start: QueuePosition | undefined, extra?: RawBuilder<unknown>) {
   return sql`
     update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
     where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and id = ${nextMoment(draw, claim.at, start, extra)}
     returning prize_id, moment, id::text as moment_id`;
 }
 
-/** Records where the next claims of the draw start, when this one claimed a moment (see `ClaimStarts`). */
-function recordStart(draw: { flowId: string; stepId: string }, at: Date, start: ClaimStart | undefined, row: ClaimedRow | undefined): void {
-  if (!row?.moment || row.moment_id === null) return;
-  const claimed = { moment: row.moment, id: row.moment_id };
-  // A moment before the start came from the walk from the first moment.
-  const walked = !start || claimed.moment < start.moment || (claimed.moment.getTime() === start.moment.getTime() && BigInt(claimed.id) < BigInt(start.id));
-  CLAIM_STARTS.claimed(draw.flowId, draw.stepId, claimed, at, walked);
+/** Records where the next claims of the draw start, when this one claimed a moment. */
+function recordStart(draw: { flowId: string; stepId: string }, at: Date, start: QueuePosition | undefined, row: ClaimedRow | undefined): void {
+  if (row?.moment && row.moment_id !== null) MOMENT_STARTS.took(stepQueue(draw), { at: row.moment, id: row.moment_id }, at, start);
 }
 
 /**
@@ -134,7 +131,7 @@ function recordStart(draw: { flowId: string; stepId: string }, at: Date, start: 
  * `nextMoment`). Returns the prize id, or null when no moment is due.
  */
 export async function claimInstantWinMoment(db: Db, claim: { flowId: string; stepId: string; sessionId: string; at: Date }): Promise<string | null> {
-  const start = CLAIM_STARTS.startOf(claim.flowId, claim.stepId, claim.at);
+  const start = MOMENT_STARTS.startOf(stepQueue(claim), claim.at);
   const result = await sql<ClaimedRow>`${claimNext(claim, claim, start)}`.execute(db);
   recordStart(claim, claim.at, start, result.rows[0]);
   return result.rows[0]?.prize_id ?? null;
@@ -203,7 +200,7 @@ export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantW
 }
 
 /** One statement: with `wins` (SQL) the subject's wins so far, claims the earliest unclaimed moment due at `at` when below `maxWins`. */
-function claimBelow(flowId: string, claim: { stepId: string; sessionId: string; at: Date; maxWins: number }, wins: RawBuilder<number>, start: ClaimStart | undefined) {
+function claimBelow(flowId: string, claim: { stepId: string; sessionId: string; at: Date; maxWins: number }, wins: RawBuilder<number>, start: QueuePosition | undefined) {
   const draw = { flowId, stepId: claim.stepId };
   return sql<{ wins: number } & ClaimedRow>`
     with wins as (select ${wins} as n),
@@ -227,7 +224,7 @@ export async function claimInstantWinMomentWithin(
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
   const now = ctx.clock.now();
   const draw = { flowId: subject.flowId, stepId: claim.stepId };
-  const start = CLAIM_STARTS.startOf(draw.flowId, draw.stepId, claim.at);
+  const start = MOMENT_STARTS.startOf(stepQueue(draw), claim.at);
   // "Maybe won" stands for maxWins wins, so that statement claims nothing and says to count.
   const ledgerWins = sql<number>`case when ${subjectMaybeStored(winsOf(subject, hash), now)} then ${claim.maxWins}::int else 0 end`;
   const fast = await executeAfter(ctx.db, [subjectLock(ctx.db, subject, hash)], claimBelow(subject.flowId, claim, ledgerWins, start).compile(ctx.db));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
-import { addCodes, codePoolStats } from '../../../storage/code-pool-repository.js';
+import { addCodes, assignCode, codePoolStats } from '../../../storage/code-pool-repository.js';
 import type { ParleyError } from '../../../core/errors.js';
 import { CODES_DEFAULTS, type CodesConfig } from '../../../modules/codes/codes-module.js';
 
@@ -83,6 +83,29 @@ describe('codes module: distribute', () => {
     expect(await codePoolStats(storage.db, { workspaceId: workspace.id, flowId: flow.id, stepId: 'reward' })).toEqual({ total: 2, assigned: 1, available: 1 });
     expect(await codePoolStats(storage.db, { workspaceId: workspace.id, flowId: flow.id, stepId: 'gate' })).toEqual({ total: 1, assigned: 0, available: 1 });
     expect((await listStoreRows(storage, workspace.id, 'codes', { flowId: flow.id })).rows.map((r) => r.data.code)).toEqual(['R1']);
+  });
+  // Each hand-out starts its walk of the free codes at the last code this process handed out
+  // (storage/walk-starts.ts): a code that a rolled-back turn took stays free behind that start.
+  it('hands out a code that a rolled-back turn took once the codes past it are gone, or a second after its start was found', async () => {
+    const { pool, upload } = await setup({ mode: 'distribute' });
+    await upload(['A', 'B', 'C', 'D', 'E']);
+    const at = storage.clock.now();
+    const assign = (db: typeof storage.db, ms = 0) => assignCode(db, pool, crypto.randomUUID(), new Date(at.getTime() + ms)).then((a) => a?.code ?? null);
+    const leaveBehind = () =>
+      storage.db.transaction().execute(async (trx) => {
+        const first = await assign(trx);
+        expect(await assign(storage.db)).not.toBe(first);
+        throw new Error(`the turn that took ${first} failed`);
+      });
+    await expect(leaveBehind()).rejects.toThrow('the turn that took A failed');
+    // B went to the other session; the start is at B, so C goes next and A waits.
+    expect(await assign(storage.db, 1000)).toBe('C');
+    // A second later than the walk from the first code, the next hand-out walks from it again.
+    expect(await assign(storage.db, 1001)).toBe('A');
+    await expect(leaveBehind()).rejects.toThrow('the turn that took D failed');
+    // E went to the other session: nothing is free past it, so the same statement walks from the first code.
+    expect(await assign(storage.db, 1001)).toBe('D');
+    expect(await assign(storage.db, 1001)).toBeNull();
   });
 });
 

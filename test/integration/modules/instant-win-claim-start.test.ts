@@ -4,7 +4,7 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import type { Db } from '../../../storage/database.js';
 import { claimInstantWinMoment } from '../../../storage/instant-win-repository.js';
-import { CLAIM_START_TRUST_MS, ClaimStarts } from '../../../storage/instant-win-claim-starts.js';
+import { WALK_START_TRUST_MS } from '../../../storage/walk-starts.js';
 
 const T0 = new Date('2025-06-02T08:00:00.000Z');
 const HOUR = 3_600_000;
@@ -83,12 +83,12 @@ describe('where instant-win claims start their walk of the unclaimed moments', (
     const ids = await momentIds(flowId);
     await leaveBehind(flowId, at);
     // Within the window the start holds: the claims go past the moment left behind.
-    expect(await claim(storage.db, flowId, new Date(at.getTime() + CLAIM_START_TRUST_MS))).toBe(ids[2]);
-    expect(await claim(storage.db, flowId, new Date(at.getTime() + CLAIM_START_TRUST_MS))).toBe(ids[3]);
+    expect(await claim(storage.db, flowId, new Date(at.getTime() + WALK_START_TRUST_MS))).toBe(ids[2]);
+    expect(await claim(storage.db, flowId, new Date(at.getTime() + WALK_START_TRUST_MS))).toBe(ids[3]);
     // Past it, the claim walks from the first moment and takes it.
-    expect(await claim(storage.db, flowId, new Date(at.getTime() + CLAIM_START_TRUST_MS + 1))).toBe(ids[0]);
+    expect(await claim(storage.db, flowId, new Date(at.getTime() + WALK_START_TRUST_MS + 1))).toBe(ids[0]);
     // That walk is trusted anew: the next claim starts there and takes the earliest left.
-    expect(await claim(storage.db, flowId, new Date(at.getTime() + CLAIM_START_TRUST_MS + 2))).toBe(ids[4]);
+    expect(await claim(storage.db, flowId, new Date(at.getTime() + WALK_START_TRUST_MS + 2))).toBe(ids[4]);
   });
 
   it('starts each draw where its own claims left off', async () => {
@@ -99,34 +99,5 @@ describe('where instant-win claims start their walk of the unclaimed moments', (
     expect(await claim(storage.db, a, LAST_MS)).toBe(a1);
     expect(await claim(storage.db, b, LAST_MS)).toBe(b1);
     expect(await claim(storage.db, a, LAST_MS)).toBe(a2);
-  });
-});
-
-describe('ClaimStarts', () => {
-  const at = new Date('2025-06-02T08:00:00.000Z');
-  const later = (ms: number) => new Date(at.getTime() + ms);
-  const moment = (id: string) => ({ moment: at, id });
-
-  it('trusts a start for the window after the last walk from the first moment, not after the last claim', () => {
-    const starts = new ClaimStarts();
-    expect(starts.startOf('f', 's', at)).toBeUndefined();
-    starts.claimed('f', 's', moment('1'), at, true);
-    starts.claimed('f', 's', moment('2'), later(CLAIM_START_TRUST_MS), false);
-    expect(starts.startOf('f', 's', later(CLAIM_START_TRUST_MS))).toEqual(moment('2'));
-    expect(starts.startOf('f', 's', later(CLAIM_START_TRUST_MS + 1))).toBeUndefined();
-    starts.claimed('f', 's', moment('3'), later(CLAIM_START_TRUST_MS + 1), true);
-    expect(starts.startOf('f', 's', later(2 * CLAIM_START_TRUST_MS + 1))).toEqual(moment('3'));
-    expect(starts.startOf('f', 'other step', at)).toBeUndefined();
-  });
-
-  it('forgets the draw claimed from least recently past a thousand draws', () => {
-    const starts = new ClaimStarts();
-    for (let i = 0; i <= 1000; i += 1) starts.claimed(`flow ${i}`, 's', moment(`${i}`), at, true);
-    expect(starts.startOf('flow 0', 's', at)).toBeUndefined();
-    expect(starts.startOf('flow 1', 's', at)).toEqual(moment('1'));
-    starts.claimed('flow 1', 's', moment('1'), at, false);
-    starts.claimed('flow 1001', 's', moment('1001'), at, true);
-    expect(starts.startOf('flow 1', 's', at)).toEqual(moment('1'));
-    expect(starts.startOf('flow 2', 's', at)).toBeUndefined();
   });
 });
