@@ -86,10 +86,7 @@ async function chatLoad(db: Db, stop: () => boolean): Promise<number[]> {
   return latencies;
 }
 
-function p99(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
-}
+const p99 = (values: number[]): number => percentile(values, 99);
 
 /**
  * The p99 of `values` taken `size` at a time (consecutive), the median over those windows: the
