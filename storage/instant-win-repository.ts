@@ -115,7 +115,7 @@ function nextMoment(draw: { flowId: string; stepId: string }, at: Date, start: Q
 
 /** The claim statement's update of the moment `nextMoment` picks, returning a `ClaimedRow`. */
 function claimNext(draw: { flowId: string; stepId: string }, claim: { sessionId: string; at: Date }, start: QueuePosition | undefined, extra?: RawBuilder<unknown>) {
-  return sql`
+  return sql<ClaimedRow>`
     update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
     where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and id = ${nextMoment(draw, claim.at, start, extra)}
     returning prize_id, moment, id::text as moment_id`;
@@ -132,7 +132,7 @@ function recordStart(draw: { flowId: string; stepId: string }, at: Date, start: 
  */
 export async function claimInstantWinMoment(db: Db, claim: { flowId: string; stepId: string; sessionId: string; at: Date }): Promise<string | null> {
   const start = MOMENT_STARTS.startOf(stepQueue(claim), claim.at);
-  const result = await sql<ClaimedRow>`${claimNext(claim, claim, start)}`.execute(db);
+  const result = await claimNext(claim, claim, start).execute(db);
   recordStart(claim, claim.at, start, result.rows[0]);
   return result.rows[0]?.prize_id ?? null;
 }
