@@ -6,23 +6,22 @@ import type { Db } from '../../../storage/database.js';
 import { claimInstantWinMoment } from '../../../storage/instant-win-repository.js';
 import { WALK_START_TRUST_MS } from '../../../storage/walk-starts.js';
 
-const T0 = new Date('2025-06-02T08:00:00.000Z');
+/** The draws' window: an hour from `OPENS`; `LAST_MS` is its last millisecond, when every moment is due. */
+const OPENS = new Date('2025-06-02T08:00:00.000Z');
 const HOUR = 3_600_000;
-const LAST_MS = new Date(T0.getTime() + HOUR - 1);
+const LAST_MS = new Date(OPENS.getTime() + HOUR - 1);
 
 let storage: TestStorage;
-beforeAll(async () => {
-  storage = await createTestStorage({ start: T0 });
-});
+beforeAll(async () => (storage = await createTestStorage({ start: OPENS })));
 afterAll(async () => storage.destroy());
 
-/** A flow whose instant win holds `stock` moments drawn over the hour from T0. */
+/** A flow whose instant win holds `stock` moments drawn over the hour from `OPENS`. */
 async function draw(slug: string, stock: number): Promise<string> {
   const { workspace } = await flowSetup(storage);
   const flow = await saveTestFlow(storage, workspace, slug, {
     name: 'Claim starts',
-    opensAt: T0.toISOString(),
-    closesAt: new Date(T0.getTime() + HOUR).toISOString(),
+    opensAt: OPENS.toISOString(),
+    closesAt: new Date(OPENS.getTime() + HOUR).toISOString(),
     steps: [
       { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'win' },
       { id: 'win', module: 'instant-win', config: { prizes: [{ id: 'tee', title: 'a T-shirt', stock }] } },
@@ -79,7 +78,7 @@ describe('where instant-win claims start their walk of the unclaimed moments', (
   it('walks from the first moment again once its start is older than the trust window, so a moment left behind waits no longer than that', async () => {
     const flowId = await draw('trusted', 200);
     // Half an hour in: about a hundred moments are due, far more than this test claims.
-    const at = new Date(T0.getTime() + HOUR / 2);
+    const at = new Date(OPENS.getTime() + HOUR / 2);
     const ids = await momentIds(flowId);
     await leaveBehind(flowId, at);
     // Within the window the start holds: the claims go past the moment left behind.
