@@ -3,7 +3,7 @@ import type { Db } from './database.js';
 import { ParleyError, ValidationError } from '../core/errors.js';
 import type { CodeAssignment, CodeCheck } from '../core/capabilities/code-pool-capability.js';
 import { liveRow } from './retention-move.js';
-import { stepQueue, walkedFrom, WalkStarts, type QueuePosition } from './walk-starts.js';
+import { walkedFrom, WalkStarts, type QueuePosition } from './walk-starts.js';
 
 /** Where a pool lives: one step of one flow of one workspace. */
 export interface CodePoolKey {
@@ -170,14 +170,14 @@ export async function assignCode(db: Db, pool: CodePoolKey, sessionId: string, n
   if (held.rows[0]) return { code: held.rows[0].code, firstTime: false };
   for (const wait of [false, true]) {
     // The blocking pass walks from the first code: a code left behind the start is free too.
-    const start = wait ? undefined : CODE_STARTS.startOf(stepQueue(pool), now);
+    const start = wait ? undefined : CODE_STARTS.startOf(pool, now);
     const taken = await sql<{ code: string; created_at: Date; id: string }>`
       update code_pool_entries set assigned_session_id = ${sessionId}, assigned_at = ${now}
       where assigned_session_id is null and id = ${firstFree(pool, !wait, start)}
       returning code, created_at, id::text as id`.execute(db);
     const row = taken.rows[0];
     if (row) {
-      CODE_STARTS.took(stepQueue(pool), { at: row.created_at, id: row.id }, now, start);
+      CODE_STARTS.took(pool, { at: row.created_at, id: row.id }, now, start);
       return { code: row.code, firstTime: true };
     }
   }

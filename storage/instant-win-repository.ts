@@ -6,7 +6,7 @@ import type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedIns
 import { executeAfter } from './pipelining-driver.js';
 import { subjectMaybeStored, type SubjectKey } from './subject-ledger.js';
 import { liveSubjectRows, storedSubjectRows } from './store-unique-writer.js';
-import { stepQueue, walkedFrom, WalkStarts, type QueuePosition } from './walk-starts.js';
+import { walkedFrom, WalkStarts, type QueuePosition, type QueueStep } from './walk-starts.js';
 
 export type { InstantWinMoment, InstantWinPlan, InstantWinPrizePlan, RecordedInstantWinDraw };
 
@@ -103,7 +103,7 @@ interface ClaimedRow {
  * let the planner walk the partial index instead). With a start, the walk begins there (see
  * `WalkStarts`, `walkedFrom`).
  */
-function nextMoment(draw: { flowId: string; stepId: string }, at: Date, start: QueuePosition | undefined, extra: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
+function nextMoment(draw: QueueStep, at: Date, start: QueuePosition | undefined, extra: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
   const walk = (from: RawBuilder<unknown>) => sql`(
       select id from instant_win_moments
       where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and claimed_at is null and moment <= ${at} ${from} ${extra}
@@ -114,7 +114,7 @@ function nextMoment(draw: { flowId: string; stepId: string }, at: Date, start: Q
 }
 
 /** The claim statement's update of the moment `nextMoment` picks, returning a `ClaimedRow`. */
-function claimNext(draw: { flowId: string; stepId: string }, claim: { sessionId: string; at: Date }, start: QueuePosition | undefined, extra?: RawBuilder<unknown>) {
+function claimNext(draw: QueueStep, claim: { sessionId: string; at: Date }, start: QueuePosition | undefined, extra?: RawBuilder<unknown>) {
   return sql<ClaimedRow>`
     update instant_win_moments set claimed_by_session = ${claim.sessionId}, claimed_at = ${claim.at}
     where flow_id = ${draw.flowId} and step_id = ${draw.stepId} and id = ${nextMoment(draw, claim.at, start, extra)}
@@ -122,8 +122,8 @@ function claimNext(draw: { flowId: string; stepId: string }, claim: { sessionId:
 }
 
 /** Records where the next claims of the draw start, when this one claimed a moment. */
-function recordStart(draw: { flowId: string; stepId: string }, at: Date, start: QueuePosition | undefined, row: ClaimedRow | undefined): void {
-  if (row?.moment && row.moment_id !== null) MOMENT_STARTS.took(stepQueue(draw), { at: row.moment, id: row.moment_id }, at, start);
+function recordStart(draw: QueueStep, at: Date, start: QueuePosition | undefined, row: ClaimedRow | undefined): void {
+  if (row?.moment && row.moment_id !== null) MOMENT_STARTS.took(draw, { at: row.moment, id: row.moment_id }, at, start);
 }
 
 /**
@@ -131,7 +131,7 @@ function recordStart(draw: { flowId: string; stepId: string }, at: Date, start: 
  * `nextMoment`). Returns the prize id, or null when no moment is due.
  */
 export async function claimInstantWinMoment(db: Db, claim: { flowId: string; stepId: string; sessionId: string; at: Date }): Promise<string | null> {
-  const start = MOMENT_STARTS.startOf(stepQueue(claim), claim.at);
+  const start = MOMENT_STARTS.startOf(claim, claim.at);
   const result = await claimNext(claim, claim, start).execute(db);
   recordStart(claim, claim.at, start, result.rows[0]);
   return result.rows[0]?.prize_id ?? null;
@@ -143,7 +143,7 @@ export async function claimInstantWinMoment(db: Db, claim: { flowId: string; ste
  */
 export async function takeInstantWinStock(
   db: Db,
-  draw: { flowId: string; stepId: string },
+  draw: QueueStep,
   choose: (available: ReadonlyArray<{ prizeId: string; remaining: number }>) => string,
 ): Promise<string | null> {
   for (;;) {
@@ -200,8 +200,7 @@ export async function holdInstantWinSubject(ctx: StoreContext, subject: InstantW
 }
 
 /** One statement: with `wins` (SQL) the subject's wins so far, claims the earliest unclaimed moment due at `at` when below `maxWins`. */
-function claimBelow(flowId: string, claim: { stepId: string; sessionId: string; at: Date; maxWins: number }, wins: RawBuilder<number>, start: QueuePosition | undefined) {
-  const draw = { flowId, stepId: claim.stepId };
+function claimBelow(draw: QueueStep, claim: { sessionId: string; at: Date; maxWins: number }, wins: RawBuilder<number>, start: QueuePosition | undefined) {
   return sql<{ wins: number } & ClaimedRow>`
     with wins as (select ${wins} as n),
     claimed as (${claimNext(draw, claim, start, sql`and (select n from wins) < ${claim.maxWins}`)})
@@ -224,16 +223,16 @@ export async function claimInstantWinMomentWithin(
   const hash = await ctx.keyring.lookupHash(subject.workspaceId, subject.normalized);
   const now = ctx.clock.now();
   const draw = { flowId: subject.flowId, stepId: claim.stepId };
-  const start = MOMENT_STARTS.startOf(stepQueue(draw), claim.at);
+  const start = MOMENT_STARTS.startOf(draw, claim.at);
   // "Maybe won" stands for maxWins wins, so that statement claims nothing and says to count.
   const ledgerWins = sql<number>`case when ${subjectMaybeStored(winsOf(subject, hash), now)} then ${claim.maxWins}::int else 0 end`;
-  const fast = await executeAfter(ctx.db, [subjectLock(ctx.db, subject, hash)], claimBelow(subject.flowId, claim, ledgerWins, start).compile(ctx.db));
+  const fast = await executeAfter(ctx.db, [subjectLock(ctx.db, subject, hash)], claimBelow(draw, claim, ledgerWins, start).compile(ctx.db));
   const row = fast.rows[0]!;
   if (row.wins === 0) {
     recordStart(draw, claim.at, start, row);
     return { wins: 0, prizeId: row.prize_id };
   }
-  const counted = (await claimBelow(subject.flowId, claim, storedSubjectRows(winsOf(subject, hash), now), start).execute(ctx.db)).rows[0]!;
+  const counted = (await claimBelow(draw, claim, storedSubjectRows(winsOf(subject, hash), now), start).execute(ctx.db)).rows[0]!;
   recordStart(draw, claim.at, start, counted);
   return { wins: counted.wins, prizeId: counted.prize_id };
 }

@@ -17,8 +17,14 @@ export function comesBefore(a: QueuePosition, b: QueuePosition): boolean {
   return a.at.getTime() < b.at.getTime() || (a.at.getTime() === b.at.getTime() && BigInt(a.id) < BigInt(b.id));
 }
 
-/** The queue of one flow step (an instant-win draw, a code pool); flow ids (uuids) tell apart the steps of every database. */
-export const stepQueue = (step: { readonly flowId: string; readonly stepId: string }): string => `${step.flowId}\u0000${step.stepId}`;
+/** The flow step whose rows a queue holds (an instant-win draw, a code pool). */
+export interface QueueStep {
+  readonly flowId: string;
+  readonly stepId: string;
+}
+
+/** A step's key; flow ids (uuids) tell apart the steps of every database. */
+const keyOf = (step: QueueStep): string => `${step.flowId}\u0000${step.stepId}`;
 
 /**
  * Where a walk of a queue's free rows may start: the latest row this process took from the
@@ -43,9 +49,9 @@ export const stepQueue = (step: { readonly flowId: string; readonly stepId: stri
 export class WalkStarts {
   readonly #queues = new Map<string, { start: QueuePosition; walkedAt: number }>();
 
-  /** The start a taker from `queue` at `at` (its own clock) may walk from, or undefined when it must walk from the first row. */
-  startOf(queue: string, at: Date): QueuePosition | undefined {
-    const entry = this.#queues.get(queue);
+  /** The start a taker from the queue of `step` at `at` (its own clock) may walk from, or undefined when it must walk from the first row. */
+  startOf(step: QueueStep, at: Date): QueuePosition | undefined {
+    const entry = this.#queues.get(keyOf(step));
     if (!entry || at.getTime() - entry.walkedAt > WALK_START_TRUST_MS) return undefined;
     return entry.start;
   }
@@ -55,7 +61,8 @@ export class WalkStarts {
    * row): the next takers start at it. A walk from the first row (a row before the start came
    * from one) is trusted anew from `at`.
    */
-  took(queue: string, taken: QueuePosition, at: Date, start: QueuePosition | undefined): void {
+  took(step: QueueStep, taken: QueuePosition, at: Date, start: QueuePosition | undefined): void {
+    const queue = keyOf(step);
     const entry = this.#queues.get(queue);
     const walked = !start || !entry || comesBefore(taken, start);
     this.#queues.delete(queue);
