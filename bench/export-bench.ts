@@ -13,7 +13,9 @@
  * - at BENCH_ROWS, the related export delivered to a local destination with and without GPG;
  * - the peak RSS of an export with no rows;
  * - the rate of opening the export's sealed values alone (two per entry, on one thread, as the
- *   export does): a ceiling no related export of them passes, printed against COPY.
+ *   export does): a ceiling no related export of them passes, printed against COPY;
+ * - COPY of the entries' related rows alone (no join, no order): with COPY of the participations,
+ *   what any related export must read, and so the most it can reach against that COPY.
  * Targets: ratio ≥ 0.5, rows/s flat between the two sizes, RSS < 200 MB, GPG adds ≤ 30 %.
  * Env: BENCH_ROWS (default 1,000,000), BENCH_CHECKPOINT (default 100,000), BENCH_PARTITION_DAYS
  * (default 0: a fresh database's partitions, the entries in the default one; n: one partition per
@@ -24,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateKey } from 'openpgp';
 import { benchDatabase, printTable } from './support/bench-database.js';
-import { copyEntriesSql, copyJoinedSql, copyRate, exportFigures, openRate, type ExportFigures } from './support/export-measures.js';
+import { copyEntriesSql, copyJoinedSql, copyRate, copyRelatedSql, exportFigures, openRate, type ExportFigures } from './support/export-measures.js';
 import { FIVE_FILTER_EXPORT } from '../test/support/participation-fixture.js';
 import { insertRelatedEntries, RELATED_FIELDS_EXPORT, RELATED_FLOW } from '../test/support/related-entries-fixture.js';
 import { buildDist } from '../test/support/cli-process.js';
@@ -39,6 +41,23 @@ import { openStorage } from '../storage/storage.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
 import { layOutStores } from './support/daily-partitions.js';
 import { medianBy } from './support/latency.js';
+
+/**
+ * The most any export of related fields can reach against COPY of the participations, in COPY's
+ * own terms: it has to get the entries and their related rows out of PostgreSQL, and COPY is the
+ * fastest PostgreSQL sends rows (all in shared buffers here: CPU-bound). `serial`: both read one
+ * after the other (one connection, as COPY of the participations is); `parallel`: that work spread
+ * evenly over the machine's two cores, with nothing left of them for decrypting, filtering and
+ * writing the rows.
+ */
+interface ReadingBound {
+  readonly serial: number;
+  readonly parallel: number;
+}
+const readingBound = (entriesSeconds: number, relatedSeconds: number): ReadingBound => ({
+  serial: entriesSeconds / (entriesSeconds + relatedSeconds),
+  parallel: Math.min(1, (2 * entriesSeconds) / (entriesSeconds + relatedSeconds)),
+});
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CHECKPOINT = Math.min(ROWS, Number(process.env.BENCH_CHECKPOINT ?? 100_000));
@@ -69,32 +88,41 @@ try {
     exportFigures(command, { workspaceId: workspace.id, exportId, dir, databaseUrl: database.url, masterKey });
 
   const start = new Date(Date.now() - 20 * 86_400_000);
-  const rounds: Array<{ entries: number; related: ExportFigures; plain: ExportFigures; copy: number; joined: number }> = [];
+  const rounds: Array<{ entries: number; related: ExportFigures; plain: ExportFigures; copy: number; joined: number; bound: ReadingBound }> = [];
   let inserted = 0;
   for (const size of [...new Set([CHECKPOINT, ROWS])]) {
     const began = performance.now();
     await insertRelatedEntries(storage.db, storage.keyring, { workspaceId: workspace.id, flowId: flow.id, first: inserted + 1, count: size - inserted, start });
     process.stdout.write(`inserted ${fmt(size - inserted)} entries with their related rows in ${((performance.now() - began) / 1000).toFixed(0)} s\n`);
+    // Statistics, as autovacuum gives every real database soon after such inserts: the export's
+    // plans are chosen on them (without them the bench once hid a plan twice as slow).
+    await storage.pool.query('analyze');
     inserted = size;
     const related = await measure('render', exports.related.id);
     // The participation export and COPY take seconds, and one run of either varies by a fifth on a
     // shared machine: three alternated runs each, medians.
     const plains: ExportFigures[] = [];
     const copies: Array<Awaited<ReturnType<typeof copyRate>>> = [];
+    const relatedCopies: Array<Awaited<ReturnType<typeof copyRate>>> = [];
     for (let run = 0; run < PLAIN_RUNS; run += 1) {
       plains.push(await measure('render', exports.plain.id));
       copies.push(await copyRate(database.url, copyEntriesSql(workspace.id, flow.id)));
+      relatedCopies.push(await copyRate(database.url, copyRelatedSql(workspace.id, flow.id)));
     }
     const plain = medianBy(plains, (f) => f.rate);
     const copy = medianBy(copies, (f) => f.rate);
+    const relatedCopy = medianBy(relatedCopies, (f) => f.seconds);
+    const bound = readingBound(copy.seconds, relatedCopy.seconds);
     const joined = await copyRate(database.url, copyJoinedSql(workspace.id, flow.id));
     if (related.rows !== size || plains.some((f) => f.rows !== size) || copies.some((f) => f.rows !== size) || joined.rows !== size) throw new Error(`row counts differ: ${related.rows} ${plains.map((f) => f.rows).join('/')} ${copies.map((f) => f.rows).join('/')} ${joined.rows}`);
-    rounds.push({ entries: size, related, plain, copy: copy.rate, joined: joined.rate });
+    rounds.push({ entries: size, related, plain, copy: copy.rate, joined: joined.rate, bound });
     printTable(`exports vs COPY at ${fmt(size)} entries (CSV, 5 filters; rows/s)`, [
       ['related-fields export', `${fmt(related.rate)} (${related.seconds.toFixed(1)} s, peak RSS ${related.maxRssMb.toFixed(0)} MB)`],
       [`participation-fields export (median of ${PLAIN_RUNS})`, `${fmt(plain.rate)} (${plain.seconds.toFixed(1)} s, peak RSS ${plain.maxRssMb.toFixed(0)} MB; runs ${plains.map((f) => fmt(f.rate)).join(', ')})`],
       [`COPY of the participations (median of ${PLAIN_RUNS})`, `${fmt(copy.rate)} (${copy.seconds.toFixed(1)} s; runs ${copies.map((f) => fmt(f.rate)).join(', ')})`],
       ['COPY of the same rows joined', `${fmt(joined.rate)} (${joined.seconds.toFixed(1)} s)`],
+      [`COPY of their related rows, joined to nothing (median of ${PLAIN_RUNS})`, `${fmt(relatedCopy.rows)} rows in ${relatedCopy.seconds.toFixed(1)} s (runs ${relatedCopies.map((f) => f.seconds.toFixed(2)).join(', ')} s)`],
+      ['most any related export reaches / COPY participations', `${bound.serial.toFixed(3)} reading both on one connection; ${bound.parallel.toFixed(3)} spread over both cores, with no CPU left for anything else`],
       ['related export / COPY participations', (related.rate / copy.rate).toFixed(3)],
       ['related export / COPY joined', (related.rate / joined.rate).toFixed(3)],
       ['participation export / COPY', (plain.rate / copy.rate).toFixed(3)],
@@ -118,7 +146,8 @@ try {
   process.stdout.write(
     `RESULT export_vs_copy_ratio=${(last.related.rate / last.copy).toFixed(3)} export_vs_copy_joined_ratio=${(last.related.rate / last.joined).toFixed(3)} ` +
       `participation_export_vs_copy_ratio=${(last.plain.rate / last.copy).toFixed(3)} growth_rate_ratio=${(last.related.rate / first.related.rate).toFixed(2)} ` +
-      `gpg_overhead_pct=${gpgOverhead.toFixed(0)} decrypt_ceiling_vs_copy_ratio=${(opening / last.copy).toFixed(3)} export_vs_decrypt_ceiling_ratio=${(last.related.rate / opening).toFixed(3)} export_peak_rss_mb=${peak.toFixed(0)} empty_export_rss_mb=${empty.maxRssMb.toFixed(0)}\n`,
+      `gpg_overhead_pct=${gpgOverhead.toFixed(0)} decrypt_ceiling_vs_copy_ratio=${(opening / last.copy).toFixed(3)} export_vs_decrypt_ceiling_ratio=${(last.related.rate / opening).toFixed(3)} export_peak_rss_mb=${peak.toFixed(0)} empty_export_rss_mb=${empty.maxRssMb.toFixed(0)} ` +
+      `related_copy_bound_ratio=${last.bound.serial.toFixed(3)} related_copy_parallel_bound_ratio=${last.bound.parallel.toFixed(3)} export_vs_related_copy_bound_ratio=${(last.related.rate / last.copy / last.bound.serial).toFixed(3)}\n`,
   );
 } finally {
   await storage.close();

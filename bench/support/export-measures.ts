@@ -75,6 +75,18 @@ export function copyJoinedSql(workspaceId: string, flowId: string): string {
     from store_participations p where p.workspace_id = '${workspaceId}' and p.flow_id = '${flowId}' and p.expires_at > now() order by p.created_at, p.id`;
 }
 
+/** The stores the related-fields export reads beside each entry (email and answer, consent, win, code). */
+const RELATED_STORES = ['store_variables', 'store_consents', 'store_winners', 'store_codes'];
+
+/**
+ * The live rows of those stores for a flow, with the columns an export reads of a related row
+ * (`id, data, personal`), in no order and joined to nothing: what any export of related fields
+ * has to get out of PostgreSQL beside the entries, at the least cost PostgreSQL can send it.
+ */
+export function copyRelatedSql(workspaceId: string, flowId: string): string {
+  return RELATED_STORES.map((table) => `select id, data, personal from ${table} where workspace_id = '${workspaceId}' and flow_id = '${flowId}' and expires_at > now()`).join(' union all ');
+}
+
 /**
  * Sealed values opened per second on one thread: a sample of the flow's stored emails and
  * answers (read first), opened as an export opens them (the workspace's decryptor, a batch of
