@@ -75,9 +75,12 @@ const READ_AHEAD_ROWS = 1;
  * The export cursor's settings: no parallel workers. With them, PostgreSQL sorts a flow's entries
  * in parallel before the first row (a Gather Merge, 130 ms for 200,000 entries, with its temporary
  * files) instead of reading them in order from an index; on two cores the workers would also take
- * the export's own CPU.
+ * the export's own CPU. No nested loop: the only joins are winners-only exports' entries to the
+ * flow's winning sessions and subjects (see `entriesSql`), which a nested loop would compare pair
+ * by pair wherever the statistics promise few of them, as they did for the related rows (see
+ * `RELATED_SETTINGS`).
  */
-const SERIAL = { max_parallel_workers_per_gather: '0' };
+export const ENTRY_SETTINGS = { max_parallel_workers_per_gather: '0', enable_nestloop: 'off' };
 
 /** An entry's raw columns: the export row's, then its table (a projected entry's: see `ProjectedRowView`). */
 const SOURCE_TABLE = EXPORT_ROW_WIDTH;
@@ -155,7 +158,7 @@ export function streamFlowRecords(
       const relatedRows = await readRelatedRows(related, connection, entries);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));
     },
-    { batchSize: input.batchSize ?? BATCH_ENTRIES, readAhead: READ_AHEAD, readAheadRows: tables.length > 0 ? READ_AHEAD_ROWS : 0, types: RAW_TYPES, rowMode: 'array', copy: input.transport !== 'cursor' && tables.length === 0, settings: SERIAL, before: opener.preload, onClose: (error) => connection.release(error) },
+    { batchSize: input.batchSize ?? BATCH_ENTRIES, readAhead: READ_AHEAD, readAheadRows: tables.length > 0 ? READ_AHEAD_ROWS : 0, types: RAW_TYPES, rowMode: 'array', copy: input.transport !== 'cursor' && tables.length === 0, settings: ENTRY_SETTINGS, before: opener.preload, onClose: (error) => connection.release(error) },
   );
 }
 
@@ -170,6 +173,6 @@ export function streamTableRecords(
     ctx.pool,
     tableRowsSql(input.workspaceId, input.table, ctx.clock.now(), input.flowId),
     async (raws) => (await toRows(raws, () => input.table, open)).map((entry) => ({ entry, related: NO_RELATED_ROWS })),
-    { batchSize: input.batchSize, types: RAW_TYPES, rowMode: 'array', copy: input.transport !== 'cursor', settings: SERIAL, before: opener.preload },
+    { batchSize: input.batchSize, types: RAW_TYPES, rowMode: 'array', copy: input.transport !== 'cursor', settings: ENTRY_SETTINGS, before: opener.preload },
   );
 }

@@ -53,6 +53,18 @@ describe('exports reading related tables', () => {
     expect(rows).toEqual(expected);
   });
 
+  it('winners only: the entries whose session or data subject won, a returning participant’s later entry included', async () => {
+    const all = await exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition);
+    const winners = await exportCsv({ ...RELATED_FIELDS_EXPORT, scope: 'winners' } as unknown as ExportDefinition);
+    // GIFT is filled exactly when the entry's session or subject won.
+    const expected = all.slice(1).filter((row) => row[5] === 'Mug');
+    expect(expected.length).toBeGreaterThan(200);
+    expect(winners.slice(1)).toEqual(expected);
+    // 1005 came back in a session of its own, which won nothing: its subject (1004) won.
+    expect(winners.find((row) => row[0] === 'p000001005')).toEqual(['p000001005', '30062026', 'USER1004@EXAMPLE.ORG', 'colour 4', '0', 'Mug', 'CODE-1004', 'France']);
+    expect(winners.find((row) => row[0] === 'p000001006')).toBeUndefined();
+  });
+
   it('reads related rows of the batches read ahead one statement at a time: pg warns of none queued on its connection', async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.message);
