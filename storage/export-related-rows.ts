@@ -69,8 +69,8 @@ export interface RelatedQuery extends RelatedRead {
  * generic plan expects a few dozen rows from the branches and joins each to the batch's sessions
  * and subjects (`unnest … with ordinality`) in a nested loop: for a batch of 250 entries, 1,025
  * rows × 450 keys compared, 41 ms against 3 ms hashed; `parley export render` of 100,000 entries
- * (PostgreSQL 15, analyzed database) 9.5–10.5 s against 4.7–5.0 s. Every join of these statements
- * is an equality that a hash serves, so PostgreSQL is never left without a plan.
+ * (PostgreSQL 15, analyzed database, alternated runs) 9.8–11.7 s against 4.0–4.1 s. Every join
+ * of these statements is an equality that a hash serves, so PostgreSQL is never left without a plan.
  */
 export const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan', work_mem: '64MB', jit: 'off', enable_nestloop: 'off' };
 
