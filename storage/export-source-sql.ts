@@ -117,8 +117,11 @@ export function entriesSql(
   const where = filters.length > 0 ? `where ${filters.join(' and ')}` : '';
   const text =
     scope === 'participants' || scope === 'winning_participants' || firstSeen
-      ? `select ${output('p')} from (select distinct on (${participantKey}) e.*, min(e.created_at) over (partition by ${participantKey}) as first_seen${winnersOnly ? `, bool_or(${won}) over (partition by ${participantKey}) as won` : ''}
-          from (${union}) e${winnersOnly ? winnerJoins : ''} order by ${participantKey}, e.created_at desc, e.id desc) p ${where} order by p.created_at, p.id`
+      ? `select ${output('p')} from (select distinct on (${participantKey}) e.*, min(e.created_at) over participant as first_seen${winnersOnly ? `, bool_or(${won}) over participant as won` : ''}
+          from (${union}) e${winnersOnly ? winnerJoins : ''}
+          -- DISTINCT ON's order, over the whole partition: one sort serves the window and the pick.
+          window participant as (partition by ${participantKey} order by e.created_at desc, e.id desc rows between unbounded preceding and unbounded following)
+          order by ${participantKey}, e.created_at desc, e.id desc) p ${where} order by p.created_at, p.id`
       : `select ${output('e')} from (${union}) e ${winnersOnly ? `${winnerJoins} where ${won}` : ''} order by e.created_at, e.id`;
   return { text, values };
 }

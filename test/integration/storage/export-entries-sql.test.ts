@@ -38,4 +38,26 @@ describe('export entries statement', () => {
       client.release(await resetSettings(client, ENTRY_SETTINGS));
     }
   });
+
+  // One row per participant was three sorts of every entry (by participant for the window, again
+  // with the date for DISTINCT ON, then by date): the window now has DISTINCT ON's order, so the
+  // rows are sorted twice, 0.94 s → 0.68 s of PostgreSQL for 100,000 entries (80,000 participants).
+  it('picks one entry per participant with one sort for the window and the pick, then one by date', async () => {
+    const { workspace } = await flowSetup(storage);
+    const flow = await saveTestFlow(storage, workspace, 'related', RELATED_FLOW);
+    await insertRelatedEntries(storage.db, storage.keyring, { workspaceId: workspace.id, flowId: flow.id, count: 500, start: new Date(storage.clock.now().getTime() - 86_400_000) });
+    const client = await storage.pool.connect();
+    try {
+      await applySettings(client, ENTRY_SETTINGS);
+      for (const scope of ['participants', 'winning_participants'] as ExportScope[]) {
+        const statement = entriesSql({ workspaceId: workspace.id, flowId: flow.id, now: storage.clock.now(), scope, tables: ['participations'] });
+        const explained = await client.query(`explain (costs off) ${statement.text}`, statement.values);
+        const plan = explained.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+        // Sorts of the entries (the winners' sets may be sorted for their DISTINCT on small tables).
+        expect(plan.match(/Sort Key: .*(created_at|COALESCE)/g)).toHaveLength(2);
+      }
+    } finally {
+      client.release(await resetSettings(client, ENTRY_SETTINGS));
+    }
+  });
 });
