@@ -106,6 +106,8 @@ export function entriesSql(
   const winnerJoins = ` left join ${winnersOf('session_id')} ws on ws.session_id = e.session_id left join ${winnersOf('subject_hash')} wh on wh.subject_hash = e.subject_hash`;
   const won = '(ws.session_id is not null or wh.subject_hash is not null)';
   const participantKey = `coalesce(encode(e.subject_hash, 'hex'), e.participant_ref, e.id::text)`;
+  // A participant's latest entry first: DISTINCT ON's order, and the window's, so one sort serves both.
+  const latestFirst = 'e.created_at desc, e.id desc';
   const values: unknown[] = [workspaceId, flowId, now];
   const winnersOnly = scope === 'winners' || scope === 'winning_participants';
   const filters: string[] = [];
@@ -119,9 +121,8 @@ export function entriesSql(
     scope === 'participants' || scope === 'winning_participants' || firstSeen
       ? `select ${output('p')} from (select distinct on (${participantKey}) e.*, min(e.created_at) over participant as first_seen${winnersOnly ? `, bool_or(${won}) over participant as won` : ''}
           from (${union}) e${winnersOnly ? winnerJoins : ''}
-          -- DISTINCT ON's order, over the whole partition: one sort serves the window and the pick.
-          window participant as (partition by ${participantKey} order by e.created_at desc, e.id desc rows between unbounded preceding and unbounded following)
-          order by ${participantKey}, e.created_at desc, e.id desc) p ${where} order by p.created_at, p.id`
+          window participant as (partition by ${participantKey} order by ${latestFirst} rows between unbounded preceding and unbounded following)
+          order by ${participantKey}, ${latestFirst}) p ${where} order by p.created_at, p.id`
       : `select ${output('e')} from (${union}) e ${winnersOnly ? `${winnerJoins} where ${won}` : ''} order by e.created_at, e.id`;
   return { text, values };
 }
