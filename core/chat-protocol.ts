@@ -3,8 +3,10 @@
  * Shared by both sides; the gateway validates every payload it receives.
  *
  * Handshake: `io(url + '/chat', { auth: HandshakeAuth })`. The page's Origin must be one of the
- * workspace's allowed origins (or the server's own origin). On connect the server emits
- * `session`, then the current `turn`. The client answers with `reply` (acknowledged with a
+ * workspace's allowed origins (or the server's own origin). On connect the server emits the
+ * current `turn` with the session's `SessionInfo` as a second argument (one frame: a separate
+ * event cost a websocket frame and a socket write per conversation on both sides); later turns
+ * come as `ReplyAck`s. The client answers with `reply` (acknowledged with a
  * `ReplyAck`). A session that cannot start (unknown or closed flow) gets `chat_error` with a
  * `ProtocolError`, then the server disconnects; a refused handshake arrives as a connect error
  * whose `data` is a `ProtocolError`.
@@ -61,7 +63,7 @@ export type InputRequest =
   | { readonly kind: 'email'; readonly label: string; readonly placeholder?: string }
   | { readonly kind: 'consent'; readonly label: string; readonly termsUrl?: string; readonly termsLabel?: string; readonly required: boolean };
 
-/** `session` event: the ids a client keeps to resume after a reload or a lost connection. */
+/** The start `turn` event's second argument: the ids a client keeps to resume after a reload or a lost connection. */
 export interface SessionInfo {
   readonly sessionId: string;
   readonly resumeToken: string;

@@ -1,4 +1,5 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
 import { CHAT_NAMESPACE, MAX_FRAME_BYTES, type ProtocolError, type ReplyAck } from '../../core/chat-protocol.js';
@@ -58,6 +59,15 @@ function originAllowed(origin: string | undefined, host: string | undefined, all
   return allowed.includes(origin);
 }
 
+/**
+ * Holds a websocket upgrade's writes until the end of the tick: the HTTP 101 answer (ws) and
+ * engine.io's `open` packet, written in the same tick, then leave in one write instead of two.
+ */
+function writeUpgradeTogether(_request: IncomingMessage, socket: Duplex): void {
+  socket.cork();
+  process.nextTick(() => socket.uncork());
+}
+
 export interface ChatGatewayOptions {
   readonly engine: FlowEngine;
   readonly storage: StoreContext;
@@ -86,6 +96,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
     serveClient: false,
     ...(options.adapter && { adapter: options.adapter }),
   });
+  http.prependListener('upgrade', writeUpgradeTogether);
   const chat = io.of(CHAT_NAMESPACE);
   if (options.handshakeLimit) chat.use(handshakeLimitMiddleware(options.handshakeLimit));
 
@@ -139,8 +150,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       entry: socket.data.entry as ChatEntry,
     });
     sessionId = started.session.sessionId;
-    socket.emit('session', started.session);
-    socket.emit('turn', started.turn);
+    socket.emit('turn', started.turn, started.session);
   } catch (error) {
     const failure = protocolError(error);
     if (failure.code === 'internal') options.logger.error({ err: { message: (error as Error)?.message } }, 'session start failed');

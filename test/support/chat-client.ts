@@ -28,7 +28,6 @@ export async function connectChat(
     ...(options.localAddress && { localAddress: options.localAddress }),
   });
   return new Promise((resolve, reject) => {
-    let session: SessionInfo | undefined;
     socket.once('connect_error', (error: Error & { data?: unknown }) => {
       socket.close();
       reject(Object.assign(new Error(error.message), { data: error.data }));
@@ -37,12 +36,11 @@ export async function connectChat(
       socket.close();
       reject(Object.assign(new Error('chat_error'), { data: error }));
     });
-    socket.once('session', (info: SessionInfo) => (session = info));
-    socket.once('turn', (turn: Turn) => {
+    socket.once('turn', (turn: Turn, session: SessionInfo) => {
       let counter = 0;
       resolve({
         socket,
-        session: session!,
+        session,
         firstTurn: turn,
         reply: (value, clientMessageId = `m-${Date.now()}-${(counter += 1)}`) =>
           new Promise<ReplyAck>((done) => socket.emit('reply', { clientMessageId, value }, done)),

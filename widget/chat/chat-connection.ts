@@ -129,12 +129,15 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
     events.state('connected');
     for (const reply of outbox.pending()) emit(reply);
   });
-  socket.on('session', (info: SessionInfo) => {
-    failures = 0;
-    target.resume.save({ resumeToken: info.resumeToken, sessionId: info.sessionId, startedAt });
-    events.session(info);
+  // The start turn carries the session (see chat-protocol.ts).
+  socket.on('turn', (turn: Turn, info?: SessionInfo) => {
+    if (info) {
+      failures = 0;
+      target.resume.save({ resumeToken: info.resumeToken, sessionId: info.sessionId, startedAt });
+      events.session(info);
+    }
+    events.turn(turn);
   });
-  socket.on('turn', (turn: Turn) => events.turn(turn));
   socket.on('chat_error', (error: unknown) => events.refused(protocolError(error)));
   socket.on('disconnect', (reason) => {
     if (closed || reason === 'io client disconnect') return;

@@ -123,8 +123,7 @@ export async function startFakeGateway(): Promise<FakeGateway> {
 
   chat.on('connection', (socket: Socket) => {
     const session = socket.data.session as FakeSession;
-    socket.emit('session', session.info);
-    socket.emit('turn', turnOf(session));
+    socket.emit('turn', turnOf(session), session.info);
     socket.on('reply', (reply: Reply, ack: (answer: ReplyAck) => void) => {
       const id = reply.clientMessageId;
       received.set(id, (received.get(id) ?? 0) + 1);
