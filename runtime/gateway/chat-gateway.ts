@@ -60,12 +60,13 @@ function originAllowed(origin: string | undefined, host: string | undefined, all
 }
 
 /**
- * Holds a websocket upgrade's writes until the end of the tick: the HTTP 101 answer (ws) and
- * engine.io's `open` packet, written in the same tick, then leave in one write instead of two.
+ * Holds a websocket upgrade's writes until the event loop's check phase: the HTTP 101 answer (ws)
+ * and engine.io's `open` packet (sent once its handshake's promise has settled, so after the
+ * tick's `nextTick` callbacks) then leave in one write instead of two.
  */
 function writeUpgradeTogether(_request: IncomingMessage, socket: Duplex): void {
   socket.cork();
-  process.nextTick(() => socket.uncork());
+  setImmediate(() => socket.uncork());
 }
 
 export interface ChatGatewayOptions {
