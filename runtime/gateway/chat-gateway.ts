@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
 import { CHAT_NAMESPACE, MAX_FRAME_BYTES, type ProtocolError, type ReplyAck } from '../../core/chat-protocol.js';
@@ -60,11 +59,15 @@ function originAllowed(origin: string | undefined, host: string | undefined, all
 }
 
 /**
- * Holds a websocket upgrade's writes until the event loop's check phase: the HTTP 101 answer (ws)
- * and engine.io's `open` packet (sent once its handshake's promise has settled, so after the
- * tick's `nextTick` callbacks) then leave in one write instead of two.
+ * Holds an accepted websocket upgrade's writes until the event loop's check phase: the HTTP 101
+ * answer (ws) and engine.io's `open` packet (sent once its handshake's promise has settled, so
+ * after the tick's `nextTick` callbacks) then leave in one write instead of two. Called from
+ * engine.io's `headers` event, just before the 101 is written: an upgrade that engine.io refuses
+ * writes its 400 and destroys the socket at once, which would drop a corked answer.
  */
-function writeUpgradeTogether(_request: IncomingMessage, socket: Duplex): void {
+function writeUpgradeTogether(_headers: unknown, request: IncomingMessage): void {
+  if (request.headers.upgrade === undefined) return;
+  const socket = request.socket;
   socket.cork();
   setImmediate(() => socket.uncork());
 }
@@ -97,7 +100,7 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
     serveClient: false,
     ...(options.adapter && { adapter: options.adapter }),
   });
-  http.prependListener('upgrade', writeUpgradeTogether);
+  io.engine.on('headers', writeUpgradeTogether);
   const chat = io.of(CHAT_NAMESPACE);
   if (options.handshakeLimit) chat.use(handshakeLimitMiddleware(options.handshakeLimit));
 

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { startTestServer } from '../../support/test-server.js';
@@ -95,6 +96,18 @@ describe('chat gateway', () => {
     again.close();
   });
 
+  it('sends the session with the start turn', async () => {
+    const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'gateway' }, { origin: 'https://shop.example' });
+    chat.close();
+    expect(chat.session).toEqual({ sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/), resumeToken: expect.stringMatching(/^[A-Za-z0-9_-]{20,100}$/) });
+    expect(chat.firstTurn.messages).toEqual([{ kind: 'text', text: 'Hello World' }, { kind: 'text', text: 'Email?' }]);
+  });
+
+  it('answers an accepted websocket upgrade with 101, and one it refuses with 400 (its socket is not held corked)', async () => {
+    expect(await firstChunk('/socket.io/?EIO=4&transport=websocket')).toMatch(/^HTTP\/1\.1 101 /);
+    expect(await firstChunk('/socket.io/?EIO=4&transport=websocket&sid=unknown')).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
   it('serves the widget script', async () => {
     const response = await fetch(`${server.url}/widget.js`);
     expect(response.status).toBe(200);
@@ -102,3 +115,20 @@ describe('chat gateway', () => {
     expect((await response.text()).length).toBeGreaterThan(10_000);
   });
 });
+
+/** The first chunk the server sends on a raw websocket upgrade request for `path`. */
+function firstChunk(path: string): Promise<string> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    socket.once('data', (chunk) => {
+      socket.destroy();
+      resolve(chunk.toString('latin1'));
+    });
+    socket.once('error', reject);
+    // Closed before sending anything (an answer that never left): nothing to match.
+    socket.once('close', () => resolve(''));
+  });
+}
