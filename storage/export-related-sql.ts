@@ -30,6 +30,13 @@ export interface SessionKeys {
  * have rows in the entry and related tables from more than one session (or none), then their
  * related rows (previews excluded; liveness is tested per batch). A subject whose rows all belong
  * to one session needs no lookup by subject: its entries' sessions bring those rows.
+ *
+ * A subject spans more than one session when its sessions' 64-bit hashes differ (one grouping
+ * of its rows; two sessions of one subject share a hash with a chance of 2^-64). Grouping by
+ * subject and session first, then by subject, took 547–579 ms of the pass's 900 at 100,000
+ * entries against 491–509 ms, and analyzing every column of the collected rows 206–225 ms
+ * against 91–96 ms for the subject's alone (PostgreSQL 15, 2 cores). In `parley export render`
+ * (four alternated runs) PostgreSQL's CPU went from 4.5–5.3 s to 4.1–4.5 s, byte-identical output.
  */
 export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTable[] }): SqlStatement[] {
   const flowRows = (columns: (n: number) => string, tables: ReadonlyArray<readonly [StoreTable, number]>, where = '') =>
@@ -45,11 +52,13 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
     { text: `truncate ${RETURNING_SUBJECTS}`, values: [] },
     {
       text: `insert into ${RETURNING_SUBJECTS} select * from (${rows}) k
-        where k.subject_hash in (select subject_hash from (select distinct subject_hash, session_id from (${sessions}) r) s group by subject_hash having count(*) > 1 or bool_or(session_id is null))`,
+        where k.subject_hash in (select subject_hash from (${sessions}) r group by subject_hash
+          having min(uuid_hash_extended(session_id, 0)) is distinct from max(uuid_hash_extended(session_id, 0)) or bool_or(session_id is null))`,
       values: [read.workspaceId, read.flowId],
     },
     { text: `create index parley_export_subject_rows_key on ${RETURNING_SUBJECTS} (subject_hash)`, values: [] },
-    { text: `analyze ${RETURNING_SUBJECTS}`, values: [] },
+    // Only the column the batches look rows up by: its statistics choose their index scan.
+    { text: `analyze ${RETURNING_SUBJECTS} (subject_hash)`, values: [] },
   ];
 }
 
