@@ -90,6 +90,7 @@ export async function prepareExport(
           scope: selection ? participantScope(definition.scope ?? 'entries') : (definition.scope ?? 'entries'),
           related: compiled.related,
           sealed: compiled.sealed,
+          sealedEntry: compiled.sealedEntry,
           sealedRelated: compiled.sealedRelated,
           ...(compiled.projections && { projections: compiled.projections }),
           ...(selection && selection !== 'all' && { firstSeen: selection }),

@@ -35,6 +35,13 @@ export interface CatalogueField {
    * when its own value is not personal: an export none of whose fields do reads no sealed bytes.
    */
   readonly sealed: boolean;
+  /**
+   * True when reading it may decrypt the entry's own sealed values (a table export's row is its
+   * entry). An export none of whose fields do is sent no sealed values of its entries, whatever
+   * its fields read of related rows: a flow's related export opened every entry's values (its
+   * visitor's address) only to read the email from the variables.
+   */
+  readonly sealedEntry: boolean;
   /** Related tables this field reads beside the entry (the source loads only those). */
   readonly needs: readonly StoreTable[];
   /** The same value computed by PostgreSQL from the entry row, for fields that read nothing else. */

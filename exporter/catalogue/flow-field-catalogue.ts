@@ -1,6 +1,7 @@
 import type { CatalogueField } from './catalogue-field.js';
 import { jsonScalar, scalar, type EntryProjection } from './catalogue-field.js';
 import { parseTimestamptz } from '../../storage/timestamp-parser.js';
+import { ENTRY_TABLES } from '../../storage/export-source-sql.js';
 import { device, latestWin, readStored } from './record-readers.js';
 import { KNOWN_VARIABLE_FIELDS } from './host-variable-fields.js';
 import type { FlowDefinition } from '../../core/flow-definition.js';
@@ -9,8 +10,22 @@ import type { StoreTable } from '../../core/store-tables.js';
 
 type Field = CatalogueField;
 
-const field = (key: string, group: Field['group'], label: string, type: Field['type'], read: Field['read'], personal = false, needs: readonly StoreTable[] = [], sealed = personal): Field =>
-  Object.freeze({ key, group, label, type, personal, sealed, read, needs });
+/**
+ * A field of a flow's exports. Unless told, its sealed reads are of the entry when it reads no
+ * related table, or when it reads an entry table (a module field there finds its value in the
+ * entry first: `readStored`); of related rows only otherwise.
+ */
+const field = (
+  key: string,
+  group: Field['group'],
+  label: string,
+  type: Field['type'],
+  read: Field['read'],
+  personal = false,
+  needs: readonly StoreTable[] = [],
+  sealed = personal,
+  sealedEntry = sealed && (needs.length === 0 || needs.some((table) => ENTRY_TABLES.includes(table))),
+): Field => Object.freeze({ key, group, label, type, personal, sealed, sealedEntry, read, needs });
 
 /** `field` with the same value computed by PostgreSQL from the entry row (see `EntryProjection`). */
 const projected = (base: Field, sql: string, decode: EntryProjection['decode'] = jsonScalar): Field => Object.freeze({ ...base, projection: Object.freeze({ sql, decode }) });
@@ -21,7 +36,7 @@ const deviceField = (key: string, label: string, type: Field['type'], name: stri
 const COMMON_FIELDS: readonly Field[] = [
   field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
   projected(field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef), 'participant_ref', (text) => text),
-  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true),
+  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true, true),
   projected(field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt), 'created_at', (text) => parseTimestamptz(text!) as Date),
   projected(field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true), `data->'limitReached'`, (text) => text !== 'true'),
   deviceField('device.mobile', 'Mobile', 'boolean', 'mobile'),

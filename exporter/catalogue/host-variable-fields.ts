@@ -31,6 +31,7 @@ export function hostVariableField(key: string): CatalogueField {
     type: 'text' as const,
     personal: false,
     sealed: false,
+    sealedEntry: false,
     needs: ['variables'] as const,
     read: (record: ExportRecord) => scalar(hostValue(record, name)),
   });

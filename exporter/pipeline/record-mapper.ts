@@ -18,6 +18,8 @@ export interface CompiledExport {
   readonly related: readonly StoreTable[];
   /** True when a selected field reads sealed personal values (else the source sends none). */
   readonly sealed: boolean;
+  /** True when a selected field may read the entry's own sealed values (else the source sends the entries' none). */
+  readonly sealedEntry: boolean;
   /** The related tables whose sealed values a selected field may read (the source sends no others'). */
   readonly sealedRelated: readonly StoreTable[];
   /**
@@ -46,6 +48,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
   const types: Record<string, FieldType> = {};
   const related = new Set<StoreTable>();
   let sealed = false;
+  let sealedEntry = false;
   const sealedRelated = new Set<StoreTable>();
   const fields = definition.fields.map((spec) => resolveField(catalogue, spec));
   // Projected: each field reads its own column of the entry, decoded (the export reads no row).
@@ -55,6 +58,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
     for (const table of field?.needs ?? []) related.add(table);
     if (field?.sealed) {
       sealed = true;
+      if (field.sealedEntry) sealedEntry = true;
       // A field reads sealed values of its entry or of the related tables it needs: those are sent.
       for (const table of field.needs) sealedRelated.add(table);
     }
@@ -84,6 +88,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
     columns,
     related: [...related],
     sealed,
+    sealedEntry,
     sealedRelated: [...sealedRelated],
     ...(projections && { projections: [...projections.keys()] }),
     map(record) {

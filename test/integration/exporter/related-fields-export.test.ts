@@ -144,14 +144,25 @@ describe('exports reading related tables', () => {
     expect(() => unsealed.related.variables![0]!.personal).toThrow('did not read sealed values');
 
     // The related-fields export reads sealed values of variables (email, answer) only: the consents' are not sent.
+    // Nor are the entries' own: no field of it reads them.
     const full = await prepareExport(storage, registry, workspace, RELATED_FIELDS_EXPORT as unknown as ExportDefinition);
     expect(full.compiled.sealedRelated).toEqual(['variables']);
-    const stream = streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'entries', related: full.compiled.related, sealed: true, sealedRelated: full.compiled.sealedRelated });
+    expect(full.compiled.sealedEntry).toBe(false);
+    const stream = streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'entries', related: full.compiled.related, sealed: true, sealedEntry: false, sealedRelated: full.compiled.sealedRelated });
     const records: ExportRecord[] = [];
     for await (const batch of stream) records.push(...(batch as RecordBatch));
     expect(records[0]!.related.variables![0]!.personal).toMatchObject({ email: emailOf(RANGE.first) });
     expect(records.every((record) => record.related.consents!.length > 0)).toBe(true);
     for (const record of records) expect(() => record.related.consents![0]!.personal).toThrow('did not read sealed values');
+    for (const record of records) expect(() => record.entry.personal).toThrow('did not read sealed values');
+
+    // A field that reads the entry's own (the email the giveaway stored with it) has them sent and opened.
+    const withEntry = { ...RELATED_FIELDS_EXPORT, fields: [...RELATED_FIELDS_EXPORT.fields, { field: 'form.giveaway_email' }] } as unknown as ExportDefinition;
+    expect((await prepareExport(storage, registry, workspace, withEntry)).compiled.sealedEntry).toBe(true);
+    const entryEmails = (await exportCsv(withEntry)).slice(1).map((row) => row[row.length - 1]);
+    const wanted = [];
+    for (let g = RANGE.first; g <= RANGE.last; g += 1) wanted.push(emailOf(g));
+    expect(entryEmails).toEqual(wanted);
   });
 
   it('reads the entries of both entry tables oldest first, interleaved (a flow with a draw and an instant win)', async () => {

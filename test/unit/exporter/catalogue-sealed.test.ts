@@ -44,9 +44,10 @@ function emptyRow(table: StoreTable, onSealedRead: () => void): ExportRecord['en
   } as DecodedRow & { projected(k: number): string | null };
 }
 
-/** Whether reading the field (of an entry of `entryTable`) opens sealed values, and of which related tables. */
-function sealedReads(field: CatalogueField, entryTable: StoreTable): { sealed: boolean; relatedTables: StoreTable[] } {
+/** Whether reading the field (of an entry of `entryTable`) opens sealed values, the entry's, and of which related tables. */
+function sealedReads(field: CatalogueField, entryTable: StoreTable): { sealed: boolean; entry: boolean; relatedTables: StoreTable[] } {
   let sealed = false;
+  let entrySealed = false;
   const relatedTables = new Set<StoreTable>();
   const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
   for (const table of STORE_TABLES) {
@@ -59,9 +60,10 @@ function sealedReads(field: CatalogueField, entryTable: StoreTable): { sealed: b
   }
   const entry = emptyRow(entryTable, () => {
     sealed = true;
+    entrySealed = true;
   });
   field.read({ entry, related }, { flow: { hashId: 'h', name: 'n' } });
-  return { sealed, relatedTables: [...relatedTables] };
+  return { sealed, entry: entrySealed, relatedTables: [...relatedTables] };
 }
 
 /** A related row as the export sends it (`relatedRowColumns`): reading a column it does not send throws. */
@@ -78,7 +80,8 @@ function relatedRow(table: StoreTable): DecodedRow {
 
 describe('the field catalogue says which fields read sealed values', () => {
   const flowFields = flowFieldCatalogue(EVERY_MODULE as never, new ModuleRegistry(MODULES));
-  const fields = [...flowFields, externalField('external.crm.id'), hostVariableField('variable.utm_source'), ...TABLE_FIELDS, tableValueField('data.a'), tableValueField('personal.a')];
+  const tableFields = [...TABLE_FIELDS, tableValueField('data.a'), tableValueField('personal.a')];
+  const fields = [...flowFields, externalField('external.crm.id'), hostVariableField('variable.utm_source'), ...tableFields];
 
   it('marks every field whose reading decrypts, and no other (an export of unmarked fields is sent no sealed bytes)', () => {
     expect(flowFields.length).toBeGreaterThan(25);
@@ -93,6 +96,19 @@ describe('the field catalogue says which fields read sealed values', () => {
     expect(fields.filter((field) => field.sealed).map((field) => field.key)).toEqual(
       expect.arrayContaining(['form.email', 'form.colour', 'form.giveaway_email', 'form.is_anonymous', 'device.ip', 'personal.a']),
     );
+  });
+
+  it("marks every field that may read the entry's own sealed values (else its entries are sent none), whatever table the entry is from", () => {
+    // A flow's entries are participations or instant-win claims; a table export's entries are its rows.
+    const entryTables = (field: CatalogueField): StoreTable[] => (tableFields.includes(field) ? [...STORE_TABLES] : ['participations', 'instant_win_claims']);
+    for (const field of fields) {
+      const reads = entryTables(field).some((table) => sealedReads(field, table).entry);
+      expect({ key: field.key, sealedEntry: reads }).toEqual({ key: field.key, sealedEntry: field.sealedEntry });
+    }
+    const flowKeys = (predicate: (field: CatalogueField) => boolean) => flowFields.filter(predicate).map((field) => field.key);
+    // The email and answers come from the variables (their entry is never one); whether an email is known reads both.
+    expect(flowKeys((field) => field.sealed && !field.sealedEntry)).toEqual(expect.arrayContaining(['form.email', 'form.colour']));
+    expect(flowKeys((field) => field.sealedEntry)).toEqual(expect.arrayContaining(['form.is_anonymous', 'device.ip', 'form.giveaway_email']));
   });
 
   it('reads only the id, data and personal values of related rows (the columns their statement sends)', () => {
