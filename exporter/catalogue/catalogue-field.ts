@@ -38,8 +38,8 @@ export interface CatalogueField {
   /**
    * True when reading it may decrypt the entry's own sealed values (a table export's row is its
    * entry). An export none of whose fields do is sent no sealed values of its entries, whatever
-   * its fields read of related rows: a flow's related export opened every entry's values (its
-   * visitor's address) only to read the email from the variables.
+   * its fields read of related rows: a flow's related export opened every participation's copy
+   * of the email only to read the email from the variables.
    */
   readonly sealedEntry: boolean;
   /** Related tables this field reads beside the entry (the source loads only those). */
