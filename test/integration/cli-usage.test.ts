@@ -54,7 +54,7 @@ describe('parley --help, --version and <command> --help', () => {
 
 describe('bin/parley.js as an executable', () => {
   it('runs through its first line (`env -S node` with the CLI\'s V8 flags), as npx and a shell start it', async () => {
-    expect(cliNodeFlags()).toEqual(['--min-semi-space-size=16', '--no-memory-reducer']);
+    expect(cliNodeFlags()).toEqual(['--min-semi-space-size=16', '--no-memory-reducer', '--no-allocation-site-pretenuring']);
     const bin = path.resolve(import.meta.dirname, '../../bin/parley.js');
     const out = await new Promise<{ error: Error | null; stdout: string; stderr: string }>((resolve) =>
       execFile(bin, ['--version'], { env: embeddedEnv(dataDir) }, (error, stdout, stderr) => resolve({ error, stdout, stderr })),
