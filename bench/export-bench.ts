@@ -135,8 +135,9 @@ try {
       ['participation export / COPY', (plain.rate / copy.rate).toFixed(3)],
     ]);
   }
-  // One run of either varies more than GPG's share (the same delivery of 100,000 entries took
-  // 4.2–8.0 s, and single runs printed GPG at −24 % to −5 %): three alternated runs each, medians.
+  // Three alternated runs each, medians, as above: single runs once printed GPG's share as
+  // −24 % to −5 % (the delivery without GPG was the slower then, its rows pretenured by V8: see
+  // the CLI's flags in bin/parley.js).
   const deliveries: ExportFigures[] = [];
   const sealings: ExportFigures[] = [];
   for (let run = 0; run < PLAIN_RUNS; run += 1) {

@@ -128,7 +128,8 @@ export function streamFlowRecords(
     /**
      * Whether a field may read the entries' own sealed values (default: as `sealed`); else the
      * entries' are not sent, and reading one throws (`SEALED_NOT_READ`). An export of the email
-     * from the variables took 20 % longer when every entry's values were sent and opened too.
+     * from the variables opened every entry's too: `parley export render` of 20,000 entries ran
+     * 8.89 G instructions with them, 8.20–8.24 G without (callgrind, start included).
      */
     sealedEntry?: boolean;
     /** The related tables whose sealed values a field may read (default: all of them when `sealed`); the others' are not sent. */

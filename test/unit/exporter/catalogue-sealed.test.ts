@@ -7,6 +7,7 @@ import { ModuleRegistry } from '../../../core/module-registry.js';
 import { MODULES } from '../../../modules/index.js';
 import { STORE_TABLES, type StoreTable } from '../../../core/store-tables.js';
 import type { ExportRecord } from '../../../storage/export-source.js';
+import { ENTRY_TABLES } from '../../../storage/export-source-sql.js';
 import type { DecodedRow } from '../../../storage/store-reader.js';
 
 /** A flow with a step of every module that collects fields. */
@@ -100,7 +101,7 @@ describe('the field catalogue says which fields read sealed values', () => {
 
   it("marks every field that may read the entry's own sealed values (else its entries are sent none), whatever table the entry is from", () => {
     // A flow's entries are participations or instant-win claims; a table export's entries are its rows.
-    const entryTables = (field: CatalogueField): StoreTable[] => (tableFields.includes(field) ? [...STORE_TABLES] : ['participations', 'instant_win_claims']);
+    const entryTables = (field: CatalogueField): readonly StoreTable[] => (tableFields.includes(field) ? STORE_TABLES : ENTRY_TABLES);
     for (const field of fields) {
       const reads = entryTables(field).some((table) => sealedReads(field, table).entry);
       expect({ key: field.key, sealedEntry: reads }).toEqual({ key: field.key, sealedEntry: field.sealedEntry });
