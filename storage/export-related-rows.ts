@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys, type RelatedRead } from './export-related-sql.js';
 import { runPipeline } from './pipelined-query.js';
 import { applySettings, resetSettings } from './session-settings.js';
+import { readSessionSpans, sessionPartitions, type SessionSpans } from './export-session-spans.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, RelatedRowView, SEALED_NOT_READ, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
@@ -74,8 +75,16 @@ export interface RelatedQuery extends RelatedRead {
  */
 export const RELATED_SETTINGS = { max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan', work_mem: '64MB', jit: 'off', enable_nestloop: 'off' };
 
-/** A batch's related-rows statement, with rows of other sessions from the returning subjects (`true`) or looked up by subject. */
-export type RelatedStatement = (returning: boolean) => { text: string; values: unknown[] };
+/** Where a batch's statement runs: whether the returning subjects are in, and the connection's session spans. */
+export interface RelatedSide {
+  /** Rows of other sessions come from the returning subjects (`true`) or are looked up by subject. */
+  readonly returning: boolean;
+  /** The related tables' session spans in the connection's snapshot (see `readSessionSpans`). */
+  readonly spans: SessionSpans;
+}
+
+/** A batch's related-rows statement, for the connection it runs on. */
+export type RelatedStatement = (side: RelatedSide) => { text: string; values: unknown[] };
 
 /**
  * The connections an export reads related rows on. The statement is prepared once per
@@ -89,6 +98,11 @@ export type RelatedStatement = (returning: boolean) => { text: string; values: u
  * 1,000,000 entries), which the export used to wait for before its first batch. Once it is in,
  * every batch reads on that connection, and the first goes back to the pool. Both ways give the
  * same rows. An export that ends first cancels the collection.
+ *
+ * Each connection reads in a repeatable-read transaction of its own, from its first statement
+ * (the related tables' session spans, which choose the partitions each batch reads) to its
+ * return to the pool: like the entries cursor's, it holds back vacuum and keeps the partitions it
+ * read from being dropped (the sweeper waits for no lock: it tries again at its next run).
  */
 export class RelatedConnection {
   /** The connection of the batches read before the returning subjects are in (or of all, without them). */
@@ -102,6 +116,8 @@ export class RelatedConnection {
   #released = false;
   /** The last statement sent: batches read ahead ask side by side, and a connection runs one at a time. */
   #last: Promise<unknown> = Promise.resolve();
+  /** Each connection's session spans, read in its transaction's snapshot. */
+  readonly #spans = new WeakMap<pg.PoolClient, SessionSpans>();
 
   /**
    * `statementCache`: the connections' statement cache capacity (0: every statement unnamed);
@@ -140,10 +156,11 @@ export class RelatedConnection {
         this.#client = undefined;
         await this.#give(await first);
       }
-      return this.#runOn<R>(this.#collected, statement(true));
+      return this.#runOn<R>(this.#collected, statement({ returning: true, spans: this.#spans.get(this.#collected)! }));
     }
     this.#client ??= this.#connect();
-    return this.#runOn<R>(await this.#client, statement(false));
+    const client = await this.#client;
+    return this.#runOn<R>(client, statement({ returning: false, spans: this.#spans.get(client)! }));
   }
 
   async #runOn<R extends unknown[]>(client: pg.PoolClient, statement: { text: string; values: unknown[] }): Promise<{ rows: R[] }> {
@@ -151,10 +168,18 @@ export class RelatedConnection {
     return { rows: result!.rows as R[] };
   }
 
+  /**
+   * A connection with the export's settings, in a repeatable-read transaction whose snapshot its
+   * session spans are read in and every statement on it runs in: the spans stay exact for the
+   * export (rows a retention change or the sweeper moves later are still where the snapshot saw
+   * them), and the partitions they name are locked against being dropped until it ends.
+   */
   #connect(): Promise<pg.PoolClient> {
     return this.pool.connect().then(async (client) => {
       try {
         await applySettings(client, RELATED_SETTINGS);
+        await client.query('begin isolation level repeatable read');
+        this.#spans.set(client, await readSessionSpans(client, this.read.workspaceId, this.read.tables));
         return client;
       } catch (error) {
         client.release(error as Error);
@@ -181,9 +206,10 @@ export class RelatedConnection {
     return client;
   }
 
-  /** A connection back to the pool with its settings reset (destroyed when they cannot be). */
+  /** A connection back to the pool, its transaction ended and its settings reset (destroyed when either fails). */
   async #give(client: pg.PoolClient): Promise<void> {
-    client.release(await resetSettings(client, RELATED_SETTINGS));
+    const ended = await client.query('commit').then(() => undefined, (cause: Error) => cause);
+    client.release(ended ?? (await resetSettings(client, RELATED_SETTINGS)));
   }
 
   /**
@@ -269,7 +295,8 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   const sessions = numbered(entries, (entry) => entry.sessionId);
   const subjects = numbered(entries, (entry) => entry.subjectKey);
   const keys = sessionKeys(sessions.keys);
-  const result = await connection.query<Array<string | null>>((returning) => relatedRowsSql({ ...query, returning }, keys, subjects.keys));
+  const result = await connection.query<Array<string | null>>(({ returning, spans }) =>
+    relatedRowsSql({ ...query, returning, partitions: spans.map((tableSpans) => sessionPartitions(tableSpans, keys)) }, keys, subjects.keys));
   const sealed = query.sealedTables;
   const open = sealed.length > 0 && result.rows.some(hasPersonal) ? await query.open() : undefined;
   // Rows of a table whose sealed values were not sent refuse to be read, as in an unsealed export.

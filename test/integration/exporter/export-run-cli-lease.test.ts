@@ -48,11 +48,12 @@ describe('parley export run', () => {
       });
       await waitUntil(
         async () => {
-          const waiting = await storage.pool.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into pg_temp.parley_export_subject_rows%'`);
+          // The related-rows connections wait in their first statement, the partitions' session spans.
+          const waiting = await storage.pool.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'select (select session_id from %'`);
           return waiting.rowCount! > 0;
         },
         {
-          what: 'the export to wait for the codes store (its returning subjects)',
+          what: 'the export to wait for the codes store (its related rows)',
           timeoutMs: 30_000,
           describe: async () => JSON.stringify((await storage.pool.query(`select state, wait_event_type, left(query, 80) as query from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).rows),
         },

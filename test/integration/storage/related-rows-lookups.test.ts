@@ -5,9 +5,10 @@ import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { emailOf, insertRelatedEntries, RELATED_FLOW } from '../../support/related-entries-fixture.js';
 import { streamFlowRecords, type ExportRecord, type RecordBatch } from '../../../storage/export-source.js';
 import { createPartition } from '../../../storage/partition-maintenance.js';
-import { sessionKeys } from '../../../storage/export-related-sql.js';
+import { relatedRowsSql, sessionKeys } from '../../../storage/export-related-sql.js';
 import { readRelatedRows, RelatedConnection, type RelatedQuery } from '../../../storage/export-related-rows.js';
 import { SEALED_NOT_READ } from '../../../storage/export-row.js';
+import { readSessionSpans, sessionPartitions } from '../../../storage/export-session-spans.js';
 import type pg from 'pg';
 import { STORE_TABLES } from '../../../core/store-tables.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
@@ -118,6 +119,71 @@ describe('related rows of a batch of entries', () => {
     expect(sixtyTwo.related.codes).toHaveLength(1);
   });
 
+  // A store keeps a partition per day of expiry; a batch's statement names only the partitions
+  // whose sessions span its own instead of starting a scan in every one of them.
+  it('reads only the partitions that hold a batch’s sessions, wherever those rows expire', async () => {
+    // Entry 3 won a draw held weeks later: that row expires past every daily partition (the default one).
+    const drawn = new Date('2026-07-20T08:00:00Z');
+    const late = await storage.pool.query<{ id: string }>(
+      `insert into store_winners (id, workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at, expires_at, subject_hash, module_id, step_id, data)
+       values (gen_random_uuid(), $1, $2, $3, null, 60, $4, $4::timestamptz + interval '60 days', $5, 'giveaway', 'draw', '{"prizeTitle": "Late prize"}') returning id`,
+      [workspace.id, flowId, await sessionOf(3), drawn, await subjectOf(3)],
+    );
+    try {
+      const client = await storage.pool.connect();
+      try {
+        const spans = await readSessionSpans(client, workspace.id, ['variables', 'winners']);
+        const firstDay = sessionKeys(await Promise.all([1, 2, 3, 4, 5].map(sessionOf)));
+        const variables = sessionPartitions(spans[0]!, firstDay);
+        // Six days of entries, and the default partition (rows of later sessions without an entry).
+        expect(spans[0]!.map((span) => span.name)).toEqual(['store_variables_default', ...[19, 20, 21, 22, 23, 24].map((day) => `store_variables_p202608${day}_202608${day + 1}`)]);
+        // The first day's, and the third's: entry 62's session, opened three days before its entry,
+        // starts that partition's span before the first day's sessions.
+        expect(variables).toEqual(['store_variables_p20260819_20260820', 'store_variables_p20260821_20260822']);
+        expect(sessionPartitions(spans[1]!, firstDay)).toEqual(['store_winners_default', 'store_winners_p20260819_20260820']);
+        // The statement scans those two partitions, and no other partition of the table.
+        const statement = relatedRowsSql({ workspaceId: workspace.id, flowId, now: storage.clock.now(), tables: ['variables'], sealedTables: [], partitions: [variables] }, firstDay, []);
+        const plan = (await client.query(`explain ${statement.text}`, statement.values)).rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+        expect([...plan.matchAll(/Scan(?: using \S+)? on (store_variables_\w+)/g)].map((match) => match[1])).toEqual(variables);
+        // Entry 62's session is looked for in its rows' day only.
+        expect(sessionPartitions(spans[0]!, sessionKeys([await sessionOf(62)]))).toEqual(['store_variables_p20260821_20260822']);
+      } finally {
+        client.release();
+      }
+      const byRef = new Map((await records()).map((record) => [record.entry.participantRef, record]));
+      expect(byRef.get('P000000003')!.related.winners!.map((row) => row.data.prizeTitle)).toContain('Late prize');
+    } finally {
+      await storage.pool.query(`delete from store_winners where id = $1`, [late.rows[0]!.id]);
+    }
+  });
+
+  // The partitions a batch reads are chosen from spans read once: a row that moves to another
+  // partition afterwards (a retention change moves rows so) would fall outside them. Every batch
+  // reads in the snapshot the spans were read in, so it finds the row where it was.
+  it('reads every batch in the snapshot its partitions were chosen in, so rows moved meanwhile still come', async () => {
+    const session = await sessionOf(100);
+    const email = async () => (await storage.pool.query<{ id: string; expires_at: Date }>(`select id, expires_at from store_variables where session_id = $1 and step_id = 'email'`, [session])).rows[0]!;
+    const before = await email();
+    // Without a window the export also collects returning subjects on a second connection; with one, one connection reads every batch.
+    const stream = streamFlowRecords(storage, { workspaceId: workspace.id, flowId, scope: 'participants', batchSize: 10, firstSeen: { from: null, to: new Date('2100-01-01T00:00:00Z') } });
+    const out: ExportRecord[] = [];
+    let moved = false;
+    try {
+      for await (const batch of stream) {
+        out.push(...(batch as RecordBatch));
+        if (moved) continue;
+        // Three days earlier: a partition whose spans hold none of entry 100's batch.
+        await storage.pool.query(`update store_variables set expires_at = expires_at - interval '3 days' where id = $1`, [before.id]);
+        moved = true;
+      }
+      expect((await storage.pool.query(`select tableoid::regclass::text as p from store_variables where id = $1`, [before.id])).rows[0].p).toBe('store_variables_p20260820_20260821');
+      const hundred = out.find((record) => record.entry.participantRef === 'P000000100')!;
+      expect(hundred.related.variables!.map((row) => row.id)).toContain(before.id);
+    } finally {
+      await storage.pool.query(`update store_variables set expires_at = $2 where id = $1`, [before.id, before.expires_at]);
+    }
+  });
+
   /** The related-rows query of an export of every entry, as `streamFlowRecords` makes it. */
   const relatedQuery = (): RelatedQuery => ({
     workspaceId: workspace.id,
@@ -128,6 +194,10 @@ describe('related rows of a batch of entries', () => {
     returning: true,
     open: async () => SEALED_NOT_READ,
   });
+
+  /** Connections of the test database other than this one that are inside a transaction. */
+  const inTransaction = async () =>
+    (await storage.pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`)).rows[0].n as number;
 
   /** The pool, except that the first connection asked for (the collector's, asked before the batch's) waits for `gate`. */
   function gatedPool(gate: Promise<void>): pg.Pool {
@@ -156,11 +226,13 @@ describe('related rows of a batch of entries', () => {
       expect(after).toEqual(before);
       // Entry 7's later email (a session without an entry) comes both ways.
       expect(before[keys.findIndex((key) => key.ref === 'P000000007')]!.variables).toHaveLength(3);
-      const temp = await storage.pool.query(`select count(*)::int as n from pg_class where relname = 'parley_export_subject_rows'`);
-      expect(temp.rows[0].n).toBe(1);
+      // The connection that reads the batches holds its snapshot (a transaction) as long as the
+      // export reads; the first one has ended its own and gone back to the pool.
+      expect(await inTransaction()).toBe(1);
     } finally {
       await connection.release();
     }
+    expect(await inTransaction()).toBe(0);
     const left = await storage.pool.query(`select count(*)::int as n from pg_class where relname = 'parley_export_subject_rows'`);
     expect(left.rows[0].n).toBe(0);
   });
@@ -169,13 +241,14 @@ describe('related rows of a batch of entries', () => {
     const locker = await storage.pool.connect();
     const idleBefore = storage.pool.totalCount;
     try {
+      // The entry table: only the collection reads it (it finds the subjects of every entry and row).
       await locker.query('begin');
-      await locker.query('lock table store_variables in access exclusive mode');
+      await locker.query('lock table store_participations in access exclusive mode');
       const connection = new RelatedConnection(storage.pool, 0, relatedQuery());
       const { rows } = await connection.query<[string]>(() => ({ text: 'select 1', values: [] }));
       expect(rows).toEqual([['1']]);
       const waiting = async () =>
-        (await storage.pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'create temp table%'`)).rows[0].n as number;
+        (await storage.pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'insert into pg_temp.parley_export_subject_rows%'`)).rows[0].n as number;
       while ((await waiting()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       await connection.release();
       expect(await waiting()).toBe(0);
