@@ -57,10 +57,11 @@ export async function readSessionSpans(client: pg.ClientBase, workspaceId: strin
 
 /**
  * The partitions of a table that may hold rows of the batch's sessions (its dense run `low`–`high`
- * and its outliers): those whose session span meets them, by name. A statement over the parent
- * table started a scan of the session index in every live partition (about 12 µs each per table
- * and batch, and a store keeps one partition per day of retention); pruning them by an expiry
- * range in the generic plan made PostgreSQL read the expiry index instead.
+ * and its outliers): those whose session span meets them, by name. Session ids compare as text,
+ * in PostgreSQL's uuid order (lower-case hex at fixed places). A statement over the parent table
+ * locked and started a scan in every partition, one per day of retention (see `relatedRowsSql`
+ * for the figures); pruning them by an expiry range in the generic plan made PostgreSQL read the
+ * expiry index instead.
  */
 export function sessionPartitions(spans: readonly SessionSpan[], keys: SessionKeys): string[] {
   const meets = (span: SessionSpan) =>
