@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
 import { EXPORT_ROW_COLUMNS, exportRowColumns, relatedRowColumns } from './export-row.js';
 import { ENTRY_TABLES, live, type FlowRead, type SqlStatement } from './export-source-sql.js';
@@ -113,7 +114,7 @@ export function relatedRowsSql(read: RelatedRead, sessions: SessionKeys, subject
       `select ${exportRowColumns(sealed.includes(table))}, ${i}::int as table_n from ${relation} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`;
     // Only the partitions that may hold the batch's sessions, when they are known; with none, a
     // branch that reads nothing (it keeps the statement's parameters, and PostgreSQL plans no scan).
-    const named = read.partitions?.[i]?.map((name) => `"${name.replace(/"/g, '""')}"`);
+    const named = read.partitions?.[i]?.map((name) => pg.escapeIdentifier(name));
     const relations = named && named.length > 0 ? named : [physicalTable(table)];
     const none = named && named.length === 0 ? ' and false' : '';
     return [
