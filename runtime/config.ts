@@ -40,7 +40,12 @@ export interface Config {
   readonly chatEntryCache: number;
   /** Most lines one streamed CSV code upload may have (bigger files are refused with 413). */
   readonly codeUploadMaxLines: number;
+  /** Where the server runs an export run: `process`, a Node process of its own per run; `inline`, in the server's own. */
+  readonly exportRunner: ExportRunner;
 }
+
+export const EXPORT_RUNNERS = ['process', 'inline'] as const;
+export type ExportRunner = (typeof EXPORT_RUNNERS)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -78,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`not a log level; use one of ${LOG_LEVELS.join(', ')}`, 'LOG_LEVEL');
   const host = env.HOST || '0.0.0.0';
+  const exportRunner = (env.PARLEY_EXPORT_RUNNER || 'process') as ExportRunner;
+  if (!EXPORT_RUNNERS.includes(exportRunner)) throw new ConfigError(`must be one of ${EXPORT_RUNNERS.join(', ')}`, 'PARLEY_EXPORT_RUNNER');
   return Object.freeze({
     port,
     host,
@@ -102,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     groupCommit: integer(env, 'PARLEY_GROUP_COMMIT', DEFAULT_GROUP_COMMIT.groupsInFlight, 0, 64),
     chatEntryCache: integer(env, 'PARLEY_CHAT_ENTRY_CACHE', 10_000, 0, 1_000_000),
     codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 1_000_000, 1, 100_000_000),
+    exportRunner,
   });
 }

@@ -31,6 +31,7 @@ import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
 import { ExportDefinitionService } from '../exporter/definition/export-definition-service.js';
 import { ExportJobs, exportRunnerDeps } from '../exporter/run/export-scheduler.js';
+import { ExportRunProcesses } from './export-process/export-run-processes.js';
 import { MODULES } from '../modules/index.js';
 import { WebhookDispatcher } from '../exporter/webhooks/webhook-dispatcher.js';
 import type { Storage } from '../storage/storage.js';
@@ -47,8 +48,11 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Builds the HTTP app, the chat gateway and background jobs on an opened storage, and listens. */
-export async function startServer(options: { config: Config; storage: Storage; logger: Logger; clock: Clock }): Promise<RunningServer> {
+/**
+ * Builds the HTTP app, the chat gateway and background jobs on an opened storage, and listens.
+ * `masterKey` (the one `storage` was opened with) goes to the processes that run exports.
+ */
+export async function startServer(options: { config: Config; storage: Storage; masterKey: string; logger: Logger; clock: Clock }): Promise<RunningServer> {
   const { config, storage, logger, clock } = options;
   storage.jobs.on('error', (error: Error) => logger.error({ err: { message: error.message } }, 'job queue error'));
   const metrics = new Metrics();
@@ -67,7 +71,11 @@ export async function startServer(options: { config: Config; storage: Storage; l
   await changes?.start();
   const entries = changes && new ChatEntryCache<ChatEntry>(changes, config.chatEntryCache, (hit) => metrics.chatEntryLookups.inc({ result: hit ? 'hit' : 'miss' }));
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES, events: flowCounters(metrics), ...(entries && { entries }) });
-  const exports = new ExportJobs(storage, exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs }));
+  const runnerDeps = exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs });
+  const exportProcesses = config.exportRunner === 'process'
+    ? new ExportRunProcesses(storage, { connectionString: storage.database.connectionString, masterKey: options.masterKey, localRoot: runnerDeps.localRoot, leaseMs: config.exportLeaseMs, logLevel: config.logLevel, logger })
+    : undefined;
+  const exports = new ExportJobs(storage, runnerDeps, exportProcesses?.run);
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start();
   const webhooks = new WebhookDispatcher(storage, { ...config.webhooks, clock, logger });
@@ -120,6 +128,7 @@ export async function startServer(options: { config: Config; storage: Storage; l
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await webhooks.stop();
+      await exportProcesses?.stop();
       await changes?.close();
     },
   };

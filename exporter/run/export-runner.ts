@@ -11,7 +11,7 @@ import { runFileName } from './run-file-name.js';
 import { watchedUpload } from './watched-upload.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { DestinationError, toParleyError } from '../../core/errors.js';
-import { claimRun, failRun, lastSuccessCutoff, succeedRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
+import { claimRun, failRun, lastSuccessCutoff, succeedRun, type ExportRun, type RunClaim, type RunSelection } from '../../storage/export-run-repository.js';
 
 export interface RunnerDeps {
   readonly storage: ExportStorage;
@@ -26,12 +26,16 @@ export interface RunnerDeps {
   readonly destinationFor?: (config: DestinationConfig) => Destination;
   /** An upload that moves no byte for this long is aborted as a retryable failure. */
   readonly stallMs?: number;
+  /** Told the claim as soon as the run is claimed (a process that runs it for another hands it back: see `ExportRunProcesses`). */
+  readonly onClaimed?: (claim: RunClaim, attempts: number) => void;
 }
 
 /** `lease_lost`: this worker lost the run's lease mid-run and left the run to whoever holds it now. */
 export type RunOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped' | 'lease_lost';
 
 const LEASE_MS = 120_000;
+/** Attempts before a retryable failure ends a run failed, unless `RunnerDeps.maxAttempts` says otherwise. */
+export const MAX_ATTEMPTS = 3;
 /** Long enough for a destination to finish its last buffered parts after the source has ended. */
 const STALL_MS = 300_000;
 
@@ -55,6 +59,7 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
   const leaseMs = deps.leaseMs ?? LEASE_MS;
   const run = await claimRun(storage, runId, leaseMs);
   if (!run) return 'skipped';
+  deps.onClaimed?.({ runId: run.id, leaseToken: run.leaseToken! }, run.attempts);
   let progress = 0;
   const lease = new RunLease(storage, { runId: run.id, leaseToken: run.leaseToken! }, leaseMs, () => progress);
   const leaseLost = () => {
@@ -68,7 +73,7 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
   } catch (error) {
     if (lease.lost || error instanceof LeaseLostError) return leaseLost();
     const retryable = error instanceof DestinationError && error.retryable;
-    const final = !retryable || run.attempts >= (deps.maxAttempts ?? 3);
+    const final = !retryable || run.attempts >= (deps.maxAttempts ?? MAX_ATTEMPTS);
     // A failure that cannot be recorded (the database is out of reach) is left to the lease: once
     // it runs out, the run is queued again.
     const recorded = await failRun(storage, lease.claim, reason(error), final).catch(() => false);

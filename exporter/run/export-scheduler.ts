@@ -43,7 +43,15 @@ export class ExportJobs {
   /** Told each run's outcome (metrics). */
   onOutcome: ((outcome: RunOutcome) => void) | undefined;
 
-  constructor(private readonly storage: Storage, private readonly deps: RunnerDeps & { clock: Clock }) {}
+  /**
+   * `runRun` executes a run (`executeRun` in this process by default; the server may run each in
+   * a process of its own, see runtime/export-process).
+   */
+  constructor(
+    private readonly storage: Storage,
+    private readonly deps: RunnerDeps & { clock: Clock },
+    private readonly runRun: (runId: string, asOf: Date | null) => Promise<RunOutcome> = (runId, asOf) => executeRun(deps, runId, asOf),
+  ) {}
 
   /** Where local deliveries are kept. */
   get localRoot(): string {
@@ -101,11 +109,11 @@ export class ExportJobs {
   }
 
   /**
-   * Runs one queued run in this process. A retryable failure answers `'retry'`: pg-boss then
+   * Runs one queued run (through `runRun`). A retryable failure answers `'retry'`: pg-boss then
    * retries the job after its backoff (`RUN_JOB_RETRY`).
    */
   async runNow(runId: string, asOf: Date | null): Promise<JobOutcome> {
-    const outcome = await executeRun(this.deps, runId, asOf);
+    const outcome = await this.runRun(runId, asOf);
     this.onOutcome?.(outcome);
     return outcome === 'retry' ? 'retry' : undefined;
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, cliNodeFlags, embeddedEnv, runParleyWith } from '../support/cli-process.js';
 import { COMMANDS } from '../../runtime/cli/commands.js';
+import { EXPORT_NODE_FLAGS } from '../../runtime/export-process/export-run-protocol.js';
 
 // The compiled CLI, run the way an operator runs it, on the embedded default (no DATABASE_URL).
 // Nothing here may start PostgreSQL: the data directory must still not exist afterwards.
@@ -55,6 +56,8 @@ describe('parley --help, --version and <command> --help', () => {
 describe('bin/parley.js as an executable', () => {
   it('runs through its first line (`env -S node` with the CLI\'s V8 flags), as npx and a shell start it', async () => {
     expect(cliNodeFlags()).toEqual(['--min-semi-space-size=16', '--no-memory-reducer', '--no-allocation-site-pretenuring']);
+    // The server's export run processes start with the same.
+    expect(cliNodeFlags()).toEqual(EXPORT_NODE_FLAGS);
     const bin = path.resolve(import.meta.dirname, '../../bin/parley.js');
     const out = await new Promise<{ error: Error | null; stdout: string; stderr: string }>((resolve) =>
       execFile(bin, ['--version'], { env: embeddedEnv(dataDir) }, (error, stdout, stderr) => resolve({ error, stdout, stderr })),

@@ -13,10 +13,11 @@ import { openStorage } from '../../storage/storage.js';
 type Message = { type: 'tick'; id: number; at: string } | { type: 'stop' };
 
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' });
+  // Runs run in this process: a run's own process would not share the manual clock.
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_EXPORT_RUNNER: 'inline' });
   const clock = new ManualClock(process.env.PARLEY_START_AT ?? Date.now());
   const storage = await openStorage({ connectionString: config.databaseUrl!, masterKey: config.masterKey!, clock, schedule: false, migrate: false });
-  const server = await startServer({ config, storage, logger: createLogger('silent'), clock });
+  const server = await startServer({ config, storage, masterKey: config.masterKey!, logger: createLogger('silent'), clock });
   process.on('message', (message: Message) => {
     if (message.type === 'tick') {
       clock.set(message.at);

@@ -17,10 +17,11 @@ function pathOf(run: () => unknown): string | undefined {
 describe('process configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 64, groupCommit: 2, chatEntryCache: 10_000 });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 64, groupCommit: 2, chatEntryCache: 10_000, exportRunner: 'process' });
     expect(loadConfig({ PARLEY_STATEMENT_CACHE: '0' }).statementCache).toBe(0);
     expect(loadConfig({ PARLEY_GROUP_COMMIT: '0' }).groupCommit).toBe(0);
     expect(loadConfig({ PARLEY_CHAT_ENTRY_CACHE: '0' }).chatEntryCache).toBe(0);
+    expect(loadConfig({ PARLEY_EXPORT_RUNNER: 'inline' }).exportRunner).toBe('inline');
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -37,6 +38,7 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_STATEMENT_CACHE: '-1' }))).toBe('PARLEY_STATEMENT_CACHE');
     expect(pathOf(() => loadConfig({ PARLEY_GROUP_COMMIT: '65' }))).toBe('PARLEY_GROUP_COMMIT');
     expect(pathOf(() => loadConfig({ PARLEY_CHAT_ENTRY_CACHE: '-1' }))).toBe('PARLEY_CHAT_ENTRY_CACHE');
+    expect(pathOf(() => loadConfig({ PARLEY_EXPORT_RUNNER: 'thread' }))).toBe('PARLEY_EXPORT_RUNNER');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 

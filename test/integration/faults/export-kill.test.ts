@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { getRun } from '../../../storage/export-run-repository.js';
+import { childPids, isRunning } from '../../support/child-processes.js';
 import { buildDist, runParley } from '../../support/cli-process.js';
 import { sha256Hex } from '../../support/delivery-fixture.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
@@ -70,7 +71,7 @@ async function leaseExpired(runId: string): Promise<boolean> {
 }
 
 describe('kill -9 during an export upload', () => {
-  it('leaves no file under the final name; a second process takes the run over after its lease and delivers it once', async () => {
+  it('ends the run\'s process too, leaves no file under the final name; a second process takes the run over after its lease and delivers it once', async () => {
     const first = await serverProcess();
     const created = await api(first.url, key, 'POST', '/api/v1/exports', {
       ...FIVE_FILTER_EXPORT,
@@ -92,7 +93,11 @@ describe('kill -9 during an export upload', () => {
       { what: 'the upload to be under way', timeoutMs: 60_000, describe: () => first.output() },
     );
     expect(await getRun(storage, runId)).toMatchObject({ status: 'running', attempts: 1 });
+    // The server runs the export in a process of its own, which ends with it.
+    const runProcesses = await childPids(first.child.pid!, 'export-run-child');
+    expect(runProcesses).toHaveLength(1);
     await first.kill();
+    await waitUntil(async () => !(await isRunning(runProcesses[0]!)), { what: "the run's process to end with its server" });
 
     expect(await visible()).toEqual([]);
     // What the dead process leaves on the partner's server: its hidden temporary file, nothing under the final name.

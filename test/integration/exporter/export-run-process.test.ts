@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../../runtime/server.js';
+import { issueApiKey } from '../../../storage/api-key-repository.js';
+import { getRun, type ExportRun } from '../../../storage/export-run-repository.js';
+import { childPids, isRunning } from '../../support/child-processes.js';
+import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
+import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../../support/participation-fixture.js';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { api, startTestServer } from '../../support/test-server.js';
+import { waitUntil } from '../../support/wait-until.js';
+
+const ROWS = 2_000;
+/** What the server's run processes carry in their command line. */
+const MARKER = 'export-run-child';
+
+let storage: TestStorage;
+let dataDir: string;
+let key: string;
+const storages: TestStorage[] = [];
+const servers: RunningServer[] = [];
+let locker: pg.Client | undefined;
+
+afterAll(async () => {
+  await locker?.end().catch(() => {});
+  for (const server of servers) await server.close().catch(() => {});
+  for (const opened of storages) await opened.destroy();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * A database with a flow of ROWS entries, and a server on it that runs exports in processes.
+ * Each test that stops its server gets a database of its own: the job queue of a database's
+ * storage keeps the stopped server's worker, which would take the next test's runs.
+ */
+async function processServer(): Promise<RunningServer> {
+  storage = await createTestStorage();
+  storages.push(storage);
+  dataDir ??= await mkdtemp(path.join(os.tmpdir(), 'parley-run-process-'));
+  const { workspace } = await flowSetup(storage);
+  const flow = await saveTestFlow(storage, workspace, 'bench', BENCH_FLOW);
+  await insertParticipations(storage.db, { workspaceId: workspace.id, flowId: flow.id, count: ROWS, start: new Date(Date.now() - 10 * 86_400_000) });
+  key = (await issueApiKey(storage.db, workspace.id)).key;
+  const server = await startTestServer(storage, { PARLEY_EXPORT_RUNNER: 'process', PARLEY_DATA_DIR: dataDir });
+  servers.push(server);
+  return server;
+}
+
+async function createExport(server: RunningServer, name: string): Promise<string> {
+  const created = await api(server.url, key, 'POST', '/api/v1/exports', { ...FIVE_FILTER_EXPORT, name, destination: { kind: 'local', directory: 'partner' } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body.id as string;
+}
+
+async function startRun(server: RunningServer, exportId: string): Promise<string> {
+  const started = await api(server.url, key, 'POST', `/api/v1/exports/${exportId}/runs`);
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  return started.body.id as string;
+}
+
+/** Holds the participations store locked, so that a run's process, once it has claimed its run, waits at its first read of the entries. */
+async function lockEntries(): Promise<() => Promise<void>> {
+  locker = new pg.Client({ connectionString: storage.url });
+  await locker.connect();
+  await locker.query('begin');
+  await locker.query('lock table store_participations in access exclusive mode');
+  const client = locker;
+  return async () => {
+    await client.query('rollback');
+    await client.end();
+    locker = undefined;
+  };
+}
+
+/** The run's process, once it waits for the lock with its run claimed. */
+async function blockedRunProcess(runId: string): Promise<number> {
+  return waitUntil(
+    async () => {
+      const waiting = await storage.pool.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      const run = await getRun(storage, runId);
+      const pids = await childPids(process.pid, MARKER);
+      return waiting.rowCount! > 0 && run?.status === 'running' && pids.length === 1 ? pids[0] : undefined;
+    },
+    { what: "the run's process to claim the run and wait for the entries", timeoutMs: 60_000, describe: async () => JSON.stringify(await getRun(storage, runId)) },
+  );
+}
+
+const finished = (runId: string, timeoutMs = 60_000) =>
+  waitUntil(
+    async () => {
+      const run = await getRun(storage, runId);
+      return run && (run.status === 'succeeded' || run.status === 'failed') ? run : undefined;
+    },
+    { what: 'the run to finish', timeoutMs, intervalMs: 200, describe: async () => JSON.stringify(await getRun(storage, runId)) },
+  );
+
+async function expectDelivered(run: ExportRun): Promise<void> {
+  expect(run).toMatchObject({ status: 'succeeded', rows: ROWS, error: null });
+  const file = await readFile(path.join(dataDir, 'exports', 'partner', run.fileName!));
+  expect(file.toString('utf8').trimEnd().split('\n')).toHaveLength(ROWS + 1);
+  expect(createHash('sha256').update(file).digest('hex')).toBe(run.sha256);
+}
+
+describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, the default)', () => {
+  it('claims, streams, delivers and records the run in another process, which then ends', async () => {
+    const server = await processServer();
+    const exportId = await createExport(server, 'In a process');
+    const release = await lockEntries();
+    const runId = await startRun(server, exportId);
+    const pid = await blockedRunProcess(runId);
+    expect(pid).not.toBe(process.pid);
+    // The server answers meanwhile.
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    await release();
+    const run = await finished(runId);
+    await expectDelivered(run);
+    expect(run.attempts).toBe(1);
+    await waitUntil(async () => !(await isRunning(pid)), { what: "the run's process to end" });
+    expect(await childPids(process.pid, MARKER)).toEqual([]);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^parley_export_runs_total\{status="succeeded"\} 1$/m);
+  }, 120_000);
+
+  it('records a run whose process is killed as failed, retries it, and keeps serving', async () => {
+    const server = servers[0]!;
+    const exportId = await createExport(server, 'Killed process');
+    const release = await lockEntries();
+    const runId = await startRun(server, exportId);
+    const pid = await blockedRunProcess(runId);
+    process.kill(pid, 'SIGKILL');
+    const failed = await waitUntil(async () => ((await getRun(storage, runId))?.status === 'queued' ? getRun(storage, runId) : undefined), { what: 'the run to be queued again' });
+    expect(failed).toMatchObject({ status: 'queued', attempts: 1, error: "export_failed: the run's process ended by SIGKILL" });
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    await release();
+    // pg-boss retries the job after its backoff (about 30 s: RUN_JOB_RETRY).
+    const run = await finished(runId, 150_000);
+    await expectDelivered(run);
+    expect(run.attempts).toBe(2);
+  }, 240_000);
+
+  it('ends its runs\' processes when the server stops, and queues their runs again at once', async () => {
+    const server = await processServer();
+    const exportId = await createExport(server, 'Server stopped');
+    const release = await lockEntries();
+    const runId = await startRun(server, exportId);
+    const pid = await blockedRunProcess(runId);
+    await server.close();
+    expect(await isRunning(pid)).toBe(false);
+    expect(await getRun(storage, runId)).toMatchObject({ status: 'queued', attempts: 1, error: 'export_failed: the server stopped during the run' });
+    await release();
+  }, 120_000);
+});
