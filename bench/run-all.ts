@@ -9,6 +9,7 @@ import path from 'node:path';
 const BENCHES: Array<{ script: string; what: string }> = [
   { script: 'chat-bench.ts', what: 'chat turns/s closed and open loop, statements per turn (vs bare socket.io + INSERT/COMMIT per round trip)' },
   { script: 'export-bench.ts', what: 'export rows/s vs COPY … TO STDOUT' },
+  { script: 'export-server-bench.ts', what: "an export run through the server: the server's and the run process's RSS, chat latency during the run (run in the server's process vs its own)" },
   { script: 'sweep-bench.ts', what: 'sweep vs bare DELETE' },
   { script: 'instant-win-bench.ts', what: 'instant-win claims/s (vs bare insert+commit)' },
   { script: 'code-upload-bench.ts', what: 'streamed CSV code upload: codes/s and server RSS growth, 100k vs 1M codes' },

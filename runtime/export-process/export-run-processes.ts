@@ -56,7 +56,10 @@ export class ExportRunProcesses {
     // 'close' comes after the process has exited and its IPC channel has delivered everything.
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
       child.once('close', (code, signal) => resolve({ code, signal }));
-      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      child.once('error', (error) => {
+        child.kill('SIGKILL');
+        resolve({ code: null, signal: null, error });
+      });
     });
     let finish!: () => void;
     const handle = { kill: () => child.kill('SIGTERM'), finished: new Promise<void>((resolve) => (finish = resolve)) };
