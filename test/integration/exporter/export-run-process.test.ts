@@ -33,9 +33,9 @@ afterAll(async () => {
 });
 
 /**
- * A database with a flow of ROWS entries, and a server on it that runs exports in processes.
- * Each test that stops its server gets a database of its own: the job queue of a database's
- * storage keeps the stopped server's worker, which would take the next test's runs.
+ * A database with a flow of ROWS entries, and a server on it that runs exports in processes. Each
+ * test gets a database of its own: the job queue of a database's storage keeps the workers of
+ * every server started on it, stopped or not, and any of them may take a run.
  */
 async function processServer(): Promise<RunningServer> {
   storage = await createTestStorage();
@@ -98,6 +98,14 @@ const finished = (runId: string, timeoutMs = 60_000) =>
     { what: 'the run to finish', timeoutMs, intervalMs: 200, describe: async () => JSON.stringify(await getRun(storage, runId)) },
   );
 
+/** A run of a new export whose process has claimed it and waits for the entries, held locked until `release`. */
+async function blockedRun(server: RunningServer, name: string): Promise<{ runId: string; pid: number; release: () => Promise<void> }> {
+  const exportId = await createExport(server, name);
+  const release = await lockEntries();
+  const runId = await startRun(server, exportId);
+  return { runId, pid: await blockedRunProcess(runId), release };
+}
+
 async function expectDelivered(run: ExportRun): Promise<void> {
   expect(run).toMatchObject({ status: 'succeeded', rows: ROWS, error: null });
   const file = await readFile(path.join(dataDir, 'exports', 'partner', run.fileName!));
@@ -108,11 +116,7 @@ async function expectDelivered(run: ExportRun): Promise<void> {
 describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, the default)', () => {
   it('claims, streams, delivers and records the run in another process, which then ends', async () => {
     const server = await processServer();
-    const exportId = await createExport(server, 'In a process');
-    const release = await lockEntries();
-    const runId = await startRun(server, exportId);
-    const pid = await blockedRunProcess(runId);
-    expect(pid).not.toBe(process.pid);
+    const { runId, pid, release } = await blockedRun(server, 'In a process');
     // The server answers meanwhile.
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     await release();
@@ -126,11 +130,8 @@ describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, t
   }, 120_000);
 
   it('records a run whose process is killed as failed, retries it, and keeps serving', async () => {
-    const server = servers[0]!;
-    const exportId = await createExport(server, 'Killed process');
-    const release = await lockEntries();
-    const runId = await startRun(server, exportId);
-    const pid = await blockedRunProcess(runId);
+    const server = await processServer();
+    const { runId, pid, release } = await blockedRun(server, 'Killed process');
     process.kill(pid, 'SIGKILL');
     const failed = await waitUntil(async () => ((await getRun(storage, runId))?.status === 'queued' ? getRun(storage, runId) : undefined), { what: 'the run to be queued again' });
     expect(failed).toMatchObject({ status: 'queued', attempts: 1, error: "export_failed: the run's process ended by SIGKILL" });
@@ -144,10 +145,7 @@ describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, t
 
   it('ends its runs\' processes when the server stops, and queues their runs again at once', async () => {
     const server = await processServer();
-    const exportId = await createExport(server, 'Server stopped');
-    const release = await lockEntries();
-    const runId = await startRun(server, exportId);
-    const pid = await blockedRunProcess(runId);
+    const { runId, pid, release } = await blockedRun(server, 'Server stopped');
     await server.close();
     expect(await isRunning(pid)).toBe(false);
     expect(await getRun(storage, runId)).toMatchObject({ status: 'queued', attempts: 1, error: 'export_failed: the server stopped during the run' });
