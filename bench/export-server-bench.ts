@@ -3,7 +3,8 @@
  * server started as `npm start` starts it (dist/, its Node flags) on a database of BENCH_ROWS
  * related entries (the export bench's fixture and its related-fields export, delivered to a local
  * destination). The server runs the export in its own process (`PARLEY_EXPORT_RUNNER=inline`) or
- * in a process started for the run (`process`, the default), in alternated rounds. Each round, on
+ * in a process started for the run (`process`, the default) at niceness 0 or at the default
+ * (`PARLEY_EXPORT_NICE`), in alternated rounds. Each round, on
  * a new server, runs the export twice:
  * - alone, before any chat: the server's RSS before the run and its highest during it (sampled
  *   every 100 ms), the run process's peak RSS (start included, as it reports it), the run's time;
@@ -33,7 +34,14 @@ import { createExport } from '../storage/export-repository.js';
 import { openStorage } from '../storage/storage.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
 
-type Runner = 'inline' | 'process';
+/** How the server runs the export: in its own process, or in a process of the run's own at niceness 0 or at the default (10). */
+const RUNNERS = {
+  inline: { PARLEY_EXPORT_RUNNER: 'inline' },
+  'process, nice 0': { PARLEY_EXPORT_RUNNER: 'process', PARLEY_EXPORT_NICE: '0' },
+  process: { PARLEY_EXPORT_RUNNER: 'process' },
+} as const;
+type Runner = keyof typeof RUNNERS;
+const RUNNER_NAMES = Object.keys(RUNNERS) as Runner[];
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CHAT_RATE = Number(process.env.BENCH_CHAT_RATE ?? 300);
@@ -148,7 +156,7 @@ try {
     if (done!.status !== 'succeeded' || done!.rows !== ROWS) throw new Error(`run ${done!.status}: ${done!.error} (${done!.rows} rows)\n${server.output().slice(-2000)}`);
     // The server logs the run process's end once that process has exited, a little after the run is recorded.
     const report = () => /"maxRssMb":(\d+)[^\n]*export run process ended/.exec(server.output().slice(logged));
-    for (let wait = 0; runner === 'process' && !report() && wait < 100; wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let wait = 0; runner !== 'inline' && !report() && wait < 100; wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     const reported = report();
     return { seconds, rssBeforeMb, rssPeakMb, runProcessMb: reported ? Number(reported[1]) : Number.NaN, latencies };
   }
@@ -162,9 +170,9 @@ try {
     readonly idle: number[];
   }
   const rounds: Round[] = [];
-  for (let round = 0; round < ROUNDS * 2; round += 1) {
-    const runner: Runner = round % 2 === 0 ? 'inline' : 'process';
-    const server = await startServer({ ...env, PARLEY_EXPORT_RUNNER: runner });
+  for (let round = 0; round < ROUNDS * RUNNER_NAMES.length; round += 1) {
+    const runner = RUNNER_NAMES[round % RUNNER_NAMES.length]!;
+    const server = await startServer({ ...env, ...RUNNERS[runner] });
     try {
       const alone = await exportRun(server, runner);
       const visitors: VisitorTarget = { url: server.url, auth: { workspace: demo.workspace, flow: 'hello-world' } };
@@ -176,8 +184,8 @@ try {
       rounds.push(r);
       process.stdout.write(
         `round ${round + 1} (${runner}): alone ${alone.seconds.toFixed(1)} s, server RSS ${alone.rssBeforeMb.toFixed(0)} → ${alone.rssPeakMb.toFixed(0)} MB` +
-          `${runner === 'process' ? `, run process ${alone.runProcessMb} MB` : ''}; with chat ${chatting.seconds.toFixed(1)} s, server RSS ${chatting.rssBeforeMb.toFixed(0)} → ${chatting.rssPeakMb.toFixed(0)} MB` +
-          `${runner === 'process' ? `, run process ${chatting.runProcessMb} MB` : ''}; chat p50/p99 ${percentile(idle, 50).toFixed(1)}/${percentile(idle, 99).toFixed(1)} ms alone, ` +
+          `${runner !== 'inline' ? `, run process ${alone.runProcessMb} MB` : ''}; with chat ${chatting.seconds.toFixed(1)} s, server RSS ${chatting.rssBeforeMb.toFixed(0)} → ${chatting.rssPeakMb.toFixed(0)} MB` +
+          `${runner !== 'inline' ? `, run process ${chatting.runProcessMb} MB` : ''}; chat p50/p99 ${percentile(idle, 50).toFixed(1)}/${percentile(idle, 99).toFixed(1)} ms alone, ` +
           `${percentile(chatting.latencies, 50).toFixed(1)}/${percentile(chatting.latencies, 99).toFixed(1)} ms during the run\n`,
       );
     } finally {
@@ -188,10 +196,10 @@ try {
   const med = (runner: Runner, key: (r: Round) => number) => median(of(runner).map(key));
   const list = (runner: Runner, key: (r: Round) => number, digits = 0) => of(runner).map((r) => key(r).toFixed(digits)).join(', ');
   const p = (values: number[], at: number) => percentile(values, at);
-  printTable(`an export run of ${fmt(ROWS)} related entries through the server (${ROUNDS} alternated rounds per runner, medians; chat offered ${CHAT_RATE} turns/s)`, (['inline', 'process'] as const).flatMap((runner): Array<[string, string]> => [
+  printTable(`an export run of ${fmt(ROWS)} related entries through the server (${ROUNDS} alternated rounds per runner, medians; chat offered ${CHAT_RATE} turns/s)`, RUNNER_NAMES.flatMap((runner): Array<[string, string]> => [
     [`${runner}: run alone, time`, `${med(runner, (r) => r.alone.seconds).toFixed(1)} s (${list(runner, (r) => r.alone.seconds, 1)})`],
     [`${runner}: run alone, server RSS before → highest`, `${med(runner, (r) => r.alone.rssBeforeMb).toFixed(0)} → ${med(runner, (r) => r.alone.rssPeakMb).toFixed(0)} MB (${list(runner, (r) => r.alone.rssPeakMb)})`],
-    ...(runner === 'process' ? [[`process: the run process's peak RSS (start included)`, `${list(runner, (r) => r.alone.runProcessMb)} alone, ${list(runner, (r) => r.chatting.runProcessMb)} with chat (MB)`] as [string, string]] : []),
+    ...(runner !== 'inline' ? [[`${runner}: the run process's peak RSS (start included)`, `${list(runner, (r) => r.alone.runProcessMb)} alone, ${list(runner, (r) => r.chatting.runProcessMb)} with chat (MB)`] as [string, string]] : []),
     [`${runner}: run with chat, time`, `${med(runner, (r) => r.chatting.seconds).toFixed(1)} s (${list(runner, (r) => r.chatting.seconds, 1)})`],
     [`${runner}: run with chat, server RSS before → highest`, `${med(runner, (r) => r.chatting.rssBeforeMb).toFixed(0)} → ${med(runner, (r) => r.chatting.rssPeakMb).toFixed(0)} MB (${list(runner, (r) => r.chatting.rssPeakMb)})`],
     [`${runner}: chat p50 / p99 alone → during the run`, `${med(runner, (r) => p(r.idle, 50)).toFixed(1)} / ${med(runner, (r) => p(r.idle, 99)).toFixed(1)} → ${med(runner, (r) => p(r.chatting.latencies, 50)).toFixed(1)} / ${med(runner, (r) => p(r.chatting.latencies, 99)).toFixed(1)} ms (p99 during: ${list(runner, (r) => p(r.chatting.latencies, 99), 1)})`],
@@ -200,7 +208,7 @@ try {
   process.stdout.write(
     `RESULT server_export_run_process_rss_mb=${highest('process', (r) => Math.max(r.alone.runProcessMb, r.chatting.runProcessMb)).toFixed(0)} ` +
       `server_rss_growth_during_export_mb=${highest('process', (r) => r.alone.rssPeakMb - r.alone.rssBeforeMb).toFixed(0)} server_rss_growth_during_inline_export_mb=${highest('inline', (r) => r.alone.rssPeakMb - r.alone.rssBeforeMb).toFixed(0)} ` +
-      `chat_p99_during_export_ms=${med('process', (r) => p(r.chatting.latencies, 99)).toFixed(1)} chat_p99_during_inline_export_ms=${med('inline', (r) => p(r.chatting.latencies, 99)).toFixed(1)} ` +
+      `chat_p99_during_export_ms=${med('process', (r) => p(r.chatting.latencies, 99)).toFixed(1)} chat_p99_during_export_nice0_ms=${med('process, nice 0', (r) => p(r.chatting.latencies, 99)).toFixed(1)} chat_p99_during_inline_export_ms=${med('inline', (r) => p(r.chatting.latencies, 99)).toFixed(1)} ` +
       `chat_p99_alone_ms=${median(rounds.map((r) => p(r.idle, 99))).toFixed(1)}\n`,
   );
 } finally {

@@ -42,6 +42,8 @@ export interface Config {
   readonly codeUploadMaxLines: number;
   /** Where the server runs an export run: `process`, a Node process of its own per run; `inline`, in the server's own. */
   readonly exportRunner: ExportRunner;
+  /** The niceness of an export run's process (0: the server's own priority). */
+  readonly exportNice: number;
 }
 
 export const EXPORT_RUNNERS = ['process', 'inline'] as const;
@@ -110,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatEntryCache: integer(env, 'PARLEY_CHAT_ENTRY_CACHE', 10_000, 0, 1_000_000),
     codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 1_000_000, 1, 100_000_000),
     exportRunner,
+    exportNice: integer(env, 'PARLEY_EXPORT_NICE', 10, 0, 19),
   });
 }

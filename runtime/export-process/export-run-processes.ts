@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_ATTEMPTS, type RunOutcome } from '../../exporter/run/export-runner.js';
@@ -20,6 +20,8 @@ export interface ExportProcessOptions {
   readonly leaseMs: number;
   readonly logLevel: string;
   readonly logger: Logger;
+  /** The run's process's niceness (0–19): above 0, the chat's process gets the CPU first when both want it. */
+  readonly nice: number;
   /** Attempts before a run whose process died ends failed (as for a retryable failure). */
   readonly maxAttempts?: number;
 }
@@ -46,7 +48,10 @@ export class ExportRunProcesses {
   readonly run = async (runId: string, asOf: Date | null): Promise<RunOutcome> => {
     const { logger } = this.options;
     if (this.#stopping) return 'retry';
-    const child = fork(CHILD_ENTRY, [], { execArgv: [...LOADER, ...EXPORT_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+    const node = [process.execPath, ...LOADER, ...EXPORT_NODE_FLAGS, CHILD_ENTRY];
+    // Through nice(1), so that every thread of the process (V8's and libuv's too) has its niceness from the start.
+    const [command, ...args] = this.options.nice > 0 ? ['nice', '-n', String(this.options.nice), ...node] : node;
+    const child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
     let claimed: Claimed | undefined;
     let done: Done | undefined;
     child.on('message', (message: RunReport) => {

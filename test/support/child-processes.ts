@@ -19,3 +19,14 @@ export async function isRunning(pid: number): Promise<boolean> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
   return status !== undefined && !/^State:\s+Z/m.test(status);
 }
+
+/** The niceness of each thread of a process (field 19 of `/proc/<pid>/task/<tid>/stat`). */
+export async function threadNiceness(pid: number): Promise<number[]> {
+  const values: number[] = [];
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined);
+    // After the command's closing parenthesis: state (field 3) … nice (field 19).
+    if (stat) values.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return values;
+}

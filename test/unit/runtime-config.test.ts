@@ -17,7 +17,7 @@ function pathOf(run: () => unknown): string | undefined {
 describe('process configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 64, groupCommit: 2, chatEntryCache: 10_000, exportRunner: 'process' });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, sweepCron: '* * * * *', sweepBatchSize: 5000, logLevel: 'info', handshakesPerIpPerMinute: 60, trustProxyHops: 0, codeUploadMaxLines: 1_000_000, statementCache: 64, groupCommit: 2, chatEntryCache: 10_000, exportRunner: 'process', exportNice: 10 });
     expect(loadConfig({ PARLEY_STATEMENT_CACHE: '0' }).statementCache).toBe(0);
     expect(loadConfig({ PARLEY_GROUP_COMMIT: '0' }).groupCommit).toBe(0);
     expect(loadConfig({ PARLEY_CHAT_ENTRY_CACHE: '0' }).chatEntryCache).toBe(0);
@@ -39,6 +39,7 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_GROUP_COMMIT: '65' }))).toBe('PARLEY_GROUP_COMMIT');
     expect(pathOf(() => loadConfig({ PARLEY_CHAT_ENTRY_CACHE: '-1' }))).toBe('PARLEY_CHAT_ENTRY_CACHE');
     expect(pathOf(() => loadConfig({ PARLEY_EXPORT_RUNNER: 'thread' }))).toBe('PARLEY_EXPORT_RUNNER');
+    expect(pathOf(() => loadConfig({ PARLEY_EXPORT_NICE: '20' }))).toBe('PARLEY_EXPORT_NICE');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 

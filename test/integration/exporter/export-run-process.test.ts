@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../runtime/server.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { getRun, type ExportRun } from '../../../storage/export-run-repository.js';
-import { childPids, isRunning } from '../../support/child-processes.js';
+import { childPids, isRunning, threadNiceness } from '../../support/child-processes.js';
 import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../../support/participation-fixture.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
@@ -117,6 +117,10 @@ describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, t
   it('claims, streams, delivers and records the run in another process, which then ends', async () => {
     const server = await processServer();
     const { runId, pid, release } = await blockedRun(server, 'In a process');
+    // Every thread of the process at PARLEY_EXPORT_NICE's default, so that the chat gets the CPU first.
+    const niceness = await threadNiceness(pid);
+    expect(niceness.length).toBeGreaterThan(1);
+    expect(new Set(niceness)).toEqual(new Set([10]));
     // The server answers meanwhile.
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     await release();
