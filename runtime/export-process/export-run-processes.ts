@@ -33,8 +33,8 @@ type Done = Extract<RunReport, { type: 'done' }>;
  * Runs each export run in a Node process of its own, started for it and ended with it, instead
  * of in the server's. The run's memory is the process's (its peak RSS that of `parley export
  * run`, with the CLI's V8 flags), and its CPU, garbage collections and failures stay off the
- * event loop that serves the chat. The process claims, streams and records the run exactly as
- * in-process; it reports its claim and its outcome back. A process that dies before its outcome
+ * event loop that serves the chat; at a niceness above 0 (`nice`), the chat gets the CPU first
+ * when both want it. The process claims, streams and records the run exactly as in-process; it reports its claim and its outcome back. A process that dies before its outcome
  * (killed, out of memory) has its claimed run recorded failed by the server, retried like a
  * retryable failure (`maxAttempts`); one stopped with the server goes back to the queue at once.
  */
@@ -78,7 +78,7 @@ export class ExportRunProcesses {
         return done.outcome;
       }
       const how = end.error ? 'could not start' : end.signal ? `ended by ${end.signal}` : `exited with code ${end.code}`;
-      logger.error({ runId, pid: child.pid, code: end.code, signal: end.signal, claimed: claimed !== undefined }, 'export run process ended without an outcome');
+      logger.error({ runId, pid: child.pid, how, claimed: claimed !== undefined, ...(end.error && { error: end.error.message }) }, 'export run process ended without an outcome');
       // Not claimed: the run is as it was, and the job is retried.
       if (!claimed) return 'retry';
       const final = !this.#stopping && claimed.attempts >= (this.options.maxAttempts ?? MAX_ATTEMPTS);
