@@ -34,9 +34,10 @@ type Done = Extract<RunReport, { type: 'done' }>;
  * of in the server's. The run's memory is the process's (its peak RSS that of `parley export
  * run`, with the CLI's V8 flags), and its CPU, garbage collections and failures stay off the
  * event loop that serves the chat; at a niceness above 0 (`nice`), the chat gets the CPU first
- * when both want it. The process claims, streams and records the run exactly as in-process; it reports its claim and its outcome back. A process that dies before its outcome
- * (killed, out of memory) has its claimed run recorded failed by the server, retried like a
- * retryable failure (`maxAttempts`); one stopped with the server goes back to the queue at once.
+ * when both want it. The process claims, streams and records the run exactly as in-process; it
+ * reports its claim and its outcome back. A process that dies before its outcome (killed, out of
+ * memory) has its claimed run recorded failed by the server, retried like a retryable failure
+ * (`maxAttempts`); one stopped with the server goes back to the queue at once.
  */
 export class ExportRunProcesses {
   readonly #running = new Set<{ kill(): void; finished: Promise<void> }>();
