@@ -129,8 +129,9 @@ describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, t
     expect(run.attempts).toBe(1);
     await waitUntil(async () => !(await isRunning(pid)), { what: "the run's process to end" });
     expect(await childPids(process.pid, MARKER)).toEqual([]);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/^parley_export_runs_total\{status="succeeded"\} 1$/m);
+    // Counted once the server has heard the outcome, a little after the process recorded the run and exited.
+    const counted = /^parley_export_runs_total\{status="succeeded"\} 1$/m;
+    await waitUntil(async () => counted.test(await (await fetch(`${server.url}/metrics`)).text()), { what: 'the run to be counted in /metrics' });
   }, 120_000);
 
   it('records a run whose process is killed as failed, retries it, and keeps serving', async () => {
