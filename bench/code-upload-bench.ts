@@ -7,7 +7,7 @@
  * file ten times larger. The server runs with its V8 heap capped at BENCH_SERVER_HEAP_MB (default
  * 128): a server that kept the file in memory could not take the large one at all.
  */
-import { readFile } from 'node:fs/promises';
+import { rssMb } from './support/process-memory.js';
 import { Readable } from 'node:stream';
 import { benchDatabase, printTable } from './support/bench-database.js';
 import { startServerProcess } from '../test/support/server-process.js';
@@ -24,12 +24,6 @@ import { createWorkspace } from '../storage/workspace-repository.js';
 const LARGE = Number(process.env.BENCH_CODES ?? 1_000_000);
 const SMALL = Math.min(LARGE, Number(process.env.BENCH_CODES_SMALL ?? 100_000));
 const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 0 });
-
-/** The resident set of a process, in MB (from /proc). */
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** `count` codes as CSV lines, made while they are read, 5,000 lines a chunk. */
 async function* csvLines(count: number, prefix: string): AsyncGenerator<Buffer> {

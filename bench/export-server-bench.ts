@@ -14,12 +14,13 @@
  * Env: BENCH_ROWS (default 1,000,000), BENCH_ROUNDS (default 2 per runner), BENCH_CHAT_RATE (default 300).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDatabase, printTable } from './support/bench-database.js';
 import { openLoop, type VisitorTarget } from './support/chat-visitors.js';
 import { productionNodeFlags } from './support/child-process.js';
+import { rssMb } from './support/process-memory.js';
 import { median, percentile } from './support/latency.js';
 import { insertRelatedEntries, RELATED_FIELDS_EXPORT, RELATED_FLOW } from '../test/support/related-entries-fixture.js';
 import { buildDist } from '../test/support/cli-process.js';
@@ -47,12 +48,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CHAT_RATE = Number(process.env.BENCH_CHAT_RATE ?? 300);
 const root = path.resolve(import.meta.dirname, '..');
 const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 0 });
-
-/** VmRSS (or another `/proc/<pid>/status` field) in MB; 0 once the process is gone. */
-async function statusMb(pid: number, field = 'VmRSS'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  return Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) / 1024;
-}
 
 interface Server {
   readonly url: string;
@@ -131,7 +126,7 @@ try {
   async function exportRun(server: Server, runner: Runner, visitors?: VisitorTarget) {
     const pid = server.child.pid!;
     const logged = server.output().length;
-    const rssBeforeMb = await statusMb(pid);
+    const rssBeforeMb = await rssMb(pid);
     const run = await call(server.url, key, 'POST', `/exports/${exportId}/runs`);
     const started = performance.now();
     let rssPeakMb = rssBeforeMb;
@@ -139,7 +134,7 @@ try {
     let seconds = 0;
     const sampling = (async () => {
       for (;;) {
-        rssPeakMb = Math.max(rssPeakMb, await statusMb(pid));
+        rssPeakMb = Math.max(rssPeakMb, await rssMb(pid));
         const current = (await call(server.url, key, 'GET', `/exports/${exportId}/runs`)).runs.find((r: { id: string }) => r.id === run.id);
         if (current.status === 'succeeded' || current.status === 'failed') {
           seconds = (performance.now() - started) / 1000;

@@ -59,9 +59,10 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
   const leaseMs = deps.leaseMs ?? LEASE_MS;
   const run = await claimRun(storage, runId, leaseMs);
   if (!run) return 'skipped';
-  deps.onClaimed?.({ runId: run.id, leaseToken: run.leaseToken! }, run.attempts);
+  const claim = { runId: run.id, leaseToken: run.leaseToken! };
+  deps.onClaimed?.(claim, run.attempts);
   let progress = 0;
-  const lease = new RunLease(storage, { runId: run.id, leaseToken: run.leaseToken! }, leaseMs, () => progress);
+  const lease = new RunLease(storage, claim, leaseMs, () => progress);
   const leaseLost = () => {
     deps.logger.warn({ runId: run.id, exportId: run.exportId }, 'export run lease lost: left to its current holder');
     return 'lease_lost' as const;

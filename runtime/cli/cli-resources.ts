@@ -7,6 +7,7 @@ import { readLiveServerRecord, type EmbeddedServerRecord } from '../embedded-ser
 import { ConfigError, ParleyError } from '../../core/errors.js';
 import { reasonOf } from '../failure-message.js';
 import type { Logger } from '../logger.js';
+import { EXPORT_POOL_SIZE } from '../export-process/export-run-protocol.js';
 import { parseMasterKey } from '../../storage/crypto/master-key.js';
 import { embeddedDatabaseUrl } from '../../storage/embedded-postgres.js';
 import { openStorage, type Storage } from '../../storage/storage.js';
@@ -44,10 +45,7 @@ export function openCliResources(config: Config, logger: Logger) {
         const db = await databaseNow();
         if (db.server) await requireServersMasterKey(config, db.server);
         const masterKey = await resolveMasterKey(config, db.embedded, logger);
-        // An export holds two connections as long as it streams (its entries, their related rows),
-        // and a third while it collects the flow's returning subjects (RelatedConnection); the
-        // run's lease is renewed on a fourth. With too few, a run longer than its lease lost it.
-        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: 4 }).catch((error: unknown) => {
+        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: EXPORT_POOL_SIZE }).catch((error: unknown) => {
           if (!db.server) throw error;
           const reason = reasonOf(error);
           throw new ParleyError('unavailable', `cannot reach the database of the running server (pid ${db.server.pid}, PostgreSQL port ${db.server.port})${reason && `: ${reason}`}`, { cause: error });

@@ -12,7 +12,7 @@ import type { RunClaim } from '../../storage/export-run-repository.js';
 import { openStorage } from '../../storage/storage.js';
 import { describeFailure } from '../failure-message.js';
 import { createLogger } from '../logger.js';
-import type { RunReport, RunRequest } from './export-run-protocol.js';
+import { EXPORT_POOL_SIZE, type RunReport, type RunRequest } from './export-run-protocol.js';
 
 function report(message: RunReport): Promise<void> {
   return new Promise((resolve) => {
@@ -23,8 +23,7 @@ function report(message: RunReport): Promise<void> {
 
 async function run(request: RunRequest): Promise<void> {
   const logger = createLogger(request.logLevel);
-  // Four connections, as the CLI's: the entries, their related rows, the returning subjects' pass, the lease.
-  const storage = await openStorage({ connectionString: request.connectionString, masterKey: request.masterKey, clock: systemClock, schedule: false, migrate: false, poolSize: 4 });
+  const storage = await openStorage({ connectionString: request.connectionString, masterKey: request.masterKey, clock: systemClock, schedule: false, migrate: false, poolSize: EXPORT_POOL_SIZE });
   try {
     const deps = {
       storage, registry: new ModuleRegistry(MODULES), localRoot: request.localRoot, logger, leaseMs: request.leaseMs,

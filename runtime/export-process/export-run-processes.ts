@@ -22,8 +22,6 @@ export interface ExportProcessOptions {
   readonly logger: Logger;
   /** The run's process's niceness (0–19): above 0, the chat's process gets the CPU first when both want it. */
   readonly nice: number;
-  /** Attempts before a run whose process died ends failed (as for a retryable failure). */
-  readonly maxAttempts?: number;
 }
 
 type Claimed = Extract<RunReport, { type: 'claimed' }>;
@@ -37,7 +35,7 @@ type Done = Extract<RunReport, { type: 'done' }>;
  * when both want it. The process claims, streams and records the run exactly as in-process; it
  * reports its claim and its outcome back. A process that dies before its outcome (killed, out of
  * memory) has its claimed run recorded failed by the server, retried like a retryable failure
- * (`maxAttempts`); one stopped with the server goes back to the queue at once.
+ * (`MAX_ATTEMPTS`); one stopped with the server goes back to the queue at once.
  */
 export class ExportRunProcesses {
   readonly #running = new Set<{ kill(): void; finished: Promise<void> }>();
@@ -82,7 +80,7 @@ export class ExportRunProcesses {
       logger.error({ runId, pid: child.pid, how, claimed: claimed !== undefined, ...(end.error && { error: end.error.message }) }, 'export run process ended without an outcome');
       // Not claimed: the run is as it was, and the job is retried.
       if (!claimed) return 'retry';
-      const final = !this.#stopping && claimed.attempts >= (this.options.maxAttempts ?? MAX_ATTEMPTS);
+      const final = !this.#stopping && claimed.attempts >= MAX_ATTEMPTS;
       const reason = this.#stopping ? 'export_failed: the server stopped during the run' : `export_failed: the run's process ${how}`;
       const recorded = await failRun(this.storage, claimed.claim, reason, final).catch(() => false);
       // Not recorded: the lease is no longer this claim's (taken over), or the database is out of reach (the lease will run out).

@@ -8,6 +8,14 @@ import type { RunClaim } from '../../storage/export-run-repository.js';
  */
 export const EXPORT_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--no-memory-reducer', '--no-allocation-site-pretenuring'];
 
+/**
+ * Connections of a process that runs an export (the server's run process, the CLI): two as long
+ * as it streams (its entries, their related rows), a third while it collects the flow's returning
+ * subjects (`RelatedConnection`), and a fourth that renews the run's lease. With too few, a run
+ * longer than its lease lost it.
+ */
+export const EXPORT_POOL_SIZE = 4;
+
 /** What the server sends the process that runs one export run: the run, and how to reach the database. */
 export interface RunRequest {
   readonly runId: string;
