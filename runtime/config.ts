@@ -1,4 +1,5 @@
 import path from 'node:path';
+import os from 'node:os';
 import { isCronExpression } from './cron-expression.js';
 import { ConfigError } from '../core/errors.js';
 // Only a constant: the statement cache's module loads no database driver, so `parley --help` stays light.
@@ -44,7 +45,18 @@ export interface Config {
   readonly exportRunner: ExportRunner;
   /** The niceness of an export run's process (0: the server's own priority). */
   readonly exportNice: number;
+  /** Export runs one server process runs at once (see `defaultExportConcurrency`). */
+  readonly exportConcurrency: number;
 }
+
+/**
+ * Export runs a server runs at once unless `PARLEY_EXPORT_CONCURRENCY` says otherwise: a quarter
+ * of the cores the process may use, at least one. A related export of 300,000 entries kept 1.7 of
+ * the 2-core machine's cores busy (its process 0.8, PostgreSQL's backends 0.9). On 2 to 7 cores
+ * runs go one at a time, as before the setting; on 8 or more, exports due at the same minute run
+ * side by side (about 40 % of the machine's cores) instead of each waiting for the one before.
+ */
+export const defaultExportConcurrency = (): number => Math.max(1, Math.floor(os.availableParallelism() / 4));
 
 export const EXPORT_RUNNERS = ['process', 'inline'] as const;
 export type ExportRunner = (typeof EXPORT_RUNNERS)[number];
@@ -113,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codeUploadMaxLines: integer(env, 'PARLEY_CODE_UPLOAD_MAX_LINES', 1_000_000, 1, 100_000_000),
     exportRunner,
     exportNice: integer(env, 'PARLEY_EXPORT_NICE', 10, 0, 19),
+    exportConcurrency: integer(env, 'PARLEY_EXPORT_CONCURRENCY', defaultExportConcurrency(), 1, 64),
   });
 }

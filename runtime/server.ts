@@ -77,7 +77,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
     : undefined;
   const exports = new ExportJobs(storage, runnerDeps, exportProcesses?.run);
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
-  await exports.start();
+  await exports.start({ concurrency: config.exportConcurrency });
   const webhooks = new WebhookDispatcher(storage, { ...config.webhooks, clock, logger });
   await webhooks.start();
   const afterClose = async (ws: string, slug: string) => {

@@ -95,14 +95,17 @@ export class JobQueue extends EventEmitter {
   /**
    * Runs `handler` for each job of a queue (pg-boss hands jobs over in arrays, one at a time
    * here). A handler that answers `'retry'` fails the job, so pg-boss retries it as its send
-   * options say.
+   * options say. `workers`: jobs of the queue this process runs at once (default 1), each worker
+   * polling on its own (pg-boss 10 has no concurrency option: a worker takes one batch at a time).
    */
-  async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<JobOutcome>, options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
-    await this.#boss.work<T>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, includeMetadata: true }, async (jobs) => {
-      for (const job of jobs) {
-        if ((await handler({ id: job.id, data: job.data, createdOn: job.createdOn })) === 'retry') throw new RetryRequested(queue);
-      }
-    });
+  async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<JobOutcome>, options: { pollingIntervalSeconds?: number; workers?: number } = {}): Promise<void> {
+    for (let worker = 0; worker < (options.workers ?? 1); worker += 1) {
+      await this.#boss.work<T>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, includeMetadata: true }, async (jobs) => {
+        for (const job of jobs) {
+          if ((await handler({ id: job.id, data: job.data, createdOn: job.createdOn })) === 'retry') throw new RetryRequested(queue);
+        }
+      });
+    }
   }
 
   /** (Re)declares a cron schedule; idempotent, so every process may call it at boot. */

@@ -59,12 +59,12 @@ export class ExportJobs {
   }
 
   /**
-   * Starts the run worker and the minute tick, and queues again the runs a dead worker left
-   * behind. Each tick occurrence is served once (a duplicate or late fire is a no-op) and looks
-   * for due triggers as of its own instant.
+   * Starts the run workers (`concurrency` of them, default 1: runs this process runs at once) and
+   * the minute tick, and queues again the runs a dead worker left behind. Each tick occurrence is
+   * served once (a duplicate or late fire is a no-op) and looks for due triggers as of its own instant.
    */
-  async start(options: { tickCron?: string } = {}): Promise<void> {
-    await this.storage.jobs.work<RunJob>('export-run', (job) => this.runNow(job.data.runId, job.data.asOf ? new Date(job.data.asOf) : null));
+  async start(options: { tickCron?: string; concurrency?: number } = {}): Promise<void> {
+    await this.storage.jobs.work<RunJob>('export-run', (job) => this.runNow(job.data.runId, job.data.asOf ? new Date(job.data.asOf) : null), { workers: options.concurrency ?? 1 });
     await workEachOccurrence(this.storage, 'export-tick', options.tickCron ?? '* * * * *', this.deps.logger, async (occurrence) => {
       await this.tick(occurrence);
       await this.rescue(this.deps.clock.now());

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../runtime/config.js';
+import os from 'node:os';
+import { describe, expect, it, vi } from 'vitest';
+import { defaultExportConcurrency, loadConfig } from '../../runtime/config.js';
 import { isCronExpression } from '../../runtime/cron-expression.js';
 import { ConfigError } from '../../core/errors.js';
 import { parseMasterKey } from '../../storage/crypto/master-key.js';
@@ -25,6 +26,20 @@ describe('process configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('runs a quarter of the cores\' export runs at once unless told otherwise, at least one', () => {
+    const cores = vi.spyOn(os, 'availableParallelism');
+    try {
+      for (const [available, runs] of [[1, 1], [2, 1], [7, 1], [8, 2], [16, 4]] as const) {
+        cores.mockReturnValue(available);
+        expect(defaultExportConcurrency()).toBe(runs);
+        expect(loadConfig({}).exportConcurrency).toBe(runs);
+      }
+    } finally {
+      cores.mockRestore();
+    }
+    expect(loadConfig({ PARLEY_EXPORT_CONCURRENCY: '3' }).exportConcurrency).toBe(3);
+  });
+
   it('refuses bad values naming the variable', () => {
     expect(pathOf(() => loadConfig({ PORT: 'http' }))).toBe('PORT');
     expect(pathOf(() => loadConfig({ PORT: '70000' }))).toBe('PORT');
@@ -40,6 +55,7 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_CHAT_ENTRY_CACHE: '-1' }))).toBe('PARLEY_CHAT_ENTRY_CACHE');
     expect(pathOf(() => loadConfig({ PARLEY_EXPORT_RUNNER: 'thread' }))).toBe('PARLEY_EXPORT_RUNNER');
     expect(pathOf(() => loadConfig({ PARLEY_EXPORT_NICE: '20' }))).toBe('PARLEY_EXPORT_NICE');
+    expect(pathOf(() => loadConfig({ PARLEY_EXPORT_CONCURRENCY: '0' }))).toBe('PARLEY_EXPORT_CONCURRENCY');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 

@@ -37,7 +37,7 @@ afterAll(async () => {
  * test gets a database of its own: the job queue of a database's storage keeps the workers of
  * every server started on it, stopped or not, and any of them may take a run.
  */
-async function processServer(): Promise<RunningServer> {
+async function processServer(env: Record<string, string> = {}): Promise<RunningServer> {
   storage = await createTestStorage();
   storages.push(storage);
   dataDir ??= await mkdtemp(path.join(os.tmpdir(), 'parley-run-process-'));
@@ -45,7 +45,7 @@ async function processServer(): Promise<RunningServer> {
   const flow = await saveTestFlow(storage, workspace, 'bench', BENCH_FLOW);
   await insertParticipations(storage.db, { workspaceId: workspace.id, flowId: flow.id, count: ROWS, start: new Date(Date.now() - 10 * 86_400_000) });
   key = (await issueApiKey(storage.db, workspace.id)).key;
-  const server = await startTestServer(storage, { PARLEY_EXPORT_RUNNER: 'process', PARLEY_DATA_DIR: dataDir });
+  const server = await startTestServer(storage, { PARLEY_EXPORT_RUNNER: 'process', PARLEY_DATA_DIR: dataDir, ...env });
   servers.push(server);
   return server;
 }
@@ -76,16 +76,16 @@ async function lockEntries(): Promise<() => Promise<void>> {
   };
 }
 
-/** The run's process, once it waits for the lock with its run claimed. */
-async function blockedRunProcess(runId: string): Promise<number> {
+/** The runs' processes (one per run), once each waits for the lock with its run claimed. */
+async function blockedRunProcesses(runIds: readonly string[]): Promise<number[]> {
   return waitUntil(
     async () => {
       const waiting = await storage.pool.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-      const run = await getRun(storage, runId);
+      const runs = await Promise.all(runIds.map((runId) => getRun(storage, runId)));
       const pids = await childPids(process.pid, MARKER);
-      return waiting.rowCount! > 0 && run?.status === 'running' && pids.length === 1 ? pids[0] : undefined;
+      return waiting.rowCount! >= runIds.length && runs.every((run) => run?.status === 'running') && pids.length === runIds.length ? pids : undefined;
     },
-    { what: "the run's process to claim the run and wait for the entries", timeoutMs: 60_000, describe: async () => JSON.stringify(await getRun(storage, runId)) },
+    { what: "the runs' processes to claim their runs and wait for the entries", timeoutMs: 60_000, describe: async () => JSON.stringify(await Promise.all(runIds.map((runId) => getRun(storage, runId)))) },
   );
 }
 
@@ -103,7 +103,8 @@ async function blockedRun(server: RunningServer, name: string): Promise<{ runId:
   const exportId = await createExport(server, name);
   const release = await lockEntries();
   const runId = await startRun(server, exportId);
-  return { runId, pid: await blockedRunProcess(runId), release };
+  const [pid] = await blockedRunProcesses([runId]);
+  return { runId, pid: pid!, release };
 }
 
 async function expectDelivered(run: ExportRun): Promise<void> {
@@ -147,6 +148,33 @@ describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, t
     await expectDelivered(run);
     expect(run.attempts).toBe(2);
   }, 240_000);
+
+  it('runs PARLEY_EXPORT_CONCURRENCY runs at once, each in its own process, and the next when one ends', async () => {
+    const server = await processServer({ PARLEY_EXPORT_CONCURRENCY: '2' });
+    const exportIds = [await createExport(server, 'First'), await createExport(server, 'Second'), await createExport(server, 'Third')];
+    const release = await lockEntries();
+    const runIds: string[] = [];
+    for (const exportId of exportIds) runIds.push(await startRun(server, exportId));
+    // Two of the three claimed, each in a process of its own, both waiting for the entries.
+    const claimed = await waitUntil(
+      async () => {
+        const runs = await Promise.all(runIds.map((runId) => getRun(storage, runId)));
+        const running = runs.filter((run) => run?.status === 'running').map((run) => run!.id);
+        return running.length === 2 ? running : undefined;
+      },
+      { what: 'two runs to be claimed', timeoutMs: 60_000 },
+    );
+    const pids = await blockedRunProcesses(claimed);
+    expect(new Set(pids).size).toBe(2);
+    // The third waits its turn: with both workers busy, none takes it (pg-boss polls every 2 s).
+    const third = runIds.find((runId) => !claimed.includes(runId))!;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await getRun(storage, third)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await childPids(process.pid, MARKER)).toHaveLength(2);
+    await release();
+    for (const runId of runIds) await expectDelivered(await finished(runId));
+    await waitUntil(async () => (await childPids(process.pid, MARKER)).length === 0, { what: "the runs' processes to end" });
+  }, 180_000);
 
   it('ends its runs\' processes when the server stops, and queues their runs again at once', async () => {
     const server = await processServer();
