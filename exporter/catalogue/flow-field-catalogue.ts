@@ -1,6 +1,5 @@
 import type { CatalogueField } from './catalogue-field.js';
 import { jsonScalar, scalar, type EntryProjection } from './catalogue-field.js';
-import { parseTimestamptz } from '../../storage/timestamp-parser.js';
 import { ENTRY_TABLES } from '../../storage/export-source-sql.js';
 import { device, latestWin, readStored } from './record-readers.js';
 import { KNOWN_VARIABLE_FIELDS } from './host-variable-fields.js';
@@ -32,12 +31,20 @@ const projected = (base: Field, sql: string, decode: EntryProjection['decode'] =
 const deviceField = (key: string, label: string, type: Field['type'], name: string): Field =>
   projected(field(key, 'device', label, type, (r) => scalar(device(r)[name])), `data->'device'->'${name}'`);
 
+/**
+ * The entry date as milliseconds since the epoch, as the row's `createdAt` has it (the
+ * microseconds cut off: `extract` is exact, a numeric, on PostgreSQL 14 and later). Its text is
+ * a `Number` to read, not a timestamp to parse: `parseTimestamptz` was the costliest step of a
+ * projected row in the CPU profile of a 1,000,000-entry export of 7 fields (4.7 % of the samples).
+ */
+const ENTRY_DATE_MILLIS = 'floor(extract(epoch from created_at) * 1000)::int8';
+
 /** Fields every flow offers, whatever its modules. */
 const COMMON_FIELDS: readonly Field[] = [
   field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
   projected(field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef), 'participant_ref', (text) => text),
   field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true, true),
-  projected(field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt), 'created_at', (text) => parseTimestamptz(text!) as Date),
+  projected(field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt), ENTRY_DATE_MILLIS, (text) => new Date(Number(text))),
   projected(field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true), `data->'limitReached'`, (text) => text !== 'true'),
   deviceField('device.mobile', 'Mobile', 'boolean', 'mobile'),
   deviceField('device.origin_url', 'Origin URL', 'text', 'originUrl'),
