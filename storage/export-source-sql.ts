@@ -1,5 +1,5 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
-import { exportRowColumns } from './export-row.js';
+import { entryKeyColumns, exportRowColumns } from './export-row.js';
 import { effectiveRetentionDaysText } from './retention-sql.js';
 
 /** A statement and its parameters. */
@@ -21,6 +21,14 @@ export const EXPORT_SCOPES: readonly ExportScope[] = ['entries', 'participants',
 export function participantScope(scope: ExportScope): ExportScope {
   return scope === 'winners' || scope === 'winning_participants' ? 'winning_participants' : 'participants';
 }
+
+/**
+ * What an export is sent of each entry: `full`, its row (a field reads it); `keys`, its id,
+ * session and subject, its table and its projected values (its fields read related rows, and of
+ * the entry only projected values: see `KeyedEntryView`); `projected`, its table and projected
+ * values only (every field is projected: see `ProjectedRowView`).
+ */
+export type EntryColumns = 'full' | 'keys' | 'projected';
 
 /** Tables whose rows are a flow's entries (one participation each). */
 export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
@@ -89,18 +97,21 @@ function winnersOf(column: 'session_id' | 'subject_hash'): string {
  * reads the entries in order from an index and streams the first at once; a union of two is
  * sorted whole before its first row (about 1.4 µs and 480 bytes of temporary file per entry).
  * `projections` (SQL over an entry's columns, see `EntryProjection`): each row is then the entry's
- * table and these values, none of the row's columns (see `ProjectedRowView`).
+ * table and these values, after the entry's keys with `entryColumns` `keys` (see `EntryColumns`).
  */
 export function entriesSql(
-  read: FlowRead & { scope: ExportScope; firstSeen?: FirstSeenWindow | undefined; tables?: readonly StoreTable[]; projections?: readonly string[] | undefined },
+  read: FlowRead & { scope: ExportScope; firstSeen?: FirstSeenWindow | undefined; tables?: readonly StoreTable[]; projections?: readonly string[] | undefined; entryColumns?: EntryColumns | undefined },
 ): SqlStatement {
   const { workspaceId, flowId, now, scope, firstSeen } = read;
   const tables = read.tables && read.tables.length > 0 ? read.tables : ENTRY_TABLES;
   const union = tables.map(
     (table) => `select ${columnsOf(read)}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`,
   ).join(' union all ');
-  // With projections: the entry's table, then each projection (over the row's columns).
-  const output = (alias: string) => (read.projections ? [`${alias}.source_table`, ...read.projections.map((sql) => `(${sql})`)].join(', ') : `${alias}.*`);
+  // With projections: the entry's table (after the entry's keys, with `keys`), then each projection (over the row's columns).
+  const entryColumns = read.entryColumns ?? (read.projections ? 'projected' : 'full');
+  const projected = (alias: string) => [`${alias}.source_table`, ...(read.projections ?? []).map((sql) => `(${sql})`)].join(', ');
+  const output = (alias: string) =>
+    entryColumns === 'projected' ? projected(alias) : entryColumns === 'keys' ? `${entryKeyColumns(`${alias}.`)}, ${projected(alias)}` : `${alias}.*`;
   // Whether an entry's session or subject won: each entry looked up in the flow's winning sessions
   // and subjects, read once each (see `winnersOf`), not a probe of every winners partition per entry.
   const winnerJoins = ` left join ${winnersOf('session_id')} ws on ws.session_id = e.session_id left join ${winnersOf('subject_hash')} wh on wh.subject_hash = e.subject_hash`;

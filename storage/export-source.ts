@@ -4,13 +4,13 @@ import { cursorStream } from './cursor-stream.js';
 import type { DatabaseHandle } from './database.js';
 import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
 import { NO_RELATED_ROWS, readRelatedRows, RelatedConnection } from './export-related-rows.js';
-import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
-import { entriesSql, entryTablesSql, tableRowsSql, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
+import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, KeyedEntryView, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
+import { entriesSql, entryTablesSql, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { DecodedRow } from './store-reader.js';
 import type { StoreTable } from '../core/store-tables.js';
 
-export { EXPORT_SCOPES, participantScope, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
+export { EXPORT_SCOPES, participantScope, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 
 /** Tables that may be read beside each entry, by session or data subject, to fill in its fields. */
 const RELATED_TABLES: readonly StoreTable[] = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'];
@@ -136,6 +136,8 @@ export function streamFlowRecords(
     sealedRelated?: readonly StoreTable[];
     /** SQL over an entry's columns whose values are read instead of the entry's (see `entriesSql`). */
     projections?: readonly string[];
+    /** What is sent of each entry (default: `projected` with projections, else `full`; see `EntryColumns`). */
+    entryColumns?: EntryColumns;
     batchSize?: number;
     /** Default `'copy'`; entries read with related rows take a cursor whatever this says (see `RecordTransport`). */
     transport?: RecordTransport;
@@ -148,6 +150,7 @@ export function streamFlowRecords(
   const sealedEntry = sealed && (input.sealedEntry ?? true);
   const openEntries = sealedEntry ? open : async () => SEALED_NOT_READ;
   const tables = input.related ? RELATED_TABLES.filter((t) => input.related!.includes(t)) : RELATED_TABLES;
+  const entryColumns = input.entryColumns ?? (input.projections ? 'projected' : 'full');
   // Exports of all of a flow's entries (or participants) read most of its rows: one pass that finds
   // its returning subjects spares every batch a lookup per subject (see `relatedRowsSql`).
   const returning = tables.length > 0 && !input.firstSeen && (input.scope === 'entries' || input.scope === 'participants');
@@ -155,15 +158,16 @@ export function streamFlowRecords(
   const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE, related);
   const entries = async (client: pg.PoolClient) => {
     const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));
-    const read = { workspaceId: input.workspaceId, flowId: input.flowId, now, sealed: sealedEntry, scope: input.scope, firstSeen: input.firstSeen, projections: input.projections };
+    const read = { workspaceId: input.workspaceId, flowId: input.flowId, now, sealed: sealedEntry, scope: input.scope, firstSeen: input.firstSeen, projections: input.projections, entryColumns };
     return entriesSql({ ...read, tables: present.rows.map((row) => row.name) });
   };
   return cursorStream<RawColumns, ExportRecord>(
     ctx.pool,
     entries,
     async (raws) => {
-      const entries = input.projections
-        ? raws.map((raw) => new ProjectedRowView(raw))
+      const entries =
+        entryColumns === 'projected' ? raws.map((raw) => new ProjectedRowView(raw))
+        : entryColumns === 'keys' ? raws.map((raw) => new KeyedEntryView(raw))
         : await toRows(raws, (raw) => raw[SOURCE_TABLE] as StoreTable, openEntries);
       const relatedRows = await readRelatedRows(related, connection, entries);
       return entries.map((entry, i) => ({ entry, related: relatedRows[i]! }));

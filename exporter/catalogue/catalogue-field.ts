@@ -42,6 +42,12 @@ export interface CatalogueField {
    * of the email only to read the email from the variables.
    */
   readonly sealedEntry: boolean;
+  /**
+   * True when reading it may read the entry's own row beyond its table: its data, personal
+   * values, dates or ids. An export whose every such field has a projection, and which reads
+   * related rows, is sent its entries' keys and projected values only (see `EntryColumns`).
+   */
+  readonly readsEntry: boolean;
   /** Related tables this field reads beside the entry (the source loads only those). */
   readonly needs: readonly StoreTable[];
   /** The same value computed by PostgreSQL from the entry row, for fields that read nothing else. */

@@ -12,7 +12,8 @@ type Field = CatalogueField;
 /**
  * A field of a flow's exports. Unless told, its sealed reads are of the entry when it reads no
  * related table, or when it reads an entry table (a module field there finds its value in the
- * entry first: `readStored`); of related rows only otherwise.
+ * entry first: `readStored`); of related rows only otherwise. It reads the entry's row in the same
+ * cases, and whenever it reads the entry's sealed values.
  */
 const field = (
   key: string,
@@ -24,7 +25,10 @@ const field = (
   needs: readonly StoreTable[] = [],
   sealed = personal,
   sealedEntry = sealed && (needs.length === 0 || needs.some((table) => ENTRY_TABLES.includes(table))),
-): Field => Object.freeze({ key, group, label, type, personal, sealed, sealedEntry, read, needs });
+): Field => {
+  const readsEntry = sealedEntry || needs.length === 0 || needs.some((table) => ENTRY_TABLES.includes(table));
+  return Object.freeze({ key, group, label, type, personal, sealed, sealedEntry, readsEntry, read, needs });
+};
 
 /** `field` with the same value computed by PostgreSQL from the entry row (see `EntryProjection`). */
 const projected = (base: Field, sql: string, decode: EntryProjection['decode'] = jsonScalar): Field => Object.freeze({ ...base, projection: Object.freeze({ sql, decode }) });

@@ -32,6 +32,7 @@ export function hostVariableField(key: string): CatalogueField {
     personal: false,
     sealed: false,
     sealedEntry: false,
+    readsEntry: false,
     needs: ['variables'] as const,
     read: (record: ExportRecord) => scalar(hostValue(record, name)),
   });

@@ -2,7 +2,7 @@ import type { CatalogueField } from './catalogue-field.js';
 import { scalar } from './catalogue-field.js';
 
 const envelope = (key: string, label: string, type: CatalogueField['type'], read: CatalogueField['read']): CatalogueField =>
-  Object.freeze({ key, group: 'form', label, type, personal: false, sealed: false, sealedEntry: false, needs: [], read });
+  Object.freeze({ key, group: 'form', label, type, personal: false, sealed: false, sealedEntry: false, readsEntry: true, needs: [], read });
 
 /** Fields of any store table: the row's envelope, then `data.<key>` and `personal.<key>` by name. */
 export const TABLE_FIELDS: readonly CatalogueField[] = [
@@ -27,6 +27,7 @@ export function tableValueField(key: string): CatalogueField {
     personal: where === 'personal',
     sealed: where === 'personal',
     sealedEntry: where === 'personal',
+    readsEntry: true,
     needs: [],
     read: (r: Parameters<CatalogueField['read']>[0]) => scalar(where === 'data' ? r.entry.data[name] : r.entry.personal?.[name]),
   });

@@ -6,7 +6,7 @@ import type { FieldType, RawValue } from '../../core/field-type.js';
 import type { ExportDefinition } from '../definition/export-definition.js';
 import { resolveField } from '../catalogue/resolve-field.js';
 import type { ExportColumn } from '../serializers/index.js';
-import type { ExportRecord } from '../../storage/export-source.js';
+import type { EntryColumns, ExportRecord } from '../../storage/export-source.js';
 import type { StoreTable } from '../../core/store-tables.js';
 
 /** Turns one record into the row's cells, or null when a condition rejects it. */
@@ -22,9 +22,11 @@ export interface CompiledExport {
   readonly sealedEntry: boolean;
   /** The related tables whose sealed values a selected field may read (the source sends no others'). */
   readonly sealedRelated: readonly StoreTable[];
+  /** What the source sends of each entry (see `EntryColumns`). */
+  readonly entryColumns: EntryColumns;
   /**
-   * When every selected field has an entry projection (or is a constant): the SQL expressions,
-   * which the source adds to each entry in this order instead of the entry's own columns.
+   * Unless `entryColumns` is `full`: the SQL expressions of the fields read from the entry, which
+   * the source adds to each entry in this order (their values read instead of the entry's columns).
    */
   readonly projections?: readonly string[];
   readonly map: RecordMapper;
@@ -35,6 +37,16 @@ function projectedReader(projection: EntryProjection, projections: Map<string, n
   const k = projections.get(projection.sql) ?? projections.size;
   projections.set(projection.sql, k);
   return (record) => projection.decode(record.entry.projected(k));
+}
+
+/**
+ * What an export of these fields (undefined: a constant) needs of each entry: its projected values
+ * only when every field has a projection; its keys too when a field reads related rows and none
+ * reads the entry otherwise than through a projection; else its row.
+ */
+function entryColumnsOf(fields: ReadonlyArray<CatalogueField | undefined>): EntryColumns {
+  if (fields.every((field) => !field || field.projection)) return 'projected';
+  return fields.some((field) => field && !field.projection && field.readsEntry) ? 'full' : 'keys';
 }
 
 /**
@@ -51,8 +63,9 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
   let sealedEntry = false;
   const sealedRelated = new Set<StoreTable>();
   const fields = definition.fields.map((spec) => resolveField(catalogue, spec));
-  // Projected: each field reads its own column of the entry, decoded (the export reads no row).
-  const projections = fields.every((field) => !field || field.projection) ? new Map<string, number>() : undefined;
+  const entryColumns = entryColumnsOf(fields);
+  // Projected: each field that reads the entry reads its own column of it, decoded (the export parses no row).
+  const projections = entryColumns === 'full' ? undefined : new Map<string, number>();
   for (const [i, spec] of definition.fields.entries()) {
     const field = fields[i];
     for (const table of field?.needs ?? []) related.add(table);
@@ -63,7 +76,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
       for (const table of field.needs) sealedRelated.add(table);
     }
     if (field) {
-      readers.push(projections ? projectedReader(field.projection!, projections) : (record) => field.read(record, context));
+      readers.push(projections && field.projection ? projectedReader(field.projection, projections) : (record) => field.read(record, context));
       types[spec.field] = field.type;
     } else {
       const constant = spec.value ?? '';
@@ -90,6 +103,7 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
     sealed,
     sealedEntry,
     sealedRelated: [...sealedRelated],
+    entryColumns,
     ...(projections && { projections: [...projections.keys()] }),
     map(record) {
       const values: RawValue[] = new Array(count);

@@ -39,10 +39,11 @@ afterAll(async () => {
   await storage.destroy();
 });
 
-async function exportRows(definition: ExportDefinition): Promise<{ rows: string[][]; projections: readonly string[] | undefined }> {
+async function exportRows(definition: ExportDefinition): Promise<{ rows: string[][]; projections: readonly string[] | undefined; entryColumns: string }> {
   const prepared = await prepareExport(storage, registry, workspace, definition);
   const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
-  return { rows: parse((await buffer(rendered.output)).toString('utf8'), { relax_column_count: false }) as string[][], projections: prepared.compiled.projections };
+  const rows = parse((await buffer(rendered.output)).toString('utf8'), { relax_column_count: false }) as string[][];
+  return { rows, projections: prepared.compiled.projections, entryColumns: prepared.compiled.entryColumns };
 }
 
 const PROJECTED_FIELDS = [
@@ -65,14 +66,20 @@ describe('entry fields computed by PostgreSQL (projections)', () => {
     const fields = [...PROJECTED_FIELDS.map((field) => ({ field })), ...filtered, { field: 'custom.brand', column: 'BRAND', value: 'ACME' }];
     for (const scope of ['entries', 'participants'] as const) {
       const projected = { name: 'Projected', source: { flow: 'related' }, scope, fields, format: { type: 'csv' }, fileNamePattern: '{export}' } as unknown as ExportDefinition;
-      // The same fields and one that reads related rows: the export reads the entry rows instead.
-      const read = { ...projected, fields: [...fields, { field: 'form.is_optin', column: 'OPTIN' }] } as unknown as ExportDefinition;
+      // The same fields and one that reads the entry's data without a projection: the export reads the entry rows instead.
+      const read = { ...projected, fields: [...fields, { field: 'external.crm.id', column: 'CRM' }] } as unknown as ExportDefinition;
+      // The same fields and one that reads related rows only: the entries' keys and projected values are sent.
+      const keyed = { ...projected, fields: [...fields, { field: 'form.is_optin', column: 'OPTIN' }] } as unknown as ExportDefinition;
       const a = await exportRows(projected);
       const b = await exportRows(read);
+      const c = await exportRows(keyed);
+      expect([a.entryColumns, b.entryColumns, c.entryColumns]).toEqual(['projected', 'full', 'keys']);
       expect(a.projections).toHaveLength(PROJECTED_FIELDS.length);
       expect(b.projections).toBeUndefined();
+      expect(c.projections).toEqual(a.projections);
       expect(a.rows.length).toBe(DATA.length + 1);
       expect(a.rows).toEqual(b.rows.map((row) => row.slice(0, -1)));
+      expect(a.rows).toEqual(c.rows.map((row) => row.slice(0, -1)));
     }
   });
 

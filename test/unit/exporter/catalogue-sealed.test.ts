@@ -112,6 +112,27 @@ describe('the field catalogue says which fields read sealed values', () => {
     expect(flowKeys((field) => field.sealedEntry)).toEqual(expect.arrayContaining(['form.is_anonymous', 'device.ip', 'form.giveaway_email']));
   });
 
+  it("marks every field that reads the entry's row beyond its keys (an export whose other fields are projected is sent its entries' keys only)", () => {
+    // An entry as `KeyedEntryView` has it: its table, id, session and subject; reading anything else throws.
+    const keyed = (table: StoreTable): ExportRecord['entry'] => {
+      const entry = { table, id: 'row', sessionId: 'session', subjectKey: null, projected: () => null };
+      for (const column of ['flowId', 'participantRef', 'moduleId', 'stepId', 'createdAt', 'expiresAt', 'data', 'personal']) {
+        Object.defineProperty(entry, column, { get: () => { throw new Error(`read ${column} of a keyed entry`); } });
+      }
+      return entry as unknown as ExportRecord['entry'];
+    };
+    const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
+    for (const table of STORE_TABLES) related[table] = [emptyRow(table, () => {})];
+    for (const field of fields.filter((candidate) => !candidate.readsEntry)) {
+      for (const table of ENTRY_TABLES) expect(() => field.read({ entry: keyed(table), related }, { flow: { hashId: 'h', name: 'n' } }), field.key).not.toThrow();
+    }
+    // Every field that reads related rows only, as the related export's do; and none that reads the entry.
+    const keys = fields.filter((field) => !field.readsEntry).map((field) => field.key);
+    expect(keys).toEqual(expect.arrayContaining(['form.email', 'form.colour', 'form.is_optin', 'gift.title', 'gift.code', 'variable.utm_source']));
+    expect(keys).not.toEqual(expect.arrayContaining(['form.is_anonymous']));
+    expect(keys.some((key) => key.startsWith('device.') || key.startsWith('external.') || key.startsWith('row.') || key === 'form.giveaway_email')).toBe(false);
+  });
+
   it('reads only the id, data and personal values of related rows (the columns their statement sends)', () => {
     const related: Partial<Record<StoreTable, readonly DecodedRow[]>> = {};
     for (const table of STORE_TABLES) related[table] = [relatedRow(table), relatedRow(table)];
