@@ -35,6 +35,9 @@ const projected = (base: Field, sql: string, decode: EntryProjection['decode'] =
 const deviceField = (key: string, label: string, type: Field['type'], name: string): Field =>
   projected(field(key, 'device', label, type, (r) => scalar(device(r)[name])), `data->'device'->'${name}'`);
 
+/** A field of the flow itself, the same for every entry: it reads nothing of the entry's row. */
+const ofTheFlow = (base: Field): Field => Object.freeze({ ...base, readsEntry: false });
+
 /**
  * The entry date as milliseconds since the epoch, as the row's `createdAt` has it (the
  * microseconds cut off: `extract` is exact, a numeric, on PostgreSQL 14 and later). Its text is
@@ -59,8 +62,8 @@ const COMMON_FIELDS: readonly Field[] = [
   deviceField('device.width', 'Screen width', 'number', 'screenWidth'),
   deviceField('device.height', 'Screen height', 'number', 'screenHeight'),
   projected(field('operation.chrono', 'operation', 'Seconds spent', 'number', (r) => scalar(r.entry.data.chrono)), `data->'chrono'`),
-  field('operation.hash_id', 'operation', 'Operation hash id', 'text', (_r, ctx) => ctx.flow?.hashId ?? null),
-  field('operation.name', 'operation', 'Operation name', 'text', (_r, ctx) => ctx.flow?.name ?? null),
+  ofTheFlow(field('operation.hash_id', 'operation', 'Operation hash id', 'text', (_r, ctx) => ctx.flow?.hashId ?? null)),
+  ofTheFlow(field('operation.name', 'operation', 'Operation name', 'text', (_r, ctx) => ctx.flow?.name ?? null)),
   field('operation.access_code', 'access_code', 'Access code', 'text', (r) => scalar((r.related.codes ?? []).find((c) => c.data.mode === 'check' && c.data.code)?.data.code), false, ['codes']),
   field('gift.hash_id', 'gift', 'Gift id', 'text', (r) => scalar(latestWin(r)?.data.prizeId) ?? latestWin(r)?.id ?? null, false, ['winners']),
   field('gift.title', 'gift', 'Gift title', 'text', (r) => scalar(latestWin(r)?.data.prizeTitle), false, ['winners']),

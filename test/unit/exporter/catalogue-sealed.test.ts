@@ -128,7 +128,7 @@ describe('the field catalogue says which fields read sealed values', () => {
     }
     // Every field that reads related rows only, as the related export's do; and none that reads the entry.
     const keys = fields.filter((field) => !field.readsEntry).map((field) => field.key);
-    expect(keys).toEqual(expect.arrayContaining(['form.email', 'form.colour', 'form.is_optin', 'gift.title', 'gift.code', 'variable.utm_source']));
+    expect(keys).toEqual(expect.arrayContaining(['form.email', 'form.colour', 'form.is_optin', 'gift.title', 'gift.code', 'variable.utm_source', 'operation.name']));
     expect(keys).not.toEqual(expect.arrayContaining(['form.is_anonymous']));
     expect(keys.some((key) => key.startsWith('device.') || key.startsWith('external.') || key.startsWith('row.') || key === 'form.giveaway_email')).toBe(false);
   });
