@@ -237,6 +237,9 @@ export class ProjectedRowView extends withUnsentColumns(
   }
 }
 
+/** The getters of the columns a keyed entry is not sent: every one but its id, session and subject (`ENTRY_KEYS_SENT`). */
+const { sessionId: _sessionId, subjectKey: _subjectKey, ...KEYED_ENTRY_UNSENT } = { ...ROW_GETTERS, data: 'data', personal: 'personal' } as const;
+
 /**
  * An entry of an export that reads related rows and whose fields read nothing else of the entry
  * than projected values (`EntryColumns` `keys`): its id, session and subject (what ties related
@@ -247,7 +250,7 @@ export class ProjectedRowView extends withUnsentColumns(
  * 14.13 G (callgrind, start included), same bytes.
  */
 export class KeyedEntryView extends withUnsentColumns(
-  { flowId: 'flow_id', participantRef: 'participant_ref', moduleId: 'module_id', stepId: 'step_id', createdAt: 'created_at', expiresAt: 'expires_at', data: 'data', personal: 'personal' },
+  KEYED_ENTRY_UNSENT,
   (column) => `An export whose entry fields are projected reads the entry's keys only, not ${column} (entriesSql)`,
 ) {
   constructor(raw: RawColumns) {

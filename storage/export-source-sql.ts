@@ -30,6 +30,10 @@ export function participantScope(scope: ExportScope): ExportScope {
  */
 export type EntryColumns = 'full' | 'keys' | 'projected';
 
+/** What a read sends of each entry: as it says, else its projected values when it has projections, else its row. */
+export const sentEntryColumns = (read: { projections?: readonly string[] | undefined; entryColumns?: EntryColumns | undefined }): EntryColumns =>
+  read.entryColumns ?? (read.projections ? 'projected' : 'full');
+
 /** Tables whose rows are a flow's entries (one participation each). */
 export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
 
@@ -108,7 +112,7 @@ export function entriesSql(
     (table) => `select ${columnsOf(read)}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`,
   ).join(' union all ');
   // With projections: the entry's table (after the entry's keys, with `keys`), then each projection (over the row's columns).
-  const entryColumns = read.entryColumns ?? (read.projections ? 'projected' : 'full');
+  const entryColumns = sentEntryColumns(read);
   const projected = (alias: string) => [`${alias}.source_table`, ...(read.projections ?? []).map((sql) => `(${sql})`)].join(', ');
   const output = (alias: string) =>
     entryColumns === 'projected' ? projected(alias) : entryColumns === 'keys' ? `${entryKeyColumns(`${alias}.`)}, ${projected(alias)}` : `${alias}.*`;

@@ -5,7 +5,7 @@ import type { DatabaseHandle } from './database.js';
 import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
 import { NO_RELATED_ROWS, readRelatedRows, RelatedConnection } from './export-related-rows.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, KeyedEntryView, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
-import { entriesSql, entryTablesSql, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
+import { entriesSql, entryTablesSql, sentEntryColumns, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { DecodedRow } from './store-reader.js';
 import type { StoreTable } from '../core/store-tables.js';
@@ -150,7 +150,7 @@ export function streamFlowRecords(
   const sealedEntry = sealed && (input.sealedEntry ?? true);
   const openEntries = sealedEntry ? open : async () => SEALED_NOT_READ;
   const tables = input.related ? RELATED_TABLES.filter((t) => input.related!.includes(t)) : RELATED_TABLES;
-  const entryColumns = input.entryColumns ?? (input.projections ? 'projected' : 'full');
+  const entryColumns = sentEntryColumns(input);
   // Exports of all of a flow's entries (or participants) read most of its rows: one pass that finds
   // its returning subjects spares every batch a lookup per subject (see `relatedRowsSql`).
   const returning = tables.length > 0 && !input.firstSeen && (input.scope === 'entries' || input.scope === 'participants');

@@ -9,6 +9,9 @@ import type { StoreTable } from '../../core/store-tables.js';
 
 type Field = CatalogueField;
 
+/** Whether a field that reads `needs` reads its entry's row: when it reads no related table, or an entry table. */
+const readsEntryRow = (needs: readonly StoreTable[]): boolean => needs.length === 0 || needs.some((table) => ENTRY_TABLES.includes(table));
+
 /**
  * A field of a flow's exports. Unless told, its sealed reads are of the entry when it reads no
  * related table, or when it reads an entry table (a module field there finds its value in the
@@ -24,11 +27,8 @@ const field = (
   personal = false,
   needs: readonly StoreTable[] = [],
   sealed = personal,
-  sealedEntry = sealed && (needs.length === 0 || needs.some((table) => ENTRY_TABLES.includes(table))),
-): Field => {
-  const readsEntry = sealedEntry || needs.length === 0 || needs.some((table) => ENTRY_TABLES.includes(table));
-  return Object.freeze({ key, group, label, type, personal, sealed, sealedEntry, readsEntry, read, needs });
-};
+  sealedEntry = sealed && readsEntryRow(needs),
+): Field => Object.freeze({ key, group, label, type, personal, sealed, sealedEntry, readsEntry: sealedEntry || readsEntryRow(needs), read, needs });
 
 /** `field` with the same value computed by PostgreSQL from the entry row (see `EntryProjection`). */
 const projected = (base: Field, sql: string, decode: EntryProjection['decode'] = jsonScalar): Field => Object.freeze({ ...base, projection: Object.freeze({ sql, decode }) });
