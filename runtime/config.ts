@@ -25,14 +25,17 @@ export interface Config {
   readonly handshakesPerIpPerMinute: number;
   /** Reverse proxies in front of the server whose X-Forwarded-For entry names the client (0: use the socket's address). */
   readonly trustProxyHops: number;
-  /** Signed webhooks: private targets allowed, retry backoff base (s), attempts, per-attempt timeout, outbox drain interval. */
+  /** Signed webhooks: private targets allowed, retry backoff base (s), attempts, per-attempt timeout, outbox drain interval, deliveries at once. */
   readonly webhooks: {
     readonly allowPrivate: boolean;
     readonly retryDelaySeconds: number;
     readonly maxAttempts: number;
     readonly timeoutMs: number;
     readonly drainIntervalMs: number;
+    readonly concurrency: number;
   };
+  /** Consent confirmation mails one server process sends at once. */
+  readonly mailConcurrency: number;
   /** Parameterised statements kept prepared per database connection (0: none, for a pooler in transaction mode). */
   readonly statementCache: number;
   /** Group commits in flight at once (0: every transaction commits alone; see storage/group-commit.ts). */
@@ -118,7 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: integer(env, 'PARLEY_WEBHOOK_MAX_ATTEMPTS', 8, 1, 20),
       timeoutMs: integer(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       drainIntervalMs: integer(env, 'PARLEY_WEBHOOK_DRAIN_MS', 1_000, 50, 60_000),
+      concurrency: integer(env, 'PARLEY_WEBHOOK_CONCURRENCY', 8, 1, 64),
     }),
+    mailConcurrency: integer(env, 'PARLEY_MAIL_CONCURRENCY', 4, 1, 64),
     statementCache: integer(env, 'PARLEY_STATEMENT_CACHE', DEFAULT_STATEMENT_CACHE, 0, 10_000),
     groupCommit: integer(env, 'PARLEY_GROUP_COMMIT', DEFAULT_GROUP_COMMIT.groupsInFlight, 0, 64),
     chatEntryCache: integer(env, 'PARLEY_CHAT_ENTRY_CACHE', 10_000, 0, 1_000_000),

@@ -65,7 +65,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
     onSwept: (table, rows) => metrics.rowsSwept.inc({ table }, rows),
   });
 
-  await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger });
+  await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger, concurrency: config.mailConcurrency });
   // Handshake entries kept by this process, dropped when PostgreSQL announces a change (see ChatEntryCache).
   const changes = config.chatEntryCache > 0 ? new ChangeFeed({ connectionString: storage.database.connectionString, channel: CHAT_ENTRY_CHANNEL }) : undefined;
   await changes?.start();

@@ -6,6 +6,9 @@ import { ParleyError } from '../core/errors.js';
 export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick', 'webhook-delivery'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+/** How often a queue's workers beyond its first poll when idle (they are woken when jobs come): seconds. */
+const HELPER_POLLING_SECONDS = 30;
+
 /** pg-boss's own send options, as Parley uses them. */
 export interface SendOptions {
   /** The job's id (a UUID): a second send with the same id while the job exists is a duplicate. */
@@ -50,6 +53,8 @@ export interface QueuedJob<T> {
 export class JobQueue extends EventEmitter {
   readonly #boss: PgBoss;
   readonly #schema: string;
+  /** This process's workers of each queue, whether each is handling a job now, and the next to wake. */
+  readonly #workers = new Map<QueueName, { all: Array<{ id: string; busy: boolean }>; next: number }>();
   #started = false;
 
   constructor(options: { connectionString: string; schema?: string; max?: number; schedule?: boolean }) {
@@ -89,6 +94,7 @@ export class JobQueue extends EventEmitter {
     if (id === null && ((options.singletonKey === undefined && options.id === undefined) || !(await this.#boss.getQueue(queue)))) {
       throw new ParleyError('queue_failed', `Queue ${queue} did not accept the job`);
     }
+    if (id !== null) this.#wakeOne(queue);
     return id;
   }
 
@@ -96,15 +102,51 @@ export class JobQueue extends EventEmitter {
    * Runs `handler` for each job of a queue (pg-boss hands jobs over in arrays, one at a time
    * here). A handler that answers `'retry'` fails the job, so pg-boss retries it as its send
    * options say. `workers`: jobs of the queue this process runs at once (default 1), each worker
-   * polling on its own (pg-boss 10 has no concurrency option: a worker takes one batch at a time).
+   * fetching on its own (pg-boss 10 has no concurrency option: a worker takes one batch at a time).
+   *
+   * pg-boss's worker waits out its polling interval after every fetch, a job or none, so a
+   * backlog drained at one job per interval (a burst of 30 webhook deliveries took 30 s). Here a
+   * worker that has handled a job looks for the next at once; one that takes a job wakes an idle
+   * worker of the queue (the queue may hold more); a job sent from this process wakes one too. The
+   * first worker polls every `pollingIntervalSeconds` (default 2) for jobs nothing announced
+   * (retries coming due, jobs other processes sent); the others, woken that way, poll only every
+   * `HELPER_POLLING_SECONDS`, so that an idle process asks the database no more often than with one.
    */
   async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<JobOutcome>, options: { pollingIntervalSeconds?: number; workers?: number } = {}): Promise<void> {
-    for (let worker = 0; worker < (options.workers ?? 1); worker += 1) {
-      await this.#boss.work<T>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, includeMetadata: true }, async (jobs) => {
-        for (const job of jobs) {
-          if ((await handler({ id: job.id, data: job.data, createdOn: job.createdOn })) === 'retry') throw new RetryRequested(queue);
+    const workers = this.#workers.get(queue) ?? { all: [], next: 0 };
+    this.#workers.set(queue, workers);
+    const polling = options.pollingIntervalSeconds ?? 2;
+    for (let n = 0; n < (options.workers ?? 1); n += 1) {
+      const worker = { id: '', busy: false };
+      const pollingIntervalSeconds = n === 0 ? polling : Math.max(polling, HELPER_POLLING_SECONDS);
+      worker.id = await this.#boss.work<T>(queue, { pollingIntervalSeconds, includeMetadata: true }, async (jobs) => {
+        worker.busy = true;
+        this.#wakeOne(queue);
+        try {
+          for (const job of jobs) {
+            if ((await handler({ id: job.id, data: job.data, createdOn: job.createdOn })) === 'retry') throw new RetryRequested(queue);
+          }
+        } finally {
+          worker.busy = false;
+          // Looks again at once, this batch settled: the queue may hold more.
+          if (worker.id) this.#boss.notifyWorker(worker.id);
         }
       });
+      workers.all.push(worker);
+    }
+  }
+
+  /**
+   * Wakes one idle worker of this process for `queue`, if it has one: in turn, so that jobs sent
+   * one after the other wake different workers (one woken an instant ago may still be fetching).
+   */
+  #wakeOne(queue: QueueName): void {
+    const workers = this.#workers.get(queue);
+    if (!workers) return;
+    for (let tried = 0; tried < workers.all.length; tried += 1) {
+      const worker = workers.all[workers.next]!;
+      workers.next = (workers.next + 1) % workers.all.length;
+      if (!worker.busy && worker.id) return this.#boss.notifyWorker(worker.id);
     }
   }
 

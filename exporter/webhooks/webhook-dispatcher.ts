@@ -23,6 +23,8 @@ export interface WebhookDeliveryOptions {
   readonly timeoutMs: number;
   /** How often the outbox is drained when nothing wakes the drainer sooner. */
   readonly drainIntervalMs: number;
+  /** Deliveries this process makes at once (default 1): an endpoint slow to answer holds up only its own. */
+  readonly concurrency?: number;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -51,7 +53,7 @@ export class WebhookDispatcher {
 
   /** Registers the delivery worker and starts draining the outbox periodically. */
   async start(): Promise<void> {
-    await this.storage.jobs.work<DeliveryJob>('webhook-delivery', (job) => this.deliver(job.data.deliveryId), { pollingIntervalSeconds: 1 });
+    await this.storage.jobs.work<DeliveryJob>('webhook-delivery', (job) => this.deliver(job.data.deliveryId), { pollingIntervalSeconds: 1, workers: this.options.concurrency ?? 1 });
     this.#timer = setInterval(() => this.wake(), this.options.drainIntervalMs);
     this.#timer.unref();
     this.wake();

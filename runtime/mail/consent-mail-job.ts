@@ -24,6 +24,8 @@ export interface ConsentMailDeps {
   readonly mailer?: Mailer;
   /** How often an idle worker polls the queue (default 2 s). */
   readonly pollingIntervalSeconds?: number;
+  /** Mails this process sends at once (default 1): a workspace's slow SMTP server holds up only its own. */
+  readonly concurrency?: number;
 }
 
 /** Retries with backoff, for an SMTP server down for a while. */
@@ -75,6 +77,6 @@ export async function registerConsentMailWorker(storage: StoreContext & { readon
       const id = typeof job.data?.confirmationId === 'string' ? job.data.confirmationId : '';
       await sendConsentMail(storage, deps, id);
     },
-    { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 2 },
+    { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 2, workers: deps.concurrency ?? 1 },
   );
 }

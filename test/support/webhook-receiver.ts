@@ -35,3 +35,36 @@ export async function startWebhookReceiver(answers: readonly number[] = []): Pro
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A partner's receiver that takes requests and answers none until `release`: `held` counts the
+ * requests it holds, `abandoned` those the sender gave up on (its timeout) while held.
+ */
+export async function startHoldingReceiver(): Promise<{ url: string; held(): number; abandoned(): number; release(): void; close(): Promise<void> }> {
+  const waiting: Array<() => void> = [];
+  let held = 0;
+  let abandoned = 0;
+  let released = false;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    held += 1;
+    res.on('close', () => {
+      if (!res.writableEnded) abandoned += 1;
+    });
+    const answer = () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    if (released) answer();
+    else waiting.push(answer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/held`,
+    held: () => held,
+    abandoned: () => abandoned,
+    release: () => {
+      released = true;
+      for (const answer of waiting.splice(0)) answer();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

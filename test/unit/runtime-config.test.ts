@@ -40,6 +40,11 @@ describe('process configuration', () => {
     expect(loadConfig({ PARLEY_EXPORT_CONCURRENCY: '3' }).exportConcurrency).toBe(3);
   });
 
+  it('reads how many consent mails a process sends at once: four unless told', () => {
+    expect(loadConfig({}).mailConcurrency).toBe(4);
+    expect(loadConfig({ PARLEY_MAIL_CONCURRENCY: '2' }).mailConcurrency).toBe(2);
+  });
+
   it('refuses bad values naming the variable', () => {
     expect(pathOf(() => loadConfig({ PORT: 'http' }))).toBe('PORT');
     expect(pathOf(() => loadConfig({ PORT: '70000' }))).toBe('PORT');
@@ -56,13 +61,15 @@ describe('process configuration', () => {
     expect(pathOf(() => loadConfig({ PARLEY_EXPORT_RUNNER: 'thread' }))).toBe('PARLEY_EXPORT_RUNNER');
     expect(pathOf(() => loadConfig({ PARLEY_EXPORT_NICE: '20' }))).toBe('PARLEY_EXPORT_NICE');
     expect(pathOf(() => loadConfig({ PARLEY_EXPORT_CONCURRENCY: '0' }))).toBe('PARLEY_EXPORT_CONCURRENCY');
+    expect(pathOf(() => loadConfig({ PARLEY_MAIL_CONCURRENCY: '65' }))).toBe('PARLEY_MAIL_CONCURRENCY');
     expect(pathOf(() => parseMasterKey('too-short'))).toBe('PARLEY_MASTER_KEY');
   });
 
-  it('reads the webhook settings: private targets off by default, a backoff base, attempts, timeout and drain interval', () => {
-    expect(loadConfig({}).webhooks).toEqual({ allowPrivate: false, retryDelaySeconds: 30, maxAttempts: 8, timeoutMs: 10_000, drainIntervalMs: 1_000 });
-    const set = loadConfig({ PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '1', PARLEY_WEBHOOK_MAX_ATTEMPTS: '3', PARLEY_WEBHOOK_TIMEOUT_MS: '500', PARLEY_WEBHOOK_DRAIN_MS: '100' });
-    expect(set.webhooks).toEqual({ allowPrivate: true, retryDelaySeconds: 1, maxAttempts: 3, timeoutMs: 500, drainIntervalMs: 100 });
+  it('reads the webhook settings: private targets off by default, a backoff base, attempts, timeout, drain interval and deliveries at once', () => {
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivate: false, retryDelaySeconds: 30, maxAttempts: 8, timeoutMs: 10_000, drainIntervalMs: 1_000, concurrency: 8 });
+    const set = loadConfig({ PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '1', PARLEY_WEBHOOK_MAX_ATTEMPTS: '3', PARLEY_WEBHOOK_TIMEOUT_MS: '500', PARLEY_WEBHOOK_DRAIN_MS: '100', PARLEY_WEBHOOK_CONCURRENCY: '2' });
+    expect(set.webhooks).toEqual({ allowPrivate: true, retryDelaySeconds: 1, maxAttempts: 3, timeoutMs: 500, drainIntervalMs: 100, concurrency: 2 });
+    expect(pathOf(() => loadConfig({ PARLEY_WEBHOOK_CONCURRENCY: '0' }))).toBe('PARLEY_WEBHOOK_CONCURRENCY');
     expect(pathOf(() => loadConfig({ PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'yes' }))).toBe('PARLEY_WEBHOOKS_ALLOW_PRIVATE');
     expect(pathOf(() => loadConfig({ PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '0' }))).toBe('PARLEY_WEBHOOK_RETRY_DELAY_SECONDS');
     expect(pathOf(() => loadConfig({ PARLEY_WEBHOOK_MAX_ATTEMPTS: '21' }))).toBe('PARLEY_WEBHOOK_MAX_ATTEMPTS');

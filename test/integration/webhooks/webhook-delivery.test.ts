@@ -4,7 +4,7 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { api, startTestServer } from '../../support/test-server.js';
 import { connectChat } from '../../support/chat-client.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
-import { startWebhookReceiver } from '../../support/webhook-receiver.js';
+import { startWebhookReceiver, startHoldingReceiver } from '../../support/webhook-receiver.js';
 import { waitUntil } from '../../support/wait-until.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
@@ -141,4 +141,22 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     expect(log.deliveries[0].finishedAt).not.toBeNull();
     expect(JSON.stringify(log)).not.toContain('a long body');
   });
+
+  it('delivers to other endpoints while one holds its requests unanswered', async () => {
+    // Registered first, so that each event's delivery to it is queued before the prompt one's.
+    const stalled = await startHoldingReceiver();
+    receivers.push(stalled);
+    const prompt = await receiver();
+    const endpoints = [await addEndpoint(stalled.url), await addEndpoint(prompt.url)];
+    try {
+      for (const n of [1, 2, 3]) await completeContest(`held-${n}@example.org`);
+      // With one delivery at a time, the prompt endpoint would wait for each held request to time out (10 s).
+      await waitUntil(() => prompt.requests.length >= 3 || undefined, { what: 'the prompt endpoint to get the three events', timeoutMs: 60_000 });
+      expect(stalled.held()).toBeGreaterThan(0);
+      expect(stalled.abandoned()).toBe(0);
+    } finally {
+      stalled.release();
+      for (const endpoint of endpoints) await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`);
+    }
+  }, 90_000);
 });
