@@ -150,7 +150,7 @@ try {
     await sampling;
     if (done!.status !== 'succeeded' || done!.rows !== ROWS) throw new Error(`run ${done!.status}: ${done!.error} (${done!.rows} rows)\n${server.output().slice(-2000)}`);
     // The server logs the run process's end once that process has exited, a little after the run is recorded.
-    const report = () => /"maxRssMb":(\d+)[^\n]*export run process ended/.exec(server.output().slice(logged));
+    const report = () => /"maxRssMb":(\d+)[^\n]*export run ended in its process/.exec(server.output().slice(logged));
     for (let wait = 0; runner !== 'inline' && !report() && wait < 100; wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     const reported = report();
     return { seconds, rssBeforeMb, rssPeakMb, runProcessMb: reported ? Number(reported[1]) : Number.NaN, latencies };

@@ -50,6 +50,8 @@ export interface Config {
   readonly exportNice: number;
   /** Export runs one server process runs at once (see `defaultExportConcurrency`). */
   readonly exportConcurrency: number;
+  /** How long an export run's process waits for the next run before it ends (0: a process per run). */
+  readonly exportProcessIdleMs: number;
 }
 
 /**
@@ -131,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportRunner,
     exportNice: integer(env, 'PARLEY_EXPORT_NICE', 10, 0, 19),
     exportConcurrency: integer(env, 'PARLEY_EXPORT_CONCURRENCY', defaultExportConcurrency(), 1, 64),
+    exportProcessIdleMs: integer(env, 'PARLEY_EXPORT_PROCESS_IDLE_MS', 60_000, 0, 3_600_000),
   });
 }

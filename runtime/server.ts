@@ -73,7 +73,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES, events: flowCounters(metrics), ...(entries && { entries }) });
   const runnerDeps = exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs });
   const exportProcesses = config.exportRunner === 'process'
-    ? new ExportRunProcesses(storage, { connectionString: storage.database.connectionString, masterKey: options.masterKey, localRoot: runnerDeps.localRoot, leaseMs: config.exportLeaseMs, logLevel: config.logLevel, logger, nice: config.exportNice })
+    ? new ExportRunProcesses(storage, { connectionString: storage.database.connectionString, masterKey: options.masterKey, localRoot: runnerDeps.localRoot, leaseMs: config.exportLeaseMs, logLevel: config.logLevel, logger, nice: config.exportNice, idleMs: config.exportProcessIdleMs })
     : undefined;
   const exports = new ExportJobs(storage, runnerDeps, exportProcesses?.run);
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });

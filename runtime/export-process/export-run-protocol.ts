@@ -16,7 +16,7 @@ export const EXPORT_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16',
  */
 export const EXPORT_POOL_SIZE = 4;
 
-/** What the server sends the process that runs one export run: the run, and how to reach the database. */
+/** What the server sends a run's process for each run: the run, and how to reach the database (the same for every run). */
 export interface RunRequest {
   readonly runId: string;
   /** The occurrence instant a scheduled run is "as of" (ISO); null: now. */
@@ -28,7 +28,10 @@ export interface RunRequest {
   readonly logLevel: string;
 }
 
-/** What that process tells the server: the claim as soon as it holds the run, then the outcome. */
+/**
+ * What that process tells the server of each run: the claim as soon as it holds the run, then the
+ * outcome, with the process's peak RSS so far (`maxRssMb`) and its RSS now (`rssMb`).
+ */
 export type RunReport =
   | { readonly type: 'claimed'; readonly claim: RunClaim; readonly attempts: number }
-  | { readonly type: 'done'; readonly outcome: RunOutcome; readonly maxRssMb: number };
+  | { readonly type: 'done'; readonly outcome: RunOutcome; readonly maxRssMb: number; readonly rssMb: number };

@@ -40,6 +40,12 @@ describe('process configuration', () => {
     expect(loadConfig({ PARLEY_EXPORT_CONCURRENCY: '3' }).exportConcurrency).toBe(3);
   });
 
+  it('reads how long an export run process waits for the next run: a minute unless told, 0 for a process per run', () => {
+    expect(loadConfig({}).exportProcessIdleMs).toBe(60_000);
+    expect(loadConfig({ PARLEY_EXPORT_PROCESS_IDLE_MS: '0' }).exportProcessIdleMs).toBe(0);
+    expect(pathOf(() => loadConfig({ PARLEY_EXPORT_PROCESS_IDLE_MS: '-1' }))).toBe('PARLEY_EXPORT_PROCESS_IDLE_MS');
+  });
+
   it('reads how many consent mails a process sends at once: four unless told', () => {
     expect(loadConfig({}).mailConcurrency).toBe(4);
     expect(loadConfig({ PARLEY_MAIL_CONCURRENCY: '2' }).mailConcurrency).toBe(2);

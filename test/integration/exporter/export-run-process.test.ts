@@ -45,7 +45,7 @@ async function processServer(env: Record<string, string> = {}): Promise<RunningS
   const flow = await saveTestFlow(storage, workspace, 'bench', BENCH_FLOW);
   await insertParticipations(storage.db, { workspaceId: workspace.id, flowId: flow.id, count: ROWS, start: new Date(Date.now() - 10 * 86_400_000) });
   key = (await issueApiKey(storage.db, workspace.id)).key;
-  const server = await startTestServer(storage, { PARLEY_EXPORT_RUNNER: 'process', PARLEY_DATA_DIR: dataDir, ...env });
+  const server = await startTestServer(storage, { PARLEY_EXPORT_RUNNER: 'process', PARLEY_DATA_DIR: dataDir, PARLEY_EXPORT_PROCESS_IDLE_MS: '1000', ...env });
   servers.push(server);
   return server;
 }
@@ -115,8 +115,8 @@ async function expectDelivered(run: ExportRun): Promise<void> {
 }
 
 describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, the default)', () => {
-  it('claims, streams, delivers and records the run in another process, which then ends', async () => {
-    const server = await processServer();
+  it('claims, streams, delivers and records the run in another process, which then ends (PARLEY_EXPORT_PROCESS_IDLE_MS=0)', async () => {
+    const server = await processServer({ PARLEY_EXPORT_PROCESS_IDLE_MS: '0' });
     const { runId, pid, release } = await blockedRun(server, 'In a process');
     // Every thread of the process at PARLEY_EXPORT_NICE's default, so that the chat gets the CPU first.
     const niceness = await threadNiceness(pid);
@@ -133,6 +133,38 @@ describe('export runs in a process of their own (PARLEY_EXPORT_RUNNER=process, t
     // Counted once the server has heard the outcome, a little after the process recorded the run and exited.
     const counted = /^parley_export_runs_total\{status="succeeded"\} 1$/m;
     await waitUntil(async () => counted.test(await (await fetch(`${server.url}/metrics`)).text()), { what: 'the run to be counted in /metrics' });
+  }, 120_000);
+
+  it('keeps the process for the next run while it idles less than PARLEY_EXPORT_PROCESS_IDLE_MS, and ends it with the server', async () => {
+    const server = await processServer({ PARLEY_EXPORT_PROCESS_IDLE_MS: '600000' });
+    const first = await blockedRun(server, 'First of two');
+    await first.release();
+    await expectDelivered(await finished(first.runId));
+    // Still there, waiting for the next run, which it takes.
+    expect(await childPids(process.pid, MARKER)).toEqual([first.pid]);
+    const second = await blockedRun(server, 'Second of two');
+    expect(second.pid).toBe(first.pid);
+    await second.release();
+    const run = await finished(second.runId);
+    await expectDelivered(run);
+    expect(run.attempts).toBe(1);
+    const counted = /^parley_export_runs_total\{status="succeeded"\} 2$/m;
+    await waitUntil(async () => counted.test(await (await fetch(`${server.url}/metrics`)).text()), { what: 'both runs to be counted in /metrics' });
+    // The server's stop ends it, idle.
+    await server.close();
+    expect(await isRunning(first.pid)).toBe(false);
+  }, 120_000);
+
+  it('ends a process that has idled PARLEY_EXPORT_PROCESS_IDLE_MS, and starts another for the next run', async () => {
+    const server = await processServer();
+    const first = await blockedRun(server, 'Before the idle time');
+    await first.release();
+    await expectDelivered(await finished(first.runId));
+    await waitUntil(async () => !(await isRunning(first.pid)), { what: 'the idle process to end' });
+    const second = await blockedRun(server, 'After the idle time');
+    expect(second.pid).not.toBe(first.pid);
+    await second.release();
+    await expectDelivered(await finished(second.runId));
   }, 120_000);
 
   it('records a run whose process is killed as failed, retries it, and keeps serving', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { JobQueue } from '../../../storage/job-queue.js';
+import { JobQueue, type QueuedJob } from '../../../storage/job-queue.js';
 
 /**
  * pg-boss's worker waits out its polling interval after every fetch, a job or none. The workers
@@ -16,6 +16,18 @@ beforeEach(async () => {
   storage = await createTestStorage();
 });
 afterEach(async () => storage.destroy());
+
+/** A handler that records the jobs it handled (their `n`) and holds job 0 until `release`. */
+function firstJobHangs(): { handle: (job: QueuedJob<{ n: number }>) => Promise<void>; handled: number[]; release: () => void } {
+  let release!: () => void;
+  const hanging = new Promise<void>((resolve) => (release = resolve));
+  const handled: number[] = [];
+  const handle = async (job: QueuedJob<{ n: number }>) => {
+    if (job.data.n === 0) await hanging;
+    handled.push(job.data.n);
+  };
+  return { handle, handled, release };
+}
 
 describe('job queue', () => {
   it('drains a backlog one job after the other, not one job per polling interval', async () => {
@@ -40,17 +52,8 @@ describe('job queue', () => {
   }, 150_000);
 
   it('runs jobs side by side on several workers: one that hangs holds up none of the others', async () => {
-    let release!: () => void;
-    const hanging = new Promise<void>((resolve) => (release = resolve));
-    const handled: number[] = [];
-    await storage.jobs.work<{ n: number }>(
-      'webhook-delivery',
-      async (job) => {
-        if (job.data.n === 0) await hanging;
-        handled.push(job.data.n);
-      },
-      { ...POLLING, workers: 2 },
-    );
+    const { handle, handled, release } = firstJobHangs();
+    await storage.jobs.work<{ n: number }>('webhook-delivery', handle, { ...POLLING, workers: 2 });
     for (let n = 0; n < 4; n += 1) await storage.jobs.send('webhook-delivery', { n });
     await waitUntil(() => handled.length === 3, { what: 'the three jobs behind the hanging one', ...WAIT, describe: () => `${handled.length} handled` });
     expect(handled.sort()).toEqual([1, 2, 3]);
@@ -60,17 +63,8 @@ describe('job queue', () => {
 
   it("wakes a second worker when the first takes a job another process sent, whose queue may hold more", async () => {
     // The first worker polls every second; the second only every 30 s unless woken.
-    let release!: () => void;
-    const hanging = new Promise<void>((resolve) => (release = resolve));
-    const handled: number[] = [];
-    await storage.jobs.work<{ n: number }>(
-      'webhook-delivery',
-      async (job) => {
-        if (job.data.n === 0) await hanging;
-        handled.push(job.data.n);
-      },
-      { pollingIntervalSeconds: 1, workers: 2 },
-    );
+    const { handle, handled, release } = firstJobHangs();
+    await storage.jobs.work<{ n: number }>('webhook-delivery', handle, { pollingIntervalSeconds: 1, workers: 2 });
     const other = new JobQueue({ connectionString: storage.database.connectionString, schedule: false });
     await other.start();
     try {
