@@ -29,8 +29,14 @@ const ORPHAN_GRACE_MS = 60_000;
  * failure is final; the job's limit leaves room for deliveries that were skipped (a redelivered
  * job whose run another worker holds). A job that runs out of retries while its run is still
  * queued is sent again by `rescue`.
+ *
+ * A job is never expired while its run goes on (`expireInSeconds`, under pg-boss's 24-hour
+ * bound): pg-boss fails a job whose handler outlives its expiry (15 minutes unless told) and
+ * its worker then takes the next job while the first still runs, so a run longer than that would
+ * have run beside one more run than `PARLEY_EXPORT_CONCURRENCY` allows, and its job been retried
+ * for nothing. A run whose worker dies is found by its lease instead (`rescue`).
  */
-export const RUN_JOB_RETRY: Readonly<SendOptions> = Object.freeze({ retryLimit: 5, retryDelay: 30, retryBackoff: true });
+export const RUN_JOB_RETRY: Readonly<SendOptions> = Object.freeze({ retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 23 * 3600 });
 
 /**
  * Export runs as pg-boss jobs: payloads hold ids only. A minute tick turns due trigger

@@ -70,11 +70,14 @@ interface JobRow {
    * backoff, however long after the failure this is read.
    */
   readonly backoff_seconds: number;
+  /** How long pg-boss lets the job's handler run before it fails the job. */
+  readonly expire_seconds: number;
 }
 
 async function jobOf(runId: string): Promise<JobRow> {
   const result = await sql<JobRow>`
-    select id, state, retry_count, retry_limit, retry_delay, retry_backoff, extract(epoch from start_after - started_on)::float as backoff_seconds
+    select id, state, retry_count, retry_limit, retry_delay, retry_backoff, extract(epoch from start_after - started_on)::float as backoff_seconds,
+      extract(epoch from expire_in)::float as expire_seconds
     from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db);
   expect(result.rows).toHaveLength(1);
   return result.rows[0]!;
@@ -104,6 +107,8 @@ describe('a run that fails retryably is retried by pg-boss (retryLimit, retryDel
       return job.state === 'retry' ? job : undefined;
     }, { what: 'the job to be handed back for a retry', timeoutMs: 30_000 });
     expect(waiting).toMatchObject({ retry_count: 0, retry_limit: RUN_JOB_RETRY.retryLimit, retry_delay: RUN_JOB_RETRY.retryDelay, retry_backoff: true });
+    // Not pg-boss's 15 minutes: a long run keeps its job, and its worker takes no other run meanwhile.
+    expect(waiting.expire_seconds).toBe(23 * 3600);
     // The first backoff is between one and two retry delays (jittered), counted by the database.
     expect(waiting.backoff_seconds).toBeGreaterThanOrEqual(RUN_JOB_RETRY.retryDelay!);
     expect(await getRun(storage, run.id)).toMatchObject({ status: 'queued', attempts: 1, error: 'destination_failed: The partner server is down' });
