@@ -176,14 +176,10 @@ export class ExportRunProcesses {
       return;
     }
     this.#idle.push(runner);
+    // One that dies while idle stays listed until then or until taken: `#takeIdle` skips it.
     runner.idle(idleMs, () => {
       this.#idle.splice(this.#idle.indexOf(runner), 1);
       runner.retire();
-    });
-    // One that dies while idle is no longer offered.
-    void runner.ended.then(() => {
-      const at = this.#idle.indexOf(runner);
-      if (at >= 0) this.#idle.splice(at, 1);
     });
   }
 

@@ -27,13 +27,14 @@ export async function startWebhookReceiver(answers: readonly number[] = []): Pro
       res.writeHead(answered, { 'content-type': 'text/plain' }).end(answered < 300 ? 'ok' : 'receiver error: a long body the delivery log must not keep');
     });
   });
+  return { ...(await listening(server, '/hooks/parley')), requests };
+}
+
+/** `server` listening on a free port of 127.0.0.1: the URL of `path` on it, and how to close it. */
+async function listening(server: Server, path: string): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/parley`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { url: `http://127.0.0.1:${port}${path}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /**
@@ -55,16 +56,13 @@ export async function startHoldingReceiver(): Promise<{ url: string; held(): num
     if (released) answer();
     else waiting.push(answer);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hooks/held`,
+    ...(await listening(server, '/hooks/held')),
     held: () => held,
     abandoned: () => abandoned,
     release: () => {
       released = true;
       for (const answer of waiting.splice(0)) answer();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
