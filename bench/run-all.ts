@@ -8,6 +8,7 @@ import path from 'node:path';
 
 const BENCHES: Array<{ script: string; what: string }> = [
   { script: 'chat-bench.ts', what: 'chat turns/s closed and open loop, statements per turn (vs bare socket.io + INSERT/COMMIT per round trip)' },
+  { script: 'widget-transport-bench.ts', what: "the widget's transports (WebSocket first) vs socket.io's default (long-polling first): first turn, conversations/s, server CPU per conversation" },
   { script: 'export-bench.ts', what: 'export rows/s vs COPY … TO STDOUT' },
   { script: 'export-server-bench.ts', what: "an export run through the server: the server's and the run process's RSS, chat latency during the run (run in the server's process vs its own)" },
   { script: 'sweep-bench.ts', what: 'sweep vs bare DELETE' },

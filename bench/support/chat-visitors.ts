@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { startBenchChild, type BenchChild } from './child-process.js';
 import { generateMasterKey } from '../../storage/crypto/master-key.js';
+import { CHAT_TRANSPORTS } from '../../widget/chat/chat-connection.js';
 
 /**
  * One visitor's conversation, as the widget has it: connect (the handshake), receive the start
@@ -17,6 +18,8 @@ export interface VisitorTarget {
   readonly auth: Record<string, unknown>;
   /** The replies of one conversation after its start turn (default: the demo flow's choice, then an email). */
   readonly replies?: (email: string) => readonly string[];
+  /** socket.io's transports, tried in this order (default: the widget's, `CHAT_TRANSPORTS`). */
+  readonly transports?: { readonly transports: readonly string[]; readonly tryAllTransports: boolean };
 }
 
 /** The demo flow's conversation: Blue pill, then the email whose turn claims an instant win. */
@@ -30,7 +33,8 @@ let counter = 0;
 function connect(target: VisitorTarget): Promise<Socket> {
   const socket = io(`${target.url}/chat`, {
     auth: target.auth,
-    transports: ['websocket'],
+    transports: [...(target.transports ?? CHAT_TRANSPORTS).transports],
+    tryAllTransports: (target.transports ?? CHAT_TRANSPORTS).tryAllTransports,
     reconnection: false,
     forceNew: true,
     extraHeaders: { origin: target.url },

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { createTestStorage, type TestStorage } from '../support/test-database.js';
 import { startTestServer } from '../support/test-server.js';
+import { startUpgradeBlockingProxy, type UpgradeBlock } from '../support/upgrade-blocking-proxy.js';
 import type { RunningServer } from '../../runtime/server.js';
 import { seedDemo } from '../../runtime/seed-demo.js';
 import { listStoreRows } from '../../storage/store-reader.js';
@@ -60,4 +61,52 @@ describe('the demo page in real Chromium against the real server', () => {
     expect(sessions).toHaveLength(1);
     await context.close();
   });
+});
+
+/** The demo page at `origin`, with the socket.io traffic the page makes: long-polling requests and WebSockets opened. */
+async function openDemo(origin: string): Promise<{ page: Page; polling: string[]; websockets: string[]; close(): Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const polling: string[] = [];
+  const websockets: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('transport=polling')) polling.push(request.url());
+  });
+  page.on('websocket', (socket) => websockets.push(socket.url()));
+  await page.goto(`${origin}/demo`);
+  return { page, polling, websockets, close: () => context.close() };
+}
+
+/** Takes the Blue pill and waits for the email question: two turns delivered. */
+async function converse(page: Page, timeout?: number): Promise<void> {
+  await page.getByRole('button', { name: 'Blue pill' }).click(timeout === undefined ? {} : { timeout });
+  await page.getByRole('textbox', { name: 'Email' }).waitFor();
+}
+
+describe('how the widget reaches the gateway, in real Chromium against the real server', () => {
+  it('opens a WebSocket at once and sends no long-polling request', async () => {
+    const demo = await openDemo(server.url);
+    await converse(demo.page);
+    expect(demo.websockets.length).toBeGreaterThanOrEqual(1);
+    expect(demo.websockets.every((url) => url.includes('transport=websocket'))).toBe(true);
+    expect(demo.polling).toEqual([]);
+    await demo.close();
+  });
+
+  it.each<[string, UpgradeBlock, number | undefined]>([
+    ['refuses WebSocket handshakes', 'refuse', undefined],
+    // socket.io's connect timeout (20 s) ends the held attempt; the next starts with long-polling.
+    ['holds WebSocket handshakes unanswered', 'hang', 45_000],
+  ])('chats over long-polling behind a proxy that %s', async (_what, block, timeout) => {
+    const proxy = await startUpgradeBlockingProxy(Number(new URL(server.url).port), block);
+    try {
+      const demo = await openDemo(proxy.url);
+      await converse(demo.page, timeout);
+      expect(proxy.blocked()).toBeGreaterThanOrEqual(1);
+      expect(demo.polling.length).toBeGreaterThan(0);
+      await demo.close();
+    } finally {
+      await proxy.stop();
+    }
+  }, 90_000);
 });
