@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { ADMIN_CSP, renderAdminPage } from '../../widget/admin-page.js';
-import { buildBundle } from './widget-bundle.js';
+import { encodedBundle } from './widget-bundle.js';
+import { sendScript } from './script-encodings.js';
 
 /** The admin console's browser entry, relative to the repository root. */
 export const ADMIN_ENTRY = path.join('widget', 'admin-console.ts');
@@ -22,10 +23,9 @@ export function adminRoutes(): Router {
       })
       .send(renderAdminPage({ scriptUrl: '/admin.js' }));
   });
-  router.get('/admin.js', async (_req, res, next) => {
+  router.get('/admin.js', async (req, res, next) => {
     try {
-      const script = await buildBundle(ADMIN_ENTRY);
-      res.type('application/javascript').set('Cache-Control', 'no-cache').send(script);
+      sendScript(req, res, await encodedBundle(ADMIN_ENTRY), 'no-cache');
     } catch (error) {
       next(error);
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ParleyError } from '../../core/errors.js';
+import { encodeScript, type ScriptEncodings } from './script-encodings.js';
 
 const ENTRY = path.join('widget', 'chat-widget.ts');
 
@@ -20,7 +21,21 @@ export function findWidgetRoot(start: string): string | undefined {
   }
 }
 
-const cache = new Map<string, Promise<string>>();
+/** `make(key)` once per key and process; a failure is forgotten, so the next call tries again. */
+function memoized<T>(make: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (key) => {
+    let made = cache.get(key);
+    if (!made) {
+      made = make(key).catch((error: unknown) => {
+        cache.delete(key);
+        throw error;
+      });
+      cache.set(key, made);
+    }
+    return made;
+  };
+}
 
 async function bundle(entry: string): Promise<string> {
   const root = findWidgetRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -52,17 +67,10 @@ async function bundle(entry: string): Promise<string> {
  * @example
  * const js = await buildBundle(path.join('widget', 'admin-console.ts'));
  */
-export function buildBundle(entry: string): Promise<string> {
-  let built = cache.get(entry);
-  if (!built) {
-    built = bundle(entry).catch((error: unknown) => {
-      cache.delete(entry);
-      throw error;
-    });
-    cache.set(entry, built);
-  }
-  return built;
-}
+export const buildBundle: (entry: string) => Promise<string> = memoized(bundle);
+
+/** A browser entry's bundle in the encodings it is sent in (see `encodeScript`), compressed once per process. */
+export const encodedBundle: (entry: string) => Promise<ScriptEncodings> = memoized(async (entry) => encodeScript(await buildBundle(entry)));
 
 /**
  * The widget as one minified browser script (socket.io-client included), built once per process.
@@ -72,4 +80,9 @@ export function buildBundle(entry: string): Promise<string> {
  */
 export function buildWidgetBundle(): Promise<string> {
   return buildBundle(ENTRY);
+}
+
+/** The widget script in the encodings it is sent in. */
+export function encodedWidgetBundle(): Promise<ScriptEncodings> {
+  return encodedBundle(ENTRY);
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { buildWidgetBundle } from './widget-bundle.js';
+import { encodedWidgetBundle } from './widget-bundle.js';
+import { sendScript } from './script-encodings.js';
 import { renderDemoPage } from '../../widget/demo-page.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { findDemoWorkspaceId } from '../../storage/workspace-repository.js';
@@ -9,10 +10,11 @@ export const DEMO_FLOW = 'hello-world';
 /** `GET /widget.js` (the embeddable widget) and `GET /demo` (a page embedding the demo flow). */
 export function widgetRoutes(storage: StoreContext): Router {
   const router = Router();
-  router.get('/widget.js', async (_req, res, next) => {
+  router.get('/widget.js', async (req, res, next) => {
     try {
-      const script = await buildWidgetBundle();
-      res.type('application/javascript').set('Cache-Control', 'public, max-age=300').set('Access-Control-Allow-Origin', '*').send(script);
+      const script = await encodedWidgetBundle();
+      res.set('Access-Control-Allow-Origin', '*');
+      sendScript(req, res, script, 'public, max-age=300');
     } catch (error) {
       next(error);
     }

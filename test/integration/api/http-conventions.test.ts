@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -106,4 +108,45 @@ describe('the served OpenAPI document', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+/** A GET of `path` with exactly these request headers (fetch would add and undo its own encodings). */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the browser scripts (widget and console)', () => {
+  it.each(['/widget.js', '/admin.js'])('sends %s in brotli or gzip when the browser accepts it, the same script, one ETag per encoding', async (path) => {
+    const plain = await rawGet(path, {});
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['vary']).toMatch(/Accept-Encoding/i);
+    expect(plain.headers['content-type']).toMatch(/javascript/);
+    expect(plain.body.length).toBeGreaterThan(10_000);
+
+    const br = await rawGet(path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(br.body.length).toBeLessThan(plain.body.length / 2.5);
+
+    const gzip = await rawGet(path, { 'accept-encoding': 'gzip, deflate' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+    expect(await rawGet(path, { 'accept-encoding': 'br;q=0, gzip;q=0.5' }).then((r) => r.headers['content-encoding'])).toBe('gzip');
+
+    const etags = new Set([plain, br, gzip].map((r) => r.headers['etag']));
+    expect(etags.size).toBe(3);
+    const revalidated = await rawGet(path, { 'accept-encoding': 'br', 'if-none-match': String(br.headers['etag']) });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.body.length).toBe(0);
+  });
 });
