@@ -47,6 +47,12 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
   // A preview keeps its session in memory only: it never resumes, nor is resumed by, a visitor's session.
   const resume = options.preview ? memoryResumeStore() : localResumeStore(resumeKey(workspace, flow, placement.occurrence));
   let connection: ChatConnection | undefined;
+  /**
+   * The conversation is over (a done turn was shown): its socket is closed, since nothing more
+   * comes on it, and opening the panel again shows the log without connecting. "Start again" and
+   * `reset()` connect for a new session.
+   */
+  let ended = false;
   let sessionId = resume.load()?.sessionId;
   /** The step the visitor is answering now, from the last turn shown. */
   let waiting: { stepId: string | null; module: string | null } = { stepId: null, module: null };
@@ -64,9 +70,17 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     events.emit('error', { code: 'options_invalid' });
   };
 
+  /** A new session: on the open connection, or on a new one once the last conversation ended. */
+  const restart = (): void => {
+    if (connection) return connection.restart();
+    resume.clear();
+    ended = false;
+    connection = connect();
+  };
+
   const view = createConversationView(placement.id, elements, strings, {
     send: (value) => connection!.send(value),
-    restart: () => connection?.restart(),
+    restart,
     isOpen: () => panel.isOpen(),
   });
 
@@ -78,9 +92,17 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     events.emit('turn', { stepId: turn.stepId, module: turn.module ?? null, seq: turn.seq });
     if (turn.done) events.emit('end');
   };
+  /** Closes the socket once a done turn is shown (see `ended`). */
+  const endIfDone = (turn: Turn): void => {
+    if (!turn.done || !connection) return;
+    ended = true;
+    connection.close();
+    connection = undefined;
+  };
   const showTurn = (turn: Turn): void => {
     view.showTurn(turn);
     announce(turn);
+    endIfDone(turn);
   };
 
   const showAck = (reply: Reply, ack: ReplyAck): void => {
@@ -88,6 +110,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
       if (ack.turn.seq > lastSeq) events.emit('answer', { stepId: waiting.stepId, module: waiting.module });
       view.showAck(reply, ack);
       announce(ack.turn);
+      endIfDone(ack.turn);
       return;
     }
     view.showAck(reply, ack);
@@ -120,7 +143,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     elements,
     strings,
     () => {
-      connection ??= connect();
+      if (!ended) connection ??= connect();
       view.focus();
       events.emit('open');
     },
@@ -136,7 +159,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     toggle: () => (panel.isOpen() ? panel.close() : panel.open()),
     isOpen: panel.isOpen,
     reset() {
-      if (connection) connection.restart();
+      if (connection || ended) restart();
       else resume.clear();
       sessionId = undefined;
       lastSeq = -1;

@@ -67,8 +67,17 @@ describe('chat widget against a scripted gateway', () => {
     });
     expect(Number.isNaN(Date.parse(String(handshake.auth.startedAt)))).toBe(false);
 
+    // The conversation is over: its socket closes, and reopening the panel shows the log without connecting.
+    await expect.poll(() => widget.gateway.connected()).toBe(0);
+    const handshakes = widget.gateway.handshakes.length;
+    await page.getByRole('button', { name: 'Close chat' }).click();
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    expect(await logText(page)).toContain('All done, see you soon!');
+    expect(widget.gateway.handshakes).toHaveLength(handshakes);
+
     await page.getByRole('button', { name: 'Start again' }).click();
     await page.getByRole('button', { name: 'Red pill' }).waitFor();
+    expect(widget.gateway.connected()).toBe(1);
     expect(await logText(page)).not.toContain('ada@example.org');
     const fresh = widget.gateway.handshakes.at(-1)!;
     expect(fresh.auth.resumeToken).toBeUndefined();

@@ -45,6 +45,8 @@ export interface FakeGateway {
   refuseConnections(refuse: boolean): void;
   /** Closes every `/chat` socket from the server side. */
   dropAll(): void;
+  /** `/chat` sockets connected now. */
+  connected(): number;
   close(): Promise<void>;
 }
 
@@ -168,6 +170,7 @@ export async function startFakeGateway(): Promise<FakeGateway> {
       refusing = refuse;
     },
     dropAll: () => chat.disconnectSockets(true),
+    connected: () => chat.sockets.size,
     async close() {
       await io.close();
       http.closeAllConnections();
