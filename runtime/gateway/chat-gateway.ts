@@ -139,11 +139,17 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
   return io;
 }
 
+/**
+ * Starts (or resumes) the socket's session and answers its replies. The reply listener is
+ * registered at once, before the session has started: a client may send as soon as it hears its
+ * connection accepted (the widget re-sends the replies a lost connection left unanswered on
+ * `connect`, before the start turn comes back), and socket.io drops an event nothing listens to.
+ * Such a reply waits for the start, so it is answered after the start turn.
+ */
 async function startSession(socket: Socket, options: ChatGatewayOptions): Promise<void> {
   const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown; variables: InitialVariables; preview: boolean };
-  let sessionId: string;
-  try {
-    const started = await options.engine.start({
+  const started = options.engine
+    .start({
       workspaceId: auth.workspace,
       flowSlug: auth.flow,
       resumeToken: auth.resumeToken,
@@ -152,16 +158,11 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       variables: auth.variables,
       preview: auth.preview,
       entry: socket.data.entry as ChatEntry,
+    })
+    .then((session) => {
+      socket.emit('turn', session.turn, session.session);
+      return session.session.sessionId;
     });
-    sessionId = started.session.sessionId;
-    socket.emit('turn', started.turn, started.session);
-  } catch (error) {
-    const failure = protocolError(error);
-    if (failure.code === 'internal') options.logger.error({ err: { message: (error as Error)?.message } }, 'session start failed');
-    socket.emit('chat_error', failure);
-    socket.disconnect(true);
-    return;
-  }
 
   const rate = options.repliesPerSecond ?? 5;
   const bucket = new TokenBucket(rate * 2, rate);
@@ -171,6 +172,7 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       if (!bucket.take()) throw new ParleyError('rate_limited', 'Too many messages; wait a moment');
       assertJsonInput(payload); // the admin API's check: no U+0000 or lone surrogate reaches storage
       const reply = validateOrThrow(validateReply, payload, '');
+      const sessionId = await started;
       const end = options.metrics?.turnSeconds.startTimer();
       const ack = await options.engine.reply(sessionId, reply);
       end?.();
@@ -183,4 +185,13 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       respond({ ok: false, error: failure });
     }
   });
+
+  try {
+    await started;
+  } catch (error) {
+    const failure = protocolError(error);
+    if (failure.code === 'internal') options.logger.error({ err: { message: (error as Error)?.message } }, 'session start failed');
+    socket.emit('chat_error', failure);
+    socket.disconnect(true);
+  }
 }

@@ -2,7 +2,9 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { startTestServer } from '../../support/test-server.js';
+import { io } from 'socket.io-client';
 import { connectChat } from '../../support/chat-client.js';
+import type { ReplyAck, Turn } from '../../../core/chat-protocol.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
@@ -38,6 +40,20 @@ describe('chat gateway', () => {
     const ack = await chat.reply('a@example.org');
     expect(ack.ok && ack.turn.messages).toEqual([{ kind: 'text', text: 'Thanks' }]);
     chat.close();
+  });
+
+  it('answers a reply sent as soon as the connection is accepted, after the start turn (the widget re-sends its unanswered replies then)', async () => {
+    const socket = io(`${server.url}/chat`, { auth: { workspace: workspace.id, flow: 'gateway' }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: 'https://shop.example' } });
+    try {
+      const heard: string[] = [];
+      socket.on('turn', (turn: Turn) => heard.push(`turn ${turn.stepId}`));
+      const ack = await new Promise<ReplyAck>((resolve) => socket.on('connect', () => socket.emit('reply', { clientMessageId: 'early-1', value: 'a@example.org' }, resolve)));
+      heard.push('ack');
+      expect(ack.ok && ack.turn.messages).toEqual([{ kind: 'text', text: 'Thanks' }]);
+      expect(heard).toEqual(['turn email', 'ack']);
+    } finally {
+      socket.close();
+    }
   });
 
   it('refuses a forged Origin at handshake', async () => {
