@@ -93,6 +93,16 @@ describe('how the widget reaches the gateway, in real Chromium against the real 
     await demo.close();
   });
 
+  it('answers a reply sent while the connection was down once it is back (re-sent on connecting, before the start turn)', async () => {
+    const demo = await openDemo(server.url);
+    await demo.page.getByRole('button', { name: 'Blue pill' }).waitFor();
+    // The server closes every chat socket; the widget connects again 250 ms later.
+    server.io.of('/chat').disconnectSockets(true);
+    await demo.page.getByRole('button', { name: 'Blue pill' }).click();
+    await demo.page.getByRole('textbox', { name: 'Email' }).waitFor();
+    await demo.close();
+  });
+
   it.each<[string, UpgradeBlock, number | undefined]>([
     ['refuses WebSocket handshakes', 'refuse', undefined],
     // socket.io's connect timeout (20 s) ends the held attempt; the next starts with long-polling.
