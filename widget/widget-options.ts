@@ -30,6 +30,8 @@ export interface WidgetOptions {
   readonly urlVariables: readonly string[];
   /** Also push every event to `window.dataLayer`. */
   readonly dataLayer: boolean;
+  /** Seconds without a turn or reply after which the socket closes until the visitor's next reply (0: never). */
+  readonly idleTimeout: number;
   /** Problems found while reading the options (unparsable `data-variables`, …), reported as `parley:error`. */
   readonly problems: readonly string[];
   /** A console preview token (`init` only): the session is marked preview and kept only in memory. */
@@ -57,6 +59,7 @@ export interface WidgetInput {
   readonly variables?: string | Readonly<Record<string, unknown>> | null;
   readonly urlVariables?: string | readonly string[] | null;
   readonly datalayer?: string | boolean | null;
+  readonly idleTimeout?: string | number | null;
   /** `init` only (no attribute): the token `POST /api/v1/flows/{flow}/preview` issued to the console. */
   readonly preview?: string | null;
 }
@@ -77,6 +80,7 @@ const ATTRIBUTES = {
   variables: 'data-variables',
   urlVariables: 'data-url-variables',
   datalayer: 'data-datalayer',
+  idleTimeout: 'data-idle-timeout',
 } as const;
 
 /** Reads the attributes of an embedding `<script>` element. */
@@ -109,6 +113,15 @@ function flag(value: string | boolean | null | undefined): boolean {
 function oneOf<T extends string>(value: string | null | undefined, allowed: readonly T[], fallback: T): T {
   const lower = value?.trim().toLowerCase();
   return (allowed as readonly string[]).includes(lower ?? '') ? (lower as T) : fallback;
+}
+
+/** Default `idleTimeout`: ten minutes. */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
+
+/** Whole seconds from 0 to a day, or the default. */
+function seconds(value: string | number | null | undefined, fallback: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 86_400 ? n : fallback;
 }
 
 function list(value: string | readonly string[] | null | undefined): string[] {
@@ -170,6 +183,7 @@ export function parseWidgetOptions(input: WidgetInput): WidgetOptions | undefine
     variables: declaredVariables(input.variables, problems),
     urlVariables: list(input.urlVariables),
     dataLayer: flag(input.datalayer),
+    idleTimeout: seconds(input.idleTimeout, DEFAULT_IDLE_TIMEOUT_SECONDS),
     problems,
     preview: typeof input.preview === 'string' && PREVIEW_TOKEN.test(input.preview) ? input.preview : undefined,
   };

@@ -47,6 +47,8 @@ export interface ConnectionTarget {
   readonly variables: () => Readonly<Record<string, string>>;
   /** A console preview token, sent with every handshake. */
   readonly preview?: string;
+  /** Milliseconds without a turn or reply after which the socket closes until the next reply (0: never; see `openChatConnection`). */
+  readonly idleMs?: number;
 }
 
 /** One widget's link to the gateway. */
@@ -94,7 +96,12 @@ function protocolError(value: unknown): ProtocolError {
   };
 }
 
-/** Opens the socket.io connection to `/chat` and keeps it alive, resuming the stored session. */
+/**
+ * Opens the socket.io connection to `/chat` and keeps it alive, resuming the stored session.
+ * After `target.idleMs` without a turn, a reply or an answer to one, it closes the socket
+ * (a visitor who walked away holds no connection on the server) and opens it again, resuming
+ * the session, when the visitor replies: the reply waits in the outbox and goes out on connecting.
+ */
 export function openChatConnection(target: ConnectionTarget, events: ConnectionEvents): ChatConnection {
   const outbox = createReplyOutbox();
   let startedAt = target.resume.load()?.startedAt ?? new Date().toISOString();
@@ -102,6 +109,9 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
   let failures = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Closed for idleness: the next reply connects again. */
+  let idle = false;
 
   const handshake = (): HandshakeAuth => {
     const resumeToken = target.resume.load()?.resumeToken;
@@ -136,8 +146,23 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
     }, delay);
   };
 
+  /** Something happened on the conversation: the idle countdown starts again. */
+  const active = (): void => {
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    idleTimer = undefined;
+    if (closed || !target.idleMs) return;
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      // A reply still waiting for its answer keeps the socket.
+      if (outbox.pending().length > 0) return active();
+      idle = true;
+      socket.disconnect();
+    }, target.idleMs);
+  };
+
   const emit = (reply: Reply): void => {
     socket.emit('reply', reply, (ack: unknown) => {
+      active();
       if (!outbox.settle(reply.clientMessageId)) return;
       const safe: ReplyAck = isAck(ack) ? ack : { ok: false, error: { code: 'internal', message: '' } };
       events.ack(reply, safe);
@@ -146,11 +171,13 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
 
   socket.on('connect', () => {
     everConnected = true;
+    active();
     events.state('connected');
     for (const reply of outbox.pending()) emit(reply);
   });
   // The start turn carries the session (see chat-protocol.ts).
   socket.on('turn', (turn: Turn, info?: SessionInfo) => {
+    active();
     if (info) {
       failures = 0;
       target.resume.save({ resumeToken: info.resumeToken, sessionId: info.sessionId, startedAt });
@@ -183,9 +210,14 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
       const reply: Reply = { clientMessageId: newClientMessageId(), value };
       outbox.add(reply);
       if (socket.connected) emit(reply);
+      else if (idle) {
+        idle = false;
+        socket.connect();
+      }
       return reply;
     },
     restart() {
+      idle = false;
       outbox.clear();
       target.resume.clear();
       startedAt = new Date().toISOString();
@@ -196,6 +228,7 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
     close() {
       closed = true;
       if (retryTimer !== undefined) clearTimeout(retryTimer);
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
       socket.disconnect();
     },
   };

@@ -119,7 +119,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
 
   const connect = (): ChatConnection =>
     openChatConnection(
-      { origin: options.origin, socketPath: options.socketPath, workspace, flow, resume, variables: () => variables().variables, preview: options.preview },
+      { origin: options.origin, socketPath: options.socketPath, workspace, flow, resume, variables: () => variables().variables, preview: options.preview, idleMs: options.idleTimeout * 1000 },
       {
         state(state: ConnectionState) {
           view.showState(state);

@@ -85,6 +85,23 @@ describe('chat widget against a scripted gateway', () => {
     expect(fresh.sessionId).not.toBe(handshake.sessionId);
   });
 
+  it('closes the socket of a conversation left idle, and resumes the session when the visitor answers', async () => {
+    const page = await openPage('/idle', testPage(widget.gateway.url, [{ flow: 'pills', title: 'Pills', open: true, idleTimeout: 1 }]));
+    await page.getByRole('button', { name: 'Red pill' }).click();
+    const email = page.getByRole('textbox', { name: 'Your email' });
+    await email.waitFor();
+    const session = widget.gateway.handshakes.at(-1)!.sessionId;
+    await expect.poll(() => widget.gateway.connected(), { timeout: 10_000 }).toBe(0);
+
+    await email.fill('idle@example.org');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('checkbox', { name: 'I agree to receive the newsletter' }).waitFor();
+    const resumed = widget.gateway.handshakes.at(-1)!;
+    expect(resumed).toMatchObject({ sessionId: session, resumed: true });
+    expect(await logText(page)).toContain('idle@example.org');
+    expect((await logText(page)).match(/You took the Red pill\./g)).toHaveLength(1);
+  });
+
   it('shows bot markup literally: no element is created and no script runs', async () => {
     const page = await openPage('/xss', testPage(widget.gateway.url, [{ flow: 'pills', open: true }]));
     await page.getByRole('button', { name: 'Red pill' }).waitFor();

@@ -8,6 +8,8 @@ export interface EmbeddedWidget {
   readonly open?: boolean;
   readonly workspace?: string;
   readonly locale?: string;
+  /** `data-idle-timeout`, in seconds. */
+  readonly idleTimeout?: number;
 }
 
 /** A host page with the given widgets (one tag each), page CSS and body content. */
@@ -20,6 +22,7 @@ export function testPage(gatewayUrl: string, widgets: readonly EmbeddedWidget[],
       ...(w.title ? [`data-title="${escapeHtml(w.title)}"`] : []),
       ...(w.open ? ['data-open="true"'] : []),
       ...(w.locale ? [`data-locale="${escapeHtml(w.locale)}"`] : []),
+      ...(w.idleTimeout !== undefined ? [`data-idle-timeout="${w.idleTimeout}"`] : []),
     ];
     return `<script ${attributes.join(' ')}></script>`;
   });

@@ -8,7 +8,7 @@ import { ValidationError } from '../../../core/errors.js';
 const base: WidgetInput = { src: 'https://chat.example/parley/widget.js', workspace: ' ws ', flow: 'welcome' };
 
 describe('widget options from attributes or Parley.init', () => {
-  it('defaults: bubble on the right, light, no variables, no dataLayer', () => {
+  it('defaults: bubble on the right, light, no variables, no dataLayer, idle after ten minutes', () => {
     expect(parseWidgetOptions(base)).toEqual({
       origin: 'https://chat.example',
       socketPath: '/parley/socket.io',
@@ -26,6 +26,7 @@ describe('widget options from attributes or Parley.init', () => {
       variables: {},
       urlVariables: [],
       dataLayer: false,
+      idleTimeout: 600,
       problems: [],
     });
   });
@@ -44,6 +45,7 @@ describe('widget options from attributes or Parley.init', () => {
       variables: '{"plan":"pro","seats":3}',
       urlVariables: ' utm_source, utm_campaign,,utm_source ',
       datalayer: 'true',
+      idleTimeout: ' 90 ',
     });
     expect(options).toMatchObject({
       title: 'Ask us',
@@ -57,13 +59,14 @@ describe('widget options from attributes or Parley.init', () => {
       variables: { plan: 'pro', seats: 3 },
       urlVariables: ['utm_source', 'utm_campaign'],
       dataLayer: true,
+      idleTimeout: 90,
       problems: [],
     });
   });
 
   it('takes objects and arrays from init', () => {
-    const options = parseWidgetOptions({ ...base, variables: { plan: 'pro' }, urlVariables: ['gclid'], datalayer: true, open: true });
-    expect(options).toMatchObject({ variables: { plan: 'pro' }, urlVariables: ['gclid'], dataLayer: true, openAtLoad: true });
+    const options = parseWidgetOptions({ ...base, variables: { plan: 'pro' }, urlVariables: ['gclid'], datalayer: true, open: true, idleTimeout: 0 });
+    expect(options).toMatchObject({ variables: { plan: 'pro' }, urlVariables: ['gclid'], dataLayer: true, openAtLoad: true, idleTimeout: 0 });
   });
 
   it('falls back on unknown or unsafe values instead of failing', () => {
@@ -79,6 +82,9 @@ describe('widget options from attributes or Parley.init', () => {
     expect(options).toMatchObject({ color: undefined, position: 'right', theme: 'light', avatar: undefined, mode: 'bubble', variables: {} });
     expect(options!.problems).toEqual(['data-mode="inline" needs data-container', 'data-variables is not a JSON object']);
     expect(parseWidgetOptions({ ...base, variables: '["a"]' })!.problems).toEqual(['data-variables is not a JSON object']);
+    // The idle timeout: whole seconds up to a day, else the default.
+    expect(['-5', '1.5', 'soon', '86401', '', null].map((idleTimeout) => parseWidgetOptions({ ...base, idleTimeout })!.idleTimeout)).toEqual([600, 600, 600, 600, 600, 600]);
+    expect([-1, 2.5, Number.NaN].map((idleTimeout) => parseWidgetOptions({ ...base, idleTimeout })!.idleTimeout)).toEqual([600, 600, 600]);
   });
 
   it('accepts hex, colour functions and names as colours, nothing that could close the declaration', () => {
