@@ -32,8 +32,8 @@ export function turnSession(scope: CapabilityScope, capability: string): Session
  * A class, not an object literal with getters: a literal's getters are new closures on every
  * call, and V8 gives each such object a map of its own, allocated in the old generation and
  * pointing to those closures, so the scavenger kept every step's scope (and the turn around it)
- * alive until the next full collection. Measured on the chat path with `--trace-gc-nvp`: see the
- * README's "The open loop's tail".
+ * alive until the next full collection. Measured on the chat path with `--trace-gc-nvp`: see
+ * "The open loop's tail" in docs/performance.md.
  */
 class StepCapabilities implements ModuleCapabilities {
   readonly #factories: CapabilityFactories;
