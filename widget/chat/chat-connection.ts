@@ -153,8 +153,9 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
     if (closed || !target.idleMs) return;
     idleTimer = setTimeout(() => {
       idleTimer = undefined;
-      // A reply still waiting for its answer keeps the socket.
-      if (outbox.pending().length > 0) return active();
+      // A reply still waiting for its answer keeps the socket; so does a connection socket.io is
+      // still trying to restore (the visitor is told it reconnects, and it should).
+      if (outbox.pending().length > 0 || !socket.connected) return active();
       idle = true;
       socket.disconnect();
     }, target.idleMs);
