@@ -31,10 +31,11 @@ export const turnsPerConversation = (target: VisitorTarget): number => 1 + (targ
 let counter = 0;
 
 function connect(target: VisitorTarget): Promise<Socket> {
+  const transports = target.transports ?? CHAT_TRANSPORTS;
   const socket = io(`${target.url}/chat`, {
     auth: target.auth,
-    transports: [...(target.transports ?? CHAT_TRANSPORTS).transports],
-    tryAllTransports: (target.transports ?? CHAT_TRANSPORTS).tryAllTransports,
+    transports: [...transports.transports],
+    tryAllTransports: transports.tryAllTransports,
     reconnection: false,
     forceNew: true,
     extraHeaders: { origin: target.url },

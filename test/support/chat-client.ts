@@ -9,13 +9,16 @@ export interface ChatClient {
   close(): void;
 }
 
-/** Connects a socket.io client the way the widget does; rejects with the server's refusal. */
-export async function connectChat(
-  url: string,
-  auth: Record<string, unknown>,
-  options: { origin?: string | null; localAddress?: string; headers?: Record<string, string> } = {},
-): Promise<ChatClient> {
-  const socket = io(`${url}/chat`, {
+/** What a test client connects as: its page's Origin (null: none), its address, extra headers. */
+export interface ChatSocketOptions {
+  readonly origin?: string | null;
+  readonly localAddress?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** A socket.io client of `/chat`, connecting at once over a WebSocket, that does not reconnect; for tests that drive the socket themselves. */
+export function openChatSocket(url: string, auth: Record<string, unknown>, options: ChatSocketOptions = {}): Socket {
+  return io(`${url}/chat`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
@@ -27,6 +30,11 @@ export async function connectChat(
     // The address the socket connects from (any 127.x.y.z works on Linux loopback): another client.
     ...(options.localAddress && { localAddress: options.localAddress }),
   });
+}
+
+/** Connects a socket.io client the way the widget does; rejects with the server's refusal. */
+export async function connectChat(url: string, auth: Record<string, unknown>, options: ChatSocketOptions = {}): Promise<ChatClient> {
+  const socket = openChatSocket(url, auth, options);
   return new Promise((resolve, reject) => {
     socket.once('connect_error', (error: Error & { data?: unknown }) => {
       socket.close();

@@ -85,11 +85,17 @@ async function leaseExpired(runId: string): Promise<boolean> {
 
 const files = async (directory: string) => (await readdir(path.join(localRoot, directory))).sort();
 
+/** The pg-boss jobs of a run: their state and retries. */
+async function runJobs(runId: string): Promise<Array<{ state: string; retry_count: number }>> {
+  const result = await sql<{ state: string; retry_count: number }>`
+    select state, retry_count from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db);
+  return result.rows;
+}
+
 /** A run's row and its pg-boss jobs, for a failure message: where a run stuck `running` stands. */
 async function runAndJobs(runId: string): Promise<string> {
   const run = await sql`select status, attempts, progress_rows, lease_until, lease_until < now() as expired, started_at, error from export_runs where id = ${runId}`.execute(storage.db);
-  const jobs = await sql`select state, retry_count, created_on, started_on, completed_on from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db);
-  return JSON.stringify({ run: run.rows[0], jobs: jobs.rows, pool: { total: storage.pool.totalCount, idle: storage.pool.idleCount, waiting: storage.pool.waitingCount } });
+  return JSON.stringify({ run: run.rows[0], jobs: await runJobs(runId), pool: { total: storage.pool.totalCount, idle: storage.pool.idleCount, waiting: storage.pool.waitingCount } });
 }
 
 describe('a run handled twice', () => {
@@ -146,10 +152,8 @@ describe('a run handled twice', () => {
     expect(await files('expired')).toEqual(['Expired job-1.csv']);
     expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 1 });
     // Outcomes are told inside the handlers; pg-boss completes the job after the second one returns.
-    const jobRows = async () => (await sql<{ state: string; retry_count: number }>`
-      select state, retry_count from pgboss.job where name = 'export-run' and data->>'runId' = ${runId}`.execute(storage.db)).rows;
-    await waitUntil(async () => (await jobRows()).every((row) => row.state === 'completed'), { what: 'the job to complete', describe: async () => JSON.stringify(await jobRows()) });
-    expect(await jobRows()).toEqual([{ state: 'completed', retry_count: 1 }]);
+    await waitUntil(async () => (await runJobs(runId)).every((row) => row.state === 'completed'), { what: 'the job to complete', describe: async () => JSON.stringify(await runJobs(runId)) });
+    expect(await runJobs(runId)).toEqual([{ state: 'completed', retry_count: 1 }]);
   });
 
   it('a run whose worker died is queued again once its lease has run out (not before), and keeps its occurrence instant', async () => {

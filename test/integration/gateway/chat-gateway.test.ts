@@ -2,8 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { startTestServer } from '../../support/test-server.js';
-import { io } from 'socket.io-client';
-import { connectChat } from '../../support/chat-client.js';
+import { connectChat, openChatSocket } from '../../support/chat-client.js';
 import type { ReplyAck, Turn } from '../../../core/chat-protocol.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
@@ -43,7 +42,7 @@ describe('chat gateway', () => {
   });
 
   it('answers a reply sent as soon as the connection is accepted, after the start turn (the widget re-sends its unanswered replies then)', async () => {
-    const socket = io(`${server.url}/chat`, { auth: { workspace: workspace.id, flow: 'gateway' }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: 'https://shop.example' } });
+    const socket = openChatSocket(server.url, { workspace: workspace.id, flow: 'gateway' }, { origin: 'https://shop.example' });
     try {
       const heard: string[] = [];
       socket.on('turn', (turn: Turn) => heard.push(`turn ${turn.stepId}`));
