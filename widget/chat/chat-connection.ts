@@ -81,6 +81,19 @@ export const CHAT_TRANSPORTS = { transports: ['websocket', 'polling'], tryAllTra
  */
 const CLASSIC_TRANSPORTS = ['polling', 'websocket'];
 
+/**
+ * How long the first attempt's WebSocket may go unanswered before the widget takes long-polling
+ * (socket.io's connect timeout, which covers the transport's handshake only). A network that
+ * holds WebSocket handshakes instead of refusing them (some corporate proxies) kept the visitor
+ * waiting socket.io's default 20 s before the first turn. A WebSocket handshake is the TCP and TLS
+ * handshakes and one HTTP round trip: under 2 s even at a 400 ms round trip. One that takes
+ * longer on a working network only costs the page the classic path (long-polling, then the upgrade).
+ */
+export const WEBSOCKET_TIMEOUT_MS = 5_000;
+
+/** The connect timeout once long-polling goes first: socket.io's default, for slow networks. */
+const CLASSIC_TIMEOUT_MS = 20_000;
+
 function isAck(value: unknown): value is ReplyAck {
   return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
 }
@@ -133,6 +146,7 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
     autoConnect: false,
     transports: [...CHAT_TRANSPORTS.transports],
     tryAllTransports: CHAT_TRANSPORTS.tryAllTransports,
+    timeout: WEBSOCKET_TIMEOUT_MS,
   });
 
   /** Connects again after the server closed the socket or refused it; socket.io does not retry those itself. */
@@ -196,7 +210,10 @@ export function openChatConnection(target: ConnectionTarget, events: ConnectionE
     if (closed) return;
     if (error.data !== undefined) events.refused(protocolError(error.data));
     // socket.io's own connect timeout: nothing answered, not even a refusal (see CLASSIC_TRANSPORTS).
-    else if (error.message === 'timeout') socket.io.opts.transports = [...CLASSIC_TRANSPORTS];
+    else if (error.message === 'timeout') {
+      socket.io.opts.transports = [...CLASSIC_TRANSPORTS];
+      socket.io.timeout(CLASSIC_TIMEOUT_MS);
+    }
     // After a first success the visitor only needs to know the widget is on it; before, whether it can work at all.
     if (everConnected) events.state('reconnecting');
     else events.state(socket.active ? 'connecting' : 'unavailable');
