@@ -1,5 +1,6 @@
 import { ADMIN_CSS } from './admin/admin-styles.js';
 import { escapeHtml } from './html-escape.js';
+import { FAVICON_LINK } from './favicon.js';
 
 /**
  * The Content-Security-Policy of `/admin`: scripts only from this origin (no inline script),
@@ -32,6 +33,7 @@ export function renderAdminPage(options: { readonly scriptUrl: string }): string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Parley console</title>
+${FAVICON_LINK}
 <style>${ADMIN_CSS}</style>
 <script src="${escapeHtml(options.scriptUrl)}" defer></script>
 </head>

@@ -1,4 +1,5 @@
 import { escapeHtml } from './html-escape.js';
+import { FAVICON_LINK } from './favicon.js';
 
 /** What the demo page embeds. */
 export interface DemoPageOptions {
@@ -47,6 +48,7 @@ export function renderDemoPage(options: DemoPageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parley demo</title>
+${FAVICON_LINK}
 <style>${PAGE_CSS}</style>
 </head>
 <body>

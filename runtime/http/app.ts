@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import { errorMiddleware, notFoundMiddleware } from './error-middleware.js';
 import { healthRoute } from './health-route.js';
 import type { Logger } from '../logger.js';
+import { faviconRoute } from './favicon-route.js';
 
 export interface AppParts {
   logger: Logger;
@@ -24,6 +25,7 @@ export function createApp(parts: AppParts): Express {
     next();
   });
   app.use(healthRoute(parts.health));
+  app.use(faviconRoute());
   for (const router of parts.routers ?? []) app.use(router);
   app.use(notFoundMiddleware);
   app.use(errorMiddleware(parts.logger));

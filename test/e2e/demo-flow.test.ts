@@ -70,18 +70,26 @@ describe('the demo page in real Chromium against the real server', () => {
  * WebSockets opened. `fakeClock`: the page's timers run on Playwright's clock (flowing as real
  * time does until a test moves it on).
  */
-async function openDemo(origin: string, options: { fakeClock?: boolean } = {}): Promise<{ page: Page; polling: string[]; websockets: string[]; close(): Promise<void> }> {
+async function openDemo(origin: string, options: { fakeClock?: boolean } = {}): Promise<{ page: Page; polling: string[]; websockets: string[]; failed: string[]; close(): Promise<void> }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   if (options.fakeClock) await page.clock.install();
   const polling: string[] = [];
   const websockets: string[] = [];
+  const failed: string[] = [];
   page.on('request', (request) => {
     if (request.url().includes('transport=polling')) polling.push(request.url());
   });
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  // Requests Playwright does not report (the page's icon) show as console errors when they fail.
+  page.on('console', (message) => {
+    if (message.type() === 'error') failed.push(message.text());
+  });
   page.on('websocket', (socket) => websockets.push(socket.url()));
   await page.goto(`${origin}/demo`);
-  return { page, polling, websockets, close: () => context.close() };
+  return { page, polling, websockets, failed, close: () => context.close() };
 }
 
 /** Takes the Blue pill and waits for the email question: two turns delivered. */
@@ -91,12 +99,13 @@ async function converse(page: Page, timeout?: number): Promise<void> {
 }
 
 describe('how the widget reaches the gateway, in real Chromium against the real server', () => {
-  it('opens a WebSocket at once and sends no long-polling request', async () => {
+  it('opens a WebSocket at once and sends no long-polling request; no request of the page fails (its icon included)', async () => {
     const demo = await openDemo(server.url);
     await converse(demo.page);
     expect(demo.websockets.length).toBeGreaterThanOrEqual(1);
     expect(demo.websockets.every((url) => url.includes('transport=websocket'))).toBe(true);
     expect(demo.polling).toEqual([]);
+    expect(demo.failed).toEqual([]);
     await demo.close();
   });
 

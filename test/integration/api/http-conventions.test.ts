@@ -150,3 +150,17 @@ describe('the browser scripts (widget and console)', () => {
     expect(revalidated.body.length).toBe(0);
   });
 });
+
+describe("Parley's icon", () => {
+  it('is served at /favicon.svg and /favicon.ico as SVG, revalidated by ETag, and linked by the console page', async () => {
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const icon = await rawGet(path, {});
+      expect(icon.status, path).toBe(200);
+      expect(icon.headers['content-type'], path).toMatch(/^image\/svg\+xml/);
+      expect(icon.body.toString('utf8'), path).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect((await rawGet(path, { 'if-none-match': String(icon.headers['etag']) })).status, path).toBe(304);
+    }
+    const page = await (await fetch(`${server.url}/admin`)).text();
+    expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+});
