@@ -139,12 +139,20 @@ export function attachChatGateway(http: HttpServer, options: ChatGatewayOptions)
   return io;
 }
 
+/** A reply that waited for its session's start, which failed (see `startSession`). */
+class StartFailed extends Error {
+  constructor(cause: unknown) {
+    super('The session did not start', { cause });
+  }
+}
+
 /**
  * Starts (or resumes) the socket's session and answers its replies. The reply listener is
  * registered at once, before the session has started: a client may send as soon as it hears its
  * connection accepted (the widget re-sends the replies a lost connection left unanswered on
  * `connect`, before the start turn comes back), and socket.io drops an event nothing listens to.
- * Such a reply waits for the start, so it is answered after the start turn.
+ * Such a reply waits for the start, so it is answered after the start turn; when the start
+ * fails, with the start's error (logged once, as the start's).
  */
 async function startSession(socket: Socket, options: ChatGatewayOptions): Promise<void> {
   const auth = socket.data.auth as { workspace: string; flow: string; resumeToken?: string; device?: unknown; variables: InitialVariables; preview: boolean };
@@ -172,16 +180,19 @@ async function startSession(socket: Socket, options: ChatGatewayOptions): Promis
       if (!bucket.take()) throw new ParleyError('rate_limited', 'Too many messages; wait a moment');
       assertJsonInput(payload); // the admin API's check: no U+0000 or lone surrogate reaches storage
       const reply = validateOrThrow(validateReply, payload, '');
-      const sessionId = await started;
+      const sessionId = await started.catch((error: unknown) => {
+        // The start's own failure: answered here, logged once (below), not again as the reply's.
+        throw new StartFailed(error);
+      });
       const end = options.metrics?.turnSeconds.startTimer();
       const ack = await options.engine.reply(sessionId, reply);
       end?.();
       options.metrics?.chatTurns.inc({ outcome: ack.ok ? 'ok' : 'invalid' });
       respond(ack);
     } catch (error) {
-      const failure = protocolError(error);
+      const failure = protocolError(error instanceof StartFailed ? error.cause : error);
       options.metrics?.chatTurns.inc({ outcome: 'error' });
-      if (failure.code === 'internal') options.logger.error({ err: { message: (error as Error)?.message } }, 'reply failed');
+      if (failure.code === 'internal' && !(error instanceof StartFailed)) options.logger.error({ err: { message: (error as Error)?.message } }, 'reply failed');
       respond({ ok: false, error: failure });
     }
   });

@@ -1,16 +1,16 @@
 import { loadConfig } from '../../runtime/config.js';
-import { createLogger } from '../../runtime/logger.js';
+import { createLogger, type Logger } from '../../runtime/logger.js';
 import { startServer, type RunningServer } from '../../runtime/server.js';
 import type { TestStorage } from './test-database.js';
 
 /**
  * The real HTTP server on a free port over a test storage. Export runs run in the server's own
  * process unless `env` sets `PARLEY_EXPORT_RUNNER=process` (a process per run, as `npm start`
- * does: test/integration/exporter/export-run-process.test.ts).
+ * does: test/integration/exporter/export-run-process.test.ts). `logger`: where the server logs (silent by default).
  */
-export async function startTestServer(storage: TestStorage, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startTestServer(storage: TestStorage, env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<RunningServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PARLEY_EXPORT_RUNNER: 'inline', ...env });
-  return startServer({ config, storage, masterKey: storage.masterKey, logger: createLogger('silent'), clock: storage.clock });
+  return startServer({ config, storage, masterKey: storage.masterKey, logger, clock: storage.clock });
 }
 
 /** fetch() against the API with a bearer key; returns status and parsed JSON. A body is sent as JSON unless `contentType` names another type. */

@@ -1,11 +1,12 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { startTestServer } from '../../support/test-server.js';
 import { connectChat, openChatSocket } from '../../support/chat-client.js';
 import type { ReplyAck, Turn } from '../../../core/chat-protocol.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
+import type { Logger } from '../../../core/logger.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 
 let storage: TestStorage;
@@ -52,6 +53,28 @@ describe('chat gateway', () => {
       expect(heard).toEqual(['turn email', 'ack']);
     } finally {
       socket.close();
+    }
+  });
+
+  it('a reply waiting for a start that fails: the failure is logged once, as the start\'s (it was logged again as the reply\'s)', async () => {
+    const errors: string[] = [];
+    const recording: Logger = { debug() {}, info() {}, warn() {}, error: (_record, message) => errors.push(String(message)) };
+    const own = await startTestServer(storage, {}, recording);
+    let failStart!: (error: Error) => void;
+    vi.spyOn(own.engine, 'start').mockImplementationOnce(() => new Promise((_resolve, reject) => (failStart = reject)));
+    // The start fails once the reply has reached the server (any-listeners run before the reply's own).
+    own.io.of('/chat').on('connection', (socket) => socket.onAny((event) => event === 'reply' && failStart(new Error('the database said no'))));
+    const socket = openChatSocket(own.url, { workspace: workspace.id, flow: 'gateway' }, { origin: 'https://shop.example' });
+    try {
+      const refused = new Promise<unknown>((resolve) => socket.on('chat_error', resolve));
+      const closed = new Promise<void>((resolve) => socket.on('disconnect', () => resolve()));
+      socket.on('connect', () => socket.emit('reply', { clientMessageId: 'early-1', value: 'a@example.org' }));
+      expect(await refused).toMatchObject({ code: 'internal' });
+      await closed;
+      expect(errors).toEqual(['session start failed']);
+    } finally {
+      socket.close();
+      await own.close();
     }
   });
 
