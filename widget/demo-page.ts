@@ -1,5 +1,12 @@
 import { escapeHtml } from './html-escape.js';
 import { FAVICON_LINK } from './favicon.js';
+import { ATTRIBUTES } from './widget-options.js';
+
+/** The embedding tag's optional attributes, as the page lists them. */
+const OPTIONAL_ATTRIBUTES = Object.values(ATTRIBUTES)
+  .filter((name) => name !== 'data-workspace' && name !== 'data-flow')
+  .map((name) => `<code>${name}</code>`)
+  .join(', ');
 
 /** What the demo page embeds. */
 export interface DemoPageOptions {
@@ -60,7 +67,7 @@ ${FAVICON_LINK}
     <dt>Flow</dt><dd>${escapeHtml(options.flowId)}</dd>
   </dl>
   <h2>Add it to your site</h2>
-  <p>Paste this tag anywhere in your page's HTML. Optional attributes: <code>data-title</code>, <code>data-open="true"</code>, <code>data-locale</code>.</p>
+  <p>Paste this tag anywhere in your page's HTML. Optional attributes: ${OPTIONAL_ATTRIBUTES} (the README's "Embedding the widget" tells what each does).</p>
   <pre><code id="snippet">${escapeHtml(snippet)}</code></pre>
 </main>
 ${embedSnippet(options, { 'data-open': 'true' })}

@@ -65,7 +65,8 @@ export interface WidgetInput {
 }
 
 /** The `data-*` attributes the widget reads, by input name. */
-const ATTRIBUTES = {
+/** Each option's attribute on the embedding `<script>` tag. */
+export const ATTRIBUTES = {
   workspace: 'data-workspace',
   flow: 'data-flow',
   title: 'data-title',
