@@ -111,6 +111,13 @@ export class JobQueue extends EventEmitter {
    * first worker polls every `pollingIntervalSeconds` (default 2) for jobs nothing announced
    * (retries coming due, jobs other processes sent); the others, woken that way, poll only every
    * `HELPER_POLLING_SECONDS`, so that an idle process asks the database no more often than with one.
+   *
+   * A handler that outlives its job's expiry (`expireInSeconds`) keeps running: pg-boss fails that
+   * job (to be retried) and the worker takes the next beside it, so the queue goes on one handler
+   * over `workers` rather than stall behind a stuck one (a worker that waited would take jobs only
+   * to see them expire). Each queue therefore sets an expiry above what its handlers take: export
+   * runs 23 hours (and a run's lease keeps a second delivery from running it), webhook deliveries
+   * their timeout and a minute, confirmation mails 120 s against the SMTP client's timeouts.
    */
   async work<T>(queue: QueueName, handler: (job: QueuedJob<T>) => Promise<JobOutcome>, options: { pollingIntervalSeconds?: number; workers?: number } = {}): Promise<void> {
     const workers = this.#workers.get(queue) ?? { all: [], next: 0 };
