@@ -20,7 +20,11 @@ export interface CollectedField {
   readonly key: string;
   readonly label: string;
   readonly type: FieldType;
-  /** Where the value lives: a session variable, or a data/personal key of a store row. */
+  /**
+   * Where the value lives: a data/personal key of a store row. A value sealed in a `variables` row
+   * (`personal` true) is written in a row that names it, `data: { variable: key }`: an export reads
+   * only the rows of the variables its fields name (see `VariableRows`).
+   */
   readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean };
 }
 

@@ -92,6 +92,7 @@ export async function prepareExport(
           sealed: compiled.sealed,
           sealedEntry: compiled.sealedEntry,
           sealedRelated: compiled.sealedRelated,
+          ...(compiled.variableRows && { variableRows: compiled.variableRows }),
           entryColumns: compiled.entryColumns,
           ...(compiled.projections && { projections: compiled.projections }),
           ...(selection && selection !== 'all' && { firstSeen: selection }),

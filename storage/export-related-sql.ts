@@ -26,6 +26,23 @@ export interface SessionKeys {
 }
 
 /**
+ * The rows of the `variables` table an export reads, when its fields say which: those of the
+ * variables that modules captured under these names (`data.variable`, the key of the value they
+ * seal), and with `host` the row of the host page's values (`data.host`). A flow with ten
+ * questions exported for its email and one answer is sent two of its eleven rows per entry.
+ */
+export interface VariableRows {
+  readonly names: readonly string[];
+  readonly host: boolean;
+}
+
+/** The SQL condition on a `variables` row for `rows`; `names` is the parameter holding `rows.names` (a text[]). */
+function variableRowsCondition(rows: VariableRows, names: string): string {
+  const captured = `data->>'variable' = any(${names}::text[])`;
+  return rows.host ? `(${captured} or data ? 'host')` : captured;
+}
+
+/**
  * Statements that fill `RETURNING_SUBJECTS` for a flow, as the export starts (its entries are
  * read as of then too), in two passes over the flow's rows that carry a subject: which subjects
  * have rows in the entry and related tables from more than one session (or none), then their
@@ -39,13 +56,16 @@ export interface SessionKeys {
  * against 91–96 ms for the subject's alone (PostgreSQL 15, 2 cores). In `parley export render`
  * (four alternated runs) PostgreSQL's CPU went from 4.5–5.3 s to 4.1–4.5 s, byte-identical output.
  */
-export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTable[] }): SqlStatement[] {
-  const flowRows = (columns: (n: number) => string, tables: ReadonlyArray<readonly [StoreTable, number]>, where = '') =>
-    tables.map(([table, n]) => `select ${columns(n)} from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and subject_hash is not null ${where}`).join(' union all ');
+export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTable[]; variableRows?: VariableRows | undefined }): SqlStatement[] {
+  const flowRows = (columns: (n: number) => string, tables: ReadonlyArray<readonly [StoreTable, number]>, where: (table: StoreTable) => string = () => '') =>
+    tables.map(([table, n]) => `select ${columns(n)} from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and subject_hash is not null ${where(table)}`).join(' union all ');
   const related = read.tables.map((table, n) => [table, n] as const);
   const everyTable = [...ENTRY_TABLES.filter((table) => !read.tables.includes(table)).map((table) => [table, -1] as const), ...related];
   const sessions = flowRows(() => 'subject_hash, session_id', everyTable);
-  const rows = flowRows((n) => `${STORED}, ${n} as table_n`, related, 'and not preview');
+  // Of `variables`, only the rows the export reads (`$3`), as the batches read them.
+  const variableRows = read.tables.includes('variables') ? read.variableRows : undefined;
+  const rowsRead = (table: StoreTable) => `and not preview${table === 'variables' && variableRows ? ` and ${variableRowsCondition(variableRows, '$3')}` : ''}`;
+  const rows = flowRows((n) => `${STORED}, ${n} as table_n`, related, rowsRead);
   return [
     { text: `create temp table if not exists parley_export_subject_rows as select ${STORED}, 0 as table_n from ${physicalTable(read.tables[0]!)} with no data`, values: [] },
     // The index is built once the rows are in: one sorted build instead of an insertion per row.
@@ -55,7 +75,7 @@ export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTa
       text: `insert into ${RETURNING_SUBJECTS} select * from (${rows}) k
         where k.subject_hash in (select subject_hash from (${sessions}) r group by subject_hash
           having min(uuid_hash_extended(session_id, 0)) is distinct from max(uuid_hash_extended(session_id, 0)) or bool_or(session_id is null))`,
-      values: [read.workspaceId, read.flowId],
+      values: [read.workspaceId, read.flowId, ...(variableRows ? [variableRows.names] : [])],
     },
     { text: `create index parley_export_subject_rows_key on ${RETURNING_SUBJECTS} (subject_hash)`, values: [] },
     // Only the column the batches look rows up by: its statistics choose their index scan.
@@ -72,6 +92,8 @@ export interface RelatedRead extends FlowRead {
   readonly sealedTables: readonly StoreTable[];
   /** Per table, the partitions its session branches read, by name (see `sessionPartitions`); without them, the table. */
   readonly partitions?: ReadonlyArray<readonly string[]> | undefined;
+  /** The `variables` rows the export's fields read; unset, every row of the table. */
+  readonly variableRows?: VariableRows | undefined;
 }
 
 /**
@@ -100,18 +122,22 @@ export interface RelatedRead extends FlowRead {
  *   statement on PostgreSQL 15), so there are as few as the batch needs;
  * - one condition per branch: an OR of them lets the generic plan scan the whole flow.
  * Rows carry only what an export reads of them (`relatedRowColumns`), sealed values only for the
- * tables that a selected field reads them from (`sealedTables`). After the export row's
+ * tables that a selected field reads them from (`sealedTables`); of `variables`, only the rows its
+ * fields read when they say which (`variableRows`, the names in the last parameter). After the export row's
  * columns come the table's position in `tables`, and the 1-based
  * positions of the row's session in `$4` and subject in `$5` (null when not among them): the
  * caller groups rows by number, without string keys.
  */
 export function relatedRowsSql(read: RelatedRead, sessions: SessionKeys, subjects: readonly string[]): SqlStatement {
-  const { workspaceId, flowId, now, tables, sealedTables: sealed } = read;
+  const { workspaceId, flowId, now, tables, sealedTables: sealed, variableRows } = read;
   // Rows of the batch's sessions come from the session branches only (`not in` a subquery is hashed).
   const otherSession = 'and (session_id is null or session_id not in (select unnest($4::uuid[])))';
+  // The names of the variables read come after the batch's outliers, when there are some.
+  const namesParameter = `$${sessions.outliers.length > 0 ? 9 : 8}`;
+  const rowsRead = (table: StoreTable) => (table === 'variables' && variableRows ? ` and ${variableRowsCondition(variableRows, namesParameter)}` : '');
   const branches = tables.flatMap((table, i) => {
     const from = (relation: string) =>
-      `select ${exportRowColumns(sealed.includes(table))}, ${i}::int as table_n from ${relation} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`;
+      `select ${exportRowColumns(sealed.includes(table))}, ${i}::int as table_n from ${relation} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview${rowsRead(table)}`;
     // Only the partitions that may hold the batch's sessions, when they are known; with none, a
     // branch that reads nothing (it keeps the statement's parameters, and PostgreSQL plans no scan).
     const named = read.partitions?.[i]?.map((name) => pg.escapeIdentifier(name));
@@ -132,6 +158,7 @@ export function relatedRowsSql(read: RelatedRead, sessions: SessionKeys, subject
     // Every table's sealed values, none, or those of the rows whose table is among the sealed ones.
     const sent = sealedRows.length === tables.length ? true : sealedRows.length === 0 ? false : `table_n in (${sealedRows.join(', ')})`;
     const columns = exportRowColumns(sent);
+    // Its `variables` rows are those the export reads already (see `returningSubjectsSql`).
     branches.push(`select ${columns}, table_n from ${RETURNING_SUBJECTS} where subject_hash = any($5::bytea[]) and (case table_n ${liveness} end) ${otherSession}`);
   }
   const text = `select ${relatedRowColumns('r.')}, r.table_n, s.n as session_n, h.n as subject_n from (${branches.join(' union all ')}) r
@@ -139,7 +166,8 @@ export function relatedRowsSql(read: RelatedRead, sessions: SessionKeys, subject
     left join unnest($5::bytea[]) with ordinality h(subject_hash, n) on h.subject_hash = r.subject_hash
     order by r.created_at, r.id`;
   const outliers = sessions.outliers.length > 0 ? [sessions.outliers] : [];
-  return { text, values: [workspaceId, flowId, now, sessions.all, subjects, sessions.low, sessions.high, ...outliers] };
+  const names = tables.includes('variables') && variableRows ? [variableRows.names] : [];
+  return { text, values: [workspaceId, flowId, now, sessions.all, subjects, sessions.low, sessions.high, ...outliers, ...names] };
 }
 
 /** Sessions further apart than this (by their uuid v7 start time) split a batch's dense run. */

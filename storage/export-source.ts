@@ -7,6 +7,7 @@ import { NO_RELATED_ROWS, readRelatedRows, RelatedConnection } from './export-re
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, KeyedEntryView, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
 import { entriesSql, entryTablesSql, sentEntryColumns, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
+import type { VariableRows } from './export-related-sql.js';
 import type { DecodedRow } from './store-reader.js';
 import type { StoreTable } from '../core/store-tables.js';
 
@@ -134,6 +135,8 @@ export function streamFlowRecords(
     sealedEntry?: boolean;
     /** The related tables whose sealed values a field may read (default: all of them when `sealed`); the others' are not sent. */
     sealedRelated?: readonly StoreTable[];
+    /** The `variables` rows the fields read, when they say which (default: every row; see `VariableRows`). */
+    variableRows?: VariableRows;
     /** SQL over an entry's columns whose values are read instead of the entry's (see `entriesSql`). */
     projections?: readonly string[];
     /** What is sent of each entry (default: `projected` with projections, else `full`; see `EntryColumns`). */
@@ -154,7 +157,7 @@ export function streamFlowRecords(
   // Exports of all of a flow's entries (or participants) read most of its rows: one pass that finds
   // its returning subjects spares every batch a lookup per subject (see `relatedRowsSql`).
   const returning = tables.length > 0 && !input.firstSeen && (input.scope === 'entries' || input.scope === 'participants');
-  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealedTables: sealed ? (input.sealedRelated ?? tables) : [], returning, open };
+  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealedTables: sealed ? (input.sealedRelated ?? tables) : [], returning, open, variableRows: input.variableRows };
   const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE, related);
   const entries = async (client: pg.PoolClient) => {
     const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));

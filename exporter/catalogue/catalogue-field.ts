@@ -1,6 +1,7 @@
 import type { FieldType, RawValue } from '../../core/field-type.js';
 import type { ExportRecord } from '../../storage/export-source.js';
 import type { StoreTable } from '../../core/store-tables.js';
+import type { VariableRows } from '../../storage/export-related-sql.js';
 
 /** The sections of a field catalogue, in the order the export guide lists them. */
 export const FIELD_GROUPS = ['form', 'device', 'operation', 'access_code', 'gift', 'external', 'variable', 'custom'] as const;
@@ -50,6 +51,11 @@ export interface CatalogueField {
   readonly readsEntry: boolean;
   /** Related tables this field reads beside the entry (the source loads only those). */
   readonly needs: readonly StoreTable[];
+  /**
+   * For a field that needs `variables`: the rows of it that it reads (see `VariableRows`). An
+   * export whose every such field says so is sent those rows only; unset, every row.
+   */
+  readonly variableRows?: VariableRows | undefined;
   /** The same value computed by PostgreSQL from the entry row, for fields that read nothing else. */
   readonly projection?: EntryProjection | undefined;
   read(record: ExportRecord, ctx: ReadContext): RawValue;

@@ -39,6 +39,12 @@ const deviceField = (key: string, label: string, type: Field['type'], name: stri
 const ofTheFlow = (base: Field): Field => Object.freeze({ ...base, readsEntry: false });
 
 /**
+ * `field` that reads, of the `variables` table, the rows of the variable `name` only: a module
+ * that seals a value under `name` in a `variables` row says so in that row (`data.variable`).
+ */
+const ofVariable = (base: Field, name: string): Field => Object.freeze({ ...base, variableRows: Object.freeze({ names: Object.freeze([name]), host: false }) });
+
+/**
  * The entry date as milliseconds since the epoch, as the row's `createdAt` has it (the
  * microseconds cut off: `extract` is exact, a numeric, on PostgreSQL 14 and later). Its text is
  * a `Number` to read, not a timestamp to parse: `parseTimestamptz` was the costliest step of a
@@ -50,7 +56,7 @@ const ENTRY_DATE_MILLIS = 'floor(extract(epoch from created_at) * 1000)::int8';
 const COMMON_FIELDS: readonly Field[] = [
   field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
   projected(field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef), 'participant_ref', (text) => text),
-  field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true, true),
+  ofVariable(field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true, true), 'email'),
   projected(field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt), ENTRY_DATE_MILLIS, (text) => new Date(Number(text))),
   projected(field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true), `data->'limitReached'`, (text) => text !== 'true'),
   deviceField('device.mobile', 'Mobile', 'boolean', 'mobile'),
@@ -95,10 +101,12 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
       const key = `form.${collected.key}`;
       if (fields.has(key)) continue;
       const { table, key: sourceKey, personal } = collected.source;
-      fields.set(key, field(key, 'form', collected.label, collected.type, (r) => {
+      const moduleField = field(key, 'form', collected.label, collected.type, (r) => {
         const value = readStored(r, table, sourceKey, personal);
         return collected.type === 'datetime' && typeof value === 'string' ? new Date(value) : scalar(value);
-      }, personal, [table]));
+      }, personal, [table]);
+      // A value a module sealed in `variables` is in that variable's rows (see `ofVariable`).
+      fields.set(key, table === 'variables' && personal ? ofVariable(moduleField, sourceKey) : moduleField);
     }
   }
   for (const common of [...COMMON_FIELDS, ...KNOWN_VARIABLE_FIELDS]) if (!fields.has(common.key)) fields.set(common.key, common);

@@ -12,6 +12,9 @@ export const VARIABLE_KEY = /^variable\.[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Listed in every flow's catalogue: the UTM parameters marketing pages pass most often. */
 const KNOWN_VARIABLES = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
 
+/** Where host-page values are: the session's host row of `variables`, no row of a module's. */
+const HOST_ROW = Object.freeze({ names: Object.freeze([]), host: true });
+
 function hostValue(record: ExportRecord, name: string): unknown {
   const rows = record.related.variables ?? [];
   for (let i = rows.length - 1; i >= 0; i -= 1) {
@@ -34,6 +37,7 @@ export function hostVariableField(key: string): CatalogueField {
     sealedEntry: false,
     readsEntry: false,
     needs: ['variables'] as const,
+    variableRows: HOST_ROW,
     read: (record: ExportRecord) => scalar(hostValue(record, name)),
   });
 }

@@ -8,6 +8,7 @@ import { resolveField } from '../catalogue/resolve-field.js';
 import type { ExportColumn } from '../serializers/index.js';
 import type { EntryColumns, ExportRecord } from '../../storage/export-source.js';
 import type { StoreTable } from '../../core/store-tables.js';
+import type { VariableRows } from '../../storage/export-related-sql.js';
 
 /** Turns one record into the row's cells, or null when a condition rejects it. */
 export type RecordMapper = (record: ExportRecord) => string[] | null;
@@ -22,6 +23,8 @@ export interface CompiledExport {
   readonly sealedEntry: boolean;
   /** The related tables whose sealed values a selected field may read (the source sends no others'). */
   readonly sealedRelated: readonly StoreTable[];
+  /** The `variables` rows the selected fields read, when each that reads the table says which (else every row is sent). */
+  readonly variableRows?: VariableRows;
   /** What the source sends of each entry (see `EntryColumns`). */
   readonly entryColumns: EntryColumns;
   /**
@@ -37,6 +40,13 @@ function projectedReader(projection: EntryProjection, projections: Map<string, n
   const k = projections.get(projection.sql) ?? projections.size;
   projections.set(projection.sql, k);
   return (record) => projection.decode(record.entry.projected(k));
+}
+
+/** The `variables` rows these fields read: what each that reads the table says, together; undefined when one does not say. */
+function variableRowsOf(fields: ReadonlyArray<CatalogueField | undefined>): VariableRows | undefined {
+  const reading = fields.filter((field): field is CatalogueField => field !== undefined && field.needs.includes('variables'));
+  if (reading.length === 0 || reading.some((field) => !field.variableRows)) return undefined;
+  return { names: [...new Set(reading.flatMap((field) => field.variableRows!.names))], host: reading.some((field) => field.variableRows!.host) };
 }
 
 /**
@@ -97,12 +107,14 @@ export async function compileExport(definition: ExportDefinition, catalogue: rea
     ...(spec.padSide !== undefined && { padSide: spec.padSide }),
   }));
   const count = readers.length;
+  const variableRows = variableRowsOf(fields);
   return {
     columns,
     related: [...related],
     sealed,
     sealedEntry,
     sealedRelated: [...sealedRelated],
+    ...(variableRows && { variableRows }),
     entryColumns,
     ...(projections && { projections: [...projections.keys()] }),
     map(record) {

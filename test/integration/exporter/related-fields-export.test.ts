@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { parse } from 'csv-parse/sync';
 import { buffer } from 'node:stream/consumers';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
@@ -163,6 +164,35 @@ describe('exports reading related tables', () => {
     const wanted = [];
     for (let g = RANGE.first; g <= RANGE.last; g += 1) wanted.push(emailOf(g));
     expect(entryEmails).toEqual(wanted);
+  });
+
+  it('is sent only the rows of variables its fields read: the email alone, or an answer and the host page\'s values', async () => {
+    const full = await exportCsv(RELATED_FIELDS_EXPORT as unknown as ExportDefinition);
+    const variablesRead = async (fields: ReadonlyArray<{ field: string }>) => {
+      const definition = { ...RELATED_FIELDS_EXPORT, fields } as unknown as ExportDefinition;
+      const prepared = await prepareExport(storage, registry, workspace, definition);
+      const stream = streamFlowRecords(storage, {
+        workspaceId: workspace.id, flowId: prepared.flow!.id, scope: 'entries', related: prepared.compiled.related,
+        sealedRelated: prepared.compiled.sealedRelated, sealedEntry: false, ...(prepared.compiled.variableRows && { variableRows: prepared.compiled.variableRows }),
+      });
+      const variables = new Set<unknown>();
+      for await (const batch of stream) for (const record of batch as RecordBatch) for (const row of record.related.variables ?? []) variables.add(row.data.variable);
+      return { variableRows: prepared.compiled.variableRows, variables: [...variables], rows: await exportCsv(definition) };
+    };
+    // Each entry's session holds an email row and an answer row (returning participants' subjects the rows of two sessions).
+    const spec = (field: string) => RELATED_FIELDS_EXPORT.fields.find((f) => f.field === field)!;
+    const email = await variablesRead([spec('form.contest_entry_hash_id'), spec('form.email')]);
+    expect(email.variableRows).toEqual({ names: ['email'], host: false });
+    expect(email.variables).toEqual(['email']);
+    expect(email.rows).toEqual(full.map((row) => [row[0], row[2]]));
+    // The host page passed a value to one session: its row, as the engine writes it (`data.host`).
+    await sql`insert into store_variables (id, workspace_id, flow_id, session_id, participant_ref, module_id, default_retention_days, created_at, expires_at, data)
+      select gen_random_uuid(), workspace_id, flow_id, session_id, participant_ref, 'session', default_retention_days, created_at, expires_at, '{"host":{"utm_source":"newsletter"}}'
+      from store_participations where participant_ref = 'P000000100'`.execute(storage.db);
+    const colour = await variablesRead([spec('form.colour'), { field: 'variable.utm_source', column: 'SOURCE' } as { field: string }]);
+    expect(colour.variableRows).toEqual({ names: ['colour'], host: true });
+    expect(colour.variables.sort()).toEqual(['colour', undefined]);
+    expect(colour.rows).toEqual(full.map((row, i) => [row[3], i === 0 ? 'SOURCE' : row[0] === 'p000000100' ? 'newsletter' : '']));
   });
 
   it('reads the entries of both entry tables oldest first, interleaved (a flow with a draw and an instant win)', async () => {

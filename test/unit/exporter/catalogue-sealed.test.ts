@@ -142,3 +142,31 @@ describe('the field catalogue says which fields read sealed values', () => {
     }
   });
 });
+
+describe('the field catalogue says which rows of `variables` a field reads', () => {
+  const flowFields = flowFieldCatalogue(EVERY_MODULE as never, new ModuleRegistry(MODULES));
+  const readers = [...flowFields, hostVariableField('variable.utm_source')].filter((field) => field.needs.includes('variables'));
+
+  /** A `variables` row as a module (`data.variable`) or the engine (`data.host`) writes it. */
+  const row = (data: Record<string, unknown>, personal: Record<string, unknown>): DecodedRow => ({ ...emptyRow('variables', () => {}), data, personal }) as unknown as DecodedRow;
+  /** Host-page values under any name. */
+  const anyName = (value: string): Record<string, unknown> => new Proxy({}, { get: (_target, key) => (typeof key === 'string' ? value : undefined), has: () => true });
+  /** The variables modules of the flow capture, and one more. */
+  const CAPTURED = ['email', 'colour', 'shoe_size'];
+
+  it('reads over the rows it names what it reads over every row (the export is sent those alone)', () => {
+    expect(readers.map((field) => field.key)).toEqual(expect.arrayContaining(['form.email', 'form.colour', 'form.is_anonymous', 'variable.utm_source']));
+    for (const field of readers) {
+      const rows = field.variableRows;
+      expect({ key: field.key, says: rows !== undefined }).toEqual({ key: field.key, says: true });
+      const named = [...rows!.names.map((name) => row({ variable: name }, { [name]: `${name} value` })), ...(rows!.host ? [row({ host: { utm_source: 'newsletter' } }, {})] : [])];
+      // The rows it does not name, the latest (readers look at those first): each module's holds its own variable.
+      const others = [
+        ...CAPTURED.filter((name) => !rows!.names.includes(name)).map((name) => row({ variable: name }, { [name]: 'another value' })),
+        ...(rows!.host ? [] : [row({ host: anyName('another value') }, {})]),
+      ];
+      const read = (variables: DecodedRow[]) => field.read({ entry: { ...emptyRow('participations', () => {}), personal: {} } as never, related: { variables } }, { flow: { hashId: 'h', name: 'n' } });
+      expect({ key: field.key, value: read([...named, ...others]) }).toEqual({ key: field.key, value: read(named) });
+    }
+  });
+});
