@@ -107,3 +107,19 @@ export function expectedRelatedCells(g: number, range: { first: number; last: nu
   const colour = colourOf(g).trim().replace(/\s+/g, ' ');
   return [`p${String(g).padStart(9, '0')}`, date, emailOf(g).toUpperCase(), colour, String(optInOf(latest)), won ? 'Mug' : '', `CODE-${earliest}`, 'France'];
 }
+
+/**
+ * Adds `count` more text answers to every entry of the flow (variables `extra_1`…, sealed as a
+ * module seals them): the questions of a flow that an export does not select.
+ */
+export async function insertUnreadAnswers(db: Db, keyring: Keyring, input: { workspaceId: string; flowId: string; count: number }): Promise<void> {
+  for (let n = 1; n <= input.count; n += 1) {
+    const variable = `extra_${n}`;
+    const sealed = await keyring.encryptJson(input.workspaceId, { [variable]: `answer ${n}` });
+    await sql`insert into store_variables (id, workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at, expires_at, module_id, step_id, data, personal)
+      select gen_random_uuid(), workspace_id, flow_id, session_id, participant_ref, default_retention_days, created_at + ${n} * interval '1 millisecond', expires_at,
+        'text-question', ${variable}, jsonb_build_object('variable', ${variable}::text), ${sealed}
+      from store_variables where workspace_id = ${input.workspaceId} and flow_id = ${input.flowId} and data->>'variable' = 'colour'`.execute(db);
+  }
+  await sql`analyze store_variables`.execute(db);
+}
