@@ -64,8 +64,7 @@ export interface WidgetInput {
   readonly preview?: string | null;
 }
 
-/** The `data-*` attributes the widget reads, by input name. */
-/** Each option's attribute on the embedding `<script>` tag. */
+/** The `data-*` attributes the widget reads on its embedding `<script>` tag, by input name. */
 export const ATTRIBUTES = {
   workspace: 'data-workspace',
   flow: 'data-flow',

@@ -82,8 +82,9 @@ export const CHAT_TRANSPORTS = { transports: ['websocket', 'polling'], tryAllTra
 const CLASSIC_TRANSPORTS = ['polling', 'websocket'];
 
 /**
- * How long the first attempt's WebSocket may go unanswered before the widget takes long-polling
- * (socket.io's connect timeout, which covers the transport's handshake only). A network that
+ * How long an attempt's WebSocket may go unanswered before the widget takes long-polling, until
+ * one attempt has timed out (socket.io's connect timeout, which covers the transport's handshake
+ * only; after it, `CLASSIC_TIMEOUT_MS` with long-polling first). A network that
  * holds WebSocket handshakes instead of refusing them (some corporate proxies) kept the visitor
  * waiting socket.io's default 20 s before the first turn. A WebSocket handshake is the TCP and TLS
  * handshakes and one HTTP round trip: under 2 s even at a 400 ms round trip. One that takes

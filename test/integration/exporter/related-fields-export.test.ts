@@ -171,12 +171,9 @@ describe('exports reading related tables', () => {
     const variablesRead = async (fields: ReadonlyArray<{ field: string }>) => {
       const definition = { ...RELATED_FIELDS_EXPORT, fields } as unknown as ExportDefinition;
       const prepared = await prepareExport(storage, registry, workspace, definition);
-      const stream = streamFlowRecords(storage, {
-        workspaceId: workspace.id, flowId: prepared.flow!.id, scope: 'entries', related: prepared.compiled.related,
-        sealedRelated: prepared.compiled.sealedRelated, sealedEntry: false, ...(prepared.compiled.variableRows && { variableRows: prepared.compiled.variableRows }),
-      });
+      // The records the export itself reads (what `prepareExport` asks of the source).
       const variables = new Set<unknown>();
-      for await (const batch of stream) for (const record of batch as RecordBatch) for (const row of record.related.variables ?? []) variables.add(row.data.variable);
+      for await (const batch of prepared.records()) for (const record of batch as RecordBatch) for (const row of record.related.variables ?? []) variables.add(row.data.variable);
       return { variableRows: prepared.compiled.variableRows, variables: [...variables], rows: await exportCsv(definition) };
     };
     // Each entry's session holds an email row and an answer row (returning participants' subjects the rows of two sessions).
