@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { ChatEntryCache } from './engine/chat-entry-cache.js';
 import { FlowEngine, type ChatEntry } from './engine/flow-engine.js';
 import type { FlowLifecycleDeps } from './engine/flow-lifecycle.js';
+import { closeDueFlows } from './engine/flow-closings.js';
 import { attachChatGateway } from './gateway/chat-gateway.js';
 import { createApp } from './http/app.js';
 import { buildApiRouter } from './http/api/api-router.js';
@@ -29,6 +30,7 @@ import { CHAT_ENTRY_CHANNEL, ChangeFeed } from '../storage/change-feed.js';
 import { longLivedClientPool } from '../storage/database.js';
 import { storeEvents } from '../storage/store-events.js';
 import { QUEUES } from '../storage/job-queue.js';
+import { workEachOccurrence } from '../storage/occurrence-worker.js';
 import { ExportDefinitionService } from '../exporter/definition/export-definition-service.js';
 import { ExportJobs, exportRunnerDeps } from '../exporter/run/export-scheduler.js';
 import { ExportRunProcesses } from './export-process/export-run-processes.js';
@@ -85,6 +87,10 @@ export async function startServer(options: { config: Config; storage: Storage; m
     await exports.flowClosed(ws, slug);
   };
   const flows: FlowLifecycleDeps = { storage, registry, clock, capabilities: CAPABILITIES, afterClose };
+  // Flows close at their closing time, each minute's occurrence once across processes.
+  await workEachOccurrence(storage, 'flow-close', '* * * * *', logger, async () => {
+    await closeDueFlows(flows, logger);
+  });
   const webhookServices = { allowPrivate: config.webhooks.allowPrivate, wake: () => webhooks.wake() };
   const exportDefinitions = new ExportDefinitionService({ storage, registry, scheduler: exports });
   const limits = { codeUploadMaxLines: config.codeUploadMaxLines };

@@ -114,3 +114,16 @@ export async function closeFlow(db: Db, workspaceId: string, slug: string, now: 
   const existing = await getFlow(db, workspaceId, slug);
   return existing ? { flow: existing, closedNow: false } : undefined;
 }
+
+/** The open flows whose closing time (`closes_at`) is at or before `now`, oldest closing time first. */
+export async function listFlowsDueToClose(db: Db, now: Date): Promise<Array<{ workspaceId: string; slug: string }>> {
+  const rows = await db
+    .selectFrom('flows')
+    .select(['workspace_id', 'slug'])
+    .where('status', '=', 'open')
+    .where('closes_at', '<=', now)
+    .orderBy('closes_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ workspaceId: row.workspace_id, slug: row.slug }));
+}

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { ParleyError } from '../core/errors.js';
 
 /** Every queue Parley uses. All are created at start-up: pg-boss drops sends to unknown queues. */
-export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick', 'webhook-delivery'] as const;
+export const QUEUES = ['sweep', 'consent-mail', 'export-run', 'export-tick', 'flow-close', 'webhook-delivery'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** How often a queue's workers beyond its first poll when idle (they are woken when jobs come): seconds. */

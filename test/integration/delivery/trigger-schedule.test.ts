@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GIVEAWAY_FLOW, startDeliveryFixture, type DeliveryFixture } from '../../support/delivery-fixture.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
 import { listRuns } from '../../../storage/export-run-repository.js';
+import { closeDueFlows } from '../../../runtime/engine/flow-closings.js';
 
 let fixture: DeliveryFixture;
 
@@ -105,6 +106,34 @@ describe('time triggers on an injected clock', () => {
     expect((await fixture.waitForRun(id, run!.id)).status).toBe('succeeded');
     expect((await fixture.call('POST', '/flows/autumn/close')).status).toBe(200);
     expect(await fixture.runs(id)).toHaveLength(1);
+  });
+
+  it('a flow closes at its closing time with no one closing it by hand: its export at closure runs then, once', async () => {
+    const logged: unknown[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (record: unknown) => void logged.push(record) };
+    const closesAt = new Date(fixture.storage.clock.now().getTime() + 25 * 60_000);
+    await saveTestFlow(fixture.storage, fixture.workspace, 'winter', { ...GIVEAWAY_FLOW, name: 'Winter draw', closesAt: closesAt.toISOString() });
+    const { id } = await fixture.createExport(triggered('At the closing time', { type: 'closure' }, 'winter'));
+    // A millisecond before its closing time the flow stays open, whatever runs the closings.
+    fixture.storage.clock.set(closesAt.getTime() - 1);
+    expect(await closeDueFlows(fixture.server.flows, logger)).toEqual([]);
+    expect((await fixture.call('GET', '/flows/winter')).body).toMatchObject({ status: 'open', closedAt: null });
+    expect(await fixture.runs(id)).toEqual([]);
+
+    fixture.storage.clock.set(closesAt.getTime() + 30_000);
+    // This call closes it, unless the server's own minute cron (the same call) just did.
+    await closeDueFlows(fixture.server.flows, logger);
+    const flow = (await fixture.call('GET', '/flows/winter')).body;
+    expect(flow).toMatchObject({ status: 'closed', closesAt: closesAt.toISOString(), closedAt: new Date(closesAt.getTime() + 30_000).toISOString() });
+    const [run] = await fixture.runs(id);
+    expect(run).toMatchObject({ trigger: 'closure' });
+    expect((await fixture.waitForRun(id, run!.id)).status).toBe('succeeded');
+    // Later calls (every process's minute cron) find nothing more to close and run nothing more.
+    fixture.storage.clock.advance(60_000);
+    expect(await closeDueFlows(fixture.server.flows, logger)).toEqual([]);
+    expect(await fixture.runs(id)).toHaveLength(1);
+    expect(logged).toEqual([]);
+    expect((await fixture.call('DELETE', `/exports/${id}`)).status).toBe(204);
   });
 
   it('an immediate export runs on save, and again when it is replaced', async () => {

@@ -56,6 +56,7 @@ describe('two processes that both schedule the crons at boot', () => {
     const schedules = await sql<{ name: string; cron: string }>`select name, cron from pgboss.schedule order by name`.execute(storage.db);
     expect(schedules.rows).toEqual([
       { name: 'export-tick', cron: '* * * * *' },
+      { name: 'flow-close', cron: '* * * * *' },
       { name: 'sweep', cron: '* * * * *' },
     ]);
 
