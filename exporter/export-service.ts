@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import type { CatalogueField, ReadContext } from './catalogue/catalogue-field.js';
+import { flowWritesEntries } from './catalogue/flow-field-catalogue.js';
 import { isTableSource, sourceCatalogue, sourceFlow } from './catalogue/source-catalogue.js';
 import { joinSecrets } from './definition/definition-secrets.js';
 import type { ExportDefinition } from './definition/export-definition.js';
@@ -96,6 +97,7 @@ export async function prepareExport(
           entryColumns: compiled.entryColumns,
           ...(compiled.projections && { projections: compiled.projections }),
           ...(selection && selection !== 'all' && { firstSeen: selection }),
+          sessionEntries: !flowWritesEntries(flow!.definition, registry),
         });
   return { flow, catalogue, compiled, records };
 }

@@ -55,6 +55,8 @@ export interface RelatedQuery extends RelatedRead {
   /** Rows of other sessions come from the flow's returning subjects, collected on connecting (see `returningSubjectsSql`). */
   readonly returning: boolean;
   readonly open: () => Promise<PersonalOpener>;
+  /** The tables the export's entries come from, for finding its returning subjects (default `ENTRY_TABLES`). */
+  readonly entryTables?: readonly StoreTable[] | undefined;
 }
 
 /**

@@ -46,7 +46,8 @@ function variableRowsCondition(rows: VariableRows, names: string): string {
  * Statements that fill `RETURNING_SUBJECTS` for a flow, as the export starts (its entries are
  * read as of then too), in two passes over the flow's rows that carry a subject: which subjects
  * have rows in the entry and related tables from more than one session (or none), then their
- * related rows (previews excluded; liveness is tested per batch). A subject whose rows all belong
+ * related rows (previews excluded; liveness is tested per batch). The entry tables are those the
+ * export reads its entries from (`entryTables`, default `ENTRY_TABLES`). A subject whose rows all belong
  * to one session needs no lookup by subject: its entries' sessions bring those rows.
  *
  * A subject spans more than one session when its sessions' 64-bit hashes differ (one grouping
@@ -56,11 +57,13 @@ function variableRowsCondition(rows: VariableRows, names: string): string {
  * against 91–96 ms for the subject's alone (PostgreSQL 15, 2 cores). In `parley export render`
  * (four alternated runs) PostgreSQL's CPU went from 4.5–5.3 s to 4.1–4.5 s, byte-identical output.
  */
-export function returningSubjectsSql(read: FlowRead & { tables: readonly StoreTable[]; variableRows?: VariableRows | undefined }): SqlStatement[] {
+export function returningSubjectsSql(
+  read: FlowRead & { tables: readonly StoreTable[]; variableRows?: VariableRows | undefined; entryTables?: readonly StoreTable[] | undefined },
+): SqlStatement[] {
   const flowRows = (columns: (n: number) => string, tables: ReadonlyArray<readonly [StoreTable, number]>, where: (table: StoreTable) => string = () => '') =>
     tables.map(([table, n]) => `select ${columns(n)} from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and subject_hash is not null ${where(table)}`).join(' union all ');
   const related = read.tables.map((table, n) => [table, n] as const);
-  const everyTable = [...ENTRY_TABLES.filter((table) => !read.tables.includes(table)).map((table) => [table, -1] as const), ...related];
+  const everyTable = [...(read.entryTables ?? ENTRY_TABLES).filter((table) => !read.tables.includes(table)).map((table) => [table, -1] as const), ...related];
   const sessions = flowRows(() => 'subject_hash, session_id', everyTable);
   // Of `variables`, only the rows the export reads (`$3`), as the batches read them.
   const variableRows = read.tables.includes('variables') ? read.variableRows : undefined;

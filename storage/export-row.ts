@@ -47,6 +47,13 @@ const ENTRY_KEYS_SENT: readonly RowColumn[] = ['id', 'session_id', 'subject_hash
 /** The export row's columns of an entry read for its keys only (prefix `alias`): the rest are nulls. */
 export const entryKeyColumns = (alias: string): string => rowColumns(ENTRY_KEYS_SENT, alias);
 
+/** The export row's columns, those named in `values` computed by their SQL expression instead. */
+export function exportRowColumnsAs(values: Partial<Record<RowColumn, string>>): string {
+  return Object.keys(ROW_COLUMN_TYPES)
+    .map((name) => (values[name as RowColumn] === undefined ? name : `${values[name as RowColumn]} as ${name}`))
+    .join(', ');
+}
+
 /** What an export reads of a related row (see `RelatedRowView`). */
 const RELATED_ROW_SENT: readonly RowColumn[] = ['id', 'data', 'personal'];
 

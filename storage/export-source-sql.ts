@@ -1,5 +1,5 @@
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
-import { entryKeyColumns, exportRowColumns } from './export-row.js';
+import { entryKeyColumns, exportRowColumns, exportRowColumnsAs } from './export-row.js';
 import { effectiveRetentionDaysText } from './retention-sql.js';
 
 /** A statement and its parameters. */
@@ -36,6 +36,12 @@ export const sentEntryColumns = (read: { projections?: readonly string[] | undef
 
 /** Tables whose rows are a flow's entries (one participation each). */
 export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
+
+/**
+ * Tables whose rows stand for a session of a flow that writes no entries (a sign-up, a survey):
+ * its entry is the session's first row in any of them (see `sessionEntriesSql`).
+ */
+export const SESSION_ENTRY_TABLES: readonly StoreTable[] = ['variables', 'consents', 'codes'];
 
 /** What a flow export reads: the flow, the time rows are live at, and whether sealed values are read. */
 export interface FlowRead {
@@ -93,6 +99,30 @@ function winnersOf(column: 'session_id' | 'subject_hash'): string {
   return `(select distinct w.${column} from store_winners w where w.workspace_id = $1 and w.flow_id = $2 and ${live('winners', '$3', 'w.')} and not w.preview and w.${column} is not null)`;
 }
 
+/** The flow's live rows of `tables` (`columns`, then the row's table as `source_table`), in one relation. */
+function storeRowsSql(tables: readonly StoreTable[], columns: string): string {
+  return tables
+    .map((table) => `select ${columns}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`)
+    .join(' union all ');
+}
+
+/**
+ * The entries of a flow that writes none (no giveaway, no instant win: a sign-up, a survey): per
+ * session, its first live row in `SESSION_ENTRY_TABLES` (a row without a session is its own),
+ * with the session's first data subject (a survey may ask the email last) and without its sealed
+ * values. Its date is the entry's date; its values come from the session's rows, read as related
+ * rows, the entry's own among them. Before, such a flow exported no rows. The subject's window
+ * orders rows as DISTINCT ON does, so one sort serves both.
+ */
+function sessionEntriesSql(): string {
+  const key = 'coalesce(session_id, id)';
+  const rows = storeRowsSql(SESSION_ENTRY_TABLES, exportRowColumnsAs({ personal: 'null::bytea' }));
+  const subject = '(array_agg(subject_hash) filter (where subject_hash is not null) over session)[1]';
+  return `select distinct on (${key}) ${exportRowColumnsAs({ subject_hash: subject })}, source_table from (${rows}) s
+    window session as (partition by ${key} order by created_at, id rows between unbounded preceding and unbounded following)
+    order by ${key}, created_at, id`;
+}
+
 /**
  * A flow's live entries, oldest first: all of them, the latest per participant, or winners only.
  * A participant is a winner when any of their entries won; a window (`firstSeen`) selects
@@ -104,13 +134,19 @@ function winnersOf(column: 'session_id' | 'subject_hash'): string {
  * table and these values, after the entry's keys with `entryColumns` `keys` (see `EntryColumns`).
  */
 export function entriesSql(
-  read: FlowRead & { scope: ExportScope; firstSeen?: FirstSeenWindow | undefined; tables?: readonly StoreTable[]; projections?: readonly string[] | undefined; entryColumns?: EntryColumns | undefined },
+  read: FlowRead & {
+    scope: ExportScope;
+    firstSeen?: FirstSeenWindow | undefined;
+    tables?: readonly StoreTable[];
+    /** The flow writes no entries: each session that stored a row is one (see `sessionEntriesSql`); `tables` is then unused. */
+    sessions?: boolean | undefined;
+    projections?: readonly string[] | undefined;
+    entryColumns?: EntryColumns | undefined;
+  },
 ): SqlStatement {
   const { workspaceId, flowId, now, scope, firstSeen } = read;
   const tables = read.tables && read.tables.length > 0 ? read.tables : ENTRY_TABLES;
-  const union = tables.map(
-    (table) => `select ${columnsOf(read)}, '${table}'::text as source_table from ${physicalTable(table)} where workspace_id = $1 and flow_id = $2 and ${live(table, '$3')} and not preview`,
-  ).join(' union all ');
+  const union = read.sessions ? sessionEntriesSql() : storeRowsSql(tables, columnsOf(read));
   // With projections: the entry's table (after the entry's keys, with `keys`), then each projection (over the row's columns).
   const entryColumns = sentEntryColumns(read);
   const projected = (alias: string) => [`${alias}.source_table`, ...(read.projections ?? []).map((sql) => `(${sql})`)].join(', ');

@@ -5,7 +5,7 @@ import type { DatabaseHandle } from './database.js';
 import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
 import { NO_RELATED_ROWS, readRelatedRows, RelatedConnection } from './export-related-rows.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, KeyedEntryView, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
-import { entriesSql, entryTablesSql, sentEntryColumns, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
+import { ENTRY_TABLES, entriesSql, entryTablesSql, SESSION_ENTRY_TABLES, sentEntryColumns, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { VariableRows } from './export-related-sql.js';
 import type { DecodedRow } from './store-reader.js';
@@ -109,7 +109,8 @@ async function toRows(raws: readonly RawColumns[], tableOf: (raw: RawColumns) =>
 }
 
 /**
- * Streams a flow's entries (participations and instant-win claims) oldest first, in record
+ * Streams a flow's entries (participations and instant-win claims, or with `sessionEntries` one
+ * per session) oldest first, in record
  * batches (`RecordBatch` chunks) — all of them, one per participant (the latest), winners only,
  * or both — each with its related rows. Expired rows are excluded at query time. Per batch of
  * entries: one cursor read and one index-served statement for the related rows; personal values
@@ -144,6 +145,8 @@ export function streamFlowRecords(
     batchSize?: number;
     /** Default `'copy'`; entries read with related rows take a cursor whatever this says (see `RecordTransport`). */
     transport?: RecordTransport;
+    /** The flow writes no entries: each session that stored a row is one (see `entriesSql`). */
+    sessionEntries?: boolean;
   },
 ): Readable {
   const now = ctx.clock.now();
@@ -157,11 +160,13 @@ export function streamFlowRecords(
   // Exports of all of a flow's entries (or participants) read most of its rows: one pass that finds
   // its returning subjects spares every batch a lookup per subject (see `relatedRowsSql`).
   const returning = tables.length > 0 && !input.firstSeen && (input.scope === 'entries' || input.scope === 'participants');
-  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealedTables: sealed ? (input.sealedRelated ?? tables) : [], returning, open, variableRows: input.variableRows };
+  const entryTables = input.sessionEntries ? SESSION_ENTRY_TABLES : ENTRY_TABLES;
+  const related = { workspaceId: input.workspaceId, flowId: input.flowId, now, tables, sealedTables: sealed ? (input.sealedRelated ?? tables) : [], returning, open, variableRows: input.variableRows, entryTables };
   const connection = new RelatedConnection(ctx.pool, ctx.database?.statementCache ?? DEFAULT_STATEMENT_CACHE, related);
   const entries = async (client: pg.PoolClient) => {
-    const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));
     const read = { workspaceId: input.workspaceId, flowId: input.flowId, now, sealed: sealedEntry, scope: input.scope, firstSeen: input.firstSeen, projections: input.projections, entryColumns };
+    if (input.sessionEntries) return entriesSql({ ...read, sessions: true });
+    const present = await client.query<{ name: StoreTable }>(entryTablesSql(input.workspaceId, input.flowId));
     return entriesSql({ ...read, tables: present.rows.map((row) => row.name) });
   };
   return cursorStream<RawColumns, ExportRecord>(

@@ -117,3 +117,12 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
 export function flowHasWinners(definition: FlowDefinition, registry: ModuleRegistry): boolean {
   return definition.steps.some((step) => registry.get(step.module)?.definition.tables.winners !== undefined);
 }
+
+/**
+ * True when a step of the flow writes entries (a raffle's participations, instant-win plays);
+ * else its exports read one entry per session (see `SESSION_ENTRY_TABLES`). Decided by the flow's
+ * current steps, not its rows: a flow's first participation does not change what its exports read.
+ */
+export function flowWritesEntries(definition: FlowDefinition, registry: ModuleRegistry): boolean {
+  return definition.steps.some((step) => ENTRY_TABLES.some((table) => registry.get(step.module)?.definition.tables[table] !== undefined));
+}

@@ -1,14 +1,17 @@
 import type { DecodedRow } from '../../storage/store-reader.js';
 import type { ExportRecord } from '../../storage/export-source.js';
 import type { StoreTable } from '../../core/store-tables.js';
+import { ENTRY_TABLES } from '../../storage/export-source-sql.js';
 
 /**
- * The value of `key` in the entry itself when it comes from `table`, else in the latest related
- * row of `table` that has it (data or personal values).
+ * The value of `key` in the entry itself when it is a participation of `table`, else in the
+ * latest related row of `table` that has it (data or personal values). A session's entry (see
+ * `SESSION_ENTRY_TABLES`) is among its session's related rows, and is not read as an entry: its
+ * sealed values are not sent with it.
  */
 export function readStored(record: ExportRecord, table: StoreTable, key: string, personal: boolean): unknown {
   const pick = (row: DecodedRow) => (personal ? row.personal?.[key] : row.data[key]);
-  if (record.entry.table === table) {
+  if (record.entry.table === table && ENTRY_TABLES.includes(table)) {
     const own = pick(record.entry);
     if (own !== undefined) return own;
   }
