@@ -11,7 +11,7 @@ export interface ChoiceOptionConfig {
 export interface ChoiceConfig {
   readonly text?: string;
   readonly options: readonly ChoiceOptionConfig[];
-  /** Variable that receives the chosen option id. */
+  /** Variable that receives the chosen option id (and the Variables table, encrypted, when storage is on). */
   readonly variable?: string;
 }
 
@@ -19,14 +19,14 @@ export interface ChoiceConfig {
 export const choiceModule = defineModule<ChoiceConfig>({
   id: 'choice',
   title: 'Choice',
-  description: 'Offers buttons; the chosen option can go to another step and is kept in a variable.',
+  description: 'Offers buttons; the chosen option can go to another step and is kept in a variable, stored as an answer.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['options'],
     properties: {
       text: { title: 'Question', description: 'Shown above the buttons; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { title: 'Variable', description: 'Session variable that receives the chosen option id.', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      variable: { title: 'Variable', description: 'Session variable that receives the chosen option id; the answer is then stored in Variables (encrypted) and offered to exports.', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
       options: {
         title: 'Options', description: 'The buttons, in order (1 to 20).',
         type: 'array',
@@ -45,7 +45,8 @@ export const choiceModule = defineModule<ChoiceConfig>({
       },
     },
   },
-  tables: {},
+  tables: { variables: { retentionDays: 60, holds: 'Answers' } },
+  fields: (config) => (config.variable ? [{ key: config.variable, label: (config.text ?? config.variable).slice(0, 80), type: 'text', source: { table: 'variables', key: config.variable, personal: true } }] : []),
   branches: (config) => config.options.flatMap((o) => (o.next ? [o.next] : [])),
   async handleStep(input, ctx) {
     const options = ctx.config.options.map((o) => ({ id: o.id, label: o.label }));
@@ -55,7 +56,12 @@ export const choiceModule = defineModule<ChoiceConfig>({
     }
     const chosen = ctx.config.options.find((o) => o.id === input.value);
     if (!chosen) return { type: 'invalid', error: { code: 'validation_failed', message: 'Please pick one of the options', path: '/value' } };
-    if (ctx.config.variable) ctx.variables.set(ctx.config.variable, chosen.id);
+    const { variable } = ctx.config;
+    if (variable) {
+      ctx.variables.set(variable, chosen.id);
+      // Sealed like a text answer: what a visitor picks can say as much about them as what they type.
+      await ctx.store.write('variables', { data: { variable }, personal: { [variable]: chosen.id } });
+    }
     return { type: 'next', messages: [], ...(chosen.next && { next: chosen.next }) };
   },
 });

@@ -15,8 +15,9 @@ const colour = (next: string) => ({ id: 'colour', module: 'text-question', confi
 const bye = { id: 'bye', module: 'message', config: { text: 'Thanks!' } };
 
 const SIGN_UP = { name: 'Sign-up', steps: [email('colour'), colour('optin'), { id: 'optin', module: 'consent', config: { label: 'Send me news' }, next: 'bye' }, bye] };
-// The email last: a session's first row has no data subject.
-const SURVEY = { name: 'Survey', steps: [colour('email'), email('bye'), bye] };
+// The email last: a session's first row has no data subject. A choice keeps its answer too.
+const pill = { id: 'pill', module: 'choice', config: { text: 'Which pill?', variable: 'pill', options: [{ id: 'red', label: 'Red' }, { id: 'blue', label: 'Blue' }] }, next: 'email' };
+const SURVEY = { name: 'Survey', steps: [colour('pill'), pill, email('bye'), bye] };
 const RAFFLE = { name: 'Raffle', steps: [email('colour'), colour('draw'), { id: 'draw', module: 'giveaway', config: { frequency: 'unlimited' } }] };
 
 const fields = (flow: string, scope?: string) =>
@@ -64,8 +65,8 @@ beforeAll(async () => {
   await chat('sign-up'); // 10:03: left without a word, nothing stored
   await chat('sign-up', 'carol@example.org'); // 10:04: left after the email
   await chat('sign-up', 'ann@example.org', 'red', true); // 10:05: Ann again, in a new session
-  await chat('survey', 'teal', 'dan@example.org'); // 10:06
-  await chat('survey', 'plum', 'dan@example.org'); // 10:07
+  await chat('survey', 'teal', 'red', 'dan@example.org'); // 10:06
+  await chat('survey', 'plum', 'blue', 'dan@example.org'); // 10:07
   await chat('raffle', 'eve@example.org', 'blue'); // 10:08, a participation
   await chat('raffle', 'fay@example.org'); // 10:09, gave her email and left before the draw
 });
@@ -88,7 +89,7 @@ describe('exports of flows that write no entries', () => {
     ]);
   });
 
-  it('participants only: one row per data subject, the latest session, even when the email came last', async () => {
+  it('participants only: one row per data subject, the latest session, even when the email came last; a choice keeps its answer', async () => {
     expect((await exportCsv(fields('sign-up', 'participants'))).map((row) => row.slice(0, 3))).toEqual([
       HEADER.slice(0, 3),
       ['2026-07-01 10:02:00', 'bob@example.org', 'green'],
@@ -96,10 +97,12 @@ describe('exports of flows that write no entries', () => {
       ['2026-07-01 10:05:00', 'ann@example.org', 'red'],
     ]);
     expect((await exportCsv(fields('survey', 'participants'))).map((row) => row.slice(0, 3))).toEqual([HEADER.slice(0, 3), ['2026-07-01 10:07:00', 'dan@example.org', 'plum']]);
-    expect((await exportCsv(fields('survey'))).map((row) => row.slice(0, 3))).toEqual([
-      HEADER.slice(0, 3),
-      ['2026-07-01 10:06:00', 'dan@example.org', 'teal'],
-      ['2026-07-01 10:07:00', 'dan@example.org', 'plum'],
+    const survey = fields('survey');
+    const withPill = { ...survey, fields: [...survey.fields.slice(0, 3), { field: 'form.pill', column: 'PILL' }] } as ExportDefinition;
+    expect(await exportCsv(withPill)).toEqual([
+      [...HEADER.slice(0, 3), 'PILL'],
+      ['2026-07-01 10:06:00', 'dan@example.org', 'teal', 'red'],
+      ['2026-07-01 10:07:00', 'dan@example.org', 'plum', 'blue'],
     ]);
   });
 
