@@ -23,9 +23,10 @@ export interface CollectedField {
   /**
    * Where the value lives: a data/personal key of a store row. A value sealed in a `variables` row
    * (`personal` true) is written in a row that names it, `data: { variable: key }`: an export reads
-   * only the rows of the variables its fields name (see `VariableRows`).
+   * only the rows of the variables its fields name (see `VariableRows`). With `step`, only the
+   * rows that step wrote, as their `data.step_id` says (a flow may ask for two consents).
    */
-  readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean };
+  readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean; readonly step?: string };
 }
 
 /** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries. */
@@ -159,7 +160,8 @@ export interface ModuleDefinition<C = any> {
   readonly requiresStorage?: boolean;
   /** Step ids this config may branch to (choices), so the flow can check they exist. */
   readonly branches?: (config: C) => readonly string[];
-  readonly fields?: (config: C) => readonly CollectedField[];
+  /** The values a step of this module collects (`stepId`: the step), offered to exports. */
+  readonly fields?: (config: C, stepId: string) => readonly CollectedField[];
   /** Runs when the flow is saved with status open (draw instant-win moments, prepare pools, …). */
   onFlowSaved?(ctx: FlowLifecycleContext<C>): Promise<void>;
   /** Runs once when the flow is closed (reveal draws, …). */

@@ -97,12 +97,12 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
   const fields = new Map<string, Field>();
   for (const step of definition.steps) {
     const module = registry.get(step.module)?.definition;
-    for (const collected of module?.fields?.(step.config) ?? []) {
+    for (const collected of module?.fields?.(step.config, step.id) ?? []) {
       const key = `form.${collected.key}`;
       if (fields.has(key)) continue;
-      const { table, key: sourceKey, personal } = collected.source;
+      const { table, key: sourceKey, personal, step: writtenBy } = collected.source;
       const moduleField = field(key, 'form', collected.label, collected.type, (r) => {
-        const value = readStored(r, table, sourceKey, personal);
+        const value = readStored(r, table, sourceKey, personal, writtenBy);
         return collected.type === 'datetime' && typeof value === 'string' ? new Date(value) : scalar(value);
       }, personal, [table]);
       // A value a module sealed in `variables` is in that variable's rows (see `ofVariable`).

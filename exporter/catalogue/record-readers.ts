@@ -5,12 +5,13 @@ import { ENTRY_TABLES } from '../../storage/export-source-sql.js';
 
 /**
  * The value of `key` in the entry itself when it is a participation of `table`, else in the
- * latest related row of `table` that has it (data or personal values). A session's entry (see
+ * latest related row of `table` that has it (data or personal values); with `step`, of the rows
+ * that step wrote only (their `data.step_id`). A session's entry (see
  * `SESSION_ENTRY_TABLES`) is among its session's related rows, and is not read as an entry: its
  * sealed values are not sent with it.
  */
-export function readStored(record: ExportRecord, table: StoreTable, key: string, personal: boolean): unknown {
-  const pick = (row: DecodedRow) => (personal ? row.personal?.[key] : row.data[key]);
+export function readStored(record: ExportRecord, table: StoreTable, key: string, personal: boolean, step?: string): unknown {
+  const pick = (row: DecodedRow) => (step !== undefined && row.data.step_id !== step ? undefined : personal ? row.personal?.[key] : row.data[key]);
   if (record.entry.table === table && ENTRY_TABLES.includes(table)) {
     const own = pick(record.entry);
     if (own !== undefined) return own;

@@ -116,7 +116,7 @@ describe('codes module: config', () => {
     expect(() => codesModule.checkConfig!({ mode: 'distribute', maxAttempts: 3 }, '/c')).toThrow(expect.objectContaining({ path: '/c/maxAttempts' }));
     expect(() => codesModule.checkConfig!({ mode: 'distribute', requireVariable: 'won', text: 'x' }, '/c')).not.toThrow();
     expect(codesModule.requiresStorage).toBe(true);
-    expect(codesModule.fields!({ mode: 'check' })).toEqual([{ key: 'code', label: 'Access code', type: 'text', source: { table: 'codes', key: 'code', personal: false } }]);
+    expect(codesModule.fields!({ mode: 'check' }, 'gate')).toEqual([{ key: 'code', label: 'Access code', type: 'text', source: { table: 'codes', key: 'code', personal: false } }]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { defineModule, type StepContext, type StepResult } from '../../core/module-contract.js';
+import { defineModule, type CollectedField, type StepContext, type StepResult } from '../../core/module-contract.js';
 import type { BotMessage } from '../../core/chat-protocol.js';
 import { ConfigError, ParleyError } from '../../core/errors.js';
 import { interpolate } from '../../core/interpolate.js';
@@ -71,12 +71,17 @@ export const consentModule = defineModule<ConsentConfig>({
   checkConfig: checkConsentConfig,
   // Proof of consent is kept for three years by default (workspaces may shorten it).
   tables: { consents: { retentionDays: 1095, holds: 'Consent answers and confirmations' } },
-  fields: (config) => [
-    { key: 'is_optin', label: 'Opt-in (0 declined, 1 accepted, 2 confirmed)', type: 'number', source: { table: 'consents', key: 'is_optin', personal: false } },
-    ...(config.doubleOptIn
-      ? [{ key: 'confirmed_at', label: 'Opt-in confirmed at', type: 'datetime' as const, source: { table: 'consents' as const, key: 'confirmed_at', personal: false } }]
-      : []),
-  ],
+  // The latest answer of any consent step, and this step's own (a flow may ask for two consents).
+  fields: (config, stepId) => {
+    const optIn = (key: string, label: string, step?: string): CollectedField => ({ key, label, type: 'number', source: { table: 'consents', key: 'is_optin', personal: false, ...(step && { step }) } });
+    const confirmed = (key: string, label: string, step?: string): CollectedField => ({ key, label, type: 'datetime', source: { table: 'consents', key: 'confirmed_at', personal: false, ...(step && { step }) } });
+    const own = `“${config.label.slice(0, 60)}”`;
+    return [
+      optIn('is_optin', 'Opt-in (0 declined, 1 accepted, 2 confirmed)'),
+      optIn(`${stepId}.is_optin`, `Opt-in to ${own} (0 declined, 1 accepted, 2 confirmed)`, stepId),
+      ...(config.doubleOptIn ? [confirmed('confirmed_at', 'Opt-in confirmed at'), confirmed(`${stepId}.confirmed_at`, `Opt-in to ${own} confirmed at`, stepId)] : []),
+    ];
+  },
   async onFlowSaved(ctx) {
     if (!ctx.config.doubleOptIn) return;
     const capability = consentCapability(ctx.capabilities);

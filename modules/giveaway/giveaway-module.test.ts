@@ -85,6 +85,6 @@ describe('giveaway module', () => {
       expect.objectContaining({ code: 'config_invalid', path: '/steps/3/config/endsAt' }),
     );
     expect(giveawayModule.requiresStorage).toBe(true);
-    expect(giveawayModule.fields!({}).map((f) => f.key)).toEqual(['giveaway_email', 'giveaway_step', 'giveaway_frequency']);
+    expect(giveawayModule.fields!({}, 'draw').map((f) => f.key)).toEqual(['giveaway_email', 'giveaway_step', 'giveaway_frequency']);
   });
 });

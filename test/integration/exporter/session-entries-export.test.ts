@@ -20,6 +20,9 @@ const pill = { id: 'pill', module: 'choice', config: { text: 'Which pill?', vari
 const SURVEY = { name: 'Survey', steps: [colour('pill'), pill, email('bye'), bye] };
 const RAFFLE = { name: 'Raffle', steps: [email('colour'), colour('draw'), { id: 'draw', module: 'giveaway', config: { frequency: 'unlimited' } }] };
 
+const consent = (id: string, label: string, next: string) => ({ id, module: 'consent', config: { label }, next });
+const TWO_CONSENTS = { name: 'Two consents', steps: [email('news'), consent('news', 'Send me news', 'partners'), consent('partners', 'Share with partners', 'bye'), bye] };
+
 const fields = (flow: string, scope?: string) =>
   ({
     name: `${flow} export`,
@@ -60,6 +63,7 @@ beforeAll(async () => {
   await saveTestFlow(storage, workspace, 'sign-up', SIGN_UP);
   await saveTestFlow(storage, workspace, 'survey', SURVEY);
   await saveTestFlow(storage, workspace, 'raffle', RAFFLE);
+  await saveTestFlow(storage, workspace, 'consents', TWO_CONSENTS);
   await chat('sign-up', 'ann@example.org', 'blue', true); // 10:01
   await chat('sign-up', 'bob@example.org', 'green', false); // 10:02
   await chat('sign-up'); // 10:03: left without a word, nothing stored
@@ -69,6 +73,7 @@ beforeAll(async () => {
   await chat('survey', 'plum', 'blue', 'dan@example.org'); // 10:07
   await chat('raffle', 'eve@example.org', 'blue'); // 10:08, a participation
   await chat('raffle', 'fay@example.org'); // 10:09, gave her email and left before the draw
+  await chat('consents', 'gil@example.org', true, false); // 10:10
 });
 
 afterAll(async () => {
@@ -120,6 +125,25 @@ describe('exports of flows that write no entries', () => {
     const projected = await prepareExport(storage, registry, workspace, only(['form.created_at']));
     expect(projected.compiled.entryColumns).toBe('projected');
     expect(await exportCsv(only(['form.created_at']))).toEqual([['DATE'], ['2026-07-01 10:01:00'], ['2026-07-01 10:02:00'], ['2026-07-01 10:04:00'], ['2026-07-01 10:05:00']]);
+  });
+
+  it('two consent steps: each has its own opt-in field beside the latest answer of any', async () => {
+    const definition = {
+      ...fields('consents'),
+      fields: [
+        { field: 'form.email', column: 'EMAIL' },
+        { field: 'form.news.is_optin', column: 'NEWS' },
+        { field: 'form.partners.is_optin', column: 'PARTNERS' },
+        { field: 'form.is_optin', column: 'LATEST' },
+      ],
+    } as ExportDefinition;
+    expect(await exportCsv(definition)).toEqual([['EMAIL', 'NEWS', 'PARTNERS', 'LATEST'], ['gil@example.org', '1', '0', '0']]);
+    const prepared = await prepareExport(storage, registry, workspace, definition);
+    expect(prepared.catalogue.filter((f) => f.key.endsWith('is_optin')).map((f) => [f.key, f.label])).toEqual([
+      ['form.is_optin', 'Opt-in (0 declined, 1 accepted, 2 confirmed)'],
+      ['form.news.is_optin', 'Opt-in to “Send me news” (0 declined, 1 accepted, 2 confirmed)'],
+      ['form.partners.is_optin', 'Opt-in to “Share with partners” (0 declined, 1 accepted, 2 confirmed)'],
+    ]);
   });
 
   it('a flow with a giveaway still exports its participations only', async () => {
