@@ -14,6 +14,13 @@ export interface TableDeclaration {
   readonly holds: string;
 }
 
+/** A prize a draw gives: its id, title and description, as exports read them (`gift.*`). */
+export interface DrawPrize {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+}
+
 /** A value a module collects, offered to custom exports (the "form" group of the field catalogue). */
 export interface CollectedField {
   /** Export field key, e.g. `email` or `is_optin`. */
@@ -151,6 +158,8 @@ export interface ModuleDefinition<C = any> {
   readonly tables: Readonly<Partial<Record<StoreTable, TableDeclaration>>>;
   /** What the admin API offers for this module's steps: winner draws over its entries, a code pool to upload. */
   readonly admin?: { readonly winnerDraws?: boolean; readonly codePool?: boolean };
+  /** What a winner draw of a step gives its winners, when the step names a prize (written on their `winners` rows). */
+  readonly drawPrize?: (config: C) => DrawPrize | undefined;
   /**
    * Flow statistics the module's rows count towards: each names one of its declared tables, and
    * every row it writes there counts once, on the day it was written.

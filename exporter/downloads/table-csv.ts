@@ -2,13 +2,18 @@ import { Transform, type Readable } from 'node:stream';
 import { createSerializer, createSerializerStream } from '../serializers/index.js';
 import type { DecodedRow } from '../../storage/store-reader.js';
 
-/** The columns of a table download: the row's envelope, then its data and personal values as JSON. */
-export const DOWNLOAD_COLUMNS = ['id', 'created_at', 'expires_at', 'flow_id', 'session_id', 'participant_ref', 'module', 'step', 'data', 'personal'] as const;
+/**
+ * The columns of a table download: the row's envelope with its email first (what an owner looks
+ * for), then its data and its other personal values as JSON.
+ */
+export const DOWNLOAD_COLUMNS = ['id', 'created_at', 'email', 'expires_at', 'flow_id', 'session_id', 'participant_ref', 'module', 'step', 'data', 'personal'] as const;
 
 function cells(row: DecodedRow): string[] {
+  const { email, ...personal } = row.personal ?? {};
   return [
     row.id,
     row.createdAt.toISOString(),
+    typeof email === 'string' ? email : '',
     row.expiresAt.toISOString(),
     row.flowId ?? '',
     row.sessionId ?? '',
@@ -16,7 +21,7 @@ function cells(row: DecodedRow): string[] {
     row.moduleId,
     row.stepId ?? '',
     JSON.stringify(row.data),
-    row.personal ? JSON.stringify(row.personal) : '',
+    Object.keys(personal).length > 0 ? JSON.stringify(personal) : '',
   ];
 }
 

@@ -1,4 +1,4 @@
-import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
+import { defineModule, type DrawPrize, type Frequency, type StepResult } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import { ConfigError } from '../../core/errors.js';
@@ -19,6 +19,8 @@ export interface GiveawayConfig {
   readonly closedText?: string;
   /** Shown (and the flow ends) when no valid email is known: a flow design mistake. */
   readonly noEmailText?: string;
+  /** What the draw gives its winners: written on their `winners` rows, offered to exports as the gift. */
+  readonly prize?: DrawPrize;
 }
 
 export const GIVEAWAY_DEFAULTS = Object.freeze({
@@ -71,8 +73,21 @@ export const giveawayModule = defineModule<GiveawayConfig>({
       alreadyText: { ...TEXT, title: 'When already entered', description: 'Said when this email already entered within the frequency.', default: GIVEAWAY_DEFAULTS.alreadyText },
       closedText: { ...TEXT, title: 'When closed', description: 'Said outside the entry window.', default: GIVEAWAY_DEFAULTS.closedText },
       noEmailText: { ...TEXT, title: 'When no email', description: 'Said (and the flow ends) when no email was captured before this step.', default: GIVEAWAY_DEFAULTS.noEmailText },
+      prize: {
+        title: 'Prize',
+        description: 'What the draw gives its winners: written with each winner and offered to exports (gift id, title, description).',
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'title'],
+        properties: {
+          id: { title: 'Prize id', description: 'Lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+          title: { title: 'Prize title', description: 'The name of the prize.', type: 'string', minLength: 1, maxLength: 200 },
+          description: { title: 'Prize description', description: 'For your records and exports.', type: 'string', maxLength: 2000 },
+        },
+      },
     },
   },
+  drawPrize: (config) => config.prize,
   checkConfig(config, path) {
     if (config.startsAt && config.endsAt && new Date(config.startsAt) >= new Date(config.endsAt)) {
       throw new ConfigError('endsAt must be after startsAt', `${path}/endsAt`);

@@ -4,7 +4,7 @@ import { defineModule, type FlowLifecycleContext, type ModuleCapabilities, type 
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import type { InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
-import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig } from './instant-win-config.js';
+import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig, type InstantWinPrizeConfig } from './instant-win-config.js';
 import { drawConflict, drawMoments, pickWeighted, rollOdds, type DrawConflict, type DrawWindow } from './instant-win-draw.js';
 import { commitmentOf, newSalt } from './instant-win-commitment.js';
 
@@ -91,7 +91,7 @@ export const instantWinModule = defineModule<InstantWinConfig>({
     if (!ctx.store.storageEnabled) return { type: 'done', messages: text(UNAVAILABLE_TEXT, ctx) };
 
     const { prizeId, limitReached } = await drawFor(ctx, email);
-    const prize = prizeId === null ? undefined : (ctx.config.prizes.find((p) => p.id === prizeId) ?? { id: prizeId, title: prizeId });
+    const prize: Omit<InstantWinPrizeConfig, 'stock'> | undefined = prizeId === null ? undefined : (ctx.config.prizes.find((p) => p.id === prizeId) ?? { id: prizeId, title: prizeId });
     await ctx.store.write('instant_win_claims', {
       data: { prizeId: prize?.id ?? null, won: prize !== undefined, ...(limitReached && { limitReached: true }) },
       personal: { email },
@@ -99,7 +99,7 @@ export const instantWinModule = defineModule<InstantWinConfig>({
     });
     if (!prize) return { type: 'next', messages: text(ctx.config.loseText ?? DEFAULT_TEXTS.loseText, ctx) };
     await ctx.store.write('winners', {
-      data: { prizeId: prize.id, prizeTitle: prize.title, source: 'instant-win' },
+      data: { prizeId: prize.id, prizeTitle: prize.title, ...(prize.description && { prizeDescription: prize.description }), source: 'instant-win' },
       personal: { email },
       subject: email,
     });

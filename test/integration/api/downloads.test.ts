@@ -33,7 +33,7 @@ async function createDownload(table = 'participations') {
 
 describe('encrypted one-time downloads', () => {
   it('streams the table as CSV in an AES-256 ZIP that 7-Zip opens with the password and refuses without', async () => {
-    await writeStoreRow(storage, ws.id, { table: 'participations', moduleId: 'giveaway', defaultRetentionDays: 60, data: { n: 1 }, personal: { email: 'zip@example.org' } });
+    await writeStoreRow(storage, ws.id, { table: 'participations', moduleId: 'giveaway', defaultRetentionDays: 60, data: { n: 1 }, personal: { email: 'zip@example.org', ip: '192.0.2.1' } });
     await writeStoreRow(storage, ws.id, { table: 'participations', moduleId: 'giveaway', defaultRetentionDays: 60, data: { n: 2 }, personal: { email: '=cmd@example.org' } });
     const link = await createDownload();
     expect(link.password.length).toBeGreaterThanOrEqual(22);
@@ -48,7 +48,8 @@ describe('encrypted one-time downloads', () => {
     expect(opened.code).toBe(0);
     expect(opened.listing).toContain('AES-256');
     const rows = parse(opened.text!, { columns: true }) as Array<Record<string, string>>;
-    expect(rows.map((r) => JSON.parse(r.personal!).email)).toEqual(['zip@example.org', '=cmd@example.org']);
+    // The email in a column of its own (a formula-like value made inert), the other personal values as JSON.
+    expect(rows.map((r) => [r.email, r.personal])).toEqual([['zip@example.org', '{"ip":"192.0.2.1"}'], ["'=cmd@example.org", '']]);
     expect(rows.map((r) => JSON.parse(r.data!).n)).toEqual([1, 2]);
     expect((await extractWith7z(zip, 'participations.csv', 'wrong-password')).code).toBe(2);
 

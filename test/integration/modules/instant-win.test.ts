@@ -90,7 +90,7 @@ describe('instant-win module', () => {
   it('awards a moment only once it is due, earliest first, with the win and lose texts', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     storage.clock.set(T0);
-    const flow = await saveTestFlow(storage, workspace, 'timed', document({ prizes: [{ ...tee, stock: 2 }] }));
+    const flow = await saveTestFlow(storage, workspace, 'timed', document({ prizes: [{ ...tee, stock: 2, description: 'Organic cotton, size M' }] }));
     const [first, second] = await moments(flow.id);
     storage.clock.set(first!.getTime() - 1);
     expect(await participate(visitor('timed'), 'early@example.org')).toEqual(['Not this time.']);
@@ -106,9 +106,9 @@ describe('instant-win module', () => {
     expect(await participate(visitor('timed'), 'late@example.org')).toEqual(['Not this time.']);
 
     const winners = await listStoreRows(storage, workspace.id, 'winners', { flowId: flow.id, order: 'asc' });
-    expect(winners.rows.map((r) => [r.data.prizeId, r.data.prizeTitle, r.data.source, r.personal?.email])).toEqual([
-      ['tee', 'a T-shirt', 'instant-win', 'right.on@example.org'],
-      ['tee', 'a T-shirt', 'instant-win', 'second@example.org'],
+    expect(winners.rows.map((r) => [r.data.prizeId, r.data.prizeTitle, r.data.prizeDescription, r.data.source, r.personal?.email])).toEqual([
+      ['tee', 'a T-shirt', 'Organic cotton, size M', 'instant-win', 'right.on@example.org'],
+      ['tee', 'a T-shirt', 'Organic cotton, size M', 'instant-win', 'second@example.org'],
     ]);
     const claims = await listStoreRows(storage, workspace.id, 'instant_win_claims', { flowId: flow.id, order: 'asc' });
     expect(claims.rows.map((r) => r.data.won)).toEqual(second!.getTime() > first!.getTime() ? [false, true, false, true, false] : [false, true, true, false]);

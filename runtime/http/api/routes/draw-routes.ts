@@ -3,7 +3,7 @@ import { audit } from '../audit.js';
 import { flowIdParams } from '../schemas/flow-schemas.js';
 import { drawBodySchema, drawRecordSchema, drawResultSchema, errorRef, idempotencyHeadersSchema, instantWinProofSchema } from '../schemas/draw-schemas.js';
 import { ParleyError, ValidationError } from '../../../../core/errors.js';
-import { drawModule } from '../../../draw-steps.js';
+import { drawModule, drawPrize } from '../../../draw-steps.js';
 import { getFlow, type FlowRecord } from '../../../../storage/flow-repository.js';
 import { drawGiveawayWinners, listGiveawayDraws, type GiveawayDrawRecord } from '../../../../storage/giveaway-draw-repository.js';
 import { getInstantWinProof } from '../../../../storage/instant-win-repository.js';
@@ -67,6 +67,7 @@ export const createDrawRoute = defineRoute<{ flowId: string }, Record<string, ne
       now: call.services.clock.now(),
       drawnBy: call.principal.keyId,
       ...(idempotencyKey !== undefined && { idempotencyKey }),
+      prize: drawPrize(flow, call.services.flows.registry, stepId),
     });
     if (!result.replayed) {
       await audit(call, 'draw.created', flow.slug, { winners: result.winners.length, participants: result.participants });
