@@ -86,6 +86,9 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     const giveaway = step(page, 3, 'Giveaway (raffle entry)');
     await giveaway.getByLabel(/^Entries per person/).selectOption('once');
     expect(await giveaway.getByText('Raffle entries').count()).toBeGreaterThan(0);
+    // The prize, a group of its own; left empty it is not sent (the storage-off test below saves one without).
+    await giveaway.getByRole('group', { name: /Prize/ }).getByLabel(/^Prize id/).fill('mug');
+    await giveaway.getByLabel(/^Prize title/).fill('Mug');
     await page.getByRole('button', { name: 'Save flow' }).click();
     await page.getByRole('status').getByText('Flow Hello World saved (version 1).').waitFor();
     expect(console.problems).toEqual([]);
@@ -93,7 +96,7 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     const saved = (await api(server.url, key, 'GET', '/api/v1/flows/hello-world')).body;
     expect(saved.steps.map((s: { module: string }) => s.module)).toEqual(['message', 'email-capture', 'giveaway']);
     expect(saved.steps[0]).toMatchObject({ config: { text: 'Hello World' }, next: saved.steps[1].id });
-    expect(saved.steps[2].config).toEqual({ frequency: 'once' });
+    expect(saved.steps[2].config).toEqual({ frequency: 'once', prize: { id: 'mug', title: 'Mug' } });
     expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.retention.modules).toEqual({ 'email-capture': { variables: 30 } });
 
     // The owner tries the saved flow in the preview pane: the real widget, a session marked preview.

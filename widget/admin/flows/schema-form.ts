@@ -154,6 +154,28 @@ function arrayField(name: string, schema: JsonSchema, value: unknown, options: S
 }
 
 /**
+ * An object inside a config (a giveaway's prize): its fields in a group titled by the schema,
+ * left out (undefined) when every field is empty, so an optional object is not sent half-filled.
+ */
+function nestedObjectField(name: string, schema: JsonSchema, value: unknown, options: SchemaFormOptions): ValueField {
+  const form = objectForm(schema, value, options);
+  const element = el('fieldset', { className: 'schema-object' }, [
+    el('legend', { text: `${options.labelPrefix}${schema.title ?? name}` }),
+    schema.description ? el('p', { className: 'hint', text: schema.description }) : null,
+    form.element,
+  ]);
+  return {
+    element,
+    read: () => {
+      const read = form.read();
+      return Object.keys(read).length === 0 ? undefined : read;
+    },
+    showError: (path, message) => form.showError(path, message),
+    clearErrors: () => form.clearErrors(),
+  };
+}
+
+/**
  * A form generated from an object schema: one labelled control per property (text, number,
  * checkbox, list of choices, date in the workspace zone, step picker for `next`), lists of
  * objects with Add/Remove, each with its title, description and default as a hint. `read()`
@@ -167,7 +189,7 @@ export function objectForm(schema: JsonSchema, value: unknown, options: SchemaFo
     const field = isType(property, 'array')
       ? arrayField(name, property, current[name], options)
       : isType(property, 'object')
-        ? objectForm(property, current[name], options)
+        ? nestedObjectField(name, property, current[name], options)
         : scalarField(name, property, current[name], required.has(name), options);
     fields.set(name, field);
   }
