@@ -74,7 +74,7 @@ describe('export builder in the console (real Chromium, accessible names only)',
     const available = page.getByRole('region', { name: 'Available data' });
     await available.getByRole('button', { name: 'Add Email', exact: true }).click();
     await available.getByRole('button', { name: 'Add Unique participant id', exact: true }).click();
-    await available.getByRole('button', { name: /^Add Opt-in/ }).click();
+    await available.getByRole('button', { name: /^Add Opt-in \(/ }).click();
     expect(await zoneColumns(page)).toEqual(['Column 1: form.email', 'Column 2: form.contest_entry_hash_id', 'Column 3: form.is_optin']);
     // The field moved: it is no longer offered in Available data.
     expect(await available.getByRole('button', { name: 'Add Email', exact: true }).count()).toBe(0);
