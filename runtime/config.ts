@@ -19,6 +19,8 @@ export interface Config {
   readonly sweepBatchSize: number;
   /** How long an export run's claim lasts without renewal: a run whose worker died is taken over after it. */
   readonly exportLeaseMs: number;
+  /** Days a file delivered to a local destination is kept after it was written (0: kept until removed by hand). */
+  readonly exportFileDays: number;
   readonly publicUrl: string;
   readonly logLevel: string;
   /** Chat handshakes one client address (IPv6: its /64) may start per minute; beyond it they are refused before any database access. */
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepCron,
     sweepBatchSize: integer(env, 'PARLEY_SWEEP_BATCH', 5000, 1, 1_000_000),
     exportLeaseMs: integer(env, 'PARLEY_EXPORT_LEASE_MS', 120_000, 1_000, 86_400_000),
+    exportFileDays: integer(env, 'PARLEY_EXPORT_FILE_DAYS', 30, 0, 36_500),
     publicUrl: (env.PARLEY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel,
     handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),

@@ -36,6 +36,7 @@ import { ExportJobs, exportRunnerDeps } from '../exporter/run/export-scheduler.j
 import { ExportRunProcesses } from './export-process/export-run-processes.js';
 import { MODULES } from '../modules/index.js';
 import { WebhookDispatcher } from '../exporter/webhooks/webhook-dispatcher.js';
+import { startExportFilePruning } from './export-file-pruning.js';
 import type { Storage } from '../storage/storage.js';
 
 export interface RunningServer {
@@ -80,6 +81,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
   const exports = new ExportJobs(storage, runnerDeps, exportProcesses?.run);
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });
   await exports.start({ concurrency: config.exportConcurrency });
+  const exportFiles = startExportFilePruning({ root: exports.localRoot, days: config.exportFileDays, logger });
   const webhooks = new WebhookDispatcher(storage, { ...config.webhooks, clock, logger });
   await webhooks.start();
   const afterClose = async (ws: string, slug: string) => {
@@ -134,6 +136,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await webhooks.stop();
+      exportFiles.stop();
       await exportProcesses?.stop();
       await changes?.close();
     },

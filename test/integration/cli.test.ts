@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.js';
 import { runCli } from '../../runtime/cli/run-cli.js';
@@ -10,6 +13,7 @@ import { insertBulkRows } from '../support/bulk-rows.js';
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const masterKey = generateMasterKey();
 let env: NodeJS.ProcessEnv;
+let dataDir: string;
 
 async function cli(...argv: string[]) {
   let out = '';
@@ -20,9 +24,13 @@ async function cli(...argv: string[]) {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  env = { DATABASE_URL: database.url, PARLEY_MASTER_KEY: masterKey, LOG_LEVEL: 'silent' };
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-cli-'));
+  env = { DATABASE_URL: database.url, PARLEY_MASTER_KEY: masterKey, LOG_LEVEL: 'silent', PARLEY_DATA_DIR: dataDir, PARLEY_EXPORT_FILE_DAYS: '30' };
 });
-afterAll(async () => database.drop());
+afterAll(async () => {
+  await database.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 describe('parley CLI', () => {
   it('migrates, creates a workspace with a working key, revokes it, and sweeps', async () => {
@@ -43,8 +51,17 @@ describe('parley CLI', () => {
       expect(await authenticateApiKey(storage.db, key)).toBeUndefined();
 
       await insertBulkRows(storage.db, { workspaceId, table: 'codes', count: 1234, createdAt: new Date(Date.now() - 86_400_000), expiresAt: new Date(Date.now() - 1000) });
+      // Files delivered to a local destination: one written 31 days ago, one yesterday.
+      const delivered = path.join(dataDir, 'exports', 'daily');
+      await mkdir(delivered, { recursive: true });
+      for (const [name, days] of [['old.csv', 31], ['new.csv', 1]] as const) {
+        await writeFile(path.join(delivered, name), 'email\n');
+        const written = new Date(Date.now() - days * 86_400_000);
+        await utimes(path.join(delivered, name), written, written);
+      }
       const swept = await cli('sweep', '--batch-size', '500');
-      expect(swept).toEqual({ code: 0, err: '', out: expect.stringMatching(/codes\t1234 rows\t3 batches/) });
+      expect(swept).toEqual({ code: 0, err: '', out: expect.stringMatching(/codes\t1234 rows\t3 batches[\s\S]*export files\t1 removed\t1 kept\n$/) });
+      expect(await readdir(delivered)).toEqual(['new.csv']);
     } finally {
       await storage.close();
     }
