@@ -17,7 +17,7 @@ export const localConfigSchema = {
     directory: {
       type: 'string',
       title: 'Directory',
-      description: "Relative to this server's export folder; created if missing. Files there can be downloaded from the run history.",
+      description: "Relative to this server's export folder; created if missing. Files there can be downloaded from the run history, and are removed once older than the server's export file retention (PARLEY_EXPORT_FILE_DAYS, 30 days by default).",
       minLength: 1,
       maxLength: 1024,
       pattern: '^(?!/)(?!(?:.*/)?\\.\\.(?:/|$))[^\\u0000-\\u001f\\u007f\\\\]+$',
