@@ -60,7 +60,16 @@ export interface ChoiceOption {
 export type InputRequest =
   | { readonly kind: 'choice'; readonly options: readonly ChoiceOption[] }
   | { readonly kind: 'text'; readonly label: string; readonly required: boolean; readonly maxLength: number; readonly placeholder?: string }
-  | { readonly kind: 'email'; readonly label: string; readonly placeholder?: string }
+  | {
+      readonly kind: 'email';
+      readonly label: string;
+      readonly placeholder?: string;
+      /** Shown under the field: what the address is used for (privacy notice). */
+      readonly notice?: string;
+      /** An http(s) link to the full terms, and what it says. */
+      readonly termsUrl?: string;
+      readonly termsLabel?: string;
+    }
   | { readonly kind: 'consent'; readonly label: string; readonly termsUrl?: string; readonly termsLabel?: string; readonly required: boolean };
 
 /** The start `turn` event's second argument: the ids a client keeps to resume after a reload or a lost connection. */

@@ -87,6 +87,8 @@ button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid 
 .field[aria-invalid="true"] { border-color: var(--danger); }
 .field-error { margin-top: 6px; font-size: 13px; color: var(--danger); }
 .field-error:empty { display: none; }
+.field-notice { margin: 6px 0 0; font-size: 13px; color: var(--muted); }
+.field-notice .terms { margin-bottom: 0; }
 .consent { display: flex; gap: 10px; align-items: flex-start; margin-bottom: 10px; }
 .consent input {
   flex: none; width: 18px; height: 18px; margin-top: 2px; border: 2px solid var(--accent); border-radius: 4px; background: var(--field); cursor: pointer;

@@ -7,6 +7,11 @@ export interface EmailCaptureConfig {
   /** Variable that receives the normalized email (default `email`). */
   readonly variable?: string;
   readonly placeholder?: string;
+  /** Shown under the field: what the address is used for; `{{variable}}` placeholders work. */
+  readonly notice?: string;
+  /** An http(s) link to the full terms (privacy policy), shown under the field. */
+  readonly termsUrl?: string;
+  readonly termsLabel?: string;
 }
 
 /** Asks for an email, validates and normalizes it, keeps it in a variable (encrypted at rest). */
@@ -22,6 +27,9 @@ export const emailCaptureModule = defineModule<EmailCaptureConfig>({
       question: { title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
       variable: { title: 'Variable', description: 'Session variable that receives the normalized email (personal: encrypted at rest, stored in Variables).', default: 'email', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
       placeholder: { title: 'Placeholder', description: 'Hint shown in the empty input.', type: 'string', maxLength: 200 },
+      notice: { title: 'Notice', description: 'Shown under the field: what the address is used for and how long it is kept; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 1000 },
+      termsUrl: { title: 'Terms address', description: 'An http(s) link to your privacy policy or terms, shown under the field.', type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+      termsLabel: { title: 'Terms link label', description: 'What the terms link says.', type: 'string', minLength: 1, maxLength: 200 },
     },
   },
   tables: { variables: { retentionDays: 60, holds: 'Email addresses' } },
@@ -32,7 +40,14 @@ export const emailCaptureModule = defineModule<EmailCaptureConfig>({
       return {
         type: 'await',
         messages: [{ kind: 'text', text: interpolate(ctx.config.question, ctx.variables.all()) }],
-        input: { kind: 'email', label: 'Email', placeholder: ctx.config.placeholder ?? 'you@example.com' },
+        input: {
+          kind: 'email',
+          label: 'Email',
+          placeholder: ctx.config.placeholder ?? 'you@example.com',
+          ...(ctx.config.notice !== undefined && { notice: interpolate(ctx.config.notice, ctx.variables.all()) }),
+          ...(ctx.config.termsUrl !== undefined && { termsUrl: ctx.config.termsUrl }),
+          ...(ctx.config.termsLabel !== undefined && { termsLabel: ctx.config.termsLabel }),
+        },
       };
     }
     const email = normalizeEmail(input.value);

@@ -2,6 +2,8 @@ import type { InputRequest } from '../../core/chat-protocol.js';
 import { element } from '../shadow-mount.js';
 import { fieldError } from './field-error.js';
 import type { InputContext, InputView } from './input-view.js';
+import { externalLink } from './message-view.js';
+import { safeHttpUrl } from './safe-url.js';
 
 type FieldRequest = Extract<InputRequest, { kind: 'text' | 'email' }>;
 
@@ -13,6 +15,27 @@ function localProblem(request: FieldRequest, input: HTMLInputElement, context: I
   if (request.kind === 'text' && value.length > request.maxLength) return context.strings.fieldTooLong(request.maxLength);
   if (request.kind === 'email' && value !== '' && input.validity.typeMismatch) return context.strings.invalidEmail;
   return '';
+}
+
+/**
+ * Under an email field: its notice (what the address is used for), described by the field, and
+ * the terms link. Text only: the notice is never read as markup.
+ */
+function appendEmailTerms(form: HTMLElement, input: HTMLInputElement, request: Extract<FieldRequest, { kind: 'email' }>, context: InputContext): void {
+  if (request.notice) {
+    const noticeId = `${context.id}-field-notice`;
+    const notice = element('p', 'field-notice', { id: noticeId });
+    notice.textContent = request.notice;
+    form.append(notice);
+    const described = input.getAttribute('aria-describedby');
+    input.setAttribute('aria-describedby', described ? `${described} ${noticeId}` : noticeId);
+  }
+  const terms = safeHttpUrl(request.termsUrl);
+  if (terms) {
+    const line = element('div', 'field-notice');
+    line.append(externalLink(terms, request.termsLabel || context.strings.terms, 'terms'));
+    form.append(line);
+  }
 }
 
 /** A labelled text or email field with a send button; checks required and length before sending. */
@@ -36,6 +59,7 @@ export function renderFieldInput(request: FieldRequest, context: InputContext): 
   row.append(input, send);
   const error = fieldError(`${context.id}-field-error`, input);
   form.append(label, row, error.node);
+  if (request.kind === 'email') appendEmailTerms(form, input, request, context);
 
   input.addEventListener('input', () => error.show(''));
   form.addEventListener('submit', (event) => {

@@ -34,6 +34,13 @@ describe('chat widget against a scripted gateway', () => {
     expect(await email.getAttribute('type')).toBe('email');
     expect(await isFocused(page, email)).toBe(true);
     expect(await logText(page)).toContain('You took the Red pill.');
+    // The notice under the field, as text (never markup), describes the field; the privacy link beside it.
+    const described = await email.evaluate((input) =>
+      (input.getAttribute('aria-describedby') ?? '').split(' ').map((id) => (input.getRootNode() as ShadowRoot).getElementById(id)?.textContent ?? '').join('|'));
+    expect(described).toBe('|We use your email for <b>this draw</b> only.');
+    const privacy = page.getByRole('link', { name: 'Privacy policy' });
+    expect(await privacy.getAttribute('href')).toBe('https://example.org/privacy');
+    expect(await privacy.getAttribute('rel')).toBe('noopener noreferrer');
     await email.fill('ada@example.org');
     await page.getByRole('button', { name: 'Send' }).click();
 
@@ -130,8 +137,10 @@ describe('chat widget against a scripted gateway', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     const refusal = page.getByText(EMAIL_REFUSAL);
     await refusal.waitFor();
-    const describedBy = await email.getAttribute('aria-describedby');
-    expect(await refusal.getAttribute('id')).toBe(describedBy);
+    // The error is the field's first description (the notice under it the second).
+    const describedBy = (await email.getAttribute('aria-describedby'))?.split(' ');
+    expect(describedBy).toHaveLength(2);
+    expect(await refusal.getAttribute('id')).toBe(describedBy![0]);
     expect(await refusal.getAttribute('aria-live')).toBe('polite');
     expect(await email.getAttribute('aria-invalid')).toBe('true');
     expect(await logText(page)).not.toContain('me@localhost');

@@ -33,7 +33,14 @@ const PILLS: readonly ScriptedStep[] = [
   {
     id: 'email',
     messages: (answers) => [{ kind: 'text', text: `You took the ${answers.pill === 'red' ? 'Red' : 'Blue'} pill.` }],
-    input: { kind: 'email', label: 'Your email', placeholder: 'name@example.com' },
+    input: {
+      kind: 'email',
+      label: 'Your email',
+      placeholder: 'name@example.com',
+      notice: 'We use your email for <b>this draw</b> only.',
+      termsUrl: 'https://example.org/privacy',
+      termsLabel: 'Privacy policy',
+    },
     accept: (value) => (typeof value === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? { ok: true } : refuse(EMAIL_REFUSAL)),
   },
   {

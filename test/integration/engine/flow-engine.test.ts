@@ -46,6 +46,21 @@ describe('flow engine', () => {
     expect((await engine.reply(v.sessionId, { clientMessageId: 'late', value: 'x' }).catch((e: ParleyError) => e.code))).toBe('conflict');
   });
 
+  it('asks for an email with the notice and terms link its step names, the notice filled from the variables', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    await saveTestFlow(storage, workspace, 'notice', {
+      name: 'Notice',
+      steps: [
+        { id: 'pill', module: 'choice', config: { text: 'Pick one', variable: 'pill', options: [{ id: 'red', label: 'Red pill' }] }, next: 'email' },
+        { id: 'email', module: 'email-capture', config: { question: 'Your email?', notice: 'Used for the {{pill}} draw only, kept 60 days.', termsUrl: 'https://brand.example/privacy', termsLabel: 'Privacy' } },
+      ],
+    });
+    const v = visitor('notice');
+    await v.start();
+    const asked = await v.answer('red');
+    expect(asked.input).toEqual({ kind: 'email', label: 'Email', placeholder: 'you@example.com', notice: 'Used for the red draw only, kept 60 days.', termsUrl: 'https://brand.example/privacy', termsLabel: 'Privacy' });
+  });
+
   it('processes a reply once even when delivered twice, concurrently', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     await saveTestFlow(storage, workspace, 'quiz', quiz);
@@ -147,6 +162,7 @@ describe('flow engine', () => {
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'choice', config: { options: [{ id: 'o', label: 'O', next: 'zz' }] } }] })).toEqual({ code: 'config_invalid', path: '/steps/0/config' });
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'text-question', config: { question: 'q', variable: 'v', pattern: '(' } }] })).toEqual({ code: 'config_invalid', path: '/steps/0/config/pattern' });
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: { text: 'a' } }, { id: 'a', module: 'message', config: { text: 'b' } }] })).toEqual({ code: 'config_invalid', path: '/steps/1/id' });
+    expect(refuse({ name: 'x', steps: [{ id: 'e', module: 'email-capture', config: { question: 'q', termsUrl: 'javascript:alert(1)' } }] })).toEqual({ code: 'validation_failed', path: '/steps/0/config/termsUrl' });
   });
 
   it('with storage off the flow still runs, personal values stay out of the database', async () => {
