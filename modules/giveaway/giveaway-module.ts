@@ -93,7 +93,11 @@ export const giveawayModule = defineModule<GiveawayConfig>({
       throw new ConfigError('endsAt must be after startsAt', `${path}/endsAt`);
     }
   },
-  tables: { participations: { retentionDays: 60, holds: 'Raffle entries' }, winners: { retentionDays: 60, holds: 'Drawn winners' } },
+  tables: {
+    participations: { retentionDays: 60, holds: 'Raffle entries' },
+    winners: { retentionDays: 60, holds: 'Drawn winners' },
+    runtime_log: { retentionDays: 7, holds: 'Entry attempts and their outcome' },
+  },
   statistics: { giveawayEntries: 'participations' },
   requiresStorage: true,
   admin: { winnerDraws: true },
@@ -111,17 +115,24 @@ export const giveawayModule = defineModule<GiveawayConfig>({
   async handleStep(_input, ctx): Promise<StepResult> {
     const { config } = ctx;
     const say = (text: string) => [{ kind: 'text' as const, text: interpolate(text, ctx.variables.all()) }];
-    if (entryWindowState(config, ctx.clock.now()) !== 'open') {
+    // Every attempt and its outcome goes to the runtime log (never the email), for the owner to see why an entry did not count.
+    const window = entryWindowState(config, ctx.clock.now());
+    if (window !== 'open') {
+      await ctx.log('giveaway_closed', { window });
       return { type: 'next', messages: say(config.closedText ?? GIVEAWAY_DEFAULTS.closedText) };
     }
     const email = normalizeEmail(ctx.variables.get(config.emailVariable ?? GIVEAWAY_DEFAULTS.emailVariable));
-    if (!email) return { type: 'done', messages: say(config.noEmailText ?? GIVEAWAY_DEFAULTS.noEmailText) };
+    if (!email) {
+      await ctx.log('giveaway_no_email');
+      return { type: 'done', messages: say(config.noEmailText ?? GIVEAWAY_DEFAULTS.noEmailText) };
+    }
     const frequency = config.frequency ?? GIVEAWAY_DEFAULTS.frequency;
     const written = await ctx.store.writeAtMost(
       'participations',
       { data: { giveaway: ctx.stepId, frequency }, personal: { email }, subject: email },
       frequency,
     );
+    await ctx.log(written.stored ? 'giveaway_entered' : written.reason === 'already_exists' ? 'giveaway_already_entered' : 'giveaway_not_stored', { frequency });
     if (written.stored) return { type: 'next', messages: say(config.confirmText ?? GIVEAWAY_DEFAULTS.confirmText) };
     if (written.reason === 'already_exists') return { type: 'next', messages: say(config.alreadyText ?? ALREADY_BY_FREQUENCY[frequency]) };
     return { type: 'next', messages: say(GIVEAWAY_DEFAULTS.storageOffText) };

@@ -48,7 +48,7 @@ describe('module catalogue API', () => {
     expect(email.configSchema.properties.variable).toMatchObject({ title: 'Variable', default: 'email' });
     const giveaway = modules.find((m) => m.id === 'giveaway')!;
     expect(giveaway.requiresStorage).toBe(true);
-    expect(giveaway.tables.map((t) => [t.table, t.retentionDays])).toEqual([['participations', 60], ['winners', 60]]);
+    expect(giveaway.tables.map((t) => [t.table, t.retentionDays])).toEqual([['participations', 60], ['winners', 60], ['runtime_log', 7]]);
   });
 
   it('shows a per-module retention override of the workspace as the retention that applies', async () => {

@@ -42,7 +42,7 @@ async function setup(config: GiveawayConfig = {}) {
 describe('giveaway module', () => {
   it('once: the same email twice is refused the second time with a clear message, one row stored', async () => {
     storage.clock.set('2024-03-04T09:00:00Z');
-    const { enter, rows } = await setup({ frequency: 'once' });
+    const { enter, rows, workspace, flow } = await setup({ frequency: 'once' });
     expect(await enter('ann@example.org')).toEqual(['You are in, ann@example.org', 'Bye']);
     expect(await enter('  ANN@Example.org ')).toEqual([ALREADY, 'Bye']);
     storage.clock.advance(20 * 86_400_000);
@@ -51,6 +51,13 @@ describe('giveaway module', () => {
     const stored = await rows();
     expect(stored.map((r) => r.personal?.email).sort()).toEqual(['ann@example.org', 'bob@example.org']);
     expect(stored[0]).toMatchObject({ moduleId: 'giveaway', stepId: 'draw', data: { giveaway: 'draw', frequency: 'once' } });
+    // Each attempt in the runtime log, without the email, kept 7 days: the two of 20 days ago are gone.
+    const log = (await listStoreRows(storage, workspace.id, 'runtime_log', { flowId: flow.id, order: 'asc' })).rows;
+    expect(log.map((r) => [r.moduleId, r.stepId, r.data.event])).toEqual([
+      ['giveaway', 'draw', 'giveaway_already_entered'],
+      ['giveaway', 'draw', 'giveaway_entered'],
+    ]);
+    expect(log.every((r) => r.personal === null && !JSON.stringify(r.data).includes('@') && r.expiresAt.getTime() - r.createdAt.getTime() === 7 * 86_400_000)).toBe(true);
   });
 
   it('once: ten sessions entering the same email at the same moment store exactly one row', async () => {
@@ -115,7 +122,7 @@ describe('giveaway module', () => {
 
   it('honours the entry window: closed before startsAt and from endsAt, open in between', async () => {
     storage.clock.set('2024-05-01T07:59:59Z'); // 09:59:59 in Paris
-    const { enter, rows } = await setup({ startsAt: '2024-05-01T10:00:00+02:00', endsAt: '2024-05-02T10:00:00+02:00', closedText: 'Closed' });
+    const { enter, rows, workspace, flow } = await setup({ startsAt: '2024-05-01T10:00:00+02:00', endsAt: '2024-05-02T10:00:00+02:00', closedText: 'Closed' });
     expect(await enter('early@example.org')).toEqual(['Closed', 'Bye']);
     storage.clock.set('2024-05-01T08:00:00Z'); // startsAt is inclusive
     expect(await enter('early@example.org')).toEqual(['You are in, early@example.org', 'Bye']);
@@ -124,9 +131,16 @@ describe('giveaway module', () => {
     storage.clock.set('2024-05-02T08:00:00Z'); // endsAt is exclusive
     expect(await enter('later@example.org')).toEqual(['Closed', 'Bye']);
     expect((await rows()).map((r) => r.personal?.email).sort()).toEqual(['early@example.org', 'late@example.org']);
+    const log = (await listStoreRows(storage, workspace.id, 'runtime_log', { flowId: flow.id, order: 'asc' })).rows;
+    expect(log.map((r) => r.data)).toEqual([
+      { event: 'giveaway_closed', window: 'before' },
+      { event: 'giveaway_entered', frequency: 'once' },
+      { event: 'giveaway_entered', frequency: 'once' },
+      { event: 'giveaway_closed', window: 'after' },
+    ]);
   });
 
-  it('without an email in the session the flow ends with a clear message and nothing is stored', async () => {
+  it('without an email in the session the flow ends with a clear message, no entry stored and the attempt logged', async () => {
     const { workspace, visitor } = await flowSetup(storage);
     const flow = await saveTestFlow(storage, workspace, 'no-email', {
       name: 'No email',
@@ -140,6 +154,7 @@ describe('giveaway module', () => {
     expect(v.texts(turn)).toEqual([GIVEAWAY_DEFAULTS.noEmailText]);
     expect(turn.done).toBe(true);
     expect((await listStoreRows(storage, workspace.id, 'participations', { flowId: flow.id })).rows).toEqual([]);
+    expect((await listStoreRows(storage, workspace.id, 'runtime_log', { flowId: flow.id })).rows.map((r) => r.data)).toEqual([{ event: 'giveaway_no_email' }]);
   });
 
   it('refuses a window that ends before it starts, and a workspace with storage off', async () => {
