@@ -6,19 +6,13 @@ import type { CodePool } from './capabilities/code-pool-capability.js';
 import type { ConsentCapability } from './capabilities/consent-capability.js';
 import type { DrawSeedCapability } from './capabilities/draw-seed-capability.js';
 import type { InstantWinCapability } from './capabilities/instant-win-capability.js';
+import type { DrawPrize } from './prize.js';
 
 /** A table a module writes into, with the module's default retention for it. */
 export interface TableDeclaration {
   readonly retentionDays: number;
   /** What the module keeps there, in an owner's words ("Email addresses"): the console says it beside the step. */
   readonly holds: string;
-}
-
-/** A prize a draw gives: its id, title and description, as exports read them (`gift.*`). */
-export interface DrawPrize {
-  readonly id: string;
-  readonly title: string;
-  readonly description?: string;
 }
 
 /** A value a module collects, offered to custom exports (the "form" group of the field catalogue). */

@@ -1,6 +1,6 @@
 import { ParleyError, ValidationError } from '../core/errors.js';
 import type { FlowStep } from '../core/flow-definition.js';
-import type { DrawPrize } from '../core/module-contract.js';
+import type { DrawPrize } from '../core/prize.js';
 import type { ModuleRegistry } from '../core/module-registry.js';
 import type { FlowRecord } from '../storage/flow-repository.js';
 

@@ -110,8 +110,7 @@ async function toRows(raws: readonly RawColumns[], tableOf: (raw: RawColumns) =>
 
 /**
  * Streams a flow's entries (participations and instant-win claims, or with `sessionEntries` one
- * per session) oldest first, in record
- * batches (`RecordBatch` chunks) — all of them, one per participant (the latest), winners only,
+ * per session) oldest first, in record batches (`RecordBatch` chunks) — all of them, one per participant (the latest), winners only,
  * or both — each with its related rows. Expired rows are excluded at query time. Per batch of
  * entries: one cursor read and one index-served statement for the related rows; personal values
  * are decrypted only when a field reads them, and sent at all only when a field may (`sealed`,

@@ -6,7 +6,7 @@ import { inTransaction, type StoreContext } from './store-context.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
 import { writeStoreRow } from './store-batch-writer.js';
 import { ParleyError } from '../core/errors.js';
-import type { DrawPrize } from '../core/module-contract.js';
+import type { DrawPrize } from '../core/prize.js';
 import { DRAW_SOURCE, eligiblePool } from './giveaway-draw-pool.js';
 import { newDrawSeed, poolDigest, SEEDED_DRAW_ALGORITHM, seededRandomInt, seedCommitment } from './giveaway-draw-seed.js';
 import { commitDrawSeed, takeDrawSeed, type TakenSeed } from './giveaway-draw-seed-repository.js';

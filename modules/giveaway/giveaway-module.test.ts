@@ -9,10 +9,12 @@ interface Call {
   readonly frequency: Frequency;
 }
 
-/** A step context whose store answers `answer` and remembers what it was asked to write. */
+/** A step context whose store answers `answer` and remembers what it was asked to write and to log. */
 function context(config: GiveawayConfig, variables: Record<string, string>, answer: UniqueWriteResult, now = '2024-05-01T12:00:00Z') {
   const calls: Call[] = [];
+  const events: Array<Record<string, unknown>> = [];
   const ctx = {
+    log: async (event: string, data: Record<string, unknown> = {}) => void events.push({ event, ...data }),
     config,
     stepId: 'draw',
     clock: new ManualClock(now),
@@ -25,7 +27,7 @@ function context(config: GiveawayConfig, variables: Record<string, string>, answ
       },
     },
   } as unknown as StepContext<GiveawayConfig>;
-  return { ctx, calls };
+  return { ctx, calls, events };
 }
 
 const stored: UniqueWriteResult = { stored: true, id: 'row', expiresAt: new Date() };
@@ -33,10 +35,11 @@ const texts = (result: StepResult) => ('messages' in result ? result.messages.ma
 
 describe('giveaway module', () => {
   it('enters the normalized email once per frequency window, with the step as the giveaway id', async () => {
-    const { ctx, calls } = context({ frequency: 'weekly' }, { mail: ' Ann@Example.ORG ' }, stored);
+    const { ctx, calls, events } = context({ frequency: 'weekly' }, { mail: ' Ann@Example.ORG ' }, stored);
     const result = await giveawayModule.handleStep({ kind: 'enter' }, { ...ctx, config: { frequency: 'weekly', emailVariable: 'mail' } });
     expect(result).toEqual({ type: 'next', messages: [{ kind: 'text', text: GIVEAWAY_DEFAULTS.confirmText }] });
     expect(calls).toEqual([{ row: { data: { giveaway: 'draw', frequency: 'weekly' }, personal: { email: 'ann@example.org' }, subject: 'ann@example.org' }, frequency: 'weekly' }]);
+    expect(events).toEqual([{ event: 'giveaway_entered', frequency: 'weekly' }]);
   });
 
   it('explains a refusal by frequency unless a text is configured, and says so when storage is off', async () => {
@@ -46,7 +49,9 @@ describe('giveaway module', () => {
     expect(texts(await giveawayModule.handleStep({ kind: 'enter' }, context({ frequency: 'daily' }, email, already).ctx))).toEqual(['You have already entered today; come back tomorrow']);
     expect(texts(await giveawayModule.handleStep({ kind: 'enter' }, context({ alreadyText: 'Nope {{email}}' }, email, already).ctx))).toEqual(['Nope a@example.org']);
     const off: UniqueWriteResult = { stored: false, reason: 'storage_disabled' };
-    expect(texts(await giveawayModule.handleStep({ kind: 'enter' }, context({}, email, off).ctx))).toEqual([GIVEAWAY_DEFAULTS.storageOffText]);
+    const unstored = context({}, email, off);
+    expect(texts(await giveawayModule.handleStep({ kind: 'enter' }, unstored.ctx))).toEqual([GIVEAWAY_DEFAULTS.storageOffText]);
+    expect(unstored.events).toEqual([{ event: 'giveaway_not_stored', frequency: 'once' }]);
   });
 
   it('ends the flow without writing when the email variable is missing or not an address', async () => {

@@ -1,4 +1,5 @@
-import { defineModule, type DrawPrize, type Frequency, type StepResult } from '../../core/module-contract.js';
+import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
+import { prizeSchemaProperties, type DrawPrize } from '../../core/prize.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import { ConfigError } from '../../core/errors.js';
@@ -79,11 +80,7 @@ export const giveawayModule = defineModule<GiveawayConfig>({
         type: 'object',
         additionalProperties: false,
         required: ['id', 'title'],
-        properties: {
-          id: { title: 'Prize id', description: 'Lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-          title: { title: 'Prize title', description: 'The name of the prize.', type: 'string', minLength: 1, maxLength: 200 },
-          description: { title: 'Prize description', description: 'For your records and exports.', type: 'string', maxLength: 2000 },
-        },
+        properties: prizeSchemaProperties({ id: 'Lowercase letters, digits, - and _.', title: 'The name of the prize.' }),
       },
     },
   },

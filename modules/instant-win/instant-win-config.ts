@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { prizeSchemaProperties } from '../../core/prize.js';
 import type { InstantWinPlan } from '../../core/capabilities/instant-win-capability.js';
 
 /** One prize an instant-win step gives away. */
@@ -36,7 +37,6 @@ export const DEFAULT_TEXTS = Object.freeze({
   noEmailText: 'We need your email address before you can play.',
 });
 
-const ID = '^[a-z0-9][a-z0-9_-]{0,63}$';
 const TEXT = { type: 'string', minLength: 1, maxLength: 4000 } as const;
 
 export const instantWinConfigSchema = {
@@ -54,9 +54,7 @@ export const instantWinConfigSchema = {
         additionalProperties: false,
         required: ['id', 'title', 'stock'],
         properties: {
-          id: { title: 'Prize id', description: 'Lowercase letters, digits, - and _; unique in the step.', type: 'string', pattern: ID },
-          title: { title: 'Prize title', description: 'Shown to winners as {{prize}}.', type: 'string', minLength: 1, maxLength: 200 },
-          description: { title: 'Prize description', description: 'For your records and exports.', type: 'string', maxLength: 2000 },
+          ...prizeSchemaProperties({ id: 'Lowercase letters, digits, - and _; unique in the step.', title: 'Shown to winners as {{prize}}.' }),
           stock: { title: 'Stock', description: 'Units to give away (1 to 100,000).', type: 'integer', minimum: 1, maximum: 100_000 },
         },
       },
