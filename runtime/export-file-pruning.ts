@@ -27,7 +27,8 @@ export function startExportFilePruning(options: { root: string; days: number; lo
       (report) => {
         if (report && report.removed > 0) options.logger.info({ removed: report.removed, kept: report.kept, days: options.days }, 'expired export files removed');
       },
-      (error: unknown) => options.logger.error({ err: { message: (error as Error)?.message ?? 'unknown error', code: (error as NodeJS.ErrnoException)?.code } }, 'export files could not be pruned'),
+      // Its code only: a file system error's message names the file.
+      (error: unknown) => options.logger.error({ code: (error as NodeJS.ErrnoException)?.code ?? 'unknown' }, 'export files could not be pruned'),
     );
   };
   prune();
