@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeExpiredExportFiles } from '../../../exporter/destinations/export-file-expiry.js';
+import { createTestStorage } from '../../support/test-database.js';
+import { startTestServer } from '../../support/test-server.js';
+import { waitUntil } from '../../support/wait-until.js';
 
 let scratch: string;
 beforeEach(async () => {
@@ -41,5 +44,26 @@ describe('local export files expire', () => {
 
   it('is nothing to do when no export was ever delivered locally', async () => {
     expect(await removeExpiredExportFiles(path.join(scratch, 'exports'), NOW)).toEqual({ removed: 0, kept: 0 });
+  });
+
+  it('a server removes its expired files at start, by the machine’s time whatever the application clock says', async () => {
+    const realNow = new Date();
+    const old = path.join(scratch, 'exports', 'daily', 'old.csv');
+    const fresh = path.join(scratch, 'exports', 'daily', 'fresh.csv');
+    for (const [file, days] of [[old, 31], [fresh, 29]] as const) {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, 'email\n');
+      const written = new Date(realNow.getTime() - days * 86_400_000);
+      await utimes(file, written, written);
+    }
+    const storage = await createTestStorage({ start: new Date('2020-01-01T00:00:00Z') });
+    const server = await startTestServer(storage, { PARLEY_DATA_DIR: scratch, PARLEY_EXPORT_FILE_DAYS: '30' });
+    try {
+      await waitUntil(async () => (await readdir(path.dirname(old))).length === 1, { what: 'the expired file to go' });
+      expect(await readdir(path.dirname(old))).toEqual(['fresh.csv']);
+    } finally {
+      await server.close();
+      await storage.destroy();
+    }
   });
 });
