@@ -28,6 +28,8 @@ export interface CollectedField {
    * rows that step wrote, as their `data.step_id` says (a flow may ask for two consents).
    */
   readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean; readonly step?: string };
+  /** What each stored value is shown as (a choice's option id → its button label); others as stored. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries. */

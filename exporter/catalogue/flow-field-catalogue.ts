@@ -103,7 +103,8 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
       const { table, key: sourceKey, personal, step: writtenBy } = collected.source;
       const moduleField = field(key, 'form', collected.label, collected.type, (r) => {
         const value = readStored(r, table, sourceKey, personal, writtenBy);
-        return collected.type === 'datetime' && typeof value === 'string' ? new Date(value) : scalar(value);
+        if (collected.type === 'datetime' && typeof value === 'string') return new Date(value);
+        return typeof value === 'string' && collected.labels ? (collected.labels[value] ?? value) : scalar(value);
       }, personal, [table]);
       // A value a module sealed in `variables` is in that variable's rows (see `ofVariable`).
       fields.set(key, table === 'variables' && personal ? ofVariable(moduleField, sourceKey) : moduleField);

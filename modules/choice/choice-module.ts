@@ -46,7 +46,18 @@ export const choiceModule = defineModule<ChoiceConfig>({
     },
   },
   tables: { variables: { retentionDays: 60, holds: 'Answers' } },
-  fields: (config) => (config.variable ? [{ key: config.variable, label: (config.text ?? config.variable).slice(0, 80), type: 'text', source: { table: 'variables', key: config.variable, personal: true } }] : []),
+  // The chosen option's id, and its button label.
+  fields: (config) => {
+    const { variable } = config;
+    if (!variable) return [];
+    const question = (config.text ?? variable).slice(0, 80);
+    const source = { table: 'variables', key: variable, personal: true } as const;
+    const labels = Object.fromEntries(config.options.map((option) => [option.id, option.label]));
+    return [
+      { key: variable, label: question, type: 'text', source },
+      { key: `${variable}_label`, label: `${question} (button label)`, type: 'text', source, labels },
+    ];
+  },
   branches: (config) => config.options.flatMap((o) => (o.next ? [o.next] : [])),
   async handleStep(input, ctx) {
     const options = ctx.config.options.map((o) => ({ id: o.id, label: o.label }));

@@ -103,11 +103,11 @@ describe('exports of flows that write no entries', () => {
     ]);
     expect((await exportCsv(fields('survey', 'participants'))).map((row) => row.slice(0, 3))).toEqual([HEADER.slice(0, 3), ['2026-07-01 10:07:00', 'dan@example.org', 'plum']]);
     const survey = fields('survey');
-    const withPill = { ...survey, fields: [...survey.fields.slice(0, 3), { field: 'form.pill', column: 'PILL' }] } as ExportDefinition;
+    const withPill = { ...survey, fields: [...survey.fields.slice(0, 3), { field: 'form.pill', column: 'PILL' }, { field: 'form.pill_label', column: 'PILL_LABEL' }] } as ExportDefinition;
     expect(await exportCsv(withPill)).toEqual([
-      [...HEADER.slice(0, 3), 'PILL'],
-      ['2026-07-01 10:06:00', 'dan@example.org', 'teal', 'red'],
-      ['2026-07-01 10:07:00', 'dan@example.org', 'plum', 'blue'],
+      [...HEADER.slice(0, 3), 'PILL', 'PILL_LABEL'],
+      ['2026-07-01 10:06:00', 'dan@example.org', 'teal', 'red', 'Red'],
+      ['2026-07-01 10:07:00', 'dan@example.org', 'plum', 'blue', 'Blue'],
     ]);
   });
 
