@@ -5,6 +5,12 @@ export interface DrawPrize {
   readonly description?: string;
 }
 
+/** A prize as a winners row holds it (`prizeId`, `prizeTitle`, `prizeDescription`), where exports read the gift. */
+export function prizeRowData(prize: DrawPrize | undefined): Record<string, string> {
+  if (!prize) return {};
+  return { prizeId: prize.id, prizeTitle: prize.title, ...(prize.description && { prizeDescription: prize.description }) };
+}
+
 /**
  * The JSON Schema properties of a prize (id, title, description), the same wherever a module
  * names one; `hints` words the id and title for the module (what the title is shown as, …).

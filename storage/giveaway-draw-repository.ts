@@ -6,7 +6,7 @@ import { inTransaction, type StoreContext } from './store-context.js';
 import { TABLE_DEFAULT_RETENTION_DAYS } from '../core/store-tables.js';
 import { writeStoreRow } from './store-batch-writer.js';
 import { ParleyError } from '../core/errors.js';
-import type { DrawPrize } from '../core/prize.js';
+import { prizeRowData, type DrawPrize } from '../core/prize.js';
 import { DRAW_SOURCE, eligiblePool } from './giveaway-draw-pool.js';
 import { newDrawSeed, poolDigest, SEEDED_DRAW_ALGORITHM, seededRandomInt, seedCommitment } from './giveaway-draw-seed.js';
 import { commitDrawSeed, takeDrawSeed, type TakenSeed } from './giveaway-draw-seed-repository.js';
@@ -137,7 +137,7 @@ export async function drawGiveawayWinners(ctx: StoreContext, request: DrawReques
         stepId,
         sessionId: winner.session_id,
         participantRef: winner.participant_ref,
-        data: { source: DRAW_SOURCE, drawId, rank: winners.length + 1, ...prizeData(request.prize) },
+        data: { source: DRAW_SOURCE, drawId, rank: winners.length + 1, ...prizeRowData(request.prize) },
         personal: email ? { email } : null,
         subject: email,
       });
@@ -169,12 +169,6 @@ function freshSeed(stepId: string | null, now: Date): TakenSeed {
 
 function revealed(seed: { seed: Buffer; commitment: string; committedAt: Date }): RevealedSeed {
   return { seed: seed.seed.toString('hex'), commitment: seed.commitment, committedAt: seed.committedAt };
-}
-
-/** A prize as a winners row holds it (as the instant win writes it: `prizeId`, `prizeTitle`, `prizeDescription`). */
-function prizeData(prize: DrawPrize | undefined): Record<string, string> {
-  if (!prize) return {};
-  return { prizeId: prize.id, prizeTitle: prize.title, ...(prize.description && { prizeDescription: prize.description }) };
 }
 
 /** What an idempotency key promises to repeat: the same flow, scope and count. */

@@ -1,4 +1,9 @@
+import path from 'node:path';
+
 /** What a local destination is configured with, and its JSON Schema, apart from the code that writes files. */
+
+/** The folder local destinations write under (and the run history downloads from): `exports` in the data directory. */
+export const localExportRoot = (dataDir: string): string => path.join(dataDir, 'exports');
 
 /** A directory on this machine, relative to the root the operator allows exports in. */
 export interface LocalConfig {

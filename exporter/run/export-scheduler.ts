@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { executeRun, type RunnerDeps, type RunOutcome } from './export-runner.js';
+import { localExportRoot } from '../destinations/local-config.js';
 import { queueManualRun, type RequestedWindow } from './manual-window.js';
 import { storedDefinition } from '../definition/stored-definition.js';
 import type { LoadedExport } from '../export-service.js';
@@ -150,5 +150,5 @@ export class ExportJobs {
 }
 
 export function exportRunnerDeps(storage: Storage, registry: ModuleRegistry, options: { dataDir: string; logger: Logger; clock: Clock; leaseMs?: number }): RunnerDeps & { clock: Clock } {
-  return { storage, registry, localRoot: path.join(options.dataDir, 'exports'), logger: options.logger, clock: options.clock, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) };
+  return { storage, registry, localRoot: localExportRoot(options.dataDir), logger: options.logger, clock: options.clock, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) };
 }

@@ -2,6 +2,7 @@ import { ConfigError, ParleyError } from '../../core/errors.js';
 import type { BotMessage } from '../../core/chat-protocol.js';
 import { defineModule, type FlowLifecycleContext, type ModuleCapabilities, type StepContext } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
+import { prizeRowData } from '../../core/prize.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import type { InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
 import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig, type InstantWinPrizeConfig } from './instant-win-config.js';
@@ -99,7 +100,7 @@ export const instantWinModule = defineModule<InstantWinConfig>({
     });
     if (!prize) return { type: 'next', messages: text(ctx.config.loseText ?? DEFAULT_TEXTS.loseText, ctx) };
     await ctx.store.write('winners', {
-      data: { prizeId: prize.id, prizeTitle: prize.title, ...(prize.description && { prizeDescription: prize.description }), source: 'instant-win' },
+      data: { ...prizeRowData(prize), source: 'instant-win' },
       personal: { email },
       subject: email,
     });

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { defineCommand, requireId } from './cli-command.js';
+import { localExportRoot } from '../../exporter/destinations/local-config.js';
 import { ParleyError } from '../../core/errors.js';
 import type { LoadedExport } from '../../exporter/export-service.js';
 import type { Storage } from '../../storage/storage.js';
@@ -51,7 +51,7 @@ export const exportRunCommand = defineCommand({
     const run = await queueManualRun(storage, loaded);
     const logger = createLogger('silent');
     const began = performance.now();
-    const deps = { storage, registry: await registry(), localRoot: path.join(context.config.dataDir, 'exports'), logger, leaseMs: context.config.exportLeaseMs };
+    const deps = { storage, registry: await registry(), localRoot: localExportRoot(context.config.dataDir), logger, leaseMs: context.config.exportLeaseMs };
     const outcome = await executeRun(deps, run.id);
     const done = (await getRun(storage, run.id))!;
     const window = done.selection === null ? 'every entry' : done.selection === 'all' ? 'every participant' : `${done.selection.from?.toISOString() ?? 'start'} to ${done.selection.to.toISOString()}`;

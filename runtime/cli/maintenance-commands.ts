@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { defineCommand, UsageError } from './cli-command.js';
 
 // What the commands run is imported inside run(), so that `parley --help` loads none of it.
@@ -32,19 +31,20 @@ export const sweepCommand = defineCommand({
     const size = text === undefined ? context.config.sweepBatchSize : Number(text);
     if (!/^\d+$/.test(text ?? '1') || !Number.isSafeInteger(size) || size < 1) throw new UsageError('must be a positive whole number', '--batch-size');
     const storage = await context.storage();
-    const [{ rollUpThenSweep }, { rowStatisticSources }, { ModuleRegistry }, { MODULES }, { pruneExportFiles }] = await Promise.all([
+    const [{ rollUpThenSweep }, { rowStatisticSources }, { ModuleRegistry }, { MODULES }, { pruneExportFiles }, { localExportRoot }] = await Promise.all([
       import('../sweep-job.js'),
       import('../stats/flow-stats.js'),
       import('../../core/module-registry.js'),
       import('../../modules/index.js'),
       import('../export-file-pruning.js'),
+      import('../../exporter/destinations/local-config.js'),
     ]);
     const sources = rowStatisticSources(new ModuleRegistry(MODULES));
     const { rollup, sweep } = await rollUpThenSweep(storage, { now: storage.clock.now(), batchSize: size, sources });
     for (const t of sweep.tables) context.stdout.write(`${t.table}\t${t.rowsDeleted} rows\t${t.batches} batches\t${t.durationMs} ms\n`);
     context.stdout.write(`total\t${sweep.rowsDeleted} rows\n`);
     context.stdout.write('failed' in rollup ? `statistics\trollup failed: ${rollup.failed}\n` : `statistics\t${rollup.sessions} sessions counted\n`);
-    const files = await pruneExportFiles({ root: path.join(context.config.dataDir, 'exports'), days: context.config.exportFileDays });
+    const files = await pruneExportFiles({ root: localExportRoot(context.config.dataDir), days: context.config.exportFileDays });
     context.stdout.write(files ? `export files\t${files.removed} removed\t${files.kept} kept\n` : 'export files\tkept (PARLEY_EXPORT_FILE_DAYS=0)\n');
     return 0;
   },

@@ -1,9 +1,8 @@
 import type { InputRequest } from '../../core/chat-protocol.js';
 import { element } from '../shadow-mount.js';
-import { externalLink } from './message-view.js';
+import { termsLine } from './message-view.js';
 import { fieldError } from './field-error.js';
 import type { InputContext, InputView } from './input-view.js';
-import { safeHttpUrl } from './safe-url.js';
 
 type ConsentRequest = Extract<InputRequest, { kind: 'consent' }>;
 
@@ -18,12 +17,8 @@ export function renderConsentInput(request: ConsentRequest, context: InputContex
   text.textContent = request.label;
   label.append(box, text);
   form.append(label);
-  const terms = safeHttpUrl(request.termsUrl);
-  if (terms) {
-    const line = element('div', '');
-    line.append(externalLink(terms, request.termsLabel || context.strings.terms, 'terms'));
-    form.append(line);
-  }
+  const terms = termsLine(request.termsUrl, request.termsLabel, context.strings.terms);
+  if (terms) form.append(terms);
   const next = element('button', 'primary', { type: 'submit' });
   next.textContent = context.strings.continue;
   const error = fieldError(`${context.id}-consent-error`, box);

@@ -2,8 +2,7 @@ import type { InputRequest } from '../../core/chat-protocol.js';
 import { element } from '../shadow-mount.js';
 import { fieldError } from './field-error.js';
 import type { InputContext, InputView } from './input-view.js';
-import { externalLink } from './message-view.js';
-import { safeHttpUrl } from './safe-url.js';
+import { termsLine } from './message-view.js';
 
 type FieldRequest = Extract<InputRequest, { kind: 'text' | 'email' }>;
 
@@ -30,12 +29,8 @@ function appendEmailTerms(form: HTMLElement, input: HTMLInputElement, request: E
     const described = input.getAttribute('aria-describedby');
     input.setAttribute('aria-describedby', described ? `${described} ${noticeId}` : noticeId);
   }
-  const terms = safeHttpUrl(request.termsUrl);
-  if (terms) {
-    const line = element('div', 'field-notice');
-    line.append(externalLink(terms, request.termsLabel || context.strings.terms, 'terms'));
-    form.append(line);
-  }
+  const terms = termsLine(request.termsUrl, request.termsLabel, context.strings.terms, 'field-notice');
+  if (terms) form.append(terms);
 }
 
 /** A labelled text or email field with a send button; checks required and length before sending. */

@@ -9,6 +9,18 @@ export function externalLink(href: string, label: string, className = ''): HTMLA
   return link;
 }
 
+/**
+ * The line (class `className`) under an input with its terms link, worded `label` or else
+ * `fallback` (the widget's word for terms); none unless `url` is a safe http(s) address.
+ */
+export function termsLine(url: string | undefined, label: string | undefined, fallback: string, className = ''): HTMLElement | undefined {
+  const href = safeHttpUrl(url);
+  if (!href) return undefined;
+  const line = element('div', className);
+  line.append(externalLink(href, label || fallback, 'terms'));
+  return line;
+}
+
 function bubble(kind: 'bot' | 'user' | 'end'): HTMLDivElement {
   return element('div', `msg ${kind}`);
 }
