@@ -107,9 +107,10 @@ export async function startServer(options: { config: Config; storage: Storage; m
     routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), api],
   });
   const http = createServer(app);
+  const adapterClients = longLivedClientPool(storage.pool);
   const io = attachChatGateway(http, {
     engine, storage, logger, metrics,
-    adapter: createAdapter(longLivedClientPool(storage.pool), { errorHandler: () => {} }),
+    adapter: createAdapter(adapterClients.pool, { errorHandler: () => {} }),
     handshakeLimit: { perMinute: config.handshakesPerIpPerMinute, trustedProxyHops: config.trustProxyHops, clock },
   });
   await new Promise<void>((resolve, reject) => {
@@ -135,6 +136,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
       await closed;
       clearTimeout(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      adapterClients.close();
       await webhooks.stop();
       exportFiles.stop();
       await exportProcesses?.stop();

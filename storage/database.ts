@@ -47,25 +47,54 @@ export function openDatabase(connectionString: string, options: { max?: number; 
   };
 }
 
+/** A pool view for a holder of long-lived clients, and the way to take them back (see `longLivedClientPool`). */
+export interface LongLivedClientPool {
+  readonly pool: pg.Pool;
+  /** Ends every client handed out and still held; clients asked for later are never handed out. */
+  close(): void;
+}
+
 /**
  * A view of `pool` for a holder that keeps one client checked out for good and drops it when its
  * connection ends, without releasing it — socket.io's PostgreSQL adapter with its LISTEN client.
- * Such a client is released (so removed) when its connection ends: a database restart no longer
- * leaks one pool slot each time. `query` and everything else go to the pool itself.
+ * `query` and everything else go to the pool itself. Such a client never goes back to the pool:
+ * released, it is ended (it carries the holder's LISTEN), and it is released (so removed) when its
+ * connection ends, so a database restart no longer leaks one pool slot each time.
+ *
+ * `close()` is for after the holder's own close: the adapter keeps its client only once its
+ * LISTEN has answered, so a server closed while that was in flight kept the client checked out
+ * and the pool's end waited for it for ever. After `close()` a client asked for is ended at once
+ * and the request never settles: a rejection would make the adapter retry on a timer, for ever.
  */
-export function longLivedClientPool(pool: pg.Pool): pg.Pool {
+export function longLivedClientPool(pool: pg.Pool): LongLivedClientPool {
+  const held = new Map<pg.PoolClient, (error: Error) => void>();
+  let closed = false;
   const connect = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
-    client.once('end', () => {
-      try {
-        client.release(new Error('connection ended'));
-      } catch {
-        // Its holder released it first.
-      }
-    });
+    if (closed) {
+      client.release(true);
+      return new Promise<never>(() => {});
+    }
+    // pg gives each check-out its own release: this one's, called once whoever calls first.
+    const release = client.release;
+    const giveBack = (error?: Error | boolean) => {
+      if (!held.delete(client)) return;
+      client.off('end', onEnd);
+      release.call(client, error instanceof Error ? error : true);
+    };
+    const onEnd = () => giveBack(new Error('connection ended'));
+    held.set(client, giveBack);
+    client.release = giveBack;
+    client.once('end', onEnd);
     return client;
   };
-  return Object.assign(Object.create(pool) as pg.Pool, { connect, query: pool.query.bind(pool) });
+  return {
+    pool: Object.assign(Object.create(pool) as pg.Pool, { connect, query: pool.query.bind(pool) }),
+    close() {
+      closed = true;
+      for (const giveBack of [...held.values()]) giveBack(new Error('closed'));
+    },
+  };
 }
 
 /** True when the database answers a trivial query. */
