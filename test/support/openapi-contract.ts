@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
+import { expect } from 'vitest';
 
 const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
 
@@ -46,4 +47,27 @@ export class OpenApiContract {
     const validate = this.#ajv.compile(resolved);
     return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
   }
+}
+
+/** An API answer as a test reads it. */
+export interface CheckedResponse {
+  readonly status: number;
+  readonly body: any;
+}
+
+/**
+ * A caller of the API at `baseUrl` with a bearer key that checks each JSON answer against the
+ * served document for `operationId` (the test fails on any difference, naming the answer).
+ */
+export function contractCaller(baseUrl: string, key: string, contract: OpenApiContract) {
+  return async (operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CheckedResponse> => {
+    const response = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const parsed: CheckedResponse = { status: response.status, body: await response.json() };
+    expect(contract.check(operationId, parsed.status, parsed.body), `${operationId} ${parsed.status} ${JSON.stringify(parsed.body)}`).toEqual([]);
+    return parsed;
+  };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { startTestServer } from '../../support/test-server.js';
-import { OpenApiContract } from '../../support/openapi-contract.js';
+import { contractCaller, OpenApiContract } from '../../support/openapi-contract.js';
 import { flowSetup } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
@@ -26,16 +26,7 @@ const MUG = { id: 'mug', title: 'Mug', description: 'Ceramic, 33 cl' };
 async function raffles() {
   const { visitor, workspace } = await flowSetup(storage);
   const key = (await issueApiKey(storage.db, workspace.id, 'prizes')).key;
-  const call = async (operationId: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const parsed = { status: response.status, body: (await response.json()) as any };
-    expect(contract.check(operationId, parsed.status, parsed.body), `${operationId} ${parsed.status} ${JSON.stringify(parsed.body)}`).toEqual([]);
-    return parsed;
-  };
+  const call = contractCaller(server.url, key, contract);
   const document = {
     name: 'Raffles',
     steps: [

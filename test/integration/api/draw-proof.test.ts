@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { startTestServer } from '../../support/test-server.js';
-import { OpenApiContract } from '../../support/openapi-contract.js';
+import { contractCaller, OpenApiContract } from '../../support/openapi-contract.js';
 import { flowSetup } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
@@ -30,16 +30,7 @@ const EMAILS = ['ann@example.org', 'bob@example.org', 'cy@example.org', 'di@exam
 async function raffle() {
   const { workspace, visitor } = await flowSetup(storage);
   const key = (await issueApiKey(storage.db, workspace.id, 'draw-proof')).key;
-  const call = async (operationId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const parsed = { status: response.status, body: (await response.json()) as any };
-    expect(contract.check(operationId, parsed.status, parsed.body), `${operationId} ${parsed.status} ${JSON.stringify(parsed.body)}`).toEqual([]);
-    return parsed;
-  };
+  const call = contractCaller(server.url, key, contract);
   const document = {
     name: 'Raffle',
     steps: [
