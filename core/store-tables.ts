@@ -15,6 +15,13 @@ export const STORE_TABLES = [
 
 export type StoreTable = (typeof STORE_TABLES)[number];
 
+/**
+ * Tables whose rows stand for a session of a flow that writes no entries (a sign-up, a survey):
+ * its entry is the session's first row in any of them (see `sessionEntriesSql` in storage), so
+ * their rows carry the session's device facts and time spent, as participations do.
+ */
+export const SESSION_ENTRY_TABLES: readonly StoreTable[] = ['variables', 'consents', 'codes'];
+
 /** Retention in days used when neither the module nor the workspace says otherwise. */
 export const TABLE_DEFAULT_RETENTION_DAYS: Readonly<Record<StoreTable, number>> = Object.freeze({
   participations: 60,

@@ -1,4 +1,4 @@
-import { physicalTable, type StoreTable } from '../core/store-tables.js';
+import { physicalTable, SESSION_ENTRY_TABLES, type StoreTable } from '../core/store-tables.js';
 import { entryKeyColumns, exportRowColumns, exportRowColumnsAs } from './export-row.js';
 import { effectiveRetentionDaysText } from './retention-sql.js';
 
@@ -37,11 +37,6 @@ export const sentEntryColumns = (read: { projections?: readonly string[] | undef
 /** Tables whose rows are a flow's entries (one participation each). */
 export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
 
-/**
- * Tables whose rows stand for a session of a flow that writes no entries (a sign-up, a survey):
- * its entry is the session's first row in any of them (see `sessionEntriesSql`).
- */
-export const SESSION_ENTRY_TABLES: readonly StoreTable[] = ['variables', 'consents', 'codes'];
 
 /** What a flow export reads: the flow, the time rows are live at, and whether sealed values are read. */
 export interface FlowRead {

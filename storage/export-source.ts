@@ -5,11 +5,11 @@ import type { DatabaseHandle } from './database.js';
 import { DEFAULT_STATEMENT_CACHE } from './statement-cache.js';
 import { NO_RELATED_ROWS, readRelatedRows, RelatedConnection } from './export-related-rows.js';
 import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, KeyedEntryView, ProjectedRowView, RAW_TYPES, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from './export-row.js';
-import { ENTRY_TABLES, entriesSql, entryTablesSql, SESSION_ENTRY_TABLES, sentEntryColumns, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
+import { ENTRY_TABLES, entriesSql, entryTablesSql, sentEntryColumns, tableRowsSql, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 import type { StoreContext } from './store-context.js';
 import type { VariableRows } from './export-related-sql.js';
 import type { DecodedRow } from './store-reader.js';
-import type { StoreTable } from '../core/store-tables.js';
+import { SESSION_ENTRY_TABLES, type StoreTable } from '../core/store-tables.js';
 
 export { EXPORT_SCOPES, participantScope, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 

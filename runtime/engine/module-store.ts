@@ -2,15 +2,23 @@ import type { Frequency, ModuleDefinition, ModuleStore, ModuleWrite, UniqueWrite
 import { ParleyError } from '../../core/errors.js';
 import { windowStart } from './frequency-window.js';
 import type { StoreContext } from '../../storage/store-context.js';
-import type { StoreTable } from '../../core/store-tables.js';
+import { SESSION_ENTRY_TABLES, type StoreTable } from '../../core/store-tables.js';
 import { type StoreWrite, type WriteResult } from '../../storage/store-writer.js';
 import { writeStoreRow } from '../../storage/store-batch-writer.js';
 import { countSubjectRows, holdSubjectEntry, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
 import type { SessionState } from '../../storage/session-repository.js';
 import type { TurnWrites } from './turn-writes.js';
 
-/** Tables whose rows are one participation: they carry the device facts and time spent. */
+/** Tables whose rows are one participation: they carry the device facts, the time spent and the IP address. */
 const PARTICIPATION_TABLES: ReadonlySet<StoreTable> = new Set(['participations', 'winners', 'instant_win_claims']);
+
+/**
+ * Tables whose rows carry the device facts and the time spent: the participations', and those
+ * whose session's first row is an entry of a flow without participations (a sign-up). The IP
+ * address stays with participations, where a raffle checks entries against abuse: a sign-up's
+ * rows do not keep it.
+ */
+const DEVICE_TABLES: ReadonlySet<StoreTable> = new Set([...PARTICIPATION_TABLES, ...SESSION_ENTRY_TABLES]);
 
 export interface ModuleStoreScope {
   readonly ctx: StoreContext;
@@ -31,6 +39,7 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
     const declaration = module.tables[table];
     if (!declaration) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);
     const participation = PARTICIPATION_TABLES.has(table);
+    const device = DEVICE_TABLES.has(table);
     const chrono = Math.max(0, Math.round((ctx.clock.now().getTime() - session.startedAt.getTime()) / 1000));
     const personal = participation && session.ip ? { ...row.personal, ip: session.ip } : row.personal;
     return {
@@ -41,7 +50,7 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       sessionId: session.id,
       stepId: scope.stepId,
       participantRef: session.participantRef,
-      data: participation ? { ...row.data, device: session.device, chrono } : { ...row.data },
+      data: device ? { ...row.data, device: session.device, chrono } : { ...row.data },
       personal: personal ?? null,
       subject: row.subject ?? null,
       preview: session.preview ?? false,

@@ -151,6 +151,36 @@ describe('exports of flows that write no entries', () => {
     expect(rows.map((row) => row.slice(0, 3))).toEqual([HEADER.slice(0, 3), ['2026-07-01 10:08:00', 'eve@example.org', 'blue']]);
   });
 
+  it('an entry carries its session’s device facts and the seconds until its first stored answer, not the IP address', async () => {
+    await saveTestFlow(storage, workspace, 'newsletter', { ...SIGN_UP, name: 'Newsletter' });
+    storage.clock.advance(60_000);
+    const v = visitor('newsletter');
+    await v.start();
+    storage.clock.advance(45_000);
+    await v.answer('hal@example.org');
+    storage.clock.advance(30_000);
+    await v.answer('amber');
+    const device = (keys: readonly string[]) =>
+      ({
+        ...fields('newsletter'),
+        fields: [
+          { field: 'form.email', column: 'EMAIL' },
+          { field: 'device.mobile', column: 'MOBILE' },
+          { field: 'device.browser', column: 'BROWSER' },
+          { field: 'device.ip', column: 'IP' },
+          { field: 'operation.chrono', column: 'CHRONO' },
+        ].filter((f) => keys.includes(f.column)),
+      }) as unknown as ExportDefinition;
+    expect(await exportCsv(device(['EMAIL', 'MOBILE', 'BROWSER', 'IP', 'CHRONO']))).toEqual([
+      ['EMAIL', 'MOBILE', 'BROWSER', 'IP', 'CHRONO'],
+      ['hal@example.org', 'false', 'Test', '', '45'],
+    ]);
+    // The same values computed by PostgreSQL when every field reads the entry alone.
+    const projected = device(['BROWSER', 'CHRONO']);
+    expect((await prepareExport(storage, registry, workspace, projected)).compiled.entryColumns).toBe('projected');
+    expect(await exportCsv(projected)).toEqual([['BROWSER', 'CHRONO'], ['Test', '45']]);
+  });
+
   it('a session whose first rows expired starts at its first live row; expired values are not shown', async () => {
     // Variables keep 60 days, consents 1,095: after 61 days only the consents are left.
     storage.clock.advance(61 * 86_400_000);

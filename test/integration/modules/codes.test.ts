@@ -120,9 +120,11 @@ describe('codes module: check', () => {
     expect(await v.send('   ')).toEqual({ ok: false, error: { code: 'validation_failed', message: 'Please enter your code', path: '/value' } });
     const done = await v.answer('  sUMMER-2024 ');
     expect(v.texts(done)).toEqual(['Bye (Summer-2024)']);
+    // Each row carries the session's device facts and time spent (a flow without entries exports them).
+    const session = { device: { mobile: false, browser: 'Test' }, chrono: 0 };
     expect((await rows()).map((r) => r.data)).toEqual([
-      { pool: 'codes', mode: 'check', result: 'invalid' },
-      { pool: 'codes', mode: 'check', result: 'accepted', code: 'Summer-2024' },
+      { pool: 'codes', mode: 'check', result: 'invalid', ...session },
+      { pool: 'codes', mode: 'check', result: 'accepted', code: 'Summer-2024', ...session },
     ]);
     const again = visitor('codes');
     await again.start();
