@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { termsLinkSchemaProperties } from '../../core/terms-link.js';
 
 /** A consent step: a checkbox the participant accepts or declines, optionally confirmed by email. */
 export interface ConsentConfig {
@@ -35,8 +36,7 @@ export const consentConfigSchema = {
   required: ['label'],
   properties: {
     label: { ...text(2000), title: 'Consent text', description: 'The checkbox text: what the participant agrees to.' },
-    termsUrl: { title: 'Terms address', description: 'An http(s) link to the full terms, shown beside the checkbox.', type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
-    termsLabel: { ...text(200), title: 'Terms link label', description: 'What the terms link says.' },
+    ...termsLinkSchemaProperties('the full terms, shown beside the checkbox'),
     required: { title: 'Consent required', description: 'When on, declining is refused; otherwise declining is allowed and recorded.', default: false, type: 'boolean' },
     doubleOptIn: { title: 'Double opt-in', description: 'Confirm an accepted consent by a link sent by email.', default: false, type: 'boolean' },
     emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email.', default: 'email', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },

@@ -1,6 +1,7 @@
 import { defineModule } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
+import { termsLinkSchemaProperties } from '../../core/terms-link.js';
 
 export interface EmailCaptureConfig {
   readonly question: string;
@@ -28,8 +29,7 @@ export const emailCaptureModule = defineModule<EmailCaptureConfig>({
       variable: { title: 'Variable', description: 'Session variable that receives the normalized email (personal: encrypted at rest, stored in Variables).', default: 'email', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
       placeholder: { title: 'Placeholder', description: 'Hint shown in the empty input.', type: 'string', maxLength: 200 },
       notice: { title: 'Notice', description: 'Shown under the field: what the address is used for and how long it is kept; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 1000 },
-      termsUrl: { title: 'Terms address', description: 'An http(s) link to your privacy policy or terms, shown under the field.', type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
-      termsLabel: { title: 'Terms link label', description: 'What the terms link says.', type: 'string', minLength: 1, maxLength: 200 },
+      ...termsLinkSchemaProperties('your privacy policy or terms, shown under the field'),
     },
   },
   tables: { variables: { retentionDays: 60, holds: 'Email addresses' } },
