@@ -17,6 +17,9 @@
  *   export does): a ceiling no related export of them passes, printed against COPY;
  * - COPY of the entries' related rows alone (no join, no order): with COPY of the participations,
  *   what any related export must read, and so the most it can reach against that COPY;
+ * - the related export of the flow saved without its giveaway (a sign-up: one entry per session,
+ *   found by a sort of its rows), against the same export of the participations
+ *   (`session_entries_vs_participations_rate_ratio`; three alternated runs each, medians);
  * - last, the related export again once every entry has six more answers that it does not
  *   select, against its rate without them (`unread_answers_rate_ratio`).
  * Targets: ratio ≥ 0.5, rows/s flat between the two sizes, RSS < 200 MB, GPG adds ≤ 30 %.
@@ -168,6 +171,30 @@ try {
       `${last.related.maxRssMb.toFixed(0)} MB, ${peakOf(deliveries).toFixed(0)} MB, ${peakOf(sealings).toFixed(0)} MB, ${empty.maxRssMb.toFixed(0)} MB (target < 200 MB)`,
     ],
   ]);
+  // A flow without a giveaway (a sign-up) writes no entries: its export reads one per session,
+  // the session's first row of variables, consents and codes, found by one sort of their union
+  // (`sessionEntriesSql`). The same rows read that way, alternated with the participations.
+  const SIGN_UP_FLOW = {
+    ...RELATED_FLOW,
+    steps: RELATED_FLOW.steps.filter((step) => step.module !== 'giveaway').map((step) => ('next' in step && step.next === 'draw' ? { ...step, next: undefined } : step)),
+  };
+  const bySessions: ExportFigures[] = [];
+  const byParticipations: ExportFigures[] = [];
+  for (let run = 0; run < PLAIN_RUNS; run += 1) {
+    await saveFlowDocument(deps, workspace, 'related', SIGN_UP_FLOW);
+    bySessions.push(await measure('render', exports.related.id));
+    await saveFlowDocument(deps, workspace, 'related', RELATED_FLOW);
+    byParticipations.push(await measure('render', exports.related.id));
+  }
+  if (bySessions.some((f) => f.rows !== last.entries)) throw new Error(`sessions exported: ${bySessions.map((f) => f.rows).join('/')}, entries ${last.entries}`);
+  const sessions = { ...medianBy(bySessions, (f) => f.rate), maxRssMb: peakOf(bySessions) };
+  const participations = medianBy(byParticipations, (f) => f.rate);
+  const sessionRatio = sessions.rate / participations.rate;
+  printTable(`a flow without entries: one per session (at ${fmt(last.entries)} sessions, medians of ${PLAIN_RUNS}, alternated)`, [
+    ['related export, the flow saved without its giveaway', `${fmt(sessions.rate)} rows/s (${sessions.seconds.toFixed(1)} s, peak RSS ${sessions.maxRssMb.toFixed(0)} MB; runs ${bySessions.map((f) => fmt(f.rate)).join(', ')})`],
+    ['the same export of the participations', `${fmt(participations.rate)} rows/s (runs ${byParticipations.map((f) => fmt(f.rate)).join(', ')})`],
+    ['sessions / participations', `${sessionRatio.toFixed(2)}; against COPY of the participations ${(sessions.rate / last.copy).toFixed(3)}`],
+  ]);
   // A flow asks more than an export selects: six more answers per entry, which the related export
   // does not read (it is sent the rows of the variables its fields read only).
   await insertUnreadAnswers(storage.db, storage.keyring, { workspaceId: workspace.id, flowId: flow.id, count: UNREAD_ANSWERS });
@@ -179,13 +206,13 @@ try {
     [`related export (median of ${PLAIN_RUNS})`, `${fmt(wide.rate)} rows/s (${wide.seconds.toFixed(1)} s, peak RSS ${wide.maxRssMb.toFixed(0)} MB; runs ${widened.map((f) => fmt(f.rate)).join(', ')})`],
     ['against the same export without them (measured before)', `${wideRatio.toFixed(2)} (1.00: unread answers cost nothing)`],
   ]);
-  const peak = Math.max(last.related.maxRssMb, last.plain.maxRssMb, peakOf(deliveries), peakOf(sealings), wide.maxRssMb);
+  const peak = Math.max(last.related.maxRssMb, last.plain.maxRssMb, peakOf(deliveries), peakOf(sealings), wide.maxRssMb, sessions.maxRssMb);
   process.stdout.write(
     `RESULT export_vs_copy_ratio=${(last.related.rate / last.copy).toFixed(3)} export_vs_copy_joined_ratio=${(last.related.rate / last.joined).toFixed(3)} ` +
       `participation_export_vs_copy_ratio=${(last.plain.rate / last.copy).toFixed(3)} growth_rate_ratio=${(last.related.rate / first.related.rate).toFixed(2)} ` +
       `gpg_overhead_pct=${gpgOverhead.toFixed(0)} decrypt_ceiling_vs_copy_ratio=${(opening / last.copy).toFixed(3)} export_vs_decrypt_ceiling_ratio=${(last.related.rate / opening).toFixed(3)} export_peak_rss_mb=${peak.toFixed(0)} empty_export_rss_mb=${empty.maxRssMb.toFixed(0)} ` +
       `related_copy_bound_ratio=${last.bound.serial.toFixed(3)} related_copy_parallel_bound_ratio=${last.bound.parallel.toFixed(3)} export_vs_related_copy_bound_ratio=${(last.related.rate / last.copy / last.bound.serial).toFixed(3)} ` +
-      `unread_answers_rate_ratio=${wideRatio.toFixed(2)}\n`,
+      `unread_answers_rate_ratio=${wideRatio.toFixed(2)} session_entries_vs_participations_rate_ratio=${sessionRatio.toFixed(2)}\n`,
   );
 } finally {
   await storage.close();
