@@ -37,7 +37,6 @@ export const sentEntryColumns = (read: { projections?: readonly string[] | undef
 /** Tables whose rows are a flow's entries (one participation each). */
 export const ENTRY_TABLES: readonly StoreTable[] = ['participations', 'instant_win_claims'];
 
-
 /** What a flow export reads: the flow, the time rows are live at, and whether sealed values are read. */
 export interface FlowRead {
   readonly workspaceId: string;
