@@ -73,13 +73,14 @@ export const consentModule = defineModule<ConsentConfig>({
   tables: { consents: { retentionDays: 1095, holds: 'Consent answers and confirmations' } },
   // The latest answer of any consent step, and this step's own (a flow may ask for two consents).
   fields: (config, stepId) => {
-    const optIn = (key: string, label: string, step?: string): CollectedField => ({ key, label, type: 'number', source: { table: 'consents', key: 'is_optin', personal: false, ...(step && { step }) } });
-    const confirmed = (key: string, label: string, step?: string): CollectedField => ({ key, label, type: 'datetime', source: { table: 'consents', key: 'confirmed_at', personal: false, ...(step && { step }) } });
-    const own = `“${config.label.slice(0, 60)}”`;
+    // A consents value (`stored`) as the latest of any step, and as this step's own.
+    const both = (stored: string, type: CollectedField['type'], label: (own: string) => string): CollectedField[] => [
+      { key: stored, label: label(''), type, source: { table: 'consents', key: stored, personal: false } },
+      { key: `${stepId}.${stored}`, label: label(` to “${config.label.slice(0, 60)}”`), type, source: { table: 'consents', key: stored, personal: false, step: stepId } },
+    ];
     return [
-      optIn('is_optin', 'Opt-in (0 declined, 1 accepted, 2 confirmed)'),
-      optIn(`${stepId}.is_optin`, `Opt-in to ${own} (0 declined, 1 accepted, 2 confirmed)`, stepId),
-      ...(config.doubleOptIn ? [confirmed('confirmed_at', 'Opt-in confirmed at'), confirmed(`${stepId}.confirmed_at`, `Opt-in to ${own} confirmed at`, stepId)] : []),
+      ...both('is_optin', 'number', (own) => `Opt-in${own} (0 declined, 1 accepted, 2 confirmed)`),
+      ...(config.doubleOptIn ? both('confirmed_at', 'datetime', (own) => `Opt-in${own} confirmed at`) : []),
     ];
   },
   async onFlowSaved(ctx) {

@@ -1,12 +1,9 @@
 import { ConfigError } from '../../core/errors.js';
-import { prizeSchemaProperties } from '../../core/prize.js';
+import { prizeSchemaProperties, type DrawPrize } from '../../core/prize.js';
 import type { InstantWinPlan } from '../../core/capabilities/instant-win-capability.js';
 
 /** One prize an instant-win step gives away. */
-export interface InstantWinPrizeConfig {
-  readonly id: string;
-  readonly title: string;
-  readonly description?: string;
+export interface InstantWinPrizeConfig extends DrawPrize {
   /** Units to give away (1..100,000). */
   readonly stock: number;
 }

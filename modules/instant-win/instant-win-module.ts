@@ -2,10 +2,10 @@ import { ConfigError, ParleyError } from '../../core/errors.js';
 import type { BotMessage } from '../../core/chat-protocol.js';
 import { defineModule, type FlowLifecycleContext, type ModuleCapabilities, type StepContext } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
-import { prizeRowData } from '../../core/prize.js';
+import { prizeRowData, type DrawPrize } from '../../core/prize.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import type { InstantWinCapability } from '../../core/capabilities/instant-win-capability.js';
-import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig, type InstantWinPrizeConfig } from './instant-win-config.js';
+import { checkInstantWinConfig, DEFAULT_TEXTS, instantWinConfigSchema, planOf, type InstantWinConfig } from './instant-win-config.js';
 import { drawConflict, drawMoments, pickWeighted, rollOdds, type DrawConflict, type DrawWindow } from './instant-win-draw.js';
 import { commitmentOf, newSalt } from './instant-win-commitment.js';
 
@@ -92,7 +92,7 @@ export const instantWinModule = defineModule<InstantWinConfig>({
     if (!ctx.store.storageEnabled) return { type: 'done', messages: text(UNAVAILABLE_TEXT, ctx) };
 
     const { prizeId, limitReached } = await drawFor(ctx, email);
-    const prize: Omit<InstantWinPrizeConfig, 'stock'> | undefined = prizeId === null ? undefined : (ctx.config.prizes.find((p) => p.id === prizeId) ?? { id: prizeId, title: prizeId });
+    const prize: DrawPrize | undefined = prizeId === null ? undefined : (ctx.config.prizes.find((p) => p.id === prizeId) ?? { id: prizeId, title: prizeId });
     await ctx.store.write('instant_win_claims', {
       data: { prizeId: prize?.id ?? null, won: prize !== undefined, ...(limitReached && { limitReached: true }) },
       personal: { email },
