@@ -23,21 +23,20 @@ const RAFFLE = { name: 'Raffle', steps: [email('colour'), colour('draw'), { id: 
 const consent = (id: string, label: string, next: string) => ({ id, module: 'consent', config: { label }, next });
 const TWO_CONSENTS = { name: 'Two consents', steps: [email('news'), consent('news', 'Send me news', 'partners'), consent('partners', 'Share with partners', 'bye'), bye] };
 
-const fields = (flow: string, scope?: string) =>
-  ({
-    name: `${flow} export`,
-    source: { flow },
-    ...(scope && { scope }),
-    fields: [
-      { field: 'form.created_at', column: 'DATE', filter: 'datetime_yyyy_mm_dd_hh_mi_ss' },
-      { field: 'form.email', column: 'EMAIL' },
-      { field: 'form.colour', column: 'COLOUR' },
-      { field: 'form.is_optin', column: 'OPTIN' },
-      { field: 'form.is_anonymous', column: 'ANONYMOUS' },
-    ],
-    format: { type: 'csv' },
-    fileNamePattern: '{export}',
-  }) as unknown as ExportDefinition;
+type SelectedField = { readonly field: string; readonly column: string; readonly filter?: string };
+
+/** A CSV export of `flow` with these fields (all its entries, or `scope`). */
+const exportOf = (flow: string, selected: readonly SelectedField[], scope?: string) =>
+  ({ name: `${flow} export`, source: { flow }, ...(scope && { scope }), fields: selected, format: { type: 'csv' }, fileNamePattern: '{export}' }) as unknown as ExportDefinition;
+
+const FIELDS: readonly SelectedField[] = [
+  { field: 'form.created_at', column: 'DATE', filter: 'datetime_yyyy_mm_dd_hh_mi_ss' },
+  { field: 'form.email', column: 'EMAIL' },
+  { field: 'form.colour', column: 'COLOUR' },
+  { field: 'form.is_optin', column: 'OPTIN' },
+  { field: 'form.is_anonymous', column: 'ANONYMOUS' },
+];
+const fields = (flow: string, scope?: string) => exportOf(flow, FIELDS, scope);
 
 let storage: TestStorage;
 let workspace: Workspace;
@@ -102,8 +101,7 @@ describe('exports of flows that write no entries', () => {
       ['2026-07-01 10:05:00', 'ann@example.org', 'red'],
     ]);
     expect((await exportCsv(fields('survey', 'participants'))).map((row) => row.slice(0, 3))).toEqual([HEADER.slice(0, 3), ['2026-07-01 10:07:00', 'dan@example.org', 'plum']]);
-    const survey = fields('survey');
-    const withPill = { ...survey, fields: [...survey.fields.slice(0, 3), { field: 'form.pill', column: 'PILL' }, { field: 'form.pill_label', column: 'PILL_LABEL' }] } as ExportDefinition;
+    const withPill = exportOf('survey', [...FIELDS.slice(0, 3), { field: 'form.pill', column: 'PILL' }, { field: 'form.pill_label', column: 'PILL_LABEL' }]);
     expect(await exportCsv(withPill)).toEqual([
       [...HEADER.slice(0, 3), 'PILL', 'PILL_LABEL'],
       ['2026-07-01 10:06:00', 'dan@example.org', 'teal', 'red', 'Red'],
@@ -112,7 +110,7 @@ describe('exports of flows that write no entries', () => {
   });
 
   it('reads the same rows whatever the export sends of its entries: keys only, or projected values only', async () => {
-    const only = (keys: readonly string[]) => ({ ...fields('sign-up'), fields: fields('sign-up').fields.filter((f) => keys.includes(f.field)) }) as ExportDefinition;
+    const only = (keys: readonly string[]) => exportOf('sign-up', FIELDS.filter((f) => keys.includes(f.field)));
     const keyed = await prepareExport(storage, registry, workspace, only(['form.created_at', 'form.email']));
     expect(keyed.compiled.entryColumns).toBe('keys');
     expect(await exportCsv(only(['form.created_at', 'form.email']))).toEqual([
@@ -128,15 +126,12 @@ describe('exports of flows that write no entries', () => {
   });
 
   it('two consent steps: each has its own opt-in field beside the latest answer of any', async () => {
-    const definition = {
-      ...fields('consents'),
-      fields: [
-        { field: 'form.email', column: 'EMAIL' },
-        { field: 'form.news.is_optin', column: 'NEWS' },
-        { field: 'form.partners.is_optin', column: 'PARTNERS' },
-        { field: 'form.is_optin', column: 'LATEST' },
-      ],
-    } as ExportDefinition;
+    const definition = exportOf('consents', [
+      { field: 'form.email', column: 'EMAIL' },
+      { field: 'form.news.is_optin', column: 'NEWS' },
+      { field: 'form.partners.is_optin', column: 'PARTNERS' },
+      { field: 'form.is_optin', column: 'LATEST' },
+    ]);
     expect(await exportCsv(definition)).toEqual([['EMAIL', 'NEWS', 'PARTNERS', 'LATEST'], ['gil@example.org', '1', '0', '0']]);
     const prepared = await prepareExport(storage, registry, workspace, definition);
     expect(prepared.catalogue.filter((f) => f.key.endsWith('is_optin')).map((f) => [f.key, f.label])).toEqual([
@@ -160,17 +155,14 @@ describe('exports of flows that write no entries', () => {
     await v.answer('hal@example.org');
     storage.clock.advance(30_000);
     await v.answer('amber');
-    const device = (keys: readonly string[]) =>
-      ({
-        ...fields('newsletter'),
-        fields: [
-          { field: 'form.email', column: 'EMAIL' },
-          { field: 'device.mobile', column: 'MOBILE' },
-          { field: 'device.browser', column: 'BROWSER' },
-          { field: 'device.ip', column: 'IP' },
-          { field: 'operation.chrono', column: 'CHRONO' },
-        ].filter((f) => keys.includes(f.column)),
-      }) as unknown as ExportDefinition;
+    const deviceFields: readonly SelectedField[] = [
+      { field: 'form.email', column: 'EMAIL' },
+      { field: 'device.mobile', column: 'MOBILE' },
+      { field: 'device.browser', column: 'BROWSER' },
+      { field: 'device.ip', column: 'IP' },
+      { field: 'operation.chrono', column: 'CHRONO' },
+    ];
+    const device = (columns: readonly string[]) => exportOf('newsletter', deviceFields.filter((f) => columns.includes(f.column)));
     expect(await exportCsv(device(['EMAIL', 'MOBILE', 'BROWSER', 'IP', 'CHRONO']))).toEqual([
       ['EMAIL', 'MOBILE', 'BROWSER', 'IP', 'CHRONO'],
       ['hal@example.org', 'false', 'Test', '', '45'],
