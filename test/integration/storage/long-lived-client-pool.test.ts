@@ -57,7 +57,9 @@ describe('a pool view for long-lived clients (the chat adapter’s LISTEN client
     expect(settled).toBe(false);
     // The held client was ended, not pooled.
     expect(pool.totalCount).toBe(0);
-    expect(held.release).toBeTypeOf('function');
+    // Its holder releasing it afterwards (as the adapter's own close does) is no error.
+    expect(() => held.release()).not.toThrow();
+    expect(pool.totalCount).toBe(0);
     // The pool's end no longer waits for a client nobody will release.
     await pool.end();
     pool = new pg.Pool({ connectionString: database.url });
