@@ -54,6 +54,8 @@ export type BotMessage =
 export interface ChoiceOption {
   readonly id: string;
   readonly label: string;
+  /** An http(s) address the button opens in a new tab as it answers (a share button). */
+  readonly url?: string;
 }
 
 /** What the bot waits for; `null` when the flow is done. */

@@ -77,7 +77,8 @@ button, input { -webkit-appearance: none; appearance: none; text-transform: none
 .choice:hover { background: color-mix(in srgb, var(--accent) 12%, var(--surface)); }
 .primary { background: var(--accent); color: var(--on-accent); }
 .primary:hover { background: var(--accent-dark); }
-button:disabled { opacity: .55; cursor: default; }
+a.choice { text-decoration: none; display: inline-block; }
+button:disabled, a.choice[aria-disabled="true"] { opacity: .55; cursor: default; }
 button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid color-mix(in srgb, var(--accent) 45%, #fff); outline-offset: 2px; }
 .field-label { display: block; font-size: 13px; font-weight: 600; margin-bottom: 6px; }
 .field-row { display: flex; gap: 8px; }

@@ -1,18 +1,32 @@
 import type { InputRequest } from '../../core/chat-protocol.js';
 import { element } from '../shadow-mount.js';
 import { fieldError } from './field-error.js';
+import { externalLink } from './message-view.js';
+import { safeHttpUrl } from './safe-url.js';
 import type { InputContext, InputView } from './input-view.js';
 
 type ChoiceRequest = Extract<InputRequest, { kind: 'choice' }>;
 
-/** One button per option, named by the option's label; a click sends the option id. */
+/**
+ * One button per option, named by the option's label; a click sends the option id. An option
+ * with an http(s) address (a share button) is a link that opens it in a new tab as it answers;
+ * while a reply is being sent it opens nothing.
+ */
 export function renderChoiceInput(request: ChoiceRequest, context: InputContext): InputView {
   const root = element('div', 'choice-input');
   const group = element('div', 'choices', { role: 'group' });
+  let busy = false;
   const buttons = request.options.map((option) => {
-    const button = element('button', 'choice', { type: 'button' });
+    const href = safeHttpUrl(option.url);
+    const button = href ? externalLink(href, option.label, 'choice') : element('button', 'choice', { type: 'button' });
     button.textContent = option.label;
-    button.addEventListener('click', () => context.submit(option.id, option.label));
+    button.addEventListener('click', (event) => {
+      if (busy) {
+        event.preventDefault();
+        return;
+      }
+      context.submit(option.id, option.label);
+    });
     return button;
   });
   group.append(...buttons);
@@ -22,8 +36,12 @@ export function renderChoiceInput(request: ChoiceRequest, context: InputContext)
     root,
     focusTarget: buttons[0] ?? root,
     showError: error.show,
-    setBusy(busy) {
-      for (const button of buttons) button.disabled = busy;
+    setBusy(value) {
+      busy = value;
+      for (const button of buttons) {
+        if (button instanceof HTMLButtonElement) button.disabled = value;
+        else button.setAttribute('aria-disabled', String(value));
+      }
     },
   };
 }

@@ -154,6 +154,41 @@ function arrayField(name: string, schema: JsonSchema, value: unknown, options: S
 }
 
 /**
+ * A list of distinct values from a fixed set (a share step's networks): one checkbox per value,
+ * read in the set's order, left out (undefined) when none is checked.
+ */
+function choicesField(name: string, schema: JsonSchema, value: unknown, options: SchemaFormOptions): ValueField {
+  const chosen = new Set(Array.isArray(value) ? value : []);
+  const title = schema.title ?? name;
+  const boxes = (schema.items?.enum ?? []).map((choice) => {
+    const box = el('input', { attrs: { type: 'checkbox', value: String(choice), checked: chosen.has(choice) } });
+    return { choice, box, element: el('label', { className: 'schema-choice' }, [box, ` ${String(choice)}`]) };
+  });
+  const error = el('p', { className: 'field-error', attrs: { hidden: true, role: 'alert' } });
+  const element = el('fieldset', { className: 'schema-choices' }, [
+    el('legend', { text: `${options.labelPrefix}${title}` }),
+    schema.description ? el('p', { className: 'hint', text: schema.description }) : null,
+    ...boxes.map((b) => b.element),
+    error,
+  ]);
+  return {
+    element,
+    read: () => {
+      const checked = boxes.filter((b) => b.box.checked).map((b) => b.choice);
+      return checked.length === 0 ? undefined : checked;
+    },
+    showError(_path, message) {
+      error.textContent = message;
+      error.hidden = false;
+      return true;
+    },
+    clearErrors() {
+      error.hidden = true;
+    },
+  };
+}
+
+/**
  * An object inside a config (a giveaway's prize): its fields in a group titled by the schema,
  * left out (undefined) when every field is empty, so an optional object is not sent half-filled.
  */
@@ -178,8 +213,9 @@ function nestedObjectField(name: string, schema: JsonSchema, value: unknown, opt
 /**
  * A form generated from an object schema: one labelled control per property (text, number,
  * checkbox, list of choices, date in the workspace zone, step picker for `next`), lists of
- * objects with Add/Remove, each with its title, description and default as a hint. `read()`
- * leaves out what was left empty, so the module's default applies.
+ * objects with Add/Remove, a checkbox per value for lists of values from a fixed set), each with
+ * its title, description and default as a hint. `read()` leaves out what was left empty, so the
+ * module's default applies.
  */
 export function objectForm(schema: JsonSchema, value: unknown, options: SchemaFormOptions): SchemaForm {
   const current = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
@@ -187,7 +223,7 @@ export function objectForm(schema: JsonSchema, value: unknown, options: SchemaFo
   const fields = new Map<string, ValueField>();
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const field = isType(property, 'array')
-      ? arrayField(name, property, current[name], options)
+      ? property.items?.enum ? choicesField(name, property, current[name], options) : arrayField(name, property, current[name], options)
       : isType(property, 'object')
         ? nestedObjectField(name, property, current[name], options)
         : scalarField(name, property, current[name], required.has(name), options);
