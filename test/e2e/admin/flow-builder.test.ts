@@ -233,6 +233,31 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await console.context.close();
   });
 
+  it('builds a share step by ticking its networks, and asks for one when none is ticked', async () => {
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    const page = await newFlow(console, 'Sharing');
+    await addStep(page, 'Share');
+    const share = step(page, 1, 'Share');
+    await share.getByLabel('Page to share').fill('https://brand.example/summer');
+    const networks = share.getByRole('group', { name: 'Networks' });
+    expect(await networks.getByRole('checkbox').count()).toBe(4);
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await networks.getByRole('alert').waitFor();
+    expect(await networks.getByRole('alert').textContent()).toBe('Missing required field');
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/sharing')).status).toBe(404);
+
+    // Ticked out of order, saved in the list's order.
+    await networks.getByRole('checkbox', { name: 'x' }).check();
+    await networks.getByRole('checkbox', { name: 'facebook' }).check();
+    await share.getByLabel('Skip button (optional)').fill('No thanks');
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Sharing saved (version 1).').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/sharing')).body;
+    expect(saved.steps[0]).toMatchObject({ module: 'share', config: { url: 'https://brand.example/summer', networks: ['facebook', 'x'], skipLabel: 'No thanks' } });
+    await console.context.close();
+  });
+
   it('opens a branching flow made with the API and saves it back without changing where each step leads', async () => {
     const steps = [
       { id: 'pick', module: 'choice', config: { text: 'Pick one', options: [{ id: 'red', label: 'Red', next: 'red' }, { id: 'blue', label: 'Blue', next: 'blue' }] }, next: 'red' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useFakeGatewayBrowser } from './fake-gateway-browser.js';
-import { EMAIL_REFUSAL, HOSTILE_GREETING } from './scripted-flows.js';
+import { EMAIL_REFUSAL, HOSTILE_GREETING, SHARE_PAGE } from './scripted-flows.js';
 import { testPage } from './test-page.js';
 
 const widget = useFakeGatewayBrowser();
@@ -119,6 +119,28 @@ describe('chat widget against a scripted gateway', () => {
     expect(await links.count()).toBe(1);
     expect(await links.first().getAttribute('href')).toBe('https://example.org/');
     expect(await logText(page)).toContain('Not a real link');
+  });
+
+  it('opens a share button’s page in a new tab as it answers; an option with an address that is not http(s) stays a plain button', async () => {
+    const page = await openPage('/share', testPage(widget.gateway.url, [{ flow: 'share', open: true }]));
+    // The network's share page, answered in the browser: no request leaves the machine.
+    await page.context().route('https://social.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Shared</title>' }));
+    const facebook = page.getByRole('link', { name: 'Facebook' });
+    await facebook.waitFor();
+    expect(await facebook.getAttribute('href')).toBe(SHARE_PAGE);
+    expect(await facebook.getAttribute('target')).toBe('_blank');
+    expect(await facebook.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await page.getByRole('link', { name: 'Odd network' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Odd network' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'No thanks' }).count()).toBe(1);
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), facebook.click()]);
+    await tab.waitForLoadState();
+    expect(tab.url()).toBe(SHARE_PAGE);
+    expect(await tab.title()).toBe('Shared');
+    await page.getByText('You chose facebook.').waitFor();
+    // The new tab has no handle on the chat's page.
+    expect(await tab.evaluate(() => window.opener)).toBeNull();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
   });
 
   it('shows the server validation message next to the email field, then continues after a correct answer', async () => {

@@ -63,5 +63,26 @@ const NAME: readonly ScriptedStep[] = [
   { id: 'done', messages: (answers) => [{ kind: 'text', text: `Nice to meet you, ${String(answers.name)}.` }], input: null, accept: FINAL },
 ];
 
+/** Where the share step's Facebook button leads (the test answers it in the browser). */
+export const SHARE_PAGE = 'https://social.example/share?u=https%3A%2F%2Fbrand.example%2Fsummer';
+
+/** share buttons (a link, an unsafe address, a skip button) → done, saying what was chosen. */
+const SHARE: readonly ScriptedStep[] = [
+  {
+    id: 'share',
+    messages: () => [{ kind: 'text', text: 'Share for luck?' }],
+    input: {
+      kind: 'choice',
+      options: [
+        { id: 'facebook', label: 'Facebook', url: SHARE_PAGE },
+        { id: 'odd', label: 'Odd network', url: 'javascript:window.__pwned=3' },
+        { id: 'skip', label: 'No thanks' },
+      ],
+    },
+    accept: (value) => (value === 'facebook' || value === 'odd' || value === 'skip' ? { ok: true } : refuse('Pick one of the options.')),
+  },
+  { id: 'done', messages: (answers) => [{ kind: 'text', text: `You chose ${String(answers.share)}.` }], input: null, accept: FINAL },
+];
+
 /** The flows the fake gateway knows, by flow id. */
-export const SCRIPTED_FLOWS: Readonly<Record<string, readonly ScriptedStep[]>> = { pills: PILLS, name: NAME };
+export const SCRIPTED_FLOWS: Readonly<Record<string, readonly ScriptedStep[]>> = { pills: PILLS, name: NAME, share: SHARE };
