@@ -82,7 +82,7 @@ describe('share step', () => {
     const source = { table: 'variables', key: 'shared_on', personal: true };
     expect(shareModule.fields?.({ url: PAGE, networks: ['linkedin', 'facebook'] }, 'share')).toEqual([
       { key: 'shared_on', label: 'Shared on', type: 'text', source },
-      { key: 'shared_on_label', label: 'Shared on (network name)', type: 'text', source, labels: { linkedin: 'LinkedIn', facebook: 'Facebook' } },
+      { key: 'shared_on_label', label: 'Shared on (network name)', type: 'text', source, labels: { facebook: 'Facebook', x: 'X', linkedin: 'LinkedIn', whatsapp: 'WhatsApp' } },
     ]);
   });
 

@@ -58,10 +58,11 @@ export const shareModule = defineModule<ShareConfig>({
   fields: (config) => {
     const variable = variableOf(config);
     const source = { table: 'variables', key: variable, personal: true } as const;
-    const labels = Object.fromEntries(config.networks.map((network) => [network, SHARE_NETWORK_NAMES[network]]));
     return [
       { key: variable, label: 'Shared on', type: 'text', source },
-      { key: `${variable}_label`, label: 'Shared on (network name)', type: 'text', source, labels },
+      // Every network's name, not only this step's: a row stays readable after a network is
+      // dropped from the step, or when two share steps keep the same variable.
+      { key: `${variable}_label`, label: 'Shared on (network name)', type: 'text', source, labels: SHARE_NETWORK_NAMES },
     ];
   },
   async handleStep(input, ctx) {
