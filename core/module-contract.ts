@@ -30,6 +30,11 @@ export interface CollectedField {
   readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean; readonly step?: string };
   /** What each stored value is shown as (a choice's option id → its button label); others as stored. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The values it takes, each with what an owner reads (a choice's option ids → their button
+   * labels): the console offers them for an export's conditions instead of a blank to type in.
+   */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 /** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries. */

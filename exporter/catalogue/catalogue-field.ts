@@ -24,6 +24,12 @@ export interface ReadContext {
   readonly flow: { readonly hashId: string; readonly name: string } | null;
 }
 
+/** A value a field takes, and what an owner reads for it (a choice's option id and its label). */
+export interface FieldValue {
+  readonly value: string;
+  readonly label: string;
+}
+
 /** One field an export can select: its key (`group.name`), type, and how to read it from a record. */
 export interface CatalogueField {
   readonly key: string;
@@ -58,6 +64,8 @@ export interface CatalogueField {
   readonly variableRows?: VariableRows | undefined;
   /** The same value computed by PostgreSQL from the entry row, for fields that read nothing else. */
   readonly projection?: EntryProjection | undefined;
+  /** The values it takes, each with what an owner reads, when they are known (see `CollectedField.values`). */
+  readonly values?: readonly FieldValue[] | undefined;
   read(record: ExportRecord, ctx: ReadContext): RawValue;
 }
 

@@ -1,4 +1,4 @@
-import type { CatalogueField } from './catalogue-field.js';
+import type { CatalogueField, FieldValue } from './catalogue-field.js';
 import { jsonScalar, scalar, type EntryProjection } from './catalogue-field.js';
 import { ENTRY_TABLES } from '../../storage/export-source-sql.js';
 import { device, latestWin, readStored } from './record-readers.js';
@@ -6,6 +6,7 @@ import { KNOWN_VARIABLE_FIELDS } from './host-variable-fields.js';
 import type { FlowDefinition } from '../../core/flow-definition.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import type { StoreTable } from '../../core/store-tables.js';
+import { OPT_IN_LEVEL_NAMES } from '../../core/opt-in-levels.js';
 
 type Field = CatalogueField;
 
@@ -44,6 +45,16 @@ const ofTheFlow = (base: Field): Field => Object.freeze({ ...base, readsEntry: f
  */
 const ofVariable = (base: Field, name: string): Field => Object.freeze({ ...base, variableRows: Object.freeze({ names: Object.freeze([name]), host: false }) });
 
+/** `base` with the values it takes (value → what an owner reads), offered to conditions; `base` itself without any. */
+function withValues(base: Field, values: Readonly<Record<string, string>> | undefined): Field {
+  if (!values) return base;
+  const list: FieldValue[] = Object.entries(values).map(([value, label]) => Object.freeze({ value, label }));
+  return Object.freeze({ ...base, values: Object.freeze(list) });
+}
+
+/** The values of a field shown by `labels` (a choice's button label): the labels themselves, each once. */
+const labelValues = (labels: Readonly<Record<string, string>>): Record<string, string> => Object.fromEntries(Object.values(labels).map((label) => [label, label]));
+
 /**
  * The entry date as milliseconds since the epoch, as the row's `createdAt` has it (the
  * microseconds cut off: `extract` is exact, a numeric, on PostgreSQL 14 and later). Its text is
@@ -54,7 +65,10 @@ const ENTRY_DATE_MILLIS = 'floor(extract(epoch from created_at) * 1000)::int8';
 
 /** Fields every flow offers, whatever its modules. */
 const COMMON_FIELDS: readonly Field[] = [
-  field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
+  withValues(
+    field('form.is_optin', 'form', 'Opt-in (0 declined, 1 opt-in, 2 double opt-in confirmed)', 'number', (r) => scalar(readStored(r, 'consents', 'is_optin', false)), false, ['consents']),
+    OPT_IN_LEVEL_NAMES,
+  ),
   projected(field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef), 'participant_ref', (text) => text),
   ofVariable(field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true, true), 'email'),
   projected(field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt), ENTRY_DATE_MILLIS, (text) => new Date(Number(text))),
@@ -107,7 +121,8 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
         return typeof value === 'string' && collected.labels ? (collected.labels[value] ?? value) : scalar(value);
       }, personal, [table]);
       // A value a module sealed in `variables` is in that variable's rows (see `ofVariable`).
-      fields.set(key, table === 'variables' && personal ? ofVariable(moduleField, sourceKey) : moduleField);
+      const values = collected.values ?? (collected.labels && labelValues(collected.labels));
+      fields.set(key, withValues(table === 'variables' && personal ? ofVariable(moduleField, sourceKey) : moduleField, values));
     }
   }
   for (const common of [...COMMON_FIELDS, ...KNOWN_VARIABLE_FIELDS]) if (!fields.has(common.key)) fields.set(common.key, common);

@@ -54,7 +54,7 @@ export const choiceModule = defineModule<ChoiceConfig>({
     const source = { table: 'variables', key: variable, personal: true } as const;
     const labels = Object.fromEntries(config.options.map((option) => [option.id, option.label]));
     return [
-      { key: variable, label: question, type: 'text', source },
+      { key: variable, label: question, type: 'text', source, values: labels },
       { key: `${variable}_label`, label: `${question} (button label)`, type: 'text', source, labels },
     ];
   },

@@ -1,4 +1,5 @@
 import { defineModule, type CollectedField, type StepContext, type StepResult } from '../../core/module-contract.js';
+import { OPT_IN_LEVEL_NAMES } from '../../core/opt-in-levels.js';
 import type { BotMessage } from '../../core/chat-protocol.js';
 import { ConfigError, ParleyError } from '../../core/errors.js';
 import { interpolate } from '../../core/interpolate.js';
@@ -74,12 +75,12 @@ export const consentModule = defineModule<ConsentConfig>({
   // The latest answer of any consent step, and this step's own (a flow may ask for two consents).
   fields: (config, stepId) => {
     // A consents value (`stored`) as the latest of any step, and as this step's own.
-    const both = (stored: string, type: CollectedField['type'], label: (own: string) => string): CollectedField[] => [
-      { key: stored, label: label(''), type, source: { table: 'consents', key: stored, personal: false } },
-      { key: `${stepId}.${stored}`, label: label(` to “${config.label.slice(0, 60)}”`), type, source: { table: 'consents', key: stored, personal: false, step: stepId } },
+    const both = (stored: string, type: CollectedField['type'], label: (own: string) => string, values?: CollectedField['values']): CollectedField[] => [
+      { key: stored, label: label(''), type, source: { table: 'consents', key: stored, personal: false }, ...(values && { values }) },
+      { key: `${stepId}.${stored}`, label: label(` to “${config.label.slice(0, 60)}”`), type, source: { table: 'consents', key: stored, personal: false, step: stepId }, ...(values && { values }) },
     ];
     return [
-      ...both('is_optin', 'number', (own) => `Opt-in${own} (0 declined, 1 accepted, 2 confirmed)`),
+      ...both('is_optin', 'number', (own) => `Opt-in${own} (0 declined, 1 accepted, 2 confirmed)`, OPT_IN_LEVEL_NAMES),
       ...(config.doubleOptIn ? both('confirmed_at', 'datetime', (own) => `Opt-in${own} confirmed at`) : []),
     ];
   },

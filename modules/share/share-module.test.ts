@@ -81,7 +81,7 @@ describe('share step', () => {
   it('offers exports the network and its name, under its variable (shared_on by default)', () => {
     const source = { table: 'variables', key: 'shared_on', personal: true };
     expect(shareModule.fields?.({ url: PAGE, networks: ['linkedin', 'facebook'] }, 'share')).toEqual([
-      { key: 'shared_on', label: 'Shared on', type: 'text', source },
+      { key: 'shared_on', label: 'Shared on', type: 'text', source, values: { facebook: 'Facebook', x: 'X', linkedin: 'LinkedIn', whatsapp: 'WhatsApp' } },
       { key: 'shared_on_label', label: 'Shared on (network name)', type: 'text', source, labels: { facebook: 'Facebook', x: 'X', linkedin: 'LinkedIn', whatsapp: 'WhatsApp' } },
     ]);
   });

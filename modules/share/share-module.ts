@@ -59,7 +59,7 @@ export const shareModule = defineModule<ShareConfig>({
     const variable = variableOf(config);
     const source = { table: 'variables', key: variable, personal: true } as const;
     return [
-      { key: variable, label: 'Shared on', type: 'text', source },
+      { key: variable, label: 'Shared on', type: 'text', source, values: SHARE_NETWORK_NAMES },
       // Every network's name, not only this step's: a row stays readable after a network is
       // dropped from the step, or when two share steps keep the same variable.
       { key: `${variable}_label`, label: 'Shared on (network name)', type: 'text', source, labels: SHARE_NETWORK_NAMES },

@@ -9,6 +9,8 @@ export interface CatalogueFieldInfo {
   readonly label: string;
   readonly type: FieldType;
   readonly personal: boolean;
+  /** The values it takes, when known, each with what an owner reads (offered to conditions). */
+  readonly values?: ReadonlyArray<{ readonly value: string; readonly label: string }>;
 }
 
 /** A section of the catalogue (form, device, operation, access code, gift, external, variable, custom). */

@@ -95,7 +95,10 @@ describe('export builder in the console (real Chromium, accessible names only)',
     await page.getByRole('button', { name: 'Add condition' }).click();
     await page.getByLabel('Condition 1 field').selectOption('form.is_optin');
     await page.getByLabel('Condition 1 operator').selectOption({ label: 'equals' });
-    await page.getByLabel('Condition 1 value').fill('1');
+    // The opt-in levels are offered by name; nothing is chosen until the owner picks one.
+    const optIn = page.getByLabel('Condition 1 value');
+    expect(await optIn.locator('option').allTextContents()).toEqual(['Choose a value', 'Declined (0)', 'Opt-in (1)', 'Double opt-in confirmed (2)']);
+    await optIn.selectOption({ label: 'Opt-in (1)' });
 
     await step(page, '5. Format and destination').click();
     expect(await page.getByLabel('File format').inputValue()).toBe('csv');
@@ -197,6 +200,28 @@ describe('export builder in the console (real Chromium, accessible names only)',
     } finally {
       await sshd.stop();
     }
+  });
+
+  it('offers a field’s known values as checkboxes for "is one of", and saves the ones ticked', async () => {
+    const { console, page } = await newExport('Opted in');
+    await page.getByRole('button', { name: 'Next step' }).click();
+    const available = page.getByRole('region', { name: 'Available data' });
+    await available.getByRole('button', { name: 'Add Email', exact: true }).click();
+    await available.getByRole('button', { name: /^Add Opt-in \(/ }).click();
+    await step(page, '4. Conditions').click();
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Condition 1 field').selectOption('form.is_optin');
+    await page.getByLabel('Condition 1 operator').selectOption({ label: 'is one of' });
+    const levels = page.getByRole('group', { name: 'Condition 1 values' });
+    expect(await levels.getByRole('checkbox').count()).toBe(3);
+    await levels.getByRole('checkbox', { name: 'Double opt-in confirmed (2)' }).check();
+    await levels.getByRole('checkbox', { name: 'Opt-in (1)' }).check();
+    await page.getByRole('button', { name: 'Save export' }).click();
+    await console.announcement().filter({ hasText: 'Export Opted in saved (version 1).' }).waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/exports')).body.exports.find((e: { definition: { name: string } }) => e.definition.name === 'Opted in');
+    expect(saved.definition.conditions).toEqual([{ field: 'form.is_optin', operator: 'in_list', value: ['1', '2'] }]);
+    expect(console.problems).toEqual([]);
+    await console.close();
   });
 
   it('adds, reorders and removes design-zone columns with the keyboard only', async () => {

@@ -89,6 +89,10 @@ describe('custom exports', () => {
     expect(response.body.winnersOffered).toBe(true);
     expect(groups.gift).toEqual(['gift.hash_id', 'gift.title', 'gift.description', 'gift.code']);
     expect(groups.custom).toEqual(['custom']);
+    // Fields whose values are known offer them to conditions, each with its plain name.
+    const form = response.body.groups.find((g: { group: string }) => g.group === 'form').fields as Array<{ key: string; values?: unknown }>;
+    expect(form.find((f) => f.key === 'form.is_optin')?.values).toEqual([{ value: '0', label: 'Declined' }, { value: '1', label: 'Opt-in' }, { value: '2', label: 'Double opt-in confirmed' }]);
+    expect(form.find((f) => f.key === 'form.email')).not.toHaveProperty('values');
   });
 
   it('winners only plus an opt-in condition returns exactly the winners who opted in, filtered and padded', async () => {

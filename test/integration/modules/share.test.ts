@@ -9,6 +9,8 @@ import { renderExport } from '../../../exporter/pipeline/render-export.js';
 import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
 import type { Condition } from '../../../exporter/conditions/condition.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
+import { flowFieldCatalogue } from '../../../exporter/catalogue/flow-field-catalogue.js';
+import type { FlowDefinition } from '../../../core/flow-definition.js';
 
 // A raffle whose participants may share the operation before entering: the export guide's
 // "participants who have shared the operation on Facebook" is a condition on what the share step kept.
@@ -103,6 +105,13 @@ describe('share step in a chat', () => {
       ['ann@example.org', 'facebook', 'Facebook'],
       ['carol@example.org', 'x', 'X'],
     ]);
+  });
+
+  it('offers the networks to conditions by name, and the names to the name field', () => {
+    const fields = flowFieldCatalogue(RAFFLE as unknown as FlowDefinition, registry);
+    const networks = [{ value: 'facebook', label: 'Facebook' }, { value: 'x', label: 'X' }, { value: 'linkedin', label: 'LinkedIn' }, { value: 'whatsapp', label: 'WhatsApp' }];
+    expect(fields.find((f) => f.key === 'form.shared_on')?.values).toEqual(networks);
+    expect(fields.find((f) => f.key === 'form.shared_on_label')?.values).toEqual(networks.map(({ label }) => ({ value: label, label })));
   });
 
   it('keeps the network sealed at rest', async () => {

@@ -10,7 +10,36 @@ const VALUE_HINTS: Readonly<Record<string, string>> = {
   number: 'A number.',
 };
 
-/** One condition's controls: field (selected columns only), operator (those fitting its type), value. */
+type KnownValues = NonNullable<DraftField['values']>;
+
+/** A value from the field's known ones, as a list (the current value kept when it is not among them). */
+function valueSelect(label: string, values: KnownValues, current: string): FormField {
+  const known = values.some((v) => v.value === current);
+  const options = [
+    // Nothing chosen yet: the condition has no value until the owner picks one.
+    ...(current === '' ? [el('option', { attrs: { value: '', selected: true }, text: 'Choose a value' })] : known ? [] : [el('option', { attrs: { value: current, selected: true }, text: current })]),
+    ...values.map((v) => el('option', { attrs: { value: v.value, selected: v.value === current }, text: v.label === v.value ? v.label : `${v.label} (${v.value})` })),
+  ];
+  return createField({ label, control: el('select', { className: 'input' }, options) });
+}
+
+/** Some of the field's known values, one checkbox each; `read()` gives them one per line, as a typed list. */
+function valueChecks(label: string, values: KnownValues, current: string): { element: HTMLElement; read(): string; showError(message: string): void } {
+  const chosen = new Set(current.split('\n').map((line) => line.trim()));
+  const boxes = values.map((v) => ({ value: v.value, box: el('input', { attrs: { type: 'checkbox', value: v.value, checked: chosen.has(v.value) } }), label: v.label === v.value ? v.label : `${v.label} (${v.value})` }));
+  const error = el('p', { className: 'field-error', attrs: { hidden: true, role: 'alert' } });
+  const element = el('fieldset', { className: 'condition-values' }, [el('legend', { text: label }), ...boxes.map((b) => el('label', {}, [b.box, ` ${b.label}`])), error]);
+  return {
+    element,
+    read: () => boxes.filter((b) => b.box.checked).map((b) => b.value).join('\n'),
+    showError(message) {
+      error.textContent = message;
+      error.hidden = false;
+    },
+  };
+}
+
+/** One condition's controls: field (selected columns only), operator (those fitting its type), value (one of the field's known values when it has some). */
 function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: number, fields: readonly DraftField[], remove: () => void) {
   const field = () => fields.find((f) => f.key === condition.field);
   const fieldControl = createField({
@@ -19,7 +48,7 @@ function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: 
   });
   const operatorControl = createField({ label: `Condition ${position} operator`, control: el('select', { className: 'input' }) });
   const valueSlot = el('div');
-  let valueControl: FormField | undefined;
+  let showValueError: ((message: string) => void) | undefined;
 
   const fillOperators = () => {
     const type = field()?.type ?? 'text';
@@ -29,17 +58,30 @@ function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: 
   };
   const fillValue = () => {
     const shape = ctx.operatorShape(condition.operator);
+    const known = field()?.values ?? [];
     const hint = VALUE_HINTS[field()?.type ?? 'text'];
-    valueControl = shape === 'none'
-      ? undefined
-      : shape === 'list'
-        ? createField({ label: `Condition ${position} values (one per line)`, hint, control: el('textarea', { className: 'input', attrs: { rows: 3 }, text: condition.value }) })
-        : createField({ label: `Condition ${position} value`, hint, control: el('input', { className: 'input', attrs: { type: 'text', value: condition.value } }) });
-    valueControl?.control.addEventListener('input', () => {
-      condition.value = valueControl!.control.value;
+    const read = (value: string) => {
+      condition.value = value;
       ctx.changed();
-    });
-    replaceChildren(valueSlot, [valueControl?.element]);
+    };
+    showValueError = undefined;
+    if (shape === 'none') {
+      replaceChildren(valueSlot, []);
+    } else if (known.length > 0 && shape === 'list') {
+      const checks = valueChecks(`Condition ${position} values`, known, condition.value);
+      checks.element.addEventListener('change', () => read(checks.read()));
+      showValueError = checks.showError;
+      replaceChildren(valueSlot, [checks.element]);
+    } else {
+      const typed = known.length > 0
+        ? valueSelect(`Condition ${position} value`, known, condition.value)
+        : shape === 'list'
+          ? createField({ label: `Condition ${position} values (one per line)`, hint, control: el('textarea', { className: 'input', attrs: { rows: 3 }, text: condition.value }) })
+          : createField({ label: `Condition ${position} value`, hint, control: el('input', { className: 'input', attrs: { type: 'text', value: condition.value } }) });
+      typed.control.addEventListener('input', () => read(typed.control.value));
+      showValueError = typed.showError;
+      replaceChildren(valueSlot, [typed.element]);
+    }
   };
   fieldControl.control.addEventListener('change', () => {
     condition.field = fieldControl.control.value;
@@ -59,8 +101,9 @@ function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: 
   return {
     element,
     showError(part: string, message: string) {
-      const target = part === 'field' ? fieldControl : part === 'operator' ? operatorControl : (valueControl ?? operatorControl);
-      target.showError(message);
+      if (part === 'field') fieldControl.showError(message);
+      else if (part === 'operator' || !showValueError) operatorControl.showError(message);
+      else showValueError(message);
     },
   };
 }

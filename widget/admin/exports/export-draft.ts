@@ -9,6 +9,8 @@ export interface DraftField {
   readonly group: string;
   readonly label: string;
   readonly type: FieldType;
+  /** The values it takes, when the catalogue knows them (see `CatalogueFieldInfo.values`). */
+  readonly values?: CatalogueFieldInfo['values'];
   column: string;
   /** A custom column's constant. */
   value: string;
@@ -61,7 +63,7 @@ function groupOfKey(key: string): string {
 export function newDraftField(info: CatalogueFieldInfo, group: string, value = ''): DraftField {
   nextUid += 1;
   const custom = info.key === 'custom';
-  return { uid: nextUid, key: info.key, group, label: custom ? `Constant “${value}”` : info.label, type: info.type, column: info.key, value, defaultValue: '', minSize: undefined, padChar: ' ', padSide: 'left', maxSize: undefined, filter: '' };
+  return { uid: nextUid, key: info.key, group, label: custom ? `Constant “${value}”` : info.label, type: info.type, ...(info.values && { values: info.values }), column: info.key, value, defaultValue: '', minSize: undefined, padChar: ' ', padSide: 'left', maxSize: undefined, filter: '' };
 }
 
 /** The catalogue entry of a key, with its section; keys it does not list (external, variable) read as text. */

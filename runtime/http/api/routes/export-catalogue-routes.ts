@@ -38,7 +38,7 @@ export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: s
       fields:
         group === 'custom'
           ? [{ key: 'custom', label: 'Constant value', type: 'text', personal: false }]
-          : fields.filter((f) => f.group === group).map((f) => ({ key: f.key, label: f.label, type: f.type, personal: f.personal })),
+          : fields.filter((f) => f.group === group).map((f) => ({ key: f.key, label: f.label, type: f.type, personal: f.personal, ...(f.values && { values: f.values }) })),
     }));
     return { body: { winnersOffered, groups } };
   },

@@ -56,7 +56,17 @@ export const catalogueSchema: JsonSchema = {
               type: 'object',
               additionalProperties: false,
               required: ['key', 'label', 'type', 'personal'],
-              properties: { key: { type: 'string' }, label: { type: 'string' }, type: { type: 'string' }, personal: { type: 'boolean' } },
+              properties: {
+                key: { type: 'string' },
+                label: { type: 'string' },
+                type: { type: 'string' },
+                personal: { type: 'boolean' },
+                values: {
+                  type: 'array',
+                  description: 'The values the field takes, when they are known (a choice’s option ids, a share step’s networks, the opt-in levels), each with what an owner reads: a condition’s value is one of them',
+                  items: { type: 'object', additionalProperties: false, required: ['value', 'label'], properties: { value: { type: 'string' }, label: { type: 'string' } } },
+                },
+              },
             },
           },
         },
