@@ -12,6 +12,9 @@ const VALUE_HINTS: Readonly<Record<string, string>> = {
 
 type KnownValues = NonNullable<DraftField['values']>;
 
+/** Operators whose value is one of a field's values (or several): those offer the known ones. */
+const VALUE_OPERATORS: ReadonlySet<string> = new Set(['equals', 'not_equals', 'in_list']);
+
 /** A value from the field's known ones, as a list (the current value kept when it is not among them). */
 function valueSelect(label: string, values: KnownValues, current: string): FormField {
   const known = values.some((v) => v.value === current);
@@ -58,7 +61,8 @@ function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: 
   };
   const fillValue = () => {
     const shape = ctx.operatorShape(condition.operator);
-    const known = field()?.values ?? [];
+    // Known values stand for the value compared whole: not for `contains` or an ordering.
+    const known = VALUE_OPERATORS.has(condition.operator) ? (field()?.values ?? []) : [];
     const hint = VALUE_HINTS[field()?.type ?? 'text'];
     const read = (value: string) => {
       condition.value = value;
