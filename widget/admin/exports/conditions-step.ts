@@ -1,4 +1,5 @@
 import { el, replaceChildren } from '../dom-builder.js';
+import { checkboxGroup } from '../checkbox-group.js';
 import { createField, type FormField } from '../form-field.js';
 import type { BuilderContext, BuilderStep, StepSpec } from './builder-context.js';
 import type { DraftCondition, DraftField } from './export-draft.js';
@@ -15,31 +16,18 @@ type KnownValues = NonNullable<DraftField['values']>;
 /** Operators whose value is one of a field's values (or several): those offer the known ones. */
 const VALUE_OPERATORS: ReadonlySet<string> = new Set(['equals', 'not_equals', 'in_list']);
 
+/** How a known value is named: its label, and the value itself when it differs. */
+const valueName = (v: KnownValues[number]): string => (v.label === v.value ? v.label : `${v.label} (${v.value})`);
+
 /** A value from the field's known ones, as a list (the current value kept when it is not among them). */
 function valueSelect(label: string, values: KnownValues, current: string): FormField {
   const known = values.some((v) => v.value === current);
   const options = [
     // Nothing chosen yet: the condition has no value until the owner picks one.
     ...(current === '' ? [el('option', { attrs: { value: '', selected: true }, text: 'Choose a value' })] : known ? [] : [el('option', { attrs: { value: current, selected: true }, text: current })]),
-    ...values.map((v) => el('option', { attrs: { value: v.value, selected: v.value === current }, text: v.label === v.value ? v.label : `${v.label} (${v.value})` })),
+    ...values.map((v) => el('option', { attrs: { value: v.value, selected: v.value === current }, text: valueName(v) })),
   ];
   return createField({ label, control: el('select', { className: 'input' }, options) });
-}
-
-/** Some of the field's known values, one checkbox each; `read()` gives them one per line, as a typed list. */
-function valueChecks(label: string, values: KnownValues, current: string): { element: HTMLElement; read(): string; showError(message: string): void } {
-  const chosen = new Set(current.split('\n').map((line) => line.trim()));
-  const boxes = values.map((v) => ({ value: v.value, box: el('input', { attrs: { type: 'checkbox', value: v.value, checked: chosen.has(v.value) } }), label: v.label === v.value ? v.label : `${v.label} (${v.value})` }));
-  const error = el('p', { className: 'field-error', attrs: { hidden: true, role: 'alert' } });
-  const element = el('fieldset', { className: 'condition-values' }, [el('legend', { text: label }), ...boxes.map((b) => el('label', {}, [b.box, ` ${b.label}`])), error]);
-  return {
-    element,
-    read: () => boxes.filter((b) => b.box.checked).map((b) => b.value).join('\n'),
-    showError(message) {
-      error.textContent = message;
-      error.hidden = false;
-    },
-  };
 }
 
 /** One condition's controls: field (selected columns only), operator (those fitting its type), value (one of the field's known values when it has some). */
@@ -72,8 +60,10 @@ function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: 
     if (shape === 'none') {
       replaceChildren(valueSlot, []);
     } else if (known.length > 0 && shape === 'list') {
-      const checks = valueChecks(`Condition ${position} values`, known, condition.value);
-      checks.element.addEventListener('change', () => read(checks.read()));
+      // Ticked values travel as a typed list does: one per line.
+      const ticked = new Set(condition.value.split('\n').map((line) => line.trim()));
+      const checks = checkboxGroup({ legend: `Condition ${position} values`, choices: known.map((v) => ({ value: v.value, label: valueName(v) })), ticked, className: 'condition-values' });
+      checks.element.addEventListener('change', () => read(checks.checked().join('\n')));
       showValueError = checks.showError;
       replaceChildren(valueSlot, [checks.element]);
     } else {

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../api-types.js';
+import { checkboxGroup } from '../checkbox-group.js';
 import { el } from '../dom-builder.js';
 import { createField, type FormField } from '../form-field.js';
 import { isoToLocalInput, localInputToIso } from '../time-format.js';
@@ -158,33 +159,26 @@ function arrayField(name: string, schema: JsonSchema, value: unknown, options: S
  * read in the set's order, left out (undefined) when none is checked.
  */
 function choicesField(name: string, schema: JsonSchema, value: unknown, options: SchemaFormOptions): ValueField {
-  const chosen = new Set(Array.isArray(value) ? value : []);
-  const title = schema.title ?? name;
-  const boxes = (schema.items?.enum ?? []).map((choice) => {
-    const box = el('input', { attrs: { type: 'checkbox', value: String(choice), checked: chosen.has(choice) } });
-    return { choice, box, element: el('label', { className: 'schema-choice' }, [box, ` ${String(choice)}`]) };
+  const allowed = schema.items?.enum ?? [];
+  const group = checkboxGroup({
+    legend: `${options.labelPrefix}${schema.title ?? name}`,
+    hint: schema.description,
+    choices: allowed.map((choice) => ({ value: String(choice), label: String(choice) })),
+    ticked: new Set(Array.isArray(value) ? value.map(String) : []),
+    className: 'schema-choices',
   });
-  const error = el('p', { className: 'field-error', attrs: { hidden: true, role: 'alert' } });
-  const element = el('fieldset', { className: 'schema-choices' }, [
-    el('legend', { text: `${options.labelPrefix}${title}` }),
-    schema.description ? el('p', { className: 'hint', text: schema.description }) : null,
-    ...boxes.map((b) => b.element),
-    error,
-  ]);
   return {
-    element,
+    element: group.element,
     read: () => {
-      const checked = boxes.filter((b) => b.box.checked).map((b) => b.choice);
+      // Each ticked box as the schema's own value (its text names it).
+      const checked = allowed.filter((choice) => group.checked().includes(String(choice)));
       return checked.length === 0 ? undefined : checked;
     },
     showError(_path, message) {
-      error.textContent = message;
-      error.hidden = false;
+      group.showError(message);
       return true;
     },
-    clearErrors() {
-      error.hidden = true;
-    },
+    clearErrors: () => group.clearError(),
   };
 }
 
