@@ -36,6 +36,8 @@ export interface OperatorRule {
   readonly title: string;
   readonly value: 'none' | 'single' | 'list';
   readonly types: readonly FieldType[];
+  /** Its value is compared whole (equals, is one of): a field's known values are what it takes. */
+  readonly wholeValue: boolean;
 }
 
 const ALL_TYPES: readonly FieldType[] = ['text', 'number', 'boolean', 'date', 'datetime'];
@@ -44,16 +46,16 @@ const DATE_TYPES: readonly FieldType[] = ['date', 'datetime'];
 
 /** The rule of every operator. */
 export const OPERATOR_RULES: Readonly<Record<ConditionOperator, OperatorRule>> = {
-  equals: { title: 'equals', value: 'single', types: ALL_TYPES },
-  not_equals: { title: 'does not equal', value: 'single', types: ALL_TYPES },
-  contains: { title: 'contains', value: 'single', types: ['text'] },
-  empty: { title: 'is empty', value: 'none', types: ALL_TYPES },
-  not_empty: { title: 'is not empty', value: 'none', types: ALL_TYPES },
-  greater_than: { title: 'is greater than', value: 'single', types: ORDERED_TYPES },
-  less_than: { title: 'is less than', value: 'single', types: ORDERED_TYPES },
-  before: { title: 'is before', value: 'single', types: DATE_TYPES },
-  after: { title: 'is after', value: 'single', types: DATE_TYPES },
-  in_list: { title: 'is one of', value: 'list', types: ALL_TYPES },
+  equals: { title: 'equals', value: 'single', types: ALL_TYPES, wholeValue: true },
+  not_equals: { title: 'does not equal', value: 'single', types: ALL_TYPES, wholeValue: true },
+  contains: { title: 'contains', value: 'single', types: ['text'], wholeValue: false },
+  empty: { title: 'is empty', value: 'none', types: ALL_TYPES, wholeValue: false },
+  not_empty: { title: 'is not empty', value: 'none', types: ALL_TYPES, wholeValue: false },
+  greater_than: { title: 'is greater than', value: 'single', types: ORDERED_TYPES, wholeValue: false },
+  less_than: { title: 'is less than', value: 'single', types: ORDERED_TYPES, wholeValue: false },
+  before: { title: 'is before', value: 'single', types: DATE_TYPES, wholeValue: false },
+  after: { title: 'is after', value: 'single', types: DATE_TYPES, wholeValue: false },
+  in_list: { title: 'is one of', value: 'list', types: ALL_TYPES, wholeValue: true },
 };
 
 export function isConditionOperator(operator: unknown): operator is ConditionOperator {

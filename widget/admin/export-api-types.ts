@@ -39,6 +39,8 @@ export interface OperatorInfo {
   readonly title: string;
   readonly value: 'none' | 'single' | 'list';
   readonly types: readonly FieldType[];
+  /** Its value is compared whole: a field's known values are what it takes. */
+  readonly wholeValue: boolean;
 }
 
 export interface DestinationKindInfo {

@@ -19,7 +19,7 @@ export function renderChoiceInput(request: ChoiceRequest, context: InputContext)
   const buttons = request.options.map((option) => {
     const href = safeHttpUrl(option.url);
     const button = href ? externalLink(href, option.label, 'choice') : element('button', 'choice', { type: 'button' });
-    button.textContent = option.label;
+    if (!href) button.textContent = option.label;
     button.addEventListener('click', (event) => {
       if (busy) {
         event.preventDefault();

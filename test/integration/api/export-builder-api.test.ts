@@ -46,7 +46,8 @@ describe('the API the export builder uses', () => {
     const { body } = await call('listExportOptions', 'GET', '/export-options');
     expect(body.filters).toHaveLength(17);
     expect(body.filters.find((f: { id: string }) => f.id === 'upper_case')).toEqual({ id: 'upper_case', title: 'Upper case', description: expect.any(String), accepts: ['text'] });
-    expect(body.operators.find((o: { id: string }) => o.id === 'in_list')).toMatchObject({ title: 'is one of', value: 'list' });
+    expect(body.operators.find((o: { id: string }) => o.id === 'in_list')).toMatchObject({ title: 'is one of', value: 'list', wholeValue: true });
+    expect(body.operators.filter((o: { wholeValue: boolean }) => o.wholeValue).map((o: { id: string }) => o.id)).toEqual(['equals', 'not_equals', 'in_list']);
     expect(body.destinations.map((d: { kind: string }) => d.kind)).toEqual(['local', 'ftp', 'ftps', 'sftp', 's3', 'gcs']);
     const sftp = body.destinations.find((d: { kind: string }) => d.kind === 'sftp').schema;
     expect(sftp.properties.password).toMatchObject({ title: 'Password', writeOnly: true });

@@ -13,9 +13,6 @@ const VALUE_HINTS: Readonly<Record<string, string>> = {
 
 type KnownValues = NonNullable<DraftField['values']>;
 
-/** Operators whose value is one of a field's values (or several): those offer the known ones. */
-const VALUE_OPERATORS: ReadonlySet<string> = new Set(['equals', 'not_equals', 'in_list']);
-
 /** How a known value is named: its label, and the value itself when it differs. */
 const valueName = (v: KnownValues[number]): string => (v.label === v.value ? v.label : `${v.label} (${v.value})`);
 
@@ -49,8 +46,8 @@ function conditionRow(ctx: BuilderContext, condition: DraftCondition, position: 
   };
   const fillValue = () => {
     const shape = ctx.operatorShape(condition.operator);
-    // Known values stand for the value compared whole: not for `contains` or an ordering.
-    const known = VALUE_OPERATORS.has(condition.operator) ? (field()?.values ?? []) : [];
+    // Known values stand for a value compared whole: not for `contains` or an ordering.
+    const known = ctx.options.operators.find((op) => op.id === condition.operator)?.wholeValue ? (field()?.values ?? []) : [];
     const hint = VALUE_HINTS[field()?.type ?? 'text'];
     const read = (value: string) => {
       condition.value = value;

@@ -171,7 +171,8 @@ function choicesField(name: string, schema: JsonSchema, value: unknown, options:
     element: group.element,
     read: () => {
       // Each ticked box as the schema's own value (its text names it).
-      const checked = allowed.filter((choice) => group.checked().includes(String(choice)));
+      const ticked = new Set(group.checked());
+      const checked = allowed.filter((choice) => ticked.has(String(choice)));
       return checked.length === 0 ? undefined : checked;
     },
     showError(_path, message) {

@@ -70,8 +70,14 @@ export const exportOptionsRoute = defineRoute({
           operators: {
             type: 'array',
             items: {
-              type: 'object', additionalProperties: false, required: ['id', 'title', 'value', 'types'],
-              properties: { id: { type: 'string' }, title: { type: 'string' }, value: { type: 'string', enum: ['none', 'single', 'list'] }, types: fieldTypes },
+              type: 'object', additionalProperties: false, required: ['id', 'title', 'value', 'types', 'wholeValue'],
+              properties: {
+                id: { type: 'string' },
+                title: { type: 'string' },
+                value: { type: 'string', enum: ['none', 'single', 'list'] },
+                types: fieldTypes,
+                wholeValue: { type: 'boolean', description: 'Its value is compared whole (equals, does not equal, is one of): a field’s known `values` are what it takes' },
+              },
             },
           },
         },
