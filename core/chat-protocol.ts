@@ -72,7 +72,18 @@ export type InputRequest =
       readonly termsUrl?: string;
       readonly termsLabel?: string;
     }
-  | { readonly kind: 'consent'; readonly label: string; readonly termsUrl?: string; readonly termsLabel?: string; readonly required: boolean };
+  | { readonly kind: 'consent'; readonly label: string; readonly termsUrl?: string; readonly termsLabel?: string; readonly required: boolean }
+  | {
+      readonly kind: 'file';
+      readonly label: string;
+      /** The MIME types the step takes (checked on the file's bytes, not its name). */
+      readonly accept: readonly string[];
+      readonly maxBytes: number;
+      /** When false, a `reply` with the value `''` skips the step. */
+      readonly required: boolean;
+      /** What the skip button says (when not required). */
+      readonly skipLabel?: string;
+    };
 
 /** The start `turn` event's second argument: the ids a client keeps to resume after a reload or a lost connection. */
 export interface SessionInfo {
@@ -109,6 +120,22 @@ export interface ProtocolError {
 export type ReplyAck = { readonly ok: true; readonly turn: Turn } | { readonly ok: false; readonly error: ProtocolError };
 
 export const CHAT_NAMESPACE = '/chat';
+
+/**
+ * A file answers a `file` input over HTTP, not over the socket (whose frames stay under
+ * `MAX_FRAME_BYTES`): `POST /chat/{workspace}/{flow}/files` with the file's bytes as the body and
+ * its type as `Content-Type`, the session's resume token as `Authorization: Bearer <token>`, the
+ * reply's `clientMessageId` in `X-Parley-Message-Id` and the file's name, percent-encoded, in
+ * `X-Parley-File-Name`. The page's Origin must be allowed as for the handshake. The answer is the
+ * reply's `ReplyAck` (200), or `{ error: ProtocolError }` with 4xx when the request itself is refused.
+ */
+export function fileUploadPath(workspace: string, flow: string): string {
+  return `/chat/${encodeURIComponent(workspace)}/${encodeURIComponent(flow)}/files`;
+}
+export const FILE_MESSAGE_ID_HEADER = 'X-Parley-Message-Id';
+export const FILE_NAME_HEADER = 'X-Parley-File-Name';
+/** No step takes a larger file. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const MAX_FRAME_BYTES = 16 * 1024;
 
 // Host-page variables (`HandshakeAuth.variables`): the widget drops what breaks these rules before

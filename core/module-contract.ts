@@ -41,8 +41,22 @@ export interface CollectedField {
 export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries'] as const;
 export type RowStatistic = (typeof ROW_STATISTICS)[number];
 
+/**
+ * A file the participant sent to a step that asks for one (`POST /chat/{workspace}/{flow}/files`):
+ * its name and type as the browser gave them (unchecked), and its bytes.
+ */
+export interface UploadedFile {
+  readonly kind: 'file';
+  readonly name: string;
+  readonly declaredType: string;
+  readonly content: Uint8Array;
+}
+
+/** What a participant answers: an option id, text, an email or a consent (over the socket), or a file (over HTTP). */
+export type ReplyValue = string | boolean | UploadedFile;
+
 /** What a step is given: entering it, or the participant's reply while it waits. */
-export type StepInput = { readonly kind: 'enter' } | { readonly kind: 'reply'; readonly value: string | boolean };
+export type StepInput = { readonly kind: 'enter' } | { readonly kind: 'reply'; readonly value: ReplyValue };
 
 /** What a step decides. Returned as data; the engine applies it. */
 export type StepResult =
@@ -69,6 +83,8 @@ export interface ModuleWrite {
   readonly personal?: Record<string, unknown> | null;
   /** The normalized email of the data subject, stored only as a keyed hash. */
   readonly subject?: string | null;
+  /** A file's bytes (the `files` table only): sealed like personal values, read only when the file itself is asked for. */
+  readonly attachment?: Uint8Array;
 }
 
 /** What a store write did: the row's id and expiry, or nothing because the workspace stores no data. */

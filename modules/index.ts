@@ -9,6 +9,7 @@ import { linkModule } from './link/link-module.js';
 import { messageModule } from './message/message-module.js';
 import { shareModule } from './share/share-module.js';
 import { textQuestionModule } from './text-question/text-question-module.js';
+import { fileUploadModule } from './file-upload/file-upload-module.js';
 
 /** Every module this runtime offers: the hand-written list the registry is built from. */
-export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, linkModule, shareModule, textQuestionModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, codesModule];
+export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, codesModule];

@@ -25,6 +25,8 @@ export interface Config {
   readonly logLevel: string;
   /** Chat handshakes one client address (IPv6: its /64) may start per minute; beyond it they are refused before any database access. */
   readonly handshakesPerIpPerMinute: number;
+  /** Files one client address may send to chat steps per minute. */
+  readonly filesPerIpPerMinute: number;
   /** Reverse proxies in front of the server whose X-Forwarded-For entry names the client (0: use the socket's address). */
   readonly trustProxyHops: number;
   /** Signed webhooks: private targets allowed, retry backoff base (s), attempts, per-attempt timeout, outbox drain interval, deliveries at once. */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PARLEY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel,
     handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
+    filesPerIpPerMinute: integer(env, 'PARLEY_FILES_PER_IP_PER_MINUTE', 20, 1, 1_000_000),
     trustProxyHops: integer(env, 'PARLEY_TRUST_PROXY_HOPS', 0, 0, 10),
     webhooks: Object.freeze({
       allowPrivate: boolean(env, 'PARLEY_WEBHOOKS_ALLOW_PRIVATE'),

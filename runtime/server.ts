@@ -9,6 +9,7 @@ import { FlowEngine, type ChatEntry } from './engine/flow-engine.js';
 import type { FlowLifecycleDeps } from './engine/flow-lifecycle.js';
 import { closeDueFlows } from './engine/flow-closings.js';
 import { attachChatGateway } from './gateway/chat-gateway.js';
+import { fileReplyRoute } from './gateway/file-reply-route.js';
 import { createApp } from './http/app.js';
 import { buildApiRouter } from './http/api/api-router.js';
 import { API_ROUTES } from './http/api/api-routes.js';
@@ -104,7 +105,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
     logger,
     health: () => storage.health(),
     before: [requestTimer(metrics)],
-    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), api],
+    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), fileReplyRoute({ engine, storage, clock, metrics, perMinute: config.filesPerIpPerMinute, trustedProxyHops: config.trustProxyHops }), api],
   });
   const http = createServer(app);
   const adapterClients = longLivedClientPool(storage.pool);

@@ -23,7 +23,9 @@ const ROW_VALUES: ReadonlyArray<readonly [string, string, (row: PreparedStoreRow
   ['personal', 'bytea', (r) => r.personal],
   ['preview', 'boolean', (r) => r.preview],
 ];
-const VALUE_COLUMNS = sql.raw(ROW_VALUES.map(([name]) => name).join(', '));
+/** The `files` table's rows also bind their sealed file. */
+const FILE_ROW_VALUES: typeof ROW_VALUES = [...ROW_VALUES, ['attachment', 'bytea', (r) => r.attachment]];
+const rowValues = (table: StoreTable) => (table === 'files' ? FILE_ROW_VALUES : ROW_VALUES);
 
 /**
  * `rows` in the order a shaped statement writing them reads them (each table's rows together, the
@@ -64,17 +66,18 @@ export function storeInsertCtes(rows: readonly PreparedStoreRow[]): { ctes: RawB
     const name = `stored_${table}`;
     names.push(name);
     const values = indexes.map((index) => {
-      const columns = ROW_VALUES.map(([, type, pick]) => sql`${slot<StoreRowsInput>((input) => pick(input.rows[index]!))}::${sql.raw(type)}`);
+      const columns = rowValues(table).map(([, type, pick]) => sql`${slot<StoreRowsInput>((input) => pick(input.rows[index]!))}::${sql.raw(type)}`);
       return sql`(${sql.join(columns)})`;
     });
     const expiry = expiryFrom(sql`v.created_at`, effectiveRetentionDays(sql`w.retention`, table, sql`v.module_id`, sql`v.days`));
+    const file = table === 'files';
     ctes.push(sql`${sql.id(name)} as (
       insert into ${sql.table(physicalTable(table))}
         (id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id,
-         default_retention_days, created_at, expires_at, data, personal, preview)
+         default_retention_days, created_at, expires_at, data, personal, preview${file ? sql`, attachment` : sql``})
       select v.id, w.id, v.flow_id, v.session_id, v.participant_ref, v.subject_hash, v.module_id, v.step_id,
-        v.days, v.created_at, ${expiry}, v.data, v.personal, v.preview
-      from w cross join (values ${sql.join(values)}) as v (${VALUE_COLUMNS})
+        v.days, v.created_at, ${expiry}, v.data, v.personal, v.preview${file ? sql`, v.attachment` : sql``}
+      from w cross join (values ${sql.join(values)}) as v (${sql.raw(rowValues(table).map(([column]) => column).join(', '))})
       where ${storesModule(sql`v.module_id`)}
       returning id, expires_at${SUBJECT_LEDGER_TABLES.has(table) ? sql`, ${LEDGER_RETURNING}` : sql``})`);
     const ledger = subjectLedgerCte(table, name);

@@ -5,6 +5,9 @@ import type { StoreRow } from './schema.js';
 import { liveRow } from './retention-move.js';
 import { ParleyError } from '../core/errors.js';
 
+/** A store row's columns but a file's bytes (`attachment`, read only by `readAttachment`). */
+export const ROW_COLUMNS = sql.raw('id, workspace_id, flow_id, session_id, participant_ref, subject_hash, module_id, step_id, default_retention_days, created_at, expires_at, data, personal, preview');
+
 /** A store row as callers see it: personal values decrypted, no hashes. */
 export interface DecodedRow {
   readonly id: string;
@@ -100,7 +103,7 @@ export async function listStoreRows(ctx: StoreContext, workspaceId: string, tabl
   }
   const direction = desc ? sql`desc` : sql`asc`;
   const result = await sql<StoreRow>`
-    select * from ${sql.table(physicalTable(table))}
+    select ${ROW_COLUMNS} from ${sql.table(physicalTable(table))}
     where ${sql.join(conditions, sql` and `)}
     order by created_at ${direction}, id ${direction}
     limit ${limit + 1}`.execute(ctx.db);
@@ -114,7 +117,7 @@ export async function listStoreRows(ctx: StoreContext, workspaceId: string, tabl
 export async function getStoreRow(ctx: StoreContext, workspaceId: string, table: StoreTable, id: string): Promise<DecodedRow | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   const result = await sql<StoreRow>`
-    select * from ${sql.table(physicalTable(table))}
+    select ${ROW_COLUMNS} from ${sql.table(physicalTable(table))}
     where id = ${id} and workspace_id = ${workspaceId} and ${liveRow(table, ctx.clock.now())}`.execute(ctx.db);
   const row = result.rows[0];
   return row ? decodeRow(ctx, table, row) : undefined;
@@ -141,7 +144,7 @@ export async function findSubjectRows(ctx: StoreContext, workspaceId: string, su
   const perTable = await Promise.all(
     STORE_TABLES.map(async (table) => {
       const result = await sql<StoreRow>`
-        select * from ${sql.table(physicalTable(table))}
+        select ${ROW_COLUMNS} from ${sql.table(physicalTable(table))}
         where workspace_id = ${workspaceId} and subject_hash = ${hash} and ${liveRow(table, now)}
         order by created_at, id`.execute(ctx.db);
       return Promise.all(result.rows.map((row) => decodeRow(ctx, table, row)));

@@ -24,6 +24,8 @@ export interface StoreWrite {
   subject?: string | null;
   /** Written by a console preview session: read by no export, download, draw or console table. */
   preview?: boolean;
+  /** A file's bytes (the `files` table only), sealed with the row's id as context. */
+  attachment?: Uint8Array;
 }
 
 export type { WriteResult };
@@ -43,6 +45,8 @@ export interface PreparedStoreRow {
   readonly data: Record<string, unknown>;
   readonly personal: Buffer | null;
   readonly preview: boolean;
+  /** The sealed file of a `files` row (`sealAttachment`), else null. */
+  readonly attachment: Buffer | null;
 }
 
 /** What a shaped statement writing store rows reads (see store-batch-writer.ts): the rows in its shape's order. */
@@ -106,8 +110,10 @@ export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, wr
     throw new ParleyError('config_invalid', 'Default retention must be a whole number of days', { path: `/tables/${write.table}/retentionDays` });
   }
   const personal = write.personal && Object.keys(write.personal).length > 0 ? await sealer.seal(write.personal) : null;
+  if (write.attachment && write.table !== 'files') throw new ParleyError('internal', 'Only the files table keeps files');
+  const id = uuidV7();
   return {
-    id: uuidV7(),
+    id,
     table: write.table,
     moduleId: write.moduleId,
     defaultRetentionDays: days,
@@ -120,7 +126,13 @@ export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, wr
     data: write.data ?? {},
     personal,
     preview: write.preview ?? false,
+    attachment: write.attachment ? await ctx.keyring.encryptBytes(workspaceId, write.attachment, attachmentContext(id)) : null,
   };
+}
+
+/** What a file's seal is bound to besides its workspace: its row, so it cannot be moved to another. */
+export function attachmentContext(rowId: string): string {
+  return `attachment:${rowId}`;
 }
 
 /**

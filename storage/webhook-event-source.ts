@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { decodeRow, type DecodedRow } from './store-reader.js';
+import { decodeRow, ROW_COLUMNS, type DecodedRow } from './store-reader.js';
 import type { StoreContext } from './store-context.js';
 import type { StoreRow } from './schema.js';
 import { liveRow } from './retention-move.js';
@@ -44,7 +44,7 @@ async function flowOf(ctx: StoreContext, ref: WebhookEventRef): Promise<WebhookE
 
 async function storeRowOf(ctx: StoreContext, ref: WebhookEventRef, table: StoreTable, includePersonal: boolean): Promise<WebhookRow | null> {
   const result = await sql<StoreRow>`
-    select * from ${sql.table(physicalTable(table))}
+    select ${ROW_COLUMNS} from ${sql.table(physicalTable(table))}
     where id = ${ref.sourceId} and workspace_id = ${ref.workspaceId} and ${liveRow(table, ctx.clock.now())}`.execute(ctx.db);
   const raw = result.rows[0];
   return raw ? toWebhookRow(ctx, table, raw, includePersonal) : null;
@@ -56,7 +56,7 @@ async function drawOf(ctx: StoreContext, ref: WebhookEventRef, includePersonal: 
   const draw = found.rows[0];
   if (!draw) return null;
   const winners = await sql<StoreRow>`
-    select * from store_winners
+    select ${ROW_COLUMNS} from store_winners
     where workspace_id = ${ref.workspaceId} and flow_id = ${ref.flowId} and data->>'drawId' = ${draw.id} and ${liveRow('winners', ctx.clock.now())}
     order by (data->>'rank')::int, id`.execute(ctx.db);
   return {

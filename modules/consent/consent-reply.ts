@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** The reply to a consent input: `true`/`false`, or their string forms; anything else is undefined. */
-export function parseConsentReply(value: string | boolean): boolean | undefined {
+export function parseConsentReply(value: unknown): boolean | undefined {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   return undefined;

@@ -1,8 +1,8 @@
 import { uuidV7 } from '../../storage/uuid-v7.js';
-import type { InputRequest, Reply, ReplyAck, SessionInfo, Turn, BotMessage } from '../../core/chat-protocol.js';
+import type { InputRequest, ReplyAck, SessionInfo, Turn, BotMessage } from '../../core/chat-protocol.js';
 import type { Clock } from '../../core/clock.js';
 import { ParleyError } from '../../core/errors.js';
-import type { StepContext, StepInput, StepResult } from '../../core/module-contract.js';
+import type { ReplyValue, StepContext, StepInput, StepResult } from '../../core/module-contract.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { stepById, type FlowDefinition } from '../../core/flow-definition.js';
 import { FlowDefinitionCache } from './flow-definition-cache.js';
@@ -45,6 +45,12 @@ export interface StartRequest {
   readonly variables?: InitialVariables;
   /** Started from the console's preview (the gateway checked its signed token). */
   readonly preview?: boolean;
+}
+
+/** A participant's reply: the socket's `reply` event, or a file sent over HTTP. `clientMessageId` makes a retry count once. */
+export interface EngineReply {
+  readonly clientMessageId: string;
+  readonly value: ReplyValue;
 }
 
 /** What sessions did, told after the turn that did it committed (counters; flows only, nothing personal). */
@@ -175,7 +181,7 @@ export class FlowEngine {
    * need no database is then one round trip); otherwise, or when the check finds the session
    * moved on, the turn locks and loads the session first.
    */
-  async reply(sessionId: string, reply: Reply): Promise<ReplyAck> {
+  async reply(sessionId: string, reply: EngineReply): Promise<ReplyAck> {
     const kept = this.#recent.take(sessionId);
     if (kept?.state.stepId && !kept.state.recentReplies.some((r) => r.id === reply.clientMessageId)) {
       try {
@@ -208,7 +214,7 @@ export class FlowEngine {
   }
 
   /** Runs a reply on a session state (locked, or kept and checked as `expected` by `expectTurn`). */
-  async #replyOn(trx: StoreContext, session: RecentSession, reply: Reply, expected?: TurnExpectation): Promise<ReplyAck> {
+  async #replyOn(trx: StoreContext, session: RecentSession, reply: EngineReply, expected?: TurnExpectation): Promise<ReplyAck> {
     const { state, workspace } = session;
     const flow = await this.#definitions.flow(trx.db, session.flow);
     const writes = new TurnWrites(trx, workspace);

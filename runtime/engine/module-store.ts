@@ -54,6 +54,7 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       personal: personal ?? null,
       subject: row.subject ?? null,
       preview: session.preview ?? false,
+      ...(row.attachment && { attachment: row.attachment }),
     };
   };
 

@@ -14,6 +14,7 @@ import { handshakeLimitMiddleware, type HandshakeLimitOptions } from './handshak
 import { databaseUnavailable } from '../../storage/database-errors.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { verifyPreviewToken } from './preview-token.js';
+import { originAllowed } from './page-origin.js';
 
 const validateAuth = compileSchema<{ workspace: string; flow: string; resumeToken?: string; preview?: string }>({
   type: 'object',
@@ -41,21 +42,6 @@ const validateReply = compileSchema<{ clientMessageId: string; value: string | b
 function protocolError(error: unknown): ProtocolError {
   const e = databaseUnavailable(error) ?? toParleyError(error);
   return { code: e.code, message: e.message, ...(e.path && { path: e.path }) };
-}
-
-/**
- * Same-origin pages (the demo) are this server's own; any other page must be an allowed origin.
- * Browsers omit Origin on same-origin GETs (socket.io's polling handshake) but then say so in
- * the Fetch Metadata header; cross-origin requests always carry Origin.
- */
-function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[], fetchSite: unknown): boolean {
-  if (!origin) return fetchSite === 'same-origin';
-  try {
-    if (host && new URL(origin).host === host) return true;
-  } catch {
-    return false;
-  }
-  return allowed.includes(origin);
 }
 
 /**

@@ -83,6 +83,18 @@ export class Keyring {
     return Object.assign((sealed: Buffer) => parse(opener.open(sealed)), { all: (sealed: readonly Buffer[]) => opener.openAll(sealed).map(parse) });
   }
 
+  /** Encrypts bytes (a file) for one workspace, bound to `context` (what they belong to) as well. */
+  async encryptBytes(workspaceId: string, value: Uint8Array, context: string): Promise<Buffer> {
+    const keys = await this.#keys(workspaceId);
+    return seal(keys.encryption, Buffer.from(value.buffer, value.byteOffset, value.byteLength), `${workspaceId}|${context}`);
+  }
+
+  /** Decrypts what `encryptBytes` produced with the same context; `data_key_destroyed` after crypto-shredding. */
+  async decryptBytes(workspaceId: string, sealed: Buffer, context: string): Promise<Buffer> {
+    const keys = await this.#keys(workspaceId);
+    return open(keys.encryption, sealed, `${workspaceId}|${context}`);
+  }
+
   /** Keyed hash of an already-normalized value, for equality lookups without the plaintext. */
   async lookupHash(workspaceId: string, normalized: string): Promise<Buffer> {
     const keys = await this.#keys(workspaceId);
