@@ -4,6 +4,7 @@ import { STORE_TABLES, physicalTable, type StoreTable } from '../core/store-tabl
 import { cascadeAfterDelete } from './store-cascade.js';
 import { liveRow } from './retention-move.js';
 import { forgetSubjectLedger } from './subject-ledger.js';
+import { aboutSubject, subjectSessionIds } from './store-reader.js';
 
 /** Deletes one row by hand. Returns false when no live row of this workspace has that id. */
 export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, table: StoreTable, id: string): Promise<boolean> {
@@ -37,12 +38,12 @@ export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, s
   const hash = await ctx.keyring.lookupHash(workspaceId, subject);
   const counts = {} as Record<StoreTable | 'sessions', number>;
   await ctx.db.transaction().execute(async (trx) => {
-    const sessions = new Set<string>();
+    const sessions = new Set(await subjectSessionIds(trx, workspaceId, hash));
     for (const table of STORE_TABLES) {
       const result = await sql<{ session_id: string | null }>`
         with gone as (
           delete from ${sql.table(physicalTable(table))}
-          where workspace_id = ${workspaceId} and subject_hash = ${hash}
+          where workspace_id = ${workspaceId} and ${aboutSubject(hash, [...sessions])}
           returning id, session_id
         )${cascadeAfterDelete(table)}
         select session_id from gone`.execute(trx);

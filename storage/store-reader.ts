@@ -137,15 +137,32 @@ export async function countStoreRows(ctx: StoreContext, workspaceId: string): Pr
   return Object.fromEntries(counts) as Record<StoreTable, number>;
 }
 
-/** Every live row about one data subject (by keyed hash of the normalized email), across all tables. */
+/**
+ * The chat sessions in which a data subject (keyed hash of the normalized email) left a row: what
+ * else those sessions stored (a text answer, a file, the runtime log) is about the subject too,
+ * though it carries no hash of the email.
+ */
+export async function subjectSessionIds(db: StoreContext['db'], workspaceId: string, hash: Buffer): Promise<string[]> {
+  const perTable = STORE_TABLES.map((table) => sql`select session_id from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} and subject_hash = ${hash} and session_id is not null`);
+  const result = await sql<{ session_id: string }>`${sql.join(perTable, sql` union `)}`.execute(db);
+  return result.rows.map((row) => row.session_id);
+}
+
+/** A store row about the subject: it carries the subject's hash, or was stored in one of the subject's sessions (`subjectSessionIds`). */
+export function aboutSubject(hash: Buffer, sessionIds: readonly string[]): RawBuilder<boolean> {
+  return sessionIds.length === 0 ? sql<boolean>`subject_hash = ${hash}` : sql<boolean>`(subject_hash = ${hash} or session_id = any(${sessionIds}::uuid[]))`;
+}
+
+/** Every live row about one data subject across all tables: rows with the hash of the normalized email, and the rest of those sessions' rows. */
 export async function findSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<DecodedRow[]> {
   const hash = await ctx.keyring.lookupHash(workspaceId, subject);
   const now = ctx.clock.now();
+  const sessions = await subjectSessionIds(ctx.db, workspaceId, hash);
   const perTable = await Promise.all(
     STORE_TABLES.map(async (table) => {
       const result = await sql<StoreRow>`
         select ${ROW_COLUMNS} from ${sql.table(physicalTable(table))}
-        where workspace_id = ${workspaceId} and subject_hash = ${hash} and ${liveRow(table, now)}
+        where workspace_id = ${workspaceId} and ${aboutSubject(hash, sessions)} and ${liveRow(table, now)}
         order by created_at, id`.execute(ctx.db);
       return Promise.all(result.rows.map((row) => decodeRow(ctx, table, row)));
     }),

@@ -1,39 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../core/clock.js';
 import { ModuleRegistry } from '../../core/module-registry.js';
-import type { ModuleWrite, StepContext } from '../../core/module-contract.js';
-import { fakeCapabilities } from '../../test/support/fake-capabilities.js';
+import { fakeStep as fakeStepOf } from '../../test/support/fake-step.js';
 import { shareModule, type ShareConfig } from './share-module.js';
 import { shareUrl } from './share-networks.js';
 
 const PAGE = 'https://brand.example/summer?utm=chat&lang=fr';
 
-/** A step context over plain objects: records variables and store writes. */
-function fakeStep(config: ShareConfig) {
-  const variables: Record<string, string | number | boolean> = { first: 'Ann' };
-  const writes: Array<{ table: string; row: ModuleWrite }> = [];
-  const ctx: StepContext<ShareConfig> = {
-    config,
-    stepId: 'share',
-    workspace: { id: 'w', timeZone: 'UTC' },
-    flow: { id: 'f', slug: 'summer', hashId: 'h', name: 'Summer', opensAt: null, closesAt: null },
-    session: { id: 's', participantRef: 'p' },
-    variables: { get: (n) => variables[n], set: (n, v) => void (variables[n] = v), all: () => ({ ...variables }) },
-    store: {
-      storageEnabled: true,
-      write: async (table, row) => {
-        writes.push({ table, row });
-        return { stored: true, id: 'row-1', expiresAt: new Date(0) };
-      },
-      writeAtMost: async () => ({ stored: false, reason: 'already_exists' }),
-      countForSubject: async () => 0,
-    },
-    clock: new ManualClock('2026-01-01T00:00:00Z'),
-    capabilities: fakeCapabilities({}),
-    log: async () => {},
-  };
-  return { ctx, variables, writes };
-}
+const fakeStep = (config: ShareConfig) => fakeStepOf(config, { stepId: 'share' });
 
 const validate = new ModuleRegistry([shareModule]).get('share')!.validateConfig;
 

@@ -4,13 +4,24 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../logger.js';
 import { deliveredFile } from '../../exporter/downloads/delivered-file.js';
-import { encryptedZip } from '../../exporter/downloads/encrypted-zip.js';
+import { encryptedZip, type ZipEntry } from '../../exporter/downloads/encrypted-zip.js';
+import { readAttachment } from '../../storage/store-attachment.js';
+import type { DecodedRow } from '../../storage/store-reader.js';
 import { tableCsv } from '../../exporter/downloads/table-csv.js';
 import { redeemDownload, type Redemption } from '../../storage/download-repository.js';
 import { recordAudit } from '../../storage/audit-repository.js';
 import { getRun } from '../../storage/export-run-repository.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { streamStoreRows } from '../../storage/store-row-stream.js';
+import { attachmentDisposition } from './content-disposition.js';
+
+/** Each file of the Files table, one at a time, as `files/<row id>-<name>` (the row id is the CSV's `id`). */
+async function* fileEntries(storage: StoreContext, workspaceId: string): AsyncIterable<ZipEntry> {
+  for await (const row of streamStoreRows(storage, workspaceId, 'files', { pageSize: 100 }) as AsyncIterable<DecodedRow>) {
+    const file = await readAttachment(storage, workspaceId, row.id);
+    if (file) yield { name: `files/${row.id}-${file.name}`, content: file.content };
+  }
+}
 
 type Redeemed<K extends string> = Extract<Redemption, { status: 'ok'; kind: K }>;
 
@@ -18,15 +29,9 @@ function refuse(res: Response, gone: boolean, message = gone ? 'This download li
   res.status(gone ? 410 : 404).json({ error: { code: gone ? 'gone' : 'not_found', message } });
 }
 
-/** `filename` for plain ASCII, `filename*` (RFC 5987) for the rest, so a name never breaks the header. */
-function attachment(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
 /**
  * `GET /downloads/{token}`: serves a one-time link exactly once. A table link streams the table
- * as CSV in an AES-256 ZIP; an export run link streams the file the run delivered to a local
+ * as CSV in an AES-256 ZIP (the Files table with its files beside the CSV); an export run link streams the file the run delivered to a local
  * directory, as delivered (410 when it was removed or replaced since). A used or expired token
  * gets 410, an unknown one 404; two simultaneous redemptions give one 200.
  */
@@ -47,7 +52,8 @@ export function downloadRoute(storage: StoreContext, logger: Logger, options: { 
   async function sendTable(res: Response, redemption: Redeemed<'table'>): Promise<void> {
     const day = storage.clock.now().toISOString().slice(0, 10);
     const rows = streamStoreRows(storage, redemption.workspaceId, redemption.table);
-    const zip = encryptedZip({ name: `${redemption.table}.csv`, content: tableCsv(rows) }, redemption.password);
+    const csv = { name: `${redemption.table}.csv`, content: tableCsv(rows) };
+    const zip = encryptedZip(csv, redemption.password, redemption.table === 'files' ? fileEntries(storage, redemption.workspaceId) : undefined);
     await send(res, zip, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="parley-${redemption.table}-${day}.zip"` }, { workspaceId: redemption.workspaceId, target: redemption.table });
   }
 
@@ -55,7 +61,7 @@ export function downloadRoute(storage: StoreContext, logger: Logger, options: { 
     const run = await getRun(storage, redemption.runId);
     const file = run && (await deliveredFile(run, options.localRoot));
     if (!file) return refuse(res, true, 'The file of this run is no longer where it was delivered');
-    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Disposition': attachment(file.fileName), 'Content-Length': String(file.bytes), 'X-Content-Type-Options': 'nosniff' };
+    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Disposition': attachmentDisposition(file.fileName), 'Content-Length': String(file.bytes), 'X-Content-Type-Options': 'nosniff' };
     await send(res, createReadStream(file.path), headers, { workspaceId: redemption.workspaceId, target: `export-run:${redemption.runId}` });
   }
 

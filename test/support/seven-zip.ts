@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Runs the real 7-Zip on a ZIP: the extracted file's text, or the exit code when it refuses. */
-export async function extractWith7z(zip: Buffer, entry: string, password: string): Promise<{ code: number; text?: string; listing?: string }> {
+/** Runs the real 7-Zip on a ZIP: the extracted entry's text and bytes, or the exit code when it refuses. */
+export async function extractWith7z(zip: Buffer, entry: string, password: string): Promise<{ code: number; text?: string; bytes?: Buffer; listing?: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-7z-'));
   try {
     const file = path.join(dir, 'download.zip');
@@ -16,7 +16,8 @@ export async function extractWith7z(zip: Buffer, entry: string, password: string
     const listing = await run(['l', '-slt', `-p${password}`, file]);
     const extracted = await run(['x', '-y', `-p${password}`, `-o${path.join(dir, 'out')}`, file]);
     if (extracted.code !== 0) return { code: extracted.code };
-    return { code: 0, text: await readFile(path.join(dir, 'out', entry), 'utf8'), listing: listing.stdout };
+    const bytes = await readFile(path.join(dir, 'out', entry));
+    return { code: 0, text: bytes.toString('utf8'), bytes, listing: listing.stdout };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,8 @@ import { ParleyError } from '../../../../core/errors.js';
 import { deleteAllStoreRows, deleteStoreRow } from '../../../../storage/store-deleter.js';
 import { issueDownload } from '../../../../storage/download-repository.js';
 import type { StoreTable } from '../../../../core/store-tables.js';
+import { readAttachment } from '../../../../storage/store-attachment.js';
+import { attachmentDisposition } from '../../content-disposition.js';
 
 const tableParams = { type: 'object', additionalProperties: false, required: ['table'], properties: { table: tableNameSchema } };
 
@@ -66,5 +68,33 @@ export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, {
     await audit(call, 'download.created', call.params.table);
     const base = `${call.req.protocol}://${call.req.get('host')}`;
     return { status: 201, body: { url: `${base}/downloads/${issued.token}`, password: issued.password, expiresAt: issued.expiresAt.toISOString() } };
+  },
+});
+
+export const getRowFileRoute = defineRoute<{ rowId: string }>({
+  method: 'get',
+  path: '/tables/files/rows/{rowId}/file',
+  operationId: 'getRowFile',
+  summary: 'The file a participant sent, kept in a row of the Files table, as an attachment',
+  tag: 'data',
+  params: { type: 'object', additionalProperties: false, required: ['rowId'], properties: { rowId: uuidSchema } },
+  responses: {
+    200: { description: "The file's bytes, as received (its type was read from them)", mediaType: 'application/octet-stream' },
+    404: { description: 'No such live row, or it holds no file' },
+    410: dataKeyDestroyedResponse,
+  },
+  async handler(call) {
+    const file = await readAttachment(call.services.storage, call.principal.workspaceId, call.params.rowId);
+    if (!file) throw new ParleyError('not_found', 'No such file');
+    await audit(call, 'file.downloaded', 'files', { rows: 1 });
+    // Always a download, never shown in the console's origin: an image or PDF is opened by the owner's own viewer.
+    call.res.status(200).set({
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': attachmentDisposition(file.name),
+      'Content-Length': String(file.content.length),
+      'Cache-Control': 'no-store',
+      'X-Parley-File-Type': file.type,
+    }).end(file.content);
+    return undefined;
   },
 });

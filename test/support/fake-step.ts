@@ -1,0 +1,35 @@
+import { ManualClock } from '../../core/clock.js';
+import type { ModuleWrite, StepContext } from '../../core/module-contract.js';
+import type { StoreTable } from '../../core/store-tables.js';
+import { fakeCapabilities } from './fake-capabilities.js';
+
+/**
+ * A step context over plain objects for a module's unit tests: records the variables it sets and
+ * the rows it writes (every write is stored unless `storageEnabled` is false).
+ */
+export function fakeStep<const C>(config: C, options: { variables?: Record<string, string | number | boolean>; storageEnabled?: boolean; stepId?: string } = {}) {
+  const storageEnabled = options.storageEnabled ?? true;
+  const variables: Record<string, string | number | boolean> = { ...(options.variables ?? { first: 'Ann' }) };
+  const writes: Array<{ table: StoreTable; row: ModuleWrite }> = [];
+  const ctx: StepContext<C> = {
+    config,
+    stepId: options.stepId ?? 'step',
+    workspace: { id: 'w', timeZone: 'UTC' },
+    flow: { id: 'f', slug: 'summer', hashId: 'h', name: 'Summer', opensAt: null, closesAt: null },
+    session: { id: 's', participantRef: 'p' },
+    variables: { get: (n) => variables[n], set: (n, v) => void (variables[n] = v), all: () => ({ ...variables }) },
+    store: {
+      storageEnabled,
+      write: async (table, row) => {
+        writes.push({ table, row });
+        return storageEnabled ? { stored: true, id: `row-${writes.length}`, expiresAt: new Date(0) } : { stored: false, reason: 'storage_disabled' };
+      },
+      writeAtMost: async () => ({ stored: false, reason: 'already_exists' }),
+      countForSubject: async () => 0,
+    },
+    clock: new ManualClock('2026-01-01T00:00:00Z'),
+    capabilities: fakeCapabilities({}),
+    log: async () => {},
+  };
+  return { ctx, variables, writes };
+}
