@@ -51,6 +51,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     listTables: {},
     listRows: {},
     deleteRow: {},
+    getRowFile: {},
     deleteAllRows: { query: '?confirm=true' },
     createDownload: { body: { acceptTerms: true } },
     lookupSubject: { body: { email: t.email } },

@@ -80,7 +80,6 @@ export const getRowFileRoute = defineRoute<{ rowId: string }>({
   params: { type: 'object', additionalProperties: false, required: ['rowId'], properties: { rowId: uuidSchema } },
   responses: {
     200: { description: "The file's bytes, as received (its type was read from them)", mediaType: 'application/octet-stream' },
-    404: { description: 'No such live row, or it holds no file' },
     410: dataKeyDestroyedResponse,
   },
   async handler(call) {
