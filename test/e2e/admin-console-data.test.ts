@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../support/test-server.js';
 import { saveTestFlow } from '../support/flow-harness.js';
 import { formatWindow } from '../../widget/admin/time-format.js';
-import { DAY, NOW, ZONE, fetchCsv, forgetOpen, key, server, signedIn, storage, useConsoleFixture, workspace } from './admin/console-fixture.js';
+import { readFile } from 'node:fs/promises';
+import { DAY, NOW, SAMPLE_FILE, ZONE, fetchCsv, forgetOpen, key, server, signedIn, storage, useConsoleFixture, workspace } from './admin/console-fixture.js';
 
 useConsoleFixture();
 
@@ -52,6 +53,26 @@ describe('admin console: data and settings', () => {
     await console.closeDialog('Download Giveaway participations');
     const emails = (await fetchCsv(shown.url, shown.password)).rows.map((r) => r.email);
     expect(emails.sort()).toEqual(['ada@example.org', 'cy@example.org', 'old.one@example.org', 'old.two@example.org']);
+  });
+
+  it('downloads the file a participant sent, under its own name, as it came', async () => {
+    const console = await signedIn();
+    const region = await console.openTable('Files');
+    const row = region.locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('ticket "7".png');
+    const created = (await row.locator('time').first().textContent())!;
+    const [download] = await Promise.all([
+      console.page.waitForEvent('download'),
+      row.getByRole('button', { name: `Download the file of the row created ${created}` }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('ticket _7_.png'); // Chromium's own rule: no quotes in a saved file's name
+    expect((await readFile((await download.path())!)).equals(SAMPLE_FILE)).toBe(true);
+    const audit = await api(server.url, key, 'GET', '/api/v1/audit');
+    expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain('file.downloaded');
+    // Other tables keep no files: no download button there.
+    const consents = await console.openTable('Consents');
+    expect(await consents.getByRole('button', { name: /Download the file/ }).count()).toBe(0);
   });
 
   it('deletes every row of a table only after its name is typed', async () => {

@@ -25,6 +25,8 @@ export interface AdminApi {
   tables(): Promise<readonly TableInfo[]>;
   rows(table: string, page: { readonly limit: number; readonly after?: string }): Promise<RowPage>;
   deleteRow(table: string, rowId: string): Promise<void>;
+  /** The file a row of the Files table keeps (`application/octet-stream`, so a link to it downloads). */
+  rowFile(rowId: string): Promise<Blob>;
   deleteAllRows(table: string): Promise<number>;
   createDownload(table: string): Promise<DownloadLink>;
   flows(): Promise<readonly Flow[]>;
@@ -118,6 +120,16 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     if (response.status < 200 || response.status > 299) throw refused(response.status, response.text);
     return JSON.parse(response.text) as AddCodesResult;
   }
+  async function rowFile(rowId: string): Promise<Blob> {
+    let response: Response;
+    try {
+      response = await fetch(`${API_ROOT}/tables/files/rows/${encodeURIComponent(rowId)}/file`, { headers: { authorization: `Bearer ${key}` }, credentials: 'omit', cache: 'no-store' });
+    } catch {
+      throw new ApiError(0, 'network', UNREACHABLE);
+    }
+    if (!response.ok) throw refused(response.status, await response.text());
+    return response.blob();
+  }
   const table = (name: string) => `/tables/${encodeURIComponent(name)}`;
   const exported = (exportId: string) => `/exports/${encodeURIComponent(exportId)}`;
   return Object.freeze({
@@ -129,6 +141,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
       return call<RowPage>('GET', `${table(name)}/rows?${query}`);
     },
     deleteRow: (name: string, rowId: string) => call<void>('DELETE', `${table(name)}/rows/${encodeURIComponent(rowId)}`),
+    rowFile,
     deleteAllRows: async (name: string) => (await call<{ deleted: number }>('DELETE', `${table(name)}/rows?confirm=true`)).deleted,
     createDownload: (name: string) => call<DownloadLink>('POST', `${table(name)}/downloads`, { acceptTerms: true }),
     flows: async () => (await call<{ flows: Flow[] }>('GET', '/flows')).flows,

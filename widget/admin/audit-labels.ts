@@ -13,6 +13,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'export.download_created': 'Export file download link created',
   'export.replaced': 'Export saved',
   'export.run': 'Export run',
+  'file.downloaded': 'File downloaded',
   'flow.closed': 'Flow closed',
   'flow.created': 'Flow created',
   'flow.deleted': 'Flow deleted',

@@ -10,6 +10,8 @@ export interface RowsTableOptions {
   readonly timeZone: string;
   /** Adds a delete button per row (and an Actions column) when set. */
   onDelete?(row: StoreRow): void;
+  /** Adds a download button per row (a row of the Files table) before its delete button. */
+  onDownload?(row: StoreRow): void;
 }
 
 function timeCell(iso: string, timeZone: string): HTMLTableCellElement {
@@ -22,10 +24,17 @@ function valuesCell(values: Readonly<Record<string, unknown>> | null, empty: str
   return el('td', {}, [el('dl', { className: 'values' }, entries.flatMap((entry) => [el('dt', { text: entry.key }), el('dd', { text: entry.text })]))]);
 }
 
-/** The delete button of one row. */
-function deleteButton(row: StoreRow, timeZone: string, onDelete: (row: StoreRow) => void): HTMLTableCellElement {
+/** The buttons of one row: download its file (when the table keeps files), delete it. */
+function actionsCell(row: StoreRow, timeZone: string, onDelete: (row: StoreRow) => void, onDownload: ((row: StoreRow) => void) | undefined): HTMLTableCellElement {
   const created = formatInstant(row.createdAt, timeZone);
-  return el('td', {}, [
+  return el('td', { className: 'nowrap' }, [
+    onDownload
+      ? el('button', {
+          className: 'button icon-button',
+          attrs: { type: 'button', 'aria-label': `Download the file of the row created ${created}`, title: 'Download file' },
+          on: { click: () => onDownload(row) },
+        }, [icon('download')])
+      : null,
     el('button', {
       className: 'button icon-button danger',
       attrs: { type: 'button', 'aria-label': `Delete row created ${created}`, title: 'Delete row' },
@@ -51,7 +60,7 @@ export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOpt
       el('td', {}, [el('span', { className: 'mono', text: row.moduleId }), row.stepId ? el('span', { className: 'muted', text: ` / ${row.stepId}` }) : null]),
       valuesCell(row.data, '—'),
       valuesCell(row.personal, 'None'),
-      onDelete ? deleteButton(row, options.timeZone, onDelete) : null,
+      onDelete ? actionsCell(row, options.timeZone, onDelete, options.onDownload) : null,
     ]);
   }));
   return el('table', { className: onDelete ? 'rows' : 'rows read-only' }, [el('caption', { className: 'sr-only', text: options.caption }), head, body]);

@@ -66,7 +66,12 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
     replaceChildren(region, [
       rows.length === 0
         ? el('p', { className: 'empty', text: `No rows in ${label}.` })
-        : renderRowsTable(rows, { caption: `${label}, page ${pageNumber(pager.state)}`, timeZone, onDelete: (row) => void removeRow(row) }),
+        : renderRowsTable(rows, {
+            caption: `${label}, page ${pageNumber(pager.state)}`,
+            timeZone,
+            onDelete: (row) => void removeRow(row),
+            ...(info.name === 'files' && { onDownload: (row: StoreRow) => void downloadFile(row) }),
+          }),
     ]);
     deleteAll.disabled = rows.length === 0 && pageNumber(pager.state) === 1;
   }
@@ -75,6 +80,19 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
     const fresh = (await host.refreshTables()).find((t) => t.name === info.name);
     if (fresh) info = fresh;
     meta.textContent = countText(info);
+  }
+
+  /** Saves a row's file under the name it was sent with (the API answers it as a download, never shown in the console). */
+  async function downloadFile(row: StoreRow): Promise<void> {
+    error.textContent = '';
+    try {
+      const url = URL.createObjectURL(await ctx.api.rowFile(row.id));
+      const name = typeof row.personal?.name === 'string' ? row.personal.name : 'file';
+      el('a', { attrs: { href: url, download: name } }).click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (failure) {
+      error.textContent = errorMessage(failure);
+    }
   }
 
   async function removeRow(row: StoreRow): Promise<void> {

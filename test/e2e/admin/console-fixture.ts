@@ -9,6 +9,7 @@ import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { ConsolePage } from './console-page.js';
+import { samplePng } from '../../support/sample-files.js';
 import { participation, writeAt } from './seed-rows.js';
 
 /*
@@ -19,6 +20,8 @@ import { participation, writeAt } from './seed-rows.js';
 export const NOW = new Date('2025-06-02T08:00:00.000Z');
 export const DAY = 86_400_000;
 export const ZONE = 'Europe/Paris';
+/** The file a participant sent, kept in the Files table. */
+export const SAMPLE_FILE = samplePng(8);
 
 export let storage: TestStorage;
 export let server: RunningServer;
@@ -75,6 +78,13 @@ export function useConsoleFixture(): void {
       table: 'variables',
       moduleId: 'text-question',
       data: { answer: '<img src=x onerror="window.__pwned=1"><b>bold</b>' },
+    });
+    await writeAt(storage, workspace.id, new Date(NOW.getTime() - 4 * 60_000), {
+      table: 'files',
+      moduleId: 'file-upload',
+      data: { variable: 'receipt', type: 'image/png', bytes: SAMPLE_FILE.length },
+      personal: { name: 'ticket "7".png' },
+      attachment: SAMPLE_FILE,
     });
     storage.clock.set(NOW);
   });

@@ -36,7 +36,7 @@ interface Sent {
 async function sendFile(chat: ChatClient, content: Buffer, options: { name?: string; type?: string; origin?: string; token?: string | null; messageId?: string; workspaceId?: string } = {}): Promise<Sent> {
   const response = await fetch(`${server.url}${fileUploadPath(options.workspaceId ?? workspace.id, 'receipts')}`, {
     method: 'POST',
-    body: content,
+    body: new Uint8Array(content),
     headers: {
       origin: options.origin ?? ORIGIN,
       'content-type': options.type ?? 'image/png',
