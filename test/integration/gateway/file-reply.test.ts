@@ -8,7 +8,7 @@ import { samplePdf, samplePng } from '../../support/sample-files.js';
 import { extractWith7z } from '../../support/seven-zip.js';
 import { fileUploadPath, MAX_UPLOAD_BYTES, type ReplyAck } from '../../../core/chat-protocol.js';
 import type { RunningServer } from '../../../runtime/server.js';
-import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
+import { createWorkspace, updateWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 
 const ORIGIN = 'https://shop.example';
@@ -148,9 +148,11 @@ describe('a file answering a chat step', () => {
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('stores nothing while the workspace stores no data, and the chat goes on', async () => {
+  it('cannot be asked for while the workspace stores no data; switched off after the flow was saved, it stores nothing and the chat goes on', async () => {
     const off = await createWorkspace(storage, { name: 'Off', allowedOrigins: [ORIGIN], storageEnabled: false });
-    await saveTestFlow(storage, off, 'receipts', FLOW);
+    await expect(saveTestFlow(storage, off, 'receipts', FLOW)).rejects.toMatchObject({ code: 'storage_disabled', path: '/steps/1/module' });
+    await saveTestFlow(storage, await updateWorkspace(storage, off.id, { storageEnabled: true }), 'receipts', FLOW);
+    await updateWorkspace(storage, off.id, { storageEnabled: false });
     const chat = await connectChat(server.url, { workspace: off.id, flow: 'receipts' }, { origin: ORIGIN });
     await chat.reply('dan@example.org');
     const sent = await sendFile(chat, samplePng(), { workspaceId: off.id, name: 'private.png' });
