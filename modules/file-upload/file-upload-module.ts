@@ -1,7 +1,7 @@
 import { defineModule } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { MAX_UPLOAD_BYTES } from '../../core/chat-protocol.js';
-import { FILE_KINDS, detectFileKind, fileNameOf, kindList, type FileKind } from './file-kinds.js';
+import { FILE_KIND_NAMES, FILE_KINDS, detectFileKind, fileNameOf, kindList, type FileKind } from './file-kinds.js';
 
 export interface FileUploadConfig {
   readonly question: string;
@@ -39,9 +39,9 @@ export const fileUploadModule = defineModule<FileUploadConfig>({
       question: { title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
       variable: { title: 'Variable', description: "Session variable that receives the file's name (encrypted, stored in Variables and offered to exports).", type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
       accept: {
-        title: 'File types', description: "Read from the file's content, not its name.",
+        title: 'File types', description: "Read from the file's content, not its name. Default: JPEG, PNG and PDF.",
         type: 'array', minItems: 1, maxItems: FILE_KINDS.length, uniqueItems: true, default: DEFAULT_ACCEPT,
-        items: { type: 'string', enum: [...FILE_KINDS] },
+        items: { type: 'string', oneOf: FILE_KINDS.map((kind) => ({ const: kind, title: FILE_KIND_NAMES[kind] })) },
       },
       maxSizeMb: { title: 'Largest file (MB)', description: `At most ${MAX_UPLOAD_BYTES / MEGABYTE}.`, default: DEFAULT_MAX_MB, type: 'integer', minimum: 1, maximum: MAX_UPLOAD_BYTES / MEGABYTE },
       required: { title: 'File required', description: 'When off, the participant may go on without a file.', default: true, type: 'boolean' },

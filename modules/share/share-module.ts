@@ -47,7 +47,7 @@ export const shareModule = defineModule<ShareConfig>({
         minItems: 1,
         maxItems: SHARE_NETWORKS.length,
         uniqueItems: true,
-        items: { type: 'string', enum: [...SHARE_NETWORKS] },
+        items: { type: 'string', oneOf: SHARE_NETWORKS.map((network) => ({ const: network, title: SHARE_NETWORK_NAMES[network] })) },
       },
       variable: { title: 'Variable', description: `Session variable that receives the network shared on (default ${DEFAULT_VARIABLE}); stored in Variables (encrypted) and offered to exports.`, type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
       skipLabel: { title: 'Skip button', description: 'When set, a button that goes on without sharing.', type: 'string', minLength: 1, maxLength: 200 },

@@ -74,6 +74,9 @@ export interface JsonSchema {
   readonly description?: string;
   readonly default?: unknown;
   readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  /** With a `const` and a `title` each: values from a fixed set, each with the name an owner reads. */
+  readonly oneOf?: readonly JsonSchema[];
   readonly format?: string;
   readonly pattern?: string;
   /** A credential: sent, never returned. */

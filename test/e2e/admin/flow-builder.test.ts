@@ -248,13 +248,36 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     expect((await api(server.url, key, 'GET', '/api/v1/flows/sharing')).status).toBe(404);
 
     // Ticked out of order, saved in the list's order.
-    await networks.getByRole('checkbox', { name: 'x' }).check();
-    await networks.getByRole('checkbox', { name: 'facebook' }).check();
+    await networks.getByRole('checkbox', { name: 'X', exact: true }).check();
+    await networks.getByRole('checkbox', { name: 'Facebook' }).check();
     await share.getByLabel('Skip button (optional)').fill('No thanks');
     await page.getByRole('button', { name: 'Save flow' }).click();
     await page.getByRole('status').getByText('Flow Sharing saved (version 1).').waitFor();
     const saved = (await api(server.url, key, 'GET', '/api/v1/flows/sharing')).body;
     expect(saved.steps[0]).toMatchObject({ module: 'share', config: { url: 'https://brand.example/summer', networks: ['facebook', 'x'], skipLabel: 'No thanks' } });
+    await console.context.close();
+  });
+
+  it('builds a file-upload step by ticking file types by name, with its size limit', async () => {
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    const page = await newFlow(console, 'Receipts');
+    await addStep(page, 'File upload');
+    const upload = step(page, 1, 'File upload');
+    await upload.getByLabel('Question', { exact: true }).fill('Your receipt?');
+    await upload.getByLabel('Variable', { exact: true }).fill('receipt');
+    const types = upload.getByRole('group', { name: 'File types' });
+    expect((await types.locator('label').allTextContents()).map((text) => text.trim())).toEqual(['JPEG', 'PNG', 'GIF', 'WebP', 'HEIC', 'PDF']);
+    await types.getByRole('checkbox', { name: 'PDF' }).check();
+    await types.getByRole('checkbox', { name: 'PNG' }).check();
+    await upload.getByLabel('Largest file (MB) (optional)').fill('11');
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await upload.getByText('Must be <= 10').waitFor();
+    await upload.getByLabel('Largest file (MB) (optional)').fill('2');
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Receipts saved (version 1).').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/receipts')).body;
+    expect(saved.steps[0]).toMatchObject({ module: 'file-upload', config: { question: 'Your receipt?', variable: 'receipt', accept: ['image/png', 'application/pdf'], maxSizeMb: 2 } });
     await console.context.close();
   });
 

@@ -155,15 +155,26 @@ function arrayField(name: string, schema: JsonSchema, value: unknown, options: S
 }
 
 /**
+ * The values of a fixed set with what each is called: an `enum` (named as they are), or a
+ * `oneOf` of `{ const, title }` (a file type's MIME type, named "PNG"); undefined for anything else.
+ */
+function fixedChoices(schema: JsonSchema | undefined): Array<{ value: unknown; label: string }> | undefined {
+  if (schema?.enum) return schema.enum.map((value) => ({ value, label: String(value) }));
+  if (schema?.oneOf?.length && schema.oneOf.every((option) => 'const' in option)) return schema.oneOf.map((option) => ({ value: option.const, label: option.title ?? String(option.const) }));
+  return undefined;
+}
+
+/**
  * A list of distinct values from a fixed set (a share step's networks): one checkbox per value,
  * read in the set's order, left out (undefined) when none is checked.
  */
 function choicesField(name: string, schema: JsonSchema, value: unknown, options: SchemaFormOptions): ValueField {
-  const allowed = schema.items?.enum ?? [];
+  const choices = fixedChoices(schema.items) ?? [];
+  const allowed = choices.map((choice) => choice.value);
   const group = checkboxGroup({
     legend: `${options.labelPrefix}${schema.title ?? name}`,
     hint: schema.description,
-    choices: allowed.map((choice) => ({ value: String(choice), label: String(choice) })),
+    choices: choices.map((choice) => ({ value: String(choice.value), label: choice.label })),
     ticked: new Set(Array.isArray(value) ? value.map(String) : []),
     className: 'schema-choices',
   });
@@ -218,7 +229,7 @@ export function objectForm(schema: JsonSchema, value: unknown, options: SchemaFo
   const fields = new Map<string, ValueField>();
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const field = isType(property, 'array')
-      ? property.items?.enum ? choicesField(name, property, current[name], options) : arrayField(name, property, current[name], options)
+      ? fixedChoices(property.items) ? choicesField(name, property, current[name], options) : arrayField(name, property, current[name], options)
       : isType(property, 'object')
         ? nestedObjectField(name, property, current[name], options)
         : scalarField(name, property, current[name], required.has(name), options);
