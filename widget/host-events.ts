@@ -1,7 +1,8 @@
 /**
  * What the widget tells its host page: `parley:<name>` CustomEvents on `window`, and with
  * `data-datalayer="true"` the same as `{ event: 'parley_<name>', … }` pushed to `window.dataLayer`.
- * Details carry ids and step facts only, never what the visitor typed.
+ * Details carry ids and step facts only, never what the visitor typed or sent (a file's bytes
+ * and name included).
  */
 export const HOST_EVENT_NAMES = ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error'] as const;
 export type HostEventName = (typeof HOST_EVENT_NAMES)[number];
@@ -20,7 +21,10 @@ export interface HostEventDetail {
   readonly module?: string | null;
   /** `turn`: the turn's sequence number. */
   readonly seq?: number;
-  /** `error`: a stable code (`validation_failed`, `rate_limited`, `unavailable`, `variables_dropped`, …). */
+  /**
+   * `error`: a stable code (`validation_failed`, `rate_limited`, `unavailable`, `variables_dropped`,
+   * `upload_failed` when a file got no answer, `payload_too_large`, …).
+   */
   readonly code?: string;
   /** `error`: the JSON path concerned, when there is one (a variable name, never its value). */
   readonly path?: string;

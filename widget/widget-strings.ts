@@ -22,7 +22,38 @@ export interface WidgetStrings {
   readonly consentRefused: string;
   readonly done: string;
   readonly startAgain: string;
+  /** Under a file input: the largest file the step takes (`maxBytes`, formatted in the language). */
+  readonly fileLimit: (maxBytes: number) => string;
+  readonly fileRequired: string;
+  readonly fileEmpty: string;
+  readonly fileTooLarge: (maxBytes: number) => string;
+  /** The upload got no answer (network failure): sending the same file again counts once. */
+  readonly fileSendFailed: string;
+  /** The skip button of an optional file step, when the step names none. */
+  readonly skip: string;
 }
+
+/**
+ * A byte count as people read it: `5 MB`, `1.5 MB`, `300 KB` (binary units, as steps count
+ * megabytes), with the language's decimal mark and unit names.
+ */
+function formatSize(bytes: number, decimalMark: string, units: { kb: string; mb: string }): string {
+  const mb = bytes / (1024 * 1024);
+  const [amount, unit] = mb >= 1 ? [mb, units.mb] : [Math.max(1, bytes / 1024), units.kb];
+  // Rounded down, so that "larger than" stays true of every file refused.
+  const rounded = Math.floor(amount * 10) / 10;
+  return `${String(rounded).replace('.', decimalMark)} ${unit}`;
+}
+const sizeIn = (decimalMark: string, units: { kb: string; mb: string }) => (bytes: number) => formatSize(bytes, decimalMark, units);
+const SIZE_UNITS = { kb: 'KB', mb: 'MB' };
+
+const size = {
+  en: sizeIn('.', SIZE_UNITS),
+  fr: sizeIn(',', { kb: 'Ko', mb: 'Mo' }),
+  de: sizeIn(',', SIZE_UNITS),
+  es: sizeIn(',', SIZE_UNITS),
+  it: sizeIn(',', SIZE_UNITS),
+};
 
 const EN: WidgetStrings = {
   defaultTitle: 'Chat with us',
@@ -47,6 +78,12 @@ const EN: WidgetStrings = {
   consentRefused: 'I do not agree',
   done: 'The conversation has ended.',
   startAgain: 'Start again',
+  fileLimit: (max) => `Up to ${size.en(max)}.`,
+  fileRequired: 'Please choose a file.',
+  fileEmpty: 'This file is empty. Please choose another one.',
+  fileTooLarge: (max) => `This file is larger than ${size.en(max)}. Please choose a smaller one.`,
+  fileSendFailed: 'The file could not be sent. Please check your connection and try again.',
+  skip: 'Skip',
 };
 
 const FR: WidgetStrings = {
@@ -72,6 +109,12 @@ const FR: WidgetStrings = {
   consentRefused: 'Je n’accepte pas',
   done: 'La conversation est terminée.',
   startAgain: 'Recommencer',
+  fileLimit: (max) => `Jusqu’à ${size.fr(max)}.`,
+  fileRequired: 'Veuillez choisir un fichier.',
+  fileEmpty: 'Ce fichier est vide. Veuillez en choisir un autre.',
+  fileTooLarge: (max) => `Ce fichier dépasse ${size.fr(max)}. Veuillez en choisir un plus petit.`,
+  fileSendFailed: 'Le fichier n’a pas pu être envoyé. Vérifiez votre connexion et réessayez.',
+  skip: 'Passer',
 };
 
 const DE: WidgetStrings = {
@@ -97,6 +140,12 @@ const DE: WidgetStrings = {
   consentRefused: 'Ich stimme nicht zu',
   done: 'Die Unterhaltung ist beendet.',
   startAgain: 'Neu beginnen',
+  fileLimit: (max) => `Bis zu ${size.de(max)}.`,
+  fileRequired: 'Bitte wählen Sie eine Datei aus.',
+  fileEmpty: 'Diese Datei ist leer. Bitte wählen Sie eine andere aus.',
+  fileTooLarge: (max) => `Diese Datei ist größer als ${size.de(max)}. Bitte wählen Sie eine kleinere aus.`,
+  fileSendFailed: 'Die Datei konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+  skip: 'Überspringen',
 };
 
 const ES: WidgetStrings = {
@@ -122,6 +171,12 @@ const ES: WidgetStrings = {
   consentRefused: 'No acepto',
   done: 'La conversación ha terminado.',
   startAgain: 'Empezar de nuevo',
+  fileLimit: (max) => `Hasta ${size.es(max)}.`,
+  fileRequired: 'Elija un archivo.',
+  fileEmpty: 'Este archivo está vacío. Elija otro.',
+  fileTooLarge: (max) => `Este archivo supera ${size.es(max)}. Elija uno más pequeño.`,
+  fileSendFailed: 'No se ha podido enviar el archivo. Compruebe su conexión y vuelva a intentarlo.',
+  skip: 'Omitir',
 };
 
 const IT: WidgetStrings = {
@@ -147,6 +202,12 @@ const IT: WidgetStrings = {
   consentRefused: 'Non accetto',
   done: 'La conversazione è terminata.',
   startAgain: 'Ricomincia',
+  fileLimit: (max) => `Fino a ${size.it(max)}.`,
+  fileRequired: 'Scegli un file.',
+  fileEmpty: 'Questo file è vuoto. Scegline un altro.',
+  fileTooLarge: (max) => `Questo file supera ${size.it(max)}. Scegline uno più piccolo.`,
+  fileSendFailed: 'Non è stato possibile inviare il file. Controlla la connessione e riprova.',
+  skip: 'Salta',
 };
 
 const CATALOG: Readonly<Record<string, WidgetStrings>> = { en: EN, fr: FR, de: DE, es: ES, it: IT };

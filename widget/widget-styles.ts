@@ -96,6 +96,18 @@ button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid 
 }
 .consent input:checked { background: var(--accent); box-shadow: inset 0 0 0 3px var(--field); }
 .terms { display: inline-block; margin-bottom: 10px; font-size: 13px; color: var(--accent); }
+.file-row { align-items: center; }
+.file-field { flex: 1; min-width: 0; font-size: 13px; color: var(--muted); border-radius: 999px; }
+.file-field::file-selector-button {
+  border: 1px solid var(--accent); background: var(--surface); color: var(--accent); border-radius: 999px;
+  padding: 8px 14px; margin-right: 10px; cursor: pointer; font: inherit; font-size: 15px; font-weight: 500; line-height: 1.2;
+}
+.root[data-theme="dark"] .file-field::file-selector-button { color: var(--ink); }
+.file-field::file-selector-button:hover { background: color-mix(in srgb, var(--accent) 12%, var(--surface)); }
+.file-field[aria-invalid="true"]::file-selector-button { border-color: var(--danger); }
+.file-field:disabled { opacity: .55; }
+.file-field:disabled::file-selector-button { cursor: default; }
+.file-actions { margin-top: 10px; }
 @media (max-width: 480px) {
   .root[data-mode="bubble"] .panel { left: 0; right: 0; top: 0; bottom: 0; width: 100%; height: 100%; border-radius: 0; }
   .root[data-mode="bubble"] .launcher { right: calc(16px + var(--slot, 0) * 72px); }

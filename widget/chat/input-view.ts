@@ -3,6 +3,7 @@ import type { WidgetStrings } from '../widget-strings.js';
 import { renderChoiceInput } from './choice-input-view.js';
 import { renderConsentInput } from './consent-input-view.js';
 import { renderFieldInput } from './field-input-view.js';
+import { renderFileInput } from './file-input-view.js';
 
 /** One rendered input request: its element, what to focus, and how to show a problem. */
 export interface InputView {
@@ -22,6 +23,11 @@ export interface InputContext {
   readonly strings: WidgetStrings;
   /** Sends a value; `echo` is what the log shows as the visitor's answer. */
   submit(value: string | boolean, echo: string): void;
+  /**
+   * Sends a file answering a `file` input (over HTTP: chat-protocol's `fileUploadPath`); the log
+   * shows its name. Its answer is applied as a reply's acknowledgement.
+   */
+  submitFile(file: File): void;
 }
 
 /** Renders what the bot waits for. */
@@ -34,5 +40,7 @@ export function renderInput(request: InputRequest, context: InputContext): Input
       return renderFieldInput(request, context);
     case 'consent':
       return renderConsentInput(request, context);
+    case 'file':
+      return renderFileInput(request, context);
   }
 }

@@ -1,4 +1,4 @@
-import type { Reply, ReplyAck, SessionInfo, Turn } from '../../core/chat-protocol.js';
+import { fileUploadPath, type Reply, type ReplyAck, type SessionInfo, type Turn } from '../../core/chat-protocol.js';
 import { createHostEvents } from '../host-events.js';
 import { mountShadow } from '../shadow-mount.js';
 import { collectVariables } from '../variables-input.js';
@@ -7,8 +7,15 @@ import { placeWidget, type WidgetHandle, type WidgetRegistry } from '../widget-r
 import { stringsFor } from '../widget-strings.js';
 import { openChatConnection, type ChatConnection, type ConnectionState } from './chat-connection.js';
 import { createConversationView } from './conversation-view.js';
+import { uploadFile } from './file-upload.js';
 import { bindPanelToggle } from './panel-toggle.js';
 import { localResumeStore, memoryResumeStore, resumeKey } from './resume-store.js';
+
+/**
+ * How long a file upload may take before the widget gives up on it (and the visitor may send the
+ * same file again, counted once): 10 MB at about 1 Mbit/s.
+ */
+const UPLOAD_TIMEOUT_MS = 120_000;
 
 function resolveContainer(container: WidgetOptions['container']): HTMLElement | undefined {
   if (container === undefined || typeof container !== 'string') return container;
@@ -59,6 +66,18 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
   let lastSeq = -1;
   let setByApi: Record<string, unknown> = {};
   let lastState: ConnectionState | undefined;
+  /** Where files go: next to socket.io (the same path prefix, when the server sits behind one). */
+  const uploadUrl = `${options.origin}${options.socketPath.replace(/\/socket\.io$/, '')}${fileUploadPath(workspace, flow)}`;
+  /**
+   * File uploads waiting for their answer, by reply id (the socket's replies wait in the
+   * connection's outbox). A new session, a restart or a reset drops them: an answer that comes
+   * later belongs to the session left behind and is not shown, as the outbox's cleared replies.
+   */
+  const uploads = new Map<string, AbortController>();
+  const dropUploads = (): void => {
+    for (const controller of uploads.values()) controller.abort();
+    uploads.clear();
+  };
 
   const events = createHostEvents(window, () => ({ widget: placement.id, workspace, flow, sessionId: sessionId ?? null }), { dataLayer: options.dataLayer });
   const variables = () => collectVariables({ declared: options.variables, urlVariables: options.urlVariables, search: window.location.search, set: setByApi });
@@ -72,6 +91,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
 
   /** A new session: on the open connection, or on a new one once the last conversation ended. */
   const restart = (): void => {
+    dropUploads();
     if (connection) return connection.restart();
     resume.clear();
     ended = false;
@@ -80,6 +100,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
 
   const view = createConversationView(placement.id, elements, strings, {
     send: (value) => connection!.send(value),
+    sendFile: (file, clientMessageId) => sendFile(file, clientMessageId),
     restart,
     isOpen: () => panel.isOpen(),
   });
@@ -105,7 +126,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     endIfDone(turn);
   };
 
-  const showAck = (reply: Reply, ack: ReplyAck): void => {
+  const showAck = (reply: Pick<Reply, 'clientMessageId'>, ack: ReplyAck): void => {
     if (ack.ok) {
       if (ack.turn.seq > lastSeq) events.emit('answer', { stepId: waiting.stepId, module: waiting.module });
       view.showAck(reply, ack);
@@ -115,6 +136,32 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     }
     view.showAck(reply, ack);
     events.emit('error', { code: ack.error.code, ...(ack.error.path !== undefined && { path: ack.error.path }) });
+  };
+
+  /**
+   * Uploads a file answering the current input with the session's resume token. Its
+   * acknowledgement is applied as a socket reply's; a refusal or a failure shows at the input.
+   * The page hears of it as of any answer: step and module, never the file or its name.
+   */
+  const sendFile = (file: File, clientMessageId: string): void => {
+    const resumeToken = resume.load()?.resumeToken;
+    if (!resumeToken) {
+      view.showUploadFailure(clientMessageId, { kind: 'failed' });
+      events.emit('error', { code: 'upload_failed' });
+      return;
+    }
+    const controller = new AbortController();
+    uploads.set(clientMessageId, controller);
+    const timer = setTimeout(() => controller.abort(), UPLOAD_TIMEOUT_MS);
+    void uploadFile({ url: uploadUrl, resumeToken, clientMessageId, file, signal: controller.signal }).then((outcome) => {
+      clearTimeout(timer);
+      if (uploads.get(clientMessageId) !== controller) return;
+      uploads.delete(clientMessageId);
+      if (outcome.kind === 'ack') return showAck({ clientMessageId }, outcome.ack);
+      view.showUploadFailure(clientMessageId, outcome);
+      const error = outcome.kind === 'refused' ? outcome.error : { code: 'upload_failed', path: undefined };
+      events.emit('error', { code: error.code, ...(error.path !== undefined && { path: error.path }) });
+    });
   };
 
   const connect = (): ChatConnection =>
@@ -128,6 +175,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
         },
         session(info: SessionInfo) {
           if (sessionId !== undefined && info.sessionId !== sessionId) {
+            dropUploads();
             view.reset();
             lastSeq = -1;
           }
@@ -159,6 +207,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     toggle: () => (panel.isOpen() ? panel.close() : panel.open()),
     isOpen: panel.isOpen,
     reset() {
+      dropUploads();
       if (connection || ended) restart();
       else resume.clear();
       sessionId = undefined;
@@ -171,6 +220,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
       setByApi = { ...setByApi, ...values };
     },
     destroy() {
+      dropUploads();
       connection?.close();
       elements.host.remove();
       const index = registry.widgets.indexOf(handle);

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { launchChromium } from '../../support/chromium.js';
+import { samplePng } from '../../support/sample-files.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import type { RunningServer } from '../../../runtime/server.js';
@@ -51,38 +51,6 @@ window.__events = [];
 for (const name of ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error']) {
   window.addEventListener('parley:' + name, (e) => window.__events.push({ type: e.type, detail: e.detail }));
 }`;
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-/** A valid 1×1 RGB PNG of one colour: signature, IHDR, IDAT, IEND. */
-function png(red: number): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from([0, red, 0x80, 0x40]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 beforeAll(async () => {
   storage = await createTestStorage();
@@ -174,17 +142,18 @@ describe('the file input against the real server, from a page of another allowed
     expect(await dialog.getByText('Up to 1 MB.').count()).toBe(1);
     expect(await dialog.getByRole('button', { name: 'Skip' }).count()).toBe(0);
 
-    const bytes = png(0xff);
-    const name = 'reçu <b>mars</b>.png';
+    const bytes = samplePng(1);
+    const name = 'reçu <img src=x onerror=alert(1)> mars & co.png';
     await input.setInputFiles({ name, mimeType: 'image/png', buffer: bytes });
-    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     await dialog.getByText('Thanks, your receipt is in.').waitFor();
     expect(await dialog.getByLabel('Send us your receipt').count()).toBe(0);
     // The name is the visitor's answer, as text (never markup).
     expect(await userAnswers(page)).toEqual([name]);
-    expect(await page.locator('parley-chat .msg.user b').count()).toBe(0);
+    expect(await page.locator('parley-chat .msg.user img').count()).toBe(0);
 
-    // One request, carrying the file as its body, its type, the session token, the reply id and the encoded name;
+    // One request, carrying the file's type, the session token, the reply id and the encoded name (the body,
+    // a file, is not shown to Playwright: the row's size and detected type below show it arrived whole);
     // the answer names the page's origin for CORS.
     expect(uploads.requests).toHaveLength(1);
     const request = uploads.requests[0]!;
@@ -199,7 +168,6 @@ describe('the file input against the real server, from a page of another allowed
       return JSON.parse(localStorage.getItem(stored!)!).resumeToken as string;
     });
     expect(headers.authorization).toBe(`Bearer ${token}`);
-    expect(request.postDataBuffer()?.equals(bytes)).toBe(true);
     expect(uploads.answers).toEqual([{ status: 200, headers: expect.objectContaining({ 'access-control-allow-origin': siteOrigin }) }]);
 
     // The page hears of the answer as of any other: step and module, never the file or its name.
@@ -226,11 +194,11 @@ describe('the file input against the real server, from a page of another allowed
     const dialog = page.getByRole('dialog', { name: 'Shop chat' });
     const input = dialog.getByLabel('Send us your receipt');
     await input.setInputFiles({ name: 'x.png', mimeType: 'image/png', buffer: Buffer.from('just some text, not a picture\n') });
-    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => inputError(page, 'Send us your receipt')).toBe('Please send a PNG or PDF file');
     expect(await input.getAttribute('aria-invalid')).toBe('true');
     expect(await input.isEnabled()).toBe(true);
-    expect(await dialog.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+    expect(await dialog.getByRole('button', { name: 'Send', exact: true }).isEnabled()).toBe(true);
     expect(await userAnswers(page)).toEqual([]);
     expect(await dialog.getByText('Thanks, your receipt is in.').count()).toBe(0);
     expect(uploads.answers.map((a) => a.status)).toEqual([200]);
@@ -241,8 +209,8 @@ describe('the file input against the real server, from a page of another allowed
     // A reload finds the same step waiting; a real PNG then goes through, with a new reply id.
     await page.reload();
     const again = dialog.getByLabel('Send us your receipt');
-    await again.setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png(0x10) });
-    await dialog.getByRole('button', { name: 'Send' }).click();
+    await again.setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: samplePng(2) });
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     await dialog.getByText('Thanks, your receipt is in.').waitFor();
     expect(await userAnswers(page)).toEqual(['receipt.png']);
     const ids = await Promise.all(uploads.requests.map(async (r) => (await r.allHeaders())['x-parley-message-id']));
@@ -254,17 +222,17 @@ describe('the file input against the real server, from a page of another allowed
     const { page, uploads } = await open('receipts');
     const dialog = page.getByRole('dialog', { name: 'Shop chat' });
     const input = dialog.getByLabel('Send us your receipt');
-    const large = Buffer.concat([png(0x20), Buffer.alloc(1024 * 1024)]);
+    const large = Buffer.concat([samplePng(3), Buffer.alloc(1024 * 1024)]);
     await input.setInputFiles({ name: 'large.png', mimeType: 'image/png', buffer: large });
     // Told as soon as it is picked, and again on sending.
     await expect.poll(() => inputError(page, 'Send us your receipt')).toBe('This file is larger than 1 MB. Please choose a smaller one.');
-    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     expect(await inputError(page, 'Send us your receipt')).toBe('This file is larger than 1 MB. Please choose a smaller one.');
     expect(await input.getAttribute('aria-invalid')).toBe('true');
     expect(await input.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
     // Sending nothing at all is refused the same way.
     await input.setInputFiles([]);
-    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     expect(await inputError(page, 'Send us your receipt')).toBe('Please choose a file.');
     await page.waitForTimeout(300);
     expect(uploads.requests).toEqual([]);
@@ -284,13 +252,14 @@ describe('the file input against the real server, from a page of another allowed
       await route.fetch();
       await route.abort('connectionreset');
     });
-    await input.setInputFiles({ name: 'twice.png', mimeType: 'image/png', buffer: png(0x30) });
-    await dialog.getByRole('button', { name: 'Send' }).click();
+    await input.setInputFiles({ name: 'twice.png', mimeType: 'image/png', buffer: samplePng(4) });
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => inputError(page, 'Send us your receipt')).toBe('The file could not be sent. Please check your connection and try again.');
     expect(await userAnswers(page)).toEqual([]);
     expect((await recorded(page)).filter((e) => e.type === 'parley:error').map((e) => e.detail.code)).toEqual(['upload_failed']);
+    expect(await fileRows(await flowId('receipts'))).toHaveLength(before + 1);
 
-    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     await dialog.getByText('Thanks, your receipt is in.').waitFor();
     expect(await userAnswers(page)).toEqual(['twice.png']);
     const ids = await Promise.all(uploads.requests.map(async (r) => (await r.allHeaders())['x-parley-message-id']));
