@@ -8,7 +8,7 @@ import type { StoreContext } from '../../storage/store-context.js';
 import type { FlowEngine } from '../engine/flow-engine.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { addressKey, clientAddress } from './client-address.js';
-import { HandshakeLimiter } from './handshake-limiter.js';
+import { AddressLimiter } from './address-limiter.js';
 import { originAllowed } from './page-origin.js';
 
 export interface FileReplyOptions {
@@ -73,7 +73,7 @@ function fileName(req: Request): string {
  */
 export function fileReplyRoute(options: FileReplyOptions): Router {
   const router = Router();
-  const limiter = new HandshakeLimiter({ perMinute: options.perMinute, trustedProxyHops: options.trustedProxyHops, clock: options.clock });
+  const limiter = new AddressLimiter({ perMinute: options.perMinute, clock: options.clock });
 
   router.options(PATH, async (req, res) => {
     try {

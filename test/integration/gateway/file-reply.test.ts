@@ -3,13 +3,18 @@ import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import { connectChat, type ChatClient } from '../../support/chat-client.js';
-import { saveTestFlow } from '../../support/flow-harness.js';
 import { samplePdf, samplePng } from '../../support/sample-files.js';
 import { extractWith7z } from '../../support/seven-zip.js';
 import { fileUploadPath, MAX_UPLOAD_BYTES, type ReplyAck } from '../../../core/chat-protocol.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, updateWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
+import { parse } from 'csv-parse/sync';
+import { buffer } from 'node:stream/consumers';
+import { registry, saveTestFlow } from '../../support/flow-harness.js';
+import { prepareExport } from '../../../exporter/export-service.js';
+import { renderExport } from '../../../exporter/pipeline/render-export.js';
+import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
 
 const ORIGIN = 'https://shop.example';
 const FLOW = {
@@ -136,6 +141,26 @@ describe('a file answering a chat step', () => {
     chat.close();
   });
 
+  it('refuses files beyond the address budget (429) before reading them', async () => {
+    const own = await startTestServer(storage, { PARLEY_FILES_PER_IP_PER_MINUTE: '2' });
+    try {
+      const chat = await connectChat(own.url, { workspace: workspace.id, flow: 'receipts' }, { origin: ORIGIN });
+      await chat.reply('erin@example.org');
+      const send = () => fetch(`${own.url}${fileUploadPath(workspace.id, 'receipts')}`, {
+        method: 'POST',
+        body: new Uint8Array(Buffer.from('not a picture')),
+        headers: { origin: ORIGIN, authorization: `Bearer ${chat.session.resumeToken}`, 'x-parley-message-id': `m-${Math.random()}`, 'x-parley-file-name': 'a.png' },
+      });
+      expect([(await send()).status, (await send()).status]).toEqual([200, 200]);
+      const third = await send();
+      expect(third.status).toBe(429);
+      expect(await third.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      chat.close();
+    } finally {
+      await own.close();
+    }
+  });
+
   it('answers a browser preflight for allowed pages only', async () => {
     const preflight = (origin: string) =>
       fetch(`${server.url}${fileUploadPath(workspace.id, 'receipts')}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-parley-message-id,x-parley-file-name' } });
@@ -159,6 +184,16 @@ describe('a file answering a chat step', () => {
     expect(sent.body).toMatchObject({ ok: true, turn: { messages: [{ text: 'Thanks for private.png' }] } });
     expect(await fileRows(off.id)).toEqual([]);
     chat.close();
+  });
+
+  it('names the file in exports (form.<variable>)', async () => {
+    const prepared = await prepareExport(storage, registry, workspace, {
+      name: 'Receipts', source: { flow: 'receipts' }, format: { type: 'csv' }, fileNamePattern: '{export}', conditions: [],
+      fields: [{ field: 'form.email', column: 'EMAIL' }, { field: 'form.receipt', column: 'RECEIPT' }],
+    } as unknown as ExportDefinition);
+    const csv = parse((await buffer(renderExport({ compiled: prepared.compiled, format: { type: 'csv' }, records: prepared.records() }).output)).toString('utf8')) as string[][];
+    expect(csv).toContainEqual(['ann@example.org', 'reçu 12.png']);
+    expect(csv).toContainEqual(['bob@example.org', 'scan.pdf']);
   });
 
   it('goes with its row: in the table download (7-Zip opens the file beside the CSV), deleted by hand, erased with its subject', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressKey, clientAddress, normalizeAddress } from '../../../runtime/gateway/client-address.js';
-import { HandshakeLimiter } from '../../../runtime/gateway/handshake-limiter.js';
+import { AddressLimiter } from '../../../runtime/gateway/address-limiter.js';
 import { ManualClock } from '../../../core/clock.js';
 
 describe('client address', () => {
@@ -40,7 +40,7 @@ describe('client address', () => {
 describe('handshake limiter', () => {
   it('allows perMinute at once, then refills continuously, per address', () => {
     const clock = new ManualClock('2025-01-01T00:00:00Z');
-    const limiter = new HandshakeLimiter({ perMinute: 3, trustedProxyHops: 0, clock });
+    const limiter = new AddressLimiter({ perMinute: 3, clock });
     expect([1, 2, 3, 4].map(() => limiter.take('a'))).toEqual([true, true, true, false]);
     expect(limiter.take('b')).toBe(true);
     clock.advance(20_000);
@@ -49,7 +49,7 @@ describe('handshake limiter', () => {
 
   it('forgets idle addresses when it tracks many, so memory stays bounded', () => {
     const clock = new ManualClock('2025-01-01T00:00:00Z');
-    const limiter = new HandshakeLimiter({ perMinute: 2, trustedProxyHops: 0, clock });
+    const limiter = new AddressLimiter({ perMinute: 2, clock });
     for (let i = 0; i < 10_000; i += 1) limiter.take(`10.0.${i >> 8}.${i & 255}`);
     expect(limiter.size).toBe(10_000);
     clock.advance(60_000);
