@@ -1,9 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { launchChromium } from '../../support/chromium.js';
+import { EVENT_RECORDER, recordedEvents, startHostSite, type HostSite } from './host-site.js';
 import { samplePng } from '../../support/sample-files.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
@@ -18,9 +16,8 @@ let context: BrowserContext | undefined;
 let workspace: Workspace;
 let key: string;
 /** The host pages: a plain web server on another origin than Parley's, allowed for the workspace. */
-let site: Server;
+let site: HostSite;
 let siteOrigin: string;
-const pages = new Map<string, string>();
 
 const RECEIPT_FLOW = {
   name: 'Receipts',
@@ -45,23 +42,11 @@ const OPTIONAL_FLOW = {
   ],
 };
 
-/** Records every parley:* event from the very start of the page. */
-const RECORDER = `
-window.__events = [];
-for (const name of ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error']) {
-  window.addEventListener('parley:' + name, (e) => window.__events.push({ type: e.type, detail: e.detail }));
-}`;
-
 beforeAll(async () => {
   storage = await createTestStorage();
   server = await startTestServer(storage);
-  site = createServer((req, res) => {
-    const html = pages.get(new URL(req.url ?? '/', 'http://x').pathname);
-    res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(html ?? 'not found');
-  });
-  site.listen(0, '127.0.0.1');
-  await once(site, 'listening');
-  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  site = await startHostSite();
+  siteOrigin = site.origin;
   expect(siteOrigin).not.toBe(new URL(server.url).origin);
   workspace = await createWorkspace(storage, { name: 'Shop', allowedOrigins: [siteOrigin] });
   key = (await issueApiKey(storage.db, workspace.id)).key;
@@ -90,11 +75,11 @@ interface Uploads {
 
 /** A host page on the allowed origin with one open widget for `flow`, and the uploads it makes. */
 async function open(flow: string): Promise<{ page: Page; uploads: Uploads }> {
-  const path = `/${flow}-${pages.size}`;
-  pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Receipts</h1>
+  const path = `/${flow}-${site.pages.size}`;
+  site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Receipts</h1>
 <script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="${flow}" data-title="Shop chat" data-open="true" data-locale="en"></script></body></html>`);
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(RECORDER);
+  await context.addInitScript(EVENT_RECORDER);
   const page = await context.newPage();
   const uploads: Uploads = { requests: [], answers: [] };
   page.on('request', (request) => {
@@ -107,8 +92,7 @@ async function open(flow: string): Promise<{ page: Page; uploads: Uploads }> {
   return { page, uploads };
 }
 
-type Recorded = { type: string; detail: Record<string, unknown> };
-const recorded = (page: Page): Promise<Recorded[]> => page.evaluate(() => (window as unknown as { __events: Recorded[] }).__events);
+const recorded = recordedEvents;
 
 /** The text of the input's error line (its `aria-describedby` names it first). */
 function inputError(page: Page, label: string): Promise<string> {

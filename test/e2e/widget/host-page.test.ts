@@ -1,9 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../support/chromium.js';
+import { EVENT_RECORDER, recordedEvents, startHostSite, type HostSite, type RecordedEvent } from './host-site.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
@@ -18,9 +16,8 @@ let browser: Browser;
 let workspace: Workspace;
 let key: string;
 /** A plain web server on another port: the marketing site, another origin than Parley's. */
-let site: Server;
+let site: HostSite;
 let siteOrigin: string;
-const pages = new Map<string, string>();
 
 const campaignFlow = {
   name: 'Spring campaign',
@@ -33,23 +30,11 @@ const campaignFlow = {
 };
 const planFlow = { name: 'Plans', steps: [{ id: 'plan', module: 'message', config: { text: 'Plan {{plan}}, campaign {{utm_campaign}}.' } }] };
 
-/** Records every parley:* event and dataLayer entry from the very start of the page. */
-const RECORDER = `
-window.__events = [];
-for (const name of ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error']) {
-  window.addEventListener('parley:' + name, (e) => window.__events.push({ type: e.type, detail: e.detail }));
-}`;
-
 beforeAll(async () => {
   storage = await createTestStorage();
   server = await startTestServer(storage);
-  site = createServer((req, res) => {
-    const html = pages.get(new URL(req.url ?? '/', 'http://x').pathname);
-    res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(html ?? 'not found');
-  });
-  site.listen(0, '127.0.0.1');
-  await once(site, 'listening');
-  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  site = await startHostSite();
+  siteOrigin = site.origin;
   expect(siteOrigin).not.toBe(new URL(server.url).origin);
   workspace = await createWorkspace(storage, { name: 'Shop', allowedOrigins: [siteOrigin] });
   key = (await issueApiKey(storage.db, workspace.id)).key;
@@ -65,16 +50,15 @@ afterAll(async () => {
 });
 
 async function open(path: string, body: string, query = '', colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; context: BrowserContext }> {
-  pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Spring sale</h1>${body}</body></html>`);
+  site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Spring sale</h1>${body}</body></html>`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
-  await context.addInitScript(RECORDER);
+  await context.addInitScript(EVENT_RECORDER);
   const page = await context.newPage();
   await page.goto(`${siteOrigin}${path}${query}`);
   return { page, context };
 }
 
-type Recorded = { type: string; detail: Record<string, unknown> };
-const recorded = (page: Page): Promise<Recorded[]> => page.evaluate(() => (window as unknown as { __events: Recorded[] }).__events);
+const recorded = recordedEvents;
 
 describe('the widget on a marketing page of another origin', () => {
   it('follows the brand, takes utm_source from the URL, tells the page every step, and the export has the source', async () => {
@@ -171,7 +155,7 @@ describe('the widget on a marketing page of another origin', () => {
       plans.toggle();
     });
     await page.getByRole('button', { name: 'Chat öffnen' }).waitFor();
-    await page.waitForFunction((id) => (window as unknown as { __events: Recorded[] }).__events.some((e) => e.type === 'parley:end' && e.detail.flow === 'plans' && e.detail.sessionId !== id), first);
+    await page.waitForFunction((id) => (window as unknown as { __events: RecordedEvent[] }).__events.some((e) => e.type === 'parley:end' && e.detail.flow === 'plans' && e.detail.sessionId !== id), first);
     const events = await recorded(page);
     expect(events.filter((e) => e.detail.flow === 'plans').map((e) => e.type)).toEqual(
       expect.arrayContaining(['parley:ready', 'parley:open', 'parley:turn', 'parley:end', 'parley:close']),
