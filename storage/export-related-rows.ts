@@ -3,13 +3,13 @@ import { relatedRowsSql, RETURNING_SUBJECTS, returningSubjectsSql, sessionKeys, 
 import { runPipeline } from './pipelined-query.js';
 import { applySettings, resetSettings } from './session-settings.js';
 import { readSessionSpans, sessionPartitions, type SessionSpans } from './export-session-spans.js';
-import { EXPORT_ROW_WIDTH, ExportRowView, hasPersonal, RAW_TYPES, RelatedRowView, SEALED_NOT_READ, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
+import { ExportRowView, hasRelatedPersonal, RAW_TYPES, RELATED_ROW_WIDTH, RelatedRowView, SEALED_NOT_READ, type ExportRow, type PersonalOpener, type RawColumns } from './export-row.js';
 import type { StoreTable } from '../core/store-tables.js';
 
 const NONE: readonly ExportRow[] = Object.freeze([]);
-const TABLE_N = EXPORT_ROW_WIDTH;
-const SESSION_N = EXPORT_ROW_WIDTH + 1;
-const SUBJECT_N = EXPORT_ROW_WIDTH + 2;
+const TABLE_N = RELATED_ROW_WIDTH;
+const SESSION_N = RELATED_ROW_WIDTH + 1;
+const SUBJECT_N = RELATED_ROW_WIDTH + 2;
 
 /** True when every row of `b` is in `a` (both in rank order). */
 function within(a: readonly ExportRowView[], b: readonly ExportRowView[]): boolean {
@@ -300,7 +300,7 @@ export async function readRelatedRows(query: RelatedQuery, connection: RelatedCo
   const result = await connection.query<Array<string | null>>(({ returning, spans }) =>
     relatedRowsSql({ ...query, returning, partitions: spans.map((tableSpans) => sessionPartitions(tableSpans, keys)) }, keys, subjects.keys));
   const sealed = query.sealedTables;
-  const open = sealed.length > 0 && result.rows.some(hasPersonal) ? await query.open() : undefined;
+  const open = sealed.length > 0 && result.rows.some(hasRelatedPersonal) ? await query.open() : undefined;
   // Rows of a table whose sealed values were not sent refuse to be read, as in an unsealed export.
   const openers = query.tables.map((table) => (sealed.includes(table) ? open : SEALED_NOT_READ));
   const bySession = new Groups(sessions.keys.length, query.tables.length);

@@ -126,8 +126,8 @@ export interface RelatedRead extends FlowRead {
  * - one condition per branch: an OR of them lets the generic plan scan the whole flow.
  * Rows carry only what an export reads of them (`relatedRowColumns`), sealed values only for the
  * tables that a selected field reads them from (`sealedTables`); of `variables`, only the rows its
- * fields read when they say which (`variableRows`, the names in the last parameter). After the export row's
- * columns come the table's position in `tables`, and the 1-based
+ * fields read when they say which (`variableRows`, the names in the last parameter). After the related row's
+ * three columns come the table's position in `tables`, and the 1-based
  * positions of the row's session in `$4` and subject in `$5` (null when not among them): the
  * caller groups rows by number, without string keys.
  */

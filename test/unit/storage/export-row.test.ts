@@ -4,6 +4,9 @@ import { seal } from '../../../storage/crypto/aes-gcm.js';
 import { GcmOpener } from '../../../storage/crypto/gcm-opener.js';
 import { ExportRowView, ProjectedRowView, RelatedRowView, SEALED_NOT_READ, type PersonalOpener, type RawColumns } from '../../../storage/export-row.js';
 
+/** A related row as its statement sends it (`relatedRowColumns`): id, data, personal, then the table's and keys' numbers. */
+const relatedRow = (personal: string | null): RawColumns => [ROW[0]!, '{"chrono":12}', personal, '0', '1', null];
+
 const ROW: RawColumns = [
   '0190f6a0-0000-7000-8000-000000000001',
   '0190f6a0-0000-7000-8000-000000000002',
@@ -36,8 +39,8 @@ describe('export row views', () => {
     }
   });
 
-  it('of related rows: id, data and personal values; the other columns throw', () => {
-    const row = new RelatedRowView('variables', ROW, undefined);
+  it('of related rows: id, data and personal values, sent alone; the other columns throw', () => {
+    const row = new RelatedRowView('variables', relatedRow(null), undefined);
     expect([row.id, row.data, row.personal]).toEqual([ROW[0], { chrono: 12 }, null]);
     for (const getter of ['flowId', 'sessionId', 'participantRef', 'subjectKey', 'moduleId', 'stepId', 'createdAt', 'expiresAt'] as const) {
       expect(() => row[getter], getter).toThrow('relatedRowColumns');
@@ -52,10 +55,11 @@ describe('export row views', () => {
     const opener: PersonalOpener = Object.assign((sealed: Buffer) => ((calls.one += 1), parse(gcm.open(sealed))), {
       all: (sealed: readonly Buffer[]) => ((calls.all += 1), gcm.openAll(sealed).map(parse)),
     });
-    const sealedRow = (n: number): RawColumns => ROW.map((v, i) => (i === 10 ? `\\x${seal(key, Buffer.from(JSON.stringify({ email: `p${n}@example.org` })), 'ws').toString('hex')}` : v));
-    const views = [new ExportRowView('variables', sealedRow(1), opener), new ExportRowView('participations', ROW, opener), new RelatedRowView('variables', sealedRow(2), opener)];
+    const sealedValue = (n: number) => `\\x${seal(key, Buffer.from(JSON.stringify({ email: `p${n}@example.org` })), 'ws').toString('hex')}`;
+    const sealedRow = (n: number): RawColumns => ROW.map((v, i) => (i === 10 ? sealedValue(n) : v));
+    const views = [new ExportRowView('variables', sealedRow(1), opener), new ExportRowView('participations', ROW, opener), new RelatedRowView('variables', relatedRow(sealedValue(2)), opener)];
     // A row of a table whose sealed values were not sent keeps its own opener, which refuses.
-    const unsent = new RelatedRowView('consents', ROW.map((v, i) => (i === 10 ? '\\x' : v)), SEALED_NOT_READ);
+    const unsent = new RelatedRowView('consents', relatedRow('\\x'), SEALED_NOT_READ);
     ExportRowView.openAll([...views, unsent], opener);
     expect(calls).toEqual({ one: 0, all: 1 });
     expect(views.map((v) => v.personal)).toEqual([{ email: 'p1@example.org' }, null, { email: 'p2@example.org' }]);
