@@ -27,6 +27,8 @@ export interface Config {
   readonly handshakesPerIpPerMinute: number;
   /** Files one client address may send to chat steps per minute. */
   readonly filesPerIpPerMinute: number;
+  /** Files one server process receives at once; beyond it 503 with Retry-After. */
+  readonly filesInFlight: number;
   /** Reverse proxies in front of the server whose X-Forwarded-For entry names the client (0: use the socket's address). */
   readonly trustProxyHops: number;
   /** Signed webhooks: private targets allowed, retry backoff base (s), attempts, per-attempt timeout, outbox drain interval, deliveries at once. */
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
     filesPerIpPerMinute: integer(env, 'PARLEY_FILES_PER_IP_PER_MINUTE', 20, 1, 1_000_000),
+    filesInFlight: integer(env, 'PARLEY_FILES_IN_FLIGHT', 16, 1, 10_000),
     trustProxyHops: integer(env, 'PARLEY_TRUST_PROXY_HOPS', 0, 0, 10),
     webhooks: Object.freeze({
       allowPrivate: boolean(env, 'PARLEY_WEBHOOKS_ALLOW_PRIVATE'),

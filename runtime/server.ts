@@ -105,7 +105,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
     logger,
     health: () => storage.health(),
     before: [requestTimer(metrics)],
-    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), fileReplyRoute({ engine, storage, clock, metrics, perMinute: config.filesPerIpPerMinute, trustedProxyHops: config.trustProxyHops }), api],
+    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), fileReplyRoute({ engine, storage, clock, metrics, perMinute: config.filesPerIpPerMinute, maxInFlight: config.filesInFlight, trustedProxyHops: config.trustProxyHops }), api],
   });
   const http = createServer(app);
   const adapterClients = longLivedClientPool(storage.pool);

@@ -18,6 +18,8 @@ export interface FileReplyOptions {
   readonly metrics?: Metrics;
   /** Files one address may send per minute. */
   readonly perMinute: number;
+  /** Files this process receives at once (each held in memory until its reply is done); beyond it 503. */
+  readonly maxInFlight: number;
   readonly trustedProxyHops: number;
 }
 
@@ -67,13 +69,15 @@ function fileName(req: Request): string {
  * `POST /chat/{workspace}/{flow}/files`: a file answering the `file` input a session waits for
  * (chat-protocol's `fileUploadPath` says what the request carries). Everything is checked before
  * the body is read: the page's Origin, the per-address budget, the size announced, the session's
- * resume token. The file then goes to the engine as the session's reply, exactly once per
+ * resume token, and how many files the process is receiving (each is held in memory, so at most
+ * `maxInFlight` at once: 16 of 10 MB are 160 MB). The file then goes to the engine as the session's reply, exactly once per
  * `X-Parley-Message-Id`, and the answer is the reply's `ReplyAck`, as over the socket. A browser's
  * preflight (`OPTIONS`) is answered for allowed pages only.
  */
 export function fileReplyRoute(options: FileReplyOptions): Router {
   const router = Router();
   const limiter = new AddressLimiter({ perMinute: options.perMinute, clock: options.clock });
+  let inFlight = 0;
 
   router.options(PATH, async (req, res) => {
     try {
@@ -96,6 +100,12 @@ export function fileReplyRoute(options: FileReplyOptions): Router {
     const name = fileName(req);
     const session = await findSessionByToken(options.storage, token, workspaceId, flowId);
     if (!session) throw new ParleyError('not_found', 'This chat session has expired; reload to start again');
+    if (inFlight >= options.maxInFlight) {
+      res.set('Retry-After', '2');
+      throw new ParleyError('unavailable', 'Too many files are being received; please try again in a moment');
+    }
+    inFlight += 1;
+    res.once('close', () => (inFlight -= 1));
     res.locals.checked = { sessionId: session.id, clientMessageId, name, declaredType: req.get('content-type') ?? '' } satisfies Checked;
     next();
   };

@@ -1,4 +1,7 @@
+import { request } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../support/wait-until.js';
 import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
@@ -156,6 +159,47 @@ describe('a file answering a chat step', () => {
       expect(third.status).toBe(429);
       expect(await third.json()).toMatchObject({ error: { code: 'rate_limited' } });
       chat.close();
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('receives at most PARLEY_FILES_IN_FLIGHT files at once: another gets 503 with Retry-After until one is done', async () => {
+    const own = await startTestServer(storage, { PARLEY_FILES_IN_FLIGHT: '1', PARLEY_FILES_PER_IP_PER_MINUTE: '10000' });
+    try {
+      const chat = await connectChat(own.url, { workspace: workspace.id, flow: 'receipts' }, { origin: ORIGIN });
+      await chat.reply('fay@example.org');
+      const png = samplePng();
+      const { hostname, port } = new URL(own.url);
+      const headers = { origin: ORIGIN, authorization: `Bearer ${chat.session.resumeToken}`, 'x-parley-file-name': 'slow.png', 'content-type': 'image/png' };
+      // A slow upload: its first half sent, the rest held back.
+      const slow = request({ hostname, port, method: 'POST', path: fileUploadPath(workspace.id, 'receipts'), headers: { ...headers, 'x-parley-message-id': 'slow', 'content-length': String(png.length) } });
+      const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        slow.on('response', (response) => void text(response).then((body) => resolve({ status: response.statusCode!, body }), reject));
+        slow.on('error', reject);
+      });
+      slow.write(png.subarray(0, 10));
+      // Another visitor's file, which the step refuses whenever it is let in (so it takes nothing).
+      const other = await connectChat(own.url, { workspace: workspace.id, flow: 'receipts' }, { origin: ORIGIN });
+      await other.reply('gus@example.org');
+      const busy = async () =>
+        fetch(`${own.url}${fileUploadPath(workspace.id, 'receipts')}`, {
+          method: 'POST',
+          body: new Uint8Array(Buffer.from('not a picture')),
+          headers: { ...headers, authorization: `Bearer ${other.session.resumeToken}`, 'x-parley-message-id': `m-${Math.random()}` },
+        });
+      await waitUntil(async () => (await busy()).status === 503, { what: 'the slow upload to be received' });
+      const refused = await busy();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('2');
+      expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+      slow.end(png.subarray(10));
+      const done = await answered;
+      expect(done.status).toBe(200);
+      expect(JSON.parse(done.body)).toMatchObject({ ok: true, turn: { messages: [{ text: 'Thanks for slow.png' }] } });
+      expect((await busy()).status).toBe(200);
+      chat.close();
+      other.close();
     } finally {
       await own.close();
     }
