@@ -35,7 +35,11 @@ interface Checked {
   readonly clientMessageId: string;
   readonly name: string;
   readonly declaredType: string;
+  /** The most bytes the body may have: the waiting step's limit when known. */
+  readonly limit: number;
 }
+
+const megabytes = (bytes: number): string => String(Math.round((bytes / 1024 / 1024) * 10) / 10);
 
 function fail(res: Response, error: ParleyError): void {
   res.status(error.status).json({ error: error.toBody() });
@@ -92,7 +96,8 @@ export function fileReplyRoute(options: FileReplyOptions): Router {
     const { workspaceId, flowId } = await allowPage(req, res, options);
     const address = clientAddress(req.socket.remoteAddress, req.get('x-forwarded-for'), options.trustedProxyHops);
     if (!limiter.take(address === null ? 'unknown' : addressKey(address))) throw new ParleyError('rate_limited', 'Too many files were sent from your network in the last minute; please try again shortly');
-    if (Number(req.get('content-length') ?? 0) > MAX_UPLOAD_BYTES) throw new ParleyError('payload_too_large', `A file has at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+    const announced = Number(req.get('content-length') ?? 0);
+    if (announced > MAX_UPLOAD_BYTES) throw new ParleyError('payload_too_large', `A file has at most ${megabytes(MAX_UPLOAD_BYTES)} MB`);
     const token = TOKEN.exec(req.get('authorization') ?? '')?.[1];
     if (!token) throw new ParleyError('unauthorized', 'The session token is missing');
     const clientMessageId = req.get(FILE_MESSAGE_ID_HEADER) ?? '';
@@ -100,20 +105,26 @@ export function fileReplyRoute(options: FileReplyOptions): Router {
     const name = fileName(req);
     const session = await findSessionByToken(options.storage, token, workspaceId, flowId);
     if (!session) throw new ParleyError('not_found', 'This chat session has expired; reload to start again');
+    // What the session waits for, as its last turn asked (the step itself checks the file again);
+    // a retry of a reply already taken gets that reply's turn back from the engine, unchecked.
+    const input = session.recentReplies.some((reply) => reply.id === clientMessageId) ? undefined : session.lastTurn?.input;
+    if (input !== undefined && input?.kind !== 'file') throw new ParleyError('conflict', 'This step does not take a file');
+    const limit = input?.maxBytes ?? MAX_UPLOAD_BYTES;
+    if (announced > limit) throw new ParleyError('payload_too_large', `At most ${megabytes(limit)} MB`);
     if (inFlight >= options.maxInFlight) {
       res.set('Retry-After', '2');
       throw new ParleyError('unavailable', 'Too many files are being received; please try again in a moment');
     }
     inFlight += 1;
     res.once('close', () => (inFlight -= 1));
-    res.locals.checked = { sessionId: session.id, clientMessageId, name, declaredType: req.get('content-type') ?? '' } satisfies Checked;
+    res.locals.checked = { sessionId: session.id, clientMessageId, name, declaredType: req.get('content-type') ?? '', limit } satisfies Checked;
     next();
   };
 
   router.post(
     PATH,
     (req, res, next) => void check(req, res, next).catch(next),
-    express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES }),
+    (req, res, next) => express.raw({ type: () => true, limit: (res.locals.checked as Checked).limit })(req, res, next),
     async (req, res) => {
       const checked = res.locals.checked as Checked;
       const content: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -136,11 +136,14 @@ describe('a file answering a chat step', () => {
     expect(await sendFile(chat, png, { token: null })).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
     expect(await sendFile(chat, png, { workspaceId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ status: 404 });
     expect(await sendFile(chat, Buffer.alloc(MAX_UPLOAD_BYTES + 1))).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    // Over the step's own limit: refused by its announced size, before the body is read.
     const overStep = await sendFile(chat, Buffer.concat([png, Buffer.alloc(1024 * 1024)]));
-    expect(overStep.body).toMatchObject({ ok: false, error: { message: 'At most 1 MB' } });
+    expect(overStep).toMatchObject({ status: 413, allowOrigin: ORIGIN, body: { error: { code: 'payload_too_large', message: 'At most 1 MB' } } });
     expect((await fileRows()).length).toBe(before);
     // The socket session goes on: the step still waits for its file.
     expect((await sendFile(chat, png)).body).toMatchObject({ ok: true });
+    // Now the flow waits for nothing: a file is refused before it is read.
+    expect(await sendFile(chat, png)).toMatchObject({ status: 409, body: { error: { code: 'conflict', message: 'This step does not take a file' } } });
     chat.close();
   });
 
