@@ -72,11 +72,12 @@ function fileName(req: Request): string {
 /**
  * `POST /chat/{workspace}/{flow}/files`: a file answering the `file` input a session waits for
  * (chat-protocol's `fileUploadPath` says what the request carries). Everything is checked before
- * the body is read: the page's Origin, the per-address budget, the size announced, the session's
- * resume token, and how many files the process is receiving (each is held in memory, so at most
- * `maxInFlight` at once: 16 of 10 MB are 160 MB). The file then goes to the engine as the session's reply, exactly once per
- * `X-Parley-Message-Id`, and the answer is the reply's `ReplyAck`, as over the socket. A browser's
- * preflight (`OPTIONS`) is answered for allowed pages only.
+ * the body is read: the page's Origin, the per-address budget, the session's resume token, that
+ * the session waits for a file, the size announced against that step's limit, and how many files
+ * the process is receiving (each is held in memory, so at most `maxInFlight` at once: 16 of 10 MB
+ * are 160 MB). The file then goes to the engine as the session's reply, exactly once per
+ * `X-Parley-Message-Id`, and the answer is the reply's `ReplyAck`, as over the socket. A
+ * browser's preflight (`OPTIONS`) is answered for allowed pages only.
  */
 export function fileReplyRoute(options: FileReplyOptions): Router {
   const router = Router();
