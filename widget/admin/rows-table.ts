@@ -10,7 +10,7 @@ export interface RowsTableOptions {
   readonly timeZone: string;
   /** Adds a delete button per row (and an Actions column) when set. */
   onDelete?(row: StoreRow): void;
-  /** Adds a download button per row (a row of the Files table) before its delete button. */
+  /** Adds a download button per row (a row of the Files table), before its delete button if any. */
   onDownload?(row: StoreRow): void;
 }
 
@@ -25,7 +25,7 @@ function valuesCell(values: Readonly<Record<string, unknown>> | null, empty: str
 }
 
 /** The buttons of one row: download its file (when the table keeps files), delete it. */
-function actionsCell(row: StoreRow, timeZone: string, onDelete: (row: StoreRow) => void, onDownload: ((row: StoreRow) => void) | undefined): HTMLTableCellElement {
+function actionsCell(row: StoreRow, timeZone: string, { onDelete, onDownload }: Pick<RowsTableOptions, 'onDelete' | 'onDownload'>): HTMLTableCellElement {
   const created = formatInstant(row.createdAt, timeZone);
   return el('td', { className: 'nowrap' }, [
     onDownload
@@ -35,21 +35,23 @@ function actionsCell(row: StoreRow, timeZone: string, onDelete: (row: StoreRow) 
           on: { click: () => onDownload(row) },
         }, [icon('download')])
       : null,
-    el('button', {
-      className: 'button icon-button danger',
-      attrs: { type: 'button', 'aria-label': `Delete row created ${created}`, title: 'Delete row' },
-      on: { click: () => onDelete(row) },
-    }, [icon('trash')]),
+    onDelete
+      ? el('button', {
+          className: 'button icon-button danger',
+          attrs: { type: 'button', 'aria-label': `Delete row created ${created}`, title: 'Delete row' },
+          on: { click: () => onDelete(row) },
+        }, [icon('trash')])
+      : null,
   ]);
 }
 
 /**
- * Rows as a table: created, expires, module/step, data, personal values, and a delete button
- * per row when `onDelete` is given. Every value goes in as text.
+ * Rows as a table: created, expires, module/step, data, personal values, and per row a download
+ * and a delete button when `onDownload` and `onDelete` are given. Every value goes in as text.
  */
 export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOptions): HTMLTableElement {
-  const { onDelete } = options;
-  const columns = ['Created', 'Expires', 'Module / step', 'Data', 'Personal', ...(onDelete ? ['Actions'] : [])];
+  const actions = options.onDelete !== undefined || options.onDownload !== undefined;
+  const columns = ['Created', 'Expires', 'Module / step', 'Data', 'Personal', ...(actions ? ['Actions'] : [])];
   const head = el('thead', {}, [
     el('tr', {}, columns.map((name) => el('th', { attrs: { scope: 'col' } }, name === 'Actions' ? [srOnly(name)] : [name]))),
   ]);
@@ -60,8 +62,8 @@ export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOpt
       el('td', {}, [el('span', { className: 'mono', text: row.moduleId }), row.stepId ? el('span', { className: 'muted', text: ` / ${row.stepId}` }) : null]),
       valuesCell(row.data, '—'),
       valuesCell(row.personal, 'None'),
-      onDelete ? actionsCell(row, options.timeZone, onDelete, options.onDownload) : null,
+      actions ? actionsCell(row, options.timeZone, options) : null,
     ]);
   }));
-  return el('table', { className: onDelete ? 'rows' : 'rows read-only' }, [el('caption', { className: 'sr-only', text: options.caption }), head, body]);
+  return el('table', { className: actions ? 'rows' : 'rows read-only' }, [el('caption', { className: 'sr-only', text: options.caption }), head, body]);
 }

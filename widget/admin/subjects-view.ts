@@ -5,6 +5,7 @@ import type { ConsoleContext } from './console-context.js';
 import { el, replaceChildren } from './dom-builder.js';
 import { createField } from './form-field.js';
 import { renderRowsTable } from './rows-table.js';
+import { saveRowFile } from './row-file.js';
 import { errorMessage } from './status-messages.js';
 import { inDisplayOrder, tableLabel } from './table-labels.js';
 
@@ -13,15 +14,15 @@ const rowsText = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : '
 /** What an erasure counts besides the store tables. */
 const ERASED_LABELS: Readonly<Record<string, string>> = { sessions: 'Chat sessions' };
 
-/** The rows found, one table per store table, in the Data tab's order. */
-function foundRows(rows: readonly StoreRow[], timeZone: string): HTMLElement[] {
+/** The rows found, one table per store table, in the Data tab's order; a file can be downloaded (a copy for the person who asked). */
+function foundRows(rows: readonly StoreRow[], timeZone: string, onDownload: (row: StoreRow) => void): HTMLElement[] {
   const tables = inDisplayOrder([...new Set(rows.map((r) => r.table))].map((name) => ({ name })));
   return tables.map(({ name }) => {
     const mine = rows.filter((r) => r.table === name);
     return el('section', { className: 'subject-table', attrs: { 'aria-label': `${tableLabel(name)} about this address` } }, [
       el('h4', { text: `${tableLabel(name)} · ${rowsText(mine.length)}` }),
       el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': `${tableLabel(name)} rows about this address`, tabindex: 0 } }, [
-        renderRowsTable(mine, { caption: `${tableLabel(name)} about this address`, timeZone }),
+        renderRowsTable(mine, { caption: `${tableLabel(name)} about this address`, timeZone, ...(name === 'files' && { onDownload }) }),
       ]),
     ]);
   });
@@ -95,7 +96,10 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     const erase = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Erase everything about this address', on: { click: () => void eraseAll(address, summary) } });
     replaceChildren(results, [
       el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: summary })]), el('div', { className: 'toolbar' }, [erase])]),
-      ...foundRows(rows, ctx.workspace().timeZone),
+      ...foundRows(rows, ctx.workspace().timeZone, (row) => {
+        error.textContent = '';
+        void saveRowFile(ctx.api, row).catch((failure: unknown) => (error.textContent = errorMessage(failure)));
+      }),
     ]);
     heading.focus();
   }

@@ -6,6 +6,7 @@ import { openDownloadDialog } from './download-dialog.js';
 import { currentCursor, FIRST_PAGE, pageNumber, previousPage, type PagerState } from './keyset-pager.js';
 import { createPagerControls } from './pager-controls.js';
 import { renderRowsTable } from './rows-table.js';
+import { saveRowFile } from './row-file.js';
 import { errorMessage } from './status-messages.js';
 import { tableLabel } from './table-labels.js';
 import { formatInstant } from './time-format.js';
@@ -82,17 +83,9 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
     meta.textContent = countText(info);
   }
 
-  /** Saves a row's file under the name it was sent with (the API answers it as a download, never shown in the console). */
   async function downloadFile(row: StoreRow): Promise<void> {
     error.textContent = '';
-    try {
-      const url = URL.createObjectURL(await ctx.api.rowFile(row.id));
-      const name = typeof row.personal?.name === 'string' ? row.personal.name : 'file';
-      el('a', { attrs: { href: url, download: name } }).click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (failure) {
-      error.textContent = errorMessage(failure);
-    }
+    await saveRowFile(ctx.api, row).catch((failure: unknown) => (error.textContent = errorMessage(failure)));
   }
 
   async function removeRow(row: StoreRow): Promise<void> {

@@ -84,6 +84,7 @@ export function useConsoleFixture(): void {
       moduleId: 'file-upload',
       data: { variable: 'receipt', type: 'image/png', bytes: SAMPLE_FILE.length },
       personal: { name: 'ticket "7".png' },
+      subject: 'dee@example.org',
       attachment: SAMPLE_FILE,
     });
     storage.clock.set(NOW);

@@ -1,9 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { api } from '../../support/test-server.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
 import { recordAudit } from '../../../storage/audit-repository.js';
-import { NOW, key, server, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
+import { NOW, SAMPLE_FILE, key, server, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
 import type { ConsolePage } from './console-page.js';
 
 useConsoleFixture();
@@ -69,6 +70,22 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     await form.getByLabel('CSV file').setInputFiles([]);
     await form.getByRole('button', { name: 'Upload codes' }).press('Enter');
     await form.getByText('Choose a CSV file of codes.').waitFor();
+  });
+
+  it('finds a file sent by the person asking, and downloads it for them', async () => {
+    const console = await signedIn();
+    const { page } = console;
+    await console.section('Data subjects').click();
+    const search = page.getByRole('search', { name: 'Find a data subject' });
+    await search.getByRole('textbox', { name: 'Email address' }).fill('dee@example.org');
+    await search.getByRole('button', { name: 'Find' }).click();
+    await page.getByText('1 row in 1 table').waitFor();
+    const found = page.getByRole('region', { name: 'Files rows about this address' });
+    const created = (await found.locator('time').first().textContent())!;
+    const [download] = await Promise.all([page.waitForEvent('download'), found.getByRole('button', { name: `Download the file of the row created ${created}` }).click()]);
+    expect((await readFile((await download.path())!)).equals(SAMPLE_FILE)).toBe(true);
+    // Looking up offers no deletion row by row: erasure is for the whole address.
+    expect(await found.getByRole('button', { name: /Delete row/ }).count()).toBe(0);
   });
 
   it('finds everything about one email, erases it after confirmation, shows the counts; the Data tab and the Audit page never show the email again', async () => {
