@@ -4,9 +4,11 @@
  * - `consent.confirmed`: a visitor clicked the link of a double opt-in mail;
  * - `instant_win.won`: an instant-win play won a prize;
  * - `giveaway.drawn`: giveaway winners were drawn;
- * - `flow.closed`: a flow was closed (from the API, or by saving it closed).
+ * - `flow.closed`: a flow was closed (from the API, or by saving it closed);
+ * - `file.received`: a participant sent a file to a file-upload step (the row says its type and
+ *   size; the bytes are fetched with an API key from `GET /api/v1/tables/files/rows/{id}/file`).
  */
-export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed'] as const;
+export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received'] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -45,6 +45,7 @@ export function webhookEventsOf(row: PreparedStoreRow): WebhookEventType[] {
   if (row.preview) return [];
   const table: StoreTable = row.table;
   if (table === 'participations') return ['participation.created'];
+  if (table === 'files') return ['file.received'];
   if (table === 'instant_win_claims') return row.data.won === true ? ['participation.created', 'instant_win.won'] : ['participation.created'];
   return [];
 }

@@ -6,6 +6,7 @@ const ROW_KEY: Readonly<Partial<Record<WebhookEventType, string>>> = Object.free
   'participation.created': 'participation',
   'instant_win.won': 'claim',
   'consent.confirmed': 'consent',
+  'file.received': 'file',
 });
 
 /** The JSON body of a delivery: the same for every attempt and endpoint of an event, but for opted-in personal fields. */
@@ -19,7 +20,7 @@ export interface WebhookPayload {
 
 /**
  * Builds the body of one event from what its source holds now: `data.flow`, and the store row
- * (`participation`, `claim`, `consent`; null once erased or expired) or the giveaway `draw`.
+ * (`participation`, `claim`, `consent`, `file`; null once erased or expired) or the giveaway `draw`.
  */
 export function webhookPayload(event: { readonly id: string; readonly type: WebhookEventType; readonly createdAt: Date; readonly workspaceId: string }, source: WebhookEventSource): WebhookPayload {
   const key = ROW_KEY[event.type];

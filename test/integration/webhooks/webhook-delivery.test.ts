@@ -11,6 +11,8 @@ import { createWorkspace, type Workspace } from '../../../storage/workspace-repo
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { verifySignature } from '../../../exporter/webhooks/webhook-signature.js';
 import { Ajv } from 'ajv';
+import { samplePng } from '../../support/sample-files.js';
+import { fileUploadPath } from '../../../core/chat-protocol.js';
 import * as ajvFormats from 'ajv-formats';
 
 const ORIGIN = 'https://shop.example';
@@ -114,6 +116,44 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     for (const text of [JSON.stringify(jobs.rows), JSON.stringify(stored.rows), JSON.stringify(log.rows)]) expect(text).not.toContain('visitor@example.org');
 
     for (const endpoint of [plainEndpoint, personalEndpoint]) expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
+  });
+
+  it('POSTs file.received when a participant sends a file; the partner fetches the bytes with its API key', async () => {
+    await saveTestFlow(storage, workspace, 'receipts', {
+      name: 'Receipts',
+      steps: [{ id: 'receipt', module: 'file-upload', config: { question: 'Your receipt?', variable: 'receipt', accept: ['image/png'] } }],
+    });
+    const partner = await receiver();
+    const endpoint = await addEndpoint(partner.url, { events: ['file.received'], includePersonal: true });
+    const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'receipts' }, { origin: ORIGIN });
+    const png = samplePng(3);
+    const sent = await fetch(`${server.url}${fileUploadPath(workspace.id, 'receipts')}`, {
+      method: 'POST',
+      body: new Uint8Array(png),
+      headers: { origin: ORIGIN, authorization: `Bearer ${chat.session.resumeToken}`, 'content-type': 'image/png', 'x-parley-message-id': 'file-1', 'x-parley-file-name': 'till.png' },
+    });
+    expect(sent.status).toBe(200);
+    chat.close();
+    await waitUntil(() => partner.requests.length >= 1, { what: 'the partner to get the event', timeoutMs: 30_000 });
+
+    const [request] = partner.requests;
+    expect(request!.headers['parley-event']).toBe('file.received');
+    expect(verifySignature(String(request!.headers['parley-signature']), endpoint.secret, request!.rawBody, { nowSeconds: Math.floor(storage.clock.now().getTime() / 1000) })).toBe(true);
+    const body = JSON.parse(request!.rawBody.toString('utf8'));
+    expect(body).toMatchObject({
+      type: 'file.received',
+      data: { flow: { slug: 'receipts' }, file: { table: 'files', moduleId: 'file-upload', stepId: 'receipt', data: { variable: 'receipt', type: 'image/png', bytes: png.length }, personal: { name: 'till.png' } } },
+    });
+    expect(request!.rawBody.includes(png.subarray(0, 8))).toBe(false);
+    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
+    const documented = ajv.compile(document.webhooks['file.received'].post.requestBody.content['application/json'].schema);
+    expect(documented(body), JSON.stringify(documented.errors)).toBe(true);
+
+    const file = await fetch(`${server.url}/api/v1/tables/files/rows/${body.data.file.id}/file`, { headers: { authorization: `Bearer ${key}` } });
+    expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
+    expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
   });
 
   it('retries with backoff: a receiver answering 500 twice gets the event on the third attempt, and the log says so', async () => {

@@ -7,6 +7,7 @@ export const EVENT_HINTS: Readonly<Record<string, string>> = Object.freeze({
   'instant_win.won': 'An instant-win play wins a prize',
   'giveaway.drawn': 'Giveaway winners are drawn',
   'flow.closed': 'A flow is closed',
+  'file.received': 'A participant sends a file (receipt, photo)',
 });
 
 /**

@@ -37,6 +37,7 @@ const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Obj
   'consent.confirmed': { consent: webhookRowSchema },
   'giveaway.drawn': { draw: drawSchema },
   'flow.closed': {},
+  'file.received': { file: webhookRowSchema },
 });
 
 const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
@@ -45,6 +46,7 @@ const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
   'consent.confirmed': 'A visitor clicked the link of a double opt-in mail',
   'giveaway.drawn': 'Giveaway winners were drawn',
   'flow.closed': 'A flow was closed',
+  'file.received': 'A participant sent a file to a file-upload step (its bytes: GET /api/v1/tables/files/rows/{id}/file with an API key)',
 });
 
 const header = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'header', required: true, description, schema });
