@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
+import { answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 
 export interface ChoiceOptionConfig {
@@ -26,7 +27,7 @@ export const choiceModule = defineModule<ChoiceConfig>({
     required: ['options'],
     properties: {
       text: { title: 'Question', description: 'Shown above the buttons; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { title: 'Variable', description: 'Session variable that receives the chosen option id; the answer is then stored in Variables (encrypted) and offered to exports.', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      variable: answerVariable('the chosen option id; the answer is then stored in Variables (encrypted) and offered to exports.'),
       options: {
         title: 'Options', description: 'The buttons, in order (1 to 20).',
         type: 'array',

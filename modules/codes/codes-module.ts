@@ -1,4 +1,5 @@
 import { defineModule, type StepContext, type StepInput, type StepResult } from '../../core/module-contract.js';
+import { BOT_TEXT, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import type { BotMessage } from '../../core/chat-protocol.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
@@ -43,8 +44,6 @@ export const CODES_DEFAULTS = Object.freeze({
   exhaustedText: 'Sorry, all the codes have already been handed out',
 });
 
-const TEXT = { type: 'string', minLength: 1, maxLength: 4000 } as const;
-const VARIABLE = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' } as const;
 const CHECK_ONLY = ['question', 'placeholder', 'singleUse', 'maxAttempts', 'invalidText', 'usedText', 'tooManyText', 'acceptedText'] as const;
 const DISTRIBUTE_ONLY = ['text', 'requireVariable', 'notEligibleText', 'exhaustedText'] as const;
 
@@ -118,20 +117,20 @@ export const codesModule = defineModule<CodesConfig>({
     required: ['mode'],
     properties: {
       mode: { title: 'Mode', description: 'check: ask for an access code from the uploaded list; distribute: hand each participant a unique code.', type: 'string', enum: ['check', 'distribute'] },
-      variable: { ...VARIABLE, title: 'Variable', description: 'Session variable that receives the code.', default: CODES_DEFAULTS.variable },
-      emailVariable: { ...VARIABLE, title: 'Email variable', description: 'Session variable holding the participant’s email.', default: CODES_DEFAULTS.emailVariable },
-      question: { ...TEXT, title: 'Question', description: 'check mode: what the bot asks.', default: CODES_DEFAULTS.question },
+      variable: { ...VARIABLE_NAME, title: 'Variable', description: 'Session variable that receives the code.', default: CODES_DEFAULTS.variable },
+      emailVariable: { ...VARIABLE_NAME, title: 'Email variable', description: 'Session variable holding the participant’s email.', default: CODES_DEFAULTS.emailVariable },
+      question: { ...BOT_TEXT, title: 'Question', description: 'check mode: what the bot asks.', default: CODES_DEFAULTS.question },
       placeholder: { title: 'Placeholder', description: 'check mode: hint shown in the empty input.', type: 'string', maxLength: 200 },
       singleUse: { title: 'Single use', description: 'check mode: a code can be used by one session only.', default: false, type: 'boolean' },
       maxAttempts: { title: 'Attempts', description: 'check mode: failed checks allowed before the flow ends.', type: 'integer', minimum: 1, maximum: 100 },
-      invalidText: { ...TEXT, title: 'When invalid', description: 'check mode: said for an unknown code.', default: CODES_DEFAULTS.invalidText },
-      usedText: { ...TEXT, title: 'When used', description: 'check mode: said for a code already used.', default: CODES_DEFAULTS.usedText },
-      tooManyText: { ...TEXT, title: 'When too many attempts', description: 'check mode: said (and the flow ends) after too many failed checks.', default: CODES_DEFAULTS.tooManyText },
-      acceptedText: { ...TEXT, title: 'When accepted', description: 'check mode: said for a valid code.' },
-      text: { ...TEXT, title: 'Code message', description: 'distribute mode: shown with the code, e.g. Your code: {{code}}.', default: CODES_DEFAULTS.text },
-      requireVariable: { ...VARIABLE, title: 'Only when', description: 'distribute mode: only sessions where this variable is set (e.g. won, set by instant win) get a code.' },
-      notEligibleText: { ...TEXT, title: 'When not eligible', description: 'distribute mode: said when the variable above is not set.' },
-      exhaustedText: { ...TEXT, title: 'When no code is left', description: 'distribute mode: said when the pool is empty.', default: CODES_DEFAULTS.exhaustedText },
+      invalidText: { ...BOT_TEXT, title: 'When invalid', description: 'check mode: said for an unknown code.', default: CODES_DEFAULTS.invalidText },
+      usedText: { ...BOT_TEXT, title: 'When used', description: 'check mode: said for a code already used.', default: CODES_DEFAULTS.usedText },
+      tooManyText: { ...BOT_TEXT, title: 'When too many attempts', description: 'check mode: said (and the flow ends) after too many failed checks.', default: CODES_DEFAULTS.tooManyText },
+      acceptedText: { ...BOT_TEXT, title: 'When accepted', description: 'check mode: said for a valid code.' },
+      text: { ...BOT_TEXT, title: 'Code message', description: 'distribute mode: shown with the code, e.g. Your code: {{code}}.', default: CODES_DEFAULTS.text },
+      requireVariable: { ...VARIABLE_NAME, title: 'Only when', description: 'distribute mode: only sessions where this variable is set (e.g. won, set by instant win) get a code.' },
+      notEligibleText: { ...BOT_TEXT, title: 'When not eligible', description: 'distribute mode: said when the variable above is not set.' },
+      exhaustedText: { ...BOT_TEXT, title: 'When no code is left', description: 'distribute mode: said when the pool is empty.', default: CODES_DEFAULTS.exhaustedText },
     },
   },
   checkConfig(config, path) {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { termsLinkSchemaProperties } from '../../core/terms-link.js';
 
 /** A consent step: a checkbox the participant accepts or declines, optionally confirmed by email. */
@@ -39,7 +40,7 @@ export const consentConfigSchema = {
     ...termsLinkSchemaProperties('the full terms, shown beside the checkbox'),
     required: { title: 'Consent required', description: 'When on, declining is refused; otherwise declining is allowed and recorded.', default: false, type: 'boolean' },
     doubleOptIn: { title: 'Double opt-in', description: 'Confirm an accepted consent by a link sent by email.', default: false, type: 'boolean' },
-    emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email.', default: 'email', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+    emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email.', default: 'email', ...VARIABLE_NAME },
     confirmSubject: { title: 'Confirmation subject', description: 'Subject of the double opt-in email.', default: DEFAULT_CONFIRM_SUBJECT, type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' },
     confirmText: { ...text(10_000), title: 'Confirmation email', description: 'Body of the double opt-in email; must contain {{link}}.', default: DEFAULT_CONFIRM_TEXT },
     acceptedText: { ...text(4000), title: 'When accepted', description: 'Said after the participant accepts.' },

@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
+import { QUESTION, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import { termsLinkSchemaProperties } from '../../core/terms-link.js';
@@ -25,8 +26,8 @@ export const emailCaptureModule = defineModule<EmailCaptureConfig>({
     additionalProperties: false,
     required: ['question'],
     properties: {
-      question: { title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { title: 'Variable', description: 'Session variable that receives the normalized email (personal: encrypted at rest, stored in Variables).', default: 'email', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      question: QUESTION,
+      variable: { ...answerVariable('the normalized email (personal: encrypted at rest, stored in Variables).'), default: 'email' },
       placeholder: { title: 'Placeholder', description: 'Hint shown in the empty input.', type: 'string', maxLength: 200 },
       notice: { title: 'Notice', description: 'Shown under the field: what the address is used for and how long it is kept; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 1000 },
       ...termsLinkSchemaProperties('your privacy policy or terms, shown under the field'),

@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
+import { QUESTION, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 import { MAX_UPLOAD_BYTES } from '../../core/chat-protocol.js';
 import { FILE_KIND_NAMES, FILE_KINDS, detectFileKind, fileNameOf, kindList, type FileKind } from './file-kinds.js';
@@ -36,8 +37,8 @@ export const fileUploadModule = defineModule<FileUploadConfig>({
     additionalProperties: false,
     required: ['question', 'variable'],
     properties: {
-      question: { title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { title: 'Variable', description: "Session variable that receives the file's name (encrypted, stored in Variables and offered to exports).", type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      question: QUESTION,
+      variable: answerVariable("the file's name (encrypted, stored in Variables and offered to exports)."),
       accept: {
         title: 'File types', description: "Read from the file's content, not its name. Default: JPEG, PNG and PDF.",
         type: 'array', minItems: 1, maxItems: FILE_KINDS.length, uniqueItems: true, default: DEFAULT_ACCEPT,

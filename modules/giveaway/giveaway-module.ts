@@ -1,4 +1,5 @@
 import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
+import { VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { prizeSchemaProperties, type DrawPrize } from '../../core/prize.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
@@ -69,7 +70,7 @@ export const giveawayModule = defineModule<GiveawayConfig>({
       frequency: { title: 'Entries per person', description: 'once ever, once per calendar day or ISO week (workspace time zone), or unlimited.', default: GIVEAWAY_DEFAULTS.frequency, type: 'string', enum: ['once', 'daily', 'weekly', 'unlimited'] },
       startsAt: { title: 'Entries open', description: 'Before this instant the closed text is shown.', type: 'string', format: 'date-time' },
       endsAt: { title: 'Entries close', description: 'From this instant on the closed text is shown.', type: 'string', format: 'date-time' },
-      emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email (set by an email capture step).', default: GIVEAWAY_DEFAULTS.emailVariable, type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email (set by an email capture step).', default: GIVEAWAY_DEFAULTS.emailVariable, ...VARIABLE_NAME },
       confirmText: { ...TEXT, title: 'When entered', description: 'Said when the entry is recorded.', default: GIVEAWAY_DEFAULTS.confirmText },
       alreadyText: { ...TEXT, title: 'When already entered', description: 'Said when this email already entered within the frequency.', default: GIVEAWAY_DEFAULTS.alreadyText },
       closedText: { ...TEXT, title: 'When closed', description: 'Said outside the entry window.', default: GIVEAWAY_DEFAULTS.closedText },

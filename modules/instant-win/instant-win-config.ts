@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { prizeSchemaProperties, type DrawPrize } from '../../core/prize.js';
 import type { InstantWinPlan } from '../../core/capabilities/instant-win-capability.js';
 
@@ -62,7 +63,7 @@ export const instantWinConfigSchema = {
     winText: { ...TEXT, title: 'When won', description: 'Said on a win; {{prize}} is the prize title.', default: DEFAULT_TEXTS.winText },
     loseText: { ...TEXT, title: 'When lost', description: 'Said when the participation does not win.', default: DEFAULT_TEXTS.loseText },
     noEmailText: { ...TEXT, title: 'When no email', description: 'Said (and the flow ends) when no email was captured before this step.', default: DEFAULT_TEXTS.noEmailText },
-    emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email.', default: 'email', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+    emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email.', default: 'email', ...VARIABLE_NAME },
   },
 } as const;
 

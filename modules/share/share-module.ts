@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
+import { answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 import { SHARE_NETWORK_NAMES, SHARE_NETWORKS, shareUrl, type ShareNetwork } from './share-networks.js';
 
@@ -49,7 +50,7 @@ export const shareModule = defineModule<ShareConfig>({
         uniqueItems: true,
         items: { type: 'string', oneOf: SHARE_NETWORKS.map((network) => ({ const: network, title: SHARE_NETWORK_NAMES[network] })) },
       },
-      variable: { title: 'Variable', description: `Session variable that receives the network shared on (default ${DEFAULT_VARIABLE}); stored in Variables (encrypted) and offered to exports.`, type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      variable: answerVariable(`the network shared on (default ${DEFAULT_VARIABLE}); stored in Variables (encrypted) and offered to exports.`),
       skipLabel: { title: 'Skip button', description: 'When set, a button that goes on without sharing.', type: 'string', minLength: 1, maxLength: 200 },
     },
   },

@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
+import { QUESTION, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 import { ConfigError } from '../../core/errors.js';
 
@@ -27,8 +28,8 @@ export const textQuestionModule = defineModule<TextQuestionConfig>({
     additionalProperties: false,
     required: ['question', 'variable'],
     properties: {
-      question: { title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
-      variable: { title: 'Variable', description: 'Session variable that receives the answer (personal: encrypted at rest, stored in Variables).', type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+      question: QUESTION,
+      variable: answerVariable('the answer (personal: encrypted at rest, stored in Variables).'),
       required: { title: 'Answer required', description: 'When off, the participant may skip the question.', default: true, type: 'boolean' },
       maxLength: { title: 'Longest answer', description: 'Characters at most.', default: 500, type: 'integer', minimum: 1, maximum: 10000 },
       pattern: { title: 'Pattern', description: 'A regular expression the whole answer must match.', type: 'string', minLength: 1, maxLength: 500 },

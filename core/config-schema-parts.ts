@@ -1,0 +1,17 @@
+import { HOST_VARIABLE_NAME } from './chat-protocol.js';
+
+/** JSON Schema parts that module configs share, so every step form says the same. */
+
+/** A session variable's name, as `{{name}}` placeholders and host pages write it. */
+export const VARIABLE_NAME = { type: 'string', pattern: HOST_VARIABLE_NAME.source } as const;
+
+/** Something the bot says or asks. */
+export const BOT_TEXT = { type: 'string', minLength: 1, maxLength: 4000 } as const;
+
+/** A step's question. */
+export const QUESTION = { ...BOT_TEXT, title: 'Question', description: 'What the bot asks; {{variable}} placeholders work.' } as const;
+
+/** The session variable that receives a step's answer: `receives` says what it holds and where it is stored. */
+export function answerVariable(receives: string) {
+  return { ...VARIABLE_NAME, title: 'Variable', description: `Session variable that receives ${receives}` } as const;
+}
