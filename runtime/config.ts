@@ -124,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
     filesPerIpPerMinute: integer(env, 'PARLEY_FILES_PER_IP_PER_MINUTE', 20, 1, 1_000_000),
-    filesInFlight: integer(env, 'PARLEY_FILES_IN_FLIGHT', 16, 1, 10_000),
+    filesInFlight: integer(env, 'PARLEY_FILES_IN_FLIGHT', 8, 1, 10_000),
     trustProxyHops: integer(env, 'PARLEY_TRUST_PROXY_HOPS', 0, 0, 10),
     webhooks: Object.freeze({
       allowPrivate: boolean(env, 'PARLEY_WEBHOOKS_ALLOW_PRIVATE'),

@@ -74,8 +74,8 @@ function fileName(req: Request): string {
  * (chat-protocol's `fileUploadPath` says what the request carries). Everything is checked before
  * the body is read: the page's Origin, the per-address budget, the session's resume token, that
  * the session waits for a file, the size announced against that step's limit, and how many files
- * the process is receiving (each is held in memory, so at most `maxInFlight` at once: 16 of 10 MB
- * are 160 MB). The file then goes to the engine as the session's reply, exactly once per
+ * the process is receiving (each is held in memory, two to three times its size while it is
+ * received, sealed and written, so at most `maxInFlight` at once). The file then goes to the engine as the session's reply, exactly once per
  * `X-Parley-Message-Id`, and the answer is the reply's `ReplyAck`, as over the socket. A
  * browser's preflight (`OPTIONS`) is answered for allowed pages only.
  */
