@@ -45,7 +45,7 @@ export interface PreparedStoreRow {
   readonly data: Record<string, unknown>;
   readonly personal: Buffer | null;
   readonly preview: boolean;
-  /** The sealed file of a `files` row (`sealAttachment`), else null. */
+  /** The sealed file of a `files` row (bound to the row by `attachmentContext`), else null. */
   readonly attachment: Buffer | null;
 }
 
