@@ -138,19 +138,34 @@ export async function countStoreRows(ctx: StoreContext, workspaceId: string): Pr
 }
 
 /**
- * The chat sessions in which a data subject (keyed hash of the normalized email) left a row: what
- * else those sessions stored (a text answer, a file, the runtime log) is about the subject too,
- * though it carries no hash of the email.
+ * The chat sessions of a data subject (keyed hash of the normalized email): those whose first
+ * stored address is theirs. What else such a session stored (a text answer, a file, the runtime
+ * log) is about them too, though it carries no hash. A session whose first address is another's,
+ * where this one was asked later (a friend's email), is that other person's.
  */
 export async function subjectSessionIds(db: StoreContext['db'], workspaceId: string, hash: Buffer): Promise<string[]> {
-  const perTable = STORE_TABLES.map((table) => sql`select session_id from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} and subject_hash = ${hash} and session_id is not null`);
-  const result = await sql<{ session_id: string }>`${sql.join(perTable, sql` union `)}`.execute(db);
+  const hashed = (where: RawBuilder<boolean>) =>
+    sql.join(STORE_TABLES.map((table) => sql`select session_id, subject_hash, created_at, id from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} and subject_hash is not null and ${where}`), sql` union all `);
+  const candidates = sql<string>`select session_id from (${hashed(sql`subject_hash = ${hash}`)}) c where session_id is not null`;
+  const result = await sql<{ session_id: string }>`
+    select session_id from (
+      select distinct on (session_id) session_id, subject_hash from (${hashed(sql`session_id in (${candidates})`)}) r
+      order by session_id, created_at, id
+    ) first_address
+    where subject_hash = ${hash}`.execute(db);
   return result.rows.map((row) => row.session_id);
 }
 
-/** A store row about the subject: it carries the subject's hash, or was stored in one of the subject's sessions (`subjectSessionIds`). */
+/**
+ * A store row about the subject: it carries the subject's hash, or it carries no one's and was
+ * stored in one of the subject's sessions (`subjectSessionIds`). A row of such a session that
+ * carries another address's hash (a friend's email asked in the same conversation) is that
+ * person's, never shown or erased for this one.
+ */
 export function aboutSubject(hash: Buffer, sessionIds: readonly string[]): RawBuilder<boolean> {
-  return sessionIds.length === 0 ? sql<boolean>`subject_hash = ${hash}` : sql<boolean>`(subject_hash = ${hash} or session_id = any(${sessionIds}::uuid[]))`;
+  return sessionIds.length === 0
+    ? sql<boolean>`subject_hash = ${hash}`
+    : sql<boolean>`(subject_hash = ${hash} or (subject_hash is null and session_id = any(${sessionIds}::uuid[])))`;
 }
 
 /** Every live row about one data subject across all tables: rows with the hash of the normalized email, and the rest of those sessions' rows. */

@@ -268,6 +268,35 @@ describe('a file answering a chat step', () => {
     expect((await fileRows()).map((r) => r.id)).not.toContain(rows[0]!.id);
   });
 
+  it("goes with the subject whose session it was sent in, and another address asked in that session stays that person's", async () => {
+    await saveTestFlow(storage, workspace, 'referral', {
+      name: 'Referral',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'friend' },
+        { id: 'friend', module: 'email-capture', config: { question: "Your friend's email?", variable: 'friend_email' }, next: 'receipt' },
+        { id: 'receipt', module: 'file-upload', config: { question: 'Your receipt?', variable: 'receipt', accept: ['image/png'] } },
+      ],
+    });
+    const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'referral' }, { origin: ORIGIN });
+    await chat.reply('hal@example.org');
+    await chat.reply('ivy@example.org');
+    const response = await fetch(`${server.url}${fileUploadPath(workspace.id, 'referral')}`, {
+      method: 'POST',
+      body: new Uint8Array(samplePng(5)),
+      headers: { origin: ORIGIN, authorization: `Bearer ${chat.session.resumeToken}`, 'content-type': 'image/png', 'x-parley-message-id': 'hal-file', 'x-parley-file-name': 'hal.png' },
+    });
+    expect(response.status).toBe(200);
+    chat.close();
+    const personalOf = (rows: Array<{ table: string; personal: unknown }>) => rows.map((r) => `${r.table} ${JSON.stringify(r.personal)}`).sort();
+    const hal = await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'hal@example.org' });
+    expect(personalOf(hal.body.rows)).toEqual(['files {"name":"hal.png"}', 'variables {"email":"hal@example.org"}', 'variables {"receipt":"hal.png"}']);
+    const ivy = await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'ivy@example.org' });
+    expect(personalOf(ivy.body.rows)).toEqual(['variables {"friend_email":"ivy@example.org"}']);
+    const erased = await api(server.url, key, 'POST', '/api/v1/subjects/erasure', { email: 'hal@example.org' });
+    expect(erased.body.erased).toMatchObject({ files: 1, variables: 2 });
+    expect(personalOf((await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'ivy@example.org' })).body.rows)).toEqual(['variables {"friend_email":"ivy@example.org"}']);
+  });
+
   it('is not served to another workspace', async () => {
     const other = await createWorkspace(storage, { name: 'Other' });
     const otherKey = (await issueApiKey(storage.db, other.id)).key;
