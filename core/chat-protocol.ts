@@ -136,6 +136,11 @@ export const FILE_MESSAGE_ID_HEADER = 'X-Parley-Message-Id';
 export const FILE_NAME_HEADER = 'X-Parley-File-Name';
 /** No step takes a larger file. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/** What a file over a step's limit is told, by the step and by the gateway that checks the announced size first. */
+export function fileSizeLimitMessage(maxBytes: number): string {
+  return `At most ${Math.round((maxBytes / 1024 / 1024) * 10) / 10} MB`;
+}
 export const MAX_FRAME_BYTES = 16 * 1024;
 
 // Host-page variables (`HandshakeAuth.variables`): the widget drops what breaks these rules before

@@ -1,7 +1,7 @@
 import { defineModule } from '../../core/module-contract.js';
 import { QUESTION, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
-import { MAX_UPLOAD_BYTES } from '../../core/chat-protocol.js';
+import { MAX_UPLOAD_BYTES, fileSizeLimitMessage } from '../../core/chat-protocol.js';
 import { FILE_KIND_NAMES, FILE_KINDS, detectFileKind, fileNameOf, kindList, type FileKind } from './file-kinds.js';
 
 export interface FileUploadConfig {
@@ -69,7 +69,7 @@ export const fileUploadModule = defineModule<FileUploadConfig>({
     if (file === '' && !required) return { type: 'next', messages: [] };
     if (typeof file !== 'object') return invalid('Please send a file');
     if (file.content.byteLength === 0) return invalid('This file is empty');
-    if (file.content.byteLength > maxBytes) return invalid(`At most ${config.maxSizeMb ?? DEFAULT_MAX_MB} MB`);
+    if (file.content.byteLength > maxBytes) return invalid(fileSizeLimitMessage(maxBytes));
     const kind = await detectFileKind(file.content);
     if (!kind || !accept.includes(kind)) return invalid(`Please send a ${kindList(accept)} file`);
     const name = fileNameOf(file.name);

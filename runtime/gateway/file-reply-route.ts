@@ -1,5 +1,5 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { FILE_MESSAGE_ID_HEADER, FILE_NAME_HEADER, MAX_UPLOAD_BYTES, type ReplyAck } from '../../core/chat-protocol.js';
+import { FILE_MESSAGE_ID_HEADER, FILE_NAME_HEADER, MAX_UPLOAD_BYTES, fileSizeLimitMessage, type ReplyAck } from '../../core/chat-protocol.js';
 import type { Clock } from '../../core/clock.js';
 import { ParleyError } from '../../core/errors.js';
 import type { UploadedFile } from '../../core/module-contract.js';
@@ -38,8 +38,6 @@ interface Checked {
   /** The most bytes the body may have: the waiting step's limit when known. */
   readonly limit: number;
 }
-
-const megabytes = (bytes: number): string => String(Math.round((bytes / 1024 / 1024) * 10) / 10);
 
 function fail(res: Response, error: ParleyError): void {
   res.status(error.status).json({ error: error.toBody() });
@@ -98,7 +96,7 @@ export function fileReplyRoute(options: FileReplyOptions): Router {
     const address = clientAddress(req.socket.remoteAddress, req.get('x-forwarded-for'), options.trustedProxyHops);
     if (!limiter.take(address === null ? 'unknown' : addressKey(address))) throw new ParleyError('rate_limited', 'Too many files were sent from your network in the last minute; please try again shortly');
     const announced = Number(req.get('content-length') ?? 0);
-    if (announced > MAX_UPLOAD_BYTES) throw new ParleyError('payload_too_large', `A file has at most ${megabytes(MAX_UPLOAD_BYTES)} MB`);
+    if (announced > MAX_UPLOAD_BYTES) throw new ParleyError('payload_too_large', `A file has at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
     const token = TOKEN.exec(req.get('authorization') ?? '')?.[1];
     if (!token) throw new ParleyError('unauthorized', 'The session token is missing');
     const clientMessageId = req.get(FILE_MESSAGE_ID_HEADER) ?? '';
@@ -111,7 +109,7 @@ export function fileReplyRoute(options: FileReplyOptions): Router {
     const input = session.recentReplies.some((reply) => reply.id === clientMessageId) ? undefined : session.lastTurn?.input;
     if (input !== undefined && input?.kind !== 'file') throw new ParleyError('conflict', 'This step does not take a file');
     const limit = input?.maxBytes ?? MAX_UPLOAD_BYTES;
-    if (announced > limit) throw new ParleyError('payload_too_large', `At most ${megabytes(limit)} MB`);
+    if (announced > limit) throw new ParleyError('payload_too_large', fileSizeLimitMessage(limit));
     if (inFlight >= options.maxInFlight) {
       res.set('Retry-After', '2');
       throw new ParleyError('unavailable', 'Too many files are being received; please try again in a moment');
