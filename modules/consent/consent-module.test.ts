@@ -1,49 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
 import type { ParleyError } from '../../core/errors.js';
-import type { FlowLifecycleContext, ModuleWrite, StepContext } from '../../core/module-contract.js';
+import type { FlowLifecycleContext } from '../../core/module-contract.js';
 import type { ConsentCapability } from '../../core/capabilities/consent-capability.js';
 import { consentModule } from './consent-module.js';
 import { checkConsentConfig, DEFAULT_PENDING_TEXT, type ConsentConfig } from './consent-config.js';
 import { consentTextHash, parseConsentReply } from './consent-reply.js';
 import { fakeCapabilities } from '../../test/support/fake-capabilities.js';
+import { fakeStep as sharedFakeStep } from '../../test/support/fake-step.js';
 
 const flow = { id: 'f', slug: 'news', hashId: 'h', name: 'News', opensAt: null, closesAt: null };
 
-/** A step context over plain objects: records store writes, confirmation requests and log events. */
+/** The shared step context (test/support/fake-step.ts) with a consent capability that records confirmation requests. */
 function fakeStep(config: ConsentConfig, options: { email?: string; storageEnabled?: boolean } = {}) {
   const storageEnabled = options.storageEnabled ?? true;
-  const variables: Record<string, string | number | boolean> = options.email ? { email: options.email, first: 'Ann' } : { first: 'Ann' };
-  const writes: ModuleWrite[] = [];
   const requests: Array<{ consentId: string; subject: string; text: string }> = [];
-  const events: string[] = [];
   const capability: ConsentCapability = {
     storageEnabled,
     configPath: '/steps/1/config',
     mailConfigured: async () => true,
     requestConfirmation: async (request) => void requests.push(request),
   };
-  const ctx: StepContext<ConsentConfig> = {
-    config,
-    stepId: 'optin',
-    workspace: { id: 'w', timeZone: 'UTC' },
-    flow,
-    session: { id: 's', participantRef: 'p' },
-    variables: { get: (n) => variables[n], set: (n, v) => void (variables[n] = v), all: () => ({ ...variables }) },
-    store: {
-      storageEnabled,
-      write: async (_table, row) => {
-        writes.push(row);
-        return storageEnabled ? { stored: true, id: 'row-1', expiresAt: new Date(0) } : { stored: false, reason: 'storage_disabled' };
-      },
-      writeAtMost: async () => ({ stored: false, reason: 'already_exists' }),
-      countForSubject: async () => 0,
-    },
-    clock: new ManualClock('2026-01-01T00:00:00Z'),
-    capabilities: fakeCapabilities({ consent: capability }),
-    log: async (event) => void events.push(event),
-  };
-  return { ctx, variables, writes, requests, events };
+  const variables: Record<string, string> = options.email ? { email: options.email, first: 'Ann' } : { first: 'Ann' };
+  return { ...sharedFakeStep(config, { stepId: 'optin', flow, variables, storageEnabled, capabilities: { consent: capability } }), requests };
 }
 
 function lifecycle(config: ConsentConfig, capability: Partial<ConsentCapability>): FlowLifecycleContext<ConsentConfig> {
@@ -95,9 +74,12 @@ describe('consent step', () => {
     expect(await consentModule.handleStep({ kind: 'reply', value: false }, ctx)).toEqual({ type: 'next', messages: [{ kind: 'text', text: 'OK Ann' }] });
     expect(writes).toEqual([
       {
-        data: { is_optin: 0, label_hash: consentTextHash(base.label, base.termsUrl), terms_url: base.termsUrl, step_id: 'optin', double_opt_in: false },
-        personal: { email: 'ann@example.org' },
-        subject: 'ann@example.org',
+        table: 'consents',
+        row: {
+          data: { is_optin: 0, label_hash: consentTextHash(base.label, base.termsUrl), terms_url: base.termsUrl, step_id: 'optin', double_opt_in: false },
+          personal: { email: 'ann@example.org' },
+          subject: 'ann@example.org',
+        },
       },
     ]);
     expect(variables.is_optin).toBe(0);
@@ -125,7 +107,7 @@ describe('consent step', () => {
       expect(await consentModule.handleStep({ kind: 'reply', value: true }, ctx), reason).toEqual({ type: 'next', messages: [{ kind: 'text', text: 'Thanks' }] });
       expect(requests, reason).toEqual([]);
       expect(events, reason).toEqual(['consent_confirmation_skipped']);
-      expect(writes[0]!.data, reason).toMatchObject({ is_optin: 1 });
+      expect(writes[0]!.row.data, reason).toMatchObject({ is_optin: 1 });
     }
   });
 });

@@ -1,21 +1,26 @@
 import { ManualClock } from '../../core/clock.js';
-import type { ModuleWrite, StepContext } from '../../core/module-contract.js';
+import type { FlowInfo, ModuleWrite, StepContext } from '../../core/module-contract.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import { fakeCapabilities } from './fake-capabilities.js';
 
 /**
- * A step context over plain objects for a module's unit tests: records the variables it sets and
- * the rows it writes (every write is stored unless `storageEnabled` is false).
+ * A step context over plain objects for a module's unit tests: records the variables it sets, the
+ * rows it writes (every write is stored unless `storageEnabled` is false, the first as `row-1`)
+ * and the events it logs; `capabilities` are the ones the module uses.
  */
-export function fakeStep<const C>(config: C, options: { variables?: Record<string, string | number | boolean>; storageEnabled?: boolean; stepId?: string } = {}) {
+export function fakeStep<const C>(
+  config: C,
+  options: { variables?: Record<string, string | number | boolean>; storageEnabled?: boolean; stepId?: string; flow?: FlowInfo; capabilities?: Parameters<typeof fakeCapabilities>[0] } = {},
+) {
   const storageEnabled = options.storageEnabled ?? true;
   const variables: Record<string, string | number | boolean> = { ...(options.variables ?? { first: 'Ann' }) };
   const writes: Array<{ table: StoreTable; row: ModuleWrite }> = [];
+  const events: string[] = [];
   const ctx: StepContext<C> = {
     config,
     stepId: options.stepId ?? 'step',
     workspace: { id: 'w', timeZone: 'UTC' },
-    flow: { id: 'f', slug: 'summer', hashId: 'h', name: 'Summer', opensAt: null, closesAt: null },
+    flow: options.flow ?? { id: 'f', slug: 'summer', hashId: 'h', name: 'Summer', opensAt: null, closesAt: null },
     session: { id: 's', participantRef: 'p' },
     variables: { get: (n) => variables[n], set: (n, v) => void (variables[n] = v), all: () => ({ ...variables }) },
     store: {
@@ -28,8 +33,8 @@ export function fakeStep<const C>(config: C, options: { variables?: Record<strin
       countForSubject: async () => 0,
     },
     clock: new ManualClock('2026-01-01T00:00:00Z'),
-    capabilities: fakeCapabilities({}),
-    log: async () => {},
+    capabilities: fakeCapabilities(options.capabilities ?? {}),
+    log: async (event) => void events.push(event),
   };
-  return { ctx, variables, writes };
+  return { ctx, variables, writes, events };
 }
