@@ -108,6 +108,13 @@ export interface ModuleStore {
   writeAtMost(table: StoreTable, row: ModuleWrite & { readonly subject: string }, frequency: Frequency): Promise<UniqueWriteResult>;
   /** Live rows of this subject in a table of this flow. */
   countForSubject(table: StoreTable, subject: string): Promise<number>;
+  /**
+   * Writes the row `next` makes of the data of the subject's latest live row in this table of
+   * this flow (null: none), unless the subject already has a live row there within the frequency
+   * window (`unlimited`: never). Reading, checking and writing are atomic under concurrency, so
+   * each row follows the one before it (a loyalty card's next stamp).
+   */
+  writeFollowing(table: StoreTable, subject: string, frequency: Frequency, next: (latest: Readonly<Record<string, unknown>> | null) => ModuleWrite): Promise<UniqueWriteResult>;
 }
 
 export interface FlowInfo {

@@ -10,6 +10,7 @@ import { messageModule } from './message/message-module.js';
 import { shareModule } from './share/share-module.js';
 import { textQuestionModule } from './text-question/text-question-module.js';
 import { fileUploadModule } from './file-upload/file-upload-module.js';
+import { loyaltyModule } from './loyalty/loyalty-module.js';
 
 /** Every module this runtime offers: the hand-written list the registry is built from. */
-export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, codesModule];
+export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, loyaltyModule, codesModule];

@@ -14,7 +14,7 @@ import { SESSION_ENTRY_TABLES, type StoreTable } from '../core/store-tables.js';
 export { EXPORT_SCOPES, participantScope, type EntryColumns, type ExportScope, type FirstSeenWindow } from './export-source-sql.js';
 
 /** Tables that may be read beside each entry, by session or data subject, to fill in its fields. */
-const RELATED_TABLES: readonly StoreTable[] = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims'];
+const RELATED_TABLES: readonly StoreTable[] = ['variables', 'consents', 'winners', 'codes', 'instant_win_claims', 'loyalty'];
 
 /**
  * How an export's rows travel: `COPY (…) TO STDOUT`, streamed without a round trip per batch

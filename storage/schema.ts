@@ -134,6 +134,7 @@ export interface Database {
   store_consents: StoreRowTable;
   store_variables: StoreRowTable;
   store_codes: StoreRowTable;
+  store_loyalty: StoreRowTable;
   store_files: StoreRowTable & { attachment: Buffer | null };
   store_instant_win_claims: StoreRowTable;
   store_runtime_log: StoreRowTable;

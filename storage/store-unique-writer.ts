@@ -42,11 +42,41 @@ export async function writeStoreRowAtMost(
  * has a live row in the table for the flow created at or after `since`. When it has none, a row
  * written by the same transaction (then or with its last statement) is its only one.
  */
-export async function holdSubjectEntry(ctx: StoreContext, workspaceId: string, write: Pick<StoreWrite, 'table' | 'preview'> & { subject: string; flowId: string }, since: Date | null): Promise<boolean> {
+export async function holdSubjectEntry(ctx: StoreContext, workspaceId: string, write: SubjectWrite, since: Date | null): Promise<boolean> {
+  const { key, lock } = await subjectLock(ctx, workspaceId, write);
+  return (await liveSubjectRows(ctx.db, key, ctx.clock.now(), since, [lock])) > 0;
+}
+
+/** The table, flow and subject of a write checked per subject. */
+type SubjectWrite = Pick<StoreWrite, 'table' | 'preview'> & { subject: string; flowId: string };
+
+/** The subject's key in the table of the flow, and the statement taking its lock (until the transaction ends). */
+async function subjectLock(ctx: StoreContext, workspaceId: string, write: SubjectWrite): Promise<{ key: SubjectKey; lock: CompiledQuery }> {
   const hash = await ctx.keyring.lookupHash(workspaceId, write.subject);
   const lock = transactionLockStatement(ctx.db, `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`);
-  const key = { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false };
-  return (await liveSubjectRows(ctx.db, key, ctx.clock.now(), since, [lock])) > 0;
+  return { key: { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false }, lock };
+}
+
+/** What `holdSubjectLatest` found: whether the subject has a live row within the window, and the data of its latest live row. */
+export interface SubjectLatest {
+  readonly inWindow: boolean;
+  readonly latest: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * `holdSubjectEntry` that also reads the data of the subject's latest live row in the table for
+ * the flow, in the same round trip after the lock: a row built from it and written by the same
+ * transaction follows it with no other row in between. `since` undefined: no window (the lock and
+ * the latest row only).
+ */
+export async function holdSubjectLatest(ctx: StoreContext, workspaceId: string, write: SubjectWrite, since: Date | null | undefined): Promise<SubjectLatest> {
+  const { key, lock } = await subjectLock(ctx, workspaceId, write);
+  const now = ctx.clock.now();
+  const latest = sql<{ n: number; data: Record<string, unknown> | null }>`
+    select ${since === undefined ? sql`0` : storedSubjectRows(key, now, since)} as n,
+      (select data from ${sql.table(physicalTable(key.table))} where ${subjectRows(key, now)} order by created_at desc, id desc limit 1) as data`;
+  const row = (await executeAfter(ctx.db, [lock], latest.compile(ctx.db))).rows[0]!;
+  return { inWindow: row.n > 0, latest: row.data };
 }
 
 /** Live rows of one subject in a table of one flow, among preview rows or among the others. */
@@ -61,10 +91,15 @@ export async function countSubjectRows(ctx: StoreContext, workspaceId: string, t
  */
 export function storedSubjectRows(key: SubjectKey, now: Date, since: Date | null = null): RawBuilder<number> {
   return sql<number>`(select count(*)::int from ${sql.table(physicalTable(key.table))}
-    where workspace_id = ${key.workspaceId} and flow_id = ${key.flowId} and subject_hash = ${key.hash}
+    where ${subjectRows(key, now)} ${since ? sql`and created_at >= ${since}` : sql``})`;
+}
+
+/** The condition of the key's subject's live rows in its table. */
+function subjectRows(key: SubjectKey, now: Date): RawBuilder<boolean> {
+  return sql<boolean>`workspace_id = ${key.workspaceId} and flow_id = ${key.flowId} and subject_hash = ${key.hash}
       ${key.moduleId === undefined ? sql`` : sql`and module_id = ${key.moduleId}`}
       ${key.preview === undefined ? sql`` : sql`and preview = ${key.preview}`}
-      and ${liveRow(key.table, now)} ${since ? sql`and created_at >= ${since}` : sql``})`;
+      and ${liveRow(key.table, now)}`;
 }
 
 /**

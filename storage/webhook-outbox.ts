@@ -46,6 +46,7 @@ export function webhookEventsOf(row: PreparedStoreRow): WebhookEventType[] {
   const table: StoreTable = row.table;
   if (table === 'participations') return ['participation.created'];
   if (table === 'files') return ['file.received'];
+  if (table === 'loyalty') return row.data.completed === true ? ['loyalty.card_completed'] : [];
   if (table === 'instant_win_claims') return row.data.won === true ? ['participation.created', 'instant_win.won'] : ['participation.created'];
   return [];
 }

@@ -5,7 +5,8 @@ import type { StoreContext } from '../../storage/store-context.js';
 import { SESSION_ENTRY_TABLES, type StoreTable } from '../../core/store-tables.js';
 import { type StoreWrite, type WriteResult } from '../../storage/store-writer.js';
 import { writeStoreRow } from '../../storage/store-batch-writer.js';
-import { countSubjectRows, holdSubjectEntry, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
+import { countSubjectRows, holdSubjectEntry, holdSubjectLatest, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
+import { inTransaction } from '../../storage/store-context.js';
 import type { SessionState } from '../../storage/session-repository.js';
 import type { TurnWrites } from './turn-writes.js';
 
@@ -75,6 +76,20 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       if (!writes || !ctx.db.isTransaction) return writeStoreRowAtMost(ctx, workspace.id, entry, since);
       if (await holdSubjectEntry(ctx, workspace.id, entry, since)) return { stored: false, reason: 'already_exists' };
       return writes.add(write);
+    },
+    async writeFollowing(table, subject, frequency, next): Promise<UniqueWriteResult> {
+      const since = windowStart(frequency, ctx.clock.now(), workspace.timeZone);
+      const entry = { table, preview: session.preview ?? false, subject, flowId: scope.flowId };
+      await writes?.flush([table]);
+      const follow = async (trx: StoreContext, write: (row: StoreWrite) => Promise<WriteResult>): Promise<UniqueWriteResult> => {
+        const held = await holdSubjectLatest(trx, workspace.id, entry, since);
+        if (held.inWindow) return { stored: false, reason: 'already_exists' };
+        return write(toWrite(table, { ...next(held.latest), subject }));
+      };
+      // As writeAtMost: in a reply's transaction the lock lasts until the turn commits and the row
+      // goes with its last statement; elsewhere the read, the check and the write share one.
+      if (writes && ctx.db.isTransaction) return follow(ctx, (row) => writes.add(row));
+      return inTransaction(ctx, (trx) => follow(trx, (row) => writeStoreRow(trx, workspace.id, row)));
     },
     async countForSubject(table, subject) {
       if (!module.tables[table]) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);

@@ -1,11 +1,11 @@
 import { ManualClock } from '../../core/clock.js';
-import type { FlowInfo, ModuleWrite, StepContext } from '../../core/module-contract.js';
+import type { FlowInfo, ModuleWrite, StepContext, WriteResult } from '../../core/module-contract.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import { fakeCapabilities } from './fake-capabilities.js';
 
 /**
  * A step context over plain objects for a module's unit tests: records the variables it sets, the
- * rows it writes (every write is stored unless `storageEnabled` is false, the first as `row-1`)
+ * rows it writes (every write is stored unless `storageEnabled` is false, the first as `row-1`; `writeFollowing` follows the latest recorded row of the subject)
  * and the events it logs; `capabilities` are the ones the module uses.
  */
 export function fakeStep<const C>(
@@ -16,6 +16,10 @@ export function fakeStep<const C>(
   const variables: Record<string, string | number | boolean> = { ...(options.variables ?? { first: 'Ann' }) };
   const writes: Array<{ table: StoreTable; row: ModuleWrite }> = [];
   const events: string[] = [];
+  const record = async (table: StoreTable, row: ModuleWrite): Promise<WriteResult> => {
+    writes.push({ table, row });
+    return storageEnabled ? { stored: true, id: `row-${writes.length}`, expiresAt: new Date(0) } : { stored: false, reason: 'storage_disabled' };
+  };
   const ctx: StepContext<C> = {
     config,
     stepId: options.stepId ?? 'step',
@@ -25,12 +29,13 @@ export function fakeStep<const C>(
     variables: { get: (n) => variables[n], set: (n, v) => void (variables[n] = v), all: () => ({ ...variables }) },
     store: {
       storageEnabled,
-      write: async (table, row) => {
-        writes.push({ table, row });
-        return storageEnabled ? { stored: true, id: `row-${writes.length}`, expiresAt: new Date(0) } : { stored: false, reason: 'storage_disabled' };
-      },
+      write: record,
       writeAtMost: async () => ({ stored: false, reason: 'already_exists' }),
       countForSubject: async () => 0,
+      writeFollowing: async (table, subject, _frequency, next) => {
+        const latest = [...writes].reverse().find((w) => w.table === table && w.row.subject === subject)?.row.data ?? null;
+        return record(table, { ...next(latest), subject });
+      },
     },
     clock: new ManualClock('2026-01-01T00:00:00Z'),
     capabilities: fakeCapabilities(options.capabilities ?? {}),

@@ -5,6 +5,7 @@ export const TABLE_LABELS: Readonly<Record<string, string>> = Object.freeze({
   consents: 'Consents',
   instant_win_claims: 'Instant win claims',
   codes: 'Codes',
+  loyalty: 'Loyalty',
   variables: 'Variables',
   files: 'Files',
   runtime_log: 'Runtime log',

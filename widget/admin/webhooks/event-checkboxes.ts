@@ -8,6 +8,7 @@ export const EVENT_HINTS: Readonly<Record<string, string>> = Object.freeze({
   'giveaway.drawn': 'Giveaway winners are drawn',
   'flow.closed': 'A flow is closed',
   'file.received': 'A participant sends a file (receipt, photo)',
+  'loyalty.card_completed': 'A stamp fills a loyalty card',
 });
 
 /**

@@ -38,6 +38,7 @@ const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Obj
   'giveaway.drawn': { draw: drawSchema },
   'flow.closed': {},
   'file.received': { file: webhookRowSchema },
+  'loyalty.card_completed': { stamp: webhookRowSchema },
 });
 
 const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
@@ -47,6 +48,7 @@ const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
   'giveaway.drawn': 'Giveaway winners were drawn',
   'flow.closed': 'A flow was closed',
   'file.received': 'A participant sent a file to a file-upload step (its bytes: GET /api/v1/tables/files/rows/{id}/file with an API key)',
+  'loyalty.card_completed': 'A stamp filled a participant’s loyalty card (the stamp’s row: its place, the goal and the full cards so far)',
 });
 
 const header = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'header', required: true, description, schema });
