@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { buffer } from 'node:stream/consumers';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
+import { listStoreRows } from '../../../storage/store-reader.js';
+import { prepareExport } from '../../../exporter/export-service.js';
+import { renderExport } from '../../../exporter/pipeline/render-export.js';
+import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
+import type { ParleyError } from '../../../core/errors.js';
+import type { LoyaltyConfig } from '../../../modules/loyalty/loyalty-module.js';
+
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await createTestStorage({ start: new Date('2026-03-02T09:00:00Z') });
+});
+afterAll(async () => storage.destroy());
+
+const DAY = 86_400_000;
+
+/** A coffee shop's card: email, then a stamp; a full card leads to the voucher step. */
+function card(config: LoyaltyConfig = {}) {
+  return {
+    name: 'Coffee card',
+    steps: [
+      { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'card' },
+      { id: 'card', module: 'loyalty', config: { goal: 3, prize: { id: 'coffee', title: 'a free coffee' }, completedNext: 'voucher', completedText: 'Full! {{prize}} is yours', ...config }, next: 'bye' },
+      { id: 'voucher', module: 'message', config: { text: 'Show this at the till' } },
+      { id: 'bye', module: 'message', config: { text: 'See you soon' } },
+    ],
+  };
+}
+
+async function setup(config: LoyaltyConfig = {}) {
+  const { workspace, visitor } = await flowSetup(storage);
+  const flow = await saveTestFlow(storage, workspace, 'coffee', card(config));
+  const visit = async (email: string) => {
+    const v = visitor('coffee');
+    await v.start();
+    return v.texts(await v.answer(email));
+  };
+  const rows = async (table: 'loyalty' | 'winners') => (await listStoreRows(storage, workspace.id, table, { flowId: flow.id, order: 'asc', limit: 1000 })).rows;
+  return { workspace, flow, visitor, visit, rows };
+}
+
+describe('loyalty step in a chat', () => {
+  it('gives one stamp a day per email, fills the card at the goal with its reward and branch, then starts a new card', async () => {
+    storage.clock.set('2026-03-02T09:00:00Z');
+    const { visit, rows } = await setup();
+    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    expect(await visit(' ANN@example.org')).toEqual(["You have already collected today's stamp; come back tomorrow", 'See you soon']);
+    expect(await visit('bob@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    storage.clock.advance(DAY);
+    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', 'See you soon']);
+    storage.clock.advance(DAY);
+    expect(await visit('ann@example.org')).toEqual(['Full! a free coffee is yours', 'Show this at the till']);
+    storage.clock.advance(DAY);
+    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+
+    const stamps = await rows('loyalty');
+    expect(stamps.map((r) => [r.personal?.email, r.data.stamp, r.data.cards, r.data.completed])).toEqual([
+      ['ann@example.org', 1, 0, false],
+      ['bob@example.org', 1, 0, false],
+      ['ann@example.org', 2, 0, false],
+      ['ann@example.org', 3, 1, true],
+      ['ann@example.org', 1, 1, false],
+    ]);
+    // Stamps are kept a year by default.
+    expect(stamps.every((r) => r.moduleId === 'loyalty' && r.stepId === 'card' && r.expiresAt.getTime() - r.createdAt.getTime() === 365 * DAY)).toBe(true);
+    const wins = await rows('winners');
+    expect(wins).toHaveLength(1);
+    expect(wins[0]).toMatchObject({ stepId: 'card', personal: { email: 'ann@example.org' }, data: { prizeId: 'coffee', prizeTitle: 'a free coffee', source: 'loyalty' } });
+  });
+
+  it('weekly: one stamp per ISO week in the workspace time zone', async () => {
+    storage.clock.set('2026-03-08T22:30:00Z'); // Sunday 8 March, 23:30 in Paris
+    const { visit } = await setup({ frequency: 'weekly' });
+    expect(await visit('wes@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    storage.clock.set('2026-03-08T22:50:00Z'); // same Paris week
+    expect(await visit('wes@example.org')).toEqual(["You have already collected this week's stamp; come back next week", 'See you soon']);
+    storage.clock.set('2026-03-08T23:10:00Z'); // Monday 9 March, 00:10 in Paris: a new week
+    expect(await visit('wes@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', 'See you soon']);
+  });
+
+  it('ten visits of one email at the same moment each take the next place on the card, none twice', async () => {
+    const { visitor, rows } = await setup({ frequency: 'unlimited', goal: 4 });
+    const visitors = Array.from({ length: 10 }, () => visitor('coffee'));
+    await Promise.all(visitors.map((v) => v.start()));
+    await Promise.all(visitors.map((v) => v.answer('race@example.org')));
+    const stamps = (await rows('loyalty')).map((r) => r.data);
+    expect(stamps.map((d) => d.stamp).sort()).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 4, 4]);
+    expect(Math.max(...stamps.map((d) => Number(d.cards)))).toBe(2);
+    expect(await rows('winners')).toHaveLength(2);
+  });
+
+  it('a card lasts as long as its latest stamp is kept: after the Loyalty retention a new card starts', async () => {
+    storage.clock.set('2026-04-01T09:00:00Z');
+    const { visit, rows } = await setup();
+    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    storage.clock.advance(364 * DAY);
+    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', 'See you soon']);
+    storage.clock.advance(366 * DAY);
+    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    expect((await rows('loyalty')).map((r) => r.data.stamp)).toEqual([1]);
+  });
+
+  it('exports each visit with its email, the card and the reward', async () => {
+    storage.clock.set('2026-05-04T09:00:00Z');
+    const { workspace, visit } = await setup({ goal: 2 });
+    await visit('dee@example.org');
+    storage.clock.advance(DAY);
+    await visit('eve@example.org');
+    storage.clock.advance(DAY);
+    await visit('dee@example.org');
+    const definition = {
+      name: 'Cards',
+      source: { flow: 'coffee' },
+      fields: [
+        { field: 'form.email', column: 'EMAIL' },
+        { field: 'form.loyalty_stamps', column: 'STAMPS' },
+        { field: 'form.loyalty_cards', column: 'CARDS' },
+        { field: 'gift.title', column: 'REWARD' },
+      ],
+      conditions: [],
+      format: { type: 'csv' },
+      fileNamePattern: '{export}',
+    } as unknown as ExportDefinition;
+    const prepared = await prepareExport(storage, registry, workspace, definition);
+    const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
+    const csv = parse((await buffer(rendered.output)).toString('utf8')) as string[][];
+    expect(csv[0]).toEqual(['EMAIL', 'STAMPS', 'CARDS', 'REWARD']);
+    // Dee's two visits read her card as her latest stamp left it (full, one reward).
+    expect(csv.slice(1)).toEqual([
+      ['dee@example.org', '2', '1', 'a free coffee'],
+      ['eve@example.org', '1', '0', ''],
+      ['dee@example.org', '2', '1', 'a free coffee'],
+    ]);
+  });
+
+  it('refuses a full-card step that does not exist, and a workspace with storage off', async () => {
+    const { workspace } = await flowSetup(storage);
+    const missing = await saveTestFlow(storage, workspace, 'bad', card({ completedNext: 'nowhere' })).catch((e: ParleyError) => e);
+    expect(missing).toMatchObject({ code: 'config_invalid', path: '/steps/1/config' });
+    const off = await flowSetup(storage, { workspace: { storageEnabled: false } });
+    const refused = await saveTestFlow(storage, off.workspace, 'coffee', card()).catch((e: ParleyError) => e);
+    expect(refused).toMatchObject({ code: 'storage_disabled', path: '/steps/1/module' });
+  });
+});
