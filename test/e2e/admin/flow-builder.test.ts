@@ -281,6 +281,34 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await console.context.close();
   });
 
+  it('builds a loyalty card whose full card leads to its own step, and says how long stamps are kept', async () => {
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    const page = await newFlow(console, 'Coffee card');
+    await addStep(page, 'Email capture');
+    await step(page, 1, 'Email capture').getByLabel('Question', { exact: true }).fill('Your email?');
+    await addStep(page, 'Loyalty card (stamps)');
+    await addStep(page, 'Message');
+    await step(page, 3, 'Message').getByLabel('Text', { exact: true }).fill('Show this at the till');
+    const card = step(page, 2, 'Loyalty card (stamps)');
+    await card.getByText('Stamps collected are kept 365 days in Loyalty.').waitFor();
+    await card.getByText('Full cards and their reward are kept 60 days in Winners.').waitFor();
+    await card.getByLabel('Stamps per card (optional)').fill('5');
+    await card.getByLabel('Stamps per person (optional)').selectOption('weekly');
+    const branch = card.getByLabel('When the card is full, go to step (optional)');
+    await branch.focus(); // the steps are listed as the picker takes focus
+    const voucher = (await branch.locator('option').allTextContents()).find((text) => text.startsWith('Message'));
+    expect(voucher).toBeDefined();
+    await branch.selectOption({ label: voucher! });
+    await card.getByLabel('Prize id').fill('coffee');
+    await card.getByLabel('Prize title').fill('A free coffee');
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Coffee card saved (version 1).').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/coffee-card')).body;
+    expect(saved.steps[1]).toMatchObject({ module: 'loyalty', config: { goal: 5, frequency: 'weekly', completedNext: saved.steps[2].id, prize: { id: 'coffee', title: 'A free coffee' } } });
+    await console.context.close();
+  });
+
   it('opens a branching flow made with the API and saves it back without changing where each step leads', async () => {
     const steps = [
       { id: 'pick', module: 'choice', config: { text: 'Pick one', options: [{ id: 'red', label: 'Red', next: 'red' }, { id: 'blue', label: 'Blue', next: 'blue' }] }, next: 'red' },

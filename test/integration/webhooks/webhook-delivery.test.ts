@@ -156,6 +156,36 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
   });
 
+  it('POSTs loyalty.card_completed for the stamp that fills a card, and nothing for the stamps before it', async () => {
+    await saveTestFlow(storage, workspace, 'card', {
+      name: 'Card',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'stamp' },
+        { id: 'stamp', module: 'loyalty', config: { goal: 2, frequency: 'unlimited' } },
+      ],
+    });
+    const partner = await receiver();
+    const endpoint = await addEndpoint(partner.url, { events: ['loyalty.card_completed'] });
+    for (const visit of [1, 2]) {
+      const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'card' }, { origin: ORIGIN });
+      const ack = await chat.reply('regular@example.org');
+      chat.close();
+      expect(ack.ok && ack.turn.messages.map((m) => (m.kind === 'text' ? m.text : ''))).toEqual([visit === 1 ? 'Stamp collected: 1 of 2 on your card' : 'Your card is full: thank you for your loyalty!']);
+    }
+    await waitUntil(() => partner.requests.length >= 1, { what: 'the partner to get the event', timeoutMs: 30_000 });
+    const body = JSON.parse(partner.requests[0]!.rawBody.toString('utf8'));
+    expect(body).toMatchObject({ type: 'loyalty.card_completed', data: { flow: { slug: 'card' }, stamp: { table: 'loyalty', moduleId: 'loyalty', stepId: 'stamp', data: { stamp: 2, goal: 2, cards: 1, completed: true } } } });
+    expect(partner.requests[0]!.rawBody.toString('utf8')).not.toContain('regular@example.org');
+    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
+    const documented = ajv.compile(document.webhooks['loyalty.card_completed'].post.requestBody.content['application/json'].schema);
+    expect(documented(body), JSON.stringify(documented.errors)).toBe(true);
+    const events = await sql<{ type: string }>`select type from webhook_events where type like 'loyalty.%'`.execute(storage.db);
+    expect(events.rows).toEqual([{ type: 'loyalty.card_completed' }]);
+    expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
+  });
+
   it('retries with backoff: a receiver answering 500 twice gets the event on the third attempt, and the log says so', async () => {
     const flaky = await receiver([500, 500]);
     const endpoint = await addEndpoint(flaky.url);

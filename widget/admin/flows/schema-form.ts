@@ -73,7 +73,8 @@ function scalarField(name: string, schema: JsonSchema, value: unknown, required:
     return plainField(createField({ label, control, hint: schema.description }), () => (control.value === '' ? undefined : control.value));
   }
   if (schema.writeOnly) return secretField(name, schema, label, options);
-  if (name === 'next') {
+  // A step to go to: `next` (a choice's option) or a named branch such as a loyalty card's `completedNext`.
+  if (name === 'next' || name.endsWith('Next')) {
     const picker = createStepPicker({ initial: typeof value === 'string' ? value : '', fixed: [{ value: '', text: 'The step after this one' }], targets: options.stepTargets });
     return plainField(createField({ label, control: picker.control, hint: schema.description }), () => (picker.value() === '' ? undefined : picker.value()));
   }
