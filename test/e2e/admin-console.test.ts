@@ -61,11 +61,11 @@ describe('admin console', () => {
   it('shows one tab per table with its count, and each participation with its email, module/step and expiry', async () => {
     const console = await signedIn();
     const tables = await api(server.url, key, 'GET', '/api/v1/tables');
-    const labels = ['Giveaway participations', 'Winners', 'Consents', 'Instant win claims', 'Codes', 'Variables', 'Files', 'Runtime log'];
+    const labels = ['Giveaway participations', 'Winners', 'Consents', 'Instant win claims', 'Codes', 'Loyalty', 'Variables', 'Files', 'Runtime log'];
     const tabs = console.page.getByRole('tablist', { name: 'Tables' }).getByRole('tab');
     // The tabs render after the tables' counts arrive: wait for them (CI once read none under load).
     await expect.poll(() => tabs.allTextContents()).toEqual(labels.map((label, i) => {
-      const name = ['participations', 'winners', 'consents', 'instant_win_claims', 'codes', 'variables', 'files', 'runtime_log'][i];
+      const name = ['participations', 'winners', 'consents', 'instant_win_claims', 'codes', 'loyalty', 'variables', 'files', 'runtime_log'][i];
       const rows = tables.body.tables.find((t: { name: string }) => t.name === name).rows;
       return `${label} ${rows} ${rows === 1 ? 'row' : 'rows'}`;
     }));
