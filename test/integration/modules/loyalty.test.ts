@@ -3,7 +3,8 @@ import { parse } from 'csv-parse/sync';
 import { buffer } from 'node:stream/consumers';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
-import { listStoreRows } from '../../../storage/store-reader.js';
+import { findSubjectRows, listStoreRows } from '../../../storage/store-reader.js';
+import { eraseSubjectRows } from '../../../storage/store-deleter.js';
 import { prepareExport } from '../../../exporter/export-service.js';
 import { renderExport } from '../../../exporter/pipeline/render-export.js';
 import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
@@ -135,6 +136,21 @@ describe('loyalty step in a chat', () => {
       ['eve@example.org', '1', '0', ''],
       ['dee@example.org', '2', '1', 'a free coffee'],
     ]);
+  });
+
+  it("a data subject's lookup finds their stamps and reward, and erasing them ends their card", async () => {
+    storage.clock.set('2026-06-01T09:00:00Z');
+    const { workspace, visit, rows } = await setup({ goal: 2, frequency: 'unlimited' });
+    await visit('fay@example.org');
+    await visit('fay@example.org');
+    await visit('gus@example.org');
+    const found = await findSubjectRows(storage, workspace.id, 'fay@example.org');
+    expect(found.filter((r) => r.table === 'loyalty').map((r) => r.data.stamp)).toEqual(expect.arrayContaining([1, 2]));
+    expect(found.filter((r) => r.table === 'winners')).toHaveLength(1);
+    const erased = await eraseSubjectRows(storage, workspace.id, 'fay@example.org');
+    expect(erased).toMatchObject({ loyalty: 2, winners: 1 });
+    expect((await rows('loyalty')).map((r) => r.personal?.email)).toEqual(['gus@example.org']);
+    expect(await visit('fay@example.org')).toEqual(['Stamp collected: 1 of 2 on your card', 'See you soon']);
   });
 
   it('refuses a full-card step that does not exist, and a workspace with storage off', async () => {
