@@ -1,6 +1,6 @@
 import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
 import { VARIABLE_NAME } from '../../core/config-schema-parts.js';
-import { prizeSchemaProperties, type DrawPrize } from '../../core/prize.js';
+import { prizeSchema, type DrawPrize } from '../../core/prize.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import { ConfigError } from '../../core/errors.js';
@@ -75,14 +75,11 @@ export const giveawayModule = defineModule<GiveawayConfig>({
       alreadyText: { ...TEXT, title: 'When already entered', description: 'Said when this email already entered within the frequency.', default: GIVEAWAY_DEFAULTS.alreadyText },
       closedText: { ...TEXT, title: 'When closed', description: 'Said outside the entry window.', default: GIVEAWAY_DEFAULTS.closedText },
       noEmailText: { ...TEXT, title: 'When no email', description: 'Said (and the flow ends) when no email was captured before this step.', default: GIVEAWAY_DEFAULTS.noEmailText },
-      prize: {
+      prize: prizeSchema({
         title: 'Prize',
         description: 'What the draw gives its winners: written with each winner and offered to exports (gift id, title, description).',
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'title'],
-        properties: prizeSchemaProperties({ id: 'Lowercase letters, digits, - and _.', title: 'The name of the prize.' }),
-      },
+        hints: { id: 'Lowercase letters, digits, - and _.', title: 'The name of the prize.' },
+      }),
     },
   },
   drawPrize: (config) => config.prize,

@@ -1,6 +1,6 @@
 import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
 import { VARIABLE_NAME } from '../../core/config-schema-parts.js';
-import { prizeRowData, prizeSchemaProperties, type DrawPrize } from '../../core/prize.js';
+import { prizeRowData, prizeSchema, type DrawPrize } from '../../core/prize.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
 
@@ -99,14 +99,11 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
       },
       emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email (set by an email capture step).', default: LOYALTY_DEFAULTS.emailVariable, ...VARIABLE_NAME },
       variable: { title: 'Stamps variable', description: 'Session variable that gets the stamps on the card, for later messages.', default: LOYALTY_DEFAULTS.variable, ...VARIABLE_NAME },
-      prize: {
+      prize: prizeSchema({
         title: 'Reward',
         description: 'What a full card gives: written with the card’s winner row and offered to exports (gift id, title, description).',
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'title'],
-        properties: prizeSchemaProperties({ id: 'Lowercase letters, digits, - and _.', title: 'The name of the reward, said as {{prize}}.' }),
-      },
+        hints: { id: 'Lowercase letters, digits, - and _.', title: 'The name of the reward, said as {{prize}}.' },
+      }),
       completedNext: { ...STEP_ID, title: 'When the card is full, go to step', description: 'A step for full cards only (a codes step handing out a voucher); without it the step’s own next step follows.' },
       stampText: { ...TEXT, title: 'When stamped', description: 'Said with each stamp; {{stamps}}, {{goal}} and {{remaining}} are filled in.', default: LOYALTY_DEFAULTS.stampText },
       completedText: { ...TEXT, title: 'When the card is full', description: 'Said instead when the stamp fills the card; {{prize}} and {{cards}} (full cards so far) are filled in.', default: LOYALTY_DEFAULTS.completedText },
