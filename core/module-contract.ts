@@ -97,6 +97,9 @@ export type Frequency = 'once' | 'daily' | 'weekly' | 'unlimited';
 
 export type UniqueWriteResult = WriteResult | { readonly stored: false; readonly reason: 'already_exists' };
 
+/** What `writeFollowing` did; when the window already holds a row, the data of the subject's latest live one. */
+export type FollowingWriteResult = WriteResult | { readonly stored: false; readonly reason: 'already_exists'; readonly latest: Readonly<Record<string, unknown>> | null };
+
 /** Writes only the module's declared tables; every row gets `expires_at` from the effective retention. */
 export interface ModuleStore {
   readonly storageEnabled: boolean;
@@ -114,7 +117,7 @@ export interface ModuleStore {
    * window (`unlimited`: never). Reading, checking and writing are atomic under concurrency, so
    * each row follows the one before it (a loyalty card's next stamp).
    */
-  writeFollowing(table: StoreTable, subject: string, frequency: Frequency, next: (latest: Readonly<Record<string, unknown>> | null) => ModuleWrite): Promise<UniqueWriteResult>;
+  writeFollowing(table: StoreTable, subject: string, frequency: Frequency, next: (latest: Readonly<Record<string, unknown>> | null) => ModuleWrite): Promise<FollowingWriteResult>;
 }
 
 export interface FlowInfo {

@@ -105,9 +105,9 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
         hints: { id: 'Lowercase letters, digits, - and _.', title: 'The name of the reward, said as {{prize}}.' },
       }),
       completedNext: { ...STEP_ID, title: 'When the card is full, go to step', description: 'A step for full cards only (a codes step handing out a voucher); without it the step’s own next step follows.' },
-      stampText: { ...TEXT, title: 'When stamped', description: 'Said with each stamp; {{stamps}}, {{goal}} and {{remaining}} are filled in.', default: LOYALTY_DEFAULTS.stampText },
+      stampText: { ...TEXT, title: 'When stamped', description: 'Said with each stamp; {{stamps}}, {{goal}}, {{remaining}} and {{cards}} are filled in.', default: LOYALTY_DEFAULTS.stampText },
       completedText: { ...TEXT, title: 'When the card is full', description: 'Said instead when the stamp fills the card; {{prize}} and {{cards}} (full cards so far) are filled in.', default: LOYALTY_DEFAULTS.completedText },
-      alreadyText: { ...TEXT, title: 'When already stamped', description: 'Said when this email already had its stamp for the period.', default: ALREADY_BY_FREQUENCY.daily },
+      alreadyText: { ...TEXT, title: 'When already stamped', description: 'Said when this email already had its stamp for the period; {{stamps}}, {{goal}}, {{remaining}} and {{cards}} are filled in.', default: ALREADY_BY_FREQUENCY.daily },
       noEmailText: { ...TEXT, title: 'When no email', description: 'Said (and the flow ends) when no email was captured before this step.', default: LOYALTY_DEFAULTS.noEmailText },
     },
   },
@@ -138,10 +138,16 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
       stamp = nextStamp(latest, goal, frequency);
       return { data: { ...stamp }, personal: { email } };
     });
+    if (written.stored === false && written.reason === 'already_exists') {
+      await ctx.log('loyalty_already_stamped', { frequency });
+      // Where the card stands: as the stamp of this period left it.
+      const stamps = Math.min(count(written.latest?.stamp), goal);
+      ctx.variables.set(config.variable ?? LOYALTY_DEFAULTS.variable, stamps);
+      return { type: 'next', messages: say(config.alreadyText ?? ALREADY_BY_FREQUENCY[frequency], { stamps, goal, remaining: goal - stamps, cards: count(written.latest?.cards) }) };
+    }
     if (!written.stored || !stamp) {
-      const already = written.stored === false && written.reason === 'already_exists';
-      await ctx.log(already ? 'loyalty_already_stamped' : 'loyalty_not_stored', { frequency });
-      return { type: 'next', messages: say(already ? (config.alreadyText ?? ALREADY_BY_FREQUENCY[frequency]) : LOYALTY_DEFAULTS.storageOffText) };
+      await ctx.log('loyalty_not_stored', { frequency });
+      return { type: 'next', messages: say(LOYALTY_DEFAULTS.storageOffText) };
     }
     ctx.variables.set(config.variable ?? LOYALTY_DEFAULTS.variable, stamp.stamp);
     const filled = { stamps: stamp.stamp, goal, remaining: goal - stamp.stamp, cards: stamp.cards, prize: config.prize?.title ?? '' };

@@ -1,4 +1,4 @@
-import type { Frequency, ModuleDefinition, ModuleStore, ModuleWrite, UniqueWriteResult } from '../../core/module-contract.js';
+import type { FollowingWriteResult, Frequency, ModuleDefinition, ModuleStore, ModuleWrite, UniqueWriteResult } from '../../core/module-contract.js';
 import { ParleyError } from '../../core/errors.js';
 import { windowStart } from './frequency-window.js';
 import type { StoreContext } from '../../storage/store-context.js';
@@ -77,13 +77,13 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       if (await holdSubjectEntry(ctx, workspace.id, entry, since)) return { stored: false, reason: 'already_exists' };
       return writes.add(write);
     },
-    async writeFollowing(table, subject, frequency, next): Promise<UniqueWriteResult> {
+    async writeFollowing(table, subject, frequency, next): Promise<FollowingWriteResult> {
       const since = windowStart(frequency, ctx.clock.now(), workspace.timeZone);
       const entry = { table, preview: session.preview ?? false, subject, flowId: scope.flowId };
       await writes?.flush([table]);
-      const follow = async (trx: StoreContext, write: (row: StoreWrite) => Promise<WriteResult>): Promise<UniqueWriteResult> => {
+      const follow = async (trx: StoreContext, write: (row: StoreWrite) => Promise<WriteResult>): Promise<FollowingWriteResult> => {
         const held = await holdSubjectLatest(trx, workspace.id, entry, since);
-        if (held.inWindow) return { stored: false, reason: 'already_exists' };
+        if (held.inWindow) return { stored: false, reason: 'already_exists', latest: held.latest };
         return write(toWrite(table, { ...next(held.latest), subject }));
       };
       // As writeAtMost: in a reply's transaction the lock lasts until the turn commits and the row

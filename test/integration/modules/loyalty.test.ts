@@ -55,6 +55,7 @@ describe('loyalty step in a chat', () => {
     expect(await visit('ann@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', 'See you soon']);
     storage.clock.advance(DAY);
     expect(await visit('ann@example.org')).toEqual(['Full! a free coffee is yours', 'Show this at the till']);
+    expect(await visit('ann@example.org')).toEqual(["You have already collected today's stamp; come back tomorrow", 'See you soon']);
     storage.clock.advance(DAY);
     expect(await visit('ann@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
 
@@ -71,6 +72,15 @@ describe('loyalty step in a chat', () => {
     const wins = await rows('winners');
     expect(wins).toHaveLength(1);
     expect(wins[0]).toMatchObject({ stepId: 'card', personal: { email: 'ann@example.org' }, data: { prizeId: 'coffee', prizeTitle: 'a free coffee', source: 'loyalty' } });
+  });
+
+  it('tells a participant who already had the stamp of the period where their card stands', async () => {
+    storage.clock.set('2026-03-16T09:00:00Z');
+    const { visit } = await setup({ alreadyText: 'Already stamped: {{stamps}} of {{goal}}, {{remaining}} to go ({{cards}} full)' });
+    await visit('hal@example.org');
+    storage.clock.advance(DAY);
+    await visit('hal@example.org');
+    expect(await visit('hal@example.org')).toEqual(['Already stamped: 2 of 3, 1 to go (0 full)', 'See you soon']);
   });
 
   it('weekly: one stamp per ISO week in the workspace time zone', async () => {
