@@ -49,7 +49,12 @@ export interface HandshakeAuth {
 /** Something the bot says. Text is always rendered as text, never as HTML. */
 export type BotMessage =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'link'; readonly label: string; readonly url: string };
+  | { readonly kind: 'link'; readonly label: string; readonly url: string }
+  /** A loyalty card of `goal` places (at most `MAX_STAMP_GOAL`), `filled` of them stamped: the widget draws it and says it in words. */
+  | { readonly kind: 'stamps'; readonly filled: number; readonly goal: number };
+
+/** The most places a loyalty card has. */
+export const MAX_STAMP_GOAL = 50;
 
 export interface ChoiceOption {
   readonly id: string;

@@ -31,6 +31,8 @@ export interface WidgetStrings {
   readonly fileSendFailed: string;
   /** The skip button of an optional file step, when the step names none. */
   readonly skip: string;
+  /** What a loyalty card drawn in the chat says to assistive technology. */
+  readonly stampCard: (filled: number, goal: number) => string;
 }
 
 /**
@@ -84,6 +86,7 @@ const EN: WidgetStrings = {
   fileTooLarge: (max) => `This file is larger than ${size.en(max)}. Please choose a smaller one.`,
   fileSendFailed: 'The file could not be sent. Please check your connection and try again.',
   skip: 'Skip',
+  stampCard: (filled, goal) => `Loyalty card: ${filled} of ${goal} stamps`,
 };
 
 const FR: WidgetStrings = {
@@ -115,6 +118,7 @@ const FR: WidgetStrings = {
   fileTooLarge: (max) => `Ce fichier dépasse ${size.fr(max)}. Veuillez en choisir un plus petit.`,
   fileSendFailed: 'Le fichier n’a pas pu être envoyé. Vérifiez votre connexion et réessayez.',
   skip: 'Passer',
+  stampCard: (filled, goal) => `Carte de fidélité : ${filled} tampons sur ${goal}`,
 };
 
 const DE: WidgetStrings = {
@@ -146,6 +150,7 @@ const DE: WidgetStrings = {
   fileTooLarge: (max) => `Diese Datei ist größer als ${size.de(max)}. Bitte wählen Sie eine kleinere aus.`,
   fileSendFailed: 'Die Datei konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   skip: 'Überspringen',
+  stampCard: (filled, goal) => `Treuekarte: ${filled} von ${goal} Stempeln`,
 };
 
 const ES: WidgetStrings = {
@@ -177,6 +182,7 @@ const ES: WidgetStrings = {
   fileTooLarge: (max) => `Este archivo supera ${size.es(max)}. Elija uno más pequeño.`,
   fileSendFailed: 'No se ha podido enviar el archivo. Compruebe su conexión y vuelva a intentarlo.',
   skip: 'Omitir',
+  stampCard: (filled, goal) => `Tarjeta de fidelidad: ${filled} de ${goal} sellos`,
 };
 
 const IT: WidgetStrings = {
@@ -208,6 +214,7 @@ const IT: WidgetStrings = {
   fileTooLarge: (max) => `Questo file supera ${size.it(max)}. Scegline uno più piccolo.`,
   fileSendFailed: 'Non è stato possibile inviare il file. Controlla la connessione e riprova.',
   skip: 'Salta',
+  stampCard: (filled, goal) => `Carta fedeltà: ${filled} timbri su ${goal}`,
 };
 
 const CATALOG: Readonly<Record<string, WidgetStrings>> = { en: EN, fr: FR, de: DE, es: ES, it: IT };

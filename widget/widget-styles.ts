@@ -64,6 +64,10 @@ button, input { -webkit-appearance: none; appearance: none; text-transform: none
 .msg.end { align-self: center; background: transparent; color: var(--muted); font-size: 13px; }
 .msg a { color: var(--accent); text-decoration: underline; }
 .root[data-theme="dark"] .msg.bot a { color: inherit; }
+.msg.stamps { display: flex; flex-wrap: wrap; gap: 6px; white-space: normal; }
+.stamp { width: 20px; height: 20px; border-radius: 50%; border: 2px solid var(--accent); box-sizing: border-box; }
+.stamp.filled { background: var(--accent); }
+@media (forced-colors: active) { .stamp { border-color: CanvasText; } .stamp.filled { background: CanvasText; forced-color-adjust: none; } }
 .notice { padding: 0 16px; font-size: 13px; color: var(--danger); }
 .notice:empty { display: none; }
 .composer { border-top: 1px solid var(--line); padding: 12px 16px 16px; }

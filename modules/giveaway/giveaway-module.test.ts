@@ -31,7 +31,7 @@ function context(config: GiveawayConfig, variables: Record<string, string>, answ
 }
 
 const stored: UniqueWriteResult = { stored: true, id: 'row', expiresAt: new Date() };
-const texts = (result: StepResult) => ('messages' in result ? result.messages.map((m) => (m.kind === 'text' ? m.text : m.label)) : []);
+const texts = (result: StepResult) => ('messages' in result ? result.messages.map((m) => (m.kind === 'text' ? m.text : m.kind === 'link' ? m.label : m.kind)) : []);
 
 describe('giveaway module', () => {
   it('enters the normalized email once per frequency window, with the step as the giveaway id', async () => {

@@ -28,17 +28,22 @@ describe('loyalty module', () => {
     const first = await loyaltyModule.handleStep({ kind: 'enter' }, step.ctx);
     expect(first).toMatchObject({ type: 'next' });
     expect(first).not.toHaveProperty('next');
-    expect(texts(first)).toEqual(['Stamp collected: 1 of 2 on your card']);
+    expect(first).toMatchObject({ messages: [{ kind: 'text', text: 'Stamp collected: 1 of 2 on your card' }, { kind: 'stamps', filled: 1, goal: 2 }] });
     expect(step.variables.stamps).toBe(1);
     const second = await loyaltyModule.handleStep({ kind: 'enter' }, { ...step.ctx, config: { ...config, completedText: 'Full: {{prize}} ({{cards}} cards)' } });
     expect(second).toMatchObject({ type: 'next', next: 'voucher' });
-    expect(texts(second)).toEqual(['Full: a free coffee (1 cards)']);
+    expect(texts(second)).toEqual(['Full: a free coffee (1 cards)', 'stamps']);
     expect(step.writes).toEqual([
       { table: 'loyalty', row: { data: { stamp: 1, goal: 2, cards: 0, completed: false, frequency: 'daily' }, personal: { email: 'ann@example.org' }, subject: 'ann@example.org' } },
       { table: 'loyalty', row: { data: { stamp: 2, goal: 2, cards: 1, completed: true, frequency: 'daily' }, personal: { email: 'ann@example.org' }, subject: 'ann@example.org' } },
       { table: 'winners', row: { data: { prizeId: 'coffee', prizeTitle: 'a free coffee', source: 'loyalty' }, personal: { email: 'ann@example.org' }, subject: 'ann@example.org' } },
     ]);
     expect(step.events).toEqual(['loyalty_stamped', 'loyalty_card_completed']);
+  });
+
+  it('says where the card stands without drawing it when told not to show the card', async () => {
+    const step = fakeStep({ goal: 4, showCard: false, stampText: '{{remaining}} to go' }, { variables: { email: 'ann@example.org' } });
+    expect(await loyaltyModule.handleStep({ kind: 'enter' }, step.ctx)).toMatchObject({ messages: [{ kind: 'text', text: '3 to go' }] });
   });
 
   it('without an email ends the flow and stores nothing', async () => {

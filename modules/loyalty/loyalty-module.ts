@@ -3,6 +3,7 @@ import { VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { prizeRowData, prizeSchema, type DrawPrize } from '../../core/prize.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
+import { MAX_STAMP_GOAL, type BotMessage } from '../../core/chat-protocol.js';
 
 /** How often one person may collect a stamp: once per calendar day or ISO week (workspace time zone), or at every pass. */
 export type StampFrequency = Exclude<Frequency, 'once'>;
@@ -19,6 +20,8 @@ export interface LoyaltyConfig {
   readonly prize?: DrawPrize;
   /** The step a full card leads to (a codes step handing out a voucher); else the step's own `next`. */
   readonly completedNext?: string;
+  /** Draw the card (its places, the stamped ones filled) after what the step says; default true. */
+  readonly showCard?: boolean;
   readonly stampText?: string;
   readonly completedText?: string;
   readonly alreadyText?: string;
@@ -89,7 +92,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
     type: 'object',
     additionalProperties: false,
     properties: {
-      goal: { title: 'Stamps per card', description: 'How many stamps fill a card (2 to 50).', type: 'integer', minimum: 2, maximum: 50, default: LOYALTY_DEFAULTS.goal },
+      goal: { title: 'Stamps per card', description: `How many stamps fill a card (2 to ${MAX_STAMP_GOAL}).`, type: 'integer', minimum: 2, maximum: MAX_STAMP_GOAL, default: LOYALTY_DEFAULTS.goal },
       frequency: {
         title: 'Stamps per person',
         description: 'At most one a calendar day or ISO week (workspace time zone), or one at every pass (after an access-code check, say).',
@@ -104,6 +107,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
         description: 'What a full card gives: written with the card’s winner row and offered to exports (gift id, title, description).',
         hints: { id: 'Lowercase letters, digits, - and _.', title: 'The name of the reward, said as {{prize}}.' },
       }),
+      showCard: { title: 'Show the card', description: 'Draws the card in the chat after what the step says, its stamped places filled.', type: 'boolean', default: true },
       completedNext: { ...STEP_ID, title: 'When the card is full, go to step', description: 'A step for full cards only (a codes step handing out a voucher); without it the step’s own next step follows.' },
       stampText: { ...TEXT, title: 'When stamped', description: 'Said with each stamp; {{stamps}}, {{goal}}, {{remaining}} and {{cards}} are filled in.', default: LOYALTY_DEFAULTS.stampText },
       completedText: { ...TEXT, title: 'When the card is full', description: 'Said instead when the stamp fills the card; {{prize}} and {{cards}} (full cards so far) are filled in.', default: LOYALTY_DEFAULTS.completedText },
@@ -127,6 +131,11 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
     const goal = config.goal ?? LOYALTY_DEFAULTS.goal;
     const frequency = config.frequency ?? LOYALTY_DEFAULTS.frequency;
     const say = (text: string, extra: Record<string, string | number> = {}) => [{ kind: 'text' as const, text: interpolate(text, { ...ctx.variables.all(), ...extra }) }];
+    // What the step says, then the card as it stands.
+    const withCard = (text: string, filled: { stamps: number; goal: number; remaining: number; cards: number; prize?: string }): BotMessage[] => [
+      ...say(text, filled),
+      ...(config.showCard === false ? [] : [{ kind: 'stamps' as const, filled: filled.stamps, goal: filled.goal }]),
+    ];
     // Every attempt and its outcome goes to the runtime log (never the email).
     const email = normalizeEmail(ctx.variables.get(config.emailVariable ?? LOYALTY_DEFAULTS.emailVariable));
     if (!email) {
@@ -143,7 +152,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
       // Where the card stands: as the stamp of this period left it.
       const stamps = Math.min(count(written.latest?.stamp), goal);
       ctx.variables.set(config.variable ?? LOYALTY_DEFAULTS.variable, stamps);
-      return { type: 'next', messages: say(config.alreadyText ?? ALREADY_BY_FREQUENCY[frequency], { stamps, goal, remaining: goal - stamps, cards: count(written.latest?.cards) }) };
+      return { type: 'next', messages: withCard(config.alreadyText ?? ALREADY_BY_FREQUENCY[frequency], { stamps, goal, remaining: goal - stamps, cards: count(written.latest?.cards) }) };
     }
     if (!written.stored || !stamp) {
       await ctx.log('loyalty_not_stored', { frequency });
@@ -153,10 +162,10 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
     const filled = { stamps: stamp.stamp, goal, remaining: goal - stamp.stamp, cards: stamp.cards, prize: config.prize?.title ?? '' };
     if (!stamp.completed) {
       await ctx.log('loyalty_stamped', { stamp: stamp.stamp, goal });
-      return { type: 'next', messages: say(config.stampText ?? LOYALTY_DEFAULTS.stampText, filled) };
+      return { type: 'next', messages: withCard(config.stampText ?? LOYALTY_DEFAULTS.stampText, filled) };
     }
     await ctx.log('loyalty_card_completed', { goal, cards: stamp.cards });
     if (config.prize) await ctx.store.write('winners', { data: { ...prizeRowData(config.prize), source: 'loyalty' }, personal: { email }, subject: email });
-    return { type: 'next', messages: say(config.completedText ?? LOYALTY_DEFAULTS.completedText, filled), ...(config.completedNext && { next: config.completedNext }) };
+    return { type: 'next', messages: withCard(config.completedText ?? LOYALTY_DEFAULTS.completedText, filled), ...(config.completedNext && { next: config.completedNext }) };
   },
 });

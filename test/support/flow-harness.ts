@@ -54,7 +54,7 @@ export class TestVisitor {
   }
 
   texts(turn: Turn | undefined = this.turn): string[] {
-    return (turn?.messages ?? []).map((m) => (m.kind === 'text' ? m.text : `[${m.label}](${m.url})`));
+    return (turn?.messages ?? []).map((m) => (m.kind === 'text' ? m.text : m.kind === 'link' ? `[${m.label}](${m.url})` : `[${m.filled}/${m.goal} stamps]`));
   }
 }
 

@@ -101,7 +101,7 @@ export function createConversationView(
     if (turn.seq <= lastSeq) return;
     lastSeq = turn.seq;
     notice.textContent = '';
-    for (const message of turn.messages) appendBotMessage(log, message);
+    for (const message of turn.messages) appendBotMessage(log, message, strings);
     if (turn.done || !turn.input) {
       if (turn.done) showDone();
       else composer.replaceChildren();

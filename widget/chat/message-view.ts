@@ -1,4 +1,5 @@
-import type { BotMessage } from '../../core/chat-protocol.js';
+import { MAX_STAMP_GOAL, type BotMessage } from '../../core/chat-protocol.js';
+import type { WidgetStrings } from '../widget-strings.js';
 import { element } from '../shadow-mount.js';
 import { safeHttpUrl } from './safe-url.js';
 
@@ -29,13 +30,29 @@ function scrollToEnd(log: HTMLElement): void {
   log.scrollTop = log.scrollHeight;
 }
 
+/**
+ * A loyalty card as a row of places, the stamped ones filled: one image for assistive
+ * technology, named in words (`say`). Numbers that do not make a card draw nothing.
+ */
+function stampCard(node: HTMLElement, filled: number, goal: number, say: (filled: number, goal: number) => string): void {
+  if (!Number.isInteger(goal) || goal < 1 || goal > MAX_STAMP_GOAL || !Number.isInteger(filled)) return;
+  const stamped = Math.min(Math.max(filled, 0), goal);
+  node.classList.add('stamps');
+  node.setAttribute('role', 'img');
+  node.setAttribute('aria-label', say(stamped, goal));
+  for (let place = 0; place < goal; place += 1) node.append(element('span', place < stamped ? 'stamp filled' : 'stamp'));
+}
+
 /** Appends a bot message; text is set with `textContent`, links only for http(s) URLs. */
-export function appendBotMessage(log: HTMLElement, message: BotMessage): void {
+export function appendBotMessage(log: HTMLElement, message: BotMessage, strings: Pick<WidgetStrings, 'stampCard'>): void {
   const node = bubble('bot');
   if (message.kind === 'link') {
     const href = safeHttpUrl(message.url);
     if (href) node.append(externalLink(href, message.label || href));
     else node.textContent = message.label;
+  } else if (message.kind === 'stamps') {
+    stampCard(node, message.filled, message.goal, strings.stampCard);
+    if (!node.hasChildNodes()) return;
   } else {
     node.textContent = message.text;
   }

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 const token = async (flow: string): Promise<string> => (await api(server.url, key, 'POST', `/api/v1/flows/${flow}/preview`)).body.token;
-const texts = (turn: Turn) => turn.messages.map((m) => (m.kind === 'text' ? m.text : m.label));
+const texts = (turn: Turn) => turn.messages.map((m) => (m.kind === 'text' ? m.text : m.kind === 'link' ? m.label : m.kind));
 
 /** Enters the raffle with `email`; returns what the giveaway said. */
 async function enter(auth: Record<string, unknown>, email: string): Promise<{ client: ChatClient; said: string[] }> {

@@ -48,16 +48,16 @@ describe('loyalty step in a chat', () => {
   it('gives one stamp a day per email, fills the card at the goal with its reward and branch, then starts a new card', async () => {
     storage.clock.set('2026-03-02T09:00:00Z');
     const { visit, rows } = await setup();
-    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
-    expect(await visit(' ANN@example.org')).toEqual(["You have already collected today's stamp; come back tomorrow", 'See you soon']);
-    expect(await visit('bob@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', '[1/3 stamps]', 'See you soon']);
+    expect(await visit(' ANN@example.org')).toEqual(["You have already collected today's stamp; come back tomorrow", '[1/3 stamps]', 'See you soon']);
+    expect(await visit('bob@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', '[1/3 stamps]', 'See you soon']);
     storage.clock.advance(DAY);
-    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', 'See you soon']);
+    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', '[2/3 stamps]', 'See you soon']);
     storage.clock.advance(DAY);
-    expect(await visit('ann@example.org')).toEqual(['Full! a free coffee is yours', 'Show this at the till']);
-    expect(await visit('ann@example.org')).toEqual(["You have already collected today's stamp; come back tomorrow", 'See you soon']);
+    expect(await visit('ann@example.org')).toEqual(['Full! a free coffee is yours', '[3/3 stamps]', 'Show this at the till']);
+    expect(await visit('ann@example.org')).toEqual(["You have already collected today's stamp; come back tomorrow", '[3/3 stamps]', 'See you soon']);
     storage.clock.advance(DAY);
-    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    expect(await visit('ann@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', '[1/3 stamps]', 'See you soon']);
 
     const stamps = await rows('loyalty');
     expect(stamps.map((r) => [r.personal?.email, r.data.stamp, r.data.cards, r.data.completed])).toEqual([
@@ -80,17 +80,17 @@ describe('loyalty step in a chat', () => {
     await visit('hal@example.org');
     storage.clock.advance(DAY);
     await visit('hal@example.org');
-    expect(await visit('hal@example.org')).toEqual(['Already stamped: 2 of 3, 1 to go (0 full)', 'See you soon']);
+    expect(await visit('hal@example.org')).toEqual(['Already stamped: 2 of 3, 1 to go (0 full)', '[2/3 stamps]', 'See you soon']);
   });
 
   it('weekly: one stamp per ISO week in the workspace time zone', async () => {
     storage.clock.set('2026-03-08T22:30:00Z'); // Sunday 8 March, 23:30 in Paris
     const { visit } = await setup({ frequency: 'weekly' });
-    expect(await visit('wes@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    expect(await visit('wes@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', '[1/3 stamps]', 'See you soon']);
     storage.clock.set('2026-03-08T22:50:00Z'); // same Paris week
-    expect(await visit('wes@example.org')).toEqual(["You have already collected this week's stamp; come back next week", 'See you soon']);
+    expect(await visit('wes@example.org')).toEqual(["You have already collected this week's stamp; come back next week", '[1/3 stamps]', 'See you soon']);
     storage.clock.set('2026-03-08T23:10:00Z'); // Monday 9 March, 00:10 in Paris: a new week
-    expect(await visit('wes@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', 'See you soon']);
+    expect(await visit('wes@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', '[2/3 stamps]', 'See you soon']);
   });
 
   it('ten visits of one email at the same moment each take the next place on the card, none twice', async () => {
@@ -107,11 +107,11 @@ describe('loyalty step in a chat', () => {
   it('a card lasts as long as its latest stamp is kept: after the Loyalty retention a new card starts', async () => {
     storage.clock.set('2026-04-01T09:00:00Z');
     const { visit, rows } = await setup();
-    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', '[1/3 stamps]', 'See you soon']);
     storage.clock.advance(364 * DAY);
-    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', 'See you soon']);
+    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 2 of 3 on your card', '[2/3 stamps]', 'See you soon']);
     storage.clock.advance(366 * DAY);
-    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', 'See you soon']);
+    expect(await visit('cy@example.org')).toEqual(['Stamp collected: 1 of 3 on your card', '[1/3 stamps]', 'See you soon']);
     expect((await rows('loyalty')).map((r) => r.data.stamp)).toEqual([1]);
   });
 
@@ -160,7 +160,7 @@ describe('loyalty step in a chat', () => {
     const erased = await eraseSubjectRows(storage, workspace.id, 'fay@example.org');
     expect(erased).toMatchObject({ loyalty: 2, winners: 1 });
     expect((await rows('loyalty')).map((r) => r.personal?.email)).toEqual(['gus@example.org']);
-    expect(await visit('fay@example.org')).toEqual(['Stamp collected: 1 of 2 on your card', 'See you soon']);
+    expect(await visit('fay@example.org')).toEqual(['Stamp collected: 1 of 2 on your card', '[1/2 stamps]', 'See you soon']);
   });
 
   it('refuses a full-card step that does not exist, and a workspace with storage off', async () => {

@@ -170,7 +170,10 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
       const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'card' }, { origin: ORIGIN });
       const ack = await chat.reply('regular@example.org');
       chat.close();
-      expect(ack.ok && ack.turn.messages.map((m) => (m.kind === 'text' ? m.text : ''))).toEqual([visit === 1 ? 'Stamp collected: 1 of 2 on your card' : 'Your card is full: thank you for your loyalty!']);
+      expect(ack.ok && ack.turn.messages).toEqual([
+        { kind: 'text', text: visit === 1 ? 'Stamp collected: 1 of 2 on your card' : 'Your card is full: thank you for your loyalty!' },
+        { kind: 'stamps', filled: visit, goal: 2 },
+      ]);
     }
     await waitUntil(() => partner.requests.length >= 1, { what: 'the partner to get the event', timeoutMs: 30_000 });
     const body = JSON.parse(partner.requests[0]!.rawBody.toString('utf8'));

@@ -1,0 +1,98 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../support/chromium.js';
+import { startHostSite, type HostSite } from './host-site.js';
+import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { api, startTestServer } from '../../support/test-server.js';
+import type { RunningServer } from '../../../runtime/server.js';
+import { issueApiKey } from '../../../storage/api-key-repository.js';
+import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
+
+let storage: TestStorage;
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext | undefined;
+let workspace: Workspace;
+let site: HostSite;
+
+const CARD_FLOW = {
+  name: 'Coffee card',
+  steps: [
+    { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'card' },
+    { id: 'card', module: 'loyalty', config: { goal: 3, frequency: 'unlimited', prize: { id: 'coffee', title: 'a free coffee' }, completedText: 'Full! {{prize}} is yours', completedNext: 'voucher' }, next: 'bye' },
+    { id: 'voucher', module: 'message', config: { text: 'Show this at the till' } },
+    { id: 'bye', module: 'message', config: { text: 'See you soon' } },
+  ],
+};
+
+beforeAll(async () => {
+  storage = await createTestStorage();
+  server = await startTestServer(storage);
+  site = await startHostSite();
+  workspace = await createWorkspace(storage, { name: 'Coffee shop', allowedOrigins: [site.origin] });
+  const key = (await issueApiKey(storage.db, workspace.id)).key;
+  const saved = await api(server.url, key, 'PUT', '/api/v1/flows/coffee', CARD_FLOW);
+  expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+afterAll(async () => {
+  await browser?.close();
+  site?.close();
+  await server?.close();
+  await storage?.destroy();
+});
+
+/** A visit: a fresh browser on the shop's page (another origin than Parley's) in `locale`, the email answered. */
+async function visit(email: string, locale = 'en'): Promise<Page> {
+  const path = `/visit-${site.pages.size}`;
+  site.pages.set(path, `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Coffee</h1>
+<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="coffee" data-title="Shop chat" data-open="true" data-locale="${locale}"></script></body></html>`);
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${site.origin}${path}`);
+  const dialog = page.getByRole('dialog', { name: 'Shop chat' });
+  await dialog.getByLabel('Email', { exact: true }).fill(email);
+  await dialog.getByRole('button', { name: /^(Send|Envoyer)$/ }).click();
+  return page;
+}
+
+/** The places of the card drawn in the chat: true where stamped. */
+const places = (page: Page): Promise<boolean[]> =>
+  page.locator('parley-chat .msg.stamps .stamp').evaluateAll((spans) => spans.map((span) => span.classList.contains('filled')));
+
+describe('the loyalty card drawn by the widget, against the real server', () => {
+  it('shows each stamp on a card named in words, then the full card with its reward and the voucher step', async () => {
+    let page = await visit('ann@example.org');
+    const card = page.getByRole('img', { name: 'Loyalty card: 1 of 3 stamps' });
+    await card.waitFor();
+    expect(await page.getByText('Stamp collected: 1 of 3 on your card').count()).toBe(1);
+    expect(await places(page)).toEqual([true, false, false]);
+    // The card comes after what the step says, before the next step's message.
+    expect(await page.locator('parley-chat .msg.bot').evaluateAll((nodes) => nodes.map((n) => n.textContent || n.getAttribute('aria-label')))).toEqual([
+      'Your email?', 'Stamp collected: 1 of 3 on your card', 'Loyalty card: 1 of 3 stamps', 'See you soon',
+    ]);
+    const stampColour = await card.locator('.stamp.filled').evaluate((span) => getComputedStyle(span).backgroundColor);
+    expect(stampColour).not.toBe('rgba(0, 0, 0, 0)');
+    await context!.close();
+
+    page = await visit('ann@example.org');
+    await page.getByRole('img', { name: 'Loyalty card: 2 of 3 stamps' }).waitFor();
+    await context!.close();
+
+    page = await visit('ANN@example.org');
+    await page.getByRole('img', { name: 'Loyalty card: 3 of 3 stamps' }).waitFor();
+    expect(await places(page)).toEqual([true, true, true]);
+    await page.getByText('Full! a free coffee is yours').waitFor();
+    await page.getByText('Show this at the till').waitFor();
+    expect(await page.getByText('See you soon').count()).toBe(0);
+  });
+
+  it("names the card in the page's language", async () => {
+    const page = await visit('bea@example.org', 'fr');
+    await page.getByRole('img', { name: 'Carte de fidélité : 1 tampons sur 3' }).waitFor();
+  });
+});
