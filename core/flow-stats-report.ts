@@ -25,5 +25,7 @@ export interface FlowStatsReport {
   readonly steps: readonly StepStats[];
   readonly instantWinWins: number;
   readonly giveawayEntries: number;
+  readonly loyaltyStamps: number;
+  readonly loyaltyCards: number;
   readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
 }

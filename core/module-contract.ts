@@ -37,9 +37,17 @@ export interface CollectedField {
   readonly values?: Readonly<Record<string, string>>;
 }
 
-/** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries. */
-export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries'] as const;
+/** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries, stamps, full cards. */
+export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards'] as const;
 export type RowStatistic = (typeof ROW_STATISTICS)[number];
+
+/** The rows a statistic counts: every row a module writes in a table, or only those whose `data[whenTrue]` is true. */
+export type RowStatisticRows = StoreTable | { readonly table: StoreTable; readonly whenTrue: string };
+
+/** The table and the condition of a statistic's rows, spelled out. */
+export function statisticRows(rows: RowStatisticRows): { readonly table: StoreTable; readonly whenTrue?: string } {
+  return typeof rows === 'string' ? { table: rows } : rows;
+}
 
 /**
  * A file the participant sent to a step that asks for one (`POST /chat/{workspace}/{flow}/files`):
@@ -191,7 +199,7 @@ export interface ModuleDefinition<C = any> {
    * Flow statistics the module's rows count towards: each names one of its declared tables, and
    * every row it writes there counts once, on the day it was written.
    */
-  readonly statistics?: Readonly<Partial<Record<RowStatistic, StoreTable>>>;
+  readonly statistics?: Readonly<Partial<Record<RowStatistic, RowStatisticRows>>>;
   /** True when the module cannot work with storage switched off (refused when the flow is saved). */
   readonly requiresStorage?: boolean;
   /** Step ids this config may branch to (choices), so the flow can check they exist. */

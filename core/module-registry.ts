@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from './module-contract.js';
+import { statisticRows, type ModuleDefinition } from './module-contract.js';
 import { ConfigError } from './errors.js';
 import { compileSchema, type Validator } from './schema-validator.js';
 import { isStoreTable, MAX_RETENTION_DAYS } from './store-tables.js';
@@ -23,8 +23,8 @@ export class ModuleRegistry {
           throw new ConfigError('Module retention must be a whole number of days', `/modules/${definition.id}/tables/${table}/retentionDays`);
         }
       }
-      for (const [statistic, table] of Object.entries(definition.statistics ?? {})) {
-        if (!(table in definition.tables)) throw new ConfigError('A statistic must count rows of a table the module declares', `/modules/${definition.id}/statistics/${statistic}`);
+      for (const [statistic, rows] of Object.entries(definition.statistics ?? {})) {
+        if (!rows || !(statisticRows(rows).table in definition.tables)) throw new ConfigError('A statistic must count rows of a table the module declares', `/modules/${definition.id}/statistics/${statistic}`);
       }
       this.#modules.set(definition.id, { definition, validateConfig: compileSchema(definition.configSchema) });
     }

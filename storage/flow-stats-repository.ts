@@ -13,6 +13,8 @@ export interface FlowStatsCounts {
   readonly leftHere: number;
   readonly instantWinWins: number;
   readonly giveawayEntries: number;
+  readonly loyaltyStamps: number;
+  readonly loyaltyCards: number;
 }
 
 export interface FlowStatsQuery {
@@ -33,6 +35,8 @@ interface CountsRow {
   left_here: number;
   instant_win_wins: number;
   giveaway_entries: number;
+  loyalty_stamps: number;
+  loyalty_cards: number;
 }
 
 /**
@@ -64,6 +68,8 @@ export async function readFlowStats(db: Db, query: FlowStatsQuery): Promise<Flow
     leftHere: r.left_here,
     instantWinWins: r.instant_win_wins,
     giveawayEntries: r.giveaway_entries,
+    loyaltyStamps: r.loyalty_stamps,
+    loyaltyCards: r.loyalty_cards,
   }));
 }
 

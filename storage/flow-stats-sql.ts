@@ -15,22 +15,32 @@ import type { RowStatistic } from '../core/module-contract.js';
  * were written. Console previews count nowhere.
  */
 
-/** Rows of `table` written by `moduleId` count towards `statistic`. */
+/** Rows of `table` written by `moduleId` count towards `statistic` (with `whenTrue`, those whose `data[whenTrue]` is true). */
 export interface RowStatisticSource {
   readonly statistic: RowStatistic;
   readonly table: StoreTable;
   readonly moduleId: string;
+  readonly whenTrue?: string;
 }
 
 /** The flows a statement covers: one flow (a read) or every flow (the rollup). */
 export type FlowScope = { readonly workspaceId: string; readonly flowId: string } | 'all';
 
 /** The count columns of `flow_stats_daily`, in order. */
-export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries'] as const;
+export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards'] as const;
 
-const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>> = { instantWinWins: 'instant_win_wins', giveawayEntries: 'giveaway_entries' };
+/** The column of each statistic counted from store rows, in `COUNT_COLUMNS` order. */
+export const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>> = {
+  instantWinWins: 'instant_win_wins',
+  giveawayEntries: 'giveaway_entries',
+  loyaltyStamps: 'loyalty_stamps',
+  loyaltyCards: 'loyalty_cards',
+};
 
 const counts = sql.raw(COUNT_COLUMNS.join(', '));
+
+/** Zeros for the row statistics' columns, after a session delta's four counts. */
+const NO_ROWS = sql.raw(Object.values(ROW_COLUMNS).map(() => '0').join(', '));
 
 /**
  * Sessions whose contribution changed since the last rollup, as CTE `pending`: those updated
@@ -53,13 +63,13 @@ function pendingSessions(scope: FlowScope, limit?: number): RawBuilder<unknown> 
 
 /** CTE `session_deltas` over `pending`: what each changed session adds (or takes back), per day and step. */
 const SESSION_DELTAS = sql`session_deltas (flow_id, day, step_id, ${counts}) as (
-    select flow_id, day, '', fresh::int, done::int - was_done::int, 0, 0, 0, 0 from pending
+    select flow_id, day, '', fresh::int, done::int - was_done::int, 0, 0, ${NO_ROWS} from pending
     union all
-    select p.flow_id, p.day, t.step, 0, 0, 1, 0, 0, 0 from pending p cross join lateral unnest(p.steps_seen[p.counted + 1:]) as t (step)
+    select p.flow_id, p.day, t.step, 0, 0, 1, 0, ${NO_ROWS} from pending p cross join lateral unnest(p.steps_seen[p.counted + 1:]) as t (step)
     union all
-    select flow_id, day, left_step, 0, 0, 0, 1, 0, 0 from pending where left_step is not null
+    select flow_id, day, left_step, 0, 0, 0, 1, ${NO_ROWS} from pending where left_step is not null
     union all
-    select flow_id, day, was_step, 0, 0, 0, -1, 0, 0 from pending where was_step is not null)`;
+    select flow_id, day, was_step, 0, 0, 0, -1, ${NO_ROWS} from pending where was_step is not null)`;
 
 /** The session CTEs: `pending` and `session_deltas`. */
 export function sessionDeltaCtes(scope: FlowScope, limit?: number): RawBuilder<unknown> {
@@ -77,11 +87,12 @@ export function rowDeltaCte(sources: readonly RowStatisticSource[], scope: FlowS
   const selects = sources.map((source) => sql`
     select flow_id, workspace_id, session_id, created_at, ${sql.lit(ROW_COLUMNS[source.statistic])}::text as counted
     from ${sql.table(physicalTable(source.table))}
-    where ${where} and module_id = ${source.moduleId} and flow_id is not null and created_at >= ${from} ${to ? sql`and created_at < ${to}` : sql``}`);
+    where ${where} and module_id = ${source.moduleId} and flow_id is not null and created_at >= ${from} ${to ? sql`and created_at < ${to}` : sql``}
+      ${source.whenTrue === undefined ? sql`` : sql`and (data -> ${source.whenTrue}) = 'true'::jsonb`}`);
   const rows = selects.length === 0 ? sql`select null::uuid as flow_id, null::uuid as workspace_id, null::uuid as session_id, null::timestamptz as created_at, null::text as counted where false` : sql.join(selects, sql` union all `);
   return sql`row_deltas (flow_id, day, step_id, ${counts}) as (
     select r.flow_id, (r.created_at at time zone w.time_zone)::date, '', 0, 0, 0, 0,
-      (count(*) filter (where r.counted = 'instant_win_wins'))::int, (count(*) filter (where r.counted = 'giveaway_entries'))::int
+      ${sql.join(Object.values(ROW_COLUMNS).map((column) => sql`(count(*) filter (where r.counted = ${sql.lit(column)}))::int`))}
     from (${rows}) r
       join workspaces w on w.id = r.workspace_id
       join flows f on f.id = r.flow_id

@@ -120,6 +120,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
     winners: { retentionDays: 60, holds: 'Full cards and their reward' },
     runtime_log: { retentionDays: 7, holds: 'Stamp attempts and their outcome' },
   },
+  statistics: { loyaltyStamps: 'loyalty', loyaltyCards: { table: 'loyalty', whenTrue: 'completed' } },
   requiresStorage: true,
   branches: (config) => (config.completedNext ? [config.completedNext] : []),
   fields: () => [

@@ -1,4 +1,4 @@
-import { ROW_STATISTICS } from '../../core/module-contract.js';
+import { ROW_STATISTICS, statisticRows } from '../../core/module-contract.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import type { Db } from '../../storage/database.js';
 import type { FlowRecord } from '../../storage/flow-repository.js';
@@ -11,8 +11,8 @@ import type { FlowStatsReport, StepStats } from '../../core/flow-stats-report.js
 export function rowStatisticSources(registry: ModuleRegistry): RowStatisticSource[] {
   return registry.list().flatMap((module) =>
     ROW_STATISTICS.flatMap((statistic) => {
-      const table = module.statistics?.[statistic];
-      return table ? [{ statistic, table, moduleId: module.id }] : [];
+      const rows = module.statistics?.[statistic];
+      return rows ? [{ statistic, moduleId: module.id, ...statisticRows(rows) }] : [];
     }),
   );
 }
@@ -55,6 +55,8 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
     steps,
     instantWinWins: sum(whole, 'instantWinWins'),
     giveawayEntries: sum(whole, 'giveawayEntries'),
+    loyaltyStamps: sum(whole, 'loyaltyStamps'),
+    loyaltyCards: sum(whole, 'loyaltyCards'),
     byDay: range.days.map((day) => ({ day, starts: perDay.get(day)?.starts ?? 0, completions: perDay.get(day)?.completions ?? 0 })),
   };
 }

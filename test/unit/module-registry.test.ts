@@ -20,10 +20,15 @@ describe('module registry', () => {
   it('refuses a statistic counted from a table the module does not declare, naming it', () => {
     expect(() => new ModuleRegistry([counting({ giveawayEntries: 'winners' })])).toThrow(expect.objectContaining({ path: '/modules/counting/statistics/giveawayEntries' }));
     expect(new ModuleRegistry([counting({ giveawayEntries: 'participations' })]).get('counting')?.definition.statistics).toEqual({ giveawayEntries: 'participations' });
+    expect(() => new ModuleRegistry([counting({ loyaltyCards: { table: 'loyalty', whenTrue: 'completed' } })])).toThrow(expect.objectContaining({ path: '/modules/counting/statistics/loyaltyCards' }));
   });
 
   it('knows which modules count wins and entries', () => {
     const counted = Object.fromEntries(MODULES.filter((m) => m.statistics).map((m) => [m.id, m.statistics]));
-    expect(counted).toEqual({ giveaway: { giveawayEntries: 'participations' }, 'instant-win': { instantWinWins: 'winners' } });
+    expect(counted).toEqual({
+      giveaway: { giveawayEntries: 'participations' },
+      'instant-win': { instantWinWins: 'winners' },
+      loyalty: { loyaltyStamps: 'loyalty', loyaltyCards: { table: 'loyalty', whenTrue: 'completed' } },
+    });
   });
 });

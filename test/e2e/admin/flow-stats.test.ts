@@ -15,7 +15,8 @@ beforeAll(async () => {
     steps: [
       { id: 'pick', module: 'choice', config: { text: 'Pick', options: [{ id: 'a', label: 'A' }] }, next: 'email' },
       { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'entry' },
-      { id: 'entry', module: 'giveaway', config: {}, next: 'bye' },
+      { id: 'entry', module: 'giveaway', config: {}, next: 'card' },
+      { id: 'card', module: 'loyalty', config: { goal: 2, frequency: 'unlimited' }, next: 'bye' },
       { id: 'bye', module: 'message', config: { text: 'Bye' } },
     ],
   });
@@ -64,12 +65,15 @@ describe('flow statistics in the console (real Chromium, accessible names only)'
     expect(await figure(page, 'Completion rate')).toBe('50 %');
     expect(await figure(page, 'Giveaway entries')).toBe('2');
     expect(await figure(page, 'Instant-win wins')).toBe('0');
+    expect(await figure(page, 'Loyalty stamps')).toBe('2');
+    expect(await figure(page, 'Full loyalty cards')).toBe('0');
     expect(await rowsOf(page, 'Funnel by step')).toEqual([
       'Step Reached Left here',
       '1. Choice (pick) 4 1',
       '2. Email capture (email) 3 1',
       '3. Giveaway (raffle entry) (entry) 2 0',
-      '4. Message (bye) 2 0',
+      '4. Loyalty card (stamps) (card) 2 0',
+      '5. Message (bye) 2 0',
     ]);
     await page.getByRole('img', { name: 'Sessions per day from 2025-05-04 to 2025-06-02: 4 started, 2 completed; the busiest day had 3 starts' }).waitFor();
 

@@ -119,7 +119,7 @@ describe('GET /flows/{flow}/stats', () => {
 
     const expected = {
       from: '2026-01-13', to: '2026-01-14', timeZone: ZONE,
-      starts: 4, completions: 2, completionRate: 0.5, instantWinWins: 2, giveawayEntries: 2,
+      starts: 4, completions: 2, completionRate: 0.5, instantWinWins: 2, giveawayEntries: 2, loyaltyStamps: 0, loyaltyCards: 0,
       steps: funnel({ hello: [4, 0], pick: [4, 1], email: [3, 1], entry: [2, 0], win: [2, 0], bye: [2, 0] }),
       byDay: [{ day: '2026-01-13', starts: 3, completions: 2 }, { day: '2026-01-14', starts: 1, completions: 0 }],
     };
@@ -174,5 +174,44 @@ describe('GET /flows/{flow}/stats', () => {
     expect((await stats(key, '?since=2026-02-01', 400)).error).toMatchObject({ path: '/query/since' });
     const other = (await issueApiKey(storage.db, (await createWorkspace(storage, { name: 'Other' })).id)).key;
     expect((await stats(other, '', 404)).error.code).toBe('not_found');
+  });
+
+  it('counts loyalty stamps and full cards on the day they were given, live and rolled up alike', async () => {
+    // After the other tests' days (a rollup's watermark never goes back): 23:30 on 13 May in New York (UTC-4).
+    const t2 = new Date('2026-05-14T03:30:00Z');
+    storage.clock.set(t2);
+    const workspace = await createWorkspace(storage, { name: 'Card stats', timeZone: ZONE });
+    const key = (await issueApiKey(storage.db, workspace.id)).key;
+    await saveTestFlow(storage, workspace, 'card', {
+      name: 'Card',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'stamp' },
+        { id: 'stamp', module: 'loyalty', config: { goal: 2, frequency: 'unlimited' } },
+      ],
+    });
+    const stamp = async (email: string) => {
+      const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'card' });
+      expect((await chat.reply(email)).ok).toBe(true);
+      chat.close();
+    };
+    const cardStats = async (query: string) => {
+      const response = await api(server.url, key, 'GET', `/api/v1/flows/card/stats${query}`);
+      expect(contract.check('getFlowStats', response.status, response.body)).toEqual([]);
+      return response.body;
+    };
+    // 23:30 on the 13th: Ann's first two stamps fill a card; at 00:30 on the 14th her third and Bob's first.
+    await stamp('ann@example.org');
+    await stamp('ann@example.org');
+    storage.clock.set(t2.getTime() + 60 * MINUTE);
+    await stamp('ann@example.org');
+    await stamp('bob@example.org');
+    const expectations = async () => {
+      expect(await cardStats('?from=2026-05-13&to=2026-05-14')).toMatchObject({ loyaltyStamps: 4, loyaltyCards: 1, instantWinWins: 0, giveawayEntries: 0 });
+      expect(await cardStats('?from=2026-05-13&to=2026-05-13')).toMatchObject({ loyaltyStamps: 2, loyaltyCards: 1 });
+      expect(await cardStats('?from=2026-05-14&to=2026-05-14')).toMatchObject({ loyaltyStamps: 2, loyaltyCards: 0 });
+    };
+    await expectations();
+    await rollUpFlowStats(storage.db, { now: storage.clock.now(), sources });
+    await expectations();
   });
 });

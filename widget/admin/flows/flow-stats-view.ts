@@ -25,6 +25,8 @@ function summary(stats: FlowStats): HTMLElement {
     ['Completion rate', rate(stats)],
     ['Instant-win wins', String(stats.instantWinWins)],
     ['Giveaway entries', String(stats.giveawayEntries)],
+    ['Loyalty stamps', String(stats.loyaltyStamps)],
+    ['Full loyalty cards', String(stats.loyaltyCards)],
   ];
   return el('div', { className: 'stats-summary' }, figures.map(([label, value]) => {
     const id = uniqueId('figure');

@@ -16,7 +16,7 @@ export const flowStatsQuerySchema: JsonSchema = {
 export const flowStatsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'byDay'],
+  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'byDay'],
   properties: {
     from: DAY,
     to: DAY,
@@ -42,6 +42,8 @@ export const flowStatsSchema: JsonSchema = {
     },
     instantWinWins: { ...COUNT, description: 'Instant-win prizes won in the range' },
     giveawayEntries: { ...COUNT, description: 'Giveaway entries recorded in the range' },
+    loyaltyStamps: { ...COUNT, description: 'Loyalty stamps given in the range' },
+    loyaltyCards: { ...COUNT, description: 'Loyalty cards filled in the range' },
     byDay: {
       type: 'array',
       description: 'Every day of the range: sessions started that day and how many of them completed',
