@@ -1,23 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { launchChromium } from '../../support/chromium.js';
-import { EVENT_RECORDER, recordedEvents, startHostSite, type HostSite } from './host-site.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { EVENT_RECORDER, recordedEvents } from './host-site.js';
 import { samplePng } from '../../support/sample-files.js';
-import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { api, startTestServer } from '../../support/test-server.js';
-import type { RunningServer } from '../../../runtime/server.js';
-import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
+import { api } from '../../support/test-server.js';
+import { browser, key, server, site, useWidgetSite, workspace } from './widget-site.js';
 
-let storage: TestStorage;
-let server: RunningServer;
-let browser: Browser;
 let context: BrowserContext | undefined;
-let workspace: Workspace;
-let key: string;
-/** The host pages: a plain web server on another origin than Parley's, allowed for the workspace. */
-let site: HostSite;
-let siteOrigin: string;
 
 const RECEIPT_FLOW = {
   name: 'Receipts',
@@ -42,29 +30,10 @@ const OPTIONAL_FLOW = {
   ],
 };
 
-beforeAll(async () => {
-  storage = await createTestStorage();
-  server = await startTestServer(storage);
-  site = await startHostSite();
-  siteOrigin = site.origin;
-  expect(siteOrigin).not.toBe(new URL(server.url).origin);
-  workspace = await createWorkspace(storage, { name: 'Shop', allowedOrigins: [siteOrigin] });
-  key = (await issueApiKey(storage.db, workspace.id)).key;
-  for (const [slug, document] of [['receipts', RECEIPT_FLOW], ['optional', OPTIONAL_FLOW]] as const) {
-    const saved = await api(server.url, key, 'PUT', `/api/v1/flows/${slug}`, document);
-    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-  }
-  browser = await launchChromium();
-});
+useWidgetSite({ receipts: RECEIPT_FLOW, optional: OPTIONAL_FLOW });
 afterEach(async () => {
   await context?.close();
   context = undefined;
-});
-afterAll(async () => {
-  await browser?.close();
-  site?.close();
-  await server?.close();
-  await storage?.destroy();
 });
 
 /** What the page sent to the files route, and what it got back. */
@@ -88,7 +57,7 @@ async function open(flow: string): Promise<{ page: Page; uploads: Uploads }> {
   page.on('response', (response) => {
     if (new URL(response.url()).pathname.endsWith('/files')) uploads.answers.push({ status: response.status(), headers: response.headers() });
   });
-  await page.goto(`${siteOrigin}${path}`);
+  await page.goto(`${site.origin}${path}`);
   return { page, uploads };
 }
 
@@ -152,7 +121,7 @@ describe('the file input against the real server, from a page of another allowed
       return JSON.parse(localStorage.getItem(stored!)!).resumeToken as string;
     });
     expect(headers.authorization).toBe(`Bearer ${token}`);
-    expect(uploads.answers).toEqual([{ status: 200, headers: expect.objectContaining({ 'access-control-allow-origin': siteOrigin }) }]);
+    expect(uploads.answers).toEqual([{ status: 200, headers: expect.objectContaining({ 'access-control-allow-origin': site.origin }) }]);
 
     // The page hears of the answer as of any other: step and module, never the file or its name.
     const events = await recorded(page);

@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../support/chromium.js';
-import { EVENT_RECORDER, recordedEvents, startHostSite, type HostSite, type RecordedEvent } from './host-site.js';
-import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { api, startTestServer } from '../../support/test-server.js';
-import { saveTestFlow } from '../../support/flow-harness.js';
-import type { RunningServer } from '../../../runtime/server.js';
-import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { EVENT_RECORDER, recordedEvents, type RecordedEvent } from './host-site.js';
+import { api } from '../../support/test-server.js';
+import { browser, key, server, site, useWidgetSite, workspace } from './widget-site.js';
 
 const EMAIL = 'neo.anderson@example.org';
-let storage: TestStorage;
-let server: RunningServer;
-let browser: Browser;
-let workspace: Workspace;
-let key: string;
-/** A plain web server on another port: the marketing site, another origin than Parley's. */
-let site: HostSite;
-let siteOrigin: string;
 
 const campaignFlow = {
   name: 'Spring campaign',
@@ -30,31 +17,14 @@ const campaignFlow = {
 };
 const planFlow = { name: 'Plans', steps: [{ id: 'plan', module: 'message', config: { text: 'Plan {{plan}}, campaign {{utm_campaign}}.' } }] };
 
-beforeAll(async () => {
-  storage = await createTestStorage();
-  server = await startTestServer(storage);
-  site = await startHostSite();
-  siteOrigin = site.origin;
-  expect(siteOrigin).not.toBe(new URL(server.url).origin);
-  workspace = await createWorkspace(storage, { name: 'Shop', allowedOrigins: [siteOrigin] });
-  key = (await issueApiKey(storage.db, workspace.id)).key;
-  await saveTestFlow(storage, workspace, 'spring', campaignFlow);
-  await saveTestFlow(storage, workspace, 'plans', planFlow);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  site?.close();
-  await server?.close();
-  await storage?.destroy();
-});
+useWidgetSite({ spring: campaignFlow, plans: planFlow });
 
 async function open(path: string, body: string, query = '', colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; context: BrowserContext }> {
   site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Spring sale</h1>${body}</body></html>`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
   await context.addInitScript(EVENT_RECORDER);
   const page = await context.newPage();
-  await page.goto(`${siteOrigin}${path}${query}`);
+  await page.goto(`${site.origin}${path}${query}`);
   return { page, context };
 }
 

@@ -1,19 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../support/chromium.js';
-import { startHostSite, type HostSite } from './host-site.js';
-import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { api, startTestServer } from '../../support/test-server.js';
-import type { RunningServer } from '../../../runtime/server.js';
-import { issueApiKey } from '../../../storage/api-key-repository.js';
-import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browser, server, site, useWidgetSite, workspace } from './widget-site.js';
 
-let storage: TestStorage;
-let server: RunningServer;
-let browser: Browser;
 let context: BrowserContext | undefined;
-let workspace: Workspace;
-let site: HostSite;
 
 const CARD_FLOW = {
   name: 'Coffee card',
@@ -25,25 +14,10 @@ const CARD_FLOW = {
   ],
 };
 
-beforeAll(async () => {
-  storage = await createTestStorage();
-  server = await startTestServer(storage);
-  site = await startHostSite();
-  workspace = await createWorkspace(storage, { name: 'Coffee shop', allowedOrigins: [site.origin] });
-  const key = (await issueApiKey(storage.db, workspace.id)).key;
-  const saved = await api(server.url, key, 'PUT', '/api/v1/flows/coffee', CARD_FLOW);
-  expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-  browser = await launchChromium();
-});
+useWidgetSite({ coffee: CARD_FLOW });
 afterEach(async () => {
   await context?.close();
   context = undefined;
-});
-afterAll(async () => {
-  await browser?.close();
-  site?.close();
-  await server?.close();
-  await storage?.destroy();
 });
 
 /** A visit: a fresh browser on the shop's page (another origin than Parley's) in `locale`, the email answered. */
