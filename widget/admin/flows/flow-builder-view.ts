@@ -66,7 +66,7 @@ export async function showFlowBuilder(panel: HTMLElement, ctx: ConsoleContext, o
     storageEnabled: workspace.storageEnabled,
     retention: retentionEdits(workspace),
     storageOff: new Set(workspace.storageOffModules),
-    stepTargets: (except) => cards.filter((card) => card.step.id !== except).map((card, i) => ({ id: card.step.id, label: `${card.module.title} (${card.step.id})${i < 0 ? '' : ''}` })),
+    stepTargets: (except) => cards.filter((card) => card.step.id !== except).map((card) => ({ id: card.step.id, label: `${card.module.title} (${card.step.id})` })),
     move(card, by) {
       const from = cards.indexOf(card);
       render(moveStep(cards, from, from + by));
