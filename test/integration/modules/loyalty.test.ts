@@ -5,6 +5,8 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
 import { findSubjectRows, listStoreRows } from '../../../storage/store-reader.js';
 import { eraseSubjectRows } from '../../../storage/store-deleter.js';
+import { addCodes } from '../../../storage/code-pool-repository.js';
+import { CODES_DEFAULTS } from '../../../modules/codes/codes-module.js';
 import { prepareExport } from '../../../exporter/export-service.js';
 import { renderExport } from '../../../exporter/pipeline/render-export.js';
 import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
@@ -161,6 +163,33 @@ describe('loyalty step in a chat', () => {
     expect(erased).toMatchObject({ loyalty: 2, winners: 1 });
     expect((await rows('loyalty')).map((r) => r.personal?.email)).toEqual(['gus@example.org']);
     expect(await visit('fay@example.org')).toEqual(['Stamp collected: 1 of 2 on your card', '[1/2 stamps]', 'See you soon']);
+  });
+
+  it('a stamp for each receipt code, and a voucher code for a full card: codes check, loyalty at every pass, codes hand-out', async () => {
+    storage.clock.set('2026-07-01T09:00:00Z');
+    const { workspace, visitor } = await flowSetup(storage);
+    const flow = await saveTestFlow(storage, workspace, 'receipts', {
+      name: 'Receipts',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'receipt' },
+        { id: 'receipt', module: 'codes', config: { mode: 'check', question: 'The code on your receipt?', singleUse: true }, next: 'card' },
+        { id: 'card', module: 'loyalty', config: { goal: 2, frequency: 'unlimited', showCard: false, completedNext: 'voucher' }, next: 'bye' },
+        { id: 'voucher', module: 'codes', config: { mode: 'distribute', text: 'Your free coffee: {{code}}' } },
+        { id: 'bye', module: 'message', config: { text: 'See you soon' } },
+      ],
+    });
+    await addCodes(storage.db, workspace.id, flow.id, 'receipt', ['R-1', 'R-2'], storage.clock.now());
+    await addCodes(storage.db, workspace.id, flow.id, 'voucher', ['COFFEE-1'], storage.clock.now());
+    const purchase = async (code: string, again?: string) => {
+      const v = visitor('receipts');
+      await v.start();
+      await v.answer('ivy@example.org');
+      if (again) expect(await v.send(code)).toMatchObject({ ok: false, error: { message: CODES_DEFAULTS.usedText } });
+      return v.texts(await v.answer(again ?? code));
+    };
+    expect(await purchase('R-1')).toEqual(['Stamp collected: 1 of 2 on your card', 'See you soon']);
+    // The same receipt twice gives no stamp: the code is refused at its step, and another one is asked for.
+    expect(await purchase('R-1', 'R-2')).toEqual(['Your card is full: thank you for your loyalty!', 'Your free coffee: COFFEE-1']);
   });
 
   it('refuses a full-card step that does not exist, and a workspace with storage off', async () => {
