@@ -123,9 +123,17 @@ export interface ModuleStore {
    * Writes the row `next` makes of the data of the subject's latest live row in this table of
    * this flow (null: none), unless the subject already has a live row there within the frequency
    * window (`unlimited`: never). Reading, checking and writing are atomic under concurrency, so
-   * each row follows the one before it (a loyalty card's next stamp).
+   * each row follows the one before it (a loyalty card's next stamp). With `series`, the rows
+   * followed (and the window) are the subject's rows of every flow of the workspace written with
+   * the same series, which the written row then carries as `data.series` (a loyalty program).
    */
-  writeFollowing(table: StoreTable, subject: string, frequency: Frequency, next: (latest: Readonly<Record<string, unknown>> | null) => ModuleWrite): Promise<FollowingWriteResult>;
+  writeFollowing(
+    table: StoreTable,
+    subject: string,
+    frequency: Frequency,
+    next: (latest: Readonly<Record<string, unknown>> | null) => ModuleWrite,
+    options?: { readonly series?: string },
+  ): Promise<FollowingWriteResult>;
 }
 
 export interface FlowInfo {

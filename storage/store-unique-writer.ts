@@ -67,14 +67,22 @@ export interface SubjectLatest {
  * `holdSubjectEntry` that also reads the data of the subject's latest live row in the table for
  * the flow, in the same round trip after the lock: a row built from it and written by the same
  * transaction follows it with no other row in between. `since` undefined: no window (the lock and
- * the latest row only).
+ * the latest row only). With `series`, the subject's rows of every flow of the workspace whose
+ * `data.series` is that value are followed instead of the flow's (under a lock of the series).
  */
-export async function holdSubjectLatest(ctx: StoreContext, workspaceId: string, write: SubjectWrite, since: Date | null | undefined): Promise<SubjectLatest> {
-  const { key, lock } = await subjectLock(ctx, workspaceId, write);
+export async function holdSubjectLatest(ctx: StoreContext, workspaceId: string, write: SubjectWrite & { series?: string }, since: Date | null | undefined): Promise<SubjectLatest> {
+  const { series } = write;
+  const { key, lock } = series === undefined
+    ? await subjectLock(ctx, workspaceId, write)
+    : await subjectLock(ctx, workspaceId, { ...write, flowId: `series:${series}` });
   const now = ctx.clock.now();
+  const followed = series === undefined
+    ? subjectRows(key, now)
+    : sql<boolean>`workspace_id = ${workspaceId} and subject_hash = ${key.hash} and data->>'series' = ${series} and preview = ${key.preview} and ${liveRow(key.table, now)}`;
+  const table = sql.table(physicalTable(key.table));
   const latest = sql<{ n: number; data: Record<string, unknown> | null }>`
-    select ${since === undefined ? sql`0` : storedSubjectRows(key, now, since)} as n,
-      (select data from ${sql.table(physicalTable(key.table))} where ${subjectRows(key, now)} order by created_at desc, id desc limit 1) as data`;
+    select ${since === undefined ? sql`0` : sql`(select count(*)::int from ${table} where ${followed} ${since ? sql`and created_at >= ${since}` : sql``})`} as n,
+      (select data from ${table} where ${followed} order by created_at desc, id desc limit 1) as data`;
   const row = (await executeAfter(ctx.db, [lock], latest.compile(ctx.db))).rows[0]!;
   return { inWindow: row.n > 0, latest: row.data };
 }

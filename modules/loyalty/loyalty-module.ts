@@ -11,6 +11,8 @@ export type StampFrequency = Exclude<Frequency, 'once'>;
 export interface LoyaltyConfig {
   /** Stamps that fill a card (2–50). */
   readonly goal?: number;
+  /** Flows whose loyalty steps name the same program share one card per person; without it the card is this flow's. */
+  readonly program?: string;
   readonly frequency?: StampFrequency;
   /** Session variable holding the participant's email (default `email`, set by email-capture). */
   readonly emailVariable?: string;
@@ -74,15 +76,16 @@ export function nextStamp(latest: Readonly<Record<string, unknown>> | null, goal
 }
 
 const TEXT = { type: 'string', minLength: 1, maxLength: 4000 } as const;
-const STEP_ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
+/** A step's id, or a program's: lowercase letters, digits, - and _. */
+const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
 
 /**
  * A loyalty card: each pass through the step gives the participant's email one stamp, at most
  * once per day or week, and every `goal` stamps fill a card, which may give a prize (a winners
- * row, exported as the gift) and lead to a step of its own. The card of a flow follows the
- * person, not the session: each stamp follows the latest one still kept (the read, the check and
- * the write are atomic per person), so a card lasts as long as the Loyalty table keeps its
- * latest stamp (365 days unless the workspace says otherwise).
+ * row, exported as the gift) and lead to a step of its own. The card of a flow (or of a program
+ * several flows name) follows the person, not the session: each stamp follows the latest one
+ * still kept (the read, the check and the write are atomic per person), so a card lasts as long
+ * as the Loyalty table keeps its latest stamp (365 days unless the workspace says otherwise).
  */
 export const loyaltyModule = defineModule<LoyaltyConfig>({
   id: 'loyalty',
@@ -93,6 +96,11 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
     additionalProperties: false,
     properties: {
       goal: { title: 'Stamps per card', description: `How many stamps fill a card (2 to ${MAX_STAMP_GOAL}).`, type: 'integer', minimum: 2, maximum: MAX_STAMP_GOAL, default: LOYALTY_DEFAULTS.goal },
+      program: {
+        ...ID,
+        title: 'Loyalty program',
+        description: 'Flows whose loyalty steps name the same program (one per shop, say) share one card per person, and one stamp per period; without it the card is this flow’s.',
+      },
       frequency: {
         title: 'Stamps per person',
         description: 'At most one a calendar day or ISO week (workspace time zone), or one at every pass (after an access-code check, say).',
@@ -108,7 +116,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
         hints: { id: 'Lowercase letters, digits, - and _.', title: 'The name of the reward, said as {{prize}}.' },
       }),
       showCard: { title: 'Show the card', description: 'Draws the card in the chat after what the step says, its stamped places filled.', type: 'boolean', default: true },
-      completedNext: { ...STEP_ID, title: 'When the card is full, go to step', description: 'A step for full cards only (a codes step handing out a voucher); without it the step’s own next step follows.' },
+      completedNext: { ...ID, title: 'When the card is full, go to step', description: 'A step for full cards only (a codes step handing out a voucher); without it the step’s own next step follows.' },
       stampText: { ...TEXT, title: 'When stamped', description: 'Said with each stamp; {{stamps}}, {{goal}}, {{remaining}} and {{cards}} are filled in.', default: LOYALTY_DEFAULTS.stampText },
       completedText: { ...TEXT, title: 'When the card is full', description: 'Said instead when the stamp fills the card; {{prize}} and {{cards}} (full cards so far) are filled in.', default: LOYALTY_DEFAULTS.completedText },
       alreadyText: { ...TEXT, title: 'When already stamped', description: 'Said when this email already had its stamp for the period; {{stamps}}, {{goal}}, {{remaining}} and {{cards}} are filled in.', default: ALREADY_BY_FREQUENCY.daily },
@@ -147,7 +155,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
     const written = await ctx.store.writeFollowing('loyalty', email, frequency, (latest) => {
       stamp = nextStamp(latest, goal, frequency);
       return { data: { ...stamp }, personal: { email } };
-    });
+    }, config.program === undefined ? {} : { series: config.program });
     if (written.stored === false && written.reason === 'already_exists') {
       await ctx.log('loyalty_already_stamped', { frequency });
       // Where the card stands: as the stamp of this period left it.

@@ -77,14 +77,16 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       if (await holdSubjectEntry(ctx, workspace.id, entry, since)) return { stored: false, reason: 'already_exists' };
       return writes.add(write);
     },
-    async writeFollowing(table, subject, frequency, next): Promise<FollowingWriteResult> {
+    async writeFollowing(table, subject, frequency, next, options = {}): Promise<FollowingWriteResult> {
       const since = windowStart(frequency, ctx.clock.now(), workspace.timeZone);
-      const entry = { table, preview: session.preview ?? false, subject, flowId: scope.flowId };
+      const { series } = options;
+      const entry = { table, preview: session.preview ?? false, subject, flowId: scope.flowId, ...(series !== undefined && { series }) };
       await writes?.flush([table]);
       const follow = async (trx: StoreContext, write: (row: StoreWrite) => Promise<WriteResult>): Promise<FollowingWriteResult> => {
         const held = await holdSubjectLatest(trx, workspace.id, entry, since);
         if (held.inWindow) return { stored: false, reason: 'already_exists', latest: held.latest };
-        return write(toWrite(table, { ...next(held.latest), subject }));
+        const row = next(held.latest);
+        return write(toWrite(table, { ...row, data: { ...row.data, ...(series !== undefined && { series }) }, subject }));
       };
       // As writeAtMost: in a reply's transaction the lock lasts until the turn commits and the row
       // goes with its last statement; elsewhere the read, the check and the write share one.

@@ -192,6 +192,56 @@ describe('loyalty step in a chat', () => {
     expect(await purchase('R-1', 'R-2')).toEqual(['Your card is full: thank you for your loyalty!', 'Your free coffee: COFFEE-1']);
   });
 
+  it('flows naming the same program share one card per person and one stamp per day; a flow without it keeps its own', async () => {
+    storage.clock.set('2026-08-03T09:00:00Z');
+    const { workspace, visitor } = await flowSetup(storage);
+    const shop = (name: string, program?: string) => ({
+      name,
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'card' },
+        { id: 'card', module: 'loyalty', config: { goal: 3, showCard: false, ...(program && { program }) } },
+      ],
+    });
+    const north = await saveTestFlow(storage, workspace, 'north', shop('North shop', 'coffee-club'));
+    await saveTestFlow(storage, workspace, 'south', shop('South shop', 'coffee-club'));
+    await saveTestFlow(storage, workspace, 'kiosk', shop('Kiosk'));
+    const visit = async (slug: string, email = 'jo@example.org') => {
+      const v = visitor(slug);
+      await v.start();
+      return v.texts(await v.answer(email));
+    };
+    expect(await visit('north')).toEqual(['Stamp collected: 1 of 3 on your card']);
+    expect(await visit('south')).toEqual(["You have already collected today's stamp; come back tomorrow"]);
+    expect(await visit('kiosk')).toEqual(['Stamp collected: 1 of 3 on your card']);
+    storage.clock.advance(DAY);
+    expect(await visit('south')).toEqual(['Stamp collected: 2 of 3 on your card']);
+    storage.clock.advance(DAY);
+    expect(await visit('north')).toEqual(['Your card is full: thank you for your loyalty!']);
+    expect(await visit('north', 'kim@example.org')).toEqual(['Stamp collected: 1 of 3 on your card']);
+    const north_rows = (await listStoreRows(storage, workspace.id, 'loyalty', { flowId: north.id, order: 'asc' })).rows;
+    expect(north_rows.map((r) => [r.personal?.email, r.data.stamp, r.data.series])).toEqual([
+      ['jo@example.org', 1, 'coffee-club'],
+      ['jo@example.org', 3, 'coffee-club'],
+      ['kim@example.org', 1, 'coffee-club'],
+    ]);
+  });
+
+  it('ten visits of one email through two flows of one program at the same moment each take the next place on the card', async () => {
+    const { workspace, visitor } = await flowSetup(storage);
+    const shop = { name: 'Shop', steps: [
+      { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'card' },
+      { id: 'card', module: 'loyalty', config: { goal: 20, frequency: 'unlimited', program: 'club' } },
+    ] };
+    await saveTestFlow(storage, workspace, 'east', shop);
+    await saveTestFlow(storage, workspace, 'west', shop);
+    const visitors = Array.from({ length: 10 }, (_, i) => visitor(i % 2 === 0 ? 'east' : 'west'));
+    await Promise.all(visitors.map((v) => v.start()));
+    await Promise.all(visitors.map((v) => v.answer('race@example.org')));
+    const stamps = (await listStoreRows(storage, workspace.id, 'loyalty', { limit: 100 })).rows.map((r) => r.data.stamp);
+    // One card across both flows: places 1 to 10, not two cards of five.
+    expect(stamps.sort((a, b) => Number(a) - Number(b))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   it('refuses a full-card step that does not exist, and a workspace with storage off', async () => {
     const { workspace } = await flowSetup(storage);
     const missing = await saveTestFlow(storage, workspace, 'bad', card({ completedNext: 'nowhere' })).catch((e: ParleyError) => e);
