@@ -4,7 +4,7 @@
  * Details carry ids and step facts only, never what the visitor typed or sent (a file's bytes
  * and name included).
  */
-export const HOST_EVENT_NAMES = ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error'] as const;
+export const HOST_EVENT_NAMES = ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error', 'stamp'] as const;
 export type HostEventName = (typeof HOST_EVENT_NAMES)[number];
 
 /** The `detail` of every event. */
@@ -28,10 +28,13 @@ export interface HostEventDetail {
   readonly code?: string;
   /** `error`: the JSON path concerned, when there is one (a variable name, never its value). */
   readonly path?: string;
+  /** `stamp`: the stamped places of the loyalty card shown, and its places (`filled` equal to `goal`: the card is full). */
+  readonly filled?: number;
+  readonly goal?: number;
 }
 
 /** Only the facts an event may carry; anything else a caller passes is left out. */
-export type HostEventFacts = Pick<HostEventDetail, 'stepId' | 'module' | 'seq' | 'code' | 'path'>;
+export type HostEventFacts = Pick<HostEventDetail, 'stepId' | 'module' | 'seq' | 'code' | 'path' | 'filled' | 'goal'>;
 
 /** Where events go: normally `window`. */
 export interface HostEventTarget {
@@ -43,7 +46,7 @@ export interface HostEvents {
   emit(name: HostEventName, facts?: HostEventFacts): void;
 }
 
-const FACT_KEYS = ['stepId', 'module', 'seq', 'code', 'path'] as const;
+const FACT_KEYS = ['stepId', 'module', 'seq', 'code', 'path', 'filled', 'goal'] as const;
 
 /** Builds a detail from the widget's identity and the allowed facts only. */
 export function eventDetail(identity: { widget: string; workspace: string; flow: string; sessionId: string | null }, facts: HostEventFacts = {}): HostEventDetail {

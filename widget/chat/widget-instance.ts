@@ -111,6 +111,7 @@ export function startChatWidget(script: HTMLScriptElement | null, options: Widge
     lastSeq = turn.seq;
     waiting = { stepId: turn.stepId, module: turn.module ?? null };
     events.emit('turn', { stepId: turn.stepId, module: turn.module ?? null, seq: turn.seq });
+    for (const message of turn.messages) if (message.kind === 'stamps') events.emit('stamp', { filled: message.filled, goal: message.goal });
     if (turn.done) events.emit('end');
   };
   /** Closes the socket once a done turn is shown (see `ended`). */

@@ -25,7 +25,7 @@ export async function startHostSite(): Promise<HostSite> {
 /** An init script that records every parley:* event from the very start of the page. */
 export const EVENT_RECORDER = `
 window.__events = [];
-for (const name of ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error']) {
+for (const name of ['ready', 'open', 'close', 'turn', 'answer', 'end', 'error', 'stamp']) {
   window.addEventListener('parley:' + name, (e) => window.__events.push({ type: e.type, detail: e.detail }));
 }`;
 

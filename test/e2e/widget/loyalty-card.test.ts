@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { browser, server, site, useWidgetSite, workspace } from './widget-site.js';
+import { EVENT_RECORDER, recordedEvents } from './host-site.js';
 
 let context: BrowserContext | undefined;
 
@@ -24,8 +25,9 @@ afterEach(async () => {
 async function visit(email: string, locale = 'en'): Promise<Page> {
   const path = `/visit-${site.pages.size}`;
   site.pages.set(path, `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Coffee</h1>
-<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="coffee" data-title="Shop chat" data-open="true" data-locale="${locale}"></script></body></html>`);
+<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="coffee" data-title="Shop chat" data-open="true" data-locale="${locale}" data-datalayer="true"></script></body></html>`);
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(EVENT_RECORDER);
   const page = await context.newPage();
   await page.goto(`${site.origin}${path}`);
   const dialog = page.getByRole('dialog', { name: 'Shop chat' });
@@ -51,6 +53,12 @@ describe('the loyalty card drawn by the widget, against the real server', () => 
     ]);
     const stampColour = await card.locator('.stamp.filled').evaluate((span) => getComputedStyle(span).backgroundColor);
     expect(stampColour).not.toBe('rgba(0, 0, 0, 0)');
+    // The page hears the card (and its analytics too, through dataLayer), without the email.
+    const stamps = (await recordedEvents(page)).filter((e) => e.type === 'parley:stamp');
+    expect(stamps.map((e) => e.detail)).toEqual([{ widget: expect.any(String), workspace: workspace.id, flow: 'coffee', sessionId: expect.any(String), filled: 1, goal: 3 }]);
+    const pushed = await page.evaluate(() => (window as unknown as { dataLayer: Array<Record<string, unknown>> }).dataLayer.filter((e) => e.event === 'parley_stamp'));
+    expect(pushed).toEqual([{ event: 'parley_stamp', ...stamps[0]!.detail }]);
+    expect(JSON.stringify(await recordedEvents(page))).not.toContain('ann@example.org');
     await context!.close();
 
     page = await visit('ann@example.org');
@@ -63,6 +71,7 @@ describe('the loyalty card drawn by the widget, against the real server', () => 
     await page.getByText('Full! a free coffee is yours').waitFor();
     await page.getByText('Show this at the till').waitFor();
     expect(await page.getByText('See you soon').count()).toBe(0);
+    expect((await recordedEvents(page)).filter((e) => e.type === 'parley:stamp').map((e) => [e.detail.filled, e.detail.goal])).toEqual([[3, 3]]);
   });
 
   it("names the card in the page's language", async () => {
