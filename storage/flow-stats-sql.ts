@@ -30,7 +30,7 @@ export type FlowScope = { readonly workspaceId: string; readonly flowId: string 
 export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards'] as const;
 
 /** The column of each statistic counted from store rows, in `COUNT_COLUMNS` order. */
-export const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>> = {
+const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>> = {
   instantWinWins: 'instant_win_wins',
   giveawayEntries: 'giveaway_entries',
   loyaltyStamps: 'loyalty_stamps',
