@@ -117,8 +117,6 @@ export interface ModuleStore {
    * frequency window (calendar day/ISO week in the workspace's time zone). Atomic under concurrency.
    */
   writeAtMost(table: StoreTable, row: ModuleWrite & { readonly subject: string }, frequency: Frequency): Promise<UniqueWriteResult>;
-  /** Live rows of this subject in a table of this flow. */
-  countForSubject(table: StoreTable, subject: string): Promise<number>;
   /**
    * Writes the row `next` makes of the data of the subject's latest live row in this table of
    * this flow (null: none), unless the subject already has a live row there within the frequency

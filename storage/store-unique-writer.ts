@@ -87,12 +87,6 @@ export async function holdSubjectLatest(ctx: StoreContext, workspaceId: string, 
   return { inWindow: row.n > 0, latest: row.data };
 }
 
-/** Live rows of one subject in a table of one flow, among preview rows or among the others. */
-export async function countSubjectRows(ctx: StoreContext, workspaceId: string, table: StoreWrite['table'], flowId: string, subject: string, preview = false): Promise<number> {
-  const hash = await ctx.keyring.lookupHash(workspaceId, subject);
-  return liveSubjectRows(ctx.db, { workspaceId, flowId, hash, table, preview }, ctx.clock.now(), null);
-}
-
 /**
  * The live rows of the key's subject (`moduleId` and `preview` narrow them when given) created at
  * or after `since` (null: ever), counted in the store, as SQL.

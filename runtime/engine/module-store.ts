@@ -5,7 +5,7 @@ import type { StoreContext } from '../../storage/store-context.js';
 import { SESSION_ENTRY_TABLES, type StoreTable } from '../../core/store-tables.js';
 import { type StoreWrite, type WriteResult } from '../../storage/store-writer.js';
 import { writeStoreRow } from '../../storage/store-batch-writer.js';
-import { countSubjectRows, holdSubjectEntry, holdSubjectLatest, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
+import { holdSubjectEntry, holdSubjectLatest, writeStoreRowAtMost } from '../../storage/store-unique-writer.js';
 import { inTransaction } from '../../storage/store-context.js';
 import type { SessionState } from '../../storage/session-repository.js';
 import type { TurnWrites } from './turn-writes.js';
@@ -92,11 +92,6 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       // goes with its last statement; elsewhere the read, the check and the write share one.
       if (writes && ctx.db.isTransaction) return follow(ctx, (row) => writes.add(row));
       return inTransaction(ctx, (trx) => follow(trx, (row) => writeStoreRow(trx, workspace.id, row)));
-    },
-    async countForSubject(table, subject) {
-      if (!module.tables[table]) throw new ParleyError('internal', `Module ${module.id} did not declare table ${table}`);
-      await writes?.flush([table]);
-      return countSubjectRows(ctx, workspace.id, table, scope.flowId, subject, session.preview ?? false);
     },
   };
 }

@@ -31,7 +31,6 @@ export function fakeStep<const C>(
       storageEnabled,
       write: record,
       writeAtMost: async () => ({ stored: false, reason: 'already_exists' }),
-      countForSubject: async () => 0,
       writeFollowing: async (table, subject, _frequency, next) => {
         const latest = [...writes].reverse().find((w) => w.table === table && w.row.subject === subject)?.row.data ?? null;
         return record(table, { ...next(latest), subject });
