@@ -50,10 +50,13 @@ export async function holdSubjectEntry(ctx: StoreContext, workspaceId: string, w
 /** The table, flow and subject of a write checked per subject. */
 type SubjectWrite = Pick<StoreWrite, 'table' | 'preview'> & { subject: string; flowId: string };
 
-/** The subject's key in the table of the flow, and the statement taking its lock (until the transaction ends). */
-async function subjectLock(ctx: StoreContext, workspaceId: string, write: SubjectWrite): Promise<{ key: SubjectKey; lock: CompiledQuery }> {
+/**
+ * The subject's key in the table of the flow, and the statement taking its lock (until the
+ * transaction ends): the lock of the flow's rows, or of a series' (`scope` `series:<name>`).
+ */
+async function subjectLock(ctx: StoreContext, workspaceId: string, write: SubjectWrite, scope: string = write.flowId): Promise<{ key: SubjectKey; lock: CompiledQuery }> {
   const hash = await ctx.keyring.lookupHash(workspaceId, write.subject);
-  const lock = transactionLockStatement(ctx.db, `${workspaceId}:${write.flowId}:${write.table}:${hash.toString('hex')}`);
+  const lock = transactionLockStatement(ctx.db, `${workspaceId}:${scope}:${write.table}:${hash.toString('hex')}`);
   return { key: { workspaceId, flowId: write.flowId, hash, table: write.table, preview: write.preview ?? false }, lock };
 }
 
@@ -72,33 +75,29 @@ export interface SubjectLatest {
  */
 export async function holdSubjectLatest(ctx: StoreContext, workspaceId: string, write: SubjectWrite & { series?: string }, since: Date | null | undefined): Promise<SubjectLatest> {
   const { series } = write;
-  const { key, lock } = series === undefined
-    ? await subjectLock(ctx, workspaceId, write)
-    : await subjectLock(ctx, workspaceId, { ...write, flowId: `series:${series}` });
+  const { key, lock } = await subjectLock(ctx, workspaceId, write, series === undefined ? write.flowId : `series:${series}`);
   const now = ctx.clock.now();
-  const followed = series === undefined
-    ? subjectRows(key, now)
-    : sql<boolean>`workspace_id = ${workspaceId} and subject_hash = ${key.hash} and data->>'series' = ${series} and preview = ${key.preview} and ${liveRow(key.table, now)}`;
-  const table = sql.table(physicalTable(key.table));
   const latest = sql<{ n: number; data: Record<string, unknown> | null }>`
-    select ${since === undefined ? sql`0` : sql`(select count(*)::int from ${table} where ${followed} ${since ? sql`and created_at >= ${since}` : sql``})`} as n,
-      (select data from ${table} where ${followed} order by created_at desc, id desc limit 1) as data`;
+    select ${since === undefined ? sql`0` : storedSubjectRows(key, now, since, series)} as n,
+      (select data from ${sql.table(physicalTable(key.table))} where ${subjectRows(key, now, series)} order by created_at desc, id desc limit 1) as data`;
   const row = (await executeAfter(ctx.db, [lock], latest.compile(ctx.db))).rows[0]!;
   return { inWindow: row.n > 0, latest: row.data };
 }
 
 /**
  * The live rows of the key's subject (`moduleId` and `preview` narrow them when given) created at
- * or after `since` (null: ever), counted in the store, as SQL.
+ * or after `since` (null: ever), counted in the store, as SQL; with `series`, of any flow of the
+ * workspace written with it instead of the key's flow.
  */
-export function storedSubjectRows(key: SubjectKey, now: Date, since: Date | null = null): RawBuilder<number> {
+export function storedSubjectRows(key: SubjectKey, now: Date, since: Date | null = null, series?: string): RawBuilder<number> {
   return sql<number>`(select count(*)::int from ${sql.table(physicalTable(key.table))}
-    where ${subjectRows(key, now)} ${since ? sql`and created_at >= ${since}` : sql``})`;
+    where ${subjectRows(key, now, series)} ${since ? sql`and created_at >= ${since}` : sql``})`;
 }
 
-/** The condition of the key's subject's live rows in its table. */
-function subjectRows(key: SubjectKey, now: Date): RawBuilder<boolean> {
-  return sql<boolean>`workspace_id = ${key.workspaceId} and flow_id = ${key.flowId} and subject_hash = ${key.hash}
+/** The condition of the key's subject's live rows in its table: of its flow, or of any flow written with `series`. */
+function subjectRows(key: SubjectKey, now: Date, series?: string): RawBuilder<boolean> {
+  const scope = series === undefined ? sql`flow_id = ${key.flowId}` : sql`data->>'series' = ${series}`;
+  return sql<boolean>`workspace_id = ${key.workspaceId} and ${scope} and subject_hash = ${key.hash}
       ${key.moduleId === undefined ? sql`` : sql`and module_id = ${key.moduleId}`}
       ${key.preview === undefined ? sql`` : sql`and preview = ${key.preview}`}
       and ${liveRow(key.table, now)}`;
