@@ -27,5 +27,7 @@ export interface FlowStatsReport {
   readonly giveawayEntries: number;
   readonly loyaltyStamps: number;
   readonly loyaltyCards: number;
+  readonly quizzesCompleted: number;
+  readonly quizzesPassed: number;
   readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
 }

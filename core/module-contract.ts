@@ -27,7 +27,14 @@ export interface CollectedField {
    * only the rows of the variables its fields name (see `VariableRows`). With `step`, only the
    * rows that step wrote, as their `data.step_id` says (a flow may ask for two consents).
    */
-  readonly source: { readonly table: StoreTable; readonly key: string; readonly personal: boolean; readonly step?: string };
+  readonly source: {
+    readonly table: StoreTable;
+    readonly key: string;
+    readonly personal: boolean;
+    readonly step?: string;
+    /** In `variables`: the variable its rows name (`data.variable`), when that is not `key` (a quiz's row holds its score, its pass and its answers). */
+    readonly variable?: string;
+  };
   /** What each stored value is shown as (a choice's option id → its button label); others as stored. */
   readonly labels?: Readonly<Record<string, string>>;
   /**
@@ -37,8 +44,8 @@ export interface CollectedField {
   readonly values?: Readonly<Record<string, string>>;
 }
 
-/** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries, stamps, full cards. */
-export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards'] as const;
+/** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries, stamps, full cards, quizzes finished and passed. */
+export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed'] as const;
 export type RowStatistic = (typeof ROW_STATISTICS)[number];
 
 /** The rows a statistic counts: every row a module writes in a table, or only those whose `data[whenTrue]` is true. */

@@ -15,6 +15,8 @@ export interface FlowStatsCounts {
   readonly giveawayEntries: number;
   readonly loyaltyStamps: number;
   readonly loyaltyCards: number;
+  readonly quizzesCompleted: number;
+  readonly quizzesPassed: number;
 }
 
 export interface FlowStatsQuery {
@@ -37,6 +39,8 @@ interface CountsRow {
   giveaway_entries: number;
   loyalty_stamps: number;
   loyalty_cards: number;
+  quizzes_completed: number;
+  quizzes_passed: number;
 }
 
 /**
@@ -70,6 +74,8 @@ export async function readFlowStats(db: Db, query: FlowStatsQuery): Promise<Flow
     giveawayEntries: r.giveaway_entries,
     loyaltyStamps: r.loyalty_stamps,
     loyaltyCards: r.loyalty_cards,
+    quizzesCompleted: r.quizzes_completed,
+    quizzesPassed: r.quizzes_passed,
   }));
 }
 

@@ -27,7 +27,7 @@ export interface RowStatisticSource {
 export type FlowScope = { readonly workspaceId: string; readonly flowId: string } | 'all';
 
 /** The count columns of `flow_stats_daily`, in order. */
-export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards'] as const;
+export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards', 'quizzes_completed', 'quizzes_passed'] as const;
 
 /** The column of each statistic counted from store rows, in `COUNT_COLUMNS` order. */
 const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>> = {
@@ -35,6 +35,8 @@ const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>
   giveawayEntries: 'giveaway_entries',
   loyaltyStamps: 'loyalty_stamps',
   loyaltyCards: 'loyalty_cards',
+  quizzesCompleted: 'quizzes_completed',
+  quizzesPassed: 'quizzes_passed',
 };
 
 const counts = sql.raw(COUNT_COLUMNS.join(', '));

@@ -114,15 +114,16 @@ export function flowFieldCatalogue(definition: FlowDefinition, registry: ModuleR
     for (const collected of module?.fields?.(step.config, step.id) ?? []) {
       const key = `form.${collected.key}`;
       if (fields.has(key)) continue;
-      const { table, key: sourceKey, personal, step: writtenBy } = collected.source;
+      const { table, key: sourceKey, personal, step: writtenBy, variable: rowsNamed } = collected.source;
       const moduleField = field(key, 'form', collected.label, collected.type, (r) => {
         const value = readStored(r, table, sourceKey, personal, writtenBy);
         if (collected.type === 'datetime' && typeof value === 'string') return new Date(value);
         return typeof value === 'string' && collected.labels ? (collected.labels[value] ?? value) : scalar(value);
       }, personal, [table]);
-      // A value a module sealed in `variables` is in that variable's rows (see `ofVariable`).
+      // A value a module keeps in `variables` is in the rows of its variable (see `ofVariable`): the one the source names, else a sealed value's own.
       const values = collected.values ?? (collected.labels && labelValues(collected.labels));
-      fields.set(key, withValues(table === 'variables' && personal ? ofVariable(moduleField, sourceKey) : moduleField, values));
+      const variable = table !== 'variables' ? undefined : (rowsNamed ?? (personal ? sourceKey : undefined));
+      fields.set(key, withValues(variable === undefined ? moduleField : ofVariable(moduleField, variable), values));
     }
   }
   for (const common of [...COMMON_FIELDS, ...KNOWN_VARIABLE_FIELDS]) if (!fields.has(common.key)) fields.set(common.key, common);

@@ -8,6 +8,7 @@ const ROW_KEY: Readonly<Partial<Record<WebhookEventType, string>>> = Object.free
   'consent.confirmed': 'consent',
   'file.received': 'file',
   'loyalty.card_completed': 'stamp',
+  'quiz.completed': 'quiz',
 });
 
 /** The JSON body of a delivery: the same for every attempt and endpoint of an event, but for opted-in personal fields. */

@@ -57,6 +57,8 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
     giveawayEntries: sum(whole, 'giveawayEntries'),
     loyaltyStamps: sum(whole, 'loyaltyStamps'),
     loyaltyCards: sum(whole, 'loyaltyCards'),
+    quizzesCompleted: sum(whole, 'quizzesCompleted'),
+    quizzesPassed: sum(whole, 'quizzesPassed'),
     byDay: range.days.map((day) => ({ day, starts: perDay.get(day)?.starts ?? 0, completions: perDay.get(day)?.completions ?? 0 })),
   };
 }

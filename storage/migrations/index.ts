@@ -26,6 +26,7 @@ import * as codePoolUploadOrder from './0024-code-pool-upload-order.js';
 import * as fileAttachments from './0025-file-attachments.js';
 import * as loyaltyStore from './0026-loyalty-store.js';
 import * as loyaltyStatistics from './0027-loyalty-statistics.js';
+import * as quizStatistics from './0028-quiz-statistics.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -59,4 +60,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0025-file-attachments': fileAttachments,
   '0026-loyalty-store': loyaltyStore,
   '0027-loyalty-statistics': loyaltyStatistics,
+  '0028-quiz-statistics': quizStatistics,
 });

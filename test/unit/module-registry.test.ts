@@ -23,12 +23,13 @@ describe('module registry', () => {
     expect(() => new ModuleRegistry([counting({ loyaltyCards: { table: 'loyalty', whenTrue: 'completed' } })])).toThrow(expect.objectContaining({ path: '/modules/counting/statistics/loyaltyCards' }));
   });
 
-  it('knows which modules count wins and entries', () => {
+  it('knows which modules count wins, entries, stamps and quizzes', () => {
     const counted = Object.fromEntries(MODULES.filter((m) => m.statistics).map((m) => [m.id, m.statistics]));
     expect(counted).toEqual({
       giveaway: { giveawayEntries: 'participations' },
       'instant-win': { instantWinWins: 'winners' },
       loyalty: { loyaltyStamps: 'loyalty', loyaltyCards: { table: 'loyalty', whenTrue: 'completed' } },
+      quiz: { quizzesCompleted: 'variables', quizzesPassed: { table: 'variables', whenTrue: 'passed' } },
     });
   });
 });

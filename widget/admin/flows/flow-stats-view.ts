@@ -27,6 +27,8 @@ function summary(stats: FlowStats): HTMLElement {
     ['Giveaway entries', String(stats.giveawayEntries)],
     ['Loyalty stamps', String(stats.loyaltyStamps)],
     ['Full loyalty cards', String(stats.loyaltyCards)],
+    ['Quizzes finished', String(stats.quizzesCompleted)],
+    ['Quizzes passed', String(stats.quizzesPassed)],
   ];
   return el('div', { className: 'stats-summary' }, figures.map(([label, value]) => {
     const id = uniqueId('figure');

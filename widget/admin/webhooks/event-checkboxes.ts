@@ -9,6 +9,7 @@ export const EVENT_HINTS: Readonly<Record<string, string>> = Object.freeze({
   'flow.closed': 'A flow is closed',
   'file.received': 'A participant sends a file (receipt, photo)',
   'loyalty.card_completed': 'A stamp fills a loyalty card',
+  'quiz.completed': 'A participant finishes a quiz',
 });
 
 /**

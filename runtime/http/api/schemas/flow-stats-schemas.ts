@@ -16,7 +16,7 @@ export const flowStatsQuerySchema: JsonSchema = {
 export const flowStatsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'byDay'],
+  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed', 'byDay'],
   properties: {
     from: DAY,
     to: DAY,
@@ -44,6 +44,8 @@ export const flowStatsSchema: JsonSchema = {
     giveawayEntries: { ...COUNT, description: 'Giveaway entries recorded in the range' },
     loyaltyStamps: { ...COUNT, description: 'Loyalty stamps given in the range' },
     loyaltyCards: { ...COUNT, description: 'Loyalty cards filled in the range' },
+    quizzesCompleted: { ...COUNT, description: 'Quizzes finished in the range' },
+    quizzesPassed: { ...COUNT, description: 'Quizzes finished at or above their pass mark in the range' },
     byDay: {
       type: 'array',
       description: 'Every day of the range: sessions started that day and how many of them completed',

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { fakeStep } from '../../test/support/fake-step.js';
+import { ConfigError } from '../../core/errors.js';
+import { quizModule, scoreQuiz, type QuizConfig } from './quiz-module.js';
+
+const QUIZ: QuizConfig = {
+  intro: 'Three questions, {{first}}!',
+  questions: [
+    { id: 'year', text: 'When did we open?', options: [{ id: 'y1990', label: '1990', correct: true }, { id: 'y2000', label: '2000' }], explanation: 'Our first shop opened in 1990.' },
+    { id: 'city', text: 'Where?', options: [{ id: 'lyon', label: 'Lyon' }, { id: 'paris', label: 'Paris', correct: true }, { id: 'nice', label: 'Nice' }] },
+    { id: 'bean', text: 'Which beans?', options: [{ id: 'arabica', label: 'Arabica', correct: true }, { id: 'robusta', label: 'Robusta', correct: true }, { id: 'tea', label: 'Tea' }] },
+  ],
+  passScore: 2,
+  failedNext: 'consolation',
+};
+
+type Result = Awaited<ReturnType<typeof quizModule.handleStep>>;
+const texts = (result: Result) => ('messages' in result ? result.messages.map((m) => (m.kind === 'text' ? m.text : m.kind)) : []);
+
+/** Plays the quiz through with these option ids; the results of the enter and each answer. */
+async function play(config: QuizConfig, answers: readonly string[], options: Parameters<typeof fakeStep>[1] = {}) {
+  const step = fakeStep(config, { stepId: 'quiz', ...options });
+  const results: Result[] = [await quizModule.handleStep({ kind: 'enter' }, step.ctx)];
+  for (const answer of answers) results.push(await quizModule.handleStep({ kind: 'reply', value: answer }, step.ctx));
+  return { step, results };
+}
+
+describe('scoreQuiz', () => {
+  it('counts an answer right when it is one of the question’s right answers, and passes at the mark (every question by default)', () => {
+    expect(scoreQuiz(QUIZ, { year: 'y1990', city: 'lyon', bean: 'robusta' })).toMatchObject({ score: 2, total: 3, passed: true });
+    expect(scoreQuiz(QUIZ, { year: 'y2000', city: 'lyon', bean: 'arabica' })).toMatchObject({ score: 1, passed: false });
+    expect(scoreQuiz({ ...QUIZ, passScore: undefined }, { year: 'y1990', city: 'paris', bean: 'robusta' })).toMatchObject({ score: 3, passed: true });
+    expect(scoreQuiz({ ...QUIZ, passScore: undefined }, { year: 'y1990', city: 'paris', bean: 'tea' })).toMatchObject({ score: 2, passed: false });
+  });
+});
+
+describe('quiz module', () => {
+  it('asks each question numbered with its answers as buttons, checks each answer, then scores the quiz into one Variables row', async () => {
+    const { step, results } = await play(QUIZ, ['y2000', 'paris', 'arabica']);
+    expect(results[0]).toMatchObject({ type: 'await', input: { kind: 'choice', options: [{ id: 'y1990', label: '1990' }, { id: 'y2000', label: '2000' }] } });
+    expect(texts(results[0]!)).toEqual(['Three questions, Ann!', 'Question 1 of 3\nWhen did we open?']);
+    expect(texts(results[1]!)).toEqual(['Not quite: the answer was 1990.', 'Our first shop opened in 1990.', 'Question 2 of 3\nWhere?']);
+    expect(texts(results[2]!)).toEqual(['Right!', 'Question 3 of 3\nWhich beans?']);
+    expect(results[3]).toMatchObject({ type: 'next' });
+    expect(results[3]).not.toHaveProperty('next');
+    expect(texts(results[3]!)).toEqual(['Right!', 'You got 2 of 3 right. Well done!']);
+    expect(step.writes).toEqual([
+      { table: 'variables', row: { data: { variable: 'quiz_score', step_id: 'quiz', score: 2, total: 3, passed: true, answer_year: 'y2000', answer_city: 'paris', answer_bean: 'arabica' } } },
+    ]);
+    expect(step.variables).toMatchObject({ quiz_score: 2, quiz_score_year: 'y2000', quiz_score_city: 'paris', quiz_score_bean: 'arabica' });
+    expect(step.events).toEqual(['quiz_completed']);
+  });
+
+  it('sends those below the pass mark to its failed step, with what they needed', async () => {
+    const { results } = await play({ ...QUIZ, failedText: '{{score}}/{{total}}, {{needed}} needed' }, ['y2000', 'lyon', 'tea']);
+    expect(results[3]).toMatchObject({ type: 'next', next: 'consolation' });
+    expect(texts(results[3]!).at(-1)).toBe('0/3, 2 needed');
+  });
+
+  it('refuses an answer that is not one of the current question’s, and keeps asking it', async () => {
+    const step = fakeStep(QUIZ, { stepId: 'quiz' });
+    await quizModule.handleStep({ kind: 'enter' }, step.ctx);
+    // `paris` answers the second question, not the first.
+    expect(await quizModule.handleStep({ kind: 'reply', value: 'paris' }, step.ctx)).toEqual({ type: 'invalid', error: { code: 'validation_failed', message: 'Please pick one of the answers', path: '/value' } });
+    expect(texts(await quizModule.handleStep({ kind: 'reply', value: 'y1990' }, step.ctx))).toEqual(['Right!', 'Our first shop opened in 1990.', 'Question 2 of 3\nWhere?']);
+  });
+
+  it('starts over when entered again (another try after failing)', async () => {
+    const step = fakeStep(QUIZ, { stepId: 'quiz' });
+    await quizModule.handleStep({ kind: 'enter' }, step.ctx);
+    await quizModule.handleStep({ kind: 'reply', value: 'y1990' }, step.ctx);
+    expect(texts(await quizModule.handleStep({ kind: 'enter' }, step.ctx)).at(-1)).toBe('Question 1 of 3\nWhen did we open?');
+    expect(step.variables.quiz_score).toBe(0);
+    for (const answer of ['y1990', 'paris']) await quizModule.handleStep({ kind: 'reply', value: answer }, step.ctx);
+    expect(await quizModule.handleStep({ kind: 'reply', value: 'tea' }, step.ctx)).toMatchObject({ type: 'next' });
+    expect(step.writes.map((w) => w.row.data?.score)).toEqual([2]);
+  });
+
+  it('without feedback or numbers says only the questions and the result, under its own score variable', async () => {
+    const { step, results } = await play({ ...QUIZ, intro: undefined, feedback: false, numbered: false, variable: 'trivia', passedText: '{{trivia}} points' }, ['y1990', 'paris', 'tea']);
+    expect(texts(results[0]!)).toEqual(['When did we open?']);
+    expect(texts(results[1]!)).toEqual(['Where?']);
+    expect(texts(results[3]!)).toEqual(['2 points']);
+    expect(step.writes[0]!.row.data).toMatchObject({ variable: 'trivia', score: 2 });
+  });
+
+  it('with storage off still scores and branches; its row is simply not stored', async () => {
+    const { results } = await play(QUIZ, ['y2000', 'lyon', 'tea'], { storageEnabled: false });
+    expect(results[3]).toMatchObject({ type: 'next', next: 'consolation' });
+  });
+
+  it('offers the score, the pass and each answer (by its button label) to exports, from the rows of its variable written by this step', () => {
+    const fields = quizModule.fields!(QUIZ, 'quiz');
+    expect(fields.map((f) => [f.key, f.type, f.source.key])).toEqual([
+      ['quiz_score', 'number', 'score'],
+      ['quiz_score_passed', 'boolean', 'passed'],
+      ['quiz_score_year', 'text', 'answer_year'],
+      ['quiz_score_city', 'text', 'answer_city'],
+      ['quiz_score_bean', 'text', 'answer_bean'],
+    ]);
+    expect(fields.every((f) => f.source.table === 'variables' && f.source.variable === 'quiz_score' && f.source.step === 'quiz' && !f.source.personal)).toBe(true);
+    expect(fields[3]).toMatchObject({ labels: { lyon: 'Lyon', paris: 'Paris', nice: 'Nice' }, values: { lyon: 'Lyon', paris: 'Paris', nice: 'Nice' } });
+  });
+
+  it('refuses a question without a right answer, repeated ids and a pass mark above the questions, each at its path', () => {
+    const check = (config: QuizConfig) => {
+      try {
+        quizModule.checkConfig!(config, '/steps/1/config');
+        return undefined;
+      } catch (error) {
+        return error instanceof ConfigError ? [error.message, error.path] : error;
+      }
+    };
+    const [year, city] = QUIZ.questions;
+    expect(check(QUIZ)).toBeUndefined();
+    expect(check({ ...QUIZ, questions: [year!, { ...city!, options: city!.options.map((o) => ({ id: o.id, label: o.label })) }] })).toEqual(['Mark at least one answer of this question as right', '/steps/1/config/questions/1/options']);
+    expect(check({ ...QUIZ, questions: [year!, { ...city!, id: 'year' }] })).toEqual(['Two questions have the same id', '/steps/1/config/questions/1/id']);
+    expect(check({ ...QUIZ, questions: [{ ...year!, options: [...year!.options, { id: 'y1990', label: 'Again' }] }] })).toEqual(['Two answers of this question have the same id', '/steps/1/config/questions/0/options/2/id']);
+    expect(check({ ...QUIZ, passScore: 4 })).toEqual(['The pass mark is higher than the 3 question(s)', '/steps/1/config/passScore']);
+  });
+});

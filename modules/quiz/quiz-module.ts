@@ -1,0 +1,175 @@
+import { defineModule, type StepContext, type StepResult } from '../../core/module-contract.js';
+import { interpolate } from '../../core/interpolate.js';
+import { ConfigError } from '../../core/errors.js';
+import type { BotMessage } from '../../core/chat-protocol.js';
+import { QUIZ_DEFAULTS, quizConfigSchema } from './quiz-config.js';
+
+export { QUIZ_DEFAULTS } from './quiz-config.js';
+
+export interface QuizOptionConfig {
+  readonly id: string;
+  readonly label: string;
+  /** A right answer; a question has at least one. */
+  readonly correct?: boolean;
+}
+
+export interface QuizQuestionConfig {
+  /** Names the question in exports (`form.<variable>_<id>`); lowercase letters, digits, - and _. */
+  readonly id: string;
+  readonly text: string;
+  readonly options: readonly QuizOptionConfig[];
+  /** Said after the answer when feedback is on, right or wrong. */
+  readonly explanation?: string;
+}
+
+export interface QuizConfig {
+  readonly intro?: string;
+  readonly questions: readonly QuizQuestionConfig[];
+  /** Session variable that gets the score (right answers); also names the quiz's Variables row and its export fields. */
+  readonly variable?: string;
+  /** Right answers needed to pass (default: all of them). */
+  readonly passScore?: number;
+  /** Say after each answer whether it was right (default true). */
+  readonly feedback?: boolean;
+  /** Number the questions ("Question 2 of 5") (default true). */
+  readonly numbered?: boolean;
+  readonly progressText?: string;
+  readonly correctText?: string;
+  readonly wrongText?: string;
+  readonly passedText?: string;
+  readonly failedText?: string;
+  /** The step a participant who did not pass goes to (another try, a consolation); else the step's own `next`. */
+  readonly failedNext?: string;
+}
+
+/** What the quiz's `variables` row holds besides `variable` and `step_id`: the score, the total, whether it passed, and each answer (`answer_<question id>`: the option id). */
+export interface QuizResult {
+  readonly score: number;
+  readonly total: number;
+  readonly passed: boolean;
+  readonly answers: Readonly<Record<string, string>>;
+}
+
+/** The right answers of a quiz over the option ids chosen per question id, and whether they reach the pass mark. */
+export function scoreQuiz(config: QuizConfig, answers: Readonly<Record<string, string>>): QuizResult {
+  const score = config.questions.filter((q) => q.options.some((o) => o.correct === true && o.id === answers[q.id])).length;
+  const total = config.questions.length;
+  return { score, total, passed: score >= (config.passScore ?? total), answers };
+}
+
+/** Session variables that carry the quiz between turns (plain, not personal: ids and counts). */
+const progressVariable = (variable: string) => `${variable}_question`;
+const answerVariable = (variable: string, questionId: string) => `${variable}_${questionId}`;
+
+const rightLabels = (question: QuizQuestionConfig) => question.options.filter((o) => o.correct === true).map((o) => o.label).join(' / ');
+
+/**
+ * A quiz: multiple-choice questions asked one after the other, each with its right answer(s),
+ * optionally told right or wrong as it is answered, then a score against a pass mark. A
+ * participant below it may be sent to a step of its own (another try, a consolation), so a quiz
+ * can stand before a giveaway as its condition. The finished quiz is one Variables row (score,
+ * total, passed, each answer's option id) offered to exports; answers to a quiz's questions are
+ * what a participant knows, not what they say about themselves, so they are stored unsealed.
+ */
+export const quizModule = defineModule<QuizConfig>({
+  id: 'quiz',
+  title: 'Quiz',
+  description: 'Asks multiple-choice questions with right answers, counts the score and can send those below the pass mark to a step of their own.',
+  configSchema: quizConfigSchema,
+  checkConfig(config, path) {
+    const ids = new Set<string>();
+    config.questions.forEach((question, index) => {
+      const at = `${path}/questions/${index}`;
+      if (ids.has(question.id)) throw new ConfigError('Two questions have the same id', `${at}/id`);
+      ids.add(question.id);
+      const options = new Set<string>();
+      question.options.forEach((option, o) => {
+        if (options.has(option.id)) throw new ConfigError('Two answers of this question have the same id', `${at}/options/${o}/id`);
+        options.add(option.id);
+      });
+      if (!question.options.some((o) => o.correct === true)) throw new ConfigError('Mark at least one answer of this question as right', `${at}/options`);
+    });
+    if (config.passScore !== undefined && config.passScore > config.questions.length) {
+      throw new ConfigError(`The pass mark is higher than the ${config.questions.length} question(s)`, `${path}/passScore`);
+    }
+  },
+  tables: {
+    variables: { retentionDays: 60, holds: 'Quiz scores and answers' },
+    runtime_log: { retentionDays: 7, holds: 'Quizzes finished and their score' },
+  },
+  statistics: { quizzesCompleted: 'variables', quizzesPassed: { table: 'variables', whenTrue: 'passed' } },
+  branches: (config) => (config.failedNext ? [config.failedNext] : []),
+  fields: (config, stepId) => {
+    const variable = config.variable ?? QUIZ_DEFAULTS.variable;
+    const source = (key: string) => ({ table: 'variables', key, personal: false, step: stepId, variable }) as const;
+    return [
+      { key: variable, label: 'Quiz score (right answers)', type: 'number', source: source('score') },
+      { key: `${variable}_passed`, label: 'Quiz passed', type: 'boolean', source: source('passed') },
+      ...config.questions.map((question) => {
+        const labels = Object.fromEntries(question.options.map((o) => [o.id, o.label]));
+        return { key: answerVariable(variable, question.id), label: `Quiz: ${question.text.slice(0, 74)}`, type: 'text', source: source(`answer_${question.id}`), labels, values: labels } as const;
+      }),
+    ];
+  },
+  async handleStep(input, ctx): Promise<StepResult> {
+    const { config } = ctx;
+    const variable = config.variable ?? QUIZ_DEFAULTS.variable;
+    const say = (text: string, extra: Record<string, string | number> = {}): BotMessage => ({ kind: 'text', text: interpolate(text, { ...ctx.variables.all(), ...extra }) });
+    if (input.kind === 'enter') {
+      // A quiz entered again (a try after failing) starts over.
+      ctx.variables.set(variable, 0);
+      return ask(ctx, 0, config.intro ? [say(config.intro)] : []);
+    }
+    const index = currentQuestion(ctx);
+    const question = config.questions[index]!;
+    const chosen = question.options.find((o) => o.id === input.value);
+    if (!chosen) return { type: 'invalid', error: { code: 'validation_failed', message: 'Please pick one of the answers', path: '/value' } };
+    ctx.variables.set(answerVariable(variable, question.id), chosen.id);
+    const right = chosen.correct === true;
+    const score = Number(ctx.variables.get(variable) ?? 0) + (right ? 1 : 0);
+    ctx.variables.set(variable, score);
+    const feedback: BotMessage[] = [];
+    if (config.feedback ?? true) {
+      feedback.push(say(right ? (config.correctText ?? QUIZ_DEFAULTS.correctText) : (config.wrongText ?? QUIZ_DEFAULTS.wrongText), { answer: rightLabels(question) }));
+      if (question.explanation) feedback.push(say(question.explanation));
+    }
+    if (index + 1 < config.questions.length) return ask(ctx, index + 1, feedback);
+    return finish(ctx, feedback);
+  },
+});
+
+/** The question being asked (0-based), as the session keeps it. */
+function currentQuestion(ctx: StepContext<QuizConfig>): number {
+  const kept = Number(ctx.variables.get(progressVariable(ctx.config.variable ?? QUIZ_DEFAULTS.variable)) ?? 1) - 1;
+  return Number.isInteger(kept) && kept >= 0 && kept < ctx.config.questions.length ? kept : 0;
+}
+
+/** Asks question `index` after `before`, numbered when the step says so. */
+function ask(ctx: StepContext<QuizConfig>, index: number, before: BotMessage[]): StepResult {
+  const { config } = ctx;
+  const question = config.questions[index]!;
+  ctx.variables.set(progressVariable(config.variable ?? QUIZ_DEFAULTS.variable), index + 1);
+  const vars = ctx.variables.all();
+  const progress = config.numbered === false ? '' : `${interpolate(config.progressText ?? QUIZ_DEFAULTS.progressText, { ...vars, number: index + 1, total: config.questions.length })}\n`;
+  return {
+    type: 'await',
+    messages: [...before, { kind: 'text', text: progress + interpolate(question.text, vars) }],
+    input: { kind: 'choice', options: question.options.map((o) => ({ id: o.id, label: o.label })) },
+  };
+}
+
+/** The last answer is in: the score against the pass mark, the quiz's row, and where the flow goes. */
+async function finish(ctx: StepContext<QuizConfig>, feedback: BotMessage[]): Promise<StepResult> {
+  const { config } = ctx;
+  const variable = config.variable ?? QUIZ_DEFAULTS.variable;
+  const answers = Object.fromEntries(config.questions.map((q) => [q.id, String(ctx.variables.get(answerVariable(variable, q.id)) ?? '')]));
+  const result = scoreQuiz(config, answers);
+  const data: Record<string, unknown> = { variable, step_id: ctx.stepId, score: result.score, total: result.total, passed: result.passed };
+  for (const [id, option] of Object.entries(answers)) data[`answer_${id}`] = option;
+  await ctx.store.write('variables', { data });
+  await ctx.log('quiz_completed', { score: result.score, total: result.total, passed: result.passed });
+  const needed = config.passScore ?? result.total;
+  const text = result.passed ? (config.passedText ?? QUIZ_DEFAULTS.passedText) : (config.failedText ?? QUIZ_DEFAULTS.failedText);
+  const messages = [...feedback, { kind: 'text' as const, text: interpolate(text, { ...ctx.variables.all(), score: result.score, total: result.total, needed }) }];
+  return { type: 'next', messages, ...(!result.passed && config.failedNext && { next: config.failedNext }) };
+}
