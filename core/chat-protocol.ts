@@ -66,7 +66,19 @@ export interface ChoiceOption {
 /** What the bot waits for; `null` when the flow is done. */
 export type InputRequest =
   | { readonly kind: 'choice'; readonly options: readonly ChoiceOption[] }
-  | { readonly kind: 'text'; readonly label: string; readonly required: boolean; readonly maxLength: number; readonly placeholder?: string }
+  | {
+      readonly kind: 'text';
+      readonly label: string;
+      readonly required: boolean;
+      readonly maxLength: number;
+      readonly placeholder?: string;
+      /** A phone number (a telephone field) or a date (a date field, sent as YYYY-MM-DD); free text without it. */
+      readonly format?: 'phone' | 'date';
+      /** For a date: the latest one the field offers (YYYY-MM-DD, today where the workspace is). */
+      readonly max?: string;
+      /** For a date: it is the participant's birth date (the browser may fill it in). */
+      readonly birthDate?: boolean;
+    }
   | {
       readonly kind: 'email';
       readonly label: string;

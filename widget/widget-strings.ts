@@ -14,6 +14,8 @@ export interface WidgetStrings {
   readonly fieldRequired: string;
   readonly fieldTooLong: (max: number) => string;
   readonly invalidEmail: string;
+  /** A date field left half filled in. */
+  readonly invalidDate: string;
   readonly consentRequired: string;
   readonly rateLimited: string;
   readonly payloadTooLarge: string;
@@ -72,6 +74,7 @@ const EN: WidgetStrings = {
   fieldRequired: 'Please fill in this field.',
   fieldTooLong: (max) => `Please use at most ${max} characters.`,
   invalidEmail: 'Please enter a valid email address.',
+  invalidDate: 'Please enter a complete date.',
   consentRequired: 'Please tick the box to continue.',
   rateLimited: 'You are going a bit fast. Please wait a moment and try again.',
   payloadTooLarge: 'That answer is too long. Please shorten it.',
@@ -104,6 +107,7 @@ const FR: WidgetStrings = {
   fieldRequired: 'Veuillez remplir ce champ.',
   fieldTooLong: (max) => `Veuillez utiliser au plus ${max} caractères.`,
   invalidEmail: 'Veuillez saisir une adresse e-mail valide.',
+  invalidDate: 'Veuillez saisir une date complète.',
   consentRequired: 'Veuillez cocher la case pour continuer.',
   rateLimited: 'Vous allez un peu vite. Patientez un instant puis réessayez.',
   payloadTooLarge: 'Cette réponse est trop longue. Merci de la raccourcir.',
@@ -136,6 +140,7 @@ const DE: WidgetStrings = {
   fieldRequired: 'Bitte füllen Sie dieses Feld aus.',
   fieldTooLong: (max) => `Bitte verwenden Sie höchstens ${max} Zeichen.`,
   invalidEmail: 'Bitte geben Sie eine gültige E-Mail-Adresse ein.',
+  invalidDate: 'Bitte geben Sie ein vollständiges Datum ein.',
   consentRequired: 'Bitte setzen Sie das Häkchen, um fortzufahren.',
   rateLimited: 'Das ging etwas schnell. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
   payloadTooLarge: 'Diese Antwort ist zu lang. Bitte kürzen Sie sie.',
@@ -168,6 +173,7 @@ const ES: WidgetStrings = {
   fieldRequired: 'Rellene este campo.',
   fieldTooLong: (max) => `Use como máximo ${max} caracteres.`,
   invalidEmail: 'Introduzca una dirección de correo electrónico válida.',
+  invalidDate: 'Introduzca una fecha completa.',
   consentRequired: 'Marque la casilla para continuar.',
   rateLimited: 'Va un poco rápido. Espere un momento y vuelva a intentarlo.',
   payloadTooLarge: 'Esa respuesta es demasiado larga. Acórtela, por favor.',
@@ -200,6 +206,7 @@ const IT: WidgetStrings = {
   fieldRequired: 'Compila questo campo.',
   fieldTooLong: (max) => `Usa al massimo ${max} caratteri.`,
   invalidEmail: 'Inserisci un indirizzo email valido.',
+  invalidDate: 'Inserisci una data completa.',
   consentRequired: 'Spunta la casella per continuare.',
   rateLimited: 'Stai andando un po’ veloce. Attendi un momento e riprova.',
   payloadTooLarge: 'Questa risposta è troppo lunga. Accorciala, per favore.',

@@ -6,8 +6,16 @@ import { termsLine } from './message-view.js';
 
 type FieldRequest = Extract<InputRequest, { kind: 'text' | 'email' }>;
 
+/** The field's type: an email, a telephone number, a date (the browser's date picker, sent as YYYY-MM-DD) or text. */
+function inputType(request: FieldRequest): string {
+  if (request.kind === 'email') return 'email';
+  return request.format === 'phone' ? 'tel' : request.format === 'date' ? 'date' : 'text';
+}
+
 /** The message for a value the server would refuse anyway, or `''` when it may be sent. */
 function localProblem(request: FieldRequest, input: HTMLInputElement, context: InputContext): string {
+  // A date field half filled in reads as empty: say so rather than send nothing.
+  if (request.kind === 'text' && request.format === 'date' && input.validity.badInput) return context.strings.invalidDate;
   const value = input.value.trim();
   const required = request.kind === 'email' || request.required;
   if (required && value === '') return context.strings.fieldRequired;
@@ -39,13 +47,17 @@ export function renderFieldInput(request: FieldRequest, context: InputContext): 
   const form = element('form', 'field-form', { novalidate: '' });
   const label = element('label', 'field-label', { for: fieldId });
   label.textContent = request.label;
-  const input = element('input', 'field', { id: fieldId, type: request.kind, enterkeyhint: 'send' });
+  const input = element('input', 'field', { id: fieldId, type: inputType(request), enterkeyhint: 'send' });
   if (request.kind === 'email') {
     input.autocomplete = 'email';
     input.required = true;
   } else {
     input.required = request.required;
-    if (request.maxLength > 0) input.maxLength = request.maxLength;
+    if (request.format === 'phone') input.autocomplete = 'tel';
+    if (request.format === 'date') {
+      if (request.max) input.max = request.max;
+      if (request.birthDate) input.setAttribute('autocomplete', 'bday');
+    } else if (request.maxLength > 0) input.maxLength = request.maxLength;
   }
   if (request.placeholder) input.placeholder = request.placeholder;
   const send = element('button', 'primary', { type: 'submit' });
