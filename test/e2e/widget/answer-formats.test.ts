@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { DateTime } from 'luxon';
+import { browser, server, site, storage, useWidgetSite, workspace } from './widget-site.js';
+
+let context: BrowserContext | undefined;
+
+/** Adults only: a birth date (18 or older), then a mobile number. */
+const ADULTS = {
+  name: 'Wine raffle',
+  steps: [
+    { id: 'born', module: 'text-question', config: { question: 'Your birth date?', variable: 'born', format: 'date', minAge: 18, tooYoungNext: 'minor' }, next: 'phone' },
+    { id: 'phone', module: 'text-question', config: { question: 'Your mobile?', variable: 'phone', format: 'phone', country: 'FR' }, next: 'thanks' },
+    { id: 'thanks', module: 'message', config: { text: 'We will call the winner' } },
+    { id: 'minor', module: 'message', config: { text: 'Come back when you are 18' } },
+  ],
+};
+
+useWidgetSite({ wine: ADULTS });
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+async function visit(): Promise<{ page: Page; dialog: Locator }> {
+  const path = `/visit-${site.pages.size}`;
+  site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Wine</title></head><body><h1>Wine</h1>
+<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="wine" data-title="Wine chat" data-open="true"></script></body></html>`);
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${site.origin}${path}`);
+  return { page, dialog: page.getByRole('dialog', { name: 'Wine chat' }) };
+}
+
+const attributes = (field: Locator) => field.evaluate((input: HTMLInputElement) => ({ type: input.type, autocomplete: input.getAttribute('autocomplete'), max: input.max }));
+
+describe('phone and date questions in the widget, against the real server', () => {
+  it('asks a birth date in a date field up to today, then a mobile in a telephone field, and says what is wrong at the field', async () => {
+    const { dialog } = await visit();
+    const born = dialog.getByLabel('Your birth date?');
+    const today = DateTime.fromJSDate(storage.clock.now(), { zone: workspace.timeZone }).toISODate();
+    expect(await attributes(born)).toEqual({ type: 'date', autocomplete: 'bday', max: today });
+    // A date half typed in (the month only) is not sent as an empty answer.
+    await born.pressSequentially('06');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByText('Please enter a complete date.').waitFor();
+    await born.fill('1991-06-18');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+
+    const phone = dialog.getByLabel('Your mobile?');
+    expect(await attributes(phone)).toMatchObject({ type: 'tel', autocomplete: 'tel' });
+    await phone.fill('06 12');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByText('This phone number does not look right').waitFor();
+    await phone.fill('06 12 34 56 78');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByText('We will call the winner').waitFor();
+  });
+
+  it('turns away a visitor under 18', async () => {
+    const { dialog } = await visit();
+    const tenYearsAgo = DateTime.fromJSDate(storage.clock.now(), { zone: workspace.timeZone }).minus({ years: 10 }).toISODate()!;
+    await dialog.getByLabel('Your birth date?').fill(tenYearsAgo);
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByText('Sorry, you must be 18 or older to take part.').waitFor();
+    await dialog.getByText('Come back when you are 18').waitFor();
+    expect(await dialog.getByLabel('Your mobile?').count()).toBe(0);
+  });
+});
