@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'csv-parse/sync';
-import { buffer } from 'node:stream/consumers';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
+import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
-import { prepareExport } from '../../../exporter/export-service.js';
-import { renderExport } from '../../../exporter/pipeline/render-export.js';
-import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
+import { csvExportOf, exportedCsv } from '../../support/csv-export.js';
 import type { ParleyError } from '../../../core/errors.js';
 
 let storage: TestStorage;
@@ -43,23 +39,14 @@ describe('phone and date answers in a chat', () => {
     const answers = (await listStoreRows(storage, workspace.id, 'variables', { flowId: flow.id, order: 'asc', limit: 10 })).rows.filter((r) => r.moduleId === 'text-question');
     expect(answers.map((r) => r.personal)).toEqual([{ born: '2008-09-01' }, { phone: '+33612345678' }]);
 
-    const definition = {
-      name: 'Adults',
-      source: { flow: 'wine' },
-      fields: [
-        { field: 'form.email', column: 'EMAIL' },
-        { field: 'form.born', column: 'BORN', filter: 'date_ddmmyyyy' },
-        { field: 'form.born', column: 'AGE', filter: 'age' },
-        { field: 'form.phone', column: 'MOBILE', filter: 'phone_fr_10_digits' },
-        { field: 'form.phone', column: 'PHONE' },
-      ],
-      conditions: [],
-      format: { type: 'csv' },
-      fileNamePattern: '{export}',
-    } as unknown as ExportDefinition;
-    const prepared = await prepareExport(storage, registry, workspace, definition);
-    const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
-    expect(parse((await buffer(rendered.output)).toString('utf8'))).toEqual([
+    const definition = csvExportOf('wine', [
+      ['form.email', 'EMAIL'],
+      { field: 'form.born', column: 'BORN', filter: 'date_ddmmyyyy' },
+      { field: 'form.born', column: 'AGE', filter: 'age' },
+      { field: 'form.phone', column: 'MOBILE', filter: 'phone_fr_10_digits' },
+      ['form.phone', 'PHONE'],
+    ]);
+    expect(await exportedCsv(storage, workspace, definition)).toEqual([
       ['EMAIL', 'BORN', 'AGE', 'MOBILE', 'PHONE'],
       // The CSV's formula guard (on by default) keeps a spreadsheet from reading the leading + as a formula.
       ['ann@example.org', '01092008', '18', '0612345678', "'+33612345678"],

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'csv-parse/sync';
-import { buffer } from 'node:stream/consumers';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
+import { flowSetup, saveTestFlow } from '../../support/flow-harness.js';
 import { findSubjectRows, listStoreRows } from '../../../storage/store-reader.js';
 import { eraseSubjectRows } from '../../../storage/store-deleter.js';
 import { addCodes } from '../../../storage/code-pool-repository.js';
 import { CODES_DEFAULTS } from '../../../modules/codes/codes-module.js';
-import { prepareExport } from '../../../exporter/export-service.js';
-import { renderExport } from '../../../exporter/pipeline/render-export.js';
-import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
+import { csvExportOf, exportedCsv } from '../../support/csv-export.js';
 import type { ParleyError } from '../../../core/errors.js';
 import type { LoyaltyConfig } from '../../../modules/loyalty/loyalty-module.js';
 
@@ -125,22 +121,7 @@ describe('loyalty step in a chat', () => {
     await visit('eve@example.org');
     storage.clock.advance(DAY);
     await visit('dee@example.org');
-    const definition = {
-      name: 'Cards',
-      source: { flow: 'coffee' },
-      fields: [
-        { field: 'form.email', column: 'EMAIL' },
-        { field: 'form.loyalty_stamps', column: 'STAMPS' },
-        { field: 'form.loyalty_cards', column: 'CARDS' },
-        { field: 'gift.title', column: 'REWARD' },
-      ],
-      conditions: [],
-      format: { type: 'csv' },
-      fileNamePattern: '{export}',
-    } as unknown as ExportDefinition;
-    const prepared = await prepareExport(storage, registry, workspace, definition);
-    const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
-    const csv = parse((await buffer(rendered.output)).toString('utf8')) as string[][];
+    const csv = await exportedCsv(storage, workspace, csvExportOf('coffee', [['form.email', 'EMAIL'], ['form.loyalty_stamps', 'STAMPS'], ['form.loyalty_cards', 'CARDS'], ['gift.title', 'REWARD']]));
     expect(csv[0]).toEqual(['EMAIL', 'STAMPS', 'CARDS', 'REWARD']);
     // Dee's two visits read her card as her latest stamp left it (full, one reward).
     expect(csv.slice(1)).toEqual([

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'csv-parse/sync';
-import { buffer } from 'node:stream/consumers';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
 import { listStoreRows } from '../../../storage/store-reader.js';
-import { prepareExport } from '../../../exporter/export-service.js';
-import { renderExport } from '../../../exporter/pipeline/render-export.js';
+import { csvExportOf, exportedCsv } from '../../support/csv-export.js';
 import { flowFieldCatalogue } from '../../../exporter/catalogue/flow-field-catalogue.js';
-import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
 import type { Condition } from '../../../exporter/conditions/condition.js';
 import type { FlowDefinition } from '../../../core/flow-definition.js';
 import type { ParleyError } from '../../../core/errors.js';
-import type { Workspace } from '../../../storage/workspace-repository.js';
 
 let storage: TestStorage;
 beforeAll(async () => {
@@ -60,20 +55,6 @@ async function contest(slug: string, document: object = CONTEST) {
   return { ...setup, flow, play, rows };
 }
 
-async function exportCsv(workspace: Workspace, source: string, fields: ReadonlyArray<[string, string]>, conditions: readonly Condition[] = []): Promise<string[][]> {
-  const definition = {
-    name: 'Quiz',
-    source: { flow: source },
-    fields: fields.map(([field, column]) => ({ field, column })),
-    conditions,
-    format: { type: 'csv' },
-    fileNamePattern: '{export}',
-  } as unknown as ExportDefinition;
-  const prepared = await prepareExport(storage, registry, workspace, definition);
-  const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
-  return parse((await buffer(rendered.output)).toString('utf8')) as string[][];
-}
-
 describe('quiz step in a chat', () => {
   it('lets those who pass into the raffle and sends the others to the consolation; one Variables row per finished quiz', async () => {
     const { play, rows } = await contest('contest');
@@ -114,7 +95,7 @@ describe('quiz step in a chat', () => {
     await raffle.play('dee@example.org', ['y1990', 'paris', 'tea']);
     await raffle.play('eve@example.org', ['y2000', 'lyon', 'tea']);
     await raffle.play('fay@example.org', ['y1990', 'paris', 'arabica']);
-    expect(await exportCsv(raffle.workspace, 'exported', fields)).toEqual([
+    expect(await exportedCsv(storage, raffle.workspace, csvExportOf('exported', fields))).toEqual([
       ['EMAIL', 'SCORE', 'PASSED', 'CITY'],
       ['dee@example.org', '2', 'true', 'Paris'],
       ['fay@example.org', '3', 'true', 'Paris'],
@@ -123,13 +104,13 @@ describe('quiz step in a chat', () => {
     const alone = await contest('alone', { ...CONTEST, steps: CONTEST.steps.filter((s) => s.id !== 'draw').map((s) => (s.id === 'quiz' ? { ...s, next: undefined } : s)) });
     await alone.play('gus@example.org', ['y2000', 'paris', 'arabica']);
     await alone.play('hal@example.org', ['y2000', 'lyon', 'tea']);
-    expect(await exportCsv(alone.workspace, 'alone', fields)).toEqual([
+    expect(await exportedCsv(storage, alone.workspace, csvExportOf('alone', fields))).toEqual([
       ['EMAIL', 'SCORE', 'PASSED', 'CITY'],
       ['gus@example.org', '2', 'true', 'Paris'],
       ['hal@example.org', '0', 'false', 'Lyon'],
     ]);
     const passed = { field: 'form.quiz_score_passed', operator: 'equals', value: 'true' } as Condition;
-    expect((await exportCsv(alone.workspace, 'alone', fields, [passed])).map((row) => row[0])).toEqual(['EMAIL', 'gus@example.org']);
+    expect((await exportedCsv(storage, alone.workspace, csvExportOf('alone', fields, [passed]))).map((row) => row[0])).toEqual(['EMAIL', 'gus@example.org']);
   });
 
   it('with storage off scores and branches all the same, and stores nothing', async () => {

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'csv-parse/sync';
-import { buffer } from 'node:stream/consumers';
 import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { flowSetup, registry, saveTestFlow, type TestVisitor } from '../../support/flow-harness.js';
-import { prepareExport } from '../../../exporter/export-service.js';
-import { renderExport } from '../../../exporter/pipeline/render-export.js';
-import type { ExportDefinition } from '../../../exporter/definition/export-definition.js';
+import { csvExportOf, exportedCsv } from '../../support/csv-export.js';
 import type { Condition } from '../../../exporter/conditions/condition.js';
 import type { Workspace } from '../../../storage/workspace-repository.js';
 import { flowFieldCatalogue } from '../../../exporter/catalogue/flow-field-catalogue.js';
@@ -32,21 +28,8 @@ let storage: TestStorage;
 let workspace: Workspace;
 let visitor: (slug: string) => TestVisitor;
 
-const exportOf = (conditions: readonly Condition[]) =>
-  ({
-    name: 'Sharers',
-    source: { flow: 'summer' },
-    fields: [{ field: 'form.email', column: 'EMAIL' }, { field: 'form.shared_on', column: 'NETWORK' }, { field: 'form.shared_on_label', column: 'SHARED_ON' }],
-    conditions,
-    format: { type: 'csv' },
-    fileNamePattern: '{export}',
-  }) as unknown as ExportDefinition;
-
-async function exportCsv(definition: ExportDefinition): Promise<string[][]> {
-  const prepared = await prepareExport(storage, registry, workspace, definition);
-  const rendered = renderExport({ compiled: prepared.compiled, format: definition.format, records: prepared.records() });
-  return parse((await buffer(rendered.output)).toString('utf8')) as string[][];
-}
+/** Sharers: each entry's email, the network's id and its name, kept by `conditions`. */
+const sharers = (conditions: readonly Condition[]) => exportedCsv(storage, workspace, csvExportOf('summer', [['form.email', 'EMAIL'], ['form.shared_on', 'NETWORK'], ['form.shared_on_label', 'SHARED_ON']], conditions));
 
 async function enter(email: string, share: string): Promise<void> {
   storage.clock.advance(60_000);
@@ -90,17 +73,17 @@ describe('share step in a chat', () => {
   });
 
   it('exports the network each participant shared on, and only those who shared on Facebook under that condition', async () => {
-    expect(await exportCsv(exportOf([]))).toEqual([
+    expect(await sharers([])).toEqual([
       ['EMAIL', 'NETWORK', 'SHARED_ON'],
       ['ann@example.org', 'facebook', 'Facebook'],
       ['bob@example.org', '', ''],
       ['carol@example.org', 'x', 'X'],
     ]);
-    expect(await exportCsv(exportOf([{ field: 'form.shared_on', operator: 'equals', value: 'facebook' }]))).toEqual([
+    expect(await sharers([{ field: 'form.shared_on', operator: 'equals', value: 'facebook' }])).toEqual([
       ['EMAIL', 'NETWORK', 'SHARED_ON'],
       ['ann@example.org', 'facebook', 'Facebook'],
     ]);
-    expect(await exportCsv(exportOf([{ field: 'form.shared_on', operator: 'not_empty' }]))).toEqual([
+    expect(await sharers([{ field: 'form.shared_on', operator: 'not_empty' }])).toEqual([
       ['EMAIL', 'NETWORK', 'SHARED_ON'],
       ['ann@example.org', 'facebook', 'Facebook'],
       ['carol@example.org', 'x', 'X'],
