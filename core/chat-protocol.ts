@@ -100,6 +100,17 @@ export type InputRequest =
       readonly required: boolean;
       /** What the skip button says (when not required). */
       readonly skipLabel?: string;
+    }
+  | {
+      /** A rating from `min` to `max` (1–5 stars, 0–10 for a net promoter question): the reply is the number chosen, as text. */
+      readonly kind: 'rating';
+      readonly min: number;
+      readonly max: number;
+      /** Stars (drawn as stars, named "3 of 5 stars") or numbers. */
+      readonly style: 'stars' | 'numbers';
+      /** What the lowest and the highest end mean ("Not at all likely", "Extremely likely"). */
+      readonly lowLabel?: string;
+      readonly highLabel?: string;
     };
 
 /** The start `turn` event's second argument: the ids a client keeps to resume after a reload or a lost connection. */

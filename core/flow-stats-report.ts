@@ -29,5 +29,9 @@ export interface FlowStatsReport {
   readonly loyaltyCards: number;
   readonly quizzesCompleted: number;
   readonly quizzesPassed: number;
+  /** Ratings given, and of them the high ones (4–5 stars, NPS promoters) and the low ones (1–2 stars, NPS detractors). */
+  readonly ratings: number;
+  readonly ratingsHigh: number;
+  readonly ratingsLow: number;
   readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
 }

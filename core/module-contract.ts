@@ -44,8 +44,8 @@ export interface CollectedField {
   readonly values?: Readonly<Record<string, string>>;
 }
 
-/** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries, stamps, full cards, quizzes finished and passed. */
-export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed'] as const;
+/** The flow statistics counted from store rows (`GET /flows/{flow}/stats`): wins, entries, stamps, full cards, quizzes finished and passed, ratings (high, low). */
+export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed', 'ratings', 'ratingsHigh', 'ratingsLow'] as const;
 export type RowStatistic = (typeof ROW_STATISTICS)[number];
 
 /** The rows a statistic counts: every row a module writes in a table, or only those whose `data[whenTrue]` is true. */

@@ -12,6 +12,7 @@ import { textQuestionModule } from './text-question/text-question-module.js';
 import { fileUploadModule } from './file-upload/file-upload-module.js';
 import { loyaltyModule } from './loyalty/loyalty-module.js';
 import { quizModule } from './quiz/quiz-module.js';
+import { ratingModule } from './rating/rating-module.js';
 
 /** Every module this runtime offers: the hand-written list the registry is built from. */
-export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, quizModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, loyaltyModule, codesModule];
+export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, quizModule, ratingModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, loyaltyModule, codesModule];

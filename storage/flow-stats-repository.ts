@@ -17,6 +17,9 @@ export interface FlowStatsCounts {
   readonly loyaltyCards: number;
   readonly quizzesCompleted: number;
   readonly quizzesPassed: number;
+  readonly ratings: number;
+  readonly ratingsHigh: number;
+  readonly ratingsLow: number;
 }
 
 export interface FlowStatsQuery {
@@ -41,6 +44,9 @@ interface CountsRow {
   loyalty_cards: number;
   quizzes_completed: number;
   quizzes_passed: number;
+  ratings: number;
+  ratings_high: number;
+  ratings_low: number;
 }
 
 /**
@@ -76,6 +82,9 @@ export async function readFlowStats(db: Db, query: FlowStatsQuery): Promise<Flow
     loyaltyCards: r.loyalty_cards,
     quizzesCompleted: r.quizzes_completed,
     quizzesPassed: r.quizzes_passed,
+    ratings: r.ratings,
+    ratingsHigh: r.ratings_high,
+    ratingsLow: r.ratings_low,
   }));
 }
 

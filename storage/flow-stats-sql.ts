@@ -27,7 +27,7 @@ export interface RowStatisticSource {
 export type FlowScope = { readonly workspaceId: string; readonly flowId: string } | 'all';
 
 /** The count columns of `flow_stats_daily`, in order. */
-export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards', 'quizzes_completed', 'quizzes_passed'] as const;
+export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards', 'quizzes_completed', 'quizzes_passed', 'ratings', 'ratings_high', 'ratings_low'] as const;
 
 /** The column of each statistic counted from store rows, in `COUNT_COLUMNS` order. */
 const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>> = {
@@ -37,6 +37,9 @@ const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>
   loyaltyCards: 'loyalty_cards',
   quizzesCompleted: 'quizzes_completed',
   quizzesPassed: 'quizzes_passed',
+  ratings: 'ratings',
+  ratingsHigh: 'ratings_high',
+  ratingsLow: 'ratings_low',
 };
 
 const counts = sql.raw(COUNT_COLUMNS.join(', '));

@@ -35,6 +35,9 @@ export interface WidgetStrings {
   readonly skip: string;
   /** What a loyalty card drawn in the chat says to assistive technology. */
   readonly stampCard: (filled: number, goal: number) => string;
+  /** A rating's button: `value` stars of `max`, or `value` on a scale to `max`. */
+  readonly ratingStars: (value: number, max: number) => string;
+  readonly ratingNumber: (value: number, max: number) => string;
 }
 
 /**
@@ -90,6 +93,8 @@ const EN: WidgetStrings = {
   fileSendFailed: 'The file could not be sent. Please check your connection and try again.',
   skip: 'Skip',
   stampCard: (filled, goal) => `Loyalty card: ${filled} of ${goal} stamps`,
+  ratingStars: (value, max) => `${value} of ${max} stars`,
+  ratingNumber: (value, max) => `${value} out of ${max}`,
 };
 
 const FR: WidgetStrings = {
@@ -123,6 +128,8 @@ const FR: WidgetStrings = {
   fileSendFailed: 'Le fichier n’a pas pu être envoyé. Vérifiez votre connexion et réessayez.',
   skip: 'Passer',
   stampCard: (filled, goal) => `Carte de fidélité : ${filled} tampons sur ${goal}`,
+  ratingStars: (value, max) => `${value} étoile${value > 1 ? 's' : ''} sur ${max}`,
+  ratingNumber: (value, max) => `${value} sur ${max}`,
 };
 
 const DE: WidgetStrings = {
@@ -156,6 +163,8 @@ const DE: WidgetStrings = {
   fileSendFailed: 'Die Datei konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   skip: 'Überspringen',
   stampCard: (filled, goal) => `Treuekarte: ${filled} von ${goal} Stempeln`,
+  ratingStars: (value, max) => `${value} von ${max} Sternen`,
+  ratingNumber: (value, max) => `${value} von ${max}`,
 };
 
 const ES: WidgetStrings = {
@@ -189,6 +198,8 @@ const ES: WidgetStrings = {
   fileSendFailed: 'No se ha podido enviar el archivo. Compruebe su conexión y vuelva a intentarlo.',
   skip: 'Omitir',
   stampCard: (filled, goal) => `Tarjeta de fidelidad: ${filled} de ${goal} sellos`,
+  ratingStars: (value, max) => `${value} de ${max} estrellas`,
+  ratingNumber: (value, max) => `${value} de ${max}`,
 };
 
 const IT: WidgetStrings = {
@@ -222,6 +233,8 @@ const IT: WidgetStrings = {
   fileSendFailed: 'Non è stato possibile inviare il file. Controlla la connessione e riprova.',
   skip: 'Salta',
   stampCard: (filled, goal) => `Carta fedeltà: ${filled} timbri su ${goal}`,
+  ratingStars: (value, max) => `${value} stell${value === 1 ? 'a' : 'e'} su ${max}`,
+  ratingNumber: (value, max) => `${value} su ${max}`,
 };
 
 const CATALOG: Readonly<Record<string, WidgetStrings>> = { en: EN, fr: FR, de: DE, es: ES, it: IT };

@@ -59,6 +59,9 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
     loyaltyCards: sum(whole, 'loyaltyCards'),
     quizzesCompleted: sum(whole, 'quizzesCompleted'),
     quizzesPassed: sum(whole, 'quizzesPassed'),
+    ratings: sum(whole, 'ratings'),
+    ratingsHigh: sum(whole, 'ratingsHigh'),
+    ratingsLow: sum(whole, 'ratingsLow'),
     byDay: range.days.map((day) => ({ day, starts: perDay.get(day)?.starts ?? 0, completions: perDay.get(day)?.completions ?? 0 })),
   };
 }

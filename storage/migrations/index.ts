@@ -27,6 +27,7 @@ import * as fileAttachments from './0025-file-attachments.js';
 import * as loyaltyStore from './0026-loyalty-store.js';
 import * as loyaltyStatistics from './0027-loyalty-statistics.js';
 import * as quizStatistics from './0028-quiz-statistics.js';
+import * as ratingStatistics from './0029-rating-statistics.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -61,4 +62,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0026-loyalty-store': loyaltyStore,
   '0027-loyalty-statistics': loyaltyStatistics,
   '0028-quiz-statistics': quizStatistics,
+  '0029-rating-statistics': ratingStatistics,
 });

@@ -30,6 +30,7 @@ describe('module registry', () => {
       'instant-win': { instantWinWins: 'winners' },
       loyalty: { loyaltyStamps: 'loyalty', loyaltyCards: { table: 'loyalty', whenTrue: 'completed' } },
       quiz: { quizzesCompleted: 'variables', quizzesPassed: { table: 'variables', whenTrue: 'passed' } },
+      rating: { ratings: 'variables', ratingsHigh: { table: 'variables', whenTrue: 'high' }, ratingsLow: { table: 'variables', whenTrue: 'low' } },
     });
   });
 });

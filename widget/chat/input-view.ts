@@ -4,6 +4,7 @@ import { renderChoiceInput } from './choice-input-view.js';
 import { renderConsentInput } from './consent-input-view.js';
 import { renderFieldInput } from './field-input-view.js';
 import { renderFileInput } from './file-input-view.js';
+import { renderRatingInput } from './rating-input-view.js';
 
 /** One rendered input request: its element, what to focus, and how to show a problem. */
 export interface InputView {
@@ -42,5 +43,7 @@ export function renderInput(request: InputRequest, context: InputContext): Input
       return renderConsentInput(request, context);
     case 'file':
       return renderFileInput(request, context);
+    case 'rating':
+      return renderRatingInput(request, context);
   }
 }

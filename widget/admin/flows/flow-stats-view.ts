@@ -29,6 +29,9 @@ function summary(stats: FlowStats): HTMLElement {
     ['Full loyalty cards', String(stats.loyaltyCards)],
     ['Quizzes finished', String(stats.quizzesCompleted)],
     ['Quizzes passed', String(stats.quizzesPassed)],
+    ['Ratings', String(stats.ratings)],
+    ['High ratings (4–5 stars, NPS promoters)', String(stats.ratingsHigh)],
+    ['Low ratings (1–2 stars, NPS detractors)', String(stats.ratingsLow)],
   ];
   return el('div', { className: 'stats-summary' }, figures.map(([label, value]) => {
     const id = uniqueId('figure');

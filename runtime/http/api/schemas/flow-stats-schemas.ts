@@ -16,7 +16,7 @@ export const flowStatsQuerySchema: JsonSchema = {
 export const flowStatsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed', 'byDay'],
+  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed', 'ratings', 'ratingsHigh', 'ratingsLow', 'byDay'],
   properties: {
     from: DAY,
     to: DAY,
@@ -46,6 +46,9 @@ export const flowStatsSchema: JsonSchema = {
     loyaltyCards: { ...COUNT, description: 'Loyalty cards filled in the range' },
     quizzesCompleted: { ...COUNT, description: 'Quizzes finished in the range' },
     quizzesPassed: { ...COUNT, description: 'Quizzes finished at or above their pass mark in the range' },
+    ratings: { ...COUNT, description: 'Ratings given in the range' },
+    ratingsHigh: { ...COUNT, description: 'High ratings in the range: 4 or 5 stars, 9 or 10 on a net promoter question (promoters)' },
+    ratingsLow: { ...COUNT, description: 'Low ratings in the range: 1 or 2 stars, 0 to 6 on a net promoter question (detractors)' },
     byDay: {
       type: 'array',
       description: 'Every day of the range: sessions started that day and how many of them completed',
