@@ -1,5 +1,19 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type { CountryCode } from 'libphonenumber-js/max';
 import { DateTime } from 'luxon';
+
+type PhoneLibrary = typeof import('libphonenumber-js/max');
+let phoneLibrary: PhoneLibrary | undefined;
+
+/**
+ * libphonenumber-js, loaded at the first phone number or phone country read: its metadata is
+ * large, and a process that only exports (and builds the module registry for the field
+ * catalogue) must not load it (see export-cli-packages.test.ts).
+ */
+const phones = (): PhoneLibrary => (phoneLibrary ??= createRequire(import.meta.url)('libphonenumber-js/max') as PhoneLibrary);
+
+/** True for a country whose numbering plan libphonenumber-js knows (`FR`; not `UK`, which is `GB`). */
+export const isPhoneCountry = (country: string): boolean => phones().isSupportedCountry(country);
 
 /** What a text question takes: free text, a phone number, or a calendar date (a birth date, say). */
 export const ANSWER_FORMATS = ['text', 'phone', 'date'] as const;
@@ -14,7 +28,7 @@ export type ReadAnswer = { readonly ok: true; readonly value: string } | { reado
  * valid (a real range of that country) are taken.
  */
 export function readPhone(text: string, country: string | undefined): ReadAnswer {
-  const parsed = parsePhoneNumberFromString(text, country ? { defaultCountry: country as CountryCode, extract: false } : { extract: false });
+  const parsed = phones().parsePhoneNumberFromString(text, country ? { defaultCountry: country as CountryCode, extract: false } : { extract: false });
   if (parsed?.isValid()) return { ok: true, value: parsed.number };
   const message = !country && !text.trim().startsWith('+') ? 'Please write the number with its country code (+33 …)' : 'This phone number does not look right';
   return { ok: false, message };

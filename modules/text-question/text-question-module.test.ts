@@ -94,6 +94,8 @@ describe('text question formats', () => {
     };
     expect(check({ question: 'Q', variable: 'v', format: 'phone', country: 'FR' })).toBeUndefined();
     expect(check({ question: 'Q', variable: 'v', format: 'phone', country: 'ZZ' })).toEqual(['Not a country with phone numbers', '/steps/0/config/country']);
+    // The United Kingdom is GB.
+    expect(check({ question: 'Q', variable: 'v', format: 'phone', country: 'UK' })).toEqual(['Not a country with phone numbers', '/steps/0/config/country']);
     expect(check({ question: 'Q', variable: 'v', country: 'FR' })).toEqual(['A phone country applies to phone numbers only', '/steps/0/config/country']);
     expect(check({ question: 'Q', variable: 'v', format: 'phone', minAge: 18 })).toEqual(['A minimum age applies to dates (birth dates) only', '/steps/0/config/minAge']);
     expect(check({ question: 'Q', variable: 'v', format: 'date', pattern: '\\d+' })).toEqual(['A pattern applies to free text only', '/steps/0/config/pattern']);

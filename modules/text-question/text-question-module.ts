@@ -2,8 +2,7 @@ import { defineModule } from '../../core/module-contract.js';
 import { QUESTION, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 import { ConfigError } from '../../core/errors.js';
-import { isSupportedCountry } from 'libphonenumber-js/max';
-import { ANSWER_FORMATS, ageOn, dateIn, readDate, readPhone, type AnswerFormat, type ReadAnswer } from './answer-formats.js';
+import { ANSWER_FORMATS, ageOn, dateIn, isPhoneCountry, readDate, readPhone, type AnswerFormat, type ReadAnswer } from './answer-formats.js';
 
 export interface TextQuestionConfig {
   readonly question: string;
@@ -29,9 +28,6 @@ export interface TextQuestionConfig {
 export const TOO_YOUNG_TEXT = 'Sorry, you must be {{minAge}} or older to take part.';
 
 const DEFAULT_MAX = 500;
-
-/** A country libphonenumber-js knows the numbering plan of. */
-const isPhoneCountry = (country: string): boolean => isSupportedCountry(country);
 
 /** A free text field (or a phone number, or a date) whose answer goes into a variable (and the variables table). */
 export const textQuestionModule = defineModule<TextQuestionConfig>({
