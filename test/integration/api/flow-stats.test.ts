@@ -120,6 +120,7 @@ describe('GET /flows/{flow}/stats', () => {
     const expected = {
       from: '2026-01-13', to: '2026-01-14', timeZone: ZONE,
       starts: 4, completions: 2, completionRate: 0.5, instantWinWins: 2, giveawayEntries: 2, loyaltyStamps: 0, loyaltyCards: 0,
+      quizzesCompleted: 0, quizzesPassed: 0, ratings: 0, ratingsHigh: 0, ratingsLow: 0,
       steps: funnel({ hello: [4, 0], pick: [4, 1], email: [3, 1], entry: [2, 0], win: [2, 0], bye: [2, 0] }),
       byDay: [{ day: '2026-01-13', starts: 3, completions: 2 }, { day: '2026-01-14', starts: 1, completions: 0 }],
     };
@@ -209,6 +210,45 @@ describe('GET /flows/{flow}/stats', () => {
       expect(await cardStats('?from=2026-05-13&to=2026-05-14')).toMatchObject({ loyaltyStamps: 4, loyaltyCards: 1, instantWinWins: 0, giveawayEntries: 0 });
       expect(await cardStats('?from=2026-05-13&to=2026-05-13')).toMatchObject({ loyaltyStamps: 2, loyaltyCards: 1 });
       expect(await cardStats('?from=2026-05-14&to=2026-05-14')).toMatchObject({ loyaltyStamps: 2, loyaltyCards: 0 });
+    };
+    await expectations();
+    await rollUpFlowStats(storage.db, { now: storage.clock.now(), sources });
+    await expectations();
+  });
+
+  it('counts quizzes finished and passed, and ratings with the high and low ones, on the day they were given', async () => {
+    // After the other tests' days: 23:30 on 20 June in New York (UTC-4).
+    const t3 = new Date('2026-06-21T03:30:00Z');
+    storage.clock.set(t3);
+    const workspace = await createWorkspace(storage, { name: 'Survey stats', timeZone: ZONE });
+    const key = (await issueApiKey(storage.db, workspace.id)).key;
+    await saveTestFlow(storage, workspace, 'survey', {
+      name: 'Survey',
+      steps: [
+        { id: 'quiz', module: 'quiz', config: { numbered: false, feedback: false, questions: [{ id: 'q', text: 'Two and two?', options: [{ id: 'four', label: '4', correct: true }, { id: 'five', label: '5' }] }] }, next: 'nps' },
+        { id: 'nps', module: 'rating', config: { question: 'Recommend us?', scale: 'nps' } },
+      ],
+    });
+    const answer = async (quiz: string, rating: string) => {
+      const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'survey' });
+      expect((await chat.reply(quiz)).ok).toBe(true);
+      expect((await chat.reply(rating)).ok).toBe(true);
+      chat.close();
+    };
+    const surveyStats = async (query: string) => {
+      const response = await api(server.url, key, 'GET', `/api/v1/flows/survey/stats${query}`);
+      expect(contract.check('getFlowStats', response.status, response.body)).toEqual([]);
+      return response.body;
+    };
+    // 23:30 on the 20th: a pass rating 10 and a fail rating 3; at 00:30 on the 21st a pass rating 7.
+    await answer('four', '10');
+    await answer('five', '3');
+    storage.clock.set(t3.getTime() + 60 * MINUTE);
+    await answer('four', '7');
+    const expectations = async () => {
+      expect(await surveyStats('?from=2026-06-20&to=2026-06-21')).toMatchObject({ quizzesCompleted: 3, quizzesPassed: 2, ratings: 3, ratingsHigh: 1, ratingsLow: 1, loyaltyStamps: 0 });
+      expect(await surveyStats('?from=2026-06-20&to=2026-06-20')).toMatchObject({ quizzesCompleted: 2, quizzesPassed: 1, ratings: 2, ratingsHigh: 1, ratingsLow: 1 });
+      expect(await surveyStats('?from=2026-06-21&to=2026-06-21')).toMatchObject({ quizzesCompleted: 1, quizzesPassed: 1, ratings: 1, ratingsHigh: 0, ratingsLow: 0 });
     };
     await expectations();
     await rollUpFlowStats(storage.db, { now: storage.clock.now(), sources });
