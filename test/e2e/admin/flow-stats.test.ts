@@ -16,19 +16,23 @@ beforeAll(async () => {
       { id: 'pick', module: 'choice', config: { text: 'Pick', options: [{ id: 'a', label: 'A' }] }, next: 'email' },
       { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'entry' },
       { id: 'entry', module: 'giveaway', config: {}, next: 'card' },
-      { id: 'card', module: 'loyalty', config: { goal: 2, frequency: 'unlimited' }, next: 'bye' },
+      { id: 'card', module: 'loyalty', config: { goal: 2, frequency: 'unlimited' }, next: 'rate' },
+      { id: 'rate', module: 'rating', config: { question: 'Your visit?' }, next: 'trivia' },
+      { id: 'trivia', module: 'quiz', config: { numbered: false, questions: [{ id: 'q', text: 'Two and two?', options: [{ id: 'four', label: '4', correct: true }, { id: 'five', label: '5' }] }] }, next: 'bye' },
       { id: 'bye', module: 'message', config: { text: 'Bye' } },
     ],
   });
   const engine = new FlowEngine({ storage, registry, clock: storage.clock });
   const visitor = () => new TestVisitor(engine, workspace.id, 'quiz');
-  // The 1st: two complete, one leaves at the choice. The 2nd: one leaves at the email.
+  // The 1st: two complete (one rates 5 stars and passes the quiz, the other 2 stars and fails), one leaves at the choice. The 2nd: one leaves at the email.
   storage.clock.set(DAY_ONE);
-  for (const email of ['one@example.org', 'two@example.org']) {
+  for (const [email, rating, answer] of [['one@example.org', '5', 'four'], ['two@example.org', '2', 'five']] as const) {
     const v = visitor();
     await v.start();
     await v.answer('a');
     await v.answer(email);
+    await v.answer(rating);
+    await v.answer(answer);
   }
   await visitor().start();
   storage.clock.set(NOW);
@@ -67,13 +71,20 @@ describe('flow statistics in the console (real Chromium, accessible names only)'
     expect(await figure(page, 'Instant-win wins')).toBe('0');
     expect(await figure(page, 'Loyalty stamps')).toBe('2');
     expect(await figure(page, 'Full loyalty cards')).toBe('0');
+    expect(await figure(page, 'Quizzes finished')).toBe('2');
+    expect(await figure(page, 'Quizzes passed')).toBe('1');
+    expect(await figure(page, 'Ratings')).toBe('2');
+    expect(await figure(page, 'High ratings (4–5 stars, NPS promoters)')).toBe('1');
+    expect(await figure(page, 'Low ratings (1–2 stars, NPS detractors)')).toBe('1');
     expect(await rowsOf(page, 'Funnel by step')).toEqual([
       'Step Reached Left here',
       '1. Choice (pick) 4 1',
       '2. Email capture (email) 3 1',
       '3. Giveaway (raffle entry) (entry) 2 0',
       '4. Loyalty card (stamps) (card) 2 0',
-      '5. Message (bye) 2 0',
+      '5. Rating (rate) 2 0',
+      '6. Quiz (trivia) 2 0',
+      '7. Message (bye) 2 0',
     ]);
     await page.getByRole('img', { name: 'Sessions per day from 2025-05-04 to 2025-06-02: 4 started, 2 completed; the busiest day had 3 starts' }).waitFor();
 
