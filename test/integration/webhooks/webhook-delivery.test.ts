@@ -189,6 +189,46 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
   });
 
+  it('POSTs quiz.completed with the score and answers when a quiz is finished, and nothing for a quiz left halfway', async () => {
+    await saveTestFlow(storage, workspace, 'trivia', {
+      name: 'Trivia',
+      steps: [{
+        id: 'quiz',
+        module: 'quiz',
+        config: {
+          feedback: false,
+          questions: [
+            { id: 'sum', text: 'Two and two?', options: [{ id: 'four', label: '4', correct: true }, { id: 'five', label: '5' }] },
+            { id: 'sky', text: 'The sky?', options: [{ id: 'blue', label: 'Blue', correct: true }, { id: 'green', label: 'Green' }] },
+          ],
+        },
+      }],
+    });
+    const partner = await receiver();
+    const endpoint = await addEndpoint(partner.url, { events: ['quiz.completed'] });
+    const halfway = await connectChat(server.url, { workspace: workspace.id, flow: 'trivia' }, { origin: ORIGIN });
+    expect((await halfway.reply('four')).ok).toBe(true);
+    halfway.close();
+    const finished = await connectChat(server.url, { workspace: workspace.id, flow: 'trivia' }, { origin: ORIGIN });
+    expect((await finished.reply('four')).ok).toBe(true);
+    expect((await finished.reply('green')).ok).toBe(true);
+    finished.close();
+    await waitUntil(() => partner.requests.length >= 1, { what: 'the partner to get the event', timeoutMs: 30_000 });
+    const body = JSON.parse(partner.requests[0]!.rawBody.toString('utf8'));
+    expect(body).toMatchObject({
+      type: 'quiz.completed',
+      data: { flow: { slug: 'trivia' }, quiz: { table: 'variables', moduleId: 'quiz', stepId: 'quiz', data: { score: 1, total: 2, passed: false, answer_sum: 'four', answer_sky: 'green' } } },
+    });
+    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
+    const documented = ajv.compile(document.webhooks['quiz.completed'].post.requestBody.content['application/json'].schema);
+    expect(documented(body), JSON.stringify(documented.errors)).toBe(true);
+    const events = await sql<{ type: string }>`select type from webhook_events where type like 'quiz.%'`.execute(storage.db);
+    expect(events.rows).toEqual([{ type: 'quiz.completed' }]);
+    expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
+  });
+
   it('retries with backoff: a receiver answering 500 twice gets the event on the third attempt, and the log says so', async () => {
     const flaky = await receiver([500, 500]);
     const endpoint = await addEndpoint(flaky.url);
