@@ -309,6 +309,45 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await console.context.close();
   });
 
+  it('builds a quiz with its answers, the right one ticked and a step for those below the pass mark; a question without a right answer is refused at it', async () => {
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    const page = await newFlow(console, 'Coffee quiz');
+    await addStep(page, 'Quiz');
+    await addStep(page, 'Message');
+    await step(page, 2, 'Message').getByLabel('Text', { exact: true }).fill('Better luck next time');
+    const quiz = step(page, 1, 'Quiz');
+    await quiz.getByText('Quiz scores and answers are kept 60 days in Variables.').waitFor();
+    await quiz.getByLabel('question 1 Question id', { exact: true }).fill('year');
+    await quiz.getByLabel('question 1 Question', { exact: true }).fill('When did we open?');
+    await quiz.getByLabel('question 1 answer 1 Answer id', { exact: true }).fill('y1990');
+    await quiz.getByLabel('question 1 answer 1 Button label', { exact: true }).fill('1990');
+    await quiz.getByRole('button', { name: 'Add answer' }).click();
+    await quiz.getByLabel('question 1 answer 2 Answer id', { exact: true }).fill('y2000');
+    await quiz.getByLabel('question 1 answer 2 Button label', { exact: true }).fill('2000');
+    const failed = quiz.getByLabel('When not passed, go to step (optional)');
+    await failed.focus(); // the steps are listed as the picker takes focus
+    const sorry = (await failed.locator('option').allTextContents()).find((text) => text.startsWith('Message'));
+    expect(sorry).toBeDefined();
+    await failed.selectOption({ label: sorry! });
+    // No right answer ticked yet: refused, at the question's answers.
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await quiz.getByText('Mark at least one answer of this question as right').waitFor();
+    await quiz.getByLabel('question 1 answer 1 Right answer (optional)', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Coffee quiz saved (version 1).').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/coffee-quiz')).body;
+    expect(saved.steps[0]).toMatchObject({
+      module: 'quiz',
+      config: {
+        questions: [{ id: 'year', text: 'When did we open?', options: [{ id: 'y1990', label: '1990', correct: true }, { id: 'y2000', label: '2000' }] }],
+        failedNext: saved.steps[1].id,
+      },
+    });
+    expect(saved.steps[0].config.questions[0].options[1].correct).not.toBe(true);
+    await console.context.close();
+  });
+
   it('opens a branching flow made with the API and saves it back without changing where each step leads', async () => {
     const steps = [
       { id: 'pick', module: 'choice', config: { text: 'Pick one', options: [{ id: 'red', label: 'Red', next: 'red' }, { id: 'blue', label: 'Blue', next: 'blue' }] }, next: 'red' },
