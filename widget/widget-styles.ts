@@ -82,17 +82,10 @@ button, input { -webkit-appearance: none; appearance: none; text-transform: none
 .primary { background: var(--accent); color: var(--on-accent); }
 .primary:hover { background: var(--accent-dark); }
 a.choice { text-decoration: none; display: inline-block; }
-.rating { display: flex; gap: 4px; }
-.rating.numbers { flex-wrap: nowrap; }
-.rate {
-  flex: 1 1 0; min-width: 0; border: 1px solid var(--line); background: var(--surface); color: var(--ink);
-  border-radius: 8px; padding: 8px 0; cursor: pointer; font-weight: 600; line-height: 1.2;
-}
+.rating { display: flex; gap: 4px; } .rating.stars { gap: 2px; } .rating-ends { display: flex; justify-content: space-between; font-size: 12px; color: var(--muted); margin-top: 4px; }
+.rate { flex: 1 1 0; min-width: 0; border: 1px solid var(--line); background: var(--surface); color: var(--ink); border-radius: 8px; padding: 8px 0; cursor: pointer; font-weight: 600; line-height: 1.2; }
 .rating.numbers .rate:hover { border-color: var(--accent); background: color-mix(in srgb, var(--accent) 12%, var(--surface)); }
-.rating.stars { gap: 2px; }
-.rating.stars .rate { flex: 0 0 auto; border: 0; background: none; font-size: 28px; padding: 0 4px; color: var(--muted); }
-.rating.stars .rate.lit { color: var(--accent); }
-.rating-ends { display: flex; justify-content: space-between; font-size: 12px; color: var(--muted); margin-top: 4px; }
+.rating.stars .rate { flex: 0 0 auto; border: 0; background: none; font-size: 28px; padding: 0 4px; color: var(--muted); } .rating.stars .rate.lit { color: var(--accent); }
 @media (forced-colors: active) { .rating.stars .rate { color: GrayText; } .rating.stars .rate.lit { color: Highlight; } }
 button:disabled, a.choice[aria-disabled="true"] { opacity: .55; cursor: default; }
 button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid color-mix(in srgb, var(--accent) 45%, #fff); outline-offset: 2px; }
