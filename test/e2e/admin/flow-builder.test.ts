@@ -330,12 +330,16 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     const sorry = (await failed.locator('option').allTextContents()).find((text) => text.startsWith('Message'));
     expect(sorry).toBeDefined();
     await failed.selectOption({ label: sorry! });
-    // No right answer ticked yet: refused, at the question's answers.
+    // No right answer ticked yet: refused, at the question's answers, and nothing saved.
     await page.getByRole('button', { name: 'Save flow' }).click();
-    await quiz.getByText('Mark at least one answer of this question as right').waitFor();
+    const answers = quiz.getByRole('group', { name: 'question 1 Answers', exact: true });
+    await answers.getByRole('alert').waitFor();
+    expect(await answers.getByRole('alert').textContent()).toBe('Mark at least one answer of this question as right');
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/coffee-quiz')).status).toBe(404);
     await quiz.getByLabel('question 1 answer 1 Right answer (optional)', { exact: true }).check();
     await page.getByRole('button', { name: 'Save flow' }).click();
     await page.getByRole('status').getByText('Flow Coffee quiz saved (version 1).').waitFor();
+    expect(await answers.getByRole('alert').count()).toBe(0);
     const saved = (await api(server.url, key, 'GET', '/api/v1/flows/coffee-quiz')).body;
     expect(saved.steps[0]).toMatchObject({
       module: 'quiz',
