@@ -102,7 +102,7 @@ describe('quiz module', () => {
     expect(fields[3]).toMatchObject({ labels: { lyon: 'Lyon', paris: 'Paris', nice: 'Nice' }, values: { lyon: 'Lyon', paris: 'Paris', nice: 'Nice' } });
   });
 
-  it('refuses a question without a right answer, repeated ids and a pass mark above the questions, each at its path', () => {
+  it('refuses a question without a right answer, repeated or reserved ids and a pass mark above the questions, each at its path', () => {
     const check = (config: QuizConfig) => {
       try {
         quizModule.checkConfig!(config, '/steps/1/config');
@@ -117,5 +117,8 @@ describe('quiz module', () => {
     expect(check({ ...QUIZ, questions: [year!, { ...city!, id: 'year' }] })).toEqual(['Two questions have the same id', '/steps/1/config/questions/1/id']);
     expect(check({ ...QUIZ, questions: [{ ...year!, options: [...year!.options, { id: 'y1990', label: 'Again' }] }] })).toEqual(['Two answers of this question have the same id', '/steps/1/config/questions/0/options/2/id']);
     expect(check({ ...QUIZ, passScore: 4 })).toEqual(['The pass mark is higher than the 3 question(s)', '/steps/1/config/passScore']);
+    // Its progress and its pass field are named after the score variable too.
+    expect(check({ ...QUIZ, questions: [year!, { ...city!, id: 'question' }] })).toEqual(['A question cannot be called question: the quiz uses that name', '/steps/1/config/questions/1/id']);
+    expect(check({ ...QUIZ, questions: [{ ...year!, id: 'passed' }] })).toEqual(['A question cannot be called passed: the quiz uses that name', '/steps/1/config/questions/0/id']);
   });
 });

@@ -58,7 +58,10 @@ export function scoreQuiz(config: QuizConfig, answers: Readonly<Record<string, s
 }
 
 /** Session variables that carry the quiz between turns (plain, not personal: ids and counts). */
-const progressVariable = (variable: string) => `${variable}_question`;
+const PROGRESS = 'question';
+const progressVariable = (variable: string) => `${variable}_${PROGRESS}`;
+/** Question ids that would name another of the quiz's variables or export fields (its progress, `<variable>_passed`). */
+const RESERVED_IDS: ReadonlySet<string> = new Set([PROGRESS, 'passed']);
 const answerVariable = (variable: string, questionId: string) => `${variable}_${questionId}`;
 
 const rightLabels = (question: QuizQuestionConfig) => question.options.filter((o) => o.correct === true).map((o) => o.label).join(' / ');
@@ -81,6 +84,7 @@ export const quizModule = defineModule<QuizConfig>({
     config.questions.forEach((question, index) => {
       const at = `${path}/questions/${index}`;
       if (ids.has(question.id)) throw new ConfigError('Two questions have the same id', `${at}/id`);
+      if (RESERVED_IDS.has(question.id)) throw new ConfigError(`A question cannot be called ${question.id}: the quiz uses that name`, `${at}/id`);
       ids.add(question.id);
       const options = new Set<string>();
       question.options.forEach((option, o) => {
