@@ -309,7 +309,7 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await console.context.close();
   });
 
-  it('builds a quiz with its answers, the right one ticked and a step for those below the pass mark; a question without a right answer is refused at it', async () => {
+  it('builds a quiz with its answers (one removed, the next moving up), the right one ticked and a step for those below the pass mark; a question without a right answer is refused at it', async () => {
     const console = await ConsolePage.open(browser, server.url);
     await console.signIn(key);
     const page = await newFlow(console, 'Coffee quiz');
@@ -325,6 +325,14 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await quiz.getByRole('button', { name: 'Add answer' }).click();
     await quiz.getByLabel('question 1 answer 2 Answer id', { exact: true }).fill('y2000');
     await quiz.getByLabel('question 1 answer 2 Button label', { exact: true }).fill('2000');
+    await quiz.getByRole('button', { name: 'Add answer' }).click();
+    await quiz.getByLabel('question 1 answer 3 Answer id', { exact: true }).fill('y2010');
+    await quiz.getByLabel('question 1 answer 3 Button label', { exact: true }).fill('2010');
+    // Removing the second answer moves the third up: its fields and button are named for its new place, and keep what it holds.
+    await quiz.getByRole('button', { name: 'Remove answer 2', exact: true }).click();
+    expect(await quiz.getByLabel('question 1 answer 2 Button label', { exact: true }).inputValue()).toBe('2010');
+    expect(await quiz.getByLabel(/answer 3/).count()).toBe(0);
+    expect(await quiz.getByRole('button', { name: 'Remove answer 2', exact: true }).evaluate((button) => button === button.getRootNode().activeElement || button === document.activeElement)).toBe(true);
     const failed = quiz.getByLabel('When not passed, go to step (optional)');
     await failed.focus(); // the steps are listed as the picker takes focus
     const sorry = (await failed.locator('option').allTextContents()).find((text) => text.startsWith('Message'));
@@ -344,7 +352,7 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     expect(saved.steps[0]).toMatchObject({
       module: 'quiz',
       config: {
-        questions: [{ id: 'year', text: 'When did we open?', options: [{ id: 'y1990', label: '1990', correct: true }, { id: 'y2000', label: '2000' }] }],
+        questions: [{ id: 'year', text: 'When did we open?', options: [{ id: 'y1990', label: '1990', correct: true }, { id: 'y2010', label: '2010' }] }],
         failedNext: saved.steps[1].id,
       },
     });

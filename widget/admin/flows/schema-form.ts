@@ -113,29 +113,36 @@ function arrayField(name: string, schema: JsonSchema, value: unknown, options: S
   const title = schema.title ?? name;
   const noun = singular(title);
   const list = el('ol', { className: 'schema-list' });
-  const items: Array<{ form: SchemaForm; element: HTMLElement }> = [];
+  const items: Array<{ form: SchemaForm; element: HTMLElement; remove: HTMLButtonElement }> = [];
   const error = el('p', { className: 'field-error', attrs: { hidden: true, role: 'alert' } });
-  const renumber = () => items.forEach((item, i) => {
-    const legend = item.element.querySelector('legend');
-    if (legend) legend.textContent = `${title}: ${noun} ${i + 1}`;
-  });
-  const addItem = (itemValue: unknown) => {
-    const index = items.length;
+  const add = el('button', { className: 'button', attrs: { type: 'button' }, text: `Add ${noun}`, on: { click: () => addItem(undefined) } });
+  // An item's labels, legend and Remove button name its place ("answer 2 Button label").
+  const build = (index: number, itemValue: unknown) => {
     const form = objectForm(itemSchema, itemValue, { ...options, labelPrefix: `${options.labelPrefix}${noun} ${index + 1} ` });
     const remove = el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Remove ${noun} ${index + 1}` }, text: 'Remove' });
     const element = el('li', {}, [el('fieldset', { className: 'schema-item' }, [el('legend', { text: `${title}: ${noun} ${index + 1}` }), form.element, el('div', { className: 'actions' }, [remove])])]);
-    const entry = { form, element };
-    remove.addEventListener('click', () => {
-      items.splice(items.indexOf(entry), 1);
-      element.remove();
-      renumber();
-    });
+    const entry = { form, element, remove };
+    remove.addEventListener('click', () => removeAt(items.indexOf(entry)));
+    return entry;
+  };
+  const addItem = (itemValue: unknown) => {
+    const entry = build(items.length, itemValue);
     items.push(entry);
-    list.appendChild(element);
+    list.appendChild(entry.element);
+  };
+  const removeAt = (index: number) => {
+    items[index]!.element.remove();
+    items.splice(index, 1);
+    // The items after it move up a place: rebuilt with what they hold, so no two controls share a name.
+    for (let i = index; i < items.length; i += 1) {
+      const moved = build(i, items[i]!.form.read());
+      items[i]!.element.replaceWith(moved.element);
+      items[i] = moved;
+    }
+    (items[index]?.remove ?? add).focus();
   };
   for (const itemValue of Array.isArray(value) ? value : []) addItem(itemValue);
   if (items.length === 0 && (schema.minItems ?? 0) > 0) addItem(undefined);
-  const add = el('button', { className: 'button', attrs: { type: 'button' }, text: `Add ${noun}`, on: { click: () => addItem(undefined) } });
   const element = el('fieldset', { className: 'schema-array' }, [el('legend', { text: `${options.labelPrefix}${title}` }), schema.description ? el('p', { className: 'hint', text: schema.description }) : null, list, error, add]);
   return {
     element,
