@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { DateTime } from 'luxon';
-import { browser, server, site, storage, useWidgetSite, workspace } from './widget-site.js';
-
-let context: BrowserContext | undefined;
+import { openShopChat, storage, useWidgetSite, workspace } from './widget-site.js';
 
 /** Adults only: a birth date (18 or older), then a mobile number. */
 const ADULTS = {
@@ -17,20 +15,8 @@ const ADULTS = {
 };
 
 useWidgetSite({ wine: ADULTS });
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
 
-async function visit(): Promise<{ page: Page; dialog: Locator }> {
-  const path = `/visit-${site.pages.size}`;
-  site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Wine</title></head><body><h1>Wine</h1>
-<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="wine" data-title="Wine chat" data-open="true"></script></body></html>`);
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  const page = await context.newPage();
-  await page.goto(`${site.origin}${path}`);
-  return { page, dialog: page.getByRole('dialog', { name: 'Wine chat' }) };
-}
+const visit = () => openShopChat('wine', { title: 'Wine chat', browserLocale: 'en-US' });
 
 const attributes = (field: Locator) => field.evaluate((input: HTMLInputElement) => ({ type: input.type, autocomplete: input.getAttribute('autocomplete'), max: input.max }));
 

@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page, Request } from 'playwright-core';
-import { EVENT_RECORDER, recordedEvents } from './host-site.js';
+import { describe, expect, it } from 'vitest';
+import type { Page, Request } from 'playwright-core';
+import { recordedEvents } from './host-site.js';
 import { samplePng } from '../../support/sample-files.js';
 import { api } from '../../support/test-server.js';
-import { browser, key, server, site, useWidgetSite, workspace } from './widget-site.js';
-
-let context: BrowserContext | undefined;
+import { key, openShopChat, server, site, useWidgetSite, workspace } from './widget-site.js';
 
 const RECEIPT_FLOW = {
   name: 'Receipts',
@@ -31,10 +29,6 @@ const OPTIONAL_FLOW = {
 };
 
 useWidgetSite({ receipts: RECEIPT_FLOW, optional: OPTIONAL_FLOW });
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
 
 /** What the page sent to the files route, and what it got back. */
 interface Uploads {
@@ -44,20 +38,17 @@ interface Uploads {
 
 /** A host page on the allowed origin with one open widget for `flow`, and the uploads it makes. */
 async function open(flow: string): Promise<{ page: Page; uploads: Uploads }> {
-  const path = `/${flow}-${site.pages.size}`;
-  site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Receipts</h1>
-<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="${flow}" data-title="Shop chat" data-open="true" data-locale="en"></script></body></html>`);
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(EVENT_RECORDER);
-  const page = await context.newPage();
   const uploads: Uploads = { requests: [], answers: [] };
-  page.on('request', (request) => {
-    if (new URL(request.url()).pathname.endsWith('/files')) uploads.requests.push(request);
+  const { page } = await openShopChat(flow, {
+    before(page) {
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname.endsWith('/files')) uploads.requests.push(request);
+      });
+      page.on('response', (response) => {
+        if (new URL(response.url()).pathname.endsWith('/files')) uploads.answers.push({ status: response.status(), headers: response.headers() });
+      });
+    },
   });
-  page.on('response', (response) => {
-    if (new URL(response.url()).pathname.endsWith('/files')) uploads.answers.push({ status: response.status(), headers: response.headers() });
-  });
-  await page.goto(`${site.origin}${path}`);
   return { page, uploads };
 }
 

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browser, server, site, useWidgetSite, workspace } from './widget-site.js';
-import { EVENT_RECORDER, recordedEvents } from './host-site.js';
+import { openShopChat, useWidgetSite, workspace } from './widget-site.js';
+import { recordedEvents } from './host-site.js';
 
 let context: BrowserContext | undefined;
 
@@ -16,24 +16,14 @@ const CARD_FLOW = {
 };
 
 useWidgetSite({ coffee: CARD_FLOW });
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
 
 /** A visit: a fresh browser on the shop's page (another origin than Parley's) in `locale`, the email answered. */
 async function visit(email: string, locale = 'en'): Promise<Page> {
-  const path = `/visit-${site.pages.size}`;
-  site.pages.set(path, `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Coffee</h1>
-<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="coffee" data-title="Shop chat" data-open="true" data-locale="${locale}" data-datalayer="true"></script></body></html>`);
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(EVENT_RECORDER);
-  const page = await context.newPage();
-  await page.goto(`${site.origin}${path}`);
-  const dialog = page.getByRole('dialog', { name: 'Shop chat' });
-  await dialog.getByLabel('Email', { exact: true }).fill(email);
-  await dialog.getByRole('button', { name: /^(Send|Envoyer)$/ }).click();
-  return page;
+  const opened = await openShopChat('coffee', { locale, attributes: 'data-datalayer="true"' });
+  context = opened.context;
+  await opened.dialog.getByLabel('Email', { exact: true }).fill(email);
+  await opened.dialog.getByRole('button', { name: /^(Send|Envoyer)$/ }).click();
+  return opened.page;
 }
 
 /** The places of the card drawn in the chat: true where stamped. */

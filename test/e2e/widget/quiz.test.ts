@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { browser, server, site, useWidgetSite, workspace } from './widget-site.js';
-import { EVENT_RECORDER, recordedEvents } from './host-site.js';
-
-let context: BrowserContext | undefined;
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { openShopChat, useWidgetSite, workspace } from './widget-site.js';
+import { recordedEvents } from './host-site.js';
 
 const QUIZ_FLOW = {
   name: 'Coffee quiz',
@@ -29,21 +27,6 @@ const QUIZ_FLOW = {
 };
 
 useWidgetSite({ quiz: QUIZ_FLOW });
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-
-async function visit(): Promise<{ page: Page; dialog: Locator }> {
-  const path = `/visit-${site.pages.size}`;
-  site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Coffee</h1>
-<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="quiz" data-title="Shop chat" data-open="true"></script></body></html>`);
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(EVENT_RECORDER);
-  const page = await context.newPage();
-  await page.goto(`${site.origin}${path}`);
-  return { page, dialog: page.getByRole('dialog', { name: 'Shop chat' }) };
-}
 
 /** Clicks the answer, once the question it answers is asked. */
 async function answer(dialog: Locator, question: string, label: string): Promise<void> {
@@ -55,7 +38,7 @@ const botTexts = (dialog: Locator) => dialog.locator('.msg.bot').allTextContents
 
 describe('a quiz in the widget, against the real server', () => {
   it('asks each question numbered with its answers as buttons, says right or wrong with the explanation, then the score; passing goes on', async () => {
-    const { page, dialog } = await visit();
+    const { page, dialog } = await openShopChat('quiz');
     await dialog.getByText('Question 1 of 3\nWhen did we open?').waitFor();
     expect(await dialog.getByRole('button', { name: /^(1990|2000)$/ }).allTextContents()).toEqual(['1990', '2000']);
     await answer(dialog, 'When did we open?', '2000');
@@ -76,7 +59,7 @@ describe('a quiz in the widget, against the real server', () => {
   });
 
   it('sends a participant below the pass mark to its failed step', async () => {
-    const { dialog } = await visit();
+    const { dialog } = await openShopChat('quiz');
     await answer(dialog, 'When did we open?', '2000');
     await answer(dialog, 'Where?', 'Lyon');
     await answer(dialog, 'Which beans?', 'Tea');

@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator } from 'playwright-core';
-import { browser, server, site, useWidgetSite, workspace } from './widget-site.js';
-
-let context: BrowserContext | undefined;
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { openShopChat, useWidgetSite } from './widget-site.js';
 
 const FLOWS = {
   stars: {
@@ -23,19 +21,9 @@ const FLOWS = {
 };
 
 useWidgetSite(FLOWS);
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
 
 async function chat(flow: string, locale = 'en'): Promise<Locator> {
-  const path = `/visit-${site.pages.size}`;
-  site.pages.set(path, `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Hotel</title></head><body><h1>Hotel</h1>
-<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="${flow}" data-title="Hotel chat" data-open="true" data-locale="${locale}"></script></body></html>`);
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(`${site.origin}${path}`);
-  return page.getByRole('dialog', { name: 'Hotel chat' });
+  return (await openShopChat(flow, { locale, title: 'Hotel chat' })).dialog;
 }
 
 /** The rating buttons' accessible names, in order. */
@@ -62,7 +50,6 @@ describe('ratings in the widget, against the real server', () => {
     expect(await dialog.locator('.rating-ends').textContent()).toBe('Not at all likelyExtremely likely');
     await dialog.getByRole('button', { name: '10 out of 10, Extremely likely' }).click();
     await dialog.getByText('Thank you!').waitFor();
-    await context!.close();
 
     const french = await chat('nps', 'fr');
     await french.getByRole('button', { name: '7 sur 10' }).waitFor();

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../support/chromium.js';
-import { startHostSite, type HostSite } from './host-site.js';
+import { EVENT_RECORDER, startHostSite, type HostSite } from './host-site.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import type { RunningServer } from '../../../runtime/server.js';
@@ -22,8 +22,47 @@ export let key: string;
 /** The marketing site: a plain web server on another port than Parley's. */
 export let site: HostSite;
 
+/** The browser contexts opened by `openShopChat` in the current test, closed after it. */
+const contexts: BrowserContext[] = [];
+
+/** What `openShopChat` puts on the shop's page. */
+export interface ShopChatOptions {
+  /** The page's language and the widget's `data-locale` (default `en`). */
+  readonly locale?: string;
+  /** The chat's title, which names its dialog (default `Shop chat`). */
+  readonly title?: string;
+  /** More `data-*` attributes of the script tag, e.g. `data-datalayer="true"`. */
+  readonly attributes?: string;
+  /** The browser's own locale (`en-US`: a date field asks for the month first), else Chromium's. */
+  readonly browserLocale?: string;
+  /** Called with the page before it loads (to watch its requests). */
+  readonly before?: (page: Page) => void;
+}
+
+/**
+ * A visitor on a new page of the shop's site (another origin than Parley's) whose one widget for
+ * `flow` is open, in a fresh browser that records the page's `parley:*` events (see
+ * `recordedEvents`); the browser closes after the test, or earlier through `context`.
+ */
+export async function openShopChat(flow: string, options: ShopChatOptions = {}): Promise<{ page: Page; dialog: Locator; context: BrowserContext }> {
+  const { locale = 'en', title = 'Shop chat' } = options;
+  const path = `/${flow}-${site.pages.size}`;
+  site.pages.set(path, `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>
+<script src="${server.url}/widget.js" data-workspace="${workspace.id}" data-flow="${flow}" data-title="${title}" data-open="true" data-locale="${locale}"${options.attributes ? ` ${options.attributes}` : ''}></script></body></html>`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...(options.browserLocale && { locale: options.browserLocale }) });
+  contexts.push(context);
+  await context.addInitScript(EVENT_RECORDER);
+  const page = await context.newPage();
+  options.before?.(page);
+  await page.goto(`${site.origin}${path}`);
+  return { page, dialog: page.getByRole('dialog', { name: title }), context };
+}
+
 /** Sets the world up before the file's tests, with `flows` saved through the admin API by slug, and tears it down after them. */
 export function useWidgetSite(flows: Readonly<Record<string, unknown>>): void {
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
   beforeAll(async () => {
     storage = await createTestStorage();
     server = await startTestServer(storage);
