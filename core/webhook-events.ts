@@ -8,9 +8,10 @@
  * - `file.received`: a participant sent a file to a file-upload step (the row says its type and
  *   size; the bytes are fetched with an API key from `GET /api/v1/tables/files/rows/{id}/file`);
  * - `loyalty.card_completed`: a loyalty step's stamp filled a participant's card (the stamp's row);
- * - `quiz.completed`: a participant answered a quiz's last question (the quiz's row: score, total, passed, answers).
+ * - `quiz.completed`: a participant answered a quiz's last question (the quiz's row: score, total, passed, answers);
+ * - `rating.given`: a participant gave a rating (its row: the rating, the scale, and whether it is low or high).
  */
-export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed'] as const;
+export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given'] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -9,6 +9,7 @@ const ROW_KEY: Readonly<Partial<Record<WebhookEventType, string>>> = Object.free
   'file.received': 'file',
   'loyalty.card_completed': 'stamp',
   'quiz.completed': 'quiz',
+  'rating.given': 'rating',
 });
 
 /** The JSON body of a delivery: the same for every attempt and endpoint of an event, but for opted-in personal fields. */

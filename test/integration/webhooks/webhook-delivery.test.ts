@@ -58,6 +58,15 @@ async function addEndpoint(url: string, body: Record<string, unknown> = {}): Pro
 }
 
 /** A visitor completes the contest through the real chat gateway. */
+/** The errors of a delivery body against what the served OpenAPI document's `webhooks` entry for `type` says (none: it conforms). */
+async function undocumented(type: string, body: unknown): Promise<unknown> {
+  const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
+  const documented = ajv.compile(document.webhooks[type].post.requestBody.content['application/json'].schema);
+  return documented(body) ? [] : documented.errors;
+}
+
 async function completeContest(email: string): Promise<void> {
   const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'contest' }, { origin: ORIGIN });
   const ack = await chat.reply(email);
@@ -96,11 +105,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     expect(request!.headers['parley-event']).toBe('participation.created');
 
     // The body is what the OpenAPI document's `webhooks` entry says.
-    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
-    const documented = ajv.compile(document.webhooks['participation.created'].post.requestBody.content['application/json'].schema);
-    for (const received of [...plain.requests, ...personal.requests]) expect(documented(JSON.parse(received.rawBody.toString('utf8'))), JSON.stringify(documented.errors)).toBe(true);
+    for (const received of [...plain.requests, ...personal.requests]) expect(await undocumented('participation.created', JSON.parse(received.rawBody.toString('utf8')))).toEqual([]);
 
     const withPersonal = JSON.parse(personal.requests[0]!.rawBody.toString('utf8'));
     expect(withPersonal.id).toBe(body.id);
@@ -145,11 +150,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
       data: { flow: { slug: 'receipts' }, file: { table: 'files', moduleId: 'file-upload', stepId: 'receipt', data: { variable: 'receipt', type: 'image/png', bytes: png.length }, personal: { name: 'till.png' } } },
     });
     expect(request!.rawBody.includes(png.subarray(0, 8))).toBe(false);
-    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
-    const documented = ajv.compile(document.webhooks['file.received'].post.requestBody.content['application/json'].schema);
-    expect(documented(body), JSON.stringify(documented.errors)).toBe(true);
+    expect(await undocumented('file.received', body)).toEqual([]);
 
     const file = await fetch(`${server.url}/api/v1/tables/files/rows/${body.data.file.id}/file`, { headers: { authorization: `Bearer ${key}` } });
     expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
@@ -179,11 +180,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     const body = JSON.parse(partner.requests[0]!.rawBody.toString('utf8'));
     expect(body).toMatchObject({ type: 'loyalty.card_completed', data: { flow: { slug: 'card' }, stamp: { table: 'loyalty', moduleId: 'loyalty', stepId: 'stamp', data: { stamp: 2, goal: 2, cards: 1, completed: true } } } });
     expect(partner.requests[0]!.rawBody.toString('utf8')).not.toContain('regular@example.org');
-    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
-    const documented = ajv.compile(document.webhooks['loyalty.card_completed'].post.requestBody.content['application/json'].schema);
-    expect(documented(body), JSON.stringify(documented.errors)).toBe(true);
+    expect(await undocumented('loyalty.card_completed', body)).toEqual([]);
     const events = await sql<{ type: string }>`select type from webhook_events where type like 'loyalty.%'`.execute(storage.db);
     expect(events.rows).toEqual([{ type: 'loyalty.card_completed' }]);
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
@@ -220,13 +217,30 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
       type: 'quiz.completed',
       data: { flow: { slug: 'trivia' }, quiz: { table: 'variables', moduleId: 'quiz', stepId: 'quiz', data: { score: 1, total: 2, passed: false, answer_sum: 'four', answer_sky: 'green' } } },
     });
-    const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
-    const documented = ajv.compile(document.webhooks['quiz.completed'].post.requestBody.content['application/json'].schema);
-    expect(documented(body), JSON.stringify(documented.errors)).toBe(true);
+    expect(await undocumented('quiz.completed', body)).toEqual([]);
     const events = await sql<{ type: string }>`select type from webhook_events where type like 'quiz.%'`.execute(storage.db);
     expect(events.rows).toEqual([{ type: 'quiz.completed' }]);
+    expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
+  });
+
+  it('POSTs rating.given for each rating with its level, so a helpdesk can follow up the low ones', async () => {
+    await saveTestFlow(storage, workspace, 'stay', {
+      name: 'Stay',
+      steps: [{ id: 'nps', module: 'rating', config: { question: 'Recommend us?', scale: 'nps' } }],
+    });
+    const partner = await receiver();
+    const endpoint = await addEndpoint(partner.url, { events: ['rating.given'] });
+    for (const rating of ['2', '9']) {
+      const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'stay' }, { origin: ORIGIN });
+      expect((await chat.reply(rating)).ok).toBe(true);
+      chat.close();
+    }
+    await waitUntil(() => partner.requests.length >= 2, { what: 'the partner to get both ratings', timeoutMs: 30_000 });
+    const bodies = partner.requests.map((r) => JSON.parse(r.rawBody.toString('utf8')));
+    const given = bodies.map((b) => b.data.rating.data).sort((a, b) => a.rating - b.rating);
+    expect(given).toMatchObject([{ rating: 2, scale: 'nps', low: true, high: false }, { rating: 9, scale: 'nps', low: false, high: true }]);
+    expect(bodies.every((b) => b.type === 'rating.given' && b.data.flow.slug === 'stay' && b.data.rating.moduleId === 'rating')).toBe(true);
+    for (const body of bodies) expect(await undocumented('rating.given', body)).toEqual([]);
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
   });
 

@@ -10,6 +10,7 @@ export const EVENT_HINTS: Readonly<Record<string, string>> = Object.freeze({
   'file.received': 'A participant sends a file (receipt, photo)',
   'loyalty.card_completed': 'A stamp fills a loyalty card',
   'quiz.completed': 'A participant finishes a quiz',
+  'rating.given': 'A participant gives a rating (low ones to follow up)',
 });
 
 /**

@@ -40,6 +40,7 @@ const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Obj
   'file.received': { file: webhookRowSchema },
   'loyalty.card_completed': { stamp: webhookRowSchema },
   'quiz.completed': { quiz: webhookRowSchema },
+  'rating.given': { rating: webhookRowSchema },
 });
 
 const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
@@ -51,6 +52,7 @@ const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
   'file.received': 'A participant sent a file to a file-upload step (its bytes: GET /api/v1/tables/files/rows/{id}/file with an API key)',
   'loyalty.card_completed': 'A stamp filled a participant’s loyalty card (the stamp’s row: its place, the goal and the full cards so far)',
   'quiz.completed': 'A participant answered a quiz’s last question (the quiz’s row: its score, its questions, whether it passed and the id of each answer)',
+  'rating.given': 'A participant gave a rating (its row: the rating, the scale, and whether it is low, a detractor, or high, a promoter)',
 });
 
 const header = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'header', required: true, description, schema });
