@@ -1,3 +1,5 @@
+import type { RowStatisticCounts } from './module-contract.js';
+
 /**
  * The flow statistics report of the admin API (`GET /flows/{flow}/stats`), as the server builds it
  * and the console reads it: types only, shared by both sides of the wire.
@@ -13,8 +15,12 @@ export interface StepStats {
   readonly leftHere: number;
 }
 
-/** What `GET /flows/{flow}/stats` answers: sessions started in the range, by their start day. */
-export interface FlowStatsReport {
+/**
+ * What `GET /flows/{flow}/stats` answers: sessions started in the range, by their start day, and
+ * the rows modules count (wins, entries, stamps, full cards, quizzes finished and passed, ratings
+ * with the high ones, 4–5 stars or NPS promoters, and the low ones, 1–2 stars or detractors).
+ */
+export interface FlowStatsReport extends RowStatisticCounts {
   readonly from: string;
   readonly to: string;
   readonly timeZone: string;
@@ -23,15 +29,5 @@ export interface FlowStatsReport {
   /** completions / starts; null without starts. */
   readonly completionRate: number | null;
   readonly steps: readonly StepStats[];
-  readonly instantWinWins: number;
-  readonly giveawayEntries: number;
-  readonly loyaltyStamps: number;
-  readonly loyaltyCards: number;
-  readonly quizzesCompleted: number;
-  readonly quizzesPassed: number;
-  /** Ratings given, and of them the high ones (4–5 stars, NPS promoters) and the low ones (1–2 stars, NPS detractors). */
-  readonly ratings: number;
-  readonly ratingsHigh: number;
-  readonly ratingsLow: number;
   readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
 }

@@ -48,6 +48,9 @@ export interface CollectedField {
 export const ROW_STATISTICS = ['instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed', 'ratings', 'ratingsHigh', 'ratingsLow'] as const;
 export type RowStatistic = (typeof ROW_STATISTICS)[number];
 
+/** A count for each row statistic (a day's, a range's). */
+export type RowStatisticCounts = { readonly [S in RowStatistic]: number };
+
 /** The rows a statistic counts: every row a module writes in a table, or only those whose `data[whenTrue]` is true. */
 export type RowStatisticRows = StoreTable | { readonly table: StoreTable; readonly whenTrue: string };
 

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
-import { COUNT_COLUMNS, rowDeltaCte, sessionDeltaCtes, type RowStatisticSource } from './flow-stats-sql.js';
+import { COUNT_COLUMNS, rowDeltaCte, rowStatisticCounts, sessionDeltaCtes, type RowStatisticSource } from './flow-stats-sql.js';
+import type { RowStatisticCounts } from '../core/module-contract.js';
 
-/** The counts of one flow, day and step (`stepId` `''`: the flow as a whole). */
-export interface FlowStatsCounts {
+/** The counts of one flow, day and step (`stepId` `''`: the flow as a whole); the row statistics count on the flow's. */
+export interface FlowStatsCounts extends RowStatisticCounts {
   /** `YYYY-MM-DD` in the workspace's time zone. */
   readonly day: string;
   readonly stepId: string;
@@ -11,15 +12,6 @@ export interface FlowStatsCounts {
   readonly completions: number;
   readonly reached: number;
   readonly leftHere: number;
-  readonly instantWinWins: number;
-  readonly giveawayEntries: number;
-  readonly loyaltyStamps: number;
-  readonly loyaltyCards: number;
-  readonly quizzesCompleted: number;
-  readonly quizzesPassed: number;
-  readonly ratings: number;
-  readonly ratingsHigh: number;
-  readonly ratingsLow: number;
 }
 
 export interface FlowStatsQuery {
@@ -31,23 +23,7 @@ export interface FlowStatsQuery {
   readonly sources: readonly RowStatisticSource[];
 }
 
-interface CountsRow {
-  day: string;
-  step_id: string;
-  starts: number;
-  completions: number;
-  reached: number;
-  left_here: number;
-  instant_win_wins: number;
-  giveaway_entries: number;
-  loyalty_stamps: number;
-  loyalty_cards: number;
-  quizzes_completed: number;
-  quizzes_passed: number;
-  ratings: number;
-  ratings_high: number;
-  ratings_low: number;
-}
+type CountsRow = { day: string; step_id: string } & Record<(typeof COUNT_COLUMNS)[number], number>;
 
 /**
  * A flow's counts per day and step over a range of days: what the rollup kept plus what it has
@@ -76,15 +52,7 @@ export async function readFlowStats(db: Db, query: FlowStatsQuery): Promise<Flow
     completions: r.completions,
     reached: r.reached,
     leftHere: r.left_here,
-    instantWinWins: r.instant_win_wins,
-    giveawayEntries: r.giveaway_entries,
-    loyaltyStamps: r.loyalty_stamps,
-    loyaltyCards: r.loyalty_cards,
-    quizzesCompleted: r.quizzes_completed,
-    quizzesPassed: r.quizzes_passed,
-    ratings: r.ratings,
-    ratingsHigh: r.ratings_high,
-    ratingsLow: r.ratings_low,
+    ...rowStatisticCounts(r),
   }));
 }
 

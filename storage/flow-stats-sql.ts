@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { physicalTable, type StoreTable } from '../core/store-tables.js';
-import type { RowStatistic } from '../core/module-contract.js';
+import { ROW_STATISTICS, type RowStatistic, type RowStatisticCounts } from '../core/module-contract.js';
 
 /**
  * The SQL of flow statistics, as pure functions shared by the rollup (which adds what changed
@@ -41,6 +41,11 @@ const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>
   ratingsHigh: 'ratings_high',
   ratingsLow: 'ratings_low',
 };
+
+/** The row statistics of a row of counts whose columns are named as in `COUNT_COLUMNS`. */
+export function rowStatisticCounts(row: Readonly<Record<(typeof COUNT_COLUMNS)[number], number>>): RowStatisticCounts {
+  return Object.fromEntries(ROW_STATISTICS.map((statistic) => [statistic, row[ROW_COLUMNS[statistic]]])) as RowStatisticCounts;
+}
 
 const counts = sql.raw(COUNT_COLUMNS.join(', '));
 

@@ -1,4 +1,4 @@
-import { ROW_STATISTICS, statisticRows } from '../../core/module-contract.js';
+import { ROW_STATISTICS, statisticRows, type RowStatisticCounts } from '../../core/module-contract.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import type { Db } from '../../storage/database.js';
 import type { FlowRecord } from '../../storage/flow-repository.js';
@@ -53,15 +53,7 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
     completions,
     completionRate: starts === 0 ? null : completions / starts,
     steps,
-    instantWinWins: sum(whole, 'instantWinWins'),
-    giveawayEntries: sum(whole, 'giveawayEntries'),
-    loyaltyStamps: sum(whole, 'loyaltyStamps'),
-    loyaltyCards: sum(whole, 'loyaltyCards'),
-    quizzesCompleted: sum(whole, 'quizzesCompleted'),
-    quizzesPassed: sum(whole, 'quizzesPassed'),
-    ratings: sum(whole, 'ratings'),
-    ratingsHigh: sum(whole, 'ratingsHigh'),
-    ratingsLow: sum(whole, 'ratingsLow'),
+    ...(Object.fromEntries(ROW_STATISTICS.map((statistic) => [statistic, sum(whole, statistic)])) as RowStatisticCounts),
     byDay: range.days.map((day) => ({ day, starts: perDay.get(day)?.starts ?? 0, completions: perDay.get(day)?.completions ?? 0 })),
   };
 }
