@@ -2,6 +2,12 @@ import { HOST_VARIABLE_NAME } from './chat-protocol.js';
 
 /** JSON Schema parts that module configs share, so every step form says the same. */
 
+/** A step's id, as a flow document gives it and as a branch names the step it leads to. */
+export const STEP_ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
+
+/** A step a branch leads to (a choice's option, a full card, a failed quiz): checked against the flow's steps when it is saved. */
+export const STEP_REFERENCE = { type: 'string', pattern: STEP_ID_PATTERN } as const;
+
 /** A session variable's name, as `{{name}}` placeholders and host pages write it. */
 export const VARIABLE_NAME = { type: 'string', pattern: HOST_VARIABLE_NAME.source } as const;
 

@@ -1,6 +1,7 @@
 import type { ModuleRegistry } from './module-registry.js';
 import { ConfigError, ParleyError } from './errors.js';
 import { compileSchema, validateOrThrow } from './schema-validator.js';
+import { STEP_ID_PATTERN } from './config-schema-parts.js';
 
 export interface FlowStep {
   readonly id: string;
@@ -25,7 +26,6 @@ export interface FlowDocument {
   readonly steps: readonly FlowStep[];
 }
 
-const STEP_ID = '^[a-z0-9][a-z0-9_-]{0,63}$';
 
 export const flowDocumentSchema = {
   type: 'object',
@@ -36,7 +36,7 @@ export const flowDocumentSchema = {
     status: { type: 'string', enum: ['open', 'closed'] },
     opensAt: { type: ['string', 'null'], format: 'date-time' },
     closesAt: { type: ['string', 'null'], format: 'date-time' },
-    start: { type: 'string', pattern: STEP_ID },
+    start: { type: 'string', pattern: STEP_ID_PATTERN },
     steps: {
       type: 'array',
       minItems: 1,
@@ -46,10 +46,10 @@ export const flowDocumentSchema = {
         additionalProperties: false,
         required: ['id', 'module', 'config'],
         properties: {
-          id: { type: 'string', pattern: STEP_ID },
+          id: { type: 'string', pattern: STEP_ID_PATTERN },
           module: { type: 'string', minLength: 1, maxLength: 64 },
           config: { type: 'object' },
-          next: { type: 'string', pattern: STEP_ID },
+          next: { type: 'string', pattern: STEP_ID_PATTERN },
         },
       },
     },

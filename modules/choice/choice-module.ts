@@ -1,5 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
-import { answerVariable } from '../../core/config-schema-parts.js';
+import { STEP_REFERENCE, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 
 export interface ChoiceOptionConfig {
@@ -40,7 +40,7 @@ export const choiceModule = defineModule<ChoiceConfig>({
           properties: {
             id: { title: 'Option id', description: 'Stored in the variable when chosen; lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
             label: { title: 'Button label', description: 'What the button says.', type: 'string', minLength: 1, maxLength: 200 },
-            next: { title: 'Go to step', description: 'The step this option leads to; without it the step’s own next step follows.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+            next: { ...STEP_REFERENCE, title: 'Go to step', description: 'The step this option leads to; without it the step’s own next step follows.' },
           },
         },
       },

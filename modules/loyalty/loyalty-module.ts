@@ -1,5 +1,5 @@
 import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
-import { VARIABLE_NAME } from '../../core/config-schema-parts.js';
+import { STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { prizeRowData, prizeSchema, type DrawPrize } from '../../core/prize.js';
 import { interpolate } from '../../core/interpolate.js';
 import { normalizeEmail } from '../../core/email-address.js';
@@ -76,7 +76,7 @@ export function nextStamp(latest: Readonly<Record<string, unknown>> | null, goal
 }
 
 const TEXT = { type: 'string', minLength: 1, maxLength: 4000 } as const;
-/** A step's id, or a program's: lowercase letters, digits, - and _. */
+/** A program's id: lowercase letters, digits, - and _. */
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
 
 /**
@@ -116,7 +116,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
         hints: { id: 'Lowercase letters, digits, - and _.', title: 'The name of the reward, said as {{prize}}.' },
       }),
       showCard: { title: 'Show the card', description: 'Draws the card in the chat after what the step says, its stamped places filled.', type: 'boolean', default: true },
-      completedNext: { ...ID, title: 'When the card is full, go to step', description: 'A step for full cards only (a codes step handing out a voucher); without it the step’s own next step follows.' },
+      completedNext: { ...STEP_REFERENCE, title: 'When the card is full, go to step', description: 'A step for full cards only (a codes step handing out a voucher); without it the step’s own next step follows.' },
       stampText: { ...TEXT, title: 'When stamped', description: 'Said with each stamp; {{stamps}}, {{goal}}, {{remaining}} and {{cards}} are filled in.', default: LOYALTY_DEFAULTS.stampText },
       completedText: { ...TEXT, title: 'When the card is full', description: 'Said instead when the stamp fills the card; {{prize}} and {{cards}} (full cards so far) are filled in.', default: LOYALTY_DEFAULTS.completedText },
       alreadyText: { ...TEXT, title: 'When already stamped', description: 'Said when this email already had its stamp for the period; {{stamps}}, {{goal}}, {{remaining}} and {{cards}} are filled in.', default: ALREADY_BY_FREQUENCY.daily },

@@ -1,4 +1,4 @@
-import { BOT_TEXT, VARIABLE_NAME } from '../../core/config-schema-parts.js';
+import { BOT_TEXT, STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 
 export const QUIZ_DEFAULTS = Object.freeze({
   variable: 'quiz_score',
@@ -63,6 +63,6 @@ export const quizConfigSchema = {
     wrongText: text('When wrong', 'Said after a wrong answer; {{answer}} is the right one.', QUIZ_DEFAULTS.wrongText),
     passedText: text('When passed', 'Said at the end when the pass mark is reached; {{score}} and {{total}} are filled in.', QUIZ_DEFAULTS.passedText),
     failedText: text('When not passed', 'Said at the end below the pass mark; {{score}}, {{total}} and {{needed}} are filled in.', QUIZ_DEFAULTS.failedText),
-    failedNext: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', title: 'When not passed, go to step', description: 'A step for those below the pass mark (another try, a consolation); without it the step’s own next step follows.' },
+    failedNext: { ...STEP_REFERENCE, title: 'When not passed, go to step', description: 'A step for those below the pass mark (another try, a consolation); without it the step’s own next step follows.' },
   },
 } as const;

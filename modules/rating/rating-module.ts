@@ -1,5 +1,5 @@
 import { defineModule, type StepResult } from '../../core/module-contract.js';
-import { QUESTION, VARIABLE_NAME } from '../../core/config-schema-parts.js';
+import { QUESTION, STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 
 /** Stars (1 to 5: a satisfaction rating) or a net promoter question (0 to 10: how likely to recommend). */
@@ -33,7 +33,6 @@ export function ratingLevel(scale: RatingScale, rating: number): { readonly low:
 }
 
 const LABEL = { type: 'string', minLength: 1, maxLength: 80 } as const;
-const STEP = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
 
 /**
  * A rating: 1 to 5 stars, or 0 to 10 for a net promoter question. Low and high ratings may each
@@ -61,8 +60,8 @@ export const ratingModule = defineModule<RatingConfig>({
       lowLabel: { ...LABEL, title: 'Low end label', description: 'Under the lowest rating ("Not at all likely").' },
       highLabel: { ...LABEL, title: 'High end label', description: 'Under the highest rating ("Extremely likely").' },
       variable: { ...VARIABLE_NAME, title: 'Variable', description: 'Session variable that gets the rating (a number); it also names the export field.', default: RATING_DEFAULTS.variable },
-      lowNext: { ...STEP, title: 'When low, go to step', description: 'A step for low ratings (ask what went wrong); without it the step’s own next step follows.' },
-      highNext: { ...STEP, title: 'When high, go to step', description: 'A step for high ratings (ask for a review); without it the step’s own next step follows.' },
+      lowNext: { ...STEP_REFERENCE, title: 'When low, go to step', description: 'A step for low ratings (ask what went wrong); without it the step’s own next step follows.' },
+      highNext: { ...STEP_REFERENCE, title: 'When high, go to step', description: 'A step for high ratings (ask for a review); without it the step’s own next step follows.' },
     },
   },
   tables: { variables: { retentionDays: 60, holds: 'Ratings' } },

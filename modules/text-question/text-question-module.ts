@@ -1,5 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
-import { QUESTION, answerVariable } from '../../core/config-schema-parts.js';
+import { QUESTION, STEP_REFERENCE, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 import { ConfigError } from '../../core/errors.js';
 import { ANSWER_FORMATS, ageOn, dateIn, isPhoneCountry, readDate, readPhone, type AnswerFormat, type ReadAnswer } from './answer-formats.js';
@@ -56,7 +56,7 @@ export const textQuestionModule = defineModule<TextQuestionConfig>({
       country: { title: 'Phone country', description: 'Reads numbers written without a country code (06 12 34 56 78) as this country’s (ISO code, FR); without it, a number needs its +country code.', type: 'string', pattern: '^[A-Z]{2}$' },
       minAge: { title: 'Minimum age', description: 'For a birth date: participants younger than this (in the workspace’s time zone, today) are turned away and their date is not kept.', type: 'integer', minimum: 1, maximum: 120 },
       tooYoungText: { title: 'When too young', description: 'Said to a participant under the minimum age; {{minAge}} is filled in.', type: 'string', minLength: 1, maxLength: 4000, default: TOO_YOUNG_TEXT },
-      tooYoungNext: { title: 'When too young, go to step', description: 'A step for participants under the minimum age; without it the flow ends there.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+      tooYoungNext: { title: 'When too young, go to step', description: 'A step for participants under the minimum age; without it the flow ends there.', ...STEP_REFERENCE },
     },
   },
   branches: (config) => (config.tooYoungNext ? [config.tooYoungNext] : []),
