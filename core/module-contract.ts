@@ -2,6 +2,7 @@ import type { BotMessage, InputRequest, ProtocolError } from './chat-protocol.js
 import type { Clock } from './clock.js';
 import type { StoreTable } from './store-tables.js';
 import type { FieldType } from './field-type.js';
+import type { ModuleWebhookEvent } from './webhook-events.js';
 import type { CodePool } from './capabilities/code-pool-capability.js';
 import type { ConsentCapability } from './capabilities/consent-capability.js';
 import type { DrawSeedCapability } from './capabilities/draw-seed-capability.js';
@@ -103,6 +104,11 @@ export interface ModuleWrite {
   readonly subject?: string | null;
   /** A file's bytes (the `files` table only): sealed like personal values, read only when the file itself is asked for. */
   readonly attachment?: Uint8Array;
+  /**
+   * The webhook event this row is (a finished quiz, a full loyalty card), beside the one its table
+   * makes of every row (an entry, a file): written with the row, only when the row is stored.
+   */
+  readonly event?: ModuleWebhookEvent;
 }
 
 /** What a store write did: the row's id and expiry, or nothing because the workspace stores no data. */

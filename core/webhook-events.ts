@@ -15,5 +15,8 @@ export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'in
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
+/** The events a module's row declares itself (`ModuleWrite.event`); the others come from the store tables or the platform. */
+export type ModuleWebhookEvent = Extract<WebhookEventType, 'loyalty.card_completed' | 'quiz.completed' | 'rating.given'>;
+
 /** Days an event and its deliveries stay in the delivery log before the sweeper purges them. */
 export const WEBHOOK_LOG_RETENTION_DAYS = 30;

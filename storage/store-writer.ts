@@ -3,6 +3,7 @@ import { uuidV7 } from './uuid-v7.js';
 import type { StoreContext } from './store-context.js';
 import { MAX_RETENTION_DAYS, type StoreTable } from '../core/store-tables.js';
 import type { WriteResult } from '../core/module-contract.js';
+import type { ModuleWebhookEvent } from '../core/webhook-events.js';
 import { ParleyError } from '../core/errors.js';
 
 /** One row a module wants stored. Personal values go in `personal` and are encrypted at rest. */
@@ -26,6 +27,8 @@ export interface StoreWrite {
   preview?: boolean;
   /** A file's bytes (the `files` table only), sealed with the row's id as context. */
   attachment?: Uint8Array;
+  /** The webhook event the row is, beside its table's (see `ModuleWrite.event`). */
+  event?: ModuleWebhookEvent;
 }
 
 export type { WriteResult };
@@ -47,6 +50,7 @@ export interface PreparedStoreRow {
   readonly preview: boolean;
   /** The sealed file of a `files` row (bound to the row by `attachmentContext`), else null. */
   readonly attachment: Buffer | null;
+  readonly event: ModuleWebhookEvent | null;
 }
 
 /** What a shaped statement writing store rows reads (see store-batch-writer.ts): the rows in its shape's order. */
@@ -127,6 +131,7 @@ export async function prepareStoreRow(ctx: StoreContext, workspaceId: string, wr
     personal,
     preview: write.preview ?? false,
     attachment: write.attachment ? await ctx.keyring.encryptBytes(workspaceId, write.attachment, attachmentContext(id)) : null,
+    event: write.event ?? null,
   };
 }
 

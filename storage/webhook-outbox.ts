@@ -39,17 +39,18 @@ export async function recordWebhookEvent(db: Db, event: WebhookEventInput): Prom
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
-/** The events a store row makes: an entry is a participation; a winning instant-win play is also a win; a full loyalty card, a finished quiz, a rating; a preview row makes none. */
+/** The events a store row makes: an entry is a participation; a winning instant-win play is also a win; a file; the event a module's row declares (a full loyalty card, a finished quiz, a rating); a preview row makes none. */
 export function webhookEventsOf(row: PreparedStoreRow): WebhookEventType[] {
   // A console preview runs the real flow but is nobody's participation.
   if (row.preview) return [];
+  const events = tableEventsOf(row);
+  return row.event ? [...events, row.event] : events;
+}
+
+function tableEventsOf(row: PreparedStoreRow): WebhookEventType[] {
   const table: StoreTable = row.table;
   if (table === 'participations') return ['participation.created'];
   if (table === 'files') return ['file.received'];
-  if (table === 'loyalty') return row.data.completed === true ? ['loyalty.card_completed'] : [];
-  // A quiz writes one Variables row, when its last question is answered; a rating one per rating.
-  if (table === 'variables' && row.moduleId === 'quiz') return ['quiz.completed'];
-  if (table === 'variables' && row.moduleId === 'rating') return ['rating.given'];
   if (table === 'instant_win_claims') return row.data.won === true ? ['participation.created', 'instant_win.won'] : ['participation.created'];
   return [];
 }

@@ -35,7 +35,7 @@ describe('loyalty module', () => {
     expect(texts(second)).toEqual(['Full: a free coffee (1 cards)', 'stamps']);
     expect(step.writes).toEqual([
       { table: 'loyalty', row: { data: { stamp: 1, goal: 2, cards: 0, completed: false, frequency: 'daily' }, personal: { email: 'ann@example.org' }, subject: 'ann@example.org' } },
-      { table: 'loyalty', row: { data: { stamp: 2, goal: 2, cards: 1, completed: true, frequency: 'daily' }, personal: { email: 'ann@example.org' }, subject: 'ann@example.org' } },
+      { table: 'loyalty', row: { data: { stamp: 2, goal: 2, cards: 1, completed: true, frequency: 'daily' }, personal: { email: 'ann@example.org' }, event: 'loyalty.card_completed', subject: 'ann@example.org' } },
       { table: 'winners', row: { data: { prizeId: 'coffee', prizeTitle: 'a free coffee', source: 'loyalty' }, personal: { email: 'ann@example.org' }, subject: 'ann@example.org' } },
     ]);
     expect(step.events).toEqual(['loyalty_stamped', 'loyalty_card_completed']);

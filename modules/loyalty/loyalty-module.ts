@@ -154,7 +154,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
     let stamp: StampData | undefined;
     const written = await ctx.store.writeFollowing('loyalty', email, frequency, (latest) => {
       stamp = nextStamp(latest, goal, frequency);
-      return { data: { ...stamp }, personal: { email } };
+      return { data: { ...stamp }, personal: { email }, ...(stamp.completed && { event: 'loyalty.card_completed' as const }) };
     }, config.program === undefined ? {} : { series: config.program });
     if (written.stored === false && written.reason === 'already_exists') {
       await ctx.log('loyalty_already_stamped', { frequency });

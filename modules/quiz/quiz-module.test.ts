@@ -45,7 +45,7 @@ describe('quiz module', () => {
     expect(results[3]).not.toHaveProperty('next');
     expect(texts(results[3]!)).toEqual(['Right!', 'You got 2 of 3 right. Well done!']);
     expect(step.writes).toEqual([
-      { table: 'variables', row: { data: { variable: 'quiz_score', step_id: 'quiz', score: 2, total: 3, passed: true, answer_year: 'y2000', answer_city: 'paris', answer_bean: 'arabica' } } },
+      { table: 'variables', row: { data: { variable: 'quiz_score', step_id: 'quiz', score: 2, total: 3, passed: true, answer_year: 'y2000', answer_city: 'paris', answer_bean: 'arabica' }, event: 'quiz.completed' } },
     ]);
     expect(step.variables).toMatchObject({ quiz_score: 2, quiz_score_year: 'y2000', quiz_score_city: 'paris', quiz_score_bean: 'arabica' });
     expect(step.events).toEqual(['quiz_completed']);

@@ -170,7 +170,7 @@ async function finish(ctx: StepContext<QuizConfig>, feedback: BotMessage[]): Pro
   const result = scoreQuiz(config, answers);
   const data: Record<string, unknown> = { variable, step_id: ctx.stepId, score: result.score, total: result.total, passed: result.passed };
   for (const [id, option] of Object.entries(answers)) data[`answer_${id}`] = option;
-  await ctx.store.write('variables', { data });
+  await ctx.store.write('variables', { data, event: 'quiz.completed' });
   await ctx.log('quiz_completed', { score: result.score, total: result.total, passed: result.passed });
   const needed = config.passScore ?? result.total;
   const text = result.passed ? (config.passedText ?? QUIZ_DEFAULTS.passedText) : (config.failedText ?? QUIZ_DEFAULTS.failedText);

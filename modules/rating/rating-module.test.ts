@@ -33,7 +33,7 @@ describe('rating module', () => {
     // A passive (7–8) follows the step's own next.
     expect(result).toEqual({ type: 'next', messages: [] });
     expect(step.variables.rating).toBe(8);
-    expect(step.writes).toEqual([{ table: 'variables', row: { data: { variable: 'rating', step_id: 'rate', rating: 8, scale: 'nps', low: false, high: false } } }]);
+    expect(step.writes).toEqual([{ table: 'variables', row: { data: { variable: 'rating', step_id: 'rate', rating: 8, scale: 'nps', low: false, high: false }, event: 'rating.given' } }]);
   });
 
   it('sends low and high ratings to their steps', async () => {

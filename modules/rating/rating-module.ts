@@ -91,7 +91,7 @@ export const ratingModule = defineModule<RatingConfig>({
     const variable = config.variable ?? RATING_DEFAULTS.variable;
     const level = ratingLevel(scale, rating);
     ctx.variables.set(variable, rating);
-    await ctx.store.write('variables', { data: { variable, step_id: ctx.stepId, rating, scale, ...level } });
+    await ctx.store.write('variables', { data: { variable, step_id: ctx.stepId, rating, scale, ...level }, event: 'rating.given' });
     const next = level.low ? config.lowNext : level.high ? config.highNext : undefined;
     return { type: 'next', messages: [], ...(next && { next }) };
   },

@@ -56,6 +56,7 @@ export function createModuleStore(scope: ModuleStoreScope): ModuleStore {
       subject: row.subject ?? null,
       preview: session.preview ?? false,
       ...(row.attachment && { attachment: row.attachment }),
+      ...(row.event && { event: row.event }),
     };
   };
 
