@@ -15,6 +15,8 @@ export interface Config {
   readonly dataDir: string;
   /** Master key text (hex or base64); undefined means "generate one into dataDir" (embedded only). */
   readonly masterKey: string | undefined;
+  /** Master keys that came before it (a rotation under way), as given: they only open data keys they still wrap. */
+  readonly previousMasterKeys: readonly string[];
   readonly sweepCron: string;
   readonly sweepBatchSize: number;
   /** How long an export run's claim lasts without renewal: a run whose worker died is taken over after it. */
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(env.PARLEY_DATA_DIR || '.parley'),
     masterKey: env.PARLEY_MASTER_KEY || undefined,
+    previousMasterKeys: Object.freeze((env.PARLEY_PREVIOUS_MASTER_KEYS ?? '').split(/[\s,]+/).filter((key) => key !== '')),
     sweepCron,
     sweepBatchSize: integer(env, 'PARLEY_SWEEP_BATCH', 5000, 1, 1_000_000),
     exportLeaseMs: integer(env, 'PARLEY_EXPORT_LEASE_MS', 120_000, 1_000, 86_400_000),

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   try {
     const masterKey = await resolveMasterKey(config, database.embedded, logger);
-    const storage = await openStorage({ connectionString: database.connectionString, masterKey, clock: systemClock, statementCache: config.statementCache, groupCommit: config.groupCommit });
+    const storage = await openStorage({ connectionString: database.connectionString, masterKey, previousMasterKeys: config.previousMasterKeys, clock: systemClock, statementCache: config.statementCache, groupCommit: config.groupCommit });
     const server = await startServer({ config, storage, masterKey, logger, clock: systemClock });
     const seeded = await seedDemo(storage, server.flows);
     const publicUrl = config.port === 0 ? server.url : config.publicUrl;

@@ -54,7 +54,8 @@ export interface RunningServer {
 
 /**
  * Builds the HTTP app, the chat gateway and background jobs on an opened storage, and listens.
- * `masterKey` (the one `storage` was opened with) goes to the processes that run exports.
+ * `masterKey` (the one `storage` was opened with) and the configured previous ones go to the
+ * processes that run exports.
  */
 export async function startServer(options: { config: Config; storage: Storage; masterKey: string; logger: Logger; clock: Clock }): Promise<RunningServer> {
   const { config, storage, logger, clock } = options;
@@ -77,7 +78,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
   const engine = new FlowEngine({ storage, registry, clock, capabilities: CAPABILITIES, events: flowCounters(metrics), ...(entries && { entries }) });
   const runnerDeps = exportRunnerDeps(storage, registry, { dataDir: config.dataDir, logger, clock, leaseMs: config.exportLeaseMs });
   const exportProcesses = config.exportRunner === 'process'
-    ? new ExportRunProcesses(storage, { connectionString: storage.database.connectionString, masterKey: options.masterKey, localRoot: runnerDeps.localRoot, leaseMs: config.exportLeaseMs, logLevel: config.logLevel, logger, nice: config.exportNice, idleMs: config.exportProcessIdleMs })
+    ? new ExportRunProcesses(storage, { connectionString: storage.database.connectionString, masterKey: options.masterKey, previousMasterKeys: config.previousMasterKeys, localRoot: runnerDeps.localRoot, leaseMs: config.exportLeaseMs, logLevel: config.logLevel, logger, nice: config.exportNice, idleMs: config.exportProcessIdleMs })
     : undefined;
   const exports = new ExportJobs(storage, runnerDeps, exportProcesses?.run);
   exports.onOutcome = (outcome) => metrics.exportRuns.inc({ status: outcome });

@@ -26,6 +26,8 @@ export interface WorkspaceTable {
 export interface WorkspaceDataKeyTable {
   workspace_id: string;
   wrapped_key: Buffer | null;
+  /** The id of the master key that wraps it (`masterKeyId`); null for keys wrapped before 0030. */
+  master_key_id: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
   destroyed_at: Date | null;
 }

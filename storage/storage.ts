@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { Keyring } from './crypto/keyring.js';
-import { parseMasterKey } from './crypto/master-key.js';
+import { MasterKeys } from './crypto/master-key.js';
 import { openDatabase, pingDatabase, type DatabaseHandle } from './database.js';
 import { DEFAULT_GROUP_COMMIT } from './group-commit-limits.js';
 import { JobQueue } from './job-queue.js';
@@ -21,6 +21,8 @@ export interface Storage extends StoreContext {
 export async function openStorage(options: {
   connectionString: string;
   masterKey: string;
+  /** Keys that wrapped data keys before `masterKey` (a rotation under way): they only open those. */
+  previousMasterKeys?: readonly string[];
   clock: Clock;
   poolSize?: number;
   /** Whether this process runs pg-boss cron scheduling (every process may). */
@@ -31,7 +33,7 @@ export async function openStorage(options: {
   /** Group commits in flight at once, 0 for none (see `GroupCommit`); its default otherwise. */
   groupCommit?: number;
 }): Promise<Storage> {
-  const masterKey = parseMasterKey(options.masterKey);
+  const masterKeys = MasterKeys.parse(options.masterKey, options.previousMasterKeys);
   const groupCommit = options.groupCommit === undefined ? undefined : options.groupCommit === 0 ? null : { ...DEFAULT_GROUP_COMMIT, groupsInFlight: options.groupCommit };
   const database = openDatabase(options.connectionString, { max: options.poolSize ?? 10, statementCache: options.statementCache, groupCommit });
   try {
@@ -41,7 +43,7 @@ export async function openStorage(options: {
     await jobs.start();
     return {
       db: database.db,
-      keyring: new Keyring(database.db, masterKey),
+      keyring: new Keyring(database.db, masterKeys),
       clock: options.clock,
       database,
       pool: database.pool,

@@ -45,7 +45,7 @@ export function openCliResources(config: Config, logger: Logger) {
         const db = await databaseNow();
         if (db.server) await requireServersMasterKey(config, db.server);
         const masterKey = await resolveMasterKey(config, db.embedded, logger);
-        return openStorage({ connectionString: db.connectionString, masterKey, clock: systemClock, schedule: false, poolSize: EXPORT_POOL_SIZE }).catch((error: unknown) => {
+        return openStorage({ connectionString: db.connectionString, masterKey, previousMasterKeys: config.previousMasterKeys, clock: systemClock, schedule: false, poolSize: EXPORT_POOL_SIZE }).catch((error: unknown) => {
           if (!db.server) throw error;
           const reason = reasonOf(error);
           throw new ParleyError('unavailable', `cannot reach the database of the running server (pid ${db.server.pid}, PostgreSQL port ${db.server.port})${reason && `: ${reason}`}`, { cause: error });

@@ -2,6 +2,7 @@ import type { CliCommand } from './cli-command.js';
 import { drawVerifyCommand } from './draw-commands.js';
 import { exportRenderCommand, exportRunCommand } from './export-commands.js';
 import { migrateCommand, sweepCommand } from './maintenance-commands.js';
+import { masterKeyRewrapCommand, masterKeyStatusCommand } from './master-key-commands.js';
 import { keyCreateCommand, keyRevokeCommand, workspaceCreateCommand } from './workspace-commands.js';
 
 /**
@@ -15,6 +16,8 @@ export const COMMANDS: readonly CliCommand[] = [
   workspaceCreateCommand,
   keyCreateCommand,
   keyRevokeCommand,
+  masterKeyStatusCommand,
+  masterKeyRewrapCommand,
   sweepCommand,
   exportRunCommand,
   exportRenderCommand,

@@ -27,7 +27,7 @@ let opened: { storage: Storage; logger: Logger; registry: ModuleRegistry } | und
 
 async function run(request: RunRequest): Promise<void> {
   opened ??= {
-    storage: await openStorage({ connectionString: request.connectionString, masterKey: request.masterKey, clock: systemClock, schedule: false, migrate: false, poolSize: EXPORT_POOL_SIZE }),
+    storage: await openStorage({ connectionString: request.connectionString, masterKey: request.masterKey, previousMasterKeys: request.previousMasterKeys, clock: systemClock, schedule: false, migrate: false, poolSize: EXPORT_POOL_SIZE }),
     logger: createLogger(request.logLevel),
     registry: new ModuleRegistry(MODULES),
   };

@@ -15,6 +15,7 @@ const LOADER = path.extname(here) === '.ts' ? ['--import', 'tsx'] : [];
 export interface ExportProcessOptions {
   readonly connectionString: string;
   readonly masterKey: string;
+  readonly previousMasterKeys: readonly string[];
   /** Where local deliveries are kept. */
   readonly localRoot: string;
   readonly leaseMs: number;
@@ -184,7 +185,7 @@ export class ExportRunProcesses {
   }
 
   #connection(): Omit<RunRequest, 'runId' | 'asOf'> {
-    const { connectionString, masterKey, localRoot, leaseMs, logLevel } = this.options;
-    return { connectionString, masterKey, localRoot, leaseMs, logLevel };
+    const { connectionString, masterKey, previousMasterKeys, localRoot, leaseMs, logLevel } = this.options;
+    return { connectionString, masterKey, previousMasterKeys, localRoot, leaseMs, logLevel };
   }
 }

@@ -23,6 +23,7 @@ export interface RunRequest {
   readonly asOf: string | null;
   readonly connectionString: string;
   readonly masterKey: string;
+  readonly previousMasterKeys: readonly string[];
   readonly localRoot: string;
   readonly leaseMs: number;
   readonly logLevel: string;

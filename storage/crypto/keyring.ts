@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Db } from '../database.js';
 import { open, seal } from './aes-gcm.js';
+import type { MasterKeys } from './master-key.js';
 import { GcmOpener } from './gcm-opener.js';
 import { ParleyError } from '../../core/errors.js';
 
@@ -17,19 +18,20 @@ interface WorkspaceKeys {
 }
 
 /**
- * Per-workspace data keys, wrapped by the master key. A data key yields two subkeys (HKDF):
+ * Per-workspace data keys, wrapped by the master key (`MasterKeys`: the current one, and while a
+ * rotation is under way the previous ones). A data key yields two subkeys (HKDF):
  * one for AES-256-GCM encryption of personal values, one for keyed lookup hashes, one that signs
  * short-lived tokens the workspace hands out (console preview tokens).
  * Destroying a workspace's data key (crypto-shredding) makes its personal values unreadable.
  */
 export class Keyring {
   readonly #db: Db;
-  readonly #masterKey: Buffer;
+  readonly masterKeys: MasterKeys;
   readonly #cache: Map<string, WorkspaceKeys>;
 
-  constructor(db: Db, masterKey: Buffer, cache: Map<string, WorkspaceKeys> = new Map()) {
+  constructor(db: Db, masterKeys: MasterKeys, cache: Map<string, WorkspaceKeys> = new Map()) {
     this.#db = db;
-    this.#masterKey = masterKey;
+    this.masterKeys = masterKeys;
     this.#cache = cache;
   }
 
@@ -38,7 +40,7 @@ export class Keyring {
    * read on the transaction's own connection, so a busy pool can never deadlock a turn.
    */
   forDb(db: Db): Keyring {
-    return db === this.#db ? this : new Keyring(db, this.#masterKey, this.#cache);
+    return db === this.#db ? this : new Keyring(db, this.masterKeys, this.#cache);
   }
 
   /** Creates the data key of a new workspace (inside the caller's transaction when given). */
@@ -46,7 +48,7 @@ export class Keyring {
     const dataKey = randomBytes(32);
     await db
       .insertInto('workspace_data_keys')
-      .values({ workspace_id: workspaceId, wrapped_key: seal(this.#masterKey, dataKey, `dek:${workspaceId}`), destroyed_at: null })
+      .values({ workspace_id: workspaceId, wrapped_key: this.masterKeys.wrap(workspaceId, dataKey), master_key_id: this.masterKeys.currentId, destroyed_at: null })
       .execute();
   }
 
@@ -54,7 +56,7 @@ export class Keyring {
   async destroyKey(workspaceId: string): Promise<void> {
     await this.#db
       .updateTable('workspace_data_keys')
-      .set({ wrapped_key: null, destroyed_at: new Date() })
+      .set({ wrapped_key: null, master_key_id: null, destroyed_at: new Date() })
       .where('workspace_id', '=', workspaceId)
       .execute();
     this.#cache.delete(workspaceId);
@@ -118,12 +120,12 @@ export class Keyring {
     if (cached) return cached;
     const row = await this.#db
       .selectFrom('workspace_data_keys')
-      .select(['wrapped_key'])
+      .select(['wrapped_key', 'master_key_id'])
       .where('workspace_id', '=', workspaceId)
       .executeTakeFirst();
     if (!row) throw new ParleyError('not_found', 'Workspace has no data key');
     if (!row.wrapped_key) throw new ParleyError('data_key_destroyed', "The workspace's data key was destroyed; its personal data cannot be read");
-    const dataKey = open(this.#masterKey, row.wrapped_key, `dek:${workspaceId}`);
+    const { dataKey } = this.masterKeys.unwrap(workspaceId, row.wrapped_key, row.master_key_id);
     const keys: WorkspaceKeys = {
       encryption: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'parley/encryption', 32)),
       lookup: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'parley/lookup', 32)),

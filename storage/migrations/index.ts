@@ -28,6 +28,7 @@ import * as loyaltyStore from './0026-loyalty-store.js';
 import * as loyaltyStatistics from './0027-loyalty-statistics.js';
 import * as quizStatistics from './0028-quiz-statistics.js';
 import * as ratingStatistics from './0029-rating-statistics.js';
+import * as masterKeyIds from './0030-master-key-ids.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -63,4 +64,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0027-loyalty-statistics': loyaltyStatistics,
   '0028-quiz-statistics': quizStatistics,
   '0029-rating-statistics': ratingStatistics,
+  '0030-master-key-ids': masterKeyIds,
 });

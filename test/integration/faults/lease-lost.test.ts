@@ -9,7 +9,6 @@ import { executeRun, type RunnerDeps } from '../../../exporter/run/export-runner
 import { systemClock } from '../../../core/clock.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { Keyring } from '../../../storage/crypto/keyring.js';
-import { parseMasterKey } from '../../../storage/crypto/master-key.js';
 import { openDatabase, type DatabaseHandle } from '../../../storage/database.js';
 import { createExport } from '../../../storage/export-repository.js';
 import { claimRun, getRun, queueRun } from '../../../storage/export-run-repository.js';
@@ -40,7 +39,7 @@ beforeAll(async () => {
   remote = openDatabase(url.toString(), { max: 4 });
   // The run's bookkeeping (claim, lease, outcome) goes through the proxy; the rows it exports come
   // over a connection of their own, as if already read: only the lease can stop this worker.
-  cutOff = { db: remote.db, pool: storage.pool, keyring: new Keyring(remote.db, parseMasterKey(storage.masterKey)), clock: systemClock };
+  cutOff = { db: remote.db, pool: storage.pool, keyring: new Keyring(remote.db, storage.keyring.masterKeys), clock: systemClock };
   localRoot = await mkdtemp(path.join(os.tmpdir(), 'parley-lease-lost-'));
   const { workspace } = await flowSetup(storage);
   workspaceId = workspace.id;
