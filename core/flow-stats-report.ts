@@ -1,4 +1,4 @@
-import type { RowStatisticCounts } from './module-contract.js';
+import type { RowStatisticCounts, StatisticScore } from './module-contract.js';
 
 /**
  * The flow statistics report of the admin API (`GET /flows/{flow}/stats`), as the server builds it
@@ -29,5 +29,7 @@ export interface FlowStatsReport extends RowStatisticCounts {
   /** completions / starts; null without starts. */
   readonly completionRate: number | null;
   readonly steps: readonly StepStats[];
+  /** What the flow's modules make of the counts (net promoter score, CSAT, quiz pass rate), in the order of their first steps. */
+  readonly scores: readonly StatisticScore[];
   readonly byDay: ReadonlyArray<{ readonly day: string; readonly starts: number; readonly completions: number }>;
 }

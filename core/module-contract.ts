@@ -52,6 +52,18 @@ export type RowStatistic = (typeof ROW_STATISTICS)[number];
 /** A count for each row statistic (a day's, a range's). */
 export type RowStatisticCounts = { readonly [S in RowStatistic]: number };
 
+/**
+ * A figure a module makes of a range's counts (a net promoter score, a pass rate): `value` in
+ * `unit` (a percentage, or points from -100 to 100), over `basedOn` of its rows.
+ */
+export interface StatisticScore {
+  readonly key: string;
+  readonly label: string;
+  readonly value: number;
+  readonly unit: 'percent' | 'points';
+  readonly basedOn: number;
+}
+
 /** The rows a statistic counts: every row a module writes in a table, or only those whose `data[whenTrue]` is true. */
 export type RowStatisticRows = StoreTable | { readonly table: StoreTable; readonly whenTrue: string };
 
@@ -222,6 +234,11 @@ export interface ModuleDefinition<C = any> {
    * every row it writes there counts once, on the day it was written.
    */
   readonly statistics?: Readonly<Partial<Record<RowStatistic, RowStatisticRows>>>;
+  /**
+   * Scores made of a range's counts, given the configs of the flow's steps of this module as the
+   * flow stands (none when they cannot be told apart, as ratings on two scales, or without rows).
+   */
+  readonly scores?: (configs: readonly C[], counts: RowStatisticCounts) => readonly StatisticScore[];
   /** True when the module cannot work with storage switched off (refused when the flow is saved). */
   readonly requiresStorage?: boolean;
   /** Step ids this config may branch to (choices), so the flow can check they exist. */

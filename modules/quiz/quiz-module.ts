@@ -102,6 +102,7 @@ export const quizModule = defineModule<QuizConfig>({
     runtime_log: { retentionDays: 7, holds: 'Quizzes finished and their score' },
   },
   statistics: { quizzesCompleted: 'variables', quizzesPassed: { table: 'variables', whenTrue: 'passed' } },
+  scores: (_configs, counts) => (counts.quizzesCompleted === 0 ? [] : [{ key: 'quizPassRate', label: 'Quiz pass rate', value: Math.round((counts.quizzesPassed * 100) / counts.quizzesCompleted), unit: 'percent', basedOn: counts.quizzesCompleted }]),
   branches: (config) => (config.failedNext ? [config.failedNext] : []),
   fields: (config, stepId) => {
     const variable = config.variable ?? QUIZ_DEFAULTS.variable;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeStep } from '../../test/support/fake-step.js';
-import { ratingLevel, ratingModule, type RatingConfig } from './rating-module.js';
+import { ratingLevel, ratingModule, ratingScores, type RatingConfig } from './rating-module.js';
+import { ROW_STATISTICS, type RowStatisticCounts } from '../../core/module-contract.js';
 
 async function rate(config: RatingConfig, value: string) {
   const step = fakeStep(config, { stepId: 'rate', variables: {} });
@@ -17,6 +18,24 @@ describe('ratingLevel', () => {
     expect([0, 6, 7, 8, 9, 10].map((n) => ratingLevel('nps', n))).toEqual([
       { low: true, high: false }, { low: true, high: false }, { low: false, high: false }, { low: false, high: false }, { low: false, high: true }, { low: false, high: true },
     ]);
+  });
+});
+
+describe('ratingScores', () => {
+  const counts = (ratings: number, ratingsHigh: number, ratingsLow: number): RowStatisticCounts => ({ ...(Object.fromEntries(ROW_STATISTICS.map((s) => [s, 0])) as RowStatisticCounts), ratings, ratingsHigh, ratingsLow });
+  const nps: RatingConfig = { question: 'Recommend us?', scale: 'nps' };
+  const stars: RatingConfig = { question: 'Your visit?' };
+
+  it('makes the net promoter score of 0–10 ratings (promoters less detractors, in points) and CSAT of stars (share of 4–5)', () => {
+    expect(ratingScores([nps, nps], counts(7, 4, 1))).toEqual([{ key: 'nps', label: 'Net promoter score', value: 43, unit: 'points', basedOn: 7 }]);
+    expect(ratingScores([nps], counts(3, 0, 2))).toEqual([{ key: 'nps', label: 'Net promoter score', value: -67, unit: 'points', basedOn: 3 }]);
+    expect(ratingScores([stars], counts(8, 6, 1))).toEqual([{ key: 'csat', label: 'Satisfaction (CSAT)', value: 75, unit: 'percent', basedOn: 8 }]);
+  });
+
+  it('makes none without ratings, or when the steps ask on different scales', () => {
+    expect(ratingScores([nps], counts(0, 0, 0))).toEqual([]);
+    expect(ratingScores([nps, stars], counts(5, 2, 2))).toEqual([]);
+    expect(ratingScores([], counts(5, 2, 2))).toEqual([]);
   });
 });
 

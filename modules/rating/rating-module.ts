@@ -1,4 +1,4 @@
-import { defineModule, type StepResult } from '../../core/module-contract.js';
+import { defineModule, type RowStatisticCounts, type StatisticScore, type StepResult } from '../../core/module-contract.js';
 import { QUESTION, STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 
@@ -30,6 +30,20 @@ export const RATING_DEFAULTS = Object.freeze({ scale: 'stars' as RatingScale, va
 export function ratingLevel(scale: RatingScale, rating: number): { readonly low: boolean; readonly high: boolean } {
   const { lowMax, highMin } = RATING_SCALES[scale];
   return { low: rating <= lowMax, high: rating >= highMin };
+}
+
+/**
+ * What a range's ratings score when every rating step of the flow uses one scale: the net promoter
+ * score (promoters' share less detractors', in points) or satisfaction (CSAT: the share of 4 and
+ * 5 stars), rounded to whole numbers.
+ */
+export function ratingScores(configs: readonly RatingConfig[], counts: RowStatisticCounts): StatisticScore[] {
+  const scales = new Set(configs.map((config) => config.scale ?? RATING_DEFAULTS.scale));
+  if (scales.size !== 1 || counts.ratings === 0) return [];
+  const share = (count: number) => (count * 100) / counts.ratings;
+  return scales.has('nps')
+    ? [{ key: 'nps', label: 'Net promoter score', value: Math.round(share(counts.ratingsHigh) - share(counts.ratingsLow)), unit: 'points', basedOn: counts.ratings }]
+    : [{ key: 'csat', label: 'Satisfaction (CSAT)', value: Math.round(share(counts.ratingsHigh)), unit: 'percent', basedOn: counts.ratings }];
 }
 
 const LABEL = { type: 'string', minLength: 1, maxLength: 80 } as const;
@@ -66,6 +80,7 @@ export const ratingModule = defineModule<RatingConfig>({
   },
   tables: { variables: { retentionDays: 60, holds: 'Ratings' } },
   statistics: { ratings: 'variables', ratingsHigh: { table: 'variables', whenTrue: 'high' }, ratingsLow: { table: 'variables', whenTrue: 'low' } },
+  scores: (configs, counts) => ratingScores(configs, counts),
   branches: (config) => [config.lowNext, config.highNext].filter((step): step is string => step !== undefined),
   fields: (config, stepId) => {
     const variable = config.variable ?? RATING_DEFAULTS.variable;

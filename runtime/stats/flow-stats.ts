@@ -1,4 +1,4 @@
-import { ROW_STATISTICS, statisticRows, type RowStatisticCounts } from '../../core/module-contract.js';
+import { ROW_STATISTICS, statisticRows, type RowStatisticCounts, type StatisticScore } from '../../core/module-contract.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import type { Db } from '../../storage/database.js';
 import type { FlowRecord } from '../../storage/flow-repository.js';
@@ -15,6 +15,13 @@ export function rowStatisticSources(registry: ModuleRegistry): RowStatisticSourc
       return rows ? [{ statistic, moduleId: module.id, ...statisticRows(rows) }] : [];
     }),
   );
+}
+
+/** What each module of the flow's current steps makes of the counts (`ModuleDefinition.scores`), given those steps' configs. */
+function moduleScores(registry: ModuleRegistry, flow: FlowRecord, counts: RowStatisticCounts): StatisticScore[] {
+  const configs = new Map<string, unknown[]>();
+  for (const step of flow.definition.steps) configs.set(step.module, [...(configs.get(step.module) ?? []), step.config]);
+  return [...configs].flatMap(([id, of]) => registry.get(id)?.definition.scores?.(of, counts) ?? []);
 }
 
 /**
@@ -45,6 +52,7 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
     return { stepId, module, ...(title && { title }), reached: byStep.get(stepId)?.reached ?? 0, leftHere: byStep.get(stepId)?.leftHere ?? 0 };
   });
   const perDay = new Map(whole.map((c) => [c.day, c]));
+  const totals = Object.fromEntries(ROW_STATISTICS.map((statistic) => [statistic, sum(whole, statistic)])) as RowStatisticCounts;
   return {
     from: range.from,
     to: range.to,
@@ -53,7 +61,8 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
     completions,
     completionRate: starts === 0 ? null : completions / starts,
     steps,
-    ...(Object.fromEntries(ROW_STATISTICS.map((statistic) => [statistic, sum(whole, statistic)])) as RowStatisticCounts),
+    ...totals,
+    scores: moduleScores(registry, flow, totals),
     byDay: range.days.map((day) => ({ day, starts: perDay.get(day)?.starts ?? 0, completions: perDay.get(day)?.completions ?? 0 })),
   };
 }

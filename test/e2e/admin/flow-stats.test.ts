@@ -76,6 +76,8 @@ describe('flow statistics in the console (real Chromium, accessible names only)'
     expect(await figure(page, 'Ratings')).toBe('2');
     expect(await figure(page, 'High ratings (4–5 stars, NPS promoters)')).toBe('1');
     expect(await figure(page, 'Low ratings (1–2 stars, NPS detractors)')).toBe('1');
+    expect(await figure(page, 'Satisfaction (CSAT)')).toBe('50 %');
+    expect(await figure(page, 'Quiz pass rate')).toBe('50 %');
     expect(await rowsOf(page, 'Funnel by step')).toEqual([
       'Step Reached Left here',
       '1. Choice (pick) 4 1',

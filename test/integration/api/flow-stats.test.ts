@@ -120,7 +120,7 @@ describe('GET /flows/{flow}/stats', () => {
     const expected = {
       from: '2026-01-13', to: '2026-01-14', timeZone: ZONE,
       starts: 4, completions: 2, completionRate: 0.5, instantWinWins: 2, giveawayEntries: 2, loyaltyStamps: 0, loyaltyCards: 0,
-      quizzesCompleted: 0, quizzesPassed: 0, ratings: 0, ratingsHigh: 0, ratingsLow: 0,
+      quizzesCompleted: 0, quizzesPassed: 0, ratings: 0, ratingsHigh: 0, ratingsLow: 0, scores: [],
       steps: funnel({ hello: [4, 0], pick: [4, 1], email: [3, 1], entry: [2, 0], win: [2, 0], bye: [2, 0] }),
       byDay: [{ day: '2026-01-13', starts: 3, completions: 2 }, { day: '2026-01-14', starts: 1, completions: 0 }],
     };
@@ -246,9 +246,15 @@ describe('GET /flows/{flow}/stats', () => {
     storage.clock.set(t3.getTime() + 60 * MINUTE);
     await answer('four', '7');
     const expectations = async () => {
-      expect(await surveyStats('?from=2026-06-20&to=2026-06-21')).toMatchObject({ quizzesCompleted: 3, quizzesPassed: 2, ratings: 3, ratingsHigh: 1, ratingsLow: 1, loyaltyStamps: 0 });
-      expect(await surveyStats('?from=2026-06-20&to=2026-06-20')).toMatchObject({ quizzesCompleted: 2, quizzesPassed: 1, ratings: 2, ratingsHigh: 1, ratingsLow: 1 });
-      expect(await surveyStats('?from=2026-06-21&to=2026-06-21')).toMatchObject({ quizzesCompleted: 1, quizzesPassed: 1, ratings: 1, ratingsHigh: 0, ratingsLow: 0 });
+      // Scores: the quiz's pass rate, and (every rating step asking 0 to 10) the net promoter score.
+      const scores = (passRate: number, quizzes: number, nps: number, ratings: number) => [
+        { key: 'quizPassRate', label: 'Quiz pass rate', value: passRate, unit: 'percent', basedOn: quizzes },
+        { key: 'nps', label: 'Net promoter score', value: nps, unit: 'points', basedOn: ratings },
+      ];
+      expect(await surveyStats('?from=2026-06-20&to=2026-06-21')).toMatchObject({ quizzesCompleted: 3, quizzesPassed: 2, ratings: 3, ratingsHigh: 1, ratingsLow: 1, loyaltyStamps: 0, scores: scores(67, 3, 0, 3) });
+      expect(await surveyStats('?from=2026-06-20&to=2026-06-20')).toMatchObject({ quizzesCompleted: 2, quizzesPassed: 1, ratings: 2, ratingsHigh: 1, ratingsLow: 1, scores: scores(50, 2, 0, 2) });
+      expect(await surveyStats('?from=2026-06-21&to=2026-06-21')).toMatchObject({ quizzesCompleted: 1, quizzesPassed: 1, ratings: 1, ratingsHigh: 0, ratingsLow: 0, scores: scores(100, 1, 0, 1) });
+      expect(await surveyStats('?from=2026-06-22&to=2026-06-22')).toMatchObject({ quizzesCompleted: 0, ratings: 0, scores: [] });
     };
     await expectations();
     await rollUpFlowStats(storage.db, { now: storage.clock.now(), sources });

@@ -8,6 +8,9 @@ import { dailyChart, funnelChart, stepLabel } from './stats-charts.js';
 
 const rate = (stats: FlowStats) => (stats.completionRate === null ? '—' : `${Math.round(stats.completionRate * 1000) / 10} %`);
 
+/** A module's score as read: a percentage, or signed points (a net promoter score of +32). */
+const scoreText = (score: FlowStats['scores'][number]) => (score.unit === 'percent' ? `${score.value} %` : score.value > 0 ? `+${score.value}` : String(score.value));
+
 function table(caption: string, columns: readonly string[], rows: ReadonlyArray<readonly [string, ...Array<string | number>]>): HTMLElement {
   return el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': caption, tabindex: 0 } }, [
     el('table', { className: 'rows stats-table' }, [
@@ -32,6 +35,7 @@ function summary(stats: FlowStats): HTMLElement {
     ['Ratings', String(stats.ratings)],
     ['High ratings (4–5 stars, NPS promoters)', String(stats.ratingsHigh)],
     ['Low ratings (1–2 stars, NPS detractors)', String(stats.ratingsLow)],
+    ...stats.scores.map((score) => [score.label, scoreText(score)] as const),
   ];
   return el('div', { className: 'stats-summary' }, figures.map(([label, value]) => {
     const id = uniqueId('figure');

@@ -16,7 +16,7 @@ export const flowStatsQuerySchema: JsonSchema = {
 export const flowStatsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed', 'ratings', 'ratingsHigh', 'ratingsLow', 'byDay'],
+  required: ['from', 'to', 'timeZone', 'starts', 'completions', 'completionRate', 'steps', 'instantWinWins', 'giveawayEntries', 'loyaltyStamps', 'loyaltyCards', 'quizzesCompleted', 'quizzesPassed', 'ratings', 'ratingsHigh', 'ratingsLow', 'scores', 'byDay'],
   properties: {
     from: DAY,
     to: DAY,
@@ -49,6 +49,22 @@ export const flowStatsSchema: JsonSchema = {
     ratings: { ...COUNT, description: 'Ratings given in the range' },
     ratingsHigh: { ...COUNT, description: 'High ratings in the range: 4 or 5 stars, 9 or 10 on a net promoter question (promoters)' },
     ratingsLow: { ...COUNT, description: 'Low ratings in the range: 1 or 2 stars, 0 to 6 on a net promoter question (detractors)' },
+    scores: {
+      type: 'array',
+      description: "Figures the flow's modules make of the counts, in the order of their first steps: `nps` (net promoter score, points from -100 to 100) when every rating step asks 0 to 10, `csat` (share of 4 and 5 stars) when every one asks for stars, `quizPassRate`; only with rows in the range. Made with the flow's steps as they stand now.",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'label', 'value', 'unit', 'basedOn'],
+        properties: {
+          key: { type: 'string', description: 'What the figure is: `nps`, `csat`, `quizPassRate`' },
+          label: { type: 'string', description: 'Its name, to show' },
+          value: { type: 'integer', minimum: -100, maximum: 100, description: 'Rounded to a whole number' },
+          unit: { type: 'string', enum: ['percent', 'points'] },
+          basedOn: { ...COUNT, description: 'The rows it is made of (ratings, quizzes finished)' },
+        },
+      },
+    },
     byDay: {
       type: 'array',
       description: 'Every day of the range: sessions started that day and how many of them completed',
