@@ -7,6 +7,7 @@ export interface IssuedApiKey {
   /** The secret, shown once: only its SHA-256 is stored. */
   readonly key: string;
   readonly prefix: string;
+  readonly createdAt: Date;
 }
 
 export interface ApiKeyPrincipal {
@@ -25,8 +26,8 @@ export async function issueApiKey(db: Db, workspaceId: string, name = 'default')
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   const prefix = key.slice(0, 10);
-  await db.insertInto('api_keys').values({ id, workspace_id: workspaceId, name, key_hash: hashApiKey(key), prefix }).execute();
-  return { id, workspaceId, key, prefix };
+  const { created_at: createdAt } = await db.insertInto('api_keys').values({ id, workspace_id: workspaceId, name, key_hash: hashApiKey(key), prefix }).returning('created_at').executeTakeFirstOrThrow();
+  return { id, workspaceId, key, prefix, createdAt };
 }
 
 /** The workspace a key belongs to, or undefined for an unknown or revoked key. */
@@ -42,14 +43,43 @@ export async function authenticateApiKey(db: Db, key: string): Promise<ApiKeyPri
   return row ? { keyId: row.id, workspaceId: row.workspace_id } : undefined;
 }
 
-/** Revokes a key of a workspace. Returns false when no such live key exists. */
-export async function revokeApiKey(db: Db, workspaceId: string, keyId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
-    .where('id', '=', keyId)
+/** A key as its workspace's owners see it: never the key or its hash, only the first characters that tell it apart. */
+export interface ApiKeyInfo {
+  readonly id: string;
+  readonly name: string;
+  /** `pk_` and the first characters of the key. */
+  readonly prefix: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+/** A workspace's keys, live and revoked, newest first. */
+export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyInfo[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at'])
     .where('workspace_id', '=', workspaceId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+}
+
+/** What revoking did: revoked; no such live key; or (`keepOne`) refused, as the workspace's last live key. */
+export type RevokeOutcome = 'revoked' | 'not_found' | 'last_key';
+
+/**
+ * Revokes a key of a workspace. With `keepOne`, the workspace's last live key is not revoked
+ * (its owners would lose the API and the console): its live keys are locked first, so two
+ * revocations at once cannot take the last two.
+ */
+export async function revokeApiKey(db: Db, workspaceId: string, keyId: string, options: { readonly keepOne?: boolean } = {}): Promise<RevokeOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const live = await trx.selectFrom('api_keys').select('id').where('workspace_id', '=', workspaceId).where('revoked_at', 'is', null).forUpdate().execute();
+    if (!live.some((key) => key.id === keyId)) return 'not_found';
+    if (options.keepOne && live.length === 1) return 'last_key';
+    await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', keyId).execute();
+    return 'revoked';
+  });
 }

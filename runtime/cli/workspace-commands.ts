@@ -54,7 +54,7 @@ export const keyRevokeCommand = defineCommand({
     const [workspaceId, keyId] = [requireId(options.workspace, '--workspace'), requireId(options.key, '--key')];
     const { revokeApiKey } = await apiKeys();
     const revoked = await revokeApiKey((await context.storage()).db, workspaceId, keyId);
-    if (!revoked) throw new ParleyError('not_found', 'no such live key in this workspace', { path: '--key' });
+    if (revoked !== 'revoked') throw new ParleyError('not_found', 'no such live key in this workspace', { path: '--key' });
     context.stdout.write('revoked\n');
     return 0;
   },

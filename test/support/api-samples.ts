@@ -27,6 +27,9 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
   return {
     getWorkspace: {},
     updateWorkspace: { body: { name: 'Renamed' } },
+    listApiKeys: {},
+    createApiKey: { body: { name: 'CRM' } },
+    revokeApiKey: {},
     listModules: {},
     listFlows: {},
     getFlow: {},
@@ -100,7 +103,9 @@ export function sampleRequest(op: Operation, target: SampleTarget): SampleReques
     .replace('{exportId}', target.exportId)
     .replace('{runId}', target.rowId)
     .replace('{version}', '1')
-    .replace('{webhookId}', target.webhookId ?? target.rowId);
+    .replace('{webhookId}', target.webhookId ?? target.rowId)
+    // Never a key of the test's own: a sample revocation must not lock the test out.
+    .replace('{keyId}', target.rowId);
   if (path.includes('{')) throw new Error(`unknown path parameter in ${op.path}`);
   return { path, ...sample };
 }

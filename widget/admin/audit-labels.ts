@@ -3,6 +3,8 @@ import { tableLabel } from './table-labels.js';
 
 /** Owner-facing names of the audited actions; an action not listed shows as it is recorded. */
 export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  'api_key.created': 'API key issued',
+  'api_key.revoked': 'API key revoked',
   'codes.added': 'Codes added',
   'download.created': 'Download link created',
   'download.redeemed': 'Download link used',

@@ -1,4 +1,5 @@
 import type { AdminApi } from './api-client.js';
+import { showApiKeysView } from './api-keys/api-keys-view.js';
 import type { Workspace } from './api-types.js';
 import type { ConsoleContext } from './console-context.js';
 import { showAuditView } from './audit-view.js';
@@ -16,7 +17,7 @@ import { showWebhooksView } from './webhooks/webhooks-view.js';
 /**
  * The signed-in console: a header (workspace name, Sign out), a live region for results and
  * its sections as tabs: Data (one tab per table), Flows, Exports, Webhooks, Codes, Audit, Data
- * subjects and Settings.
+ * subjects, Settings and API keys.
  */
 export function showConsole(root: HTMLElement, options: { readonly api: AdminApi; readonly workspace: Workspace; signOut(): void }): void {
   let workspace = options.workspace;
@@ -41,6 +42,7 @@ export function showConsole(root: HTMLElement, options: { readonly api: AdminApi
     { key: 'audit', label: ['Audit'], show: (panel) => void showAuditView(panel, ctx) },
     { key: 'subjects', label: ['Data subjects'], show: (panel) => showSubjectsView(panel, ctx) },
     { key: 'settings', label: ['Settings'], show: (panel) => void showSettingsView(panel, ctx) },
+    { key: 'api-keys', label: ['API keys'], show: (panel) => void showApiKeysView(panel, ctx) },
   ], { className: 'tabs main-tabs' });
 
   const header = el('header', { className: 'top' }, [

@@ -37,7 +37,7 @@ export class ConsolePage {
   }
 
   /** A main section tab of the console. */
-  section(name: 'Data' | 'Flows' | 'Exports' | 'Webhooks' | 'Codes' | 'Audit' | 'Data subjects' | 'Settings'): Locator {
+  section(name: 'Data' | 'Flows' | 'Exports' | 'Webhooks' | 'Codes' | 'Audit' | 'Data subjects' | 'Settings' | 'API keys'): Locator {
     return this.page.getByRole('tablist', { name: 'Console sections' }).getByRole('tab', { name, exact: true });
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { OpenApiContract } from '../../support/openapi-contract.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import { tablesContaining } from '../../support/find-text.js';
 import type { RunningServer } from '../../../runtime/server.js';
@@ -34,10 +35,58 @@ describe('API keys and workspace scoping', () => {
     const issued = await issueApiKey(storage.db, ws.id);
     expect((await api(server.url, undefined, 'GET', '/api/v1/workspace')).status).toBe(401);
     expect((await api(server.url, 'pk_unknown', 'GET', '/api/v1/workspace')).status).toBe(401);
-    expect(await revokeApiKey(storage.db, ws.id, issued.id)).toBe(true);
+    expect(await revokeApiKey(storage.db, ws.id, issued.id)).toBe('revoked');
     const refused = await api(server.url, issued.key, 'GET', '/api/v1/workspace');
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('unauthorized');
+  });
+
+  it('lets owners issue, list and revoke keys through the API, keeping one live key, each change audited', async () => {
+    const contract = await OpenApiContract.fetch(server.url);
+    const ws = await createWorkspace(storage, { name: 'Key management' });
+    const first = await issueApiKey(storage.db, ws.id, 'console');
+    const call = async (operation: string, key: string, method: string, path: string, body?: unknown) => {
+      const response = await api(server.url, key, method, path, body);
+      expect(contract.check(operation, response.status, response.body)).toEqual([]);
+      return response;
+    };
+    const created = await call('createApiKey', first.key, 'POST', '/api/v1/api-keys', { name: '  CRM sync ' });
+    expect(created.status).toBe(201);
+    expect(created.body.apiKey).toMatchObject({ name: 'CRM sync', prefix: created.body.key.slice(0, 10), lastUsedAt: null, revokedAt: null, current: false });
+    expect(await tablesContaining(storage.db, created.body.key)).toEqual([]);
+    // The new key works at once; the list shows both (newest first), never a key, and which one is asking.
+    expect((await api(server.url, created.body.key, 'GET', '/api/v1/workspace')).body.id).toBe(ws.id);
+    const listed = await call('listApiKeys', first.key, 'GET', '/api/v1/api-keys');
+    expect(listed.body.apiKeys.map((k: { name: string; current: boolean }) => [k.name, k.current])).toEqual([['CRM sync', false], ['console', true]]);
+    expect(listed.body.apiKeys[0].lastUsedAt).not.toBeNull();
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+
+    const bad = await call('createApiKey', first.key, 'POST', '/api/v1/api-keys', { name: '   ' });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', path: '/name' } } });
+    // Revoke the new key with the first; then the first is the last live key and stays, even when it asks itself.
+    expect((await call('revokeApiKey', first.key, 'DELETE', `/api/v1/api-keys/${created.body.apiKey.id}`)).status).toBe(204);
+    expect((await api(server.url, created.body.key, 'GET', '/api/v1/workspace')).status).toBe(401);
+    expect((await call('revokeApiKey', first.key, 'DELETE', `/api/v1/api-keys/${created.body.apiKey.id}`)).status).toBe(404);
+    const last = await call('revokeApiKey', first.key, 'DELETE', `/api/v1/api-keys/${first.id}`);
+    expect(last).toMatchObject({ status: 409, body: { error: { code: 'conflict', path: '/keyId' } } });
+    expect((await api(server.url, first.key, 'GET', '/api/v1/workspace')).status).toBe(200);
+    // With another live key, the asking key may revoke itself.
+    const spare = await issueApiKey(storage.db, ws.id, 'spare');
+    expect((await call('revokeApiKey', first.key, 'DELETE', `/api/v1/api-keys/${first.id}`)).status).toBe(204);
+    expect((await api(server.url, first.key, 'GET', '/api/v1/api-keys')).status).toBe(401);
+    const after = await call('listApiKeys', spare.key, 'GET', '/api/v1/api-keys');
+    expect(after.body.apiKeys.map((k: { name: string; revokedAt: string | null }) => [k.name, k.revokedAt !== null])).toEqual([['spare', false], ['CRM sync', true], ['console', true]]);
+    const audit = await api(server.url, spare.key, 'GET', '/api/v1/audit');
+    expect(audit.body.entries.map((e: { action: string; target: string }) => [e.action, e.target]).reverse()).toEqual([
+      ['api_key.created', created.body.apiKey.id], ['api_key.revoked', created.body.apiKey.id], ['api_key.revoked', first.id],
+    ]);
+  });
+
+  it('never revokes the last two live keys at once', async () => {
+    const ws = await createWorkspace(storage, { name: 'Race' });
+    const [a, b] = [await issueApiKey(storage.db, ws.id, 'a'), await issueApiKey(storage.db, ws.id, 'b')];
+    const outcomes = await Promise.all([revokeApiKey(storage.db, ws.id, a.id, { keepOne: true }), revokeApiKey(storage.db, ws.id, b.id, { keepOne: true })]);
+    expect(outcomes.sort()).toEqual(['last_key', 'revoked']);
   });
 
   it("never lets workspace A's key read workspace B's rows", async () => {

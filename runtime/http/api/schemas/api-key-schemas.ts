@@ -1,0 +1,53 @@
+import type { JsonSchema } from '../api-route.js';
+import { dateTimeSchema, uuidSchema } from './common-schemas.js';
+
+/** Path parameters of one key's routes. */
+export const apiKeyIdParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['keyId'],
+  properties: { keyId: uuidSchema },
+};
+
+/** `POST /api-keys`: the new key's name. */
+export const createApiKeyBodySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S', description: 'What the key is for (the CRM, a colleague’s console): shown in the key list and the audit log.' } },
+};
+
+/** A key as the API shows it: never the key itself. */
+export const apiKeySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt', 'current'],
+  properties: {
+    id: uuidSchema,
+    name: { type: 'string' },
+    prefix: { type: 'string', description: 'The first characters of the key (`pk_` and 7 more), to tell keys apart.' },
+    createdAt: dateTimeSchema,
+    lastUsedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When the key last made a request; null if never.' },
+    revokedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When it was revoked; null while it works.' },
+    current: { type: 'boolean', description: 'True for the key that made this request.' },
+  },
+};
+
+/** `GET /api-keys`: the workspace's keys, live and revoked, newest first. */
+export const apiKeyListSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiKeys'],
+  properties: { apiKeys: { type: 'array', items: apiKeySchema } },
+};
+
+/** `POST /api-keys`: the new key, and the key itself, answered this once. */
+export const apiKeyWithSecretSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiKey', 'key'],
+  properties: {
+    apiKey: apiKeySchema,
+    key: { type: 'string', description: 'The key, shown this once (only its SHA-256 is stored): send it as `Authorization: Bearer <key>`.' },
+  },
+};

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { api } from '../../support/test-server.js';
+import { key, server, signedIn, useConsoleFixture } from './console-fixture.js';
+
+useConsoleFixture();
+
+/** The key table's rows as read: name, key, status, and whether Revoke can be pressed. */
+async function keyRows(page: Page): Promise<string[]> {
+  const table = page.getByRole('table', { name: 'API keys' });
+  await table.waitFor();
+  return table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => {
+    const cells = [...(row as HTMLTableRowElement).cells];
+    const button = row.querySelector('button');
+    return [cells[0]!.textContent, cells[1]!.textContent!.slice(0, 3), cells[3]!.textContent, cells[4]!.textContent!.split(' ')[0], button ? (button.disabled ? 'locked' : 'revocable') : '—'].join(' | ');
+  }));
+}
+
+describe('API keys in the console (real Chromium, accessible names only)', () => {
+  it('issues a key shown once, revokes it, keeps the last key, and signs out when its own key is revoked', async () => {
+    const console = await signedIn();
+    const { page } = console;
+    await console.section('API keys').click();
+    // The only key is this console's: it cannot be revoked.
+    expect(await keyRows(page)).toEqual([expect.stringMatching(/^default \(this console\) \| pk_ \| .+ \| Active \| locked$/)]);
+
+    await page.getByRole('button', { name: 'Issue key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Issue an API key' });
+    await dialog.getByRole('button', { name: 'Issue key' }).click();
+    await dialog.getByText('Name the key: what is it for?').waitFor();
+    expect(await dialog.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Name').fill('CRM sync');
+    await dialog.getByRole('button', { name: 'Issue key' }).click();
+    const keyBox = dialog.getByRole('textbox', { name: 'API key' });
+    await keyBox.waitFor();
+    const issued = await keyBox.inputValue();
+    expect(issued).toMatch(/^pk_/);
+    await dialog.getByRole('button', { name: 'Copy API key' }).click();
+    await dialog.getByText('Key copied.').waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await keyRows(page)).toEqual([
+      'CRM sync | pk_ | Never | Active | revocable',
+      expect.stringMatching(/^default \(this console\) \| pk_ \| .+ \| Active \| revocable$/),
+    ]);
+    // The key works, and is never shown again.
+    expect((await api(server.url, issued, 'GET', '/api/v1/workspace')).status).toBe(200);
+    expect(await page.content()).not.toContain(issued);
+
+    await page.getByRole('button', { name: 'Revoke API key CRM sync' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke “CRM sync”?' });
+    await confirm.getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByRole('cell', { name: /^Revoked / }).waitFor();
+    expect(await keyRows(page)).toEqual([
+      expect.stringMatching(/^CRM sync \| pk_ \| .+ \| Revoked \| —$/),
+      expect.stringMatching(/^default \(this console\) \| pk_ \| .+ \| Active \| locked$/),
+    ]);
+    expect((await api(server.url, issued, 'GET', '/api/v1/workspace')).status).toBe(401);
+
+    // With a spare key issued elsewhere, this console's own key may go: the console signs out.
+    const spare = (await api(server.url, key, 'POST', '/api/v1/api-keys', { name: 'spare' })).body.key as string;
+    await console.section('Settings').click();
+    await console.section('API keys').click();
+    await page.getByRole('button', { name: 'Revoke API key default' }).click();
+    const own = page.getByRole('dialog', { name: 'Revoke “default”?' });
+    await own.getByText('This console is signed in with this key: it signs out at once').waitFor();
+    await own.getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByText('Your API key is no longer accepted. Sign in again.').waitFor();
+    await page.getByLabel('API key').waitFor();
+    expect((await api(server.url, key, 'GET', '/api/v1/workspace')).status).toBe(401);
+    expect((await api(server.url, spare, 'GET', '/api/v1/workspace')).status).toBe(200);
+  });
+});

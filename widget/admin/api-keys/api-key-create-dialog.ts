@@ -1,0 +1,62 @@
+import { ApiError } from '../api-client.js';
+import { el, replaceChildren } from '../dom-builder.js';
+import { createField } from '../form-field.js';
+import { openModal } from '../modal-dialog.js';
+import { secretField } from '../secret-field.js';
+import { errorMessage } from '../status-messages.js';
+import type { ApiKeyApi } from './api-key-api.js';
+
+/**
+ * Issues a key: its name, then the key itself shown this once with a copy button (only its
+ * SHA-256 is kept); closing the dialog forgets it and runs `onDone`.
+ */
+export function openApiKeyCreateDialog(api: ApiKeyApi, onDone: () => void): void {
+  const modal = openModal({
+    title: 'Issue an API key',
+    description: 'A key gives full access to this workspace through the admin API and the console. Give one to each system or person, so each can be revoked on its own.',
+    onClose: onDone,
+  });
+  const name = createField({
+    label: 'Name',
+    control: el('input', { className: 'input', attrs: { type: 'text', required: true, maxlength: 100, autocomplete: 'off', placeholder: 'CRM sync' } }),
+    hint: 'What the key is for: shown in the key list and the audit log.',
+  });
+  const error = el('p', { className: 'error', attrs: { role: 'alert' } });
+  const issue = el('button', { className: 'button primary', attrs: { type: 'submit' }, text: 'Issue key' });
+  const cancel = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Cancel', on: { click: () => modal.close() } });
+  const form = el('form', { className: 'dialog-form', attrs: { novalidate: true } }, [name.element, error, el('div', { className: 'actions' }, [cancel, issue])]);
+  modal.body.appendChild(form);
+  name.control.focus();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    name.clearError();
+    error.textContent = '';
+    if (name.control.value.trim() === '') {
+      name.showError('Name the key: what is it for?');
+      return name.control.focus();
+    }
+    issue.disabled = true;
+    try {
+      showKey((await api.create(name.control.value.trim())).key);
+    } catch (failure) {
+      issue.disabled = false;
+      if (failure instanceof ApiError && failure.path === '/name') {
+        name.showError(errorMessage(failure));
+        name.control.focus();
+      } else error.textContent = errorMessage(failure);
+    }
+  });
+
+  function showKey(key: string): void {
+    const field = secretField({ label: 'API key', value: key, copyLabel: 'Copy API key', copiedText: 'Key copied.' });
+    const done = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Done', on: { click: () => modal.close() } });
+    replaceChildren(modal.body, [
+      el('p', { className: 'notice', text: 'Copy the key now: it is shown only this once. Send it as "Authorization: Bearer <key>", or sign in to the console with it.' }),
+      field.element,
+      el('div', { className: 'actions' }, [done]),
+    ]);
+    field.input.focus();
+    field.input.select();
+  }
+}

@@ -1,0 +1,73 @@
+import { confirmAction } from '../confirm-dialog.js';
+import type { ConsoleContext } from '../console-context.js';
+import { el, replaceChildren } from '../dom-builder.js';
+import { errorMessage } from '../status-messages.js';
+import { formatInstant } from '../time-format.js';
+import { apiKeyApi, type ApiKey } from './api-key-api.js';
+import { openApiKeyCreateDialog } from './api-key-create-dialog.js';
+
+/**
+ * The API keys section: every key of the workspace (name, first characters, created, last used,
+ * active or revoked), Issue key (the key shown once) and Revoke behind a confirmation. The key
+ * this console is signed in with is marked; revoking it signs the console out.
+ */
+export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
+  const api = apiKeyApi(ctx.api);
+  const zone = ctx.workspace().timeZone;
+  const error = el('p', { className: 'error', attrs: { role: 'alert' } });
+  const list = el('div', { className: 'table-scroll', attrs: { 'aria-busy': 'true' } }, [el('p', { className: 'muted', text: 'Loading API keys…' })]);
+  const reload = () => void showApiKeysView(panel, ctx);
+  const issue = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Issue key', on: { click: () => openApiKeyCreateDialog(api, reload) } });
+  replaceChildren(panel, [
+    el('div', { className: 'view-head' }, [
+      el('div', {}, [el('h2', { text: 'API keys' }), el('p', { className: 'muted', text: 'Each key opens this workspace’s admin API and console. Only a hash of each is kept: a lost key cannot be shown again, issue another.' })]),
+      el('div', { className: 'toolbar' }, [issue]),
+    ]),
+    error,
+    list,
+  ]);
+  let keys: ApiKey[];
+  try {
+    keys = await api.list();
+  } catch (failure) {
+    error.textContent = errorMessage(failure);
+    replaceChildren(list, []);
+    return;
+  }
+  list.removeAttribute('aria-busy');
+  const live = keys.filter((key) => key.revokedAt === null).length;
+  const when = (iso: string | null, none: string) => (iso === null ? el('span', { className: 'muted', text: none }) : el('time', { attrs: { datetime: iso }, text: formatInstant(iso, zone) }));
+  const head = el('thead', {}, [el('tr', {}, ['Name', 'Key', 'Created', 'Last used', 'Status', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]);
+  const body = el('tbody', {}, keys.map((key) => el('tr', { attrs: { 'data-key-id': key.id } }, [
+    el('th', { attrs: { scope: 'row' }, text: key.current ? `${key.name} (this console)` : key.name }),
+    el('td', { className: 'mono', text: `${key.prefix}…` }),
+    el('td', { className: 'nowrap' }, [when(key.createdAt, '—')]),
+    el('td', { className: 'nowrap' }, [when(key.lastUsedAt, 'Never')]),
+    el('td', {}, key.revokedAt === null ? [el('span', { text: 'Active' })] : [el('span', { text: 'Revoked ' }), when(key.revokedAt, '')]),
+    el('td', {}, key.revokedAt !== null ? [] : [el('button', {
+      className: 'button danger',
+      attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, disabled: live === 1, title: live === 1 ? 'The workspace’s last active key: issue another one first.' : undefined },
+      text: 'Revoke',
+      on: { click: () => void revoke(key) },
+    })]),
+  ])));
+  replaceChildren(list, [el('table', { className: 'rows read-only' }, [el('caption', { className: 'sr-only', text: 'API keys' }), head, body])]);
+
+  async function revoke(key: ApiKey): Promise<void> {
+    const ok = await confirmAction({
+      title: `Revoke “${key.name}”?`,
+      message: key.current
+        ? 'This console is signed in with this key: it signs out at once, and every system using the key is refused from now on.'
+        : 'Every system using this key is refused from its next request. This cannot be undone.',
+      confirmLabel: 'Revoke key',
+    });
+    if (!ok) return;
+    try {
+      await api.revoke(key.id);
+      ctx.announce(`API key ${key.name} revoked.`);
+      reload();
+    } catch (failure) {
+      error.textContent = errorMessage(failure);
+    }
+  }
+}
