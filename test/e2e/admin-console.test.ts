@@ -52,7 +52,7 @@ describe('admin console', () => {
     const console = await openConsole();
     await console.signIn(spare.key);
     await console.rows('Giveaway participations').locator('table').waitFor();
-    expect(await revokeApiKey(storage.db, workspace.id, spare.id)).toBe(true);
+    expect(await revokeApiKey(storage.db, workspace.id, spare.id)).toBe('revoked');
     await console.section('Flows').click();
     await console.page.getByText('Your API key is no longer accepted. Sign in again.').waitFor();
     expect(await console.page.evaluate(() => sessionStorage.length)).toBe(0);
