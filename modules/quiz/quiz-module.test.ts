@@ -84,6 +84,58 @@ describe('quiz module', () => {
     expect(step.writes[0]!.row.data).toMatchObject({ variable: 'trivia', score: 2 });
   });
 
+  it('draws each participant their own questions from the bank, with the answers in their own order, and scores those asked', async () => {
+    const config: QuizConfig = { ...QUIZ, intro: undefined, questionsAsked: 2, shuffleAnswers: true, passScore: undefined };
+    const byText = new Map(QUIZ.questions.map((q) => [q.text, q]));
+    const asked = new Set<string>();
+    const orders = new Set<string>();
+    for (let participant = 0; participant < 40; participant += 1) {
+      const step = fakeStep(config, { stepId: 'quiz' });
+      let result = await quizModule.handleStep({ kind: 'enter' }, step.ctx);
+      const seen: string[] = [];
+      for (let turn = 1; turn <= 2; turn += 1) {
+        expect(result.type).toBe('await');
+        const [numbered, text] = texts(result).at(-1)!.split('\n') as [string, string];
+        expect(numbered).toBe(`Question ${turn} of 2`);
+        const question = byText.get(text)!;
+        const options = 'input' in result && result.input?.kind === 'choice' ? result.input.options : [];
+        // The question's own answers, every one of them, in this participant's order.
+        expect(options.map((o) => o.id).sort()).toEqual(question.options.map((o) => o.id).sort());
+        orders.add(`${question.id}:${options.map((o) => o.id).join(',')}`);
+        seen.push(question.id);
+        result = await quizModule.handleStep({ kind: 'reply', value: question.options.find((o) => o.correct)!.id }, step.ctx);
+      }
+      expect(new Set(seen).size).toBe(2);
+      seen.forEach((id) => asked.add(id));
+      expect(result).toMatchObject({ type: 'next' });
+      expect(texts(result).at(-1)).toBe('You got 2 of 2 right. Well done!');
+      const data = step.writes[0]!.row.data!;
+      expect(data).toMatchObject({ score: 2, total: 2, passed: true });
+      expect(Object.keys(data).filter((k) => k.startsWith('answer_')).sort()).toEqual(seen.map((id) => `answer_${id}`).sort());
+    }
+    // Over 40 participants every question was drawn, and answers came in more than one order.
+    expect([...asked].sort()).toEqual(['bean', 'city', 'year']);
+    expect(orders.size).toBeGreaterThan(QUIZ.questions.length);
+  });
+
+  it('draws anew when taken again, and keeps a draw through its turns', async () => {
+    const step = fakeStep({ ...QUIZ, shuffleQuestions: true }, { stepId: 'quiz' });
+    const firstOf = async () => texts(await quizModule.handleStep({ kind: 'enter' }, step.ctx)).at(-1);
+    const seeds = new Set<unknown>();
+    for (let i = 0; i < 8; i += 1) {
+      await firstOf();
+      seeds.add(step.variables.quiz_score_draw);
+    }
+    expect(seeds.size).toBeGreaterThan(1);
+    const first = await firstOf();
+    const question = QUIZ.questions.find((q) => first!.endsWith(q.text))!;
+    // A wrong reply is refused against the question drawn, which is asked again.
+    expect(await quizModule.handleStep({ kind: 'reply', value: 'not-an-answer' }, step.ctx)).toMatchObject({ type: 'invalid' });
+    const next = await quizModule.handleStep({ kind: 'reply', value: question.options[0]!.id }, step.ctx);
+    expect(texts(next).at(-1)).toMatch(/^Question 2 of 3\n/);
+    expect(step.variables[`quiz_score_${question.id}`]).toBe(question.options[0]!.id);
+  });
+
   it('with storage off still scores and branches; its row is simply not stored', async () => {
     const { results } = await play(QUIZ, ['y2000', 'lyon', 'tea'], { storageEnabled: false });
     expect(results[3]).toMatchObject({ type: 'next', next: 'consolation' });
@@ -116,7 +168,10 @@ describe('quiz module', () => {
     expect(check({ ...QUIZ, questions: [year!, { ...city!, options: city!.options.map((o) => ({ id: o.id, label: o.label })) }] })).toEqual(['Mark at least one answer of this question as right', '/steps/1/config/questions/1/options']);
     expect(check({ ...QUIZ, questions: [year!, { ...city!, id: 'year' }] })).toEqual(['Two questions have the same id', '/steps/1/config/questions/1/id']);
     expect(check({ ...QUIZ, questions: [{ ...year!, options: [...year!.options, { id: 'y1990', label: 'Again' }] }] })).toEqual(['Two answers of this question have the same id', '/steps/1/config/questions/0/options/2/id']);
-    expect(check({ ...QUIZ, passScore: 4 })).toEqual(['The pass mark is higher than the 3 question(s)', '/steps/1/config/passScore']);
+    expect(check({ ...QUIZ, passScore: 4 })).toEqual(['The pass mark is higher than the 3 question(s) asked', '/steps/1/config/passScore']);
+    expect(check({ ...QUIZ, questionsAsked: 4 })).toEqual(['More questions asked than the 3 written', '/steps/1/config/questionsAsked']);
+    expect(check({ ...QUIZ, questionsAsked: 1, passScore: 2 })).toEqual(['The pass mark is higher than the 1 question(s) asked', '/steps/1/config/passScore']);
+    expect(check({ ...QUIZ, questions: [{ ...year!, id: 'draw' }] })).toEqual(['A question cannot be called draw: the quiz uses that name', '/steps/1/config/questions/0/id']);
     // Its progress and its pass field are named after the score variable too.
     expect(check({ ...QUIZ, questions: [year!, { ...city!, id: 'question' }] })).toEqual(['A question cannot be called question: the quiz uses that name', '/steps/1/config/questions/1/id']);
     expect(check({ ...QUIZ, questions: [{ ...year!, id: 'passed' }] })).toEqual(['A question cannot be called passed: the quiz uses that name', '/steps/1/config/questions/0/id']);

@@ -3,6 +3,7 @@ import { interpolate } from '../../core/interpolate.js';
 import { ConfigError } from '../../core/errors.js';
 import type { BotMessage } from '../../core/chat-protocol.js';
 import { QUIZ_DEFAULTS, quizConfigSchema } from './quiz-config.js';
+import { answerOrder, askedQuestions, drawSeed } from './quiz-draw.js';
 
 export { QUIZ_DEFAULTS } from './quiz-config.js';
 
@@ -27,7 +28,13 @@ export interface QuizConfig {
   readonly questions: readonly QuizQuestionConfig[];
   /** Session variable that gets the score (right answers); also names the quiz's Variables row and its export fields. */
   readonly variable?: string;
-  /** Right answers needed to pass (default: all of them). */
+  /** Ask only this many questions, drawn at random for each participant (default: all). */
+  readonly questionsAsked?: number;
+  /** Each participant gets the questions in an order of their own (default false). */
+  readonly shuffleQuestions?: boolean;
+  /** Each participant gets each question's answers in an order of their own (default false). */
+  readonly shuffleAnswers?: boolean;
+  /** Right answers needed to pass (default: all the questions asked). */
   readonly passScore?: number;
   /** Say after each answer whether it was right (default true). */
   readonly feedback?: boolean;
@@ -50,18 +57,20 @@ export interface QuizResult {
   readonly answers: Readonly<Record<string, string>>;
 }
 
-/** The right answers of a quiz over the option ids chosen per question id, and whether they reach the pass mark. */
-export function scoreQuiz(config: QuizConfig, answers: Readonly<Record<string, string>>): QuizResult {
-  const score = config.questions.filter((q) => q.options.some((o) => o.correct === true && o.id === answers[q.id])).length;
-  const total = config.questions.length;
+/** The right answers of a quiz over the option ids chosen per question id (of the questions `asked`: by default all), and whether they reach the pass mark. */
+export function scoreQuiz(config: QuizConfig, answers: Readonly<Record<string, string>>, asked: readonly QuizQuestionConfig[] = config.questions): QuizResult {
+  const score = asked.filter((q) => q.options.some((o) => o.correct === true && o.id === answers[q.id])).length;
+  const total = asked.length;
   return { score, total, passed: score >= (config.passScore ?? total), answers };
 }
 
-/** Session variables that carry the quiz between turns (plain, not personal: ids and counts). */
+/** Session variables that carry the quiz between turns (plain, not personal: ids and counts): the place in the quiz, and the seed of a participant's own draw. */
 const PROGRESS = 'question';
+const DRAW = 'draw';
 const progressVariable = (variable: string) => `${variable}_${PROGRESS}`;
-/** Question ids that would name another of the quiz's variables or export fields (its progress, `<variable>_passed`). */
-const RESERVED_IDS: ReadonlySet<string> = new Set([PROGRESS, 'passed']);
+const drawVariable = (variable: string) => `${variable}_${DRAW}`;
+/** Question ids that would name another of the quiz's variables or export fields (its progress, its draw, `<variable>_passed`). */
+const RESERVED_IDS: ReadonlySet<string> = new Set([PROGRESS, DRAW, 'passed']);
 const answerVariable = (variable: string, questionId: string) => `${variable}_${questionId}`;
 
 const rightLabels = (question: QuizQuestionConfig) => question.options.filter((o) => o.correct === true).map((o) => o.label).join(' / ');
@@ -93,8 +102,12 @@ export const quizModule = defineModule<QuizConfig>({
       });
       if (!question.options.some((o) => o.correct === true)) throw new ConfigError('Mark at least one answer of this question as right', `${at}/options`);
     });
-    if (config.passScore !== undefined && config.passScore > config.questions.length) {
-      throw new ConfigError(`The pass mark is higher than the ${config.questions.length} question(s)`, `${path}/passScore`);
+    if (config.questionsAsked !== undefined && config.questionsAsked > config.questions.length) {
+      throw new ConfigError(`More questions asked than the ${config.questions.length} written`, `${path}/questionsAsked`);
+    }
+    const asked = config.questionsAsked ?? config.questions.length;
+    if (config.passScore !== undefined && config.passScore > asked) {
+      throw new ConfigError(`The pass mark is higher than the ${asked} question(s) asked`, `${path}/passScore`);
     }
   },
   tables: {
@@ -121,12 +134,14 @@ export const quizModule = defineModule<QuizConfig>({
     const variable = config.variable ?? QUIZ_DEFAULTS.variable;
     const say = (text: string, extra: Record<string, string | number> = {}): BotMessage => ({ kind: 'text', text: interpolate(text, { ...ctx.variables.all(), ...extra }) });
     if (input.kind === 'enter') {
-      // A quiz entered again (a try after failing) starts over.
+      // A quiz entered again (a try after failing) starts over, with a new draw when it draws.
       ctx.variables.set(variable, 0);
+      if (draws(config)) ctx.variables.set(drawVariable(variable), drawSeed());
       return ask(ctx, 0, config.intro ? [say(config.intro)] : []);
     }
-    const index = currentQuestion(ctx);
-    const question = config.questions[index]!;
+    const asked = askedOf(ctx);
+    const index = currentQuestion(ctx, asked.length);
+    const question = asked[index]!;
     const chosen = question.options.find((o) => o.id === input.value);
     if (!chosen) return { type: 'invalid', error: { code: 'validation_failed', message: 'Please pick one of the answers', path: '/value' } };
     ctx.variables.set(answerVariable(variable, question.id), chosen.id);
@@ -138,37 +153,58 @@ export const quizModule = defineModule<QuizConfig>({
       feedback.push(say(right ? (config.correctText ?? QUIZ_DEFAULTS.correctText) : (config.wrongText ?? QUIZ_DEFAULTS.wrongText), { answer: rightLabels(question) }));
       if (question.explanation) feedback.push(say(question.explanation));
     }
-    if (index + 1 < config.questions.length) return ask(ctx, index + 1, feedback);
-    return finish(ctx, feedback);
+    if (index + 1 < asked.length) return ask(ctx, index + 1, feedback);
+    return finish(ctx, asked, feedback);
   },
 });
 
-/** The question being asked (0-based), as the session keeps it. */
-function currentQuestion(ctx: StepContext<QuizConfig>): number {
-  const kept = Number(ctx.variables.get(progressVariable(ctx.config.variable ?? QUIZ_DEFAULTS.variable)) ?? 1) - 1;
-  return Number.isInteger(kept) && kept >= 0 && kept < ctx.config.questions.length ? kept : 0;
+/** True when each participant gets a draw of their own (some questions, or an order). */
+const draws = (config: QuizConfig) => config.shuffleQuestions === true || config.shuffleAnswers === true || (config.questionsAsked ?? config.questions.length) < config.questions.length;
+
+/** The seed of the participant's draw, as the session keeps it; undefined when the quiz does not draw. */
+function seedOf(ctx: StepContext<QuizConfig>): number | undefined {
+  if (!draws(ctx.config)) return undefined;
+  const seed = Number(ctx.variables.get(drawVariable(ctx.config.variable ?? QUIZ_DEFAULTS.variable)));
+  return Number.isInteger(seed) ? seed : 0;
 }
 
-/** Asks question `index` after `before`, numbered when the step says so. */
+/** The questions this participant is asked, in the order asked. */
+function askedOf(ctx: StepContext<QuizConfig>): QuizQuestionConfig[] {
+  const { config } = ctx;
+  return askedQuestions(config.questions.length, { seed: seedOf(ctx), count: config.questionsAsked, shuffle: config.shuffleQuestions }).map((i) => config.questions[i]!);
+}
+
+/** The question being asked (0-based, in the order asked), as the session keeps it. */
+function currentQuestion(ctx: StepContext<QuizConfig>, asked: number): number {
+  const kept = Number(ctx.variables.get(progressVariable(ctx.config.variable ?? QUIZ_DEFAULTS.variable)) ?? 1) - 1;
+  return Number.isInteger(kept) && kept >= 0 && kept < asked ? kept : 0;
+}
+
+/** Asks the participant's question `index` after `before`, numbered when the step says so, its answers in the participant's order when shuffled. */
 function ask(ctx: StepContext<QuizConfig>, index: number, before: BotMessage[]): StepResult {
   const { config } = ctx;
-  const question = config.questions[index]!;
+  const asked = askedOf(ctx);
+  const question = asked[index]!;
   ctx.variables.set(progressVariable(config.variable ?? QUIZ_DEFAULTS.variable), index + 1);
   const vars = ctx.variables.all();
-  const progress = config.numbered === false ? '' : `${interpolate(config.progressText ?? QUIZ_DEFAULTS.progressText, { ...vars, number: index + 1, total: config.questions.length })}\n`;
+  const progress = config.numbered === false ? '' : `${interpolate(config.progressText ?? QUIZ_DEFAULTS.progressText, { ...vars, number: index + 1, total: asked.length })}\n`;
+  const seed = seedOf(ctx);
+  const options = config.shuffleAnswers === true && seed !== undefined
+    ? answerOrder(question.options.length, seed, config.questions.indexOf(question)).map((i) => question.options[i]!)
+    : question.options;
   return {
     type: 'await',
     messages: [...before, { kind: 'text', text: progress + interpolate(question.text, vars) }],
-    input: { kind: 'choice', options: question.options.map((o) => ({ id: o.id, label: o.label })) },
+    input: { kind: 'choice', options: options.map((o) => ({ id: o.id, label: o.label })) },
   };
 }
 
-/** The last answer is in: the score against the pass mark, the quiz's row, and where the flow goes. */
-async function finish(ctx: StepContext<QuizConfig>, feedback: BotMessage[]): Promise<StepResult> {
+/** The last answer is in: the score against the pass mark, the quiz's row (the questions asked), and where the flow goes. */
+async function finish(ctx: StepContext<QuizConfig>, asked: readonly QuizQuestionConfig[], feedback: BotMessage[]): Promise<StepResult> {
   const { config } = ctx;
   const variable = config.variable ?? QUIZ_DEFAULTS.variable;
-  const answers = Object.fromEntries(config.questions.map((q) => [q.id, String(ctx.variables.get(answerVariable(variable, q.id)) ?? '')]));
-  const result = scoreQuiz(config, answers);
+  const answers = Object.fromEntries(asked.map((q) => [q.id, String(ctx.variables.get(answerVariable(variable, q.id)) ?? '')]));
+  const result = scoreQuiz(config, answers, asked);
   const data: Record<string, unknown> = { variable, step_id: ctx.stepId, score: result.score, total: result.total, passed: result.passed };
   for (const [id, option] of Object.entries(answers)) data[`answer_${id}`] = option;
   await ctx.store.write('variables', { data, event: 'quiz.completed' });

@@ -85,6 +85,34 @@ describe('quiz step in a chat', () => {
     expect((await rows('variables')).filter((r) => r.moduleId === 'quiz').map((r) => [r.data.score, r.data.passed])).toEqual([[0, false], [2, true]]);
   });
 
+  it('draws two questions of the bank for each participant, its answers shuffled, and keeps the draw through the session', async () => {
+    const questions = CONTEST.steps[1]!.config.questions!;
+    const bank = { ...CONTEST, steps: CONTEST.steps.map((s) => (s.id === 'quiz' ? { ...s, config: { ...s.config, questionsAsked: 2, shuffleQuestions: true, shuffleAnswers: true, passScore: 2 } } : s)) };
+    const { visitor, rows } = await contest('bank', bank);
+    for (const email of ['dee@example.org', 'eve@example.org', 'fay@example.org', 'gus@example.org', 'hal@example.org', 'ivy@example.org']) {
+      const v = visitor('bank');
+      await v.start();
+      let turn = await v.answer(email);
+      const drawn = new Set<string>();
+      for (let asked = 0; asked < 2; asked += 1) {
+        const question = questions.find((q) => q.text === v.texts(turn).at(-1))!;
+        expect(question).toBeDefined();
+        const input = turn.input?.kind === 'choice' ? turn.input.options.map((o) => o.id).sort() : [];
+        expect(input).toEqual(question.options.map((o) => o.id).sort());
+        drawn.add(question.id);
+        turn = await v.answer(question.options.find((o) => o.correct)!.id);
+      }
+      expect(drawn.size).toBe(2);
+      expect(v.texts(turn)).toEqual(['You got 2 of 2 right. Well done!', "You're in the draw"]);
+    }
+    const quizzes = (await rows('variables')).filter((r) => r.moduleId === 'quiz');
+    expect(quizzes).toHaveLength(6);
+    for (const quiz of quizzes) {
+      expect(quiz.data).toMatchObject({ score: 2, total: 2, passed: true });
+      expect(Object.keys(quiz.data).filter((k) => k.startsWith('answer_'))).toHaveLength(2);
+    }
+  });
+
   it('exports the score, the pass and each answer by its label, reading only the rows of the named variables; a condition keeps those who passed', async () => {
     const fields: Array<[string, string]> = [['form.email', 'EMAIL'], ['form.quiz_score', 'SCORE'], ['form.quiz_score_passed', 'PASSED'], ['form.quiz_score_city', 'CITY']];
     // Every field names the rows of its variable (email, quiz_score), so the export reads those alone.
