@@ -177,7 +177,12 @@ export interface StepContext<C> {
   readonly stepId: string;
   readonly workspace: { readonly id: string; readonly timeZone: string };
   readonly flow: FlowInfo;
-  readonly session: { readonly id: string; readonly participantRef: string };
+  /**
+   * The chat session. `country`: the participant's country as the handshake showed it (a CDN's
+   * country header, else the region of the browser's language), when known: a hint for defaults
+   * (a phone number's country), never proof of anything.
+   */
+  readonly session: { readonly id: string; readonly participantRef: string; readonly country?: string };
   readonly variables: Variables;
   readonly store: ModuleStore;
   readonly clock: Clock;

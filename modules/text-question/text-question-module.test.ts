@@ -35,8 +35,8 @@ describe('answer formats', () => {
 });
 
 describe('text question formats', () => {
-  const ask = async (config: TextQuestionConfig, answer: string) => {
-    const step = fakeStep(config, { variables: {} });
+  const ask = async (config: TextQuestionConfig, answer: string, country?: string) => {
+    const step = fakeStep(config, { variables: {}, ...(country && { country }) });
     const entered = await textQuestionModule.handleStep({ kind: 'enter' }, step.ctx);
     const result = await textQuestionModule.handleStep({ kind: 'reply', value: answer }, step.ctx);
     return { step, entered, result };
@@ -48,6 +48,17 @@ describe('text question formats', () => {
     expect(result).toEqual({ type: 'next', messages: [] });
     expect(step.variables.phone).toBe('+33612345678');
     expect(step.writes).toEqual([{ table: 'variables', row: { data: { variable: 'phone' }, personal: { phone: '+33612345678' } } }]);
+  });
+
+  it('reads a number without its code as the participant’s country when the step names none; the step’s country comes first', async () => {
+    const phone = { question: 'Your mobile?', variable: 'phone', format: 'phone' } as const;
+    expect((await ask(phone, '06 12 34 56 78', 'FR')).step.variables.phone).toBe('+33612345678');
+    expect((await ask({ ...phone, country: 'BE' }, '0470 12 34 56', 'FR')).step.variables.phone).toBe('+32470123456');
+    expect((await ask(phone, '+44 7911 123456', 'FR')).step.variables.phone).toBe('+447911123456');
+    // Unknown, or not a country with phone numbers: the number needs its code.
+    for (const country of [undefined, 'ZZ']) {
+      expect((await ask(phone, '06 12 34 56 78', country)).result).toEqual({ type: 'invalid', error: { code: 'validation_failed', message: 'Please write the number with its country code (+33 …)', path: '/value' } });
+    }
   });
 
   it('refuses a number that is not one, at the field, and keeps asking', async () => {

@@ -17,7 +17,7 @@ export interface TextQuestionConfig {
   readonly placeholder?: string;
   /** Free text (default), a phone number (kept as +33612345678) or a date (kept as YYYY-MM-DD). */
   readonly format?: AnswerFormat;
-  /** For phone numbers written without their country code: the country whose numbering plan reads them (`FR`). */
+  /** For phone numbers written without their country code: the country whose numbering plan reads them (`FR`); else the participant's, when known. */
   readonly country?: string;
   /** For a date (a birth date): the age a participant must have reached; younger ones are not kept and go to `tooYoungNext`, or the flow ends. */
   readonly minAge?: number;
@@ -30,6 +30,11 @@ export const TOO_YOUNG_TEXT = 'Sorry, you must be {{minAge}} or older to take pa
 const DEFAULT_MAX = 500;
 
 /** A free text field (or a phone number, or a date) whose answer goes into a variable (and the variables table). */
+/** The country whose numbering plan reads a number written without its code: the step's, else the participant's when it has phone numbers. */
+function phoneCountry(config: TextQuestionConfig, participant: string | undefined): string | undefined {
+  return config.country ?? (participant !== undefined && isPhoneCountry(participant) ? participant : undefined);
+}
+
 export const textQuestionModule = defineModule<TextQuestionConfig>({
   id: 'text-question',
   title: 'Text question',
@@ -53,7 +58,7 @@ export const textQuestionModule = defineModule<TextQuestionConfig>({
         enum: ANSWER_FORMATS,
         default: 'text',
       },
-      country: { title: 'Phone country', description: 'Reads numbers written without a country code (06 12 34 56 78) as this country’s (ISO code, FR); without it, a number needs its +country code.', type: 'string', pattern: '^[A-Z]{2}$' },
+      country: { title: 'Phone country', description: 'Reads numbers written without a country code (06 12 34 56 78) as this country’s (ISO code, FR); without it, as the participant’s country when the browser’s language or the CDN tells it, else a number needs its +country code.', type: 'string', pattern: '^[A-Z]{2}$' },
       minAge: { title: 'Minimum age', description: 'For a birth date: participants younger than this (in the workspace’s time zone, today) are turned away and their date is not kept.', type: 'integer', minimum: 1, maximum: 120 },
       tooYoungText: { title: 'When too young', description: 'Said to a participant under the minimum age; {{minAge}} is filled in.', type: 'string', minLength: 1, maxLength: 4000, default: TOO_YOUNG_TEXT },
       tooYoungNext: { title: 'When too young, go to step', description: 'A step for participants under the minimum age; without it the flow ends there.', ...STEP_REFERENCE },
@@ -107,7 +112,7 @@ export const textQuestionModule = defineModule<TextQuestionConfig>({
     let kept = answer;
     if (answer !== '' && config.format !== undefined && config.format !== 'text') {
       const today = dateIn(ctx.workspace.timeZone, ctx.clock.now());
-      const read: ReadAnswer = config.format === 'phone' ? readPhone(answer, config.country) : readDate(answer, today);
+      const read: ReadAnswer = config.format === 'phone' ? readPhone(answer, phoneCountry(config, ctx.session.country)) : readDate(answer, today);
       if (!read.ok) return { type: 'invalid', error: { code: 'validation_failed', message: read.message, path: '/value' } };
       kept = read.value;
       if (config.minAge !== undefined && ageOn(kept, today) < config.minAge) {

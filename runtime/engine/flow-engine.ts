@@ -298,7 +298,7 @@ export class FlowEngine {
       stepId,
       workspace: { id: workspace.id, timeZone: workspace.timeZone },
       flow: { id: flow.id, slug: flow.slug, hashId: flow.hashId, name: flow.name, opensAt: flow.opensAt, closesAt: flow.closesAt },
-      session: { id: state.id, participantRef: state.participantRef },
+      session: { id: state.id, participantRef: state.participantRef, ...(state.device.country !== undefined && { country: state.device.country }) },
       variables: sessionVariables(state),
       store: createModuleStore(scope),
       clock: this.#clock,

@@ -14,7 +14,16 @@ const ADULTS = {
   ],
 };
 
-useWidgetSite({ wine: ADULTS });
+/** A mobile number asked with no country of the step's own. */
+const CALLBACK = {
+  name: 'Call back',
+  steps: [
+    { id: 'phone', module: 'text-question', config: { question: 'Your mobile?', variable: 'phone', format: 'phone' }, next: 'thanks' },
+    { id: 'thanks', module: 'message', config: { text: 'We will call you' } },
+  ],
+};
+
+useWidgetSite({ wine: ADULTS, callback: CALLBACK });
 
 const visit = () => openShopChat('wine', { title: 'Wine chat', browserLocale: 'en-US' });
 
@@ -41,6 +50,18 @@ describe('phone and date questions in the widget, against the real server', () =
     await phone.fill('06 12 34 56 78');
     await dialog.getByRole('button', { name: 'Send' }).click();
     await dialog.getByText('We will call the winner').waitFor();
+  });
+
+  it('reads a number written without its code as the visitor’s country, which the browser’s language tells', async () => {
+    const answer = async (browserLocale: string) => {
+      const { dialog } = await openShopChat('callback', { title: 'Call back', browserLocale });
+      await dialog.getByLabel('Your mobile?').fill('06 12 34 56 78');
+      await dialog.getByRole('button', { name: 'Send' }).click();
+      return dialog;
+    };
+    await (await answer('fr-FR')).getByText('We will call you').waitFor();
+    // In the United States the same digits are no number: the visitor hears so at the field.
+    await (await answer('en-US')).getByText('This phone number does not look right').waitFor();
   });
 
   it('turns away a visitor under 18', async () => {
