@@ -1,6 +1,9 @@
 /**
  * The events a workspace's webhook endpoints may subscribe to:
  * - `participation.created`: an entry was stored (a giveaway entry or an instant-win play);
+ * - `consent.given`: a participant accepted a consent in the chat (with double opt-in,
+ *   `consent.confirmed` follows when the mail's link is clicked);
+ * - `consent.declined`: a participant declined a consent in the chat;
  * - `consent.confirmed`: a visitor clicked the link of a double opt-in mail;
  * - `instant_win.won`: an instant-win play won a prize;
  * - `giveaway.drawn`: giveaway winners were drawn;
@@ -11,12 +14,12 @@
  * - `quiz.completed`: a participant answered a quiz's last question (the quiz's row: score, total, passed, answers);
  * - `rating.given`: a participant gave a rating (its row: the rating, the scale, and whether it is low or high).
  */
-export const WEBHOOK_EVENTS = ['participation.created', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given'] as const;
+export const WEBHOOK_EVENTS = ['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given'] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 /** The events a module's row declares itself (`ModuleWrite.event`); the others come from the store tables or the platform. */
-export type ModuleWebhookEvent = Extract<WebhookEventType, 'loyalty.card_completed' | 'quiz.completed' | 'rating.given'>;
+export type ModuleWebhookEvent = Extract<WebhookEventType, 'consent.given' | 'consent.declined' | 'loyalty.card_completed' | 'quiz.completed' | 'rating.given'>;
 
 /** Days an event and its deliveries stay in the delivery log before the sweeper purges them. */
 export const WEBHOOK_LOG_RETENTION_DAYS = 30;

@@ -5,6 +5,8 @@ import type { WebhookEventSource } from '../../storage/webhook-event-source.js';
 const ROW_KEY: Readonly<Partial<Record<WebhookEventType, string>>> = Object.freeze({
   'participation.created': 'participation',
   'instant_win.won': 'claim',
+  'consent.given': 'consent',
+  'consent.declined': 'consent',
   'consent.confirmed': 'consent',
   'file.received': 'file',
   'loyalty.card_completed': 'stamp',

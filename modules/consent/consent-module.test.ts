@@ -79,6 +79,7 @@ describe('consent step', () => {
           data: { is_optin: 0, label_hash: consentTextHash(base.label, base.termsUrl), terms_url: base.termsUrl, step_id: 'optin', double_opt_in: false },
           personal: { email: 'ann@example.org' },
           subject: 'ann@example.org',
+          event: 'consent.declined',
         },
       },
     ]);
@@ -107,7 +108,7 @@ describe('consent step', () => {
       expect(await consentModule.handleStep({ kind: 'reply', value: true }, ctx), reason).toEqual({ type: 'next', messages: [{ kind: 'text', text: 'Thanks' }] });
       expect(requests, reason).toEqual([]);
       expect(events, reason).toEqual(['consent_confirmation_skipped']);
-      expect(writes[0]!.row.data, reason).toMatchObject({ is_optin: 1 });
+      expect(writes[0]!.row, reason).toMatchObject({ data: { is_optin: 1 }, event: 'consent.given' });
     }
   });
 });

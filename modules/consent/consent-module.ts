@@ -44,6 +44,7 @@ async function record(accepted: boolean, ctx: StepContext<ConsentConfig>): Promi
     },
     personal: email ? { email } : null,
     subject: email ?? null,
+    event: accepted ? 'consent.given' : 'consent.declined',
   });
   const say = (text: string | undefined): BotMessage[] => (text ? [{ kind: 'text', text: interpolate(text, variables) }] : []);
   if (!accepted) return { type: 'next', messages: say(config.declinedText) };

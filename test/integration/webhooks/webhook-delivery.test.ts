@@ -186,6 +186,32 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
   });
 
+  it('POSTs consent.given and consent.declined as participants answer a consent, with the email only to an endpoint that opted in', async () => {
+    await saveTestFlow(storage, workspace, 'news', {
+      name: 'Newsletter',
+      steps: [
+        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'optin' },
+        { id: 'optin', module: 'consent', config: { label: 'Send me the newsletter' } },
+      ],
+    });
+    const partner = await receiver();
+    const endpoint = await addEndpoint(partner.url, { events: ['consent.given', 'consent.declined'], includePersonal: true });
+    for (const [email, accepted] of [['ann@example.org', true], ['bob@example.org', false]] as const) {
+      const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'news' }, { origin: ORIGIN });
+      expect((await chat.reply(email)).ok).toBe(true);
+      expect((await chat.reply(accepted)).ok).toBe(true);
+      chat.close();
+    }
+    await waitUntil(() => partner.requests.length >= 2, { what: 'the partner to get both answers', timeoutMs: 30_000 });
+    const bodies = partner.requests.map((r) => JSON.parse(r.rawBody.toString('utf8'))).sort((a, b) => a.type.localeCompare(b.type));
+    expect(bodies).toMatchObject([
+      { type: 'consent.declined', data: { flow: { slug: 'news' }, consent: { table: 'consents', moduleId: 'consent', stepId: 'optin', data: { is_optin: 0 }, personal: { email: 'bob@example.org' } } } },
+      { type: 'consent.given', data: { flow: { slug: 'news' }, consent: { table: 'consents', data: { is_optin: 1, double_opt_in: false }, personal: { email: 'ann@example.org' } } } },
+    ]);
+    for (const body of bodies) expect(await undocumented(body.type, body)).toEqual([]);
+    expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
+  });
+
   it('POSTs quiz.completed with the score and answers when a quiz is finished, and nothing for a quiz left halfway', async () => {
     await saveTestFlow(storage, workspace, 'trivia', {
       name: 'Trivia',

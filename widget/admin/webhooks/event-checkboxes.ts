@@ -3,6 +3,8 @@ import { el, uniqueId } from '../dom-builder.js';
 /** What each event means, for people. */
 export const EVENT_HINTS: Readonly<Record<string, string>> = Object.freeze({
   'participation.created': 'An entry is stored (giveaway entry, instant-win play)',
+  'consent.given': 'A participant accepts a consent (opt-in)',
+  'consent.declined': 'A participant declines a consent',
   'consent.confirmed': 'A double opt-in link is clicked',
   'instant_win.won': 'An instant-win play wins a prize',
   'giveaway.drawn': 'Giveaway winners are drawn',

@@ -34,6 +34,8 @@ const drawSchema: JsonSchema = {
 const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Object.freeze({
   'participation.created': { participation: webhookRowSchema },
   'instant_win.won': { claim: webhookRowSchema },
+  'consent.given': { consent: webhookRowSchema },
+  'consent.declined': { consent: webhookRowSchema },
   'consent.confirmed': { consent: webhookRowSchema },
   'giveaway.drawn': { draw: drawSchema },
   'flow.closed': {},
@@ -46,6 +48,8 @@ const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Obj
 const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
   'participation.created': 'An entry was stored (a giveaway entry or an instant-win play)',
   'instant_win.won': 'An instant-win play won a prize',
+  'consent.given': 'A participant accepted a consent in the chat (its row: `is_optin` 1, the wording’s hash, the terms link, whether a double opt-in mail was sent); with double opt-in, consent.confirmed follows when its link is clicked',
+  'consent.declined': 'A participant declined a consent in the chat (its row: `is_optin` 0)',
   'consent.confirmed': 'A visitor clicked the link of a double opt-in mail',
   'giveaway.drawn': 'Giveaway winners were drawn',
   'flow.closed': 'A flow was closed',
