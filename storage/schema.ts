@@ -32,12 +32,17 @@ export interface WorkspaceDataKeyTable {
   destroyed_at: Date | null;
 }
 
+/** What an API key may do. */
+export type ApiKeyAccess = 'full' | 'read';
+
 export interface ApiKeyTable {
   id: string;
   workspace_id: string;
   name: string;
   key_hash: Buffer;
   prefix: string;
+  /** `full`, or `read`: GET requests and the operations that only read (see `RouteDefinition.readOnly`). */
+  access: ColumnType<ApiKeyAccess, ApiKeyAccess | undefined, ApiKeyAccess>;
   created_at: ColumnType<Date, Date | undefined, never>;
   last_used_at: Date | null;
   revoked_at: Date | null;

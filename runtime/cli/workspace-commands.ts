@@ -33,12 +33,13 @@ export const keyCreateCommand = defineCommand({
   options: {
     workspace: { type: 'string', value: 'ID', help: 'the workspace', required: true },
     name: { type: 'string', value: 'NAME', help: 'a label for the key (default: cli)' },
+    'read-only': { type: 'boolean', help: 'a key that may only read (GET, previews, lookups, download links)' },
   },
   async run(options, context) {
     const workspaceId = requireId(options.workspace, '--workspace');
     const { issueApiKey } = await apiKeys();
-    const key = await issueApiKey((await context.storage()).db, workspaceId, options.name ?? 'cli');
-    context.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\n`);
+    const key = await issueApiKey((await context.storage()).db, workspaceId, options.name ?? 'cli', options['read-only'] ? 'read' : 'full');
+    context.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\naccess: ${key.access}\n`);
     return 0;
   },
 });

@@ -29,6 +29,7 @@ import * as loyaltyStatistics from './0027-loyalty-statistics.js';
 import * as quizStatistics from './0028-quiz-statistics.js';
 import * as ratingStatistics from './0029-rating-statistics.js';
 import * as masterKeyIds from './0030-master-key-ids.js';
+import * as apiKeyAccess from './0031-api-key-access.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -65,4 +66,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0028-quiz-statistics': quizStatistics,
   '0029-rating-statistics': ratingStatistics,
   '0030-master-key-ids': masterKeyIds,
+  '0031-api-key-access': apiKeyAccess,
 });

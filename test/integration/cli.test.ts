@@ -46,7 +46,10 @@ describe('parley CLI', () => {
 
     const storage: Storage = await openStorage({ connectionString: database.url, masterKey, clock: systemClock, schedule: false });
     try {
-      expect(await authenticateApiKey(storage.db, key)).toEqual({ keyId, workspaceId });
+      expect(await authenticateApiKey(storage.db, key)).toEqual({ keyId, workspaceId, access: 'full' });
+      const reader = await cli('key', 'create', '--workspace', workspaceId, '--name', 'reports', '--read-only');
+      expect(reader).toEqual({ code: 0, err: '', out: expect.stringMatching(/^api key id: \S+\napi key: pk_\S+\naccess: read\n$/) });
+      expect(await authenticateApiKey(storage.db, /api key: (pk_\S+)/.exec(reader.out)![1]!)).toMatchObject({ workspaceId, access: 'read' });
       expect(await cli('key', 'revoke', '--workspace', workspaceId, '--key', keyId)).toEqual({ code: 0, err: '', out: 'revoked\n' });
       expect(await authenticateApiKey(storage.db, key)).toBeUndefined();
 

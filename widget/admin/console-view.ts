@@ -1,4 +1,5 @@
 import type { AdminApi } from './api-client.js';
+import { apiKeyApi } from './api-keys/api-key-api.js';
 import { showApiKeysView } from './api-keys/api-keys-view.js';
 import type { Workspace } from './api-types.js';
 import type { ConsoleContext } from './console-context.js';
@@ -51,4 +52,8 @@ export function showConsole(root: HTMLElement, options: { readonly api: AdminApi
   ]);
   replaceChildren(root, [header, el('main', { className: 'content' }, [announcer.element, sections.element])]);
   sections.select('data');
+  // A key that may only read says so, once: its changes will be refused.
+  void apiKeyApi(options.api).list().then((keys) => {
+    if (keys.find((key) => key.current)?.access === 'read') workspaceName.after(el('span', { className: 'read-only-badge', attrs: { role: 'note' }, text: 'Read-only key: changes are refused' }));
+  }, () => {});
 }

@@ -63,8 +63,15 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   readonly streamedBody?: StreamedBody;
   /** The body may be left out; it is then validated as `{}`. */
   readonly bodyOptional?: boolean;
+  /** A POST that changes nothing stored (a preview, a lookup, a download link): keys that may only read may call it. */
+  readonly readOnly?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   handler(call: ApiCall<P, Q, B>): Promise<ApiResult>;
+}
+
+/** True when a route changes something, so a key with `read` access is refused it: every method but GET, unless marked `readOnly`. */
+export function routeWrites(route: Pick<RouteDefinition, 'method' | 'readOnly'>): boolean {
+  return route.method !== 'get' && route.readOnly !== true;
 }
 
 /** Identity helper so a route's types are inferred where it is declared. */

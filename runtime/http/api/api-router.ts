@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { ParleyError } from '../../../core/errors.js';
 import { compileSchema, validateOrThrow, type Validator } from '../../../core/schema-validator.js';
 import type { ApiServices } from './api-services.js';
-import type { JsonSchema, RouteDefinition } from './api-route.js';
+import { routeWrites, type JsonSchema, type RouteDefinition } from './api-route.js';
 import { authMiddleware } from './auth-middleware.js';
 import { assertJsonInput, MAX_BODY_BYTES } from './json-limits.js';
 import { methodNotAllowed, requireJsonBody, requireMediaType } from './http-conventions.js';
@@ -61,6 +61,9 @@ function compile(route: RouteDefinition): CompiledRoute {
 function routeHandler(compiled: CompiledRoute, services: ApiServices): RequestHandler {
   return async (req, res, next) => {
     try {
+      if (req.principal!.access === 'read' && routeWrites(compiled.route)) {
+        throw new ParleyError('forbidden', 'This API key may only read; changes need a key with full access');
+      }
       const call = prepareCall(compiled, req);
       const result = await compiled.route.handler({ ...call, principal: req.principal!, services, req, res });
       if (result === undefined) return;

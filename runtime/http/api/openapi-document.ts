@@ -1,4 +1,4 @@
-import type { JsonSchema, RouteDefinition } from './api-route.js';
+import { routeWrites, type JsonSchema, type RouteDefinition } from './api-route.js';
 import { API_ROOT } from './api-router.js';
 import { errorResponseSchema } from './schemas/common-schemas.js';
 
@@ -62,6 +62,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
           ? { description: spec.description, content: { [spec.mediaType]: { schema: { type: 'string', format: 'binary' } } } }
           : { description: spec.description };
     }
+    if (routeWrites(route)) responses['403'] ??= { description: 'The API key may only read (`forbidden`)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
       const text = status === '415' && route.streamedBody ? `A request body that is not ${route.streamedBody.mediaType} in UTF-8` : description;
       responses[status] ??= { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

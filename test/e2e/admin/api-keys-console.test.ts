@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { api } from '../../support/test-server.js';
-import { key, server, signedIn, useConsoleFixture } from './console-fixture.js';
+import { forgetOpen, key, openConsole, server, signedIn, useConsoleFixture } from './console-fixture.js';
 
 useConsoleFixture();
 
@@ -12,17 +12,49 @@ async function keyRows(page: Page): Promise<string[]> {
   return table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => {
     const cells = [...(row as HTMLTableRowElement).cells];
     const button = row.querySelector('button');
-    return [cells[0]!.textContent, cells[1]!.textContent!.slice(0, 3), cells[3]!.textContent, cells[4]!.textContent!.split(' ')[0], button ? (button.disabled ? 'locked' : 'revocable') : '—'].join(' | ');
+    return [cells[0]!.textContent, cells[1]!.textContent!.slice(0, 3), cells[2]!.textContent, cells[4]!.textContent, cells[5]!.textContent!.split(' ')[0], button ? (button.disabled ? 'locked' : 'revocable') : '—'].join(' | ');
   }));
 }
 
+/** The rows but the read-only key of the test before (revoked there). */
+const keysOfThisTest = async (page: Page) => (await keyRows(page)).filter((row) => !row.startsWith('Reporting |'));
+
 describe('API keys in the console (real Chromium, accessible names only)', () => {
+  it('issues a read-only key, whose console says so and whose changes are refused', async () => {
+    const owner = await signedIn();
+    await owner.section('API keys').click();
+    await owner.page.getByRole('button', { name: 'Issue key' }).click();
+    const dialog = owner.page.getByRole('dialog', { name: 'Issue an API key' });
+    await dialog.getByLabel('Name').fill('Reporting');
+    await dialog.getByLabel('Access').selectOption({ label: 'Read only' });
+    await dialog.getByRole('button', { name: 'Issue key' }).click();
+    const reader = await dialog.getByRole('textbox', { name: 'API key' }).inputValue();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    expect(await keyRows(owner.page)).toEqual([
+      'Reporting | pk_ | Read only | Never | Active | revocable',
+      expect.stringMatching(/^default \(this console\) \| pk_ \| Full \| .+ \| Active \| locked$/),
+    ]);
+    await owner.close();
+    forgetOpen();
+
+    const console = await openConsole();
+    await console.signIn(reader);
+    await console.page.getByRole('note').filter({ hasText: 'Read-only key: changes are refused' }).waitFor();
+    await console.section('Settings').click();
+    await console.page.getByLabel('Workspace name').fill('Taken over');
+    await console.page.getByRole('button', { name: 'Save settings' }).click();
+    await console.page.getByText('This API key may only read; changes need a key with full access').waitFor();
+    // Revoked by the owner's key, so the next test starts from one key again.
+    const id = (await api(server.url, key, 'GET', '/api/v1/api-keys')).body.apiKeys.find((k: { name: string }) => k.name === 'Reporting').id;
+    expect((await api(server.url, key, 'DELETE', `/api/v1/api-keys/${id}`)).status).toBe(204);
+  });
+
   it('issues a key shown once, revokes it, keeps the last key, and signs out when its own key is revoked', async () => {
     const console = await signedIn();
     const { page } = console;
     await console.section('API keys').click();
     // The only key is this console's: it cannot be revoked.
-    expect(await keyRows(page)).toEqual([expect.stringMatching(/^default \(this console\) \| pk_ \| .+ \| Active \| locked$/)]);
+    expect(await keysOfThisTest(page)).toEqual([expect.stringMatching(/^default \(this console\) \| pk_ \| Full \| .+ \| Active \| locked$/)]);
 
     await page.getByRole('button', { name: 'Issue key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Issue an API key' });
@@ -39,9 +71,9 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     await dialog.getByText('Key copied.').waitFor();
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
-    expect(await keyRows(page)).toEqual([
-      'CRM sync | pk_ | Never | Active | revocable',
-      expect.stringMatching(/^default \(this console\) \| pk_ \| .+ \| Active \| revocable$/),
+    expect(await keysOfThisTest(page)).toEqual([
+      'CRM sync | pk_ | Full | Never | Active | revocable',
+      expect.stringMatching(/^default \(this console\) \| pk_ \| Full \| .+ \| Active \| revocable$/),
     ]);
     // The key works, and is never shown again.
     expect((await api(server.url, issued, 'GET', '/api/v1/workspace')).status).toBe(200);
@@ -50,10 +82,10 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     await page.getByRole('button', { name: 'Revoke API key CRM sync' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke “CRM sync”?' });
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
-    await page.getByRole('cell', { name: /^Revoked / }).waitFor();
-    expect(await keyRows(page)).toEqual([
-      expect.stringMatching(/^CRM sync \| pk_ \| .+ \| Revoked \| —$/),
-      expect.stringMatching(/^default \(this console\) \| pk_ \| .+ \| Active \| locked$/),
+    await page.getByRole('row', { name: /^CRM sync .*Revoked / }).waitFor();
+    expect(await keysOfThisTest(page)).toEqual([
+      expect.stringMatching(/^CRM sync \| pk_ \| Full \| .+ \| Revoked \| —$/),
+      expect.stringMatching(/^default \(this console\) \| pk_ \| Full \| .+ \| Active \| locked$/),
     ]);
     expect((await api(server.url, issued, 'GET', '/api/v1/workspace')).status).toBe(401);
 

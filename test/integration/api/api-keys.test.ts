@@ -82,6 +82,41 @@ describe('API keys and workspace scoping', () => {
     ]);
   });
 
+  it('lets a read-only key read (GET, previews, lookups, download links) and refuses it every change with 403, as documented', async () => {
+    const contract = await OpenApiContract.fetch(server.url);
+    const ws = await createWorkspace(storage, { name: 'Read only' });
+    const full = await issueApiKey(storage.db, ws.id, 'owner');
+    const issued = await api(server.url, full.key, 'POST', '/api/v1/api-keys', { name: 'BI tool', access: 'read' });
+    expect(issued).toMatchObject({ status: 201, body: { apiKey: { name: 'BI tool', access: 'read' } } });
+    const reader = issued.body.key as string;
+    const asReader = async (operation: string, method: string, path: string, body?: unknown) => {
+      const response = await api(server.url, reader, method, path, body);
+      expect(contract.check(operation, response.status, response.body), `${operation} ${response.status}`).toEqual([]);
+      return response;
+    };
+    expect((await asReader('getWorkspace', 'GET', '/api/v1/workspace')).status).toBe(200);
+    expect((await asReader('listRows', 'GET', '/api/v1/tables/participations/rows')).status).toBe(200);
+    expect((await asReader('lookupSubject', 'POST', '/api/v1/subjects/lookup', { email: 'ann@example.org' })).status).toBe(200);
+    expect((await asReader('createDownload', 'POST', '/api/v1/tables/participations/downloads', { acceptTerms: true })).status).toBe(201);
+    const keys = await asReader('listApiKeys', 'GET', '/api/v1/api-keys');
+    expect(keys.body.apiKeys.map((k: { name: string; access: string; current: boolean }) => [k.name, k.access, k.current])).toEqual([['BI tool', 'read', true], ['owner', 'full', false]]);
+    const refusals: Array<[string, string, string, unknown?]> = [
+      ['updateWorkspace', 'PATCH', '/api/v1/workspace', { name: 'Mine now' }],
+      ['saveFlow', 'PUT', '/api/v1/flows/summer', { name: 'Summer', steps: [{ id: 's', module: 'message', config: { text: 'x' } }] }],
+      ['eraseSubject', 'POST', '/api/v1/subjects/erasure', { email: 'ann@example.org' }],
+      ['createApiKey', 'POST', '/api/v1/api-keys', { name: 'Escalation' }],
+      ['revokeApiKey', 'DELETE', `/api/v1/api-keys/${full.id}`],
+    ];
+    for (const [operation, method, path, body] of refusals) {
+      const refused = await asReader(operation, method, path, body);
+      expect(refused, operation).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: 'This API key may only read; changes need a key with full access' } } });
+    }
+    expect((await api(server.url, full.key, 'GET', '/api/v1/workspace')).body.name).toBe('Read only');
+    expect((await api(server.url, full.key, 'GET', '/api/v1/api-keys')).body.apiKeys).toHaveLength(2);
+    // The last key with full access stays, whatever read-only keys are left.
+    expect(await revokeApiKey(storage.db, ws.id, full.id, { keepOne: true })).toBe('last_key');
+  });
+
   it('never revokes the last two live keys at once', async () => {
     const ws = await createWorkspace(storage, { name: 'Race' });
     const [a, b] = [await issueApiKey(storage.db, ws.id, 'a'), await issueApiKey(storage.db, ws.id, 'b')];

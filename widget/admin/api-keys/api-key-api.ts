@@ -6,6 +6,8 @@ export interface ApiKey {
   readonly name: string;
   /** `pk_` and the first characters of the key. */
   readonly prefix: string;
+  /** `full`, or `read`: reads only (changes are refused with 403). */
+  readonly access: 'full' | 'read';
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
@@ -17,7 +19,7 @@ export interface ApiKey {
 export function apiKeyApi(api: AdminApi) {
   return Object.freeze({
     list: async () => (await api.request<{ apiKeys: ApiKey[] }>('GET', '/api-keys')).apiKeys,
-    create: (name: string) => api.request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name }),
+    create: (name: string, access: ApiKey['access']) => api.request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name, access }),
     revoke: (id: string) => api.request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
   });
 }

@@ -13,7 +13,7 @@ import type { ApiKeyApi } from './api-key-api.js';
 export function openApiKeyCreateDialog(api: ApiKeyApi, onDone: () => void): void {
   const modal = openModal({
     title: 'Issue an API key',
-    description: 'A key gives full access to this workspace through the admin API and the console. Give one to each system or person, so each can be revoked on its own.',
+    description: 'A key opens this workspace through the admin API and the console, with full access or to read only. Give one to each system or person, so each can be revoked on its own.',
     onClose: onDone,
   });
   const name = createField({
@@ -21,10 +21,18 @@ export function openApiKeyCreateDialog(api: ApiKeyApi, onDone: () => void): void
     control: el('input', { className: 'input', attrs: { type: 'text', required: true, maxlength: 100, autocomplete: 'off', placeholder: 'CRM sync' } }),
     hint: 'What the key is for: shown in the key list and the audit log.',
   });
+  const access = createField({
+    label: 'Access',
+    control: el('select', { className: 'input' }, [
+      el('option', { attrs: { value: 'full' }, text: 'Full access' }),
+      el('option', { attrs: { value: 'read' }, text: 'Read only' }),
+    ]),
+    hint: 'Read only: reads data, statistics and exports, and makes download links; changes nothing.',
+  });
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const issue = el('button', { className: 'button primary', attrs: { type: 'submit' }, text: 'Issue key' });
   const cancel = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Cancel', on: { click: () => modal.close() } });
-  const form = el('form', { className: 'dialog-form', attrs: { novalidate: true } }, [name.element, error, el('div', { className: 'actions' }, [cancel, issue])]);
+  const form = el('form', { className: 'dialog-form', attrs: { novalidate: true } }, [name.element, access.element, error, el('div', { className: 'actions' }, [cancel, issue])]);
   modal.body.appendChild(form);
   name.control.focus();
 
@@ -38,7 +46,7 @@ export function openApiKeyCreateDialog(api: ApiKeyApi, onDone: () => void): void
     }
     issue.disabled = true;
     try {
-      showKey((await api.create(name.control.value.trim())).key);
+      showKey((await api.create(name.control.value.trim(), access.control.value === 'read' ? 'read' : 'full')).key);
     } catch (failure) {
       issue.disabled = false;
       if (failure instanceof ApiError && failure.path === '/name') {

@@ -7,9 +7,10 @@ import { apiKeyApi, type ApiKey } from './api-key-api.js';
 import { openApiKeyCreateDialog } from './api-key-create-dialog.js';
 
 /**
- * The API keys section: every key of the workspace (name, first characters, created, last used,
- * active or revoked), Issue key (the key shown once) and Revoke behind a confirmation. The key
- * this console is signed in with is marked; revoking it signs the console out.
+ * The API keys section: every key of the workspace (name, first characters, access, created,
+ * last used, active or revoked), Issue key (full access or read only; the key shown once) and
+ * Revoke behind a confirmation (never the last key with full access). The key this console is
+ * signed in with is marked; revoking it signs the console out.
  */
 export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
   const api = apiKeyApi(ctx.api);
@@ -35,18 +36,20 @@ export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): 
     return;
   }
   list.removeAttribute('aria-busy');
-  const live = keys.filter((key) => key.revokedAt === null).length;
+  const fullAccess = keys.filter((key) => key.revokedAt === null && key.access === 'full').length;
+  const locked = (key: ApiKey) => key.access === 'full' && fullAccess === 1;
   const when = (iso: string | null, none: string) => (iso === null ? el('span', { className: 'muted', text: none }) : el('time', { attrs: { datetime: iso }, text: formatInstant(iso, zone) }));
-  const head = el('thead', {}, [el('tr', {}, ['Name', 'Key', 'Created', 'Last used', 'Status', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]);
+  const head = el('thead', {}, [el('tr', {}, ['Name', 'Key', 'Access', 'Created', 'Last used', 'Status', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]);
   const body = el('tbody', {}, keys.map((key) => el('tr', { attrs: { 'data-key-id': key.id } }, [
     el('th', { attrs: { scope: 'row' }, text: key.current ? `${key.name} (this console)` : key.name }),
     el('td', { className: 'mono', text: `${key.prefix}…` }),
+    el('td', { text: key.access === 'read' ? 'Read only' : 'Full' }),
     el('td', { className: 'nowrap' }, [when(key.createdAt, '—')]),
     el('td', { className: 'nowrap' }, [when(key.lastUsedAt, 'Never')]),
     el('td', {}, key.revokedAt === null ? [el('span', { text: 'Active' })] : [el('span', { text: 'Revoked ' }), when(key.revokedAt, '')]),
     el('td', {}, key.revokedAt !== null ? [] : [el('button', {
       className: 'button danger',
-      attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, disabled: live === 1, title: live === 1 ? 'The workspace’s last active key: issue another one first.' : undefined },
+      attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, disabled: locked(key), title: locked(key) ? 'The workspace’s last active key with full access: issue another one first.' : undefined },
       text: 'Revoke',
       on: { click: () => void revoke(key) },
     })]),

@@ -3,7 +3,7 @@ import { audit } from '../audit.js';
 import { errorResponse } from '../schemas/common-schemas.js';
 import { apiKeyIdParams, apiKeyListSchema, apiKeyWithSecretSchema, createApiKeyBodySchema } from '../schemas/api-key-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
-import { issueApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../../../../storage/api-key-repository.js';
+import { issueApiKey, listApiKeys, revokeApiKey, type ApiKeyAccess, type ApiKeyInfo } from '../../../../storage/api-key-repository.js';
 
 /** A key as the API shows it, `current` for the one making the request. */
 function apiKeyJson(key: ApiKeyInfo, currentKeyId: string) {
@@ -11,6 +11,7 @@ function apiKeyJson(key: ApiKeyInfo, currentKeyId: string) {
     id: key.id,
     name: key.name,
     prefix: key.prefix,
+    access: key.access,
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
@@ -31,19 +32,19 @@ export const listApiKeysRoute = defineRoute({
   },
 });
 
-export const createApiKeyRoute = defineRoute<unknown, unknown, { name: string }>({
+export const createApiKeyRoute = defineRoute<unknown, unknown, { name: string; access?: ApiKeyAccess }>({
   method: 'post',
   path: '/api-keys',
   operationId: 'createApiKey',
-  summary: 'Issue an API key for the workspace (a partner system, a colleague). The key is answered this once; only its SHA-256 is stored',
+  summary: 'Issue an API key for the workspace (a partner system, a colleague), with full access or to read only. The key is answered this once; only its SHA-256 is stored',
   tag: 'api-keys',
   body: createApiKeyBodySchema,
   responses: { 201: { description: 'Issued, with the key (shown once)', schema: apiKeyWithSecretSchema } },
   async handler(call) {
     const name = call.body.name.trim();
-    const issued = await issueApiKey(call.services.storage.db, call.principal.workspaceId, name);
+    const issued = await issueApiKey(call.services.storage.db, call.principal.workspaceId, name, call.body.access ?? 'full');
     await audit(call, 'api_key.created', issued.id);
-    const info: ApiKeyInfo = { id: issued.id, name, prefix: issued.prefix, createdAt: issued.createdAt, lastUsedAt: null, revokedAt: null };
+    const info: ApiKeyInfo = { id: issued.id, name, prefix: issued.prefix, access: issued.access, createdAt: issued.createdAt, lastUsedAt: null, revokedAt: null };
     return { status: 201, body: { apiKey: apiKeyJson(info, call.principal.keyId), key: issued.key } };
   },
 });
@@ -52,14 +53,14 @@ export const revokeApiKeyRoute = defineRoute<{ keyId: string }>({
   method: 'delete',
   path: '/api-keys/{keyId}',
   operationId: 'revokeApiKey',
-  summary: 'Revoke an API key: its next request gets 401. The workspace keeps at least one live key (409 for the last one); the key making the request may be revoked when another is left',
+  summary: 'Revoke an API key: its next request gets 401. The workspace keeps at least one live key with full access (409 for the last one); the key making the request may be revoked when another is left',
   tag: 'api-keys',
   params: apiKeyIdParams,
-  responses: { 204: { description: 'Revoked' }, 409: errorResponse("The workspace's last live key: issue another one first") },
+  responses: { 204: { description: 'Revoked' }, 409: errorResponse("The workspace's last live key with full access: issue another one first") },
   async handler(call) {
     const outcome = await revokeApiKey(call.services.storage.db, call.principal.workspaceId, call.params.keyId, { keepOne: true });
     if (outcome === 'not_found') throw new ParleyError('not_found', 'No such live API key');
-    if (outcome === 'last_key') throw new ParleyError('conflict', "This is the workspace's last live API key: issue another one before revoking it", { path: '/keyId' });
+    if (outcome === 'last_key') throw new ParleyError('conflict', "This is the workspace's last live API key with full access: issue another one before revoking it", { path: '/keyId' });
     await audit(call, 'api_key.revoked', call.params.keyId);
     return { status: 204 };
   },

@@ -27,6 +27,7 @@ export const previewDraftRoute = defineRoute<unknown, { limit?: number }, Export
   operationId: 'previewExportDraft',
   summary: 'Dry run of an export definition that is not saved (yet): the first N rows (default 20) with conditions, filters and field parameters, in its format; nothing is delivered. Destination, GPG key and trigger are not needed and not checked.',
   tag: 'exports',
+  readOnly: true,
   query: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200 } } },
   body: exportDefinitionBodySchema,
   responses: { 200: { description: 'Columns, rows and the rendered text', schema: previewResponseSchema }, 410: dataKeyDestroyedResponse },
@@ -61,6 +62,7 @@ export const checkGpgKeyRoute = defineRoute<unknown, unknown, { publicKey: strin
   operationId: 'checkGpgKey',
   summary: 'Checks a pasted GPG public key as saving an export would: one ASCII-armored public key, not revoked or expired, able to encrypt. A refusal gives the reason in `details.reason`.',
   tag: 'exports',
+  readOnly: true,
   body: { type: 'object', additionalProperties: false, required: ['publicKey'], properties: { publicKey: { type: 'string', maxLength: 300_000 } } },
   responses: {
     200: {
@@ -83,6 +85,7 @@ export const fileNameExampleRoute = defineRoute<unknown, unknown, { name: string
   operationId: 'exampleFileName',
   summary: "The name a run's file would get now (workspace time zone) from a file-name pattern, format and GPG choice; a bad pattern is refused at `/fileNamePattern`",
   tag: 'exports',
+  readOnly: true,
   body: {
     type: 'object', additionalProperties: false, required: ['name', 'format', 'fileNamePattern'],
     properties: {
@@ -111,6 +114,7 @@ export const nextOccurrenceRoute = defineRoute<unknown, unknown, { trigger: unkn
   operationId: 'nextTriggerOccurrence',
   summary: 'When a trigger would fire next, in the workspace time zone (null for immediate, at closure, and a scheduled time that has passed)',
   tag: 'exports',
+  readOnly: true,
   body: { type: 'object', additionalProperties: false, required: ['trigger'], properties: { trigger: { type: 'object' } } },
   responses: {
     200: {

@@ -22,6 +22,7 @@ export const previewExportRoute = defineRoute<{ exportId: string }, unknown, { l
   operationId: 'previewExport',
   summary: 'Render the first N rows (default 20) and the column list, with no delivery',
   tag: 'exports',
+  readOnly: true,
   params: exportIdParams,
   body: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200 } } },
   responses: {

@@ -13,6 +13,7 @@ export const createRunDownloadRoute = defineRoute<{ exportId: string; runId: str
   operationId: 'createRunDownload',
   summary: 'A one-time link (15 minutes) to the file a run delivered to a local directory, served as delivered (encrypted if the export has a GPG key)',
   tag: 'exports',
+  readOnly: true,
   params: { type: 'object', additionalProperties: false, required: ['exportId', 'runId'], properties: { exportId: uuidSchema, runId: uuidSchema } },
   responses: {
     201: {

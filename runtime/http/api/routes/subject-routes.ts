@@ -31,6 +31,7 @@ export const lookupSubjectRoute = defineRoute<unknown, unknown, { email: string 
   operationId: 'lookupSubject',
   summary: 'Everything stored about one email, across all tables (data-subject access request)',
   tag: 'subjects',
+  readOnly: true,
   body: emailBody,
   responses: { 200: { description: 'Rows about the subject', schema: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'array', items: storeRowSchema } } } }, 410: dataKeyDestroyedResponse },
   async handler(call) {

@@ -51,6 +51,7 @@ export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, {
   operationId: 'createDownload',
   summary: 'A one-time link to the table as CSV in an AES-256 encrypted ZIP; the password is shown once',
   tag: 'data',
+  readOnly: true,
   params: tableParams,
   body: { type: 'object', additionalProperties: false, required: ['acceptTerms'], properties: { acceptTerms: { type: 'boolean', const: true } } },
   responses: {

@@ -9,23 +9,33 @@ export const apiKeyIdParams: JsonSchema = {
   properties: { keyId: uuidSchema },
 };
 
-/** `POST /api-keys`: the new key's name. */
+const ACCESS: JsonSchema = {
+  type: 'string',
+  enum: ['full', 'read'],
+  description: '`full`: everything. `read`: GET requests and the operations that only read (previews, a data-subject lookup, download links); anything else gets 403.',
+};
+
+/** `POST /api-keys`: the new key's name and access. */
 export const createApiKeyBodySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S', description: 'What the key is for (the CRM, a colleague’s console): shown in the key list and the audit log.' } },
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S', description: 'What the key is for (the CRM, a colleague’s console): shown in the key list and the audit log.' },
+    access: { ...ACCESS, default: 'full' },
+  },
 };
 
 /** A key as the API shows it: never the key itself. */
 export const apiKeySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt', 'current'],
+  required: ['id', 'name', 'prefix', 'access', 'createdAt', 'lastUsedAt', 'revokedAt', 'current'],
   properties: {
     id: uuidSchema,
     name: { type: 'string' },
     prefix: { type: 'string', description: 'The first characters of the key (`pk_` and 7 more), to tell keys apart.' },
+    access: ACCESS,
     createdAt: dateTimeSchema,
     lastUsedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When the key last made a request; null if never.' },
     revokedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When it was revoked; null while it works.' },
