@@ -63,7 +63,7 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   readonly streamedBody?: StreamedBody;
   /** The body may be left out; it is then validated as `{}`. */
   readonly bodyOptional?: boolean;
-  /** A POST that changes nothing stored (a preview, a lookup, a download link): keys that may only read may call it. */
+  /** A POST that only reads data (a preview, a lookup, a one-time download link): keys that may only read may call it. */
   readonly readOnly?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   handler(call: ApiCall<P, Q, B>): Promise<ApiResult>;
