@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeStep } from '../../test/support/fake-step.js';
-import { ConfigError } from '../../core/errors.js';
+import { configRefusal } from '../../test/support/config-refusal.js';
 import { quizModule, scoreQuiz, type QuizConfig } from './quiz-module.js';
 
 const QUIZ: QuizConfig = {
@@ -155,14 +155,7 @@ describe('quiz module', () => {
   });
 
   it('refuses a question without a right answer, repeated or reserved ids and a pass mark above the questions, each at its path', () => {
-    const check = (config: QuizConfig) => {
-      try {
-        quizModule.checkConfig!(config, '/steps/1/config');
-        return undefined;
-      } catch (error) {
-        return error instanceof ConfigError ? [error.message, error.path] : error;
-      }
-    };
+    const check = (config: QuizConfig) => configRefusal(quizModule, config, '/steps/1/config');
     const [year, city] = QUIZ.questions;
     expect(check(QUIZ)).toBeUndefined();
     expect(check({ ...QUIZ, questions: [year!, { ...city!, options: city!.options.map((o) => ({ id: o.id, label: o.label })) }] })).toEqual(['Mark at least one answer of this question as right', '/steps/1/config/questions/1/options']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeStep } from '../../test/support/fake-step.js';
-import { ConfigError } from '../../core/errors.js';
+import { configRefusal } from '../../test/support/config-refusal.js';
 import { ageOn, readDate, readPhone } from './answer-formats.js';
 import { textQuestionModule, type TextQuestionConfig } from './text-question-module.js';
 
@@ -95,14 +95,7 @@ describe('text question formats', () => {
   });
 
   it('refuses settings that do not fit the format, at their paths', () => {
-    const check = (config: TextQuestionConfig) => {
-      try {
-        textQuestionModule.checkConfig!(config, '/steps/0/config');
-        return undefined;
-      } catch (error) {
-        return error instanceof ConfigError ? [error.message, error.path] : error;
-      }
-    };
+    const check = (config: TextQuestionConfig) => configRefusal(textQuestionModule, config, '/steps/0/config');
     expect(check({ question: 'Q', variable: 'v', format: 'phone', country: 'FR' })).toBeUndefined();
     expect(check({ question: 'Q', variable: 'v', format: 'phone', country: 'ZZ' })).toEqual(['Not a country with phone numbers', '/steps/0/config/country']);
     // The United Kingdom is GB.
