@@ -137,7 +137,7 @@ export const quizModule = defineModule<QuizConfig>({
       // A quiz entered again (a try after failing) starts over, with a new draw when it draws.
       ctx.variables.set(variable, 0);
       if (draws(config)) ctx.variables.set(drawVariable(variable), drawSeed());
-      return ask(ctx, 0, config.intro ? [say(config.intro)] : []);
+      return ask(ctx, askedOf(ctx), 0, config.intro ? [say(config.intro)] : []);
     }
     const asked = askedOf(ctx);
     const index = currentQuestion(ctx, asked.length);
@@ -153,7 +153,7 @@ export const quizModule = defineModule<QuizConfig>({
       feedback.push(say(right ? (config.correctText ?? QUIZ_DEFAULTS.correctText) : (config.wrongText ?? QUIZ_DEFAULTS.wrongText), { answer: rightLabels(question) }));
       if (question.explanation) feedback.push(say(question.explanation));
     }
-    if (index + 1 < asked.length) return ask(ctx, index + 1, feedback);
+    if (index + 1 < asked.length) return ask(ctx, asked, index + 1, feedback);
     return finish(ctx, asked, feedback);
   },
 });
@@ -180,10 +180,9 @@ function currentQuestion(ctx: StepContext<QuizConfig>, asked: number): number {
   return Number.isInteger(kept) && kept >= 0 && kept < asked ? kept : 0;
 }
 
-/** Asks the participant's question `index` after `before`, numbered when the step says so, its answers in the participant's order when shuffled. */
-function ask(ctx: StepContext<QuizConfig>, index: number, before: BotMessage[]): StepResult {
+/** Asks the participant's question `index` of those `asked` after `before`, numbered when the step says so, its answers in the participant's order when shuffled. */
+function ask(ctx: StepContext<QuizConfig>, asked: readonly QuizQuestionConfig[], index: number, before: BotMessage[]): StepResult {
   const { config } = ctx;
-  const asked = askedOf(ctx);
   const question = asked[index]!;
   ctx.variables.set(progressVariable(config.variable ?? QUIZ_DEFAULTS.variable), index + 1);
   const vars = ctx.variables.all();

@@ -29,12 +29,12 @@ export const TOO_YOUNG_TEXT = 'Sorry, you must be {{minAge}} or older to take pa
 
 const DEFAULT_MAX = 500;
 
-/** A free text field (or a phone number, or a date) whose answer goes into a variable (and the variables table). */
 /** The country whose numbering plan reads a number written without its code: the step's, else the participant's when it has phone numbers. */
 function phoneCountry(config: TextQuestionConfig, participant: string | undefined): string | undefined {
   return config.country ?? (participant !== undefined && isPhoneCountry(participant) ? participant : undefined);
 }
 
+/** A free text field (or a phone number, or a date) whose answer goes into a variable (and the variables table). */
 export const textQuestionModule = defineModule<TextQuestionConfig>({
   id: 'text-question',
   title: 'Text question',
