@@ -2,6 +2,7 @@ import type { ModuleRegistry } from './module-registry.js';
 import { ConfigError, ParleyError } from './errors.js';
 import { compileSchema, validateOrThrow } from './schema-validator.js';
 import { STEP_ID_PATTERN } from './config-schema-parts.js';
+import { refuseRestlessLoops } from './flow-loops.js';
 
 export interface FlowStep {
   readonly id: string;
@@ -61,7 +62,7 @@ const validateDocument = compileSchema<FlowDocument>(flowDocumentSchema);
 /**
  * Validates a flow document against the module registry: every module known, every config
  * valid against its module's schema, step ids unique, every `next` and branch pointing at a
- * step, and no module that needs storage when the workspace has storage off, for every module or
+ * step, no loop of steps that never wait for the participant, and no module that needs storage when the workspace has storage off, for every module or
  * for that one (`storageOffModules`). Throws a ConfigError/ValidationError with the JSON path of
  * the first problem.
  */
@@ -89,10 +90,11 @@ export function validateFlowDocument(
       throw new ParleyError('storage_disabled', `Step ${i + 1} (${definition.title}) needs storage: switch "Store this module's data" on for ${definition.title}`, { path: `/steps/${i}/module` });
     }
     if (step.next !== undefined && !ids.has(step.next)) throw new ConfigError('Next step does not exist', `/steps/${i}/next`);
-    for (const target of definition.branches?.(step.config) ?? []) {
-      if (!ids.has(target)) throw new ConfigError(`Branch target does not exist`, `/steps/${i}/config`);
+    for (const branch of definition.branches?.(step.config) ?? []) {
+      if (!ids.has(branch.step)) throw new ConfigError('Branch target does not exist', `/steps/${i}/config${branch.path}`);
     }
   });
+  refuseRestlessLoops(doc.steps, registry);
   const start = doc.start ?? doc.steps[0]!.id;
   if (!ids.has(start)) throw new ConfigError('Start step does not exist', '/start');
   if (doc.opensAt && doc.closesAt && new Date(doc.opensAt) >= new Date(doc.closesAt)) {

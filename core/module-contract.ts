@@ -217,6 +217,20 @@ export interface FlowLifecycleContext<C> {
   readonly capabilities: ModuleCapabilities;
 }
 
+/** A step a config branches to, and the JSON pointer (in the config) of the field that names it. */
+export interface StepBranch {
+  readonly step: string;
+  readonly path: string;
+}
+
+/** The branches named by top-level fields of a config (a failed quiz's `failedNext`), those set. */
+export function namedBranches<C>(config: C, keys: ReadonlyArray<keyof C & string>): StepBranch[] {
+  return keys.flatMap((key) => {
+    const step = config[key];
+    return typeof step === 'string' ? [{ step, path: `/${key}` }] : [];
+  });
+}
+
 /** Checks a saved flow step beyond its JSON Schema (e.g. dates in order); throw ConfigError with a path. */
 export type ConfigCheck<C> = (config: C, path: string) => void;
 
@@ -246,8 +260,18 @@ export interface ModuleDefinition<C = any> {
   readonly scores?: (configs: readonly C[], counts: RowStatisticCounts) => readonly StatisticScore[];
   /** True when the module cannot work with storage switched off (refused when the flow is saved). */
   readonly requiresStorage?: boolean;
-  /** Step ids this config may branch to (choices), so the flow can check they exist. */
-  readonly branches?: (config: C) => readonly string[];
+  /**
+   * The steps this config may branch to (a choice's options, a condition's rules), each with the
+   * JSON pointer of the config field that names it, so the flow can check that they exist and
+   * point at the field when one does not.
+   */
+  readonly branches?: (config: C) => readonly StepBranch[];
+  /**
+   * True when entering a step of this config always waits for the participant (a question) or
+   * ends the flow, never going on in the same turn: steps that go on to one another without
+   * waiting must not form a loop, which saving the flow checks. Without it, the step may go on.
+   */
+  readonly waits?: (config: C) => boolean;
   /** The values a step of this module collects (`stepId`: the step), offered to exports. */
   readonly fields?: (config: C, stepId: string) => readonly CollectedField[];
   /** Runs when the flow is saved with status open (draw instant-win moments, prepare pools, …). */

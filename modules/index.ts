@@ -2,6 +2,7 @@ import type { ModuleDefinition } from '../core/module-contract.js';
 import { choiceModule } from './choice/choice-module.js';
 import { consentModule } from './consent/consent-module.js';
 import { codesModule } from './codes/codes-module.js';
+import { conditionModule } from './condition/condition-module.js';
 import { emailCaptureModule } from './email-capture/email-capture-module.js';
 import { giveawayModule } from './giveaway/giveaway-module.js';
 import { instantWinModule } from './instant-win/instant-win-module.js';
@@ -15,4 +16,4 @@ import { quizModule } from './quiz/quiz-module.js';
 import { ratingModule } from './rating/rating-module.js';
 
 /** Every module this runtime offers: the hand-written list the registry is built from. */
-export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, quizModule, ratingModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, loyaltyModule, codesModule];
+export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, conditionModule, quizModule, ratingModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, loyaltyModule, codesModule];

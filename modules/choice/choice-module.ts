@@ -59,7 +59,8 @@ export const choiceModule = defineModule<ChoiceConfig>({
       { key: `${variable}_label`, label: `${question} (button label)`, type: 'text', source, labels },
     ];
   },
-  branches: (config) => config.options.flatMap((o) => (o.next ? [o.next] : [])),
+  branches: (config) => config.options.flatMap((o, i) => (o.next ? [{ step: o.next, path: `/options/${i}/next` }] : [])),
+  waits: () => true,
   async handleStep(input, ctx) {
     const options = ctx.config.options.map((o) => ({ id: o.id, label: o.label }));
     if (input.kind === 'enter') {

@@ -139,6 +139,8 @@ export const codesModule = defineModule<CodesConfig>({
     if (misplaced) throw new ConfigError(`This option does not apply to ${config.mode} mode`, `${path}/${misplaced}`);
   },
   tables: { codes: { retentionDays: 60, holds: 'Codes checked or handed out' } },
+  // A check asks for the code (or ends the flow after too many tries); a hand-out goes on.
+  waits: (config) => config.mode === 'check',
   requiresStorage: true,
   admin: { codePool: true },
   fields: (config) => [

@@ -73,6 +73,7 @@ export const consentModule = defineModule<ConsentConfig>({
   checkConfig: checkConsentConfig,
   // Proof of consent is kept for three years by default (workspaces may shorten it).
   tables: { consents: { retentionDays: 1095, holds: 'Consent answers and confirmations' } },
+  waits: () => true,
   // The latest answer of any consent step, and this step's own (a flow may ask for two consents).
   fields: (config, stepId) => {
     // A consents value (`stored`) as the latest of any step, and as this step's own.

@@ -34,6 +34,7 @@ export const emailCaptureModule = defineModule<EmailCaptureConfig>({
     },
   },
   tables: { variables: { retentionDays: 60, holds: 'Email addresses' } },
+  waits: () => true,
   fields: (config) => [{ key: config.variable ?? 'email', label: 'Email', type: 'text', source: { table: 'variables', key: config.variable ?? 'email', personal: true } }],
   async handleStep(input, ctx) {
     const variable = ctx.config.variable ?? 'email';

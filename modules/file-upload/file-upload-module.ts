@@ -50,6 +50,7 @@ export const fileUploadModule = defineModule<FileUploadConfig>({
     },
   },
   tables: { files: { retentionDays: 30, holds: 'Files' }, variables: { retentionDays: 60, holds: 'File names' } },
+  waits: () => true,
   // Asking for a file that goes nowhere would mislead the participant.
   requiresStorage: true,
   fields: (config) => [{ key: config.variable, label: `File: ${config.question.slice(0, 70)}`, type: 'text', source: { table: 'variables', key: config.variable, personal: true } }],

@@ -27,6 +27,8 @@ export const linkModule = defineModule<LinkConfig>({
     },
   },
   tables: {},
+  // With a continue button it waits for the click; without, it shows the link and goes on.
+  waits: (config) => config.continueLabel !== undefined,
   async handleStep(input, ctx) {
     const { config } = ctx;
     if (input.kind === 'reply') return { type: 'next', messages: [] };

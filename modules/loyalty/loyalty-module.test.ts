@@ -65,7 +65,7 @@ describe('loyalty module', () => {
       ['loyalty_stamps', 'loyalty', 'stamp'],
       ['loyalty_cards', 'loyalty', 'cards'],
     ]);
-    expect(loyaltyModule.branches?.({ completedNext: 'voucher' })).toEqual(['voucher']);
+    expect(loyaltyModule.branches?.({ completedNext: 'voucher' })).toEqual([{ step: 'voucher', path: '/completedNext' }]);
     expect(loyaltyModule.branches?.({})).toEqual([]);
   });
 });

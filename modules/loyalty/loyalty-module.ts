@@ -1,4 +1,4 @@
-import { defineModule, type Frequency, type StepResult } from '../../core/module-contract.js';
+import { defineModule, namedBranches, type Frequency, type StepResult } from '../../core/module-contract.js';
 import { STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { prizeRowData, prizeSchema, type DrawPrize } from '../../core/prize.js';
 import { interpolate } from '../../core/interpolate.js';
@@ -130,7 +130,7 @@ export const loyaltyModule = defineModule<LoyaltyConfig>({
   },
   statistics: { loyaltyStamps: 'loyalty', loyaltyCards: { table: 'loyalty', whenTrue: 'completed' } },
   requiresStorage: true,
-  branches: (config) => (config.completedNext ? [config.completedNext] : []),
+  branches: (config) => namedBranches(config, ['completedNext']),
   fields: () => [
     { key: 'loyalty_stamps', label: 'Stamps on the loyalty card', type: 'number', source: { table: 'loyalty', key: 'stamp', personal: false } },
     { key: 'loyalty_cards', label: 'Full loyalty cards', type: 'number', source: { table: 'loyalty', key: 'cards', personal: false } },

@@ -1,4 +1,4 @@
-import { defineModule, type StepContext, type StepResult } from '../../core/module-contract.js';
+import { defineModule, namedBranches, type StepContext, type StepResult } from '../../core/module-contract.js';
 import { interpolate } from '../../core/interpolate.js';
 import { ConfigError } from '../../core/errors.js';
 import type { BotMessage } from '../../core/chat-protocol.js';
@@ -116,7 +116,8 @@ export const quizModule = defineModule<QuizConfig>({
   },
   statistics: { quizzesCompleted: 'variables', quizzesPassed: { table: 'variables', whenTrue: 'passed' } },
   scores: (_configs, counts) => (counts.quizzesCompleted === 0 ? [] : [{ key: 'quizPassRate', label: 'Quiz pass rate', value: Math.round((counts.quizzesPassed * 100) / counts.quizzesCompleted), unit: 'percent', basedOn: counts.quizzesCompleted }]),
-  branches: (config) => (config.failedNext ? [config.failedNext] : []),
+  branches: (config) => namedBranches(config, ['failedNext']),
+  waits: () => true,
   fields: (config, stepId) => {
     const variable = config.variable ?? QUIZ_DEFAULTS.variable;
     const source = (key: string) => ({ table: 'variables', key, personal: false, step: stepId, variable }) as const;

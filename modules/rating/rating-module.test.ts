@@ -81,6 +81,6 @@ describe('rating module', () => {
     expect(ratingModule.fields!(NPS, 'rate')).toEqual([
       { key: 'rating', label: 'How likely are you to recommend us, {{first}}?', type: 'number', source: { table: 'variables', key: 'rating', personal: false, step: 'rate', variable: 'rating' } },
     ]);
-    expect(ratingModule.branches!(NPS)).toEqual(['why', 'review']);
+    expect(ratingModule.branches!(NPS)).toEqual([{ step: 'why', path: '/lowNext' }, { step: 'review', path: '/highNext' }]);
   });
 });

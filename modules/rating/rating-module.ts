@@ -1,4 +1,4 @@
-import { defineModule, type RowStatisticCounts, type StatisticScore, type StepResult } from '../../core/module-contract.js';
+import { defineModule, namedBranches, type RowStatisticCounts, type StatisticScore, type StepResult } from '../../core/module-contract.js';
 import { QUESTION, STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 
@@ -81,7 +81,8 @@ export const ratingModule = defineModule<RatingConfig>({
   tables: { variables: { retentionDays: 60, holds: 'Ratings' } },
   statistics: { ratings: 'variables', ratingsHigh: { table: 'variables', whenTrue: 'high' }, ratingsLow: { table: 'variables', whenTrue: 'low' } },
   scores: (configs, counts) => ratingScores(configs, counts),
-  branches: (config) => [config.lowNext, config.highNext].filter((step): step is string => step !== undefined),
+  branches: (config) => namedBranches(config, ['lowNext', 'highNext']),
+  waits: () => true,
   fields: (config, stepId) => {
     const variable = config.variable ?? RATING_DEFAULTS.variable;
     return [{ key: variable, label: config.question.slice(0, 80), type: 'number', source: { table: 'variables', key: 'rating', personal: false, step: stepId, variable } }];

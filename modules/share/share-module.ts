@@ -55,6 +55,7 @@ export const shareModule = defineModule<ShareConfig>({
     },
   },
   tables: { variables: { retentionDays: 60, holds: 'Networks shared on' } },
+  waits: () => true,
   // The network's id (facebook, x, …), and its name.
   fields: (config) => {
     const variable = variableOf(config);

@@ -91,7 +91,7 @@ describe('text question formats', () => {
   it('offers a date answer to exports as a date, so the age and date filters apply', () => {
     expect(textQuestionModule.fields!({ question: 'Born?', variable: 'born', format: 'date' }, 's')).toMatchObject([{ key: 'born', type: 'date' }]);
     expect(textQuestionModule.fields!({ question: 'Mobile?', variable: 'phone', format: 'phone' }, 's')).toMatchObject([{ key: 'phone', type: 'text' }]);
-    expect(textQuestionModule.branches!({ question: 'Born?', variable: 'born', format: 'date', minAge: 18, tooYoungNext: 'bye' })).toEqual(['bye']);
+    expect(textQuestionModule.branches!({ question: 'Born?', variable: 'born', format: 'date', minAge: 18, tooYoungNext: 'bye' })).toEqual([{ step: 'bye', path: '/tooYoungNext' }]);
   });
 
   it('refuses settings that do not fit the format, at their paths', () => {

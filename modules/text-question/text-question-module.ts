@@ -1,4 +1,4 @@
-import { defineModule } from '../../core/module-contract.js';
+import { defineModule, namedBranches } from '../../core/module-contract.js';
 import { QUESTION, STEP_REFERENCE, answerVariable } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 import { ConfigError } from '../../core/errors.js';
@@ -64,7 +64,8 @@ export const textQuestionModule = defineModule<TextQuestionConfig>({
       tooYoungNext: { title: 'When too young, go to step', description: 'A step for participants under the minimum age; without it the flow ends there.', ...STEP_REFERENCE },
     },
   },
-  branches: (config) => (config.tooYoungNext ? [config.tooYoungNext] : []),
+  branches: (config) => namedBranches(config, ['tooYoungNext']),
+  waits: () => true,
   checkConfig(config, path) {
     const format = config.format ?? 'text';
     if (format !== 'phone' && config.country !== undefined) throw new ConfigError('A phone country applies to phone numbers only', `${path}/country`);

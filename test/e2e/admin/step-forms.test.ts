@@ -125,4 +125,38 @@ describe('step forms in the flow builder (real Chromium, accessible names only)'
     });
     expect(saved.steps[0].config.questions[0].options[1].correct).not.toBe(true);
   });
+
+  it('builds a condition whose rules lead to steps, its comparisons named in words; an order against a word is refused at the value', async () => {
+    const console = await signedIn();
+    const page = await newFlow(console, 'Greetings');
+    await addStep(page, 'Condition');
+    await addStep(page, 'Message');
+    await step(page, 2, 'Message').getByLabel('Text', { exact: true }).fill('Hello, regular');
+    await addStep(page, 'Message');
+    await step(page, 3, 'Message').getByLabel('Text', { exact: true }).fill('Welcome, Facebook friend');
+    const condition = step(page, 1, 'Condition');
+    await condition.getByText('Stores nothing.', { exact: true }).waitFor();
+    await condition.getByLabel('rule 1 test 1 Variable', { exact: true }).fill('utm_source');
+    const comparison = condition.getByLabel('rule 1 test 1 Comparison', { exact: true });
+    expect(await comparison.locator('option').allTextContents()).toEqual([
+      'is', 'is not', 'contains', 'does not contain', 'starts with', 'ends with',
+      'is greater than (a number, or a later date)', 'is less than (a number, or an earlier date)', 'is set', 'is not set',
+    ]);
+    await comparison.selectOption({ label: 'is greater than (a number, or a later date)' });
+    await condition.getByLabel('rule 1 test 1 Value (optional)', { exact: true }).fill('facebook');
+    const target = condition.getByLabel('rule 1 Go to step (optional)', { exact: true });
+    await target.focus(); // the steps are listed as the picker takes focus
+    const facebook = (await target.locator('option').allTextContents()).filter((text) => text.startsWith('Message'));
+    expect(facebook).toHaveLength(2);
+    await target.selectOption({ label: facebook[1]! });
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await condition.getByText('Greater and less than compare numbers or dates: write a number (18) or a date (2026-05-01)').waitFor();
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/greetings')).status).toBe(404);
+
+    await comparison.selectOption({ label: 'is' });
+    await page.getByRole('button', { name: 'Save flow' }).click();
+    await page.getByRole('status').getByText('Flow Greetings saved (version 1).').waitFor();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/flows/greetings')).body;
+    expect(saved.steps[0]).toMatchObject({ module: 'condition', config: { rules: [{ when: [{ variable: 'utm_source', comparison: 'equals', value: 'facebook' }], next: saved.steps[2].id }] } });
+  });
 });

@@ -159,7 +159,7 @@ describe('flow engine', () => {
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: { text: 'hi', colour: 'red' } }] })).toEqual({ code: 'validation_failed', path: '/steps/0/config/colour' });
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: {} }] })).toEqual({ code: 'validation_failed', path: '/steps/0/config/text' });
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: { text: 'hi' }, next: 'nowhere' }] })).toEqual({ code: 'config_invalid', path: '/steps/0/next' });
-    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'choice', config: { options: [{ id: 'o', label: 'O', next: 'zz' }] } }] })).toEqual({ code: 'config_invalid', path: '/steps/0/config' });
+    expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'choice', config: { options: [{ id: 'o', label: 'O', next: 'zz' }] } }] })).toEqual({ code: 'config_invalid', path: '/steps/0/config/options/0/next' });
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'text-question', config: { question: 'q', variable: 'v', pattern: '(' } }] })).toEqual({ code: 'config_invalid', path: '/steps/0/config/pattern' });
     expect(refuse({ name: 'x', steps: [{ id: 'a', module: 'message', config: { text: 'a' } }, { id: 'a', module: 'message', config: { text: 'b' } }] })).toEqual({ code: 'config_invalid', path: '/steps/1/id' });
     expect(refuse({ name: 'x', steps: [{ id: 'e', module: 'email-capture', config: { question: 'q', termsUrl: 'javascript:alert(1)' } }] })).toEqual({ code: 'validation_failed', path: '/steps/0/config/termsUrl' });

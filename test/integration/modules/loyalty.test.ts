@@ -226,7 +226,7 @@ describe('loyalty step in a chat', () => {
   it('refuses a full-card step that does not exist, and a workspace with storage off', async () => {
     const { workspace } = await flowSetup(storage);
     const missing = await saveTestFlow(storage, workspace, 'bad', card({ completedNext: 'nowhere' })).catch((e: ParleyError) => e);
-    expect(missing).toMatchObject({ code: 'config_invalid', path: '/steps/1/config' });
+    expect(missing).toMatchObject({ code: 'config_invalid', path: '/steps/1/config/completedNext' });
     const off = await flowSetup(storage, { workspace: { storageEnabled: false } });
     const refused = await saveTestFlow(storage, off.workspace, 'coffee', card()).catch((e: ParleyError) => e);
     expect(refused).toMatchObject({ code: 'storage_disabled', path: '/steps/1/module' });

@@ -65,10 +65,11 @@ function scalarField(name: string, schema: JsonSchema, value: unknown, required:
     const control = el('input', { className: 'input', attrs: { type: 'checkbox', checked: (value ?? schema.default) === true } });
     return plainField(createField({ label, control, hint: schema.description }), () => control.checked);
   }
-  if (schema.enum) {
+  const choices = fixedChoices(schema);
+  if (choices) {
     const control = el('select', { className: 'input' }, [
       ...(required ? [] : [el('option', { attrs: { value: '' }, text: schema.default !== undefined ? `Default (${String(schema.default)})` : '—' })]),
-      ...schema.enum.map((choice) => el('option', { attrs: { value: String(choice), selected: value === choice }, text: String(choice) })),
+      ...choices.map((choice) => el('option', { attrs: { value: String(choice.value), selected: value === choice.value }, text: choice.label })),
     ]);
     return plainField(createField({ label, control, hint: schema.description }), () => (control.value === '' ? undefined : control.value));
   }
