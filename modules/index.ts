@@ -9,6 +9,7 @@ import { instantWinModule } from './instant-win/instant-win-module.js';
 import { linkModule } from './link/link-module.js';
 import { messageModule } from './message/message-module.js';
 import { shareModule } from './share/share-module.js';
+import { splitModule } from './split/split-module.js';
 import { textQuestionModule } from './text-question/text-question-module.js';
 import { fileUploadModule } from './file-upload/file-upload-module.js';
 import { loyaltyModule } from './loyalty/loyalty-module.js';
@@ -16,4 +17,4 @@ import { quizModule } from './quiz/quiz-module.js';
 import { ratingModule } from './rating/rating-module.js';
 
 /** Every module this runtime offers: the hand-written list the registry is built from. */
-export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, conditionModule, quizModule, ratingModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, loyaltyModule, codesModule];
+export const MODULES: readonly ModuleDefinition[] = [messageModule, choiceModule, conditionModule, splitModule, quizModule, ratingModule, linkModule, shareModule, textQuestionModule, fileUploadModule, emailCaptureModule, consentModule, instantWinModule, giveawayModule, loyaltyModule, codesModule];
