@@ -5,7 +5,7 @@ import type { RowStatisticCounts, StatisticScore } from './module-contract.js';
  * and the console reads it: types only, shared by both sides of the wire.
  */
 
-/** One step of the funnel: sessions shown it, and sessions whose last step it is and that did not complete. */
+/** One step of the funnel: sessions shown it, those whose last step it is and that did not complete, and those shown it that completed. */
 export interface StepStats {
   readonly stepId: string;
   readonly module: string;
@@ -13,6 +13,8 @@ export interface StepStats {
   readonly title?: string;
   readonly reached: number;
   readonly leftHere: number;
+  /** Sessions shown this step that completed the flow (of `reached`: a variant's or a branch's completion rate). */
+  readonly completed: number;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface FlowStatsCounts extends RowStatisticCounts {
   readonly completions: number;
   readonly reached: number;
   readonly leftHere: number;
+  /** Sessions shown the step that completed the flow. */
+  readonly completed: number;
 }
 
 export interface FlowStatsQuery {
@@ -52,6 +54,7 @@ export async function readFlowStats(db: Db, query: FlowStatsQuery): Promise<Flow
     completions: r.completions,
     reached: r.reached,
     leftHere: r.left_here,
+    completed: r.completed,
     ...rowStatisticCounts(r),
   }));
 }

@@ -8,8 +8,8 @@ import { ROW_STATISTICS, type RowStatistic, type RowStatisticCounts } from '../c
  * it has), so both count the same way.
  *
  * A session counts on the day it started, in its workspace's time zone: one start; one
- * completion once done; one "reached" for each step it was shown (`steps_seen`); one "left
- * here" at its current step while it is not done. `flow_stats_sessions` remembers what each
+ * completion once done; one "reached" for each step it was shown (`steps_seen`), and one
+ * "completed" there too once done; one "left here" at its current step while it is not done. `flow_stats_sessions` remembers what each
  * session contributed at the last rollup, so a change is counted as the difference between
  * then and now. Store rows named by modules' `statistics` count once each, on the day they
  * were written. Console previews count nowhere.
@@ -26,8 +26,11 @@ export interface RowStatisticSource {
 /** The flows a statement covers: one flow (a read) or every flow (the rollup). */
 export type FlowScope = { readonly workspaceId: string; readonly flowId: string } | 'all';
 
-/** The count columns of `flow_stats_daily`, in order. */
-export const COUNT_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards', 'quizzes_completed', 'quizzes_passed', 'ratings', 'ratings_high', 'ratings_low'] as const;
+/** The count columns of `flow_stats_daily` counted from sessions, in order. */
+const SESSION_COLUMNS = ['starts', 'completions', 'reached', 'left_here', 'completed'] as const;
+
+/** The count columns of `flow_stats_daily`, in order: the sessions', then the store rows'. */
+export const COUNT_COLUMNS = [...SESSION_COLUMNS, 'instant_win_wins', 'giveaway_entries', 'loyalty_stamps', 'loyalty_cards', 'quizzes_completed', 'quizzes_passed', 'ratings', 'ratings_high', 'ratings_low'] as const;
 
 /** The column of each statistic counted from store rows, in `COUNT_COLUMNS` order. */
 const ROW_COLUMNS: Readonly<Record<RowStatistic, (typeof COUNT_COLUMNS)[number]>> = {
@@ -49,8 +52,11 @@ export function rowStatisticCounts(row: Readonly<Record<(typeof COUNT_COLUMNS)[n
 
 const counts = sql.raw(COUNT_COLUMNS.join(', '));
 
-/** Zeros for the row statistics' columns, after a session delta's four counts. */
+/** Zeros for the row statistics' columns, after a session delta's counts. */
 const NO_ROWS = sql.raw(Object.values(ROW_COLUMNS).map(() => '0').join(', '));
+
+/** Zeros for the sessions' columns, before a row delta's counts. */
+const NO_SESSIONS = sql.raw(SESSION_COLUMNS.map(() => '0').join(', '));
 
 /**
  * Sessions whose contribution changed since the last rollup, as CTE `pending`: those updated
@@ -71,15 +77,23 @@ function pendingSessions(scope: FlowScope, limit?: number): RawBuilder<unknown> 
     ${limit === undefined ? sql`` : sql`limit ${limit}`})`;
 }
 
-/** CTE `session_deltas` over `pending`: what each changed session adds (or takes back), per day and step. */
+/**
+ * CTE `session_deltas` over `pending`: what each changed session adds (or takes back), per day and
+ * step. A completed session counts `completed` at every step it was shown: the steps counted
+ * before by how its completion changed since, the steps new since by whether it is done now.
+ */
 const SESSION_DELTAS = sql`session_deltas (flow_id, day, step_id, ${counts}) as (
-    select flow_id, day, '', fresh::int, done::int - was_done::int, 0, 0, ${NO_ROWS} from pending
+    select flow_id, day, '', fresh::int, done::int - was_done::int, 0, 0, 0, ${NO_ROWS} from pending
     union all
-    select p.flow_id, p.day, t.step, 0, 0, 1, 0, ${NO_ROWS} from pending p cross join lateral unnest(p.steps_seen[p.counted + 1:]) as t (step)
+    select p.flow_id, p.day, t.step, 0, 0, 1, 0, 0, ${NO_ROWS} from pending p cross join lateral unnest(p.steps_seen[p.counted + 1:]) as t (step)
     union all
-    select flow_id, day, left_step, 0, 0, 0, 1, ${NO_ROWS} from pending where left_step is not null
+    select flow_id, day, left_step, 0, 0, 0, 1, 0, ${NO_ROWS} from pending where left_step is not null
     union all
-    select flow_id, day, was_step, 0, 0, 0, -1, ${NO_ROWS} from pending where was_step is not null)`;
+    select flow_id, day, was_step, 0, 0, 0, -1, 0, ${NO_ROWS} from pending where was_step is not null
+    union all
+    select p.flow_id, p.day, t.step, 0, 0, 0, 0, case when t.n <= p.counted then p.done::int - p.was_done::int else p.done::int end, ${NO_ROWS}
+    from pending p cross join lateral unnest(p.steps_seen) with ordinality as t (step, n)
+    where p.done or p.was_done)`;
 
 /** The session CTEs: `pending` and `session_deltas`. */
 export function sessionDeltaCtes(scope: FlowScope, limit?: number): RawBuilder<unknown> {
@@ -101,7 +115,7 @@ export function rowDeltaCte(sources: readonly RowStatisticSource[], scope: FlowS
       ${source.whenTrue === undefined ? sql`` : sql`and (data -> ${source.whenTrue}) = 'true'::jsonb`}`);
   const rows = selects.length === 0 ? sql`select null::uuid as flow_id, null::uuid as workspace_id, null::uuid as session_id, null::timestamptz as created_at, null::text as counted where false` : sql.join(selects, sql` union all `);
   return sql`row_deltas (flow_id, day, step_id, ${counts}) as (
-    select r.flow_id, (r.created_at at time zone w.time_zone)::date, '', 0, 0, 0, 0,
+    select r.flow_id, (r.created_at at time zone w.time_zone)::date, '', ${NO_SESSIONS},
       ${sql.join(Object.values(ROW_COLUMNS).map((column) => sql`(count(*) filter (where r.counted = ${sql.lit(column)}))::int`))}
     from (${rows}) r
       join workspaces w on w.id = r.workspace_id

@@ -35,11 +35,11 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
   const sum = (rows: readonly FlowStatsCounts[], key: keyof Omit<FlowStatsCounts, 'day' | 'stepId'>) => rows.reduce((n, r) => n + r[key], 0);
   const starts = sum(whole, 'starts');
   const completions = sum(whole, 'completions');
-  const byStep = new Map<string, { reached: number; leftHere: number }>();
+  const byStep = new Map<string, { reached: number; leftHere: number; completed: number }>();
   for (const c of counts) {
     if (c.stepId === '') continue;
-    const step = byStep.get(c.stepId) ?? { reached: 0, leftHere: 0 };
-    byStep.set(c.stepId, { reached: step.reached + c.reached, leftHere: step.leftHere + c.leftHere });
+    const step = byStep.get(c.stepId) ?? { reached: 0, leftHere: 0, completed: 0 };
+    byStep.set(c.stepId, { reached: step.reached + c.reached, leftHere: step.leftHere + c.leftHere, completed: step.completed + c.completed });
   }
   const modules = new Map(flow.definition.steps.map((s) => [s.id, s.module]));
   const removed = [...byStep.keys()].filter((id) => !modules.has(id)).sort();
@@ -49,7 +49,8 @@ export async function flowStatistics(db: Db, registry: ModuleRegistry, flow: Flo
   }
   const steps = [...modules].map(([stepId, module]): StepStats => {
     const title = registry.get(module)?.definition.title;
-    return { stepId, module, ...(title && { title }), reached: byStep.get(stepId)?.reached ?? 0, leftHere: byStep.get(stepId)?.leftHere ?? 0 };
+    const step = byStep.get(stepId);
+    return { stepId, module, ...(title && { title }), reached: step?.reached ?? 0, leftHere: step?.leftHere ?? 0, completed: step?.completed ?? 0 };
   });
   const perDay = new Map(whole.map((c) => [c.day, c]));
   const totals = Object.fromEntries(ROW_STATISTICS.map((statistic) => [statistic, sum(whole, statistic)])) as RowStatisticCounts;

@@ -79,14 +79,14 @@ describe('flow statistics in the console (real Chromium, accessible names only)'
     expect(await figure(page, 'Satisfaction (CSAT)')).toBe('50 %');
     expect(await figure(page, 'Quiz pass rate')).toBe('50 %');
     expect(await rowsOf(page, 'Funnel by step')).toEqual([
-      'Step Reached Left here',
-      '1. Choice (pick) 4 1',
-      '2. Email capture (email) 3 1',
-      '3. Giveaway (raffle entry) (entry) 2 0',
-      '4. Loyalty card (stamps) (card) 2 0',
-      '5. Rating (rate) 2 0',
-      '6. Quiz (trivia) 2 0',
-      '7. Message (bye) 2 0',
+      'Step Reached Left here Completed Completion rate',
+      '1. Choice (pick) 4 1 2 50 %',
+      '2. Email capture (email) 3 1 2 67 %',
+      '3. Giveaway (raffle entry) (entry) 2 0 2 100 %',
+      '4. Loyalty card (stamps) (card) 2 0 2 100 %',
+      '5. Rating (rate) 2 0 2 100 %',
+      '6. Quiz (trivia) 2 0 2 100 %',
+      '7. Message (bye) 2 0 2 100 %',
     ]);
     await page.getByRole('img', { name: 'Sessions per day from 2025-05-04 to 2025-06-02: 4 started, 2 completed; the busiest day had 3 starts' }).waitFor();
 

@@ -75,12 +75,13 @@ async function finish(chat: ChatClient, email: string): Promise<void> {
   expect(ack.ok && ack.turn.messages.map((m) => (m.kind === 'text' ? m.text : ''))).toContain('WIN');
 }
 
-function funnel(counts: Record<string, [number, number]>) {
+/** The funnel: per step, sessions that reached it, left there and completed after being shown it. */
+function funnel(counts: Record<string, [number, number, number]>) {
   const titles: Record<string, [string, string]> = {
     hello: ['message', 'Message'], pick: ['choice', 'Choice'], email: ['email-capture', 'Email capture'],
     entry: ['giveaway', 'Giveaway (raffle entry)'], win: ['instant-win', 'Instant win'], bye: ['message', 'Message'],
   };
-  return Object.entries(titles).map(([stepId, [module, title]]) => ({ stepId, module, title, reached: counts[stepId]?.[0] ?? 0, leftHere: counts[stepId]?.[1] ?? 0 }));
+  return Object.entries(titles).map(([stepId, [module, title]]) => ({ stepId, module, title, reached: counts[stepId]?.[0] ?? 0, leftHere: counts[stepId]?.[1] ?? 0, completed: counts[stepId]?.[2] ?? 0 }));
 }
 
 function sample(text: string, name: string, flow: string): number {
@@ -101,13 +102,13 @@ describe('GET /flows/{flow}/stats', () => {
     await rollUpFlowStats(storage.db, { now: storage.clock.now(), sources });
     const afterFirst = await stats(key, all);
     expect(afterFirst).toMatchObject({ starts: 2, completions: 1, instantWinWins: 1, giveawayEntries: 1 });
-    expect(afterFirst.steps).toEqual(funnel({ hello: [2, 0], pick: [2, 1], email: [1, 0], entry: [1, 0], win: [1, 0], bye: [1, 0] }));
+    expect(afterFirst.steps).toEqual(funnel({ hello: [2, 0, 1], pick: [2, 1, 1], email: [1, 0, 1], entry: [1, 0, 1], win: [1, 0, 1], bye: [1, 0, 1] }));
 
     // 23:50: C starts and stops at the email; a rollup counts it there; at 00:10 it completes.
     storage.clock.set(T1.getTime() + 20 * MINUTE);
     const c = await visit(workspace, 'email');
     await rollUpFlowStats(storage.db, { now: storage.clock.now(), sources });
-    expect((await stats(key, all)).steps).toEqual(funnel({ hello: [3, 0], pick: [3, 1], email: [2, 1], entry: [1, 0], win: [1, 0], bye: [1, 0] }));
+    expect((await stats(key, all)).steps).toEqual(funnel({ hello: [3, 0, 1], pick: [3, 1, 1], email: [2, 1, 1], entry: [1, 0, 1], win: [1, 0, 1], bye: [1, 0, 1] }));
     storage.clock.set(T1.getTime() + 40 * MINUTE);
     await finish(c, 'c@example.org');
 
@@ -121,7 +122,7 @@ describe('GET /flows/{flow}/stats', () => {
       from: '2026-01-13', to: '2026-01-14', timeZone: ZONE,
       starts: 4, completions: 2, completionRate: 0.5, instantWinWins: 2, giveawayEntries: 2, loyaltyStamps: 0, loyaltyCards: 0,
       quizzesCompleted: 0, quizzesPassed: 0, ratings: 0, ratingsHigh: 0, ratingsLow: 0, scores: [],
-      steps: funnel({ hello: [4, 0], pick: [4, 1], email: [3, 1], entry: [2, 0], win: [2, 0], bye: [2, 0] }),
+      steps: funnel({ hello: [4, 0, 2], pick: [4, 1, 2], email: [3, 1, 2], entry: [2, 0, 2], win: [2, 0, 2], bye: [2, 0, 2] }),
       byDay: [{ day: '2026-01-13', starts: 3, completions: 2 }, { day: '2026-01-14', starts: 1, completions: 0 }],
     };
     expect(await stats(key, all)).toEqual(expected);

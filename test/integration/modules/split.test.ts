@@ -40,19 +40,31 @@ const visit = (variables?: Record<string, string>) => connectChat(server.url, { 
 const greeting = { 'Hi!': 'short', 'Welcome to our spring game, where every day counts.': 'long' } as Record<string, string>;
 
 describe('A/B split in a chat', () => {
-  it('shows each visitor one variant for the whole session, both in use, and exports compare them by the variant', async () => {
+  it('shows each visitor one variant for the whole session, both in use; statistics and exports compare them', async () => {
     const shown: string[] = [];
+    const signedUp = { short: 0, long: 0 } as Record<string, number>;
     for (let i = 0; i < 30; i += 1) {
       const chat = await visit();
       const [text] = chat.firstTurn.messages.map((m) => (m.kind === 'text' ? m.text : ''));
-      shown.push(greeting[text!]!);
+      const variant = greeting[text!]!;
+      shown.push(variant);
       expect(chat.firstTurn.input).toMatchObject({ kind: 'email' });
-      const ack = await chat.reply(`visitor${i}@example.org`);
-      expect(ack.ok && ack.turn.done).toBe(true);
+      // Every third visitor leaves without an answer.
+      if (i % 3 !== 0) {
+        const ack = await chat.reply(`visitor${i}@example.org`);
+        expect(ack.ok && ack.turn.done).toBe(true);
+        signedUp[variant]! += 1;
+      }
       chat.close();
     }
     // 30 fair draws all alike: a chance of 2 in a billion.
     expect(new Set(shown)).toEqual(new Set(['short', 'long']));
+
+    // The result: each variant's step, sessions shown it and those of them that completed.
+    const stats = await api(server.url, key, 'GET', '/api/v1/flows/welcome/stats');
+    const byStep = Object.fromEntries(stats.body.steps.map((s: { stepId: string; reached: number; completed: number }) => [s.stepId, [s.reached, s.completed]]));
+    const count = (variant: string) => shown.filter((v) => v === variant).length;
+    expect(byStep).toEqual({ ab: [30, 20], short: [count('short'), signedUp.short], long: [count('long'), signedUp.long], email: [30, 20] });
 
     const fields = await api(server.url, key, 'GET', '/api/v1/exports/fields?flow=welcome');
     const form = fields.body.groups.find((g: { group: string }) => g.group === 'form');
@@ -68,7 +80,8 @@ describe('A/B split in a chat', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const preview = await api(server.url, key, 'POST', `/api/v1/exports/${created.body.id}/preview`, {});
-    const expected = shown.flatMap((variant, i) => (variant === 'short' ? [[`visitor${i}@example.org`, 'short']] : []));
+    // One entry per session that stored something: the variant's row is one, with or without an email.
+    const expected = shown.flatMap((variant, i) => (variant === 'short' ? [[i % 3 !== 0 ? `visitor${i}@example.org` : '', 'short']] : []));
     expect(preview.body.rows).toEqual(expected);
   });
 

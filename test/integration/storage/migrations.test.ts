@@ -101,4 +101,28 @@ describe('migrations', () => {
       ['winners', 'ann', 1, ago(2), Date.parse(ago(2)) + 30 * 86_400_000],
     ]);
   });
+
+  it('0032 counts, for the sessions still kept, each step shown to a session the last rollup counted done, at the steps it counted', async () => {
+    const db = await emptyDatabase();
+    await migrateTo(db, '0031-api-key-access');
+    const workspace = '00000000-0000-4000-8000-000000000032';
+    const flow = '00000000-0000-4000-8000-0000000000f2';
+    await sql`insert into workspaces (id, name) values (${workspace}, 'Before step completions')`.execute(db);
+    await sql`insert into flows (id, workspace_id, slug, hash_id, name, status, definition) values (${flow}, ${workspace}, 'ab', 'h32', 'A/B', 'open', '{}')`.execute(db);
+    // Counted by the last rollup: A done after a, b, c; B left at a; C done, though a step came after that rollup.
+    const sessions: Array<[string, string[], number, boolean]> = [
+      ['00000000-0000-4000-8000-00000000000a', ['a', 'b', 'c'], 3, true],
+      ['00000000-0000-4000-8000-00000000000b', ['a'], 1, false],
+      ['00000000-0000-4000-8000-00000000000c', ['a', 'c', 'd'], 2, true],
+    ];
+    for (const [id, steps, counted, done] of sessions) {
+      await sql`insert into chat_sessions (id, workspace_id, flow_id, resume_token_hash, participant_ref, status, started_at, updated_at, expires_at, steps_seen)
+        values (${id}, ${workspace}, ${flow}, ${Buffer.from(id)}, ${id}, ${done ? 'done' : 'active'}, now(), now(), now() + interval '1 day', ${steps})`.execute(db);
+      await sql`insert into flow_stats_sessions (session_id, day, seq, left_step, done, steps_counted) values (${id}, '2026-12-01', 1, null, ${done}, ${counted})`.execute(db);
+    }
+    for (const step of ['a', 'b', 'c', 'd']) await sql`insert into flow_stats_daily (flow_id, day, step_id, reached) values (${flow}, '2026-12-01', ${step}, 1)`.execute(db);
+    await migrateToLatest(db);
+    const counts = await sql<{ step_id: string; completed: number }>`select step_id, completed from flow_stats_daily where flow_id = ${flow} order by step_id`.execute(db);
+    expect(counts.rows).toEqual([{ step_id: 'a', completed: 2 }, { step_id: 'b', completed: 1 }, { step_id: 'c', completed: 2 }, { step_id: 'd', completed: 0 }]);
+  });
 });

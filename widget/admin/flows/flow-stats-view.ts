@@ -52,9 +52,9 @@ function results(stats: FlowStats): HTMLElement[] {
   return [
     summary(stats),
     section('Funnel', [
-      el('p', { className: 'muted', text: 'Per step: sessions shown it, and those whose last step it is and that did not complete.' }),
+      el('p', { className: 'muted', text: 'Per step: sessions shown it, those whose last step it is and that did not complete, and those shown it that completed (compare an A/B split’s variants by their steps).' }),
       funnelChart(stats),
-      table('Funnel by step', ['Step', 'Reached', 'Left here'], stats.steps.map((s, i) => [stepLabel(s, i), s.reached, s.leftHere])),
+      table('Funnel by step', ['Step', 'Reached', 'Left here', 'Completed', 'Completion rate'], stats.steps.map((s, i) => [stepLabel(s, i), s.reached, s.leftHere, s.completed, completionRate(s)])),
     ]),
     section('By day', [
       dailyChart(stats),
@@ -110,4 +110,9 @@ export async function showFlowStats(panel: HTMLElement, ctx: ConsoleContext, opt
     }
   }
   await load();
+}
+
+/** Of the sessions shown a step, the share that completed, in whole percent; a dash when none was shown it. */
+function completionRate(step: { readonly reached: number; readonly completed: number }): string {
+  return step.reached === 0 ? '—' : `${Math.round((step.completed * 100) / step.reached)} %`;
 }

@@ -23,7 +23,7 @@ export function funnelChart(stats: FlowStats): HTMLElement {
     const stayed = step.reached - step.leftHere;
     return el('li', { className: 'funnel-row' }, [
       el('span', { className: 'funnel-label', text: stepLabel(step, i) }),
-      el('span', { className: 'muted funnel-figures', text: `${step.reached} reached · ${step.leftHere} left here` }),
+      el('span', { className: 'muted funnel-figures', text: `${step.reached} reached · ${step.leftHere} left here · ${step.completed} completed` }),
       svgEl('svg', { class: 'funnel-bar', width: '100%', height: 14, focusable: 'false' }, [
         svgEl('rect', { class: 'bar-track', width: '100%', height: 14, rx: 3 }),
         svgEl('rect', { class: 'bar-reached', width: percent(stayed, widest), height: 14 }),

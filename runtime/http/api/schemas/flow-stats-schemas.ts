@@ -30,13 +30,14 @@ export const flowStatsSchema: JsonSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['stepId', 'module', 'reached', 'leftHere'],
+        required: ['stepId', 'module', 'reached', 'leftHere', 'completed'],
         properties: {
           stepId: { type: 'string' },
           module: { type: 'string' },
           title: { type: 'string', description: "The module's title" },
           reached: { ...COUNT, description: 'Sessions that were shown this step' },
           leftHere: { ...COUNT, description: 'Sessions whose last step is this one and that did not complete' },
+          completed: { ...COUNT, description: "Sessions shown this step that completed the flow: against reached, the completion rate of those who came this way (an A/B split's variant, a condition's branch)" },
         },
       },
     },
