@@ -5,6 +5,8 @@
  *   `consent.confirmed` follows when the mail's link is clicked);
  * - `consent.declined`: a participant declined a consent in the chat;
  * - `consent.confirmed`: a visitor clicked the link of a double opt-in mail;
+ * - `consent.withdrawn`: a consent was withdrawn (by the person, with their mail's link, or
+ *   recorded by the owner or a partner system through the API);
  * - `instant_win.won`: an instant-win play won a prize;
  * - `giveaway.drawn`: giveaway winners were drawn;
  * - `flow.closed`: a flow was closed (from the API, or by saving it closed);
@@ -14,7 +16,7 @@
  * - `quiz.completed`: a participant answered a quiz's last question (the quiz's row: score, total, passed, answers);
  * - `rating.given`: a participant gave a rating (its row: the rating, the scale, and whether it is low or high).
  */
-export const WEBHOOK_EVENTS = ['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given'] as const;
+export const WEBHOOK_EVENTS = ['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'consent.withdrawn', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given'] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -18,6 +18,7 @@ import { widgetRoutes } from './http/widget-routes.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { downloadRoute } from './http/download-route.js';
 import { consentConfirmRoute } from './http/consent-confirm-route.js';
+import { consentWithdrawRoute } from './http/consent-withdraw-route.js';
 import { registerConsentMailWorker } from './mail/consent-mail-job.js';
 import type { Logger } from './logger.js';
 import { ModuleRegistry } from '../core/module-registry.js';
@@ -106,7 +107,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
     logger,
     health: () => storage.health(),
     before: [requestTimer(metrics)],
-    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), fileReplyRoute({ engine, storage, clock, metrics, perMinute: config.filesPerIpPerMinute, maxInFlight: config.filesInFlight, trustedProxyHops: config.trustProxyHops }), api],
+    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), consentWithdrawRoute({ storage, logger, onWithdrawn: () => webhooks.wake() }), fileReplyRoute({ engine, storage, clock, metrics, perMinute: config.filesPerIpPerMinute, maxInFlight: config.filesInFlight, trustedProxyHops: config.trustProxyHops }), api],
   });
   const http = createServer(app);
   const adapterClients = longLivedClientPool(storage.pool);

@@ -35,7 +35,7 @@ export type ConfirmOutcome = 'confirmed' | 'already_confirmed' | 'expired' | 'un
 export const OPT_IN = Object.freeze({ declined: 0, accepted: 1, confirmed: 2 });
 
 /** A confirmation link token: 32 random bytes, base64url (43 characters). */
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+export const CONFIRMATION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function hashConfirmationToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
@@ -121,7 +121,7 @@ export async function clearPendingMail(ctx: StoreContext, confirmationId: string
  * A confirmation writes its `consent.confirmed` webhook event in the same transaction.
  */
 export async function confirmConsent(ctx: StoreContext, token: string): Promise<ConfirmOutcome> {
-  if (!TOKEN.test(token)) return 'unknown';
+  if (!CONFIRMATION_TOKEN.test(token)) return 'unknown';
   const hash = hashConfirmationToken(token);
   return inTransaction(ctx, async (trx) => {
     const now = trx.clock.now();

@@ -8,6 +8,7 @@ const ROW_KEY: Readonly<Partial<Record<WebhookEventType, string>>> = Object.free
   'consent.given': 'consent',
   'consent.declined': 'consent',
   'consent.confirmed': 'consent',
+  'consent.withdrawn': 'consent',
   'file.received': 'file',
   'loyalty.card_completed': 'stamp',
   'quiz.completed': 'quiz',

@@ -15,7 +15,7 @@ export interface ConsentConfig {
   /** Session variable holding the participant's email (default `email`). */
   readonly emailVariable?: string;
   readonly confirmSubject?: string;
-  /** Body of the confirmation email; must contain `{{link}}`. */
+  /** Body of the confirmation email; must contain `{{link}}`, may contain `{{withdraw_link}}`. */
   readonly confirmText?: string;
   readonly acceptedText?: string;
   readonly declinedText?: string;
@@ -25,7 +25,8 @@ export interface ConsentConfig {
 
 export const DEFAULT_CONFIRM_SUBJECT = 'Please confirm your subscription';
 export const DEFAULT_CONFIRM_TEXT =
-  'Hello,\n\nPlease confirm your subscription by opening this link:\n\n{{link}}\n\nThe link is valid for 7 days. If you did not ask for this, ignore this email.';
+  'Hello,\n\nPlease confirm your subscription by opening this link:\n\n{{link}}\n\nThe link is valid for 7 days. If you did not ask for this, ignore this email.\n\n' +
+  'Changed your mind, now or later? Withdraw your consent here:\n\n{{withdraw_link}}';
 export const DEFAULT_PENDING_TEXT = 'Check your inbox to confirm your subscription.';
 
 const LINK = /\{\{\s*link\s*\}\}/;
@@ -42,7 +43,7 @@ export const consentConfigSchema = {
     doubleOptIn: { title: 'Double opt-in', description: 'Confirm an accepted consent by a link sent by email.', default: false, type: 'boolean' },
     emailVariable: { title: 'Email variable', description: 'Session variable holding the participant’s email.', default: 'email', ...VARIABLE_NAME },
     confirmSubject: { title: 'Confirmation subject', description: 'Subject of the double opt-in email.', default: DEFAULT_CONFIRM_SUBJECT, type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' },
-    confirmText: { ...text(10_000), title: 'Confirmation email', description: 'Body of the double opt-in email; must contain {{link}}.', default: DEFAULT_CONFIRM_TEXT },
+    confirmText: { ...text(10_000), title: 'Confirmation email', description: 'Body of the double opt-in email; must contain {{link}} (confirms), and may contain {{withdraw_link}} (withdraws the consent at any time: the default text has it).', default: DEFAULT_CONFIRM_TEXT },
     acceptedText: { ...text(4000), title: 'When accepted', description: 'Said after the participant accepts.' },
     declinedText: { ...text(4000), title: 'When declined', description: 'Said after the participant declines.' },
     pendingText: { ...text(4000), title: 'Waiting for confirmation', description: 'Said after an accepted double opt-in.', default: DEFAULT_PENDING_TEXT },

@@ -56,7 +56,7 @@ async function record(accepted: boolean, ctx: StepContext<ConsentConfig>): Promi
   await consentCapability(ctx.capabilities).requestConfirmation({
     consentId: written.id,
     subject: interpolate(config.confirmSubject ?? DEFAULT_CONFIRM_SUBJECT, variables),
-    text: interpolate(config.confirmText ?? DEFAULT_CONFIRM_TEXT, { ...variables, link: '{{link}}' }),
+    text: interpolate(config.confirmText ?? DEFAULT_CONFIRM_TEXT, { ...variables, link: '{{link}}', withdraw_link: '{{withdraw_link}}' }),
   });
   return { type: 'next', messages: [...say(config.acceptedText), ...say(config.pendingText ?? DEFAULT_PENDING_TEXT)] };
 }
@@ -84,6 +84,7 @@ export const consentModule = defineModule<ConsentConfig>({
     return [
       ...both('is_optin', 'number', (own) => `Opt-in${own} (0 declined, 1 accepted, 2 confirmed)`, OPT_IN_LEVEL_NAMES),
       ...(config.doubleOptIn ? both('confirmed_at', 'datetime', (own) => `Opt-in${own} confirmed at`) : []),
+      ...both('withdrawn_at', 'datetime', (own) => `Opt-in${own} withdrawn at`),
     ];
   },
   async onFlowSaved(ctx) {

@@ -1,6 +1,6 @@
 import { DestinationError } from '../../core/errors.js';
 import type { Logger } from '../logger.js';
-import { confirmationLink, confirmationMail } from './confirmation-mail.js';
+import { confirmationMail } from './confirmation-mail.js';
 import { mailFailure, smtpMailer, type Mailer } from './smtp-mailer.js';
 import { clearPendingMail, loadPendingMail } from '../../storage/consent-repository.js';
 import type { JobQueue, SendOptions } from '../../storage/job-queue.js';
@@ -52,7 +52,7 @@ export async function sendConsentMail(ctx: StoreContext, deps: ConsentMailDeps, 
   }
   const settings = await readMailTransport(ctx, pending.workspaceId);
   if (!settings) throw new DestinationError('The workspace has no mail settings', { retryable: true });
-  const mail = confirmationMail(pending.email, pending.message, confirmationLink(deps.publicUrl, pending.token));
+  const mail = confirmationMail(pending.email, pending.message, deps.publicUrl, pending.token);
   try {
     await (deps.mailer ?? smtpMailer).send(settings, mail);
   } catch (error) {

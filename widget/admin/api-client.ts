@@ -64,6 +64,8 @@ export interface AdminApi {
   lookupSubject(email: string): Promise<readonly StoreRow[]>;
   /** Erases everything about one email; the rows erased per table. */
   eraseSubject(email: string): Promise<Readonly<Record<string, number>>>;
+  /** Withdraws the consents the address gave that still stand; the count withdrawn. */
+  withdrawConsents(email: string): Promise<number>;
 }
 
 /** The ApiError of a refusal, from its status and body text (any body: a proxy may answer HTML). */
@@ -182,6 +184,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     auditActions: async () => (await call<{ actions: string[] }>('GET', '/audit/actions')).actions,
     lookupSubject: async (email: string) => (await call<{ rows: StoreRow[] }>('POST', '/subjects/lookup', { email })).rows,
     eraseSubject: async (email: string) => (await call<{ erased: Record<string, number> }>('POST', '/subjects/erasure', { email })).erased,
+    withdrawConsents: async (email: string) => (await call<{ withdrawn: number }>('POST', '/subjects/consent-withdrawal', { email })).withdrawn,
   });
 }
 

@@ -26,6 +26,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'rows.deleted_all': 'All rows deleted',
   'subject.accessed': 'Data subject looked up',
   'subject.erased': 'Data subject erased',
+  'subject.consents_withdrawn': 'Data subject’s consents withdrawn',
   'webhook.created': 'Webhook created',
   'webhook.deleted': 'Webhook deleted',
   'webhook.secret_rotated': 'Webhook secret rotated',

@@ -28,6 +28,11 @@ function foundRows(rows: readonly StoreRow[], timeZone: string, onDownload: (row
   });
 }
 
+/** A consent row that still stands: opted in and not withdrawn. */
+function standingConsent(row: StoreRow): boolean {
+  return row.table === 'consents' && Number(row.data.is_optin ?? 0) > 0 && row.data.withdrawn_at === undefined;
+}
+
 /** What an erasure removed, per table (tables with nothing erased left out). */
 function erasedList(erased: Readonly<Record<string, number>>): HTMLElement {
   const entries = Object.entries(erased).filter(([, n]) => n > 0);
@@ -38,8 +43,8 @@ function erasedList(erased: Readonly<Record<string, number>>): HTMLElement {
 
 /**
  * The Data subjects section: find everything stored about one email (sent in a POST body,
- * never in a URL), see it table by table, and erase it all behind a confirmation; then what was
- * erased, per table. The address is not kept on screen once erased.
+ * never in a URL), see it table by table, withdraw the consents it gave, and erase it all behind a
+ * confirmation; then what was erased, per table. The address is not kept on screen once erased.
  */
 export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void {
   const email = createField({
@@ -56,7 +61,7 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     void lookUp();
   });
   replaceChildren(panel, [
-    el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Data subjects' }), el('p', { className: 'muted', text: 'Answer a request about one person: see what is stored about their email address, or erase it everywhere.' })])]),
+    el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Data subjects' }), el('p', { className: 'muted', text: 'Answer a request about one person: see what is stored about their email address, withdraw the consents it gave, or erase it everywhere.' })])]),
     form,
     error,
     results,
@@ -94,14 +99,35 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     const tables = new Set(rows.map((r) => r.table)).size;
     const summary = `${rowsText(rows.length)} in ${tables} ${tables === 1 ? 'table' : 'tables'}`;
     const erase = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Erase everything about this address', on: { click: () => void eraseAll(address, summary) } });
+    const standing = rows.filter(standingConsent).length;
+    const withdraw = standing === 0 ? null : el('button', { className: 'button', attrs: { type: 'button' }, text: 'Withdraw consents', on: { click: () => void withdrawAll(address, standing) } });
     replaceChildren(results, [
-      el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: summary })]), el('div', { className: 'toolbar' }, [erase])]),
+      el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: summary })]), el('div', { className: 'toolbar' }, [withdraw, erase])]),
       ...foundRows(rows, ctx.workspace().timeZone, (row) => {
         error.textContent = '';
         void saveRowFile(ctx.api, row).catch((failure: unknown) => (error.textContent = errorMessage(failure)));
       }),
     ]);
     heading.focus();
+  }
+
+  async function withdrawAll(address: string, standing: number): Promise<void> {
+    const consents = `${standing.toLocaleString('en')} ${standing === 1 ? 'consent' : 'consents'}`;
+    const ok = await confirmAction({
+      title: 'Withdraw this address’s consents?',
+      message: `${consents} given with this address will read as withdrawn from now on, in every view and export, and partner systems will hear it. The proof of the consent is kept.`,
+      confirmLabel: 'Withdraw consents',
+    });
+    if (!ok) return;
+    error.textContent = '';
+    try {
+      const withdrawn = await ctx.api.withdrawConsents(address);
+      const rows = await ctx.api.lookupSubject(address);
+      showFound(address, rows);
+      ctx.announce(`Withdrew ${withdrawn.toLocaleString('en')} ${withdrawn === 1 ? 'consent' : 'consents'} given with the address.`);
+    } catch (failure) {
+      error.textContent = errorMessage(failure);
+    }
   }
 
   async function eraseAll(address: string, summary: string): Promise<void> {

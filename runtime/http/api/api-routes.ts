@@ -14,7 +14,7 @@ import { listModulesRoute } from './routes/module-routes.js';
 import { flowStatsRoute } from './routes/flow-stats-routes.js';
 import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
 import { createFlowPreviewRoute, getFlowVersionRoute, listFlowVersionsRoute, restoreFlowVersionRoute } from './routes/flow-version-routes.js';
-import { eraseSubjectRoute, lookupSubjectRoute } from './routes/subject-routes.js';
+import { eraseSubjectRoute, lookupSubjectRoute, withdrawSubjectConsentsRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute, getRowFileRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
@@ -58,6 +58,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   createDownloadRoute,
   lookupSubjectRoute,
   eraseSubjectRoute,
+  withdrawSubjectConsentsRoute,
   listAuditRoute,
   listAuditActionsRoute,
   exportFieldsRoute,

@@ -6,6 +6,7 @@ import { saveTestFlow } from '../../support/flow-harness.js';
 import { recordAudit } from '../../../storage/audit-repository.js';
 import { NOW, SAMPLE_FILE, key, server, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
 import type { ConsolePage } from './console-page.js';
+import { writeAt } from './seed-rows.js';
 
 useConsoleFixture();
 
@@ -205,5 +206,28 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     expect(await page.getByRole('heading', { name: 'What is stored about this address' }).evaluate((h) => h === document.activeElement)).toBe(true);
     expect(await pageWidth()).toBeLessThanOrEqual(360);
     await page.screenshot({ path: '/tmp/parley-admin-360-subjects.png', fullPage: true });
+  });
+
+  it('withdraws the consents one email gave after confirmation: the rows read withdrawn, the button goes, and the audit says so', async () => {
+    await writeAt(storage, workspace.id, new Date(NOW.getTime() - 3 * 60_000), {
+      table: 'consents', moduleId: 'consent', stepId: 'optin', data: { is_optin: 2, step_id: 'optin' }, personal: { email: 'fay@example.org' }, subject: 'fay@example.org',
+    });
+    storage.clock.set(NOW);
+    const console = await signedIn();
+    const { page } = console;
+    await lookUp(console, 'fay@example.org');
+    await page.getByText('1 row in 1 table').waitFor();
+    await page.getByRole('button', { name: 'Withdraw consents' }).click();
+    const confirm = console.dialog('Withdraw this address’s consents?');
+    await confirm.getByText('1 consent given with this address will read as withdrawn from now on').waitFor();
+    await confirm.getByRole('button', { name: 'Withdraw consents' }).click();
+    await console.announcement().filter({ hasText: 'Withdrew 1 consent given with the address.' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Withdraw consents' }).count()).toBe(0);
+    const found = page.getByRole('region', { name: 'Consents rows about this address' });
+    await found.getByText('withdrawn_at').first().waitFor();
+    const [row] = (await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'fay@example.org' })).body.rows;
+    expect(row.data).toMatchObject({ is_optin: 0, withdrawn_level: 2, withdrawn_at: NOW.toISOString() });
+    const audit = await api(server.url, key, 'GET', '/api/v1/audit?action=subject.consents_withdrawn');
+    expect(audit.body.entries).toHaveLength(1);
   });
 });

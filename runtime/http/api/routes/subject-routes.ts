@@ -7,6 +7,8 @@ import { ValidationError } from '../../../../core/errors.js';
 import { normalizeEmail } from '../../../../core/email-address.js';
 import { findSubjectRows } from '../../../../storage/store-reader.js';
 import { eraseSubjectRows } from '../../../../storage/store-deleter.js';
+import { withdrawSubjectConsents } from '../../../../storage/consent-withdrawal.js';
+import { requireWorkspaceFlow } from './draw-routes.js';
 
 /** The subject travels in the body, never in the URL (URLs end up in logs, proxies and browser history). */
 const emailBody = { type: 'object', additionalProperties: false, required: ['email'], properties: { email: { type: 'string', minLength: 3, maxLength: 254 } } };
@@ -61,5 +63,42 @@ export const eraseSubjectRoute = defineRoute<unknown, unknown, { email: string }
     const erased = await eraseSubjectRows(call.services.storage, call.principal.workspaceId, subject);
     await audit(call, 'subject.erased', await auditTarget(call, subject), erased);
     return { body: { erased } };
+  },
+});
+
+/** The subject, and optionally the flow (by its slug) whose consents alone are withdrawn. */
+const withdrawalBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email'],
+  properties: {
+    email: emailBody.properties.email,
+    flow: { type: 'string', minLength: 1, maxLength: 64, description: 'Only the consents given in this flow (its slug); without it, every flow of the workspace' },
+  },
+};
+
+export const withdrawSubjectConsentsRoute = defineRoute<unknown, unknown, { email: string; flow?: string }>({
+  method: 'post',
+  path: '/subjects/consent-withdrawal',
+  operationId: 'withdrawSubjectConsents',
+  summary:
+    'Withdraw the consents one email gave (the person asked, or a partner system heard them unsubscribe): each keeps its proof ' +
+    'and reads is_optin 0 from now on, with withdrawn_at; a pending double opt-in link stops working; partners hear consent.withdrawn',
+  tag: 'subjects',
+  body: withdrawalBody,
+  responses: {
+    200: {
+      description: 'The consents withdrawn (0 when none stood: declined, already withdrawn, or none given)',
+      schema: { type: 'object', additionalProperties: false, required: ['withdrawn'], properties: { withdrawn: { type: 'integer', minimum: 0 } } },
+    },
+    410: dataKeyDestroyedResponse,
+  },
+  async handler(call) {
+    const subject = subjectOf(call);
+    const flow = call.body.flow === undefined ? undefined : await requireWorkspaceFlow(call, call.body.flow);
+    const withdrawn = await withdrawSubjectConsents(call.services.storage, call.principal.workspaceId, subject, flow?.id);
+    await audit(call, 'subject.consents_withdrawn', await auditTarget(call, subject), { withdrawn });
+    if (withdrawn > 0) call.services.webhooks.wake();
+    return { body: { withdrawn } };
   },
 });

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { sendConsentPage, type ConsentPage } from './consent-pages.js';
+import type { Logger } from '../logger.js';
+import { CONFIRMATION_TOKEN } from '../../storage/consent-repository.js';
+import { withdrawConsentByToken, type WithdrawOutcome } from '../../storage/consent-withdrawal.js';
+import type { StoreContext } from '../../storage/store-context.js';
+
+export const WITHDRAW_PAGES: Readonly<Record<WithdrawOutcome | 'ask' | 'error', ConsentPage>> = Object.freeze({
+  ask: {
+    status: 200,
+    title: 'Withdraw your consent',
+    text: 'Press the button to withdraw the consent you gave with this address. Nothing more will be sent to you on the strength of it.',
+    button: 'Withdraw my consent',
+  },
+  withdrawn: { status: 200, title: 'Consent withdrawn', text: 'Your consent is withdrawn. Thank you for letting us know.' },
+  already_withdrawn: { status: 200, title: 'Already withdrawn', text: 'This consent was already withdrawn.' },
+  unknown: { status: 404, title: 'Link not found', text: 'This link is not valid, or what it was for is no longer kept.' },
+  error: { status: 500, title: 'Something went wrong', text: 'Something went wrong on our side. Please try again later.' },
+});
+
+/**
+ * `/consents/withdraw/:token`: public (no API key), the withdrawal link of a double opt-in mail
+ * (`{{withdraw_link}}`), as easy to use as the confirmation link and valid for as long as the
+ * consent is kept. Opening it (GET, HEAD: what mail scanners and link previews do) only shows a
+ * button; the button posts back to the same address and withdraws. `onWithdrawn` runs after a
+ * withdrawal committed (its webhook event is in the outbox).
+ */
+export function consentWithdrawRoute(deps: { readonly storage: StoreContext; readonly logger: Logger; readonly onWithdrawn?: () => void }): Router {
+  const router = Router();
+  router.get('/consents/withdraw/:token', (req, res) => {
+    const page = CONFIRMATION_TOKEN.test(String(req.params.token)) ? WITHDRAW_PAGES.ask : WITHDRAW_PAGES.unknown;
+    sendConsentPage(res, page, req.method !== 'HEAD');
+  });
+  router.post('/consents/withdraw/:token', async (req, res) => {
+    try {
+      const outcome = await withdrawConsentByToken(deps.storage, String(req.params.token));
+      if (outcome === 'withdrawn') {
+        deps.logger.info('consent withdrawn');
+        deps.onWithdrawn?.();
+      }
+      sendConsentPage(res, WITHDRAW_PAGES[outcome], true);
+    } catch (error) {
+      deps.logger.error({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'consent withdrawal failed');
+      sendConsentPage(res, WITHDRAW_PAGES.error, true);
+    }
+  });
+  return router;
+}
