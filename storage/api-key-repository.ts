@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { ApiKeyAccess } from './schema.js';
 
@@ -12,6 +13,7 @@ export interface IssuedApiKey {
   readonly prefix: string;
   readonly access: ApiKeyAccess;
   readonly createdAt: Date;
+  readonly expiresAt: Date | null;
 }
 
 export interface ApiKeyPrincipal {
@@ -26,26 +28,42 @@ export function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
 }
 
-/** Issues a new random API key (256 bits) for a workspace. */
-export async function issueApiKey(db: Db, workspaceId: string, name = 'default', access: ApiKeyAccess = 'full'): Promise<IssuedApiKey> {
+/**
+ * Issues a new random API key (256 bits) for a workspace; with `expiresInDays`, refused from that
+ * many days on (counted by the database's clock, as the refusal is).
+ */
+export async function issueApiKey(db: Db, workspaceId: string, name = 'default', access: ApiKeyAccess = 'full', expiresInDays?: number): Promise<IssuedApiKey> {
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   const prefix = key.slice(0, 10);
-  const { created_at: createdAt } = await db.insertInto('api_keys').values({ id, workspace_id: workspaceId, name, key_hash: hashApiKey(key), prefix, access }).returning('created_at').executeTakeFirstOrThrow();
-  return { id, workspaceId, key, prefix, access, createdAt };
+  const expires = expiresInDays === undefined ? null : sql<Date>`now() + make_interval(days => ${expiresInDays})`;
+  const row = await db
+    .insertInto('api_keys')
+    .values({ id, workspace_id: workspaceId, name, key_hash: hashApiKey(key), prefix, access, expires_at: expires })
+    .returning(['created_at', 'expires_at'])
+    .executeTakeFirstOrThrow();
+  return { id, workspaceId, key, prefix, access, createdAt: row.created_at, expiresAt: row.expires_at };
 }
 
-/** The workspace a key belongs to, or undefined for an unknown or revoked key. */
-export async function authenticateApiKey(db: Db, key: string): Promise<ApiKeyPrincipal | undefined> {
+/** A key past its expiry, by the database's clock. */
+const EXPIRED = sql<boolean>`(expires_at is not null and expires_at <= now())`;
+
+/**
+ * The workspace a key belongs to; `expired` for a key past its expiry (it is refused, but its
+ * holder may be told why); undefined for an unknown or revoked key. A key that works is marked
+ * used.
+ */
+export async function authenticateApiKey(db: Db, key: string): Promise<ApiKeyPrincipal | 'expired' | undefined> {
   if (!key.startsWith(KEY_PREFIX) || key.length > 100) return undefined;
   const row = await db
     .updateTable('api_keys')
-    .set({ last_used_at: new Date() })
+    .set({ last_used_at: sql`case when ${EXPIRED} then last_used_at else now() end` })
     .where('key_hash', '=', hashApiKey(key))
     .where('revoked_at', 'is', null)
-    .returning(['id', 'workspace_id', 'access'])
+    .returning(['id', 'workspace_id', 'access', EXPIRED.as('expired')])
     .executeTakeFirst();
-  return row ? { keyId: row.id, workspaceId: row.workspace_id, access: row.access } : undefined;
+  if (!row) return undefined;
+  return row.expired ? 'expired' : { keyId: row.id, workspaceId: row.workspace_id, access: row.access };
 }
 
 /** A key as its workspace's owners see it: never the key or its hash, only the first characters that tell it apart. */
@@ -58,34 +76,41 @@ export interface ApiKeyInfo {
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
   readonly revokedAt: Date | null;
+  readonly expiresAt: Date | null;
+  /** Past its expiry, by the database's clock. */
+  readonly expired: boolean;
 }
 
 /** A workspace's keys, live and revoked, newest first. */
 export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyInfo[]> {
   const rows = await db
     .selectFrom('api_keys')
-    .select(['id', 'name', 'prefix', 'access', 'created_at', 'last_used_at', 'revoked_at'])
+    .select(['id', 'name', 'prefix', 'access', 'created_at', 'last_used_at', 'revoked_at', 'expires_at', EXPIRED.as('expired')])
     .where('workspace_id', '=', workspaceId)
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, access: r.access, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+  return rows.map((r) => ({
+    id: r.id, name: r.name, prefix: r.prefix, access: r.access, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, expiresAt: r.expires_at, expired: r.expired,
+  }));
 }
 
-/** What revoking did: revoked; no such live key; or (`keepOne`) refused, as the workspace's last live key with full access. */
+/** What revoking did: revoked; no such key unrevoked; or (`keepOne`) refused, as the workspace's last working key with full access. */
 export type RevokeOutcome = 'revoked' | 'not_found' | 'last_key';
 
 /**
- * Revokes a key of a workspace. With `keepOne`, the workspace's last live key with full access
- * is not revoked (its owners could no longer change anything, nor issue a key): its live keys are
- * locked first, so two revocations at once cannot take the last two.
+ * Revokes a key of a workspace. With `keepOne`, the workspace's last working key (not revoked,
+ * not expired) with full access is not revoked (its owners could no longer change anything, nor
+ * issue a key): its keys are locked first, so two revocations at once cannot take the last two.
  */
 export async function revokeApiKey(db: Db, workspaceId: string, keyId: string, options: { readonly keepOne?: boolean } = {}): Promise<RevokeOutcome> {
   return db.transaction().execute(async (trx) => {
-    const live = await trx.selectFrom('api_keys').select(['id', 'access']).where('workspace_id', '=', workspaceId).where('revoked_at', 'is', null).forUpdate().execute();
-    const key = live.find((k) => k.id === keyId);
+    const keys = await trx.selectFrom('api_keys').select(['id', 'access', EXPIRED.as('expired')]).where('workspace_id', '=', workspaceId).where('revoked_at', 'is', null).forUpdate().execute();
+    const key = keys.find((k) => k.id === keyId);
     if (!key) return 'not_found';
-    if (options.keepOne && key.access === 'full' && live.filter((k) => k.access === 'full').length === 1) return 'last_key';
+    // An expired key may always be revoked (it works no more); the last working key with full access is kept.
+    const working = keys.filter((k) => k.access === 'full' && !k.expired);
+    if (options.keepOne && !key.expired && key.access === 'full' && working.length === 1) return 'last_key';
     await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', keyId).execute();
     return 'revoked';
   });

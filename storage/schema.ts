@@ -46,6 +46,8 @@ export interface ApiKeyTable {
   created_at: ColumnType<Date, Date | undefined, never>;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** From then on the key is refused; null: it never expires. */
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** The shape shared by every store table (`store_participations`, `store_winners`, …). */

@@ -1,4 +1,4 @@
-import { defineCommand, requireId } from './cli-command.js';
+import { defineCommand, requireId, UsageError } from './cli-command.js';
 import { ParleyError } from '../../core/errors.js';
 
 // What the commands run is imported inside run(), so that `parley --help` loads none of it.
@@ -34,12 +34,15 @@ export const keyCreateCommand = defineCommand({
     workspace: { type: 'string', value: 'ID', help: 'the workspace', required: true },
     name: { type: 'string', value: 'NAME', help: 'a label for the key (default: cli)' },
     'read-only': { type: 'boolean', help: 'a key that may only read (GET, previews, lookups, download links)' },
+    'expires-in-days': { type: 'string', value: 'DAYS', help: 'refuse the key after this many days (1 to 3650; default: never)' },
   },
   async run(options, context) {
     const workspaceId = requireId(options.workspace, '--workspace');
+    const days = options['expires-in-days'];
+    if (days !== undefined && (!/^\d{1,4}$/.test(days) || Number(days) < 1 || Number(days) > 3650)) throw new UsageError('must be a whole number of days from 1 to 3650', '--expires-in-days');
     const { issueApiKey } = await apiKeys();
-    const key = await issueApiKey((await context.storage()).db, workspaceId, options.name ?? 'cli', options['read-only'] ? 'read' : 'full');
-    context.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\naccess: ${key.access}\n`);
+    const key = await issueApiKey((await context.storage()).db, workspaceId, options.name ?? 'cli', options['read-only'] ? 'read' : 'full', days === undefined ? undefined : Number(days));
+    context.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\naccess: ${key.access}\nexpires: ${key.expiresAt?.toISOString() ?? 'never'}\n`);
     return 0;
   },
 });

@@ -47,8 +47,10 @@ describe('parley CLI', () => {
     const storage: Storage = await openStorage({ connectionString: database.url, masterKey, clock: systemClock, schedule: false });
     try {
       expect(await authenticateApiKey(storage.db, key)).toEqual({ keyId, workspaceId, access: 'full' });
-      const reader = await cli('key', 'create', '--workspace', workspaceId, '--name', 'reports', '--read-only');
-      expect(reader).toEqual({ code: 0, err: '', out: expect.stringMatching(/^api key id: \S+\napi key: pk_\S+\naccess: read\n$/) });
+      const reader = await cli('key', 'create', '--workspace', workspaceId, '--name', 'reports', '--read-only', '--expires-in-days', '90');
+      expect(reader).toEqual({ code: 0, err: '', out: expect.stringMatching(/^api key id: \S+\napi key: pk_\S+\naccess: read\nexpires: \d{4}-\d\d-\d\dT[\d:.]+Z\n$/) });
+      const expires = Date.parse(/expires: (\S+)/.exec(reader.out)![1]!);
+      expect(Math.abs(expires - (Date.now() + 90 * 86_400_000))).toBeLessThan(3_600_000);
       expect(await authenticateApiKey(storage.db, /api key: (pk_\S+)/.exec(reader.out)![1]!)).toMatchObject({ workspaceId, access: 'read' });
       expect(await cli('key', 'revoke', '--workspace', workspaceId, '--key', keyId)).toEqual({ code: 0, err: '', out: 'revoked\n' });
       expect(await authenticateApiKey(storage.db, key)).toBeUndefined();
@@ -73,6 +75,8 @@ describe('parley CLI', () => {
   it('refuses bad input with a clear error and a non-zero exit', async () => {
     const bad = await cli('workspace', 'create', '--name', 'X', '--time-zone', 'Nowhere/Land');
     expect(bad).toEqual({ code: 1, out: '', err: 'parley: --time-zone: Time zone must be an IANA zone name such as Europe/Paris\n' });
+    const never = await cli('key', 'create', '--workspace', '00000000-0000-4000-8000-000000000001', '--expires-in-days', 'soon');
+    expect(never).toEqual({ code: 2, out: '', err: 'parley: --expires-in-days: must be a whole number of days from 1 to 3650\n(see parley --help)\n' });
     expect(await cli('frobnicate')).toEqual({ code: 2, out: '', err: 'parley: unknown command "frobnicate"\n(see parley --help)\n' });
     expect((await cli('key', 'revoke', '--workspace', '00000000-0000-4000-8000-000000000000', '--key', '00000000-0000-4000-8000-000000000001')).err).toBe('parley: --key: no such live key in this workspace\n');
   });

@@ -1,23 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { api } from '../../support/test-server.js';
-import { forgetOpen, key, openConsole, server, signedIn, useConsoleFixture } from './console-fixture.js';
+import { sql } from 'kysely';
+import { forgetOpen, key, openConsole, server, signedIn, storage, useConsoleFixture } from './console-fixture.js';
 
 useConsoleFixture();
 
-/** The key table's rows as read: name, key, status, and whether Revoke can be pressed. */
+/** The key table's rows as read: name, key, access, last used, expiry, status, and whether Revoke can be pressed. */
 async function keyRows(page: Page): Promise<string[]> {
   const table = page.getByRole('table', { name: 'API keys' });
   await table.waitFor();
   return table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => {
     const cells = [...(row as HTMLTableRowElement).cells];
     const button = row.querySelector('button');
-    return [cells[0]!.textContent, cells[1]!.textContent!.slice(0, 3), cells[2]!.textContent, cells[4]!.textContent, cells[5]!.textContent!.split(' ')[0], button ? (button.disabled ? 'locked' : 'revocable') : '—'].join(' | ');
+    const expiry = cells[5]!.textContent === 'Never' ? 'Never' : 'expires';
+    return [cells[0]!.textContent, cells[1]!.textContent!.slice(0, 3), cells[2]!.textContent, cells[4]!.textContent, expiry, cells[6]!.textContent!.split(' ')[0], button ? (button.disabled ? 'locked' : 'revocable') : '—'].join(' | ');
   }));
 }
 
-/** The rows but the read-only key of the test before (revoked there). */
-const keysOfThisTest = async (page: Page) => (await keyRows(page)).filter((row) => !row.startsWith('Reporting |'));
+/** The rows but the keys of the tests before (revoked there). */
+const keysOfThisTest = async (page: Page) => (await keyRows(page)).filter((row) => !row.startsWith('Reporting |') && !row.startsWith('Campaign |'));
 
 describe('API keys in the console (real Chromium, accessible names only)', () => {
   it('issues a read-only key, whose console says so and whose changes are refused', async () => {
@@ -31,7 +33,7 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     const reader = await dialog.getByRole('textbox', { name: 'API key' }).inputValue();
     await dialog.getByRole('button', { name: 'Done' }).click();
     expect(await keyRows(owner.page)).toEqual([
-      'Reporting | pk_ | Read only | Never | Active | revocable',
+      'Reporting | pk_ | Read only | Never | Never | Active | revocable',
       expect.stringMatching(/^default \(this console\) \| pk_ \| Full \| .+ \| Active \| locked$/),
     ]);
     await owner.close();
@@ -47,6 +49,30 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     // Revoked by the owner's key, so the next test starts from one key again.
     const id = (await api(server.url, key, 'GET', '/api/v1/api-keys')).body.apiKeys.find((k: { name: string }) => k.name === 'Reporting').id;
     expect((await api(server.url, key, 'DELETE', `/api/v1/api-keys/${id}`)).status).toBe(204);
+  });
+
+  it('issues a key that expires, shows when, and shows it expired once past its date', async () => {
+    const owner = await signedIn();
+    await owner.section('API keys').click();
+    await owner.page.getByRole('button', { name: 'Issue key' }).click();
+    const dialog = owner.page.getByRole('dialog', { name: 'Issue an API key' });
+    await dialog.getByLabel('Name').fill('Campaign');
+    expect(await dialog.getByLabel('Expires').locator('option').allTextContents()).toEqual(['Never', 'In 30 days', 'In 90 days', 'In a year']);
+    await dialog.getByLabel('Expires').selectOption({ label: 'In 90 days' });
+    await dialog.getByRole('button', { name: 'Issue key' }).click();
+    await dialog.getByRole('textbox', { name: 'API key' }).waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    expect((await keyRows(owner.page)).filter((row) => row.startsWith('Campaign |'))).toEqual(['Campaign | pk_ | Full | Never | expires | Active | revocable']);
+    const campaign = (await api(server.url, key, 'GET', '/api/v1/api-keys')).body.apiKeys.find((k: { name: string }) => k.name === 'Campaign');
+    expect(Date.parse(campaign.expiresAt) - Date.parse(campaign.createdAt)).toBe(90 * 86_400_000);
+
+    // Ninety days on (its expiry moved to the past): listed as expired, still revocable.
+    await sql`update api_keys set expires_at = now() - interval '1 second' where id = ${campaign.id}`.execute(storage.db);
+    await owner.section('Settings').click();
+    await owner.section('API keys').click();
+    await owner.page.getByRole('row', { name: /^Campaign .*Expired/ }).waitFor();
+    expect((await keyRows(owner.page)).filter((row) => row.startsWith('Campaign |'))).toEqual(['Campaign | pk_ | Full | Never | expires | Expired | revocable']);
+    expect((await api(server.url, key, 'DELETE', `/api/v1/api-keys/${campaign.id}`)).status).toBe(204);
   });
 
   it('issues a key shown once, revokes it, keeps the last key, and signs out when its own key is revoked', async () => {
@@ -72,7 +98,7 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await keysOfThisTest(page)).toEqual([
-      'CRM sync | pk_ | Full | Never | Active | revocable',
+      'CRM sync | pk_ | Full | Never | Never | Active | revocable',
       expect.stringMatching(/^default \(this console\) \| pk_ \| Full \| .+ \| Active \| revocable$/),
     ]);
     // The key works, and is never shown again.

@@ -41,6 +41,40 @@ describe('API keys and workspace scoping', () => {
     expect(refused.body.error.code).toBe('unauthorized');
   });
 
+  it('issues a key that expires: it works until then, is refused after with a message that says so, lists as expired and counts no more as the last working key', async () => {
+    const contract = await OpenApiContract.fetch(server.url);
+    const ws = await createWorkspace(storage, { name: 'Expiring keys' });
+    const owner = await issueApiKey(storage.db, ws.id, 'owner');
+    const created = await api(server.url, owner.key, 'POST', '/api/v1/api-keys', { name: 'Spring partner', expiresInDays: 30 });
+    expect(created.status).toBe(201);
+    expect(contract.check('createApiKey', 201, created.body)).toEqual([]);
+    const { apiKey } = created.body;
+    expect(Date.parse(apiKey.expiresAt) - Date.parse(apiKey.createdAt)).toBe(30 * 86_400_000);
+    expect(apiKey.expired).toBe(false);
+    expect((await api(server.url, created.body.key, 'GET', '/api/v1/workspace')).status).toBe(200);
+
+    // Thirty days on (the key's expiry moved to the past): refused, and told why.
+    await sql`update api_keys set expires_at = now() - interval '1 second' where id = ${apiKey.id}`.execute(storage.db);
+    const response = await fetch(`${server.url}/api/v1/workspace`, { headers: { authorization: `Bearer ${created.body.key}` } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="parley", error="invalid_token", error_description="The API key expired"');
+    expect((await response.json()).error).toMatchObject({ code: 'unauthorized', message: 'This API key has expired: ask the workspace for a new one' });
+    const listed = await api(server.url, owner.key, 'GET', '/api/v1/api-keys');
+    expect(contract.check('listApiKeys', 200, listed.body)).toEqual([]);
+    expect(listed.body.apiKeys.map((k: { name: string; expired: boolean; expiresAt: string | null }) => [k.name, k.expired, k.expiresAt === null])).toEqual([['Spring partner', true, false], ['owner', false, true]]);
+
+    // An expired full key is no spare: the owner's key stays the last working one, and the expired one may go.
+    const spare = await issueApiKey(storage.db, ws.id, 'spare', 'full', 1);
+    await sql`update api_keys set expires_at = now() - interval '1 second' where id = ${spare.id}`.execute(storage.db);
+    expect((await api(server.url, owner.key, 'DELETE', `/api/v1/api-keys/${owner.id}`)).status).toBe(409);
+    expect((await api(server.url, owner.key, 'DELETE', `/api/v1/api-keys/${spare.id}`)).status).toBe(204);
+
+    for (const expiresInDays of [0, 3651, 1.5]) {
+      const refused = await api(server.url, owner.key, 'POST', '/api/v1/api-keys', { name: 'Bad', expiresInDays });
+      expect([refused.status, refused.body.error.path]).toEqual([400, '/expiresInDays']);
+    }
+  });
+
   it('lets owners issue, list and revoke keys through the API, keeping one live key, each change audited', async () => {
     const contract = await OpenApiContract.fetch(server.url);
     const ws = await createWorkspace(storage, { name: 'Key management' });

@@ -11,6 +11,10 @@ export interface ApiKey {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  /** When it is refused from; null: never. */
+  readonly expiresAt: string | null;
+  /** Past its expiry: refused, as a revoked key. */
+  readonly expired: boolean;
   /** The key this console is signed in with. */
   readonly current: boolean;
 }
@@ -19,7 +23,8 @@ export interface ApiKey {
 export function apiKeyApi(api: AdminApi) {
   return Object.freeze({
     list: async () => (await api.request<{ apiKeys: ApiKey[] }>('GET', '/api-keys')).apiKeys,
-    create: (name: string, access: ApiKey['access']) => api.request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name, access }),
+    create: (name: string, access: ApiKey['access'], expiresInDays?: number) =>
+      api.request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name, access, ...(expiresInDays !== undefined && { expiresInDays }) }),
     revoke: (id: string) => api.request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
   });
 }

@@ -6,8 +6,11 @@ import { secretField } from '../secret-field.js';
 import { errorMessage } from '../status-messages.js';
 import type { ApiKeyApi } from './api-key-api.js';
 
+/** The expiries offered: days (none: never) and what they are called. */
+const EXPIRIES: ReadonlyArray<readonly [string, string]> = [['', 'Never'], ['30', 'In 30 days'], ['90', 'In 90 days'], ['365', 'In a year']];
+
 /**
- * Issues a key: its name, then the key itself shown this once with a copy button (only its
+ * Issues a key: its name, access and expiry, then the key itself shown this once with a copy button (only its
  * SHA-256 is kept); closing the dialog forgets it and runs `onDone`.
  */
 export function openApiKeyCreateDialog(api: ApiKeyApi, onDone: () => void): void {
@@ -29,10 +32,15 @@ export function openApiKeyCreateDialog(api: ApiKeyApi, onDone: () => void): void
     ]),
     hint: 'Read only: reads data, statistics and exports, and makes download links; changes nothing.',
   });
+  const expires = createField({
+    label: 'Expires',
+    control: el('select', { className: 'input' }, EXPIRIES.map(([days, text]) => el('option', { attrs: { value: days }, text }))),
+    hint: 'A key for one campaign or one contract can stop working by itself; a key that never expires works until it is revoked.',
+  });
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const issue = el('button', { className: 'button primary', attrs: { type: 'submit' }, text: 'Issue key' });
   const cancel = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Cancel', on: { click: () => modal.close() } });
-  const form = el('form', { className: 'dialog-form', attrs: { novalidate: true } }, [name.element, access.element, error, el('div', { className: 'actions' }, [cancel, issue])]);
+  const form = el('form', { className: 'dialog-form', attrs: { novalidate: true } }, [name.element, access.element, expires.element, error, el('div', { className: 'actions' }, [cancel, issue])]);
   modal.body.appendChild(form);
   name.control.focus();
 
@@ -46,7 +54,8 @@ export function openApiKeyCreateDialog(api: ApiKeyApi, onDone: () => void): void
     }
     issue.disabled = true;
     try {
-      showKey((await api.create(name.control.value.trim(), access.control.value === 'read' ? 'read' : 'full')).key);
+      const days = expires.control.value === '' ? undefined : Number(expires.control.value);
+      showKey((await api.create(name.control.value.trim(), access.control.value === 'read' ? 'read' : 'full', days)).key);
     } catch (failure) {
       issue.disabled = false;
       if (failure instanceof ApiError && failure.path === '/name') {

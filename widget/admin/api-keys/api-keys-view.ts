@@ -8,8 +8,9 @@ import { openApiKeyCreateDialog } from './api-key-create-dialog.js';
 
 /**
  * The API keys section: every key of the workspace (name, first characters, access, created,
- * last used, active or revoked), Issue key (full access or read only; the key shown once) and
- * Revoke behind a confirmation (never the last key with full access). The key this console is
+ * last used, expiry, active, expired or revoked), Issue key (full access or read only, never
+ * expiring or for some days; the key shown once) and Revoke behind a confirmation (never the
+ * last working key with full access). The key this console is
  * signed in with is marked; revoking it signs the console out.
  */
 export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
@@ -36,17 +37,19 @@ export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): 
     return;
   }
   list.removeAttribute('aria-busy');
-  const fullAccess = keys.filter((key) => key.revokedAt === null && key.access === 'full').length;
-  const locked = (key: ApiKey) => key.access === 'full' && fullAccess === 1;
+  const working = (key: ApiKey) => key.revokedAt === null && !key.expired;
+  const fullAccess = keys.filter((key) => working(key) && key.access === 'full').length;
+  const locked = (key: ApiKey) => working(key) && key.access === 'full' && fullAccess === 1;
   const when = (iso: string | null, none: string) => (iso === null ? el('span', { className: 'muted', text: none }) : el('time', { attrs: { datetime: iso }, text: formatInstant(iso, zone) }));
-  const head = el('thead', {}, [el('tr', {}, ['Name', 'Key', 'Access', 'Created', 'Last used', 'Status', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]);
+  const head = el('thead', {}, [el('tr', {}, ['Name', 'Key', 'Access', 'Created', 'Last used', 'Expires', 'Status', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]);
   const body = el('tbody', {}, keys.map((key) => el('tr', { attrs: { 'data-key-id': key.id } }, [
     el('th', { attrs: { scope: 'row' }, text: key.current ? `${key.name} (this console)` : key.name }),
     el('td', { className: 'mono', text: `${key.prefix}…` }),
     el('td', { text: key.access === 'read' ? 'Read only' : 'Full' }),
     el('td', { className: 'nowrap' }, [when(key.createdAt, '—')]),
     el('td', { className: 'nowrap' }, [when(key.lastUsedAt, 'Never')]),
-    el('td', {}, key.revokedAt === null ? [el('span', { text: 'Active' })] : [el('span', { text: 'Revoked ' }), when(key.revokedAt, '')]),
+    el('td', { className: 'nowrap' }, [when(key.expiresAt, 'Never')]),
+    el('td', {}, status(key)),
     el('td', {}, key.revokedAt !== null ? [] : [el('button', {
       className: 'button danger',
       attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, disabled: locked(key), title: locked(key) ? 'The workspace’s last active key with full access: issue another one first.' : undefined },
@@ -55,6 +58,11 @@ export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): 
     })]),
   ])));
   replaceChildren(list, [el('table', { className: 'rows read-only' }, [el('caption', { className: 'sr-only', text: 'API keys' }), head, body])]);
+
+  function status(key: ApiKey): Array<HTMLElement> {
+    if (key.revokedAt !== null) return [el('span', { text: 'Revoked ' }), when(key.revokedAt, '')];
+    return [el('span', { text: key.expired ? 'Expired' : 'Active' })];
+  }
 
   async function revoke(key: ApiKey): Promise<void> {
     const ok = await confirmAction({

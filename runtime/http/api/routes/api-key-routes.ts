@@ -15,6 +15,8 @@ function apiKeyJson(key: ApiKeyInfo, currentKeyId: string) {
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    expired: key.expired,
     current: key.id === currentKeyId,
   };
 }
@@ -23,7 +25,7 @@ export const listApiKeysRoute = defineRoute({
   method: 'get',
   path: '/api-keys',
   operationId: 'listApiKeys',
-  summary: "The workspace's API keys, live and revoked, newest first: name, first characters, when created, last used and revoked (never the keys)",
+  summary: "The workspace's API keys, live and revoked, newest first: name, first characters, when created, last used, revoked and when it expires (never the keys)",
   tag: 'api-keys',
   responses: { 200: { description: 'The keys', schema: apiKeyListSchema } },
   async handler({ principal, services }) {
@@ -32,19 +34,19 @@ export const listApiKeysRoute = defineRoute({
   },
 });
 
-export const createApiKeyRoute = defineRoute<unknown, unknown, { name: string; access?: ApiKeyAccess }>({
+export const createApiKeyRoute = defineRoute<unknown, unknown, { name: string; access?: ApiKeyAccess; expiresInDays?: number }>({
   method: 'post',
   path: '/api-keys',
   operationId: 'createApiKey',
-  summary: 'Issue an API key for the workspace (a partner system, a colleague), with full access or to read only. The key is answered this once; only its SHA-256 is stored',
+  summary: 'Issue an API key for the workspace (a partner system, a colleague), with full access or to read only, that never expires or expires after a number of days. The key is answered this once; only its SHA-256 is stored',
   tag: 'api-keys',
   body: createApiKeyBodySchema,
   responses: { 201: { description: 'Issued, with the key (shown once)', schema: apiKeyWithSecretSchema } },
   async handler(call) {
     const name = call.body.name.trim();
-    const issued = await issueApiKey(call.services.storage.db, call.principal.workspaceId, name, call.body.access ?? 'full');
+    const issued = await issueApiKey(call.services.storage.db, call.principal.workspaceId, name, call.body.access ?? 'full', call.body.expiresInDays);
     await audit(call, 'api_key.created', issued.id);
-    const info: ApiKeyInfo = { id: issued.id, name, prefix: issued.prefix, access: issued.access, createdAt: issued.createdAt, lastUsedAt: null, revokedAt: null };
+    const info: ApiKeyInfo = { id: issued.id, name, prefix: issued.prefix, access: issued.access, createdAt: issued.createdAt, lastUsedAt: null, revokedAt: null, expiresAt: issued.expiresAt, expired: false };
     return { status: 201, body: { apiKey: apiKeyJson(info, call.principal.keyId), key: issued.key } };
   },
 });
@@ -53,7 +55,7 @@ export const revokeApiKeyRoute = defineRoute<{ keyId: string }>({
   method: 'delete',
   path: '/api-keys/{keyId}',
   operationId: 'revokeApiKey',
-  summary: 'Revoke an API key: its next request gets 401. The workspace keeps at least one live key with full access (409 for the last one); the key making the request may be revoked when another is left',
+  summary: 'Revoke an API key: its next request gets 401. The workspace keeps at least one working (not expired) key with full access (409 for the last one); the key making the request may be revoked when another is left',
   tag: 'api-keys',
   params: apiKeyIdParams,
   responses: { 204: { description: 'Revoked' }, 409: errorResponse("The workspace's last live key with full access: issue another one first") },

@@ -23,6 +23,7 @@ export const createApiKeyBodySchema: JsonSchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S', description: 'What the key is for (the CRM, a colleague’s console): shown in the key list and the audit log.' },
     access: { ...ACCESS, default: 'full' },
+    expiresInDays: { type: 'integer', minimum: 1, maximum: 3650, description: 'Days until the key is refused (a campaign partner’s, a contractor’s); without it, the key never expires.' },
   },
 };
 
@@ -30,7 +31,7 @@ export const createApiKeyBodySchema: JsonSchema = {
 export const apiKeySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'prefix', 'access', 'createdAt', 'lastUsedAt', 'revokedAt', 'current'],
+  required: ['id', 'name', 'prefix', 'access', 'createdAt', 'lastUsedAt', 'revokedAt', 'expiresAt', 'expired', 'current'],
   properties: {
     id: uuidSchema,
     name: { type: 'string' },
@@ -38,7 +39,9 @@ export const apiKeySchema: JsonSchema = {
     access: ACCESS,
     createdAt: dateTimeSchema,
     lastUsedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When the key last made a request; null if never.' },
-    revokedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When it was revoked; null while it works.' },
+    revokedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When it was revoked; null if it was not.' },
+    expiresAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When it is refused from; null: it never expires.' },
+    expired: { type: 'boolean', description: 'True once it is past its expiry (it is refused, as a revoked key is).' },
     current: { type: 'boolean', description: 'True for the key that made this request.' },
   },
 };
