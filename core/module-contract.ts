@@ -171,6 +171,19 @@ export interface FlowInfo {
   readonly closesAt: Date | null;
 }
 
+/** What a chat's handshake showed of the visitor's device and page, coarse on purpose (no fingerprinting). */
+export interface VisitorDevice {
+  readonly mobile?: boolean;
+  /** Chrome, Firefox, Safari, Edge, Opera or Other. */
+  readonly browser?: string;
+  /** Android, iOS, Windows, macOS, Linux or Other. */
+  readonly platform?: string;
+  /** The browser's language, BCP 47 (`fr-FR`). */
+  readonly language?: string;
+  /** The host page's address, without its query or fragment. */
+  readonly page?: string;
+}
+
 /** Narrow capabilities a step gets. Never a database client. */
 export interface StepContext<C> {
   readonly config: C;
@@ -179,10 +192,11 @@ export interface StepContext<C> {
   readonly flow: FlowInfo;
   /**
    * The chat session. `country`: the participant's country as the handshake showed it (a CDN's
-   * country header, else the region of the browser's language), when known: a hint for defaults
-   * (a phone number's country), never proof of anything.
+   * country header, else the region of the browser's language), when known; `device`: what the
+   * handshake showed of the visitor's device and page. Hints for defaults and routing (a phone
+   * number's country, a shorter flow on phones), never proof of anything.
    */
-  readonly session: { readonly id: string; readonly participantRef: string; readonly country?: string };
+  readonly session: { readonly id: string; readonly participantRef: string; readonly country?: string; readonly device?: VisitorDevice };
   readonly variables: Variables;
   readonly store: ModuleStore;
   readonly clock: Clock;

@@ -14,9 +14,22 @@ export const COMPARISONS = [
 
 export type Comparison = (typeof COMPARISONS)[number]['const'];
 
-/** One test of a rule: `variable` compared with `value` (none for `is_set` and `is_not_set`). */
+/** What a test may read of the visitor instead of a variable, as the chat's handshake showed it. */
+export const FACTS = [
+  { const: 'country', title: 'Country (a two-letter code such as FR, from the CDN or the browser’s language)' },
+  { const: 'language', title: 'Browser language (such as fr-FR)' },
+  { const: 'device', title: 'Device (mobile or desktop)' },
+  { const: 'platform', title: 'Platform (Android, iOS, Windows, macOS, Linux)' },
+  { const: 'browser', title: 'Browser (Chrome, Firefox, Safari, Edge, Opera)' },
+  { const: 'page', title: 'Page address (without its query)' },
+] as const;
+
+export type Fact = (typeof FACTS)[number]['const'];
+
+/** One test of a rule: a `variable`, or a `fact` of the visitor, compared with `value` (none for `is_set` and `is_not_set`). */
 export interface ConditionTest {
-  readonly variable: string;
+  readonly variable?: string;
+  readonly fact?: Fact;
   readonly comparison: Comparison;
   readonly value?: string;
 }

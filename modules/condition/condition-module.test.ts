@@ -88,6 +88,24 @@ describe('condition module', () => {
     expect(conditionModule.waits).toBeUndefined();
   });
 
+  it('reads what the handshake showed of the visitor: country, language, device, platform, browser, page', async () => {
+    const facts: ConditionConfig = {
+      rules: [
+        { when: [{ fact: 'device', comparison: 'equals', value: 'mobile' }, { fact: 'country', comparison: 'equals', value: 'fr' }], next: 'fr-mobile' },
+        { when: [{ fact: 'language', comparison: 'starts_with', value: 'de' }], next: 'german' },
+        { when: [{ fact: 'page', comparison: 'contains', value: '/promo' }, { fact: 'platform', comparison: 'equals', value: 'ios' }], match: 'any', next: 'promo' },
+        { when: [{ fact: 'browser', comparison: 'is_not_set' }], next: 'unknown' },
+      ],
+    };
+    const enter = async (options: Parameters<typeof fakeStep>[1]) => conditionModule.handleStep({ kind: 'enter' }, fakeStep(facts, options).ctx);
+    expect(await enter({ country: 'FR', device: { mobile: true, browser: 'Safari', platform: 'iOS' } })).toMatchObject({ next: 'fr-mobile' });
+    expect(await enter({ country: 'FR', device: { mobile: false, browser: 'Firefox', language: 'de-CH' } })).toMatchObject({ next: 'german' });
+    expect(await enter({ device: { browser: 'Chrome', page: 'https://shop.example/fr/promo' } })).toMatchObject({ next: 'promo' });
+    expect(await enter({ device: { browser: 'Safari', platform: 'iOS' } })).toMatchObject({ next: 'promo' });
+    expect(await enter({})).toMatchObject({ next: 'unknown' });
+    expect(await enter({ device: { browser: 'Chrome', platform: 'Windows' } })).toEqual({ type: 'next', messages: [] });
+  });
+
   it('refuses a missing value, a value where none is taken and an order against what is not a number or a date, with the path of the value', () => {
     const one = (test: ConditionConfig['rules'][number]['when'][number]) => configRefusal(conditionModule, { rules: [config.rules[0]!, { when: [config.rules[0]!.when[0]!, test] }] }, '/steps/2/config');
     expect(one({ variable: 'plan', comparison: 'equals' })).toEqual(['This comparison needs a value', '/steps/2/config/rules/1/when/1/value']);
@@ -99,5 +117,8 @@ describe('condition module', () => {
     expect(one({ variable: 'age', comparison: 'less_than', value: '18' })).toBeUndefined();
     expect(one({ variable: 'born', comparison: 'less_than', value: '2008-12-04' })).toBeUndefined();
     expect(one({ variable: 'plan', comparison: 'is_not_set' })).toBeUndefined();
+    expect(one({ comparison: 'is_set' })).toEqual(['Name either a variable or a visitor fact', '/steps/2/config/rules/1/when/1/variable']);
+    expect(one({ variable: 'plan', fact: 'country', comparison: 'is_set' })).toEqual(['Name either a variable or a visitor fact', '/steps/2/config/rules/1/when/1/variable']);
+    expect(one({ fact: 'country', comparison: 'equals', value: 'FR' })).toBeUndefined();
   });
 });

@@ -1,7 +1,22 @@
-import { defineModule } from '../../core/module-contract.js';
+import { defineModule, type StepContext } from '../../core/module-contract.js';
 import { STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
 import { ConfigError } from '../../core/errors.js';
-import { COMPARISONS, ORDERED, VALUELESS, orderedValue, passes, type ConditionTest } from './condition-comparisons.js';
+import { COMPARISONS, FACTS, ORDERED, VALUELESS, orderedValue, passes, type ConditionTest, type Fact } from './condition-comparisons.js';
+
+/** A fact of the visitor, as text a test compares (`device`: mobile or desktop); undefined when the handshake did not show it. */
+export function factOf(fact: Fact, session: StepContext<unknown>['session']): string | undefined {
+  const device = session.device ?? {};
+  switch (fact) {
+    case 'country':
+      return session.country;
+    case 'device':
+      return device.mobile === undefined ? undefined : device.mobile ? 'mobile' : 'desktop';
+    case 'page':
+      return device.page;
+    default:
+      return device[fact];
+  }
+}
 
 /** A rule: its tests, all or any of which must pass, and the step it leads to. */
 export interface ConditionRule {
@@ -17,14 +32,15 @@ export interface ConditionConfig {
 }
 
 /**
- * Goes to a step depending on what the session knows: an answer, a quiz score, a rating, or a
- * host-page variable such as `utm_source`. The first rule that holds decides; when none does,
+ * Goes to a step depending on what the session knows: an answer, a quiz score, a rating, a
+ * host-page variable such as `utm_source`, or what the handshake showed of the visitor (country,
+ * language, device, platform, browser, page). The first rule that holds decides; when none does,
  * the step's own next step follows. Says nothing, stores nothing and never waits.
  */
 export const conditionModule = defineModule<ConditionConfig>({
   id: 'condition',
   title: 'Condition',
-  description: 'Goes to a step depending on a variable: an answer, a score, or what the host page passed (utm_source). Says nothing and stores nothing.',
+  description: 'Goes to a step depending on a variable (an answer, a score, what the host page passed such as utm_source) or the visitor’s country, language, device or page. Says nothing and stores nothing.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -48,9 +64,10 @@ export const conditionModule = defineModule<ConditionConfig>({
               items: {
                 type: 'object',
                 additionalProperties: false,
-                required: ['variable', 'comparison'],
+                required: ['comparison'],
                 properties: {
-                  variable: { ...VARIABLE_NAME, title: 'Variable', description: 'A session variable: an answer (email, a choice’s variable, quiz_score), or one the host page passed (utm_source).' },
+                  variable: { ...VARIABLE_NAME, title: 'Variable', description: 'A session variable: an answer (email, a choice’s variable, quiz_score), or one the host page passed (utm_source). Name a variable or a visitor fact.' },
+                  fact: { title: 'Visitor fact', description: 'What the chat’s handshake showed of the visitor, instead of a variable: a hint, never proof.', type: 'string', oneOf: FACTS.map((f) => ({ ...f })) },
                   comparison: { title: 'Comparison', description: 'How the variable is compared with the value.', type: 'string', oneOf: COMPARISONS.map((c) => ({ ...c })) },
                   value: { title: 'Value', description: 'What the variable is compared with: a number or a date (YYYY-MM-DD) for greater and less than; none for is set and is not set.', type: 'string', minLength: 1, maxLength: 500 },
                 },
@@ -67,6 +84,7 @@ export const conditionModule = defineModule<ConditionConfig>({
     config.rules.forEach((rule, i) => {
       rule.when.forEach((test, j) => {
         const at = `${path}/rules/${i}/when/${j}`;
+        if ((test.variable === undefined) === (test.fact === undefined)) throw new ConfigError('Name either a variable or a visitor fact', `${at}/variable`);
         if (VALUELESS.has(test.comparison)) {
           if (test.value !== undefined) throw new ConfigError('"is set" and "is not set" take no value: leave the value empty', `${at}/value`);
         } else if (test.value === undefined) {
@@ -80,7 +98,7 @@ export const conditionModule = defineModule<ConditionConfig>({
   tables: {},
   branches: (config) => config.rules.flatMap((rule, i) => (rule.next ? [{ step: rule.next, path: `/rules/${i}/next` }] : [])),
   async handleStep(_input, ctx) {
-    const value = (test: ConditionTest) => passes(test, ctx.variables.get(test.variable));
+    const value = (test: ConditionTest) => passes(test, test.fact ? factOf(test.fact, ctx.session) : ctx.variables.get(test.variable!));
     const chosen = ctx.config.rules.find((rule) => (rule.match === 'any' ? rule.when.some(value) : rule.when.every(value)));
     return { type: 'next', messages: [], ...(chosen?.next && { next: chosen.next }) };
   },

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../core/clock.js';
-import type { FlowInfo, ModuleWrite, StepContext, WriteResult } from '../../core/module-contract.js';
+import type { FlowInfo, ModuleWrite, StepContext, VisitorDevice, WriteResult } from '../../core/module-contract.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import { fakeCapabilities } from './fake-capabilities.js';
 
@@ -10,7 +10,7 @@ import { fakeCapabilities } from './fake-capabilities.js';
  */
 export function fakeStep<const C>(
   config: C,
-  options: { variables?: Record<string, string | number | boolean>; storageEnabled?: boolean; stepId?: string; flow?: FlowInfo; country?: string; capabilities?: Parameters<typeof fakeCapabilities>[0] } = {},
+  options: { variables?: Record<string, string | number | boolean>; storageEnabled?: boolean; stepId?: string; flow?: FlowInfo; country?: string; device?: VisitorDevice; capabilities?: Parameters<typeof fakeCapabilities>[0] } = {},
 ) {
   const storageEnabled = options.storageEnabled ?? true;
   const variables: Record<string, string | number | boolean> = { ...(options.variables ?? { first: 'Ann' }) };
@@ -25,7 +25,7 @@ export function fakeStep<const C>(
     stepId: options.stepId ?? 'step',
     workspace: { id: 'w', timeZone: 'UTC' },
     flow: options.flow ?? { id: 'f', slug: 'summer', hashId: 'h', name: 'Summer', opensAt: null, closesAt: null },
-    session: { id: 's', participantRef: 'p', ...(options.country && { country: options.country }) },
+    session: { id: 's', participantRef: 'p', ...(options.country && { country: options.country }), ...(options.device && { device: options.device }) },
     variables: { get: (n) => variables[n], set: (n, v) => void (variables[n] = v), all: () => ({ ...variables }) },
     store: {
       storageEnabled,

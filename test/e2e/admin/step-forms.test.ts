@@ -136,7 +136,8 @@ describe('step forms in the flow builder (real Chromium, accessible names only)'
     await step(page, 3, 'Message').getByLabel('Text', { exact: true }).fill('Welcome, Facebook friend');
     const condition = step(page, 1, 'Condition');
     await condition.getByText('Stores nothing.', { exact: true }).waitFor();
-    await condition.getByLabel('rule 1 test 1 Variable', { exact: true }).fill('utm_source');
+    await condition.getByLabel('rule 1 test 1 Variable (optional)', { exact: true }).fill('utm_source');
+    expect(await condition.getByLabel('rule 1 test 1 Visitor fact (optional)', { exact: true }).locator('option').count()).toBe(7);
     const comparison = condition.getByLabel('rule 1 test 1 Comparison', { exact: true });
     expect(await comparison.locator('option').allTextContents()).toEqual([
       'is', 'is not', 'contains', 'does not contain', 'starts with', 'ends with',

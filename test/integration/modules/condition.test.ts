@@ -92,6 +92,38 @@ describe('condition step in a chat', () => {
     wrong.close();
   });
 
+  it('routes by what the handshake shows of the visitor: a phone, the browser’s language, the page', async () => {
+    const saved = await api(server.url, key, 'PUT', '/api/v1/flows/hello', {
+      name: 'Hello',
+      steps: [
+        {
+          id: 'route', module: 'condition', next: 'hello',
+          config: {
+            rules: [
+              { when: [{ fact: 'device', comparison: 'equals', value: 'mobile' }], next: 'short' },
+              { when: [{ fact: 'language', comparison: 'starts_with', value: 'fr' }, { fact: 'page', comparison: 'contains', value: '/fr/' }], match: 'any', next: 'bonjour' },
+            ],
+          },
+        },
+        { id: 'short', module: 'message', config: { text: 'Hi! (short version)' } },
+        { id: 'bonjour', module: 'message', config: { text: 'Bonjour !' } },
+        { id: 'hello', module: 'message', config: { text: 'Hello!' } },
+      ],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+    const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+    const greet = async (userAgent: string, device: Record<string, unknown>) => {
+      const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'hello', device }, { origin: ORIGIN, headers: { 'user-agent': userAgent } });
+      chat.close();
+      return texts(chat.firstTurn)[0];
+    };
+    expect(await greet(IPHONE, { language: 'fr-FR' })).toBe('Hi! (short version)');
+    expect(await greet(DESKTOP, { language: 'fr-CA' })).toBe('Bonjour !');
+    expect(await greet(DESKTOP, { language: 'en-GB', url: 'https://shop.example/fr/soldes?utm_source=x' })).toBe('Bonjour !');
+    expect(await greet(DESKTOP, { language: 'en-GB', url: 'https://shop.example/en/sale' })).toBe('Hello!');
+  });
+
   it('refuses a flow whose steps would go round without waiting, and keeps the saved one', async () => {
     const steps = CAMPAIGN.steps.map((step) => (step.id === 'others' ? { ...step, next: 'source' } : step));
     const refused = await api(server.url, key, 'PUT', '/api/v1/flows/spring', { ...CAMPAIGN, steps });
