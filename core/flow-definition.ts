@@ -3,6 +3,7 @@ import { ConfigError, ParleyError } from './errors.js';
 import { compileSchema, validateOrThrow } from './schema-validator.js';
 import { STEP_ID_PATTERN } from './config-schema-parts.js';
 import { refuseRestlessLoops } from './flow-loops.js';
+import { refuseFieldClashes } from './flow-field-clashes.js';
 
 export interface FlowStep {
   readonly id: string;
@@ -62,7 +63,8 @@ const validateDocument = compileSchema<FlowDocument>(flowDocumentSchema);
 /**
  * Validates a flow document against the module registry: every module known, every config
  * valid against its module's schema, step ids unique, every `next` and branch pointing at a
- * step, no loop of steps that never wait for the participant, and no module that needs storage when the workspace has storage off, for every module or
+ * step, no loop of steps that never wait for the participant, no two steps exporting one field
+ * that means either's own rows, and no module that needs storage when the workspace has storage off, for every module or
  * for that one (`storageOffModules`). Throws a ConfigError/ValidationError with the JSON path of
  * the first problem.
  */
@@ -95,6 +97,7 @@ export function validateFlowDocument(
     }
   });
   refuseRestlessLoops(doc.steps, registry);
+  refuseFieldClashes(doc.steps, registry);
   const start = doc.start ?? doc.steps[0]!.id;
   if (!ids.has(start)) throw new ConfigError('Start step does not exist', '/start');
   if (doc.opensAt && doc.closesAt && new Date(doc.opensAt) >= new Date(doc.closesAt)) {
