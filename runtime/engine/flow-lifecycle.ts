@@ -56,13 +56,20 @@ async function runHooks(deps: FlowLifecycleDeps, trx: StoreContext, workspace: W
 /**
  * Validates and saves a flow document; modules' `onFlowSaved` hooks run in the same transaction.
  * A save that turns an open flow closed is a closure: close hooks, the `flow.closed` webhook event
- * and closure reactions run.
+ * and closure reactions run. With `createOnly`, a flow already at `slug` is left alone (409).
  */
-export async function saveFlowDocument(deps: FlowLifecycleDeps, workspace: Workspace, slug: string, document: unknown): Promise<{ flow: FlowRecord; created: boolean }> {
+export async function saveFlowDocument(
+  deps: FlowLifecycleDeps,
+  workspace: Workspace,
+  slug: string,
+  document: unknown,
+  options: { readonly createOnly?: boolean } = {},
+): Promise<{ flow: FlowRecord; created: boolean }> {
   const valid = validateFlowDocument(document, deps.registry, { storageEnabled: workspace.storageEnabled, storageOffModules: workspace.storageOffModules });
   let closedNow = false;
   const result = await inTransaction(deps.storage, async (trx) => {
     const before = await getFlow(trx.db, workspace.id, slug);
+    if (before && options.createOnly) throw new ParleyError('conflict', 'A flow with this id already exists: choose another', { path: '/slug' });
     const saved = await saveFlow(trx.db, workspace.id, slug, {
       name: valid.name,
       status: valid.status ?? 'open',

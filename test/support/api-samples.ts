@@ -36,6 +36,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     saveFlow: { body: { name: 'A flow', steps: [{ id: 's', module: 'message', config: { text: 'x' } }] } },
     deleteFlow: {},
     closeFlow: {},
+    copyFlow: { body: { slug: 'sample-copy' } },
     getFlowStats: { query: '?from=2026-01-01&to=2026-01-31' },
     listFlowVersions: {},
     getFlowVersion: {},

@@ -31,6 +31,8 @@ export interface AdminApi {
   createDownload(table: string): Promise<DownloadLink>;
   flows(): Promise<readonly Flow[]>;
   closeFlow(flowId: string): Promise<Flow>;
+  /** Copies a flow under a new id (and name); the copy. */
+  copyFlow(flowId: string, slug: string, name?: string): Promise<Flow>;
   flow(flowId: string): Promise<FlowDetail>;
   /** A flow's statistics over days `from`..`to` (YYYY-MM-DD, workspace zone); the server's defaults for those left out. */
   flowStats(flowId: string, range: { readonly from?: string; readonly to?: string }): Promise<FlowStats>;
@@ -148,6 +150,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     createDownload: (name: string) => call<DownloadLink>('POST', `${table(name)}/downloads`, { acceptTerms: true }),
     flows: async () => (await call<{ flows: Flow[] }>('GET', '/flows')).flows,
     closeFlow: (flowId: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/close`),
+    copyFlow: (flowId: string, slug: string, name?: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/copies`, { slug, ...(name !== undefined && { name }) }),
     flow: (flowId: string) => call<FlowDetail>('GET', `/flows/${encodeURIComponent(flowId)}`),
     flowStats: (flowId: string, range: { from?: string; to?: string }) => {
       const query = new URLSearchParams({ ...(range.from && { from: range.from }), ...(range.to && { to: range.to }) }).toString();

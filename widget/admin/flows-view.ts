@@ -6,6 +6,7 @@ import { errorMessage } from './status-messages.js';
 import { formatWindow } from './time-format.js';
 import { showFlowBuilder } from './flows/flow-builder-view.js';
 import { showFlowStats } from './flows/flow-stats-view.js';
+import { openFlowCopyDialog } from './flows/flow-copy-dialog.js';
 
 function statusBadge(flow: Flow): HTMLSpanElement {
   return el('span', { className: `badge ${flow.status}`, text: flow.status === 'open' ? 'Open' : 'Closed' });
@@ -13,13 +14,19 @@ function statusBadge(flow: Flow): HTMLSpanElement {
 
 /**
  * The Flows section: every flow with its status, hash id and open window, an Edit button that
- * opens it in the flow builder, a Statistics button, a Close button (behind a confirmation) on open flows, and New flow.
+ * opens it in the flow builder, a Statistics button, a Copy button (a new id and name; the copy
+ * opens in the builder), a Close button (behind a confirmation) on open flows, and New flow.
  */
 export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const region = el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Flows list', tabindex: 0 } }, [el('p', { className: 'muted', text: 'Loading flows…' })]);
   const build = (flowId?: string) => void showFlowBuilder(panel, ctx, { flowId, onDone: () => void showFlowsView(panel, ctx) });
   const statistics = (flow: Flow) => void showFlowStats(panel, ctx, { flowId: flow.id, flowName: flow.name, onDone: () => void showFlowsView(panel, ctx) });
+  // A copy opens in the builder, to change its dates and texts.
+  const copied = (copy: Flow) => {
+    ctx.announce(`${copy.name} created as a copy.`);
+    build(copy.id);
+  };
   const create = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'New flow', on: { click: () => build() } });
   replaceChildren(panel, [el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Flows' }), el('p', { className: 'muted', text: 'A closed flow takes no new sessions or replies.' })]), el('div', { className: 'toolbar' }, [create])]), error, region]);
 
@@ -45,6 +52,7 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
       el('div', { className: 'toolbar' }, [
         el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Edit flow ${flow.name}` }, text: 'Edit', on: { click: () => build(flow.id) } }),
         el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Statistics of flow ${flow.name}` }, text: 'Statistics', on: { click: () => statistics(flow) } }),
+        el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Copy flow ${flow.name}` }, text: 'Copy', on: { click: () => openFlowCopyDialog(ctx.api, flow, copied) } }),
         flow.status === 'open'
           ? el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Close flow ${flow.name}` }, text: 'Close', on: { click: () => void close(flow) } })
           : null,

@@ -12,7 +12,7 @@ import { checkGpgKeyRoute, fileNameExampleRoute, nextOccurrenceRoute, previewDra
 import { createRunDownloadRoute } from './routes/export-run-download-routes.js';
 import { listModulesRoute } from './routes/module-routes.js';
 import { flowStatsRoute } from './routes/flow-stats-routes.js';
-import { closeFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
+import { closeFlowRoute, copyFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
 import { createFlowPreviewRoute, getFlowVersionRoute, listFlowVersionsRoute, restoreFlowVersionRoute } from './routes/flow-version-routes.js';
 import { eraseSubjectRoute, lookupSubjectRoute, withdrawSubjectConsentsRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute, getRowFileRoute } from './routes/table-data-routes.js';
@@ -33,6 +33,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   listFlowsRoute,
   getFlowRoute,
   putFlowRoute,
+  copyFlowRoute,
   deleteFlowRoute,
   closeFlowRoute,
   flowStatsRoute,

@@ -238,6 +238,31 @@ describe('flow builder in the console (real Chromium, accessible names only)', (
     await console.context.close();
   });
 
+  it('copies a flow under a new id: an id already taken is refused at its field, then the copy opens in the builder', async () => {
+    const steps = [{ id: 'hello', module: 'message', config: { text: 'Spring is here' } }];
+    expect((await api(server.url, key, 'PUT', '/api/v1/flows/spring-copy-source', { name: 'Spring source', steps })).status).toBe(201);
+    expect((await api(server.url, key, 'PUT', '/api/v1/flows/taken', { name: 'Taken', steps })).status).toBe(201);
+    const console = await ConsolePage.open(browser, server.url);
+    await console.signIn(key);
+    await console.section('Flows').click();
+    await console.page.getByRole('button', { name: 'Copy flow Spring source' }).click();
+    const dialog = console.dialog('Copy Spring source');
+    expect(await dialog.getByLabel('Name').inputValue()).toBe('Spring source (copy)');
+    expect(await dialog.getByLabel('Flow id').inputValue()).toBe('spring-copy-source-copy');
+    await dialog.getByLabel('Flow id').fill('taken');
+    await dialog.getByRole('button', { name: 'Copy flow' }).click();
+    await dialog.getByText('A flow with this id already exists: choose another').waitFor();
+    expect(await dialog.getByLabel('Flow id').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Flow id').fill('autumn-game');
+    await dialog.getByLabel('Name').fill('Autumn game');
+    await dialog.getByRole('button', { name: 'Copy flow' }).click();
+    await console.page.getByRole('heading', { name: 'Edit flow Autumn game' }).waitFor();
+    expect(await console.page.getByLabel('Flow id').inputValue()).toBe('autumn-game');
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/autumn-game')).body).toMatchObject({ name: 'Autumn game', steps });
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/taken')).body.name).toBe('Taken');
+    await console.context.close();
+  });
+
   it('stays usable at 360 px: no sideways scrolling while building', async () => {
     const console = await ConsolePage.open(browser, server.url, { width: 360, height: 780 });
     await console.signIn(key);

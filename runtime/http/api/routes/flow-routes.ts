@@ -106,3 +106,45 @@ export const closeFlowRoute = defineRoute<{ flowId: string }>({
     return { body: flowJson(closed.flow) };
   },
 });
+
+/** `POST /flows/{flowId}/copies`: the copy's id (slug) and, optionally, its name. */
+const copyBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['slug'],
+  properties: {
+    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'The copy’s id, as the widget names it (data-flow)' },
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S', description: 'The copy’s name; by default the flow’s, with “(copy)”' },
+  },
+};
+
+export const copyFlowRoute = defineRoute<{ flowId: string }, unknown, { slug: string; name?: string }>({
+  method: 'post',
+  path: '/flows/{flowId}/copies',
+  operationId: 'copyFlow',
+  summary:
+    'Copy a flow under a new id, as a start for the next campaign: its steps, texts and window, open, as a save of that document would be ' +
+    '(instant-win moments are drawn anew; code pools, rows, exports and statistics stay with the original)',
+  tag: 'flows',
+  params: flowIdParams,
+  body: copyBodySchema,
+  responses: {
+    201: { description: 'The copy', schema: flowSchema },
+    409: errorResponse('A flow with this id already exists, or a step needs storage, which is switched off for the workspace'),
+  },
+  async handler(call) {
+    const workspace = await getWorkspace(call.services.storage, call.principal.workspaceId);
+    if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
+    const source = await requireWorkspaceFlow(call, call.params.flowId);
+    const document = {
+      name: call.body.name?.trim() ?? `${source.name.slice(0, 193)} (copy)`,
+      opensAt: source.opensAt?.toISOString() ?? null,
+      closesAt: source.closesAt?.toISOString() ?? null,
+      start: source.definition.start,
+      steps: source.definition.steps,
+    };
+    const saved = await saveFlowDocument(call.services.flows, workspace, call.body.slug, document, { createOnly: true });
+    await audit(call, 'flow.created', call.body.slug);
+    return { status: 201, body: flowJson(saved.flow) };
+  },
+});
