@@ -19,7 +19,8 @@ export type WithdrawOutcome = 'withdrawn' | 'already_withdrawn' | 'unknown';
  */
 async function withdrawWhere(db: Db, now: Date, workspaceId: string, which: RawBuilder<boolean>): Promise<number> {
   const standing = sql`c.workspace_id = ${workspaceId} and ${which} and ${liveRow('consents', now, 'c')}
-    and coalesce((c.data ->> 'is_optin')::int, 0) > 0 and c.data -> 'withdrawn_at' is null`;
+    and (case when jsonb_typeof(c.data -> 'is_optin') = 'number' then (c.data ->> 'is_optin')::numeric > 0 else false end)
+    and c.data -> 'withdrawn_at' is null`;
   await sql`
     update consent_confirmations k set expires_at = least(k.expires_at, ${now}), token_sealed = null, message_sealed = null
     from store_consents c
