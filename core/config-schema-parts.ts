@@ -21,3 +21,23 @@ export const QUESTION = { ...BOT_TEXT, title: 'Question', description: 'What the
 export function answerVariable(receives: string) {
   return { ...VARIABLE_NAME, title: 'Variable', description: `Session variable that receives ${receives}` } as const;
 }
+
+/**
+ * A list a step form edits item by item (a choice's options, a quiz's questions, a condition's
+ * rules): `min` to `max` objects with these properties and no other, the `required` ones present.
+ */
+export function listOf(
+  title: string,
+  description: string,
+  count: { readonly min: number; readonly max: number },
+  item: { readonly required: readonly string[]; readonly properties: Readonly<Record<string, unknown>> },
+) {
+  return {
+    title,
+    description,
+    type: 'array',
+    minItems: count.min,
+    maxItems: count.max,
+    items: { type: 'object', additionalProperties: false, required: item.required, properties: item.properties },
+  } as const;
+}

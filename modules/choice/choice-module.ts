@@ -1,5 +1,5 @@
 import { defineModule } from '../../core/module-contract.js';
-import { STEP_REFERENCE, answerVariable } from '../../core/config-schema-parts.js';
+import { STEP_REFERENCE, answerVariable, listOf } from '../../core/config-schema-parts.js';
 import { interpolate } from '../../core/interpolate.js';
 
 export interface ChoiceOptionConfig {
@@ -28,22 +28,14 @@ export const choiceModule = defineModule<ChoiceConfig>({
     properties: {
       text: { title: 'Question', description: 'Shown above the buttons; {{variable}} placeholders work.', type: 'string', minLength: 1, maxLength: 4000 },
       variable: answerVariable('the chosen option id; the answer is then stored in Variables (encrypted) and offered to exports.'),
-      options: {
-        title: 'Options', description: 'The buttons, in order (1 to 20).',
-        type: 'array',
-        minItems: 1,
-        maxItems: 20,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['id', 'label'],
-          properties: {
-            id: { title: 'Option id', description: 'Stored in the variable when chosen; lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-            label: { title: 'Button label', description: 'What the button says.', type: 'string', minLength: 1, maxLength: 200 },
-            next: { ...STEP_REFERENCE, title: 'Go to step', description: 'The step this option leads to; without it the step’s own next step follows.' },
-          },
+      options: listOf('Options', 'The buttons, in order (1 to 20).', { min: 1, max: 20 }, {
+        required: ['id', 'label'],
+        properties: {
+          id: { title: 'Option id', description: 'Stored in the variable when chosen; lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+          label: { title: 'Button label', description: 'What the button says.', type: 'string', minLength: 1, maxLength: 200 },
+          next: { ...STEP_REFERENCE, title: 'Go to step', description: 'The step this option leads to; without it the step’s own next step follows.' },
         },
-      },
+      }),
     },
   },
   tables: { variables: { retentionDays: 60, holds: 'Answers' } },

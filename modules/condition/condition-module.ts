@@ -1,5 +1,5 @@
 import { defineModule, type StepContext } from '../../core/module-contract.js';
-import { STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
+import { STEP_REFERENCE, VARIABLE_NAME, listOf } from '../../core/config-schema-parts.js';
 import { ConfigError } from '../../core/errors.js';
 import { COMPARISONS, FACTS, ORDERED, VALUELESS, orderedValue, passes, type ConditionTest, type Fact } from './condition-comparisons.js';
 
@@ -46,38 +46,22 @@ export const conditionModule = defineModule<ConditionConfig>({
     additionalProperties: false,
     required: ['rules'],
     properties: {
-      rules: {
-        title: 'Rules', description: 'Tried in order (1 to 20): the first that holds decides where the flow goes; when none does, the step’s own next step follows.',
-        type: 'array',
-        minItems: 1,
-        maxItems: 20,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['when'],
-          properties: {
-            when: {
-              title: 'Tests', description: 'What the rule checks (1 to 10). Text is compared without regard to case.',
-              type: 'array',
-              minItems: 1,
-              maxItems: 10,
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['comparison'],
-                properties: {
-                  variable: { ...VARIABLE_NAME, title: 'Variable', description: 'A session variable: an answer (email, a choice’s variable, quiz_score), or one the host page passed (utm_source). Name a variable or a visitor fact.' },
-                  fact: { title: 'Visitor fact', description: 'What the chat’s handshake showed of the visitor, instead of a variable: a hint, never proof.', type: 'string', oneOf: FACTS.map((f) => ({ ...f })) },
-                  comparison: { title: 'Comparison', description: 'How the variable is compared with the value.', type: 'string', oneOf: COMPARISONS.map((c) => ({ ...c })) },
-                  value: { title: 'Value', description: 'What the variable is compared with: a number or a date (YYYY-MM-DD) for greater and less than; none for is set and is not set.', type: 'string', minLength: 1, maxLength: 500 },
-                },
-              },
+      rules: listOf('Rules', 'Tried in order (1 to 20): the first that holds decides where the flow goes; when none does, the step’s own next step follows.', { min: 1, max: 20 }, {
+        required: ['when'],
+        properties: {
+          when: listOf('Tests', 'What the rule checks (1 to 10). Text is compared without regard to case.', { min: 1, max: 10 }, {
+            required: ['comparison'],
+            properties: {
+              variable: { ...VARIABLE_NAME, title: 'Variable', description: 'A session variable: an answer (email, a choice’s variable, quiz_score), or one the host page passed (utm_source). Name a variable or a visitor fact.' },
+              fact: { title: 'Visitor fact', description: 'What the chat’s handshake showed of the visitor, instead of a variable: a hint, never proof.', type: 'string', oneOf: FACTS.map((f) => ({ ...f })) },
+              comparison: { title: 'Comparison', description: 'How the variable is compared with the value.', type: 'string', oneOf: COMPARISONS.map((c) => ({ ...c })) },
+              value: { title: 'Value', description: 'What the variable is compared with: a number or a date (YYYY-MM-DD) for greater and less than; none for is set and is not set.', type: 'string', minLength: 1, maxLength: 500 },
             },
-            match: { title: 'Match', description: 'all: every test must pass; any: one is enough.', type: 'string', enum: ['all', 'any'], default: 'all' },
-            next: { ...STEP_REFERENCE, title: 'Go to step', description: 'Where the flow goes when the rule holds; without it, the step’s own next step.' },
-          },
+          }),
+          match: { title: 'Match', description: 'all: every test must pass; any: one is enough.', type: 'string', enum: ['all', 'any'], default: 'all' },
+          next: { ...STEP_REFERENCE, title: 'Go to step', description: 'Where the flow goes when the rule holds; without it, the step’s own next step.' },
         },
-      },
+      }),
     },
   },
   checkConfig(config, path) {

@@ -1,4 +1,4 @@
-import { BOT_TEXT, STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
+import { BOT_TEXT, STEP_REFERENCE, VARIABLE_NAME, listOf } from '../../core/config-schema-parts.js';
 
 export const QUIZ_DEFAULTS = Object.freeze({
   variable: 'quiz_score',
@@ -20,40 +20,22 @@ export const quizConfigSchema = {
   required: ['questions'],
   properties: {
     intro: text('Introduction', 'Said before the first question; {{variable}} placeholders work.'),
-    questions: {
-      title: 'Questions',
-      description: 'Asked in this order unless shuffled or drawn (1 to 20), each with its answers as buttons.',
-      type: 'array',
-      minItems: 1,
-      maxItems: 20,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'text', 'options'],
-        properties: {
-          id: { ...ID, title: 'Question id', description: 'Names the answer in exports; lowercase letters, digits, - and _.' },
-          text: text('Question', 'What the bot asks; {{variable}} placeholders work.'),
-          options: {
-            title: 'Answers',
-            description: 'The buttons, in order (2 to 10); tick the right one(s).',
-            type: 'array',
-            minItems: 2,
-            maxItems: 10,
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['id', 'label'],
-              properties: {
-                id: { ...ID, title: 'Answer id', description: 'Stored when chosen; lowercase letters, digits, - and _.' },
-                label: { title: 'Button label', description: 'What the button says.', type: 'string', minLength: 1, maxLength: 200 },
-                correct: { title: 'Right answer', description: 'Choosing it scores a point.', type: 'boolean', default: false },
-              },
-            },
+    questions: listOf('Questions', 'Asked in this order unless shuffled or drawn (1 to 20), each with its answers as buttons.', { min: 1, max: 20 }, {
+      required: ['id', 'text', 'options'],
+      properties: {
+        id: { ...ID, title: 'Question id', description: 'Names the answer in exports; lowercase letters, digits, - and _.' },
+        text: text('Question', 'What the bot asks; {{variable}} placeholders work.'),
+        options: listOf('Answers', 'The buttons, in order (2 to 10); tick the right one(s).', { min: 2, max: 10 }, {
+          required: ['id', 'label'],
+          properties: {
+            id: { ...ID, title: 'Answer id', description: 'Stored when chosen; lowercase letters, digits, - and _.' },
+            label: { title: 'Button label', description: 'What the button says.', type: 'string', minLength: 1, maxLength: 200 },
+            correct: { title: 'Right answer', description: 'Choosing it scores a point.', type: 'boolean', default: false },
           },
-          explanation: text('Explanation', 'Said after the answer, right or wrong, when answers are checked as they come.'),
-        },
+        }),
+        explanation: text('Explanation', 'Said after the answer, right or wrong, when answers are checked as they come.'),
       },
-    },
+    }),
     variable: { ...VARIABLE_NAME, maxLength: 31, title: 'Score variable', description: 'Session variable that gets the score (right answers); it also names the quiz’s export fields.', default: QUIZ_DEFAULTS.variable },
     questionsAsked: { title: 'Questions asked', description: 'Ask only this many, drawn at random for each participant (a question bank); without it, every question.', type: 'integer', minimum: 1, maximum: 20 },
     shuffleQuestions: { title: 'Shuffle the questions', description: 'Each participant gets the questions in an order of their own.', type: 'boolean', default: false },

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { defineModule } from '../../core/module-contract.js';
-import { STEP_REFERENCE, VARIABLE_NAME } from '../../core/config-schema-parts.js';
+import { STEP_REFERENCE, VARIABLE_NAME, listOf } from '../../core/config-schema-parts.js';
 import { ConfigError } from '../../core/errors.js';
 
 export interface SplitVariant {
@@ -50,23 +50,15 @@ export const splitModule = defineModule<SplitConfig>({
     additionalProperties: false,
     required: ['variants'],
     properties: {
-      variants: {
-        title: 'Variants', description: 'The versions to compare (2 to 10), each leading to its own step.',
-        type: 'array',
-        minItems: 2,
-        maxItems: 10,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['id'],
-          properties: {
-            id: { title: 'Variant id', description: 'Kept in the variable and exported; lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-            label: { title: 'Name', description: 'What you call it ("Short welcome"), offered beside the id in exports.', type: 'string', minLength: 1, maxLength: 200 },
-            weight: { title: 'Weight', description: 'Its share against the others’ (0 to 100): weights 1 and 1 split evenly, 3 and 1 send three in four to the first; 0 pauses it.', type: 'integer', minimum: 0, maximum: 100, default: SPLIT_DEFAULTS.weight },
-            next: { ...STEP_REFERENCE, title: 'Go to step', description: 'Where this variant goes; without it, the step’s own next step.' },
-          },
+      variants: listOf('Variants', 'The versions to compare (2 to 10), each leading to its own step.', { min: 2, max: 10 }, {
+        required: ['id'],
+        properties: {
+          id: { title: 'Variant id', description: 'Kept in the variable and exported; lowercase letters, digits, - and _.', type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+          label: { title: 'Name', description: 'What you call it ("Short welcome"), offered beside the id in exports.', type: 'string', minLength: 1, maxLength: 200 },
+          weight: { title: 'Weight', description: 'Its share against the others’ (0 to 100): weights 1 and 1 split evenly, 3 and 1 send three in four to the first; 0 pauses it.', type: 'integer', minimum: 0, maximum: 100, default: SPLIT_DEFAULTS.weight },
+          next: { ...STEP_REFERENCE, title: 'Go to step', description: 'Where this variant goes; without it, the step’s own next step.' },
         },
-      },
+      }),
       variable: { ...VARIABLE_NAME, title: 'Variable', description: 'Session variable that gets the variant’s id; it also names the export field.', default: SPLIT_DEFAULTS.variable },
     },
   },
