@@ -160,7 +160,7 @@ describe('admin console: data and settings', () => {
     const table = console.page.getByRole('region', { name: 'Flows list' });
     const row = table.locator('tr[data-flow-id="spring-giveaway"]');
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual(['Open', spring.hashId, formatWindow(opensAt, closesAt, ZONE), 'EditStatisticsClose']);
+    expect(await row.locator('td').allTextContents()).toEqual(['Open', spring.hashId, formatWindow(opensAt, closesAt, ZONE), 'EditStatisticsCopyClose']);
     expect(await table.locator('tr[data-flow-id="welcome"] td').nth(2).textContent()).toBe('Always open');
 
     await row.getByRole('button', { name: 'Close flow Spring giveaway' }).click();
