@@ -171,7 +171,7 @@ export interface FlowInfo {
   readonly closesAt: Date | null;
 }
 
-/** What a chat's handshake showed of the visitor's device and page, coarse on purpose (no fingerprinting). */
+/** What a chat's handshake showed of the visitor's device and page, coarse on purpose (no fingerprinting): the fields of the session's device facts a step may read (the session's own object, never copied). */
 export interface VisitorDevice {
   readonly mobile?: boolean;
   /** Chrome, Firefox, Safari, Edge, Opera or Other. */
@@ -181,7 +181,7 @@ export interface VisitorDevice {
   /** The browser's language, BCP 47 (`fr-FR`). */
   readonly language?: string;
   /** The host page's address, without its query or fragment. */
-  readonly page?: string;
+  readonly originUrl?: string;
 }
 
 /** Narrow capabilities a step gets. Never a database client. */

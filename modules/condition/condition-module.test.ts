@@ -100,7 +100,7 @@ describe('condition module', () => {
     const enter = async (options: Parameters<typeof fakeStep>[1]) => conditionModule.handleStep({ kind: 'enter' }, fakeStep(facts, options).ctx);
     expect(await enter({ country: 'FR', device: { mobile: true, browser: 'Safari', platform: 'iOS' } })).toMatchObject({ next: 'fr-mobile' });
     expect(await enter({ country: 'FR', device: { mobile: false, browser: 'Firefox', language: 'de-CH' } })).toMatchObject({ next: 'german' });
-    expect(await enter({ device: { browser: 'Chrome', page: 'https://shop.example/fr/promo' } })).toMatchObject({ next: 'promo' });
+    expect(await enter({ device: { browser: 'Chrome', originUrl: 'https://shop.example/fr/promo' } })).toMatchObject({ next: 'promo' });
     expect(await enter({ device: { browser: 'Safari', platform: 'iOS' } })).toMatchObject({ next: 'promo' });
     expect(await enter({})).toMatchObject({ next: 'unknown' });
     expect(await enter({ device: { browser: 'Chrome', platform: 'Windows' } })).toEqual({ type: 'next', messages: [] });

@@ -12,7 +12,7 @@ export function factOf(fact: Fact, session: StepContext<unknown>['session']): st
     case 'device':
       return device.mobile === undefined ? undefined : device.mobile ? 'mobile' : 'desktop';
     case 'page':
-      return device.page;
+      return device.originUrl;
     default:
       return device[fact];
   }

@@ -17,7 +17,6 @@ import { pooledRandomBytes } from '../../storage/crypto/random-pool.js';
 import { findSessionByToken, type DeviceFacts, type Scalar, type SessionState } from '../../storage/session-repository.js';
 import { confirmTurn, expectTurn, insertTurn, isSessionMovedOn, loadChatEntry, lockTurn, updateTurn, type FlowHeader, type TurnExpectation, type TurnWorkspace } from '../../storage/turn-repository.js';
 import { RecentSessions, type RecentSession } from './recent-sessions.js';
-import { visitorDevice } from './visitor-device.js';
 import { resolveRetentionDays } from '../../storage/retention-policy.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import type { PreparedStoreRow } from '../../storage/store-writer.js';
@@ -299,7 +298,7 @@ export class FlowEngine {
       stepId,
       workspace: { id: workspace.id, timeZone: workspace.timeZone },
       flow: { id: flow.id, slug: flow.slug, hashId: flow.hashId, name: flow.name, opensAt: flow.opensAt, closesAt: flow.closesAt },
-      session: { id: state.id, participantRef: state.participantRef, ...(state.device.country !== undefined && { country: state.device.country }), device: visitorDevice(state.device) },
+      session: { id: state.id, participantRef: state.participantRef, ...(state.device.country !== undefined && { country: state.device.country }), device: state.device },
       variables: sessionVariables(state),
       store: createModuleStore(scope),
       clock: this.#clock,
