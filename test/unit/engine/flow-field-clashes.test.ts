@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateFlowDocument } from '../../../core/flow-definition.js';
-import { ModuleRegistry } from '../../../core/module-registry.js';
-import { ParleyError } from '../../../core/errors.js';
-import { MODULES } from '../../../modules/index.js';
-
-const registry = new ModuleRegistry(MODULES);
-
-function save(steps: unknown[]) {
-  try {
-    validateFlowDocument({ name: 'Fields', steps }, registry, { storageEnabled: true });
-    return 'accepted';
-  } catch (error) {
-    const { code, message, path } = error as ParleyError;
-    return { code, message, path };
-  }
-}
+import { flowRefusal as save } from '../../support/flow-refusal.js';
 
 const rating = (id: string, variable?: string) => ({ id, module: 'rating', config: { question: `${id}?`, ...(variable && { variable }) } });
 const quiz = (id: string) => ({ id, module: 'quiz', config: { questions: [{ id: 'q', text: '2 + 2?', options: [{ id: 'a', label: '4', correct: true }, { id: 'b', label: '5' }] }] } });

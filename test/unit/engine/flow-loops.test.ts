@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateFlowDocument } from '../../../core/flow-definition.js';
-import { ModuleRegistry } from '../../../core/module-registry.js';
-import { ParleyError } from '../../../core/errors.js';
-import { MODULES } from '../../../modules/index.js';
-
-const registry = new ModuleRegistry(MODULES);
-
-/** The refusal of a flow of these steps, as code, message and path; 'accepted' when it is saved. */
-function save(steps: unknown[]) {
-  try {
-    validateFlowDocument({ name: 'Loops', steps }, registry, { storageEnabled: true });
-    return 'accepted';
-  } catch (error) {
-    const { code, message, path } = error as ParleyError;
-    return { code, message, path };
-  }
-}
+import { flowRefusal as save } from '../../support/flow-refusal.js';
 
 const say = (id: string, next?: string) => ({ id, module: 'message', config: { text: id }, ...(next && { next }) });
 const route = (id: string, to: string, next?: string) => ({
