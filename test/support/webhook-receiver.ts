@@ -1,5 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Ajv } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
+import { api } from './test-server.js';
 
 /** One request a receiver got: headers and the exact bytes of the body. */
 export interface ReceivedRequest {
@@ -65,4 +68,13 @@ export async function startHoldingReceiver(): Promise<{ url: string; held(): num
       for (const answer of waiting.splice(0)) answer();
     },
   };
+}
+
+/** The errors of a delivery body against what the served OpenAPI document's `webhooks` entry for `type` says (none: it conforms). */
+export async function undocumentedDelivery(serverUrl: string, type: string, body: unknown): Promise<unknown> {
+  const document = (await api(serverUrl, undefined, 'GET', '/api/v1/openapi.json')).body;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
+  const documented = ajv.compile(document.webhooks[type].post.requestBody.content['application/json'].schema);
+  return documented(body) ? [] : documented.errors;
 }

@@ -4,17 +4,14 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { api, startTestServer } from '../../support/test-server.js';
 import { connectChat } from '../../support/chat-client.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
-import { startWebhookReceiver, startHoldingReceiver } from '../../support/webhook-receiver.js';
+import { startWebhookReceiver, startHoldingReceiver, undocumentedDelivery } from '../../support/webhook-receiver.js';
 import { waitUntil } from '../../support/wait-until.js';
-import { OpenApiContract } from '../../support/openapi-contract.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { verifySignature } from '../../../exporter/webhooks/webhook-signature.js';
-import { Ajv } from 'ajv';
 import { samplePng } from '../../support/sample-files.js';
 import { fileUploadPath } from '../../../core/chat-protocol.js';
-import * as ajvFormats from 'ajv-formats';
 
 const ORIGIN = 'https://shop.example';
 /** Private targets allowed (the receiver is on 127.0.0.1), a one-second backoff base, a fast drain. */
@@ -59,14 +56,6 @@ async function addEndpoint(url: string, body: Record<string, unknown> = {}): Pro
 }
 
 /** A visitor completes the contest through the real chat gateway. */
-/** The errors of a delivery body against what the served OpenAPI document's `webhooks` entry for `type` says (none: it conforms). */
-async function undocumented(type: string, body: unknown): Promise<unknown> {
-  const document = (await api(server.url, undefined, 'GET', '/api/v1/openapi.json')).body;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  (ajvFormats.default as unknown as (a: Ajv) => Ajv)(ajv);
-  const documented = ajv.compile(document.webhooks[type].post.requestBody.content['application/json'].schema);
-  return documented(body) ? [] : documented.errors;
-}
 
 async function completeContest(email: string): Promise<void> {
   const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'contest' }, { origin: ORIGIN });
@@ -106,7 +95,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     expect(request!.headers['parley-event']).toBe('participation.created');
 
     // The body is what the OpenAPI document's `webhooks` entry says.
-    for (const received of [...plain.requests, ...personal.requests]) expect(await undocumented('participation.created', JSON.parse(received.rawBody.toString('utf8')))).toEqual([]);
+    for (const received of [...plain.requests, ...personal.requests]) expect(await undocumentedDelivery(server.url, 'participation.created', JSON.parse(received.rawBody.toString('utf8')))).toEqual([]);
 
     const withPersonal = JSON.parse(personal.requests[0]!.rawBody.toString('utf8'));
     expect(withPersonal.id).toBe(body.id);
@@ -151,7 +140,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
       data: { flow: { slug: 'receipts' }, file: { table: 'files', moduleId: 'file-upload', stepId: 'receipt', data: { variable: 'receipt', type: 'image/png', bytes: png.length }, personal: { name: 'till.png' } } },
     });
     expect(request!.rawBody.includes(png.subarray(0, 8))).toBe(false);
-    expect(await undocumented('file.received', body)).toEqual([]);
+    expect(await undocumentedDelivery(server.url, 'file.received', body)).toEqual([]);
 
     const file = await fetch(`${server.url}/api/v1/tables/files/rows/${body.data.file.id}/file`, { headers: { authorization: `Bearer ${key}` } });
     expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
@@ -181,7 +170,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     const body = JSON.parse(partner.requests[0]!.rawBody.toString('utf8'));
     expect(body).toMatchObject({ type: 'loyalty.card_completed', data: { flow: { slug: 'card' }, stamp: { table: 'loyalty', moduleId: 'loyalty', stepId: 'stamp', data: { stamp: 2, goal: 2, cards: 1, completed: true } } } });
     expect(partner.requests[0]!.rawBody.toString('utf8')).not.toContain('regular@example.org');
-    expect(await undocumented('loyalty.card_completed', body)).toEqual([]);
+    expect(await undocumentedDelivery(server.url, 'loyalty.card_completed', body)).toEqual([]);
     const events = await sql<{ type: string }>`select type from webhook_events where type like 'loyalty.%'`.execute(storage.db);
     expect(events.rows).toEqual([{ type: 'loyalty.card_completed' }]);
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
@@ -209,62 +198,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
       { type: 'consent.declined', data: { flow: { slug: 'news' }, consent: { table: 'consents', moduleId: 'consent', stepId: 'optin', data: { is_optin: 0 }, personal: { email: 'bob@example.org' } } } },
       { type: 'consent.given', data: { flow: { slug: 'news' }, consent: { table: 'consents', data: { is_optin: 1, double_opt_in: false }, personal: { email: 'ann@example.org' } } } },
     ]);
-    for (const body of bodies) expect(await undocumented(body.type, body)).toEqual([]);
-    expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
-  });
-
-  it('withdraws the consents an email gave through the API: partners hear consent.withdrawn, exports read the opt-in as withdrawn, a second call finds none', async () => {
-    await saveTestFlow(storage, workspace, 'letters', {
-      name: 'Letters',
-      steps: [
-        { id: 'email', module: 'email-capture', config: { question: 'Email?' }, next: 'optin' },
-        { id: 'optin', module: 'consent', config: { label: 'Send me letters' } },
-      ],
-    });
-    for (const [email, accepted] of [['cleo@example.org', true], ['dan@example.org', true], ['eve@example.org', false]] as const) {
-      const chat = await connectChat(server.url, { workspace: workspace.id, flow: 'letters' }, { origin: ORIGIN });
-      expect((await chat.reply(email)).ok).toBe(true);
-      expect((await chat.reply(accepted)).ok).toBe(true);
-      chat.close();
-    }
-    const partner = await receiver();
-    const endpoint = await addEndpoint(partner.url, { events: ['consent.withdrawn'], includePersonal: true });
-    const contract = await OpenApiContract.fetch(server.url);
-
-    const withdrawn = await api(server.url, key, 'POST', '/api/v1/subjects/consent-withdrawal', { email: ' Cleo@Example.org ', flow: 'letters' });
-    expect(withdrawn).toEqual({ status: 200, body: { withdrawn: 1 } });
-    expect(contract.check('withdrawSubjectConsents', 200, withdrawn.body)).toEqual([]);
-    await waitUntil(() => partner.requests.length >= 1, { what: 'the partner to hear the withdrawal', timeoutMs: 30_000 });
-    const [event] = partner.requests.map((r) => JSON.parse(r.rawBody.toString('utf8')));
-    expect(event).toMatchObject({
-      type: 'consent.withdrawn',
-      data: { flow: { slug: 'letters' }, consent: { table: 'consents', stepId: 'optin', data: { is_optin: 0, withdrawn_level: 1, withdrawn_at: expect.any(String) }, personal: { email: 'cleo@example.org' } } },
-    });
-    expect(await undocumented('consent.withdrawn', event)).toEqual([]);
-
-    // Nothing left to withdraw: already withdrawn, declined, or never given.
-    for (const email of ['cleo@example.org', 'eve@example.org', 'nobody@example.org']) {
-      expect((await api(server.url, key, 'POST', '/api/v1/subjects/consent-withdrawal', { email })).body).toEqual({ withdrawn: 0 });
-    }
-    const refused = await api(server.url, key, 'POST', '/api/v1/subjects/consent-withdrawal', { email: 'not an address' });
-    expect([refused.status, refused.body.error.code, refused.body.error.path]).toEqual([400, 'validation_failed', '/email']);
-    expect((await api(server.url, key, 'POST', '/api/v1/subjects/consent-withdrawal', { email: 'dan@example.org', flow: 'nowhere' })).status).toBe(404);
-    const reader = await api(server.url, key, 'POST', '/api/v1/api-keys', { name: 'Reporting', access: 'read' });
-    const readOnly = await api(server.url, reader.body.key, 'POST', '/api/v1/subjects/consent-withdrawal', { email: 'dan@example.org' });
-    expect([readOnly.status, readOnly.body.error.code]).toEqual([403, 'forbidden']);
-
-    const created = await api(server.url, key, 'POST', '/api/v1/exports', {
-      name: 'Opt-ins', source: { flow: 'letters' }, scope: 'entries',
-      fields: [{ field: 'form.email', column: 'EMAIL' }, { field: 'form.is_optin', column: 'OPTIN' }, { field: 'form.withdrawn_at', column: 'WITHDRAWN' }],
-      format: { type: 'csv', delimiter: ';' }, fileNamePattern: '{export}',
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const preview = await api(server.url, key, 'POST', `/api/v1/exports/${created.body.id}/preview`, {});
-    expect(preview.body.rows.map((row: string[]) => [row[0], row[1], row[2] !== ''])).toEqual([
-      ['cleo@example.org', '0', true], ['dan@example.org', '1', false], ['eve@example.org', '0', false],
-    ]);
-    const audit = await api(server.url, key, 'GET', '/api/v1/audit?action=subject.consents_withdrawn');
-    expect(audit.body.entries.map((e: { counts: Record<string, number> }) => e.counts.withdrawn)).toEqual([0, 0, 0, 1]);
+    for (const body of bodies) expect(await undocumentedDelivery(server.url, body.type, body)).toEqual([]);
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
   });
 
@@ -299,7 +233,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
       type: 'quiz.completed',
       data: { flow: { slug: 'trivia' }, quiz: { table: 'variables', moduleId: 'quiz', stepId: 'quiz', data: { score: 1, total: 2, passed: false, answer_sum: 'four', answer_sky: 'green' } } },
     });
-    expect(await undocumented('quiz.completed', body)).toEqual([]);
+    expect(await undocumentedDelivery(server.url, 'quiz.completed', body)).toEqual([]);
     const events = await sql<{ type: string }>`select type from webhook_events where type like 'quiz.%'`.execute(storage.db);
     expect(events.rows).toEqual([{ type: 'quiz.completed' }]);
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
@@ -322,7 +256,7 @@ describe('signed webhooks, delivered to a real HTTP receiver', () => {
     const given = bodies.map((b) => b.data.rating.data).sort((a, b) => a.rating - b.rating);
     expect(given).toMatchObject([{ rating: 2, scale: 'nps', low: true, high: false }, { rating: 9, scale: 'nps', low: false, high: true }]);
     expect(bodies.every((b) => b.type === 'rating.given' && b.data.flow.slug === 'stay' && b.data.rating.moduleId === 'rating')).toBe(true);
-    for (const body of bodies) expect(await undocumented('rating.given', body)).toEqual([]);
+    for (const body of bodies) expect(await undocumentedDelivery(server.url, 'rating.given', body)).toEqual([]);
     expect((await api(server.url, key, 'DELETE', `/api/v1/webhooks/${endpoint.id}`)).status).toBe(204);
   });
 
