@@ -12,8 +12,6 @@ import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../../support/p
 import { createLogger } from '../../../runtime/logger.js';
 import type { ParleyError } from '../../../core/errors.js';
 import { consentConfirmRoute } from '../../../runtime/http/consent-confirm-route.js';
-import { consentWithdrawRoute } from '../../../runtime/http/consent-withdraw-route.js';
-import { DEFAULT_CONFIRM_TEXT } from '../../../modules/consent/consent-config.js';
 import { registerConsentMailWorker, sendConsentMail } from '../../../runtime/mail/consent-mail-job.js';
 import { createConfirmation } from '../../../storage/consent-repository.js';
 import { inTransaction } from '../../../storage/store-context.js';
@@ -36,7 +34,6 @@ beforeAll(async () => {
   peer = await startSmtpPeer({ credentials: { user: SMTP_USER, password: SMTP_PASSWORD } });
   const app = express();
   app.use(consentConfirmRoute({ storage, logger }));
-  app.use(consentWithdrawRoute({ storage, logger }));
   http = createServer(app).listen(0, '127.0.0.1');
   await once(http, 'listening');
   publicUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -195,49 +192,6 @@ describe('consent module', () => {
     expect((await consentRows(workspace))[0]!.data.is_optin).toBe(2);
     const sealed = await sql<{ n: string }>`select count(*) as n from consent_confirmations where token_sealed is not null or message_sealed is not null`.execute(storage.db);
     expect(Number(sealed.rows[0]!.n)).toBe(0);
-  });
-
-  it('the default mail carries a withdrawal link: opening it only asks, its button withdraws (confirmed or not), and the confirmation link then stops working', async () => {
-    const { workspace, visitor } = await mailReadyWorkspace();
-    await saveTestFlow(storage, workspace, 'news', newsletter({ confirmText: undefined }));
-    const optIn = async (email: string) => {
-      const v = visitor('news');
-      await v.start();
-      await v.answer(email);
-      await v.answer(true);
-      const mail = await peer.nextMessage();
-      const withdraw = new RegExp(`${publicUrl}/consents/withdraw/([A-Za-z0-9_-]{43})`).exec(mail.text);
-      expect(withdraw).not.toBeNull();
-      return { mail, confirm: linkIn(mail), withdraw: withdraw![0], token: withdraw![1]! };
-    };
-    const level = async (email: string) => (await consentRows(workspace)).find((r) => r.personal?.email === email)!.data;
-
-    // Confirmed first, then withdrawn with the link: the row keeps its proof and reads 0.
-    const ann = await optIn('ann@example.org');
-    expect(ann.token).toBe(ann.confirm.token);
-    expect(ann.mail.text).toBe(DEFAULT_CONFIRM_TEXT.replace('{{link}}', ann.confirm.url).replace('{{withdraw_link}}', ann.withdraw));
-    expect((await visit(ann.confirm.url)).status).toBe(200);
-    const asked = await visit(ann.withdraw);
-    expect([asked.status, asked.type]).toEqual([200, 'text/html; charset=utf-8']);
-    expect(asked.text).toContain('<form method="post" action=""><button type="submit">Withdraw my consent</button></form>');
-    expect(asked.text).not.toContain(ann.token);
-    expect((await fetch(ann.withdraw, { method: 'HEAD' })).status).toBe(200);
-    expect(await level('ann@example.org')).toMatchObject({ is_optin: 2 });
-    const posted = await fetch(ann.withdraw, { method: 'POST' });
-    expect([posted.status, (await posted.text()).includes('Your consent is withdrawn.')]).toEqual([200, true]);
-    expect(await level('ann@example.org')).toMatchObject({ is_optin: 0, withdrawn_level: 2, withdrawn_at: storage.clock.now().toISOString(), confirmed_at: expect.any(String), label_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const again = await fetch(ann.withdraw, { method: 'POST' });
-    expect([again.status, (await again.text()).includes('already withdrawn')]).toEqual([200, true]);
-
-    // Withdrawn before confirming: the confirmation link has stopped working, and the row stays at 0.
-    const bob = await optIn('bob@example.org');
-    expect((await fetch(bob.withdraw, { method: 'POST' })).status).toBe(200);
-    expect((await visit(bob.confirm.url)).status).toBe(410);
-    expect(await level('bob@example.org')).toMatchObject({ is_optin: 0, withdrawn_level: 1 });
-
-    expect((await visit(`${publicUrl}/consents/withdraw/not-a-token`)).status).toBe(404);
-    const unknown = await fetch(`${publicUrl}/consents/withdraw/${'A'.repeat(43)}`, { method: 'POST' });
-    expect(unknown.status).toBe(404);
   });
 
   it('declining is recorded as 0 and queues no mail; a reply that is not a boolean is refused', async () => {
