@@ -78,9 +78,14 @@ function deps(destinationFor?: RunnerDeps['destinationFor'], leaseMs?: number): 
   return { storage: realTime, registry, localRoot, logger: createLogger('silent'), clock: systemClock, ...(destinationFor && { destinationFor }), ...(leaseMs !== undefined && { leaseMs }) };
 }
 
-async function leaseExpired(runId: string): Promise<boolean> {
-  const result = await sql<{ expired: boolean }>`select lease_until < now() as expired from export_runs where id = ${runId}`.execute(storage.db);
-  return result.rows[0]?.expired === true;
+/**
+ * When a run's lease ends. Read as a JavaScript instant: rescue compares leases with the caller's
+ * clock, in milliseconds, so waiting on the database's now() (microseconds) could end within the
+ * lease's last millisecond, and a rescue in that same millisecond finds nothing to rescue.
+ */
+async function leaseEnd(runId: string): Promise<number> {
+  const result = await sql<{ lease_until: Date }>`select lease_until from export_runs where id = ${runId}`.execute(storage.db);
+  return result.rows[0]!.lease_until.getTime();
 }
 
 const files = async (directory: string) => (await readdir(path.join(localRoot, directory))).sort();
@@ -166,15 +171,13 @@ describe('a run handled twice', () => {
     // lease outlasts the next statement even when a loaded machine pauses between the two.
     expect(await claimRun(realTime, runId, 5_000)).toMatchObject({ status: 'running', attempts: 1 });
     expect(await jobs.rescue(new Date())).toEqual([]);
-    await waitUntil(() => leaseExpired(runId), { what: 'the dead worker\'s lease to run out' });
-    // This file's workers also rescue on their minute tick: when one falls between the lease's end
-    // and this call, it queued the run first (and a worker may have claimed it already). Either
-    // way the run is queued again, and nothing else is.
-    const rescued = await jobs.rescue(new Date());
-    expect(rescued.filter((id) => id !== runId)).toEqual([]);
-    // Any export-run worker of this queue may take the job (the earlier tests' ones too). Once in
-    // CI, under a CPU hog, the run was still `running` 30 s later (2026-12-03; not seen again in
-    // a dozen runs): the bound is generous, and a failure says where the run and its jobs stand.
+    const leaseEndsAt = await leaseEnd(runId);
+    await waitUntil(() => Date.now() > leaseEndsAt, { what: 'the dead worker\'s lease to run out' });
+    // The test storage runs no cron ticks, so this call is the only rescue: it queues the run, and nothing else.
+    expect(await jobs.rescue(new Date())).toEqual([runId]);
+    // Any export-run worker of this queue may take the job (the earlier tests' ones too). Twice in
+    // CI (2026-12-03, 2026-12-04) the run stayed `running` with no job at all: the test waited on
+    // the database's clock, and its rescue fell in the lease's last millisecond (see leaseEnd).
     await waitUntil(async () => (await getRun(storage, runId))?.status !== 'running' || undefined, { what: 'the rescued run', timeoutMs: 90_000, describe: () => runAndJobs(runId) });
     expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 2, fileName: 'Rescued-20260115-093000.csv', cutoffAt: at });
     expect(await files('rescued')).toEqual(['Rescued-20260115-093000.csv']);
