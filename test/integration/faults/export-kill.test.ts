@@ -15,6 +15,7 @@ import { startServerProcess, type ServerProcess } from '../../support/server-pro
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api } from '../../support/test-server.js';
 import { startThrottlingProxy, type ThrottlingProxy } from '../../support/throttling-proxy.js';
+import { leaseRunOut } from '../../support/run-lease.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 const ROWS = 20_000;
@@ -65,11 +66,6 @@ async function serverProcess(): Promise<ServerProcess> {
 const hidden = async () => (await readdir(sshd.dir)).filter((name) => name.startsWith('.')).sort();
 const visible = async () => (await readdir(sshd.dir)).filter((name) => !name.startsWith('.')).sort();
 
-async function leaseExpired(runId: string): Promise<boolean> {
-  const result = await sql<{ expired: boolean }>`select lease_until < now() as expired from export_runs where id = ${runId}`.execute(storage.db);
-  return result.rows[0]?.expired === true;
-}
-
 describe('kill -9 during an export upload', () => {
   it('ends the run\'s process too, leaves no file under the final name; a second process takes the run over after its lease and delivers it once', async () => {
     const first = await serverProcess();
@@ -105,7 +101,7 @@ describe('kill -9 during an export upload', () => {
     expect(part).toMatch(/^\.Killed upload-1\.csv\.[0-9a-f]{12}\.part$/);
     expect(await getRun(storage, runId)).toMatchObject({ status: 'running', attempts: 1, fileName: null });
 
-    await waitUntil(() => leaseExpired(runId), { what: "the dead process's lease to run out", timeoutMs: 30_000 });
+    await leaseRunOut(storage.db, runId, "the dead process's lease to run out");
     const second = await serverProcess();
     const done = await waitUntil(
       async () => {

@@ -18,6 +18,7 @@ import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js
 import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../../support/participation-fixture.js';
 import { startPartitionProxy, type PartitionProxy } from '../../support/partition-proxy.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
+import { leaseRunOut } from '../../support/run-lease.js';
 import { waitUntil } from '../../support/wait-until.js';
 
 let storage: TestStorage;
@@ -98,7 +99,7 @@ describe('a worker that loses its lease mid-upload', () => {
     expect(await files('cut')).toEqual([]);
     expect(await getRun(storage, runId)).toMatchObject({ status: 'running', attempts: 1, rows: null });
     proxy.heal();
-    await waitUntil(async () => (await sql<{ expired: boolean }>`select lease_until < now() as expired from export_runs where id = ${runId}`.execute(storage.db)).rows[0]?.expired, { what: 'the lease to run out' });
+    await leaseRunOut(storage.db, runId);
     expect(await executeRun(deps(realTime, 60_000), runId)).toBe('succeeded');
     expect(await files('cut')).toEqual(['Cut off-1.csv']);
     expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 2, rows: 500 });

@@ -13,6 +13,7 @@ import { claimRun, getRun, queueRun } from '../../../storage/export-run-reposito
 import type { Storage } from '../../../storage/storage.js';
 import { flowSetup, registry, saveTestFlow } from '../../support/flow-harness.js';
 import { BENCH_FLOW, FIVE_FILTER_EXPORT, insertParticipations } from '../../support/participation-fixture.js';
+import { leaseRunOut } from '../../support/run-lease.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { waitUntil } from '../../support/wait-until.js';
 
@@ -76,16 +77,6 @@ async function queuedRun(name: string, directory: string, occurrence?: { key: st
 
 function deps(destinationFor?: RunnerDeps['destinationFor'], leaseMs?: number): RunnerDeps & { clock: typeof systemClock } {
   return { storage: realTime, registry, localRoot, logger: createLogger('silent'), clock: systemClock, ...(destinationFor && { destinationFor }), ...(leaseMs !== undefined && { leaseMs }) };
-}
-
-/**
- * When a run's lease ends. Read as a JavaScript instant: rescue compares leases with the caller's
- * clock, in milliseconds, so waiting on the database's now() (microseconds) could end within the
- * lease's last millisecond, and a rescue in that same millisecond finds nothing to rescue.
- */
-async function leaseEnd(runId: string): Promise<number> {
-  const result = await sql<{ lease_until: Date }>`select lease_until from export_runs where id = ${runId}`.execute(storage.db);
-  return result.rows[0]!.lease_until.getTime();
 }
 
 const files = async (directory: string) => (await readdir(path.join(localRoot, directory))).sort();
@@ -171,13 +162,12 @@ describe('a run handled twice', () => {
     // lease outlasts the next statement even when a loaded machine pauses between the two.
     expect(await claimRun(realTime, runId, 5_000)).toMatchObject({ status: 'running', attempts: 1 });
     expect(await jobs.rescue(new Date())).toEqual([]);
-    const leaseEndsAt = await leaseEnd(runId);
-    await waitUntil(() => Date.now() > leaseEndsAt, { what: 'the dead worker\'s lease to run out' });
+    await leaseRunOut(storage.db, runId, 'the dead worker\'s lease to run out');
     // The test storage runs no cron ticks, so this call is the only rescue: it queues the run, and nothing else.
     expect(await jobs.rescue(new Date())).toEqual([runId]);
     // Any export-run worker of this queue may take the job (the earlier tests' ones too). Twice in
     // CI (2026-12-03, 2026-12-04) the run stayed `running` with no job at all: the test waited on
-    // the database's clock, and its rescue fell in the lease's last millisecond (see leaseEnd).
+    // the database's clock, and its rescue fell in the lease's last millisecond (see leaseRunOut).
     await waitUntil(async () => (await getRun(storage, runId))?.status !== 'running' || undefined, { what: 'the rescued run', timeoutMs: 90_000, describe: () => runAndJobs(runId) });
     expect(await getRun(storage, runId)).toMatchObject({ status: 'succeeded', attempts: 2, fileName: 'Rescued-20260115-093000.csv', cutoffAt: at });
     expect(await files('rescued')).toEqual(['Rescued-20260115-093000.csv']);
