@@ -19,6 +19,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { downloadRoute } from './http/download-route.js';
 import { consentConfirmRoute } from './http/consent-confirm-route.js';
 import { consentWithdrawRoute } from './http/consent-withdraw-route.js';
+import { withdrawalRequestRoute } from './http/withdrawal-request-route.js';
 import { registerConsentMailWorker } from './mail/consent-mail-job.js';
 import type { Logger } from './logger.js';
 import { ModuleRegistry } from '../core/module-registry.js';
@@ -107,7 +108,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
     logger,
     health: () => storage.health(),
     before: [requestTimer(metrics)],
-    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), consentWithdrawRoute({ storage, logger, onWithdrawn: () => webhooks.wake() }), fileReplyRoute({ engine, storage, clock, metrics, perMinute: config.filesPerIpPerMinute, maxInFlight: config.filesInFlight, trustedProxyHops: config.trustProxyHops }), api],
+    routers: [metricsRoute(metrics, refreshQueues), widgetRoutes(storage), adminRoutes(), downloadRoute(storage, logger, { localRoot: exports.localRoot }), consentConfirmRoute({ storage, logger, onConfirmed: () => webhooks.wake() }), consentWithdrawRoute({ storage, logger, onWithdrawn: () => webhooks.wake() }), withdrawalRequestRoute({ storage, jobs: storage.jobs, logger, clock, trustedProxyHops: config.trustProxyHops, onWithdrawn: () => webhooks.wake() }), fileReplyRoute({ engine, storage, clock, metrics, perMinute: config.filesPerIpPerMinute, maxInFlight: config.filesInFlight, trustedProxyHops: config.trustProxyHops }), api],
   });
   const http = createServer(app);
   const adapterClients = longLivedClientPool(storage.pool);

@@ -3,6 +3,7 @@ import type { Logger } from './logger.js';
 import { workEachOccurrence } from '../storage/occurrence-worker.js';
 import type { Storage } from '../storage/storage.js';
 import { sweepExpired, type SweepReport } from '../storage/sweeper.js';
+import { purgeWithdrawalRequests } from '../storage/withdrawal-requests.js';
 import { rollUpFlowStats, type RollupReport } from '../storage/flow-stats-rollup.js';
 import type { RowStatisticSource } from '../storage/flow-stats-sql.js';
 
@@ -14,12 +15,13 @@ export interface MaintenanceReport {
 
 /**
  * Rolls flow statistics up, then sweeps: the counts of every session and row are kept before
- * the sweep can remove it. A failed rollup does not stop the sweep (retention comes first); the
+ * the sweep can remove it. Requests for withdrawal links whose day has passed go too. A failed rollup does not stop the sweep (retention comes first); the
  * next rollup counts what is still there.
  */
 export async function rollUpThenSweep(storage: Storage, options: { now: Date; batchSize: number; sources: readonly RowStatisticSource[]; occurrence?: Date }): Promise<MaintenanceReport> {
   const rollup = await rollUpFlowStats(storage.db, { now: options.now, sources: options.sources }).catch((error: unknown) => ({ failed: (error as Error)?.message ?? 'unknown error' }));
   const sweep = await sweepExpired(storage.db, { now: options.now, batchSize: options.batchSize, occurrence: options.occurrence });
+  await purgeWithdrawalRequests(storage.db, options.now);
   return { rollup, sweep };
 }
 

@@ -9,6 +9,16 @@ import { CONFIRMATION_TOKEN, hashConfirmationToken } from './consent-repository.
 export type WithdrawOutcome = 'withdrawn' | 'already_withdrawn' | 'unknown';
 
 /**
+ * The condition on `store_consents c` of a consent of the workspace that `which` selects and
+ * that still stands: live, opted in (accepted or confirmed), not withdrawn.
+ */
+export function standingConsent(workspaceId: string, now: Date, which: RawBuilder<boolean>): RawBuilder<boolean> {
+  return sql<boolean>`c.workspace_id = ${workspaceId} and ${which} and ${liveRow('consents', now, 'c')}
+    and (case when jsonb_typeof(c.data -> 'is_optin') = 'number' then (c.data ->> 'is_optin')::numeric > 0 else false end)
+    and c.data -> 'withdrawn_at' is null`;
+}
+
+/**
  * Withdraws the live consents that `which` selects (of `store_consents`, aliased `c`) and that
  * still stand (opted in, not withdrawn): each keeps its proof (wording hash, terms, dates) and
  * gets `is_optin` 0, `withdrawn_at` and the level it had (`withdrawn_level`), so every export
@@ -17,10 +27,8 @@ export type WithdrawOutcome = 'withdrawn' | 'already_withdrawn' | 'unknown';
  * an expired link instead of opting the person in again. Each withdrawal is a `consent.withdrawn`
  * webhook event, in the same transaction. Returns the consents withdrawn.
  */
-async function withdrawWhere(db: Db, now: Date, workspaceId: string, which: RawBuilder<boolean>): Promise<number> {
-  const standing = sql`c.workspace_id = ${workspaceId} and ${which} and ${liveRow('consents', now, 'c')}
-    and (case when jsonb_typeof(c.data -> 'is_optin') = 'number' then (c.data ->> 'is_optin')::numeric > 0 else false end)
-    and c.data -> 'withdrawn_at' is null`;
+export async function withdrawWhere(db: Db, now: Date, workspaceId: string, which: RawBuilder<boolean>): Promise<number> {
+  const standing = standingConsent(workspaceId, now, which);
   await sql`
     update consent_confirmations k set expires_at = least(k.expires_at, ${now}), token_sealed = null, message_sealed = null
     from store_consents c

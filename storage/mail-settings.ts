@@ -88,6 +88,12 @@ async function readStored(ctx: StoreContext, workspaceId: string, lock: boolean)
   return row.mail ?? undefined;
 }
 
+/** True when the workspace exists and has mail settings (nothing is decrypted). */
+export async function workspaceSendsMail(ctx: StoreContext, workspaceId: string): Promise<boolean> {
+  const found = await sql<{ mail: boolean }>`select settings ? 'mail' as mail from workspaces where id = ${workspaceId}`.execute(ctx.db);
+  return found.rows[0]?.mail === true;
+}
+
 function toView(stored: StoredMailSettings): MailSettingsView {
   const { passwordSealed, ...rest } = stored;
   return { ...rest, hasPassword: passwordSealed !== undefined };

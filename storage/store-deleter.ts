@@ -31,8 +31,9 @@ export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string,
 }
 
 /**
- * Erases everything stored about one data subject, in every table and the subject ledger, and the chat sessions those
- * rows came from (their variables may hold the same personal data); returns counts per table.
+ * Erases everything stored about one data subject, in every table, the subject ledger and their requests for a
+ * withdrawal link, and the chat sessions those rows came from (their variables may hold the same personal data);
+ * returns counts per table.
  */
 export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<Record<StoreTable | 'sessions', number>> {
   const hash = await ctx.keyring.lookupHash(workspaceId, subject);
@@ -54,6 +55,7 @@ export async function eraseSubjectRows(ctx: StoreContext, workspaceId: string, s
       delete from chat_sessions where workspace_id = ${workspaceId} and id = any(${[...sessions]}::uuid[])`.execute(trx);
     counts.sessions = Number(gone.numAffectedRows ?? 0);
     await forgetSubjectLedger(trx, workspaceId, { hash });
+    await sql`delete from consent_withdrawal_requests where workspace_id = ${workspaceId} and subject_hash = ${hash}`.execute(trx);
   });
   return counts;
 }

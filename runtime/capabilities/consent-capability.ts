@@ -33,7 +33,7 @@ export const consentCapability: CapabilityFactory<ConsentCapability> = (scope): 
         message: { subject: request.subject, text: request.text },
         expiresAt,
       });
-      await queueConsentMail(jobs, id);
+      await queueConsentMail(jobs, { confirmationId: id });
     },
   });
 };

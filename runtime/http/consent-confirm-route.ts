@@ -1,15 +1,14 @@
 import { Router } from 'express';
-import { sendConsentPage, type ConsentPage } from './consent-pages.js';
+import { answerWithPage, sendConsentPage, type ConsentPage } from './consent-pages.js';
 import type { Logger } from '../logger.js';
 import { confirmConsent, type ConfirmOutcome } from '../../storage/consent-repository.js';
 import type { StoreContext } from '../../storage/store-context.js';
 
-export const CONFIRM_PAGES: Readonly<Record<ConfirmOutcome | 'error', ConsentPage>> = Object.freeze({
+export const CONFIRM_PAGES: Readonly<Record<ConfirmOutcome, ConsentPage>> = Object.freeze({
   confirmed: { status: 200, title: 'Subscription confirmed', text: 'Thanks, your subscription is confirmed.' },
   already_confirmed: { status: 200, title: 'Already confirmed', text: 'Your subscription was already confirmed. Thanks!' },
   expired: { status: 410, title: 'Link expired', text: 'This link has expired or was already used.' },
   unknown: { status: 404, title: 'Link not found', text: 'This link is not valid.' },
-  error: { status: 500, title: 'Something went wrong', text: 'Something went wrong on our side. Please try again later.' },
 });
 
 /**
@@ -22,17 +21,14 @@ export function consentConfirmRoute(deps: { readonly storage: StoreContext; read
   const router = Router();
   router.get('/consents/confirm/:token', async (req, res) => {
     if (req.method === 'HEAD') return sendConsentPage(res, CONFIRM_PAGES.confirmed, false);
-    try {
+    await answerWithPage(res, deps.logger, 'consent confirmation failed', async () => {
       const outcome = await confirmConsent(deps.storage, String(req.params.token));
       if (outcome === 'confirmed') {
         deps.logger.info('consent confirmed');
         deps.onConfirmed?.();
       }
-      sendConsentPage(res, CONFIRM_PAGES[outcome], true);
-    } catch (error) {
-      deps.logger.error({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'consent confirmation failed');
-      sendConsentPage(res, CONFIRM_PAGES.error, true);
-    }
+      return CONFIRM_PAGES[outcome];
+    });
   });
   return router;
 }

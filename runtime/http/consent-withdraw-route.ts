@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import { sendConsentPage, type ConsentPage } from './consent-pages.js';
+import { answerWithPage, sendConsentPage, type ConsentPage } from './consent-pages.js';
 import type { Logger } from '../logger.js';
 import { CONFIRMATION_TOKEN } from '../../storage/consent-repository.js';
 import { withdrawConsentByToken, type WithdrawOutcome } from '../../storage/consent-withdrawal.js';
 import type { StoreContext } from '../../storage/store-context.js';
 
-export const WITHDRAW_PAGES: Readonly<Record<WithdrawOutcome | 'ask' | 'error', ConsentPage>> = Object.freeze({
+export const WITHDRAW_PAGES: Readonly<Record<WithdrawOutcome | 'ask', ConsentPage>> = Object.freeze({
   ask: {
     status: 200,
     title: 'Withdraw your consent',
@@ -15,7 +15,6 @@ export const WITHDRAW_PAGES: Readonly<Record<WithdrawOutcome | 'ask' | 'error', 
   withdrawn: { status: 200, title: 'Consent withdrawn', text: 'Your consent is withdrawn. Thank you for letting us know.' },
   already_withdrawn: { status: 200, title: 'Already withdrawn', text: 'This consent was already withdrawn.' },
   unknown: { status: 404, title: 'Link not found', text: 'This link is not valid, or what it was for is no longer kept.' },
-  error: { status: 500, title: 'Something went wrong', text: 'Something went wrong on our side. Please try again later.' },
 });
 
 /**
@@ -32,17 +31,14 @@ export function consentWithdrawRoute(deps: { readonly storage: StoreContext; rea
     sendConsentPage(res, page, req.method !== 'HEAD');
   });
   router.post('/consents/withdraw/:token', async (req, res) => {
-    try {
+    await answerWithPage(res, deps.logger, 'consent withdrawal failed', async () => {
       const outcome = await withdrawConsentByToken(deps.storage, String(req.params.token));
       if (outcome === 'withdrawn') {
         deps.logger.info('consent withdrawn');
         deps.onWithdrawn?.();
       }
-      sendConsentPage(res, WITHDRAW_PAGES[outcome], true);
-    } catch (error) {
-      deps.logger.error({ err: { message: error instanceof Error ? error.message : 'unknown' } }, 'consent withdrawal failed');
-      sendConsentPage(res, WITHDRAW_PAGES.error, true);
-    }
+      return WITHDRAW_PAGES[outcome];
+    });
   });
   return router;
 }

@@ -32,6 +32,7 @@ import * as masterKeyIds from './0030-master-key-ids.js';
 import * as apiKeyAccess from './0031-api-key-access.js';
 import * as stepCompletions from './0032-step-completions.js';
 import * as apiKeyExpiry from './0033-api-key-expiry.js';
+import * as withdrawalRequests from './0034-withdrawal-requests.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -71,4 +72,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0031-api-key-access': apiKeyAccess,
   '0032-step-completions': stepCompletions,
   '0033-api-key-expiry': apiKeyExpiry,
+  '0034-withdrawal-requests': withdrawalRequests,
 });

@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/chromium.js';
-import { createTestStorage, type TestStorage } from '../support/test-database.js';
-import { api, startTestServer } from '../support/test-server.js';
 import { connectChat } from '../support/chat-client.js';
-import { startSmtpPeer, type SmtpPeer } from '../support/peers/smtp-peer.js';
+import { ORIGIN, PUBLIC_URL, startConsentMailWorld, type ConsentMailWorld } from '../support/consent-mail-world.js';
+import type { SmtpPeer } from '../support/peers/smtp-peer.js';
+import type { TestStorage } from '../support/test-database.js';
+import { api } from '../support/test-server.js';
 import type { RunningServer } from '../../runtime/server.js';
-import { issueApiKey } from '../../storage/api-key-repository.js';
-import { saveMailSettings } from '../../storage/mail-settings.js';
-import { createWorkspace, type Workspace } from '../../storage/workspace-repository.js';
+import type { Workspace } from '../../storage/workspace-repository.js';
 import { DEFAULT_CONFIRM_TEXT } from '../../modules/consent/consent-config.js';
 
-const ORIGIN = 'https://shop.example';
-/** Where the mails' links point (the server answers on another port: the tests follow their paths). */
-const PUBLIC_URL = 'https://chat.brand.example';
+let world: ConsentMailWorld;
 let storage: TestStorage;
 let server: RunningServer;
 let peer: SmtpPeer;
@@ -22,27 +18,11 @@ let workspace: Workspace;
 let key: string;
 
 beforeAll(async () => {
-  storage = await createTestStorage();
-  peer = await startSmtpPeer();
-  server = await startTestServer(storage, { PARLEY_PUBLIC_URL: PUBLIC_URL });
-  browser = await launchChromium();
-  workspace = await createWorkspace(storage, { name: 'Newsletter', allowedOrigins: [ORIGIN] });
-  key = (await issueApiKey(storage.db, workspace.id)).key;
-  await saveMailSettings(storage, workspace.id, { host: peer.host, port: peer.port, security: 'none', from: 'news@brand.example' });
-  const saved = await api(server.url, key, 'PUT', '/api/v1/flows/news', {
-    name: 'Newsletter',
-    steps: [
-      { id: 'email', module: 'email-capture', config: { question: 'Your email?' }, next: 'optin' },
-      { id: 'optin', module: 'consent', config: { label: 'Send me the newsletter', doubleOptIn: true } },
-    ],
-  });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+  world = await startConsentMailWorld({ news: true });
+  ({ storage, server, peer, browser, workspace, key } = world);
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await peer?.stop();
-  await storage?.destroy();
+  await world?.stop();
 });
 
 describe('the withdrawal link of a double opt-in mail (real server, real mail; the page in real Chromium)', () => {

@@ -12,6 +12,8 @@ export interface Workspace {
   readonly storageOffModules: readonly string[];
   readonly allowedOrigins: readonly string[];
   readonly retention: { readonly tables?: TableDays; readonly modules?: Readonly<Record<string, TableDays>> };
+  /** The workspace's SMTP settings (the sender shown here), null when it sends no mail. */
+  readonly mail?: { readonly from: string } | null;
 }
 
 /** A settings change, as `PATCH /workspace` takes it. */

@@ -8,6 +8,7 @@ import { renderRowsTable } from './rows-table.js';
 import { saveRowFile } from './row-file.js';
 import { errorMessage } from './status-messages.js';
 import { inDisplayOrder, tableLabel } from './table-labels.js';
+import { withdrawalPageCard } from './withdrawal-page-card.js';
 
 const rowsText = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : 'rows'}`;
 
@@ -65,6 +66,7 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     form,
     error,
     results,
+    withdrawalPageCard(ctx),
   ]);
 
   async function lookUp(): Promise<void> {

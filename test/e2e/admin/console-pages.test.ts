@@ -230,4 +230,19 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     const audit = await api(server.url, key, 'GET', '/api/v1/audit?action=subject.consents_withdrawn');
     expect(audit.body.entries).toHaveLength(1);
   });
+
+  it('gives the address of the page where people withdraw their consents themselves, once the workspace sends mail', async () => {
+    const card = (console: ConsolePage) => console.page.getByRole('region', { name: 'Withdrawal by the person' });
+    let console = await signedIn();
+    await console.section('Data subjects').click();
+    await card(console).getByText('Set up mail in Settings').waitFor();
+    expect((await api(server.url, key, 'PATCH', '/api/v1/workspace', { mail: { host: '127.0.0.1', port: 2525, security: 'none', from: 'news@brand.example' } })).status).toBe(200);
+    console = await signedIn();
+    await console.section('Data subjects').click();
+    const address = await card(console).getByRole('textbox', { name: 'Withdrawal page' }).inputValue();
+    expect(address).toBe(`${server.url}/consents/request-withdrawal/${workspace.id}`);
+    await console.page.goto(address);
+    await console.page.getByRole('heading', { name: 'Withdraw your consent' }).waitFor();
+    await console.page.getByRole('textbox', { name: 'Your email address' }).waitFor();
+  });
 });

@@ -1,0 +1,112 @@
+import express, { Router, type Request } from 'express';
+import { answerWithPage, sendConsentPage, type ConsentPage } from './consent-pages.js';
+import type { Clock } from '../../core/clock.js';
+import { normalizeEmail } from '../../core/email-address.js';
+import { AddressLimiter } from '../gateway/address-limiter.js';
+import { addressKey, clientAddress } from '../gateway/client-address.js';
+import type { Logger } from '../logger.js';
+import { queueConsentMail, type JobSender } from '../mail/consent-mail-job.js';
+import { workspaceSendsMail } from '../../storage/mail-settings.js';
+import type { StoreContext } from '../../storage/store-context.js';
+import { requestWithdrawal, withdrawByRequest } from '../../storage/withdrawal-requests.js';
+
+const ASK: ConsentPage = {
+  status: 200,
+  title: 'Withdraw your consent',
+  text: 'Enter the email address you gave your consent with. We will mail a link to it that withdraws every consent given with that address.',
+  emailField: 'Your email address',
+  button: 'Mail me the link',
+};
+
+export const REQUEST_PAGES = Object.freeze({
+  ask: ASK,
+  invalid: { ...ASK, status: 400, text: 'That is not an email address. Enter the address you gave your consent with.' },
+  sent: {
+    status: 200,
+    title: 'Check your mail',
+    text: 'If consents given with this address are kept, a link that withdraws them is on its way to it. It works for 24 hours.',
+  },
+  limited: { status: 429, title: 'Too many requests', text: 'Too many requests came from your network in the last minute. Please try again shortly.' },
+  unavailable: { status: 404, title: 'Page not found', text: 'This page does not exist.' },
+} satisfies Record<string, ConsentPage>);
+
+export const WITHDRAW_ALL_PAGES = Object.freeze({
+  ask: {
+    status: 200,
+    title: 'Withdraw your consents',
+    text: 'Press the button to withdraw every consent given with your email address. Nothing more will be sent to you on the strength of them.',
+    button: 'Withdraw my consents',
+  },
+  withdrawn: { status: 200, title: 'Consents withdrawn', text: 'Your consents are withdrawn. Thank you for letting us know.' },
+  already_withdrawn: { status: 200, title: 'Already withdrawn', text: 'No consent given with your address stands any more.' },
+  expired: { status: 410, title: 'Link expired', text: 'This link has expired. Ask for a new one on the page you came from.' },
+  unknown: { status: 404, title: 'Link not found', text: 'This link is not valid.' },
+} satisfies Record<string, ConsentPage>);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface WithdrawalRequestDeps {
+  readonly storage: StoreContext;
+  readonly jobs: JobSender;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Requests for a link one client address may make per minute (default 5). */
+  readonly perMinute?: number;
+  readonly trustedProxyHops: number;
+  /** Runs after a withdrawal committed (its webhook events are in the outbox). */
+  readonly onWithdrawn?: () => void;
+}
+
+/**
+ * The self-service withdrawal of consent, for every consent (single or double opt-in), public (no API key):
+ * - `/consents/request-withdrawal/:workspaceId`: a page asking for an email address (GET); its
+ *   form (POST) mails a link to the address kept in a consent given with it, when one stands and
+ *   no link went out for it in the last minutes. It answers the same whether or not there is a
+ *   consent, so it tells nobody who consented. Only for a workspace that can send mail.
+ * - `/consents/withdraw-all/:token`: the mailed link. Opening it (GET, HEAD) only shows a button;
+ *   the button (POST) withdraws every consent of that address in the workspace.
+ */
+export function withdrawalRequestRoute(deps: WithdrawalRequestDeps): Router {
+  const router = Router();
+  const limiter = new AddressLimiter({ perMinute: deps.perMinute ?? 5, clock: deps.clock });
+  const available = async (req: Request): Promise<string | undefined> => {
+    const workspaceId = String(req.params.workspaceId);
+    return UUID.test(workspaceId) && (await workspaceSendsMail(deps.storage, workspaceId)) ? workspaceId : undefined;
+  };
+
+  router.get('/consents/request-withdrawal/:workspaceId', async (req, res) => {
+    await answerWithPage(res, deps.logger, 'withdrawal page failed', async () => ((await available(req)) ? REQUEST_PAGES.ask : REQUEST_PAGES.unavailable));
+  });
+  router.post('/consents/request-withdrawal/:workspaceId', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+    const address = clientAddress(req.socket.remoteAddress, req.get('x-forwarded-for'), deps.trustedProxyHops);
+    if (!limiter.take(address === null ? 'unknown' : addressKey(address))) return sendConsentPage(res, REQUEST_PAGES.limited, true);
+    await answerWithPage(res, deps.logger, 'withdrawal request failed', async () => {
+      const workspaceId = await available(req);
+      if (!workspaceId) return REQUEST_PAGES.unavailable;
+      const email = normalizeEmail((req.body as Record<string, unknown> | undefined)?.email);
+      if (!email) return REQUEST_PAGES.invalid;
+      const request = await requestWithdrawal(deps.storage, workspaceId, email);
+      if (request.status === 'requested') {
+        await queueConsentMail(deps.jobs, { withdrawalRequestId: request.requestId });
+        deps.logger.info({ withdrawalRequestId: request.requestId }, 'withdrawal link requested');
+      }
+      return REQUEST_PAGES.sent;
+    });
+  });
+
+  router.get('/consents/withdraw-all/:token', (req, res) => {
+    sendConsentPage(res, TOKEN.test(String(req.params.token)) ? WITHDRAW_ALL_PAGES.ask : WITHDRAW_ALL_PAGES.unknown, req.method !== 'HEAD');
+  });
+  router.post('/consents/withdraw-all/:token', async (req, res) => {
+    await answerWithPage(res, deps.logger, 'consent withdrawal failed', async () => {
+      const outcome = await withdrawByRequest(deps.storage, String(req.params.token));
+      if (outcome === 'withdrawn') {
+        deps.logger.info('consents withdrawn by a mailed link');
+        deps.onWithdrawn?.();
+      }
+      return WITHDRAW_ALL_PAGES[outcome];
+    });
+  });
+  return router;
+}
