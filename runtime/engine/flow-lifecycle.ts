@@ -69,7 +69,8 @@ export async function saveFlowDocument(
   let closedNow = false;
   const result = await inTransaction(deps.storage, async (trx) => {
     const before = await getFlow(trx.db, workspace.id, slug);
-    if (before && options.createOnly) throw new ParleyError('conflict', 'A flow with this id already exists: choose another', { path: '/slug' });
+    const taken = () => new ParleyError('conflict', 'A flow with this id already exists: choose another', { path: '/slug' });
+    if (before && options.createOnly) throw taken();
     const saved = await saveFlow(trx.db, workspace.id, slug, {
       name: valid.name,
       status: valid.status ?? 'open',
@@ -77,6 +78,8 @@ export async function saveFlowDocument(
       closesAt: valid.closesAt ? new Date(valid.closesAt) : null,
       definition: { start: valid.start, steps: valid.steps },
     }, deps.clock.now());
+    // Another save made the flow after `before` was read (two copies racing for one id): undone.
+    if (options.createOnly && !saved.created) throw taken();
     if (saved.flow.status === 'open') await runHooks(deps, trx, workspace, saved.flow, 'onFlowSaved');
     else if (before?.status === 'open') {
       closedNow = true;

@@ -72,4 +72,14 @@ describe('POST /flows/{flow}/copies', () => {
     const bad = await api(server.url, key, 'POST', '/api/v1/flows/spring/copies', { slug: 'Not An Id' });
     expect([bad.status, bad.body.error.path]).toEqual([400, '/slug']);
   });
+
+  it('two copies racing for one id: one is made, the other is refused (409) rather than saved over it', async () => {
+    const names = Array.from({ length: 6 }, (_, n) => `Race ${n}`);
+    const answers = await Promise.all(names.map((name) => api(server.url, key, 'POST', '/api/v1/flows/spring/copies', { slug: 'race', name })));
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    const made = answers.find((answer) => answer.status === 201)!.body;
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/race')).body).toMatchObject({ name: made.name, version: 1 });
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/race/versions')).body.versions).toHaveLength(1);
+  });
 });
