@@ -24,6 +24,7 @@ p { margin: .25rem 0; }
 .top .button:hover { background: var(--accent-dark); }
 .brand { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; min-width: 0; }
 .workspace-name { opacity: .9; }
+.console-read-only [data-writes] { display: none !important; }
 .read-only-badge { padding: 2px 10px; border-radius: 999px; background: #fff; color: var(--accent-dark); font-size: .8125rem; font-weight: 600; }
 .content { max-width: 1200px; margin: 0 auto; padding: 12px 16px 48px; }
 .center { min-height: 100vh; display: grid; place-items: center; padding: 16px; }

@@ -4,6 +4,7 @@ import type { ConsoleContext } from './console-context.js';
 import { el, replaceChildren, uniqueId } from './dom-builder.js';
 import { createField } from './form-field.js';
 import { errorMessage } from './status-messages.js';
+import { WRITES } from './write-actions.js';
 
 const count = (n: number) => n.toLocaleString('en');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
@@ -45,7 +46,7 @@ function badLines(error: unknown): HTMLElement | null {
 export async function showCodesView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
   const error = el('div', { className: 'error', attrs: { role: 'alert' } });
   const region = el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Code pools', tabindex: 0 } }, [el('p', { className: 'muted', text: 'Loading code pools…' })]);
-  const form = el('form', { className: 'card upload-form', attrs: { 'aria-label': 'Upload codes', novalidate: true, hidden: true } });
+  const form = el('form', { className: 'card upload-form', attrs: { 'aria-label': 'Upload codes', novalidate: true, hidden: true, ...WRITES } });
   replaceChildren(panel, [
     el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Codes' }), el('p', { className: 'muted', text: 'The codes each codes step hands out or checks, and how many are left.' })])]),
     region,

@@ -50,10 +50,13 @@ export function showConsole(root: HTMLElement, options: { readonly api: AdminApi
     el('div', { className: 'brand' }, [el('h1', { text: 'Parley console' }), workspaceName]),
     el('button', { className: 'button', attrs: { type: 'button' }, text: 'Sign out', on: { click: () => options.signOut() } }),
   ]);
+  root.classList.remove('console-read-only');
   replaceChildren(root, [header, el('main', { className: 'content' }, [announcer.element, sections.element])]);
   sections.select('data');
-  // A key that may only read says so, once: its changes will be refused.
+  // A key that may only read says so, once, and the controls of changes it would be refused go (WRITES).
   void apiKeyApi(options.api).list().then((keys) => {
-    if (keys.find((key) => key.current)?.access === 'read') workspaceName.after(el('span', { className: 'read-only-badge', attrs: { role: 'note' }, text: 'Read-only key: changes are refused' }));
+    if (keys.find((key) => key.current)?.access !== 'read') return;
+    root.classList.add('console-read-only');
+    workspaceName.after(el('span', { className: 'read-only-badge', attrs: { role: 'note' }, text: 'Read-only key: you can look, not change' }));
   }, () => {});
 }

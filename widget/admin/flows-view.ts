@@ -7,6 +7,7 @@ import { formatWindow } from './time-format.js';
 import { showFlowBuilder } from './flows/flow-builder-view.js';
 import { showFlowStats } from './flows/flow-stats-view.js';
 import { openFlowCopyDialog } from './flows/flow-copy-dialog.js';
+import { WRITES } from './write-actions.js';
 
 function statusBadge(flow: Flow): HTMLSpanElement {
   return el('span', { className: `badge ${flow.status}`, text: flow.status === 'open' ? 'Open' : 'Closed' });
@@ -27,7 +28,7 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
     ctx.announce(`${copy.name} created as a copy.`);
     build(copy.id);
   };
-  const create = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'New flow', on: { click: () => build() } });
+  const create = el('button', { className: 'button primary', attrs: { type: 'button', ...WRITES }, text: 'New flow', on: { click: () => build() } });
   replaceChildren(panel, [el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Flows' }), el('p', { className: 'muted', text: 'A closed flow takes no new sessions or replies.' })]), el('div', { className: 'toolbar' }, [create])]), error, region]);
 
   let flows: readonly Flow[];
@@ -52,9 +53,9 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
       el('div', { className: 'toolbar' }, [
         el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Edit flow ${flow.name}` }, text: 'Edit', on: { click: () => build(flow.id) } }),
         el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Statistics of flow ${flow.name}` }, text: 'Statistics', on: { click: () => statistics(flow) } }),
-        el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Copy flow ${flow.name}` }, text: 'Copy', on: { click: () => openFlowCopyDialog(ctx.api, flow, copied) } }),
+        el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Copy flow ${flow.name}`, ...WRITES }, text: 'Copy', on: { click: () => openFlowCopyDialog(ctx.api, flow, copied) } }),
         flow.status === 'open'
-          ? el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Close flow ${flow.name}` }, text: 'Close', on: { click: () => void close(flow) } })
+          ? el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Close flow ${flow.name}`, ...WRITES }, text: 'Close', on: { click: () => void close(flow) } })
           : null,
       ]),
     ]),

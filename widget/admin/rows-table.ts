@@ -3,6 +3,7 @@ import { el, srOnly } from './dom-builder.js';
 import { icon } from './icons.js';
 import { formatInstant } from './time-format.js';
 import { describeValues } from './value-format.js';
+import { WRITES } from './write-actions.js';
 
 /** What the rows table needs besides the rows. */
 export interface RowsTableOptions {
@@ -38,7 +39,7 @@ function actionsCell(row: StoreRow, timeZone: string, { onDelete, onDownload }: 
     onDelete
       ? el('button', {
           className: 'button icon-button danger',
-          attrs: { type: 'button', 'aria-label': `Delete row created ${created}`, title: 'Delete row' },
+          attrs: { type: 'button', 'aria-label': `Delete row created ${created}`, title: 'Delete row', ...WRITES },
           on: { click: () => onDelete(row) },
         }, [icon('trash')])
       : null,

@@ -7,6 +7,7 @@ import { createField, type FormField } from './form-field.js';
 import { buildSettingsPatch } from './settings-patch.js';
 import { errorMessage } from './status-messages.js';
 import { inDisplayOrder, tableLabel } from './table-labels.js';
+import { WRITES } from './write-actions.js';
 
 const MAX_RETENTION_DAYS = 3650;
 
@@ -65,7 +66,7 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
   const moduleHelp = moduleOverrides.length === 0 ? undefined : el('p', { className: 'hint', text: `Set through the API and taking precedence over the values below for their module: ${moduleOverrides.join('; ')}.` });
   const retentionError = el('p', { className: 'field-error', attrs: { role: 'alert', hidden: true } });
   const formError = el('p', { className: 'error', attrs: { role: 'alert' } });
-  const save = el('button', { className: 'button primary', attrs: { type: 'submit' }, text: 'Save settings' });
+  const save = el('button', { className: 'button primary', attrs: { type: 'submit', ...WRITES }, text: 'Save settings' });
 
   const form = el('form', { className: 'settings', attrs: { novalidate: true, 'aria-labelledby': 'settings-title' } }, [
     el('h2', { attrs: { id: 'settings-title' }, text: 'Settings' }),

@@ -9,6 +9,7 @@ import { saveRowFile } from './row-file.js';
 import { errorMessage } from './status-messages.js';
 import { inDisplayOrder, tableLabel } from './table-labels.js';
 import { withdrawalPageCard } from './withdrawal-page-card.js';
+import { WRITES } from './write-actions.js';
 
 const rowsText = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : 'rows'}`;
 
@@ -100,9 +101,9 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     }
     const tables = new Set(rows.map((r) => r.table)).size;
     const summary = `${rowsText(rows.length)} in ${tables} ${tables === 1 ? 'table' : 'tables'}`;
-    const erase = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Erase everything about this address', on: { click: () => void eraseAll(address, summary) } });
+    const erase = el('button', { className: 'button danger', attrs: { type: 'button', ...WRITES }, text: 'Erase everything about this address', on: { click: () => void eraseAll(address, summary) } });
     const standing = rows.filter(standingConsent).length;
-    const withdraw = standing === 0 ? null : el('button', { className: 'button', attrs: { type: 'button' }, text: 'Withdraw consents', on: { click: () => void withdrawAll(address, standing) } });
+    const withdraw = standing === 0 ? null : el('button', { className: 'button', attrs: { type: 'button', ...WRITES }, text: 'Withdraw consents', on: { click: () => void withdrawAll(address, standing) } });
     replaceChildren(results, [
       el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: summary })]), el('div', { className: 'toolbar' }, [withdraw, erase])]),
       ...foundRows(rows, ctx.workspace().timeZone, (row) => {

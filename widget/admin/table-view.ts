@@ -10,6 +10,7 @@ import { saveRowFile } from './row-file.js';
 import { errorMessage } from './status-messages.js';
 import { tableLabel } from './table-labels.js';
 import { formatInstant } from './time-format.js';
+import { WRITES } from './write-actions.js';
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
@@ -38,7 +39,7 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
   });
   const pager = createPagerControls(`${label} pages`, (state) => void go(state), [el('div', { className: 'inline-field' }, [el('label', { attrs: { for: sizeId }, text: 'Rows per page' }), size])]);
   const download = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Download', on: { click: () => openDownloadDialog(ctx.api, info.name, ctx.workspace().timeZone) } });
-  const deleteAll = el('button', { className: 'button danger', attrs: { type: 'button' }, text: 'Delete all', on: { click: () => void removeAll() } });
+  const deleteAll = el('button', { className: 'button danger', attrs: { type: 'button', ...WRITES }, text: 'Delete all', on: { click: () => void removeAll() } });
 
   replaceChildren(panel, [
     el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: label }), meta]), el('div', { className: 'toolbar' }, [download, deleteAll])]),

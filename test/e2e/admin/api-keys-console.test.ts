@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { api } from '../../support/test-server.js';
 import { sql } from 'kysely';
-import { forgetOpen, key, openConsole, server, signedIn, storage, useConsoleFixture } from './console-fixture.js';
+import { saveTestFlow } from '../../support/flow-harness.js';
+import { forgetOpen, key, openConsole, server, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
 
 useConsoleFixture();
 
@@ -22,7 +23,8 @@ async function keyRows(page: Page): Promise<string[]> {
 const keysOfThisTest = async (page: Page) => (await keyRows(page)).filter((row) => !row.startsWith('Reporting |') && !row.startsWith('Campaign |'));
 
 describe('API keys in the console (real Chromium, accessible names only)', () => {
-  it('issues a read-only key, whose console says so and whose changes are refused', async () => {
+  it('issues a read-only key, whose console says so and shows no control of a change it would be refused', async () => {
+    await saveTestFlow(storage, workspace, 'looked-at', { name: 'Looked at', steps: [{ id: 'hello', module: 'message', config: { text: 'Hello' } }] });
     const owner = await signedIn();
     await owner.section('API keys').click();
     await owner.page.getByRole('button', { name: 'Issue key' }).click();
@@ -41,11 +43,29 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
 
     const console = await openConsole();
     await console.signIn(reader);
-    await console.page.getByRole('note').filter({ hasText: 'Read-only key: changes are refused' }).waitFor();
-    await console.section('Settings').click();
-    await console.page.getByLabel('Workspace name').fill('Taken over');
-    await console.page.getByRole('button', { name: 'Save settings' }).click();
-    await console.page.getByText('This API key may only read; changes need a key with full access').waitFor();
+    const { page } = console;
+    await page.getByRole('note').filter({ hasText: 'Read-only key: you can look, not change' }).waitFor();
+    /** Each section, what shows it has drawn, and the controls of changes that must not be there. */
+    const sections: Array<[Parameters<typeof console.section>[0], () => Promise<void>, string[]]> = [
+      ['Data', () => page.getByRole('button', { name: 'Download', exact: true }).waitFor(), ['Delete all']],
+      ['Flows', () => page.getByRole('button', { name: 'Edit flow Looked at' }).waitFor(), ['New flow', 'Copy flow Looked at', 'Close flow Looked at']],
+      ['Exports', () => page.getByRole('heading', { name: 'Exports' }).waitFor(), ['New export']],
+      ['Webhooks', () => page.getByRole('heading', { name: 'Webhooks' }).waitFor(), ['Add endpoint']],
+      ['Codes', () => page.getByRole('region', { name: 'Code pools' }).waitFor(), ['Upload codes']],
+      ['Settings', () => page.getByLabel('Workspace name').waitFor(), ['Save settings']],
+      ['API keys', () => page.getByRole('table', { name: 'API keys' }).waitFor(), ['Issue key', 'Revoke API key Reporting']],
+    ];
+    for (const [section, drawn, writes] of sections) {
+      await console.section(section).click();
+      await drawn();
+      for (const name of writes) expect(await page.getByRole('button', { name, exact: true }).count(), `${section}: ${name}`).toBe(0);
+    }
+    expect(await page.getByRole('form', { name: 'Upload codes' }).count()).toBe(0);
+    // A flow opens to be read; it cannot be saved or tried (a preview writes sessions).
+    await console.section('Flows').click();
+    await page.getByRole('button', { name: 'Edit flow Looked at' }).click();
+    await page.getByRole('heading', { name: 'Edit flow Looked at' }).waitFor();
+    for (const name of ['Save flow', 'Try the saved flow']) expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
     // Revoked by the owner's key, so the next test starts from one key again.
     const id = (await api(server.url, key, 'GET', '/api/v1/api-keys')).body.apiKeys.find((k: { name: string }) => k.name === 'Reporting').id;
     expect((await api(server.url, key, 'DELETE', `/api/v1/api-keys/${id}`)).status).toBe(204);

@@ -5,6 +5,7 @@ import { errorMessage } from '../status-messages.js';
 import { formatInstant } from '../time-format.js';
 import { apiKeyApi, type ApiKey } from './api-key-api.js';
 import { openApiKeyCreateDialog } from './api-key-create-dialog.js';
+import { WRITES } from '../write-actions.js';
 
 /**
  * The API keys section: every key of the workspace (name, first characters, access, created,
@@ -19,7 +20,7 @@ export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): 
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const list = el('div', { className: 'table-scroll', attrs: { 'aria-busy': 'true' } }, [el('p', { className: 'muted', text: 'Loading API keys…' })]);
   const reload = () => void showApiKeysView(panel, ctx);
-  const issue = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Issue key', on: { click: () => openApiKeyCreateDialog(api, reload) } });
+  const issue = el('button', { className: 'button primary', attrs: { type: 'button', ...WRITES }, text: 'Issue key', on: { click: () => openApiKeyCreateDialog(api, reload) } });
   replaceChildren(panel, [
     el('div', { className: 'view-head' }, [
       el('div', {}, [el('h2', { text: 'API keys' }), el('p', { className: 'muted', text: 'Each key opens this workspace’s admin API and console. Only a hash of each is kept: a lost key cannot be shown again, issue another.' })]),
@@ -52,7 +53,7 @@ export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): 
     el('td', {}, status(key)),
     el('td', {}, key.revokedAt !== null ? [] : [el('button', {
       className: 'button danger',
-      attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, disabled: locked(key), title: locked(key) ? 'The workspace’s last active key with full access: issue another one first.' : undefined },
+      attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, ...WRITES, disabled: locked(key), title: locked(key) ? 'The workspace’s last active key with full access: issue another one first.' : undefined },
       text: 'Revoke',
       on: { click: () => void revoke(key) },
     })]),

@@ -3,6 +3,7 @@ import { objectForm, type SchemaForm } from '../flows/schema-form.js';
 import { createField } from '../form-field.js';
 import { errorMessage } from '../status-messages.js';
 import type { BuilderContext } from './builder-context.js';
+import { WRITES } from '../write-actions.js';
 
 /**
  * Where the file goes: the destination kind, then its settings as a form generated from the
@@ -22,7 +23,7 @@ export function createDestinationForm(ctx: BuilderContext): { element: HTMLEleme
   });
   const settings = el('div', { className: 'destination-settings' });
   const result = el('p', { className: 'test-result', attrs: { role: 'status' } });
-  const test = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Test connection' });
+  const test = el('button', { className: 'button', attrs: { type: 'button', ...WRITES }, text: 'Test connection' });
   let form: SchemaForm | undefined;
 
   const read = () => {

@@ -15,6 +15,7 @@ import { openPreviewDialog } from './preview-dialog.js';
 import { createRunPanel } from './run-panel.js';
 import { START_STEP } from './start-step.js';
 import { TRIGGER_STEP } from './trigger-step.js';
+import { WRITES } from '../write-actions.js';
 
 /** The seven steps of the export guide, in order. */
 const STEPS: readonly StepSpec[] = [START_STEP, FIELDS_STEP, FIELD_EDIT_STEP, CONDITIONS_STEP, DELIVERY_STEP, GPG_STEP, TRIGGER_STEP];
@@ -93,7 +94,7 @@ export async function showExportBuilder(panel: HTMLElement, ctx: ConsoleContext,
   const previous = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Previous step', on: { click: () => show(index - 1) } });
   const nextButton = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Next step', on: { click: () => show(index + 1) } });
   const preview = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Preview', on: { click: () => void openPreviewDialog(builder) } });
-  const save = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Save export', on: { click: () => void store() } });
+  const save = el('button', { className: 'button primary', attrs: { type: 'button', ...WRITES }, text: 'Save export', on: { click: () => void store() } });
   const back = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Back to exports', on: { click: () => options.onDone() } });
 
   replaceChildren(panel, [

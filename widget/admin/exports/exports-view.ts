@@ -7,6 +7,7 @@ import { errorMessage } from '../status-messages.js';
 import { formatInstant } from '../time-format.js';
 import { showExportBuilder } from './export-builder-view.js';
 import { describeTrigger, statusText } from './export-labels.js';
+import { WRITES } from '../write-actions.js';
 
 function nextRun(summary: ExportSummary, flow: Flow | undefined, timeZone: string): string {
   if (summary.nextRunAt) return formatInstant(summary.nextRunAt, timeZone);
@@ -22,7 +23,7 @@ export async function showExportsView(panel: HTMLElement, ctx: ConsoleContext): 
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const region = el('div', { className: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Exports list', tabindex: 0 } }, [el('p', { className: 'muted', text: 'Loading exports…' })]);
   const build = (exportId?: string) => void showExportBuilder(panel, ctx, { exportId, onDone: () => void showExportsView(panel, ctx) });
-  const create = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'New export', on: { click: () => build() } });
+  const create = el('button', { className: 'button primary', attrs: { type: 'button', ...WRITES }, text: 'New export', on: { click: () => build() } });
   const timeZone = ctx.workspace().timeZone;
   replaceChildren(panel, [
     el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Exports' }), el('p', { className: 'muted', text: `Custom exports of a flow's data, delivered on a trigger. Times in ${timeZone}.` })]), el('div', { className: 'toolbar' }, [create])]),
@@ -60,7 +61,7 @@ export async function showExportsView(panel: HTMLElement, ctx: ConsoleContext): 
       el('td', {}, [
         el('div', { className: 'toolbar' }, [
           el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Edit export ${d.name}` }, text: 'Edit', on: { click: () => build(summary.id) } }),
-          el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Delete export ${d.name}` }, text: 'Delete', on: { click: () => void remove(summary) } }),
+          el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Delete export ${d.name}`, ...WRITES }, text: 'Delete', on: { click: () => void remove(summary) } }),
         ]),
       ]),
     ]);

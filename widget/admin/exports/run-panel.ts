@@ -4,6 +4,7 @@ import { errorMessage } from '../status-messages.js';
 import type { BuilderContext } from './builder-context.js';
 import { describeWindow, manualRunScope } from './export-labels.js';
 import { createRunHistory } from './run-history.js';
+import { WRITES } from '../write-actions.js';
 
 /**
  * The run part of a saved export: "Run now", which says beforehand which participants it exports
@@ -14,7 +15,7 @@ export function createRunPanel(ctx: BuilderContext, exportId: string, savedTrigg
   const sentence = el('p', { className: 'hint', attrs: { id: sentenceId }, text: `Run now exports ${manualRunScope(savedTrigger())}.` });
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const history = createRunHistory({ api: ctx.api, exportId, timeZone: ctx.timeZone, local: () => ctx.draft.savedKind === 'local' });
-  const run = el('button', { className: 'button primary', attrs: { type: 'button', 'aria-describedby': sentenceId }, text: 'Run now' });
+  const run = el('button', { className: 'button primary', attrs: { type: 'button', 'aria-describedby': sentenceId, ...WRITES }, text: 'Run now' });
   run.addEventListener('click', async () => {
     run.disabled = true;
     error.textContent = '';

@@ -11,6 +11,7 @@ import { createStepCard, type StepCard, type StepCardHost } from './step-card.js
 import type { RetentionEdits } from './step-storage.js';
 import { createPreviewPane } from './flow-preview-pane.js';
 import { createVersionHistory } from './version-history.js';
+import { WRITES } from '../write-actions.js';
 
 function retentionEdits(workspace: Workspace): RetentionEdits {
   return new Map(Object.entries(workspace.retention.modules ?? {}).map(([module, tables]) => [module, new Map(Object.entries(tables))]));
@@ -119,7 +120,7 @@ export async function showFlowBuilder(panel: HTMLElement, ctx: ConsoleContext, o
     ctx.announce(`${module.title} added as step ${cards.length}.`);
     card.element.querySelector<HTMLElement>('input, textarea, select')?.focus();
   });
-  const saveButton = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Save flow' });
+  const saveButton = el('button', { className: 'button primary', attrs: { type: 'button', ...WRITES }, text: 'Save flow' });
   saveButton.addEventListener('click', () => void save());
   const preview = createPreviewPane(ctx, () => flowId);
   const history = createVersionHistory(ctx, {

@@ -2,6 +2,7 @@ import type { ConsoleContext } from '../console-context.js';
 import { el, replaceChildren } from '../dom-builder.js';
 import { errorMessage } from '../status-messages.js';
 import type { WidgetHandle, WidgetRegistry } from '../../widget-registry.js';
+import { WRITES } from '../write-actions.js';
 
 /** The "Try it" pane of the flow builder. */
 export interface PreviewPane {
@@ -38,7 +39,7 @@ export function createPreviewPane(ctx: ConsoleContext, flowId: () => string | un
   const alert = el('p', { className: 'error', attrs: { role: 'alert' } });
   const frame = el('div', { className: 'preview-frame', attrs: { role: 'region', 'aria-label': 'Preview chat' } });
   let handle: WidgetHandle | undefined;
-  const start = el('button', { className: 'button', attrs: { type: 'button' }, text: 'Try the saved flow' });
+  const start = el('button', { className: 'button', attrs: { type: 'button', ...WRITES }, text: 'Try the saved flow' });
 
   function stop(): void {
     handle?.destroy();

@@ -4,6 +4,7 @@ import type { ConsoleContext } from '../console-context.js';
 import { el, replaceChildren } from '../dom-builder.js';
 import { errorMessage } from '../status-messages.js';
 import { formatInstant } from '../time-format.js';
+import { WRITES } from '../write-actions.js';
 
 /** The builder's version history. */
 export interface VersionHistory {
@@ -27,7 +28,7 @@ export function createVersionHistory(ctx: ConsoleContext, options: { readonly fl
     const text = `Version ${version.version}${latest ? ' (current)' : ''}: ${version.name}, ${version.stepCount} step${version.stepCount === 1 ? '' : 's'}, saved ${when}`;
     const restore = latest
       ? null
-      : el('button', { className: 'button', attrs: { type: 'button' }, text: `Restore version ${version.version}`, on: { click: () => void restoreVersion(version) } });
+      : el('button', { className: 'button', attrs: { type: 'button', ...WRITES }, text: `Restore version ${version.version}`, on: { click: () => void restoreVersion(version) } });
     return el('li', { className: 'version' }, [el('span', { text }), restore]);
   }
 

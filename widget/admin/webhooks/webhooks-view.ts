@@ -6,6 +6,7 @@ import { openDeliveryLogDialog } from './delivery-log-dialog.js';
 import { eventCheckboxes } from './event-checkboxes.js';
 import { openWebhookCreateDialog } from './webhook-create-dialog.js';
 import { webhookApi, type Webhook, type WebhookApi, type WebhookInput } from './webhook-api.js';
+import { WRITES } from '../write-actions.js';
 
 /** A labelled checkbox that saves its change at once. */
 function toggle(label: string, checked: boolean, save: (checked: boolean) => Promise<boolean>): HTMLElement {
@@ -29,7 +30,7 @@ export async function showWebhooksView(panel: HTMLElement, ctx: ConsoleContext):
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const list = el('div', { className: 'webhook-list', attrs: { 'aria-busy': 'true' } }, [el('p', { className: 'muted', text: 'Loading webhooks…' })]);
   const reload = () => void showWebhooksView(panel, ctx);
-  const add = el('button', { className: 'button primary', attrs: { type: 'button', disabled: true }, text: 'Add endpoint' });
+  const add = el('button', { className: 'button primary', attrs: { type: 'button', disabled: true, ...WRITES }, text: 'Add endpoint' });
   replaceChildren(panel, [
     el('div', { className: 'view-head' }, [
       el('div', {}, [el('h2', { text: 'Webhooks' }), el('p', { className: 'muted', text: 'Partner systems get signed events as they happen; failed deliveries are retried with backoff.' })]),
@@ -77,7 +78,7 @@ export async function showWebhooksView(panel: HTMLElement, ctx: ConsoleContext):
       toggle('Include personal fields', webhook.includePersonal, (includePersonal) => save({ includePersonal }, includePersonal ? 'Personal fields will be sent.' : 'Personal fields will not be sent.')),
       el('div', { className: 'toolbar' }, [
         el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Delivery log of ${webhook.url}` }, text: 'Delivery log', on: { click: () => openDeliveryLogDialog(api, webhook, ctx.workspace().timeZone) } }),
-        el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Delete endpoint ${webhook.url}` }, text: 'Delete', on: { click: () => void remove(webhook) } }),
+        el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Delete endpoint ${webhook.url}`, ...WRITES }, text: 'Delete', on: { click: () => void remove(webhook) } }),
       ]),
     ]);
   }
