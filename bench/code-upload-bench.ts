@@ -47,7 +47,7 @@ try {
   const deps = { storage, registry: new ModuleRegistry(MODULES), clock: systemClock, capabilities: CAPABILITIES };
   const steps = [{ id: 'reward', module: 'codes', config: { mode: 'distribute', text: 'Code {{code}}' } }];
   for (const slug of ['small', 'large']) await saveFlowDocument(deps, workspace, slug, { name: slug, steps });
-  const { key } = await issueApiKey(storage.db, workspace.id, 'bench');
+  const { key } = await issueApiKey(storage.db, workspace.id, { name: 'bench' });
   const pid = server.child.pid!;
   const baseline = await rssMb(pid);
 

@@ -18,6 +18,6 @@ export async function seedDemo(storage: Storage, flows: FlowLifecycleDeps): Prom
   const workspace = await createWorkspace(storage, { name: 'Demo', timeZone: 'Europe/Paris' });
   await markDemoWorkspace(storage, workspace.id);
   await saveFlowDocument(flows, workspace, DEMO_FLOW, demoFlowDocument(storage.clock.now()));
-  const key = await issueApiKey(storage.db, workspace.id, 'demo admin');
+  const key = await issueApiKey(storage.db, workspace.id, { name: 'demo admin' });
   return { workspaceId: workspace.id, apiKey: key.key };
 }

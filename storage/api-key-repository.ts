@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { ApiKeyAccess } from './schema.js';
+import type { ApiScope } from '../core/api-scopes.js';
 
 export type { ApiKeyAccess } from './schema.js';
 
@@ -12,6 +13,7 @@ export interface IssuedApiKey {
   readonly key: string;
   readonly prefix: string;
   readonly access: ApiKeyAccess;
+  readonly scopes: readonly ApiScope[] | null;
   readonly createdAt: Date;
   readonly expiresAt: Date | null;
 }
@@ -20,6 +22,16 @@ export interface ApiKeyPrincipal {
   readonly keyId: string;
   readonly workspaceId: string;
   readonly access: ApiKeyAccess;
+  /** The parts of the API the key may call; null: the whole API. */
+  readonly scopes: readonly ApiScope[] | null;
+}
+
+/** How a key is issued: its name, access, parts of the API (all when absent) and days until it expires (never when absent). */
+export interface ApiKeyOptions {
+  readonly name?: string;
+  readonly access?: ApiKeyAccess;
+  readonly scopes?: readonly ApiScope[];
+  readonly expiresInDays?: number;
 }
 
 const KEY_PREFIX = 'pk_';
@@ -32,17 +44,19 @@ export function hashApiKey(key: string): Buffer {
  * Issues a new random API key (256 bits) for a workspace; with `expiresInDays`, refused from that
  * many days on (counted by the database's clock, as the refusal is).
  */
-export async function issueApiKey(db: Db, workspaceId: string, name = 'default', access: ApiKeyAccess = 'full', expiresInDays?: number): Promise<IssuedApiKey> {
+export async function issueApiKey(db: Db, workspaceId: string, options: ApiKeyOptions = {}): Promise<IssuedApiKey> {
+  const { name = 'default', access = 'full', expiresInDays } = options;
+  const scopes = options.scopes ? [...new Set(options.scopes)] : null;
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   const prefix = key.slice(0, 10);
   const expires = expiresInDays === undefined ? null : sql<Date>`now() + make_interval(days => ${expiresInDays})`;
   const row = await db
     .insertInto('api_keys')
-    .values({ id, workspace_id: workspaceId, name, key_hash: hashApiKey(key), prefix, access, expires_at: expires })
+    .values({ id, workspace_id: workspaceId, name, key_hash: hashApiKey(key), prefix, access, expires_at: expires, scopes })
     .returning(['created_at', 'expires_at'])
     .executeTakeFirstOrThrow();
-  return { id, workspaceId, key, prefix, access, createdAt: row.created_at, expiresAt: row.expires_at };
+  return { id, workspaceId, key, prefix, access, scopes, createdAt: row.created_at, expiresAt: row.expires_at };
 }
 
 /** A key past its expiry, by the database's clock. */
@@ -60,10 +74,10 @@ export async function authenticateApiKey(db: Db, key: string): Promise<ApiKeyPri
     .set({ last_used_at: sql`case when ${EXPIRED} then last_used_at else now() end` })
     .where('key_hash', '=', hashApiKey(key))
     .where('revoked_at', 'is', null)
-    .returning(['id', 'workspace_id', 'access', EXPIRED.as('expired')])
+    .returning(['id', 'workspace_id', 'access', 'scopes', EXPIRED.as('expired')])
     .executeTakeFirst();
   if (!row) return undefined;
-  return row.expired ? 'expired' : { keyId: row.id, workspaceId: row.workspace_id, access: row.access };
+  return row.expired ? 'expired' : { keyId: row.id, workspaceId: row.workspace_id, access: row.access, scopes: row.scopes as ApiScope[] | null };
 }
 
 /** A key as its workspace's owners see it: never the key or its hash, only the first characters that tell it apart. */
@@ -73,6 +87,8 @@ export interface ApiKeyInfo {
   /** `pk_` and the first characters of the key. */
   readonly prefix: string;
   readonly access: ApiKeyAccess;
+  /** The parts of the API it may call; null: the whole API. */
+  readonly scopes: readonly ApiScope[] | null;
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
   readonly revokedAt: Date | null;
@@ -85,32 +101,32 @@ export interface ApiKeyInfo {
 export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyInfo[]> {
   const rows = await db
     .selectFrom('api_keys')
-    .select(['id', 'name', 'prefix', 'access', 'created_at', 'last_used_at', 'revoked_at', 'expires_at', EXPIRED.as('expired')])
+    .select(['id', 'name', 'prefix', 'access', 'scopes', 'created_at', 'last_used_at', 'revoked_at', 'expires_at', EXPIRED.as('expired')])
     .where('workspace_id', '=', workspaceId)
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .execute();
   return rows.map((r) => ({
-    id: r.id, name: r.name, prefix: r.prefix, access: r.access, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, expiresAt: r.expires_at, expired: r.expired,
+    id: r.id, name: r.name, prefix: r.prefix, access: r.access, scopes: r.scopes as ApiScope[] | null, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, expiresAt: r.expires_at, expired: r.expired,
   }));
 }
 
-/** What revoking did: revoked; no such key unrevoked; or (`keepOne`) refused, as the workspace's last working key with full access. */
+/** What revoking did: revoked; no such key unrevoked; or (`keepOne`) refused, as the workspace's last working key with full access to the whole API. */
 export type RevokeOutcome = 'revoked' | 'not_found' | 'last_key';
 
 /**
  * Revokes a key of a workspace. With `keepOne`, the workspace's last working key (not revoked,
- * not expired) with full access is not revoked (its owners could no longer change anything, nor
- * issue a key): its keys are locked first, so two revocations at once cannot take the last two.
+ * not expired) with full access to the whole API is not revoked (its owners could no longer
+ * change everything, nor issue a key): its keys are locked first, so two revocations at once cannot take the last two.
  */
 export async function revokeApiKey(db: Db, workspaceId: string, keyId: string, options: { readonly keepOne?: boolean } = {}): Promise<RevokeOutcome> {
   return db.transaction().execute(async (trx) => {
-    const keys = await trx.selectFrom('api_keys').select(['id', 'access', EXPIRED.as('expired')]).where('workspace_id', '=', workspaceId).where('revoked_at', 'is', null).forUpdate().execute();
+    const keys = await trx.selectFrom('api_keys').select(['id', 'access', 'scopes', EXPIRED.as('expired')]).where('workspace_id', '=', workspaceId).where('revoked_at', 'is', null).forUpdate().execute();
     const key = keys.find((k) => k.id === keyId);
     if (!key) return 'not_found';
-    // An expired key may always be revoked (it works no more); the last working key with full access is kept.
-    const working = keys.filter((k) => k.access === 'full' && !k.expired);
-    if (options.keepOne && !key.expired && key.access === 'full' && working.length === 1) return 'last_key';
+    // An expired key may always be revoked (it works no more); the last working key with full access to the whole API is kept.
+    const master = (k: (typeof keys)[number]) => k.access === 'full' && k.scopes === null && !k.expired;
+    if (options.keepOne && master(key) && keys.filter(master).length === 1) return 'last_key';
     await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', keyId).execute();
     return 'revoked';
   });

@@ -48,6 +48,8 @@ export interface ApiKeyTable {
   revoked_at: Date | null;
   /** From then on the key is refused; null: it never expires. */
   expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The parts of the API the key may call (`ApiScope`); null: the whole API. */
+  scopes: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
 /** The shape shared by every store table (`store_participations`, `store_winners`, …). */

@@ -1,5 +1,6 @@
 import { defineCommand, requireId, UsageError } from './cli-command.js';
 import { ParleyError } from '../../core/errors.js';
+import { API_SCOPES, type ApiScope } from '../../core/api-scopes.js';
 
 // What the commands run is imported inside run(), so that `parley --help` loads none of it.
 const apiKeys = () => import('../../storage/api-key-repository.js');
@@ -21,7 +22,7 @@ export const workspaceCreateCommand = defineCommand({
       const option = error instanceof ParleyError ? { '/name': '--name', '/timeZone': '--time-zone' }[error.path ?? ''] : undefined;
       throw option && error instanceof ParleyError ? new ParleyError(error.code, error.message, { path: option }) : error;
     });
-    const key = await issueApiKey(storage.db, workspace.id, 'cli');
+    const key = await issueApiKey(storage.db, workspace.id, { name: 'cli' });
     context.stdout.write(`workspace: ${workspace.id}\napi key id: ${key.id}\napi key: ${key.key}\n(the key is shown once; only its hash is stored)\n`);
     return 0;
   },
@@ -35,14 +36,22 @@ export const keyCreateCommand = defineCommand({
     name: { type: 'string', value: 'NAME', help: 'a label for the key (default: cli)' },
     'read-only': { type: 'boolean', help: 'a key that may only read (GET, previews, lookups, download links)' },
     'expires-in-days': { type: 'string', value: 'DAYS', help: 'refuse the key after this many days (1 to 3650; default: never)' },
+    scopes: { type: 'string', value: 'PARTS', help: `limit the key to parts of the API, comma-separated (${API_SCOPES.join(', ')}; default: all)` },
   },
   async run(options, context) {
     const workspaceId = requireId(options.workspace, '--workspace');
     const days = options['expires-in-days'];
     if (days !== undefined && (!/^\d{1,4}$/.test(days) || Number(days) < 1 || Number(days) > 3650)) throw new UsageError('must be a whole number of days from 1 to 3650', '--expires-in-days');
+    const scopes = options.scopes?.split(',').map((part) => part.trim());
+    if (scopes && (scopes.length === 0 || scopes.some((part) => !(API_SCOPES as readonly string[]).includes(part)))) throw new UsageError(`must be parts of the API among ${API_SCOPES.join(', ')}`, '--scopes');
     const { issueApiKey } = await apiKeys();
-    const key = await issueApiKey((await context.storage()).db, workspaceId, options.name ?? 'cli', options['read-only'] ? 'read' : 'full', days === undefined ? undefined : Number(days));
-    context.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\naccess: ${key.access}\nexpires: ${key.expiresAt?.toISOString() ?? 'never'}\n`);
+    const key = await issueApiKey((await context.storage()).db, workspaceId, {
+      name: options.name ?? 'cli',
+      access: options['read-only'] ? 'read' : 'full',
+      ...(scopes && { scopes: scopes as ApiScope[] }),
+      ...(days !== undefined && { expiresInDays: Number(days) }),
+    });
+    context.stdout.write(`api key id: ${key.id}\napi key: ${key.key}\naccess: ${key.access}\nscopes: ${key.scopes?.join(',') ?? 'all'}\nexpires: ${key.expiresAt?.toISOString() ?? 'never'}\n`);
     return 0;
   },
 });

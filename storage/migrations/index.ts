@@ -33,6 +33,7 @@ import * as apiKeyAccess from './0031-api-key-access.js';
 import * as stepCompletions from './0032-step-completions.js';
 import * as apiKeyExpiry from './0033-api-key-expiry.js';
 import * as withdrawalRequests from './0034-withdrawal-requests.js';
+import * as apiKeyScopes from './0035-api-key-scopes.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -73,4 +74,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0032-step-completions': stepCompletions,
   '0033-api-key-expiry': apiKeyExpiry,
   '0034-withdrawal-requests': withdrawalRequests,
+  '0035-api-key-scopes': apiKeyScopes,
 });

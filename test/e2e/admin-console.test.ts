@@ -48,7 +48,7 @@ describe('admin console', () => {
   });
 
   it('sends the owner back to sign-in when the key is revoked while signed in', async () => {
-    const spare = await issueApiKey(storage.db, workspace.id, 'spare');
+    const spare = await issueApiKey(storage.db, workspace.id, { name: 'spare' });
     const console = await openConsole();
     await console.signIn(spare.key);
     await console.rows('Giveaway participations').locator('table').waitFor();

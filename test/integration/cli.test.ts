@@ -46,9 +46,12 @@ describe('parley CLI', () => {
 
     const storage: Storage = await openStorage({ connectionString: database.url, masterKey, clock: systemClock, schedule: false });
     try {
-      expect(await authenticateApiKey(storage.db, key)).toEqual({ keyId, workspaceId, access: 'full' });
+      expect(await authenticateApiKey(storage.db, key)).toEqual({ keyId, workspaceId, access: 'full', scopes: null });
       const reader = await cli('key', 'create', '--workspace', workspaceId, '--name', 'reports', '--read-only', '--expires-in-days', '90');
-      expect(reader).toEqual({ code: 0, err: '', out: expect.stringMatching(/^api key id: \S+\napi key: pk_\S+\naccess: read\nexpires: \d{4}-\d\d-\d\dT[\d:.]+Z\n$/) });
+      expect(reader).toEqual({ code: 0, err: '', out: expect.stringMatching(/^api key id: \S+\napi key: pk_\S+\naccess: read\nscopes: all\nexpires: \d{4}-\d\d-\d\dT[\d:.]+Z\n$/) });
+      const crm = await cli('key', 'create', '--workspace', workspaceId, '--name', 'crm', '--scopes', 'subjects, data');
+      expect(crm).toEqual({ code: 0, err: '', out: expect.stringMatching(/\naccess: full\nscopes: subjects,data\nexpires: never\n$/) });
+      expect(await authenticateApiKey(storage.db, /api key: (pk_\S+)/.exec(crm.out)![1]!)).toMatchObject({ workspaceId, access: 'full', scopes: ['subjects', 'data'] });
       const expires = Date.parse(/expires: (\S+)/.exec(reader.out)![1]!);
       expect(Math.abs(expires - (Date.now() + 90 * 86_400_000))).toBeLessThan(3_600_000);
       expect(await authenticateApiKey(storage.db, /api key: (pk_\S+)/.exec(reader.out)![1]!)).toMatchObject({ workspaceId, access: 'read' });
@@ -77,6 +80,8 @@ describe('parley CLI', () => {
     expect(bad).toEqual({ code: 1, out: '', err: 'parley: --time-zone: Time zone must be an IANA zone name such as Europe/Paris\n' });
     const never = await cli('key', 'create', '--workspace', '00000000-0000-4000-8000-000000000001', '--expires-in-days', 'soon');
     expect(never).toEqual({ code: 2, out: '', err: 'parley: --expires-in-days: must be a whole number of days from 1 to 3650\n(see parley --help)\n' });
+    const keys = await cli('key', 'create', '--workspace', '00000000-0000-4000-8000-000000000001', '--scopes', 'subjects,api-keys');
+    expect(keys).toEqual({ code: 2, out: '', err: 'parley: --scopes: must be parts of the API among flows, exports, data, subjects, webhooks, codes, draws, audit, workspace\n(see parley --help)\n' });
     expect(await cli('frobnicate')).toEqual({ code: 2, out: '', err: 'parley: unknown command "frobnicate"\n(see parley --help)\n' });
     expect((await cli('key', 'revoke', '--workspace', '00000000-0000-4000-8000-000000000000', '--key', '00000000-0000-4000-8000-000000000001')).err).toBe('parley: --key: no such live key in this workspace\n');
   });

@@ -40,7 +40,7 @@ describe('parley draw verify', () => {
       await v.start();
       await v.answer(email);
     }
-    const key = await issueApiKey(storage.db, workspace.id, 'cli');
+    const key = await issueApiKey(storage.db, workspace.id, { name: 'cli' });
     const draw = await drawGiveawayWinners(storage, { workspaceId: workspace.id, flowId: flow.id, moduleId: 'giveaway', count: 2, now: storage.clock.now(), drawnBy: key.id });
     const args = ['draw', 'verify', '--workspace', workspace.id, '--flow', 'raffle', '--draw', draw.drawId];
 

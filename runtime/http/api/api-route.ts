@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ApiKeyPrincipal } from '../../../storage/api-key-repository.js';
 import type { ApiServices } from './api-services.js';
+import type { ApiPart } from '../../../core/api-scopes.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -51,7 +52,8 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: string;
+  /** The part of the API the route belongs to (its OpenAPI tag): what a key's `scopes` name. */
+  readonly tag: ApiPart;
   /** Object schema of the path parameters. */
   readonly params?: JsonSchema;
   /** Object schema of the query string (values arrive as strings and are coerced by type). */

@@ -6,6 +6,7 @@ import { routeWrites, type JsonSchema, type RouteDefinition } from './api-route.
 import { authMiddleware } from './auth-middleware.js';
 import { assertJsonInput, MAX_BODY_BYTES } from './json-limits.js';
 import { methodNotAllowed, requireJsonBody, requireMediaType } from './http-conventions.js';
+import { scopeAllows } from '../../../core/api-scopes.js';
 
 export const API_ROOT = '/api/v1';
 
@@ -61,6 +62,10 @@ function compile(route: RouteDefinition): CompiledRoute {
 function routeHandler(compiled: CompiledRoute, services: ApiServices): RequestHandler {
   return async (req, res, next) => {
     try {
+      const { scopes } = req.principal!;
+      if (!scopeAllows(scopes, compiled.route.tag)) {
+        throw new ParleyError('forbidden', `This API key may not call this part of the API (${compiled.route.tag}); it is limited to ${scopes?.join(', ')}`);
+      }
       if (req.principal!.access === 'read' && routeWrites(compiled.route)) {
         throw new ParleyError('forbidden', 'This API key may only read; changes need a key with full access');
       }

@@ -62,7 +62,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
           ? { description: spec.description, content: { [spec.mediaType]: { schema: { type: 'string', format: 'binary' } } } }
           : { description: spec.description };
     }
-    if (routeWrites(route)) responses['403'] ??= { description: 'The API key may only read (`forbidden`)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    const forbidden = routeWrites(route) ? 'The API key may only read, or is limited to other parts of the API (`forbidden`)' : 'The API key is limited to other parts of the API (`forbidden`)';
+    responses['403'] ??= { description: forbidden, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
       const text = status === '415' && route.streamedBody ? `A request body that is not ${route.streamedBody.mediaType} in UTF-8` : description;
       responses[status] ??= { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

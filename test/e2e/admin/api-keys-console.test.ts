@@ -20,7 +20,7 @@ async function keyRows(page: Page): Promise<string[]> {
 }
 
 /** The rows but the keys of the tests before (revoked there). */
-const keysOfThisTest = async (page: Page) => (await keyRows(page)).filter((row) => !row.startsWith('Reporting |') && !row.startsWith('Campaign |'));
+const keysOfThisTest = async (page: Page) => (await keyRows(page)).filter((row) => !['Reporting |', 'Campaign |', 'Unsubscribes |'].some((name) => row.startsWith(name)));
 
 describe('API keys in the console (real Chromium, accessible names only)', () => {
   it('issues a read-only key, whose console says so and shows no control of a change it would be refused', async () => {
@@ -93,6 +93,29 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     await owner.page.getByRole('row', { name: /^Campaign .*Expired/ }).waitFor();
     expect((await keyRows(owner.page)).filter((row) => row.startsWith('Campaign |'))).toEqual(['Campaign | pk_ | Full | Never | expires | Expired | revocable']);
     expect((await api(server.url, key, 'DELETE', `/api/v1/api-keys/${campaign.id}`)).status).toBe(204);
+  });
+
+  it('issues a key limited to parts of the API: the list says which, and the API refuses it the others', async () => {
+    const owner = await signedIn();
+    await owner.section('API keys').click();
+    await owner.page.getByRole('button', { name: 'Issue key' }).click();
+    const dialog = owner.page.getByRole('dialog', { name: 'Issue an API key' });
+    await dialog.getByLabel('Name').fill('Unsubscribes');
+    const parts = dialog.getByRole('group', { name: 'Parts of the API' });
+    expect(await parts.getByRole('checkbox').evaluateAll((boxes) => boxes.filter((box) => (box as HTMLInputElement).checked).length)).toBe(9);
+    for (const box of await parts.getByRole('checkbox').all()) await box.uncheck();
+    await dialog.getByRole('button', { name: 'Issue key' }).click();
+    await parts.getByText('Tick at least one part of the API.').waitFor();
+    await parts.getByRole('checkbox', { name: 'Data subjects' }).check();
+    await owner.page.screenshot({ path: '/tmp/parley-admin-scoped-key.png' });
+    await dialog.getByRole('button', { name: 'Issue key' }).click();
+    const issued = await dialog.getByRole('textbox', { name: 'API key' }).inputValue();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    expect((await keyRows(owner.page)).filter((row) => row.startsWith('Unsubscribes |'))).toEqual(['Unsubscribes | pk_ | Full · Data subjects | Never | Never | Active | revocable']);
+    expect((await api(server.url, issued, 'POST', '/api/v1/subjects/lookup', { email: 'kim@example.org' })).status).toBe(200);
+    expect((await api(server.url, issued, 'GET', '/api/v1/flows')).status).toBe(403);
+    const id = (await api(server.url, key, 'GET', '/api/v1/api-keys')).body.apiKeys.find((k: { name: string }) => k.name === 'Unsubscribes').id;
+    expect((await api(server.url, key, 'DELETE', `/api/v1/api-keys/${id}`)).status).toBe(204);
   });
 
   it('issues a key shown once, revokes it, keeps the last key, and signs out when its own key is revoked', async () => {

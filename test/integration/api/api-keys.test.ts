@@ -44,7 +44,7 @@ describe('API keys and workspace scoping', () => {
   it('issues a key that expires: it works until then, is refused after with a message that says so, lists as expired and counts no more as the last working key', async () => {
     const contract = await OpenApiContract.fetch(server.url);
     const ws = await createWorkspace(storage, { name: 'Expiring keys' });
-    const owner = await issueApiKey(storage.db, ws.id, 'owner');
+    const owner = await issueApiKey(storage.db, ws.id, { name: 'owner' });
     const created = await api(server.url, owner.key, 'POST', '/api/v1/api-keys', { name: 'Spring partner', expiresInDays: 30 });
     expect(created.status).toBe(201);
     expect(contract.check('createApiKey', 201, created.body)).toEqual([]);
@@ -64,7 +64,7 @@ describe('API keys and workspace scoping', () => {
     expect(listed.body.apiKeys.map((k: { name: string; expired: boolean; expiresAt: string | null }) => [k.name, k.expired, k.expiresAt === null])).toEqual([['Spring partner', true, false], ['owner', false, true]]);
 
     // An expired full key is no spare: the owner's key stays the last working one, and the expired one may go.
-    const spare = await issueApiKey(storage.db, ws.id, 'spare', 'full', 1);
+    const spare = await issueApiKey(storage.db, ws.id, { name: 'spare', expiresInDays: 1 });
     await sql`update api_keys set expires_at = now() - interval '1 second' where id = ${spare.id}`.execute(storage.db);
     expect((await api(server.url, owner.key, 'DELETE', `/api/v1/api-keys/${owner.id}`)).status).toBe(409);
     expect((await api(server.url, owner.key, 'DELETE', `/api/v1/api-keys/${spare.id}`)).status).toBe(204);
@@ -78,7 +78,7 @@ describe('API keys and workspace scoping', () => {
   it('lets owners issue, list and revoke keys through the API, keeping one live key, each change audited', async () => {
     const contract = await OpenApiContract.fetch(server.url);
     const ws = await createWorkspace(storage, { name: 'Key management' });
-    const first = await issueApiKey(storage.db, ws.id, 'console');
+    const first = await issueApiKey(storage.db, ws.id, { name: 'console' });
     const call = async (operation: string, key: string, method: string, path: string, body?: unknown) => {
       const response = await api(server.url, key, method, path, body);
       expect(contract.check(operation, response.status, response.body)).toEqual([]);
@@ -105,7 +105,7 @@ describe('API keys and workspace scoping', () => {
     expect(last).toMatchObject({ status: 409, body: { error: { code: 'conflict', path: '/keyId' } } });
     expect((await api(server.url, first.key, 'GET', '/api/v1/workspace')).status).toBe(200);
     // With another live key, the asking key may revoke itself.
-    const spare = await issueApiKey(storage.db, ws.id, 'spare');
+    const spare = await issueApiKey(storage.db, ws.id, { name: 'spare' });
     expect((await call('revokeApiKey', first.key, 'DELETE', `/api/v1/api-keys/${first.id}`)).status).toBe(204);
     expect((await api(server.url, first.key, 'GET', '/api/v1/api-keys')).status).toBe(401);
     const after = await call('listApiKeys', spare.key, 'GET', '/api/v1/api-keys');
@@ -119,7 +119,7 @@ describe('API keys and workspace scoping', () => {
   it('lets a read-only key read (GET, previews, lookups, download links) and refuses it every change with 403, as documented', async () => {
     const contract = await OpenApiContract.fetch(server.url);
     const ws = await createWorkspace(storage, { name: 'Read only' });
-    const full = await issueApiKey(storage.db, ws.id, 'owner');
+    const full = await issueApiKey(storage.db, ws.id, { name: 'owner' });
     const issued = await api(server.url, full.key, 'POST', '/api/v1/api-keys', { name: 'BI tool', access: 'read' });
     expect(issued).toMatchObject({ status: 201, body: { apiKey: { name: 'BI tool', access: 'read' } } });
     const reader = issued.body.key as string;
@@ -151,9 +151,40 @@ describe('API keys and workspace scoping', () => {
     expect(await revokeApiKey(storage.db, ws.id, full.id, { keepOne: true })).toBe('last_key');
   });
 
+  it('issues a key limited to parts of the API: it calls those, gets a documented 403 naming its parts elsewhere, never manages keys, and is no spare for the last key to the whole API', async () => {
+    const contract = await OpenApiContract.fetch(server.url);
+    const ws = await createWorkspace(storage, { name: 'Scoped keys' });
+    const owner = await issueApiKey(storage.db, ws.id, { name: 'owner' });
+    const created = await api(server.url, owner.key, 'POST', '/api/v1/api-keys', { name: 'CRM', scopes: ['subjects', 'data'] });
+    expect(created.status).toBe(201);
+    expect(contract.check('createApiKey', 201, created.body)).toEqual([]);
+    expect(created.body.apiKey).toMatchObject({ access: 'full', scopes: ['subjects', 'data'] });
+    const crm: string = created.body.key;
+    // Its parts: the person's consents (subjects) and the tables (data).
+    expect(await api(server.url, crm, 'POST', '/api/v1/subjects/consent-withdrawal', { email: 'kim@example.org' })).toEqual({ status: 200, body: { withdrawn: 0 } });
+    expect((await api(server.url, crm, 'GET', '/api/v1/tables')).status).toBe(200);
+    // Any other part, keys included (a limited key cannot issue itself a wider one): 403.
+    const elsewhere = [['GET', '/api/v1/flows', 'listFlows', 'flows'], ['PATCH', '/api/v1/workspace', 'updateWorkspace', 'workspace'], ['GET', '/api/v1/api-keys', 'listApiKeys', 'api-keys'], ['POST', '/api/v1/api-keys', 'createApiKey', 'api-keys']] as const;
+    for (const [method, path, operationId, part] of elsewhere) {
+      const refused = await api(server.url, crm, method, path, method === 'GET' ? undefined : { name: 'Wider' });
+      expect([refused.status, refused.body.error?.message]).toEqual([403, `This API key may not call this part of the API (${part}); it is limited to subjects, data`]);
+      expect(contract.check(operationId, 403, refused.body)).toEqual([]);
+    }
+    expect((await api(server.url, owner.key, 'GET', '/api/v1/workspace')).body.name).toBe('Scoped keys');
+    const listed = await api(server.url, owner.key, 'GET', '/api/v1/api-keys');
+    expect(contract.check('listApiKeys', 200, listed.body)).toEqual([]);
+    expect(listed.body.apiKeys.map((k: { name: string; scopes: string[] | null }) => [k.name, k.scopes])).toEqual([['CRM', ['subjects', 'data']], ['owner', null]]);
+    expect((await api(server.url, owner.key, 'DELETE', `/api/v1/api-keys/${owner.id}`)).status).toBe(409);
+    // Parts that are none, or not to be limited to, or none at all, or one twice: refused at their path.
+    for (const [scopes, path] of [[['flows', 'nowhere'], '/scopes/1'], [['api-keys'], '/scopes/0'], [[], '/scopes'], [['data', 'data'], '/scopes']] as const) {
+      const bad = await api(server.url, owner.key, 'POST', '/api/v1/api-keys', { name: 'Bad', scopes });
+      expect([bad.status, bad.body.error.path]).toEqual([400, path]);
+    }
+  });
+
   it('never revokes the last two live keys at once', async () => {
     const ws = await createWorkspace(storage, { name: 'Race' });
-    const [a, b] = [await issueApiKey(storage.db, ws.id, 'a'), await issueApiKey(storage.db, ws.id, 'b')];
+    const [a, b] = [await issueApiKey(storage.db, ws.id, { name: 'a' }), await issueApiKey(storage.db, ws.id, { name: 'b' })];
     const outcomes = await Promise.all([revokeApiKey(storage.db, ws.id, a.id, { keepOne: true }), revokeApiKey(storage.db, ws.id, b.id, { keepOne: true })]);
     expect(outcomes.sort()).toEqual(['last_key', 'revoked']);
   });

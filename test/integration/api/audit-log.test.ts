@@ -26,7 +26,7 @@ afterAll(async () => {
 /** A workspace whose log holds `entries` (action, minutes after T0), and a key named `auditor`. */
 async function loggedWorkspace(name: string, entries: Array<[string, number]>) {
   const workspace = await createWorkspace(storage, { name });
-  const issued = await issueApiKey(storage.db, workspace.id, 'auditor');
+  const issued = await issueApiKey(storage.db, workspace.id, { name: 'auditor' });
   for (const [action, minutes] of entries) {
     await recordAudit(storage.db, { workspaceId: workspace.id, keyId: issued.id, action, target: name, counts: { rows: minutes }, at: new Date(T0.getTime() + minutes * MINUTE) });
   }

@@ -41,7 +41,7 @@ const codesFlow = {
 async function codesWorkspace(name: string): Promise<{ workspace: Workspace; key: string; keyId: string }> {
   const workspace = await createWorkspace(storage, { name });
   await saveTestFlow(storage, workspace, 'codes', codesFlow);
-  const issued = await issueApiKey(storage.db, workspace.id, 'uploader');
+  const issued = await issueApiKey(storage.db, workspace.id, { name: 'uploader' });
   return { workspace, key: issued.key, keyId: issued.id };
 }
 

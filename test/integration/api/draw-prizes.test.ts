@@ -25,7 +25,7 @@ const MUG = { id: 'mug', title: 'Mug', description: 'Ceramic, 33 cl' };
 /** Two raffles in one flow, the first with a prize, the second without; three participants in both. */
 async function raffles() {
   const { visitor, workspace } = await flowSetup(storage);
-  const key = (await issueApiKey(storage.db, workspace.id, 'prizes')).key;
+  const key = (await issueApiKey(storage.db, workspace.id, { name: 'prizes' })).key;
   const call = contractCaller(server.url, key, contract);
   const document = {
     name: 'Raffles',

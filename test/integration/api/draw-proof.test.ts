@@ -29,7 +29,7 @@ const EMAILS = ['ann@example.org', 'bob@example.org', 'cy@example.org', 'di@exam
 /** A workspace with a raffle of seven participants; `call` checks every response against the OpenAPI document. */
 async function raffle() {
   const { workspace, visitor } = await flowSetup(storage);
-  const key = (await issueApiKey(storage.db, workspace.id, 'draw-proof')).key;
+  const key = (await issueApiKey(storage.db, workspace.id, { name: 'draw-proof' })).key;
   const call = contractCaller(server.url, key, contract);
   const document = {
     name: 'Raffle',

@@ -29,7 +29,7 @@ afterAll(async () => {
 /** A fresh workspace with its own API key and engine; `call` checks every response against the document. */
 async function workspaceWithKey() {
   const setup = await flowSetup(storage);
-  const key = (await issueApiKey(storage.db, setup.workspace.id, 'draws-and-codes')).key;
+  const key = (await issueApiKey(storage.db, setup.workspace.id, { name: 'draws-and-codes' })).key;
   const call = async (operationId: string, method: string, path: string, body?: unknown, expected?: number) => {
     const response = await api(server.url, key, method, `/api/v1${path}`, body);
     if (expected !== undefined) expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBe(expected);

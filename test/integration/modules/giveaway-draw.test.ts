@@ -24,7 +24,7 @@ async function setup() {
       { id: 'draw', module: 'giveaway', config: { frequency: 'unlimited' } },
     ],
   });
-  const key = await issueApiKey(storage.db, workspace.id, 'draws');
+  const key = await issueApiKey(storage.db, workspace.id, { name: 'draws' });
   const refs = new Map<string, string>();
   const enter = async (email: string) => {
     storage.clock.advance(1000);

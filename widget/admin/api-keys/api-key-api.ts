@@ -8,6 +8,8 @@ export interface ApiKey {
   readonly prefix: string;
   /** `full`, or `read`: reads only (changes are refused with 403). */
   readonly access: 'full' | 'read';
+  /** The parts of the API it may call (`API_PARTS` labels them); null: the whole API. */
+  readonly scopes: readonly string[] | null;
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
@@ -19,12 +21,32 @@ export interface ApiKey {
   readonly current: boolean;
 }
 
+/** The parts of the API a key may be limited to (its tags), as the console names them. */
+export const API_PARTS: ReadonlyArray<{ readonly value: string; readonly label: string }> = [
+  { value: 'flows', label: 'Flows' },
+  { value: 'exports', label: 'Exports' },
+  { value: 'data', label: 'Data' },
+  { value: 'subjects', label: 'Data subjects' },
+  { value: 'webhooks', label: 'Webhooks' },
+  { value: 'codes', label: 'Codes' },
+  { value: 'draws', label: 'Draws' },
+  { value: 'audit', label: 'Audit' },
+  { value: 'workspace', label: 'Settings' },
+];
+
+/** How a key's access reads in the list: full or read only, and the parts it is limited to. */
+export function accessText(key: Pick<ApiKey, 'access' | 'scopes'>): string {
+  const access = key.access === 'read' ? 'Read only' : 'Full';
+  if (key.scopes === null) return access;
+  return `${access} · ${key.scopes.map((scope) => API_PARTS.find((part) => part.value === scope)?.label ?? scope).join(', ')}`;
+}
+
 /** The API key calls of the admin API, typed. */
 export function apiKeyApi(api: AdminApi) {
   return Object.freeze({
     list: async () => (await api.request<{ apiKeys: ApiKey[] }>('GET', '/api-keys')).apiKeys,
-    create: (name: string, access: ApiKey['access'], expiresInDays?: number) =>
-      api.request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name, access, ...(expiresInDays !== undefined && { expiresInDays }) }),
+    create: (name: string, options: { readonly access: ApiKey['access']; readonly scopes?: readonly string[]; readonly expiresInDays?: number }) =>
+      api.request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name, ...options }),
     revoke: (id: string) => api.request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
   });
 }

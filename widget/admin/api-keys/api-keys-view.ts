@@ -3,7 +3,7 @@ import type { ConsoleContext } from '../console-context.js';
 import { el, replaceChildren } from '../dom-builder.js';
 import { errorMessage } from '../status-messages.js';
 import { formatInstant } from '../time-format.js';
-import { apiKeyApi, type ApiKey } from './api-key-api.js';
+import { accessText, apiKeyApi, type ApiKey } from './api-key-api.js';
 import { openApiKeyCreateDialog } from './api-key-create-dialog.js';
 import { WRITES } from '../write-actions.js';
 
@@ -39,21 +39,22 @@ export async function showApiKeysView(panel: HTMLElement, ctx: ConsoleContext): 
   }
   list.removeAttribute('aria-busy');
   const working = (key: ApiKey) => key.revokedAt === null && !key.expired;
-  const fullAccess = keys.filter((key) => working(key) && key.access === 'full').length;
-  const locked = (key: ApiKey) => working(key) && key.access === 'full' && fullAccess === 1;
+  // The last working key with full access to the whole API stays (the API refuses to revoke it).
+  const master = (key: ApiKey) => working(key) && key.access === 'full' && key.scopes === null;
+  const locked = (key: ApiKey) => master(key) && keys.filter(master).length === 1;
   const when = (iso: string | null, none: string) => (iso === null ? el('span', { className: 'muted', text: none }) : el('time', { attrs: { datetime: iso }, text: formatInstant(iso, zone) }));
   const head = el('thead', {}, [el('tr', {}, ['Name', 'Key', 'Access', 'Created', 'Last used', 'Expires', 'Status', 'Actions'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]);
   const body = el('tbody', {}, keys.map((key) => el('tr', { attrs: { 'data-key-id': key.id } }, [
     el('th', { attrs: { scope: 'row' }, text: key.current ? `${key.name} (this console)` : key.name }),
     el('td', { className: 'mono', text: `${key.prefix}…` }),
-    el('td', { text: key.access === 'read' ? 'Read only' : 'Full' }),
+    el('td', { text: accessText(key) }),
     el('td', { className: 'nowrap' }, [when(key.createdAt, '—')]),
     el('td', { className: 'nowrap' }, [when(key.lastUsedAt, 'Never')]),
     el('td', { className: 'nowrap' }, [when(key.expiresAt, 'Never')]),
     el('td', {}, status(key)),
     el('td', {}, key.revokedAt !== null ? [] : [el('button', {
       className: 'button danger',
-      attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, ...WRITES, disabled: locked(key), title: locked(key) ? 'The workspace’s last active key with full access: issue another one first.' : undefined },
+      attrs: { type: 'button', 'aria-label': `Revoke API key ${key.name}`, ...WRITES, disabled: locked(key), title: locked(key) ? 'The workspace’s last active key with full access to the whole API: issue another one first.' : undefined },
       text: 'Revoke',
       on: { click: () => void revoke(key) },
     })]),

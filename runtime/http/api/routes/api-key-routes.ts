@@ -2,6 +2,7 @@ import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
 import { errorResponse } from '../schemas/common-schemas.js';
 import { apiKeyIdParams, apiKeyListSchema, apiKeyWithSecretSchema, createApiKeyBodySchema } from '../schemas/api-key-schemas.js';
+import type { ApiScope } from '../../../../core/api-scopes.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { issueApiKey, listApiKeys, revokeApiKey, type ApiKeyAccess, type ApiKeyInfo } from '../../../../storage/api-key-repository.js';
 
@@ -12,6 +13,7 @@ function apiKeyJson(key: ApiKeyInfo, currentKeyId: string) {
     name: key.name,
     prefix: key.prefix,
     access: key.access,
+    scopes: key.scopes,
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
@@ -34,19 +36,20 @@ export const listApiKeysRoute = defineRoute({
   },
 });
 
-export const createApiKeyRoute = defineRoute<unknown, unknown, { name: string; access?: ApiKeyAccess; expiresInDays?: number }>({
+export const createApiKeyRoute = defineRoute<unknown, unknown, { name: string; access?: ApiKeyAccess; scopes?: ApiScope[]; expiresInDays?: number }>({
   method: 'post',
   path: '/api-keys',
   operationId: 'createApiKey',
-  summary: 'Issue an API key for the workspace (a partner system, a colleague), with full access or to read only, that never expires or expires after a number of days. The key is answered this once; only its SHA-256 is stored',
+  summary: 'Issue an API key for the workspace (a partner system, a colleague), with full access or to read only, for the whole API or limited to some of its parts, that never expires or expires after a number of days. The key is answered this once; only its SHA-256 is stored',
   tag: 'api-keys',
   body: createApiKeyBodySchema,
   responses: { 201: { description: 'Issued, with the key (shown once)', schema: apiKeyWithSecretSchema } },
   async handler(call) {
     const name = call.body.name.trim();
-    const issued = await issueApiKey(call.services.storage.db, call.principal.workspaceId, name, call.body.access ?? 'full', call.body.expiresInDays);
+    const { access, scopes, expiresInDays } = call.body;
+    const issued = await issueApiKey(call.services.storage.db, call.principal.workspaceId, { name, ...(access && { access }), ...(scopes && { scopes }), ...(expiresInDays !== undefined && { expiresInDays }) });
     await audit(call, 'api_key.created', issued.id);
-    const info: ApiKeyInfo = { id: issued.id, name, prefix: issued.prefix, access: issued.access, createdAt: issued.createdAt, lastUsedAt: null, revokedAt: null, expiresAt: issued.expiresAt, expired: false };
+    const info: ApiKeyInfo = { id: issued.id, name, prefix: issued.prefix, access: issued.access, scopes: issued.scopes, createdAt: issued.createdAt, lastUsedAt: null, revokedAt: null, expiresAt: issued.expiresAt, expired: false };
     return { status: 201, body: { apiKey: apiKeyJson(info, call.principal.keyId), key: issued.key } };
   },
 });
@@ -55,14 +58,14 @@ export const revokeApiKeyRoute = defineRoute<{ keyId: string }>({
   method: 'delete',
   path: '/api-keys/{keyId}',
   operationId: 'revokeApiKey',
-  summary: 'Revoke an API key: its next request gets 401. The workspace keeps at least one working (not expired) key with full access (409 for the last one); the key making the request may be revoked when another is left',
+  summary: 'Revoke an API key: its next request gets 401. The workspace keeps at least one working (not expired) key with full access to the whole API (409 for the last one); the key making the request may be revoked when another is left',
   tag: 'api-keys',
   params: apiKeyIdParams,
   responses: { 204: { description: 'Revoked' }, 409: errorResponse("The workspace's last live key with full access: issue another one first") },
   async handler(call) {
     const outcome = await revokeApiKey(call.services.storage.db, call.principal.workspaceId, call.params.keyId, { keepOne: true });
     if (outcome === 'not_found') throw new ParleyError('not_found', 'No such live API key');
-    if (outcome === 'last_key') throw new ParleyError('conflict', "This is the workspace's last live API key with full access: issue another one before revoking it", { path: '/keyId' });
+    if (outcome === 'last_key') throw new ParleyError('conflict', "This is the workspace's last live API key with full access to the whole API: issue another one before revoking it", { path: '/keyId' });
     await audit(call, 'api_key.revoked', call.params.keyId);
     return { status: 204 };
   },

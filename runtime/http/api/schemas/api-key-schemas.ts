@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../api-route.js';
 import { dateTimeSchema, uuidSchema } from './common-schemas.js';
+import { API_SCOPES } from '../../../../core/api-scopes.js';
 
 /** Path parameters of one key's routes. */
 export const apiKeyIdParams: JsonSchema = {
@@ -15,6 +16,16 @@ const ACCESS: JsonSchema = {
   description: '`full`: everything. `read`: GET requests and the operations that only read (previews, a data-subject lookup, download links); anything else gets 403.',
 };
 
+const SCOPE: JsonSchema = { type: 'string', enum: [...API_SCOPES] };
+
+const SCOPES: JsonSchema = {
+  type: 'array',
+  items: SCOPE,
+  minItems: 1,
+  uniqueItems: true,
+  description: 'The parts of the API (its tags) the key may call; any other route gets 403. A limited key never manages keys (`api-keys`), so it cannot issue itself a wider one.',
+};
+
 /** `POST /api-keys`: the new key's name and access. */
 export const createApiKeyBodySchema: JsonSchema = {
   type: 'object',
@@ -23,6 +34,7 @@ export const createApiKeyBodySchema: JsonSchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S', description: 'What the key is for (the CRM, a colleague’s console): shown in the key list and the audit log.' },
     access: { ...ACCESS, default: 'full' },
+    scopes: { ...SCOPES, description: `${SCOPES.description} Without it, the whole API.` },
     expiresInDays: { type: 'integer', minimum: 1, maximum: 3650, description: 'Days until the key is refused (a campaign partner’s, a contractor’s); without it, the key never expires.' },
   },
 };
@@ -31,12 +43,13 @@ export const createApiKeyBodySchema: JsonSchema = {
 export const apiKeySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'prefix', 'access', 'createdAt', 'lastUsedAt', 'revokedAt', 'expiresAt', 'expired', 'current'],
+  required: ['id', 'name', 'prefix', 'access', 'scopes', 'createdAt', 'lastUsedAt', 'revokedAt', 'expiresAt', 'expired', 'current'],
   properties: {
     id: uuidSchema,
     name: { type: 'string' },
     prefix: { type: 'string', description: 'The first characters of the key (`pk_` and 7 more), to tell keys apart.' },
     access: ACCESS,
+    scopes: { anyOf: [SCOPES, { type: 'null', description: 'The whole API.' }] },
     createdAt: dateTimeSchema,
     lastUsedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When the key last made a request; null if never.' },
     revokedAt: { ...dateTimeSchema, type: ['string', 'null'], description: 'When it was revoked; null if it was not.' },
