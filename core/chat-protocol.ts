@@ -65,7 +65,12 @@ export interface ChoiceOption {
 
 /** What the bot waits for; `null` when the flow is done. */
 export type InputRequest =
-  | { readonly kind: 'choice'; readonly options: readonly ChoiceOption[] }
+  | {
+      readonly kind: 'choice';
+      readonly options: readonly ChoiceOption[];
+      /** Seconds to answer (a timed quiz question): the widget counts them down, then replies `''`, which the server takes as no answer in time. */
+      readonly timeLimitSeconds?: number;
+    }
   | {
       readonly kind: 'text';
       readonly label: string;

@@ -15,8 +15,8 @@ export interface MaintenanceReport {
 
 /**
  * Rolls flow statistics up, then sweeps: the counts of every session and row are kept before
- * the sweep can remove it. Requests for withdrawal links whose day has passed go too. A failed rollup does not stop the sweep (retention comes first); the
- * next rollup counts what is still there.
+ * the sweep can remove it. Requests for withdrawal links whose day has passed go too. A failed
+ * rollup does not stop the sweep (retention comes first); the next rollup counts what is still there.
  */
 export async function rollUpThenSweep(storage: Storage, options: { now: Date; batchSize: number; sources: readonly RowStatisticSource[]; occurrence?: Date }): Promise<MaintenanceReport> {
   const rollup = await rollUpFlowStats(storage.db, { now: options.now, sources: options.sources }).catch((error: unknown) => ({ failed: (error as Error)?.message ?? 'unknown error' }));

@@ -38,6 +38,9 @@ export interface WidgetStrings {
   /** A rating's button: `value` stars of `max`, or `value` on a scale to `max`. */
   readonly ratingStars: (value: number, max: number) => string;
   readonly ratingNumber: (value: number, max: number) => string;
+  /** A timed question's countdown, and what the log shows when it ends unanswered. */
+  readonly secondsLeft: (seconds: number) => string;
+  readonly timeUp: string;
 }
 
 /**
@@ -95,6 +98,8 @@ const EN: WidgetStrings = {
   stampCard: (filled, goal) => `Loyalty card: ${filled} of ${goal} stamps`,
   ratingStars: (value, max) => `${value} of ${max} stars`,
   ratingNumber: (value, max) => `${value} out of ${max}`,
+  secondsLeft: (seconds) => `${seconds} s left`,
+  timeUp: 'Time’s up',
 };
 
 const FR: WidgetStrings = {
@@ -130,6 +135,8 @@ const FR: WidgetStrings = {
   stampCard: (filled, goal) => `Carte de fidélité : ${filled} tampons sur ${goal}`,
   ratingStars: (value, max) => `${value} étoile${value > 1 ? 's' : ''} sur ${max}`,
   ratingNumber: (value, max) => `${value} sur ${max}`,
+  secondsLeft: (seconds) => `Encore ${seconds} s`,
+  timeUp: 'Temps écoulé',
 };
 
 const DE: WidgetStrings = {
@@ -165,6 +172,8 @@ const DE: WidgetStrings = {
   stampCard: (filled, goal) => `Treuekarte: ${filled} von ${goal} Stempeln`,
   ratingStars: (value, max) => `${value} von ${max} Sternen`,
   ratingNumber: (value, max) => `${value} von ${max}`,
+  secondsLeft: (seconds) => `Noch ${seconds} s`,
+  timeUp: 'Zeit abgelaufen',
 };
 
 const ES: WidgetStrings = {
@@ -200,6 +209,8 @@ const ES: WidgetStrings = {
   stampCard: (filled, goal) => `Tarjeta de fidelidad: ${filled} de ${goal} sellos`,
   ratingStars: (value, max) => `${value} de ${max} estrellas`,
   ratingNumber: (value, max) => `${value} de ${max}`,
+  secondsLeft: (seconds) => `Quedan ${seconds} s`,
+  timeUp: 'Se acabó el tiempo',
 };
 
 const IT: WidgetStrings = {
@@ -235,6 +246,8 @@ const IT: WidgetStrings = {
   stampCard: (filled, goal) => `Carta fedeltà: ${filled} timbri su ${goal}`,
   ratingStars: (value, max) => `${value} stell${value === 1 ? 'a' : 'e'} su ${max}`,
   ratingNumber: (value, max) => `${value} su ${max}`,
+  secondsLeft: (seconds) => `Ancora ${seconds} s`,
+  timeUp: 'Tempo scaduto',
 };
 
 const CATALOG: Readonly<Record<string, WidgetStrings>> = { en: EN, fr: FR, de: DE, es: ES, it: IT };

@@ -73,6 +73,7 @@ button, input { -webkit-appearance: none; appearance: none; text-transform: none
 .composer { border-top: 1px solid var(--line); padding: 12px 16px 16px; }
 .composer:empty { display: none; }
 .choices { display: flex; flex-wrap: wrap; gap: 8px; }
+.question-timer { margin: 0 0 8px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .choice, .primary {
   border: 1px solid var(--accent); background: var(--surface); color: var(--accent); border-radius: 999px;
   padding: 8px 14px; cursor: pointer; font-weight: 500; line-height: 1.2;

@@ -7,6 +7,7 @@ export const QUIZ_DEFAULTS = Object.freeze({
   wrongText: 'Not quite: the answer was {{answer}}.',
   passedText: 'You got {{score}} of {{total}} right. Well done!',
   failedText: 'You got {{score}} of {{total}} right; {{needed}} were needed.',
+  timeUpText: 'Time’s up! The answer was {{answer}}.',
 });
 
 /** An id that names something in exports: lowercase letters, digits, - and _. */
@@ -42,6 +43,8 @@ export const quizConfigSchema = {
     shuffleAnswers: { title: 'Shuffle the answers', description: 'Each participant gets each question’s answers in an order of their own.', type: 'boolean', default: false },
     passScore: { title: 'Pass mark', description: 'Right answers needed to pass; without it, every question asked.', type: 'integer', minimum: 0, maximum: 20 },
     feedback: { title: 'Check each answer', description: 'Say after each answer whether it was right (and the question’s explanation).', type: 'boolean', default: true },
+    timeLimitSeconds: { title: 'Seconds per question', description: 'Time to answer each question, counted down in the chat; an answer later than that (a moment is allowed for the network), or none, counts as wrong. Without it, no limit.', type: 'integer', minimum: 5, maximum: 600 },
+    timeUpText: text('When time is up', 'Said when a question was not answered in time, when answers are checked; {{answer}} is the right one.', QUIZ_DEFAULTS.timeUpText),
     numbered: { title: 'Number the questions', description: 'Say "Question 2 of 5" above each question.', type: 'boolean', default: true },
     progressText: text('Question number', 'Above each question when numbered; {{number}} and {{total}} are filled in.', QUIZ_DEFAULTS.progressText),
     correctText: text('When right', 'Said after a right answer.', QUIZ_DEFAULTS.correctText),

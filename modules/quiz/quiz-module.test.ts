@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeStep } from '../../test/support/fake-step.js';
 import { configRefusal } from '../../test/support/config-refusal.js';
-import { quizModule, scoreQuiz, type QuizConfig } from './quiz-module.js';
+import { quizModule, scoreQuiz, TIME_LIMIT_GRACE_MS, type QuizConfig } from './quiz-module.js';
+import type { ManualClock } from '../../core/clock.js';
 
 const QUIZ: QuizConfig = {
   intro: 'Three questions, {{first}}!',
@@ -168,5 +169,33 @@ describe('quiz module', () => {
     // Its progress and its pass field are named after the score variable too.
     expect(check({ ...QUIZ, questions: [year!, { ...city!, id: 'question' }] })).toEqual(['A question cannot be called question: the quiz uses that name', '/steps/1/config/questions/1/id']);
     expect(check({ ...QUIZ, questions: [{ ...year!, id: 'passed' }] })).toEqual(['A question cannot be called passed: the quiz uses that name', '/steps/1/config/questions/0/id']);
+    expect(check({ ...QUIZ, questions: [{ ...year!, id: 'asked_at' }] })).toEqual(['A question cannot be called asked_at: the quiz uses that name', '/steps/1/config/questions/0/id']);
+  });
+
+  it('times each question when it has a limit: an answer counts until the limit and the network’s grace, a later one or none is time up, scored wrong and stored empty', async () => {
+    const timed: QuizConfig = { ...QUIZ, timeLimitSeconds: 10 };
+    const step = fakeStep(timed, { stepId: 'quiz' });
+    const clock = step.ctx.clock as ManualClock;
+    const reply = (value: string) => quizModule.handleStep({ kind: 'reply', value }, step.ctx);
+    expect(await quizModule.handleStep({ kind: 'enter' }, step.ctx)).toMatchObject({ type: 'await', input: { kind: 'choice', timeLimitSeconds: 10 } });
+    // Just inside the limit and its grace: counted.
+    clock.advance(10_000 + TIME_LIMIT_GRACE_MS);
+    expect(texts(await reply('y1990'))).toEqual(['Right!', 'Our first shop opened in 1990.', 'Question 2 of 3\nWhere?']);
+    // No answer (the widget's countdown ended) before the limit less the grace is only a wrong click.
+    clock.advance(10_000 - TIME_LIMIT_GRACE_MS);
+    expect(await reply('')).toMatchObject({ type: 'invalid', error: { path: '/value' } });
+    clock.advance(1);
+    expect(texts(await reply(''))).toEqual(['Time’s up! The answer was Paris.', 'Question 3 of 3\nWhich beans?']);
+    // A right answer past the grace is time up too.
+    clock.advance(10_000 + TIME_LIMIT_GRACE_MS + 1);
+    const last = await reply('arabica');
+    expect(texts(last)).toEqual(['Time’s up! The answer was Arabica / Robusta.', 'You got 1 of 3 right; 2 were needed.']);
+    expect(last).toMatchObject({ type: 'next', next: 'consolation' });
+    expect(step.writes[0]!.row.data).toMatchObject({ score: 1, total: 3, passed: false, answer_year: 'y1990', answer_city: '', answer_bean: '' });
+    expect(step.events).toEqual(['quiz_time_up', 'quiz_time_up', 'quiz_completed']);
+    // Without a limit, nothing is timed.
+    const untimed = await play(QUIZ, []);
+    expect(untimed.results[0]).toMatchObject({ input: { kind: 'choice' } });
+    expect(untimed.results[0]).not.toHaveProperty('input.timeLimitSeconds');
   });
 });

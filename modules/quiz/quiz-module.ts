@@ -40,6 +40,10 @@ export interface QuizConfig {
   readonly feedback?: boolean;
   /** Number the questions ("Question 2 of 5") (default true). */
   readonly numbered?: boolean;
+  /** Seconds to answer each question (5 to 600); a later answer, or none, counts as wrong. Without it, no limit. */
+  readonly timeLimitSeconds?: number;
+  /** Said when a question was not answered in time (when answers are checked); `{{answer}}` is the right one. */
+  readonly timeUpText?: string;
   readonly progressText?: string;
   readonly correctText?: string;
   readonly wrongText?: string;
@@ -64,13 +68,21 @@ export function scoreQuiz(config: QuizConfig, answers: Readonly<Record<string, s
   return { score, total, passed: score >= (config.passScore ?? total), answers };
 }
 
-/** Session variables that carry the quiz between turns (plain, not personal: ids and counts): the place in the quiz, and the seed of a participant's own draw. */
+/**
+ * Session variables that carry the quiz between turns (plain, not personal: ids, counts and an
+ * instant): the place in the quiz, the seed of a participant's own draw, and when the question
+ * being asked was asked (a timed quiz).
+ */
 const PROGRESS = 'question';
 const DRAW = 'draw';
+const ASKED_AT = 'asked_at';
 const progressVariable = (variable: string) => `${variable}_${PROGRESS}`;
 const drawVariable = (variable: string) => `${variable}_${DRAW}`;
-/** Question ids that would name another of the quiz's variables or export fields (its progress, its draw, `<variable>_passed`). */
-const RESERVED_IDS: ReadonlySet<string> = new Set([PROGRESS, DRAW, 'passed']);
+const askedAtVariable = (variable: string) => `${variable}_${ASKED_AT}`;
+/** Question ids that would name another of the quiz's variables or export fields (its progress, its draw, when asked, `<variable>_passed`). */
+const RESERVED_IDS: ReadonlySet<string> = new Set([PROGRESS, DRAW, ASKED_AT, 'passed']);
+/** What a timed question allows beyond its limit for the answer to travel: the limit is the participant's, the network's time is not. */
+export const TIME_LIMIT_GRACE_MS = 2_000;
 const answerVariable = (variable: string, questionId: string) => `${variable}_${questionId}`;
 
 const rightLabels = (question: QuizQuestionConfig) => question.options.filter((o) => o.correct === true).map((o) => o.label).join(' / ');
@@ -144,14 +156,18 @@ export const quizModule = defineModule<QuizConfig>({
     const index = currentQuestion(ctx, asked.length);
     const question = asked[index]!;
     const chosen = question.options.find((o) => o.id === input.value);
-    if (!chosen) return { type: 'invalid', error: { code: 'validation_failed', message: 'Please pick one of the answers', path: '/value' } };
-    ctx.variables.set(answerVariable(variable, question.id), chosen.id);
-    const right = chosen.correct === true;
+    const timing = answerTiming(ctx, chosen !== undefined);
+    if (!chosen && timing === 'in_time') return { type: 'invalid', error: { code: 'validation_failed', message: 'Please pick one of the answers', path: '/value' } };
+    const timeUp = timing === 'late';
+    ctx.variables.set(answerVariable(variable, question.id), timeUp ? '' : chosen!.id);
+    const right = !timeUp && chosen!.correct === true;
     const score = Number(ctx.variables.get(variable) ?? 0) + (right ? 1 : 0);
     ctx.variables.set(variable, score);
+    if (timeUp) await ctx.log('quiz_time_up', { question: question.id });
     const feedback: BotMessage[] = [];
     if (config.feedback ?? true) {
-      feedback.push(say(right ? (config.correctText ?? QUIZ_DEFAULTS.correctText) : (config.wrongText ?? QUIZ_DEFAULTS.wrongText), { answer: rightLabels(question) }));
+      const verdict = timeUp ? (config.timeUpText ?? QUIZ_DEFAULTS.timeUpText) : right ? (config.correctText ?? QUIZ_DEFAULTS.correctText) : (config.wrongText ?? QUIZ_DEFAULTS.wrongText);
+      feedback.push(say(verdict, { answer: rightLabels(question) }));
       if (question.explanation) feedback.push(say(question.explanation));
     }
     if (index + 1 < asked.length) return ask(ctx, asked, index + 1, feedback);
@@ -175,6 +191,20 @@ function askedOf(ctx: StepContext<QuizConfig>): QuizQuestionConfig[] {
   return askedQuestions(config.questions.length, { seed: seedOf(ctx), count: config.questionsAsked, shuffle: config.shuffleQuestions }).map((i) => config.questions[i]!);
 }
 
+/**
+ * Whether a reply to a timed question came in time (always, without a limit). An answer counts
+ * until the limit and the network's grace have passed; a reply that is no answer (what the
+ * widget sends when its countdown ends) is taken as the time being up from the limit less that
+ * grace on (before then, it is only a wrong click).
+ */
+function answerTiming(ctx: StepContext<QuizConfig>, isAnswer: boolean): 'in_time' | 'late' {
+  const limit = ctx.config.timeLimitSeconds;
+  const askedAt = Number(ctx.variables.get(askedAtVariable(ctx.config.variable ?? QUIZ_DEFAULTS.variable)));
+  if (limit === undefined || !Number.isFinite(askedAt)) return 'in_time';
+  const elapsed = ctx.clock.now().getTime() - askedAt;
+  return elapsed > limit * 1000 + (isAnswer ? TIME_LIMIT_GRACE_MS : -TIME_LIMIT_GRACE_MS) ? 'late' : 'in_time';
+}
+
 /** The question being asked (0-based, in the order asked), as the session keeps it. */
 function currentQuestion(ctx: StepContext<QuizConfig>, asked: number): number {
   const kept = Number(ctx.variables.get(progressVariable(ctx.config.variable ?? QUIZ_DEFAULTS.variable)) ?? 1) - 1;
@@ -186,6 +216,7 @@ function ask(ctx: StepContext<QuizConfig>, asked: readonly QuizQuestionConfig[],
   const { config } = ctx;
   const question = asked[index]!;
   ctx.variables.set(progressVariable(config.variable ?? QUIZ_DEFAULTS.variable), index + 1);
+  if (config.timeLimitSeconds !== undefined) ctx.variables.set(askedAtVariable(config.variable ?? QUIZ_DEFAULTS.variable), ctx.clock.now().getTime());
   const vars = ctx.variables.all();
   const progress = config.numbered === false ? '' : `${interpolate(config.progressText ?? QUIZ_DEFAULTS.progressText, { ...vars, number: index + 1, total: asked.length })}\n`;
   const seed = seedOf(ctx);
@@ -195,7 +226,7 @@ function ask(ctx: StepContext<QuizConfig>, asked: readonly QuizQuestionConfig[],
   return {
     type: 'await',
     messages: [...before, { kind: 'text', text: progress + interpolate(question.text, vars) }],
-    input: { kind: 'choice', options: options.map((o) => ({ id: o.id, label: o.label })) },
+    input: { kind: 'choice', options: options.map((o) => ({ id: o.id, label: o.label })), ...(config.timeLimitSeconds !== undefined && { timeLimitSeconds: config.timeLimitSeconds }) },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { InputRequest } from '../../core/chat-protocol.js';
 import { element } from '../shadow-mount.js';
 import { fieldError } from './field-error.js';
+import { questionTimer } from './question-timer.js';
 import { externalLink } from './message-view.js';
 import { safeHttpUrl } from './safe-url.js';
 import type { InputContext, InputView } from './input-view.js';
@@ -10,7 +11,8 @@ type ChoiceRequest = Extract<InputRequest, { kind: 'choice' }>;
 /**
  * One button per option, named by the option's label; a click sends the option id. An option
  * with an http(s) address (a share button) is a link that opens it in a new tab as it answers;
- * while a reply is being sent it opens nothing.
+ * while a reply is being sent it opens nothing. A timed question (a quiz's) shows its countdown
+ * above the buttons.
  */
 export function renderChoiceInput(request: ChoiceRequest, context: InputContext): InputView {
   const root = element('div', 'choice-input');
@@ -31,13 +33,18 @@ export function renderChoiceInput(request: ChoiceRequest, context: InputContext)
   });
   group.append(...buttons);
   const error = fieldError(`${context.id}-choice-error`, group);
-  root.append(group, error.node);
+  // A timed question counts down, then says time is up with no answer (the server decides what is late).
+  const timer = request.timeLimitSeconds === undefined ? undefined : questionTimer(request.timeLimitSeconds, context.strings, () => {
+    if (!busy) context.submit('', context.strings.timeUp);
+  });
+  root.append(...(timer ? [timer.node] : []), group, error.node);
   return {
     root,
     focusTarget: buttons[0] ?? root,
     showError: error.show,
     setBusy(value) {
       busy = value;
+      timer?.setPaused(value);
       for (const button of buttons) {
         if (button instanceof HTMLButtonElement) button.disabled = value;
         else button.setAttribute('aria-disabled', String(value));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { openShopChat, useWidgetSite, workspace } from './widget-site.js';
+import { openShopChat, storage, useWidgetSite, workspace } from './widget-site.js';
 import { recordedEvents } from './host-site.js';
 
 const QUIZ_FLOW = {
@@ -26,7 +26,10 @@ const QUIZ_FLOW = {
   ],
 };
 
-useWidgetSite({ quiz: QUIZ_FLOW });
+/** The same quiz with 5 seconds per question. */
+const TIMED_FLOW = { ...QUIZ_FLOW, name: 'Timed quiz', steps: QUIZ_FLOW.steps.map((step) => (step.id === 'quiz' ? { ...step, config: { ...step.config, timeLimitSeconds: 5 } } : step)) };
+
+useWidgetSite({ quiz: QUIZ_FLOW, timed: TIMED_FLOW });
 
 /** Clicks the answer, once the question it answers is asked. */
 async function answer(dialog: Locator, question: string, label: string): Promise<void> {
@@ -56,6 +59,34 @@ describe('a quiz in the widget, against the real server', () => {
     const heard = { widget: expect.any(String), workspace: workspace.id, flow: 'quiz', sessionId: expect.any(String), stepId: 'quiz', module: 'quiz' };
     expect(events.filter((e) => e.type === 'parley:answer').map((e) => e.detail)).toEqual([heard, heard, heard]);
     expect(JSON.stringify(events)).not.toMatch(/y2000|paris|arabica/i);
+  });
+
+  it('counts a timed question down; at zero it says time is up with no answer, and the server scores late answers wrong by its own clock', async () => {
+    const { dialog } = await openShopChat('timed');
+    const timer = dialog.getByRole('timer');
+    await dialog.getByText('Question 1 of 3\nWhen did we open?').waitFor();
+    expect(await timer.textContent()).toMatch(/^[1-5] s left$/);
+    await answer(dialog, 'When did we open?', '1990');
+    await dialog.getByText('Right!').waitFor();
+    // Left to run out: the widget counts down and says so by itself; by the server's clock (moved
+    // on at once, long before the widget's five seconds end) the limit has passed too.
+    await dialog.getByText('Question 2 of 3\nWhere?').waitFor();
+    storage.clock.advance(6_000);
+    await timer.filter({ hasText: /^[1-4] s left$/ }).waitFor();
+    await dialog.getByText('Time’s up! The answer was Paris.').waitFor();
+    expect(await dialog.locator('.msg.user').allTextContents()).toEqual(['1990', 'Time’s up']);
+    // Clicked in the widget's time, but late by the server's clock (past the network's grace): time up as well.
+    await dialog.getByText('Question 3 of 3\nWhich beans?').waitFor();
+    storage.clock.advance(8_000);
+    await dialog.getByRole('button', { name: 'Arabica', exact: true }).click();
+    await dialog.getByText('You got 1 of 3 right; 2 were needed.').waitFor();
+    expect(await botTexts(dialog)).toEqual([
+      'Three questions about us', 'Question 1 of 3\nWhen did we open?',
+      'Right!', 'Our first shop opened in 1990.', 'Question 2 of 3\nWhere?',
+      'Time’s up! The answer was Paris.', 'Question 3 of 3\nWhich beans?',
+      'Time’s up! The answer was Arabica.', 'You got 1 of 3 right; 2 were needed.', 'Better luck next time',
+    ]);
+    expect(await timer.count()).toBe(0);
   });
 
   it('sends a participant below the pass mark to its failed step', async () => {
