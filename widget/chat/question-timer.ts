@@ -18,11 +18,14 @@ export function questionTimer(seconds: number, strings: WidgetStrings, onTimeUp:
   const node = element('p', 'question-timer', { role: 'timer' });
   const deadline = performance.now() + seconds * 1000;
   let paused = false;
+  let shown = false;
   const show = (left: number) => (node.textContent = left > 0 ? strings.secondsLeft(left) : strings.timeUp);
   show(seconds);
   const interval = setInterval(() => {
-    if (!node.isConnected && node.dataset.shown === 'true') return clearInterval(interval);
-    if (node.isConnected) node.dataset.shown = 'true';
+    if (node.isConnected) shown = true;
+    // Gone from the page (or never on it by the deadline): nothing left to count.
+    else if (shown || performance.now() >= deadline) return clearInterval(interval);
+    else return;
     if (paused) return;
     const left = Math.max(0, Math.ceil((deadline - performance.now()) / 1000));
     show(left);
