@@ -23,6 +23,7 @@ export function withdrawAllLink(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/consents/withdraw-all/${encodeURIComponent(token)}`;
 }
 
+/** The mail that carries a requested withdrawal link, to the address the consent was given with. */
 export function withdrawalRequestMail(to: string, publicUrl: string, token: string): OutgoingMail {
   return { to, subject: WITHDRAWAL_MAIL_SUBJECT, text: WITHDRAWAL_MAIL_TEXT.replace('{{link}}', withdrawAllLink(publicUrl, token)) };
 }
