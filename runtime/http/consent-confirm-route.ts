@@ -1,15 +1,9 @@
 import { Router } from 'express';
-import { answerWithPage, sendConsentPage, type ConsentPage } from './consent-pages.js';
+import { answerWithPage, sendConsentPage } from './consent-pages.js';
+import { CONFIRM_PAGES } from './consent-page-text.js';
 import type { Logger } from '../logger.js';
-import { confirmConsent, type ConfirmOutcome } from '../../storage/consent-repository.js';
+import { confirmConsent } from '../../storage/consent-repository.js';
 import type { StoreContext } from '../../storage/store-context.js';
-
-export const CONFIRM_PAGES: Readonly<Record<ConfirmOutcome, ConsentPage>> = Object.freeze({
-  confirmed: { status: 200, title: 'Subscription confirmed', text: 'Thanks, your subscription is confirmed.' },
-  already_confirmed: { status: 200, title: 'Already confirmed', text: 'Your subscription was already confirmed. Thanks!' },
-  expired: { status: 410, title: 'Link expired', text: 'This link has expired or was already used.' },
-  unknown: { status: 404, title: 'Link not found', text: 'This link is not valid.' },
-});
 
 /**
  * `GET /consents/confirm/:token`: public (no API key), the link of a double opt-in mail.
@@ -20,8 +14,8 @@ export const CONFIRM_PAGES: Readonly<Record<ConfirmOutcome, ConsentPage>> = Obje
 export function consentConfirmRoute(deps: { readonly storage: StoreContext; readonly logger: Logger; readonly onConfirmed?: () => void }): Router {
   const router = Router();
   router.get('/consents/confirm/:token', async (req, res) => {
-    if (req.method === 'HEAD') return sendConsentPage(res, CONFIRM_PAGES.confirmed, false);
-    await answerWithPage(res, deps.logger, 'consent confirmation failed', async () => {
+    if (req.method === 'HEAD') return sendConsentPage(req, res, CONFIRM_PAGES.confirmed, false);
+    await answerWithPage(req, res, deps.logger, 'consent confirmation failed', async () => {
       const outcome = await confirmConsent(deps.storage, String(req.params.token));
       if (outcome === 'confirmed') {
         deps.logger.info('consent confirmed');

@@ -1,21 +1,10 @@
 import { Router } from 'express';
-import { answerWithPage, sendConsentPage, type ConsentPage } from './consent-pages.js';
+import { answerWithPage, sendConsentPage } from './consent-pages.js';
+import { WITHDRAW_PAGES } from './consent-page-text.js';
 import type { Logger } from '../logger.js';
 import { CONFIRMATION_TOKEN } from '../../storage/consent-repository.js';
-import { withdrawConsentByToken, type WithdrawOutcome } from '../../storage/consent-withdrawal.js';
+import { withdrawConsentByToken } from '../../storage/consent-withdrawal.js';
 import type { StoreContext } from '../../storage/store-context.js';
-
-export const WITHDRAW_PAGES: Readonly<Record<WithdrawOutcome | 'ask', ConsentPage>> = Object.freeze({
-  ask: {
-    status: 200,
-    title: 'Withdraw your consent',
-    text: 'Press the button to withdraw the consent you gave with this address. Nothing more will be sent to you on the strength of it.',
-    button: 'Withdraw my consent',
-  },
-  withdrawn: { status: 200, title: 'Consent withdrawn', text: 'Your consent is withdrawn. Thank you for letting us know.' },
-  already_withdrawn: { status: 200, title: 'Already withdrawn', text: 'This consent was already withdrawn.' },
-  unknown: { status: 404, title: 'Link not found', text: 'This link is not valid, or what it was for is no longer kept.' },
-});
 
 /**
  * `/consents/withdraw/:token`: public (no API key), the withdrawal link of a double opt-in mail
@@ -28,10 +17,10 @@ export function consentWithdrawRoute(deps: { readonly storage: StoreContext; rea
   const router = Router();
   router.get('/consents/withdraw/:token', (req, res) => {
     const page = CONFIRMATION_TOKEN.test(String(req.params.token)) ? WITHDRAW_PAGES.ask : WITHDRAW_PAGES.unknown;
-    sendConsentPage(res, page, req.method !== 'HEAD');
+    sendConsentPage(req, res, page, req.method !== 'HEAD');
   });
   router.post('/consents/withdraw/:token', async (req, res) => {
-    await answerWithPage(res, deps.logger, 'consent withdrawal failed', async () => {
+    await answerWithPage(req, res, deps.logger, 'consent withdrawal failed', async () => {
       const outcome = await withdrawConsentByToken(deps.storage, String(req.params.token));
       if (outcome === 'withdrawn') {
         deps.logger.info('consent withdrawn');

@@ -1,5 +1,6 @@
 import express, { Router, type Request } from 'express';
-import { answerWithPage, sendConsentPage, type ConsentPage } from './consent-pages.js';
+import { answerWithPage, sendConsentPage } from './consent-pages.js';
+import { REQUEST_PAGES, WITHDRAW_ALL_PAGES } from './consent-page-text.js';
 import type { Clock } from '../../core/clock.js';
 import { normalizeEmail } from '../../core/email-address.js';
 import { AddressLimiter } from '../gateway/address-limiter.js';
@@ -9,39 +10,6 @@ import { queueConsentMail, type JobSender } from '../mail/consent-mail-job.js';
 import { workspaceSendsMail } from '../../storage/mail-settings.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { requestWithdrawal, withdrawByRequest } from '../../storage/withdrawal-requests.js';
-
-const ASK: ConsentPage = {
-  status: 200,
-  title: 'Withdraw your consent',
-  text: 'Enter the email address you gave your consent with. We will mail a link to it that withdraws every consent given with that address.',
-  emailField: 'Your email address',
-  button: 'Mail me the link',
-};
-
-export const REQUEST_PAGES = Object.freeze({
-  ask: ASK,
-  invalid: { ...ASK, status: 400, text: 'That is not an email address. Enter the address you gave your consent with.' },
-  sent: {
-    status: 200,
-    title: 'Check your mail',
-    text: 'If consents given with this address are kept, a link that withdraws them is on its way to it. It works for 24 hours.',
-  },
-  limited: { status: 429, title: 'Too many requests', text: 'Too many requests came from your network in the last minute. Please try again shortly.' },
-  unavailable: { status: 404, title: 'Page not found', text: 'This page does not exist.' },
-} satisfies Record<string, ConsentPage>);
-
-export const WITHDRAW_ALL_PAGES = Object.freeze({
-  ask: {
-    status: 200,
-    title: 'Withdraw your consents',
-    text: 'Press the button to withdraw every consent given with your email address. Nothing more will be sent to you on the strength of them.',
-    button: 'Withdraw my consents',
-  },
-  withdrawn: { status: 200, title: 'Consents withdrawn', text: 'Your consents are withdrawn. Thank you for letting us know.' },
-  already_withdrawn: { status: 200, title: 'Already withdrawn', text: 'No consent given with your address stands any more.' },
-  expired: { status: 410, title: 'Link expired', text: 'This link has expired. Ask for a new one on the page you came from.' },
-  unknown: { status: 404, title: 'Link not found', text: 'This link is not valid.' },
-} satisfies Record<string, ConsentPage>);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -76,12 +44,12 @@ export function withdrawalRequestRoute(deps: WithdrawalRequestDeps): Router {
   };
 
   router.get('/consents/request-withdrawal/:workspaceId', async (req, res) => {
-    await answerWithPage(res, deps.logger, 'withdrawal page failed', async () => ((await available(req)) ? REQUEST_PAGES.ask : REQUEST_PAGES.unavailable));
+    await answerWithPage(req, res, deps.logger, 'withdrawal page failed', async () => ((await available(req)) ? REQUEST_PAGES.ask : REQUEST_PAGES.unavailable));
   });
   router.post('/consents/request-withdrawal/:workspaceId', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const address = clientAddress(req.socket.remoteAddress, req.get('x-forwarded-for'), deps.trustedProxyHops);
-    if (!limiter.take(address === null ? 'unknown' : addressKey(address))) return sendConsentPage(res, REQUEST_PAGES.limited, true);
-    await answerWithPage(res, deps.logger, 'withdrawal request failed', async () => {
+    if (!limiter.take(address === null ? 'unknown' : addressKey(address))) return sendConsentPage(req, res, REQUEST_PAGES.limited, true);
+    await answerWithPage(req, res, deps.logger, 'withdrawal request failed', async () => {
       const workspaceId = await available(req);
       if (!workspaceId) return REQUEST_PAGES.unavailable;
       const email = normalizeEmail((req.body as Record<string, unknown> | undefined)?.email);
@@ -96,10 +64,10 @@ export function withdrawalRequestRoute(deps: WithdrawalRequestDeps): Router {
   });
 
   router.get('/consents/withdraw-all/:token', (req, res) => {
-    sendConsentPage(res, TOKEN.test(String(req.params.token)) ? WITHDRAW_ALL_PAGES.ask : WITHDRAW_ALL_PAGES.unknown, req.method !== 'HEAD');
+    sendConsentPage(req, res, TOKEN.test(String(req.params.token)) ? WITHDRAW_ALL_PAGES.ask : WITHDRAW_ALL_PAGES.unknown, req.method !== 'HEAD');
   });
   router.post('/consents/withdraw-all/:token', async (req, res) => {
-    await answerWithPage(res, deps.logger, 'consent withdrawal failed', async () => {
+    await answerWithPage(req, res, deps.logger, 'consent withdrawal failed', async () => {
       const outcome = await withdrawByRequest(deps.storage, String(req.params.token));
       if (outcome === 'withdrawn') {
         deps.logger.info('consents withdrawn by a mailed link');

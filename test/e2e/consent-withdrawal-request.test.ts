@@ -152,6 +152,21 @@ describe('asking for a withdrawal link by mail (real server, real mail; the page
     expect(await limited.text()).toContain('Too many requests came from your network');
   });
 
+  it('speaks the browser’s language among the widget’s five (English otherwise), and says which', async () => {
+    const inLanguage = async (acceptLanguage: string, url = requestPage()) => {
+      const response = await fetch(url, { headers: { 'accept-language': acceptLanguage } });
+      const html = await response.text();
+      return [response.headers.get('content-language'), response.headers.get('vary'), /<html lang="(\w+)">/.exec(html)?.[1], /<h1>([^<]*)<\/h1>/.exec(html)?.[1], /<button[^>]*>([^<]*)</.exec(html)?.[1]];
+    };
+    expect(await inLanguage('de-DE,de;q=0.9,en;q=0.5')).toEqual(['de', 'Accept-Language', 'de', 'Einwilligung widerrufen', 'Link zusenden']);
+    expect(await inLanguage('ja, fr;q=0.8')).toEqual(['fr', 'Accept-Language', 'fr', 'Retirer votre consentement', 'M’envoyer le lien']);
+    expect(await inLanguage('ja')).toEqual(['en', 'Accept-Language', 'en', 'Withdraw your consent', 'Mail me the link']);
+    expect(await inLanguage('it', `${server.url}/consents/withdraw-all/${'A'.repeat(43)}`)).toEqual(['it', 'Accept-Language', 'it', 'Revoca i consensi', 'Revoca i miei consensi']);
+    storage.clock.advance(60_000);
+    const refused = await fetch(requestPage(), { method: 'POST', headers: { 'accept-language': 'es', 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=nope' });
+    expect([refused.status, (await refused.text()).includes('Eso no es una dirección de correo electrónico.')]).toEqual([400, true]);
+  });
+
   it('erasing a person erases their requests too: their mailed link then names nothing', async () => {
     storage.clock.advance(60_000);
     await consent('news', 'jo@example.org');
