@@ -25,7 +25,7 @@ export type PendingWithdrawalMail =
   | { readonly status: 'missing' }
   | { readonly status: 'sent' }
   | { readonly status: 'void' }
-  | { readonly status: 'ready'; readonly workspaceId: string; readonly email: string; readonly token: string };
+  | { readonly status: 'ready'; readonly workspaceId: string; readonly email: string; readonly token: string; readonly language: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,9 +33,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Records a request for a withdrawal link for a normalized address, when consents given with it
  * stand in the workspace and no link went out for it in the last `WITHDRAWAL_REQUEST_SPACING_MS`.
  * The link will go to the address kept in the latest of those consents (not to what was typed),
- * so only the person who consented can use it. Requests for one address are taken one at a time.
+ * so only the person who consented can use it, in `language` (the request page's). Requests for
+ * one address are taken one at a time.
  */
-export async function requestWithdrawal(ctx: StoreContext, workspaceId: string, normalizedEmail: string): Promise<WithdrawalRequest> {
+export async function requestWithdrawal(ctx: StoreContext, workspaceId: string, normalizedEmail: string, language: string): Promise<WithdrawalRequest> {
   const subjectHash = await ctx.keyring.lookupHash(workspaceId, normalizedEmail);
   const token = randomBytes(32).toString('base64url');
   const tokenSealed = await ctx.keyring.encryptJson(workspaceId, token);
@@ -55,8 +56,8 @@ export async function requestWithdrawal(ctx: StoreContext, workspaceId: string, 
     if (!consentId) return { status: 'none' };
     const id = uuidV7();
     await sql`
-      insert into consent_withdrawal_requests (id, workspace_id, subject_hash, consent_id, token_hash, token_sealed, created_at, expires_at)
-      values (${id}, ${workspaceId}, ${subjectHash}, ${consentId}, ${hashConfirmationToken(token)}, ${tokenSealed}, ${now}, ${new Date(now.getTime() + WITHDRAWAL_LINK_TTL_MS)})`.execute(trx.db);
+      insert into consent_withdrawal_requests (id, workspace_id, subject_hash, consent_id, token_hash, token_sealed, language, created_at, expires_at)
+      values (${id}, ${workspaceId}, ${subjectHash}, ${consentId}, ${hashConfirmationToken(token)}, ${tokenSealed}, ${language}, ${now}, ${new Date(now.getTime() + WITHDRAWAL_LINK_TTL_MS)})`.execute(trx.db);
     return { status: 'requested', requestId: id };
   });
 }
@@ -69,8 +70,8 @@ export async function requestWithdrawal(ctx: StoreContext, workspaceId: string, 
 export async function loadWithdrawalMail(ctx: StoreContext, requestId: string): Promise<PendingWithdrawalMail> {
   if (!UUID.test(requestId)) return { status: 'missing' };
   const now = ctx.clock.now();
-  const found = await sql<{ workspace_id: string; token_sealed: Buffer | null; expires_at: Date; personal: Buffer | null }>`
-    select r.workspace_id, r.token_sealed, r.expires_at, c.personal
+  const found = await sql<{ workspace_id: string; token_sealed: Buffer | null; language: string; expires_at: Date; personal: Buffer | null }>`
+    select r.workspace_id, r.token_sealed, r.language, r.expires_at, c.personal
     from consent_withdrawal_requests r left join store_consents c on c.id = r.consent_id and ${liveRow('consents', now, 'c')}
     where r.id = ${requestId}`.execute(ctx.db);
   const row = found.rows[0];
@@ -79,7 +80,8 @@ export async function loadWithdrawalMail(ctx: StoreContext, requestId: string): 
   if (row.expires_at <= now || !row.personal) return { status: 'void' };
   const personal = await ctx.keyring.decryptJson<{ email?: unknown }>(row.workspace_id, row.personal);
   if (typeof personal.email !== 'string') return { status: 'void' };
-  return { status: 'ready', workspaceId: row.workspace_id, email: personal.email, token: await ctx.keyring.decryptJson<string>(row.workspace_id, row.token_sealed) };
+  const token = await ctx.keyring.decryptJson<string>(row.workspace_id, row.token_sealed);
+  return { status: 'ready', workspaceId: row.workspace_id, email: personal.email, token, language: row.language };
 }
 
 /** Erases the sealed token once the mail went out (`mailed`), or when it never will. */

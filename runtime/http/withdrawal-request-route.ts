@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import { answerWithPage, sendConsentPage } from './consent-pages.js';
+import { answerWithPage, pageLanguage, sendConsentPage } from './consent-pages.js';
 import { REQUEST_PAGES, WITHDRAW_ALL_PAGES } from './consent-page-text.js';
 import type { Clock } from '../../core/clock.js';
 import { normalizeEmail } from '../../core/email-address.js';
@@ -54,7 +54,7 @@ export function withdrawalRequestRoute(deps: WithdrawalRequestDeps): Router {
       if (!workspaceId) return REQUEST_PAGES.unavailable;
       const email = normalizeEmail((req.body as Record<string, unknown> | undefined)?.email);
       if (!email) return REQUEST_PAGES.invalid;
-      const request = await requestWithdrawal(deps.storage, workspaceId, email);
+      const request = await requestWithdrawal(deps.storage, workspaceId, email, pageLanguage(req));
       if (request.status === 'requested') {
         await queueConsentMail(deps.jobs, { withdrawalRequestId: request.requestId });
         deps.logger.info({ withdrawalRequestId: request.requestId }, 'withdrawal link requested');

@@ -5,8 +5,9 @@ import { sql, type Kysely } from 'kysely';
  * workspace holds consents given with it that still stand. The link goes by mail to the address
  * kept in one of those consents (`consent_id`), so only its owner can use it. The token is kept
  * as its SHA-256 hash, plus a sealed copy until the mail is sent. `subject_hash` (the address's
- * keyed hash) names whose consents the link withdraws, and spaces requests out. A request lives
- * a day; the sweep deletes it after that.
+ * keyed hash) names whose consents the link withdraws, and spaces requests out; `language` is the
+ * one the request page spoke, which the mail speaks too. A request lives a day; the sweep deletes
+ * it after that.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -17,6 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       consent_id uuid not null,
       token_hash bytea not null unique,
       token_sealed bytea,
+      language text not null default 'en',
       created_at timestamptz not null,
       expires_at timestamptz not null,
       mailed_at timestamptz

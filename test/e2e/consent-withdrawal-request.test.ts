@@ -9,7 +9,7 @@ import { api } from '../support/test-server.js';
 import { waitUntil } from '../support/wait-until.js';
 import type { RunningServer } from '../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../storage/workspace-repository.js';
-import { WITHDRAWAL_MAIL_SUBJECT, WITHDRAWAL_MAIL_TEXT } from '../../runtime/mail/withdrawal-mail.js';
+import { WITHDRAWAL_MAILS } from '../../runtime/mail/withdrawal-mail.js';
 import { rollUpThenSweep } from '../../runtime/sweep-job.js';
 
 const LINK = /\/consents\/withdraw-all\/[A-Za-z0-9_-]{43}/;
@@ -52,7 +52,7 @@ describe('asking for a withdrawal link by mail (real server, real mail; the page
     await consent('news', 'Gil@Example.org');
     await consent('deals', 'gil@example.org');
     const confirmation = await peer.nextMessage();
-    expect(confirmation.subject).not.toBe(WITHDRAWAL_MAIL_SUBJECT);
+    expect(confirmation.subject).not.toBe(WITHDRAWAL_MAILS.en.subject);
     await consent('news', 'hal@example.org');
 
     const page = await browser.newPage();
@@ -67,7 +67,7 @@ describe('asking for a withdrawal link by mail (real server, real mail; the page
       // Sent to the address kept with the latest consent, never to what was typed on the page.
       expect(mail.to).toEqual(['gil@example.org']);
       const path = LINK.exec(mail.text)?.[0];
-      expect([mail.subject, mail.text]).toEqual([WITHDRAWAL_MAIL_SUBJECT, WITHDRAWAL_MAIL_TEXT.replace('{{link}}', `${PUBLIC_URL}${path}`)]);
+      expect([mail.subject, mail.text]).toEqual([WITHDRAWAL_MAILS.en.subject, WITHDRAWAL_MAILS.en.text.replace('{{link}}', `${PUBLIC_URL}${path}`)]);
       // The job held ids only, and the request keeps no sealed token once the mail is out.
       const jobs = await sql<{ data: Record<string, unknown> }>`select data from pgboss.job where name = 'consent-mail' and data ? 'withdrawalRequestId'`.execute(storage.db);
       expect(jobs.rows.map((row) => Object.keys(row.data))).toEqual([['withdrawalRequestId']]);
@@ -165,6 +165,13 @@ describe('asking for a withdrawal link by mail (real server, real mail; the page
     storage.clock.advance(60_000);
     const refused = await fetch(requestPage(), { method: 'POST', headers: { 'accept-language': 'es', 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=nope' });
     expect([refused.status, (await refused.text()).includes('Eso no es una dirección de correo electrónico.')]).toEqual([400, true]);
+    // Asked in German, the link comes in German.
+    await consent('news', 'lea@example.org');
+    const asked = await fetch(requestPage(), { method: 'POST', headers: { 'accept-language': 'de', 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=lea%40example.org' });
+    expect((await asked.text()).includes('Sehen Sie in Ihr Postfach')).toBe(true);
+    const mail = await peer.nextMessage();
+    const link = LINK.exec(mail.text)![0];
+    expect([mail.to, mail.subject, mail.text]).toEqual([['lea@example.org'], 'Einwilligung widerrufen', WITHDRAWAL_MAILS.de.text.replace('{{link}}', `${PUBLIC_URL}${link}`)]);
   });
 
   it('erasing a person erases their requests too: their mailed link then names nothing', async () => {
