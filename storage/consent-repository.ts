@@ -37,6 +37,11 @@ export const OPT_IN = Object.freeze({ declined: 0, accepted: 1, confirmed: 2 });
 /** A confirmation link token: 32 random bytes, base64url (43 characters). */
 export const CONFIRMATION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/** A new link token (the shape `CONFIRMATION_TOKEN` checks): a double opt-in link's, or a mailed withdrawal link's. */
+export function newConfirmationToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 export function hashConfirmationToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
@@ -56,7 +61,7 @@ export async function createConfirmation(
   workspaceId: string,
   request: { readonly consentId: string; readonly message: ConfirmationMessage; readonly expiresAt: Date },
 ): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+  const token = newConfirmationToken();
   const id = uuidV7();
   const [tokenSealed, messageSealed] = await Promise.all([
     ctx.keyring.encryptJson(workspaceId, token),

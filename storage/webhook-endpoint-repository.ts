@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { StoreContext } from './store-context.js';
 import type { WebhookEventType } from '../core/webhook-events.js';
+import { UUID_TEXT } from '../core/ids.js';
 
 /** A webhook endpoint as stored, without its secret (which is sealed and write-once). */
 export interface WebhookEndpoint {
@@ -38,7 +39,6 @@ interface Raw {
 }
 
 const COLUMNS = sql`id, workspace_id, url, description, events, include_personal, enabled, created_at, updated_at`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toEndpoint = (r: Raw): WebhookEndpoint => ({
   id: r.id,
@@ -78,14 +78,14 @@ export async function listWebhookEndpoints(ctx: StoreContext, workspaceId: strin
 
 /** One endpoint of the workspace, or undefined (another workspace's is not found either). */
 export async function getWebhookEndpoint(ctx: StoreContext, workspaceId: string, id: string): Promise<WebhookEndpoint | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!UUID_TEXT.test(id)) return undefined;
   const result = await sql<Raw>`select ${COLUMNS} from webhook_endpoints where id = ${id} and workspace_id = ${workspaceId}`.execute(ctx.db);
   return result.rows[0] ? toEndpoint(result.rows[0]) : undefined;
 }
 
 /** Changes what `patch` names; the secret stays. */
 export async function updateWebhookEndpoint(ctx: StoreContext, workspaceId: string, id: string, patch: Partial<WebhookEndpointInput>): Promise<WebhookEndpoint | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!UUID_TEXT.test(id)) return undefined;
   const set = (column: string, value: unknown) => (value === undefined ? sql.ref(column) : sql`${value}`);
   const result = await sql<Raw>`
     update webhook_endpoints set url = ${set('url', patch.url)}, description = ${set('description', patch.description)},
@@ -99,7 +99,7 @@ export async function updateWebhookEndpoint(ctx: StoreContext, workspaceId: stri
 
 /** Replaces an endpoint's secret with a fresh one, returned once; undefined when there is no such endpoint. */
 export async function rotateWebhookSecret(ctx: StoreContext, workspaceId: string, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string } | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!UUID_TEXT.test(id)) return undefined;
   const secret = newWebhookSecret();
   const sealed = await ctx.keyring.encryptJson(workspaceId, secret);
   const result = await sql<Raw>`
@@ -111,7 +111,7 @@ export async function rotateWebhookSecret(ctx: StoreContext, workspaceId: string
 
 /** Deletes an endpoint and its delivery log. */
 export async function deleteWebhookEndpoint(ctx: StoreContext, workspaceId: string, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
+  if (!UUID_TEXT.test(id)) return false;
   const result = await sql`delete from webhook_endpoints where id = ${id} and workspace_id = ${workspaceId}`.execute(ctx.db);
   return Number(result.numAffectedRows ?? 0) > 0;
 }

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { uuidV7 } from './uuid-v7.js';
 import { inTransaction, type StoreContext } from './store-context.js';
 import type { Db } from './database.js';
 import { liveRow } from './retention-move.js';
-import { CONFIRMATION_TOKEN, hashConfirmationToken } from './consent-repository.js';
+import { CONFIRMATION_TOKEN, hashConfirmationToken, newConfirmationToken } from './consent-repository.js';
 import { standingConsent, withdrawWhere, type WithdrawOutcome } from './consent-withdrawal.js';
+import { UUID_TEXT } from '../core/ids.js';
 
 /** How long a mailed withdrawal link works. */
 export const WITHDRAWAL_LINK_TTL_MS = 24 * 3_600_000;
@@ -27,8 +27,6 @@ export type PendingWithdrawalMail =
   | { readonly status: 'void' }
   | { readonly status: 'ready'; readonly workspaceId: string; readonly email: string; readonly token: string; readonly language: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Records a request for a withdrawal link for a normalized address, when consents given with it
  * stand in the workspace and no link went out for it in the last `WITHDRAWAL_REQUEST_SPACING_MS`.
@@ -38,8 +36,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function requestWithdrawal(ctx: StoreContext, workspaceId: string, normalizedEmail: string, language: string): Promise<WithdrawalRequest> {
   const subjectHash = await ctx.keyring.lookupHash(workspaceId, normalizedEmail);
-  const token = randomBytes(32).toString('base64url');
-  const tokenSealed = await ctx.keyring.encryptJson(workspaceId, token);
   return inTransaction(ctx, async (trx) => {
     const now = trx.clock.now();
     await sql`select pg_advisory_xact_lock(hashtextextended(${`withdrawal-request:${workspaceId}:${subjectHash.toString('hex')}`}, 0))`.execute(trx.db);
@@ -54,6 +50,9 @@ export async function requestWithdrawal(ctx: StoreContext, workspaceId: string, 
       order by c.created_at desc limit 1`.execute(trx.db);
     const consentId = consent.rows[0]?.id;
     if (!consentId) return { status: 'none' };
+    // A token only for a request that will be mailed: most asks find no consent, or one spaced out.
+    const token = newConfirmationToken();
+    const tokenSealed = await ctx.keyring.encryptJson(workspaceId, token);
     const id = uuidV7();
     await sql`
       insert into consent_withdrawal_requests (id, workspace_id, subject_hash, consent_id, token_hash, token_sealed, language, created_at, expires_at)
@@ -68,7 +67,7 @@ export async function requestWithdrawal(ctx: StoreContext, workspaceId: string, 
  * gone or without an address.
  */
 export async function loadWithdrawalMail(ctx: StoreContext, requestId: string): Promise<PendingWithdrawalMail> {
-  if (!UUID.test(requestId)) return { status: 'missing' };
+  if (!UUID_TEXT.test(requestId)) return { status: 'missing' };
   const now = ctx.clock.now();
   const found = await sql<{ workspace_id: string; token_sealed: Buffer | null; language: string; expires_at: Date; personal: Buffer | null }>`
     select r.workspace_id, r.token_sealed, r.language, r.expires_at, c.personal

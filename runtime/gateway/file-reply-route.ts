@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { addressKey, clientAddress } from './client-address.js';
 import { AddressLimiter } from './address-limiter.js';
 import { originAllowed } from './page-origin.js';
+import { UUID_TEXT } from '../../core/ids.js';
 
 export interface FileReplyOptions {
   readonly engine: FlowEngine;
@@ -24,7 +25,6 @@ export interface FileReplyOptions {
 }
 
 const PATH = '/chat/:workspace/:flow/files';
-const WORKSPACE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FLOW = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const TOKEN = /^Bearer ([A-Za-z0-9_-]{20,100})$/;
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', FILE_MESSAGE_ID_HEADER, FILE_NAME_HEADER].join(', ');
@@ -46,7 +46,7 @@ function fail(res: Response, error: ParleyError): void {
 /** The page's Origin may embed this workspace's flows: answers carry CORS headers for it. */
 async function allowPage(req: Request, res: Response, options: FileReplyOptions): Promise<{ workspaceId: string; flowId: string }> {
   const { workspace, flow } = req.params as { workspace: string; flow: string };
-  if (!WORKSPACE.test(workspace) || !FLOW.test(flow)) throw new ParleyError('not_found', 'No such flow');
+  if (!UUID_TEXT.test(workspace) || !FLOW.test(flow)) throw new ParleyError('not_found', 'No such flow');
   const entry = await options.engine.loadEntry(workspace, flow);
   if (!entry?.flow) throw new ParleyError('not_found', 'No such flow');
   const origin = req.get('origin');

@@ -1,8 +1,10 @@
 import express, { Router, type Request } from 'express';
 import { answerWithPage, pageLanguage, sendConsentPage } from './consent-pages.js';
 import { REQUEST_PAGES, WITHDRAW_ALL_PAGES } from './consent-page-text.js';
+import { addWithdrawalLink } from './consent-withdraw-route.js';
 import type { Clock } from '../../core/clock.js';
 import { normalizeEmail } from '../../core/email-address.js';
+import { UUID_TEXT } from '../../core/ids.js';
 import { AddressLimiter } from '../gateway/address-limiter.js';
 import { addressKey, clientAddress } from '../gateway/client-address.js';
 import type { Logger } from '../logger.js';
@@ -10,9 +12,6 @@ import { queueConsentMail, type JobSender } from '../mail/consent-mail-job.js';
 import { workspaceSendsMail } from '../../storage/mail-settings.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { requestWithdrawal, withdrawByRequest } from '../../storage/withdrawal-requests.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface WithdrawalRequestDeps {
   readonly storage: StoreContext;
@@ -40,7 +39,7 @@ export function withdrawalRequestRoute(deps: WithdrawalRequestDeps): Router {
   const limiter = new AddressLimiter({ perMinute: deps.perMinute ?? 5, clock: deps.clock });
   const available = async (req: Request): Promise<string | undefined> => {
     const workspaceId = String(req.params.workspaceId);
-    return UUID.test(workspaceId) && (await workspaceSendsMail(deps.storage, workspaceId)) ? workspaceId : undefined;
+    return UUID_TEXT.test(workspaceId) && (await workspaceSendsMail(deps.storage, workspaceId)) ? workspaceId : undefined;
   };
 
   router.get('/consents/request-withdrawal/:workspaceId', async (req, res) => {
@@ -63,18 +62,12 @@ export function withdrawalRequestRoute(deps: WithdrawalRequestDeps): Router {
     });
   });
 
-  router.get('/consents/withdraw-all/:token', (req, res) => {
-    sendConsentPage(req, res, TOKEN.test(String(req.params.token)) ? WITHDRAW_ALL_PAGES.ask : WITHDRAW_ALL_PAGES.unknown, req.method !== 'HEAD');
-  });
-  router.post('/consents/withdraw-all/:token', async (req, res) => {
-    await answerWithPage(req, res, deps.logger, 'consent withdrawal failed', async () => {
-      const outcome = await withdrawByRequest(deps.storage, String(req.params.token));
-      if (outcome === 'withdrawn') {
-        deps.logger.info('consents withdrawn by a mailed link');
-        deps.onWithdrawn?.();
-      }
-      return WITHDRAW_ALL_PAGES[outcome];
-    });
+  addWithdrawalLink(router, '/consents/withdraw-all/:token', {
+    pages: WITHDRAW_ALL_PAGES,
+    withdraw: (token: string) => withdrawByRequest(deps.storage, token),
+    logger: deps.logger,
+    withdrawnLog: 'consents withdrawn by a mailed link',
+    onWithdrawn: deps.onWithdrawn,
   });
   return router;
 }

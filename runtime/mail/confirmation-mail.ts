@@ -7,26 +7,21 @@ export const LINK_PLACEHOLDER = /\{\{\s*link\s*\}\}/g;
 /** `{{withdraw_link}}`, where it may put the link that withdraws the consent. */
 export const WITHDRAW_LINK_PLACEHOLDER = /\{\{\s*withdraw_link\s*\}\}/g;
 
-/**
- * The public confirmation link of a token.
- *
- * @example confirmationLink('https://chat.example.org/', 'abc') // 'https://chat.example.org/consents/confirm/abc'
- */
-export function confirmationLink(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/consents/confirm/${encodeURIComponent(token)}`;
-}
+/** The public consent pages a mail links to, named by their path under `/consents/`. */
+export type ConsentLinkPage = 'confirm' | 'withdraw' | 'withdraw-all';
 
 /**
- * The public withdrawal link of a token (the same token: it names the consent).
+ * The public link of a consent page for a token: confirm (a double opt-in), withdraw (the
+ * consent that token names), withdraw-all (every consent of the address a request was made for).
  *
- * @example withdrawalLink('https://chat.example.org', 'abc') // 'https://chat.example.org/consents/withdraw/abc'
+ * @example consentLink('https://chat.example.org/', 'confirm', 'abc') // 'https://chat.example.org/consents/confirm/abc'
  */
-export function withdrawalLink(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/consents/withdraw/${encodeURIComponent(token)}`;
+export function consentLink(publicUrl: string, page: ConsentLinkPage, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/consents/${page}/${encodeURIComponent(token)}`;
 }
 
 /** The mail to send: the message with every `{{link}}` and `{{withdraw_link}}` replaced by its link. */
 export function confirmationMail(to: string, message: ConfirmationMessage, publicUrl: string, token: string): OutgoingMail {
-  const text = message.text.replace(LINK_PLACEHOLDER, () => confirmationLink(publicUrl, token)).replace(WITHDRAW_LINK_PLACEHOLDER, () => withdrawalLink(publicUrl, token));
+  const text = message.text.replace(LINK_PLACEHOLDER, () => consentLink(publicUrl, 'confirm', token)).replace(WITHDRAW_LINK_PLACEHOLDER, () => consentLink(publicUrl, 'withdraw', token));
   return { to, subject: message.subject, text };
 }

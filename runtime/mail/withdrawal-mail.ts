@@ -1,3 +1,4 @@
+import { consentLink } from './confirmation-mail.js';
 import type { OutgoingMail } from './smtp-mailer.js';
 import type { PageLanguage } from '../http/consent-page-text.js';
 import { sendWorkspaceMail, type ConsentMailDeps } from './workspace-mail.js';
@@ -58,19 +59,10 @@ Il link è valido ${HOURS} ore. Se non l’hai chiesto tu, ignora questa email: 
   },
 });
 
-/**
- * The public link that withdraws every consent of the address a request was made for.
- *
- * @example withdrawAllLink('https://chat.example.org/', 'abc') // 'https://chat.example.org/consents/withdraw-all/abc'
- */
-export function withdrawAllLink(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/consents/withdraw-all/${encodeURIComponent(token)}`;
-}
-
 /** The mail that carries a requested withdrawal link, to the address the consent was given with, in `language` (English when it is none of the mail's). */
 export function withdrawalRequestMail(to: string, publicUrl: string, token: string, language: string): OutgoingMail {
   const mail = WITHDRAWAL_MAILS[language as PageLanguage] ?? WITHDRAWAL_MAILS.en;
-  return { to, subject: mail.subject, text: mail.text.replace('{{link}}', withdrawAllLink(publicUrl, token)) };
+  return { to, subject: mail.subject, text: mail.text.replace('{{link}}', consentLink(publicUrl, 'withdraw-all', token)) };
 }
 
 /**
