@@ -1,5 +1,6 @@
 import { defineRoute } from '../api-route.js';
 import { catalogueSchema } from '../schemas/export-schemas.js';
+import { flowSlugSchema } from '../schemas/flow-schemas.js';
 import { ValidationError } from '../../../../core/errors.js';
 import { FIELD_TYPES } from '../../../../core/field-type.js';
 import { isStoreTable } from '../../../../core/store-tables.js';
@@ -20,7 +21,7 @@ export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: s
   query: {
     type: 'object',
     additionalProperties: false,
-    properties: { flow: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }, table: { type: 'string', maxLength: 64 } },
+    properties: { flow: flowSlugSchema, table: { type: 'string', maxLength: 64 } },
   },
   responses: { 200: { description: 'Field catalogue, and whether a winners-only scope applies', schema: catalogueSchema } },
   async handler(call) {

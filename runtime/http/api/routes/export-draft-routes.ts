@@ -1,6 +1,7 @@
 import { defineRoute } from '../api-route.js';
 import { dataKeyDestroyedResponse, dateTimeSchema, uuidSchema } from '../schemas/common-schemas.js';
 import { exportDefinitionBodySchema } from '../schemas/export-schemas.js';
+import { flowSlugSchema } from '../schemas/flow-schemas.js';
 import { previewResponseSchema } from './export-preview-routes.js';
 import { destinationCheckSchema } from './export-run-routes.js';
 import { requireWorkspace } from './export-routes.js';
@@ -18,8 +19,6 @@ import { getFlow } from '../../../../storage/flow-repository.js';
  * saving it. Every body uses the paths of the export definition, so a refusal names the same
  * JSON path as saving would (`/fields/0/filter`, `/destination/hostKeySha256`, `/trigger/time`).
  */
-
-const flowSlug = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' };
 
 export const previewDraftRoute = defineRoute<unknown, { limit?: number }, ExportDefinition>({
   method: 'post',
@@ -90,7 +89,7 @@ export const fileNameExampleRoute = defineRoute<unknown, unknown, { name: string
     type: 'object', additionalProperties: false, required: ['name', 'format', 'fileNamePattern'],
     properties: {
       name: { type: 'string', maxLength: 200 },
-      source: { type: 'object', additionalProperties: false, properties: { flow: flowSlug } },
+      source: { type: 'object', additionalProperties: false, properties: { flow: flowSlugSchema } },
       format: { type: 'object' },
       fileNamePattern: { type: 'string' },
       encrypted: { type: 'boolean', description: 'A GPG key is set: `.gpg` is appended' },

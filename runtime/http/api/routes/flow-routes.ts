@@ -1,7 +1,7 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
 import { errorResponse } from '../schemas/common-schemas.js';
-import { flowDocumentBodySchema, flowIdParams, flowSchema } from '../schemas/flow-schemas.js';
+import { flowDocumentBodySchema, flowIdParams, flowSchema, flowSlugSchema } from '../schemas/flow-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { closeFlowNow, saveFlowDocument } from '../../../engine/flow-lifecycle.js';
 import { deleteFlow, listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
@@ -113,7 +113,7 @@ const copyBodySchema = {
   additionalProperties: false,
   required: ['slug'],
   properties: {
-    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'The copy’s id, as the widget names it (data-flow)' },
+    slug: { ...flowSlugSchema, description: 'The copy’s id, as the widget names it (data-flow)' },
     name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S', description: 'The copy’s name; by default the flow’s, with “(copy)”' },
   },
 };

@@ -2,11 +2,14 @@ import type { JsonSchema } from '../api-route.js';
 import { dateTimeSchema, uuidSchema } from './common-schemas.js';
 import { flowDocumentSchema } from '../../../../core/flow-definition.js';
 
+/** A flow's id in the API, its slug (what the widget's data-flow names). */
+export const flowSlugSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
+
 export const flowIdParams: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['flowId'],
-  properties: { flowId: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } },
+  properties: { flowId: flowSlugSchema },
 };
 
 export const flowSchema: JsonSchema = {
