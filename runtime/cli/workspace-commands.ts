@@ -43,7 +43,7 @@ export const keyCreateCommand = defineCommand({
     const days = options['expires-in-days'];
     if (days !== undefined && (!/^\d{1,4}$/.test(days) || Number(days) < 1 || Number(days) > 3650)) throw new UsageError('must be a whole number of days from 1 to 3650', '--expires-in-days');
     const scopes = options.scopes?.split(',').map((part) => part.trim());
-    if (scopes && (scopes.length === 0 || scopes.some((part) => !(API_SCOPES as readonly string[]).includes(part)))) throw new UsageError(`must be parts of the API among ${API_SCOPES.join(', ')}`, '--scopes');
+    if (scopes?.some((part) => !(API_SCOPES as readonly string[]).includes(part))) throw new UsageError(`must be parts of the API among ${API_SCOPES.join(', ')}`, '--scopes');
     const { issueApiKey } = await apiKeys();
     const key = await issueApiKey((await context.storage()).db, workspaceId, {
       name: options.name ?? 'cli',

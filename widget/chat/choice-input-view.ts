@@ -34,9 +34,8 @@ export function renderChoiceInput(request: ChoiceRequest, context: InputContext)
   group.append(...buttons);
   const error = fieldError(`${context.id}-choice-error`, group);
   // A timed question counts down, then says time is up with no answer (the server decides what is late).
-  const timer = request.timeLimitSeconds === undefined ? undefined : questionTimer(request.timeLimitSeconds, context.strings, () => {
-    if (!busy) context.submit('', context.strings.timeUp);
-  });
+  // (It is paused while a reply is on its way, so it never answers over one.)
+  const timer = request.timeLimitSeconds === undefined ? undefined : questionTimer(request.timeLimitSeconds, context.strings, () => context.submit('', context.strings.timeUp));
   root.append(...(timer ? [timer.node] : []), group, error.node);
   return {
     root,

@@ -10,8 +10,8 @@ export interface QuestionTimer {
 /**
  * The countdown of a timed question (`timeLimitSeconds`): "8 s left", each second, as a `timer`
  * (assistive technology reads it when asked, without interrupting); at zero it says so and calls
- * `onTimeUp` once. It stops when its element leaves the page (the next turn replaced it) and
- * holds still while paused (an answer on its way). The server keeps the time that counts; this
+ * `onTimeUp` once. It stops when its element leaves the page (the next turn replaced it); while
+ * paused (an answer on its way) it neither shows nor ends, though its deadline stands. The server keeps the time that counts; this
  * is what the participant sees of it.
  */
 export function questionTimer(seconds: number, strings: WidgetStrings, onTimeUp: () => void): QuestionTimer {
