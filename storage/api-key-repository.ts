@@ -97,18 +97,26 @@ export interface ApiKeyInfo {
   readonly expired: boolean;
 }
 
+const KEY_INFO = ['id', 'name', 'prefix', 'access', 'scopes', 'created_at', 'last_used_at', 'revoked_at', 'expires_at', EXPIRED.as('expired')] as const;
+
+function keyInfo(db: Db, workspaceId: string) {
+  return db.selectFrom('api_keys').select(KEY_INFO).where('workspace_id', '=', workspaceId);
+}
+
+function toKeyInfo(r: Awaited<ReturnType<ReturnType<typeof keyInfo>['executeTakeFirstOrThrow']>>): ApiKeyInfo {
+  return { id: r.id, name: r.name, prefix: r.prefix, access: r.access, scopes: r.scopes as ApiScope[] | null, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, expiresAt: r.expires_at, expired: r.expired };
+}
+
 /** A workspace's keys, live and revoked, newest first. */
 export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyInfo[]> {
-  const rows = await db
-    .selectFrom('api_keys')
-    .select(['id', 'name', 'prefix', 'access', 'scopes', 'created_at', 'last_used_at', 'revoked_at', 'expires_at', EXPIRED.as('expired')])
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id, name: r.name, prefix: r.prefix, access: r.access, scopes: r.scopes as ApiScope[] | null, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, expiresAt: r.expires_at, expired: r.expired,
-  }));
+  const rows = await keyInfo(db, workspaceId).orderBy('created_at', 'desc').orderBy('id').execute();
+  return rows.map(toKeyInfo);
+}
+
+/** One key of the workspace, revoked or not; undefined when it has no such key. */
+export async function getApiKey(db: Db, workspaceId: string, keyId: string): Promise<ApiKeyInfo | undefined> {
+  const row = await keyInfo(db, workspaceId).where('id', '=', keyId).executeTakeFirst();
+  return row && toKeyInfo(row);
 }
 
 /** What revoking did: revoked; no such key unrevoked; or (`keepOne`) refused, as the workspace's last working key with full access to the whole API. */

@@ -28,6 +28,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     getWorkspace: {},
     updateWorkspace: { body: { name: 'Renamed' } },
     listApiKeys: {},
+    getCurrentApiKey: {},
     createApiKey: { body: { name: 'CRM' } },
     revokeApiKey: {},
     listModules: {},

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ApiKeyPrincipal } from '../../../storage/api-key-repository.js';
 import type { ApiServices } from './api-services.js';
-import type { ApiPart } from '../../../core/api-scopes.js';
+import { scopeAllows, type ApiPart, type ApiScope } from '../../../core/api-scopes.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -67,8 +67,19 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   readonly bodyOptional?: boolean;
   /** A POST that only reads data (a preview, a lookup, a one-time download link): keys that may only read may call it. */
   readonly readOnly?: boolean;
+  /**
+   * Every key of the workspace may call it, whatever parts of the API it is limited to: what a
+   * key reads of itself and of its workspace's settings, which a console needs to show anything.
+   * Only GET routes: a change always needs the key's part.
+   */
+  readonly everyKey?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   handler(call: ApiCall<P, Q, B>): Promise<ApiResult>;
+}
+
+/** True when a key limited to `scopes` (null: the whole API) may call `route`. */
+export function routeAllowedTo(route: Pick<RouteDefinition, 'tag' | 'everyKey'>, scopes: readonly ApiScope[] | null): boolean {
+  return route.everyKey === true || scopeAllows(scopes, route.tag);
 }
 
 /** True when a route changes something, so a key with `read` access is refused it: every method but GET, unless marked `readOnly`. */

@@ -2,11 +2,10 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { ParleyError } from '../../../core/errors.js';
 import { compileSchema, validateOrThrow, type Validator } from '../../../core/schema-validator.js';
 import type { ApiServices } from './api-services.js';
-import { routeWrites, type JsonSchema, type RouteDefinition } from './api-route.js';
+import { routeAllowedTo, routeWrites, type JsonSchema, type RouteDefinition } from './api-route.js';
 import { authMiddleware } from './auth-middleware.js';
 import { assertJsonInput, MAX_BODY_BYTES } from './json-limits.js';
 import { methodNotAllowed, requireJsonBody, requireMediaType } from './http-conventions.js';
-import { scopeAllows } from '../../../core/api-scopes.js';
 
 export const API_ROOT = '/api/v1';
 
@@ -49,6 +48,7 @@ interface CompiledRoute {
 
 /** Compiles a route's schemas once, at start-up. */
 function compile(route: RouteDefinition): CompiledRoute {
+  if (route.everyKey && route.method !== 'get') throw new Error(`${route.operationId}: only a GET route may be open to every key`);
   return {
     route,
     ...(route.params && { params: compileSchema(route.params) }),
@@ -63,7 +63,7 @@ function routeHandler(compiled: CompiledRoute, services: ApiServices): RequestHa
   return async (req, res, next) => {
     try {
       const { scopes } = req.principal!;
-      if (!scopeAllows(scopes, compiled.route.tag)) {
+      if (!routeAllowedTo(compiled.route, scopes)) {
         throw new ParleyError('forbidden', `This API key may not call this part of the API (${compiled.route.tag}); it is limited to ${scopes?.join(', ')}`);
       }
       if (req.principal!.access === 'read' && routeWrites(compiled.route)) {

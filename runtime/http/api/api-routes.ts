@@ -1,5 +1,5 @@
 import type { RouteDefinition } from './api-route.js';
-import { createApiKeyRoute, listApiKeysRoute, revokeApiKeyRoute } from './routes/api-key-routes.js';
+import { createApiKeyRoute, getCurrentApiKeyRoute, listApiKeysRoute, revokeApiKeyRoute } from './routes/api-key-routes.js';
 import { listAuditActionsRoute, listAuditRoute } from './routes/audit-routes.js';
 import { addCodesRoute, codeStatsRoute, listCodePoolsRoute, uploadCodesCsvRoute } from './routes/code-routes.js';
 import { createDrawRoute, instantWinProofRoute, listDrawsRoute } from './routes/draw-routes.js';
@@ -27,6 +27,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   getWorkspaceRoute,
   patchWorkspaceRoute,
   listApiKeysRoute,
+  getCurrentApiKeyRoute,
   createApiKeyRoute,
   revokeApiKeyRoute,
   listModulesRoute,

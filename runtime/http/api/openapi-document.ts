@@ -63,7 +63,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
           : { description: spec.description };
     }
     const forbidden = routeWrites(route) ? 'The API key may only read, or is limited to other parts of the API (`forbidden`)' : 'The API key is limited to other parts of the API (`forbidden`)';
-    responses['403'] ??= { description: forbidden, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    if (!route.everyKey) responses['403'] ??= { description: forbidden, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
       const text = status === '415' && route.streamedBody ? `A request body that is not ${route.streamedBody.mediaType} in UTF-8` : description;
       responses[status] ??= { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -71,6 +71,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
     (paths[`${API_ROOT}${route.path}`] ??= {})[route.method] = {
       operationId: route.operationId,
       summary: route.summary,
+      ...(route.everyKey && { description: 'Every API key of the workspace may call this, whatever parts of the API it is limited to.' }),
       tags: [route.tag],
       parameters: parameters(route),
       ...(route.body && { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: route.body } } } }),

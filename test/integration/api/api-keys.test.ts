@@ -134,6 +134,7 @@ describe('API keys and workspace scoping', () => {
     expect((await asReader('createDownload', 'POST', '/api/v1/tables/participations/downloads', { acceptTerms: true })).status).toBe(201);
     const keys = await asReader('listApiKeys', 'GET', '/api/v1/api-keys');
     expect(keys.body.apiKeys.map((k: { name: string; access: string; current: boolean }) => [k.name, k.access, k.current])).toEqual([['BI tool', 'read', true], ['owner', 'full', false]]);
+    expect((await asReader('getCurrentApiKey', 'GET', '/api/v1/api-keys/current')).body.apiKey).toMatchObject({ name: 'BI tool', access: 'read', scopes: null });
     const refusals: Array<[string, string, string, unknown?]> = [
       ['updateWorkspace', 'PATCH', '/api/v1/workspace', { name: 'Mine now' }],
       ['saveFlow', 'PUT', '/api/v1/flows/summer', { name: 'Summer', steps: [{ id: 's', module: 'message', config: { text: 'x' } }] }],
@@ -163,6 +164,12 @@ describe('API keys and workspace scoping', () => {
     // Its parts: the person's consents (subjects) and the tables (data).
     expect(await api(server.url, crm, 'POST', '/api/v1/subjects/consent-withdrawal', { email: 'kim@example.org' })).toEqual({ status: 200, body: { withdrawn: 0 } });
     expect((await api(server.url, crm, 'GET', '/api/v1/tables')).status).toBe(200);
+    // Every key reads itself and the workspace's settings (what a console needs to show anything).
+    const itself = await api(server.url, crm, 'GET', '/api/v1/api-keys/current');
+    expect(contract.check('getCurrentApiKey', 200, itself.body)).toEqual([]);
+    expect(itself.body.apiKey).toMatchObject({ name: 'CRM', access: 'full', scopes: ['subjects', 'data'], current: true, expiresAt: null });
+    const settings = await api(server.url, crm, 'GET', '/api/v1/workspace');
+    expect([settings.status, settings.body.name, contract.check('getWorkspace', 200, settings.body)]).toEqual([200, 'Scoped keys', []]);
     // Any other part, keys included (a limited key cannot issue itself a wider one): 403.
     const elsewhere = [['GET', '/api/v1/flows', 'listFlows', 'flows'], ['PATCH', '/api/v1/workspace', 'updateWorkspace', 'workspace'], ['GET', '/api/v1/api-keys', 'listApiKeys', 'api-keys'], ['POST', '/api/v1/api-keys', 'createApiKey', 'api-keys']] as const;
     for (const [method, path, operationId, part] of elsewhere) {

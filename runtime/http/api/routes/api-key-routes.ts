@@ -1,10 +1,10 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
 import { errorResponse } from '../schemas/common-schemas.js';
-import { apiKeyIdParams, apiKeyListSchema, apiKeyWithSecretSchema, createApiKeyBodySchema } from '../schemas/api-key-schemas.js';
+import { apiKeyIdParams, apiKeyListSchema, apiKeyWithSecretSchema, createApiKeyBodySchema, currentApiKeySchema } from '../schemas/api-key-schemas.js';
 import type { ApiScope } from '../../../../core/api-scopes.js';
 import { ParleyError } from '../../../../core/errors.js';
-import { issueApiKey, listApiKeys, revokeApiKey, type ApiKeyAccess, type ApiKeyInfo } from '../../../../storage/api-key-repository.js';
+import { getApiKey, issueApiKey, listApiKeys, revokeApiKey, type ApiKeyAccess, type ApiKeyInfo } from '../../../../storage/api-key-repository.js';
 
 /** A key as the API shows it, `current` for the one making the request. */
 function apiKeyJson(key: ApiKeyInfo, currentKeyId: string) {
@@ -33,6 +33,22 @@ export const listApiKeysRoute = defineRoute({
   async handler({ principal, services }) {
     const keys = await listApiKeys(services.storage.db, principal.workspaceId);
     return { body: { apiKeys: keys.map((key) => apiKeyJson(key, principal.keyId)) } };
+  },
+});
+
+export const getCurrentApiKeyRoute = defineRoute({
+  method: 'get',
+  path: '/api-keys/current',
+  operationId: 'getCurrentApiKey',
+  summary: 'The key making the request: its name, access, the parts of the API it may call and when it expires (never the key). A console reads it to show only what the key may do',
+  tag: 'api-keys',
+  everyKey: true,
+  responses: { 200: { description: 'The key', schema: currentApiKeySchema } },
+  async handler({ principal, services }) {
+    const key = await getApiKey(services.storage.db, principal.workspaceId, principal.keyId);
+    // Revoked since it was authenticated, an instant ago: as it would be refused now.
+    if (!key || key.revokedAt) throw new ParleyError('unauthorized', 'This API key is no longer accepted');
+    return { body: { apiKey: apiKeyJson(key, principal.keyId) } };
   },
 });
 

@@ -27,8 +27,9 @@ export const getWorkspaceRoute = defineRoute({
   method: 'get',
   path: '/workspace',
   operationId: 'getWorkspace',
-  summary: "The key's workspace: time zone, storage switch, retention, allowed widget origins",
+  summary: "The key's workspace: time zone, storage switch, retention, allowed widget origins. Every key may read it (a console needs its time zone and retention to show anything); changing it needs the `workspace` part",
   tag: 'workspace',
+  everyKey: true,
   responses: { 200: { description: 'The workspace', schema: workspaceSchema } },
   async handler({ principal, services }) {
     const workspace = await getWorkspace(services.storage, principal.workspaceId);

@@ -77,3 +77,11 @@ export const apiKeyWithSecretSchema: JsonSchema = {
     key: { type: 'string', description: 'The key, shown this once (only its SHA-256 is stored): send it as `Authorization: Bearer <key>`.' },
   },
 };
+
+/** `GET /api-keys/current`: the key making the request. */
+export const currentApiKeySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiKey'],
+  properties: { apiKey: apiKeySchema },
+};
