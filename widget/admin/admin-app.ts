@@ -1,4 +1,5 @@
 import { ApiError, signInWith } from './api-client.js';
+import { apiKeyApi } from './api-keys/api-key-api.js';
 import { showConsole } from './console-view.js';
 import { keyStore } from './key-store.js';
 import { showSignIn } from './sign-in-view.js';
@@ -16,8 +17,9 @@ export async function startAdminApp(root: HTMLElement): Promise<void> {
   };
   async function signIn(key: string): Promise<void> {
     const session = await signInWith(key, { onUnauthorized: () => signOut('Your API key is no longer accepted. Sign in again.') });
+    const current = await apiKeyApi(session.api).current();
     keyStore.save(key);
-    showConsole(root, { ...session, signOut: () => signOut('You are signed out.') });
+    showConsole(root, { ...session, key: current, signOut: () => signOut('You are signed out.') });
   }
 
   const remembered = keyStore.load();

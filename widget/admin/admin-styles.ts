@@ -24,8 +24,8 @@ p { margin: .25rem 0; }
 .top .button:hover { background: var(--accent-dark); }
 .brand { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; min-width: 0; }
 .workspace-name { opacity: .9; }
-.console-read-only [data-writes] { display: none !important; }
-.read-only-badge { padding: 2px 10px; border-radius: 999px; background: #fff; color: var(--accent-dark); font-size: .8125rem; font-weight: 600; }
+.console-read-only [data-writes], .console-no-settings [data-writes="settings"] { display: none !important; }
+.key-badge { padding: 2px 10px; border-radius: 999px; background: #fff; color: var(--accent-dark); font-size: .8125rem; font-weight: 600; }
 .content { max-width: 1200px; margin: 0 auto; padding: 12px 16px 48px; }
 .center { min-height: 100vh; display: grid; place-items: center; padding: 16px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 24px; box-shadow: 0 4px 16px rgba(17,24,39,.06); }

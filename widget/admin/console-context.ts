@@ -8,6 +8,11 @@ export interface ConsoleContext {
   workspace(): Workspace;
   /** Records a saved workspace so every view sees the new settings. */
   setWorkspace(workspace: Workspace): void;
+  /**
+   * True when the signed-in key may call that part of the API (an OpenAPI tag: `flows`,
+   * `workspace`, …): a view leaves out what the API would refuse it.
+   */
+  may(part: string): boolean;
   /** Announces a result in the polite live region. */
   announce(message: string): void;
 }

@@ -6,3 +6,10 @@
  * @example el('button', { attrs: { type: 'button', ...WRITES }, text: 'Delete' })
  */
 export const WRITES = Object.freeze({ 'data-writes': true });
+
+/**
+ * Attributes of a control that changes the workspace's settings (the API's `workspace` part) from
+ * another section, such as a step's retention in the flow builder: hidden for a key without that
+ * part (`.console-no-settings`), and, as every `WRITES` control, for a read-only key.
+ */
+export const WRITES_SETTINGS = Object.freeze({ 'data-writes': 'settings' });

@@ -3,6 +3,8 @@ import type { Page } from 'playwright-core';
 import { api } from '../../support/test-server.js';
 import { sql } from 'kysely';
 import { saveTestFlow } from '../../support/flow-harness.js';
+import { issueApiKey } from '../../../storage/api-key-repository.js';
+import type { ApiScope } from '../../../core/api-scopes.js';
 import { forgetOpen, key, openConsole, server, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
 
 useConsoleFixture();
@@ -170,5 +172,51 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     await page.getByLabel('API key').waitFor();
     expect((await api(server.url, key, 'GET', '/api/v1/workspace')).status).toBe(401);
     expect((await api(server.url, spare, 'GET', '/api/v1/workspace')).status).toBe(200);
+  });
+
+  it('shows a key limited to parts of the API only the sections it may use, says so, and hides the settings other sections would change', async () => {
+    await saveTestFlow(storage, workspace, 'signups', { name: 'Signups', steps: [{ id: 'email', module: 'email-capture', config: { question: 'Email?' } }] });
+    const issue = async (name: string, scopes: ApiScope[], access: 'full' | 'read' = 'full') => (await issueApiKey(storage.db, workspace.id, { name, scopes, access })).key;
+    const keys = { privacy: await issue('Privacy desk', ['subjects', 'data']), flows: await issue('Flow editor', ['flows']), draws: await issue('Draw auditor', ['draws'], 'read'), exports: await issue('Export desk', ['exports']) };
+
+    // The privacy desk's tools: the tables and a person's data, nothing else.
+    let console = await openConsole();
+    await console.signIn(keys.privacy);
+    expect(await console.sectionNames()).toEqual(['Data', 'Data subjects']);
+    expect(await console.page.getByRole('note').allTextContents()).toEqual(['Key limited to Data subjects, Data']);
+    await console.lookUpSubject('ada@example.org');
+    await console.page.getByRole('button', { name: 'Erase everything about this address' }).waitFor();
+    await console.close();
+    forgetOpen();
+
+    // A flow editor builds flows; what a step keeps is said, but its retention is a setting it may not change.
+    console = await openConsole();
+    await console.signIn(keys.flows, 'Flows');
+    expect(await console.sectionNames()).toEqual(['Flows']);
+    await console.page.getByRole('button', { name: 'Edit flow Signups' }).click();
+    await console.page.getByText('Email addresses are kept 60 days in Variables.').waitFor();
+    await console.page.getByRole('button', { name: 'Save flow' }).waitFor();
+    expect(await console.page.getByLabel('Email capture: days email addresses are kept in Variables').isVisible()).toBe(false);
+    expect(await console.page.getByLabel("Store this module's data (Email capture)").isVisible()).toBe(false);
+    await console.close();
+    forgetOpen();
+
+    // An export desk sees the exports, each flow named by its id (the flow list is not its part).
+    console = await openConsole();
+    await console.signIn(keys.exports, 'Exports');
+    expect(await console.sectionNames()).toEqual(['Exports']);
+    await console.page.getByText('No exports yet. Build one with New export.').waitFor();
+    expect(await console.page.getByRole('alert').allTextContents()).toEqual([]);
+    await console.close();
+    forgetOpen();
+
+    // A key for parts the console has no section for says so rather than showing empty tabs.
+    console = await openConsole();
+    await console.signIn(keys.draws, null);
+    await console.page.getByText('This key may call only parts of the API that the console has no section for.').waitFor();
+    expect(await console.page.getByRole('note').allTextContents()).toEqual(['Read-only key: you can look, not change', 'Key limited to Draws']);
+    expect(await console.page.getByRole('tablist', { name: 'Console sections' }).count()).toBe(0);
+    await console.close();
+    forgetOpen();
   });
 });

@@ -8,6 +8,9 @@ export interface ShownDownload {
   readonly expiresAt: string;
 }
 
+/** The console's main sections, as their tabs are named. */
+export type SectionName = 'Data' | 'Flows' | 'Exports' | 'Webhooks' | 'Codes' | 'Audit' | 'Data subjects' | 'Settings' | 'API keys';
+
 /** The admin console in one Chromium page, driven through roles and names only. */
 export class ConsolePage {
   /** Page errors and CSP refusals seen so far (both must stay empty). */
@@ -30,14 +33,29 @@ export class ConsolePage {
     return console;
   }
 
-  async signIn(key: string): Promise<void> {
+  /** Signs in with `key` and waits for the console: its `first` section's tab (Data unless the key is limited), or its heading. */
+  async signIn(key: string, first: SectionName | null = 'Data'): Promise<void> {
     await this.page.getByLabel('API key').fill(key);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
-    await this.section('Data').waitFor();
+    await (first ? this.section(first) : this.page.getByRole('heading', { name: 'Parley console' })).waitFor();
+  }
+
+  /** The names of the main section tabs shown, in order. */
+  sectionNames(): Promise<string[]> {
+    return this.page.getByRole('tablist', { name: 'Console sections' }).getByRole('tab').allTextContents();
+  }
+
+  /** Opens the Data subjects page and looks `email` up with its search form, which it returns. */
+  async lookUpSubject(email: string): Promise<Locator> {
+    await this.section('Data subjects').click();
+    const search = this.page.getByRole('search', { name: 'Find a data subject' });
+    await search.getByRole('textbox', { name: 'Email address' }).fill(email);
+    await search.getByRole('button', { name: 'Find' }).click();
+    return search;
   }
 
   /** A main section tab of the console. */
-  section(name: 'Data' | 'Flows' | 'Exports' | 'Webhooks' | 'Codes' | 'Audit' | 'Data subjects' | 'Settings' | 'API keys'): Locator {
+  section(name: SectionName): Locator {
     return this.page.getByRole('tablist', { name: 'Console sections' }).getByRole('tab', { name, exact: true });
   }
 

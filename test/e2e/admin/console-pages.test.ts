@@ -29,15 +29,6 @@ function csvFile(name: string, text: string) {
   return { name, mimeType: 'text/csv', buffer: Buffer.from(text) };
 }
 
-/** Opens the Data subjects page and looks `email` up with its search form, which it returns. */
-async function lookUp(console: ConsolePage, email: string): Promise<Locator> {
-  await console.section('Data subjects').click();
-  const search = console.page.getByRole('search', { name: 'Find a data subject' });
-  await search.getByRole('textbox', { name: 'Email address' }).fill(email);
-  await search.getByRole('button', { name: 'Find' }).click();
-  return search;
-}
-
 async function openCodes(console: ConsolePage): Promise<Locator> {
   await console.section('Codes').click();
   const form = console.page.getByRole('form', { name: 'Upload codes' });
@@ -85,7 +76,7 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
   it('finds a file sent by the person asking, and downloads it for them', async () => {
     const console = await signedIn();
     const { page } = console;
-    await lookUp(console, 'dee@example.org');
+    await console.lookUpSubject('dee@example.org');
     await page.getByText('1 row in 1 table').waitFor();
     const found = page.getByRole('region', { name: 'Files rows about this address' });
     const created = (await found.locator('time').first().textContent())!;
@@ -98,7 +89,7 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
   it('finds everything about one email, erases it after confirmation, shows the counts; the Data tab and the Audit page never show the email again', async () => {
     const console = await signedIn();
     const { page } = console;
-    const search = await lookUp(console, 'Ada@Example.org');
+    const search = await console.lookUpSubject('Ada@Example.org');
     await page.getByRole('heading', { name: 'What is stored about this address' }).waitFor();
     await page.getByText('1 row in 1 table').waitFor();
     const found = page.getByRole('region', { name: 'Giveaway participations rows about this address' });
@@ -215,7 +206,7 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     storage.clock.set(NOW);
     const console = await signedIn();
     const { page } = console;
-    await lookUp(console, 'fay@example.org');
+    await console.lookUpSubject('fay@example.org');
     await page.getByText('1 row in 1 table').waitFor();
     await page.getByRole('button', { name: 'Withdraw consents' }).click();
     const confirm = console.dialog('Withdraw this address’s consents?');

@@ -44,6 +44,8 @@ export function accessText(key: Pick<ApiKey, 'access' | 'scopes'>): string {
 /** The API key calls of the admin API, typed. */
 export function apiKeyApi(api: AdminApi) {
   return Object.freeze({
+    /** The key this console is signed in with: every key may read it. */
+    current: async () => (await api.request<{ apiKey: ApiKey }>('GET', '/api-keys/current')).apiKey,
     list: async () => (await api.request<{ apiKeys: ApiKey[] }>('GET', '/api-keys')).apiKeys,
     create: (name: string, options: { readonly access: ApiKey['access']; readonly scopes?: readonly string[]; readonly expiresInDays?: number }) =>
       api.request<{ apiKey: ApiKey; key: string }>('POST', '/api-keys', { name, ...options }),

@@ -34,7 +34,8 @@ export async function showExportsView(panel: HTMLElement, ctx: ConsoleContext): 
   let exports: readonly ExportSummary[];
   let flows: readonly Flow[];
   try {
-    [exports, flows] = await Promise.all([ctx.api.exports(), ctx.api.flows()]);
+    // A key without the flows part sees each export's flow by its id.
+    [exports, flows] = await Promise.all([ctx.api.exports(), ctx.may('flows') ? ctx.api.flows() : []]);
   } catch (failure) {
     error.textContent = errorMessage(failure);
     replaceChildren(region, []);

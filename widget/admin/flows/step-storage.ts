@@ -1,6 +1,7 @@
 import type { ModuleInfo } from '../api-types.js';
 import { el, uniqueId } from '../dom-builder.js';
 import { tableLabel } from '../table-labels.js';
+import { WRITES_SETTINGS } from '../write-actions.js';
 
 /** Per-module retention the owner is editing: module id → table → days. */
 export type RetentionEdits = Map<string, Map<string, number>>;
@@ -55,8 +56,10 @@ export function createStorageBlock(module: ModuleInfo, host: StorageHost): Stora
     });
     const element = el('li', {}, [
       sentence,
-      el('label', { attrs: { for: id }, text: `${module.title}: days ${entry.holds.toLowerCase()} are kept in ${tableLabel(entry.table)}` }),
-      el('div', { className: 'with-suffix' }, [input, el('span', { className: 'suffix', text: `days (module default ${entry.defaultRetentionDays})` })]),
+      el('div', { attrs: { ...WRITES_SETTINGS } }, [
+        el('label', { attrs: { for: id }, text: `${module.title}: days ${entry.holds.toLowerCase()} are kept in ${tableLabel(entry.table)}` }),
+        el('div', { className: 'with-suffix' }, [input, el('span', { className: 'suffix', text: `days (module default ${entry.defaultRetentionDays})` })]),
+      ]),
     ]);
     return { entry, input, sentence, element };
   });
@@ -67,7 +70,7 @@ export function createStorageBlock(module: ModuleInfo, host: StorageHost): Stora
     else host.storageOff.add(module.id);
     host.storageChanged(module.id);
   });
-  const switchField = el('div', { className: 'field check' }, [toggle, el('label', { attrs: { for: switchId }, text: `Store this module's data (${module.title})` })]);
+  const switchField = el('div', { className: 'field check', attrs: { ...WRITES_SETTINGS } }, [toggle, el('label', { attrs: { for: switchId }, text: `Store this module's data (${module.title})` })]);
   const warning = el('p', { className: 'error', attrs: { hidden: true } });
 
   function refresh(): void {
