@@ -3,6 +3,7 @@ import { api } from '../support/test-server.js';
 import { saveTestFlow } from '../support/flow-harness.js';
 import { formatWindow } from '../../widget/admin/time-format.js';
 import { readFile } from 'node:fs/promises';
+import { writeAt } from './admin/seed-rows.js';
 import { DAY, NOW, SAMPLE_FILE, ZONE, fetchCsv, forgetOpen, key, server, signedIn, storage, useConsoleFixture, workspace } from './admin/console-fixture.js';
 
 useConsoleFixture();
@@ -160,7 +161,7 @@ describe('admin console: data and settings', () => {
     const table = console.page.getByRole('region', { name: 'Flows list' });
     const row = table.locator('tr[data-flow-id="spring-giveaway"]');
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual(['Open', spring.hashId, formatWindow(opensAt, closesAt, ZONE), 'EditStatisticsCopyClose']);
+    expect(await row.locator('td').allTextContents()).toEqual(['Open', spring.hashId, formatWindow(opensAt, closesAt, ZONE), 'EditStatisticsCopyCloseDelete']);
     expect(await table.locator('tr[data-flow-id="welcome"] td').nth(2).textContent()).toBe('Always open');
 
     await row.getByRole('button', { name: 'Close flow Spring giveaway' }).click();
@@ -171,6 +172,33 @@ describe('admin console: data and settings', () => {
     expect(await table.getByRole('button', { name: 'Edit flow Spring giveaway' }).count()).toBe(1);
     expect((await api(server.url, key, 'GET', '/api/v1/flows/spring-giveaway')).body.status).toBe('closed');
     expect((await api(server.url, key, 'GET', '/api/v1/flows/welcome')).body.status).toBe('open');
+  });
+
+  it('deletes a flow once its id is typed, naming the exports that read it; what it stored stays', async () => {
+    const autumn = await saveTestFlow(storage, workspace, 'autumn', { name: 'Autumn', steps: [{ id: 'email', module: 'email-capture', config: { question: 'Email?' } }] });
+    await writeAt(storage, workspace.id, new Date(NOW.getTime() - 60_000), { table: 'variables', moduleId: 'email-capture', flowId: autumn.id, data: { variable: 'email' }, personal: { email: 'dora@example.org' }, subject: 'dora@example.org' });
+    const definition = { name: 'Autumn entries', source: { flow: 'autumn' }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}' };
+    expect((await api(server.url, key, 'POST', '/api/v1/exports', definition)).status).toBe(201);
+
+    const console = await signedIn();
+    await console.section('Flows').click();
+    await console.page.getByRole('button', { name: 'Delete flow Autumn' }).click();
+    const dialog = console.dialog('Delete Autumn?');
+    await dialog.getByText('The export “Autumn entries” reads this flow: its runs fail until a flow with this id exists again.').waitFor();
+    await dialog.getByText('Its widget stops at once, mid-conversation too.', { exact: false }).waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Delete flow' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'Type autumn to confirm' }).fill('autumn');
+    await confirm.click();
+    await console.page.getByText('Autumn is deleted.').waitFor();
+    await console.page.locator('tr[data-flow-id="autumn"]').waitFor({ state: 'detached' });
+    expect((await api(server.url, key, 'GET', '/api/v1/flows/autumn')).status).toBe(404);
+    const audit = await api(server.url, key, 'GET', '/api/v1/audit?action=flow.deleted');
+    expect(audit.body.entries.map((entry: { target: string }) => entry.target)).toEqual(['autumn']);
+    // What it stored keeps its expiry; the export stays, to point at another flow.
+    const found = await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'dora@example.org' });
+    expect(found.body.rows.map((row: { flowId: string }) => row.flowId)).toEqual([autumn.id]);
+    expect((await api(server.url, key, 'GET', '/api/v1/exports')).body.exports.map((e: { definition: { name: string } }) => e.definition.name)).toContain('Autumn entries');
   });
 
   it('fits a 360 px screen: the page never scrolls sideways, tables scroll inside their container', async () => {

@@ -31,6 +31,8 @@ export interface AdminApi {
   createDownload(table: string): Promise<DownloadLink>;
   flows(): Promise<readonly Flow[]>;
   closeFlow(flowId: string): Promise<Flow>;
+  /** Deletes a flow with its sessions, versions, draws and code pool; what it stored keeps its own expiry. */
+  deleteFlow(flowId: string): Promise<void>;
   /** Copies a flow under a new id (and name); the copy. */
   copyFlow(flowId: string, slug: string, name?: string): Promise<Flow>;
   flow(flowId: string): Promise<FlowDetail>;
@@ -150,6 +152,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     createDownload: (name: string) => call<DownloadLink>('POST', `${table(name)}/downloads`, { acceptTerms: true }),
     flows: async () => (await call<{ flows: Flow[] }>('GET', '/flows')).flows,
     closeFlow: (flowId: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/close`),
+    deleteFlow: (flowId: string) => call<void>('DELETE', `/flows/${encodeURIComponent(flowId)}`),
     copyFlow: (flowId: string, slug: string, name?: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/copies`, { slug, ...(name !== undefined && { name }) }),
     flow: (flowId: string) => call<FlowDetail>('GET', `/flows/${encodeURIComponent(flowId)}`),
     flowStats: (flowId: string, range: { from?: string; to?: string }) => {

@@ -16,7 +16,8 @@ function statusBadge(flow: Flow): HTMLSpanElement {
 /**
  * The Flows section: every flow with its status, hash id and open window, an Edit button that
  * opens it in the flow builder, a Statistics button, a Copy button (a new id and name; the copy
- * opens in the builder), a Close button (behind a confirmation) on open flows, and New flow.
+ * opens in the builder), a Close button (behind a confirmation) on open flows, a Delete button
+ * (behind the flow id typed, naming the exports that read the flow), and New flow.
  */
 export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
@@ -57,6 +58,7 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
         flow.status === 'open'
           ? el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Close flow ${flow.name}`, ...WRITES }, text: 'Close', on: { click: () => void close(flow) } })
           : null,
+        el('button', { className: 'button danger', attrs: { type: 'button', 'aria-label': `Delete flow ${flow.name}`, ...WRITES }, text: 'Delete', on: { click: () => void remove(flow) } }),
       ]),
     ]),
   ]));
@@ -82,5 +84,31 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
     } catch (failure) {
       error.textContent = errorMessage(failure);
     }
+  }
+
+  async function remove(flow: Flow): Promise<void> {
+    const ok = await confirmAction({
+      title: `Delete ${flow.name}?`,
+      message: `${flow.status === 'open' ? 'Its widget stops at once, mid-conversation too. ' : ''}Its sessions, versions, statistics, draws, instant-win moments and unhanded codes are deleted. What it stored (participations, winners, consents, …) stays in Data until each row expires. ${await exportsNote(flow)}`.trim(),
+      confirmLabel: 'Delete flow',
+      typeToConfirm: flow.id,
+    });
+    if (!ok) return;
+    try {
+      await ctx.api.deleteFlow(flow.id);
+      ctx.announce(`${flow.name} is deleted.`);
+      await showFlowsView(panel, ctx);
+    } catch (failure) {
+      error.textContent = errorMessage(failure);
+    }
+  }
+
+  /** The exports that read `flow`, which fail once it is gone (a key without the exports part is not told). */
+  async function exportsNote(flow: Flow): Promise<string> {
+    if (!ctx.may('exports')) return '';
+    const reading = (await ctx.api.exports().catch(() => [])).filter((summary) => summary.definition.source.flow === flow.id);
+    if (reading.length === 0) return '';
+    const names = reading.map((summary) => `“${summary.definition.name}”`).join(', ');
+    return `${reading.length === 1 ? 'The export' : 'The exports'} ${names} ${reading.length === 1 ? 'reads' : 'read'} this flow: ${reading.length === 1 ? 'its runs fail' : 'their runs fail'} until a flow with this id exists again. `;
   }
 }

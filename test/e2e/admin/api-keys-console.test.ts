@@ -50,7 +50,7 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     /** Each section, what shows it has drawn, and the controls of changes that must not be there. */
     const sections: Array<[Parameters<typeof console.section>[0], () => Promise<void>, string[]]> = [
       ['Data', () => page.getByRole('button', { name: 'Download', exact: true }).waitFor(), ['Delete all']],
-      ['Flows', () => page.getByRole('button', { name: 'Edit flow Looked at' }).waitFor(), ['New flow', 'Copy flow Looked at', 'Close flow Looked at']],
+      ['Flows', () => page.getByRole('button', { name: 'Edit flow Looked at' }).waitFor(), ['New flow', 'Copy flow Looked at', 'Close flow Looked at', 'Delete flow Looked at']],
       ['Exports', () => page.getByRole('heading', { name: 'Exports' }).waitFor(), ['New export']],
       ['Webhooks', () => page.getByRole('heading', { name: 'Webhooks' }).waitFor(), ['Add endpoint']],
       ['Codes', () => page.getByRole('region', { name: 'Code pools' }).waitFor(), ['Upload codes']],
