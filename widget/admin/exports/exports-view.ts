@@ -53,7 +53,8 @@ export async function showExportsView(panel: HTMLElement, ctx: ConsoleContext): 
     const last = summary.lastRun;
     return el('tr', { attrs: { 'data-export-id': summary.id } }, [
       el('th', { attrs: { scope: 'row' }, text: d.name }),
-      el('td', { text: flow?.name ?? d.source.flow }),
+      // A flow deleted since: its runs fail until one with this id exists again.
+      el('td', { text: flow?.name ?? (ctx.may('flows') ? `${d.source.flow} (no such flow)` : d.source.flow) }),
       el('td', { text: d.format.type.toUpperCase() }),
       el('td', { text: kind ? (kinds.find((k) => k.kind === kind)?.title ?? kind) : 'None' }),
       el('td', { text: describeTrigger(d.trigger) }),
