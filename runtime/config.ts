@@ -23,7 +23,12 @@ export interface Config {
   readonly exportLeaseMs: number;
   /** Days a file delivered to a local destination is kept after it was written (0: kept until removed by hand). */
   readonly exportFileDays: number;
-  readonly publicUrl: string;
+  /**
+   * The address people reach this server at (`PARLEY_PUBLIC_URL`): links in mails and the public
+   * pages the console names. Unset, `http://localhost:PORT`; with PORT=0, the address the server
+   * listens at once it does (`RunningServer.publicUrl`).
+   */
+  readonly publicUrl: string | undefined;
   readonly logLevel: string;
   /** Chat handshakes one client address (IPv6: its /64) may start per minute; beyond it they are refused before any database access. */
   readonly handshakesPerIpPerMinute: number;
@@ -123,7 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepBatchSize: integer(env, 'PARLEY_SWEEP_BATCH', 5000, 1, 1_000_000),
     exportLeaseMs: integer(env, 'PARLEY_EXPORT_LEASE_MS', 120_000, 1_000, 86_400_000),
     exportFileDays: integer(env, 'PARLEY_EXPORT_FILE_DAYS', 30, 0, 36_500),
-    publicUrl: (env.PARLEY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrl: env.PARLEY_PUBLIC_URL ? env.PARLEY_PUBLIC_URL.replace(/\/$/, '') : port === 0 ? undefined : `http://localhost:${port}`,
     logLevel,
     handshakesPerIpPerMinute: integer(env, 'PARLEY_HANDSHAKES_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
     filesPerIpPerMinute: integer(env, 'PARLEY_FILES_PER_IP_PER_MINUTE', 20, 1, 1_000_000),

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const storage = await openStorage({ connectionString: database.connectionString, masterKey, previousMasterKeys: config.previousMasterKeys, clock: systemClock, statementCache: config.statementCache, groupCommit: config.groupCommit });
     const server = await startServer({ config, storage, masterKey, logger, clock: systemClock });
     const seeded = await seedDemo(storage, server.flows);
-    const publicUrl = config.port === 0 ? server.url : config.publicUrl;
+    const { publicUrl } = server;
     const lines = [
       `Parley is running at ${publicUrl}`,
       `  health:  ${publicUrl}/health`,

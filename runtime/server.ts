@@ -46,6 +46,8 @@ export interface RunningServer {
   readonly http: Server;
   readonly io: SocketServer;
   readonly url: string;
+  /** The address people reach it at (`PARLEY_PUBLIC_URL`, else `http://localhost:PORT`, or `url` when PORT=0 chose the port): links in mails and public pages. */
+  readonly publicUrl: string;
   readonly engine: FlowEngine;
   readonly flows: FlowLifecycleDeps;
   readonly exports: ExportJobs;
@@ -72,7 +74,8 @@ export async function startServer(options: { config: Config; storage: Storage; m
     onSwept: (table, rows) => metrics.rowsSwept.inc({ table }, rows),
   });
 
-  await registerConsentMailWorker(storage, { publicUrl: config.publicUrl, logger, concurrency: config.mailConcurrency });
+  // Set once the server listens when PORT=0 left it unknown (the mail worker starts then).
+  let publicUrl = config.publicUrl ?? '';
   // Handshake entries kept by this process, dropped when PostgreSQL announces a change (see ChatEntryCache).
   const changes = config.chatEntryCache > 0 ? new ChangeFeed({ connectionString: storage.database.connectionString, channel: CHAT_ENTRY_CHANNEL }) : undefined;
   await changes?.start();
@@ -100,7 +103,7 @@ export async function startServer(options: { config: Config; storage: Storage; m
   const webhookServices = { allowPrivate: config.webhooks.allowPrivate, wake: () => webhooks.wake() };
   const exportDefinitions = new ExportDefinitionService({ storage, registry, scheduler: exports });
   const limits = { codeUploadMaxLines: config.codeUploadMaxLines };
-  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices, limits, exportDefinitions, ...(changes && { changes }) }, [openApiRoute(API_ROUTES, registry.list())]);
+  const api = buildApiRouter(API_ROUTES, { storage, clock, logger, flows, exports, webhooks: webhookServices, limits, exportDefinitions, publicUrl: () => publicUrl, ...(changes && { changes }) }, [openApiRoute(API_ROUTES, registry.list())]);
   const refreshQueues = async () => {
     for (const queue of QUEUES) metrics.queueDepth.set({ queue }, await storage.jobs.size(queue));
   };
@@ -122,10 +125,14 @@ export async function startServer(options: { config: Config; storage: Storage; m
     http.listen(config.port, config.host, () => resolve());
   });
   const { port } = http.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  publicUrl = config.publicUrl ?? url;
+  await registerConsentMailWorker(storage, { publicUrl, logger, concurrency: config.mailConcurrency });
   return {
     http,
     io,
-    url: `http://127.0.0.1:${port}`,
+    url,
+    publicUrl,
     engine,
     flows,
     exports,

@@ -9,6 +9,7 @@ import { api } from '../support/test-server.js';
 import { waitUntil } from '../support/wait-until.js';
 import type { RunningServer } from '../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../storage/workspace-repository.js';
+import { issueApiKey } from '../../storage/api-key-repository.js';
 import { WITHDRAWAL_MAILS } from '../../runtime/mail/withdrawal-mail.js';
 import { rollUpThenSweep } from '../../runtime/sweep-job.js';
 
@@ -138,8 +139,12 @@ describe('asking for a withdrawal link by mail (real server, real mail; the page
     expect((await fetch(`${server.url}/consents/withdraw-all/not-a-token`)).status).toBe(404);
   });
 
-  it('is there only for a workspace that sends mail, and one network may ask five times a minute', async () => {
+  it('is there only for a workspace that sends mail, at the public address the API names, and one network may ask five times a minute', async () => {
+    // The address to link from the privacy policy is the server's public one, as in the mails.
+    expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.withdrawalPage).toBe(`${PUBLIC_URL}/consents/request-withdrawal/${workspace.id}`);
     const quiet = await createWorkspace(storage, { name: 'No mail', allowedOrigins: [ORIGIN] });
+    const quietKey = (await issueApiKey(storage.db, quiet.id)).key;
+    expect((await api(server.url, quietKey, 'GET', '/api/v1/workspace')).body.withdrawalPage).toBeNull();
     for (const id of [quiet.id, '00000000-0000-4000-8000-000000000000', 'not-a-workspace']) {
       expect((await fetch(requestPage(id))).status).toBe(404);
       expect((await ask('gil@example.org', id)).status).toBe(404);

@@ -14,6 +14,8 @@ export interface Workspace {
   readonly retention: { readonly tables?: TableDays; readonly modules?: Readonly<Record<string, TableDays>> };
   /** The workspace's SMTP settings (the sender shown here), null when it sends no mail. */
   readonly mail?: { readonly from: string } | null;
+  /** The public page where people withdraw their consents themselves, at the server's public address; null without mail settings. */
+  readonly withdrawalPage?: string | null;
 }
 
 /** A settings change, as `PATCH /workspace` takes it. */

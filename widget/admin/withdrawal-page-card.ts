@@ -10,14 +10,13 @@ import { secretField } from './secret-field.js';
 export function withdrawalPageCard(ctx: ConsoleContext): HTMLElement {
   const workspace = ctx.workspace();
   const heading = el('h3', { text: 'Withdrawal by the person' });
-  if (!workspace.mail) {
+  if (!workspace.withdrawalPage) {
     return el('section', { className: 'card withdrawal-page', attrs: { 'aria-label': 'Withdrawal by the person' } }, [
       heading,
       el('p', { className: 'muted', text: 'Set up mail in Settings to give people a page where they withdraw their consents themselves: a link by mail to the address they consented with.' }),
     ]);
   }
-  const url = `${location.origin}/consents/request-withdrawal/${encodeURIComponent(workspace.id)}`;
-  const field = secretField({ label: 'Withdrawal page', value: url, copyLabel: 'Copy the withdrawal page address', copiedText: 'Address copied.' });
+  const field = secretField({ label: 'Withdrawal page', value: workspace.withdrawalPage, copyLabel: 'Copy the withdrawal page address', copiedText: 'Address copied.' });
   return el('section', { className: 'card withdrawal-page', attrs: { 'aria-label': 'Withdrawal by the person' } }, [
     heading,
     el('p', { className: 'muted', text: 'Link this page from your privacy policy: there people give their address, get a link by mail at the address they consented with, and withdraw every consent given with it.' }),

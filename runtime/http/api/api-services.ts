@@ -23,6 +23,8 @@ export interface ApiServices {
   /** Webhooks: whether private targets are allowed (URL checks), and a nudge to drain the outbox now. */
   readonly webhooks: { readonly allowPrivate: boolean; wake(): void };
   readonly limits: ApiLimits;
+  /** The address people reach this server at (no trailing slash), for the public pages the API names. */
+  publicUrl(): string;
   /** Saves custom export definitions (validation, credentials, the immediate trigger). */
   readonly exportDefinitions: ExportDefinitionService;
   /**

@@ -5,10 +5,17 @@ import { getWorkspace, updateWorkspace, type Workspace } from '../../../../stora
 import { ConfigError, ParleyError } from '../../../../core/errors.js';
 import type { ModuleRegistry } from '../../../../core/module-registry.js';
 import { deleteMailSettings, getMailSettings, saveMailSettings, validateMailSettings, type MailSettingsView } from '../../../../storage/mail-settings.js';
-import type { StoreContext } from '../../../../storage/store-context.js';
+import type { ApiServices } from '../api-services.js';
 
-export function workspaceJson(workspace: Workspace, mail: MailSettingsView | undefined) {
-  return { ...workspace, mail: mail ?? null, createdAt: workspace.createdAt.toISOString(), updatedAt: workspace.updatedAt.toISOString() };
+export function workspaceJson(workspace: Workspace, mail: MailSettingsView | undefined, publicUrl: string) {
+  return {
+    ...workspace,
+    mail: mail ?? null,
+    // People withdraw their consents there themselves; a page that can mail its link needs mail settings.
+    withdrawalPage: mail ? `${publicUrl}/consents/request-withdrawal/${workspace.id}` : null,
+    createdAt: workspace.createdAt.toISOString(),
+    updatedAt: workspace.updatedAt.toISOString(),
+  };
 }
 
 /** Every id of a `storageOffModules` change names a module of the registry. */
@@ -19,8 +26,8 @@ function assertKnownModules(registry: ModuleRegistry, ids: unknown): void {
   });
 }
 
-async function withMail(storage: StoreContext, workspace: Workspace) {
-  return workspaceJson(workspace, await getMailSettings(storage, workspace.id));
+async function withMail(services: ApiServices, workspace: Workspace) {
+  return workspaceJson(workspace, await getMailSettings(services.storage, workspace.id), services.publicUrl());
 }
 
 export const getWorkspaceRoute = defineRoute({
@@ -34,7 +41,7 @@ export const getWorkspaceRoute = defineRoute({
   async handler({ principal, services }) {
     const workspace = await getWorkspace(services.storage, principal.workspaceId);
     if (!workspace) throw new ParleyError('not_found', 'Workspace not found');
-    return { body: await withMail(services.storage, workspace) };
+    return { body: await withMail(services, workspace) };
   },
 });
 
@@ -58,6 +65,6 @@ export const patchWorkspaceRoute = defineRoute({
     if (mail === null) await deleteMailSettings(services.storage, workspace.id);
     else if (mail !== undefined) await saveMailSettings(services.storage, workspace.id, mail);
     if (settings.storageOffModules !== undefined) await audit(call, 'workspace.module_storage_changed', null, { modulesOff: workspace.storageOffModules.length });
-    return { body: await withMail(services.storage, workspace) };
+    return { body: await withMail(services, workspace) };
   },
 });

@@ -31,7 +31,7 @@ const storageOffModulesSchema: JsonSchema = {
 export const workspaceSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention', 'mail', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention', 'mail', 'withdrawalPage', 'createdAt', 'updatedAt'],
   properties: {
     id: uuidSchema,
     name: { type: 'string' },
@@ -43,6 +43,11 @@ export const workspaceSchema: JsonSchema = {
     mail: {
       type: ['object', 'null'],
       description: 'SMTP settings for double opt-in mails; the password is write-only (hasPassword tells whether one is set)',
+    },
+    withdrawalPage: {
+      type: ['string', 'null'],
+      format: 'uri',
+      description: "The public page where people withdraw their consents themselves (they give their address and get a link by mail), at the server's public address (`PARLEY_PUBLIC_URL`): to link from the privacy policy. Null until the workspace has mail settings.",
     },
     createdAt: dateTimeSchema,
     updatedAt: dateTimeSchema,
