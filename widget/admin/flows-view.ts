@@ -1,5 +1,5 @@
 import type { Flow } from './api-types.js';
-import { confirmAction } from './confirm-dialog.js';
+import { confirmAction, type ConfirmOptions } from './confirm-dialog.js';
 import type { ConsoleContext } from './console-context.js';
 import { el, replaceChildren } from './dom-builder.js';
 import { errorMessage } from './status-messages.js';
@@ -70,37 +70,33 @@ export async function showFlowsView(panel: HTMLElement, ctx: ConsoleContext): Pr
     ]),
   ]);
 
-  async function close(flow: Flow): Promise<void> {
-    const ok = await confirmAction({
-      title: `Close ${flow.name}?`,
-      message: 'The flow stops taking new sessions and replies at once, and what waits for its closure (draw reveals, exports at closure) runs. It cannot be reopened from here.',
-      confirmLabel: 'Close flow',
-    });
-    if (!ok) return;
+  /** Asks `confirm`, then does `change` and says `done`, showing the list again; a refusal shows above it. */
+  async function confirmedChange(confirm: ConfirmOptions, change: () => Promise<unknown>, done: string): Promise<void> {
+    if (!(await confirmAction(confirm))) return;
     try {
-      await ctx.api.closeFlow(flow.id);
-      ctx.announce(`${flow.name} is closed.`);
+      await change();
+      ctx.announce(done);
       await showFlowsView(panel, ctx);
     } catch (failure) {
       error.textContent = errorMessage(failure);
     }
   }
 
+  function close(flow: Flow): Promise<void> {
+    return confirmedChange({
+      title: `Close ${flow.name}?`,
+      message: 'The flow stops taking new sessions and replies at once, and what waits for its closure (draw reveals, exports at closure) runs. It cannot be reopened from here.',
+      confirmLabel: 'Close flow',
+    }, () => ctx.api.closeFlow(flow.id), `${flow.name} is closed.`);
+  }
+
   async function remove(flow: Flow): Promise<void> {
-    const ok = await confirmAction({
+    return confirmedChange({
       title: `Delete ${flow.name}?`,
       message: `${flow.status === 'open' ? 'Its widget stops at once, mid-conversation too. ' : ''}Its sessions, versions, statistics, draws, instant-win moments and unhanded codes are deleted. What it stored (participations, winners, consents, …) stays in Data until each row expires. ${await exportsNote(flow)}`.trim(),
       confirmLabel: 'Delete flow',
       typeToConfirm: flow.id,
-    });
-    if (!ok) return;
-    try {
-      await ctx.api.deleteFlow(flow.id);
-      ctx.announce(`${flow.name} is deleted.`);
-      await showFlowsView(panel, ctx);
-    } catch (failure) {
-      error.textContent = errorMessage(failure);
-    }
+    }, () => ctx.api.deleteFlow(flow.id), `${flow.name} is deleted.`);
   }
 
   /** The exports that read `flow`, which fail once it is gone (a key without the exports part is not told). */
