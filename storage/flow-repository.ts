@@ -95,6 +95,11 @@ export async function listFlows(db: Db, workspaceId: string): Promise<FlowRecord
   return rows.map(toFlow);
 }
 
+/** Every flow's id, name, status and closing time, without its definition: what an export may read. */
+export async function listFlowNames(db: Db, workspaceId: string): Promise<Array<{ slug: string; name: string; status: FlowRecord['status']; closesAt: Date | null }>> {
+  return db.selectFrom('flows').select(['slug', 'name', 'status', 'closes_at as closesAt']).where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
+}
+
 export async function deleteFlow(db: Db, workspaceId: string, slug: string): Promise<boolean> {
   const result = await db.deleteFrom('flows').where('workspace_id', '=', workspaceId).where('slug', '=', slug).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;

@@ -76,6 +76,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     testExportDestination: {},
     createRunDownload: {},
     listExportOptions: {},
+    listExportSources: {},
     previewExportDraft: { body: { name: 'x', source: { flow: t.flowId }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },
     testDraftDestination: { body: { destination: { kind: 'local', directory: 'draft-test' } } },
     checkGpgKey: { body: { publicKey: 'not a key' } },

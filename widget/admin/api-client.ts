@@ -1,5 +1,5 @@
 import type { AddCodesResult, AuditPage, AuditQuery, CodePool, DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, StoreRow, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
-import type { DestinationCheck, ExportDefinitionDocument, ExportOptions, ExportPreview, ExportRun, ExportSummary, ExportTrigger, FieldCatalogue, GpgKeyInfo, RunDownload } from './export-api-types.js';
+import type { DestinationCheck, ExportDefinitionDocument, ExportOptions, ExportPreview, ExportSourceFlow, ExportRun, ExportSummary, ExportTrigger, FieldCatalogue, GpgKeyInfo, RunDownload } from './export-api-types.js';
 import { uploadWithProgress } from './upload-request.js';
 
 const API_ROOT = '/api/v1';
@@ -46,6 +46,8 @@ export interface AdminApi {
   deleteExport(exportId: string): Promise<void>;
   exportFields(flowId: string): Promise<FieldCatalogue>;
   exportOptions(): Promise<ExportOptions>;
+  /** The flows an export may read; keys limited to exports may list them too. */
+  exportSources(): Promise<readonly ExportSourceFlow[]>;
   previewDraft(definition: ExportDefinitionDocument, limit: number): Promise<ExportPreview>;
   testDestination(destination: Readonly<Record<string, unknown>>, exportId?: string): Promise<DestinationCheck>;
   checkGpgKey(publicKey: string): Promise<GpgKeyInfo>;
@@ -168,6 +170,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     deleteExport: (exportId: string) => call<void>('DELETE', exported(exportId)),
     exportFields: (flowId: string) => call<FieldCatalogue>('GET', `/exports/fields?${new URLSearchParams({ flow: flowId })}`),
     exportOptions: () => call<ExportOptions>('GET', '/export-options'),
+    exportSources: async () => (await call<{ flows: ExportSourceFlow[] }>('GET', '/exports/sources')).flows,
     previewDraft: (definition: ExportDefinitionDocument, limit: number) => call<ExportPreview>('POST', `/export-drafts/preview?limit=${limit}`, definition),
     testDestination: (destination: Readonly<Record<string, unknown>>, exportId?: string) => call<DestinationCheck>('POST', '/export-drafts/destination-test', { destination, ...(exportId && { exportId }) }),
     checkGpgKey: (publicKey: string) => call<GpgKeyInfo>('POST', '/export-drafts/gpg-key-check', { publicKey }),

@@ -49,6 +49,15 @@ export interface DestinationKindInfo {
   readonly schema: JsonSchema;
 }
 
+/** `GET /exports/sources`: a flow an export may read. */
+export interface ExportSourceFlow {
+  readonly id: string;
+  readonly name: string;
+  readonly status: 'open' | 'closed';
+  /** When an open flow closes by itself (what a trigger at closure waits for). */
+  readonly closesAt: string | null;
+}
+
 /** `GET /export-options`. */
 export interface ExportOptions {
   readonly filters: readonly FilterInfo[];

@@ -7,7 +7,7 @@ import { commitDrawSeedRoute, listDrawCommitmentsRoute, replayDrawRoute } from '
 import { previewExportRoute, putExternalRoute } from './routes/export-preview-routes.js';
 import { listRunsRoute, runExportRoute, testDestinationRoute } from './routes/export-run-routes.js';
 import { createExportRoute, deleteExportRoute, getExportRoute, listExportsRoute, putExportRoute } from './routes/export-routes.js';
-import { exportFieldsRoute, exportOptionsRoute } from './routes/export-catalogue-routes.js';
+import { exportFieldsRoute, exportOptionsRoute, exportSourcesRoute } from './routes/export-catalogue-routes.js';
 import { checkGpgKeyRoute, fileNameExampleRoute, nextOccurrenceRoute, previewDraftRoute, testDraftDestinationRoute } from './routes/export-draft-routes.js';
 import { createRunDownloadRoute } from './routes/export-run-download-routes.js';
 import { listModulesRoute } from './routes/module-routes.js';
@@ -64,6 +64,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   listAuditRoute,
   listAuditActionsRoute,
   exportFieldsRoute,
+  exportSourcesRoute,
   exportOptionsRoute,
   listExportsRoute,
   createExportRoute,

@@ -201,12 +201,20 @@ describe('API keys in the console (real Chromium, accessible names only)', () =>
     await console.close();
     forgetOpen();
 
-    // An export desk sees the exports, each flow named by its id (the flow list is not its part).
+    // An export desk builds exports of any flow, though the flow list itself is not its part.
     console = await openConsole();
     await console.signIn(keys.exports, 'Exports');
     expect(await console.sectionNames()).toEqual(['Exports']);
     await console.page.getByText('No exports yet. Build one with New export.').waitFor();
     expect(await console.page.getByRole('alert').allTextContents()).toEqual([]);
+    await console.page.getByRole('button', { name: 'New export' }).click();
+    const flowChoice = console.page.getByLabel('Flow (operation)');
+    await flowChoice.waitFor();
+    expect(await flowChoice.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Choose a flow', 'Signups']));
+    await flowChoice.selectOption({ label: 'Signups' });
+    await console.page.getByRole('button', { name: 'Next step' }).click();
+    await console.page.getByRole('region', { name: 'Available data' }).getByRole('button', { name: 'Add Email', exact: true }).waitFor();
+    expect(await console.page.getByRole('alert').allTextContents()).toEqual(['']);
     await console.close();
     forgetOpen();
 

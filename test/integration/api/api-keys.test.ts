@@ -189,6 +189,20 @@ describe('API keys and workspace scoping', () => {
     }
   });
 
+  it('lets a key limited to exports list the flows an export may read, without the flows part', async () => {
+    const contract = await OpenApiContract.fetch(server.url);
+    const ws = await createWorkspace(storage, { name: 'Export desk' });
+    const owner = await issueApiKey(storage.db, ws.id, { name: 'owner' });
+    const flow = { name: 'Spring game', closesAt: '2031-04-30T22:00:00.000Z', steps: [{ id: 'email', module: 'email-capture', config: { question: 'Email?' } }] };
+    expect((await api(server.url, owner.key, 'PUT', '/api/v1/flows/spring', flow)).status).toBe(201);
+    const desk = (await issueApiKey(storage.db, ws.id, { name: 'desk', scopes: ['exports'] })).key;
+    const sources = await api(server.url, desk, 'GET', '/api/v1/exports/sources');
+    expect(contract.check('listExportSources', 200, sources.body)).toEqual([]);
+    expect(sources.body).toEqual({ flows: [{ id: 'spring', name: 'Spring game', status: 'open', closesAt: '2031-04-30T22:00:00.000Z' }] });
+    expect((await api(server.url, desk, 'GET', '/api/v1/exports/fields?flow=spring')).status).toBe(200);
+    expect((await api(server.url, desk, 'GET', '/api/v1/flows')).status).toBe(403);
+  });
+
   it('never revokes the last two live keys at once', async () => {
     const ws = await createWorkspace(storage, { name: 'Race' });
     const [a, b] = [await issueApiKey(storage.db, ws.id, { name: 'a' }), await issueApiKey(storage.db, ws.id, { name: 'b' })];

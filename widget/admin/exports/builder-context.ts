@@ -1,6 +1,5 @@
 import type { AdminApi } from '../api-client.js';
-import type { Flow } from '../api-types.js';
-import type { ExportOptions, FieldCatalogue } from '../export-api-types.js';
+import type { ExportOptions, ExportSourceFlow, FieldCatalogue } from '../export-api-types.js';
 import type { ExportDraft } from './export-draft.js';
 
 /** What every step of the export builder works with. */
@@ -9,7 +8,7 @@ export interface BuilderContext {
   /** The workspace zone: triggers, file names and run times are in it. */
   readonly timeZone: string;
   readonly options: ExportOptions;
-  readonly flows: readonly Flow[];
+  readonly flows: readonly ExportSourceFlow[];
   /** The export being built; steps edit it in place. */
   readonly draft: ExportDraft;
   /** The field catalogue of the draft's flow (undefined until a flow is chosen). */

@@ -1,8 +1,7 @@
 import { ApiError } from '../api-client.js';
-import type { Flow } from '../api-types.js';
 import type { ConsoleContext } from '../console-context.js';
 import { el, replaceChildren } from '../dom-builder.js';
-import type { ExportOptions, ExportSummary, FieldCatalogue } from '../export-api-types.js';
+import type { ExportOptions, ExportSourceFlow, ExportSummary, FieldCatalogue } from '../export-api-types.js';
 import { errorMessage } from '../status-messages.js';
 import type { BuilderContext, BuilderStep, StepSpec } from './builder-context.js';
 import { CONDITIONS_STEP } from './conditions-step.js';
@@ -30,11 +29,11 @@ const STEPS: readonly StepSpec[] = [START_STEP, FIELDS_STEP, FIELD_EDIT_STEP, CO
 export async function showExportBuilder(panel: HTMLElement, ctx: ConsoleContext, options: { readonly exportId?: string; readonly onDone: () => void }): Promise<void> {
   replaceChildren(panel, [el('p', { className: 'muted', text: 'Loading the export builder…' })]);
   let exportOptions: ExportOptions;
-  let flows: readonly Flow[];
+  let flows: readonly ExportSourceFlow[];
   let saved: ExportSummary | undefined;
   let catalogue: FieldCatalogue | undefined;
   try {
-    [exportOptions, flows, saved] = await Promise.all([ctx.api.exportOptions(), ctx.api.flows(), options.exportId ? ctx.api.export(options.exportId) : Promise.resolve(undefined)]);
+    [exportOptions, flows, saved] = await Promise.all([ctx.api.exportOptions(), ctx.api.exportSources(), options.exportId ? ctx.api.export(options.exportId) : Promise.resolve(undefined)]);
     catalogue = saved ? await ctx.api.exportFields(saved.definition.source.flow) : undefined;
   } catch (failure) {
     replaceChildren(panel, [el('p', { className: 'error', attrs: { role: 'alert' }, text: errorMessage(failure) })]);

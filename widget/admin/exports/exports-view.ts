@@ -1,15 +1,14 @@
 import { confirmAction } from '../confirm-dialog.js';
 import type { ConsoleContext } from '../console-context.js';
 import { el, replaceChildren } from '../dom-builder.js';
-import type { ExportSummary } from '../export-api-types.js';
-import type { Flow } from '../api-types.js';
+import type { ExportSourceFlow, ExportSummary } from '../export-api-types.js';
 import { errorMessage } from '../status-messages.js';
 import { formatInstant } from '../time-format.js';
 import { showExportBuilder } from './export-builder-view.js';
 import { describeTrigger, statusText } from './export-labels.js';
 import { WRITES } from '../write-actions.js';
 
-function nextRun(summary: ExportSummary, flow: Flow | undefined, timeZone: string): string {
+function nextRun(summary: ExportSummary, flow: ExportSourceFlow | undefined, timeZone: string): string {
   if (summary.nextRunAt) return formatInstant(summary.nextRunAt, timeZone);
   if (summary.definition.trigger?.type === 'closure') return flow?.closesAt && flow.status === 'open' ? `At closure (${formatInstant(flow.closesAt, timeZone)})` : 'When the flow closes';
   return '—';
@@ -32,10 +31,9 @@ export async function showExportsView(panel: HTMLElement, ctx: ConsoleContext): 
   ]);
 
   let exports: readonly ExportSummary[];
-  let flows: readonly Flow[];
+  let flows: readonly ExportSourceFlow[];
   try {
-    // A key without the flows part sees each export's flow by its id.
-    [exports, flows] = await Promise.all([ctx.api.exports(), ctx.may('flows') ? ctx.api.flows() : []]);
+    [exports, flows] = await Promise.all([ctx.api.exports(), ctx.api.exportSources()]);
   } catch (failure) {
     error.textContent = errorMessage(failure);
     replaceChildren(region, []);
@@ -54,7 +52,7 @@ export async function showExportsView(panel: HTMLElement, ctx: ConsoleContext): 
     return el('tr', { attrs: { 'data-export-id': summary.id } }, [
       el('th', { attrs: { scope: 'row' }, text: d.name }),
       // A flow deleted since: its runs fail until one with this id exists again.
-      el('td', { text: flow?.name ?? (ctx.may('flows') ? `${d.source.flow} (no such flow)` : d.source.flow) }),
+      el('td', { text: flow?.name ?? `${d.source.flow} (no such flow)` }),
       el('td', { text: d.format.type.toUpperCase() }),
       el('td', { text: kind ? (kinds.find((k) => k.kind === kind)?.title ?? kind) : 'None' }),
       el('td', { text: describeTrigger(d.trigger) }),

@@ -9,6 +9,7 @@ import { CONDITION_OPERATORS, OPERATOR_RULES } from '../../../../exporter/condit
 import { DESTINATION_FORMS } from '../../../../exporter/destinations/create-destination.js';
 import type { ExportSource } from '../../../../exporter/definition/export-definition.js';
 import { FILTERS } from '../../../../exporter/filters/index.js';
+import { listFlowNames } from '../../../../storage/flow-repository.js';
 
 const fieldTypes = { type: 'array', items: { type: 'string', enum: [...FIELD_TYPES] } };
 
@@ -45,6 +46,35 @@ export const exportFieldsRoute = defineRoute<unknown, { flow?: string; table?: s
   },
 });
 
+export const exportSourcesRoute = defineRoute({
+  method: 'get',
+  path: '/exports/sources',
+  operationId: 'listExportSources',
+  summary: 'The flows an export may read (id, name, status, closing time), for keys limited to exports too: the flow list itself is the flows part',
+  tag: 'exports',
+  responses: {
+    200: {
+      description: 'The workspace’s flows, oldest first',
+      schema: {
+        type: 'object', additionalProperties: false, required: ['flows'],
+        properties: {
+          flows: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'name', 'status', 'closesAt'],
+              properties: { id: { type: 'string' }, name: { type: 'string' }, status: { type: 'string', enum: ['open', 'closed'] }, closesAt: { type: ['string', 'null'], format: 'date-time' } },
+            },
+          },
+        },
+      },
+    },
+  },
+  async handler({ principal, services }) {
+    const flows = await listFlowNames(services.storage.db, principal.workspaceId);
+    return { body: { flows: flows.map((f) => ({ id: f.slug, name: f.name, status: f.status, closesAt: f.closesAt?.toISOString() ?? null })) } };
+  },
+});
+
 export const exportOptionsRoute = defineRoute({
   method: 'get',
   path: '/export-options',
@@ -66,7 +96,8 @@ export const exportOptionsRoute = defineRoute({
           },
           filters: {
             type: 'array',
-            items: { type: 'object', additionalProperties: false, required: ['id', 'title', 'description', 'accepts'], properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, accepts: fieldTypes } },
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'title', 'description', 'accepts'], properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, accepts: fieldTypes } },
           },
           operators: {
             type: 'array',
