@@ -96,8 +96,7 @@ export const exportOptionsRoute = defineRoute({
           },
           filters: {
             type: 'array',
-            items: {
-              type: 'object', additionalProperties: false, required: ['id', 'title', 'description', 'accepts'], properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, accepts: fieldTypes } },
+            items: { type: 'object', additionalProperties: false, required: ['id', 'title', 'description', 'accepts'], properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, accepts: fieldTypes } },
           },
           operators: {
             type: 'array',
