@@ -12,41 +12,34 @@ export interface IssuedDownload {
   readonly expiresAt: Date;
 }
 
-/** A one-time link to the file of an export run (no password: the file is served as delivered). */
-export type IssuedRunDownload = Omit<IssuedDownload, 'password'>;
-
 export type Redemption =
   | { readonly status: 'ok'; readonly kind: 'table'; readonly workspaceId: string; readonly table: StoreTable; readonly password: string }
-  | { readonly status: 'ok'; readonly kind: 'run'; readonly workspaceId: string; readonly runId: string }
+  | { readonly status: 'ok'; readonly kind: 'run'; readonly workspaceId: string; readonly runId: string; readonly password: string }
   | { readonly status: 'gone' }
   | { readonly status: 'unknown' };
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
-/** A fresh token (256 bits), its row id and expiry. */
-function newLink(ctx: StoreContext, ttlMs: number) {
-  const now = ctx.clock.now();
-  return { id: randomUUID(), token: randomBytes(32).toString('base64url'), now, expiresAt: new Date(now.getTime() + ttlMs) };
-}
+/** What a link downloads: a table of the workspace, or the file an export run delivered (the run must belong to the workspace). */
+export type DownloadTarget = { readonly table: StoreTable } | { readonly runId: string };
 
-/** A one-time download of a table: random token (256 bits) and password (160 bits). */
-export async function issueDownload(ctx: StoreContext, input: { workspaceId: string; table: StoreTable; keyId: string; ttlMs: number }): Promise<IssuedDownload> {
-  const { id, token, now, expiresAt } = newLink(ctx, input.ttlMs);
+/**
+ * A one-time download, served as an AES-256 ZIP: random token (256 bits) and password (160 bits),
+ * the password sealed under the workspace key until the link is redeemed.
+ */
+export async function issueDownload(ctx: StoreContext, input: { workspaceId: string; target: DownloadTarget; keyId: string; ttlMs: number }): Promise<IssuedDownload> {
+  const now = ctx.clock.now();
+  const id = randomUUID();
+  const token = randomBytes(32).toString('base64url');
   const password = randomBytes(20).toString('base64url');
+  const expiresAt = new Date(now.getTime() + input.ttlMs);
+  const table = 'table' in input.target ? input.target.table : null;
+  const runId = 'runId' in input.target ? input.target.runId : null;
   await sql`
-    insert into downloads (id, workspace_id, table_name, token_hash, password_sealed, created_by_key, created_at, expires_at)
-    values (${id}, ${input.workspaceId}, ${input.table}, ${hashToken(token)}, ${await ctx.keyring.encryptJson(input.workspaceId, password)},
+    insert into downloads (id, workspace_id, table_name, export_run_id, token_hash, password_sealed, created_by_key, created_at, expires_at)
+    values (${id}, ${input.workspaceId}, ${table}, ${runId}, ${hashToken(token)}, ${await ctx.keyring.encryptJson(input.workspaceId, password)},
       ${input.keyId}, ${now}, ${expiresAt})`.execute(ctx.db);
   return { id, token, password, expiresAt };
-}
-
-/** A one-time download of an export run's delivered file (the run must belong to the workspace). */
-export async function issueRunDownload(ctx: StoreContext, input: { workspaceId: string; runId: string; keyId: string; ttlMs: number }): Promise<IssuedRunDownload> {
-  const { id, token, now, expiresAt } = newLink(ctx, input.ttlMs);
-  await sql`
-    insert into downloads (id, workspace_id, export_run_id, token_hash, created_by_key, created_at, expires_at)
-    values (${id}, ${input.workspaceId}, ${input.runId}, ${hashToken(token)}, ${input.keyId}, ${now}, ${expiresAt})`.execute(ctx.db);
-  return { id, token, expiresAt };
 }
 
 /**
@@ -62,9 +55,11 @@ export async function redeemDownload(ctx: StoreContext, token: string): Promise<
     where d.id = old.id and d.redeemed_at is null and d.expires_at > ${now}
     returning d.workspace_id, d.table_name, d.export_run_id, old.password_sealed`.execute(ctx.db);
   const row = taken.rows[0];
-  if (row?.export_run_id) return { status: 'ok', kind: 'run', workspaceId: row.workspace_id, runId: row.export_run_id };
-  if (row?.table_name && row.password_sealed) {
-    return { status: 'ok', kind: 'table', workspaceId: row.workspace_id, table: row.table_name, password: await ctx.keyring.decryptJson<string>(row.workspace_id, row.password_sealed) };
+  // A run link issued before run downloads were zipped has no password: it is refused as gone.
+  if (row?.password_sealed) {
+    const password = await ctx.keyring.decryptJson<string>(row.workspace_id, row.password_sealed);
+    if (row.export_run_id) return { status: 'ok', kind: 'run', workspaceId: row.workspace_id, runId: row.export_run_id, password };
+    if (row.table_name) return { status: 'ok', kind: 'table', workspaceId: row.workspace_id, table: row.table_name, password };
   }
   const known = await sql`select 1 from downloads where token_hash = ${hashToken(token)}`.execute(ctx.db);
   return known.rows.length > 0 ? { status: 'gone' } : { status: 'unknown' };

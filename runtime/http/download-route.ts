@@ -30,9 +30,10 @@ function refuse(res: Response, gone: boolean, message = gone ? 'This download li
 }
 
 /**
- * `GET /downloads/{token}`: serves a one-time link exactly once. A table link streams the table
- * as CSV in an AES-256 ZIP (the Files table with its files beside the CSV); an export run link streams the file the run delivered to a local
- * directory, as delivered (410 when it was removed or replaced since). A used or expired token
+ * `GET /downloads/{token}`: serves a one-time link exactly once, always as an AES-256 ZIP opened by
+ * the password shown when the link was issued. A table link streams the table as CSV (the Files
+ * table with its files beside the CSV); an export run link streams the file the run delivered to a
+ * local directory, as delivered (410 when it was removed or replaced since). A used or expired token
  * gets 410, an unknown one 404; two simultaneous redemptions give one 200.
  */
 export function downloadRoute(storage: StoreContext, logger: Logger, options: { readonly localRoot: string }): Router {
@@ -61,8 +62,9 @@ export function downloadRoute(storage: StoreContext, logger: Logger, options: { 
     const run = await getRun(storage, redemption.runId);
     const file = run && (await deliveredFile(run, options.localRoot));
     if (!file) return refuse(res, true, 'The file of this run is no longer where it was delivered');
-    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Disposition': attachmentDisposition(file.fileName), 'Content-Length': String(file.bytes), 'X-Content-Type-Options': 'nosniff' };
-    await send(res, createReadStream(file.path), headers, { workspaceId: redemption.workspaceId, target: `export-run:${redemption.runId}` });
+    const zip = encryptedZip({ name: file.fileName, content: createReadStream(file.path) }, redemption.password);
+    const headers = { 'Content-Type': 'application/zip', 'Content-Disposition': attachmentDisposition(`${file.fileName}.zip`), 'X-Content-Type-Options': 'nosniff' };
+    await send(res, zip, headers, { workspaceId: redemption.workspaceId, target: `export-run:${redemption.runId}` });
   }
 
   router.get('/downloads/:token', async (req, res) => {

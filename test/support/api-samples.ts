@@ -74,7 +74,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     listExportRuns: {},
     runExport: {},
     testExportDestination: {},
-    createRunDownload: {},
+    createRunDownload: { body: { acceptTerms: true } },
     listExportOptions: {},
     listExportSources: {},
     previewExportDraft: { body: { name: 'x', source: { flow: t.flowId }, fields: [{ field: 'form.contest_entry_hash_id' }], format: { type: 'csv' }, fileNamePattern: '{export}' } },

@@ -108,6 +108,7 @@ legend { font-weight: 700; padding: 0 6px; }
 .dialog h2 { margin-bottom: 8px; }
 .copy-row { display: flex; gap: 8px; }
 .download-link { font-weight: 700; color: var(--accent); }
+.terms { margin: 8px 0; padding-left: 20px; line-height: 1.5; }
 .flow-form { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); padding: 16px; margin-bottom: 16px; }
 .flow-steps h3 { font-size: 1rem; margin: 0 0 8px; }
 ol.steps { list-style: none; margin: 0; padding: 0; display: grid; gap: 12px; }

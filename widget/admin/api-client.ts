@@ -178,7 +178,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     nextOccurrence: async (trigger: ExportTrigger) => (await call<{ at: string | null }>('POST', '/export-drafts/next-occurrence', { trigger })).at,
     runExport: (exportId: string) => call<ExportRun>('POST', `${exported(exportId)}/runs`),
     exportRuns: async (exportId: string, limit: number) => (await call<{ runs: ExportRun[] }>('GET', `${exported(exportId)}/runs?limit=${limit}`)).runs,
-    createRunDownload: (exportId: string, runId: string) => call<RunDownload>('POST', `${exported(exportId)}/runs/${encodeURIComponent(runId)}/downloads`),
+    createRunDownload: (exportId: string, runId: string) => call<RunDownload>('POST', `${exported(exportId)}/runs/${encodeURIComponent(runId)}/downloads`, { acceptTerms: true }),
     flowVersions: async (flowId: string) => (await call<{ versions: FlowVersionSummary[] }>('GET', `/flows/${encodeURIComponent(flowId)}/versions`)).versions,
     restoreFlowVersion: (flowId: string, version: number) => call<FlowDetail>('POST', `/flows/${encodeURIComponent(flowId)}/versions/${version}/restore`),
     previewFlow: (flowId: string) => call<PreviewToken>('POST', `/flows/${encodeURIComponent(flowId)}/preview`),

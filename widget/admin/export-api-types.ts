@@ -1,5 +1,5 @@
 /** Shapes of the custom-export API's JSON, as the console reads them (see `GET /api/v1/openapi.json`). */
-import type { JsonSchema } from './api-types.js';
+import type { DownloadLink, JsonSchema } from './api-types.js';
 
 export type FieldType = 'text' | 'number' | 'boolean' | 'date' | 'datetime';
 
@@ -156,9 +156,8 @@ export interface GpgKeyInfo {
   readonly expiresAt: string | null;
 }
 
-export interface RunDownload {
-  readonly url: string;
+/** A one-time link to a ZIP holding a run's delivered file, with the ZIP's password. */
+export interface RunDownload extends DownloadLink {
   readonly fileName: string;
   readonly bytes: number;
-  readonly expiresAt: string;
 }

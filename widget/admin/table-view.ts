@@ -2,7 +2,7 @@ import type { StoreRow, TableInfo } from './api-types.js';
 import { confirmAction } from './confirm-dialog.js';
 import type { ConsoleContext, TableViewHost } from './console-context.js';
 import { el, replaceChildren, uniqueId } from './dom-builder.js';
-import { openDownloadDialog } from './download-dialog.js';
+import { openTableDownload } from './download-dialog.js';
 import { currentCursor, FIRST_PAGE, pageNumber, previousPage, type PagerState } from './keyset-pager.js';
 import { createPagerControls } from './pager-controls.js';
 import { renderRowsTable } from './rows-table.js';
@@ -38,7 +38,7 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
     void go(FIRST_PAGE);
   });
   const pager = createPagerControls(`${label} pages`, (state) => void go(state), [el('div', { className: 'inline-field' }, [el('label', { attrs: { for: sizeId }, text: 'Rows per page' }), size])]);
-  const download = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Download', on: { click: () => openDownloadDialog(ctx.api, info.name, ctx.workspace().timeZone) } });
+  const download = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Download', on: { click: () => openTableDownload(ctx.api, info.name, ctx.workspace().timeZone) } });
   const deleteAll = el('button', { className: 'button danger', attrs: { type: 'button', ...WRITES }, text: 'Delete all', on: { click: () => void removeAll() } });
 
   replaceChildren(panel, [

@@ -92,12 +92,21 @@ export class ConsolePage {
     return this.page.getByRole('dialog', { name });
   }
 
-  /** Download → accept responsibility → create: what the dialog shows (the dialog stays open). */
-  async createDownload(label: string): Promise<ShownDownload> {
-    await this.page.getByRole('button', { name: 'Download', exact: true }).click();
+  /**
+   * Download (the table's button, or `opener`) → read the terms → accept responsibility → create:
+   * what the dialog shows (the dialog stays open).
+   */
+  async createDownload(label: string, opener: Locator = this.page.getByRole('button', { name: 'Download', exact: true })): Promise<ShownDownload> {
+    await opener.click();
     const dialog = this.dialog(`Download ${label}`);
     const create = dialog.getByRole('button', { name: 'Create download link' });
     expect(await create.isDisabled()).toBe(true);
+    expect(await dialog.getByRole('list', { name: 'Terms of the download' }).getByRole('listitem').allTextContents()).toEqual([
+      'I will delete the file as soon as I no longer need it.',
+      'I will not pass it on unencrypted, for example by email.',
+      'I will keep the password secret.',
+      'Once downloaded, the file leaves Parley and is my responsibility.',
+    ]);
     await dialog.getByRole('checkbox', { name: 'I accept responsibility for this file' }).check();
     await create.click();
     const link = dialog.getByRole('link', { name: /^Download .*\.zip$/ });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../support/chromium.js';
 import { startSshd } from '../../support/peers/sshd-peer.js';
+import { extractWith7z } from '../../support/seven-zip.js';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
 import type { RunningServer } from '../../../runtime/server.js';
@@ -141,16 +142,18 @@ describe('export builder in the console (real Chromium, accessible names only)',
     expect(cells[6]).toBe('Spring winners-1.csv');
     expect(cells[7]).toBe('—');
 
-    await run.getByRole('button', { name: 'Download the file of run 1' }).click();
-    const link = console.dialog('Download run 1').getByRole('link', { name: 'Download Spring winners-1.csv' });
-    const url = (await link.getAttribute('href'))!;
-    const file = await fetch(url);
+    // The run's file comes as the table downloads do: terms accepted, then an AES-256 ZIP and its password.
+    const shown = await console.createDownload('run 1', run.getByRole('button', { name: 'Download the file of run 1' }));
+    expect(await console.dialog('Download run 1').getByRole('link', { name: 'Download Spring winners-1.csv.zip' }).getAttribute('href')).toBe(shown.url);
+    const file = await fetch(shown.url);
     expect(file.status).toBe(200);
-    const text = await file.text();
+    const opened = await extractWith7z(Buffer.from(await file.arrayBuffer()), 'Spring winners-1.csv', shown.password);
+    expect(opened.code).toBe(0);
+    const text = opened.text!;
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0] ?? {})).toEqual(['EMAIL', 'ENTRY', 'form.is_optin']);
     expect(sorted(rows)).toEqual(sorted(expected));
-    expect((await fetch(url)).status).toBe(410);
+    expect((await fetch(shown.url)).status).toBe(410);
     await console.closeDialog('Download run 1');
 
     // The list shows it with its flow, format, destination, trigger, next run and last run; Edit opens it again.

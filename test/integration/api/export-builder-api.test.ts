@@ -6,6 +6,7 @@ import { startDeliveryFixture, type DeliveryFixture } from '../../support/delive
 import { OpenApiContract } from '../../support/openapi-contract.js';
 import { createGpgHome, type GpgHome } from '../../support/peers/gpg-cli.js';
 import { startSshd, type SshdPeer } from '../../support/peers/sshd-peer.js';
+import { extractWith7z } from '../../support/seven-zip.js';
 
 let fixture: DeliveryFixture;
 let contract: OpenApiContract;
@@ -127,7 +128,7 @@ describe('the API the export builder uses', () => {
     expect(bad.body.error.path).toMatch(/^\/trigger/);
   });
 
-  it('shows each export with its next run and last run, and lets a local run file be downloaded once, as delivered', async () => {
+  it('shows each export with its next run and last run, and lets a local run file be downloaded once, as delivered, in an encrypted ZIP', async () => {
     fixture.storage.clock.set(START);
     const local = await fixture.createExport({ ...draft, name: 'Local daily', destination: { kind: 'local', directory: 'daily' }, trigger: { type: 'daily', time: '06:00', mode: 'all' } });
     expect(local.body).toMatchObject({ nextRunAt: '2026-03-29T04:00:00.000Z', lastRun: null });
@@ -137,22 +138,32 @@ describe('the API the export builder uses', () => {
     const listed = (await call('listExports', 'GET', '/exports')).body.exports.find((e: { id: string }) => e.id === local.id);
     expect(listed.lastRun).toMatchObject({ id: runId, run: 1, status: 'succeeded' });
 
-    const link = await call('createRunDownload', 'POST', `/exports/${local.id}/runs/${runId}/downloads`);
+    // The owner accepts the terms first; the file comes in an AES-256 ZIP that 7-Zip opens with the password shown once.
+    const unaccepted = await call('createRunDownload', 'POST', `/exports/${local.id}/runs/${runId}/downloads`, {});
+    expect(unaccepted.status).toBe(400);
+    expect(unaccepted.body.error.path).toBe('/acceptTerms');
+    const link = await call('createRunDownload', 'POST', `/exports/${local.id}/runs/${runId}/downloads`, { acceptTerms: true });
     expect(link.status).toBe(201);
-    expect(link.body).toMatchObject({ fileName: run.fileName, bytes: run.bytes });
+    expect(link.body).toMatchObject({ fileName: run.fileName, bytes: run.bytes, password: expect.stringMatching(/^[A-Za-z0-9_-]{27}$/) });
     const file = await fetch(link.body.url);
     expect(file.status).toBe(200);
-    expect(file.headers.get('content-disposition')).toContain('attachment');
-    const bytes = Buffer.from(await file.arrayBuffer());
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(run.sha256);
+    expect(file.headers.get('content-type')).toBe('application/zip');
+    expect(file.headers.get('content-disposition')).toContain(`attachment; filename="${run.fileName}.zip"`);
+    const zip = Buffer.from(await file.arrayBuffer());
+    expect((await extractWith7z(zip, run.fileName!, 'wrong password')).code).not.toBe(0);
+    const opened = await extractWith7z(zip, run.fileName!, link.body.password);
+    expect(opened.listing).toContain('AES-256');
+    expect(createHash('sha256').update(opened.bytes!).digest('hex')).toBe(run.sha256);
+    expect(opened.text).toContain('ANN@EXAMPLE.ORG');
+    expect(zip.includes(Buffer.from('ANN@EXAMPLE.ORG'))).toBe(false);
     expect((await fetch(link.body.url)).status).toBe(410);
 
     // A file replaced since the run is not offered as that run's file.
     await writeFile(path.join(fixture.dataDir, 'exports', 'daily', run.fileName!), 'replaced');
-    const replaced = await call('createRunDownload', 'POST', `/exports/${local.id}/runs/${runId}/downloads`);
+    const replaced = await call('createRunDownload', 'POST', `/exports/${local.id}/runs/${runId}/downloads`, { acceptTerms: true });
     expect(replaced.status).toBe(409);
     expect(await readFile(path.join(fixture.dataDir, 'exports', 'daily', run.fileName!), 'utf8')).toBe('replaced');
-    const missing = await call('createRunDownload', 'POST', `/exports/${local.id}/runs/00000000-0000-4000-8000-000000000000/downloads`);
+    const missing = await call('createRunDownload', 'POST', `/exports/${local.id}/runs/00000000-0000-4000-8000-000000000000/downloads`, { acceptTerms: true });
     expect(missing.status).toBe(404);
   });
 
@@ -160,7 +171,7 @@ describe('the API the export builder uses', () => {
     const remote = await fixture.createExport({ ...draft, name: 'To SFTP', destination: { kind: 'sftp', host: '127.0.0.1', port: sshd.port, username: sshd.username, password: sshd.password, hostKeySha256: sshd.hostKeySha256, directory: sshd.dir } });
     const runId = await fixture.startRun(remote.id);
     expect((await fixture.waitForRun(remote.id, runId)).status).toBe('succeeded');
-    const link = await call('createRunDownload', 'POST', `/exports/${remote.id}/runs/${runId}/downloads`);
+    const link = await call('createRunDownload', 'POST', `/exports/${remote.id}/runs/${runId}/downloads`, { acceptTerms: true });
     expect(link.status).toBe(409);
   });
 });

@@ -1,7 +1,7 @@
 import type { AdminApi } from '../api-client.js';
 import { el, replaceChildren } from '../dom-builder.js';
 import type { ExportRun } from '../export-api-types.js';
-import { openModal } from '../modal-dialog.js';
+import { openDownloadDialog } from '../download-dialog.js';
 import { errorMessage } from '../status-messages.js';
 import { formatInstant } from '../time-format.js';
 import { describeWindow, formatBytes, statusText } from './export-labels.js';
@@ -30,27 +30,23 @@ function cell(text: string, className?: string): HTMLTableCellElement {
   return el('td', { className, text });
 }
 
-/** Asks for a one-time link to a run's file and shows it in a dialog (the link works once). */
-async function offerDownload(options: RunHistoryOptions, run: ExportRun, failed: (message: string) => void): Promise<void> {
-  try {
-    const link = await options.api.createRunDownload(options.exportId, run.id);
-    const dialog = openModal({ title: `Download run ${run.run}`, description: 'The link works once and expires soon. The file may hold personal data: keep it safe and delete it when it is no longer needed.' });
-    const done = el('button', { className: 'button primary', attrs: { type: 'button' }, text: 'Close', on: { click: () => dialog.close() } });
-    dialog.body.append(
-      el('p', {}, [el('a', { className: 'download-link', attrs: { href: link.url, download: link.fileName, rel: 'noreferrer' }, text: `Download ${link.fileName}` })]),
-      el('p', { className: 'hint' }, [`${formatBytes(link.bytes)}. Expires at `, el('time', { attrs: { datetime: link.expiresAt }, text: formatInstant(link.expiresAt, options.timeZone) }), ` (${options.timeZone}).`]),
-      el('div', { className: 'actions' }, [done]),
-    );
-    dialog.body.querySelector<HTMLElement>('a')?.focus();
-  } catch (failure) {
-    failed(errorMessage(failure));
-  }
+/** The download dialog of a run's delivered file: terms first, then a one-time link to it in an encrypted ZIP. */
+function offerDownload(options: RunHistoryOptions, run: ExportRun): void {
+  openDownloadDialog({
+    title: `Download run ${run.run}`,
+    description: `The file run ${run.run} delivered (${run.fileName ?? 'its file'}, ${run.bytes === null ? 'size unknown' : formatBytes(run.bytes)}), as delivered, in a ZIP encrypted with AES-256. It may hold personal data.`,
+    timeZone: options.timeZone,
+    issue: async () => {
+      const link = await options.api.createRunDownload(options.exportId, run.id);
+      return { link, zipName: `${link.fileName}.zip` };
+    },
+  });
 }
 
 /**
  * The run history, newest first: run number, status (with rows so far while running), trigger,
  * window, rows, bytes, SHA-256, file, error, attempts and times; a succeeded local run has a
- * button for a one-time download link. While a run is queued or running the history is read
+ * button for a one-time link to its file in an encrypted ZIP. While a run is queued or running the history is read
  * again every second, so progress shows live; it stops once every run has finished or the
  * history leaves the page.
  */
@@ -64,7 +60,7 @@ export function createRunHistory(options: RunHistoryOptions): RunHistory {
   function row(run: ExportRun): HTMLTableRowElement {
     const live = run.status === 'running' ? `Running: ${run.progressRows} rows so far` : statusText(run.status);
     const download = run.status === 'succeeded' && options.local()
-      ? el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Download the file of run ${run.run}` }, text: 'Download', on: { click: () => void offerDownload(options, run, (message) => (error.textContent = message)) } })
+      ? el('button', { className: 'button', attrs: { type: 'button', 'aria-label': `Download the file of run ${run.run}` }, text: 'Download', on: { click: () => offerDownload(options, run) } })
       : null;
     return el('tr', { attrs: { 'data-run': run.run } }, [
       el('th', { attrs: { scope: 'row' }, text: String(run.run) }),

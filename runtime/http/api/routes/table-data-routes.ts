@@ -1,6 +1,6 @@
 import { defineRoute } from '../api-route.js';
 import { audit } from '../audit.js';
-import { dataKeyDestroyedResponse, dateTimeSchema, tableNameSchema, uuidSchema } from '../schemas/common-schemas.js';
+import { acceptTermsBody, dataKeyDestroyedResponse, downloadLinkProperties, tableNameSchema, uuidSchema } from '../schemas/common-schemas.js';
 import { ParleyError } from '../../../../core/errors.js';
 import { deleteAllStoreRows, deleteStoreRow } from '../../../../storage/store-deleter.js';
 import { issueDownload } from '../../../../storage/download-repository.js';
@@ -53,19 +53,16 @@ export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, {
   tag: 'data',
   readOnly: true,
   params: tableParams,
-  body: { type: 'object', additionalProperties: false, required: ['acceptTerms'], properties: { acceptTerms: { type: 'boolean', const: true } } },
+  body: acceptTermsBody,
   responses: {
     201: {
       description: 'The link and its password (shown once; never stored in clear)',
-      schema: {
-        type: 'object', additionalProperties: false, required: ['url', 'password', 'expiresAt'],
-        properties: { url: { type: 'string' }, password: { type: 'string' }, expiresAt: dateTimeSchema },
-      },
+      schema: { type: 'object', additionalProperties: false, required: ['url', 'password', 'expiresAt'], properties: downloadLinkProperties },
     },
     410: dataKeyDestroyedResponse,
   },
   async handler(call) {
-    const issued = await issueDownload(call.services.storage, { workspaceId: call.principal.workspaceId, table: call.params.table, keyId: call.principal.keyId, ttlMs: DOWNLOAD_TTL_MS });
+    const issued = await issueDownload(call.services.storage, { workspaceId: call.principal.workspaceId, target: { table: call.params.table }, keyId: call.principal.keyId, ttlMs: DOWNLOAD_TTL_MS });
     await audit(call, 'download.created', call.params.table);
     const base = `${call.req.protocol}://${call.req.get('host')}`;
     return { status: 201, body: { url: `${base}/downloads/${issued.token}`, password: issued.password, expiresAt: issued.expiresAt.toISOString() } };

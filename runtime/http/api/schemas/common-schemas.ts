@@ -50,3 +50,25 @@ export function errorResponse(description: string): ResponseSpec {
 
 /** 410 from any route that reads or writes personal values after crypto-shredding. */
 export const dataKeyDestroyedResponse = errorResponse("The workspace's data key was destroyed (crypto-shredding): its personal data cannot be read");
+
+/**
+ * The body of every download request: the owner accepts the terms the console shows before a
+ * link is issued (delete the file as soon as possible, never pass it on unencrypted, for example
+ * by email, keep the password secret, and the file is theirs to look after once it leaves Parley).
+ */
+export const acceptTermsBody = {
+  type: 'object', additionalProperties: false, required: ['acceptTerms'],
+  properties: {
+    acceptTerms: {
+      type: 'boolean', const: true,
+      description: 'The owner will delete the file as soon as possible, will not pass it on unencrypted (for example by email), will keep the password secret, and is responsible for the file once it leaves Parley',
+    },
+  },
+};
+
+/** What a download request returns: a one-time link to an AES-256 ZIP and its password, shown this once. */
+export const downloadLinkProperties = {
+  url: { type: 'string', description: 'Works once' },
+  password: { type: 'string', description: 'Opens the ZIP (AES-256); shown only in this response, never stored in clear' },
+  expiresAt: dateTimeSchema,
+};
