@@ -44,14 +44,15 @@ export interface AdminApi {
   export(exportId: string): Promise<ExportSummary>;
   saveExport(exportId: string | undefined, definition: ExportDefinitionDocument): Promise<ExportSummary>;
   deleteExport(exportId: string): Promise<void>;
-  exportFields(flowId: string): Promise<FieldCatalogue>;
+  /** The fields an export of this source may read (a table's catalogue ignores a flow given with it). */
+  exportFields(source: ExportDefinitionDocument['source']): Promise<FieldCatalogue>;
   exportOptions(): Promise<ExportOptions>;
   /** The flows an export may read; keys limited to exports may list them too. */
   exportSources(): Promise<readonly ExportSourceFlow[]>;
   previewDraft(definition: ExportDefinitionDocument, limit: number): Promise<ExportPreview>;
   testDestination(destination: Readonly<Record<string, unknown>>, exportId?: string): Promise<DestinationCheck>;
   checkGpgKey(publicKey: string): Promise<GpgKeyInfo>;
-  fileNameExample(input: { readonly name: string; readonly source: { readonly flow: string }; readonly format: ExportDefinitionDocument['format']; readonly fileNamePattern: string; readonly encrypted: boolean }): Promise<string>;
+  fileNameExample(input: { readonly name: string; readonly source: ExportDefinitionDocument['source']; readonly format: ExportDefinitionDocument['format']; readonly fileNamePattern: string; readonly encrypted: boolean }): Promise<string>;
   nextOccurrence(trigger: ExportTrigger): Promise<string | null>;
   runExport(exportId: string): Promise<ExportRun>;
   exportRuns(exportId: string, limit: number): Promise<readonly ExportRun[]>;
@@ -168,7 +169,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     saveExport: (exportId: string | undefined, definition: ExportDefinitionDocument) =>
       exportId ? call<ExportSummary>('PUT', exported(exportId), definition) : call<ExportSummary>('POST', '/exports', definition),
     deleteExport: (exportId: string) => call<void>('DELETE', exported(exportId)),
-    exportFields: (flowId: string) => call<FieldCatalogue>('GET', `/exports/fields?${new URLSearchParams({ flow: flowId })}`),
+    exportFields: (source: ExportDefinitionDocument['source']) => call<FieldCatalogue>('GET', `/exports/fields?${new URLSearchParams(source.table ? { table: source.table } : { flow: source.flow ?? '' })}`),
     exportOptions: () => call<ExportOptions>('GET', '/export-options'),
     exportSources: async () => (await call<{ flows: ExportSourceFlow[] }>('GET', '/exports/sources')).flows,
     previewDraft: (definition: ExportDefinitionDocument, limit: number) => call<ExportPreview>('POST', `/export-drafts/preview?limit=${limit}`, definition),

@@ -96,7 +96,8 @@ export type ExportTrigger =
 /** An export definition as `POST /exports` takes it (the API answers with credentials as `<key>Set`). */
 export interface ExportDefinitionDocument {
   readonly name: string;
-  readonly source: { readonly flow: string };
+  /** A flow's entries, or a store table's rows (of one flow when `flow` is given too). */
+  readonly source: { readonly flow?: string; readonly table?: string };
   readonly scope?: ExportScope;
   readonly fields: readonly ExportFieldSpec[];
   readonly conditions?: readonly ExportCondition[];
@@ -105,7 +106,13 @@ export interface ExportDefinitionDocument {
   readonly destination?: Readonly<Record<string, unknown>>;
   readonly encryption?: { readonly publicKey: string };
   readonly trigger?: ExportTrigger;
+  /** Language of the locale-aware filters (civility, country names); French when left out. */
+  readonly locale?: ExportLocale;
+  /** A `<file>.manifest.json` (rows, bytes, SHA-256) is delivered beside the file. */
+  readonly manifest?: boolean;
 }
+
+export type ExportLocale = 'fr' | 'en';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

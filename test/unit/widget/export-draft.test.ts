@@ -76,6 +76,24 @@ describe('export builder draft', () => {
     expect(definitionOf(draft, shape).destination).toEqual({ kind: 'sftp', host: 'h' });
   });
 
+  it('saves back every part of a definition it reads, whatever the console edits (table source, locale, manifest, GPG key, trigger)', () => {
+    const definitions: ExportSummary['definition'][] = [
+      {
+        name: 'Consent log', source: { table: 'consents', flow: 'spring' },
+        fields: [{ field: 'row.participant_ref', column: 'REF', minSize: 8, padChar: '0', padSide: 'left' }, { field: 'custom', value: 'X' }],
+        format: { type: 'json', layout: 'ndjson' }, fileNamePattern: '{export}-{run}', locale: 'en', manifest: true,
+        destination: { kind: 'local', directory: 'out' }, encryption: { publicKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----' },
+        trigger: { type: 'weekly', day: 'monday', time: '06:00' },
+      },
+      { name: 'Every consent', source: { table: 'consents' }, fields: [{ field: 'row.id' }], format: { type: 'csv' }, fileNamePattern: '{export}' },
+      { name: 'Entries', source: { flow: 'spring' }, scope: 'entries', fields: [{ field: 'form.email', filter: 'upper_case', maxSize: 50 }], format: { type: 'csv' }, fileNamePattern: '{export}', locale: 'fr' },
+    ];
+    for (const definition of definitions) {
+      const draft = draftOf({ id: 'e', version: 1, nextRunAt: null, lastRun: null, definition }, catalogue);
+      expect(definitionOf(draft, shape)).toEqual(definition);
+    }
+  });
+
   it('places keys the catalogue does not list in their own section', () => {
     expect(findField(catalogue, 'variable.utm_source').group).toBe('variable');
     expect(findField(undefined, 'form.email')).toEqual({ info: { key: 'form.email', label: 'email', type: 'text', personal: false }, group: 'form' });

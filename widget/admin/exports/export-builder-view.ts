@@ -6,7 +6,7 @@ import { errorMessage } from '../status-messages.js';
 import type { BuilderContext, BuilderStep, StepSpec } from './builder-context.js';
 import { CONDITIONS_STEP } from './conditions-step.js';
 import { DELIVERY_STEP } from './delivery-step.js';
-import { definitionOf, draftOf, emptyDraft, type ExportDraft } from './export-draft.js';
+import { definitionOf, draftOf, emptyDraft, hasSource, sourceOf, type ExportDraft } from './export-draft.js';
 import { FIELD_EDIT_STEP } from './field-edit-step.js';
 import { FIELDS_STEP } from './fields-step.js';
 import { GPG_STEP } from './gpg-step.js';
@@ -34,7 +34,7 @@ export async function showExportBuilder(panel: HTMLElement, ctx: ConsoleContext,
   let catalogue: FieldCatalogue | undefined;
   try {
     [exportOptions, flows, saved] = await Promise.all([ctx.api.exportOptions(), ctx.api.exportSources(), options.exportId ? ctx.api.export(options.exportId) : Promise.resolve(undefined)]);
-    catalogue = saved ? await ctx.api.exportFields(saved.definition.source.flow) : undefined;
+    catalogue = saved ? await ctx.api.exportFields(saved.definition.source) : undefined;
   } catch (failure) {
     replaceChildren(panel, [el('p', { className: 'error', attrs: { role: 'alert' }, text: errorMessage(failure) })]);
     return;
@@ -59,7 +59,7 @@ export async function showExportBuilder(panel: HTMLElement, ctx: ConsoleContext,
     catalogue: () => catalogue,
     async loadCatalogue() {
       try {
-        catalogue = draft.flow ? await ctx.api.exportFields(draft.flow) : undefined;
+        catalogue = hasSource(draft) ? await ctx.api.exportFields(sourceOf(draft)) : undefined;
       } catch (failure) {
         alert.textContent = errorMessage(failure);
       }

@@ -1,4 +1,4 @@
-import type { CatalogueFieldInfo, ExportCondition, ExportDefinitionDocument, ExportScope, ExportSummary, ExportTrigger, FieldCatalogue, FieldType } from '../export-api-types.js';
+import type { CatalogueFieldInfo, ExportCondition, ExportDefinitionDocument, ExportLocale, ExportScope, ExportSummary, ExportTrigger, FieldCatalogue, FieldType } from '../export-api-types.js';
 
 /** One column in the design zone, as the builder edits it. */
 export interface DraftField {
@@ -32,6 +32,9 @@ export interface DraftCondition {
 /** Everything the seven steps edit; saved as one export definition. */
 export interface ExportDraft {
   name: string;
+  /** The store table it reads; '' for a flow's entries. */
+  table: string;
+  /** The flow whose entries it reads; with a table, the flow its rows are limited to ('' for every flow). */
   flow: string;
   participantsOnly: boolean;
   winnersOnly: boolean;
@@ -46,6 +49,9 @@ export interface ExportDraft {
   savedKind: string | undefined;
   publicKey: string;
   trigger: ExportTrigger | undefined;
+  /** Undefined: left out, so French. */
+  locale: ExportLocale | undefined;
+  manifest: boolean;
 }
 
 export const DEFAULT_FILE_NAME_PATTERN = '{export}_{date:YYYYMMDD}_{run}';
@@ -75,9 +81,9 @@ export function findField(catalogue: FieldCatalogue | undefined, key: string): {
   return { info: { key, label: key.slice(key.indexOf('.') + 1), type: 'text', personal: false }, group: groupOfKey(key) };
 }
 
-/** A fresh draft: CSV, the default file-name pattern, no destination, no trigger. */
+/** A fresh draft: a flow's entries, CSV, the default file-name pattern, no destination, no trigger. */
 export function emptyDraft(): ExportDraft {
-  return { name: '', flow: '', participantsOnly: false, winnersOnly: false, fields: [], conditions: [], format: { type: 'csv' }, fileNamePattern: DEFAULT_FILE_NAME_PATTERN, destination: undefined, secretsSet: new Set(), savedKind: undefined, publicKey: '', trigger: undefined };
+  return { name: '', table: '', flow: '', participantsOnly: false, winnersOnly: false, fields: [], conditions: [], format: { type: 'csv' }, fileNamePattern: DEFAULT_FILE_NAME_PATTERN, destination: undefined, secretsSet: new Set(), savedKind: undefined, publicKey: '', trigger: undefined, locale: undefined, manifest: false };
 }
 
 /** The scope the two Start checkboxes mean. */
@@ -118,7 +124,8 @@ export function draftOf(saved: ExportSummary, catalogue: FieldCatalogue | undefi
   const conditions = (d.conditions ?? []).map((c) => ({ field: c.field, operator: c.operator, value: Array.isArray(c.value) ? c.value.join('\n') : c.value === undefined ? '' : String(c.value) }));
   return {
     name: d.name,
-    flow: d.source.flow,
+    table: d.source.table ?? '',
+    flow: d.source.flow ?? '',
     participantsOnly: scope === 'participants' || scope === 'winning_participants',
     winnersOnly: scope === 'winners' || scope === 'winning_participants',
     fields,
@@ -128,6 +135,8 @@ export function draftOf(saved: ExportSummary, catalogue: FieldCatalogue | undefi
     ...splitDestination(d.destination),
     publicKey: d.encryption?.publicKey ?? '',
     trigger: d.trigger,
+    locale: d.locale,
+    manifest: d.manifest ?? false,
   };
 }
 
@@ -152,12 +161,23 @@ function conditionValue(condition: DraftCondition, shape: 'none' | 'single' | 'l
   return condition.value.trim();
 }
 
+/** Whether the draft names what it reads: a table, or a flow's entries. */
+export function hasSource(draft: ExportDraft): boolean {
+  return draft.table !== '' || draft.flow !== '';
+}
+
+/** What the draft reads, as the API names it. */
+export function sourceOf(draft: ExportDraft): ExportDefinitionDocument['source'] {
+  if (draft.table === '') return { flow: draft.flow };
+  return draft.flow === '' ? { table: draft.table } : { table: draft.table, flow: draft.flow };
+}
+
 /** What the file holds (no delivery): enough for a dry run at any step. */
 export function contentOf(draft: ExportDraft, operatorShape: (operator: string) => 'none' | 'single' | 'list' | undefined): ExportDefinitionDocument {
   return {
     name: draft.name.trim() || 'Untitled export',
-    source: { flow: draft.flow },
-    scope: scopeOf(draft.participantsOnly, draft.winnersOnly),
+    source: sourceOf(draft),
+    ...(draft.table === '' && { scope: scopeOf(draft.participantsOnly, draft.winnersOnly) }),
     fields: draft.fields.map(fieldSpec),
     ...(draft.conditions.length > 0 && {
       conditions: draft.conditions.map((c) => {
@@ -167,6 +187,7 @@ export function contentOf(draft: ExportDraft, operatorShape: (operator: string) 
     }),
     format: draft.format,
     fileNamePattern: draft.fileNamePattern,
+    ...(draft.locale && { locale: draft.locale }),
   };
 }
 
@@ -178,5 +199,6 @@ export function definitionOf(draft: ExportDraft, operatorShape: (operator: strin
     ...(draft.destination && { destination: draft.destination }),
     ...(draft.publicKey.trim() !== '' && { encryption: { publicKey: draft.publicKey.trim() } }),
     ...(draft.trigger && { trigger: draft.trigger }),
+    ...(draft.manifest && { manifest: true }),
   };
 }

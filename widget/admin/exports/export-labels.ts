@@ -1,4 +1,4 @@
-import type { ExportRun, ExportTrigger } from '../export-api-types.js';
+import type { ExportLocale, ExportRun, ExportTrigger } from '../export-api-types.js';
 import { formatInstant } from '../time-format.js';
 
 /** The file formats, in the guide's order, with what each is for. */
@@ -7,6 +7,12 @@ export const FORMATS: ReadonlyArray<{ readonly type: string; readonly title: str
   { type: 'xml', title: 'XML (hierarchical)' },
   { type: 'json', title: 'JSON (structured)' },
   { type: 'txt', title: 'TXT (plain text)' },
+];
+
+/** The languages of the locale-aware filters; French is what an export without one uses. */
+export const LOCALES: ReadonlyArray<{ readonly id: ExportLocale; readonly title: string }> = [
+  { id: 'fr', title: 'French (Monsieur, Allemagne)' },
+  { id: 'en', title: 'English (Mr, Germany)' },
 ];
 
 export const WEEKDAY_NAMES: Readonly<Record<string, string>> = {
@@ -40,7 +46,7 @@ export function describeTrigger(trigger: ExportTrigger | undefined): string {
 
 /** Whom a manual run exports, by the saved trigger (the run's response states the exact window). */
 export function manualRunScope(trigger: ExportTrigger | undefined): string {
-  if (trigger?.type !== 'daily') return 'everything the export selects in the flow, whatever its trigger';
+  if (trigger?.type !== 'daily') return 'everything the export selects, whatever its trigger';
   if (trigger.mode === 'all') return 'every participant, each with their latest data';
   if (trigger.mode === 'previous_day') return "the participants first seen on the day before the next daily run (after today's run time: today so far)";
   return 'the participants first seen since the last successful run';

@@ -3,6 +3,7 @@ import type { ConsoleContext } from '../console-context.js';
 import { el, replaceChildren } from '../dom-builder.js';
 import type { ExportSourceFlow, ExportSummary } from '../export-api-types.js';
 import { errorMessage } from '../status-messages.js';
+import { tableLabel } from '../table-labels.js';
 import { formatInstant } from '../time-format.js';
 import { showExportBuilder } from './export-builder-view.js';
 import { describeTrigger, statusText } from './export-labels.js';
@@ -12,6 +13,14 @@ function nextRun(summary: ExportSummary, flow: ExportSourceFlow | undefined, tim
   if (summary.nextRunAt) return formatInstant(summary.nextRunAt, timeZone);
   if (summary.definition.trigger?.type === 'closure') return flow?.closesAt && flow.status === 'open' ? `At closure (${formatInstant(flow.closesAt, timeZone)})` : 'When the flow closes';
   return '—';
+}
+
+/** What an export reads, in the list: its flow, or a table (of one flow or of every flow). */
+function sourceText(source: ExportSummary['definition']['source'], flow: ExportSourceFlow | undefined): string {
+  // A flow deleted since: its runs fail until one with this id exists again.
+  const flowName = source.flow === undefined ? undefined : (flow?.name ?? `${source.flow} (no such flow)`);
+  if (source.table === undefined) return flowName ?? '—';
+  return `Table: ${tableLabel(source.table)}${flowName ? ` (${flowName})` : ''}`;
 }
 
 /**
@@ -46,13 +55,12 @@ export async function showExportsView(panel: HTMLElement, ctx: ConsoleContext): 
   const kinds = await ctx.api.exportOptions().then((o) => o.destinations).catch(() => []);
   const rows = exports.map((summary) => {
     const d = summary.definition;
-    const flow = flows.find((f) => f.id === d.source.flow);
+    const flow = d.source.flow === undefined ? undefined : flows.find((f) => f.id === d.source.flow);
     const kind = typeof d.destination?.kind === 'string' ? d.destination.kind : undefined;
     const last = summary.lastRun;
     return el('tr', { attrs: { 'data-export-id': summary.id } }, [
       el('th', { attrs: { scope: 'row' }, text: d.name }),
-      // A flow deleted since: its runs fail until one with this id exists again.
-      el('td', { text: flow?.name ?? `${d.source.flow} (no such flow)` }),
+      el('td', { text: sourceText(d.source, flow) }),
       el('td', { text: d.format.type.toUpperCase() }),
       el('td', { text: kind ? (kinds.find((k) => k.kind === kind)?.title ?? kind) : 'None' }),
       el('td', { text: describeTrigger(d.trigger) }),

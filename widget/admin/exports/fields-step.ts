@@ -87,7 +87,7 @@ function createFieldsStep(ctx: BuilderContext): BuilderStep {
   function renderAvailable(): void {
     const catalogue = ctx.catalogue();
     if (!catalogue) {
-      replaceChildren(available, [el('p', { className: 'empty', text: 'Choose a flow in step 1: its fields appear here.' })]);
+      replaceChildren(available, [el('p', { className: 'empty', text: 'Choose a flow or a table in step 1: its fields appear here.' })]);
       return;
     }
     const selected = new Set(draft.fields.map((field) => field.key));
@@ -107,7 +107,7 @@ function createFieldsStep(ctx: BuilderContext): BuilderStep {
   void preview.refresh();
   return {
     element: el('div', { className: 'export-step fields-step' }, [
-      el('p', { className: 'muted', text: 'The flow’s steps and form decide what can be exported. Click a field (or press Enter on it) to move it into the design zone; the first column of the zone is the first column of the file.' }),
+      el('p', { className: 'muted', text: 'The flow’s steps and form (or the table) decide what can be exported. Click a field (or press Enter on it) to move it into the design zone; the first column of the zone is the first column of the file.' }),
       alert,
       el('div', { className: 'fields-layout' }, [
         el('section', { className: 'card', attrs: { 'aria-label': 'Available data' } }, [el('h4', { text: 'Available data' }), available]),

@@ -3,7 +3,7 @@ import { el, replaceChildren } from '../dom-builder.js';
 import type { ExportPreview } from '../export-api-types.js';
 import { errorMessage } from '../status-messages.js';
 import type { BuilderContext } from './builder-context.js';
-import { contentOf } from './export-draft.js';
+import { contentOf, hasSource } from './export-draft.js';
 
 /** A dry run's rows as a table: the columns as the file names them, then the rows (every value as text). */
 export function renderPreviewTable(preview: ExportPreview, caption: string): HTMLElement {
@@ -21,7 +21,7 @@ export function renderPreviewTable(preview: ExportPreview, caption: string): HTM
 
 /** Runs a dry run of the draft as it stands; a refusal comes back as its message (and JSON path). */
 export async function previewDraft(ctx: BuilderContext, limit: number): Promise<{ preview?: ExportPreview; error?: string; path?: string }> {
-  if (ctx.draft.flow === '') return { error: 'Choose a flow in step 1 first.' };
+  if (!hasSource(ctx.draft)) return { error: 'Choose a flow or a table in step 1 first.' };
   if (ctx.draft.fields.length === 0) return { error: 'Add at least one field in step 2 first.' };
   try {
     return { preview: await ctx.api.previewDraft(contentOf(ctx.draft, ctx.operatorShape), limit) };

@@ -1,22 +1,30 @@
 import { el } from '../dom-builder.js';
 import { createField, type FormField } from '../form-field.js';
 import type { BuilderContext, BuilderStep, StepSpec } from './builder-context.js';
+import { TABLE_LABELS } from '../table-labels.js';
 
 /**
- * Step 1, Start: the export's name, the flow (operation) it reads, and participants only and/or
- * winners only (winners only is offered when the flow has a step that records winners).
+ * Step 1, Start: the export's name; what it reads (a flow's entries, or any store table, of
+ * every flow or of one); for a flow, participants only and/or winners only (winners only is
+ * offered when the flow has a step that records winners).
  */
 function createStartStep(ctx: BuilderContext): BuilderStep {
   const { draft } = ctx;
   const name = createField({ label: 'Export name', control: el('input', { className: 'input', attrs: { type: 'text', maxlength: 200, value: draft.name, autocomplete: 'off' } }) });
-  const flow = createField({
-    label: 'Flow (operation)',
-    hint: 'The flow whose entries the export reads.',
+  const source = createField({
+    label: 'What it reads',
+    hint: "A flow's entries (the export guide's operations), or the rows of one of the tables its modules store.",
     control: el('select', { className: 'input' }, [
-      el('option', { attrs: { value: '', selected: draft.flow === '' }, text: 'Choose a flow' }),
-      ...ctx.flows.map((f) => el('option', { attrs: { value: f.id, selected: f.id === draft.flow }, text: f.name })),
+      el('option', { attrs: { value: '', selected: draft.table === '' }, text: "A flow's entries" }),
+      ...Object.entries(TABLE_LABELS).map(([table, label]) => el('option', { attrs: { value: table, selected: table === draft.table }, text: `Table: ${label}` })),
     ]),
   });
+  const flowOptions = (first: string) => [
+    el('option', { attrs: { value: '', selected: draft.flow === '' }, text: first }),
+    ...ctx.flows.map((f) => el('option', { attrs: { value: f.id, selected: f.id === draft.flow }, text: f.name })),
+  ];
+  const flow = createField({ label: 'Flow (operation)', hint: 'The flow whose entries the export reads.', control: el('select', { className: 'input' }, flowOptions('Choose a flow')) });
+  const tableFlow = createField({ label: 'Rows of', hint: 'Every flow, or only the rows one flow stored.', control: el('select', { className: 'input' }, flowOptions('Every flow')) });
   const participants = createField({
     label: 'Participants only',
     hint: 'One row per participant (their latest entry) instead of one row per entry.',
@@ -29,11 +37,16 @@ function createStartStep(ctx: BuilderContext): BuilderStep {
   });
   const noWinners = el('p', { className: 'hint', text: 'Winners only is offered for flows with a giveaway draw or an instant win.' });
 
+  const which = el('fieldset', {}, [el('legend', { text: 'Which rows' }), participants.element, winners.element, noWinners]);
+
   const showWinners = () => {
     const offered = ctx.catalogue()?.winnersOffered ?? false;
     winners.element.hidden = !offered;
     noWinners.hidden = offered || draft.flow === '';
-    if (!offered && draft.winnersOnly) {
+    flow.element.hidden = draft.table !== '';
+    tableFlow.element.hidden = draft.table === '';
+    which.hidden = draft.table !== '';
+    if (!offered && draft.winnersOnly && draft.table === '') {
       draft.winnersOnly = false;
       (winners.control as HTMLInputElement).checked = false;
     }
@@ -42,12 +55,22 @@ function createStartStep(ctx: BuilderContext): BuilderStep {
     draft.name = name.control.value;
     ctx.changed();
   });
-  flow.control.addEventListener('change', async () => {
-    draft.flow = flow.control.value;
+  const reload = async () => {
     await ctx.loadCatalogue();
     showWinners();
     ctx.changed();
+  };
+  source.control.addEventListener('change', () => {
+    draft.table = source.control.value;
+    void reload();
   });
+  for (const select of [flow.control, tableFlow.control]) {
+    select.addEventListener('change', () => {
+      draft.flow = select.value;
+      flow.control.value = tableFlow.control.value = select.value;
+      void reload();
+    });
+  }
   participants.control.addEventListener('change', () => {
     draft.participantsOnly = (participants.control as HTMLInputElement).checked;
     ctx.changed();
@@ -58,17 +81,24 @@ function createStartStep(ctx: BuilderContext): BuilderStep {
   });
   showWinners();
 
-  const fields: Record<string, FormField> = { '/name': name, '/source': flow, '/scope': participants };
+  const fields: Record<string, () => FormField> = {
+    '/name': () => name,
+    '/source/table': () => source,
+    '/source': () => (draft.table === '' ? flow : tableFlow),
+    '/scope': () => participants,
+  };
   return {
     element: el('div', { className: 'export-step' }, [
-      el('p', { className: 'muted', text: 'By default an export has one row per entry. Choose the flow first: its steps decide which data can be exported.' }),
+      el('p', { className: 'muted', text: "By default an export has one row per entry of a flow: choose the flow first, its steps decide which data can be exported. A table's export has one row per row of the table." }),
       name.element,
+      source.element,
       flow.element,
-      el('fieldset', {}, [el('legend', { text: 'Which rows' }), participants.element, winners.element, noWinners]),
+      tableFlow.element,
+      which,
     ]),
     showError(path, message) {
       const target = Object.entries(fields).find(([prefix]) => path.startsWith(prefix));
-      target?.[1].showError(message);
+      target?.[1]().showError(message);
       return target !== undefined;
     },
   };

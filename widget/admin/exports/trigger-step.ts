@@ -12,7 +12,7 @@ const KINDS = [
   { type: 'closure', title: 'At flow closure', hint: 'Runs once, when the flow is finally closed.' },
   { type: 'weekly', title: 'Weekly', hint: 'Every week on a day, at a time.' },
   { type: 'scheduled', title: 'Scheduled', hint: 'Once, on a date and at a time.' },
-  { type: 'daily', title: 'Daily', hint: 'Every day at a time, with one of three contents.' },
+  { type: 'daily', title: 'Daily', hint: 'Every day at a time, with one of three contents (offered for exports of a flow).' },
 ] as const;
 
 /** A group of radio buttons named by its legend, each with a sentence that says what it does. */
@@ -90,7 +90,7 @@ function createTriggerStep(ctx: BuilderContext): BuilderStep {
     } as Record<string, HTMLElement[]>;
     replaceChildren(details, parts[type] ?? []);
   };
-  const kinds = radioGroup('When the export runs', KINDS.map((k) => ({ value: k.type, title: k.title, hint: k.hint })), type, (value) => {
+  const kinds = radioGroup('When the export runs', KINDS.filter((k) => k.type !== 'daily' || draft.table === '' || type === 'daily').map((k) => ({ value: k.type, title: k.title, hint: k.hint })), type, (value) => {
     type = value;
     renderDetails();
     update();
