@@ -16,6 +16,11 @@ export const STORE_TABLES = [
 
 export type StoreTable = (typeof STORE_TABLES)[number];
 
+/** A table, or the rows one flow stored in it, as the audit log names what was acted on. */
+export function tableScopeName(table: StoreTable, flowId?: string | null): string {
+  return flowId ? `${table} of flow ${flowId}` : table;
+}
+
 /**
  * Tables whose rows stand for a session of a flow that writes no entries (a sign-up, a survey):
  * its entry is the session's first row in any of them (see `sessionEntriesSql` in storage), so

@@ -19,13 +19,17 @@ export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, tab
   return Number(result.rows[0]?.n ?? 0) > 0;
 }
 
-/** Deletes every row of one table for a workspace, and the table's subject ledger; returns how many rows went. */
-export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable): Promise<number> {
+/**
+ * Deletes every row of one table for a workspace (only those one flow stored, with `flowId`), and
+ * their subject ledger; returns how many rows went.
+ */
+export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable, flowId?: string): Promise<number> {
   return inTransaction(ctx, async (trx) => {
+    const ofFlow = flowId === undefined ? sql`` : sql`and flow_id = ${flowId}`;
     const result = await sql<{ n: string }>`
-      with gone as (delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} returning id)${cascadeAfterDelete(table)}
+      with gone as (delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} ${ofFlow} returning id)${cascadeAfterDelete(table)}
       select count(*) as n from gone`.execute(trx.db);
-    await forgetSubjectLedger(trx.db, workspaceId, { table });
+    await forgetSubjectLedger(trx.db, workspaceId, { table, flowId });
     return Number(result.rows[0]?.n ?? 0);
   });
 }

@@ -137,6 +137,29 @@ export async function countStoreRows(ctx: StoreContext, workspaceId: string): Pr
   return Object.fromEntries(counts) as Record<StoreTable, number>;
 }
 
+/** The live rows one flow stored in a table; `slug` and `name` are null for a flow deleted since. */
+export interface FlowRowCount {
+  readonly flowId: string;
+  readonly slug: string | null;
+  readonly name: string | null;
+  readonly rows: number;
+}
+
+/**
+ * The flows with live rows in one table of a workspace, each with its count (rows of console
+ * previews and rows of no flow left out), by name, then deleted flows.
+ */
+export async function countStoreRowsByFlow(ctx: StoreContext, workspaceId: string, table: StoreTable): Promise<FlowRowCount[]> {
+  const result = await sql<{ flow_id: string; slug: string | null; name: string | null; n: string }>`
+    select c.flow_id, f.slug, f.name, c.n from (
+      select flow_id, count(*) as n from ${sql.table(physicalTable(table))}
+      where workspace_id = ${workspaceId} and not preview and flow_id is not null and ${liveRow(table, ctx.clock.now())}
+      group by flow_id
+    ) c left join flows f on f.id = c.flow_id and f.workspace_id = ${workspaceId}
+    order by f.name is null, f.name, f.slug, c.flow_id`.execute(ctx.db);
+  return result.rows.map((row) => ({ flowId: row.flow_id, slug: row.slug, name: row.name, rows: Number(row.n) }));
+}
+
 /**
  * The chat sessions of a data subject (keyed hash of the normalized email): those whose first
  * stored address is theirs. What else such a session stored (a text answer, a file, the runtime

@@ -94,9 +94,11 @@ export async function raiseSubjectLedgerExpiry(db: Db, workspaceId: string, tabl
   }
 }
 
-/** Removes the ledger rows of one subject of a workspace (erasure), or of one table (emptied). */
-export async function forgetSubjectLedger(db: Db, workspaceId: string, which: { hash: Buffer } | { table: StoreTable }): Promise<void> {
-  const filter = 'hash' in which ? sql`subject_hash = ${which.hash}` : sql`table_name = ${which.table}`;
+/** Removes the ledger rows of one subject of a workspace (erasure), or of one table (emptied), or of one flow in it. */
+export async function forgetSubjectLedger(db: Db, workspaceId: string, which: { hash: Buffer } | { table: StoreTable; flowId?: string }): Promise<void> {
+  const filter = 'hash' in which
+    ? sql`subject_hash = ${which.hash}`
+    : sql`table_name = ${which.table} ${which.flowId === undefined ? sql`` : sql`and flow_id = ${which.flowId}`}`;
   await sql`delete from store_subjects where workspace_id = ${workspaceId} and ${filter}`.execute(db);
 }
 

@@ -14,10 +14,11 @@ import { getRun } from '../../storage/export-run-repository.js';
 import type { StoreContext } from '../../storage/store-context.js';
 import { streamStoreRows } from '../../storage/store-row-stream.js';
 import { attachmentDisposition } from './content-disposition.js';
+import { tableScopeName } from '../../core/store-tables.js';
 
-/** Each file of the Files table, one at a time, as `files/<row id>-<name>` (the row id is the CSV's `id`). */
-async function* fileEntries(storage: StoreContext, workspaceId: string): AsyncIterable<ZipEntry> {
-  for await (const row of streamStoreRows(storage, workspaceId, 'files', { pageSize: 100 }) as AsyncIterable<DecodedRow>) {
+/** Each file of the Files table (of one flow, with `flowId`), one at a time, as `files/<row id>-<name>` (the row id is the CSV's `id`). */
+async function* fileEntries(storage: StoreContext, workspaceId: string, flowId: string | undefined): AsyncIterable<ZipEntry> {
+  for await (const row of streamStoreRows(storage, workspaceId, 'files', { pageSize: 100, flowId }) as AsyncIterable<DecodedRow>) {
     const file = await readAttachment(storage, workspaceId, row.id);
     if (file) yield { name: `files/${row.id}-${file.name}`, content: file.content };
   }
@@ -31,8 +32,8 @@ function refuse(res: Response, gone: boolean, message = gone ? 'This download li
 
 /**
  * `GET /downloads/{token}`: serves a one-time link exactly once, always as an AES-256 ZIP opened by
- * the password shown when the link was issued. A table link streams the table as CSV (the Files
- * table with its files beside the CSV); an export run link streams the file the run delivered to a
+ * the password shown when the link was issued. A table link streams the table as CSV, or only the
+ * rows one flow stored (the Files table with its files beside the CSV); an export run link streams the file the run delivered to a
  * local directory, as delivered (410 when it was removed or replaced since). A used or expired token
  * gets 410, an unknown one 404; two simultaneous redemptions give one 200.
  */
@@ -52,10 +53,11 @@ export function downloadRoute(storage: StoreContext, logger: Logger, options: { 
 
   async function sendTable(res: Response, redemption: Redeemed<'table'>): Promise<void> {
     const day = storage.clock.now().toISOString().slice(0, 10);
-    const rows = streamStoreRows(storage, redemption.workspaceId, redemption.table);
+    const flowId = redemption.flowId ?? undefined;
+    const rows = streamStoreRows(storage, redemption.workspaceId, redemption.table, { flowId });
     const csv = { name: `${redemption.table}.csv`, content: tableCsv(rows) };
-    const zip = encryptedZip(csv, redemption.password, redemption.table === 'files' ? fileEntries(storage, redemption.workspaceId) : undefined);
-    await send(res, zip, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="parley-${redemption.table}-${day}.zip"` }, { workspaceId: redemption.workspaceId, target: redemption.table });
+    const zip = encryptedZip(csv, redemption.password, redemption.table === 'files' ? fileEntries(storage, redemption.workspaceId, flowId) : undefined);
+    await send(res, zip, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="parley-${redemption.table}-${day}.zip"` }, { workspaceId: redemption.workspaceId, target: tableScopeName(redemption.table, redemption.flowId) });
   }
 
   async function sendRunFile(res: Response, redemption: Redeemed<'run'>): Promise<void> {

@@ -34,6 +34,7 @@ import * as stepCompletions from './0032-step-completions.js';
 import * as apiKeyExpiry from './0033-api-key-expiry.js';
 import * as withdrawalRequests from './0034-withdrawal-requests.js';
 import * as apiKeyScopes from './0035-api-key-scopes.js';
+import * as downloadFlow from './0036-download-flow.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -75,4 +76,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0033-api-key-expiry': apiKeyExpiry,
   '0034-withdrawal-requests': withdrawalRequests,
   '0035-api-key-scopes': apiKeyScopes,
+  '0036-download-flow': downloadFlow,
 });

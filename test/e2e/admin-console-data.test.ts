@@ -3,6 +3,8 @@ import { api } from '../support/test-server.js';
 import { saveTestFlow } from '../support/flow-harness.js';
 import { formatWindow } from '../../widget/admin/time-format.js';
 import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { extractWith7z } from '../support/seven-zip.js';
 import { writeAt } from './admin/seed-rows.js';
 import { DAY, NOW, SAMPLE_FILE, ZONE, fetchCsv, forgetOpen, key, server, signedIn, storage, useConsoleFixture, workspace } from './admin/console-fixture.js';
 
@@ -201,6 +203,52 @@ describe('admin console: data and settings', () => {
     await console.section('Exports').click();
     const exported = console.page.getByRole('region', { name: 'Exports list' }).getByRole('row').filter({ hasText: 'Autumn entries' });
     expect(await exported.getByRole('cell').first().textContent()).toBe('autumn (no such flow)');
+  });
+
+  it("shows which flow stored each row, and reads, downloads and deletes one flow's rows only", async () => {
+    const north = await saveTestFlow(storage, workspace, 'north', { name: 'North game', steps: [{ id: 'email', module: 'email-capture', config: { question: 'Email?' } }] });
+    const south = await saveTestFlow(storage, workspace, 'south', { name: 'South game', steps: [{ id: 'email', module: 'email-capture', config: { question: 'Email?' } }] });
+    const code = (minutesAgo: number, flowId: string | null, value: string) =>
+      writeAt(storage, workspace.id, new Date(NOW.getTime() - minutesAgo * 60_000), { table: 'codes', moduleId: 'codes', stepId: 'code', flowId, data: { code: value } });
+    await code(40, north.id, 'N-1');
+    await code(30, south.id, 'S-1');
+    await code(20, north.id, 'N-2');
+    await code(10, null, 'X-1');
+    storage.clock.set(NOW);
+
+    const console = await signedIn();
+    const region = await console.openTable('Codes');
+    const body = console.bodyRows('Codes');
+    await expect.poll(() => body.count()).toBe(4);
+    expect(await region.locator('thead th').allTextContents()).toEqual(['Created', 'Expires', 'Flow', 'Module / step', 'Data', 'Personal', 'Actions']);
+    expect(await body.locator('td:nth-child(3)').allTextContents()).toEqual(['—', 'North game', 'South game', 'North game']);
+    const flow = console.page.getByLabel('Flow', { exact: true });
+    expect(await flow.locator('option').allTextContents()).toEqual(['All flows', 'North game (2 rows)', 'South game (1 row)']);
+
+    await flow.selectOption({ label: 'North game (2 rows)' });
+    await expect.poll(() => body.locator('td:nth-child(4) dd').allTextContents()).toEqual(['N-2', 'N-1']);
+    await console.page.getByText('2 rows of North game (4 rows in all) · kept 60 days').waitFor();
+    expect(await region.locator('thead th').allTextContents()).toEqual(['Created', 'Expires', 'Module / step', 'Data', 'Personal', 'Actions']);
+
+    const shown = await console.createDownload('Codes');
+    await console.dialog('Download Codes').getByText('The file is a CSV of the rows North game stored', { exact: false }).waitFor();
+    const zip = Buffer.from(await (await fetch(shown.url)).arrayBuffer());
+    const opened = await extractWith7z(zip, 'codes.csv', shown.password);
+    const rows = parse(opened.text!, { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.flow_id, JSON.parse(r.data!).code])).toEqual([[north.id, 'N-1'], [north.id, 'N-2']]);
+    await console.closeDialog('Download Codes');
+
+    await console.page.getByRole('button', { name: 'Delete all' }).click();
+    const confirm = console.dialog('Delete every row of Codes that North game stored?');
+    await confirm.getByText("All 2 rows of Codes that North game stored will be deleted for good; other flows' rows stay.", { exact: false }).waitFor();
+    await confirm.getByRole('textbox', { name: 'Type codes to confirm' }).fill('codes');
+    await confirm.getByRole('button', { name: 'Delete all rows' }).click();
+    await console.page.getByText('2 rows deleted from Codes (North game).').waitFor();
+    // North game has no rows left: the view goes back to every flow.
+    await expect.poll(() => flow.locator('option').allTextContents()).toEqual(['All flows', 'South game (1 row)']);
+    await expect.poll(() => body.locator('td:nth-child(5) dd').allTextContents()).toEqual(['X-1', 'S-1']);
+    const left = (await api(server.url, key, 'GET', '/api/v1/tables/codes/rows')).body.rows.map((r: { data: { code: string } }) => r.data.code);
+    expect(left).toEqual(['X-1', 'S-1']);
   });
 
   it('fits a 360 px screen: the page never scrolls sideways, tables scroll inside their container', async () => {

@@ -55,6 +55,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     getCodeStats: {},
     listTables: {},
     listRows: {},
+    listTableFlows: {},
     deleteRow: {},
     getRowFile: {},
     deleteAllRows: { query: '?confirm=true' },

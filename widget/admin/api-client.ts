@@ -1,4 +1,4 @@
-import type { AddCodesResult, AuditPage, AuditQuery, CodePool, DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, StoreRow, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import type { AddCodesResult, AuditPage, AuditQuery, CodePool, DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, StoreRow, TableFlow, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
 import type { DestinationCheck, ExportDefinitionDocument, ExportOptions, ExportPreview, ExportSourceFlow, ExportRun, ExportSummary, ExportTrigger, FieldCatalogue, GpgKeyInfo, RunDownload } from './export-api-types.js';
 import { uploadWithProgress } from './upload-request.js';
 
@@ -23,12 +23,15 @@ export interface AdminApi {
   workspace(): Promise<Workspace>;
   updateWorkspace(patch: WorkspacePatch): Promise<Workspace>;
   tables(): Promise<readonly TableInfo[]>;
-  rows(table: string, page: { readonly limit: number; readonly after?: string }): Promise<RowPage>;
+  /** One page of a table's rows (of one flow, with `flowId`: see `tableFlows`). */
+  rows(table: string, page: { readonly limit: number; readonly after?: string; readonly flowId?: string }): Promise<RowPage>;
+  /** The flows with rows in a table, each with its count. */
+  tableFlows(table: string): Promise<readonly TableFlow[]>;
   deleteRow(table: string, rowId: string): Promise<void>;
   /** The file a row of the Files table keeps (`application/octet-stream`, so a link to it downloads). */
   rowFile(rowId: string): Promise<Blob>;
-  deleteAllRows(table: string): Promise<number>;
-  createDownload(table: string): Promise<DownloadLink>;
+  deleteAllRows(table: string, flowId?: string): Promise<number>;
+  createDownload(table: string, flowId?: string): Promise<DownloadLink>;
   flows(): Promise<readonly Flow[]>;
   closeFlow(flowId: string): Promise<Flow>;
   /** Deletes a flow with its sessions, versions, draws and code pool; what it stored keeps its own expiry. */
@@ -145,14 +148,15 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     workspace: () => call<Workspace>('GET', '/workspace'),
     updateWorkspace: (patch: WorkspacePatch) => call<Workspace>('PATCH', '/workspace', patch),
     tables: async () => (await call<{ tables: TableInfo[] }>('GET', '/tables')).tables,
-    rows: (name: string, page: { limit: number; after?: string }) => {
-      const query = new URLSearchParams({ limit: String(page.limit), ...(page.after && { after: page.after }) });
+    rows: (name: string, page: { limit: number; after?: string; flowId?: string }) => {
+      const query = new URLSearchParams({ limit: String(page.limit), ...(page.after && { after: page.after }), ...(page.flowId && { flowId: page.flowId }) });
       return call<RowPage>('GET', `${table(name)}/rows?${query}`);
     },
+    tableFlows: async (name: string) => (await call<{ flows: TableFlow[] }>('GET', `${table(name)}/flows`)).flows,
     deleteRow: (name: string, rowId: string) => call<void>('DELETE', `${table(name)}/rows/${encodeURIComponent(rowId)}`),
     rowFile,
-    deleteAllRows: async (name: string) => (await call<{ deleted: number }>('DELETE', `${table(name)}/rows?confirm=true`)).deleted,
-    createDownload: (name: string) => call<DownloadLink>('POST', `${table(name)}/downloads`, { acceptTerms: true }),
+    deleteAllRows: async (name: string, flowId?: string) => (await call<{ deleted: number }>('DELETE', `${table(name)}/rows?${new URLSearchParams({ confirm: 'true', ...(flowId && { flowId }) })}`)).deleted,
+    createDownload: (name: string, flowId?: string) => call<DownloadLink>('POST', `${table(name)}/downloads`, { acceptTerms: true, ...(flowId && { flowId }) }),
     flows: async () => (await call<{ flows: Flow[] }>('GET', '/flows')).flows,
     closeFlow: (flowId: string) => call<Flow>('POST', `/flows/${encodeURIComponent(flowId)}/close`),
     deleteFlow: (flowId: string) => call<void>('DELETE', `/flows/${encodeURIComponent(flowId)}`),

@@ -46,6 +46,14 @@ export interface StoreRow {
   readonly personal: Readonly<Record<string, unknown>> | null;
 }
 
+/** A flow with live rows in a table (`GET /tables/{table}/flows`); `id` and `name` are null once it is deleted. */
+export interface TableFlow {
+  readonly flowId: string;
+  readonly id: string | null;
+  readonly name: string | null;
+  readonly rows: number;
+}
+
 export interface RowPage {
   readonly rows: readonly StoreRow[];
   readonly next: string | null;

@@ -85,12 +85,12 @@ export function openDownloadDialog(options: DownloadDialogOptions): void {
   }
 }
 
-/** The download of one whole table, as CSV in an encrypted ZIP. */
-export function openTableDownload(api: AdminApi, table: string, timeZone: string): void {
+/** The download of a table, or of the rows one flow stored in it, as CSV in an encrypted ZIP. */
+export function openTableDownload(api: AdminApi, table: string, timeZone: string, flow?: { readonly flowId: string; readonly name: string }): void {
   openDownloadDialog({
     title: `Download ${tableLabel(table)}`,
-    description: 'The file is a CSV in a ZIP encrypted with AES-256. It contains personal data.',
+    description: `The file is a CSV of ${flow ? `the rows ${flow.name} stored` : 'every row'} in a ZIP encrypted with AES-256. It contains personal data.`,
     timeZone,
-    issue: async () => ({ link: await api.createDownload(table), zipName: `${table}.zip` }),
+    issue: async () => ({ link: await api.createDownload(table, flow?.flowId), zipName: `${table}.zip` }),
   });
 }

@@ -13,6 +13,8 @@ export interface RowsTableOptions {
   onDelete?(row: StoreRow): void;
   /** Adds a download button per row (a row of the Files table), before its delete button if any. */
   onDownload?(row: StoreRow): void;
+  /** Adds a Flow column: the name of the flow that stored each row. */
+  flowOf?(row: StoreRow): string;
 }
 
 function timeCell(iso: string, timeZone: string): HTMLTableCellElement {
@@ -47,12 +49,12 @@ function actionsCell(row: StoreRow, timeZone: string, { onDelete, onDownload }: 
 }
 
 /**
- * Rows as a table: created, expires, module/step, data, personal values, and per row a download
+ * Rows as a table: created, expires, the flow (when `flowOf` is given), module/step, data, personal values, and per row a download
  * and a delete button when `onDownload` and `onDelete` are given. Every value goes in as text.
  */
 export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOptions): HTMLTableElement {
   const actions = options.onDelete !== undefined || options.onDownload !== undefined;
-  const columns = ['Created', 'Expires', 'Module / step', 'Data', 'Personal', ...(actions ? ['Actions'] : [])];
+  const columns = ['Created', 'Expires', ...(options.flowOf ? ['Flow'] : []), 'Module / step', 'Data', 'Personal', ...(actions ? ['Actions'] : [])];
   const head = el('thead', {}, [
     el('tr', {}, columns.map((name) => el('th', { attrs: { scope: 'col' } }, name === 'Actions' ? [srOnly(name)] : [name]))),
   ]);
@@ -60,6 +62,7 @@ export function renderRowsTable(rows: readonly StoreRow[], options: RowsTableOpt
     return el('tr', { attrs: { 'data-row-id': row.id } }, [
       timeCell(row.createdAt, options.timeZone),
       timeCell(row.expiresAt, options.timeZone),
+      options.flowOf ? el('td', { text: options.flowOf(row) }) : null,
       el('td', {}, [el('span', { className: 'mono', text: row.moduleId }), row.stepId ? el('span', { className: 'muted', text: ` / ${row.stepId}` }) : null]),
       valuesCell(row.data, '—'),
       valuesCell(row.personal, 'None'),

@@ -16,7 +16,7 @@ import { closeFlowRoute, copyFlowRoute, deleteFlowRoute, getFlowRoute, listFlows
 import { createFlowPreviewRoute, getFlowVersionRoute, listFlowVersionsRoute, restoreFlowVersionRoute } from './routes/flow-version-routes.js';
 import { eraseSubjectRoute, lookupSubjectRoute, withdrawSubjectConsentsRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute, getRowFileRoute } from './routes/table-data-routes.js';
-import { listRowsRoute, listTablesRoute } from './routes/table-routes.js';
+import { listRowsRoute, listTableFlowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
 import {
   createWebhookRoute, deleteWebhookRoute, getWebhookRoute, listWebhookDeliveriesRoute, listWebhooksRoute, rotateWebhookSecretRoute, updateWebhookRoute,
@@ -54,6 +54,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   codeStatsRoute,
   listTablesRoute,
   listRowsRoute,
+  listTableFlowsRoute,
   deleteRowRoute,
   getRowFileRoute,
   deleteAllRowsRoute,

@@ -4,7 +4,7 @@ import { acceptTermsBody, dataKeyDestroyedResponse, downloadLinkProperties, tabl
 import { ParleyError } from '../../../../core/errors.js';
 import { deleteAllStoreRows, deleteStoreRow } from '../../../../storage/store-deleter.js';
 import { issueDownload } from '../../../../storage/download-repository.js';
-import type { StoreTable } from '../../../../core/store-tables.js';
+import { tableScopeName, type StoreTable } from '../../../../core/store-tables.js';
 import { readAttachment } from '../../../../storage/store-attachment.js';
 import { attachmentDisposition } from '../../content-disposition.js';
 
@@ -29,31 +29,32 @@ export const deleteRowRoute = defineRoute<{ table: StoreTable; rowId: string }>(
   },
 });
 
-export const deleteAllRowsRoute = defineRoute<{ table: StoreTable }, { confirm: boolean }>({
+export const deleteAllRowsRoute = defineRoute<{ table: StoreTable }, { confirm: boolean; flowId?: string }>({
   method: 'delete',
   path: '/tables/{table}/rows',
   operationId: 'deleteAllRows',
-  summary: 'Delete every row of a table; needs confirm=true',
+  summary: 'Delete every row of a table, or every row one flow stored in it (flowId); needs confirm=true',
   tag: 'data',
   params: tableParams,
-  query: { type: 'object', additionalProperties: false, required: ['confirm'], properties: { confirm: { type: 'boolean', const: true } } },
+  query: { type: 'object', additionalProperties: false, required: ['confirm'], properties: { confirm: { type: 'boolean', const: true }, flowId: uuidSchema } },
   responses: { 200: { description: 'How many rows went', schema: { type: 'object', additionalProperties: false, required: ['deleted'], properties: { deleted: { type: 'integer' } } } } },
   async handler(call) {
-    const deleted = await deleteAllStoreRows(call.services.storage, call.principal.workspaceId, call.params.table);
-    await audit(call, 'rows.deleted_all', call.params.table, { rows: deleted });
+    const { flowId } = call.query;
+    const deleted = await deleteAllStoreRows(call.services.storage, call.principal.workspaceId, call.params.table, flowId);
+    await audit(call, 'rows.deleted_all', tableScopeName(call.params.table, flowId), { rows: deleted });
     return { body: { deleted } };
   },
 });
 
-export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, { acceptTerms: true }>({
+export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, { acceptTerms: true; flowId?: string }>({
   method: 'post',
   path: '/tables/{table}/downloads',
   operationId: 'createDownload',
-  summary: 'A one-time link to the table as CSV in an AES-256 encrypted ZIP; the password is shown once',
+  summary: 'A one-time link to the table (or the rows one flow stored in it: flowId) as CSV in an AES-256 encrypted ZIP; the password is shown once',
   tag: 'data',
   readOnly: true,
   params: tableParams,
-  body: acceptTermsBody,
+  body: { ...acceptTermsBody, properties: { ...acceptTermsBody.properties, flowId: { ...uuidSchema, description: 'Only the rows this flow stored (`flowId` of GET /tables/{table}/flows)' } } },
   responses: {
     201: {
       description: 'The link and its password (shown once; never stored in clear)',
@@ -62,8 +63,9 @@ export const createDownloadRoute = defineRoute<{ table: StoreTable }, unknown, {
     410: dataKeyDestroyedResponse,
   },
   async handler(call) {
-    const issued = await issueDownload(call.services.storage, { workspaceId: call.principal.workspaceId, target: { table: call.params.table }, keyId: call.principal.keyId, ttlMs: DOWNLOAD_TTL_MS });
-    await audit(call, 'download.created', call.params.table);
+    const target = { table: call.params.table, ...(call.body.flowId && { flowId: call.body.flowId }) };
+    const issued = await issueDownload(call.services.storage, { workspaceId: call.principal.workspaceId, target, keyId: call.principal.keyId, ttlMs: DOWNLOAD_TTL_MS });
+    await audit(call, 'download.created', tableScopeName(call.params.table, call.body.flowId));
     const base = `${call.req.protocol}://${call.req.get('host')}`;
     return { status: 201, body: { url: `${base}/downloads/${issued.token}`, password: issued.password, expiresAt: issued.expiresAt.toISOString() } };
   },

@@ -1,6 +1,6 @@
 import { defineRoute } from '../api-route.js';
 import { dataKeyDestroyedResponse, dateTimeSchema, storeRowSchema, tableNameSchema } from '../schemas/common-schemas.js';
-import { countStoreRows, listStoreRows, type DecodedRow } from '../../../../storage/store-reader.js';
+import { countStoreRows, countStoreRowsByFlow, listStoreRows, type DecodedRow } from '../../../../storage/store-reader.js';
 import { STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, type StoreTable } from '../../../../core/store-tables.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
 
@@ -79,5 +79,40 @@ export const listRowsRoute = defineRoute<{ table: StoreTable }, { limit?: number
       flowId: query.flowId,
     });
     return { body: { rows: page.rows.map(rowJson), next: page.next } };
+  },
+});
+
+export const listTableFlowsRoute = defineRoute<{ table: StoreTable }>({
+  method: 'get',
+  path: '/tables/{table}/flows',
+  operationId: 'listTableFlows',
+  summary: 'The flows with live rows in one table, each with its count: what the rows, their download and "delete all" can be limited to (flowId)',
+  tag: 'data',
+  params: { type: 'object', additionalProperties: false, required: ['table'], properties: { table: tableNameSchema } },
+  responses: {
+    200: {
+      description: 'By name; a flow deleted since (its rows stay until they expire) last, with a null id and name',
+      schema: {
+        type: 'object', additionalProperties: false, required: ['flows'],
+        properties: {
+          flows: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['flowId', 'id', 'name', 'rows'],
+              properties: {
+                flowId: { type: 'string', format: 'uuid', description: 'What `flowId` filters by' },
+                id: { type: ['string', 'null'], description: 'The flow’s id (slug); null once deleted' },
+                name: { type: ['string', 'null'] },
+                rows: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  async handler({ principal, services, params }) {
+    const flows = await countStoreRowsByFlow(services.storage, principal.workspaceId, params.table);
+    return { body: { flows: flows.map((f) => ({ flowId: f.flowId, id: f.slug, name: f.name, rows: f.rows })) } };
   },
 });
