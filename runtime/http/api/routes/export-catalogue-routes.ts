@@ -1,4 +1,5 @@
 import { defineRoute } from '../api-route.js';
+import { listBody } from '../schemas/common-schemas.js';
 import { catalogueSchema } from '../schemas/export-schemas.js';
 import { flowSlugSchema } from '../schemas/flow-schemas.js';
 import { ValidationError } from '../../../../core/errors.js';
@@ -55,18 +56,10 @@ export const exportSourcesRoute = defineRoute({
   responses: {
     200: {
       description: 'The workspace’s flows, oldest first',
-      schema: {
-        type: 'object', additionalProperties: false, required: ['flows'],
-        properties: {
-          flows: {
-            type: 'array',
-            items: {
-              type: 'object', additionalProperties: false, required: ['id', 'name', 'status', 'closesAt'],
-              properties: { id: { type: 'string' }, name: { type: 'string' }, status: { type: 'string', enum: ['open', 'closed'] }, closesAt: { type: ['string', 'null'], format: 'date-time' } },
-            },
-          },
-        },
-      },
+      schema: listBody('flows', {
+        type: 'object', additionalProperties: false, required: ['id', 'name', 'status', 'closesAt'],
+        properties: { id: { type: 'string' }, name: { type: 'string' }, status: { type: 'string', enum: ['open', 'closed'] }, closesAt: { type: ['string', 'null'], format: 'date-time' } },
+      }),
     },
   },
   async handler({ principal, services }) {

@@ -1,5 +1,5 @@
 import { defineRoute } from '../api-route.js';
-import { dataKeyDestroyedResponse, dateTimeSchema, storeRowSchema, tableNameSchema } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, dateTimeSchema, listBody, storeRowSchema, tableNameSchema } from '../schemas/common-schemas.js';
 import { countStoreRows, countStoreRowsByFlow, listStoreRows, type DecodedRow } from '../../../../storage/store-reader.js';
 import { STORE_TABLES, TABLE_DEFAULT_RETENTION_DAYS, type StoreTable } from '../../../../core/store-tables.js';
 import { getWorkspace } from '../../../../storage/workspace-repository.js';
@@ -17,18 +17,10 @@ export const listTablesRoute = defineRoute({
   responses: {
     200: {
       description: 'Tables',
-      schema: {
-        type: 'object', additionalProperties: false, required: ['tables'],
-        properties: {
-          tables: {
-            type: 'array',
-            items: {
-              type: 'object', additionalProperties: false, required: ['name', 'rows', 'retentionDays'],
-              properties: { name: tableNameSchema, rows: { type: 'integer' }, retentionDays: { type: 'integer' } },
-            },
-          },
-        },
-      },
+      schema: listBody('tables', {
+        type: 'object', additionalProperties: false, required: ['name', 'rows', 'retentionDays'],
+        properties: { name: tableNameSchema, rows: { type: 'integer' }, retentionDays: { type: 'integer' } },
+      }),
     },
   },
   async handler({ principal, services }) {
@@ -92,23 +84,15 @@ export const listTableFlowsRoute = defineRoute<{ table: StoreTable }>({
   responses: {
     200: {
       description: 'By name; a flow deleted since (its rows stay until they expire) last, with a null id and name',
-      schema: {
-        type: 'object', additionalProperties: false, required: ['flows'],
+      schema: listBody('flows', {
+        type: 'object', additionalProperties: false, required: ['flowId', 'id', 'name', 'rows'],
         properties: {
-          flows: {
-            type: 'array',
-            items: {
-              type: 'object', additionalProperties: false, required: ['flowId', 'id', 'name', 'rows'],
-              properties: {
-                flowId: { type: 'string', format: 'uuid', description: 'What `flowId` filters by' },
-                id: { type: ['string', 'null'], description: 'The flow’s id (slug); null once deleted' },
-                name: { type: ['string', 'null'] },
-                rows: { type: 'integer' },
-              },
-            },
-          },
+          flowId: { type: 'string', format: 'uuid', description: 'What `flowId` filters by' },
+          id: { type: ['string', 'null'], description: 'The flow’s id (slug); null once deleted' },
+          name: { type: ['string', 'null'] },
+          rows: { type: 'integer' },
         },
-      },
+      }),
     },
   },
   async handler({ principal, services, params }) {

@@ -72,3 +72,8 @@ export const downloadLinkProperties = {
   password: { type: 'string', description: 'Opens the ZIP (AES-256); shown only in this response, never stored in clear' },
   expiresAt: dateTimeSchema,
 };
+
+/** A body that holds one list, `{ [name]: [item, …] }`: the shape of the API's plain (unpaged) lists. */
+export function listBody(name: string, item: Record<string, unknown>) {
+  return { type: 'object', additionalProperties: false, required: [name], properties: { [name]: { type: 'array', items: item } } };
+}
