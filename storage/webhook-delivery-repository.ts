@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { purgeExpiredRows } from './expired-rows.js';
 import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
 import type { NewDelivery } from './webhook-outbox.js';
@@ -131,16 +132,6 @@ export async function listUnqueuedDeliveries(ctx: StoreContext, before: Date, li
  */
 export async function sweepWebhookLog(db: Db, now: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
   let removed = 0;
-  for (const table of ['webhook_deliveries', 'webhook_events'] as const) {
-    for (;;) {
-      if (signal?.aborted) return removed;
-      const result = await sql`
-        delete from ${sql.table(table)} where id = any(array(
-          select id from ${sql.table(table)} where expires_at <= ${now} order by expires_at limit ${batchSize}))`.execute(db);
-      const deleted = Number(result.numAffectedRows ?? 0);
-      removed += deleted;
-      if (deleted < batchSize) break;
-    }
-  }
+  for (const table of ['webhook_deliveries', 'webhook_events'] as const) removed += await purgeExpiredRows(db, table, now, batchSize, signal);
   return removed;
 }

@@ -8,6 +8,8 @@ import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { writeStoreRow } from '../../../storage/store-batch-writer.js';
+import { sweepExpired } from '../../../storage/sweeper.js';
+import { sql } from 'kysely';
 
 let storage: TestStorage;
 let server: RunningServer;
@@ -57,10 +59,16 @@ describe('encrypted one-time downloads', () => {
     expect((await fetch(`${server.url}/downloads/${'x'.repeat(43)}`)).status).toBe(404);
   });
 
-  it('expires after 15 minutes', async () => {
+  it('expires after 15 minutes, and the sweep then removes the link (its sealed password with it)', async () => {
     const link = await createDownload('winners');
     storage.clock.advance(15 * 60_000 + 1);
     expect((await fetch(link.url)).status).toBe(410);
+    const links = async () => Number((await sql<{ n: string }>`select count(*) as n from downloads where workspace_id = ${ws.id} and expires_at <= ${storage.clock.now()}`.execute(storage.db)).rows[0]!.n);
+    expect(await links()).toBeGreaterThanOrEqual(1);
+    const report = await sweepExpired(storage.db, { now: storage.clock.now() });
+    expect(report.downloadLinksDeleted).toBeGreaterThanOrEqual(1);
+    expect(await links()).toBe(0);
+    expect((await fetch(link.url)).status).toBe(404);
   });
 
   it('1,000 double redemptions give exactly one success each', async () => {
