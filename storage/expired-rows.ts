@@ -2,26 +2,50 @@ import { sql } from 'kysely';
 import type { Db } from './database.js';
 
 /**
- * Tables outside the store tables whose rows carry their own `expires_at` (indexed with the row's
- * id) and go when it passes: chat sessions (their variables, sealed personal values and device),
- * one-time download links, and the webhook delivery log.
+ * Tables outside the store tables that the sweep trims, each by the (indexed) instant its rows
+ * end at: chat sessions (their variables, sealed personal values and device facts), one-time
+ * download links and the webhook delivery log by their `expires_at`; the sweeps' own run log and
+ * the claimed cron occurrences by when they happened (see `OPERATIONAL_LOG_DAYS`).
  */
-export type ExpiringTable = 'chat_sessions' | 'downloads' | 'webhook_deliveries' | 'webhook_events';
+export const TRIMMED_TABLES = {
+  chat_sessions: 'expires_at',
+  downloads: 'expires_at',
+  webhook_deliveries: 'expires_at',
+  webhook_events: 'expires_at',
+  sweep_runs: 'started_at',
+  cron_occurrences: 'occurrence_at',
+} as const;
+
+export type TrimmedTable = keyof typeof TRIMMED_TABLES;
 
 /**
- * Deletes the rows of `table` whose `expires_at` is at or before `now`, oldest first, in batches of
+ * Days the sweeps' run log and the claimed cron occurrences are kept: every minute adds a row
+ * per store table and per cron job, and no queued job (pg-boss keeps them 14 days) can fire an
+ * occurrence this old again.
+ */
+export const OPERATIONAL_LOG_DAYS = 30;
+
+/**
+ * Deletes the rows of `table` that ended at or before `until`, oldest first, in batches of
  * `batchSize` (each its own short statement, so no lock is held long); stops between batches when
  * `signal` aborts. Returns how many rows went.
  */
-export async function purgeExpiredRows(db: Db, table: ExpiringTable, now: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
+export async function purgeExpiredRows(db: Db, table: TrimmedTable, until: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
+  const column = sql.ref(TRIMMED_TABLES[table]);
   let removed = 0;
   while (!signal?.aborted) {
     const result = await sql`
-      delete from ${sql.table(table)} where id = any(array(
-        select id from ${sql.table(table)} where expires_at <= ${now} order by expires_at limit ${batchSize}))`.execute(db);
+      delete from ${sql.table(table)} where ctid = any(array(
+        select ctid from ${sql.table(table)} where ${column} <= ${until} order by ${column} limit ${batchSize}))`.execute(db);
     const deleted = Number(result.numAffectedRows ?? 0);
     removed += deleted;
     if (deleted < batchSize) break;
   }
   return removed;
+}
+
+/** Trims the sweeps' run log and the claimed cron occurrences to the last `OPERATIONAL_LOG_DAYS`; returns the rows removed. */
+export async function trimOperationalLog(db: Db, now: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
+  const until = new Date(now.getTime() - OPERATIONAL_LOG_DAYS * 86_400_000);
+  return (await purgeExpiredRows(db, 'sweep_runs', until, batchSize, signal)) + (await purgeExpiredRows(db, 'cron_occurrences', until, batchSize, signal));
 }

@@ -35,6 +35,7 @@ import * as apiKeyExpiry from './0033-api-key-expiry.js';
 import * as withdrawalRequests from './0034-withdrawal-requests.js';
 import * as apiKeyScopes from './0035-api-key-scopes.js';
 import * as downloadFlow from './0036-download-flow.js';
+import * as cronOccurrenceAge from './0037-cron-occurrence-age.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -77,4 +78,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0034-withdrawal-requests': withdrawalRequests,
   '0035-api-key-scopes': apiKeyScopes,
   '0036-download-flow': downloadFlow,
+  '0037-cron-occurrence-age': cronOccurrenceAge,
 });

@@ -62,4 +62,18 @@ describe('sweeper', () => {
     expect(a.rowsDeleted + b.rowsDeleted + final.rowsDeleted).toBe(50_000);
     expect((await counts(ws.id)).expired).toBe(0);
   });
+
+  it('keeps its own run log and the claimed cron occurrences for 30 days, then trims them', async () => {
+    const now = new Date('2026-09-01T00:00:00Z');
+    const at = (days: number) => new Date(now.getTime() - days * 86_400_000);
+    await sql`insert into sweep_runs (run_id, table_name, rows_deleted, batches, started_at, duration_ms)
+      values (gen_random_uuid(), 'winners', 0, 0, ${at(31)}, 1), (gen_random_uuid(), 'winners', 0, 0, ${at(29)}, 1)`.execute(storage.db);
+    await sql`insert into cron_occurrences (job_name, occurrence_at) values ('trim-test', ${at(40)}), ('trim-test', ${at(30.5)}), ('trim-test', ${at(1)})`.execute(storage.db);
+    const report = await sweepExpired(storage.db, { now });
+    expect(report.operationalLogRowsDeleted).toBeGreaterThanOrEqual(3);
+    const left = await sql<{ kind: string; at: Date }>`
+      select 'run' as kind, started_at as at from sweep_runs where started_at < ${at(20)}
+      union all select 'occurrence', occurrence_at from cron_occurrences where job_name = 'trim-test' order by 1, 2`.execute(storage.db);
+    expect(left.rows.map((r) => [r.kind, r.at.toISOString()])).toEqual([['occurrence', at(1).toISOString()], ['run', at(29).toISOString()]]);
+  });
 });
