@@ -43,20 +43,26 @@ function parseCursor(cursor: string, path: string): { atUs: string; id: string }
   return { atUs: match[1]!, id: match[2]! };
 }
 
+/** The entries of a workspace's log still kept at `now` (its `audit_retention_days`), as SQL over `audit_log a`. */
+function keptAt(now: Date) {
+  return sql`a.at > ${now}::timestamptz - make_interval(days => (select w.audit_retention_days from workspaces w where w.id = a.workspace_id))`;
+}
+
 /**
- * Newest first, keyset-paged on (`at`, `id`), optionally only one action and a time range.
+ * Newest first, keyset-paged on (`at`, `id`), optionally only one action and a time range; entries
+ * older than the workspace keeps them (at `now`) are never shown, even before the sweep.
  * `before` is the `next` cursor of the previous page (a malformed one is refused at `/query/before`).
  *
  * @example await listAudit(db, ws.id, { limit: 50, filter: { action: 'subject.erased', from: monday } })
  */
-export async function listAudit(db: Db, workspaceId: string, options: { limit: number; before?: string; filter?: AuditFilter }): Promise<{ entries: AuditEntry[]; next: string | null }> {
+export async function listAudit(db: Db, workspaceId: string, options: { now: Date; limit: number; before?: string; filter?: AuditFilter }): Promise<{ entries: AuditEntry[]; next: string | null }> {
   const { action, from, to } = options.filter ?? {};
   const after = options.before === undefined ? undefined : parseCursor(options.before, '/query/before');
   const rows = await sql<{ id: string; key_id: string | null; key_name: string | null; action: string; target: string | null; counts: Record<string, number>; at: Date; at_us: string }>`
     select a.id, a.key_id, k.name as key_name, a.action, a.target, a.counts, a.at,
       (extract(epoch from a.at) * 1000000)::bigint as at_us
     from audit_log a left join api_keys k on k.id = a.key_id and k.workspace_id = a.workspace_id
-    where a.workspace_id = ${workspaceId}
+    where a.workspace_id = ${workspaceId} and ${keptAt(options.now)}
       ${action === undefined ? sql`` : sql`and a.action = ${action}`}
       ${from === undefined ? sql`` : sql`and a.at >= ${from}`}
       ${to === undefined ? sql`` : sql`and a.at < ${to}`}
@@ -69,9 +75,28 @@ export async function listAudit(db: Db, workspaceId: string, options: { limit: n
   };
 }
 
-/** Every action the workspace's audit log holds, in alphabetical order (for a filter's choices). */
-export async function listAuditActions(db: Db, workspaceId: string): Promise<string[]> {
+/** Every action the workspace's audit log still holds at `now`, in alphabetical order (for a filter's choices). */
+export async function listAuditActions(db: Db, workspaceId: string, now: Date): Promise<string[]> {
   const rows = await sql<{ action: string }>`
-    select distinct action from audit_log where workspace_id = ${workspaceId} order by action`.execute(db);
+    select distinct action from audit_log a where a.workspace_id = ${workspaceId} and ${keptAt(now)} order by action`.execute(db);
   return rows.rows.map((r) => r.action);
+}
+
+/**
+ * Deletes the entries each workspace no longer keeps at `now`, in batches of `batchSize` (one
+ * index range per workspace, each batch its own statement); returns how many went.
+ */
+export async function purgeAudit(db: Db, now: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
+  let removed = 0;
+  while (!signal?.aborted) {
+    const result = await sql`
+      delete from audit_log where ctid = any(array(
+        select a.ctid from workspaces w
+          join audit_log a on a.workspace_id = w.id and a.at <= ${now}::timestamptz - make_interval(days => w.audit_retention_days)
+        limit ${batchSize}))`.execute(db);
+    const deleted = Number(result.numAffectedRows ?? 0);
+    removed += deleted;
+    if (deleted < batchSize) break;
+  }
+  return removed;
 }

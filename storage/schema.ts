@@ -18,6 +18,8 @@ export interface WorkspaceTable {
   retention: ColumnType<RetentionOverrides, string, string>;
   /** Modules that run without storing anything in this workspace (0016). */
   storage_off_modules: ColumnType<string[], string[] | undefined, string[]>;
+  /** Days the audit log keeps an entry (0038). */
+  audit_retention_days: ColumnType<number, number | undefined, number>;
   settings: ColumnType<Record<string, unknown>, string, string>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;

@@ -9,6 +9,7 @@ import { resumeRetentionMoves } from './retention-move.js';
 import { sweepWebhookLog } from './webhook-delivery-repository.js';
 import { sweepSubjectLedger } from './subject-ledger.js';
 import { purgeExpiredRows, trimOperationalLog } from './expired-rows.js';
+import { purgeAudit } from './audit-repository.js';
 
 export interface SweepOptions {
   /** Rows with `expires_at <= now` are deleted. */
@@ -49,6 +50,8 @@ export interface SweepReport {
   readonly downloadLinksDeleted: number;
   /** Rows of the sweeps' run log and claimed cron occurrences past `OPERATIONAL_LOG_DAYS`, removed. */
   readonly operationalLogRowsDeleted: number;
+  /** Audit log entries older than their workspace keeps them, removed. */
+  readonly auditRowsDeleted: number;
 }
 
 export const DEFAULT_SWEEP_BATCH = 5000;
@@ -148,8 +151,8 @@ async function sweepTable(db: Db, table: StoreTable, options: SweepOptions, batc
 
 /**
  * Finishes interrupted retention moves, then sweeps table by table (see `sweepTable`), purges the
- * expired webhook delivery log, subject ledger rows, chat sessions and download links, and trims
- * the operational log (unless only some `tables` were asked for), and
+ * expired webhook delivery log, subject ledger rows, chat sessions, download links and audit
+ * entries, and trims the operational log (unless only some `tables` were asked for), and
  * records one `sweep_runs` row per table (counts and durations only, never row contents), under
  * the occurrence it serves: an occurrence has one recorded run at most.
  */
@@ -170,11 +173,12 @@ export async function sweepExpired(db: Db, options: SweepOptions): Promise<Sweep
   const sessionsDeleted = options.tables ? 0 : await purgeExpiredRows(db, 'chat_sessions', options.now, batchSize, options.signal);
   const downloadLinksDeleted = options.tables ? 0 : await purgeExpiredRows(db, 'downloads', options.now, batchSize, options.signal);
   const operationalLogRowsDeleted = options.tables ? 0 : await trimOperationalLog(db, options.now, batchSize, options.signal);
+  const auditRowsDeleted = options.tables ? 0 : await purgeAudit(db, options.now, batchSize, options.signal);
   await db
     .insertInto('sweep_runs')
     .values(tables.map((t) => ({ run_id: runId, table_name: t.table, rows_deleted: t.rowsDeleted, batches: t.batches, started_at: startedAt, duration_ms: t.durationMs, occurrence_at: options.occurrence ?? null })))
     .onConflict((oc) => oc.columns(['occurrence_at', 'table_name']).where('occurrence_at', 'is not', null).doNothing())
     .execute();
-  return { runId, startedAt, occurrence: options.occurrence ?? null, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0), webhookLogRowsDeleted, subjectLedgerRowsDeleted, sessionsDeleted, downloadLinksDeleted, operationalLogRowsDeleted };
+  return { runId, startedAt, occurrence: options.occurrence ?? null, tables, rowsDeleted: tables.reduce((n, t) => n + t.rowsDeleted, 0), webhookLogRowsDeleted, subjectLedgerRowsDeleted, sessionsDeleted, downloadLinksDeleted, operationalLogRowsDeleted, auditRowsDeleted };
 }
 

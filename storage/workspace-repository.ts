@@ -22,6 +22,7 @@ function toWorkspace(row: WorkspaceRow): Workspace {
     storageOffModules: row.storage_off_modules,
     allowedOrigins: row.allowed_origins,
     retention: row.retention,
+    auditRetentionDays: row.audit_retention_days,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -43,6 +44,7 @@ export async function createWorkspace(ctx: StoreContext, input: unknown): Promis
         storage_off_modules: settings.storageOffModules ?? [],
         allowed_origins: JSON.stringify(settings.allowedOrigins ?? []),
         retention: JSON.stringify(settings.retention ?? {}),
+        ...(settings.auditRetentionDays !== undefined && { audit_retention_days: settings.auditRetentionDays }),
         settings: '{}',
       })
       .returningAll()
@@ -76,6 +78,7 @@ export async function updateWorkspace(ctx: StoreContext, id: string, input: unkn
         ...(change.storageOffModules !== undefined && { storage_off_modules: change.storageOffModules }),
         ...(change.allowedOrigins !== undefined && { allowed_origins: JSON.stringify(change.allowedOrigins) }),
         ...(change.retention !== undefined && { retention: JSON.stringify(change.retention) }),
+        ...(change.auditRetentionDays !== undefined && { audit_retention_days: change.auditRetentionDays }),
         updated_at: sql<Date>`now()`,
       })
       .where('id', '=', id)

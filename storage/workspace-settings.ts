@@ -12,9 +12,13 @@ export interface WorkspaceSettings {
   storageOffModules: string[];
   allowedOrigins: string[];
   retention: RetentionOverrides;
+  /** Days the audit log keeps an entry (30 to 3650; 365 by default). */
+  auditRetentionDays: number;
 }
 
-const FIELDS = new Set(['name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention']);
+export const AUDIT_RETENTION_DAYS = { min: 30, max: 3650, default: 365 } as const;
+
+const FIELDS = new Set(['name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention', 'auditRetentionDays']);
 const MODULE_ID = /^[a-z][a-z0-9-]{0,63}$/;
 
 /**
@@ -46,6 +50,13 @@ export function validateWorkspaceSettings(input: unknown): Partial<WorkspaceSett
   if (source.storageOffModules !== undefined) out.storageOffModules = validateModuleIds(source.storageOffModules);
   if (source.allowedOrigins !== undefined) out.allowedOrigins = validateOrigins(source.allowedOrigins);
   if (source.retention !== undefined) out.retention = validateRetention(source.retention);
+  if (source.auditRetentionDays !== undefined) {
+    const days = source.auditRetentionDays;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < AUDIT_RETENTION_DAYS.min || days > AUDIT_RETENTION_DAYS.max) {
+      throw new ConfigError(`The audit log is kept ${AUDIT_RETENTION_DAYS.min} to ${AUDIT_RETENTION_DAYS.max} days`, '/auditRetentionDays');
+    }
+    out.auditRetentionDays = days;
+  }
   return out;
 }
 

@@ -36,6 +36,7 @@ import * as withdrawalRequests from './0034-withdrawal-requests.js';
 import * as apiKeyScopes from './0035-api-key-scopes.js';
 import * as downloadFlow from './0036-download-flow.js';
 import * as cronOccurrenceAge from './0037-cron-occurrence-age.js';
+import * as auditRetention from './0038-audit-retention.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -79,4 +80,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0035-api-key-scopes': apiKeyScopes,
   '0036-download-flow': downloadFlow,
   '0037-cron-occurrence-age': cronOccurrenceAge,
+  '0038-audit-retention': auditRetention,
 });

@@ -131,12 +131,22 @@ describe('admin console: data and settings', () => {
     expect(await zone.getAttribute('aria-invalid')).toBeNull();
     expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.allowedOrigins).toEqual([]);
 
+    // The audit log is kept 30 days at least: the API's refusal shows next to its field.
+    const auditDays = form.getByRole('spinbutton', { name: 'Audit log' });
+    expect(await auditDays.inputValue()).toBe('365');
+    await auditDays.fill('20');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => auditDays.getAttribute('aria-invalid')).toBe('true');
+    expect(await auditDays.evaluate((input) => input.closest('.field')!.querySelector('.field-error')!.textContent)).toBe('Must be >= 30');
+    await auditDays.fill('90');
+
     await origins.fill('https://shop.example.org\nhttps://www.example.org\n');
     await form.getByRole('spinbutton', { name: 'Giveaway participations' }).fill('10');
     await form.getByRole('button', { name: 'Save settings' }).click();
     await console.page.getByText('Settings saved.').waitFor();
     const saved = (await api(server.url, key, 'GET', '/api/v1/workspace')).body;
     expect(saved.allowedOrigins).toEqual(['https://shop.example.org', 'https://www.example.org']);
+    expect(saved.auditRetentionDays).toBe(90);
     expect(saved.retention).toEqual({ tables: { participations: 10 }, modules: { 'instant-win': { instant_win_claims: 20 } } });
     await form.getByText(/instant-win: Instant win claims 20 days/).waitFor();
     expect(await form.getByRole('spinbutton', { name: 'Giveaway participations' }).inputValue()).toBe('10');

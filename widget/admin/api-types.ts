@@ -12,6 +12,8 @@ export interface Workspace {
   readonly storageOffModules: readonly string[];
   readonly allowedOrigins: readonly string[];
   readonly retention: { readonly tables?: TableDays; readonly modules?: Readonly<Record<string, TableDays>> };
+  /** Days the audit log keeps an entry. */
+  readonly auditRetentionDays: number;
   /** The workspace's SMTP settings (the sender shown here), null when it sends no mail. */
   readonly mail?: { readonly from: string } | null;
   /** The public page where people withdraw their consents themselves, at the server's public address; null without mail settings. */
@@ -26,6 +28,7 @@ export interface WorkspacePatch {
   readonly storageOffModules?: readonly string[];
   readonly allowedOrigins?: readonly string[];
   readonly retention?: Workspace['retention'];
+  readonly auditRetentionDays?: number;
 }
 
 export interface TableInfo {

@@ -31,6 +31,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'webhook.deleted': 'Webhook deleted',
   'webhook.secret_rotated': 'Webhook secret rotated',
   'webhook.updated': 'Webhook saved',
+  'workspace.audit_retention_changed': 'Audit log retention changed',
   'workspace.module_storage_changed': "A module's storage switched",
 });
 

@@ -17,6 +17,7 @@ export function fieldForPath(path: string | undefined): FieldTarget | undefined 
     case 'name':
     case 'timeZone':
     case 'storageEnabled':
+    case 'auditRetentionDays':
       return { field: head };
     case 'allowedOrigins':
       return second !== undefined && /^\d+$/.test(second) ? { field: head, index: Number(second) } : { field: head };

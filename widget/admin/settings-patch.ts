@@ -10,6 +10,8 @@ export interface SettingsInput {
   readonly origins: string;
   /** Days per table, as typed in the number inputs. */
   readonly retention: Readonly<Record<string, string>>;
+  /** Days the audit log keeps an entry, as typed. */
+  readonly auditDays: string;
 }
 
 export type SettingsPatchResult =
@@ -35,6 +37,8 @@ export function buildSettingsPatch(input: SettingsInput, workspace: Workspace, t
     const days = Number(typed);
     if (days !== table.retentionDays) overrides[table.name] = days;
   }
+  const auditDays = input.auditDays.trim();
+  if (!/^\d+$/.test(auditDays)) return { ok: false, field: 'auditRetentionDays', message: 'Enter a whole number of days.' };
   const origins = nonBlankLines(input.origins).map((entry) => entry.value);
   const patch: { -readonly [K in keyof WorkspacePatch]: WorkspacePatch[K] } = {};
   if (input.name.trim() !== workspace.name) patch.name = input.name.trim();
@@ -42,5 +46,6 @@ export function buildSettingsPatch(input: SettingsInput, workspace: Workspace, t
   if (input.storageEnabled !== workspace.storageEnabled) patch.storageEnabled = input.storageEnabled;
   if (!same(origins, workspace.allowedOrigins)) patch.allowedOrigins = origins;
   if (!same(overrides, workspace.retention.tables ?? {})) patch.retention = { ...workspace.retention, tables: overrides };
+  if (Number(auditDays) !== workspace.auditRetentionDays) patch.auditRetentionDays = Number(auditDays);
   return { ok: true, patch };
 }

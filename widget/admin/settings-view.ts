@@ -17,8 +17,8 @@ function timeZoneList(): HTMLDataListElement {
 }
 
 /**
- * The Settings section: workspace name, time zone, storage on/off, retention per table (days)
- * and allowed widget origins (one per line). Save sends only what changed; an API refusal is
+ * The Settings section: workspace name, time zone, storage on/off, retention per table (days),
+ * how long the audit log keeps an entry, and allowed widget origins (one per line). Save sends only what changed; an API refusal is
  * shown with its message next to the field its path names.
  */
 export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext): Promise<void> {
@@ -55,6 +55,12 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
     suffix: 'days',
     className: 'retention',
   })));
+  const auditDays = add('auditRetentionDays', createField({
+    label: 'Audit log',
+    control: input({ type: 'number', min: 30, max: MAX_RETENTION_DAYS, step: 1, inputmode: 'numeric', value: workspace.auditRetentionDays }),
+    suffix: 'days',
+    hint: 'How long the audit log keeps what owners and keys did (30 to 3650 days). Older entries go at once.',
+  }));
   const origins = add('allowedOrigins', createField({
     label: 'Allowed widget origins',
     control: el('textarea', { className: 'input mono', attrs: { rows: 4, spellcheck: 'false', autocapitalize: 'off' }, text: workspace.allowedOrigins.join('\n') }),
@@ -72,7 +78,7 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
     el('h2', { attrs: { id: 'settings-title' }, text: 'Settings' }),
     el('fieldset', {}, [el('legend', { text: 'Workspace' }), name, timeZone, zones]),
     el('fieldset', {}, [el('legend', { text: 'Storage' }), storage]),
-    el('fieldset', { attrs: { 'aria-describedby': retentionHelp.id } }, [el('legend', { text: 'Retention' }), retentionHelp, moduleHelp, el('div', { className: 'retention-grid' }, retention), retentionError]),
+    el('fieldset', { attrs: { 'aria-describedby': retentionHelp.id } }, [el('legend', { text: 'Retention' }), retentionHelp, moduleHelp, el('div', { className: 'retention-grid' }, retention), retentionError, auditDays]),
     el('fieldset', {}, [el('legend', { text: 'Widget' }), origins]),
     formError,
     el('div', { className: 'actions' }, [save]),
@@ -91,6 +97,7 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
       storageEnabled: (fields.get('storageEnabled')!.control as HTMLInputElement).checked,
       origins: value('allowedOrigins'),
       retention: Object.fromEntries(tables.map((t) => [t.name, value(`retention.${t.name}`)])),
+      auditDays: value('auditRetentionDays'),
     }, workspace, tables);
     if (!result.ok) return showError(result.field, result.message);
     if (Object.keys(result.patch).length === 0) return ctx.announce('No changes to save.');

@@ -6,6 +6,8 @@ import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { recordAudit } from '../../../storage/audit-repository.js';
+import { sweepExpired } from '../../../storage/sweeper.js';
+import { sql } from 'kysely';
 
 const T0 = new Date('2025-04-01T10:00:00.000Z');
 const MINUTE = 60_000;
@@ -91,5 +93,37 @@ describe('GET /audit: filters and keyset paging', () => {
     const { get } = await loggedWorkspace('Mine', [['codes.added', 0]]);
     expect((await get('listAuditActions', '/audit/actions')).actions).toEqual(['codes.added']);
     expect((await get('listAudit', '/audit')).entries.map((e: { target: string }) => e.target)).toEqual(['Mine']);
+  });
+
+  it('keeps entries as long as the workspace says (365 days unless changed): older ones are never shown, then swept', async () => {
+    const DAY = 24 * 60 * MINUTE;
+    const { workspace, get } = await loggedWorkspace('Kept', [['flow.created', 0], ['flow.closed', 200 * 24 * 60], ['export.run', 380 * 24 * 60]]);
+    const other = await loggedWorkspace('Other', [['flow.created', 0]]);
+    storage.clock.set(T0.getTime() + 390 * DAY);
+    try {
+      // 390 days on, the default 365 days hide the first entry, before any sweep.
+      expect((await get('listAudit', '/audit')).entries.map((e: { action: string }) => e.action)).toEqual(['export.run', 'flow.closed']);
+      expect((await get('listAuditActions', '/audit/actions')).actions).toEqual(['export.run', 'flow.closed']);
+
+      const key = (await issueApiKey(storage.db, workspace.id)).key;
+      const refused = await api(server.url, key, 'PATCH', '/api/v1/workspace', { auditRetentionDays: 10 });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.path).toBe('/auditRetentionDays');
+      const changed = await api(server.url, key, 'PATCH', '/api/v1/workspace', { auditRetentionDays: 30 });
+      expect(changed.status).toBe(200);
+      expect(contract.check('updateWorkspace', changed.status, changed.body)).toEqual([]);
+      expect(changed.body.auditRetentionDays).toBe(30);
+      expect((await get('listAudit', '/audit?action=export.run')).entries).toHaveLength(1);
+      expect((await get('listAudit', '/audit?action=flow.closed')).entries).toEqual([]);
+
+      const report = await sweepExpired(storage.db, { now: storage.clock.now() });
+      expect(report.auditRowsDeleted).toBeGreaterThanOrEqual(3);
+      const left = await sql<{ workspace_id: string; action: string }>`
+        select workspace_id, action from audit_log where workspace_id in (${workspace.id}, ${other.workspace.id}) order by at`.execute(storage.db);
+      expect(left.rows.map((r) => [r.workspace_id === workspace.id ? 'kept' : 'other', r.action])).toEqual([['kept', 'export.run'], ['kept', 'workspace.audit_retention_changed']]);
+      expect((await get('listAudit', '/audit?action=workspace.audit_retention_changed')).entries[0].counts).toEqual({ days: 30 });
+    } finally {
+      storage.clock.set(T0);
+    }
   });
 });

@@ -23,7 +23,7 @@ export const listAuditRoute = defineRoute<unknown, AuditQuery>({
     const from = query.from === undefined ? undefined : new Date(query.from);
     const to = query.to === undefined ? undefined : new Date(query.to);
     if (from && to && from.getTime() >= to.getTime()) throw new ValidationError('Must be later than from', '/query/to');
-    const page = await listAudit(services.storage.db, principal.workspaceId, { limit: query.limit ?? 100, before: query.before, filter: { action: query.action, from, to } });
+    const page = await listAudit(services.storage.db, principal.workspaceId, { now: services.clock.now(), limit: query.limit ?? 100, before: query.before, filter: { action: query.action, from, to } });
     return { body: { entries: page.entries.map((e) => ({ ...e, at: e.at.toISOString() })), next: page.next } };
   },
 });
@@ -36,6 +36,6 @@ export const listAuditActionsRoute = defineRoute({
   tag: 'audit',
   responses: { 200: { description: 'Actions in alphabetical order', schema: auditActionsSchema } },
   async handler({ principal, services }) {
-    return { body: { actions: await listAuditActions(services.storage.db, principal.workspaceId) } };
+    return { body: { actions: await listAuditActions(services.storage.db, principal.workspaceId, services.clock.now()) } };
   },
 });

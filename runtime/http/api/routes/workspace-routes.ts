@@ -65,6 +65,8 @@ export const patchWorkspaceRoute = defineRoute({
     if (mail === null) await deleteMailSettings(services.storage, workspace.id);
     else if (mail !== undefined) await saveMailSettings(services.storage, workspace.id, mail);
     if (settings.storageOffModules !== undefined) await audit(call, 'workspace.module_storage_changed', null, { modulesOff: workspace.storageOffModules.length });
+    // Shortening it removes entries at the next sweep: the change itself stays on record.
+    if (settings.auditRetentionDays !== undefined) await audit(call, 'workspace.audit_retention_changed', null, { days: workspace.auditRetentionDays });
     return { body: await withMail(services, workspace) };
   },
 });

@@ -1,12 +1,18 @@
 import type { JsonSchema } from '../api-route.js';
 import { dateTimeSchema, uuidSchema } from './common-schemas.js';
 import { MAX_RETENTION_DAYS, STORE_TABLES } from '../../../../core/store-tables.js';
+import { AUDIT_RETENTION_DAYS } from '../../../../storage/workspace-settings.js';
 
 const days: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS };
 const tableDays: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: Object.fromEntries(STORE_TABLES.map((t) => [t, days])),
+};
+
+const auditDaysSchema: JsonSchema = {
+  type: 'integer', minimum: AUDIT_RETENTION_DAYS.min, maximum: AUDIT_RETENTION_DAYS.max,
+  description: 'Days the audit log keeps an entry (365 by default); older entries are never shown and the sweep deletes them',
 };
 
 export const retentionSchema: JsonSchema = {
@@ -31,7 +37,7 @@ const storageOffModulesSchema: JsonSchema = {
 export const workspaceSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention', 'mail', 'withdrawalPage', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'timeZone', 'storageEnabled', 'storageOffModules', 'allowedOrigins', 'retention', 'auditRetentionDays', 'mail', 'withdrawalPage', 'createdAt', 'updatedAt'],
   properties: {
     id: uuidSchema,
     name: { type: 'string' },
@@ -40,6 +46,7 @@ export const workspaceSchema: JsonSchema = {
     storageOffModules: storageOffModulesSchema,
     allowedOrigins: { type: 'array', items: { type: 'string' } },
     retention: retentionSchema,
+    auditRetentionDays: auditDaysSchema,
     mail: {
       type: ['object', 'null'],
       description: 'SMTP settings for double opt-in mails; the password is write-only (hasPassword tells whether one is set)',
@@ -65,6 +72,7 @@ export const workspacePatchSchema: JsonSchema = {
     storageOffModules: storageOffModulesSchema,
     allowedOrigins: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 300 } },
     retention: retentionSchema,
+    auditRetentionDays: auditDaysSchema,
     mail: { type: ['object', 'null'], description: 'SMTP settings: { host, port, security: tls|starttls|none, user?, password? (write-only; null removes it), from, fromName? }; null removes them' },
   },
 };
