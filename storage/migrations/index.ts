@@ -37,6 +37,7 @@ import * as apiKeyScopes from './0035-api-key-scopes.js';
 import * as downloadFlow from './0036-download-flow.js';
 import * as cronOccurrenceAge from './0037-cron-occurrence-age.js';
 import * as auditRetention from './0038-audit-retention.js';
+import * as workspaceGpgKeys from './0039-workspace-gpg-keys.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -81,4 +82,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0036-download-flow': downloadFlow,
   '0037-cron-occurrence-age': cronOccurrenceAge,
   '0038-audit-retention': auditRetention,
+  '0039-workspace-gpg-keys': workspaceGpgKeys,
 });

@@ -27,6 +27,8 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
   return {
     getWorkspace: {},
     updateWorkspace: { body: { name: 'Renamed' } },
+    createWorkspaceGpgKey: {},
+    getWorkspaceGpgKey: {},
     listApiKeys: {},
     getCurrentApiKey: {},
     createApiKey: { body: { name: 'CRM' } },

@@ -1,4 +1,4 @@
-import type { AddCodesResult, AuditPage, AuditQuery, CodePool, DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, StoreRow, TableFlow, TableInfo, Workspace, WorkspacePatch } from './api-types.js';
+import type { AddCodesResult, AuditPage, AuditQuery, CodePool, DownloadLink, Flow, FlowDetail, FlowDocument, FlowStats, FlowVersionSummary, ModuleInfo, PreviewToken, RowPage, StoreRow, TableFlow, TableInfo, Workspace, WorkspaceGpgKey, WorkspacePatch } from './api-types.js';
 import type { DestinationCheck, ExportDefinitionDocument, ExportOptions, ExportPreview, ExportSourceFlow, ExportRun, ExportSummary, ExportTrigger, FieldCatalogue, GpgKeyInfo, RunDownload } from './export-api-types.js';
 import { uploadWithProgress } from './upload-request.js';
 
@@ -22,6 +22,10 @@ export class ApiError extends Error {
 export interface AdminApi {
   workspace(): Promise<Workspace>;
   updateWorkspace(patch: WorkspacePatch): Promise<Workspace>;
+  /** The workspace's public GPG key (404 ApiError when it has none). */
+  workspaceGpgKey(): Promise<WorkspaceGpgKey>;
+  /** Makes the workspace a new key pair, replacing any it had. */
+  createWorkspaceGpgKey(): Promise<WorkspaceGpgKey>;
   tables(): Promise<readonly TableInfo[]>;
   /** One page of a table's rows (of one flow, with `flowId`: see `tableFlows`). */
   rows(table: string, page: { readonly limit: number; readonly after?: string; readonly flowId?: string }): Promise<RowPage>;
@@ -147,6 +151,8 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
   return Object.freeze({
     workspace: () => call<Workspace>('GET', '/workspace'),
     updateWorkspace: (patch: WorkspacePatch) => call<Workspace>('PATCH', '/workspace', patch),
+    workspaceGpgKey: () => call<WorkspaceGpgKey>('GET', '/workspace/gpg-key'),
+    createWorkspaceGpgKey: () => call<WorkspaceGpgKey>('POST', '/workspace/gpg-key'),
     tables: async () => (await call<{ tables: TableInfo[] }>('GET', '/tables')).tables,
     rows: (name: string, page: { limit: number; after?: string; flowId?: string }) => {
       const query = new URLSearchParams({ limit: String(page.limit), ...(page.after && { after: page.after }), ...(page.flowId && { flowId: page.flowId }) });

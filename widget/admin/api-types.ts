@@ -31,6 +31,13 @@ export interface WorkspacePatch {
   readonly auditRetentionDays?: number;
 }
 
+/** The workspace's public GPG key, for files sent to it encrypted. */
+export interface WorkspaceGpgKey {
+  readonly fingerprint: string;
+  readonly publicKey: string;
+  readonly createdAt: string;
+}
+
 export interface TableInfo {
   readonly name: string;
   readonly rows: number;

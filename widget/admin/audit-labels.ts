@@ -32,6 +32,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'webhook.secret_rotated': 'Webhook secret rotated',
   'webhook.updated': 'Webhook saved',
   'workspace.audit_retention_changed': 'Audit log retention changed',
+  'workspace.gpg_key_created': 'GPG key for incoming files made',
   'workspace.module_storage_changed': "A module's storage switched",
 });
 

@@ -3,7 +3,7 @@
  * context, no permission), by selecting `fallback` and running the copy command. Resolves true
  * when one of them worked.
  */
-export async function copyText(text: string, fallback: HTMLInputElement): Promise<boolean> {
+export async function copyText(text: string, fallback: HTMLInputElement | HTMLTextAreaElement): Promise<boolean> {
   try {
     if (navigator.clipboard?.writeText) {
       await navigator.clipboard.writeText(text);

@@ -58,7 +58,7 @@ export async function showCodesView(panel: HTMLElement, ctx: ConsoleContext): Pr
   const pool = createField({ label: 'Code pool', control: el('select', { className: 'input' }) });
   const file = createField({
     label: 'CSV file',
-    hint: 'UTF-8, one code per line in the first column (other columns are ignored); codes already in the pool are skipped. Any size: the file is streamed.',
+    hint: 'UTF-8, one code per line in the first column (other columns are ignored); codes already in the pool are skipped. Any size: the file is streamed. It may come GPG-encrypted to the workspace’s key (Settings → Incoming files).',
     control: el('input', { className: 'input', attrs: { type: 'file', accept: '.csv,.txt,text/csv,text/plain' } }),
   });
   const header = createField({ label: 'The first line is a column header', control: el('input', { attrs: { type: 'checkbox' } }) });

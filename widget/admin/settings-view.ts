@@ -8,6 +8,7 @@ import { buildSettingsPatch } from './settings-patch.js';
 import { errorMessage } from './status-messages.js';
 import { inDisplayOrder, tableLabel } from './table-labels.js';
 import { WRITES } from './write-actions.js';
+import { createIncomingKeySection } from './incoming-key-section.js';
 
 const MAX_RETENTION_DAYS = 3650;
 
@@ -83,7 +84,7 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
     formError,
     el('div', { className: 'actions' }, [save]),
   ]);
-  replaceChildren(panel, [form]);
+  replaceChildren(panel, [form, createIncomingKeySection(ctx.api, { timeZone: workspace.timeZone, announce: (message) => ctx.announce(message) })]);
 
   const value = (key: string) => fields.get(key)!.control.value;
   form.addEventListener('submit', async (event) => {

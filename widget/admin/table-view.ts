@@ -22,7 +22,7 @@ function countText(table: TableInfo, flow: TableFlow | undefined): string {
 }
 
 /** A flow as the Data tab names it; a deleted flow's rows stay until they expire. */
-function flowName(flow: TableFlow): string {
+function flowName(flow: Pick<TableFlow, 'flowId' | 'name'>): string {
   return flow.name ?? `deleted flow ${flow.flowId.slice(0, 8)}`;
 }
 
@@ -126,8 +126,7 @@ export function showTableView(panel: HTMLElement, initial: TableInfo, ctx: Conso
 
   function rowFlowText(id: string | null): string {
     if (id === null) return '—';
-    const flow = flows.find((f) => f.flowId === id);
-    return flow ? flowName(flow) : `deleted flow ${id.slice(0, 8)}`;
+    return flowName(flows.find((f) => f.flowId === id) ?? { flowId: id, name: null });
   }
 
   async function refreshCount(): Promise<void> {

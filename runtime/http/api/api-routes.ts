@@ -18,6 +18,7 @@ import { eraseSubjectRoute, lookupSubjectRoute, withdrawSubjectConsentsRoute } f
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute, getRowFileRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTableFlowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
+import { createWorkspaceGpgKeyRoute, getWorkspaceGpgKeyRoute } from './routes/workspace-gpg-routes.js';
 import {
   createWebhookRoute, deleteWebhookRoute, getWebhookRoute, listWebhookDeliveriesRoute, listWebhooksRoute, rotateWebhookSecretRoute, updateWebhookRoute,
 } from './routes/webhook-routes.js';
@@ -26,6 +27,8 @@ import {
 export const API_ROUTES: readonly RouteDefinition[] = [
   getWorkspaceRoute,
   patchWorkspaceRoute,
+  getWorkspaceGpgKeyRoute,
+  createWorkspaceGpgKeyRoute,
   listApiKeysRoute,
   getCurrentApiKeyRoute,
   createApiKeyRoute,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { api } from '../../support/test-server.js';
+import { createGpgHome } from '../../support/peers/gpg-cli.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
 import { recordAudit } from '../../../storage/audit-repository.js';
 import { NOW, SAMPLE_FILE, key, server, signedIn, storage, useConsoleFixture, workspace } from './console-fixture.js';
@@ -71,6 +72,37 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     await form.getByLabel('CSV file').setInputFiles([]);
     await form.getByRole('button', { name: 'Upload codes' }).press('Enter');
     await form.getByText('Choose a CSV file of codes.').waitFor();
+  });
+
+  it('makes the workspace a GPG key in Settings, and a code list encrypted to it with real gpg uploads through Codes', async () => {
+    await saveTestFlow(storage, workspace, 'sealed-gift', codesFlow('Sealed gift'));
+    const console = await signedIn();
+    await console.section('Settings').click();
+    const incoming = console.page.getByRole('region', { name: 'Incoming files' });
+    await incoming.getByText('No key yet: an encrypted upload is refused until there is one.').waitFor();
+    await incoming.getByRole('button', { name: 'Create key' }).click();
+    await console.page.getByText('GPG key created.').waitFor();
+    const publicKey = await incoming.getByRole('textbox', { name: 'Public key' }).inputValue();
+    const saved = (await api(server.url, key, 'GET', '/api/v1/workspace/gpg-key')).body;
+    expect(publicKey).toBe(saved.publicKey);
+    expect(await incoming.getByText(saved.fingerprint.replace(/(.{4})(?=.)/g, '$1 ')).count()).toBe(1);
+    await incoming.getByRole('button', { name: 'Copy public key' }).click();
+    await incoming.getByText('Public key copied.').waitFor();
+    expect(await console.page.evaluate(() => navigator.clipboard.readText())).toBe(publicKey);
+
+    const partner = await createGpgHome();
+    try {
+      await partner.run(['--import'], publicKey);
+      const sealed = await partner.run(['--trust-model', 'always', '--encrypt', '--recipient', saved.fingerprint], 'SEALED-1\nSEALED-2\nSEALED-3\n');
+      const form = await openCodes(console);
+      await form.getByRole('combobox', { name: 'Code pool' }).selectOption({ label: 'Sealed gift · gift' });
+      await form.getByLabel('CSV file').setInputFiles({ name: 'codes.csv.gpg', mimeType: 'application/octet-stream', buffer: sealed });
+      await form.getByRole('button', { name: 'Upload codes' }).click();
+      await console.page.getByRole('status').getByText('3 codes added to Sealed gift · gift, 0 duplicates skipped.').waitFor();
+      await expect.poll(() => poolCounts(console, 'Sealed gift', 'gift')).toEqual(['gift', '3', '0', '3']);
+    } finally {
+      await partner.remove();
+    }
   });
 
   it('finds a file sent by the person asking, and downloads it for them', async () => {

@@ -2,12 +2,14 @@ import { defineRoute, type ApiCall } from '../api-route.js';
 import { audit } from '../audit.js';
 import { codeCsvBatches, MAX_CSV_LINE_CHARS, MAX_REPORTED_LINES } from '../code-csv-reader.js';
 import { addCodesBodySchema, addCodesResultSchema, codeCsvQuerySchema, codePoolListSchema, codePoolStatsSchema, flowStepParams } from '../schemas/code-schemas.js';
-import { errorResponse } from '../schemas/common-schemas.js';
+import { dataKeyDestroyedResponse, errorResponse } from '../schemas/common-schemas.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
 import { ParleyError, ValidationError } from '../../../../core/errors.js';
 import type { FlowStep } from '../../../../core/flow-definition.js';
 import type { ModuleRegistry } from '../../../../core/module-registry.js';
 import { listFlows, type FlowRecord } from '../../../../storage/flow-repository.js';
+import { decryptIfGpg } from '../../../../exporter/encryption/gpg-decryption.js';
+import { openWorkspaceGpgPrivateKey } from '../../../../storage/workspace-gpg-keys.js';
 import { addCodeBatches, addCodes, CODE_BATCH_SIZE, codePoolStats, type AddCodesResult, flowCodePoolStats } from '../../../../storage/code-pool-repository.js';
 
 type StepParams = { flowId: string; stepId: string };
@@ -56,7 +58,8 @@ export const uploadCodesCsvRoute = defineRoute<StepParams, { header?: boolean }>
   summary:
     'Add a code list of any size to the pool of a codes step from a CSV file, streamed (not bound by the JSON body cap) ' +
     'and added in one transaction: the code is the first column of each line, blank lines are skipped, duplicates ' +
-    'ignoring case are skipped and counted; a bad line refuses the whole file with each bad line number and reason',
+    'ignoring case are skipped and counted; a bad line refuses the whole file with each bad line number and reason. ' +
+    'The file may come GPG-encrypted to the workspace key (GET /workspace/gpg-key), binary or armored: it is decrypted as it streams',
   tag: 'codes',
   params: flowStepParams,
   query: codeCsvQuerySchema,
@@ -69,14 +72,17 @@ export const uploadCodesCsvRoute = defineRoute<StepParams, { header?: boolean }>
   responses: {
     200: { description: 'How many codes were added and how many were already there', schema: addCodesResultSchema },
     400: errorResponse(
-      `A file with bad lines or without codes, or an invalid parameter: \`details.lines\` lists up to ${MAX_REPORTED_LINES} bad lines ` +
+      `A file with bad lines or without codes, an encrypted file the workspace key cannot open (or altered since), or an invalid parameter: \`details.lines\` lists up to ${MAX_REPORTED_LINES} bad lines ` +
         '(`line`, `reason`; never their content) and `details.more` says whether there were more; nothing is added',
     ),
+    410: dataKeyDestroyedResponse,
     413: errorResponse('More lines than the server takes in one upload (`details.line` is the first line past the limit); nothing is added'),
   },
   async handler(call) {
     const flow = await requireCodesStep(call);
-    const batches = codeCsvBatches(call.req, { header: call.query.header ?? false, maxLines: call.services.limits.codeUploadMaxLines, batchSize: CODE_BATCH_SIZE });
+    const { storage } = call.services;
+    const csv = await decryptIfGpg(call.req, () => openWorkspaceGpgPrivateKey(storage, call.principal.workspaceId), '/body');
+    const batches = codeCsvBatches(csv, { header: call.query.header ?? false, maxLines: call.services.limits.codeUploadMaxLines, batchSize: CODE_BATCH_SIZE });
     const pool = { workspaceId: call.principal.workspaceId, flowId: flow.id, stepId: call.params.stepId };
     return added(call, flow, await addCodeBatches(call.services.storage.db, pool, batches, call.services.clock.now()));
   },

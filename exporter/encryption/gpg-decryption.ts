@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { toPullWebStream } from './pull-web-stream.js';
+import { ValidationError } from '../../core/errors.js';
+
+const ARMOR = Buffer.from('-----BEGIN PGP MESSAGE-----');
+const isArmored = (head: Buffer) => head.subarray(0, ARMOR.length).equals(ARMOR);
+
+/**
+ * Whether the first bytes of a file are an OpenPGP message encrypted to a key: ASCII armor, or a
+ * binary public-key encrypted session key packet (tag 1, old or new format). Neither can begin a
+ * UTF-8 text file: 0x84–0x87 are continuation bytes and 0xC1 is never valid.
+ */
+export function looksGpgEncrypted(head: Buffer): boolean {
+  if (isArmored(head)) return true;
+  const tag = head[0];
+  return tag !== undefined && ((tag >= 0x84 && tag <= 0x87) || tag === 0xc1);
+}
+
+/**
+ * A byte stream as it came, or decrypted when it is a GPG message: the first bytes are read to
+ * tell, then everything streams. `privateKey` is asked for only when the stream is encrypted
+ * (undefined: the workspace has none, refused at `path`). A message not for that key, or
+ * damaged, fails the returned stream; a tampered one fails it at its end, after its plaintext
+ * has flowed (the stream is not held until the integrity check), so a reader must commit nothing
+ * before the end, as the code upload's single transaction does.
+ */
+export async function decryptIfGpg(source: Readable, privateKey: () => Promise<string | undefined>, path: string): Promise<Readable> {
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head = Buffer.alloc(0);
+  let ended = false;
+  while (head.length < ARMOR.length && !ended) {
+    const next = await chunks.next();
+    if (next.done) ended = true;
+    else head = Buffer.concat([head, Buffer.from(next.value)]);
+  }
+  const whole = Readable.from((async function* () {
+    if (head.length > 0) yield head;
+    if (ended) return;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield Buffer.from(next.value);
+  })(), { objectMode: false });
+  if (!looksGpgEncrypted(head)) return whole;
+
+  const armored = await privateKey();
+  if (armored === undefined) {
+    source.resume(); // The rest of the upload is read and dropped, so the refusal reaches the sender.
+    throw new ValidationError('This file is GPG-encrypted, but the workspace has no key to decrypt it: create one under Settings → Incoming files, and encrypt to it', path);
+  }
+  const { decrypt, readMessage, readPrivateKey } = await import('openpgp');
+  try {
+    const decryptionKeys = await readPrivateKey({ armoredKey: armored });
+    const input = toPullWebStream(whole);
+    const message = isArmored(head)
+      ? await readMessage({ armoredMessage: input.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>) })
+      : await readMessage({ binaryMessage: input });
+    // Streamed, not held in memory until the integrity check: see above.
+    const { data } = await decrypt({ message, decryptionKeys, format: 'binary', config: { allowUnauthenticatedStream: true } });
+    const plain = Readable.fromWeb(data as unknown as NodeReadableStream<Uint8Array>);
+    return Readable.from((async function* () {
+      try {
+        for await (const chunk of plain) yield chunk as Buffer;
+      } catch {
+        throw new ValidationError('This GPG file is damaged or was altered after it was encrypted: nothing of it was used', path);
+      }
+    })(), { objectMode: false });
+  } catch {
+    source.resume();
+    throw new ValidationError('This GPG file could not be decrypted with the workspace’s key: encrypt it to the public key under Settings → Incoming files', path);
+  }
+}
