@@ -5,7 +5,9 @@
  * server's resident memory sampled every 50 ms during each upload against its RSS before the
  * first one: when the body is streamed in bounded batches, the peak stays about the same for a
  * file ten times larger. The server runs with its V8 heap capped at BENCH_SERVER_HEAP_MB (default
- * 128): a server that kept the file in memory could not take the large one at all.
+ * 128): a server that kept the file in memory could not take the large one at all. The large
+ * file is then sent once more GPG-encrypted to the workspace's key (encrypted here as it is sent):
+ * the server decrypts it as it streams, so its peak should stay about the same.
  */
 import { rssMb } from './support/process-memory.js';
 import { Readable } from 'node:stream';
@@ -20,6 +22,7 @@ import { issueApiKey } from '../storage/api-key-repository.js';
 import { generateMasterKey } from '../storage/crypto/master-key.js';
 import { openStorage } from '../storage/storage.js';
 import { createWorkspace } from '../storage/workspace-repository.js';
+import { encryptWithGpg } from '../exporter/encryption/gpg-encryption.js';
 
 const LARGE = Number(process.env.BENCH_CODES ?? 1_000_000);
 const SMALL = Math.min(LARGE, Number(process.env.BENCH_CODES_SMALL ?? 100_000));
@@ -46,19 +49,21 @@ try {
   const workspace = await createWorkspace(storage, { name: 'Bench' });
   const deps = { storage, registry: new ModuleRegistry(MODULES), clock: systemClock, capabilities: CAPABILITIES };
   const steps = [{ id: 'reward', module: 'codes', config: { mode: 'distribute', text: 'Code {{code}}' } }];
-  for (const slug of ['small', 'large']) await saveFlowDocument(deps, workspace, slug, { name: slug, steps });
+  for (const slug of ['small', 'large', 'sealed']) await saveFlowDocument(deps, workspace, slug, { name: slug, steps });
   const { key } = await issueApiKey(storage.db, workspace.id, { name: 'bench' });
   const pid = server.child.pid!;
   const baseline = await rssMb(pid);
 
-  const upload = async (slug: string, count: number) => {
+  const publicKey = ((await (await fetch(`${server.url}/api/v1/workspace/gpg-key`, { method: 'POST', headers: { authorization: `Bearer ${key}` } })).json()) as { publicKey: string }).publicKey;
+
+  const upload = async (slug: string, count: number, encrypted = false) => {
     let peak = await rssMb(pid);
     const sampler = setInterval(() => void rssMb(pid).then((mb) => (peak = Math.max(peak, mb)), () => undefined), 50);
     const began = performance.now();
     const response = await fetch(`${server.url}/api/v1/flows/${slug}/steps/reward/codes/csv`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
-      body: Readable.toWeb(Readable.from(csvLines(count, slug))) as ReadableStream,
+      body: Readable.toWeb(encrypted ? await encryptWithGpg(Readable.from(csvLines(count, slug)), publicKey) : Readable.from(csvLines(count, slug))) as ReadableStream,
       duplex: 'half',
     } as RequestInit);
     const result = (await response.json()) as { added?: number };
@@ -69,14 +74,18 @@ try {
   };
   const small = await upload('small', SMALL);
   const large = await upload('large', LARGE);
+  const sealed = await upload('sealed', LARGE, true);
   const growth = (peak: number) => peak - baseline;
   printTable(`streamed CSV code uploads (server heap capped at ${HEAP_MB} MB; RSS before: ${baseline.toFixed(0)} MB)`, [
     [`${fmt(SMALL)} codes`, `${fmt(small.rate)} codes/s (${small.seconds.toFixed(1)} s), peak RSS ${small.peak.toFixed(0)} MB (+${growth(small.peak).toFixed(0)} MB)`],
     [`${fmt(LARGE)} codes`, `${fmt(large.rate)} codes/s (${large.seconds.toFixed(1)} s), peak RSS ${large.peak.toFixed(0)} MB (+${growth(large.peak).toFixed(0)} MB)`],
+    [`${fmt(LARGE)} codes, GPG-encrypted`, `${fmt(sealed.rate)} codes/s (${sealed.seconds.toFixed(1)} s), peak RSS ${sealed.peak.toFixed(0)} MB (+${growth(sealed.peak).toFixed(0)} MB)`],
   ]);
   process.stdout.write(`RESULT code_upload_codes_per_s=${large.rate.toFixed(0)}\n`);
   process.stdout.write(`RESULT code_upload_rss_growth_mb_small=${growth(small.peak).toFixed(1)}\n`);
   process.stdout.write(`RESULT code_upload_rss_growth_mb_large=${growth(large.peak).toFixed(1)}\n`);
+  process.stdout.write(`RESULT code_upload_gpg_codes_per_s=${sealed.rate.toFixed(0)}\n`);
+  process.stdout.write(`RESULT code_upload_gpg_rss_growth_mb=${growth(sealed.peak).toFixed(1)}\n`);
 } finally {
   await storage.close();
   await server.stop();
