@@ -25,6 +25,21 @@ export async function rollUpThenSweep(storage: Storage, options: { now: Date; ba
   return { rollup, sweep };
 }
 
+/**
+ * What a sweep removed, per table, for `parley_rows_swept_total`: the store tables, then the chat
+ * sessions, download links, audit entries and webhook log that expire beside them (tables with
+ * nothing removed left out).
+ */
+export function sweptRows(sweep: SweepReport): Array<[table: string, rows: number]> {
+  const beside: Array<[string, number]> = [
+    ['chat_sessions', sweep.sessionsDeleted],
+    ['downloads', sweep.downloadLinksDeleted],
+    ['audit_log', sweep.auditRowsDeleted],
+    ['webhook_log', sweep.webhookLogRowsDeleted],
+  ];
+  return [...sweep.tables.map((t): [string, number] => [t.table, t.rowsDeleted]), ...beside].filter(([, rows]) => rows > 0);
+}
+
 /** Registers the sweeper worker and its cron; each occurrence runs once, on one process only, and is recorded with its runs. */
 export async function startSweeper(
   storage: Storage,
@@ -33,7 +48,7 @@ export async function startSweeper(
   await workEachOccurrence(storage, 'sweep', options.cron, options.logger, async (occurrence) => {
     const { rollup, sweep } = await rollUpThenSweep(storage, { now: options.clock.now(), batchSize: options.batchSize, sources: options.sources, occurrence });
     if ('failed' in rollup) options.logger.error({ err: { message: rollup.failed } }, 'flow statistics rollup failed');
-    for (const table of sweep.tables) if (table.rowsDeleted > 0) options.onSwept?.(table.table, table.rowsDeleted);
+    for (const [table, rows] of sweptRows(sweep)) options.onSwept?.(table, rows);
     options.logger.info(
       { runId: sweep.runId, occurrence: occurrence.toISOString(), rowsDeleted: sweep.rowsDeleted, tables: sweep.tables.filter((t) => t.rowsDeleted > 0), rollup },
       'sweep finished',

@@ -6,7 +6,7 @@ import { connectChat, type ChatClient } from '../../support/chat-client.js';
 import { OpenApiContract } from '../../support/openapi-contract.js';
 import { registry, saveTestFlow } from '../../support/flow-harness.js';
 import type { RunningServer } from '../../../runtime/server.js';
-import { rollUpThenSweep } from '../../../runtime/sweep-job.js';
+import { rollUpThenSweep, sweptRows } from '../../../runtime/sweep-job.js';
 import { rowStatisticSources } from '../../../runtime/stats/flow-stats.js';
 import { rollUpFlowStats } from '../../../storage/flow-stats-rollup.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
@@ -160,6 +160,11 @@ describe('GET /flows/{flow}/stats', () => {
     const sessions = await sql<{ n: string }>`select count(*) as n from chat_sessions where workspace_id = ${workspace.id}`.execute(storage.db);
     expect(Number(sessions.rows[0]!.n)).toBe(0);
     expect(maintenance.sweep.sessionsDeleted).toBeGreaterThanOrEqual(5);
+    // What /metrics counts (parley_rows_swept_total): the sessions beside the store tables.
+    const swept = new Map(sweptRows(maintenance.sweep));
+    expect(swept.get('chat_sessions')).toBe(maintenance.sweep.sessionsDeleted);
+    expect(swept.get('participations')).toBeGreaterThanOrEqual(1);
+    expect([...swept.values()].every((rows) => rows > 0)).toBe(true);
     expect(await stats(key, all)).toEqual(expected);
   });
 
