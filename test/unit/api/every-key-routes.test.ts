@@ -8,8 +8,8 @@ import type { ApiServices } from '../../../runtime/http/api/api-services.js';
 const openToAll = API_ROUTES.filter((route) => route.everyKey).map((route) => route.operationId);
 
 describe('routes every key may call', () => {
-  it('are the key itself and the workspace settings, both reads, open to a key limited to any one part', () => {
-    expect(openToAll.sort()).toEqual(['getCurrentApiKey', 'getWorkspace']);
+  it("are the key itself, the workspace settings and the workspace's public GPG key, all reads, open to a key limited to any one part", () => {
+    expect(openToAll.sort()).toEqual(['getCurrentApiKey', 'getWorkspace', 'getWorkspaceGpgKey']);
     for (const route of API_ROUTES.filter((r) => r.everyKey)) {
       expect(route.method).toBe('get');
       expect(routeAllowedTo(route, ['draws'])).toBe(true);
