@@ -26,10 +26,11 @@ export async function deleteStoreRow(ctx: StoreContext, workspaceId: string, tab
 export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string, table: StoreTable, flowId?: string): Promise<number> {
   return inTransaction(ctx, async (trx) => {
     const ofFlow = flowId === undefined ? sql`` : sql`and flow_id = ${flowId}`;
+    // The ledger first: a row a turn commits in between keeps the ledger row it writes, still an upper bound.
+    await forgetSubjectLedger(trx.db, workspaceId, { table, flowId });
     const result = await sql<{ n: string }>`
       with gone as (delete from ${sql.table(physicalTable(table))} where workspace_id = ${workspaceId} ${ofFlow} returning id)${cascadeAfterDelete(table)}
       select count(*) as n from gone`.execute(trx.db);
-    await forgetSubjectLedger(trx.db, workspaceId, { table, flowId });
     return Number(result.rows[0]?.n ?? 0);
   });
 }

@@ -35,7 +35,8 @@ function refuse(res: Response, gone: boolean, message = gone ? 'This download li
  * the password shown when the link was issued. A table link streams the table as CSV, or only the
  * rows one flow stored (the Files table with its files beside the CSV); an export run link streams the file the run delivered to a
  * local directory, as delivered (410 when it was removed or replaced since). A used or expired token
- * gets 410, an unknown one 404; two simultaneous redemptions give one 200.
+ * gets 410 until the sweep removes its link, then 404 as an unknown one; two simultaneous
+ * redemptions give one 200.
  */
 export function downloadRoute(storage: StoreContext, logger: Logger, options: { readonly localRoot: string }): Router {
   const router = Router();

@@ -26,7 +26,7 @@ export function createIncomingKeySection(api: AdminApi, options: { readonly time
   ]);
 
   function show(key: WorkspaceGpgKey | undefined): void {
-    const create = el('button', { className: key ? 'button' : 'button primary', attrs: { type: 'button', ...WRITES }, text: key ? 'Replace key' : 'Create key', on: { click: () => void make(key !== undefined) } });
+    const create = el('button', { className: key ? 'button' : 'button primary', attrs: { type: 'button', ...WRITES }, text: key ? 'Replace key' : 'Create key', on: { click: () => void make(create, key !== undefined) } });
     if (!key) return replaceChildren(body, [el('p', { text: 'No key yet: an encrypted upload is refused until there is one.' }), create]);
     const id = uniqueId('public-key');
     const text = el('textarea', { className: 'input mono', attrs: { id, readonly: true, rows: 8, spellcheck: 'false' }, text: key.publicKey });
@@ -47,14 +47,17 @@ export function createIncomingKeySection(api: AdminApi, options: { readonly time
     ]);
   }
 
-  async function make(replacing: boolean): Promise<void> {
+  async function make(button: HTMLButtonElement, replacing: boolean): Promise<void> {
     if (replacing && !(await confirmAction({ title: 'Replace the GPG key?', message: 'Files already encrypted to the current key can no longer be read: partners must encrypt to the new one.', confirmLabel: 'Replace key' }))) return;
     error.textContent = '';
+    button.disabled = true; // One key per press: a second one would replace the first at once.
     try {
       show(await api.createWorkspaceGpgKey());
+      body.querySelector<HTMLButtonElement>('button')?.focus();
       options.announce(replacing ? 'GPG key replaced.' : 'GPG key created.');
     } catch (failure) {
       error.textContent = errorMessage(failure);
+      button.disabled = false;
     }
   }
 

@@ -121,7 +121,7 @@ describe('GET /audit: filters and keyset paging', () => {
       const left = await sql<{ workspace_id: string; action: string }>`
         select workspace_id, action from audit_log where workspace_id in (${workspace.id}, ${other.workspace.id}) order by at`.execute(storage.db);
       expect(left.rows.map((r) => [r.workspace_id === workspace.id ? 'kept' : 'other', r.action])).toEqual([['kept', 'export.run'], ['kept', 'workspace.audit_retention_changed']]);
-      expect((await get('listAudit', '/audit?action=workspace.audit_retention_changed')).entries[0].counts).toEqual({ days: 30 });
+      expect((await get('listAudit', '/audit?action=workspace.audit_retention_changed')).entries[0].counts).toEqual({ days: 30, previousDays: 365 });
     } finally {
       storage.clock.set(T0);
     }

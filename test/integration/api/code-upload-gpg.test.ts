@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
 import { api, startTestServer } from '../../support/test-server.js';
@@ -79,9 +80,12 @@ describe('code lists sent GPG-encrypted to the workspace', () => {
     const armored = await encryptTo(publicKey, fingerprint, `${csv('ARM', 3)}\nBIN-00001`, true);
     expect(armored.toString('utf8')).toMatch(/^-----BEGIN PGP MESSAGE-----/);
     expect((await upload(armored)).body).toEqual({ added: 3, duplicates: 1 });
+    // Armor after a BOM and blank lines is still armor (never read as lines of codes).
+    const padded = await encryptTo(publicKey, fingerprint, 'PAD-1', true);
+    expect((await upload(Buffer.concat([Buffer.from('\ufeff\r\n  \n'), padded]))).body).toEqual({ added: 1, duplicates: 0 });
     // A plain CSV still goes in as before.
     expect((await upload('PLAIN-1\nPLAIN-2')).body).toEqual({ added: 2, duplicates: 0 });
-    expect(await total()).toBe(5005);
+    expect(await total()).toBe(5006);
     const audit = await call('listAudit', 'GET', '/audit?action=workspace.gpg_key_created');
     expect(audit.body.entries.map((e: { target: string }) => e.target)).toEqual([fingerprint]);
   });
@@ -94,11 +98,16 @@ describe('code lists sent GPG-encrypted to the workspace', () => {
     const noKey = await upload(forPartner);
     expect(noKey.status).toBe(400);
     expect(noKey.body.error).toMatchObject({ path: '/body', message: expect.stringContaining('no key to decrypt it') });
+    // A large refused file (several MB) gets its refusal too: the server reads the rest and drops it.
+    const random = Array.from({ length: 150_000 }, () => randomBytes(16).toString('hex')).join('\n');
+    const large = await partner.run(['--trust-model', 'always', '--compress-algo', 'none', '--encrypt', '--recipient', partnersOwn], random);
+    expect(large.length).toBeGreaterThan(4_000_000);
+    expect((await upload(large)).status).toBe(400);
 
     const first = (await call('createWorkspaceGpgKey', 'POST', '/workspace/gpg-key')).body;
     const otherKey = await upload(forPartner);
     expect(otherKey.status).toBe(400);
-    expect(otherKey.body.error.message).toContain('could not be decrypted with the workspace’s key');
+    expect(otherKey.body.error.message).toContain('not a GPG message the workspace’s key can open');
 
     const good = await encryptTo(first.publicKey, first.fingerprint, csv('OK', 20_000));
     const altered = Buffer.from(good);

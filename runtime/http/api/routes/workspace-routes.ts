@@ -58,6 +58,7 @@ export const patchWorkspaceRoute = defineRoute({
     const { mail, ...settings } = body as { mail?: unknown } & Record<string, unknown>;
     if (mail !== undefined && mail !== null) validateMailSettings(mail, '/mail');
     assertKnownModules(services.flows.registry, settings.storageOffModules);
+    const before = settings.auditRetentionDays !== undefined ? await getWorkspace(services.storage, principal.workspaceId) : undefined;
     const workspace = Object.keys(settings).length > 0
       ? await updateWorkspace(services.storage, principal.workspaceId, settings)
       : await getWorkspace(services.storage, principal.workspaceId);
@@ -66,7 +67,9 @@ export const patchWorkspaceRoute = defineRoute({
     else if (mail !== undefined) await saveMailSettings(services.storage, workspace.id, mail);
     if (settings.storageOffModules !== undefined) await audit(call, 'workspace.module_storage_changed', null, { modulesOff: workspace.storageOffModules.length });
     // Shortening it removes entries at the next sweep: the change itself stays on record.
-    if (settings.auditRetentionDays !== undefined) await audit(call, 'workspace.audit_retention_changed', null, { days: workspace.auditRetentionDays });
+    if (settings.auditRetentionDays !== undefined) {
+      await audit(call, 'workspace.audit_retention_changed', null, { days: workspace.auditRetentionDays, previousDays: before?.auditRetentionDays ?? workspace.auditRetentionDays });
+    }
     return { body: await withMail(services, workspace) };
   },
 });
