@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { ValidationError } from '../core/errors.js';
+import { deleteInBatches } from './expired-rows.js';
 
 /** One audited owner action. `target` and `counts` never hold personal data in clear. */
 export interface AuditEntry {
@@ -90,16 +91,9 @@ export async function listAuditActions(db: Db, workspaceId: string, now: Date): 
  * index range per workspace, each batch its own statement); returns how many went.
  */
 export async function purgeAudit(db: Db, now: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
-  let removed = 0;
-  while (!signal?.aborted) {
-    const result = await sql`
-      delete from audit_log where ctid = any(array(
-        select a.ctid from workspaces w
-          join audit_log a on a.workspace_id = w.id and a.at <= ${now}::timestamptz - make_interval(days => w.audit_retention_days)
-        limit ${batchSize}))`.execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0);
-    removed += deleted;
-    if (deleted < batchSize) break;
-  }
-  return removed;
+  return deleteInBatches(db, () => sql`
+    delete from audit_log where ctid = any(array(
+      select a.ctid from workspaces w
+        join audit_log a on a.workspace_id = w.id and a.at <= ${now}::timestamptz - make_interval(days => w.audit_retention_days)
+      limit ${batchSize}))`, batchSize, signal);
 }

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 
 /**
  * Tables outside the store tables that the sweep trims, each by the (indexed) instant its rows
  * end at: chat sessions (their variables, sealed personal values and device facts), one-time
- * download links and the webhook delivery log by their `expires_at`; the sweeps' own run log and
+ * download links, the webhook delivery log and the subject ledger by their `expires_at`; the sweeps' own run log and
  * the claimed cron occurrences by when they happened (see `OPERATIONAL_LOG_DAYS`).
  */
 export const TRIMMED_TABLES = {
@@ -12,6 +12,7 @@ export const TRIMMED_TABLES = {
   downloads: 'expires_at',
   webhook_deliveries: 'expires_at',
   webhook_events: 'expires_at',
+  store_subjects: 'expires_at',
   sweep_runs: 'started_at',
   cron_occurrences: 'occurrence_at',
 } as const;
@@ -26,22 +27,26 @@ export type TrimmedTable = keyof typeof TRIMMED_TABLES;
 export const OPERATIONAL_LOG_DAYS = 30;
 
 /**
- * Deletes the rows of `table` that ended at or before `until`, oldest first, in batches of
- * `batchSize` (each its own short statement, so no lock is held long); stops between batches when
- * `signal` aborts. Returns how many rows went.
+ * Runs `batch` (a DELETE of at most `batchSize` rows, each its own short statement, so no lock is
+ * held long) until one removes fewer than `batchSize`; stops between batches when `signal`
+ * aborts. Returns how many rows went.
  */
-export async function purgeExpiredRows(db: Db, table: TrimmedTable, until: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
-  const column = sql.ref(TRIMMED_TABLES[table]);
+export async function deleteInBatches(db: Db, batch: () => RawBuilder<unknown>, batchSize: number, signal?: AbortSignal): Promise<number> {
   let removed = 0;
   while (!signal?.aborted) {
-    const result = await sql`
-      delete from ${sql.table(table)} where ctid = any(array(
-        select ctid from ${sql.table(table)} where ${column} <= ${until} order by ${column} limit ${batchSize}))`.execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0);
+    const deleted = Number((await batch().execute(db)).numAffectedRows ?? 0);
     removed += deleted;
     if (deleted < batchSize) break;
   }
   return removed;
+}
+
+/** Deletes the rows of `table` that ended at or before `until`, oldest first, in batches of `batchSize` (see `deleteInBatches`). */
+export async function purgeExpiredRows(db: Db, table: TrimmedTable, until: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
+  const column = sql.ref(TRIMMED_TABLES[table]);
+  return deleteInBatches(db, () => sql`
+    delete from ${sql.table(table)} where ctid = any(array(
+      select ctid from ${sql.table(table)} where ${column} <= ${until} order by ${column} limit ${batchSize}))`, batchSize, signal);
 }
 
 /** Trims the sweeps' run log and the claimed cron occurrences to the last `OPERATIONAL_LOG_DAYS`; returns the rows removed. */

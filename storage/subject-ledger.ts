@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 import type { StoreTable } from '../core/store-tables.js';
 import { effectiveRetentionDays, expiryFrom } from './retention-sql.js';
+import { purgeExpiredRows } from './expired-rows.js';
 
 /**
  * The subject ledger (`store_subjects`, migration 0021): for each data subject, flow, table,
@@ -104,14 +105,5 @@ export async function forgetSubjectLedger(db: Db, workspaceId: string, which: { 
 
 /** Purges the ledger rows whose bound has passed, in batches of `batchSize`; returns how many went. */
 export async function sweepSubjectLedger(db: Db, now: Date, batchSize: number, signal?: AbortSignal): Promise<number> {
-  let removed = 0;
-  while (!signal?.aborted) {
-    const result = await sql`
-      delete from store_subjects where ctid = any(array(
-        select ctid from store_subjects where expires_at <= ${now} order by expires_at limit ${batchSize}))`.execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0);
-    removed += deleted;
-    if (deleted < batchSize) break;
-  }
-  return removed;
+  return purgeExpiredRows(db, 'store_subjects', now, batchSize, signal);
 }

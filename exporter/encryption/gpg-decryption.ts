@@ -54,22 +54,17 @@ export async function decryptIfGpg(source: Readable, privateKey: () => Promise<s
   } catch {
     throw new ParleyError('bad_request', 'The upload was cut off before its end', { path });
   }
-  const rest = (async function* () {
+  /** `first`, then the rest of the source. */
+  const from = (first: Buffer) => Readable.from((async function* () {
+    if (first.length > 0) yield first;
     if (ended) return;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield Buffer.from(next.value);
-  })();
-  if (!looksGpgEncrypted(head)) {
-    return Readable.from((async function* () {
-      if (head.length > 0) yield head;
-      yield* rest;
-    })(), { objectMode: false });
-  }
-  const armoredAt = isArmored(head.subarray(contentStart(head))) ? contentStart(head) : -1;
-  const message = head.subarray(Math.max(armoredAt, 0));
-  const whole = Readable.from((async function* () {
-    if (message.length > 0) yield message;
-    yield* rest;
   })(), { objectMode: false });
+  if (!looksGpgEncrypted(head)) return from(head);
+  const start = contentStart(head);
+  const armored = isArmored(head.subarray(start));
+  // Armor is read from its first line on (openpgp takes no BOM); a binary message from its first byte.
+  const whole = from(armored ? head.subarray(start) : head);
 
   let armoredKey: string | undefined;
   try {
@@ -86,7 +81,7 @@ export async function decryptIfGpg(source: Readable, privateKey: () => Promise<s
   try {
     const decryptionKeys = await readPrivateKey({ armoredKey });
     const input = toPullWebStream(whole);
-    const read = armoredAt >= 0
+    const read = armored
       ? await readMessage({ armoredMessage: input.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>) })
       : await readMessage({ binaryMessage: input });
     // Streamed, not held in memory until the integrity check: see above.
