@@ -183,12 +183,13 @@ export async function subjectSessionIds(db: StoreContext['db'], workspaceId: str
  * A store row about the subject: it carries the subject's hash, or it carries no one's and was
  * stored in one of the subject's sessions (`subjectSessionIds`). A row of such a session that
  * carries another address's hash (a friend's email asked in the same conversation) is that
- * person's, never shown or erased for this one.
+ * person's, never shown or erased for this one. Over the columns of `alias` when one is given.
  */
-export function aboutSubject(hash: Buffer, sessionIds: readonly string[]): RawBuilder<boolean> {
+export function aboutSubject(hash: Buffer, sessionIds: readonly string[], alias?: string): RawBuilder<boolean> {
+  const column = (name: string) => (alias ? sql.ref(`${alias}.${name}`) : sql.ref(name));
   return sessionIds.length === 0
-    ? sql<boolean>`subject_hash = ${hash}`
-    : sql<boolean>`(subject_hash = ${hash} or (subject_hash is null and session_id = any(${sessionIds}::uuid[])))`;
+    ? sql<boolean>`${column('subject_hash')} = ${hash}`
+    : sql<boolean>`(${column('subject_hash')} = ${hash} or (${column('subject_hash')} is null and ${column('session_id')} = any(${sessionIds}::uuid[])))`;
 }
 
 /** Every live row about one data subject across all tables: rows with the hash of the normalized email, and the rest of those sessions' rows. */

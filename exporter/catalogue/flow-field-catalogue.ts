@@ -7,6 +7,7 @@ import type { FlowDefinition } from '../../core/flow-definition.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import type { StoreTable } from '../../core/store-tables.js';
 import { OPT_IN_LEVEL_NAMES } from '../../core/opt-in-levels.js';
+import { ANONYMIZED_AT } from '../../storage/subject-anonymization.js';
 
 type Field = CatalogueField;
 
@@ -70,7 +71,8 @@ const COMMON_FIELDS: readonly Field[] = [
     OPT_IN_LEVEL_NAMES,
   ),
   projected(field('form.contest_entry_hash_id', 'form', 'Unique participant id', 'text', (r) => r.entry.participantRef), 'participant_ref', (text) => text),
-  ofVariable(field('form.is_anonymous', 'form', 'No email known', 'boolean', (r) => readStored(r, 'variables', 'email', true) === undefined && r.entry.personal?.email === undefined, false, ['variables'], true, true), 'email'),
+  // The person asked to be anonymized (storage/subject-anonymization.ts): the entry stays, with nothing that identifies them.
+  projected(field('form.is_anonymous', 'form', 'Anonymized', 'boolean', (r) => r.entry.data[ANONYMIZED_AT] !== undefined), `data->'${ANONYMIZED_AT}'`, (text) => text !== null),
   projected(field('form.created_at', 'form', 'Entry date', 'datetime', (r) => r.entry.createdAt), ENTRY_DATE_MILLIS, (text) => new Date(Number(text))),
   projected(field('form.can_participate', 'form', 'Entry accepted', 'boolean', (r) => r.entry.data.limitReached !== true), `data->'limitReached'`, (text) => text !== 'true'),
   deviceField('device.mobile', 'Mobile', 'boolean', 'mobile'),

@@ -64,6 +64,7 @@ function samples(t: SampleTarget): Record<string, { query?: string; body?: unkno
     createDownload: { body: { acceptTerms: true } },
     lookupSubject: { body: { email: t.email } },
     eraseSubject: { body: { email: t.email } },
+    anonymizeSubject: { body: { email: t.email } },
     withdrawSubjectConsents: { body: { email: t.email } },
     listAudit: {},
     listAuditActions: {},

@@ -78,6 +78,8 @@ export interface AdminApi {
   lookupSubject(email: string): Promise<readonly StoreRow[]>;
   /** Erases everything about one email; the rows erased per table. */
   eraseSubject(email: string): Promise<Readonly<Record<string, number>>>;
+  /** Anonymizes one email everywhere; the rows anonymized per table and the consents withdrawn. */
+  anonymizeSubject(email: string): Promise<{ readonly anonymized: Readonly<Record<string, number>>; readonly consentsWithdrawn: number }>;
   /** Withdraws the consents the address gave that still stand; the count withdrawn. */
   withdrawConsents(email: string): Promise<number>;
 }
@@ -204,6 +206,7 @@ export function createAdminApi(key: string, options: { readonly onUnauthorized?:
     auditActions: async () => (await call<{ actions: string[] }>('GET', '/audit/actions')).actions,
     lookupSubject: async (email: string) => (await call<{ rows: StoreRow[] }>('POST', '/subjects/lookup', { email })).rows,
     eraseSubject: async (email: string) => (await call<{ erased: Record<string, number> }>('POST', '/subjects/erasure', { email })).erased,
+    anonymizeSubject: (email: string) => call<{ anonymized: Record<string, number>; consentsWithdrawn: number }>('POST', '/subjects/anonymization', { email }),
     withdrawConsents: async (email: string) => (await call<{ withdrawn: number }>('POST', '/subjects/consent-withdrawal', { email })).withdrawn,
   });
 }

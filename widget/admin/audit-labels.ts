@@ -26,6 +26,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = Object.free
   'rows.deleted_all': 'All rows deleted',
   'subject.accessed': 'Data subject looked up',
   'subject.erased': 'Data subject erased',
+  'subject.anonymized': 'Data subject anonymized',
   'subject.consents_withdrawn': 'Data subject’s consents withdrawn',
   'webhook.created': 'Webhook created',
   'webhook.deleted': 'Webhook deleted',
@@ -58,8 +59,11 @@ export function auditTarget(entry: AuditEntry): string {
   return entry.target;
 }
 
-/** The counts of an entry in words, zeros left out, e.g. `Giveaway participations 2, sessions 1`. */
+/** Counts an entry may carry besides rows per table. */
+const COUNT_LABELS: Readonly<Record<string, string>> = { sessions: 'Chat sessions', consentsWithdrawn: 'Consents withdrawn' };
+
+/** The counts of an entry in words, zeros left out, e.g. `Giveaway participations 2, Chat sessions 1`. */
 export function auditCounts(entry: AuditEntry): string {
-  const parts = Object.entries(entry.counts).filter(([, n]) => n !== 0).map(([name, n]) => `${tableLabel(name)} ${n.toLocaleString('en')}`);
+  const parts = Object.entries(entry.counts).filter(([, n]) => n !== 0).map(([name, n]) => `${COUNT_LABELS[name] ?? tableLabel(name)} ${n.toLocaleString('en')}`);
   return parts.length === 0 ? '—' : parts.join(', ');
 }

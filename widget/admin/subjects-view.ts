@@ -13,8 +13,8 @@ import { WRITES } from './write-actions.js';
 
 const rowsText = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : 'rows'}`;
 
-/** What an erasure counts besides the store tables. */
-const ERASED_LABELS: Readonly<Record<string, string>> = { sessions: 'Chat sessions' };
+/** What an erasure or anonymization counts besides the store tables. */
+const COUNTED_LABELS: Readonly<Record<string, string>> = { sessions: 'Chat sessions' };
 
 /** The rows found, one table per store table, in the Data tab's order; a file can be downloaded (a copy for the person who asked). */
 function foundRows(rows: readonly StoreRow[], timeZone: string, onDownload: (row: StoreRow) => void): HTMLElement[] {
@@ -35,18 +35,22 @@ function standingConsent(row: StoreRow): boolean {
   return row.table === 'consents' && Number(row.data.is_optin ?? 0) > 0 && row.data.withdrawn_at === undefined;
 }
 
-/** What an erasure removed, per table (tables with nothing erased left out). */
-function erasedList(erased: Readonly<Record<string, number>>): HTMLElement {
-  const entries = Object.entries(erased).filter(([, n]) => n > 0);
-  if (entries.length === 0) return el('p', { text: 'Nothing was left to erase.' });
-  return el('ul', { className: 'erased', attrs: { 'aria-label': 'Erased per table' } }, entries.map(([name, n]) =>
-    el('li', { text: `${ERASED_LABELS[name] ?? tableLabel(name)}: ${name === 'sessions' ? n.toLocaleString('en') : rowsText(n)}` })));
+/** What an erasure or anonymization did, per table (tables it left alone left out), as a list named `name`. */
+function countedList(counts: Readonly<Record<string, number>>, name: string, nothing: string): HTMLElement {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  if (entries.length === 0) return el('p', { text: nothing });
+  return el('ul', { className: 'erased', attrs: { 'aria-label': name } }, entries.map(([table, n]) =>
+    el('li', { text: `${COUNTED_LABELS[table] ?? tableLabel(table)}: ${table === 'sessions' ? n.toLocaleString('en') : rowsText(n)}` })));
 }
+
+/** The rows a request acted on, chat sessions left out. */
+const rowsActedOn = (counts: Readonly<Record<string, number>>): number => Object.entries(counts).filter(([name]) => name !== 'sessions').reduce((sum, [, n]) => sum + n, 0);
 
 /**
  * The Data subjects section: find everything stored about one email (sent in a POST body,
- * never in a URL), see it table by table, withdraw the consents it gave, and erase it all behind a
- * confirmation; then what was erased, per table. The address is not kept on screen once erased.
+ * never in a URL), see it table by table, withdraw the consents it gave, and anonymize or erase it
+ * all behind a confirmation; then what was done, per table. The address is not kept on screen
+ * once anonymized or erased.
  */
 export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void {
   const email = createField({
@@ -63,7 +67,7 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     void lookUp();
   });
   replaceChildren(panel, [
-    el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Data subjects' }), el('p', { className: 'muted', text: 'Answer a request about one person: see what is stored about their email address, withdraw the consents it gave, or erase it everywhere.' })])]),
+    el('div', { className: 'view-head' }, [el('div', {}, [el('h2', { text: 'Data subjects' }), el('p', { className: 'muted', text: 'Answer a request about one person: see what is stored about their email address, withdraw the consents it gave, anonymize it, or erase it everywhere.' })])]),
     form,
     error,
     results,
@@ -102,10 +106,11 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     const tables = new Set(rows.map((r) => r.table)).size;
     const summary = `${rowsText(rows.length)} in ${tables} ${tables === 1 ? 'table' : 'tables'}`;
     const erase = el('button', { className: 'button danger', attrs: { type: 'button', ...WRITES }, text: 'Erase everything about this address', on: { click: () => void eraseAll(address, summary) } });
+    const anonymize = el('button', { className: 'button danger', attrs: { type: 'button', ...WRITES }, text: 'Anonymize this address', on: { click: () => void anonymizeAll(address, summary) } });
     const standing = rows.filter(standingConsent).length;
     const withdraw = standing === 0 ? null : el('button', { className: 'button', attrs: { type: 'button', ...WRITES }, text: 'Withdraw consents', on: { click: () => void withdrawAll(address, standing) } });
     replaceChildren(results, [
-      el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: summary })]), el('div', { className: 'toolbar' }, [withdraw, erase])]),
+      el('div', { className: 'view-head' }, [el('div', {}, [heading, el('p', { className: 'muted', text: summary })]), el('div', { className: 'toolbar' }, [withdraw, anonymize, erase])]),
       ...foundRows(rows, ctx.workspace().timeZone, (row) => {
         error.textContent = '';
         void saveRowFile(ctx.api, row).catch((failure: unknown) => (error.textContent = errorMessage(failure)));
@@ -143,14 +148,40 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
     error.textContent = '';
     try {
       const erased = await ctx.api.eraseSubject(address);
-      email.control.value = '';
-      const total = Object.entries(erased).filter(([name]) => name !== 'sessions').reduce((sum, [, n]) => sum + n, 0);
-      const heading = el('h3', { attrs: { tabindex: -1 }, text: 'Erased' });
-      replaceChildren(results, [heading, el('p', { text: `Everything stored about the address was erased: ${rowsText(total)}.` }), erasedList(erased)]);
+      const total = rowsActedOn(erased);
+      showDone('Erased', `Everything stored about the address was erased: ${rowsText(total)}.`, countedList(erased, 'Erased per table', 'Nothing was left to erase.'));
       ctx.announce(`Erased ${rowsText(total)} about the address.`);
-      heading.focus();
     } catch (failure) {
       error.textContent = errorMessage(failure);
     }
+  }
+
+  async function anonymizeAll(address: string, summary: string): Promise<void> {
+    const ok = await confirmAction({
+      title: 'Anonymize this address?',
+      message:
+        `${summary} will lose everything that identifies the person: the address, their answers, IP address and files. ` +
+        'Their entries stay, counted in exports as anonymized; winners stay winners. Their consents are withdrawn and their chat sessions erased. This cannot be undone.',
+      confirmLabel: 'Anonymize',
+    });
+    if (!ok) return;
+    error.textContent = '';
+    try {
+      const { anonymized, consentsWithdrawn } = await ctx.api.anonymizeSubject(address);
+      const total = rowsActedOn(anonymized);
+      const withdrawn = consentsWithdrawn === 0 ? '' : ` ${consentsWithdrawn.toLocaleString('en')} ${consentsWithdrawn === 1 ? 'consent was' : 'consents were'} withdrawn.`;
+      showDone('Anonymized', `Nothing stored identifies the address any more: ${rowsText(total)} anonymized.${withdrawn}`, countedList(anonymized, 'Anonymized per table', 'Nothing was left to anonymize.'));
+      ctx.announce(`Anonymized ${rowsText(total)} about the address.`);
+    } catch (failure) {
+      error.textContent = errorMessage(failure);
+    }
+  }
+
+  /** What a request did, in place of the rows found; the address is cleared from the search. */
+  function showDone(title: string, text: string, list: HTMLElement): void {
+    email.control.value = '';
+    const heading = el('h3', { attrs: { tabindex: -1 }, text: title });
+    replaceChildren(results, [heading, el('p', { text }), list]);
+    heading.focus();
   }
 }

@@ -14,7 +14,7 @@ import { listModulesRoute } from './routes/module-routes.js';
 import { flowStatsRoute } from './routes/flow-stats-routes.js';
 import { closeFlowRoute, copyFlowRoute, deleteFlowRoute, getFlowRoute, listFlowsRoute, putFlowRoute } from './routes/flow-routes.js';
 import { createFlowPreviewRoute, getFlowVersionRoute, listFlowVersionsRoute, restoreFlowVersionRoute } from './routes/flow-version-routes.js';
-import { eraseSubjectRoute, lookupSubjectRoute, withdrawSubjectConsentsRoute } from './routes/subject-routes.js';
+import { anonymizeSubjectRoute, eraseSubjectRoute, lookupSubjectRoute, withdrawSubjectConsentsRoute } from './routes/subject-routes.js';
 import { createDownloadRoute, deleteAllRowsRoute, deleteRowRoute, getRowFileRoute } from './routes/table-data-routes.js';
 import { listRowsRoute, listTableFlowsRoute, listTablesRoute } from './routes/table-routes.js';
 import { getWorkspaceRoute, patchWorkspaceRoute } from './routes/workspace-routes.js';
@@ -64,6 +64,7 @@ export const API_ROUTES: readonly RouteDefinition[] = [
   createDownloadRoute,
   lookupSubjectRoute,
   eraseSubjectRoute,
+  anonymizeSubjectRoute,
   withdrawSubjectConsentsRoute,
   listAuditRoute,
   listAuditActionsRoute,

@@ -176,11 +176,12 @@ describe('exports of flows that write no entries', () => {
   it('a session whose first rows expired starts at its first live row; expired values are not shown', async () => {
     // Variables keep 60 days, consents 1,095: after 61 days only the consents are left.
     storage.clock.advance(61 * 86_400_000);
+    // An email that expired leaves the entry without one; nobody asked for it to be anonymized.
     expect(await exportCsv(fields('sign-up'))).toEqual([
       HEADER,
-      ['2026-07-01 10:01:00', '', '', '1', 'true'],
-      ['2026-07-01 10:02:00', '', '', '0', 'true'],
-      ['2026-07-01 10:05:00', '', '', '1', 'true'],
+      ['2026-07-01 10:01:00', '', '', '1', 'false'],
+      ['2026-07-01 10:02:00', '', '', '0', 'false'],
+      ['2026-07-01 10:05:00', '', '', '1', 'false'],
     ]);
     expect(await exportCsv(fields('survey'))).toEqual([HEADER]);
   });

@@ -95,7 +95,7 @@ describe('the field catalogue says which fields read sealed values', () => {
       }
     }
     expect(fields.filter((field) => field.sealed).map((field) => field.key)).toEqual(
-      expect.arrayContaining(['form.email', 'form.colour', 'form.giveaway_email', 'form.is_anonymous', 'device.ip', 'personal.a']),
+      expect.arrayContaining(['form.email', 'form.colour', 'form.giveaway_email', 'device.ip', 'personal.a']),
     );
   });
 
@@ -107,9 +107,10 @@ describe('the field catalogue says which fields read sealed values', () => {
       expect({ key: field.key, sealedEntry: reads }).toEqual({ key: field.key, sealedEntry: field.sealedEntry });
     }
     const flowKeys = (predicate: (field: CatalogueField) => boolean) => flowFields.filter(predicate).map((field) => field.key);
-    // The email and answers come from the variables (their entry is never one); whether an email is known reads both.
+    // The email and answers come from the variables (their entry is never one); whether the entry was anonymized reads its data alone.
     expect(flowKeys((field) => field.sealed && !field.sealedEntry)).toEqual(expect.arrayContaining(['form.email', 'form.colour']));
-    expect(flowKeys((field) => field.sealedEntry)).toEqual(expect.arrayContaining(['form.is_anonymous', 'device.ip', 'form.giveaway_email']));
+    expect(flowKeys((field) => field.sealedEntry)).toEqual(expect.arrayContaining(['device.ip', 'form.giveaway_email']));
+    expect(flowKeys((field) => field.sealed)).not.toContain('form.is_anonymous');
   });
 
   it("marks every field that reads the entry's row beyond its keys (an export whose other fields are projected is sent its entries' keys only)", () => {
@@ -155,7 +156,7 @@ describe('the field catalogue says which rows of `variables` a field reads', () 
   const CAPTURED = ['email', 'colour', 'shoe_size'];
 
   it('reads over the rows it names what it reads over every row (the export is sent those alone)', () => {
-    expect(readers.map((field) => field.key)).toEqual(expect.arrayContaining(['form.email', 'form.colour', 'form.is_anonymous', 'variable.utm_source']));
+    expect(readers.map((field) => field.key)).toEqual(expect.arrayContaining(['form.email', 'form.colour', 'variable.utm_source']));
     for (const field of readers) {
       const rows = field.variableRows;
       expect({ key: field.key, says: rows !== undefined }).toEqual({ key: field.key, says: true });

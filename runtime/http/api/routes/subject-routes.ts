@@ -7,11 +7,15 @@ import { ValidationError } from '../../../../core/errors.js';
 import { normalizeEmail } from '../../../../core/email-address.js';
 import { findSubjectRows } from '../../../../storage/store-reader.js';
 import { eraseSubjectRows } from '../../../../storage/store-deleter.js';
+import { anonymizeSubjectRows } from '../../../../storage/subject-anonymization.js';
 import { withdrawSubjectConsents } from '../../../../storage/consent-withdrawal.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
 
 /** The subject travels in the body, never in the URL (URLs end up in logs, proxies and browser history). */
 const emailBody = { type: 'object', additionalProperties: false, required: ['email'], properties: { email: { type: 'string', minLength: 3, maxLength: 254 } } };
+
+/** Rows per store table (and `sessions`: chat sessions) that a request acted on. */
+const countsPerTable = { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } };
 
 type SubjectCall = ApiCall<unknown, unknown, { email: string }>;
 
@@ -54,7 +58,7 @@ export const eraseSubjectRoute = defineRoute<unknown, unknown, { email: string }
   responses: {
     200: {
       description: 'Rows erased per table',
-      schema: { type: 'object', additionalProperties: false, required: ['erased'], properties: { erased: { type: 'object', additionalProperties: { type: 'integer' } } } },
+      schema: { type: 'object', additionalProperties: false, required: ['erased'], properties: { erased: countsPerTable } },
     },
     410: dataKeyDestroyedResponse,
   },
@@ -63,6 +67,37 @@ export const eraseSubjectRoute = defineRoute<unknown, unknown, { email: string }
     const erased = await eraseSubjectRows(call.services.storage, call.principal.workspaceId, subject);
     await audit(call, 'subject.erased', await auditTarget(call, subject), erased);
     return { body: { erased } };
+  },
+});
+
+export const anonymizeSubjectRoute = defineRoute<unknown, unknown, { email: string }>({
+  method: 'post',
+  path: '/subjects/anonymization',
+  operationId: 'anonymizeSubject',
+  summary:
+    'Anonymize one email in every table: its entries stay (counted, winners still winners, draws intact) without anything that identifies ' +
+    'the person (personal values, the link to the address, uploaded files); its consents are withdrawn; its chat sessions are deleted. ' +
+    'Exports read form.is_anonymous 1 for those entries',
+  tag: 'subjects',
+  body: emailBody,
+  responses: {
+    200: {
+      description: 'Rows anonymized per table, chat sessions deleted, and the consents withdrawn (partners hear consent.withdrawn)',
+      schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['anonymized', 'consentsWithdrawn'],
+        properties: { anonymized: countsPerTable, consentsWithdrawn: { type: 'integer', minimum: 0 } },
+      },
+    },
+    410: dataKeyDestroyedResponse,
+  },
+  async handler(call) {
+    const subject = subjectOf(call);
+    const report = await anonymizeSubjectRows(call.services.storage, call.principal.workspaceId, subject);
+    await audit(call, 'subject.anonymized', await auditTarget(call, subject), { ...report.anonymized, consentsWithdrawn: report.consentsWithdrawn });
+    if (report.consentsWithdrawn > 0) call.services.webhooks.wake();
+    return { body: report };
   },
 });
 
