@@ -254,6 +254,36 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     expect(audit.body.entries).toHaveLength(1);
   });
 
+  it('anonymizes an address after confirmation: its rows stay without it, its consent is withdrawn, and the audit counts both', async () => {
+    const eve = { personal: { email: 'eve@example.org' }, subject: 'eve@example.org' };
+    await writeAt(storage, workspace.id, new Date(NOW.getTime() - 3 * 60_000), { table: 'participations', moduleId: 'giveaway', data: { giveaway: 'draw' }, ...eve });
+    await writeAt(storage, workspace.id, new Date(NOW.getTime() - 2 * 60_000), { table: 'consents', moduleId: 'consent', stepId: 'optin', data: { is_optin: 1 }, ...eve });
+    storage.clock.set(NOW);
+    const console = await signedIn();
+    const { page } = console;
+    const search = await console.lookUpSubject('eve@example.org');
+    await page.getByText('2 rows in 2 tables').waitFor();
+    await page.getByRole('button', { name: 'Anonymize this address' }).click();
+    const confirm = console.dialog('Anonymize this address?');
+    await confirm.getByText('Their entries stay, counted in exports as anonymized').waitFor();
+    await confirm.getByRole('button', { name: 'Anonymize', exact: true }).click();
+    await page.getByRole('heading', { name: 'Anonymized' }).waitFor();
+    await page.getByText('Nothing stored identifies the address any more: 2 rows anonymized. 1 consent was withdrawn.').waitFor();
+    expect(await page.getByRole('list', { name: 'Anonymized per table' }).getByRole('listitem').allTextContents()).toEqual(['Giveaway participations: 1 row', 'Consents: 1 row']);
+    await console.announcement().filter({ hasText: 'Anonymized 2 rows about the address.' }).waitFor();
+    expect(await search.getByRole('textbox', { name: 'Email address' }).inputValue()).toBe('');
+    expect((await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'eve@example.org' })).body.rows).toEqual([]);
+
+    await console.section('Audit').click();
+    const filters = page.getByRole('search', { name: 'Audit filters' });
+    await filters.getByRole('combobox', { name: 'Action' }).selectOption({ label: 'Data subject anonymized' });
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    const row = page.getByRole('region', { name: 'Audit entries' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Data subject anonymized' }) });
+    await row.waitFor();
+    expect((await row.getByRole('cell').allTextContents()).slice(2)).toEqual([expect.stringMatching(/^A data subject \(ref\. [0-9a-f]{8}\)$/), 'Consents 1, Giveaway participations 1, Consents withdrawn 1']);
+    expect(await page.content()).not.toMatch(/eve@example\.org/i);
+  });
+
   it('gives the address of the page where people withdraw their consents themselves, once the workspace sends mail', async () => {
     const card = (console: ConsolePage) => console.page.getByRole('region', { name: 'Withdrawal by the person' });
     let console = await signedIn();

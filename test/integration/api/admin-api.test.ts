@@ -137,4 +137,26 @@ describe('admin API', () => {
     expect(await tablesContaining(storage.db, 'erase.me')).toEqual([]);
     expect((await api(server.url, own, 'POST', '/api/v1/subjects/lookup', { email: 'not-an-email' })).body.error).toMatchObject({ code: 'validation_failed', path: '/email' });
   });
+
+  it('anonymizes a subject: the rows stay without the email, the consent is withdrawn, the audit counts it and holds no email', async () => {
+    const ws = await createWorkspace(storage, { name: 'Anonymous' });
+    const own = (await issueApiKey(storage.db, ws.id)).key;
+    const subject = { personal: { email: 'hide.me@example.org' }, subject: 'hide.me@example.org' };
+    await writeStoreRow(storage, ws.id, { table: 'participations', moduleId: 'giveaway', defaultRetentionDays: 60, data: { giveaway: 'draw' }, ...subject });
+    await writeStoreRow(storage, ws.id, { table: 'consents', moduleId: 'consent', defaultRetentionDays: 60, data: { is_optin: 1 }, ...subject });
+    const done = await api(server.url, own, 'POST', '/api/v1/subjects/anonymization', { email: 'Hide.Me@Example.org' });
+    expect(done.status).toBe(200);
+    expect(contract.check('anonymizeSubject', 200, done.body)).toEqual([]);
+    expect(done.body).toEqual({ anonymized: expect.objectContaining({ participations: 1, consents: 1, sessions: 0 }), consentsWithdrawn: 1 });
+    expect((await api(server.url, own, 'POST', '/api/v1/subjects/lookup', { email: 'hide.me@example.org' })).body.rows).toEqual([]);
+    const rows = (await api(server.url, own, 'GET', '/api/v1/tables/consents/rows')).body.rows;
+    expect(rows).toEqual([expect.objectContaining({ data: expect.objectContaining({ is_optin: 0, withdrawn_level: 1, anonymized_at: expect.any(String) }), personal: null })]);
+    expect((await api(server.url, own, 'GET', '/api/v1/tables/participations/rows')).body.rows).toHaveLength(1);
+    const audited = (await api(server.url, own, 'GET', '/api/v1/audit?action=subject.anonymized')).body.entries;
+    expect(audited).toEqual([expect.objectContaining({ target: expect.stringMatching(/^subject:[0-9a-f]{16}$/), counts: expect.objectContaining({ participations: 1, consents: 1, consentsWithdrawn: 1 }) })]);
+    expect(JSON.stringify(audited)).not.toMatch(/hide\.me/i);
+    const refused = await api(server.url, own, 'POST', '/api/v1/subjects/anonymization', { email: 'nobody' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'validation_failed', path: '/email' });
+  });
 });
