@@ -142,7 +142,15 @@ describe('admin console: data and settings', () => {
 
     await origins.fill('https://shop.example.org\nhttps://www.example.org\n');
     await form.getByRole('spinbutton', { name: 'Giveaway participations' }).fill('10');
+    // Shorter retentions delete what is older: the form asks first, and Cancel saves nothing.
     await form.getByRole('button', { name: 'Save settings' }).click();
+    const confirm = console.dialog('Shorten these retentions?');
+    await confirm.getByText('Giveaway participations: 60 → 10 days; Audit log: 365 → 90 days.').waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await api(server.url, key, 'GET', '/api/v1/workspace')).body.auditRetentionDays).toBe(365);
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await confirm.getByRole('button', { name: 'Shorten and save' }).click();
     await console.page.getByText('Settings saved.').waitFor();
     const saved = (await api(server.url, key, 'GET', '/api/v1/workspace')).body;
     expect(saved.allowedOrigins).toEqual(['https://shop.example.org', 'https://www.example.org']);

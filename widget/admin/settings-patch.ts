@@ -1,5 +1,6 @@
 import type { TableInfo, Workspace, WorkspacePatch } from './api-types.js';
 import { nonBlankLines } from './error-paths.js';
+import { tableLabel } from './table-labels.js';
 
 /** The settings form as typed. */
 export interface SettingsInput {
@@ -48,4 +49,28 @@ export function buildSettingsPatch(input: SettingsInput, workspace: Workspace, t
   if (!same(overrides, workspace.retention.tables ?? {})) patch.retention = { ...workspace.retention, tables: overrides };
   if (Number(auditDays) !== workspace.auditRetentionDays) patch.auditRetentionDays = Number(auditDays);
   return { ok: true, patch };
+}
+
+/** The shortest retention the API takes: a day for a table, 30 days for the audit log. */
+const MIN_TABLE_DAYS = 1;
+const MIN_AUDIT_DAYS = 30;
+
+/**
+ * What `patch` shortens, as `Label: from → to days`: each table whose retention it lowers and the
+ * audit log's. Rows (and entries) older than the new retention are hidden at once and deleted at
+ * the next sweep, so the form asks before it saves. Values the API refuses anyway are left out.
+ *
+ * @example
+ * shortenedRetentions({ retention: { tables: { winners: 10 } } }, workspace, tables) // ['Winners: 60 → 10 days']
+ */
+export function shortenedRetentions(patch: WorkspacePatch, workspace: Workspace, tables: readonly TableInfo[]): string[] {
+  const shortened: string[] = [];
+  const typed = patch.retention?.tables ?? {};
+  for (const table of tables) {
+    const days = typed[table.name];
+    if (days !== undefined && days >= MIN_TABLE_DAYS && days < table.retentionDays) shortened.push(`${tableLabel(table.name)}: ${table.retentionDays} → ${days} days`);
+  }
+  const audit = patch.auditRetentionDays;
+  if (audit !== undefined && audit >= MIN_AUDIT_DAYS && audit < workspace.auditRetentionDays) shortened.push(`Audit log: ${workspace.auditRetentionDays} → ${audit} days`);
+  return shortened;
 }

@@ -4,7 +4,8 @@ import type { ConsoleContext } from './console-context.js';
 import { el, replaceChildren, uniqueId } from './dom-builder.js';
 import { fieldForPath, nonBlankLines } from './error-paths.js';
 import { createField, type FormField } from './form-field.js';
-import { buildSettingsPatch } from './settings-patch.js';
+import { buildSettingsPatch, shortenedRetentions } from './settings-patch.js';
+import { confirmAction } from './confirm-dialog.js';
 import { errorMessage } from './status-messages.js';
 import { inDisplayOrder, tableLabel } from './table-labels.js';
 import { WRITES } from './write-actions.js';
@@ -102,6 +103,8 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
     }, workspace, tables);
     if (!result.ok) return showError(result.field, result.message);
     if (Object.keys(result.patch).length === 0) return ctx.announce('No changes to save.');
+    const shortened = shortenedRetentions(result.patch, workspace, tables);
+    if (shortened.length > 0 && !(await confirmShorter(shortened))) return;
     save.disabled = true;
     try {
       ctx.setWorkspace(await ctx.api.updateWorkspace(result.patch));
@@ -117,6 +120,14 @@ export async function showSettingsView(panel: HTMLElement, ctx: ConsoleContext):
       } else showError(target.field, errorMessage(failure));
     }
   });
+
+  function confirmShorter(shortened: readonly string[]): Promise<boolean> {
+    return confirmAction({
+      title: shortened.length === 1 ? 'Shorten a retention?' : 'Shorten these retentions?',
+      message: `${shortened.join('; ')}. What is older than the new retention is hidden at once and deleted at the next sweep. This cannot be undone.`,
+      confirmLabel: 'Shorten and save',
+    });
+  }
 
   function showError(key: string, message: string): void {
     const field = fields.get(key);
