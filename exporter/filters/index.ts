@@ -1,7 +1,7 @@
 import { ValidationError } from '../../core/errors.js';
 import type { FieldType } from '../../core/field-type.js';
 import { ageFilter } from './age-filter.js';
-import { presenceFlagFilter, trueFalseFilter } from './boolean-filters.js';
+import { oneZeroFilter, presenceFlagFilter, trueFalseFilter } from './boolean-filters.js';
 import { capitalizeFirstFilter, collapseSpacesFilter, lowerCaseFilter, upperCaseFilter } from './case-filters.js';
 import { civilityLongFilter, civilityShortFilter } from './civility-filters.js';
 import { countryCodeFilter, countryNameFilter } from './country-filters.js';
@@ -22,6 +22,7 @@ export { defineFilter, rawValueToText } from './filter.js';
 export const FILTERS = [
   ageFilter,
   trueFalseFilter,
+  oneZeroFilter,
   presenceFlagFilter,
   civilityLongFilter,
   civilityShortFilter,

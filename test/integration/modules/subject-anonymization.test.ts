@@ -128,8 +128,8 @@ describe('anonymizing a data subject', () => {
       ['', '', '0', 'true', 'a T-shirt', ''],
       ['bob@example.org', 'green', '1', 'false', 'a T-shirt', '192.0.2.7'],
     ]);
-    // The projected path (entry fields only) reads the same mark.
-    expect(await exportCsv({ ...EXPORT, fields: [{ field: 'form.is_anonymous', column: 'ANONYMOUS' }] } as unknown as ExportDefinition)).toEqual([['ANONYMOUS'], ['true'], ['false']]);
+    // The projected path (entry fields only) reads the same mark; the guide's 1 or 0 with its filter.
+    expect(await exportCsv({ ...EXPORT, fields: [{ field: 'form.is_anonymous', column: 'ANONYMOUS', filter: 'one_zero' }] } as unknown as ExportDefinition)).toEqual([['ANONYMOUS'], ['1'], ['0']]);
 
     // Asked again: nothing left to anonymize.
     const again = await anonymizeSubjectRows(storage, workspace.id, 'ann@example.org');

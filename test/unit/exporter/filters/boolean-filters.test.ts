@@ -4,6 +4,7 @@ import { compileFilter } from '../../../../exporter/filters/index.js';
 const ctx = { timeZone: 'Europe/Paris', locale: 'fr', now: new Date('2025-01-01T00:00:00Z') } as const;
 const trueFalse = await compileFilter('true_false', ctx);
 const presence = await compileFilter('presence_flag', ctx);
+const oneZero = await compileFilter('one_zero', ctx);
 
 describe('true_false filter', () => {
   it.each(['1', 'true', 'TRUE', 'True', 'yes', 'YES', 'oui', 'Oui', 'on', 'ON', 'y', 'Y', ' yes '])('reads %j as true', (value) => {
@@ -35,5 +36,12 @@ describe('presence_flag filter', () => {
 
   it('gives 1 for any present value, even a false or zero one', () => {
     for (const value of ['x', '0', 0, false, new Date('2024-01-01T00:00:00Z')]) expect(presence(value)).toBe('1');
+  });
+});
+
+describe('one_zero filter', () => {
+  it('reads values as true_false does, and writes 1 or 0', () => {
+    for (const value of ['1', 'true', 'Oui', ' yes ', 'maybe', true, 1, 2]) expect([value, oneZero(value)]).toEqual([value, '1']);
+    for (const value of ['0', 'false', 'NON', 'off', 'n', '', '  ', null, undefined, false, 0]) expect([value, oneZero(value)]).toEqual([value, '0']);
   });
 });

@@ -14,7 +14,7 @@ import {
 const ctx = { timeZone: 'Europe/Paris', locale: 'fr', now: new Date('2025-01-01T00:00:00Z') } as const;
 
 /** What each filter writes for a missing value: '' unless the filter says otherwise. */
-const FOR_MISSING: Partial<Record<FilterId, string>> = { true_false: 'false', presence_flag: '0' };
+const FOR_MISSING: Partial<Record<FilterId, string>> = { true_false: 'false', one_zero: '0', presence_flag: '0' };
 
 describe('filter registry', () => {
   it('lists every filter once, under a snake_case id, with a description and accepted types', () => {
