@@ -24,6 +24,7 @@ import { readLayout } from '../storage/partition-maintenance.js';
 import { createDailyPartitions } from './support/daily-partitions.js';
 import { classifyPartitions } from '../storage/store-partitions.js';
 import { dataVolume } from './support/data-volume.js';
+import { unlinkFloorMs } from './support/unlink-floor.js';
 import { median, percentile } from './support/latency.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -175,6 +176,8 @@ try {
   await fill(db, 'store_runtime_log');
   const now = new Date();
   const passed = classifyPartitions((await readLayout(db, 'runtime_log')).attached, now).passed;
+  // The kernel's part of it: unlinking files of the same sizes, no PostgreSQL in it.
+  const unlinkMs = await unlinkFloorMs(db, passed.map((p) => p.name));
   const dropRun = await withChat(db, () => sql`drop table ${sql.join(passed.map((p) => sql.table(p.name)))}`.execute(db));
   await sql`delete from store_runtime_log where expires_at < ${now}`.execute(db);
 
@@ -191,6 +194,10 @@ try {
     ['before / bare', (oldMs / bareMs).toFixed(2)],
     ['after / bare', `${ratio.toFixed(3)} (target ≤ 0.2)`],
     ['bare DROP TABLE of the passed partitions', `${dropRun.ms.toFixed(0)} ms (${passed.length} partitions); after / bare DROP ${(swept.ms / dropRun.ms).toFixed(2)}`],
+    [
+      'unlinking files of the same sizes (the kernel alone)',
+      unlinkMs === null ? 'not measured (the database is not on this machine)' : `${unlinkMs.toFixed(0)} ms: ${(unlinkMs / bareMs).toFixed(3)} of the bare DELETE; the sweep takes ${(swept.ms / unlinkMs).toFixed(2)}× it`,
+    ],
     ["the database's data directory", volume],
     [`chat p99 during sweep (${swept.samples} transactions)`, `${swept.p99.toFixed(1)} ms`],
     [`chat p99 without, windows of ${swept.samples} (median)`, `${quiet.windowed.toFixed(1)} ms (ratio ${chatRatio.toFixed(2)}, target ≤ ${CHAT_P99_TARGET})`],
@@ -203,6 +210,7 @@ try {
   ]);
   process.stdout.write(`RESULT sweep_vs_delete_ratio=${ratio.toFixed(3)}\n`);
   process.stdout.write(`RESULT sweep_vs_drop_ratio=${(swept.ms / dropRun.ms).toFixed(3)}\n`);
+  if (unlinkMs !== null) process.stdout.write(`RESULT unlink_floor_vs_delete_ratio=${(unlinkMs / bareMs).toFixed(3)}\n`);
   process.stdout.write(`RESULT sweep_vs_delete_ratio_before=${(oldMs / bareMs).toFixed(3)}\n`);
   process.stdout.write(`RESULT store_size_vs_live_ratio=${sizeRatio.toFixed(3)}\n`);
   process.stdout.write(`RESULT store_size_vs_live_ratio_before=${(oldSizes.table / oldSizes.live).toFixed(3)}\n`);
