@@ -267,6 +267,22 @@ describe('admin console: data and settings', () => {
     await expect.poll(() => body.locator('td:nth-child(5) dd').allTextContents()).toEqual(['X-1', 'S-1']);
     const left = (await api(server.url, key, 'GET', '/api/v1/tables/codes/rows')).body.rows.map((r: { data: { code: string } }) => r.data.code);
     expect(left).toEqual(['X-1', 'S-1']);
+
+    // The audit names the flow whose rows went, by its name; once the flow is deleted, says so.
+    const deletedAll = async () => {
+      await console.section('Audit').click();
+      const filters = console.page.getByRole('search', { name: 'Audit filters' });
+      await filters.getByRole('combobox', { name: 'Action' }).selectOption({ label: 'All rows deleted' });
+      await filters.getByRole('button', { name: 'Apply filters' }).click();
+      // The Consents table was emptied earlier in this file: its entry names no flow.
+      const row = console.page.getByRole('region', { name: 'Audit entries' }).getByRole('row').filter({ has: console.page.getByRole('rowheader', { name: 'All rows deleted' }) }).filter({ hasText: 'codes of' });
+      await expect.poll(() => row.count()).toBe(1);
+      return row.getByRole('cell').nth(2).textContent();
+    };
+    expect(await deletedAll()).toBe('codes of flow “North game”');
+    expect((await api(server.url, key, 'DELETE', '/api/v1/flows/north')).status).toBe(204);
+    await console.section('Data').click();
+    expect(await deletedAll()).toBe(`codes of a deleted flow (ref. ${north.id.slice(0, 8)})`);
   });
 
   it('fits a 360 px screen: the page never scrolls sideways, tables scroll inside their container', async () => {

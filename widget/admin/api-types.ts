@@ -70,7 +70,10 @@ export interface RowPage {
 }
 
 export interface Flow {
+  /** The flow's id as URLs and the widget name it (its slug). */
   readonly id: string;
+  /** Its database id, as stored rows and audit entries name it. */
+  readonly uuid: string;
   readonly hashId: string;
   readonly name: string;
   readonly status: 'open' | 'closed';

@@ -48,14 +48,24 @@ export function auditActor(entry: AuditEntry): string {
   return entry.keyName === null ? 'A removed API key' : `API key “${entry.keyName}”`;
 }
 
+/** The workspace's flows' names by their database id (`Flow.uuid`). */
+export type FlowNames = ReadonlyMap<string, string>;
+
 /**
  * What was acted on, in words. A data subject is recorded as a keyed hash (never the email):
- * it shows as a short reference that tells two subjects apart and nothing more.
+ * it shows as a short reference that tells two subjects apart and nothing more. The rows of one
+ * flow (`consents of flow <uuid>`) show the flow's name from `flows`, or say the flow was
+ * deleted; without `flows` (they could not be read), as recorded.
  */
-export function auditTarget(entry: AuditEntry): string {
+export function auditTarget(entry: AuditEntry, flows?: FlowNames): string {
   if (entry.target === null) return '—';
   const subject = /^subject:([0-9a-f]+)$/.exec(entry.target);
   if (subject) return `A data subject (ref. ${subject[1]!.slice(0, 8)})`;
+  const ofFlow = /^(.+) of flow ([0-9a-f-]{36})$/.exec(entry.target);
+  if (ofFlow && flows) {
+    const name = flows.get(ofFlow[2]!);
+    return `${ofFlow[1]} of ${name === undefined ? `a deleted flow (ref. ${ofFlow[2]!.slice(0, 8)})` : `flow “${name}”`}`;
+  }
   return entry.target;
 }
 

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditQuery } from './api-types.js';
-import { auditActionLabel, auditActor, auditCounts, auditTarget } from './audit-labels.js';
+import { auditActionLabel, auditActor, auditCounts, auditTarget, type FlowNames } from './audit-labels.js';
 import type { ConsoleContext } from './console-context.js';
 import { el, replaceChildren, uniqueId } from './dom-builder.js';
 import { createField } from './form-field.js';
@@ -13,13 +13,13 @@ const PAGE_SIZE = 25;
 type Filters = Omit<AuditQuery, 'limit' | 'before'>;
 
 /** One page of entries: when, who, what, on what, counts. Never personal data: the API holds none. */
-function entriesTable(entries: readonly AuditEntry[], caption: string, timeZone: string): HTMLTableElement {
+function entriesTable(entries: readonly AuditEntry[], caption: string, timeZone: string, flows: FlowNames | undefined): HTMLTableElement {
   const head = el('thead', {}, [el('tr', {}, ['When', 'Who', 'Action', 'On', 'Counts'].map((name) => el('th', { attrs: { scope: 'col' }, text: name })))]);
   const body = el('tbody', {}, entries.map((entry) => el('tr', { attrs: { 'data-audit-id': entry.id } }, [
     el('td', { className: 'nowrap' }, [el('time', { attrs: { datetime: entry.at }, text: formatInstant(entry.at, timeZone) })]),
     el('td', { text: auditActor(entry) }),
     el('th', { attrs: { scope: 'row' }, text: auditActionLabel(entry.action) }),
-    el('td', { className: 'mono', text: auditTarget(entry) }),
+    el('td', { className: 'mono', text: auditTarget(entry, flows) }),
     el('td', { text: auditCounts(entry) }),
   ])));
   return el('table', { className: 'rows read-only' }, [el('caption', { className: 'sr-only', text: caption }), head, body]);
@@ -61,12 +61,15 @@ export async function showAuditView(panel: HTMLElement, ctx: ConsoleContext): Pr
     pager.element,
   ]);
 
+  // Entries name a flow's rows by the flow's database id: shown by its name (undefined: as recorded).
+  const flowNames = ctx.api.flows().then((flows): FlowNames => new Map(flows.map((flow) => [flow.uuid, flow.name])), () => undefined);
   try {
     const actions = await ctx.api.auditActions();
     for (const name of actions) action.control.appendChild(el('option', { attrs: { value: name }, text: auditActionLabel(name) }));
   } catch (failure) {
     error.textContent = errorMessage(failure);
   }
+  const flows = await flowNames;
   await go(FIRST_PAGE);
 
   /** The filters in the form, or undefined (with the error shown) when the range is backwards. */
@@ -101,7 +104,7 @@ export async function showAuditView(panel: HTMLElement, ctx: ConsoleContext): Pr
       replaceChildren(region, [
         page.entries.length === 0
           ? el('p', { className: 'empty', text: filtered ? 'No audit entries match these filters.' : 'Nothing audited yet.' })
-          : entriesTable(page.entries, `Audit entries, page ${pageNumber(state)}`, ctx.workspace().timeZone),
+          : entriesTable(page.entries, `Audit entries, page ${pageNumber(state)}`, ctx.workspace().timeZone, flows),
       ]);
     } catch (failure) {
       if (mine === generation) error.textContent = errorMessage(failure);

@@ -43,9 +43,10 @@ const draft = {
 };
 
 describe('the API the export builder uses', () => {
-  it('lists the 17 filters by their plain names, the operators and each destination form (credentials write-only)', async () => {
+  it('lists the 18 filters by their plain names, the operators and each destination form (credentials write-only)', async () => {
     const { body } = await call('listExportOptions', 'GET', '/export-options');
-    expect(body.filters).toHaveLength(17);
+    expect(body.filters).toHaveLength(18);
+    expect(body.filters.find((f: { id: string }) => f.id === 'one_zero')).toEqual({ id: 'one_zero', title: 'Text to 1/0', description: expect.any(String), accepts: ['text', 'boolean', 'number'] });
     expect(body.filters.find((f: { id: string }) => f.id === 'upper_case')).toEqual({ id: 'upper_case', title: 'Upper case', description: expect.any(String), accepts: ['text'] });
     expect(body.operators.find((o: { id: string }) => o.id === 'in_list')).toMatchObject({ title: 'is one of', value: 'list', wholeValue: true });
     expect(body.operators.filter((o: { wholeValue: boolean }) => o.wholeValue).map((o: { id: string }) => o.id)).toEqual(['equals', 'not_equals', 'in_list']);

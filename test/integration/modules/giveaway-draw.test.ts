@@ -5,6 +5,7 @@ import { listStoreRows } from '../../../storage/store-reader.js';
 import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { DRAW_ALGORITHM, drawGiveawayWinners, listGiveawayDraws, type DrawRequest } from '../../../storage/giveaway-draw-repository.js';
 import type { ParleyError } from '../../../core/errors.js';
+import { anonymizeSubjectRows } from '../../../storage/subject-anonymization.js';
 
 let storage: TestStorage;
 beforeAll(async () => {
@@ -64,6 +65,15 @@ describe('giveaway winner draw', () => {
     expect(picked.map((ref) => refs.get(ref)).sort()).toEqual(['calm@example.org', 'keen@example.org', 'shy@example.org']);
     const one = await drawGiveawayWinners(storage, request(10));
     expect(one.participants).toBe(3);
+  });
+
+  it('never draws an anonymized participant: nothing is left to reach a winner by', async () => {
+    const { workspace, enter, refs, request } = await setup();
+    for (const email of ['gone@example.org', 'calm@example.org', 'shy@example.org']) await enter(email);
+    await anonymizeSubjectRows(storage, workspace.id, 'gone@example.org');
+    const drawn = await drawGiveawayWinners(storage, request(10));
+    expect(drawn.participants).toBe(2);
+    expect(drawn.winners.map((w) => refs.get(w.participantRef!)).sort()).toEqual(['calm@example.org', 'shy@example.org']);
   });
 
   it('draws uniformly through the database with the real RNG: 600 draws of 1 among 3 (one with 5 entries) land within ±30% of 200 each', async () => {
