@@ -27,11 +27,13 @@ function valuesCell(values: Readonly<Record<string, unknown>> | null, empty: str
   return el('td', {}, [el('dl', { className: 'values' }, entries.flatMap((entry) => [el('dt', { text: entry.key }), el('dd', { text: entry.text })]))]);
 }
 
-/** The buttons of one row: download its file (when the table keeps files), delete it. */
+/** The buttons of one row: download its file (when the table keeps files and the row still has its file), delete it. */
 function actionsCell(row: StoreRow, timeZone: string, { onDelete, onDownload }: Pick<RowsTableOptions, 'onDelete' | 'onDownload'>): HTMLTableCellElement {
   const created = formatInstant(row.createdAt, timeZone);
+  // Anonymizing a person removes their files (storage/subject-anonymization.ts): nothing to download.
+  const hasFile = row.data.anonymized_at === undefined;
   return el('td', { className: 'nowrap' }, [
-    onDownload
+    onDownload && hasFile
       ? el('button', {
           className: 'button icon-button',
           attrs: { type: 'button', 'aria-label': `Download the file of the row created ${created}`, title: 'Download file' },

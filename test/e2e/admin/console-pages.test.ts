@@ -258,21 +258,34 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     const eve = { personal: { email: 'eve@example.org' }, subject: 'eve@example.org' };
     await writeAt(storage, workspace.id, new Date(NOW.getTime() - 3 * 60_000), { table: 'participations', moduleId: 'giveaway', data: { giveaway: 'draw' }, ...eve });
     await writeAt(storage, workspace.id, new Date(NOW.getTime() - 2 * 60_000), { table: 'consents', moduleId: 'consent', stepId: 'optin', data: { is_optin: 1 }, ...eve });
+    await writeAt(storage, workspace.id, new Date(NOW.getTime() - 60_000), {
+      table: 'files', moduleId: 'file-upload', data: { variable: 'receipt', type: 'image/png', bytes: SAMPLE_FILE.length }, attachment: SAMPLE_FILE, ...eve, personal: { receipt: 'eve.png' },
+    });
     storage.clock.set(NOW);
     const console = await signedIn();
     const { page } = console;
+    const fileButtons = async () => {
+      await console.section('Data').click();
+      await console.openTable('Files');
+      const rows = console.bodyRows('Files');
+      await expect.poll(() => rows.count()).toBe(2);
+      return rows.getByRole('button', { name: /^Download the file of the row/ }).count();
+    };
+    expect(await fileButtons()).toBe(2);
     const search = await console.lookUpSubject('eve@example.org');
-    await page.getByText('2 rows in 2 tables').waitFor();
+    await page.getByText('3 rows in 3 tables').waitFor();
     await page.getByRole('button', { name: 'Anonymize this address' }).click();
     const confirm = console.dialog('Anonymize this address?');
     await confirm.getByText('Their entries stay, counted in exports as anonymized').waitFor();
     await confirm.getByRole('button', { name: 'Anonymize', exact: true }).click();
     await page.getByRole('heading', { name: 'Anonymized' }).waitFor();
-    await page.getByText('Nothing stored identifies the address any more: 2 rows anonymized. 1 consent was withdrawn.').waitFor();
-    expect(await page.getByRole('list', { name: 'Anonymized per table' }).getByRole('listitem').allTextContents()).toEqual(['Giveaway participations: 1 row', 'Consents: 1 row']);
-    await console.announcement().filter({ hasText: 'Anonymized 2 rows about the address.' }).waitFor();
+    await page.getByText('Nothing stored identifies the address any more: 3 rows anonymized. 1 consent was withdrawn.').waitFor();
+    expect(await page.getByRole('list', { name: 'Anonymized per table' }).getByRole('listitem').allTextContents()).toEqual(['Giveaway participations: 1 row', 'Consents: 1 row', 'Files: 1 row']);
+    await console.announcement().filter({ hasText: 'Anonymized 3 rows about the address.' }).waitFor();
     expect(await search.getByRole('textbox', { name: 'Email address' }).inputValue()).toBe('');
     expect((await api(server.url, key, 'POST', '/api/v1/subjects/lookup', { email: 'eve@example.org' })).body.rows).toEqual([]);
+    // Her file row stays, without its file: no download is offered for it; the other file's is.
+    expect(await fileButtons()).toBe(1);
 
     await console.section('Audit').click();
     const filters = page.getByRole('search', { name: 'Audit filters' });
@@ -280,7 +293,7 @@ describe('console pages: Codes, Audit and Data subjects (real Chromium, accessib
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     const row = page.getByRole('region', { name: 'Audit entries' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Data subject anonymized' }) });
     await row.waitFor();
-    expect((await row.getByRole('cell').allTextContents()).slice(2)).toEqual([expect.stringMatching(/^A data subject \(ref\. [0-9a-f]{8}\)$/), 'Consents 1, Giveaway participations 1, Consents withdrawn 1']);
+    expect((await row.getByRole('cell').allTextContents()).slice(2)).toEqual([expect.stringMatching(/^A data subject \(ref\. [0-9a-f]{8}\)$/), expect.stringMatching(/^(?=.*Giveaway participations 1)(?=.*Consents 1)(?=.*Files 1)(?=.*Consents withdrawn 1)/)]);
     expect(await page.content()).not.toMatch(/eve@example\.org/i);
   });
 
