@@ -330,8 +330,7 @@ describe('export builder in the console (real Chromium, accessible names only)',
     // Back in the list and in the builder, everything the owner chose is still there; saving again keeps it.
     await page.getByRole('button', { name: 'Back to exports' }).click();
     const listed = page.getByRole('region', { name: 'Exports list' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Consent log' }) });
-    // The list renders once its request answers: wait for the row (a loaded machine once read it before).
-    await expect.poll(async () => (await listed.getByRole('cell').allTextContents())[0]).toBe('Table: Consents (Spring game)');
+    await expect.poll(async () => (await listed.getByRole('cell').allTextContents())[0]).toBe('Table: Consents (Spring game)'); // once rendered
     await listed.getByRole('button', { name: 'Edit export Consent log' }).click();
     await page.getByRole('heading', { name: 'Edit export Consent log' }).waitFor();
     expect(await page.getByLabel('What it reads').inputValue()).toBe('consents');
