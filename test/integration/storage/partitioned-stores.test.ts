@@ -6,7 +6,7 @@ import { waitUntil } from '../../support/wait-until.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
 import { writeStoreRow } from '../../../storage/store-batch-writer.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
-import { createPartition, dropPartitions, readLayout } from '../../../storage/partition-maintenance.js';
+import { dropPartitions, readLayout } from '../../../storage/partition-maintenance.js';
 import { classifyPartitions } from '../../../storage/store-partitions.js';
 import { countStatements } from '../../support/statement-counter.js';
 
@@ -59,32 +59,6 @@ describe('partitioned stores', () => {
     const written = await writeStoreRow(storage, ws.id, { table: 'runtime_log', moduleId: 'message', defaultRetentionDays: 7, data: {} });
     expect(written.stored).toBe(true);
     expect(await rowsPerPartition('store_runtime_log', ws.id)).toMatchObject({ store_runtime_log_p20260917_20260918: 1 });
-  });
-
-  it('puts the rows back in the default partition, readable, when a partition cannot be attached in time', async () => {
-    const ws = await createWorkspace(storage, { name: 'Attach blocked' });
-    const expiresAt = new Date('2026-10-20T06:00:00Z');
-    await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'variables', count: 1500, createdAt: START, expiresAt });
-    const live = async () => Number((await sql<{ n: string }>`
-      select count(*) as n from store_variables where workspace_id = ${ws.id}`.execute(storage.db)).rows[0]!.n);
-    // A writer whose transaction stays open holds the table's ROW EXCLUSIVE lock: the attach's SHARE lock times out.
-    const writer = await storage.pool.connect();
-    try {
-      await writer.query('begin');
-      await writer.query(`insert into store_variables (id, workspace_id, module_id, default_retention_days, created_at, expires_at, data)
-        values (gen_random_uuid(), $1, 'text-question', 60, now(), now() + interval '60 days', '{}')`, [ws.id]);
-      const created = await createPartition(storage.db, 'variables', { lower: new Date('2026-10-20T00:00:00Z'), upper: new Date('2026-10-21T00:00:00Z') }, 500);
-      expect(created).toBe(false);
-      // Every row stays readable through the store table, back in the default partition.
-      expect(await live()).toBe(1500);
-      expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_default: 1500 });
-    } finally {
-      await writer.query('rollback');
-      writer.release();
-    }
-    // Once the writer is gone, the next attempt attaches the partition with the rows in it.
-    expect(await createPartition(storage.db, 'variables', { lower: new Date('2026-10-20T00:00:00Z'), upper: new Date('2026-10-21T00:00:00Z') }, 500)).toBe(true);
-    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_p20261020_20261021: 1500 });
   });
 
   it('drops the partitions whose range has passed, counting their rows, without a single DELETE or dead tuple', async () => {
