@@ -14,13 +14,28 @@
  *   size; the bytes are fetched with an API key from `GET /api/v1/tables/files/rows/{id}/file`);
  * - `loyalty.card_completed`: a loyalty step's stamp filled a participant's card (the stamp's row);
  * - `quiz.completed`: a participant answered a quiz's last question (the quiz's row: score, total, passed, answers);
- * - `rating.given`: a participant gave a rating (its row: the rating, the scale, and whether it is low or high).
+ * - `rating.given`: a participant gave a rating (its row: the rating, the scale, and whether it is low or high);
+ * - `subject.erased`: everything stored about one person was erased at their request; the event
+ *   names the rows that went (table, id, flow), so a partner that received them erases its copies
+ *   (GDPR Art. 17(2) and 19), and carries nothing about the person;
+ * - `subject.anonymized`: one person was anonymized; the event names the rows that no longer
+ *   identify them, which a partner anonymizes in turn.
  */
-export const WEBHOOK_EVENTS = ['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'consent.withdrawn', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given'] as const;
+export const WEBHOOK_EVENTS = ['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'consent.withdrawn', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given', 'subject.erased', 'subject.anonymized'] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 /** The events a module's row declares itself (`ModuleWrite.event`); the others come from the store tables or the platform. */
+/** The events about a data subject request: their source is gone or changed, so the event carries the rows it names. */
+export type SubjectWebhookEvent = Extract<WebhookEventType, 'subject.erased' | 'subject.anonymized'>;
+
+/** A store row a subject event names: never a value of it. */
+export interface SubjectRowRef {
+  readonly table: string;
+  readonly id: string;
+  readonly flowId: string | null;
+}
+
 export type ModuleWebhookEvent = Extract<WebhookEventType, 'consent.given' | 'consent.declined' | 'loyalty.card_completed' | 'quiz.completed' | 'rating.given'>;
 
 /** Days an event and its deliveries stay in the delivery log before the sweeper purges them. */

@@ -40,10 +40,10 @@ export async function deleteAllStoreRows(ctx: StoreContext, workspaceId: string,
  * withdrawal link, and the chat sessions those rows came from (see `actOnSubject`); returns counts per table.
  */
 export function eraseSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<SubjectCounts> {
-  return actOnSubject(ctx, workspaceId, subject, async (db, table, about) => {
-    const result = await sql<{ session_id: string | null }>`
-      with gone as (delete from ${sql.table(physicalTable(table))} where ${about()} returning id, session_id)${cascadeAfterDelete(table)}
-      select session_id from gone`.execute(db);
+  return actOnSubject(ctx, workspaceId, subject, 'subject.erased', async (db, table, about) => {
+    const result = await sql<{ id: string; flow_id: string | null; session_id: string | null }>`
+      with gone as (delete from ${sql.table(physicalTable(table))} where ${about()} returning id, flow_id, session_id)${cascadeAfterDelete(table)}
+      select id, flow_id, session_id from gone`.execute(db);
     return result.rows;
   });
 }

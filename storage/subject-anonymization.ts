@@ -28,7 +28,7 @@ export interface AnonymizeReport {
 export async function anonymizeSubjectRows(ctx: StoreContext, workspaceId: string, subject: string): Promise<AnonymizeReport> {
   const now = ctx.clock.now();
   let consentsWithdrawn = 0;
-  const anonymized = await actOnSubject(ctx, workspaceId, subject, async (db, table, about) => {
+  const anonymized = await actOnSubject(ctx, workspaceId, subject, 'subject.anonymized', async (db, table, about) => {
     if (table === 'consents') {
       consentsWithdrawn = await withdrawWhere(db, now, workspaceId, about('c'));
       await sql`
@@ -36,11 +36,11 @@ export async function anonymizeSubjectRows(ctx: StoreContext, workspaceId: strin
         from store_consents c where k.consent_id = c.id and ${about('c')}`.execute(db);
     }
     const file = table === 'files' ? sql`, attachment = null` : sql``;
-    const result = await sql<{ session_id: string | null }>`
+    const result = await sql<{ id: string; flow_id: string | null; session_id: string | null }>`
       update ${sql.table(physicalTable(table))}
       set personal = null, subject_hash = null, data = data || jsonb_build_object(${ANONYMIZED_AT}::text, ${now.toISOString()}::text)${file}
       where ${about()}
-      returning session_id`.execute(db);
+      returning id, flow_id, session_id`.execute(db);
     return result.rows;
   });
   return { anonymized, consentsWithdrawn };

@@ -3,7 +3,7 @@ import { purgeExpiredRows } from './expired-rows.js';
 import type { Db } from './database.js';
 import type { StoreContext } from './store-context.js';
 import type { NewDelivery } from './webhook-outbox.js';
-import type { WebhookEventType } from '../core/webhook-events.js';
+import type { SubjectRowRef, WebhookEventType } from '../core/webhook-events.js';
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed';
 
@@ -69,7 +69,11 @@ export interface DeliveryWork {
   readonly status: DeliveryStatus;
   readonly attempts: number;
   readonly endpoint: { readonly id: string; readonly url: string; readonly sealedSecret: Buffer; readonly includePersonal: boolean; readonly enabled: boolean };
-  readonly event: { readonly id: string; readonly type: WebhookEventType; readonly createdAt: Date; readonly flowId: string | null; readonly sourceTable: string | null; readonly sourceId: string | null };
+  readonly event: {
+    readonly id: string; readonly type: WebhookEventType; readonly createdAt: Date; readonly flowId: string | null; readonly sourceTable: string | null; readonly sourceId: string | null;
+    /** The rows a subject event names (null for the others). */
+    readonly rows: readonly SubjectRowRef[] | null;
+  };
 }
 
 /** Counts an attempt and reads what it needs; undefined when the delivery is gone (endpoint deleted, log purged). */
@@ -77,7 +81,7 @@ export async function beginDeliveryAttempt(ctx: StoreContext, deliveryId: string
   const result = await sql<{
     id: string; workspace_id: string; status: DeliveryStatus; attempts: number;
     endpoint_id: string; url: string; secret: Buffer; include_personal: boolean; enabled: boolean;
-    event_id: string; type: WebhookEventType; event_created_at: Date; flow_id: string | null; source_table: string | null; source_id: string | null;
+    event_id: string; type: WebhookEventType; event_created_at: Date; flow_id: string | null; source_table: string | null; source_id: string | null; rows: SubjectRowRef[] | null;
   }>`
     with attempt as (
       update webhook_deliveries set attempts = attempts + case when status in ('pending', 'retrying') then 1 else 0 end,
@@ -85,7 +89,7 @@ export async function beginDeliveryAttempt(ctx: StoreContext, deliveryId: string
       where id = ${deliveryId}
       returning id, workspace_id, status, attempts, endpoint_id, event_id)
     select a.id, a.workspace_id, a.status, a.attempts, ep.id as endpoint_id, ep.url, ep.secret, ep.include_personal, ep.enabled,
-      ev.id as event_id, ev.type, ev.created_at as event_created_at, ev.flow_id, ev.source_table, ev.source_id
+      ev.id as event_id, ev.type, ev.created_at as event_created_at, ev.flow_id, ev.source_table, ev.source_id, ev.rows
     from attempt a join webhook_endpoints ep on ep.id = a.endpoint_id join webhook_events ev on ev.id = a.event_id`.execute(ctx.db);
   const r = result.rows[0];
   if (!r) return undefined;
@@ -95,7 +99,7 @@ export async function beginDeliveryAttempt(ctx: StoreContext, deliveryId: string
     status: r.status,
     attempts: r.attempts,
     endpoint: { id: r.endpoint_id, url: r.url, sealedSecret: r.secret, includePersonal: r.include_personal, enabled: r.enabled },
-    event: { id: r.event_id, type: r.type, createdAt: r.event_created_at, flowId: r.flow_id, sourceTable: r.source_table, sourceId: r.source_id },
+    event: { id: r.event_id, type: r.type, createdAt: r.event_created_at, flowId: r.flow_id, sourceTable: r.source_table, sourceId: r.source_id, rows: r.rows },
   };
 }
 

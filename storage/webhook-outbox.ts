@@ -5,7 +5,7 @@ import type { StoreContext } from './store-context.js';
 import type { PreparedStoreRow, StoreRowsInput } from './store-writer.js';
 import { slot } from './shaped-statements.js';
 import type { StoreTable } from '../core/store-tables.js';
-import { WEBHOOK_LOG_RETENTION_DAYS, type WebhookEventType } from '../core/webhook-events.js';
+import { WEBHOOK_LOG_RETENTION_DAYS, type SubjectRowRef, type WebhookEventType } from '../core/webhook-events.js';
 
 /**
  * The transactional outbox of webhooks: an event row is written by the statement or transaction
@@ -23,6 +23,8 @@ export interface WebhookEventInput {
   readonly sourceTable: string | null;
   readonly sourceId: string | null;
   readonly at: Date;
+  /** The rows a subject event names (see `SubjectRowRef`); none for the others. */
+  readonly rows?: readonly SubjectRowRef[];
 }
 
 const RETENTION = sql`${sql.lit(WEBHOOK_LOG_RETENTION_DAYS)} * interval '1 day'`;
@@ -32,9 +34,9 @@ const subscribed = (workspace: RawBuilder<unknown>, type: RawBuilder<unknown>) =
 /** Writes one event (in the caller's transaction when `db` is one) when an endpoint wants it; true when written. */
 export async function recordWebhookEvent(db: Db, event: WebhookEventInput): Promise<boolean> {
   const result = await sql`
-    insert into webhook_events (id, workspace_id, type, flow_id, source_table, source_id, created_at, expires_at)
+    insert into webhook_events (id, workspace_id, type, flow_id, source_table, source_id, created_at, expires_at, rows)
     select ${randomUUID()}, ${event.workspaceId}, ${event.type}, ${event.flowId}, ${event.sourceTable}, ${event.sourceId},
-      ${event.at}, ${event.at}::timestamptz + ${RETENTION}
+      ${event.at}, ${event.at}::timestamptz + ${RETENTION}, ${event.rows ? JSON.stringify(event.rows) : null}::jsonb
     where ${subscribed(sql`${event.workspaceId}::uuid`, sql`${event.type}::text`)}`.execute(db);
   return Number(result.numAffectedRows ?? 0) > 0;
 }

@@ -1,4 +1,4 @@
-import type { WebhookEventType } from '../../core/webhook-events.js';
+import type { SubjectRowRef, WebhookEventType } from '../../core/webhook-events.js';
 import type { WebhookEventSource } from '../../storage/webhook-event-source.js';
 
 /** Under which key of `data` an event's store row appears. */
@@ -26,12 +26,17 @@ export interface WebhookPayload {
 
 /**
  * Builds the body of one event from what its source holds now: `data.flow`, and the store row
- * (`participation`, `claim`, `consent`, `file`; null once erased or expired) or the giveaway `draw`.
+ * (`participation`, `claim`, `consent`, `file`; null once erased or expired) or the giveaway `draw`;
+ * a subject event's `rows` are those it recorded (table, id, flow), its source being gone or changed.
  */
-export function webhookPayload(event: { readonly id: string; readonly type: WebhookEventType; readonly createdAt: Date; readonly workspaceId: string }, source: WebhookEventSource): WebhookPayload {
+export function webhookPayload(
+  event: { readonly id: string; readonly type: WebhookEventType; readonly createdAt: Date; readonly workspaceId: string; readonly rows?: readonly SubjectRowRef[] | null },
+  source: WebhookEventSource,
+): WebhookPayload {
   const key = ROW_KEY[event.type];
   const data: Record<string, unknown> = { flow: source.flow };
   if (key) data[key] = source.row ?? null;
   if (event.type === 'giveaway.drawn') data.draw = source.draw ?? null;
+  if (event.type === 'subject.erased' || event.type === 'subject.anonymized') data.rows = event.rows ?? [];
   return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), workspace: event.workspaceId, data };
 }

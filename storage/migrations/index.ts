@@ -38,6 +38,7 @@ import * as downloadFlow from './0036-download-flow.js';
 import * as cronOccurrenceAge from './0037-cron-occurrence-age.js';
 import * as auditRetention from './0038-audit-retention.js';
 import * as workspaceGpgKeys from './0039-workspace-gpg-keys.js';
+import * as webhookEventRows from './0040-webhook-event-rows.js';
 
 /**
  * Every migration, in the order they apply. Forward-only and frozen: a migration is never edited
@@ -83,4 +84,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0037-cron-occurrence-age': cronOccurrenceAge,
   '0038-audit-retention': auditRetention,
   '0039-workspace-gpg-keys': workspaceGpgKeys,
+  '0040-webhook-event-rows': webhookEventRows,
 });

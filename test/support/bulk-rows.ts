@@ -11,3 +11,10 @@ export async function insertBulkRows(db: Db, options: { workspaceId: string; tab
       jsonb_build_object('n', g)
     from generate_series(1, ${options.count}) g`.execute(db);
 }
+
+/** Rows of a store table per partition (`tableoid`), for one workspace. */
+export async function rowsPerPartition(db: Db, table: string, workspaceId: string): Promise<Record<string, number>> {
+  const result = await sql<{ part: string; n: string }>`
+    select tableoid::regclass::text as part, count(*) as n from ${sql.table(table)} where workspace_id = ${workspaceId} group by 1`.execute(db);
+  return Object.fromEntries(result.rows.map((r) => [r.part, Number(r.n)]));
+}

@@ -14,6 +14,9 @@ export interface ReceivedRequest {
   readonly answered: number;
 }
 
+/** A test server's webhook settings: private targets allowed (receivers are on 127.0.0.1), a one-second backoff base, a fast drain. */
+export const WEBHOOK_TEST_ENV = Object.freeze({ PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '1', PARLEY_WEBHOOK_DRAIN_MS: '100' });
+
 /**
  * A partner's webhook receiver: a plain `node:http` server on 127.0.0.1 that records raw bodies
  * (so a signature is checked over the bytes sent) and answers the statuses of `answers` in turn,

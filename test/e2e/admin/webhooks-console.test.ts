@@ -5,7 +5,7 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { api, startTestServer } from '../../support/test-server.js';
 import { connectChat } from '../../support/chat-client.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
-import { startWebhookReceiver } from '../../support/webhook-receiver.js';
+import { WEBHOOK_TEST_ENV, startWebhookReceiver } from '../../support/webhook-receiver.js';
 import { waitUntil } from '../../support/wait-until.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
@@ -23,7 +23,7 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
   storage = await createTestStorage();
-  server = await startTestServer(storage, { PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '1', PARLEY_WEBHOOK_DRAIN_MS: '100' });
+  server = await startTestServer(storage, WEBHOOK_TEST_ENV);
   receiver = await startWebhookReceiver();
   workspace = await createWorkspace(storage, { name: 'Hook shop', timeZone: 'Europe/Paris', allowedOrigins: [ORIGIN] });
   key = (await issueApiKey(storage.db, workspace.id)).key;

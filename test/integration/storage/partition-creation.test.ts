@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { insertBulkRows } from '../../support/bulk-rows.js';
+import { insertBulkRows, rowsPerPartition } from '../../support/bulk-rows.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
 import { sweepExpired } from '../../../storage/sweeper.js';
 import { createPartition } from '../../../storage/partition-maintenance.js';
@@ -14,13 +14,6 @@ beforeAll(async () => {
   storage = await createTestStorage({ start: START });
 });
 afterAll(async () => storage?.destroy());
-
-/** Rows of a store table per partition (`tableoid`), for one workspace. */
-async function rowsPerPartition(table: string, workspaceId: string): Promise<Record<string, number>> {
-  const result = await sql<{ part: string; n: string }>`
-    select tableoid::regclass::text as part, count(*) as n from ${sql.table(table)} where workspace_id = ${workspaceId} group by 1`.execute(storage.db);
-  return Object.fromEntries(result.rows.map((r) => [r.part, Number(r.n)]));
-}
 
 async function liveRows(workspaceId: string): Promise<number> {
   const result = await sql<{ n: string }>`select count(*) as n from store_variables where workspace_id = ${workspaceId}`.execute(storage.db);
@@ -43,14 +36,14 @@ describe('creating a partition out of the default partition', () => {
   it('keeps every row readable through the store table while it moves them', async () => {
     const ws = await createWorkspace(storage, { name: 'Readable' });
     await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'variables', count: 20_000, createdAt: START, expiresAt: new Date('2026-10-05T06:00:00Z') });
-    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_default: 20_000 });
+    expect(await rowsPerPartition(storage.db, 'store_variables', ws.id)).toEqual({ store_variables_default: 20_000 });
 
     // Forty batches of 500: a reader between two of them once found the rows of those already moved missing.
     const creating = createPartition(storage.db, 'variables', day('2026-10-05'), 500);
     const counts = await countsDuring(ws.id, creating);
     expect(await creating).toBe(true);
     expect(new Set(counts)).toEqual(new Set([20_000]));
-    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_p20261005_20261006: 20_000 });
+    expect(await rowsPerPartition(storage.db, 'store_variables', ws.id)).toEqual({ store_variables_p20261005_20261006: 20_000 });
   });
 
   it('gives up when a writer is changing a row it would move, leaving every row readable where it was and the change kept', async () => {
@@ -67,7 +60,7 @@ describe('creating a partition out of the default partition', () => {
       const counts = await countsDuring(ws.id, creating);
       expect(await creating).toBe(false);
       expect(new Set(counts)).toEqual(new Set([1500]));
-      expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_default: 1500 });
+      expect(await rowsPerPartition(storage.db, 'store_variables', ws.id)).toEqual({ store_variables_default: 1500 });
       await writer.query('commit');
     } catch (error) {
       await writer.query('rollback');
@@ -77,7 +70,7 @@ describe('creating a partition out of the default partition', () => {
     }
     // Once the writer is done, the next attempt attaches the partition with the rows in it, the change among them.
     expect(await createPartition(storage.db, 'variables', day('2026-10-20'), 500)).toBe(true);
-    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_p20261020_20261021: 1500 });
+    expect(await rowsPerPartition(storage.db, 'store_variables', ws.id)).toEqual({ store_variables_p20261020_20261021: 1500 });
     const kept = await sql<{ n: string }>`select count(*) as n from store_variables where workspace_id = ${ws.id} and data ? 'changed'`.execute(storage.db);
     expect(Number(kept.rows[0]!.n)).toBe(1);
   });
@@ -93,7 +86,7 @@ describe('creating a partition out of the default partition', () => {
     expect(await liveRows(ws.id)).toBe(0);
 
     await sweepExpired(storage.db, { now: START, tables: ['variables'] });
-    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ [leftover]: 300 });
+    expect(await rowsPerPartition(storage.db, 'store_variables', ws.id)).toEqual({ [leftover]: 300 });
     const attached = await sql<{ attached: boolean }>`select relispartition as attached from pg_class where relname = ${leftover}`.execute(storage.db);
     expect(attached.rows).toEqual([{ attached: true }]);
   });

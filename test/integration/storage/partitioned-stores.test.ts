@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestStorage, type TestStorage } from '../../support/test-database.js';
-import { insertBulkRows } from '../../support/bulk-rows.js';
+import { insertBulkRows, rowsPerPartition } from '../../support/bulk-rows.js';
 import { waitUntil } from '../../support/wait-until.js';
 import { createWorkspace } from '../../../storage/workspace-repository.js';
 import { writeStoreRow } from '../../../storage/store-batch-writer.js';
@@ -19,13 +19,6 @@ beforeAll(async () => {
   storage = await createTestStorage({ start: START });
 });
 afterAll(async () => storage?.destroy());
-
-/** Rows of a store table per partition (`tableoid`), for one workspace. */
-async function rowsPerPartition(table: string, workspaceId: string): Promise<Record<string, number>> {
-  const result = await sql<{ part: string; n: string }>`
-    select tableoid::regclass::text as part, count(*) as n from ${sql.table(table)} where workspace_id = ${workspaceId} group by 1`.execute(storage.db);
-  return Object.fromEntries(result.rows.map((r) => [r.part, Number(r.n)]));
-}
 
 async function partitionsOf(table: string): Promise<string[]> {
   const result = await sql<{ name: string }>`
@@ -45,11 +38,11 @@ describe('partitioned stores', () => {
       await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'runtime_log', count: 1000, createdAt: START, expiresAt: new Date(START.getTime() + days * DAY) });
     }
     // September 2026 has no partitions yet (the migration made them from the real date): all in the default.
-    expect(await rowsPerPartition('store_runtime_log', ws.id)).toEqual({ store_runtime_log_default: 3000 });
+    expect(await rowsPerPartition(storage.db, 'store_runtime_log', ws.id)).toEqual({ store_runtime_log_default: 3000 });
 
     const report = await sweepExpired(storage.db, { now: START, tables: ['runtime_log'] });
     expect(report.tables[0]).toMatchObject({ rowsDeleted: 0, batches: 0 });
-    expect(await rowsPerPartition('store_runtime_log', ws.id)).toEqual({
+    expect(await rowsPerPartition(storage.db, 'store_runtime_log', ws.id)).toEqual({
       store_runtime_log_p20260911_20260912: 1000,
       store_runtime_log_p20260912_20260913: 1000,
       store_runtime_log_p20260913_20260914: 1000,
@@ -58,7 +51,7 @@ describe('partitioned stores', () => {
     expect(await partitionsOf('store_runtime_log')).toEqual(expect.arrayContaining(['store_runtime_log_p20260917_20260918', 'store_runtime_log_p20260919_20260920']));
     const written = await writeStoreRow(storage, ws.id, { table: 'runtime_log', moduleId: 'message', defaultRetentionDays: 7, data: {} });
     expect(written.stored).toBe(true);
-    expect(await rowsPerPartition('store_runtime_log', ws.id)).toMatchObject({ store_runtime_log_p20260917_20260918: 1 });
+    expect(await rowsPerPartition(storage.db, 'store_runtime_log', ws.id)).toMatchObject({ store_runtime_log_p20260917_20260918: 1 });
   });
 
   it('drops the partitions whose range has passed, counting their rows, without a single DELETE or dead tuple', async () => {
@@ -67,7 +60,7 @@ describe('partitioned stores', () => {
     await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'participations', count: 3000, createdAt: START, expiresAt: new Date(START.getTime() + 2 * DAY) });
     await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'participations', count: 500, createdAt: START, expiresAt: new Date(START.getTime() + 5 * DAY) });
     await sweepExpired(storage.db, { now: START, tables: ['participations'] });
-    expect(await rowsPerPartition('store_participations', ws.id)).toEqual({
+    expect(await rowsPerPartition(storage.db, 'store_participations', ws.id)).toEqual({
       store_participations_p20260911_20260912: 2000,
       store_participations_p20260912_20260913: 3000,
       store_participations_p20260915_20260916: 500,
@@ -82,7 +75,7 @@ describe('partitioned stores', () => {
     const parts = await partitionsOf('store_participations');
     expect(parts).not.toContain('store_participations_p20260911_20260912');
     expect(parts).not.toContain('store_participations_p20260912_20260913');
-    expect(await rowsPerPartition('store_participations', ws.id)).toEqual({ store_participations_p20260915_20260916: 500 });
+    expect(await rowsPerPartition(storage.db, 'store_participations', ws.id)).toEqual({ store_participations_p20260915_20260916: 500 });
 
     // The sweep deleted no tuple: the remaining partitions report no deletion and no dead tuple
     // once the statistics of the sweep's backend are flushed (the dropped ones left nothing).
@@ -104,7 +97,7 @@ describe('partitioned stores', () => {
     await insertBulkRows(storage.db, { workspaceId: ws.id, table: 'variables', count: 300, createdAt: START, expiresAt: new Date(START.getTime() + 2 * DAY) });
     await sweepExpired(storage.db, { now: START, tables: ['variables'] });
     const held = 'store_variables_p20260912_20260913';
-    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({ store_variables_p20260911_20260912: 200, [held]: 300 });
+    expect(await rowsPerPartition(storage.db, 'store_variables', ws.id)).toEqual({ store_variables_p20260911_20260912: 200, [held]: 300 });
 
     // A reader of the second day's partition (an export streaming it) keeps its transaction open.
     let release!: () => void;
@@ -128,7 +121,7 @@ describe('partitioned stores', () => {
     }
     const next = await sweepExpired(storage.db, { now: later, tables: ['variables'] });
     expect(next.tables[0]).toMatchObject({ rowsDeleted: 300, partitionsDropped: 1 });
-    expect(await rowsPerPartition('store_variables', ws.id)).toEqual({});
+    expect(await rowsPerPartition(storage.db, 'store_variables', ws.id)).toEqual({});
   });
 
   it('drops a passed partition in two round trips: its lock and count go with BEGIN, the DROP with COMMIT', async () => {
@@ -145,7 +138,7 @@ describe('partitioned stores', () => {
     // Per partition: BEGIN, lock timeout, lock, count; then DROP and COMMIT.
     expect(counter).toMatchObject({ count: 12, roundTrips: 4 });
     expect(await partitionsOf('store_winners')).not.toContain('store_winners_p20260911_20260912');
-    expect(await rowsPerPartition('store_winners', ws.id)).toEqual({});
+    expect(await rowsPerPartition(storage.db, 'store_winners', ws.id)).toEqual({});
   });
 
   it('counts a big vacuumed partition from the catalogue, exactly, when it drops it', async () => {
@@ -174,6 +167,6 @@ describe('partitioned stores', () => {
     await sweepExpired(storage.db, { now: START, tables: ['files'] });
     const report = await sweepExpired(storage.db, { now: new Date(day.getTime() + 12 * 3_600_000), batchSize: 500, tables: ['files'] });
     expect(report.tables[0]).toMatchObject({ rowsDeleted: 1200, batches: 3, partitionsDropped: 0 });
-    expect(await rowsPerPartition('store_files', ws.id)).toEqual({ store_files_p20260920_20260921: 300 });
+    expect(await rowsPerPartition(storage.db, 'store_files', ws.id)).toEqual({ store_files_p20260920_20260921: 300 });
   });
 });

@@ -76,7 +76,7 @@ describe('the webhooks admin API', () => {
     expect(webhook).toMatchObject({ url: 'https://hooks.example.org/parley', description: 'CRM', events: ['participation.created', 'flow.closed'], includePersonal: false, enabled: true });
 
     const listed = await api(server.url, key, 'GET', '/api/v1/webhooks');
-    expect(listed.body).toEqual({ webhooks: [webhook], events: ['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'consent.withdrawn', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given'] });
+    expect(listed.body).toEqual({ webhooks: [webhook], events: ['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'consent.withdrawn', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given', 'subject.erased', 'subject.anonymized'] });
     expect(JSON.stringify(listed.body)).not.toContain(secret);
 
     const patched = await api(server.url, key, 'PATCH', `/api/v1/webhooks/${webhook.id}`, { events: ['giveaway.drawn'], enabled: false, includePersonal: true });
@@ -106,7 +106,7 @@ describe('the webhooks admin API', () => {
     expect(Object.keys(document.paths).filter((p) => p.startsWith('/api/v1/webhooks')).sort()).toEqual([
       '/api/v1/webhooks', '/api/v1/webhooks/{webhookId}', '/api/v1/webhooks/{webhookId}/deliveries', '/api/v1/webhooks/{webhookId}/secret',
     ]);
-    expect(Object.keys(document.webhooks)).toEqual(['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'consent.withdrawn', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given']);
+    expect(Object.keys(document.webhooks)).toEqual(['participation.created', 'consent.given', 'consent.declined', 'consent.confirmed', 'consent.withdrawn', 'instant_win.won', 'giveaway.drawn', 'flow.closed', 'file.received', 'loyalty.card_completed', 'quiz.completed', 'rating.given', 'subject.erased', 'subject.anonymized']);
     const delivery = document.webhooks['participation.created'].post;
     expect(delivery.parameters.map((p: { name: string }) => p.name)).toEqual(['Parley-Signature', 'Parley-Event', 'Parley-Delivery', 'Parley-Attempt']);
     expect(delivery.requestBody.content['application/json'].schema.required).toEqual(['id', 'type', 'createdAt', 'workspace', 'data']);

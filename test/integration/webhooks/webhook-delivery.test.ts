@@ -4,7 +4,7 @@ import { createTestStorage, type TestStorage } from '../../support/test-database
 import { api, startTestServer } from '../../support/test-server.js';
 import { connectChat } from '../../support/chat-client.js';
 import { saveTestFlow } from '../../support/flow-harness.js';
-import { startWebhookReceiver, startHoldingReceiver, undocumentedDelivery } from '../../support/webhook-receiver.js';
+import { WEBHOOK_TEST_ENV, startWebhookReceiver, startHoldingReceiver, undocumentedDelivery } from '../../support/webhook-receiver.js';
 import { waitUntil } from '../../support/wait-until.js';
 import type { RunningServer } from '../../../runtime/server.js';
 import { createWorkspace, type Workspace } from '../../../storage/workspace-repository.js';
@@ -14,8 +14,6 @@ import { samplePng } from '../../support/sample-files.js';
 import { fileUploadPath } from '../../../core/chat-protocol.js';
 
 const ORIGIN = 'https://shop.example';
-/** Private targets allowed (the receiver is on 127.0.0.1), a one-second backoff base, a fast drain. */
-const ENV = { PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_DELAY_SECONDS: '1', PARLEY_WEBHOOK_DRAIN_MS: '100' };
 
 let storage: TestStorage;
 let server: RunningServer;
@@ -25,7 +23,7 @@ const receivers: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
   storage = await createTestStorage();
-  server = await startTestServer(storage, ENV);
+  server = await startTestServer(storage, WEBHOOK_TEST_ENV);
   workspace = await createWorkspace(storage, { name: 'Hooks', allowedOrigins: [ORIGIN] });
   key = (await issueApiKey(storage.db, workspace.id)).key;
   await saveTestFlow(storage, workspace, 'contest', {

@@ -6,6 +6,7 @@ export const EVENT_HINTS: Readonly<Record<string, string>> = Object.freeze({
   'consent.given': 'A participant accepts a consent (opt-in)',
   'consent.declined': 'A participant declines a consent',
   'consent.confirmed': 'A double opt-in link is clicked',
+  'consent.withdrawn': 'A consent is withdrawn (by the person, the owner or a partner)',
   'instant_win.won': 'An instant-win play wins a prize',
   'giveaway.drawn': 'Giveaway winners are drawn',
   'flow.closed': 'A flow is closed',
@@ -13,6 +14,8 @@ export const EVENT_HINTS: Readonly<Record<string, string>> = Object.freeze({
   'loyalty.card_completed': 'A stamp fills a loyalty card',
   'quiz.completed': 'A participant finishes a quiz',
   'rating.given': 'A participant gives a rating (low ones to follow up)',
+  'subject.erased': 'A person’s data is erased at their request: erase your copies of the rows it names',
+  'subject.anonymized': 'A person is anonymized: anonymize your copies of the rows it names',
 });
 
 /**

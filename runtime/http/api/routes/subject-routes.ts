@@ -7,6 +7,8 @@ import { ValidationError } from '../../../../core/errors.js';
 import { normalizeEmail } from '../../../../core/email-address.js';
 import { findSubjectRows } from '../../../../storage/store-reader.js';
 import { eraseSubjectRows } from '../../../../storage/store-deleter.js';
+import type { SubjectCounts } from '../../../../storage/subject-request.js';
+import { STORE_TABLES } from '../../../../core/store-tables.js';
 import { anonymizeSubjectRows } from '../../../../storage/subject-anonymization.js';
 import { withdrawSubjectConsents } from '../../../../storage/consent-withdrawal.js';
 import { requireWorkspaceFlow } from './draw-routes.js';
@@ -29,6 +31,11 @@ function subjectOf(call: SubjectCall): string {
 async function auditTarget(call: SubjectCall, subject: string): Promise<string> {
   const hash = await call.services.storage.keyring.lookupHash(call.principal.workspaceId, subject);
   return `subject:${createHash('sha256').update(hash).digest('hex').slice(0, 16)}`;
+}
+
+/** Partners hear of a request that acted on rows (subject.erased, subject.anonymized, consent.withdrawn) without waiting for the next drain. */
+function wakeWebhooks(call: SubjectCall, counts: SubjectCounts): void {
+  if (STORE_TABLES.some((table) => counts[table] > 0)) call.services.webhooks.wake();
 }
 
 export const lookupSubjectRoute = defineRoute<unknown, unknown, { email: string }>({
@@ -57,7 +64,7 @@ export const eraseSubjectRoute = defineRoute<unknown, unknown, { email: string }
   body: emailBody,
   responses: {
     200: {
-      description: 'Rows erased per table',
+      description: 'Rows erased per table, and chat sessions deleted (partners hear subject.erased, naming the rows)',
       schema: { type: 'object', additionalProperties: false, required: ['erased'], properties: { erased: countsPerTable } },
     },
     410: dataKeyDestroyedResponse,
@@ -66,6 +73,7 @@ export const eraseSubjectRoute = defineRoute<unknown, unknown, { email: string }
     const subject = subjectOf(call);
     const erased = await eraseSubjectRows(call.services.storage, call.principal.workspaceId, subject);
     await audit(call, 'subject.erased', await auditTarget(call, subject), erased);
+    wakeWebhooks(call, erased);
     return { body: { erased } };
   },
 });
@@ -82,7 +90,7 @@ export const anonymizeSubjectRoute = defineRoute<unknown, unknown, { email: stri
   body: emailBody,
   responses: {
     200: {
-      description: 'Rows anonymized per table, chat sessions deleted, and the consents withdrawn (partners hear consent.withdrawn)',
+      description: 'Rows anonymized per table, chat sessions deleted, and the consents withdrawn (partners hear consent.withdrawn, and subject.anonymized naming the rows)',
       schema: {
         type: 'object',
         additionalProperties: false,
@@ -96,7 +104,7 @@ export const anonymizeSubjectRoute = defineRoute<unknown, unknown, { email: stri
     const subject = subjectOf(call);
     const report = await anonymizeSubjectRows(call.services.storage, call.principal.workspaceId, subject);
     await audit(call, 'subject.anonymized', await auditTarget(call, subject), { ...report.anonymized, consentsWithdrawn: report.consentsWithdrawn });
-    if (report.consentsWithdrawn > 0) call.services.webhooks.wake();
+    wakeWebhooks(call, report.anonymized);
     return { body: report };
   },
 });

@@ -30,6 +30,18 @@ const drawSchema: JsonSchema = {
   },
 };
 
+/** The rows a data subject request acted on, by reference: a partner matches them with the ids earlier events carried. */
+const subjectRowsSchema: JsonSchema = {
+  type: 'array',
+  description: 'Every stored row the request acted on, oldest table first: its table, its id (as earlier events and the API gave it) and its flow. Nothing about the person.',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['table', 'id', 'flowId'],
+    properties: { table: { type: 'string' }, id: uuidSchema, flowId: { ...uuidSchema, type: ['string', 'null'] } },
+  },
+};
+
 /** What `data` holds besides `flow`, per event. */
 const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Object.freeze({
   'participation.created': { participation: webhookRowSchema },
@@ -44,6 +56,8 @@ const DATA: Readonly<Record<WebhookEventType, Record<string, JsonSchema>>> = Obj
   'loyalty.card_completed': { stamp: webhookRowSchema },
   'quiz.completed': { quiz: webhookRowSchema },
   'rating.given': { rating: webhookRowSchema },
+  'subject.erased': { rows: subjectRowsSchema },
+  'subject.anonymized': { rows: subjectRowsSchema },
 });
 
 const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
@@ -59,6 +73,12 @@ const SUMMARIES: Readonly<Record<WebhookEventType, string>> = Object.freeze({
   'loyalty.card_completed': 'A stamp filled a participant’s loyalty card (the stamp’s row: its place, the goal and the full cards so far)',
   'quiz.completed': 'A participant answered a quiz’s last question (the quiz’s row: its score, its questions, whether it passed and the id of each answer)',
   'rating.given': 'A participant gave a rating (its row: the rating, the scale, and whether it is low, a detractor, or high, a promoter)',
+  'subject.erased':
+    'Everything stored about one person was erased at their request (POST /api/v1/subjects/erasure): `data.rows` names the rows that went. ' +
+    'Erase what you received about them (GDPR Art. 17(2) and 19); `data.flow` is null',
+  'subject.anonymized':
+    'One person was anonymized (POST /api/v1/subjects/anonymization): the rows `data.rows` names stay, without anything that identifies them. ' +
+    'Anonymize what you received about them; their standing consents also come as consent.withdrawn; `data.flow` is null',
 });
 
 const header = (name: string, description: string, schema: JsonSchema) => ({ name, in: 'header', required: true, description, schema });
