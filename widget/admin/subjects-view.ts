@@ -55,7 +55,7 @@ const rowsActedOn = (counts: Readonly<Record<string, number>>): number => Object
 export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void {
   const email = createField({
     label: 'Email address',
-    hint: 'Finds every row stored about this address, in every table (a data-subject access or erasure request).',
+    hint: 'Finds every row stored about this address, in every table (a data-subject request: access, erasure or anonymization).',
     control: el('input', { className: 'input', attrs: { type: 'email', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off' } }),
   });
   const find = el('button', { className: 'button primary', attrs: { type: 'submit' }, text: 'Find' });
@@ -141,7 +141,7 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
   async function eraseAll(address: string, summary: string): Promise<void> {
     const ok = await confirmAction({
       title: 'Erase everything about this address?',
-      message: `${summary} and the chat sessions they came from will be erased for good: they disappear from every view, download and export. This cannot be undone.`,
+      message: `${summary} and the chat sessions they came from will be erased for good: they disappear from every view, download and export. Webhook endpoints subscribed to subject.erased are told which rows went. This cannot be undone.`,
       confirmLabel: 'Erase everything',
     });
     if (!ok) return;
@@ -161,7 +161,8 @@ export function showSubjectsView(panel: HTMLElement, ctx: ConsoleContext): void 
       title: 'Anonymize this address?',
       message:
         `${summary} will lose everything that identifies the person: the address, their answers, IP address and files. ` +
-        'Their entries stay, counted in exports as anonymized; winners stay winners. Their consents are withdrawn and their chat sessions erased. This cannot be undone.',
+        'Their entries stay, counted in exports as anonymized; winners stay winners. Their consents are withdrawn and their chat sessions erased. ' +
+        'Webhook endpoints subscribed to subject.anonymized are told which rows changed. This cannot be undone.',
       confirmLabel: 'Anonymize',
     });
     if (!ok) return;
