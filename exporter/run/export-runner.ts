@@ -1,17 +1,17 @@
 import { pipeline, Readable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import type { Logger } from '../../core/logger.js';
 import { createDestination, type DestinationConfig } from '../destinations/create-destination.js';
 import type { Destination } from '../destinations/destination.js';
-import type { ExportDefinition } from '../definition/export-definition.js';
 import { encryptWithGpg } from '../encryption/gpg-encryption.js';
 import { destinationConfigOf, loadExport, renderLoadedExport, type ExportStorage } from '../export-service.js';
 import { LeaseLostError, RunLease } from './run-lease.js';
-import { participantWindow } from './run-plan.js';
+import { planRun } from './run-plan.js';
 import { runFileName } from './run-file-name.js';
 import { watchedUpload } from './watched-upload.js';
 import type { ModuleRegistry } from '../../core/module-registry.js';
 import { DestinationError, toParleyError } from '../../core/errors.js';
-import { claimRun, failRun, lastSuccessCutoff, succeedRun, type ExportRun, type RunClaim, type RunSelection } from '../../storage/export-run-repository.js';
+import { claimRun, failRun, lastSuccessCutoff, succeedRun, type ExportRun, type RunClaim } from '../../storage/export-run-repository.js';
 
 export interface RunnerDeps {
   readonly storage: ExportStorage;
@@ -86,22 +86,13 @@ export async function executeRun(deps: RunnerDeps, runId: string, asOf: Date | n
   }
 }
 
-/**
- * What a run selects and the cutoff it records: the selection chosen when it was queued (a
- * manual run; its cutoff is the window's end, or now if earlier), else the trigger's own.
- */
-function runSelection(run: ExportRun, definition: ExportDefinition, asOf: Date, timeZone: string, lastCutoff: Date | null): { selection: RunSelection | null; cutoffAt: Date } {
-  if (run.selection === null) return { selection: participantWindow(definition, asOf, timeZone, lastCutoff) ?? null, cutoffAt: asOf };
-  if (run.selection === 'all') return { selection: 'all', cutoffAt: asOf };
-  return { selection: run.selection, cutoffAt: new Date(Math.min(run.selection.to.getTime(), asOf.getTime())) };
-}
-
 async function deliver(deps: RunnerDeps, run: ExportRun, asOf: Date, lease: RunLease, onProgress: (rows: number) => void) {
   const { storage } = deps;
   const loaded = await loadExport(storage, run.workspaceId, run.exportId);
   const { row: stored, workspace, definition } = loaded;
   const destinationConfig = await destinationConfigOf(storage, loaded);
-  const { selection, cutoffAt } = runSelection(run, definition, asOf, workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
+  const { selection, cutoffAt, waitMs } = planRun(run, definition, asOf, storage.clock.now(), workspace.timeZone, await lastSuccessCutoff(storage, run.exportId));
+  if (waitMs > 0) await setTimeout(waitMs, undefined, { signal: lease.signal });
   const { flow, rendered } = await renderLoadedExport(storage, deps.registry, loaded, { ...(selection && { selection }), onProgress });
   const encrypted = definition.encryption !== undefined;
   const fileName = runFileName(definition.fileNamePattern, {

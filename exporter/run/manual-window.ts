@@ -1,6 +1,7 @@
 import type { ExportDefinition } from '../definition/export-definition.js';
 import type { LoadedExport } from '../export-service.js';
 import { nextOccurrence, previousDay } from '../triggers/trigger.js';
+import { COMMIT_SETTLE_MS } from './run-plan.js';
 import { ValidationError } from '../../core/errors.js';
 import { lastSuccessCutoff, queueRun, type ExportRun, type RunSelection } from '../../storage/export-run-repository.js';
 import type { StoreContext } from '../../storage/store-context.js';
@@ -16,7 +17,8 @@ export interface RequestedWindow {
  * taken as asked (participants first seen in it). Otherwise a daily export exports the window
  * its trigger would use next: `previous_day` the day before the next occurrence (so, after
  * today's run time, today so far), `new_since_last_run` everyone first seen since the last
- * successful run, `all` every participant. Any other export has no window (null): every entry.
+ * successful run until a minute ago (rows stamped since may still be committing: see
+ * `COMMIT_SETTLE_MS`), `all` every participant. Any other export has no window (null): every entry.
  *
  * @example
  * // daily 06:00 previous_day, now 2026-11-29 12:00 Paris → { from: 2026-11-29 00:00, to: 2026-11-30 00:00 } (Paris)
@@ -30,7 +32,7 @@ export function manualSelection(definition: ExportDefinition, now: Date, timeZon
   if (trigger?.type !== 'daily') return null;
   if (trigger.mode === 'all') return 'all';
   if (trigger.mode === 'previous_day') return previousDay(nextOccurrence(trigger, now, timeZone)!, timeZone);
-  return { from: lastCutoff, to: now };
+  return { from: lastCutoff, to: new Date(now.getTime() - COMMIT_SETTLE_MS) };
 }
 
 /**

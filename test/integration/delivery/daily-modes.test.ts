@@ -72,17 +72,23 @@ describe('daily modes with a participant who returns on day 2', () => {
     for (const mode of MODES) expect(byEmail(files[mode]!), mode).toEqual(dayOne);
   });
 
-  it('day 3: previous_day and new_since_last_run export only the newcomer; all exports everyone with their latest data', async () => {
+  it('day 3: previous_day and new_since_last_run export only the newcomers; all exports everyone with their latest data', async () => {
+    // Eve's entry is stamped half a second before day 2's run and committed after that run read
+    // (a turn still committing): day 2's new_since_last_run window ended a minute before its run,
+    // so day 3's starts there and has her. It once started at the run's instant and never did.
+    await playAt(`${DAY[2]}T00:29:59.500Z`, 'eve@example.org', 'Eve-late-commit');
     await playAt(`${DAY[2]}T08:00:00Z`, 'ann@example.org', 'Ann-day2'); // Ann returns
     await playAt(`${DAY[2]}T10:00:00Z`, 'cy@example.org', 'Cy-day2'); // Cy is new
     const files = await runDay(3);
-    expect(files.previous_day).toEqual([{ EMAIL: 'cy@example.org', NICK: 'Cy-day2' }]);
-    expect(files.new_since_last_run).toEqual([{ EMAIL: 'cy@example.org', NICK: 'Cy-day2' }]);
+    const newcomers = [{ EMAIL: 'cy@example.org', NICK: 'Cy-day2' }, { EMAIL: 'eve@example.org', NICK: 'Eve-late-commit' }];
+    expect(byEmail(files.previous_day!)).toEqual(newcomers);
+    expect(byEmail(files.new_since_last_run!)).toEqual(newcomers);
     expect(byEmail(files.all!)).toEqual([
       { EMAIL: 'ann@example.org', NICK: 'Ann-day2' },
       { EMAIL: 'bob@example.org', NICK: 'Bob-day1' },
       { EMAIL: 'cy@example.org', NICK: 'Cy-day2' },
       { EMAIL: 'dee@example.org', NICK: 'Dee-day1-late' },
+      { EMAIL: 'eve@example.org', NICK: 'Eve-late-commit' },
     ]);
   });
 
@@ -90,6 +96,6 @@ describe('daily modes with a participant who returns on day 2', () => {
     const files = await runDay(4);
     expect(files.previous_day).toEqual([]);
     expect(files.new_since_last_run).toEqual([]);
-    expect(files.all).toHaveLength(4);
+    expect(files.all).toHaveLength(5);
   });
 });
