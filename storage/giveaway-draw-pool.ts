@@ -26,9 +26,11 @@ export const DRAW_SOURCE = 'giveaway-draw';
  * hash bytewise. A step draw excludes winners of that step and of flow-wide draws; a flow-wide
  * draw excludes every earlier draw winner of the flow. Entries of console preview sessions are never drawn.
  *
- * Without `asOfDraw`: the pool now (for a new draw). With it: the pool as that recorded draw saw
- * it, rebuilt from the stored rows (entries made until its time, winners of the draws before it),
- * as long as those rows are still kept.
+ * The entries made until `now` (the draw's instant) count, and those made after it do not, even
+ * when they were committed before the draw read the pool (a turn stamped a millisecond after the
+ * draw's instant): the replay (`asOfDraw`) rebuilds the pool by the same bound, from the stored
+ * rows, with the winners of the draws before that one, as long as those rows are still kept. A
+ * new draw (without `asOfDraw`) excludes every earlier winner.
  */
 export async function eligiblePool(db: Db, scope: PoolScope, asOfDraw?: string): Promise<PoolEntry[]> {
   const { workspaceId, flowId, moduleId, stepId, now } = scope;
@@ -38,7 +40,7 @@ export async function eligiblePool(db: Db, scope: PoolScope, asOfDraw?: string):
     where p.workspace_id = ${workspaceId} and p.flow_id = ${flowId} and p.module_id = ${moduleId}
       and p.subject_hash is not null and not p.preview and ${liveRow('participations', now, 'p')}
       ${stepId === null ? sql`` : sql`and p.step_id = ${stepId}`}
-      ${asOfDraw === undefined ? sql`` : sql`and p.created_at <= ${now}`}
+      and p.created_at <= ${now}
       and not exists (
         select 1 from store_winners w
         where w.workspace_id = ${workspaceId} and w.flow_id = ${flowId} and w.module_id = ${moduleId}

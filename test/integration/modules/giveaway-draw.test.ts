@@ -6,6 +6,7 @@ import { issueApiKey } from '../../../storage/api-key-repository.js';
 import { DRAW_ALGORITHM, drawGiveawayWinners, listGiveawayDraws, type DrawRequest } from '../../../storage/giveaway-draw-repository.js';
 import type { ParleyError } from '../../../core/errors.js';
 import { anonymizeSubjectRows } from '../../../storage/subject-anonymization.js';
+import { replayGiveawayDraw } from '../../../storage/giveaway-draw-replay.js';
 
 let storage: TestStorage;
 beforeAll(async () => {
@@ -65,6 +66,20 @@ describe('giveaway winner draw', () => {
     expect(picked.map((ref) => refs.get(ref)).sort()).toEqual(['calm@example.org', 'keen@example.org', 'shy@example.org']);
     const one = await drawGiveawayWinners(storage, request(10));
     expect(one.participants).toBe(3);
+  });
+
+  it('leaves out an entry stamped after the draw\'s instant though committed before it read the pool, as its replay does: the draw verifies', async () => {
+    const { workspace, flow, enter, refs, request } = await setup();
+    await enter('early@example.org');
+    await enter('prompt@example.org');
+    const drawn = request(2);
+    // A turn stamped a second after the draw's instant commits before the draw reads its pool.
+    await enter('late@example.org');
+    const result = await drawGiveawayWinners(storage, drawn);
+    expect(result.participants).toBe(2);
+    expect(result.winners.map((w) => refs.get(w.participantRef!)).sort()).toEqual(['early@example.org', 'prompt@example.org']);
+    const replay = await replayGiveawayDraw(storage.db, { workspaceId: workspace.id, flowId: flow.id, moduleId: 'giveaway' }, result.drawId);
+    expect(replay).toMatchObject({ matches: true, checks: { commitment: 'ok', selection: 'ok', pool: 'ok', winners: 'ok' } });
   });
 
   it('never draws an anonymized participant: nothing is left to reach a winner by', async () => {
