@@ -27,7 +27,13 @@ export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 /** The events a module's row declares itself (`ModuleWrite.event`); the others come from the store tables or the platform. */
 /** The events about a data subject request: their source is gone or changed, so the event carries the rows it names. */
-export type SubjectWebhookEvent = Extract<WebhookEventType, 'subject.erased' | 'subject.anonymized'>;
+export const SUBJECT_WEBHOOK_EVENTS = ['subject.erased', 'subject.anonymized'] as const satisfies readonly WebhookEventType[];
+
+export type SubjectWebhookEvent = (typeof SUBJECT_WEBHOOK_EVENTS)[number];
+
+export function isSubjectWebhookEvent(type: WebhookEventType): type is SubjectWebhookEvent {
+  return (SUBJECT_WEBHOOK_EVENTS as readonly WebhookEventType[]).includes(type);
+}
 
 /** A store row a subject event names: never a value of it. */
 export interface SubjectRowRef {

@@ -28,7 +28,7 @@ export interface RunPlan {
  *   to `settled` (see `COMMIT_SETTLE_MS`);
  * - `all`: every participant, each with their latest data.
  */
-export function participantWindow(definition: ExportDefinition, asOf: Date, settled: Date, timeZone: string, lastCutoff: Date | null): RunSelection | undefined {
+function participantWindow(definition: ExportDefinition, asOf: Date, settled: Date, timeZone: string, lastCutoff: Date | null): RunSelection | undefined {
   const trigger = definition.trigger;
   if (trigger?.type !== 'daily') return undefined;
   if (trigger.mode === 'all') return 'all';

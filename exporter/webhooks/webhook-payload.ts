@@ -1,4 +1,4 @@
-import type { SubjectRowRef, WebhookEventType } from '../../core/webhook-events.js';
+import { isSubjectWebhookEvent, type SubjectRowRef, type WebhookEventType } from '../../core/webhook-events.js';
 import type { WebhookEventSource } from '../../storage/webhook-event-source.js';
 
 /** Under which key of `data` an event's store row appears. */
@@ -37,6 +37,6 @@ export function webhookPayload(
   const data: Record<string, unknown> = { flow: source.flow };
   if (key) data[key] = source.row ?? null;
   if (event.type === 'giveaway.drawn') data.draw = source.draw ?? null;
-  if (event.type === 'subject.erased' || event.type === 'subject.anonymized') data.rows = event.rows ?? [];
+  if (isSubjectWebhookEvent(event.type)) data.rows = event.rows ?? [];
   return { id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), workspace: event.workspaceId, data };
 }
